@@ -1,0 +1,11 @@
+//! The web app's entry point (main thread).
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    loyalty_lens::ui::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("the app is built for the browser with trunk: run `make serve`");
+}

@@ -1,0 +1,767 @@
+//! Ingest: the bytes of a file the user dropped in → a typed [`Dataset`] and a [`Report`] of what was
+//! understood and what was rejected.
+//!
+//! One pass decides the layout (workbook or text; encoding; delimiter; header; roles) from the first
+//! rows, then one pass over all rows converts only the mapped columns. A bad cell rejects its row
+//! with the row, column, value and reason; it never stops the file. Only a file that cannot be a
+//! table of customers at all is an [`IngestError`].
+
+use crate::core::dataset::{Categorical, Dataset, Totals, NO_SCORE};
+use crate::core::encoding;
+use crate::core::excel::{self, SheetInfo};
+use crate::core::roles::{self, Mapping, Profile, Role};
+use crate::core::table::{self, Format, Position, Row, Source};
+use crate::core::values::{self, DateOrder, DecimalMark};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+
+/// How many leading rows decide layout, header and roles.
+const HEAD_ROWS: usize = 1000;
+/// Rows shown in the preview.
+const PREVIEW_ROWS: usize = 20;
+/// Longest value quoted back in a rejection.
+const MAX_QUOTED: usize = 200;
+/// The largest file the browser app accepts: the worker holds the bytes, possibly a decoded copy,
+/// and the dataset inside wasm32's 4 GiB address space.
+pub const MAX_BROWSER_BYTES: u64 = 1 << 30;
+
+/// A column named on the command line or picked in the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnRef {
+    /// 1-based position.
+    Position(usize),
+    /// A header name, or failing that a 1-based position written as text (`--map date=3`).
+    Spec(String),
+}
+
+/// One role assignment chosen by the user: `column: None` unmaps the role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MapOverride {
+    pub role: Role,
+    pub column: Option<ColumnRef>,
+}
+
+impl MapOverride {
+    /// Parses `ROLE=COLUMN` as written on the command line (`ROLE=` unmaps).
+    ///
+    /// # Errors
+    /// A message naming the unknown role or the missing `=`.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let (role, column) = spec.split_once('=').ok_or_else(|| format!("--map expects ROLE=COLUMN, got '{spec}'"))?;
+        let role = Role::from_key(role).ok_or_else(|| {
+            let keys: Vec<&str> = Role::ALL.iter().map(|r| r.key()).collect();
+            format!("unknown role '{role}' in --map; roles are {}", keys.join(", "))
+        })?;
+        let column = column.trim();
+        Ok(Self { role, column: (!column.is_empty()).then(|| ColumnRef::Spec(column.to_string())) })
+    }
+}
+
+/// Everything the user can override; `None` means detect.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IngestOptions {
+    pub encoding: Option<String>,
+    /// A text layout (delimiter); ignored for workbooks.
+    pub format: Option<Format>,
+    pub header: Option<bool>,
+    /// Sheet name or 1-based position.
+    pub sheet: Option<String>,
+    pub date_order: Option<DateOrder>,
+    pub decimal_mark: Option<DecimalMark>,
+    pub map: Vec<MapOverride>,
+}
+
+/// A column of the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    /// 1-based.
+    pub position: usize,
+    /// The header text, or `column N` in a headerless file.
+    pub name: String,
+    pub role: Option<Role>,
+    /// A few values from the first rows.
+    pub samples: Vec<String>,
+}
+
+/// A column a role is mapped to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappedColumn {
+    /// 1-based.
+    pub column: usize,
+    pub name: String,
+}
+
+/// A row that was not accepted, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// 1-based line in the file (row in the sheet for workbooks).
+    pub row: u64,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// What ingest understood: the JSON printed by `loyalty-lens inspect` and shown on the summary screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub file: String,
+    pub bytes: u64,
+    pub format: Format,
+    pub encoding: String,
+    pub bom: bool,
+    /// Some bytes were invalid in the encoding and were replaced.
+    pub encoding_errors: bool,
+    /// `,` `\t` `;` `|` or `whitespace`; absent for workbooks.
+    pub delimiter: Option<String>,
+    pub sheets: Vec<SheetInfo>,
+    pub sheet: Option<String>,
+    pub header: bool,
+    pub columns: Vec<Column>,
+    pub mapping: BTreeMap<Role, MappedColumn>,
+    pub date_order: DateOrder,
+    /// Dates like 03/04/2024 were seen and nothing in the file settles day or month first.
+    pub date_order_ambiguous: bool,
+    pub decimal_mark: DecimalMark,
+    /// Data rows read (blank rows and the header excluded).
+    pub rows: u64,
+    pub rows_accepted: u64,
+    pub rows_rejected: u64,
+    pub customers: usize,
+    #[serde(flatten)]
+    pub totals: Totals,
+    pub currency: Option<String>,
+    pub preview: Vec<Vec<String>>,
+    pub warnings: Vec<String>,
+    pub rejected: Vec<Rejection>,
+}
+
+/// Why a file cannot be used at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IngestError {
+    Empty,
+    Binary(&'static str),
+    Workbook(String),
+    NoCustomerColumn,
+    UnknownColumn { role: Role, column: String, available: Vec<String> },
+    UnknownEncoding(String),
+    NotText(Format),
+    TooLarge { bytes: u64, limit: u64 },
+}
+
+impl std::fmt::Display for IngestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Empty => write!(f, "the file is empty: it has no rows to read"),
+            Self::Binary(kind) => write!(f, "this is {kind}, not a table of customers: choose a CSV, text or Excel file"),
+            Self::Workbook(why) => write!(f, "{why}"),
+            Self::NoCustomerColumn => write!(
+                f,
+                "no column looks like a customer id: map one (e.g. --map customer_id=COLUMN, a header name or 1-based position)"
+            ),
+            Self::UnknownColumn { role, column, available } => write!(
+                f,
+                "--map {}={column}: there is no such column; the columns are {}",
+                role.key(),
+                available.iter().enumerate().map(|(i, n)| format!("{} ({n})", i + 1)).collect::<Vec<_>>().join(", ")
+            ),
+            Self::UnknownEncoding(label) => write!(f, "unknown encoding '{label}' (try UTF-8, GBK, GB18030, UTF-16LE)"),
+            Self::NotText(format) => write!(f, "'{}' is a workbook format; it cannot be forced on a text file", format.key()),
+            Self::TooLarge { bytes, limit } => write!(
+                f,
+                "the file is {} MB; the browser app holds files up to {} MB: use the loyalty-lens command line for larger files",
+                bytes / 1_000_000,
+                limit / 1_000_000
+            ),
+        }
+    }
+}
+
+/// Ingest stages reported to a progress callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Decoding,
+    Parsing,
+}
+
+/// The result of a successful ingest.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    pub report: Report,
+    pub dataset: Dataset,
+}
+
+/// Recognises files that are certainly not tables, by their first bytes.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"7z\xBC\xAF", "a 7-Zip archive"),
+        (b"Rar!", "a RAR archive"),
+    ];
+    for &(magic, kind) in MAGIC {
+        if bytes.starts_with(magic) {
+            return Some(kind);
+        }
+    }
+    None
+}
+
+/// Text with many NUL or control characters is binary data, whatever its name says.
+fn looks_binary(text: &str) -> bool {
+    let window: Vec<char> = text.chars().take(8192).collect();
+    if window.is_empty() {
+        return false;
+    }
+    let control = window.iter().filter(|&&c| (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')).count();
+    control * 100 > window.len()
+}
+
+/// Reads a file.
+///
+/// # Errors
+/// [`IngestError`] when the file is not a usable table at all; bad rows are reported in
+/// [`Report::rejected`] instead.
+pub fn ingest(
+    bytes: &[u8],
+    file: &str,
+    opts: &IngestOptions,
+    progress: &mut dyn FnMut(Stage, f64),
+) -> Result<Ingested, IngestError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(IngestError::Empty);
+    }
+    if let Some(kind) = binary_kind(bytes) {
+        return Err(IngestError::Binary(kind));
+    }
+    progress(Stage::Decoding, 0.0);
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
+    let is_ole = bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    if is_zip || is_ole {
+        let grid = excel::read_sheet(bytes, opts.sheet.as_deref()).map_err(|e| match e {
+            excel::ExcelError::Unreadable(_) if is_zip => IngestError::Workbook(format!(
+                "this is a zip archive but not a readable Excel workbook ({e}); save it as .xlsx or CSV and try again"
+            )),
+            other => IngestError::Workbook(format!("Excel: {other}")),
+        })?;
+        let format = if is_zip { Format::Xlsx } else { Format::Xls };
+        let layout = Layout {
+            file,
+            bytes: bytes.len() as u64,
+            format,
+            encoding: "n/a (workbook)".into(),
+            bom: false,
+            encoding_errors: false,
+            sheets: grid.sheets.clone(),
+            sheet: Some(grid.sheet.clone()),
+        };
+        let source = Source::Grid { rows: &grid.rows, first_line: grid.first_line };
+        progress(Stage::Decoding, 1.0);
+        return read_table(&source, layout, opts, progress);
+    }
+    if opts.format.is_some_and(|f| f.delimiter().is_none() && f != Format::Whitespace) {
+        return Err(IngestError::NotText(opts.format.unwrap_or(Format::Csv)));
+    }
+    let detected = match opts.encoding.as_deref().filter(|e| !e.trim().is_empty()) {
+        Some(label) => {
+            let enc = encoding::from_label(label).ok_or_else(|| IngestError::UnknownEncoding(label.to_string()))?;
+            encoding::Detected { encoding: enc, bom: encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e == enc) }
+        }
+        None => encoding::detect(bytes),
+    };
+    let decoded = encoding::decode(bytes, detected.encoding);
+    progress(Stage::Decoding, 1.0);
+    if looks_binary(&decoded.text) {
+        return Err(IngestError::Binary("binary data"));
+    }
+    let format = opts.format.unwrap_or_else(|| table::sniff_format(&decoded.text));
+    let text = if format == Format::Whitespace {
+        table::normalise_line_endings(&decoded.text)
+    } else {
+        std::borrow::Cow::Borrowed(decoded.text.as_ref())
+    };
+    let layout = Layout {
+        file,
+        bytes: bytes.len() as u64,
+        format,
+        encoding: encoding::label(detected.encoding).to_string(),
+        bom: detected.bom,
+        encoding_errors: decoded.had_errors,
+        sheets: Vec::new(),
+        sheet: None,
+    };
+    read_table(&Source::Text { text: &text, format }, layout, opts, progress)
+}
+
+/// What was decided about the file before its rows are read.
+struct Layout<'a> {
+    file: &'a str,
+    bytes: u64,
+    format: Format,
+    encoding: String,
+    bom: bool,
+    encoding_errors: bool,
+    sheets: Vec<SheetInfo>,
+    sheet: Option<String>,
+}
+
+fn resolve(column: &ColumnRef, names: &[String]) -> Option<usize> {
+    match column {
+        ColumnRef::Position(p) => p.checked_sub(1).filter(|&i| i < names.len()),
+        ColumnRef::Spec(spec) => {
+            let spec = spec.trim();
+            names
+                .iter()
+                .position(|n| n == spec)
+                .or_else(|| names.iter().position(|n| roles::normalise_name(n) == roles::normalise_name(spec)))
+                .or_else(|| spec.parse::<usize>().ok().and_then(|p| p.checked_sub(1)).filter(|&i| i < names.len()))
+        }
+    }
+}
+
+fn quote(value: &str) -> String {
+    if value.chars().count() > MAX_QUOTED {
+        let cut: String = value.chars().take(MAX_QUOTED).collect();
+        format!("{cut}…")
+    } else {
+        value.to_string()
+    }
+}
+
+fn read_table(
+    source: &Source,
+    layout: Layout,
+    opts: &IngestOptions,
+    progress: &mut dyn FnMut(Stage, f64),
+) -> Result<Ingested, IngestError> {
+    let head = source.head(HEAD_ROWS + 1);
+    if head.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    let mut warnings = Vec::new();
+    if layout.encoding_errors {
+        warnings.push(format!(
+            "some bytes are not valid {}; they were replaced with �. If text looks garbled, choose another encoding.",
+            layout.encoding
+        ));
+    }
+    // Report titles above the header ("订单报表 2024年") have a single cell; skip them.
+    let width = table::typical_width(&head);
+    let titles = if width >= 3 {
+        head.iter().take_while(|(_, r)| r.iter().filter(|c| !c.trim().is_empty()).count() == 1).count()
+    } else {
+        0
+    };
+    let titles = titles.min(head.len().saturating_sub(1));
+    if titles > 0 {
+        warnings.push(format!("skipped {titles} title line(s) above the table"));
+    }
+    let head = &head[titles..];
+    let header = opts.header.unwrap_or_else(|| {
+        let below: Vec<Vec<String>> = head.iter().skip(1).take(200).map(|(_, r)| r.clone()).collect();
+        roles::looks_like_header(&head[0].1, &below)
+    });
+    let data_head: Vec<&(u64, Vec<String>)> = head.iter().skip(usize::from(header)).take(HEAD_ROWS).collect();
+    let ncols = head.iter().map(|(_, r)| r.len()).max().unwrap_or(0).max(if header { head[0].1.len() } else { 0 });
+    let names: Vec<String> = (0..ncols)
+        .map(|i| {
+            let name = if header { head[0].1.get(i).map(|s| s.trim().trim_start_matches('\u{feff}').to_string()) } else { None };
+            name.filter(|n| !n.is_empty()).unwrap_or_else(|| format!("column {}", i + 1))
+        })
+        .collect();
+    {
+        let mut seen = std::collections::HashSet::new();
+        for n in &names {
+            if !seen.insert(n) {
+                warnings.push(format!("the header names '{n}' more than once; the first such column is used when named"));
+            }
+        }
+    }
+    // Rows up to and including this line are titles or the header.
+    let start_after = if header || titles > 0 { head[0].0.saturating_sub(u64::from(!header)) } else { 0 };
+    let cells_of = |i: usize| -> Vec<&str> { data_head.iter().filter_map(|(_, r)| Row::get(r, i)).collect() };
+    let profiles: Vec<Profile> = (0..ncols).map(|i| roles::profile(&cells_of(i))).collect();
+    let proposal_names: Vec<String> = if header { names.clone() } else { vec![String::new(); ncols] };
+    let mut mapping: Mapping = roles::propose(&proposal_names, &profiles);
+    for o in &opts.map {
+        mapping.remove(&o.role);
+        if let Some(col) = &o.column {
+            let i = resolve(col, &names).ok_or_else(|| IngestError::UnknownColumn {
+                role: o.role,
+                column: match col {
+                    ColumnRef::Position(p) => p.to_string(),
+                    ColumnRef::Spec(s) => s.clone(),
+                },
+                available: names.clone(),
+            })?;
+            // A column serves one role: moving it here unmaps it elsewhere.
+            mapping.retain(|_, &mut j| j != i);
+            mapping.insert(o.role, i);
+        }
+    }
+    let Some(&customer_col) = mapping.get(&Role::CustomerId) else {
+        return Err(IngestError::NoCustomerColumn);
+    };
+    let (date_order, date_order_ambiguous) = match (opts.date_order, mapping.get(&Role::Date)) {
+        (Some(order), _) => (order, false),
+        (None, Some(&i)) => values::detect_date_order(cells_of(i)),
+        (None, None) => (DateOrder::Ymd, false),
+    };
+    if date_order_ambiguous {
+        warnings.push("dates such as 03/04/2024 could be day-first or month-first; month-first was assumed: choose the date order if that is wrong".into());
+    }
+    let decimal_mark = opts
+        .decimal_mark
+        .unwrap_or_else(|| mapping.get(&Role::Amount).map_or(DecimalMark::Dot, |&i| values::detect_decimal_mark(cells_of(i))));
+
+    let columns: Vec<Column> = (0..ncols)
+        .map(|i| Column {
+            position: i + 1,
+            name: names[i].clone(),
+            role: mapping.iter().find(|(_, &j)| j == i).map(|(&r, _)| r),
+            samples: cells_of(i).into_iter().filter(|c| !c.trim().is_empty()).take(3).map(quote).collect(),
+        })
+        .collect();
+    let preview: Vec<Vec<String>> = data_head
+        .iter()
+        .take(PREVIEW_ROWS)
+        .map(|(_, r)| (0..ncols).map(|i| r.get(i).map(|c| quote(c)).unwrap_or_default()).collect())
+        .collect();
+
+    let mut reader = RowReader::new(&mapping, &names, date_order, decimal_mark);
+    let mut last_reported = 0usize;
+    source
+        .for_each_row(|pos, row| {
+            if pos.line > start_after && !row.is_blank() {
+                reader.read(pos, row, customer_col);
+                if reader.rows - last_reported >= 1 << 16 {
+                    last_reported = reader.rows;
+                    progress(Stage::Parsing, pos.fraction);
+                }
+            }
+            ControlFlow::Continue(())
+        })
+        .map_err(|e| IngestError::Workbook(format!("the file could not be read: {e}")))?;
+    progress(Stage::Parsing, 1.0);
+
+    let RowReader { dataset, rejected, rows, currencies, .. } = reader;
+    let totals = dataset.totals();
+    let currency = currencies.into_iter().max_by_key(|&(_, n)| n).map(|(c, _)| c.to_string());
+    let report = Report {
+        file: layout.file.to_string(),
+        bytes: layout.bytes,
+        format: layout.format,
+        encoding: layout.encoding,
+        bom: layout.bom,
+        encoding_errors: layout.encoding_errors,
+        delimiter: layout.format.delimiter_label().map(str::to_string),
+        sheets: layout.sheets,
+        sheet: layout.sheet,
+        header,
+        columns,
+        mapping: mapping.iter().map(|(&r, &i)| (r, MappedColumn { column: i + 1, name: names[i].clone() })).collect(),
+        date_order,
+        date_order_ambiguous,
+        decimal_mark,
+        rows: rows as u64,
+        rows_accepted: dataset.rows() as u64,
+        rows_rejected: rejected.len() as u64,
+        customers: totals.customers,
+        totals,
+        currency,
+        preview,
+        warnings,
+        rejected,
+    };
+    Ok(Ingested { report, dataset })
+}
+
+/// Converts the mapped cells of each row, appending to the dataset or recording a rejection.
+struct RowReader<'a> {
+    names: &'a [String],
+    cols: Vec<(Role, usize)>,
+    date_order: DateOrder,
+    decimal_mark: DecimalMark,
+    dataset: Dataset,
+    rejected: Vec<Rejection>,
+    rows: usize,
+    currencies: BTreeMap<&'static str, usize>,
+}
+
+/// One row's converted values before they are committed.
+#[derive(Default)]
+struct Parsed<'r> {
+    day: values::Day,
+    amount: f64,
+    quantity: f64,
+    score: u8,
+    texts: [&'r str; 5],
+}
+
+impl<'a> RowReader<'a> {
+    fn new(mapping: &Mapping, names: &'a [String], date_order: DateOrder, decimal_mark: DecimalMark) -> Self {
+        let has = |r: Role| mapping.contains_key(&r);
+        let dataset = Dataset {
+            day: has(Role::Date).then(Vec::new),
+            amount: has(Role::Amount).then(Vec::new),
+            quantity: has(Role::Quantity).then(Vec::new),
+            order: has(Role::OrderId).then(Categorical::default),
+            channel: has(Role::Channel).then(Categorical::default),
+            category: has(Role::Category).then(Categorical::default),
+            member_level: has(Role::MemberLevel).then(Categorical::default),
+            score: has(Role::Score).then(Vec::new),
+            comments: has(Role::Comment).then(Vec::new),
+            ..Dataset::default()
+        };
+        Self {
+            names,
+            cols: mapping.iter().map(|(&r, &i)| (r, i)).collect(),
+            date_order,
+            decimal_mark,
+            dataset,
+            rejected: Vec::new(),
+            rows: 0,
+            currencies: BTreeMap::new(),
+        }
+    }
+
+    fn reject(&mut self, pos: Position, col: usize, value: &str, reason: String) {
+        self.rejected.push(Rejection {
+            row: pos.line,
+            column: self.names.get(col).cloned().unwrap_or_else(|| format!("column {}", col + 1)),
+            value: quote(value),
+            reason,
+        });
+    }
+
+    fn read(&mut self, pos: Position, row: &dyn Row, customer_col: usize) {
+        self.rows += 1;
+        let id = row.get(customer_col).unwrap_or("").trim();
+        if id.is_empty() {
+            let reason = if row.len() <= customer_col {
+                format!("the row has {} column(s); the customer id is in column {}", row.len(), customer_col + 1)
+            } else {
+                "customer id is empty".to_string()
+            };
+            self.reject(pos, customer_col, row.get(customer_col).unwrap_or(""), reason);
+            return;
+        }
+        let mut p = Parsed { quantity: f64::NAN, score: NO_SCORE, ..Parsed::default() };
+        for k in 0..self.cols.len() {
+            let (role, col) = self.cols[k];
+            let cell = row.get(col).unwrap_or("");
+            let result: Result<(), String> = match role {
+                Role::CustomerId => Ok(()),
+                Role::Date => values::parse_date(cell, self.date_order).map(|d| p.day = d).map_err(|e| {
+                    if row.len() <= col {
+                        format!("the row has {} column(s); the date is in column {}", row.len(), col + 1)
+                    } else {
+                        e.to_string()
+                    }
+                }),
+                Role::Amount => match values::parse_amount(cell, self.decimal_mark) {
+                    Ok(a) => {
+                        p.amount = a.value;
+                        if let Some(c) = a.currency {
+                            *self.currencies.entry(c).or_default() += 1;
+                        }
+                        Ok(())
+                    }
+                    Err(e) => Err(e.to_string()),
+                },
+                Role::Quantity if cell.trim().is_empty() => Ok(()),
+                Role::Quantity => match values::parse_amount(cell, self.decimal_mark) {
+                    Ok(a) => {
+                        p.quantity = a.value;
+                        Ok(())
+                    }
+                    Err(_) => Err("quantity is not a number".into()),
+                },
+                Role::Score => parse_score(cell).map(|s| p.score = s),
+                Role::OrderId | Role::Channel | Role::Category | Role::MemberLevel | Role::Comment => {
+                    let slot = match role {
+                        Role::OrderId => 0,
+                        Role::Channel => 1,
+                        Role::Category => 2,
+                        Role::MemberLevel => 3,
+                        _ => 4,
+                    };
+                    p.texts[slot] = cell.trim();
+                    Ok(())
+                }
+            };
+            if let Err(reason) = result {
+                self.reject(pos, col, cell, reason);
+                return;
+            }
+        }
+        let ds = &mut self.dataset;
+        let index = ds.customer.len() as u32;
+        let code = ds.customers.intern(id);
+        ds.customer.push(code);
+        if let Some(v) = ds.day.as_mut() {
+            v.push(p.day);
+        }
+        if let Some(v) = ds.amount.as_mut() {
+            v.push(p.amount);
+        }
+        if let Some(v) = ds.quantity.as_mut() {
+            v.push(p.quantity);
+        }
+        if let Some(v) = ds.score.as_mut() {
+            v.push(p.score);
+        }
+        for (slot, text) in [&mut ds.order, &mut ds.channel, &mut ds.category, &mut ds.member_level].into_iter().zip(p.texts) {
+            if let Some(c) = slot.as_mut() {
+                c.push(text);
+            }
+        }
+        if let (Some(v), comment) = (ds.comments.as_mut(), p.texts[4]) {
+            if !comment.is_empty() {
+                v.push((index, comment.to_string()));
+            }
+        }
+    }
+}
+
+/// An NPS answer: a whole number 0–10; empty means not surveyed.
+fn parse_score(cell: &str) -> Result<u8, String> {
+    let c = cell.trim();
+    if c.is_empty() {
+        return Ok(NO_SCORE);
+    }
+    match c.parse::<f64>() {
+        Ok(v) if !v.is_finite() => Err(format!("score '{c}' is not a number 0–10")),
+        Ok(v) if v.fract() != 0.0 => Err(format!("score {c} is not a whole number 0–10")),
+        Ok(v) if !(0.0..=10.0).contains(&v) => Err(format!("score {c} is outside 0–10")),
+        Ok(v) => Ok(v as u8),
+        Err(_) => Err(format!("score '{c}' is not a number 0–10")),
+    }
+}
+
+/// Rejections as CSV (`row,column,value,reason`), for download.
+pub fn rejections_csv(rejected: &[Rejection]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["row", "column", "value", "reason"]);
+    for r in rejected {
+        let _ = w.write_record([r.row.to_string().as_str(), &r.column, &r.value, &r.reason]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Ingested {
+        ingest(text.as_bytes(), "t.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap()
+    }
+
+    #[test]
+    fn a_plain_csv_is_read_with_roles_from_its_header() {
+        let r =
+            run("客户ID,下单时间,实付金额,渠道\n00042,2024-03-05,¥1,12\n00042,2024-03-06,\"¥1,299.00\",app\n7,2024-03-07,5,\n")
+                .report;
+        assert_eq!(r.format, Format::Csv);
+        assert!(r.header);
+        assert_eq!(r.rows_accepted, 3);
+        assert_eq!(r.customers, 2);
+        assert_eq!(r.mapping[&Role::CustomerId], MappedColumn { column: 1, name: "客户ID".into() });
+        assert_eq!(r.mapping[&Role::Channel].column, 4);
+        assert_eq!(r.currency.as_deref(), Some("CNY"));
+        assert!((r.totals.revenue.unwrap() - 1305.0).abs() < 1e-9);
+        assert_eq!(r.totals.date_range.as_ref().map(|d| d.first.as_str()), Some("2024-03-05"));
+    }
+
+    #[test]
+    fn bad_rows_are_rejected_with_row_column_value_and_reason_and_the_rest_kept() {
+        let text = "customer_id,date,amount,score\n1,2024-01-01,10,9\n,2024-01-02,5,\n2,2024-02-30,5,\n3,2024-01-03,12,5x,\n4,2024-01-04,3,11\n5,2024-01-05,3,7.5\n6\n7,2024-01-06,1,N/A\n8,2024-01-07,2,\n";
+        let ing = run(text);
+        let r = &ing.report;
+        assert_eq!(r.rows, 9);
+        assert_eq!(r.rows_accepted, 2);
+        let got: Vec<(u64, &str)> = r.rejected.iter().map(|x| (x.row, x.column.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![(3, "customer_id"), (4, "date"), (5, "score"), (6, "score"), (7, "score"), (8, "date"), (9, "score")]
+        );
+        assert_eq!(r.rejected[1].reason, "2024-02-30 is not a day in the calendar");
+        assert_eq!(r.rejected[1].value, "2024-02-30");
+        assert_eq!(r.rejected[3].reason, "score 11 is outside 0–10");
+        assert_eq!(ing.dataset.score.as_ref().unwrap(), &vec![9, NO_SCORE]);
+    }
+
+    #[test]
+    fn ids_keep_leading_zeros() {
+        let ing = run("customer_id,date,amount\n00042,2024-01-01,1\n42,2024-01-01,1\n");
+        assert_eq!(ing.dataset.customers.names(), &["00042".to_string(), "42".to_string()]);
+    }
+
+    #[test]
+    fn map_overrides_take_names_or_positions() {
+        let text = "a,b,c\nx,2024-01-01,3\ny,2024-01-02,4\n";
+        let opts = IngestOptions {
+            map: vec![MapOverride::parse("customer_id=a").unwrap(), MapOverride::parse("amount=3").unwrap()],
+            ..Default::default()
+        };
+        let r = ingest(text.as_bytes(), "t", &opts, &mut |_, _| {}).unwrap().report;
+        assert_eq!(r.mapping[&Role::CustomerId].column, 1);
+        assert_eq!(r.mapping[&Role::Amount].column, 3);
+        let bad = IngestOptions { map: vec![MapOverride::parse("amount=zzz").unwrap()], ..Default::default() };
+        assert!(matches!(ingest(text.as_bytes(), "t", &bad, &mut |_, _| {}), Err(IngestError::UnknownColumn { .. })));
+        assert!(MapOverride::parse("colour=1").is_err());
+        assert!(MapOverride::parse("amount").is_err());
+    }
+
+    #[test]
+    fn unusable_files_get_one_clear_error() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"", "empty"),
+            (b"   \n\n", "empty"),
+            (b"\xEF\xBB\xBF", "empty"),
+            (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "PNG"),
+            (b"\0\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18", "binary"),
+            (b"PK\x03\x04garbage that is not a zip", "zip"),
+        ];
+        for (bytes, want) in cases {
+            let err = ingest(bytes, "x.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap_err();
+            assert!(err.to_string().contains(want), "{want}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_file_of_only_decimals_has_no_customer_column() {
+        let err = ingest(b"1.5,2.5\n3.5,4.5\n", "x.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap_err();
+        assert_eq!(err, IngestError::NoCustomerColumn);
+    }
+
+    #[test]
+    fn title_lines_above_the_header_are_skipped() {
+        let r = run("订单报表 2024年\n客户ID,日期,金额\nA,2024-01-01,3\nB,2024-01-02,4\n").report;
+        assert!(r.header);
+        assert_eq!(r.rows_accepted, 2);
+        assert_eq!(r.columns[0].name, "客户ID");
+    }
+
+    #[test]
+    fn scores_must_be_whole_numbers_from_zero_to_ten() {
+        assert_eq!(parse_score("10"), Ok(10));
+        assert_eq!(parse_score("0"), Ok(0));
+        assert_eq!(parse_score(""), Ok(NO_SCORE));
+        for bad in ["11", "-1", "7.5", "N/A", "NaN"] {
+            assert!(parse_score(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rejections_export_as_csv() {
+        let csv =
+            rejections_csv(&[Rejection { row: 3, column: "金额".into(), value: "1,2x".into(), reason: "not a number".into() }]);
+        assert_eq!(csv, "row,column,value,reason\n3,金额,\"1,2x\",not a number\n");
+    }
+}

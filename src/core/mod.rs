@@ -1,0 +1,12 @@
+//! The pure core: ingest (bytes → table → validated dataset) and, in later issues, every metric and
+//! model. No web crates here (checked by `make test`): callers hand it bytes and options, it hands
+//! back typed values, so the browser worker and the native command line share every line of it.
+
+pub mod dataset;
+pub mod encoding;
+pub mod excel;
+pub mod ingest;
+pub mod roles;
+pub mod sample;
+pub mod table;
+pub mod values;

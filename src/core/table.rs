@@ -1,0 +1,392 @@
+//! The permissive table: a decoded text file or a spreadsheet grid, walked row by row.
+//!
+//! Nothing here knows what a customer is. This layer finds the layout (which delimiter, or columns
+//! aligned with spaces; where the header is) and hands each row's fields to a visitor without
+//! allocating a `String` per field, so that a file is walked once and only the mapped columns are
+//! converted (see `ingest`).
+
+use serde::{Deserialize, Serialize};
+use std::ops::ControlFlow;
+
+/// How the rows of a file are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Comma-separated.
+    Csv,
+    /// Tab-separated.
+    Tsv,
+    /// Semicolon-separated (European Excel).
+    Semicolon,
+    /// Pipe-separated.
+    Pipe,
+    /// Columns separated by runs of spaces, as in fixed-width reports (CDNOW).
+    Whitespace,
+    /// Excel 2007+ workbook.
+    Xlsx,
+    /// Excel 97–2003 workbook.
+    Xls,
+}
+
+impl Format {
+    /// The delimiter byte of a delimited text format.
+    pub fn delimiter(self) -> Option<u8> {
+        match self {
+            Self::Csv => Some(b','),
+            Self::Tsv => Some(b'\t'),
+            Self::Semicolon => Some(b';'),
+            Self::Pipe => Some(b'|'),
+            Self::Whitespace | Self::Xlsx | Self::Xls => None,
+        }
+    }
+
+    /// How the delimiter is shown to users: `,`, `\t`, `;`, `|`, `whitespace`, or none for workbooks.
+    pub fn delimiter_label(self) -> Option<&'static str> {
+        match self {
+            Self::Csv => Some(","),
+            Self::Tsv => Some("\\t"),
+            Self::Semicolon => Some(";"),
+            Self::Pipe => Some("|"),
+            Self::Whitespace => Some("whitespace"),
+            Self::Xlsx | Self::Xls => None,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Tsv => "tsv",
+            Self::Semicolon => "semicolon",
+            Self::Pipe => "pipe",
+            Self::Whitespace => "whitespace",
+            Self::Xlsx => "xlsx",
+            Self::Xls => "xls",
+        }
+    }
+
+    /// Parses a format key or a delimiter as users type it (`,` `tab` `\t` `;` `|` `space`).
+    pub fn from_key(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "csv" | "," | "comma" => Some(Self::Csv),
+            "tsv" | "\\t" | "\t" | "tab" => Some(Self::Tsv),
+            "semicolon" | ";" => Some(Self::Semicolon),
+            "pipe" | "|" => Some(Self::Pipe),
+            "whitespace" | "space" | "spaces" | " " => Some(Self::Whitespace),
+            _ => None,
+        }
+    }
+
+    /// The text formats, for an override menu.
+    pub const TEXT: [Format; 5] = [Self::Csv, Self::Tsv, Self::Semicolon, Self::Pipe, Self::Whitespace];
+}
+
+/// One row's fields, whatever the source.
+pub trait Row {
+    fn len(&self) -> usize;
+    fn get(&self, i: usize) -> Option<&str>;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Every field is empty or white space.
+    fn is_blank(&self) -> bool {
+        (0..self.len()).all(|i| self.get(i).is_none_or(|f| f.trim().is_empty()))
+    }
+}
+
+impl Row for csv::StringRecord {
+    fn len(&self) -> usize {
+        csv::StringRecord::len(self)
+    }
+    fn get(&self, i: usize) -> Option<&str> {
+        csv::StringRecord::get(self, i)
+    }
+}
+
+impl Row for Vec<&str> {
+    fn len(&self) -> usize {
+        <[&str]>::len(self)
+    }
+    fn get(&self, i: usize) -> Option<&str> {
+        <[&str]>::get(self, i).copied()
+    }
+}
+
+impl Row for Vec<String> {
+    fn len(&self) -> usize {
+        <[String]>::len(self)
+    }
+    fn get(&self, i: usize) -> Option<&str> {
+        <[String]>::get(self, i).map(String::as_str)
+    }
+}
+
+/// Where a row is, for messages: the 1-based line of the file (or row of the sheet), and how far
+/// through the source it is (0..1) for progress bars.
+#[derive(Debug, Clone, Copy)]
+pub struct Position {
+    pub line: u64,
+    pub fraction: f64,
+}
+
+/// A table to walk: decoded text in a known layout, or a spreadsheet grid.
+pub enum Source<'a> {
+    Text { text: &'a str, format: Format },
+    Grid { rows: &'a [Vec<String>], first_line: u64 },
+}
+
+impl Source<'_> {
+    /// Calls `visit` for every row in order, blank rows included (callers skip them).
+    ///
+    /// # Errors
+    /// Only what the CSV reader reports; with flexible row lengths and `&str` input that is nothing
+    /// a user's file can trigger, but it is passed on rather than assumed away.
+    pub fn for_each_row(&self, mut visit: impl FnMut(Position, &dyn Row) -> ControlFlow<()>) -> Result<(), String> {
+        match *self {
+            Source::Text { text, format: Format::Whitespace } => {
+                let total = text.len().max(1) as f64;
+                let mut fields: Vec<&str> = Vec::new();
+                let mut offset = 0usize;
+                // Lines end at LF (a CR before it is white space); files with lone CRs are
+                // normalised first by `normalise_line_endings`.
+                for (i, line) in text.split('\n').enumerate() {
+                    offset += line.len() + 1;
+                    fields.clear();
+                    fields.extend(line.split_whitespace());
+                    let pos = Position { line: i as u64 + 1, fraction: (offset as f64 / total).min(1.0) };
+                    if visit(pos, &fields).is_break() {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+            Source::Text { text, format } => {
+                let delimiter = format.delimiter().unwrap_or(b',');
+                let total = text.len().max(1) as f64;
+                let mut reader =
+                    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
+                let mut record = csv::StringRecord::new();
+                let mut lines = LineCounter::new(text.as_bytes());
+                loop {
+                    match reader.read_record(&mut record) {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(e) => return Err(e.to_string()),
+                    }
+                    let byte = record.position().map_or(0, |p| p.byte() as usize);
+                    let line = lines.line_at(byte);
+                    let pos = Position { line, fraction: byte as f64 / total };
+                    if visit(pos, &record).is_break() {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+            Source::Grid { rows, first_line } => {
+                let total = rows.len().max(1) as f64;
+                for (i, row) in rows.iter().enumerate() {
+                    let pos = Position { line: first_line + i as u64, fraction: (i + 1) as f64 / total };
+                    if visit(pos, row).is_break() {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The first `limit` non-blank rows, with their line numbers, as owned strings.
+    pub fn head(&self, limit: usize) -> Vec<(u64, Vec<String>)> {
+        let mut out = Vec::new();
+        let _ = self.for_each_row(|pos, row| {
+            if !row.is_blank() {
+                out.push((pos.line, (0..row.len()).map(|i| row.get(i).unwrap_or("").to_string()).collect()));
+            }
+            if out.len() >= limit {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
+        out
+    }
+}
+
+/// Turns byte offsets of records into 1-based line numbers, scanning the text once in all.
+///
+/// The CSV reader's own line count starts a record at the blank lines before it and counts only LF;
+/// here a record starts at its first character and CR, LF and CRLF each end a line.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, offset: 0, line: 1 }
+    }
+
+    fn line_at(&mut self, record_start: usize) -> u64 {
+        let mut end = record_start.min(self.bytes.len());
+        // Blank lines the reader skipped belong before the record.
+        while end < self.bytes.len() && matches!(self.bytes[end], b'\n' | b'\r') {
+            end += 1;
+        }
+        if end < self.offset {
+            return self.line;
+        }
+        for i in self.offset..end {
+            match self.bytes[i] {
+                b'\n' => self.line += 1,
+                b'\r' if self.bytes.get(i + 1) != Some(&b'\n') => self.line += 1,
+                _ => {}
+            }
+        }
+        self.offset = end;
+        self.line
+    }
+}
+
+/// Normalises line endings for the whitespace layout so that CR, LF and CRLF each end one line.
+/// Text without lone CRs is borrowed unchanged.
+pub fn normalise_line_endings(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone_cr = bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    if lone_cr {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Guesses the layout of a text file from its first lines: the delimiter that splits the most lines
+/// into the same number (≥ 2) of fields wins; columns aligned with spaces come last, and a file with
+/// a single column is read as CSV.
+pub fn sniff_format(text: &str) -> Format {
+    let sample = sample_prefix(text, 64 * 1024);
+    let mut best: Option<(f64, usize, Format)> = None;
+    for format in Format::TEXT {
+        let counts = field_counts(sample, format);
+        let Some((mode, share)) = mode_share(&counts) else { continue };
+        if mode < 2 || share < 0.8 {
+            continue;
+        }
+        // Consistency first; among equally consistent layouts, more columns; earlier formats win ties.
+        let better = match best {
+            None => true,
+            Some((s, m, _)) => share > s + 1e-9 || ((share - s).abs() <= 1e-9 && mode > m && format != Format::Whitespace),
+        };
+        if better {
+            best = Some((share, mode, format));
+        }
+    }
+    best.map_or(Format::Csv, |(_, _, f)| f)
+}
+
+/// Up to `max` bytes of `text`, cut at a line end so that no row is half-read.
+fn sample_prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind('\n') {
+        Some(i) if i > 0 => &text[..i],
+        _ => &text[..end],
+    }
+}
+
+fn field_counts(sample: &str, format: Format) -> Vec<usize> {
+    let mut counts = Vec::new();
+    let src = Source::Text { text: sample, format };
+    let _ = src.for_each_row(|_, row| {
+        if !row.is_blank() {
+            counts.push(row.len());
+        }
+        if counts.len() >= 200 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    counts
+}
+
+/// The most common value and the share of entries equal to it.
+fn mode_share(counts: &[usize]) -> Option<(usize, f64)> {
+    if counts.is_empty() {
+        return None;
+    }
+    let mut sorted = counts.to_vec();
+    sorted.sort_unstable();
+    let (mut best, mut best_n, mut i) = (sorted[0], 0usize, 0usize);
+    while i < sorted.len() {
+        let j = sorted[i..].iter().take_while(|&&c| c == sorted[i]).count();
+        if j > best_n {
+            best = sorted[i];
+            best_n = j;
+        }
+        i += j;
+    }
+    Some((best, best_n as f64 / counts.len() as f64))
+}
+
+/// The typical number of fields in `rows` (the most common count).
+pub fn typical_width(rows: &[(u64, Vec<String>)]) -> usize {
+    let counts: Vec<usize> = rows.iter().map(|(_, r)| r.len()).collect();
+    mode_share(&counts).map_or(0, |(m, _)| m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters_are_sniffed() {
+        let cases = [
+            ("id,date,amount\n1,2024-01-01,3\n2,2024-01-02,4\n", Format::Csv),
+            ("id\tdate\tamount\n1\t2024-01-01\t3\n", Format::Tsv),
+            ("id;date;amount\n1;2024-01-01;3,50\n2;2024-01-02;4,00\n", Format::Semicolon),
+            ("id|date|amount\n1|2024-01-01|3\n", Format::Pipe),
+            (" customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n", Format::Whitespace),
+            ("only_ids\n1\n2\n", Format::Csv),
+        ];
+        for (text, want) in cases {
+            assert_eq!(sniff_format(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn quoted_commas_do_not_confuse_the_sniffer() {
+        let text = "name,amount\n\"Smith, John\",\"1,299.00\"\n\"Lee, Ann\",12\n";
+        assert_eq!(sniff_format(text), Format::Csv);
+    }
+
+    #[test]
+    fn rows_carry_their_line_numbers() {
+        let text = "a,b\n\n1,\"multi\nline\"\n2,x\n";
+        let src = Source::Text { text, format: Format::Csv };
+        let head = src.head(10);
+        let lines: Vec<u64> = head.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![1, 3, 5]);
+        assert_eq!(head[1].1, vec!["1", "multi\nline"]);
+    }
+
+    #[test]
+    fn whitespace_rows_split_on_runs_of_spaces() {
+        let text = " 00001 19970101  1   11.77\n 00002 19970112  1   12.00\n";
+        let head = Source::Text { text, format: Format::Whitespace }.head(5);
+        assert_eq!(head[0], (1, vec!["00001".to_string(), "19970101".into(), "1".into(), "11.77".into()]));
+        assert_eq!(head[1].0, 2);
+    }
+
+    #[test]
+    fn mixed_line_endings_each_end_one_line() {
+        let text = normalise_line_endings("a b\r\n1 2\r3 4\n5 6");
+        let head = Source::Text { text: &text, format: Format::Whitespace }.head(10);
+        let lines: Vec<u64> = head.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![1, 2, 3, 4]);
+    }
+}

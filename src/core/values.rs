@@ -1,0 +1,548 @@
+//! Cell values as people type them: dates and money amounts, parsed once into typed values.
+//!
+//! Dates become day numbers (days since 1970-01-01) so that later maths is integer arithmetic. Forms
+//! understood: ISO `2024-03-05`, `2024/3/5`, `2024.03.05`, `20240305`, `05/03/2024` and `03/05/2024`
+//! (which of the two is decided per column, see [`detect_date_order`]), Excel serial numbers, Chinese
+//! `2024年3月5日`, each optionally followed by a time. Amounts accept currency symbols and codes,
+//! thousands separators, decimal commas, and a minus sign or parentheses for refunds.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Days since 1970-01-01.
+pub type Day = i32;
+
+/// Years outside this range are rejected as typing or export errors.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2100;
+
+/// Amounts beyond this magnitude are rejected: no single order is worth a trillion.
+pub const MAX_AMOUNT: f64 = 1e12;
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() // invariant: a valid constant date
+}
+
+/// The day number of a calendar date, or `None` when the date does not exist.
+pub fn day_from_ymd(y: i32, m: u32, d: u32) -> Option<Day> {
+    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    Some((date - epoch()).num_days() as Day)
+}
+
+/// The calendar date of a day number.
+pub fn ymd_from_day(day: Day) -> (i32, u32, u32) {
+    let date = epoch() + chrono::Duration::days(day as i64);
+    (date.year(), date.month(), date.day())
+}
+
+/// `YYYY-MM-DD`.
+pub fn format_day(day: Day) -> String {
+    let (y, m, d) = ymd_from_day(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// How to read dates written as `a/b/yyyy`, where a and b could be day and month either way round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Year first (`2024-03-05`): no ambiguous forms were seen.
+    #[default]
+    Ymd,
+    /// Day first (`05/03/2024`), as in Europe.
+    Dmy,
+    /// Month first (`03/05/2024`), as in the US.
+    Mdy,
+}
+
+impl DateOrder {
+    pub fn from_key(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "ymd" => Some(Self::Ymd),
+            "dmy" => Some(Self::Dmy),
+            "mdy" => Some(Self::Mdy),
+            _ => None,
+        }
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Ymd => "ymd",
+            Self::Dmy => "dmy",
+            Self::Mdy => "mdy",
+        }
+    }
+}
+
+/// Why a cell is not a usable date. The message is shown to the user after the row and column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DateError {
+    Empty,
+    NotADate,
+    NoSuchDay { y: i32, m: u32, d: u32 },
+    YearOutOfRange(i32),
+    Ambiguous,
+}
+
+impl std::fmt::Display for DateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Empty => write!(f, "date is empty"),
+            Self::NotADate => write!(f, "not a date (expected e.g. 2024-03-05, 2024/3/5, 20240305 or 2024年3月5日)"),
+            Self::NoSuchDay { y, m, d } => write!(f, "{y:04}-{m:02}-{d:02} is not a day in the calendar"),
+            Self::YearOutOfRange(y) => write!(f, "year {y} is outside {MIN_YEAR}–{MAX_YEAR}"),
+            Self::Ambiguous => write!(f, "day and month could be either way round: choose the date order"),
+        }
+    }
+}
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn checked(y: i32, m: u32, d: u32) -> Result<Day, DateError> {
+    if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+        return Err(DateError::YearOutOfRange(y));
+    }
+    day_from_ymd(y, m, d).ok_or(DateError::NoSuchDay { y, m, d })
+}
+
+/// Excel stores dates as days since 1899-12-30 (its 1900 leap-year bug makes that epoch right for
+/// every date from 1900-03-01 on).
+pub fn day_from_excel_serial(serial: f64) -> Option<Day> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let excel_epoch = day_from_ymd(1899, 12, 30)?;
+    Some(excel_epoch + serial.floor() as Day)
+}
+
+/// Splits `2024-03-05 14:23:11`, `2024-03-05T14:23Z`, `2024/3/5 下午2:30` into the date part.
+fn date_part(s: &str) -> &str {
+    let s = s.trim();
+    let cut = s.find([' ', '\u{3000}']).unwrap_or(s.len());
+    let s = &s[..cut];
+    match s.find('T') {
+        Some(i) if i >= 8 => &s[..i],
+        _ => s,
+    }
+}
+
+fn parse_year(s: &str) -> Option<i32> {
+    if !all_digits(s) {
+        return None;
+    }
+    let y: i32 = s.parse().ok()?;
+    match s.len() {
+        4 => Some(y),
+        2 => Some(if y < 70 { 2000 + y } else { 1900 + y }),
+        _ => None,
+    }
+}
+
+fn small(s: &str) -> Option<u32> {
+    if all_digits(s) && s.len() <= 2 {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Parses one date cell.
+///
+/// # Errors
+/// [`DateError`] saying why the cell is not a date; `Ambiguous` only when `order` is `Ymd` (not yet
+/// decided) and the cell is like `03/04/2024`.
+pub fn parse_date(s: &str, order: DateOrder) -> Result<Day, DateError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(DateError::Empty);
+    }
+    if let Some(y_end) = s.find('年') {
+        return parse_chinese(s, y_end);
+    }
+    let part = date_part(s);
+    if all_digits(part) && part.len() == 8 {
+        let y = part[..4].parse().map_err(|_| DateError::NotADate)?;
+        let m = part[4..6].parse().map_err(|_| DateError::NotADate)?;
+        let d = part[6..].parse().map_err(|_| DateError::NotADate)?;
+        return checked(y, m, d);
+    }
+    if let Some(day) = excel_serial(s) {
+        return day;
+    }
+    let sep = part.find(['-', '/', '.']).map(|i| part.as_bytes()[i] as char).ok_or(DateError::NotADate)?;
+    let pieces: Vec<&str> = part.split(sep).collect();
+    let [a, b, c] = pieces[..] else {
+        return Err(DateError::NotADate);
+    };
+    if a.len() == 4 && all_digits(a) {
+        let y = parse_year(a).ok_or(DateError::NotADate)?;
+        let m = small(b).ok_or(DateError::NotADate)?;
+        let d = small(c).ok_or(DateError::NotADate)?;
+        return checked(y, m, d);
+    }
+    let y = parse_year(c).ok_or(DateError::NotADate)?;
+    let p = small(a).ok_or(DateError::NotADate)?;
+    let q = small(b).ok_or(DateError::NotADate)?;
+    let (m, d) = match order {
+        DateOrder::Dmy => (q, p),
+        DateOrder::Mdy => (p, q),
+        DateOrder::Ymd if p > 12 => (q, p),
+        DateOrder::Ymd if q > 12 => (p, q),
+        DateOrder::Ymd if p == q => (p, q),
+        DateOrder::Ymd => return Err(DateError::Ambiguous),
+    };
+    checked(y, m, d)
+}
+
+/// Serial numbers such as `45356` or `45356.604` (a time of day in the fraction). Only five-digit
+/// integer parts are taken: that covers 1927–2173 and leaves room for nothing else a date column holds.
+fn excel_serial(s: &str) -> Option<Result<Day, DateError>> {
+    let int_part = s.split('.').next()?;
+    let frac_ok = s.split('.').nth(1).is_none_or(all_digits) && s.split('.').count() <= 2;
+    if int_part.len() == 5 && all_digits(int_part) && frac_ok {
+        let serial: f64 = s.parse().ok()?;
+        let day = day_from_excel_serial(serial)?;
+        let (y, m, d) = ymd_from_day(day);
+        return Some(checked(y, m, d));
+    }
+    None
+}
+
+fn parse_chinese(s: &str, y_end: usize) -> Result<Day, DateError> {
+    let y = parse_year(s[..y_end].trim()).ok_or(DateError::NotADate)?;
+    let rest = &s[y_end + '年'.len_utf8()..];
+    let m_end = rest.find('月').ok_or(DateError::NotADate)?;
+    let m = small(rest[..m_end].trim()).ok_or(DateError::NotADate)?;
+    let rest = &rest[m_end + '月'.len_utf8()..];
+    let d_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let d = small(&rest[..d_end]).ok_or(DateError::NotADate)?;
+    checked(y, m, d)
+}
+
+/// Decides how a column writes `a/b/yyyy` dates from some of its cells: a first number over 12 means
+/// day first, a second number over 12 means month first. Returns the order and whether the cells
+/// left it undecided (every such date had both numbers ≤ 12), in which case month first is assumed and
+/// the user should be asked.
+pub fn detect_date_order<'a>(cells: impl IntoIterator<Item = &'a str>) -> (DateOrder, bool) {
+    let (mut day_first, mut month_first, mut ambiguous) = (0usize, 0usize, 0usize);
+    for cell in cells {
+        let part = date_part(cell);
+        let Some(sep) = part.find(['-', '/', '.']).map(|i| part.as_bytes()[i] as char) else {
+            continue;
+        };
+        let pieces: Vec<&str> = part.split(sep).collect();
+        let [a, b, c] = pieces[..] else { continue };
+        if a.len() == 4 || parse_year(c).is_none() {
+            continue;
+        }
+        match (small(a), small(b)) {
+            (Some(p), Some(q)) if p > 12 && q <= 12 => day_first += 1,
+            (Some(p), Some(q)) if q > 12 && p <= 12 => month_first += 1,
+            (Some(_), Some(_)) => ambiguous += 1,
+            _ => {}
+        }
+    }
+    match (day_first, month_first) {
+        (0, 0) if ambiguous == 0 => (DateOrder::Ymd, false),
+        (0, 0) => (DateOrder::Mdy, true),
+        (d, m) if d >= m => (DateOrder::Dmy, false),
+        _ => (DateOrder::Mdy, false),
+    }
+}
+
+/// Which character separates the decimals in an amount column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DecimalMark {
+    #[default]
+    Dot,
+    Comma,
+}
+
+/// Why a cell is not a usable amount.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AmountError {
+    Empty,
+    NotANumber,
+    NotFinite,
+    TooLarge,
+}
+
+impl std::fmt::Display for AmountError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Empty => write!(f, "amount is empty"),
+            Self::NotANumber => write!(f, "not a number (expected e.g. 1299.00, ¥1,299 or (35.50) for a refund)"),
+            Self::NotFinite => write!(f, "not a finite number"),
+            Self::TooLarge => write!(f, "amount is implausibly large (over 10¹²)"),
+        }
+    }
+}
+
+/// A parsed amount and the currency written with it, if any.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Amount {
+    pub value: f64,
+    pub currency: Option<&'static str>,
+}
+
+/// Currency marks, longest first so that `US$` wins over `$`; each with its ISO code.
+const CURRENCIES: &[(&str, &str)] = &[
+    ("US$", "USD"),
+    ("HK$", "HKD"),
+    ("RMB", "CNY"),
+    ("CNY", "CNY"),
+    ("USD", "USD"),
+    ("EUR", "EUR"),
+    ("GBP", "GBP"),
+    ("HKD", "HKD"),
+    ("¥", "CNY"),
+    ("￥", "CNY"),
+    ("元", "CNY"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+];
+
+fn strip_currency(s: &str) -> (&str, Option<&'static str>) {
+    let s = s.trim();
+    for &(mark, code) in CURRENCIES {
+        if let Some(rest) = s.strip_prefix(mark) {
+            return (rest.trim(), Some(code));
+        }
+        if let Some(rest) = s.strip_suffix(mark) {
+            return (rest.trim(), Some(code));
+        }
+    }
+    (s, None)
+}
+
+fn strip_sign(s: &str) -> (&str, bool) {
+    let s = s.trim();
+    if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        return (inner.trim(), true);
+    }
+    if let Some(rest) = s.strip_prefix(['-', '−']) {
+        return (rest.trim(), true);
+    }
+    if let Some(rest) = s.strip_suffix('-') {
+        return (rest.trim(), true);
+    }
+    (s.strip_prefix('+').unwrap_or(s).trim(), false)
+}
+
+/// Parses one amount cell.
+///
+/// # Errors
+/// [`AmountError`] saying why the cell is not an amount.
+pub fn parse_amount(s: &str, mark: DecimalMark) -> Result<Amount, AmountError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(AmountError::Empty);
+    }
+    // The sign may stand outside or inside the currency: -¥12, ¥-12, (¥12), ¥(12).
+    let (s, neg_outer) = strip_sign(s);
+    let (s, currency) = strip_currency(s);
+    let (body, neg_inner) = strip_sign(s);
+    if neg_outer && neg_inner {
+        return Err(AmountError::NotANumber);
+    }
+    let first = body.chars().next().ok_or(AmountError::NotANumber)?;
+    if !(first.is_ascii_digit() || first == '.' || first == ',') {
+        return Err(AmountError::NotANumber);
+    }
+    let (thousands, decimal) = match mark {
+        DecimalMark::Dot => (',', '.'),
+        DecimalMark::Comma => ('.', ','),
+    };
+    let mut clean = String::with_capacity(body.len());
+    for c in body.chars() {
+        match c {
+            c if c == thousands => {}
+            ' ' | '\u{a0}' | '\u{202f}' | '\'' | '_' => {}
+            c if c == decimal => clean.push('.'),
+            c if c.is_ascii_digit() || matches!(c, 'e' | 'E' | '+' | '-') => clean.push(c),
+            _ => return Err(AmountError::NotANumber),
+        }
+    }
+    let value: f64 = clean.parse().map_err(|_| AmountError::NotANumber)?;
+    if !value.is_finite() {
+        return Err(AmountError::NotFinite);
+    }
+    if value.abs() > MAX_AMOUNT {
+        return Err(AmountError::TooLarge);
+    }
+    let value = if neg_outer || neg_inner { -value } else { value };
+    Ok(Amount { value, currency })
+}
+
+/// Decides whether a column writes decimals with a comma (`12,50`, `1.234,56`) from some of its
+/// cells. A comma followed by exactly three digits is read as a thousands separator.
+pub fn detect_decimal_mark<'a>(cells: impl IntoIterator<Item = &'a str>) -> DecimalMark {
+    let (mut comma, mut dot) = (0usize, 0usize);
+    for cell in cells {
+        let body = cell.trim();
+        let last_comma = body.rfind(',');
+        let last_dot = body.rfind('.');
+        match (last_comma, last_dot) {
+            (Some(c), Some(d)) if c > d => comma += 1,
+            (Some(_), Some(_)) => dot += 1,
+            (Some(c), None) => {
+                let digits_after = body[c + 1..].chars().take_while(char::is_ascii_digit).count();
+                if digits_after != 3 {
+                    comma += 1;
+                }
+            }
+            (None, Some(_)) => dot += 1,
+            (None, None) => {}
+        }
+    }
+    if comma > dot {
+        DecimalMark::Comma
+    } else {
+        DecimalMark::Dot
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EPS: f64 = 1e-9;
+
+    fn day(y: i32, m: u32, d: u32) -> Day {
+        day_from_ymd(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn day_numbers_round_trip_through_the_calendar() {
+        assert_eq!(day(1970, 1, 1), 0);
+        assert_eq!(day(1997, 1, 1), 9862);
+        for d in [-25567, -1, 0, 1, 9862, 19787, 47482] {
+            let (y, m, dd) = ymd_from_day(d);
+            assert_eq!(day(y, m, dd), d);
+        }
+        assert_eq!(format_day(day(2024, 3, 5)), "2024-03-05");
+    }
+
+    #[test]
+    fn every_documented_date_form_parses_to_the_same_day() {
+        let want = day(2024, 3, 5);
+        let cases = [
+            ("2024-03-05", DateOrder::Ymd),
+            ("2024/3/5", DateOrder::Ymd),
+            ("2024.03.05", DateOrder::Ymd),
+            ("20240305", DateOrder::Ymd),
+            ("2024-03-05 14:23:11", DateOrder::Ymd),
+            ("2024-03-05T14:23:11Z", DateOrder::Ymd),
+            ("2024/3/5 14:23", DateOrder::Ymd),
+            ("05/03/2024", DateOrder::Dmy),
+            ("03/05/2024", DateOrder::Mdy),
+            ("5.3.2024", DateOrder::Dmy),
+            ("05/03/24", DateOrder::Dmy),
+            ("2024年3月5日", DateOrder::Ymd),
+            ("2024年03月05日 14:23", DateOrder::Ymd),
+            ("2024年3月5号", DateOrder::Ymd),
+            // Excel serial 45356 is 2024-03-05 (Excel's own DATE(2024,3,5)).
+            ("45356", DateOrder::Ymd),
+            ("45356.604166", DateOrder::Ymd),
+            ("  2024-03-05  ", DateOrder::Ymd),
+        ];
+        for (text, order) in cases {
+            assert_eq!(parse_date(text, order), Ok(want), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_day_over_twelve_settles_the_order_for_that_cell() {
+        assert_eq!(parse_date("13/05/2024", DateOrder::Ymd), Ok(day(2024, 5, 13)));
+        assert_eq!(parse_date("05/13/2024", DateOrder::Ymd), Ok(day(2024, 5, 13)));
+        assert_eq!(parse_date("05/03/2024", DateOrder::Ymd), Err(DateError::Ambiguous));
+    }
+
+    #[test]
+    fn impossible_and_malformed_dates_are_rejected_with_a_reason() {
+        assert_eq!(parse_date("2024-02-30", DateOrder::Ymd), Err(DateError::NoSuchDay { y: 2024, m: 2, d: 30 }));
+        assert_eq!(parse_date("2023-02-29", DateOrder::Ymd), Err(DateError::NoSuchDay { y: 2023, m: 2, d: 29 }));
+        assert_eq!(parse_date("2024-02-29", DateOrder::Ymd), Ok(day(2024, 2, 29)));
+        assert_eq!(parse_date("1899-12-31", DateOrder::Ymd), Err(DateError::YearOutOfRange(1899)));
+        assert_eq!(parse_date("", DateOrder::Ymd), Err(DateError::Empty));
+        for bad in ["yesterday", "N/A", "2024", "12.5", "2024-03", "1/2/3/4", "２０２４"] {
+            assert_eq!(parse_date(bad, DateOrder::Ymd), Err(DateError::NotADate), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn date_order_is_detected_from_the_column() {
+        assert_eq!(detect_date_order(["13/01/2024", "02/03/2024"]), (DateOrder::Dmy, false));
+        assert_eq!(detect_date_order(["01/13/2024", "02/03/2024"]), (DateOrder::Mdy, false));
+        assert_eq!(detect_date_order(["01/02/2024", "02/03/2024"]), (DateOrder::Mdy, true));
+        assert_eq!(detect_date_order(["2024-01-13", "20240101"]), (DateOrder::Ymd, false));
+    }
+
+    fn amount(s: &str, mark: DecimalMark) -> f64 {
+        parse_amount(s, mark).unwrap_or_else(|e| panic!("{s:?}: {e}")).value
+    }
+
+    #[test]
+    fn every_documented_amount_form_parses() {
+        let cases: &[(&str, DecimalMark, f64)] = &[
+            ("1299", DecimalMark::Dot, 1299.0),
+            ("1299.50", DecimalMark::Dot, 1299.5),
+            ("1,299.50", DecimalMark::Dot, 1299.5),
+            ("¥1,299.50", DecimalMark::Dot, 1299.5),
+            ("￥1299", DecimalMark::Dot, 1299.0),
+            ("$12.00", DecimalMark::Dot, 12.0),
+            ("€1.234,56", DecimalMark::Comma, 1234.56),
+            ("12,5", DecimalMark::Comma, 12.5),
+            ("1 234,56 €", DecimalMark::Comma, 1234.56),
+            ("£3", DecimalMark::Dot, 3.0),
+            ("-35.5", DecimalMark::Dot, -35.5),
+            ("(35.50)", DecimalMark::Dot, -35.5),
+            ("-¥35.50", DecimalMark::Dot, -35.5),
+            ("¥-35.50", DecimalMark::Dot, -35.5),
+            ("35.50-", DecimalMark::Dot, -35.5),
+            ("−35.5", DecimalMark::Dot, -35.5),
+            ("99元", DecimalMark::Dot, 99.0),
+            ("RMB 99", DecimalMark::Dot, 99.0),
+            ("1e3", DecimalMark::Dot, 1000.0),
+            (".5", DecimalMark::Dot, 0.5),
+        ];
+        for &(text, mark, want) in cases {
+            assert!((amount(text, mark) - want).abs() < EPS, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_currency_written_is_reported() {
+        assert_eq!(parse_amount("¥12", DecimalMark::Dot).unwrap().currency, Some("CNY"));
+        assert_eq!(parse_amount("US$12", DecimalMark::Dot).unwrap().currency, Some("USD"));
+        assert_eq!(parse_amount("12", DecimalMark::Dot).unwrap().currency, None);
+    }
+
+    #[test]
+    fn bad_amounts_are_rejected_with_a_reason() {
+        let cases: &[(&str, AmountError)] = &[
+            ("", AmountError::Empty),
+            ("abc", AmountError::NotANumber),
+            ("12,5x", AmountError::NotANumber),
+            ("--5", AmountError::NotANumber),
+            ("NaN", AmountError::NotANumber),
+            ("inf", AmountError::NotANumber),
+            ("1e308", AmountError::TooLarge),
+            ("1e999", AmountError::NotFinite),
+            ("N/A", AmountError::NotANumber),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_amount(text, DecimalMark::Dot).map(|a| a.value), Err(want.clone()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn decimal_commas_are_detected_and_thousands_commas_are_not() {
+        assert_eq!(detect_decimal_mark(["12,50", "3,5"]), DecimalMark::Comma);
+        assert_eq!(detect_decimal_mark(["1.234,56", "12"]), DecimalMark::Comma);
+        assert_eq!(detect_decimal_mark(["1,234", "1,299.00"]), DecimalMark::Dot);
+        assert_eq!(detect_decimal_mark(["12.50", "7"]), DecimalMark::Dot);
+    }
+}

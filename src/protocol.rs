@@ -1,0 +1,73 @@
+//! Messages between the UI (main thread) and the worker that holds the dataset.
+//!
+//! Requests carry options, never data rows; responses carry summaries (the [`Report`]), never row
+//! dumps. The file itself crosses once, as a `File` handle posted beside a [`Request::Load`]: the
+//! worker reads its bytes (the main thread never copies them) and keeps them to re-read with other
+//! options.
+
+use crate::core::ingest::{IngestOptions, Report, Stage};
+use serde::{Deserialize, Serialize};
+
+/// How many rejected rows a report sent to the UI lists; all are downloadable.
+pub const REJECTED_SHOWN: usize = 100;
+
+/// UI → worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Read the `File` posted with this message.
+    Load { name: String, size: u64, options: IngestOptions },
+    /// Generate the demo dataset and read it.
+    Sample { customers: usize, seed: u64 },
+    /// Read the file held by the worker again with other options (mapping, encoding, …).
+    Reparse { options: IngestOptions },
+    /// All rejected rows as CSV, for download.
+    ExportRejected,
+    /// Drop everything the worker holds.
+    Clear,
+}
+
+/// Worker → UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// The worker has started and can take requests.
+    Ready,
+    /// How far a load has got (0..1 within the stage).
+    Progress {
+        stage: ProgressStage,
+        fraction: f64,
+    },
+    /// The file was read; `report.rejected` holds at most [`REJECTED_SHOWN`] rows.
+    Loaded {
+        report: Box<Report>,
+        options: IngestOptions,
+    },
+    /// The file cannot be used; the message says why and what to do.
+    Failed {
+        message: String,
+    },
+    /// The CSV of all rejected rows.
+    RejectedCsv {
+        file_name: String,
+        csv: String,
+    },
+    Cleared,
+}
+
+/// Stages of a load, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgressStage {
+    Reading,
+    Generating,
+    Decoding,
+    Parsing,
+}
+
+impl From<Stage> for ProgressStage {
+    fn from(s: Stage) -> Self {
+        match s {
+            Stage::Decoding => Self::Decoding,
+            Stage::Parsing => Self::Parsing,
+        }
+    }
+}
