@@ -127,7 +127,7 @@ impl Dataset {
             orders,
             date_range,
             // Money: cents, so that float noise (2500315.6300004106) does not reach the user.
-            revenue: self.amount.as_ref().map(|a| (a.iter().sum::<f64>() * 100.0).round() / 100.0),
+            revenue: self.amount.as_ref().map(|a| (a.iter().sum::<f64>() * 100.0).round() / 100.0 + 0.0),
             refunds: self.amount.as_ref().map_or(0, |a| a.iter().filter(|&&v| v < 0.0).count()),
             responses: self.score.as_ref().map_or(0, |s| s.iter().filter(|&&v| v != NO_SCORE).count()),
             channels: self.channel.as_ref().map_or(0, |c| c.labels.len()),

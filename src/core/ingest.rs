@@ -430,7 +430,7 @@ fn read_table(
     let preview: Vec<Vec<String>> = data_head
         .iter()
         .take(PREVIEW_ROWS)
-        .map(|(_, r)| (0..ncols).map(|i| r.get(i).map(|c| quote(c)).unwrap_or_default()).collect())
+        .map(|(_, r)| (0..ncols).map(|i| r.get(i).map(quote).unwrap_or_default()).collect())
         .collect();
 
     let mut reader = RowReader::new(&mapping, &names, date_order, decimal_mark);

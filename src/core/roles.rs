@@ -6,6 +6,7 @@
 
 use crate::core::values::{self, DateOrder, DecimalMark};
 use serde::{Deserialize, Serialize};
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashSet};
 
 /// What a column means to the analysis.
@@ -432,27 +433,27 @@ pub fn propose(names: &[String], profiles: &[Profile]) -> Mapping {
         }
     }
     let open = |taken: &[bool]| (0..profiles.len()).filter(|&i| !taken[i]).collect::<Vec<_>>();
-    if !mapping.contains_key(&Role::Date) {
+    if let Entry::Vacant(slot) = mapping.entry(Role::Date) {
         if let Some(&i) = open(&taken)
             .iter()
             .filter(|&&i| profiles[i].date_share() >= 0.8)
             .max_by(|&&a, &&b| profiles[a].date_share().total_cmp(&profiles[b].date_share()).then(b.cmp(&a)))
         {
-            mapping.insert(Role::Date, i);
+            slot.insert(i);
             taken[i] = true;
         }
     }
-    if !mapping.contains_key(&Role::CustomerId) {
+    if let Entry::Vacant(slot) = mapping.entry(Role::CustomerId) {
         // The first column of identifiers: text or whole numbers, mostly filled, not dates.
         if let Some(&i) = open(&taken).iter().find(|&&i| {
             let p = &profiles[i];
             p.non_empty > 0 && p.decimals * 10 <= p.non_empty && p.date_share() < 0.5
         }) {
-            mapping.insert(Role::CustomerId, i);
+            slot.insert(i);
             taken[i] = true;
         }
     }
-    if !mapping.contains_key(&Role::Amount) {
+    if let Entry::Vacant(slot) = mapping.entry(Role::Amount) {
         let numeric = |i: &usize| profiles[*i].number_share() >= 0.9 && profiles[*i].leading_zeros == 0;
         let candidates: Vec<usize> = open(&taken).into_iter().filter(numeric).collect();
         let with_decimals = candidates.iter().copied().filter(|&i| profiles[i].decimals * 3 >= profiles[i].non_empty);
@@ -460,16 +461,16 @@ pub fn propose(names: &[String], profiles: &[Profile]) -> Mapping {
             .max_by(|&a, &b| profiles[a].mean.total_cmp(&profiles[b].mean))
             .or_else(|| candidates.iter().copied().max_by(|&a, &b| profiles[a].mean.total_cmp(&profiles[b].mean)));
         if let Some(i) = pick {
-            mapping.insert(Role::Amount, i);
+            slot.insert(i);
             taken[i] = true;
         }
     }
-    if !mapping.contains_key(&Role::Quantity) {
+    if let Entry::Vacant(slot) = mapping.entry(Role::Quantity) {
         if let Some(i) = open(&taken).into_iter().find(|&i| {
             let p = &profiles[i];
             p.non_empty > 0 && p.integers == p.non_empty && p.leading_zeros == 0 && p.max <= 1000.0 && p.mean >= 1.0
         }) {
-            mapping.insert(Role::Quantity, i);
+            slot.insert(i);
         }
     }
     mapping

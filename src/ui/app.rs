@@ -1,0 +1,98 @@
+//! The root component: owns the state reducer and the worker bridge, shares them by context.
+
+use super::bridge::{download_text, Bridge};
+use super::components::{
+    header::Header, mapping::MappingPanel, preview::Preview, progress::ProgressBar, reading::ReadingPanel,
+    rejected::RejectedPanel, summary::Summary, upload::Upload,
+};
+use super::state::{Action, AppState, Phase};
+use crate::core::ingest::IngestOptions;
+use crate::protocol::{Request, Response};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// What every component can reach: the state and a way to talk to the worker.
+#[derive(Clone)]
+pub struct AppContext {
+    pub state: UseReducerHandle<AppState>,
+    pub bridge: Rc<Option<Bridge>>,
+}
+
+impl PartialEq for AppContext {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state && Rc::ptr_eq(&self.bridge, &other.bridge)
+    }
+}
+
+impl AppContext {
+    pub fn send(&self, request: Request, file: Option<&web_sys::File>) {
+        if let Some(bridge) = self.bridge.as_ref() {
+            bridge.send(&request, file);
+        }
+    }
+
+    /// Reads the held file again with changed options.
+    pub fn reparse(&self, options: IngestOptions) {
+        let name = self.state.report.as_ref().map(|r| r.file.clone()).unwrap_or_default();
+        self.state.dispatch(Action::Started(name));
+        self.send(Request::Reparse { options }, None);
+    }
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(AppState::default);
+    let bridge = {
+        let dispatcher = state.dispatcher();
+        use_memo((), move |_| {
+            let on_error = dispatcher.clone();
+            let worker_failed = move || {
+                let t = super::i18n::Lang::initial().texts();
+                on_error.dispatch(Action::Failed(t.worker_failed.to_string()));
+            };
+            let on_response = move |response: Response| {
+                if let Response::RejectedCsv { file_name, csv } = &response {
+                    download_text(file_name, csv, "text/csv;charset=utf-8");
+                }
+                dispatcher.dispatch(Action::Worker(response));
+            };
+            Bridge::new(on_response, worker_failed).ok()
+        })
+    };
+    let context = AppContext { state: state.clone(), bridge };
+    let t = state.lang.texts();
+    let body = match &state.phase {
+        Phase::Idle => html! {},
+        Phase::Loading { name, stage, fraction } => html! {
+            <ProgressBar name={name.clone()} label={state.lang.stage(*stage)} fraction={*fraction} />
+        },
+        Phase::Failed(message) => html! {
+            <section class="card error" role="alert" data-testid="error">
+                <h2>{ t.error_title }</h2>
+                <p data-testid="error-message">{ message.clone() }</p>
+                <p class="hint">{ t.error_hint }</p>
+            </section>
+        },
+        Phase::Loaded => match state.report.clone() {
+            Some(report) => html! {
+                <>
+                    <Summary report={report.clone()} />
+                    <ReadingPanel report={report.clone()} />
+                    <MappingPanel report={report.clone()} />
+                    <RejectedPanel report={report.clone()} />
+                    <Preview report={report} />
+                </>
+            },
+            None => html! {},
+        },
+    };
+    html! {
+        <ContextProvider<AppContext> context={context}>
+            <Header />
+            <main class="container">
+                <Upload compact={state.report.is_some()} />
+                { body }
+            </main>
+        </ContextProvider<AppContext>>
+    }
+}

@@ -1,0 +1,95 @@
+//! The UI's end of the worker: spawns it, queues requests until it says it is ready, and turns its
+//! messages into [`Response`]s.
+
+use crate::protocol::{Request, Response};
+use serde::Serialize;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{File, MessageEvent, Worker};
+
+/// The worker script trunk writes (a loader shim that starts `worker_bg.wasm`), relative to the page
+/// so that the app works under any sub-path.
+const WORKER_URL: &str = "./worker_loader.js";
+
+pub struct Bridge {
+    worker: Worker,
+    ready: Rc<Cell<bool>>,
+    queue: Rc<RefCell<Vec<js_sys::Array>>>,
+    _onmessage: Closure<dyn Fn(MessageEvent)>,
+    _onerror: Closure<dyn Fn(web_sys::Event)>,
+}
+
+impl Bridge {
+    /// Spawns the worker; `on_response` receives every message, `on_error` a worker that failed.
+    ///
+    /// # Errors
+    /// When the browser refuses to create the worker.
+    pub fn new(on_response: impl Fn(Response) + 'static, on_error: impl Fn() + 'static) -> Result<Self, String> {
+        let worker = Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
+        let ready = Rc::new(Cell::new(false));
+        let queue: Rc<RefCell<Vec<js_sys::Array>>> = Rc::default();
+        let onmessage = {
+            let (worker, ready, queue) = (worker.clone(), ready.clone(), queue.clone());
+            Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+                let response: Response = match serde_wasm_bindgen::from_value(event.data()) {
+                    Ok(r) => r,
+                    Err(e) => Response::Failed { message: format!("internal error: cannot decode the worker's answer: {e}") },
+                };
+                if response == Response::Ready {
+                    ready.set(true);
+                    for message in queue.borrow_mut().drain(..) {
+                        let _ = worker.post_message(&message);
+                    }
+                }
+                on_response(response);
+            })
+        };
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        let onerror = Closure::<dyn Fn(web_sys::Event)>::new(move |_| on_error());
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        Ok(Self { worker, ready, queue, _onmessage: onmessage, _onerror: onerror })
+    }
+
+    /// Sends a request, with the file for [`Request::Load`].
+    pub fn send(&self, request: &Request, file: Option<&File>) {
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        let Ok(value) = request.serialize(&serializer) else { return };
+        let message = js_sys::Array::new();
+        message.push(&value);
+        if let Some(file) = file {
+            message.push(file);
+        }
+        if self.ready.get() {
+            let _ = self.worker.post_message(&message);
+        } else {
+            self.queue.borrow_mut().push(message);
+        }
+    }
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// Saves text as a file download (UTF-8 with a BOM, so that Excel shows Chinese correctly).
+pub fn download_text(file_name: &str, text: &str, mime: &str) {
+    let parts = js_sys::Array::new();
+    parts.push(&JsValue::from_str(&format!("\u{feff}{text}")));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        if let Ok(a) = document.create_element("a") {
+            let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+            a.set_href(&url);
+            a.set_download(file_name);
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

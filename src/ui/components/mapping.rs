@@ -1,0 +1,68 @@
+//! The mapping screen: which column plays which role, editable.
+
+use super::summary::ReportProps;
+use crate::core::ingest::{ColumnRef, MapOverride};
+use crate::core::roles::Role;
+use crate::ui::app::AppContext;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[component]
+pub fn MappingPanel(props: &ReportProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let lang = ctx.state.lang;
+    let t = lang.texts();
+    let r = props.report.clone();
+    let rows = Role::ALL.iter().map(|&role| {
+        let current = r.mapping.get(&role).map(|m| m.column);
+        let onchange = {
+            let (ctx, r) = (ctx.clone(), r.clone());
+            Callback::from(move |e: Event| {
+                let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+                let chosen = value.parse::<usize>().ok();
+                // Send the whole mapping as shown, with this role changed.
+                let mut map: Vec<MapOverride> = Role::ALL
+                    .iter()
+                    .filter(|&&other| other != role)
+                    .map(|&other| MapOverride {
+                        role: other,
+                        column: r.mapping.get(&other).map(|m| ColumnRef::Position(m.column)),
+                    })
+                    .collect();
+                map.push(MapOverride { role, column: chosen.map(ColumnRef::Position) });
+                let mut options = ctx.state.options.clone();
+                options.map = map;
+                ctx.reparse(options);
+            })
+        };
+        let samples = current.and_then(|c| r.columns.get(c - 1)).map(|c| c.samples.join(" · ")).unwrap_or_default();
+        html! {
+            <tr key={role.key()}>
+                <th scope="row">{ lang.role(role) }<span class="muted role-key">{ role.key() }</span></th>
+                <td>
+                    <select {onchange} data-testid={format!("map-{}", role.key())}>
+                        <option value="" selected={current.is_none()}>{ t.not_mapped }</option>
+                        { for r.columns.iter().map(|c| html! {
+                            <option key={c.position} value={c.position.to_string()} selected={current == Some(c.position)}>
+                                { format!("{}. {}", c.position, c.name) }
+                            </option>
+                        }) }
+                    </select>
+                </td>
+                <td class="muted samples">{ samples }</td>
+            </tr>
+        }
+    });
+    html! {
+        <section class="card">
+            <h2>{ t.mapping_title }</h2>
+            <p class="hint">{ t.mapping_hint }</p>
+            <div class="table-wrap">
+                <table class="mapping">
+                    <thead><tr><th>{ t.role }</th><th>{ t.column }</th><th>{ t.samples }</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

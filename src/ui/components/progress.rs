@@ -1,0 +1,24 @@
+//! The progress bar shown while the worker reads a file.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ProgressProps {
+    pub name: AttrValue,
+    pub label: AttrValue,
+    /// 0..1 within the stage.
+    pub fraction: f64,
+}
+
+#[component]
+pub fn ProgressBar(props: &ProgressProps) -> Html {
+    let percent = (props.fraction.clamp(0.0, 1.0) * 100.0).round();
+    html! {
+        <section class="card progress" data-testid="progress" aria-busy="true">
+            <div class="progress-label"><span>{ &props.label }</span><span class="muted">{ &props.name }</span></div>
+            <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()}>
+                <div class="fill" style={format!("width: {percent}%")}></div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,42 @@
+//! Number formatting for display: thousands separators, money with two decimals, file sizes.
+
+/// `23570` → `23,570`.
+pub fn int(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `2500315.634` → `2,500,315.63`, negative values with a minus sign.
+pub fn money(v: f64) -> String {
+    let cents = (v.abs() * 100.0).round() as u64;
+    let sign = if v < 0.0 && cents > 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", int(cents / 100), cents % 100)
+}
+
+/// The symbol for an ISO currency code.
+pub fn currency_symbol(code: Option<&str>) -> &'static str {
+    match code {
+        Some("CNY") => "¥",
+        Some("USD") => "$",
+        Some("EUR") => "€",
+        Some("GBP") => "£",
+        Some("HKD") => "HK$",
+        _ => "",
+    }
+}
+
+/// `13601999` → `13.6 MB`.
+pub fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 1_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        n if n >= 1_000 => format!("{:.1} KB", n as f64 / 1e3),
+        n => format!("{n} B"),
+    }
+}

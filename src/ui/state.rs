@@ -1,0 +1,89 @@
+//! App state: one reducer for the ingest flow; leaf UI state stays in components.
+
+use super::i18n::Lang;
+use crate::core::ingest::{IngestOptions, Report};
+use crate::protocol::{ProgressStage, Response};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// Waiting for a file.
+    Idle,
+    Loading {
+        name: String,
+        stage: ProgressStage,
+        fraction: f64,
+    },
+    Loaded,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    pub lang: Lang,
+    pub phase: Phase,
+    pub report: Option<Rc<Report>>,
+    /// The options the shown report was read with; edits start from them.
+    pub options: IngestOptions,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self { lang: Lang::initial(), phase: Phase::Idle, report: None, options: IngestOptions::default() }
+    }
+}
+
+pub enum Action {
+    SetLang(Lang),
+    Started(String),
+    /// A message from the worker.
+    Worker(Response),
+    Failed(String),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::SetLang(lang) => {
+                lang.save();
+                next.lang = lang;
+            }
+            Action::Started(name) => {
+                next.phase = Phase::Loading { name, stage: ProgressStage::Reading, fraction: 0.0 };
+            }
+            Action::Failed(message) => {
+                next.phase = Phase::Failed(message);
+                next.report = None;
+            }
+            Action::Worker(response) => match response {
+                Response::Ready | Response::RejectedCsv { .. } => return self,
+                Response::Progress { stage, fraction } => {
+                    let name = match &self.phase {
+                        Phase::Loading { name, .. } => name.clone(),
+                        _ => String::new(),
+                    };
+                    next.phase = Phase::Loading { name, stage, fraction };
+                }
+                Response::Loaded { report, options } => {
+                    next.phase = Phase::Loaded;
+                    next.report = Some(Rc::new(*report));
+                    next.options = options;
+                }
+                Response::Failed { message } => {
+                    next.phase = Phase::Failed(message);
+                    next.report = None;
+                }
+                Response::Cleared => {
+                    next.phase = Phase::Idle;
+                    next.report = None;
+                    next.options = IngestOptions::default();
+                }
+            },
+        }
+        Rc::new(next)
+    }
+}

@@ -1,0 +1,161 @@
+//! The Web Worker: holds the file's bytes and the dataset, runs ingest off the main thread, and
+//! answers the UI with summaries and progress (see [`crate::protocol`]).
+//!
+//! The file arrives as a `File` handle and is read here with `FileReaderSync` in chunks, so the main
+//! thread never copies it and the progress bar moves while it is read.
+
+use crate::core::ingest::{ingest, rejections_csv, IngestError, IngestOptions, Ingested, MAX_BROWSER_BYTES};
+use crate::core::sample::write_sample;
+use crate::protocol::{ProgressStage, Request, Response, REJECTED_SHOWN};
+use serde::Serialize;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+
+/// Bytes read per chunk: large enough to be quick, small enough for a smooth progress bar.
+const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+
+#[derive(Default)]
+struct Held {
+    name: String,
+    bytes: Vec<u8>,
+    ingested: Option<Ingested>,
+}
+
+thread_local! {
+    static HELD: RefCell<Held> = RefCell::new(Held::default());
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(response: &Response) {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    match response.serialize(&serializer) {
+        Ok(value) => {
+            if let Err(e) = scope().post_message(&value) {
+                web_sys::console::error_2(&"loyalty-lens worker: cannot post".into(), &e);
+            }
+        }
+        Err(e) => web_sys::console::error_1(&format!("loyalty-lens worker: cannot encode a response: {e}").into()),
+    }
+}
+
+fn fail(message: impl Into<String>) {
+    post(&Response::Failed { message: message.into() });
+}
+
+/// Starts listening; called by the worker binary.
+pub fn start() {
+    let onmessage = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| handle(event));
+    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post(&Response::Ready);
+}
+
+fn handle(event: MessageEvent) {
+    let message: js_sys::Array = match event.data().dyn_into() {
+        Ok(a) => a,
+        Err(_) => return fail("internal error: a message to the worker was not an array"),
+    };
+    let request: Request = match serde_wasm_bindgen::from_value(message.get(0)) {
+        Ok(r) => r,
+        Err(e) => return fail(format!("internal error: cannot decode a request: {e}")),
+    };
+    match request {
+        Request::Load { name, size, options } => match message.get(1).dyn_into::<File>() {
+            Ok(file) => load_file(&file, name, size, options),
+            Err(_) => fail("internal error: no file came with the request"),
+        },
+        Request::Sample { customers, seed } => {
+            post(&Response::Progress { stage: ProgressStage::Generating, fraction: 0.0 });
+            let mut bytes = Vec::new();
+            if let Err(e) = write_sample(customers, seed, &mut bytes) {
+                return fail(format!("could not generate the sample: {e}"));
+            }
+            run(format!("sample-{customers}-customers-seed-{seed}.csv"), bytes, IngestOptions::default());
+        }
+        Request::Reparse { options } => {
+            let held = HELD.with(|h| {
+                let mut h = h.borrow_mut();
+                h.ingested = None;
+                (std::mem::take(&mut h.name), std::mem::take(&mut h.bytes))
+            });
+            if held.1.is_empty() {
+                return fail("there is no file to read again: choose a file");
+            }
+            run(held.0, held.1, options);
+        }
+        Request::ExportRejected => {
+            let csv = HELD
+                .with(|h| h.borrow().ingested.as_ref().map(|i| (h.borrow().name.clone(), rejections_csv(&i.report.rejected))));
+            match csv {
+                Some((name, csv)) => post(&Response::RejectedCsv { file_name: format!("{name}.rejected.csv"), csv }),
+                None => fail("there is nothing to export: choose a file"),
+            }
+        }
+        Request::Clear => {
+            HELD.with(|h| *h.borrow_mut() = Held::default());
+            post(&Response::Cleared);
+        }
+    }
+}
+
+fn load_file(file: &File, name: String, size: u64, options: IngestOptions) {
+    HELD.with(|h| *h.borrow_mut() = Held::default());
+    if size > MAX_BROWSER_BYTES {
+        return fail(IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES }.to_string());
+    }
+    let mut bytes: Vec<u8> = Vec::new();
+    if bytes.try_reserve_exact(size as usize).is_err() {
+        return fail(IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES }.to_string());
+    }
+    let reader = match FileReaderSync::new() {
+        Ok(r) => r,
+        Err(_) => return fail("this browser cannot read files in a worker"),
+    };
+    let total = file.size();
+    let mut offset = 0.0;
+    post(&Response::Progress { stage: ProgressStage::Reading, fraction: 0.0 });
+    while offset < total {
+        let end = (offset + CHUNK).min(total);
+        let chunk = file.slice_with_f64_and_f64(offset, end).and_then(|blob| reader.read_as_array_buffer(&blob));
+        match chunk {
+            Ok(buffer) => {
+                let array = js_sys::Uint8Array::new(&buffer);
+                let start = bytes.len();
+                bytes.resize(start + array.length() as usize, 0);
+                array.copy_to(&mut bytes[start..]);
+            }
+            Err(_) => return fail(format!("the file '{name}' could not be read; was it moved or deleted?")),
+        }
+        offset = end;
+        post(&Response::Progress { stage: ProgressStage::Reading, fraction: offset / total });
+    }
+    run(name, bytes, options);
+}
+
+fn run(name: String, bytes: Vec<u8>, options: IngestOptions) {
+    let result = ingest(&bytes, &name, &options, &mut |stage, fraction| {
+        post(&Response::Progress { stage: stage.into(), fraction });
+    });
+    match result {
+        Ok(ingested) => {
+            let mut report = ingested.report.clone();
+            report.rejected.truncate(REJECTED_SHOWN);
+            HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: Some(ingested) });
+            post(&Response::Loaded { report: Box::new(report), options });
+        }
+        Err(e) => {
+            // Keep the bytes: the user may fix the reading options (encoding, mapping) and retry.
+            let retry =
+                matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. } | IngestError::UnknownEncoding(_));
+            if retry {
+                HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: None });
+            }
+            fail(e.to_string());
+        }
+    }
+}
