@@ -71,3 +71,32 @@ impl From<Stage> for ProgressStage {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ingest::ingest;
+
+    #[test]
+    fn a_loaded_report_survives_the_trip_to_the_ui() {
+        let text = "客户ID,下单时间,实付金额,评分\n00042,2024-03-05,¥12,9\n,2024-03-06,1,\n";
+        let report = ingest(text.as_bytes(), "t.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().report;
+        let sent = Response::Loaded { report: Box::new(report), options: IngestOptions::default() };
+        let json = serde_json::to_string(&sent).unwrap();
+        let received: Response = serde_json::from_str(&json).unwrap();
+        assert_eq!(received, sent);
+    }
+
+    #[test]
+    fn requests_survive_the_trip_to_the_worker() {
+        let options = IngestOptions {
+            map: vec![crate::core::ingest::MapOverride::parse("amount=3").unwrap()],
+            encoding: Some("GBK".into()),
+            ..Default::default()
+        };
+        for sent in [Request::Reparse { options }, Request::Sample { customers: 10, seed: 1 }, Request::ExportRejected] {
+            let json = serde_json::to_string(&sent).unwrap();
+            assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), sent);
+        }
+    }
+}

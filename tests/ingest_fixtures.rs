@@ -217,7 +217,7 @@ fn every_format_and_encoding_fixture_is_read_completely() {
         assert_eq!(r.header, e.header, "{}", e.file);
         assert_eq!(r.rows_rejected, 0, "{}: {:?}", e.file, r.rejected.first());
         assert_eq!(r.rows_accepted, e.accepted, "{}", e.file);
-        assert_eq!(r.customers, e.customers, "{}", e.file);
+        assert_eq!(r.totals.customers, e.customers, "{}", e.file);
         let range = r.totals.date_range.as_ref().expect("a date range");
         assert_eq!((range.first.as_str(), range.last.as_str()), (e.first, e.last), "{}", e.file);
         let revenue = r.totals.revenue.expect("revenue");
@@ -320,7 +320,7 @@ fn headerless_files_are_mapped_by_position_on_request() {
     let r = read("cdnow/CDNOW_sample.txt", &opts).unwrap();
     // Column 2 is CDNOW's sample sequence number, one per customer; column 4 holds the CD counts,
     // whose total (16,479, by awk over the file) becomes the "amount".
-    assert_eq!(r.customers, 2_357);
+    assert_eq!(r.totals.customers, 2_357);
     assert_eq!(r.mapping[&Role::Amount].column, 4);
     assert!((r.totals.revenue.unwrap() - 16_479.0).abs() < TOLERANCE, "{:?}", r.totals.revenue);
 }

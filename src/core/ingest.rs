@@ -128,7 +128,7 @@ pub struct Report {
     pub rows: u64,
     pub rows_accepted: u64,
     pub rows_rejected: u64,
-    pub customers: usize,
+    /// Customers, orders, date range, revenue, refunds, responses (flattened into the JSON).
     #[serde(flatten)]
     pub totals: Totals,
     pub currency: Option<String>,
@@ -471,7 +471,6 @@ fn read_table(
         rows: rows as u64,
         rows_accepted: dataset.rows() as u64,
         rows_rejected: rejected.len() as u64,
-        customers: totals.customers,
         totals,
         currency,
         preview,
@@ -670,7 +669,7 @@ mod tests {
         assert_eq!(r.format, Format::Csv);
         assert!(r.header);
         assert_eq!(r.rows_accepted, 3);
-        assert_eq!(r.customers, 2);
+        assert_eq!(r.totals.customers, 2);
         assert_eq!(r.mapping[&Role::CustomerId], MappedColumn { column: 1, name: "客户ID".into() });
         assert_eq!(r.mapping[&Role::Channel].column, 4);
         assert_eq!(r.currency.as_deref(), Some("CNY"));

@@ -200,7 +200,7 @@ mod tests {
         let r = &ing.report;
         assert_eq!(r.rows_rejected, 0, "{:?}", r.rejected.first());
         assert_eq!(r.rows_accepted as usize, stats.rows);
-        assert_eq!(r.customers, 2000);
+        assert_eq!(r.totals.customers, 2000);
         for role in Role::ALL {
             assert!(r.mapping.contains_key(&role), "{role:?} not mapped");
         }

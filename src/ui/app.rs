@@ -88,11 +88,13 @@ pub fn App() -> Html {
     };
     html! {
         <ContextProvider<AppContext> context={context}>
-            <Header />
-            <main class="container">
-                <Upload compact={state.report.is_some()} />
-                { body }
-            </main>
+            <div class="app" data-worker={if state.worker_ready { "ready" } else { "starting" }}>
+                <Header />
+                <div class="container content">
+                    <Upload compact={state.report.is_some()} />
+                    { body }
+                </div>
+            </div>
         </ContextProvider<AppContext>>
     }
 }

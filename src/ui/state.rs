@@ -26,11 +26,13 @@ pub struct AppState {
     pub report: Option<Rc<Report>>,
     /// The options the shown report was read with; edits start from them.
     pub options: IngestOptions,
+    /// The worker has loaded and answers requests.
+    pub worker_ready: bool,
 }
 
 impl Default for AppState {
     fn default() -> Self {
-        Self { lang: Lang::initial(), phase: Phase::Idle, report: None, options: IngestOptions::default() }
+        Self { lang: Lang::initial(), phase: Phase::Idle, report: None, options: IngestOptions::default(), worker_ready: false }
     }
 }
 
@@ -60,7 +62,8 @@ impl Reducible for AppState {
                 next.report = None;
             }
             Action::Worker(response) => match response {
-                Response::Ready | Response::RejectedCsv { .. } => return self,
+                Response::Ready => next.worker_ready = true,
+                Response::RejectedCsv { .. } => return self,
                 Response::Progress { stage, fraction } => {
                     let name = match &self.phase {
                         Phase::Loading { name, .. } => name.clone(),

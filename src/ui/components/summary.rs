@@ -36,7 +36,7 @@ pub fn Summary(props: &ReportProps) -> Html {
                 <span class="muted" data-testid="file-name">{ format!("{} · {}", r.file, format::bytes(r.bytes)) }</span>
             </div>
             <div class="stats">
-                { card(t.customers, format::int(r.customers as u64), "customers") }
+                { card(t.customers, format::int(r.totals.customers as u64), "customers") }
                 { card(t.rows_accepted, format::int(r.rows_accepted), "rows-accepted") }
                 { card(t.rows_rejected, format::int(r.rows_rejected), "rows-rejected") }
                 { card(t.orders, format::int(r.totals.orders as u64), "orders") }

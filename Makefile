@@ -1,0 +1,46 @@
+# loyalty-lens: `make serve` runs the app on http://127.0.0.1:8080, `make test` runs every test.
+# Both install what they need first (see .ci/tools.sh).
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/tests/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+WASM := --target wasm32-unknown-unknown
+
+.PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e clean
+
+serve: tools
+	trunk serve --release --address 127.0.0.1 --port 8080
+
+build: tools
+	trunk build --release
+
+test: tools-browser fmt-check core-pure lint unit build e2e
+	@echo "all tests passed"
+
+tools:
+	@bash .ci/tools.sh
+
+tools-browser:
+	@bash .ci/tools.sh --browser
+
+fmt-check:
+	cargo fmt --check
+
+# The core must stay pure: no web crates (../shared/HOUSE_STYLE.md).
+core-pure:
+	@if grep -rnE '\b(yew|web_sys|js_sys|gloo[a-z_]*|wasm_bindgen)\b' src/core; then \
+		echo "src/core imports a web crate: keep the core pure" >&2; exit 1; \
+	else echo "src/core is pure"; fi
+
+lint:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets $(WASM) -- -D warnings
+
+unit:
+	cargo test
+
+e2e:
+	cd tests/e2e && node --test --test-concurrency=1 app.test.mjs
+
+clean:
+	cargo clean
+	rm -rf dist tests/e2e/node_modules

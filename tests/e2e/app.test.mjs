@@ -1,0 +1,164 @@
+// End-to-end tests of the built app (dist/) in headless Chromium: real file input, real worker.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
+const fixture = (name) => join(repo, 'tests', 'fixtures', name);
+const PREFIX = '/some/sub/path/';
+const TIMEOUT = 20_000;
+
+let server;
+let browser;
+let base;
+
+before(async () => {
+  server = await startServer(join(repo, 'dist'), PREFIX);
+  base = `http://127.0.0.1:${server.address().port}${PREFIX}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+});
+
+/** Opens the app in a fresh English-language context; collects requests and page errors. */
+async function openApp(locale = 'en-US') {
+  const context = await browser.newContext({ locale, acceptDownloads: true });
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(base);
+  await page.getByTestId('file-input').waitFor({ state: 'attached', timeout: TIMEOUT });
+  // Every static file (the worker's wasm included) has loaded once the worker says it is ready.
+  await page.locator('[data-worker="ready"]').waitFor({ state: 'attached', timeout: TIMEOUT });
+  return { context, page, requests, errors };
+}
+
+/** Waits until the element with `testid` shows exactly `want`; fails with what it showed instead. */
+async function expectText(page, testid, want) {
+  try {
+    await page.waitForFunction(
+      ([id, text]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() === text,
+      [testid, want],
+      { timeout: TIMEOUT },
+    );
+  } catch (e) {
+    const got = await page.evaluate((id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '(absent)', testid);
+    const error = await page.evaluate(() => document.querySelector('[data-testid="error-message"]')?.textContent ?? '');
+    assert.fail(`${testid}: expected '${want}', got '${got}'${error ? ` (error shown: ${error})` : ''}`);
+  }
+}
+
+async function upload(page, name) {
+  await page.getByTestId('file-input').setInputFiles(fixture(name));
+}
+
+test('the page loads from a sub-path, states the privacy promise, and switches language', async () => {
+  const { context, page, errors } = await openApp('zh-CN');
+  await page.getByTestId('privacy').waitFor();
+  assert.match(await page.getByTestId('privacy').textContent(), /从不上传/);
+  await page.getByTestId('lang-en').click();
+  await page.waitForFunction(() => /never uploaded/.test(document.querySelector('[data-testid="privacy"]').textContent));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a GBK-encoded CSV from Chinese Excel is understood', async () => {
+  const { context, page, requests, errors } = await openApp();
+  const before = requests.length;
+  await upload(page, 'gbk_orders.csv');
+  await expectText(page, 'customers', '4');
+  await expectText(page, 'rows-accepted', '6');
+  await expectText(page, 'encoding-detected', 'GBK');
+  await expectText(page, 'date-range', '2024-03-05 – 2024-05-03');
+  await expectText(page, 'revenue', '¥6,596.00');
+  const preview = await page.getByTestId('preview').textContent();
+  assert.match(preview, /线上商城/);
+  assert.match(preview, /00042/);
+  // The file never left the browser: nothing was requested after the upload.
+  assert.deepEqual(requests.slice(before), []);
+  assert.ok(requests.every((u) => u.startsWith(base)), `requests outside the app: ${requests.filter((u) => !u.startsWith(base))}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an xlsx workbook is read from its first visible sheet, and another sheet can be picked', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'orders.xlsx');
+  await expectText(page, 'customers', '4');
+  await expectText(page, 'format', 'xlsx');
+  await expectText(page, 'revenue', '9,197.50');
+  await page.getByTestId('sheet').selectOption('Survey');
+  await expectText(page, 'rows-accepted', '1');
+  await context.close();
+});
+
+test('a broken file gets a clear message and the app keeps working', async () => {
+  const { context, page, errors } = await openApp();
+  await upload(page, 'image.csv');
+  await page.getByTestId('error').waitFor({ timeout: TIMEOUT });
+  assert.match(await page.getByTestId('error-message').textContent(), /PNG image, not a table of customers/);
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'customers', '2,357');
+  assert.equal(await page.getByTestId('error').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the CDNOW master file loads with all 23,570 customers', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'cdnow/CDNOW_master.txt');
+  await expectText(page, 'customers', '23,570');
+  await expectText(page, 'rows-accepted', '69,659');
+  await expectText(page, 'rows-rejected', '0');
+  await expectText(page, 'date-range', '1997-01-01 – 1998-06-30');
+  await context.close();
+});
+
+test('a headerless file can be remapped by position', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'revenue', '244,091.94');
+  await page.getByTestId('map-amount').selectOption('4');
+  await expectText(page, 'revenue', '16,479.00');
+  await context.close();
+});
+
+test('bad rows are listed with row, column and reason, and download as CSV', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'bad_rows.csv');
+  await expectText(page, 'rejected-count', '15');
+  await expectText(page, 'rows-accepted', '3');
+  const table = await page.getByTestId('rejected').textContent();
+  assert.match(table, /2024-02-30 is not a day in the calendar/);
+  assert.match(table, /score 11 is outside 0–10/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-rejected').click()]);
+  const text = await readFile(await download.path(), 'utf8');
+  const lines = text.replace(/^\uFEFF/, '').trim().split('\n');
+  assert.equal(lines[0], 'row,column,value,reason');
+  assert.equal(lines.length, 16);
+  assert.match(lines[1], /^3,customer_id,,customer id is empty$/);
+  await context.close();
+});
+
+test('sample data is generated in the browser', async () => {
+  const { context, page, requests } = await openApp();
+  const before = requests.length;
+  await page.getByTestId('sample').click();
+  await expectText(page, 'customers', '20,000');
+  await expectText(page, 'rows-rejected', '0');
+  assert.deepEqual(requests.slice(before), []);
+  await context.close();
+});
