@@ -41,9 +41,11 @@ pub enum Response {
         report: Box<Report>,
         options: IngestOptions,
     },
-    /// The file cannot be used; the message says why and what to do.
+    /// The file cannot be used; the message says why and what to do (in English; `code` is a stable
+    /// key the UI translates, empty for internal errors).
     Failed {
         message: String,
+        code: String,
     },
     /// The CSV of all rejected rows.
     RejectedCsv {

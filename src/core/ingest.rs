@@ -100,7 +100,10 @@ pub struct Rejection {
     pub row: u64,
     pub column: String,
     pub value: String,
+    /// Why, in English.
     pub reason: String,
+    /// The reason as a stable key (`date_no_such_day`, `amount_invalid`, …) for translations and scripts.
+    pub code: String,
 }
 
 /// What ingest understood: the JSON printed by `loyalty-lens inspect` and shown on the summary screen.
@@ -148,6 +151,22 @@ pub enum IngestError {
     UnknownEncoding(String),
     NotText(Format),
     TooLarge { bytes: u64, limit: u64 },
+}
+
+impl IngestError {
+    /// A stable key for the error, for translations and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::Binary(_) => "binary",
+            Self::Workbook(_) => "workbook",
+            Self::NoCustomerColumn => "no_customer_column",
+            Self::UnknownColumn { .. } => "unknown_column",
+            Self::UnknownEncoding(_) => "unknown_encoding",
+            Self::NotText(_) => "not_text",
+            Self::TooLarge { .. } => "too_large",
+        }
+    }
 }
 
 impl std::fmt::Display for IngestError {
@@ -529,12 +548,13 @@ impl<'a> RowReader<'a> {
         }
     }
 
-    fn reject(&mut self, pos: Position, col: usize, value: &str, reason: String) {
+    fn reject(&mut self, pos: Position, col: usize, value: &str, (code, reason): (&'static str, String)) {
         self.rejected.push(Rejection {
             row: pos.line,
             column: self.names.get(col).cloned().unwrap_or_else(|| format!("column {}", col + 1)),
             value: quote(value),
             reason,
+            code: code.to_string(),
         });
     }
 
@@ -543,9 +563,12 @@ impl<'a> RowReader<'a> {
         let id = row.get(customer_col).unwrap_or("").trim();
         if id.is_empty() {
             let reason = if row.len() <= customer_col {
-                format!("the row has {} column(s); the customer id is in column {}", row.len(), customer_col + 1)
+                (
+                    "row_too_short",
+                    format!("the row has {} column(s); the customer id is in column {}", row.len(), customer_col + 1),
+                )
             } else {
-                "customer id is empty".to_string()
+                ("id_empty", "customer id is empty".to_string())
             };
             self.reject(pos, customer_col, row.get(customer_col).unwrap_or(""), reason);
             return;
@@ -554,13 +577,13 @@ impl<'a> RowReader<'a> {
         for k in 0..self.cols.len() {
             let (role, col) = self.cols[k];
             let cell = row.get(col).unwrap_or("");
-            let result: Result<(), String> = match role {
+            let result: Result<(), (&'static str, String)> = match role {
                 Role::CustomerId => Ok(()),
                 Role::Date => values::parse_date(cell, self.date_order).map(|d| p.day = d).map_err(|e| {
                     if row.len() <= col {
-                        format!("the row has {} column(s); the date is in column {}", row.len(), col + 1)
+                        ("row_too_short", format!("the row has {} column(s); the date is in column {}", row.len(), col + 1))
                     } else {
-                        e.to_string()
+                        (e.code(), e.to_string())
                     }
                 }),
                 Role::Amount => match values::parse_amount(cell, self.decimal_mark) {
@@ -571,7 +594,7 @@ impl<'a> RowReader<'a> {
                         }
                         Ok(())
                     }
-                    Err(e) => Err(e.to_string()),
+                    Err(e) => Err((e.code(), e.to_string())),
                 },
                 Role::Quantity if cell.trim().is_empty() => Ok(()),
                 Role::Quantity => match values::parse_amount(cell, self.decimal_mark) {
@@ -579,9 +602,9 @@ impl<'a> RowReader<'a> {
                         p.quantity = a.value;
                         Ok(())
                     }
-                    Err(_) => Err("quantity is not a number".into()),
+                    Err(_) => Err(("quantity_invalid", "quantity is not a number".into())),
                 },
-                Role::Score => parse_score(cell).map(|s| p.score = s),
+                Role::Score => parse_score(cell).map(|s| p.score = s).map_err(|reason| ("score_invalid", reason)),
                 Role::OrderId | Role::Channel | Role::Category | Role::MemberLevel | Role::Comment => {
                     let slot = match role {
                         Role::OrderId => 0,
@@ -643,12 +666,12 @@ fn parse_score(cell: &str) -> Result<u8, String> {
     }
 }
 
-/// Rejections as CSV (`row,column,value,reason`), for download.
+/// Rejections as CSV (`row,column,value,reason,code`), for download.
 pub fn rejections_csv(rejected: &[Rejection]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["row", "column", "value", "reason"]);
+    let _ = w.write_record(["row", "column", "value", "reason", "code"]);
     for r in rejected {
-        let _ = w.write_record([r.row.to_string().as_str(), &r.column, &r.value, &r.reason]);
+        let _ = w.write_record([r.row.to_string().as_str(), &r.column, &r.value, &r.reason, &r.code]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -692,6 +715,11 @@ mod tests {
         assert_eq!(r.rejected[1].reason, "2024-02-30 is not a day in the calendar");
         assert_eq!(r.rejected[1].value, "2024-02-30");
         assert_eq!(r.rejected[3].reason, "score 11 is outside 0–10");
+        let codes: Vec<&str> = r.rejected.iter().map(|x| x.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            ["id_empty", "date_no_such_day", "score_invalid", "score_invalid", "score_invalid", "row_too_short", "score_invalid"]
+        );
         assert_eq!(ing.dataset.score.as_ref().unwrap(), &vec![9, NO_SCORE]);
     }
 
@@ -759,8 +787,13 @@ mod tests {
 
     #[test]
     fn rejections_export_as_csv() {
-        let csv =
-            rejections_csv(&[Rejection { row: 3, column: "金额".into(), value: "1,2x".into(), reason: "not a number".into() }]);
-        assert_eq!(csv, "row,column,value,reason\n3,金额,\"1,2x\",not a number\n");
+        let csv = rejections_csv(&[Rejection {
+            row: 3,
+            column: "金额".into(),
+            value: "1,2x".into(),
+            reason: "not a number".into(),
+            code: "amount_invalid".into(),
+        }]);
+        assert_eq!(csv, "row,column,value,reason,code\n3,金额,\"1,2x\",not a number,amount_invalid\n");
     }
 }

@@ -82,6 +82,19 @@ pub enum DateError {
     Ambiguous,
 }
 
+impl DateError {
+    /// A stable key for the reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "date_empty",
+            Self::NotADate => "date_invalid",
+            Self::NoSuchDay { .. } => "date_no_such_day",
+            Self::YearOutOfRange(_) => "date_year_out_of_range",
+            Self::Ambiguous => "date_ambiguous",
+        }
+    }
+}
+
 impl std::fmt::Display for DateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -266,6 +279,18 @@ pub enum AmountError {
     NotANumber,
     NotFinite,
     TooLarge,
+}
+
+impl AmountError {
+    /// A stable key for the reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "amount_empty",
+            Self::NotANumber => "amount_invalid",
+            Self::NotFinite => "amount_not_finite",
+            Self::TooLarge => "amount_too_large",
+        }
+    }
 }
 
 impl std::fmt::Display for AmountError {

@@ -48,7 +48,7 @@ pub fn App() -> Html {
             let on_error = dispatcher.clone();
             let worker_failed = move || {
                 let t = super::i18n::Lang::initial().texts();
-                on_error.dispatch(Action::Failed(t.worker_failed.to_string()));
+                on_error.dispatch(Action::Failed { message: t.worker_failed.to_string(), code: String::new() });
             };
             let on_response = move |response: Response| {
                 if let Response::RejectedCsv { file_name, csv } = &response {
@@ -66,13 +66,18 @@ pub fn App() -> Html {
         Phase::Loading { name, stage, fraction } => html! {
             <ProgressBar name={name.clone()} label={state.lang.stage(*stage)} fraction={*fraction} />
         },
-        Phase::Failed(message) => html! {
-            <section class="card error" role="alert" data-testid="error">
-                <h2>{ t.error_title }</h2>
-                <p data-testid="error-message">{ message.clone() }</p>
-                <p class="hint">{ t.error_hint }</p>
-            </section>
-        },
+        Phase::Failed { message, code } => {
+            // In Chinese the translated sentence leads; the English message keeps the specifics.
+            let translated = state.lang.error(code);
+            html! {
+                <section class="card error" role="alert" data-testid="error">
+                    <h2>{ t.error_title }</h2>
+                    if let Some(text) = translated { <p class="error-text">{ text }</p> }
+                    <p class={classes!(translated.is_some().then_some("muted"))} data-testid="error-message">{ message.clone() }</p>
+                    <p class="hint">{ t.error_hint }</p>
+                </section>
+            }
+        }
         Phase::Loaded => match state.report.clone() {
             Some(report) => html! {
                 <>

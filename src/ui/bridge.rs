@@ -35,7 +35,10 @@ impl Bridge {
             Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
                 let response: Response = match serde_wasm_bindgen::from_value(event.data()) {
                     Ok(r) => r,
-                    Err(e) => Response::Failed { message: format!("internal error: cannot decode the worker's answer: {e}") },
+                    Err(e) => Response::Failed {
+                        message: format!("internal error: cannot decode the worker's answer: {e}"),
+                        code: String::new(),
+                    },
                 };
                 if response == Response::Ready {
                     ready.set(true);

@@ -65,6 +65,46 @@ impl Lang {
         }
     }
 
+    /// A Chinese sentence for an ingest error code; English shows the core's own message.
+    pub fn error(self, code: &str) -> Option<&'static str> {
+        if self == Lang::En {
+            return None;
+        }
+        Some(match code {
+            "empty" => "文件是空的，没有可读取的数据行。",
+            "binary" => "这不是客户数据表格，请选择 CSV、文本或 Excel 文件。",
+            "workbook" => "无法读取这个 Excel 工作簿：文件可能已损坏，或不是 Excel 格式。",
+            "no_customer_column" => "没有找到可以作为客户ID的列。",
+            "unknown_column" => "指定的列不存在。",
+            "unknown_encoding" => "不认识这个编码。",
+            "too_large" => "文件太大，浏览器放不下：请使用 loyalty-lens 命令行工具处理更大的文件。",
+            _ => return None,
+        })
+    }
+
+    /// A Chinese reason for a rejected row's code; English shows the core's own reason.
+    pub fn reason(self, code: &str) -> Option<&'static str> {
+        if self == Lang::En {
+            return None;
+        }
+        Some(match code {
+            "id_empty" => "客户ID为空",
+            "row_too_short" => "这一行的列数不够",
+            "date_empty" => "日期为空",
+            "date_invalid" => "不是日期（应为 2024-03-05、2024/3/5、20240305 或 2024年3月5日 等）",
+            "date_no_such_day" => "日历上没有这一天",
+            "date_year_out_of_range" => "年份不在 1900–2100 之间",
+            "date_ambiguous" => "无法确定日和月的先后：请选择日期顺序",
+            "amount_empty" => "金额为空",
+            "amount_invalid" => "不是数字（应为 1299.00、¥1,299，退款可写作 -35.50 或 (35.50)）",
+            "amount_not_finite" => "不是有限的数字",
+            "amount_too_large" => "金额大得不合理（超过 10¹²）",
+            "quantity_invalid" => "数量不是数字",
+            "score_invalid" => "评分应为 0–10 的整数",
+            _ => return None,
+        })
+    }
+
     pub fn stage(self, stage: ProgressStage) -> &'static str {
         let t = self.texts();
         match stage {

@@ -16,7 +16,11 @@ pub enum Phase {
         fraction: f64,
     },
     Loaded,
-    Failed(String),
+    /// The English message, and the stable code the UI translates (empty if none).
+    Failed {
+        message: String,
+        code: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +45,10 @@ pub enum Action {
     Started(String),
     /// A message from the worker.
     Worker(Response),
-    Failed(String),
+    Failed {
+        message: String,
+        code: String,
+    },
 }
 
 impl Reducible for AppState {
@@ -57,8 +64,8 @@ impl Reducible for AppState {
             Action::Started(name) => {
                 next.phase = Phase::Loading { name, stage: ProgressStage::Reading, fraction: 0.0 };
             }
-            Action::Failed(message) => {
-                next.phase = Phase::Failed(message);
+            Action::Failed { message, code } => {
+                next.phase = Phase::Failed { message, code };
                 next.report = None;
             }
             Action::Worker(response) => match response {
@@ -76,8 +83,8 @@ impl Reducible for AppState {
                     next.report = Some(Rc::new(*report));
                     next.options = options;
                 }
-                Response::Failed { message } => {
-                    next.phase = Phase::Failed(message);
+                Response::Failed { message, code } => {
+                    next.phase = Phase::Failed { message, code };
                     next.report = None;
                 }
                 Response::Cleared => {

@@ -44,7 +44,11 @@ fn post(response: &Response) {
 }
 
 fn fail(message: impl Into<String>) {
-    post(&Response::Failed { message: message.into() });
+    post(&Response::Failed { message: message.into(), code: String::new() });
+}
+
+fn fail_with(e: &IngestError) {
+    post(&Response::Failed { message: e.to_string(), code: e.code().to_string() });
 }
 
 /// Starts listening; called by the worker binary.
@@ -106,11 +110,11 @@ fn handle(event: MessageEvent) {
 fn load_file(file: &File, name: String, size: u64, options: IngestOptions) {
     HELD.with(|h| *h.borrow_mut() = Held::default());
     if size > MAX_BROWSER_BYTES {
-        return fail(IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES }.to_string());
+        return fail_with(&IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES });
     }
     let mut bytes: Vec<u8> = Vec::new();
     if bytes.try_reserve_exact(size as usize).is_err() {
-        return fail(IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES }.to_string());
+        return fail_with(&IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES });
     }
     let reader = match FileReaderSync::new() {
         Ok(r) => r,
@@ -155,7 +159,7 @@ fn run(name: String, bytes: Vec<u8>, options: IngestOptions) {
             if retry {
                 HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: None });
             }
-            fail(e.to_string());
+            fail_with(&e);
         }
     }
 }

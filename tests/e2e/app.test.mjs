@@ -147,9 +147,22 @@ test('bad rows are listed with row, column and reason, and download as CSV', asy
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-rejected').click()]);
   const text = await readFile(await download.path(), 'utf8');
   const lines = text.replace(/^\uFEFF/, '').trim().split('\n');
-  assert.equal(lines[0], 'row,column,value,reason');
+  assert.equal(lines[0], 'row,column,value,reason,code');
   assert.equal(lines.length, 16);
-  assert.match(lines[1], /^3,customer_id,,customer id is empty$/);
+  assert.match(lines[1], /^3,customer_id,,customer id is empty,id_empty$/);
+  await context.close();
+});
+
+test('in Chinese, rejection reasons and file errors are shown in Chinese', async () => {
+  const { context, page } = await openApp('zh-CN');
+  await upload(page, 'bad_rows.csv');
+  await expectText(page, 'rejected-count', '15');
+  const table = await page.getByTestId('rejected').textContent();
+  assert.match(table, /日历上没有这一天/);
+  assert.match(table, /评分应为 0–10 的整数/);
+  await upload(page, 'image.csv');
+  await page.getByTestId('error').waitFor({ timeout: TIMEOUT });
+  assert.match(await page.getByTestId('error').textContent(), /这不是客户数据表格/);
   await context.close();
 });
 

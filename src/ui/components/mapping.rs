@@ -57,7 +57,7 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
         <section class="card">
             <h2>{ t.mapping_title }</h2>
             <p class="hint">{ t.mapping_hint }</p>
-            <div class="table-wrap">
+            <div class="table-wrap full">
                 <table class="mapping">
                     <thead><tr><th>{ t.role }</th><th>{ t.column }</th><th>{ t.samples }</th></tr></thead>
                     <tbody>{ for rows }</tbody>

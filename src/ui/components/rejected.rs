@@ -9,7 +9,8 @@ use yew::prelude::*;
 #[component]
 pub fn RejectedPanel(props: &ReportProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
-    let t = ctx.state.lang.texts();
+    let lang = ctx.state.lang;
+    let t = lang.texts();
     let r = &props.report;
     let download = {
         let ctx = ctx.clone();
@@ -36,7 +37,7 @@ pub fn RejectedPanel(props: &ReportProps) -> Html {
                                     <td class="num">{ x.row }</td>
                                     <td>{ x.column.clone() }</td>
                                     <td><code>{ x.value.clone() }</code></td>
-                                    <td>{ x.reason.clone() }</td>
+                                    <td title={x.reason.clone()}>{ lang.reason(&x.code).map_or_else(|| x.reason.clone(), str::to_string) }</td>
                                 </tr>
                             }) }
                         </tbody>

@@ -16,7 +16,8 @@ pub struct UploadProps {
 fn load(ctx: &AppContext, file: File) {
     let size = file.size() as u64;
     if size > MAX_BROWSER_BYTES {
-        ctx.state.dispatch(Action::Failed(IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES }.to_string()));
+        let e = IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES };
+        ctx.state.dispatch(Action::Failed { message: e.to_string(), code: e.code().to_string() });
         return;
     }
     ctx.state.dispatch(Action::Started(file.name()));

@@ -1,0 +1,112 @@
+//! The `loyalty-lens` binary as scripts use it: JSON on stdout, one line on stderr and a non-zero
+//! exit for files that cannot be used.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_loyalty-lens"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn inspect_reads_both_cdnow_files() {
+    let master = json(&run(&["inspect", "cdnow/CDNOW_master.txt"]));
+    assert_eq!(master["customers"], 23_570);
+    assert_eq!(master["rows_accepted"], 69_659);
+    assert_eq!(master["format"], "whitespace");
+    assert_eq!(master["header"], true);
+    assert_eq!(master["date_range"]["first"], "1997-01-01");
+    assert_eq!(master["date_range"]["last"], "1998-06-30");
+    assert_eq!(master["rejected"].as_array().map(Vec::len), Some(0));
+    let sample = json(&run(&["inspect", "cdnow/CDNOW_sample.txt"]));
+    assert_eq!(sample["customers"], 2_357);
+    assert_eq!(sample["header"], false);
+    assert_eq!(sample["mapping"]["customer_id"]["column"], 1);
+    assert_eq!(sample["mapping"]["date"]["column"], 3);
+    assert_eq!(sample["mapping"]["amount"]["column"], 5);
+}
+
+#[test]
+fn inspect_prints_every_contract_key() {
+    let r = json(&run(&["inspect", "gbk_orders.csv"]));
+    for key in [
+        "format",
+        "encoding",
+        "delimiter",
+        "header",
+        "columns",
+        "mapping",
+        "rows_accepted",
+        "customers",
+        "date_range",
+        "rejected",
+    ] {
+        assert!(r.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(r["encoding"], "GBK");
+    assert_eq!(r["delimiter"], ",");
+    assert_eq!(r["mapping"]["customer_id"]["name"], "客户ID");
+}
+
+#[test]
+fn rejected_rows_are_listed_with_row_column_value_and_reason() {
+    let r = json(&run(&["inspect", "bad_rows.csv"]));
+    let first = &r["rejected"][0];
+    assert_eq!(first["row"], 3);
+    assert_eq!(first["column"], "customer_id");
+    assert_eq!(first["value"], "");
+    assert_eq!(first["reason"], "customer id is empty");
+    assert_eq!(r["rejected"].as_array().map(Vec::len), Some(15));
+}
+
+#[test]
+fn map_takes_header_names_and_positions() {
+    let r = json(&run(&["inspect", "cdnow/CDNOW_sample.txt", "--map", "amount=4", "--map", "quantity="]));
+    assert_eq!(r["mapping"]["amount"]["column"], 4);
+    assert!(r["mapping"].get("quantity").is_none());
+    let r = json(&run(&["inspect", "gbk_orders.csv", "--map", "amount=实付金额", "--map", "channel=品类"]));
+    assert_eq!(r["mapping"]["channel"]["column"], 7);
+}
+
+#[test]
+fn unusable_files_exit_non_zero_with_one_line_on_stderr() {
+    for (args, want) in [
+        (vec!["inspect", "image.csv"], "PNG image"),
+        (vec!["inspect", "not_a_workbook.xlsx"], "not a readable Excel workbook"),
+        (vec!["inspect", "only_decimals.csv"], "no column looks like a customer id"),
+        (vec!["inspect", "header_only.csv"], "no row could be read"),
+        (vec!["inspect", "no_such_file.csv"], "no_such_file.csv"),
+        (vec!["inspect", "gbk_orders.csv", "--map", "colour=1"], "unknown role 'colour'"),
+        (vec!["inspect", "gbk_orders.csv", "--map", "amount=zzz"], "there is no such column"),
+    ] {
+        let out = run(&args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn sample_writes_a_reproducible_file() {
+    let dir = std::env::temp_dir().join(format!("loyalty-lens-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (a, b) = (dir.join("a.csv"), dir.join("b.csv"));
+    for path in [&a, &b] {
+        let out = run(&["sample", "--customers", "300", "--seed", "9", path.to_str().unwrap()]);
+        assert!(out.status.success());
+    }
+    let (x, y) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert_eq!(x, y);
+    let r = json(&run(&["inspect", a.to_str().unwrap()]));
+    assert_eq!(r["customers"], 300);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
