@@ -32,11 +32,21 @@ pub struct AppState {
     pub options: IngestOptions,
     /// The worker has loaded and answers requests.
     pub worker_ready: bool,
+    /// Loads sent and not yet answered. The worker answers in order, so while more than one is
+    /// pending, what arrives belongs to a file the user has already replaced and is ignored.
+    pub pending: u32,
 }
 
 impl Default for AppState {
     fn default() -> Self {
-        Self { lang: Lang::initial(), phase: Phase::Idle, report: None, options: IngestOptions::default(), worker_ready: false }
+        Self {
+            lang: Lang::initial(),
+            phase: Phase::Idle,
+            report: None,
+            options: IngestOptions::default(),
+            worker_ready: false,
+            pending: 0,
+        }
     }
 }
 
@@ -62,6 +72,7 @@ impl Reducible for AppState {
                 next.lang = lang;
             }
             Action::Started(name) => {
+                next.pending += 1;
                 next.phase = Phase::Loading { name, stage: ProgressStage::Reading, fraction: 0.0 };
             }
             Action::Failed { message, code } => {
@@ -71,6 +82,12 @@ impl Reducible for AppState {
             Action::Worker(response) => match response {
                 Response::Ready => next.worker_ready = true,
                 Response::RejectedCsv { .. } => return self,
+                Response::Progress { .. } | Response::Loaded { .. } | Response::Failed { .. } if self.pending > 1 => {
+                    if !matches!(response, Response::Progress { .. }) {
+                        next.pending -= 1;
+                    }
+                    return Rc::new(next);
+                }
                 Response::Progress { stage, fraction } => {
                     let name = match &self.phase {
                         Phase::Loading { name, .. } => name.clone(),
@@ -79,11 +96,13 @@ impl Reducible for AppState {
                     next.phase = Phase::Loading { name, stage, fraction };
                 }
                 Response::Loaded { report, options } => {
+                    next.pending = 0;
                     next.phase = Phase::Loaded;
                     next.report = Some(Rc::new(*report));
                     next.options = options;
                 }
                 Response::Failed { message, code } => {
+                    next.pending = next.pending.saturating_sub(1);
                     next.phase = Phase::Failed { message, code };
                     next.report = None;
                 }

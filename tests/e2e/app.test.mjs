@@ -166,6 +166,25 @@ test('in Chinese, rejection reasons and file errors are shown in Chinese', async
   await context.close();
 });
 
+test('when a second file is dropped while the first is read, the second one is shown', async () => {
+  const { context, page } = await openApp();
+  // Record every customer count the page ever shows.
+  await page.evaluate(() => {
+    window.__shown = [];
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-testid="customers"]');
+      if (el) window.__shown.push(el.textContent);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await upload(page, 'cdnow/CDNOW_master.txt');
+  await upload(page, 'gbk_orders.csv');
+  await expectText(page, 'customers', '4');
+  await expectText(page, 'file-name', 'gbk_orders.csv · 486 B');
+  const shown = await page.evaluate(() => window.__shown);
+  assert.ok(!shown.includes('23,570'), `the replaced file's summary was shown: ${shown}`);
+  await context.close();
+});
+
 test('sample data is generated in the browser', async () => {
   const { context, page, requests } = await openApp();
   const before = requests.length;
