@@ -110,3 +110,54 @@ fn sample_writes_a_reproducible_file() {
     assert_eq!(r["customers"], 300);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn rfm_prints_the_contract_csv_for_every_customer() {
+    let out = run(&["rfm", "cdnow/CDNOW_sample.txt"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2_357);
+    // Customer 00004: last purchase 1997-12-12, 201 days before 1998-07-01; 4 purchase days; 100.50.
+    assert!(rows.iter().any(|r| r.starts_with("00004,201,4,100.5,")), "{:?}", rows.first());
+    assert!(rows.iter().all(|r| r.split(',').count() == 9));
+}
+
+#[test]
+fn rfm_takes_as_of_bins_thresholds_and_json() {
+    let out = run(&["rfm", "gbk_orders.csv", "--as-of", "2024-04-30", "--bins", "3", "--format", "json"]);
+    let r = json(&out);
+    assert_eq!(r["as_of"], "2024-04-30");
+    assert_eq!(r["customers"], 2);
+    assert_eq!(r["rows_after_as_of"], 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 row(s) dated after the as-of date 2024-04-30"));
+    let row = &r["rows"][0];
+    for key in ["customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment", "cn_segment"] {
+        assert!(row.get(key).is_some(), "missing {key}");
+    }
+    let out = run(&["rfm", "cdnow/CDNOW_sample.txt", "--r-thresholds", "30,90,180,365", "--format", "json"]);
+    let r = json(&out);
+    let customer = r["rows"].as_array().unwrap().iter().find(|x| x["customer_id"] == "00004").unwrap();
+    // 201 days is within only the last of the thresholds (365): r = 1 + 1.
+    assert_eq!(customer["r"], 2);
+}
+
+#[test]
+fn rfm_refuses_bad_parameters_in_one_line() {
+    for (args, want) in [
+        (vec!["rfm", "gbk_orders.csv", "--bins", "1"], "bins must be 2 to 10"),
+        (vec!["rfm", "gbk_orders.csv", "--r-thresholds", "90,30,180,365"], "ascending"),
+        (vec!["rfm", "gbk_orders.csv", "--m-thresholds", "1,x"], "'x' is not a number"),
+        (vec!["rfm", "gbk_orders.csv", "--as-of", "2024-02-30"], "not a day in the calendar"),
+        (vec!["rfm", "gbk_orders.csv", "--as-of", "2020-01-01"], "no purchases on or before the as-of date"),
+        (vec!["rfm", "gbk_orders.csv", "--map", "date="], "map a date column"),
+    ] {
+        let out = run(&args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+    }
+}

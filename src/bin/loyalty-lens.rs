@@ -5,10 +5,12 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand};
+    use loyalty_lens::core::customers::facts;
     use loyalty_lens::core::ingest::{ingest, IngestOptions, MapOverride};
+    use loyalty_lens::core::rfm::{score, RfmParams, Scoring};
     use loyalty_lens::core::sample::write_sample;
     use loyalty_lens::core::table::Format;
-    use loyalty_lens::core::values::{DateOrder, DecimalMark};
+    use loyalty_lens::core::values::{format_day, parse_date, DateOrder, DecimalMark};
     use std::io::Write;
     use std::path::PathBuf;
     use std::process::ExitCode;
@@ -31,6 +33,31 @@ mod cli {
             /// Print the JSON on one line.
             #[arg(long)]
             compact: bool,
+        },
+        /// Score every customer: RFM scores, the named segment and the Chinese 8-class segment.
+        /// CSV columns: customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment.
+        Rfm {
+            file: PathBuf,
+            #[command(flatten)]
+            read: ReadArgs,
+            /// The day recency is measured to (default: the day after the last transaction).
+            #[arg(long, value_name = "YYYY-MM-DD")]
+            as_of: Option<String>,
+            /// Number of score bins (2 to 10).
+            #[arg(long, default_value_t = 5)]
+            bins: u8,
+            /// Recency thresholds in days, ascending, bins − 1 of them (e.g. 30,90,180,365).
+            #[arg(long, value_name = "T1,T2,…")]
+            r_thresholds: Option<String>,
+            /// Frequency thresholds in orders, ascending (e.g. 2,3,5,10).
+            #[arg(long, value_name = "T1,T2,…")]
+            f_thresholds: Option<String>,
+            /// Monetary thresholds, ascending.
+            #[arg(long, value_name = "T1,T2,…")]
+            m_thresholds: Option<String>,
+            /// Output format.
+            #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+            format: String,
         },
         /// Write the demo dataset (a consumer-electronics brand's orders) as CSV.
         Sample {
@@ -112,6 +139,134 @@ mod cli {
         }
     }
 
+    fn thresholds(flag: &str, text: &Option<String>) -> Result<Scoring, String> {
+        match text {
+            None => Ok(Scoring::Ranked),
+            Some(t) => t
+                .split(',')
+                .map(|x| x.trim().parse::<f64>().map_err(|_| format!("--{flag}: '{x}' is not a number")))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Scoring::Thresholds),
+        }
+    }
+
+    /// Reads a file for an analysis; `Err` is the message to print.
+    fn load(file: &PathBuf, read: &ReadArgs) -> Result<loyalty_lens::core::ingest::Ingested, String> {
+        let options = read.options()?;
+        let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        ingest(&bytes, &name, &options, &mut |_, _| {}).map_err(|e| format!("{}: {e}", file.display()))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn rfm(
+        file: &PathBuf,
+        read: &ReadArgs,
+        as_of: &Option<String>,
+        bins: u8,
+        r_thresholds: &Option<String>,
+        f_thresholds: &Option<String>,
+        m_thresholds: &Option<String>,
+        format: &str,
+    ) -> Result<(), String> {
+        let as_of = match as_of {
+            Some(text) => Some(parse_date(text, DateOrder::Ymd).map_err(|e| format!("--as-of {text}: {e}"))?),
+            None => None,
+        };
+        let params = RfmParams {
+            bins,
+            recency: thresholds("r-thresholds", r_thresholds)?,
+            frequency: thresholds("f-thresholds", f_thresholds)?,
+            monetary: thresholds("m-thresholds", m_thresholds)?,
+            ..RfmParams::default()
+        };
+        params.check().map_err(|e| e.to_string())?;
+        let ingested = load(file, read)?;
+        let dataset = &ingested.dataset;
+        let facts = facts(dataset, as_of).map_err(|e| format!("{}: {e}", file.display()))?;
+        let rfm = score(&facts.customers, &params).map_err(|e| e.to_string())?;
+        let rows = facts.customers.iter().zip(&rfm.scores).map(|(c, s)| RfmRow {
+            customer_id: dataset.customers.name(c.customer).unwrap_or(""),
+            recency_days: c.recency_days,
+            frequency: c.frequency,
+            monetary: (c.monetary * 100.0).round() / 100.0 + 0.0,
+            r: s.r,
+            f: s.f,
+            m: s.m,
+            segment: s.segment.map_or("", |i| params.segments[i].0.as_str()),
+            cn_segment: s.cn_segment.zh(),
+        });
+        let write = || -> std::io::Result<()> {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            if format == "json" {
+                let rows: Vec<RfmRow> = rows.collect();
+                let report = RfmReport {
+                    as_of: format_day(facts.as_of),
+                    bins,
+                    customers: rows.len(),
+                    rows_after_as_of: facts.rows_after_as_of,
+                    mean_recency_days: rfm.mean_recency,
+                    mean_frequency: rfm.mean_frequency,
+                    mean_monetary: rfm.mean_monetary,
+                    rows,
+                };
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                writeln!(out)?;
+            } else {
+                // Built in memory first so that a closed pipe surfaces as an I/O error of that kind.
+                let mut w = csv::Writer::from_writer(Vec::new());
+                for row in rows {
+                    w.serialize(row)?;
+                }
+                out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+            }
+            out.flush()
+        };
+        match write() {
+            // `| head` closed the pipe: the reader has what it wanted.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            Err(e) => return Err(e.to_string()),
+            Ok(()) => {}
+        }
+        if facts.rows_after_as_of > 0 {
+            eprintln!(
+                "loyalty-lens: {} row(s) dated after the as-of date {} were left out",
+                facts.rows_after_as_of,
+                format_day(facts.as_of)
+            );
+        }
+        Ok(())
+    }
+
+    /// `rfm --format json`.
+    #[derive(serde::Serialize)]
+    struct RfmReport<'a> {
+        as_of: String,
+        bins: u8,
+        customers: usize,
+        rows_after_as_of: usize,
+        /// The means the 8-class model compares against.
+        mean_recency_days: f64,
+        mean_frequency: f64,
+        mean_monetary: f64,
+        rows: Vec<RfmRow<'a>>,
+    }
+
+    /// One line of `rfm` output; the field order is the CSV column order users' scripts rely on.
+    #[derive(serde::Serialize)]
+    struct RfmRow<'a> {
+        customer_id: &'a str,
+        recency_days: i32,
+        frequency: u32,
+        monetary: f64,
+        r: u8,
+        f: u8,
+        m: u8,
+        segment: &'a str,
+        cn_segment: &'a str,
+    }
+
     fn fail(message: impl std::fmt::Display) -> ExitCode {
         eprintln!("loyalty-lens: {message}");
         ExitCode::FAILURE
@@ -147,6 +302,12 @@ mod cli {
                     return fail(format!("{}: no row could be read ({first})", file.display()));
                 }
                 ExitCode::SUCCESS
+            }
+            Command::Rfm { file, read, as_of, bins, r_thresholds, f_thresholds, m_thresholds, format } => {
+                match rfm(&file, &read, &as_of, bins, &r_thresholds, &f_thresholds, &m_thresholds, &format) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => fail(e),
+                }
             }
             Command::Sample { customers, seed, out } => {
                 let result = if out.as_os_str() == "-" {

@@ -2,10 +2,12 @@
 //! model. No web crates here (checked by `make test`): callers hand it bytes and options, it hands
 //! back typed values, so the browser worker and the native command line share every line of it.
 
+pub mod customers;
 pub mod dataset;
 pub mod encoding;
 pub mod excel;
 pub mod ingest;
+pub mod rfm;
 pub mod roles;
 pub mod sample;
 pub mod table;

@@ -1,0 +1,237 @@
+//! Per-customer facts as of a date: recency, frequency, monetary value, first purchase, tenure,
+//! average order value, categories and channels — the input of every segmentation.
+//!
+//! Rules (issue 3): recency is the days from the last purchase to the as-of date; frequency is the
+//! number of orders — distinct order ids when an order id is mapped, otherwise distinct purchase days;
+//! monetary is the total amount with refunds netted. Rows dated after the as-of date are left out and
+//! counted. A refund row (negative amount) lowers monetary value but is not an order.
+
+use crate::core::dataset::{Dataset, MISSING};
+use crate::core::values::{format_day, Day};
+use serde::{Deserialize, Serialize};
+
+/// What one customer did up to the as-of date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerFacts {
+    /// Code into [`Dataset::customers`].
+    pub customer: u32,
+    pub first_day: Day,
+    pub last_day: Day,
+    pub recency_days: i32,
+    pub frequency: u32,
+    pub monetary: f64,
+    /// Days from the first purchase to the as-of date.
+    pub tenure_days: i32,
+    /// Monetary value per order (0 without orders).
+    pub average_order_value: f64,
+    /// Distinct categories bought (codes), when a category is mapped.
+    pub categories: Vec<u32>,
+    /// Distinct channels bought through (codes), when a channel is mapped.
+    pub channels: Vec<u32>,
+    /// The channel of the first purchase.
+    pub first_channel: Option<u32>,
+}
+
+/// Facts for every customer with a purchase on or before the as-of date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facts {
+    pub as_of: Day,
+    pub customers: Vec<CustomerFacts>,
+    /// Rows dated after the as-of date, left out.
+    pub rows_after_as_of: usize,
+}
+
+/// Why facts cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactsError {
+    NoDates,
+    NoAmounts,
+    NoRows,
+}
+
+impl std::fmt::Display for FactsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoDates => write!(f, "recency needs dates: map a date column"),
+            Self::NoAmounts => write!(f, "monetary value needs amounts: map an amount column"),
+            Self::NoRows => write!(f, "no purchases on or before the as-of date"),
+        }
+    }
+}
+
+/// The default as-of date: the day after the last transaction.
+pub fn default_as_of(dataset: &Dataset) -> Option<Day> {
+    dataset.day.as_ref()?.iter().max().map(|d| d + 1)
+}
+
+/// Computes every customer's facts.
+///
+/// # Errors
+/// [`FactsError`] when dates or amounts are not mapped, or no row is on or before `as_of`.
+pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError> {
+    let days = dataset.day.as_ref().ok_or(FactsError::NoDates)?;
+    let amounts = dataset.amount.as_ref().ok_or(FactsError::NoAmounts)?;
+    let as_of = as_of.or_else(|| default_as_of(dataset)).ok_or(FactsError::NoRows)?;
+    let rows_after_as_of = days.iter().filter(|&&d| d > as_of).count();
+    // Rows in the window, grouped by customer and in date order.
+    let mut rows: Vec<u32> = (0..dataset.rows() as u32).filter(|&i| days[i as usize] <= as_of).collect();
+    if rows.is_empty() {
+        return Err(FactsError::NoRows);
+    }
+    rows.sort_unstable_by_key(|&i| (dataset.customer[i as usize], days[i as usize], i));
+    let orders = dataset.order.as_ref();
+    let codes =
+        |c: &Option<crate::core::dataset::Categorical>, i: usize| c.as_ref().map(|c| c.codes[i]).filter(|&x| x != MISSING);
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let customer = dataset.customer[rows[start] as usize];
+        let end = start + rows[start..].iter().take_while(|&&i| dataset.customer[i as usize] == customer).count();
+        let group = &rows[start..end];
+        let purchases: Vec<usize> = group.iter().map(|&i| i as usize).filter(|&i| amounts[i] > 0.0).collect();
+        let frequency = match orders {
+            Some(o) => {
+                let mut ids: Vec<u32> = purchases.iter().map(|&i| o.codes[i]).filter(|&c| c != MISSING).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                // Purchases without an order id count one order per day.
+                let mut loose: Vec<Day> = purchases.iter().filter(|&&i| o.codes[i] == MISSING).map(|&i| days[i]).collect();
+                loose.dedup();
+                ids.len() + loose.len()
+            }
+            None => {
+                let mut d: Vec<Day> = purchases.iter().map(|&i| days[i]).collect();
+                d.dedup(); // already in date order
+                d.len()
+            }
+        } as u32;
+        let monetary: f64 = group.iter().map(|&i| amounts[i as usize]).sum::<f64>() + 0.0;
+        let dated = if purchases.is_empty() { group.iter().map(|&i| i as usize).collect() } else { purchases.clone() };
+        let first_day = dated.first().map_or(as_of, |&i| days[i]);
+        let last_day = dated.last().map_or(as_of, |&i| days[i]);
+        let mut categories: Vec<u32> = purchases.iter().filter_map(|&i| codes(&dataset.category, i)).collect();
+        categories.sort_unstable();
+        categories.dedup();
+        let mut channels: Vec<u32> = purchases.iter().filter_map(|&i| codes(&dataset.channel, i)).collect();
+        let first_channel = channels.first().copied();
+        channels.sort_unstable();
+        channels.dedup();
+        out.push(CustomerFacts {
+            customer,
+            first_day,
+            last_day,
+            recency_days: as_of - last_day,
+            frequency,
+            monetary,
+            tenure_days: as_of - first_day,
+            average_order_value: if frequency > 0 { monetary / f64::from(frequency) } else { 0.0 },
+            categories,
+            channels,
+            first_channel,
+        });
+        start = end;
+    }
+    Ok(Facts { as_of, customers: out, rows_after_as_of })
+}
+
+/// `YYYY-MM-DD` of the as-of date, for reports.
+pub fn as_of_label(facts: &Facts) -> String {
+    format_day(facts.as_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::dataset::Categorical;
+    use crate::core::values::day_from_ymd;
+
+    const EPS: f64 = 1e-9;
+
+    fn day(m: u32, d: u32) -> Day {
+        day_from_ymd(2024, m, d).unwrap()
+    }
+
+    /// Rows of (customer, month, day, amount, order id or "").
+    fn dataset(rows: &[(&str, u32, u32, f64, &str)]) -> Dataset {
+        let mut ds = Dataset { day: Some(vec![]), amount: Some(vec![]), ..Dataset::default() };
+        let with_orders = rows.iter().any(|r| !r.4.is_empty());
+        if with_orders {
+            ds.order = Some(Categorical::default());
+        }
+        for &(c, m, d, a, o) in rows {
+            let code = ds.customers.intern(c);
+            ds.customer.push(code);
+            ds.day.as_mut().unwrap().push(day(m, d));
+            ds.amount.as_mut().unwrap().push(a);
+            if let Some(order) = ds.order.as_mut() {
+                order.push(o);
+            }
+        }
+        ds
+    }
+
+    fn of<'a>(f: &'a Facts, ds: &Dataset, name: &str) -> &'a CustomerFacts {
+        f.customers.iter().find(|c| ds.customers.name(c.customer) == Some(name)).unwrap()
+    }
+
+    #[test]
+    fn the_default_as_of_is_the_day_after_the_last_transaction() {
+        let ds = dataset(&[("a", 1, 1, 5.0, ""), ("b", 3, 10, 5.0, "")]);
+        let f = facts(&ds, None).unwrap();
+        assert_eq!(f.as_of, day(3, 11));
+        assert_eq!(of(&f, &ds, "b").recency_days, 1);
+        assert_eq!(of(&f, &ds, "a").recency_days, day(3, 11) - day(1, 1));
+    }
+
+    #[test]
+    fn frequency_counts_purchase_days_without_order_ids() {
+        let ds = dataset(&[("a", 1, 1, 5.0, ""), ("a", 1, 1, 7.0, ""), ("a", 1, 9, 1.0, "")]);
+        let f = facts(&ds, None).unwrap();
+        let a = of(&f, &ds, "a");
+        assert_eq!(a.frequency, 2);
+        assert!((a.monetary - 13.0).abs() < EPS);
+        assert!((a.average_order_value - 6.5).abs() < EPS);
+    }
+
+    #[test]
+    fn frequency_counts_distinct_orders_with_order_ids_and_refunds_are_netted_not_counted() {
+        let ds = dataset(&[
+            ("a", 1, 1, 5.0, "o1"),
+            ("a", 1, 1, 7.0, "o2"),
+            ("a", 1, 1, 2.0, "o2"),
+            ("a", 1, 8, -7.0, "o2"),
+            ("a", 2, 1, 3.0, "o3"),
+        ]);
+        let f = facts(&ds, None).unwrap();
+        let a = of(&f, &ds, "a");
+        assert_eq!(a.frequency, 3);
+        assert!((a.monetary - 10.0).abs() < EPS);
+        assert_eq!(a.last_day, day(2, 1));
+    }
+
+    #[test]
+    fn rows_after_the_as_of_date_are_left_out_and_counted() {
+        let ds = dataset(&[("a", 1, 1, 5.0, ""), ("a", 6, 1, 5.0, ""), ("b", 7, 1, 1.0, "")]);
+        let f = facts(&ds, Some(day(3, 1))).unwrap();
+        assert_eq!(f.rows_after_as_of, 2);
+        assert_eq!(f.customers.len(), 1);
+        assert_eq!(of(&f, &ds, "a").frequency, 1);
+        assert_eq!(facts(&ds, Some(day(1, 1) - 1)), Err(FactsError::NoRows));
+    }
+
+    #[test]
+    fn a_single_purchase_has_zero_tenure_gap_between_first_and_last() {
+        let ds = dataset(&[("solo", 2, 2, 9.0, "")]);
+        let f = facts(&ds, None).unwrap();
+        let s = of(&f, &ds, "solo");
+        assert_eq!((s.first_day, s.last_day, s.recency_days, s.tenure_days, s.frequency), (day(2, 2), day(2, 2), 1, 1, 1));
+    }
+
+    #[test]
+    fn facts_need_dates_and_amounts() {
+        let ds = Dataset { amount: Some(vec![]), ..Dataset::default() };
+        assert_eq!(facts(&ds, None), Err(FactsError::NoDates));
+        let ds = Dataset { day: Some(vec![]), ..Dataset::default() };
+        assert_eq!(facts(&ds, None), Err(FactsError::NoAmounts));
+    }
+}
