@@ -2,13 +2,16 @@
 //! model. No web crates here (checked by `make test`): callers hand it bytes and options, it hands
 //! back typed values, so the browser worker and the native command line share every line of it.
 
+pub mod charts;
 pub mod customers;
 pub mod dataset;
 pub mod encoding;
 pub mod excel;
 pub mod ingest;
+pub mod pareto;
 pub mod rfm;
 pub mod roles;
 pub mod sample;
+pub mod segments;
 pub mod table;
 pub mod values;

@@ -1,0 +1,313 @@
+//! Segmentation as the app shows it: facts, RFM and ABC computed once, summarised per group
+//! (named segment, Chinese class, R×F cell, ABC class), and customer lists for drill-down and export.
+
+use crate::core::customers::{facts, CustomerFacts, Facts};
+use crate::core::dataset::Dataset;
+use crate::core::pareto::{pareto, Abc, AbcParams, Pareto};
+use crate::core::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmParams};
+use crate::core::values::{format_day, Day};
+use serde::{Deserialize, Serialize};
+
+/// Everything the user can set for segmentation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SegmentationParams {
+    /// Default: the day after the last transaction.
+    pub as_of: Option<Day>,
+    pub rfm: RfmParams,
+    pub abc: AbcParams,
+}
+
+/// The computed segmentation, kept by the worker for drill-down.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segmentation {
+    pub facts: Facts,
+    pub rfm: Rfm,
+    pub pareto: Pareto,
+}
+
+/// Computes facts, scores and classes.
+///
+/// # Errors
+/// A message saying what is missing (dates, amounts, rows before the as-of date) or which parameter
+/// is wrong.
+pub fn segment(dataset: &Dataset, params: &SegmentationParams) -> Result<Segmentation, String> {
+    let facts = facts(dataset, params.as_of).map_err(|e| e.to_string())?;
+    let rfm = score(&facts.customers, &params.rfm).map_err(|e| e.to_string())?;
+    let revenues: Vec<f64> = facts.customers.iter().map(|c| c.monetary).collect();
+    let pareto = pareto(&revenues, params.abc)?;
+    Ok(Segmentation { facts, rfm, pareto })
+}
+
+/// Totals for one group of customers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupStat {
+    /// The group's key (segment name, class key, `A`…).
+    pub key: String,
+    /// The Chinese name where there is one.
+    pub zh: Option<String>,
+    pub customers: usize,
+    pub revenue: f64,
+    pub customer_share: f64,
+    pub revenue_share: f64,
+    pub mean_recency_days: f64,
+    pub mean_frequency: f64,
+    pub mean_monetary: f64,
+}
+
+/// One cell of the R×F grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GridCell {
+    pub r: u8,
+    pub f: u8,
+    pub customers: usize,
+    /// Mean monetary value of the cell's customers (0 when empty).
+    pub mean_monetary: f64,
+}
+
+/// What the segmentation page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentationSummary {
+    pub as_of: String,
+    pub customers: usize,
+    pub rows_after_as_of: usize,
+    pub revenue: f64,
+    pub bins: u8,
+    /// The scoring rule in words, shown next to the results.
+    pub rule: String,
+    pub segments: Vec<GroupStat>,
+    pub cn_segments: Vec<GroupStat>,
+    pub grid: Vec<GridCell>,
+    pub abc: Vec<GroupStat>,
+    pub abc_cuts: AbcParams,
+    pub gini: f64,
+    pub top20_share: f64,
+    pub lorenz: Vec<(f64, f64)>,
+}
+
+/// Which customers a list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerFilter {
+    All,
+    /// Index into the segment list.
+    Segment(usize),
+    Cn(CnSegment),
+    Cell {
+        r: u8,
+        f: u8,
+    },
+    Abc(Abc),
+}
+
+fn group(key: String, zh: Option<String>, members: &[&CustomerFacts], all: usize, total_revenue: f64) -> GroupStat {
+    let n = members.len();
+    let revenue: f64 = members.iter().map(|c| c.monetary).sum::<f64>() + 0.0;
+    let mean =
+        |f: &dyn Fn(&CustomerFacts) -> f64| if n == 0 { 0.0 } else { members.iter().map(|c| f(c)).sum::<f64>() / n as f64 };
+    GroupStat {
+        key,
+        zh,
+        customers: n,
+        revenue,
+        customer_share: if all == 0 { 0.0 } else { n as f64 / all as f64 },
+        revenue_share: if total_revenue.abs() > 0.0 { revenue / total_revenue } else { 0.0 },
+        mean_recency_days: mean(&|c| f64::from(c.recency_days)),
+        mean_frequency: mean(&|c| f64::from(c.frequency)),
+        mean_monetary: mean(&|c| c.monetary),
+    }
+}
+
+impl Segmentation {
+    /// Whether customer `i` (index into the facts) passes `filter`.
+    pub fn matches(&self, i: usize, filter: &CustomerFilter) -> bool {
+        let s = &self.rfm.scores[i];
+        match *filter {
+            CustomerFilter::All => true,
+            CustomerFilter::Segment(k) => s.segment == Some(k),
+            CustomerFilter::Cn(c) => s.cn_segment == c,
+            CustomerFilter::Cell { r, f } => s.r == r && s.f == f,
+            CustomerFilter::Abc(a) => self.pareto.classes[i] == a,
+        }
+    }
+
+    fn members(&self, filter: &CustomerFilter) -> Vec<&CustomerFacts> {
+        self.facts.customers.iter().enumerate().filter(|(i, _)| self.matches(*i, filter)).map(|(_, c)| c).collect()
+    }
+
+    pub fn summary(&self) -> SegmentationSummary {
+        let all = self.facts.customers.len();
+        let revenue: f64 = self.facts.customers.iter().map(|c| c.monetary).sum::<f64>() + 0.0;
+        let params = &self.rfm.params;
+        let segments = params
+            .segments
+            .iter()
+            .enumerate()
+            .map(|(k, (name, _))| {
+                group(
+                    name.clone(),
+                    segment_name_zh(name).map(str::to_string),
+                    &self.members(&CustomerFilter::Segment(k)),
+                    all,
+                    revenue,
+                )
+            })
+            .collect();
+        let cn_segments = CnSegment::ALL
+            .iter()
+            .map(|&c| group(c.en().to_string(), Some(c.zh().to_string()), &self.members(&CustomerFilter::Cn(c)), all, revenue))
+            .collect();
+        let mut grid = Vec::new();
+        for r in 1..=params.bins {
+            for f in 1..=params.bins {
+                let members = self.members(&CustomerFilter::Cell { r, f });
+                let n = members.len();
+                let mean_monetary = if n == 0 { 0.0 } else { members.iter().map(|c| c.monetary).sum::<f64>() / n as f64 };
+                grid.push(GridCell { r, f, customers: n, mean_monetary });
+            }
+        }
+        let abc = Abc::ALL
+            .iter()
+            .map(|&a| group(a.label().to_string(), None, &self.members(&CustomerFilter::Abc(a)), all, revenue))
+            .collect();
+        let rule = match (&params.recency, &params.frequency, &params.monetary) {
+            (crate::core::rfm::Scoring::Ranked, crate::core::rfm::Scoring::Ranked, crate::core::rfm::Scoring::Ranked) => format!(
+                "score = 1 + floor({} · w / N), w = customers with a strictly worse value; as of {}",
+                params.bins,
+                format_day(self.facts.as_of)
+            ),
+            _ => format!("scores from thresholds ({} bins); as of {}", params.bins, format_day(self.facts.as_of)),
+        };
+        SegmentationSummary {
+            as_of: format_day(self.facts.as_of),
+            customers: all,
+            rows_after_as_of: self.facts.rows_after_as_of,
+            revenue,
+            bins: params.bins,
+            rule,
+            segments,
+            cn_segments,
+            grid,
+            abc,
+            abc_cuts: AbcParams::default(),
+            gini: self.pareto.gini,
+            top20_share: self.pareto.top20_share,
+            lorenz: self.pareto.lorenz.clone(),
+        }
+    }
+
+    /// Customers passing `filter` as display rows, highest monetary value first.
+    pub fn rows(&self, dataset: &Dataset, filter: &CustomerFilter) -> Vec<CustomerRow> {
+        let mut out: Vec<CustomerRow> = (0..self.facts.customers.len())
+            .filter(|&i| self.matches(i, filter))
+            .map(|i| {
+                let c = &self.facts.customers[i];
+                let s = &self.rfm.scores[i];
+                CustomerRow {
+                    customer_id: dataset.customers.name(c.customer).unwrap_or_default().to_string(),
+                    recency_days: c.recency_days,
+                    frequency: c.frequency,
+                    monetary: (c.monetary * 100.0).round() / 100.0 + 0.0,
+                    r: s.r,
+                    f: s.f,
+                    m: s.m,
+                    segment: s.segment.map(|k| self.rfm.params.segments[k].0.clone()).unwrap_or_default(),
+                    cn_segment: s.cn_segment.zh().to_string(),
+                    abc: self.pareto.classes[i].label().to_string(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| b.monetary.total_cmp(&a.monetary).then_with(|| a.customer_id.cmp(&b.customer_id)));
+        out
+    }
+}
+
+/// One customer in a list; the first nine fields are the `rfm` CSV columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    pub customer_id: String,
+    pub recency_days: i32,
+    pub frequency: u32,
+    pub monetary: f64,
+    pub r: u8,
+    pub f: u8,
+    pub m: u8,
+    pub segment: String,
+    pub cn_segment: String,
+    pub abc: String,
+}
+
+/// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc`).
+pub fn rows_csv(rows: &[CustomerRow]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        let _ = w.serialize(r);
+    }
+    if rows.is_empty() {
+        let _ = w.write_record([
+            "customer_id",
+            "recency_days",
+            "frequency",
+            "monetary",
+            "r",
+            "f",
+            "m",
+            "segment",
+            "cn_segment",
+            "abc",
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ingest::{ingest, IngestOptions};
+
+    fn sample() -> Dataset {
+        let mut bytes = Vec::new();
+        crate::core::sample::write_sample(500, 3, &mut bytes).unwrap();
+        ingest(&bytes, "s.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset
+    }
+
+    #[test]
+    fn group_counts_and_shares_add_up() {
+        let ds = sample();
+        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let s = seg.summary();
+        assert_eq!(s.customers, 500);
+        for groups in [&s.segments, &s.cn_segments, &s.abc] {
+            assert_eq!(groups.iter().map(|g| g.customers).sum::<usize>(), 500);
+            let share: f64 = groups.iter().map(|g| g.revenue_share).sum();
+            assert!((share - 1.0).abs() < 1e-9, "{share}");
+        }
+        assert_eq!(s.grid.len(), 25);
+        assert_eq!(s.grid.iter().map(|c| c.customers).sum::<usize>(), 500);
+        assert!(s.rule.contains("floor(5 · w / N)"));
+    }
+
+    #[test]
+    fn drill_down_lists_match_the_group_counts() {
+        let ds = sample();
+        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let s = seg.summary();
+        for (k, g) in s.segments.iter().enumerate() {
+            assert_eq!(seg.rows(&ds, &CustomerFilter::Segment(k)).len(), g.customers, "{}", g.key);
+        }
+        let cell = s.grid.iter().find(|c| c.customers > 0).unwrap();
+        let rows = seg.rows(&ds, &CustomerFilter::Cell { r: cell.r, f: cell.f });
+        assert_eq!(rows.len(), cell.customers);
+        assert!(rows.iter().all(|x| x.r == cell.r && x.f == cell.f));
+        assert!(rows.windows(2).all(|w| w[0].monetary >= w[1].monetary));
+    }
+
+    #[test]
+    fn exported_csv_has_the_rfm_columns_then_abc() {
+        let ds = sample();
+        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let csv = rows_csv(&seg.rows(&ds, &CustomerFilter::Abc(Abc::A)));
+        assert!(csv.starts_with("customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment,abc\n"));
+        assert!(csv.lines().skip(1).all(|l| l.ends_with(",A")));
+        assert_eq!(rows_csv(&[]), "customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment,abc\n");
+    }
+}
