@@ -6,10 +6,13 @@
 //! options.
 
 use crate::core::ingest::{IngestOptions, Report, Stage};
+use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
 use serde::{Deserialize, Serialize};
 
 /// How many rejected rows a report sent to the UI lists; all are downloadable.
 pub const REJECTED_SHOWN: usize = 100;
+/// Customers per page of a drill-down list.
+pub const PAGE_SIZE: usize = 100;
 
 /// UI → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,6 +25,12 @@ pub enum Request {
     Reparse { options: IngestOptions },
     /// All rejected rows as CSV, for download.
     ExportRejected,
+    /// Segment the loaded customers (RFM, named segments, Chinese classes, ABC).
+    Segment { params: SegmentationParams },
+    /// A page of the customers passing a filter, highest monetary value first.
+    Customers { filter: CustomerFilter, offset: usize },
+    /// All customers passing a filter as CSV, for download.
+    ExportCustomers { filter: CustomerFilter, file_name: String },
     /// Drop everything the worker holds.
     Clear,
 }
@@ -46,6 +55,27 @@ pub enum Response {
     Failed {
         message: String,
         code: String,
+    },
+    /// The segmentation page's numbers.
+    Segmented {
+        summary: Box<SegmentationSummary>,
+        params: SegmentationParams,
+    },
+    /// Segmentation is not possible (no dates or amounts mapped, bad parameters); the file stays loaded.
+    SegmentFailed {
+        message: String,
+    },
+    /// A page of a customer list.
+    Customers {
+        filter: CustomerFilter,
+        offset: usize,
+        total: usize,
+        rows: Vec<CustomerRow>,
+    },
+    /// A customer list as CSV.
+    CustomersCsv {
+        file_name: String,
+        csv: String,
     },
     /// The CSV of all rejected rows.
     RejectedCsv {

@@ -1,11 +1,10 @@
 //! The root component: owns the state reducer and the worker bridge, shares them by context.
 
 use super::bridge::{download_text, Bridge};
-use super::components::{
-    header::Header, mapping::MappingPanel, preview::Preview, progress::ProgressBar, reading::ReadingPanel,
-    rejected::RejectedPanel, summary::Summary, upload::Upload,
-};
-use super::state::{Action, AppState, Phase};
+use super::components::{header::Header, progress::ProgressBar, upload::Upload};
+use super::pages::data::DataPage;
+use super::pages::segments::{SegmentsPage, Tabs};
+use super::state::{Action, AppState, Phase, Tab};
 use crate::core::ingest::IngestOptions;
 use crate::protocol::{Request, Response};
 use std::rc::Rc;
@@ -51,7 +50,7 @@ pub fn App() -> Html {
                 on_error.dispatch(Action::Failed { message: t.worker_failed.to_string(), code: String::new() });
             };
             let on_response = move |response: Response| {
-                if let Response::RejectedCsv { file_name, csv } = &response {
+                if let Response::RejectedCsv { file_name, csv } | Response::CustomersCsv { file_name, csv } = &response {
                     download_text(file_name, csv, "text/csv;charset=utf-8");
                 }
                 dispatcher.dispatch(Action::Worker(response));
@@ -79,15 +78,17 @@ pub fn App() -> Html {
             }
         }
         Phase::Loaded => match state.report.clone() {
-            Some(report) => html! {
-                <>
-                    <Summary report={report.clone()} />
-                    <ReadingPanel report={report.clone()} />
-                    <MappingPanel report={report.clone()} />
-                    <RejectedPanel report={report.clone()} />
-                    <Preview report={report} />
-                </>
-            },
+            Some(report) => {
+                let page = match (state.tab, state.segmentation.clone(), state.seg_error.clone()) {
+                    (Tab::Data, _, _) => html! { <DataPage report={report} /> },
+                    (Tab::Segments, Some(summary), _) => html! { <SegmentsPage summary={summary} /> },
+                    (Tab::Segments, None, Some(message)) => html! {
+                        <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ message }</p></section>
+                    },
+                    (Tab::Segments, None, None) => html! { <section class="card"><p class="muted">{ "…" }</p></section> },
+                };
+                html! { <><Tabs />{ page }</> }
+            }
             None => html! {},
         },
     };

@@ -5,6 +5,7 @@ pub mod bridge;
 pub mod components;
 pub mod format;
 pub mod i18n;
+pub mod pages;
 pub mod state;
 
 /// Mounts the app into the page's `<main id="app">`, or the body.

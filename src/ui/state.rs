@@ -2,6 +2,7 @@
 
 use super::i18n::Lang;
 use crate::core::ingest::{IngestOptions, Report};
+use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
 use crate::protocol::{ProgressStage, Response};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -23,8 +24,30 @@ pub enum Phase {
     },
 }
 
+/// The pages of a loaded file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Data,
+    Segments,
+}
+
+/// A page of a drill-down list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerList {
+    pub filter: CustomerFilter,
+    pub offset: usize,
+    pub total: usize,
+    pub rows: Vec<CustomerRow>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
+    pub tab: Tab,
+    pub segmentation: Option<Rc<SegmentationSummary>>,
+    /// The rules the shown segmentation used.
+    pub seg_params: SegmentationParams,
+    pub seg_error: Option<String>,
+    pub list: Option<Rc<CustomerList>>,
     pub lang: Lang,
     pub phase: Phase,
     pub report: Option<Rc<Report>>,
@@ -40,6 +63,11 @@ pub struct AppState {
 impl Default for AppState {
     fn default() -> Self {
         Self {
+            tab: Tab::Data,
+            segmentation: None,
+            seg_params: SegmentationParams::default(),
+            seg_error: None,
+            list: None,
             lang: Lang::initial(),
             phase: Phase::Idle,
             report: None,
@@ -52,6 +80,7 @@ impl Default for AppState {
 
 pub enum Action {
     SetLang(Lang),
+    SetTab(Tab),
     Started(String),
     /// A message from the worker.
     Worker(Response),
@@ -71,6 +100,7 @@ impl Reducible for AppState {
                 lang.save();
                 next.lang = lang;
             }
+            Action::SetTab(tab) => next.tab = tab,
             Action::Started(name) => {
                 next.pending += 1;
                 next.phase = Phase::Loading { name, stage: ProgressStage::Reading, fraction: 0.0 };
@@ -81,7 +111,21 @@ impl Reducible for AppState {
             }
             Action::Worker(response) => match response {
                 Response::Ready => next.worker_ready = true,
-                Response::RejectedCsv { .. } => return self,
+                Response::RejectedCsv { .. } | Response::CustomersCsv { .. } => return self,
+                Response::Segmented { summary, params } => {
+                    next.segmentation = Some(Rc::new(*summary));
+                    next.seg_params = params;
+                    next.seg_error = None;
+                    next.list = None;
+                }
+                Response::SegmentFailed { message } => {
+                    next.seg_error = Some(message);
+                    next.segmentation = None;
+                    next.list = None;
+                }
+                Response::Customers { filter, offset, total, rows } => {
+                    next.list = Some(Rc::new(CustomerList { filter, offset, total, rows }));
+                }
                 Response::Progress { .. } | Response::Loaded { .. } | Response::Failed { .. } if self.pending > 1 => {
                     if !matches!(response, Response::Progress { .. }) {
                         next.pending -= 1;
@@ -97,6 +141,9 @@ impl Reducible for AppState {
                 }
                 Response::Loaded { report, options } => {
                     next.pending = 0;
+                    next.segmentation = None;
+                    next.seg_error = None;
+                    next.list = None;
                     next.phase = Phase::Loaded;
                     next.report = Some(Rc::new(*report));
                     next.options = options;
@@ -107,6 +154,9 @@ impl Reducible for AppState {
                     next.report = None;
                 }
                 Response::Cleared => {
+                    next.segmentation = None;
+                    next.list = None;
+                    next.tab = Tab::Data;
                     next.phase = Phase::Idle;
                     next.report = None;
                     next.options = IngestOptions::default();

@@ -6,7 +6,8 @@
 
 use crate::core::ingest::{ingest, rejections_csv, IngestError, IngestOptions, Ingested, MAX_BROWSER_BYTES};
 use crate::core::sample::write_sample;
-use crate::protocol::{ProgressStage, Request, Response, REJECTED_SHOWN};
+use crate::core::segments::{rows_csv, segment, Segmentation, SegmentationParams};
+use crate::protocol::{ProgressStage, Request, Response, PAGE_SIZE, REJECTED_SHOWN};
 use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -21,6 +22,7 @@ struct Held {
     name: String,
     bytes: Vec<u8>,
     ingested: Option<Ingested>,
+    segmentation: Option<Segmentation>,
 }
 
 thread_local! {
@@ -85,6 +87,7 @@ fn handle(event: MessageEvent) {
             let held = HELD.with(|h| {
                 let mut h = h.borrow_mut();
                 h.ingested = None;
+                h.segmentation = None;
                 (std::mem::take(&mut h.name), std::mem::take(&mut h.bytes))
             });
             if held.1.is_empty() {
@@ -98,6 +101,42 @@ fn handle(event: MessageEvent) {
             match csv {
                 Some((name, csv)) => post(&Response::RejectedCsv { file_name: format!("{name}.rejected.csv"), csv }),
                 None => fail("there is nothing to export: choose a file"),
+            }
+        }
+        Request::Segment { params } => {
+            let result = HELD.with(|h| {
+                let mut h = h.borrow_mut();
+                let dataset = &h.ingested.as_ref().ok_or("there is no data to segment: choose a file")?.dataset;
+                let seg = segment(dataset, &params)?;
+                let summary = seg.summary();
+                h.segmentation = Some(seg);
+                Ok::<_, String>(summary)
+            });
+            match result {
+                Ok(summary) => post(&Response::Segmented { summary: Box::new(summary), params }),
+                Err(message) => post(&Response::SegmentFailed { message }),
+            }
+        }
+        Request::Customers { filter, offset } => {
+            let page = HELD.with(|h| {
+                let h = h.borrow();
+                let (ingested, seg) = (h.ingested.as_ref()?, h.segmentation.as_ref()?);
+                let rows = seg.rows(&ingested.dataset, &filter);
+                Some((rows.len(), rows.into_iter().skip(offset).take(PAGE_SIZE).collect::<Vec<_>>()))
+            });
+            match page {
+                Some((total, rows)) => post(&Response::Customers { filter, offset, total, rows }),
+                None => post(&Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }),
+            }
+        }
+        Request::ExportCustomers { filter, file_name } => {
+            let csv = HELD.with(|h| {
+                let h = h.borrow();
+                Some(rows_csv(&h.segmentation.as_ref()?.rows(&h.ingested.as_ref()?.dataset, &filter)))
+            });
+            match csv {
+                Some(csv) => post(&Response::CustomersCsv { file_name, csv }),
+                None => post(&Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }),
             }
         }
         Request::Clear => {
@@ -149,15 +188,25 @@ fn run(name: String, bytes: Vec<u8>, options: IngestOptions) {
         Ok(ingested) => {
             let mut report = ingested.report.clone();
             report.rejected.truncate(REJECTED_SHOWN);
-            HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: Some(ingested) });
+            // Segment with the default rules right away, so the page is ready when the user opens it.
+            let params = SegmentationParams::default();
+            let seg = segment(&ingested.dataset, &params);
+            HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: Some(ingested), segmentation: None });
             post(&Response::Loaded { report: Box::new(report), options });
+            match seg {
+                Ok(seg) => {
+                    post(&Response::Segmented { summary: Box::new(seg.summary()), params });
+                    HELD.with(|h| h.borrow_mut().segmentation = Some(seg));
+                }
+                Err(message) => post(&Response::SegmentFailed { message }),
+            }
         }
         Err(e) => {
             // Keep the bytes: the user may fix the reading options (encoding, mapping) and retry.
             let retry =
                 matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. } | IngestError::UnknownEncoding(_));
             if retry {
-                HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: None });
+                HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: None, segmentation: None });
             }
             fail_with(&e);
         }

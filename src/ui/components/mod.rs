@@ -1,10 +1,15 @@
 //! One component per file; each reads the shared [`super::app::AppContext`].
 
+pub mod abc;
+pub mod customer_list;
+pub mod group_table;
 pub mod header;
 pub mod mapping;
 pub mod preview;
 pub mod progress;
 pub mod reading;
 pub mod rejected;
+pub mod rf_heatmap;
+pub mod segment_bars;
 pub mod summary;
 pub mod upload;

@@ -16,8 +16,8 @@ pub fn ProgressBar(props: &ProgressProps) -> Html {
     html! {
         <section class="card progress" data-testid="progress" aria-busy="true">
             <div class="progress-label"><span>{ &props.label }</span><span class="muted">{ &props.name }</span></div>
-            <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()}>
-                <div class="fill" style={format!("width: {percent}%")}></div>
+            <div class="progress-track" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()}>
+                <div class="progress-fill" style={format!("width: {percent}%")}></div>
             </div>
         </section>
     }

@@ -1,0 +1,92 @@
+//! The drill-down list: a page of customers (100 at a time, so 100,000 stay smooth), paging and CSV
+//! export of the whole list.
+
+use crate::core::segments::CustomerFilter;
+use crate::protocol::{Request, PAGE_SIZE};
+use crate::ui::app::AppContext;
+use crate::ui::format;
+use crate::ui::state::CustomerList;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct CustomerListProps {
+    pub list: Rc<CustomerList>,
+}
+
+/// A short name for the filter, for the title and the export file name.
+pub fn filter_name(filter: &CustomerFilter, segment_names: &[String]) -> String {
+    match filter {
+        CustomerFilter::All => "all".into(),
+        CustomerFilter::Segment(k) => segment_names.get(*k).cloned().unwrap_or_default(),
+        CustomerFilter::Cn(c) => c.zh().into(),
+        CustomerFilter::Cell { r, f } => format!("R{r}-F{f}"),
+        CustomerFilter::Abc(a) => format!("ABC-{}", a.label()),
+    }
+}
+
+#[component]
+pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let t = ctx.state.lang.texts();
+    let l = &props.list;
+    let names: Vec<String> =
+        ctx.state.segmentation.as_ref().map(|s| s.segments.iter().map(|g| g.key.clone()).collect()).unwrap_or_default();
+    let name = filter_name(&l.filter, &names);
+    let page = |offset: usize| {
+        let (ctx, filter) = (ctx.clone(), l.filter.clone());
+        Callback::from(move |_: MouseEvent| ctx.send(Request::Customers { filter: filter.clone(), offset }, None))
+    };
+    let export = {
+        let (ctx, filter) = (ctx.clone(), l.filter.clone());
+        let file = ctx.state.report.as_ref().map(|r| r.file.clone()).unwrap_or_default();
+        let file_name = format!("{file}.{}.customers.csv", name.replace([' ', '\''], "-"));
+        Callback::from(move |_: MouseEvent| {
+            ctx.send(Request::ExportCustomers { filter: filter.clone(), file_name: file_name.clone() }, None)
+        })
+    };
+    let end = (l.offset + l.rows.len()).min(l.total);
+    // A click on a chart far down the page opens the list above it: bring it into view.
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.list.clone(), move |_| {
+            if let Some(el) = node.cast::<web_sys::Element>() {
+                el.scroll_into_view();
+            }
+        });
+    }
+    html! {
+        <section class="card" data-testid="customer-list" ref={node}>
+            <div class="card-head">
+                <h2>{ format!("{} · {}", t.list_title, name) }<span class="badge" data-testid="list-total">{ format::int(l.total as u64) }</span></h2>
+                <div class="pager">
+                    <button class="button" disabled={l.offset == 0} onclick={page(l.offset.saturating_sub(PAGE_SIZE))}>{ t.prev }</button>
+                    <span class="muted">{ format!("{}–{} / {}", if l.total == 0 { 0 } else { l.offset + 1 }, end, format::int(l.total as u64)) }</span>
+                    <button class="button" disabled={end >= l.total} onclick={page(l.offset + PAGE_SIZE)} data-testid="next-page">{ t.next }</button>
+                    <button class="button primary" onclick={export} data-testid="export-customers">{ t.export_csv }</button>
+                </div>
+            </div>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr>
+                        <th>{ "ID" }</th><th class="num">{ t.recency }</th><th class="num">{ t.frequency }</th><th class="num">{ t.monetary }</th>
+                        <th>{ "R" }</th><th>{ "F" }</th><th>{ "M" }</th><th>{ t.segment }</th><th>{ t.cn_segment }</th><th>{ t.abc_class }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for l.rows.iter().map(|r| html! {
+                            <tr key={r.customer_id.clone()}>
+                                <td>{ r.customer_id.clone() }</td>
+                                <td class="num">{ r.recency_days }</td>
+                                <td class="num">{ r.frequency }</td>
+                                <td class="num">{ format::money(r.monetary) }</td>
+                                <td>{ r.r }</td><td>{ r.f }</td><td>{ r.m }</td>
+                                <td>{ r.segment.clone() }</td><td>{ r.cn_segment.clone() }</td><td>{ r.abc.clone() }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,49 @@
+//! A table of customer groups (customers, shares, mean R/F/M); click a row for its customers.
+
+use super::segment_bars::group_label;
+use crate::core::segments::GroupStat;
+use crate::ui::app::AppContext;
+use crate::ui::format;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct GroupTableProps {
+    pub groups: Vec<GroupStat>,
+    pub onselect: Callback<usize>,
+    pub testid: AttrValue,
+}
+
+#[component]
+pub fn GroupTable(props: &GroupTableProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let lang = ctx.state.lang;
+    let t = lang.texts();
+    html! {
+        <div class="table-wrap full">
+            <table class="groups" data-testid={props.testid.clone()}>
+                <thead>
+                    <tr>
+                        <th>{ t.group }</th><th class="num">{ t.customers }</th><th class="num">{ t.customer_share }</th>
+                        <th class="num">{ t.revenue_share }</th><th class="num">{ t.mean_r }</th><th class="num">{ t.mean_f }</th><th class="num">{ t.mean_m }</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    { for props.groups.iter().enumerate().map(|(i, g)| {
+                        let onclick = props.onselect.reform(move |_: MouseEvent| i);
+                        html! {
+                            <tr key={g.key.clone()} class="clickable" {onclick}>
+                                <td>{ group_label(lang, g) }</td>
+                                <td class="num">{ format::int(g.customers as u64) }</td>
+                                <td class="num">{ format!("{:.1}%", g.customer_share * 100.0) }</td>
+                                <td class="num">{ format!("{:.1}%", g.revenue_share * 100.0) }</td>
+                                <td class="num">{ format!("{:.0}", g.mean_recency_days) }</td>
+                                <td class="num">{ format!("{:.2}", g.mean_frequency) }</td>
+                                <td class="num">{ format::money(g.mean_monetary) }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,56 @@
+//! Horizontal SVG bars: customers per segment, with revenue share; click a bar for its customers.
+
+use crate::core::charts::bar_lengths;
+use crate::core::segments::GroupStat;
+use crate::ui::app::AppContext;
+use crate::ui::format;
+use crate::ui::i18n::Lang;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct SegmentBarsProps {
+    pub groups: Vec<GroupStat>,
+    /// Called with the index of the clicked group.
+    pub onselect: Callback<usize>,
+}
+
+/// The label of a group in the current language.
+pub fn group_label(lang: Lang, g: &GroupStat) -> String {
+    match (lang, &g.zh) {
+        (Lang::Zh, Some(zh)) => zh.clone(),
+        _ => g.key.clone(),
+    }
+}
+
+const ROW: f64 = 30.0;
+const LABEL: f64 = 130.0;
+const BAR: f64 = 330.0;
+
+#[component]
+pub fn SegmentBars(props: &SegmentBarsProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let lang = ctx.state.lang;
+    let counts: Vec<f64> = props.groups.iter().map(|g| g.customers as f64).collect();
+    let lengths = bar_lengths(&counts, BAR);
+    let height = ROW * props.groups.len() as f64 + 4.0;
+    html! {
+        <svg class="chart bars" viewBox={format!("0 0 640 {height}")} role="img" data-testid="segment-bars">
+            { for props.groups.iter().zip(lengths).enumerate().map(|(i, (g, len))| {
+                let y = i as f64 * ROW;
+                let onclick = props.onselect.reform(move |_: MouseEvent| i);
+                let title = format!("{}: {} · {:.1}% · {:.1}%", g.key, format::int(g.customers as u64), g.customer_share * 100.0, g.revenue_share * 100.0);
+                html! {
+                    <g key={g.key.clone()} class="bar" {onclick} data-testid={format!("segment-bar-{i}")}>
+                        <title>{ title }</title>
+                        <rect class="hit" x="0" y={y.to_string()} width="640" height={ROW.to_string()} />
+                        <text x={(LABEL - 8.0).to_string()} y={(y + 19.0).to_string()} text-anchor="end" class="label">{ group_label(lang, g) }</text>
+                        <rect class="fill" x={LABEL.to_string()} y={(y + 6.0).to_string()} width={len.max(1.0).to_string()} height={(ROW - 12.0).to_string()} rx="3" />
+                        <text x={(LABEL + len + 6.0).to_string()} y={(y + 19.0).to_string()} class="value">
+                            { format!("{} · {:.1}%", format::int(g.customers as u64), g.revenue_share * 100.0) }
+                        </text>
+                    </g>
+                }
+            }) }
+        </svg>
+    }
+}

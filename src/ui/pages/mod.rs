@@ -1,0 +1,4 @@
+//! Pages of a loaded file; each is a component composed of the components in `ui::components`.
+
+pub mod data;
+pub mod segments;
