@@ -30,6 +30,24 @@ pub struct CustomerFacts {
     pub channels: Vec<u32>,
     /// The channel of the first purchase.
     pub first_channel: Option<u32>,
+    /// The day of each order (the first day of each order id, or each purchase day), ascending.
+    pub order_days: Vec<Day>,
+    /// Net amount per day (refunds included), ascending by day.
+    pub daily: Vec<(Day, f64)>,
+}
+
+impl CustomerFacts {
+    /// Net spend on days in `from..=to`.
+    pub fn spend_between(&self, from: Day, to: Day) -> f64 {
+        self.daily.iter().filter(|(d, _)| (from..=to).contains(d)).map(|(_, a)| a).sum::<f64>() + 0.0
+    }
+
+    /// Orders on days in `from..=to`.
+    pub fn orders_between(&self, from: Day, to: Day) -> usize {
+        let lo = self.order_days.partition_point(|&d| d < from);
+        let hi = self.order_days.partition_point(|&d| d <= to);
+        hi.saturating_sub(lo)
+    }
 }
 
 /// Facts for every customer with a purchase on or before the as-of date.
@@ -89,22 +107,33 @@ pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError>
         let end = start + rows[start..].iter().take_while(|&&i| dataset.customer[i as usize] == customer).count();
         let group = &rows[start..end];
         let purchases: Vec<usize> = group.iter().map(|&i| i as usize).filter(|&i| amounts[i] > 0.0).collect();
-        let frequency = match orders {
+        // One entry per order: each order id on its first day; purchases without an id, once per day.
+        let mut order_days: Vec<Day> = match orders {
             Some(o) => {
-                let mut ids: Vec<u32> = purchases.iter().map(|&i| o.codes[i]).filter(|&c| c != MISSING).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                // Purchases without an order id count one order per day.
+                let mut firsts: Vec<(u32, Day)> =
+                    purchases.iter().filter(|&&i| o.codes[i] != MISSING).map(|&i| (o.codes[i], days[i])).collect();
+                firsts.sort_unstable();
+                firsts.dedup_by_key(|(id, _)| *id);
                 let mut loose: Vec<Day> = purchases.iter().filter(|&&i| o.codes[i] == MISSING).map(|&i| days[i]).collect();
                 loose.dedup();
-                ids.len() + loose.len()
+                firsts.into_iter().map(|(_, d)| d).chain(loose).collect()
             }
             None => {
                 let mut d: Vec<Day> = purchases.iter().map(|&i| days[i]).collect();
-                d.dedup(); // already in date order
-                d.len()
+                d.dedup();
+                d
             }
-        } as u32;
+        };
+        order_days.sort_unstable();
+        let frequency = order_days.len() as u32;
+        let mut daily: Vec<(Day, f64)> = Vec::new();
+        for &i in group {
+            let (d, a) = (days[i as usize], amounts[i as usize]);
+            match daily.last_mut() {
+                Some((last, sum)) if *last == d => *sum += a,
+                _ => daily.push((d, a)),
+            }
+        }
         let monetary: f64 = group.iter().map(|&i| amounts[i as usize]).sum::<f64>() + 0.0;
         let dated = if purchases.is_empty() { group.iter().map(|&i| i as usize).collect() } else { purchases.clone() };
         let first_day = dated.first().map_or(as_of, |&i| days[i]);
@@ -128,6 +157,8 @@ pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError>
             categories,
             channels,
             first_channel,
+            order_days,
+            daily,
         });
         start = end;
     }

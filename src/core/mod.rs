@@ -8,6 +8,7 @@ pub mod dataset;
 pub mod encoding;
 pub mod excel;
 pub mod ingest;
+pub mod lifecycle;
 pub mod pareto;
 pub mod rfm;
 pub mod roles;

@@ -344,6 +344,8 @@ mod tests {
                 categories: vec![],
                 channels: vec![],
                 first_channel: None,
+                order_days: vec![],
+                daily: vec![],
             })
             .collect()
     }

@@ -1,0 +1,323 @@
+//! Membership tiers (普通 / 银卡 / 金卡 / 钻石) and lifecycle stages (考察期, 形成期, 稳定期, 退化期).
+//!
+//! # Tiers
+//! The mapped member-level column when there is one (each customer's level on their latest row);
+//! otherwise derived from spend in the 12 months (365 days) up to the as-of date: by share of
+//! customers, default the top 5% 钻石, the next 15% 金卡, the next 30% 银卡 and the rest 普通 —
+//! a customer is in the top share p when fewer than p·N customers spent strictly more, so equal
+//! spend means equal tier — or by amount thresholds.
+//!
+//! # Stages (the case studies' four-stage model)
+//! Orders in the recent window (default the 180 days up to the as-of date) against the customer's own
+//! average orders per window over their earlier history (first order to the window's start):
+//! 考察期 exploration = one order only, or the first order inside the window; 形成期 formation = recent
+//! > 1.25 × earlier; 稳定期 stability = 0.75× to 1.25×; 退化期 decline = below 0.75× (no recent order
+//! included).
+
+use crate::core::customers::CustomerFacts;
+use crate::core::dataset::{Dataset, MISSING};
+use crate::core::values::Day;
+use serde::{Deserialize, Serialize};
+
+/// The derived tiers, best first.
+pub const TIER_NAMES: [&str; 4] = ["钻石", "金卡", "银卡", "普通"];
+/// English names of [`TIER_NAMES`].
+pub const TIER_NAMES_EN: [&str; 4] = ["Diamond", "Gold", "Silver", "Regular"];
+
+/// How tiers are derived when no member level is mapped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TierRule {
+    /// Shares of customers for 钻石, 金卡 and 银卡 (the rest are 普通).
+    Shares([f64; 3]),
+    /// Minimum 12-month spend for 钻石, 金卡 and 银卡.
+    Amounts([f64; 3]),
+}
+
+impl Default for TierRule {
+    fn default() -> Self {
+        Self::Shares([0.05, 0.15, 0.30])
+    }
+}
+
+impl TierRule {
+    /// # Errors
+    /// A message when shares are not in 0..1 summing to at most 1, or amounts are not descending.
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            Self::Shares(s) => {
+                if s.iter().any(|x| !x.is_finite() || *x < 0.0) || s.iter().sum::<f64>() > 1.0 + 1e-9 {
+                    return Err("tier shares must be between 0 and 1 and add up to at most 100%".into());
+                }
+            }
+            Self::Amounts(a) => {
+                if a.iter().any(|x| !x.is_finite()) || a[0] < a[1] || a[1] < a[2] {
+                    return Err("tier amounts must be numbers from 钻石 down to 银卡 (descending)".into());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Each customer's tier as an index into `names`, and the tier names best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tiers {
+    pub names: Vec<String>,
+    pub of: Vec<usize>,
+    /// Whether the tiers come from the file's member-level column.
+    pub from_column: bool,
+}
+
+/// Orders member-level labels best first: the usual Chinese and English names in their order, any
+/// other label after them by mean spend.
+fn level_rank(label: &str) -> Option<usize> {
+    const ORDER: [&[&str]; 6] = [
+        &["钻石", "钻石会员", "黑卡", "diamond", "platinum", "白金"],
+        &["金卡", "金卡会员", "黄金", "gold"],
+        &["银卡", "银卡会员", "白银", "silver"],
+        &["铜卡", "bronze"],
+        &["普通", "普通会员", "注册会员", "regular", "normal", "basic", "member"],
+        &["非会员", "none", "guest"],
+    ];
+    let l = label.trim().to_lowercase();
+    ORDER.iter().position(|names| names.iter().any(|n| *n == l))
+}
+
+/// Assigns tiers.
+///
+/// # Errors
+/// When the rule is invalid (see [`TierRule::check`]).
+pub fn tiers(dataset: &Dataset, customers: &[CustomerFacts], as_of: Day, rule: &TierRule) -> Result<Tiers, String> {
+    if let (Some(levels), Some(days)) = (&dataset.member_level, &dataset.day) {
+        // Each customer's level on their latest row on or before the as-of date.
+        let mut latest: Vec<(Day, u32)> = vec![(Day::MIN, MISSING); dataset.customers.len()];
+        for (i, (&c, &code)) in dataset.customer.iter().zip(&levels.codes).enumerate() {
+            if code != MISSING && days[i] <= as_of && days[i] >= latest[c as usize].0 {
+                latest[c as usize] = (days[i], code);
+            }
+        }
+        let labels = levels.labels.names();
+        let mut order: Vec<usize> = (0..labels.len()).collect();
+        let mean_spend = |k: usize| {
+            let spends: Vec<f64> =
+                customers.iter().filter(|c| latest[c.customer as usize].1 as usize == k).map(|c| c.monetary).collect();
+            if spends.is_empty() {
+                0.0
+            } else {
+                spends.iter().sum::<f64>() / spends.len() as f64
+            }
+        };
+        order.sort_by(|&a, &b| {
+            let (ra, rb) = (level_rank(&labels[a]), level_rank(&labels[b]));
+            match (ra, rb) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => mean_spend(b).total_cmp(&mean_spend(a)),
+            }
+        });
+        let mut names: Vec<String> = order.iter().map(|&k| labels[k].clone()).collect();
+        let position = |code: u32| order.iter().position(|&k| k as u32 == code);
+        let unknown = names.len();
+        let of: Vec<usize> = customers.iter().map(|c| position(latest[c.customer as usize].1).unwrap_or(unknown)).collect();
+        if of.contains(&unknown) {
+            names.push("(none)".into());
+        }
+        return Ok(Tiers { names, of, from_column: true });
+    }
+    rule.check()?;
+    let spend: Vec<f64> = customers.iter().map(|c| c.spend_between(as_of - 364, as_of)).collect();
+    let n = spend.len();
+    let of = match rule {
+        TierRule::Shares(shares) => {
+            let mut sorted = spend.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let cuts = [shares[0], shares[0] + shares[1], shares[0] + shares[1] + shares[2]];
+            spend
+                .iter()
+                .map(|&v| {
+                    let better = n - sorted.partition_point(|&x| x <= v);
+                    let top = better as f64 / n.max(1) as f64;
+                    cuts.iter().position(|&cut| top < cut - 1e-12).unwrap_or(3)
+                })
+                .collect()
+        }
+        TierRule::Amounts(min) => spend.iter().map(|&v| min.iter().position(|&m| v >= m).unwrap_or(3)).collect(),
+    };
+    Ok(Tiers { names: TIER_NAMES.iter().map(|s| s.to_string()).collect(), of, from_column: false })
+}
+
+/// A lifecycle stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Exploration,
+    Formation,
+    Stability,
+    Decline,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [Stage::Exploration, Stage::Formation, Stage::Stability, Stage::Decline];
+    pub fn zh(self) -> &'static str {
+        match self {
+            Stage::Exploration => "考察期",
+            Stage::Formation => "形成期",
+            Stage::Stability => "稳定期",
+            Stage::Decline => "退化期",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Stage::Exploration => "Exploration",
+            Stage::Formation => "Formation",
+            Stage::Stability => "Stability",
+            Stage::Decline => "Decline",
+        }
+    }
+}
+
+/// The stage rule's parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct StageParams {
+    pub window_days: i32,
+    /// Recent rate above `rise` × earlier rate is formation.
+    pub rise: f64,
+    /// Recent rate below `fall` × earlier rate is decline.
+    pub fall: f64,
+}
+
+impl Default for StageParams {
+    fn default() -> Self {
+        Self { window_days: 180, rise: 1.25, fall: 0.75 }
+    }
+}
+
+impl StageParams {
+    /// # Errors
+    /// A message when the window is not positive or the factors are not 0 < fall ≤ rise.
+    pub fn check(&self) -> Result<(), String> {
+        if self.window_days < 1 || !(self.fall > 0.0 && self.fall <= self.rise && self.rise.is_finite()) {
+            return Err("the lifecycle window must be at least a day and the factors 0 < decline ≤ formation".into());
+        }
+        Ok(())
+    }
+}
+
+/// A customer's stage as of `as_of`.
+pub fn stage(c: &CustomerFacts, as_of: Day, p: &StageParams) -> Stage {
+    let window_start = as_of - p.window_days + 1;
+    let first = c.order_days.first().copied().unwrap_or(c.first_day);
+    if c.order_days.len() <= 1 || first >= window_start {
+        return Stage::Exploration;
+    }
+    let recent = c.orders_between(window_start, as_of) as f64;
+    let earlier_orders = c.orders_between(Day::MIN, window_start - 1) as f64;
+    let earlier_windows = f64::from(window_start - first) / f64::from(p.window_days);
+    let earlier_rate = earlier_orders / earlier_windows.max(f64::MIN_POSITIVE);
+    if recent > p.rise * earlier_rate {
+        Stage::Formation
+    } else if recent >= p.fall * earlier_rate {
+        Stage::Stability
+    } else {
+        Stage::Decline
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::dataset::Categorical;
+
+    fn customer(code: u32, order_days: &[Day], daily: &[(Day, f64)]) -> CustomerFacts {
+        CustomerFacts {
+            customer: code,
+            first_day: order_days.first().copied().unwrap_or(0),
+            last_day: order_days.last().copied().unwrap_or(0),
+            recency_days: 0,
+            frequency: order_days.len() as u32,
+            monetary: daily.iter().map(|d| d.1).sum(),
+            tenure_days: 0,
+            average_order_value: 0.0,
+            categories: vec![],
+            channels: vec![],
+            first_channel: None,
+            order_days: order_days.to_vec(),
+            daily: daily.to_vec(),
+        }
+    }
+
+    const AS_OF: Day = 1000;
+
+    #[test]
+    fn stages_follow_the_four_stage_rule() {
+        let p = StageParams::default(); // window: days 821..=1000
+        let cases: &[(&str, &[Day], Stage)] = &[
+            ("one order only", &[100], Stage::Exploration),
+            ("first order inside the window", &[850, 900, 950], Stage::Exploration),
+            // Earlier: 1 order over 720 days = 4 windows → 0.25 per window; recent 2 > 1.25 × 0.25.
+            ("buying faster than before", &[101, 900, 950], Stage::Formation),
+            // Earlier: 4 orders over 4 windows = 1 per window; recent 1 = 1 × 1.
+            ("buying as before", &[101, 300, 500, 700, 900], Stage::Stability),
+            // Earlier: 4 per 4 windows; recent 0 < 0.75.
+            ("no order in the window", &[101, 300, 500, 700], Stage::Decline),
+        ];
+        for (what, days, want) in cases {
+            assert_eq!(stage(&customer(0, days, &[]), AS_OF, &p), *want, "{what}");
+        }
+    }
+
+    #[test]
+    fn the_boundaries_of_the_factors_belong_to_stability() {
+        let p = StageParams { window_days: 100, rise: 1.25, fall: 0.75 }; // window 901..=1000
+                                                                          // Earlier: 4 orders over 800 days = 8 windows → 0.5; recent 1 = 2 × 0.5: formation.
+        assert_eq!(stage(&customer(0, &[101, 300, 500, 700, 950], &[]), AS_OF, &p), Stage::Formation);
+        // Earlier: 8 orders over 8 windows = 1; recent 1 = exactly 1.0 ×: stability.
+        let days = [101, 200, 300, 400, 500, 600, 700, 800, 950];
+        assert_eq!(stage(&customer(0, &days, &[]), AS_OF, &p), Stage::Stability);
+    }
+
+    #[test]
+    fn derived_tiers_cut_by_share_and_ties_share_a_tier() {
+        // 20 customers with 12-month spend 1..=20: top 5% (1) 钻石, next 15% (3) 金卡, next 30% (6) 银卡.
+        let customers: Vec<CustomerFacts> = (0..20).map(|i| customer(i, &[990], &[(990, f64::from(i + 1))])).collect();
+        let t = tiers(&Dataset::default(), &customers, AS_OF, &TierRule::default()).unwrap();
+        let count = |k: usize| t.of.iter().filter(|&&x| x == k).count();
+        assert_eq!((count(0), count(1), count(2), count(3)), (1, 3, 6, 10));
+        assert_eq!(t.of[19], 0);
+        assert_eq!(t.names[0], "钻石");
+        // Spend older than 12 months does not count.
+        let old = vec![customer(0, &[100], &[(100, 1e6)]), customer(1, &[990], &[(990, 5.0)])];
+        let t = tiers(&Dataset::default(), &old, AS_OF, &TierRule::Amounts([100.0, 50.0, 1.0])).unwrap();
+        assert_eq!(t.of, vec![3, 2]);
+        // Everybody equal: nobody spent more, so everybody is in the top share.
+        let same: Vec<CustomerFacts> = (0..10).map(|i| customer(i, &[990], &[(990, 7.0)])).collect();
+        assert!(tiers(&Dataset::default(), &same, AS_OF, &TierRule::default()).unwrap().of.iter().all(|&k| k == 0));
+    }
+
+    #[test]
+    fn a_mapped_member_level_is_used_in_its_natural_order() {
+        let mut ds = Dataset { day: Some(vec![10, 20, 30]), ..Dataset::default() };
+        let mut levels = Categorical::default();
+        for (c, level) in [("a", "银卡"), ("a", "金卡"), ("b", "普通")] {
+            let code = ds.customers.intern(c);
+            ds.customer.push(code);
+            levels.push(level);
+        }
+        ds.member_level = Some(levels);
+        let customers = vec![customer(0, &[10, 20], &[]), customer(1, &[30], &[])];
+        let t = tiers(&ds, &customers, AS_OF, &TierRule::default()).unwrap();
+        assert!(t.from_column);
+        assert_eq!(t.names, vec!["金卡", "银卡", "普通"]);
+        assert_eq!(t.of, vec![0, 2], "a's latest level is 金卡");
+    }
+
+    #[test]
+    fn bad_rules_are_refused() {
+        assert!(TierRule::Shares([0.5, 0.5, 0.5]).check().is_err());
+        assert!(TierRule::Amounts([1.0, 5.0, 10.0]).check().is_err());
+        assert!(StageParams { window_days: 0, ..StageParams::default() }.check().is_err());
+        assert!(StageParams { rise: 0.5, fall: 0.75, ..StageParams::default() }.check().is_err());
+    }
+}
