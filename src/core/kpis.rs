@@ -1,0 +1,181 @@
+//! The loyalty KPIs the case studies track, beyond the per-period ones in `states`: repurchase rate,
+//! cross-category purchase rate and the category-to-category matrix, first-purchase channel
+//! performance, and the revenue-per-customer multiple of the top 5% over the rest.
+//!
+//! # Formula
+//! - repurchase rate = customers with ≥ 2 orders / customers;
+//! - cross-category rate = customers who bought ≥ 2 categories / customers who bought any category;
+//!   matrix cell (a, b) = buyers of a who also bought b / buyers of a (the diagonal is 1);
+//! - top-5% multiple = mean revenue of the top ⌈5% · N⌉ customers / mean revenue of the others.
+
+use crate::core::customers::CustomerFacts;
+use crate::core::dataset::Dataset;
+use serde::{Deserialize, Serialize};
+
+/// One first-purchase channel's performance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelStat {
+    pub channel: String,
+    pub customers: usize,
+    pub repeat_rate: f64,
+    pub revenue_per_customer: f64,
+}
+
+/// The KPIs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Kpis {
+    pub repurchase_rate: f64,
+    /// `None` when no category is mapped.
+    pub cross_category_rate: Option<f64>,
+    pub categories: Vec<String>,
+    /// Row a, column b: share of a's buyers who also bought b.
+    pub category_matrix: Vec<Vec<f64>>,
+    /// Empty when no channel is mapped; largest first.
+    pub channels: Vec<ChannelStat>,
+    /// `None` when the rest have no revenue.
+    pub top5_multiple: Option<f64>,
+}
+
+/// Computes the KPIs.
+pub fn kpis(dataset: &Dataset, customers: &[CustomerFacts]) -> Kpis {
+    let n = customers.len();
+    let share = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let repurchase_rate = share(customers.iter().filter(|c| c.frequency >= 2).count(), n);
+
+    let categories: Vec<String> = dataset.category.as_ref().map(|c| c.labels.names().to_vec()).unwrap_or_default();
+    let k = categories.len();
+    let mut both = vec![vec![0usize; k]; k];
+    let mut buyers_any = 0;
+    let mut multi = 0;
+    for c in customers {
+        if !c.categories.is_empty() {
+            buyers_any += 1;
+        }
+        if c.categories.len() >= 2 {
+            multi += 1;
+        }
+        for &a in &c.categories {
+            for &b in &c.categories {
+                both[a as usize][b as usize] += 1;
+            }
+        }
+    }
+    let category_matrix = (0..k).map(|a| (0..k).map(|b| share(both[a][b], both[a][a])).collect()).collect();
+    let cross_category_rate = dataset.category.as_ref().map(|_| share(multi, buyers_any));
+
+    let mut channels: Vec<ChannelStat> = Vec::new();
+    if let Some(ch) = &dataset.channel {
+        let names = ch.labels.names();
+        let mut acc = vec![(0usize, 0usize, 0.0f64); names.len()];
+        for c in customers {
+            if let Some(first) = c.first_channel {
+                let e = &mut acc[first as usize];
+                e.0 += 1;
+                e.1 += usize::from(c.frequency >= 2);
+                e.2 += c.monetary;
+            }
+        }
+        channels = names
+            .iter()
+            .zip(acc)
+            .filter(|(_, a)| a.0 > 0)
+            .map(|(name, (count, repeat, revenue))| ChannelStat {
+                channel: name.clone(),
+                customers: count,
+                repeat_rate: share(repeat, count),
+                revenue_per_customer: revenue / count as f64,
+            })
+            .collect();
+        channels.sort_by(|a, b| b.customers.cmp(&a.customers).then_with(|| a.channel.cmp(&b.channel)));
+    }
+
+    let mut revenue: Vec<f64> = customers.iter().map(|c| c.monetary).collect();
+    revenue.sort_by(|a, b| b.total_cmp(a));
+    let top = n.div_ceil(20);
+    let top5_multiple = if n > top {
+        let top_mean = revenue[..top].iter().sum::<f64>() / top as f64;
+        let rest_mean = revenue[top..].iter().sum::<f64>() / (n - top) as f64;
+        (rest_mean > 0.0).then(|| top_mean / rest_mean)
+    } else {
+        None
+    };
+    Kpis { repurchase_rate, cross_category_rate, categories, category_matrix, channels, top5_multiple }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::dataset::Categorical;
+
+    const EPS: f64 = 1e-12;
+
+    fn customer(frequency: u32, monetary: f64, categories: &[u32], first_channel: Option<u32>) -> CustomerFacts {
+        CustomerFacts {
+            customer: 0,
+            first_day: 0,
+            last_day: 0,
+            recency_days: 0,
+            frequency,
+            monetary,
+            tenure_days: 0,
+            average_order_value: 0.0,
+            categories: categories.to_vec(),
+            channels: vec![],
+            first_channel,
+            order_days: vec![],
+            daily: vec![],
+        }
+    }
+
+    fn labelled(names: &[&str]) -> Categorical {
+        let mut c = Categorical::default();
+        for n in names {
+            c.push(n);
+        }
+        c
+    }
+
+    #[test]
+    fn cross_category_matrix_reads_of_a_buyers_the_share_who_bought_b() {
+        let ds = Dataset { category: Some(labelled(&["手机", "智能家居", "电视"])), ..Dataset::default() };
+        // Phone buyers: 4; of them 2 also bought smart home, 1 also a TV.
+        let customers = vec![
+            customer(1, 1.0, &[0], None),
+            customer(2, 1.0, &[0, 1], None),
+            customer(2, 1.0, &[0, 1, 2], None),
+            customer(1, 1.0, &[0], None),
+            customer(1, 1.0, &[1], None),
+        ];
+        let k = kpis(&ds, &customers);
+        assert!((k.category_matrix[0][1] - 0.5).abs() < EPS);
+        assert!((k.category_matrix[0][2] - 0.25).abs() < EPS);
+        assert!((k.category_matrix[1][0] - 2.0 / 3.0).abs() < EPS);
+        assert!((k.category_matrix[2][2] - 1.0).abs() < EPS);
+        assert!((k.cross_category_rate.unwrap() - 0.4).abs() < EPS);
+        assert!((k.repurchase_rate - 0.4).abs() < EPS);
+    }
+
+    #[test]
+    fn channels_are_judged_by_their_first_purchases() {
+        let ds = Dataset { channel: Some(labelled(&["App", "零售门店"])), ..Dataset::default() };
+        let customers =
+            vec![customer(3, 300.0, &[], Some(0)), customer(1, 100.0, &[], Some(0)), customer(1, 50.0, &[], Some(1))];
+        let k = kpis(&ds, &customers);
+        assert_eq!(k.channels.len(), 2);
+        assert_eq!((k.channels[0].channel.as_str(), k.channels[0].customers), ("App", 2));
+        assert!((k.channels[0].repeat_rate - 0.5).abs() < EPS);
+        assert!((k.channels[0].revenue_per_customer - 200.0).abs() < EPS);
+    }
+
+    #[test]
+    fn the_top_five_percent_multiple_compares_mean_revenues() {
+        // 20 customers: the top one (5%) has 100, the other 19 have 10 each: multiple 10.
+        let mut customers: Vec<CustomerFacts> = (0..19).map(|_| customer(1, 10.0, &[], None)).collect();
+        customers.push(customer(1, 100.0, &[], None));
+        let k = kpis(&Dataset::default(), &customers);
+        assert!((k.top5_multiple.unwrap() - 10.0).abs() < EPS);
+        assert_eq!(k.cross_category_rate, None);
+        assert!(k.channels.is_empty());
+        assert_eq!(kpis(&Dataset::default(), &[customer(1, 5.0, &[], None)]).top5_multiple, None);
+    }
+}
