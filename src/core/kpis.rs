@@ -158,8 +158,7 @@ mod tests {
     #[test]
     fn channels_are_judged_by_their_first_purchases() {
         let ds = Dataset { channel: Some(labelled(&["App", "零售门店"])), ..Dataset::default() };
-        let customers =
-            vec![customer(3, 300.0, &[], Some(0)), customer(1, 100.0, &[], Some(0)), customer(1, 50.0, &[], Some(1))];
+        let customers = vec![customer(3, 300.0, &[], Some(0)), customer(1, 100.0, &[], Some(0)), customer(1, 50.0, &[], Some(1))];
         let k = kpis(&ds, &customers);
         assert_eq!(k.channels.len(), 2);
         assert_eq!((k.channels[0].channel.as_str(), k.channels[0].customers), ("App", 2));

@@ -11,8 +11,8 @@
 //! Orders in the recent window (default the 180 days up to the as-of date) against the customer's own
 //! average orders per window over their earlier history (first order to the window's start):
 //! 考察期 exploration = one order only, or the first order inside the window; 形成期 formation = recent
-//! > 1.25 × earlier; 稳定期 stability = 0.75× to 1.25×; 退化期 decline = below 0.75× (no recent order
-//! included).
+//! above 1.25 × earlier; 稳定期 stability = 0.75× to 1.25×; 退化期 decline = below 0.75× (no recent
+//! order included).
 
 use crate::core::customers::CustomerFacts;
 use crate::core::dataset::{Dataset, MISSING};

@@ -3,8 +3,11 @@
 
 use crate::core::customers::{facts, CustomerFacts, Facts};
 use crate::core::dataset::Dataset;
+use crate::core::kpis::{kpis, Kpis};
+use crate::core::lifecycle::{stage, tiers, Stage, StageParams, TierRule, Tiers};
 use crate::core::pareto::{pareto, Abc, AbcParams, Pareto};
 use crate::core::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmParams};
+use crate::core::states::{probabilities, walk, State, StateParams, StatesResult};
 use crate::core::values::{format_day, Day};
 use serde::{Deserialize, Serialize};
 
@@ -15,14 +18,22 @@ pub struct SegmentationParams {
     pub as_of: Option<Day>,
     pub rfm: RfmParams,
     pub abc: AbcParams,
+    pub tiers: TierRule,
+    pub stages: StageParams,
+    pub states: StateParams,
 }
 
 /// The computed segmentation, kept by the worker for drill-down.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segmentation {
+    pub params: SegmentationParams,
     pub facts: Facts,
     pub rfm: Rfm,
     pub pareto: Pareto,
+    pub tiers: Tiers,
+    pub stages: Vec<Stage>,
+    pub states: StatesResult,
+    pub kpis: Kpis,
 }
 
 /// Computes facts, scores and classes.
@@ -35,7 +46,12 @@ pub fn segment(dataset: &Dataset, params: &SegmentationParams) -> Result<Segment
     let rfm = score(&facts.customers, &params.rfm).map_err(|e| e.to_string())?;
     let revenues: Vec<f64> = facts.customers.iter().map(|c| c.monetary).collect();
     let pareto = pareto(&revenues, params.abc)?;
-    Ok(Segmentation { facts, rfm, pareto })
+    let tiers = tiers(dataset, &facts.customers, facts.as_of, &params.tiers)?;
+    params.stages.check()?;
+    let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &params.stages)).collect();
+    let states = walk(&facts.customers, facts.as_of, &params.states);
+    let kpis = kpis(dataset, &facts.customers);
+    Ok(Segmentation { params: params.clone(), facts, rfm, pareto, tiers, stages, states, kpis })
 }
 
 /// Totals for one group of customers.
@@ -52,6 +68,10 @@ pub struct GroupStat {
     pub mean_recency_days: f64,
     pub mean_frequency: f64,
     pub mean_monetary: f64,
+    /// Share of the group's customers with two or more orders.
+    pub repurchase_rate: f64,
+    /// Revenue per order.
+    pub average_order_value: f64,
 }
 
 /// One cell of the R×F grid.
@@ -82,6 +102,39 @@ pub struct SegmentationSummary {
     pub gini: f64,
     pub top20_share: f64,
     pub lorenz: Vec<(f64, f64)>,
+    pub tiers: Vec<GroupStat>,
+    /// The tier rule in words.
+    pub tier_rule: String,
+    pub stages: Vec<GroupStat>,
+    pub stage_rule: String,
+    pub states: StatesSummary,
+    pub kpis: Kpis,
+}
+
+/// The states page's numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatesSummary {
+    pub rule: String,
+    pub periods: Vec<PeriodRow>,
+    /// Counts, row = from, column = to, in [`State::ALL`] order.
+    pub transitions: Vec<Vec<usize>>,
+    pub probabilities: Vec<Vec<f64>>,
+    pub last_transitions: Vec<Vec<usize>>,
+    pub last_probabilities: Vec<Vec<f64>>,
+    pub projection: Vec<Vec<f64>>,
+    /// Customers by their state in the last period.
+    pub current: Vec<GroupStat>,
+    /// Mean over periods of the reactivation rate (periods with dormant customers only).
+    pub mean_reactivation_rate: f64,
+}
+
+/// One period of the state walk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodRow {
+    pub label: String,
+    pub mix: Vec<usize>,
+    pub repurchase_rate: f64,
+    pub reactivation_rate: f64,
 }
 
 /// Which customers a list shows.
@@ -97,6 +150,9 @@ pub enum CustomerFilter {
         f: u8,
     },
     Abc(Abc),
+    Tier(usize),
+    Stage(Stage),
+    State(State),
 }
 
 fn group(key: String, zh: Option<String>, members: &[&CustomerFacts], all: usize, total_revenue: f64) -> GroupStat {
@@ -114,6 +170,15 @@ fn group(key: String, zh: Option<String>, members: &[&CustomerFacts], all: usize
         mean_recency_days: mean(&|c| f64::from(c.recency_days)),
         mean_frequency: mean(&|c| f64::from(c.frequency)),
         mean_monetary: mean(&|c| c.monetary),
+        repurchase_rate: if n == 0 { 0.0 } else { members.iter().filter(|c| c.frequency >= 2).count() as f64 / n as f64 },
+        average_order_value: {
+            let orders: u32 = members.iter().map(|c| c.frequency).sum();
+            if orders == 0 {
+                0.0
+            } else {
+                revenue / f64::from(orders)
+            }
+        },
     }
 }
 
@@ -127,6 +192,9 @@ impl Segmentation {
             CustomerFilter::Cn(c) => s.cn_segment == c,
             CustomerFilter::Cell { r, f } => s.r == r && s.f == f,
             CustomerFilter::Abc(a) => self.pareto.classes[i] == a,
+            CustomerFilter::Tier(t) => self.tiers.of[i] == t,
+            CustomerFilter::Stage(st) => self.stages[i] == st,
+            CustomerFilter::State(st) => self.states.current[i] == st,
         }
     }
 
@@ -177,7 +245,83 @@ impl Segmentation {
             ),
             _ => format!("scores from thresholds ({} bins); as of {}", params.bins, format_day(self.facts.as_of)),
         };
+        let tiers = self
+            .tiers
+            .names
+            .iter()
+            .enumerate()
+            .map(|(k, name)| {
+                let en = crate::core::lifecycle::TIER_NAMES
+                    .iter()
+                    .position(|n| n == name)
+                    .map(|p| crate::core::lifecycle::TIER_NAMES_EN[p]);
+                group(en.unwrap_or(name).to_string(), Some(name.clone()), &self.members(&CustomerFilter::Tier(k)), all, revenue)
+            })
+            .collect();
+        let tier_rule = if self.tiers.from_column {
+            "tiers from the member-level column (each customer's latest level)".to_string()
+        } else {
+            match &self.params.tiers {
+                TierRule::Shares(s) => format!(
+                    "12-month spend to {}: top {:.0}% 钻石, next {:.0}% 金卡, next {:.0}% 银卡, rest 普通",
+                    format_day(self.facts.as_of),
+                    s[0] * 100.0,
+                    s[1] * 100.0,
+                    s[2] * 100.0
+                ),
+                TierRule::Amounts(a) => format!("12-month spend ≥ {} 钻石, ≥ {} 金卡, ≥ {} 银卡, else 普通", a[0], a[1], a[2]),
+            }
+        };
+        let stages = Stage::ALL
+            .iter()
+            .map(|&st| group(st.en().into(), Some(st.zh().into()), &self.members(&CustomerFilter::Stage(st)), all, revenue))
+            .collect();
+        let sp = &self.params.stages;
+        let stage_rule = format!(
+            "orders in the last {} days vs. the customer's earlier orders per {} days: > {}× 形成期, {}–{}× 稳定期, < {}× 退化期; one order or first order in the window 考察期",
+            sp.window_days, sp.window_days, sp.rise, sp.fall, sp.rise, sp.fall
+        );
+        let st = &self.states;
+        let to_vec = |m: &crate::core::states::Matrix| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
+        let rates: Vec<f64> = st.periods.iter().filter(|p| p.dormant_at_start > 0).map(|p| p.reactivation_rate()).collect();
+        let states = StatesSummary {
+            rule: format!(
+                "per {}: churned after {} days without an order, loyal = 3 of the last 4 periods, dormant = {}+ days",
+                match st.params.period {
+                    crate::core::states::Period::Month => "month",
+                    crate::core::states::Period::Quarter => "quarter",
+                },
+                st.params.churn_days,
+                st.params.dormant_days
+            ),
+            periods: st
+                .periods
+                .iter()
+                .map(|p| PeriodRow {
+                    label: p.label.clone(),
+                    mix: p.mix.to_vec(),
+                    repurchase_rate: p.repurchase_rate(),
+                    reactivation_rate: p.reactivation_rate(),
+                })
+                .collect(),
+            transitions: to_vec(&st.transitions),
+            probabilities: probabilities(&st.transitions).iter().map(|r| r.to_vec()).collect(),
+            last_transitions: to_vec(&st.last_transitions),
+            last_probabilities: probabilities(&st.last_transitions).iter().map(|r| r.to_vec()).collect(),
+            projection: st.projection.iter().map(|r| r.to_vec()).collect(),
+            current: State::ALL
+                .iter()
+                .map(|&s| group(s.en().into(), Some(s.zh().into()), &self.members(&CustomerFilter::State(s)), all, revenue))
+                .collect(),
+            mean_reactivation_rate: if rates.is_empty() { 0.0 } else { rates.iter().sum::<f64>() / rates.len() as f64 },
+        };
         SegmentationSummary {
+            tiers,
+            tier_rule,
+            stages,
+            stage_rule,
+            states,
+            kpis: self.kpis.clone(),
             as_of: format_day(self.facts.as_of),
             customers: all,
             rows_after_as_of: self.facts.rows_after_as_of,
@@ -188,7 +332,7 @@ impl Segmentation {
             cn_segments,
             grid,
             abc,
-            abc_cuts: AbcParams::default(),
+            abc_cuts: self.params.abc,
             gini: self.pareto.gini,
             top20_share: self.pareto.top20_share,
             lorenz: self.pareto.lorenz.clone(),
@@ -213,6 +357,9 @@ impl Segmentation {
                     segment: s.segment.map(|k| self.rfm.params.segments[k].0.clone()).unwrap_or_default(),
                     cn_segment: s.cn_segment.zh().to_string(),
                     abc: self.pareto.classes[i].label().to_string(),
+                    tier: self.tiers.names.get(self.tiers.of[i]).cloned().unwrap_or_default(),
+                    stage: self.stages[i].zh().to_string(),
+                    state: self.states.current[i].en().to_string(),
                 }
             })
             .collect();
@@ -234,30 +381,38 @@ pub struct CustomerRow {
     pub segment: String,
     pub cn_segment: String,
     pub abc: String,
+    pub tier: String,
+    pub stage: String,
+    pub state: String,
 }
 
-/// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc`).
+/// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc,tier,stage,state`).
 pub fn rows_csv(rows: &[CustomerRow]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    // The header is written once, explicitly, so that an empty list still has it.
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let _ = w.write_record(CUSTOMER_COLUMNS);
     for r in rows {
         let _ = w.serialize(r);
     }
-    if rows.is_empty() {
-        let _ = w.write_record([
-            "customer_id",
-            "recency_days",
-            "frequency",
-            "monetary",
-            "r",
-            "f",
-            "m",
-            "segment",
-            "cn_segment",
-            "abc",
-        ]);
-    }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
+
+/// The columns of [`rows_csv`], in the order of [`CustomerRow`]'s fields.
+pub const CUSTOMER_COLUMNS: [&str; 13] = [
+    "customer_id",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "r",
+    "f",
+    "m",
+    "segment",
+    "cn_segment",
+    "abc",
+    "tier",
+    "stage",
+    "state",
+];
 
 #[cfg(test)]
 mod tests {
@@ -280,6 +435,13 @@ mod tests {
             assert_eq!(groups.iter().map(|g| g.customers).sum::<usize>(), 500);
             let share: f64 = groups.iter().map(|g| g.revenue_share).sum();
             assert!((share - 1.0).abs() < 1e-9, "{share}");
+        }
+        for groups in [&s.tiers, &s.stages, &s.states.current] {
+            assert_eq!(groups.iter().map(|g| g.customers).sum::<usize>(), 500);
+        }
+        for row in &s.states.probabilities {
+            let sum: f64 = row.iter().sum();
+            assert!(sum == 0.0 || (sum - 1.0).abs() < 1e-9);
         }
         assert_eq!(s.grid.len(), 25);
         assert_eq!(s.grid.iter().map(|c| c.customers).sum::<usize>(), 500);
@@ -306,8 +468,9 @@ mod tests {
         let ds = sample();
         let seg = segment(&ds, &SegmentationParams::default()).unwrap();
         let csv = rows_csv(&seg.rows(&ds, &CustomerFilter::Abc(Abc::A)));
-        assert!(csv.starts_with("customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment,abc\n"));
-        assert!(csv.lines().skip(1).all(|l| l.ends_with(",A")));
-        assert_eq!(rows_csv(&[]), "customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment,abc\n");
+        let header = "customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment,abc,tier,stage,state\n";
+        assert!(csv.starts_with(header));
+        assert!(csv.lines().skip(1).all(|l| l.split(',').nth(9) == Some("A")));
+        assert_eq!(rows_csv(&[]), header);
     }
 }

@@ -260,8 +260,8 @@ pub fn walk(customers: &[CustomerFacts], as_of: Day, params: &StateParams) -> St
     let mut mix: [f64; 6] = [0.0; 6];
     if let Some(last) = periods.last() {
         let total: usize = last.mix.iter().sum();
-        for j in 0..6 {
-            mix[j] = ratio(last.mix[j], total);
+        for (share, &count) in mix.iter_mut().zip(&last.mix) {
+            *share = ratio(count, total);
         }
     }
     let mut projection = Vec::with_capacity(params.horizon);

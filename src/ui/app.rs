@@ -3,6 +3,7 @@
 use super::bridge::{download_text, Bridge};
 use super::components::{header::Header, progress::ProgressBar, upload::Upload};
 use super::pages::data::DataPage;
+use super::pages::lifecycle::LifecyclePage;
 use super::pages::segments::{SegmentsPage, Tabs};
 use super::state::{Action, AppState, Phase, Tab};
 use crate::core::ingest::IngestOptions;
@@ -82,10 +83,11 @@ pub fn App() -> Html {
                 let page = match (state.tab, state.segmentation.clone(), state.seg_error.clone()) {
                     (Tab::Data, _, _) => html! { <DataPage report={report} /> },
                     (Tab::Segments, Some(summary), _) => html! { <SegmentsPage summary={summary} /> },
-                    (Tab::Segments, None, Some(message)) => html! {
+                    (Tab::Lifecycle, Some(summary), _) => html! { <LifecyclePage summary={summary} /> },
+                    (_, None, Some(message)) => html! {
                         <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ message }</p></section>
                     },
-                    (Tab::Segments, None, None) => html! { <section class="card"><p class="muted">{ "…" }</p></section> },
+                    (_, None, None) => html! { <section class="card"><p class="muted">{ "…" }</p></section> },
                 };
                 html! { <><Tabs />{ page }</> }
             }

@@ -29,6 +29,7 @@ pub enum Phase {
 pub enum Tab {
     Data,
     Segments,
+    Lifecycle,
 }
 
 /// A page of a drill-down list.

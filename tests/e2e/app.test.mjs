@@ -197,7 +197,7 @@ test('segments: click a segment, see its customers, export them', async () => {
   await expectText(page, 'list-total', '533');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-customers').click()]);
   const lines = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split('\n');
-  assert.equal(lines[0], 'customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment,abc');
+  assert.equal(lines[0], 'customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment,abc,tier,stage,state');
   assert.equal(lines.length, 534);
   assert.ok(lines.slice(1).every((l) => l.split(',')[7] === 'Champions'));
   // A heat-map cell opens the same kind of list, with the count the cell shows.
@@ -208,6 +208,31 @@ test('segments: click a segment, see its customers, export them', async () => {
   await page.getByTestId('bins').selectOption('3');
   await page.getByTestId('recalculate').click();
   await page.waitForFunction(() => /floor\(3 · w/.test(document.querySelector('[data-testid="rule"]').textContent), null, { timeout: TIMEOUT });
+  await context.close();
+});
+
+test('lifecycle page: KPIs, tiers, stages, transitions, and drill-down', async () => {
+  const { context, page } = await openApp();
+  await page.getByTestId('sample').click();
+  await expectText(page, 'customers', '20,000');
+  await page.getByTestId('tab-lifecycle').click();
+  await page.getByTestId('tier-table').waitFor({ timeout: TIMEOUT });
+  for (const id of ['kpi-repurchase', 'kpi-reactivation', 'kpi-cross', 'kpi-top5']) {
+    assert.match(await page.getByTestId(id).textContent(), /^[\d.]+[%×]$/, id);
+  }
+  // The sample maps member levels, so tiers come from that column: 钻石 first.
+  const firstTier = page.getByTestId('tier-table').locator('tbody tr').first();
+  assert.match(await firstTier.textContent(), /钻石|Diamond/);
+  const tierCount = (await firstTier.locator('td').nth(1).textContent()).trim();
+  await firstTier.click();
+  await expectText(page, 'list-total', tierCount);
+  // Every row of the transition matrix that has transitions sums to 100% (rounded per cell).
+  const rows = await page.getByTestId('transition-matrix').locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].reduce((a, td) => a + parseFloat(td.textContent), 0)));
+  assert.ok(rows.some((s) => s > 0));
+  assert.ok(rows.every((s) => s === 0 || Math.abs(s - 100) <= 3), `row sums ${rows}`);
+  await page.getByTestId('category-matrix').waitFor();
+  await page.getByTestId('channels').waitFor();
   await context.close();
 });
 

@@ -1,7 +1,7 @@
 //! The drill-down list: a page of customers (100 at a time, so 100,000 stay smooth), paging and CSV
 //! export of the whole list.
 
-use crate::core::segments::CustomerFilter;
+use crate::core::segments::{CustomerFilter, GroupStat, SegmentationSummary};
 use crate::protocol::{Request, PAGE_SIZE};
 use crate::ui::app::AppContext;
 use crate::ui::format;
@@ -15,13 +15,18 @@ pub struct CustomerListProps {
 }
 
 /// A short name for the filter, for the title and the export file name.
-pub fn filter_name(filter: &CustomerFilter, segment_names: &[String]) -> String {
+pub fn filter_name(filter: &CustomerFilter, summary: Option<&SegmentationSummary>) -> String {
+    let key =
+        |groups: Option<&Vec<GroupStat>>, k: usize| groups.and_then(|g| g.get(k)).map(|g| g.key.clone()).unwrap_or_default();
     match filter {
         CustomerFilter::All => "all".into(),
-        CustomerFilter::Segment(k) => segment_names.get(*k).cloned().unwrap_or_default(),
+        CustomerFilter::Segment(k) => key(summary.map(|s| &s.segments), *k),
         CustomerFilter::Cn(c) => c.zh().into(),
         CustomerFilter::Cell { r, f } => format!("R{r}-F{f}"),
         CustomerFilter::Abc(a) => format!("ABC-{}", a.label()),
+        CustomerFilter::Tier(k) => key(summary.map(|s| &s.tiers), *k),
+        CustomerFilter::Stage(st) => st.en().into(),
+        CustomerFilter::State(st) => st.en().into(),
     }
 }
 
@@ -30,9 +35,7 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let t = ctx.state.lang.texts();
     let l = &props.list;
-    let names: Vec<String> =
-        ctx.state.segmentation.as_ref().map(|s| s.segments.iter().map(|g| g.key.clone()).collect()).unwrap_or_default();
-    let name = filter_name(&l.filter, &names);
+    let name = filter_name(&l.filter, ctx.state.segmentation.as_deref());
     let page = |offset: usize| {
         let (ctx, filter) = (ctx.clone(), l.filter.clone());
         Callback::from(move |_: MouseEvent| ctx.send(Request::Customers { filter: filter.clone(), offset }, None))
@@ -72,6 +75,7 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
                     <thead><tr>
                         <th>{ "ID" }</th><th class="num">{ t.recency }</th><th class="num">{ t.frequency }</th><th class="num">{ t.monetary }</th>
                         <th>{ "R" }</th><th>{ "F" }</th><th>{ "M" }</th><th>{ t.segment }</th><th>{ t.cn_segment }</th><th>{ t.abc_class }</th>
+                        <th>{ t.tiers_title }</th><th>{ t.stages_title }</th><th>{ t.states_title }</th>
                     </tr></thead>
                     <tbody>
                         { for l.rows.iter().map(|r| html! {
@@ -82,6 +86,7 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
                                 <td class="num">{ format::money(r.monetary) }</td>
                                 <td>{ r.r }</td><td>{ r.f }</td><td>{ r.m }</td>
                                 <td>{ r.segment.clone() }</td><td>{ r.cn_segment.clone() }</td><td>{ r.abc.clone() }</td>
+                                <td>{ r.tier.clone() }</td><td>{ r.stage.clone() }</td><td>{ r.state.clone() }</td>
                             </tr>
                         }) }
                     </tbody>

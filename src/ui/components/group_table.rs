@@ -11,6 +11,9 @@ pub struct GroupTableProps {
     pub groups: Vec<GroupStat>,
     pub onselect: Callback<usize>,
     pub testid: AttrValue,
+    /// Also show repurchase rate and average order value.
+    #[prop_or_default]
+    pub extra: bool,
 }
 
 #[component]
@@ -25,6 +28,7 @@ pub fn GroupTable(props: &GroupTableProps) -> Html {
                     <tr>
                         <th>{ t.group }</th><th class="num">{ t.customers }</th><th class="num">{ t.customer_share }</th>
                         <th class="num">{ t.revenue_share }</th><th class="num">{ t.mean_r }</th><th class="num">{ t.mean_f }</th><th class="num">{ t.mean_m }</th>
+                        if props.extra { <th class="num">{ t.repeat_rate }</th><th class="num">{ t.aov }</th> }
                     </tr>
                 </thead>
                 <tbody>
@@ -39,6 +43,10 @@ pub fn GroupTable(props: &GroupTableProps) -> Html {
                                 <td class="num">{ format!("{:.0}", g.mean_recency_days) }</td>
                                 <td class="num">{ format!("{:.2}", g.mean_frequency) }</td>
                                 <td class="num">{ format::money(g.mean_monetary) }</td>
+                                if props.extra {
+                                    <td class="num">{ format!("{:.1}%", g.repurchase_rate * 100.0) }</td>
+                                    <td class="num">{ format::money(g.average_order_value) }</td>
+                                }
                             </tr>
                         }
                     }) }

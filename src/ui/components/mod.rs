@@ -5,6 +5,7 @@ pub mod customer_list;
 pub mod group_table;
 pub mod header;
 pub mod mapping;
+pub mod matrix;
 pub mod preview;
 pub mod progress;
 pub mod reading;

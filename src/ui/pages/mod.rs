@@ -1,4 +1,5 @@
 //! Pages of a loaded file; each is a component composed of the components in `ui::components`.
 
 pub mod data;
+pub mod lifecycle;
 pub mod segments;

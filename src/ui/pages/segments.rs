@@ -102,6 +102,7 @@ pub fn Tabs() -> Html {
         <nav class="tabs" role="tablist">
             <button role="tab" class={classes!((tab == Tab::Data).then_some("active"))} onclick={to(Tab::Data)} data-testid="tab-data">{ t.tab_data }</button>
             <button role="tab" class={classes!((tab == Tab::Segments).then_some("active"))} onclick={to(Tab::Segments)} data-testid="tab-segments">{ t.tab_segments }</button>
+            <button role="tab" class={classes!((tab == Tab::Lifecycle).then_some("active"))} onclick={to(Tab::Lifecycle)} data-testid="tab-lifecycle">{ t.tab_lifecycle }</button>
         </nav>
     }
 }

@@ -1,0 +1,143 @@
+//! Lifecycle and KPIs: membership tiers, the four lifecycle stages, customer states with their
+//! transition matrix and projection, per-period repurchase and reactivation, channels and categories.
+
+use crate::core::lifecycle::Stage;
+use crate::core::segments::{CustomerFilter, SegmentationSummary};
+use crate::core::states::State;
+use crate::protocol::Request;
+use crate::ui::app::AppContext;
+use crate::ui::components::{
+    customer_list::CustomerListPanel, group_table::GroupTable, matrix::MatrixHeatmap, segment_bars::SegmentBars,
+};
+use crate::ui::format;
+use crate::ui::i18n::Lang;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct LifecyclePageProps {
+    pub summary: Rc<SegmentationSummary>,
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+#[component]
+pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let lang = ctx.state.lang;
+    let t = lang.texts();
+    let s = props.summary.clone();
+    let k = &s.kpis;
+    let last_only = use_state(|| false);
+    let open = {
+        let ctx = ctx.clone();
+        Callback::from(move |filter: CustomerFilter| ctx.send(Request::Customers { filter, offset: 0 }, None))
+    };
+    let state_names: Vec<String> =
+        State::ALL.iter().map(|st| if lang == Lang::Zh { st.zh() } else { st.en() }.to_string()).collect();
+    let (values, counts) = if *last_only {
+        (s.states.last_probabilities.clone(), s.states.last_transitions.clone())
+    } else {
+        (s.states.probabilities.clone(), s.states.transitions.clone())
+    };
+    let card = |label: &str, value: String, id: &'static str| {
+        html! { <div class="stat"><div class="stat-label">{ label.to_string() }</div><div class="stat-value" data-testid={id}>{ value }</div></div> }
+    };
+    let recent: Vec<_> = s.states.periods.iter().rev().take(12).rev().collect();
+    html! {
+        <>
+            <section class="card">
+                <div class="stats">
+                    { card(t.kpi_repurchase, pct(k.repurchase_rate), "kpi-repurchase") }
+                    { card(t.kpi_reactivation, pct(s.states.mean_reactivation_rate), "kpi-reactivation") }
+                    { card(t.kpi_cross, k.cross_category_rate.map_or("—".into(), pct), "kpi-cross") }
+                    { card(t.kpi_top5, k.top5_multiple.map_or("—".into(), |m| format!("{m:.1}×")), "kpi-top5") }
+                </div>
+            </section>
+            if let Some(list) = ctx.state.list.clone() {
+                <CustomerListPanel list={list} />
+            }
+            <div class="two-col">
+                <section class="card">
+                    <h2>{ t.tiers_title }</h2>
+                    <p class="rule">{ s.tier_rule.clone() }</p>
+                    <GroupTable groups={s.tiers.clone()} testid="tier-table" extra=true onselect={open.reform(CustomerFilter::Tier)} />
+                </section>
+                <section class="card">
+                    <h2>{ t.stages_title }</h2>
+                    <p class="rule">{ s.stage_rule.clone() }</p>
+                    <SegmentBars groups={s.stages.clone()} onselect={open.reform(|i: usize| CustomerFilter::Stage(Stage::ALL[i.min(3)]))} />
+                </section>
+            </div>
+            <section class="card">
+                <h2>{ t.states_title }</h2>
+                <p class="rule">{ s.states.rule.clone() }</p>
+                <GroupTable groups={s.states.current.clone()} testid="state-table" onselect={open.reform(|i: usize| CustomerFilter::State(State::ALL[i.min(5)]))} />
+            </section>
+            <div class="two-col">
+                <section class="card">
+                    <div class="card-head">
+                        <h2>{ t.transitions_title }</h2>
+                        <div class="lang">
+                            <button class={classes!((!*last_only).then_some("active"))} onclick={{ let l = last_only.clone(); move |_| l.set(false) }}>{ t.whole_history }</button>
+                            <button class={classes!((*last_only).then_some("active"))} onclick={{ let l = last_only.clone(); move |_| l.set(true) }} data-testid="last-transition">{ t.last_transition }</button>
+                        </div>
+                    </div>
+                    <MatrixHeatmap rows={state_names.clone()} cols={state_names.clone()} values={values} counts={Some(counts)} testid="transition-matrix" />
+                </section>
+                <section class="card">
+                    <h2>{ t.projection_title }</h2>
+                    <MatrixHeatmap
+                        rows={(1..=s.states.projection.len()).map(|h| format!("+{h} {}", t.ahead)).collect::<Vec<_>>()}
+                        cols={state_names.clone()} values={s.states.projection.clone()} testid="projection" />
+                </section>
+            </div>
+            <section class="card">
+                <h2>{ t.periods_title }</h2>
+                <div class="table-wrap full">
+                    <table data-testid="periods">
+                        <thead><tr><th>{ t.period }</th>{ for state_names.iter().map(|n| html! { <th class="num" key={n.clone()}>{ n.clone() }</th> }) }
+                            <th class="num">{ t.kpi_repurchase }</th><th class="num">{ t.reactivation }</th></tr></thead>
+                        <tbody>
+                            { for recent.iter().map(|p| html! {
+                                <tr key={p.label.clone()}>
+                                    <td>{ p.label.clone() }</td>
+                                    { for p.mix.iter().enumerate().map(|(j, n)| html! { <td class="num" key={j}>{ format::int(*n as u64) }</td> }) }
+                                    <td class="num">{ pct(p.repurchase_rate) }</td><td class="num">{ pct(p.reactivation_rate) }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+            <div class="two-col">
+                if !k.channels.is_empty() {
+                    <section class="card">
+                        <h2>{ t.channels_title }</h2>
+                        <div class="table-wrap full">
+                            <table data-testid="channels">
+                                <thead><tr><th>{ t.channel }</th><th class="num">{ t.customers }</th><th class="num">{ t.repeat_rate }</th><th class="num">{ t.revenue_per_customer }</th></tr></thead>
+                                <tbody>
+                                    { for k.channels.iter().map(|c| html! {
+                                        <tr key={c.channel.clone()}>
+                                            <td>{ c.channel.clone() }</td><td class="num">{ format::int(c.customers as u64) }</td>
+                                            <td class="num">{ pct(c.repeat_rate) }</td><td class="num">{ format::money(c.revenue_per_customer) }</td>
+                                        </tr>
+                                    }) }
+                                </tbody>
+                            </table>
+                        </div>
+                    </section>
+                }
+                if !k.categories.is_empty() {
+                    <section class="card">
+                        <h2>{ t.category_matrix_title }</h2>
+                        <MatrixHeatmap rows={k.categories.clone()} cols={k.categories.clone()} values={k.category_matrix.clone()} testid="category-matrix" />
+                    </section>
+                }
+            </div>
+        </>
+    }
+}
