@@ -5,6 +5,7 @@
 //! worker reads its bytes (the main thread never copies them) and keeps them to re-read with other
 //! options.
 
+use crate::core::export::ExportEncoding;
 use crate::core::ingest::{IngestOptions, Report, Stage};
 use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
 use serde::{Deserialize, Serialize};
@@ -30,7 +31,7 @@ pub enum Request {
     /// A page of the customers passing a filter, highest monetary value first.
     Customers { filter: CustomerFilter, offset: usize },
     /// All customers passing a filter as CSV, for download.
-    ExportCustomers { filter: CustomerFilter, file_name: String },
+    ExportCustomers { filter: CustomerFilter, file_name: String, encoding: ExportEncoding },
     /// Drop everything the worker holds.
     Clear,
 }
@@ -72,10 +73,11 @@ pub enum Response {
         total: usize,
         rows: Vec<CustomerRow>,
     },
-    /// A customer list as CSV.
+    /// A customer list as CSV, encoded for download (a UTF-8 BOM included where chosen).
     CustomersCsv {
         file_name: String,
-        csv: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
     },
     /// The CSV of all rejected rows.
     RejectedCsv {

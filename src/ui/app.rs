@@ -1,6 +1,6 @@
 //! The root component: owns the state reducer and the worker bridge, shares them by context.
 
-use super::bridge::{download_text, Bridge};
+use super::bridge::{download_bytes, download_text, Bridge};
 use super::components::{header::Header, progress::ProgressBar, upload::Upload};
 use super::pages::data::DataPage;
 use super::pages::lifecycle::LifecyclePage;
@@ -51,8 +51,10 @@ pub fn App() -> Html {
                 on_error.dispatch(Action::Failed { message: t.worker_failed.to_string(), code: String::new() });
             };
             let on_response = move |response: Response| {
-                if let Response::RejectedCsv { file_name, csv } | Response::CustomersCsv { file_name, csv } = &response {
-                    download_text(file_name, csv, "text/csv;charset=utf-8");
+                match &response {
+                    Response::RejectedCsv { file_name, csv } => download_text(file_name, csv, "text/csv;charset=utf-8"),
+                    Response::CustomersCsv { file_name, bytes } => download_bytes(file_name, bytes, "text/csv"),
+                    _ => {}
                 }
                 dispatcher.dispatch(Action::Worker(response));
             };

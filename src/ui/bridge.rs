@@ -82,9 +82,20 @@ impl Drop for Bridge {
 pub fn download_text(file_name: &str, text: &str, mime: &str) {
     let parts = js_sys::Array::new();
     parts.push(&JsValue::from_str(&format!("\u{feff}{text}")));
+    download_parts(file_name, &parts, mime);
+}
+
+/// Saves bytes, already encoded, as a file download.
+pub fn download_bytes(file_name: &str, bytes: &[u8], mime: &str) {
+    let parts = js_sys::Array::new();
+    parts.push(&js_sys::Uint8Array::from(bytes));
+    download_parts(file_name, &parts, mime);
+}
+
+fn download_parts(file_name: &str, parts: &js_sys::Array, mime: &str) {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options) else { return };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         if let Ok(a) = document.create_element("a") {

@@ -119,11 +119,8 @@ impl Reducible for AppState {
                     next.seg_error = None;
                     next.list = None;
                 }
-                Response::SegmentFailed { message } => {
-                    next.seg_error = Some(message);
-                    next.segmentation = None;
-                    next.list = None;
-                }
+                // Keep the last good results on screen; the rules panel shows why the new ones failed.
+                Response::SegmentFailed { message } => next.seg_error = Some(message),
                 Response::Customers { filter, offset, total, rows } => {
                     next.list = Some(Rc::new(CustomerList { filter, offset, total, rows }));
                 }

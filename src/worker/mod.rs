@@ -129,13 +129,13 @@ fn handle(event: MessageEvent) {
                 None => post(&Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }),
             }
         }
-        Request::ExportCustomers { filter, file_name } => {
+        Request::ExportCustomers { filter, file_name, encoding } => {
             let csv = HELD.with(|h| {
                 let h = h.borrow();
                 Some(rows_csv(&h.segmentation.as_ref()?.rows(&h.ingested.as_ref()?.dataset, &filter)))
             });
             match csv {
-                Some(csv) => post(&Response::CustomersCsv { file_name, csv }),
+                Some(csv) => post(&Response::CustomersCsv { file_name, bytes: crate::core::export::encode(&csv, encoding).0 }),
                 None => post(&Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }),
             }
         }

@@ -236,6 +236,43 @@ test('lifecycle page: KPIs, tiers, stages, transitions, and drill-down', async (
   await context.close();
 });
 
+test('rules: a wrong value is named and the last results stay; other rules recalculate', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'customers', '2,357');
+  await page.getByTestId('tab-lifecycle').click();
+  await page.getByTestId('rules').locator('summary').click();
+  await page.getByTestId('r-thresholds').fill('90, 30, 180, 365');
+  await page.getByTestId('recalculate').click();
+  await page.getByTestId('rules-error').waitFor({ timeout: TIMEOUT });
+  assert.match(await page.getByTestId('rules-error').textContent(), /recency thresholds: they must be finite numbers in ascending order/);
+  assert.equal(await page.getByTestId('tier-table').count(), 1, 'the last results are still shown');
+  await page.getByTestId('r-thresholds').fill('');
+  await page.getByTestId('period').selectOption('quarter');
+  await page.getByTestId('recalculate').click();
+  await page.waitForFunction(() => /^1998Q2/.test(document.querySelector('[data-testid="periods"] tbody tr:last-child td')?.textContent ?? ''),
+    null, { timeout: TIMEOUT });
+  assert.equal(await page.getByTestId('rules-error').count(), 0);
+  await context.close();
+});
+
+test('customer lists export as GBK for Excel on Chinese Windows', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'gbk_orders.csv');
+  await expectText(page, 'customers', '4');
+  await page.getByTestId('tab-segments').click();
+  await page.getByTestId('all-customers').click();
+  await expectText(page, 'list-total', '4');
+  await page.getByTestId('export-encoding').selectOption('gbk');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-customers').click()]);
+  const bytes = await readFile(await download.path());
+  assert.notDeepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'no UTF-8 BOM in a GBK file');
+  const text = new TextDecoder('gbk').decode(bytes);
+  assert.match(text, /^customer_id,recency_days,/);
+  assert.match(text, /00042,.*客户/);
+  await context.close();
+});
+
 test('sample data is generated in the browser', async () => {
   const { context, page, requests } = await openApp();
   const before = requests.length;

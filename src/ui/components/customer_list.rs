@@ -1,6 +1,7 @@
 //! The drill-down list: a page of customers (100 at a time, so 100,000 stay smooth), paging and CSV
 //! export of the whole list.
 
+use crate::core::export::ExportEncoding;
 use crate::core::segments::{CustomerFilter, GroupStat, SegmentationSummary};
 use crate::protocol::{Request, PAGE_SIZE};
 use crate::ui::app::AppContext;
@@ -40,13 +41,19 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
         let (ctx, filter) = (ctx.clone(), l.filter.clone());
         Callback::from(move |_: MouseEvent| ctx.send(Request::Customers { filter: filter.clone(), offset }, None))
     };
+    let gbk = use_state(|| false);
     let export = {
-        let (ctx, filter) = (ctx.clone(), l.filter.clone());
+        let (ctx, filter, gbk) = (ctx.clone(), l.filter.clone(), gbk.clone());
         let file = ctx.state.report.as_ref().map(|r| r.file.clone()).unwrap_or_default();
         let file_name = format!("{file}.{}.customers.csv", name.replace([' ', '\''], "-"));
         Callback::from(move |_: MouseEvent| {
-            ctx.send(Request::ExportCustomers { filter: filter.clone(), file_name: file_name.clone() }, None)
+            let encoding = if *gbk { ExportEncoding::Gbk } else { ExportEncoding::Utf8Bom };
+            ctx.send(Request::ExportCustomers { filter: filter.clone(), file_name: file_name.clone(), encoding }, None)
         })
+    };
+    let on_encoding = {
+        let gbk = gbk.clone();
+        Callback::from(move |e: Event| gbk.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value() == "gbk"))
     };
     let end = (l.offset + l.rows.len()).min(l.total);
     // A click on a chart far down the page opens the list above it: bring it into view.
@@ -67,6 +74,10 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
                     <button class="button" disabled={l.offset == 0} onclick={page(l.offset.saturating_sub(PAGE_SIZE))}>{ t.prev }</button>
                     <span class="muted">{ format!("{}–{} / {}", if l.total == 0 { 0 } else { l.offset + 1 }, end, format::int(l.total as u64)) }</span>
                     <button class="button" disabled={end >= l.total} onclick={page(l.offset + PAGE_SIZE)} data-testid="next-page">{ t.next }</button>
+                    <select onchange={on_encoding} data-testid="export-encoding" aria-label="encoding">
+                        <option value="utf8" selected={!*gbk}>{ "UTF-8" }</option>
+                        <option value="gbk" selected={*gbk}>{ "GBK" }</option>
+                    </select>
                     <button class="button primary" onclick={export} data-testid="export-customers">{ t.export_csv }</button>
                 </div>
             </div>

@@ -11,6 +11,7 @@ pub mod progress;
 pub mod reading;
 pub mod rejected;
 pub mod rf_heatmap;
+pub mod rules;
 pub mod segment_bars;
 pub mod summary;
 pub mod upload;

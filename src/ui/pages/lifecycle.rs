@@ -7,7 +7,8 @@ use crate::core::states::State;
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
 use crate::ui::components::{
-    customer_list::CustomerListPanel, group_table::GroupTable, matrix::MatrixHeatmap, segment_bars::SegmentBars,
+    customer_list::CustomerListPanel, group_table::GroupTable, matrix::MatrixHeatmap, rules::RulesPanel,
+    segment_bars::SegmentBars,
 };
 use crate::ui::format;
 use crate::ui::i18n::Lang;
@@ -48,6 +49,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
     let recent: Vec<_> = s.states.periods.iter().rev().take(12).rev().collect();
     html! {
         <>
+            <RulesPanel summary={s.clone()} />
             <section class="card">
                 <div class="stats">
                     { card(t.kpi_repurchase, pct(k.repurchase_rate), "kpi-repurchase") }

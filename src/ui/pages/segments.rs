@@ -5,11 +5,11 @@ use crate::core::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
 use crate::ui::components::{
-    abc::AbcPanel, customer_list::CustomerListPanel, group_table::GroupTable, rf_heatmap::RfHeatmap, segment_bars::SegmentBars,
+    abc::AbcPanel, customer_list::CustomerListPanel, group_table::GroupTable, rf_heatmap::RfHeatmap, rules::RulesPanel,
+    segment_bars::SegmentBars,
 };
 use crate::ui::state::Action;
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -22,47 +22,14 @@ pub fn SegmentsPage(props: &SegmentsPageProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let t = ctx.state.lang.texts();
     let s = props.summary.clone();
-    let as_of_ref = use_node_ref();
-    let bins_ref = use_node_ref();
     let open = {
         let ctx = ctx.clone();
         Callback::from(move |filter: CustomerFilter| ctx.send(Request::Customers { filter, offset: 0 }, None))
     };
-    let apply = {
-        let (ctx, as_of_ref, bins_ref) = (ctx.clone(), as_of_ref.clone(), bins_ref.clone());
-        Callback::from(move |_: MouseEvent| {
-            let mut params = ctx.state.seg_params.clone();
-            if let Some(input) = as_of_ref.cast::<HtmlInputElement>() {
-                params.as_of = crate::core::values::parse_date(&input.value(), crate::core::values::DateOrder::Ymd).ok();
-            }
-            if let Some(select) = bins_ref.cast::<HtmlSelectElement>() {
-                params.rfm.bins = select.value().parse().unwrap_or(params.rfm.bins);
-            }
-            ctx.send(Request::Segment { params }, None);
-        })
-    };
     let list = ctx.state.list.clone();
     html! {
         <>
-            <section class="card">
-                <h2>{ t.seg_rules }</h2>
-                <div class="controls">
-                    <label>{ t.as_of }<input ref={as_of_ref} type="date" value={s.as_of.clone()} data-testid="as-of" /></label>
-                    <label>{ t.bins }
-                        <select ref={bins_ref} data-testid="bins">
-                            { for (2..=10u8).map(|b| html! { <option key={b} value={b.to_string()} selected={b == s.bins}>{ b }</option> }) }
-                        </select>
-                    </label>
-                    <button class="button" onclick={apply} data-testid="recalculate">{ t.apply }</button>
-                    <button class="button" onclick={{ let open = open.clone(); move |_| open.emit(CustomerFilter::All) }} data-testid="all-customers">
-                        { t.all_customers }
-                    </button>
-                </div>
-                <p class="rule" data-testid="rule">{ s.rule.clone() }</p>
-                if s.rows_after_as_of > 0 {
-                    <p class="hint">{ format!("{}{}", t.rows_after_as_of, s.rows_after_as_of) }</p>
-                }
-            </section>
+            <RulesPanel summary={s.clone()} />
             if let Some(list) = list {
                 <CustomerListPanel list={list} />
             }

@@ -1,0 +1,185 @@
+//! The rules form: every segmentation rule as the text a user types, and its conversion to checked
+//! [`SegmentationParams`] with a message naming the field when a value is wrong.
+
+use crate::core::lifecycle::TierRule;
+use crate::core::rfm::Scoring;
+use crate::core::segments::SegmentationParams;
+use crate::core::states::Period;
+use crate::core::values::{format_day, parse_date, DateOrder};
+use serde::{Deserialize, Serialize};
+
+/// The form's fields, as typed. Empty threshold fields mean "by rank".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RulesForm {
+    pub as_of: String,
+    pub bins: String,
+    pub r_thresholds: String,
+    pub f_thresholds: String,
+    pub m_thresholds: String,
+    /// Percent of revenue for A and for B.
+    pub abc_a: String,
+    pub abc_b: String,
+    /// `share` or `amount`.
+    pub tier_mode: String,
+    /// 钻石, 金卡, 银卡: percent of customers, or minimum 12-month spend.
+    pub tiers: [String; 3],
+    pub window_days: String,
+    pub rise: String,
+    pub fall: String,
+    /// `month` or `quarter`.
+    pub period: String,
+    pub churn_days: String,
+    pub dormant_days: String,
+}
+
+fn num(v: f64) -> String {
+    let s = format!("{v:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn list(s: &Scoring) -> String {
+    match s {
+        Scoring::Ranked => String::new(),
+        Scoring::Thresholds(t) => t.iter().map(|&x| num(x)).collect::<Vec<_>>().join(", "),
+    }
+}
+
+impl RulesForm {
+    /// The form showing `p`, with `as_of` the date in use.
+    pub fn from_params(p: &SegmentationParams, as_of: Option<i32>) -> Self {
+        let (tier_mode, tiers) = match &p.tiers {
+            TierRule::Shares(s) => ("share", s.map(|x| num(x * 100.0))),
+            TierRule::Amounts(a) => ("amount", a.map(num)),
+        };
+        Self {
+            as_of: p.as_of.or(as_of).map(format_day).unwrap_or_default(),
+            bins: p.rfm.bins.to_string(),
+            r_thresholds: list(&p.rfm.recency),
+            f_thresholds: list(&p.rfm.frequency),
+            m_thresholds: list(&p.rfm.monetary),
+            abc_a: num(p.abc.a * 100.0),
+            abc_b: num(p.abc.b * 100.0),
+            tier_mode: tier_mode.into(),
+            tiers,
+            window_days: p.stages.window_days.to_string(),
+            rise: num(p.stages.rise),
+            fall: num(p.stages.fall),
+            period: match p.states.period {
+                Period::Month => "month",
+                Period::Quarter => "quarter",
+            }
+            .into(),
+            churn_days: p.states.churn_days.to_string(),
+            dormant_days: p.states.dormant_days.to_string(),
+        }
+    }
+
+    /// The parameters the form describes, starting from `base` (which keeps what the form does not
+    /// show, such as the segment map).
+    ///
+    /// # Errors
+    /// A message naming the field whose value is wrong.
+    pub fn to_params(&self, base: &SegmentationParams) -> Result<SegmentationParams, String> {
+        let number = |field: &str, text: &str| -> Result<f64, String> {
+            text.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| format!("{field}: '{}' is not a number", text.trim()))
+        };
+        let whole = |field: &str, text: &str| -> Result<i32, String> {
+            text.trim().parse::<i32>().map_err(|_| format!("{field}: '{}' is not a whole number", text.trim()))
+        };
+        let thresholds = |field: &str, text: &str| -> Result<Scoring, String> {
+            if text.trim().is_empty() {
+                return Ok(Scoring::Ranked);
+            }
+            text.split([',', '，', ' '])
+                .filter(|x| !x.trim().is_empty())
+                .map(|x| number(field, x))
+                .collect::<Result<_, _>>()
+                .map(Scoring::Thresholds)
+        };
+        let mut p = base.clone();
+        p.as_of = match self.as_of.trim() {
+            "" => None,
+            d => Some(parse_date(d, DateOrder::Ymd).map_err(|e| format!("as-of date: {e}"))?),
+        };
+        p.rfm.bins = self.bins.trim().parse().map_err(|_| format!("bins: '{}' is not a whole number", self.bins.trim()))?;
+        p.rfm.recency = thresholds("recency thresholds", &self.r_thresholds)?;
+        p.rfm.frequency = thresholds("frequency thresholds", &self.f_thresholds)?;
+        p.rfm.monetary = thresholds("monetary thresholds", &self.m_thresholds)?;
+        p.rfm.check().map_err(|e| e.to_string())?;
+        p.abc.a = number("ABC A %", &self.abc_a)? / 100.0;
+        p.abc.b = number("ABC B %", &self.abc_b)? / 100.0;
+        p.abc.check()?;
+        let t = [number("钻石", &self.tiers[0])?, number("金卡", &self.tiers[1])?, number("银卡", &self.tiers[2])?];
+        p.tiers = if self.tier_mode == "amount" { TierRule::Amounts(t) } else { TierRule::Shares(t.map(|x| x / 100.0)) };
+        p.tiers.check()?;
+        p.stages.window_days = whole("lifecycle window", &self.window_days)?;
+        p.stages.rise = number("formation factor", &self.rise)?;
+        p.stages.fall = number("decline factor", &self.fall)?;
+        p.stages.check()?;
+        p.states.period = if self.period == "quarter" { Period::Quarter } else { Period::Month };
+        p.states.churn_days = whole("churn window", &self.churn_days)?;
+        p.states.dormant_days = whole("dormant after", &self.dormant_days)?;
+        if p.states.churn_days < 1 || p.states.dormant_days < 1 {
+            return Err("the churn window and the dormancy threshold must be at least one day".into());
+        }
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_rules_survive_a_trip_through_the_form() {
+        let p = SegmentationParams::default();
+        let form = RulesForm::from_params(&p, None);
+        assert_eq!(form.abc_a, "80");
+        assert_eq!(form.tiers, ["5".to_string(), "15".into(), "30".into()]);
+        assert_eq!(form.r_thresholds, "");
+        assert_eq!(form.to_params(&p).unwrap(), p);
+    }
+
+    #[test]
+    fn typed_values_become_parameters() {
+        let base = SegmentationParams::default();
+        let mut form = RulesForm::from_params(&base, Some(20_000));
+        assert_eq!(form.as_of, "2024-10-04");
+        form.r_thresholds = "30, 90，180 365".into();
+        form.period = "quarter".into();
+        form.tier_mode = "amount".into();
+        form.tiers = ["10000".into(), "5000".into(), "1000".into()];
+        let p = form.to_params(&base).unwrap();
+        assert_eq!(p.as_of, Some(20_000));
+        assert_eq!(p.rfm.recency, Scoring::Thresholds(vec![30.0, 90.0, 180.0, 365.0]));
+        assert_eq!(p.states.period, Period::Quarter);
+        assert_eq!(p.tiers, TierRule::Amounts([10000.0, 5000.0, 1000.0]));
+    }
+
+    #[test]
+    fn a_wrong_value_is_named_by_its_field() {
+        let base = SegmentationParams::default();
+        type Edit = fn(&mut RulesForm);
+        let cases: &[(Edit, &str)] = &[
+            (|f| f.as_of = "2024-02-30".into(), "as-of date"),
+            (|f| f.bins = "five".into(), "bins"),
+            (|f| f.bins = "12".into(), "bins must be 2 to 10"),
+            (|f| f.m_thresholds = "1,x,3,4".into(), "monetary thresholds: 'x'"),
+            (|f| f.f_thresholds = "1,2".into(), "frequency thresholds"),
+            (|f| f.abc_a = "90".into(), "ABC cuts"),
+            (|f| f.tiers[0] = "60".into(), "tier shares"),
+            (|f| f.window_days = "half a year".into(), "lifecycle window"),
+            (|f| f.churn_days = "0".into(), "churn window"),
+        ];
+        for (edit, want) in cases {
+            let mut form = RulesForm::from_params(&base, None);
+            edit(&mut form);
+            let err = form.to_params(&base).unwrap_err();
+            assert!(err.contains(want), "{want}: {err}");
+        }
+    }
+}
