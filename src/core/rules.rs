@@ -30,6 +30,8 @@ pub struct RulesForm {
     pub period: String,
     pub churn_days: String,
     pub dormant_days: String,
+    /// The segment map, one segment per line: `Name: 555 554 …`.
+    pub segments: String,
 }
 
 fn num(v: f64) -> String {
@@ -71,6 +73,13 @@ impl RulesForm {
             .into(),
             churn_days: p.states.churn_days.to_string(),
             dormant_days: p.states.dormant_days.to_string(),
+            segments: p
+                .rfm
+                .segments
+                .iter()
+                .map(|(name, codes)| format!("{name}: {}", codes.iter().map(u16::to_string).collect::<Vec<_>>().join(" ")))
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
     }
 
@@ -109,6 +118,7 @@ impl RulesForm {
         p.rfm.recency = thresholds("recency thresholds", &self.r_thresholds)?;
         p.rfm.frequency = thresholds("frequency thresholds", &self.f_thresholds)?;
         p.rfm.monetary = thresholds("monetary thresholds", &self.m_thresholds)?;
+        p.rfm.segments = parse_segments(&self.segments)?;
         p.rfm.check().map_err(|e| e.to_string())?;
         p.abc.a = number("ABC A %", &self.abc_a)? / 100.0;
         p.abc.b = number("ABC B %", &self.abc_b)? / 100.0;
@@ -128,6 +138,40 @@ impl RulesForm {
         }
         Ok(p)
     }
+}
+
+/// Parses a segment map written one segment per line as `Name: 555 554 …` (blank lines skipped).
+///
+/// # Errors
+/// A message naming the line that has no name, no colon, or a code that is not three digits 1–5.
+pub fn parse_segments(text: &str) -> Result<Vec<(String, Vec<u16>)>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let (name, codes) =
+            line.split_once([':', '：']).ok_or_else(|| format!("segment map line {}: expected 'Name: 555 554 …'", i + 1))?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(format!("segment map line {}: the segment has no name", i + 1));
+        }
+        let codes = codes
+            .split([' ', ',', '，'])
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| {
+                let c = c.trim();
+                c.parse::<u16>()
+                    .ok()
+                    .filter(|&v| (111..=555).contains(&v) && c.bytes().all(|b| (b'1'..=b'5').contains(&b)))
+                    .ok_or_else(|| {
+                        format!("segment map line {} ({name}): '{c}' is not an R-F-M code (three digits, each 1 to 5)", i + 1)
+                    })
+            })
+            .collect::<Result<Vec<u16>, String>>()?;
+        out.push((name.to_string(), codes));
+    }
+    if out.is_empty() {
+        return Err("the segment map is empty".into());
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -161,6 +205,16 @@ mod tests {
     }
 
     #[test]
+    fn an_edited_segment_map_is_used() {
+        let base = SegmentationParams::default();
+        let mut form = RulesForm::from_params(&base, None);
+        assert!(form.segments.starts_with("Champions: 555 554 544"));
+        form.segments = "Best: 555\n\n最好：554, 545".into();
+        let p = form.to_params(&base).unwrap();
+        assert_eq!(p.rfm.segments, vec![("Best".to_string(), vec![555]), ("最好".to_string(), vec![554, 545])]);
+    }
+
+    #[test]
     fn a_wrong_value_is_named_by_its_field() {
         let base = SegmentationParams::default();
         type Edit = fn(&mut RulesForm);
@@ -174,6 +228,9 @@ mod tests {
             (|f| f.tiers[0] = "60".into(), "tier shares"),
             (|f| f.window_days = "half a year".into(), "lifecycle window"),
             (|f| f.churn_days = "0".into(), "churn window"),
+            (|f| f.segments = "Champions: 555 556".into(), "line 1 (Champions): '556'"),
+            (|f| f.segments = "no colon here".into(), "line 1: expected"),
+            (|f| f.segments = "   ".into(), "segment map is empty"),
         ];
         for (edit, want) in cases {
             let mut form = RulesForm::from_params(&base, None);

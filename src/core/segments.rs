@@ -142,7 +142,7 @@ pub struct PeriodRow {
 #[serde(rename_all = "snake_case")]
 pub enum CustomerFilter {
     All,
-    /// Index into the segment list.
+    /// Index into the segment list; one past its end means customers whose code no segment lists.
     Segment(usize),
     Cn(CnSegment),
     Cell {
@@ -188,6 +188,7 @@ impl Segmentation {
         let s = &self.rfm.scores[i];
         match *filter {
             CustomerFilter::All => true,
+            CustomerFilter::Segment(k) if k >= self.rfm.params.segments.len() => s.segment.is_none(),
             CustomerFilter::Segment(k) => s.segment == Some(k),
             CustomerFilter::Cn(c) => s.cn_segment == c,
             CustomerFilter::Cell { r, f } => s.r == r && s.f == f,
@@ -206,7 +207,7 @@ impl Segmentation {
         let all = self.facts.customers.len();
         let revenue: f64 = self.facts.customers.iter().map(|c| c.monetary).sum::<f64>() + 0.0;
         let params = &self.rfm.params;
-        let segments = params
+        let mut segments: Vec<GroupStat> = params
             .segments
             .iter()
             .enumerate()
@@ -220,6 +221,11 @@ impl Segmentation {
                 )
             })
             .collect();
+        // An edited map may leave codes out: those customers are shown, not lost.
+        let unassigned = self.members(&CustomerFilter::Segment(params.segments.len()));
+        if !unassigned.is_empty() {
+            segments.push(group("Unassigned".into(), Some("未分配".into()), &unassigned, all, revenue));
+        }
         let cn_segments = CnSegment::ALL
             .iter()
             .map(|&c| group(c.en().to_string(), Some(c.zh().to_string()), &self.members(&CustomerFilter::Cn(c)), all, revenue))
@@ -446,6 +452,36 @@ mod tests {
         assert_eq!(s.grid.len(), 25);
         assert_eq!(s.grid.iter().map(|c| c.customers).sum::<usize>(), 500);
         assert!(s.rule.contains("floor(5 · w / N)"));
+    }
+
+    #[test]
+    fn customers_whose_code_an_edited_map_leaves_out_are_unassigned_not_lost() {
+        let ds = sample();
+        let mut params = SegmentationParams::default();
+        params.rfm.segments = vec![("Best".into(), vec![555])];
+        let seg = segment(&ds, &params).unwrap();
+        let s = seg.summary();
+        assert_eq!(s.segments.len(), 2);
+        assert_eq!(s.segments[1].key, "Unassigned");
+        assert_eq!(s.segments.iter().map(|g| g.customers).sum::<usize>(), 500);
+        assert_eq!(seg.rows(&ds, &CustomerFilter::Segment(1)).len(), s.segments[1].customers);
+    }
+
+    #[test]
+    fn one_day_histories_segment_without_trouble() {
+        // Everyone bought once, on the same day: equal recency and frequency, one period.
+        let mut text = String::from("customer_id,date,amount\n");
+        for i in 0..30 {
+            text.push_str(&format!("c{i},2024-05-01,{}\n", 10 + i));
+        }
+        let ds = ingest(text.as_bytes(), "t.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
+        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let s = seg.summary();
+        assert!(seg.rfm.scores.iter().all(|x| x.r == 1 && x.f == 1), "nobody is worse than anybody on R and F");
+        assert_eq!(s.states.periods.len(), 1);
+        assert_eq!(s.states.periods[0].mix[crate::core::states::State::New.index()], 30);
+        assert_eq!(s.stages[0].customers, 30, "one order each: all exploring");
+        assert_eq!(s.kpis.repurchase_rate, 0.0);
     }
 
     #[test]

@@ -240,6 +240,7 @@ pub struct Texts {
     pub churn_days: &'static str,
     pub dormant_days: &'static str,
     pub more_rules: &'static str,
+    pub segment_map: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -366,6 +367,7 @@ pub static ZH: Texts = Texts {
     churn_days: "流失窗口（天）",
     dormant_days: "沉睡阈值（天）",
     more_rules: "更多规则",
+    segment_map: "分层映射（每行一个分层：名称: R-F-M 代码，按 1–5 分）",
 };
 
 pub static EN: Texts = Texts {
@@ -492,4 +494,5 @@ pub static EN: Texts = Texts {
     churn_days: "Churn window (days)",
     dormant_days: "Dormant after (days)",
     more_rules: "More rules",
+    segment_map: "Segment map (one segment per line — Name: R-F-M codes on the 1–5 scale)",
 };

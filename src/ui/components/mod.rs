@@ -2,6 +2,7 @@
 
 pub mod abc;
 pub mod customer_list;
+pub mod flow;
 pub mod group_table;
 pub mod header;
 pub mod mapping;

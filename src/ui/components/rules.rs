@@ -106,6 +106,14 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
                     { input(t.churn_days, "churn-days", f.churn_days.clone(), |f, v| f.churn_days = v) }
                     { input(t.dormant_days, "dormant-days", f.dormant_days.clone(), |f, v| f.dormant_days = v) }
                 </div>
+                <label class="segment-map">{ t.segment_map }
+                    <textarea rows="11" value={f.segments.clone()} data-testid="segment-map"
+                        oninput={{ let form = form.clone(); move |e: InputEvent| {
+                            let mut x = (*form).clone();
+                            x.segments = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value();
+                            form.set(x);
+                        } }} />
+                </label>
             </details>
             if let Some(message) = error {
                 <p class="attention-text" role="alert" data-testid="rules-error">{ message }</p>

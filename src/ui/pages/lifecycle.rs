@@ -7,7 +7,7 @@ use crate::core::states::State;
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
 use crate::ui::components::{
-    customer_list::CustomerListPanel, group_table::GroupTable, matrix::MatrixHeatmap, rules::RulesPanel,
+    customer_list::CustomerListPanel, flow::TransitionFlow, group_table::GroupTable, matrix::MatrixHeatmap, rules::RulesPanel,
     segment_bars::SegmentBars,
 };
 use crate::ui::format;
@@ -65,6 +65,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                 <section class="card">
                     <h2>{ t.tiers_title }</h2>
                     <p class="rule">{ s.tier_rule.clone() }</p>
+                    <SegmentBars groups={s.tiers.clone()} onselect={open.reform(CustomerFilter::Tier)} />
                     <GroupTable groups={s.tiers.clone()} testid="tier-table" extra=true onselect={open.reform(CustomerFilter::Tier)} />
                 </section>
                 <section class="card">
@@ -87,7 +88,8 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                             <button class={classes!((*last_only).then_some("active"))} onclick={{ let l = last_only.clone(); move |_| l.set(true) }} data-testid="last-transition">{ t.last_transition }</button>
                         </div>
                     </div>
-                    <MatrixHeatmap rows={state_names.clone()} cols={state_names.clone()} values={values} counts={Some(counts)} testid="transition-matrix" />
+                    <MatrixHeatmap rows={state_names.clone()} cols={state_names.clone()} values={values} counts={Some(counts.clone())} testid="transition-matrix" />
+                    <TransitionFlow labels={state_names.clone()} {counts} />
                 </section>
                 <section class="card">
                     <h2>{ t.projection_title }</h2>
