@@ -5,7 +5,7 @@
 //! worker reads its bytes (the main thread never copies them) and keeps them to re-read with other
 //! options.
 
-use crate::core::export::ExportEncoding;
+use crate::core::export::ExportFormat;
 use crate::core::ingest::{IngestOptions, Report, Stage};
 use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,7 @@ pub enum Request {
     /// A page of the customers passing a filter, highest monetary value first.
     Customers { filter: CustomerFilter, offset: usize },
     /// All customers passing a filter as CSV, for download.
-    ExportCustomers { filter: CustomerFilter, file_name: String, encoding: ExportEncoding },
+    ExportCustomers { filter: CustomerFilter, file_name: String, format: ExportFormat },
     /// Drop everything the worker holds.
     Clear,
 }
@@ -73,9 +73,10 @@ pub enum Response {
         total: usize,
         rows: Vec<CustomerRow>,
     },
-    /// A customer list as CSV, encoded for download (a UTF-8 BOM included where chosen).
-    CustomersCsv {
+    /// A customer list as a file to download (CSV with a UTF-8 BOM, GBK CSV, or XLSX).
+    CustomersFile {
         file_name: String,
+        mime: String,
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },

@@ -53,7 +53,7 @@ pub fn App() -> Html {
             let on_response = move |response: Response| {
                 match &response {
                     Response::RejectedCsv { file_name, csv } => download_text(file_name, csv, "text/csv;charset=utf-8"),
-                    Response::CustomersCsv { file_name, bytes } => download_bytes(file_name, bytes, "text/csv"),
+                    Response::CustomersFile { file_name, mime, bytes } => download_bytes(file_name, bytes, mime),
                     _ => {}
                 }
                 dispatcher.dispatch(Action::Worker(response));

@@ -241,6 +241,7 @@ pub struct Texts {
     pub dormant_days: &'static str,
     pub more_rules: &'static str,
     pub segment_map: &'static str,
+    pub export: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -367,6 +368,7 @@ pub static ZH: Texts = Texts {
     churn_days: "流失窗口（天）",
     dormant_days: "沉睡阈值（天）",
     more_rules: "更多规则",
+    export: "导出",
     segment_map: "分层映射（每行一个分层：名称: R-F-M 代码，按 1–5 分）",
 };
 
@@ -494,5 +496,6 @@ pub static EN: Texts = Texts {
     churn_days: "Churn window (days)",
     dormant_days: "Dormant after (days)",
     more_rules: "More rules",
+    export: "Export",
     segment_map: "Segment map (one segment per line — Name: R-F-M codes on the 1–5 scale)",
 };

@@ -112,7 +112,7 @@ impl Reducible for AppState {
             }
             Action::Worker(response) => match response {
                 Response::Ready => next.worker_ready = true,
-                Response::RejectedCsv { .. } | Response::CustomersCsv { .. } => return self,
+                Response::RejectedCsv { .. } | Response::CustomersFile { .. } => return self,
                 Response::Segmented { summary, params } => {
                     next.segmentation = Some(Rc::new(*summary));
                     next.seg_params = params;
@@ -138,6 +138,8 @@ impl Reducible for AppState {
                     next.phase = Phase::Loading { name, stage, fraction };
                 }
                 Response::Loaded { report, options } => {
+                    // A new reading starts where its mapping can be checked.
+                    next.tab = Tab::Data;
                     next.pending = 0;
                     next.segmentation = None;
                     next.seg_error = None;

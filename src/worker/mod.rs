@@ -4,9 +4,10 @@
 //! The file arrives as a `File` handle and is read here with `FileReaderSync` in chunks, so the main
 //! thread never copies it and the progress bar moves while it is read.
 
+use crate::core::export::{self, ExportEncoding, ExportFormat};
 use crate::core::ingest::{ingest, rejections_csv, IngestError, IngestOptions, Ingested, MAX_BROWSER_BYTES};
 use crate::core::sample::write_sample;
-use crate::core::segments::{rows_csv, segment, Segmentation, SegmentationParams};
+use crate::core::segments::{rows_csv, rows_xlsx, segment, Segmentation, SegmentationParams};
 use crate::protocol::{ProgressStage, Request, Response, PAGE_SIZE, REJECTED_SHOWN};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -129,13 +130,23 @@ fn handle(event: MessageEvent) {
                 None => post(&Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }),
             }
         }
-        Request::ExportCustomers { filter, file_name, encoding } => {
-            let csv = HELD.with(|h| {
+        Request::ExportCustomers { filter, file_name, format } => {
+            let file = HELD.with(|h| {
                 let h = h.borrow();
-                Some(rows_csv(&h.segmentation.as_ref()?.rows(&h.ingested.as_ref()?.dataset, &filter)))
+                let rows = h.segmentation.as_ref()?.rows(&h.ingested.as_ref()?.dataset, &filter);
+                Some(match format {
+                    ExportFormat::CsvUtf8 => Ok(export::encode(&rows_csv(&rows), ExportEncoding::Utf8Bom).0),
+                    ExportFormat::CsvGbk => Ok(export::encode(&rows_csv(&rows), ExportEncoding::Gbk).0),
+                    ExportFormat::Xlsx => rows_xlsx(&rows),
+                })
             });
-            match csv {
-                Some(csv) => post(&Response::CustomersCsv { file_name, bytes: crate::core::export::encode(&csv, encoding).0 }),
+            match file {
+                Some(Ok(bytes)) => post(&Response::CustomersFile {
+                    file_name: format!("{file_name}.{}", format.extension()),
+                    mime: format.mime().into(),
+                    bytes,
+                }),
+                Some(Err(message)) => post(&Response::SegmentFailed { message: format!("the export failed: {message}") }),
                 None => post(&Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }),
             }
         }

@@ -256,20 +256,31 @@ test('rules: a wrong value is named and the last results stay; other rules recal
   await context.close();
 });
 
-test('customer lists export as GBK for Excel on Chinese Windows', async () => {
+test('customer lists export as GBK CSV for Excel on Chinese Windows, and as XLSX', async () => {
   const { context, page } = await openApp();
   await upload(page, 'gbk_orders.csv');
   await expectText(page, 'customers', '4');
   await page.getByTestId('tab-segments').click();
   await page.getByTestId('all-customers').click();
   await expectText(page, 'list-total', '4');
-  await page.getByTestId('export-encoding').selectOption('gbk');
+  await page.getByTestId('export-format').selectOption('gbk');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-customers').click()]);
   const bytes = await readFile(await download.path());
   assert.notDeepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'no UTF-8 BOM in a GBK file');
   const text = new TextDecoder('gbk').decode(bytes);
   assert.match(text, /^customer_id,recency_days,/);
   assert.match(text, /00042,.*客户/);
+  // And as an Excel workbook: a zip whose sheet holds the same header.
+  await page.getByTestId('export-format').selectOption('xlsx');
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-customers').click()]);
+  assert.match(xlsx.suggestedFilename(), /\.xlsx$/);
+  const book = await readFile(await xlsx.path());
+  assert.equal(book.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+  // The app reads its own export back: same customers, ids with their leading zeros.
+  await page.getByTestId('file-input').setInputFiles({ name: 'export.xlsx', mimeType: 'application/octet-stream', buffer: book });
+  await expectText(page, 'format', 'xlsx');
+  await expectText(page, 'customers', '4');
+  assert.match(await page.getByTestId('preview').textContent(), /00042/);
   await context.close();
 });
 

@@ -1,7 +1,7 @@
 //! The drill-down list: a page of customers (100 at a time, so 100,000 stay smooth), paging and CSV
 //! export of the whole list.
 
-use crate::core::export::ExportEncoding;
+use crate::core::export::ExportFormat;
 use crate::core::segments::{CustomerFilter, GroupStat, SegmentationSummary};
 use crate::protocol::{Request, PAGE_SIZE};
 use crate::ui::app::AppContext;
@@ -41,19 +41,24 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
         let (ctx, filter) = (ctx.clone(), l.filter.clone());
         Callback::from(move |_: MouseEvent| ctx.send(Request::Customers { filter: filter.clone(), offset }, None))
     };
-    let gbk = use_state(|| false);
+    let format = use_state(ExportFormat::default);
     let export = {
-        let (ctx, filter, gbk) = (ctx.clone(), l.filter.clone(), gbk.clone());
+        let (ctx, filter, format) = (ctx.clone(), l.filter.clone(), format.clone());
         let file = ctx.state.report.as_ref().map(|r| r.file.clone()).unwrap_or_default();
-        let file_name = format!("{file}.{}.customers.csv", name.replace([' ', '\''], "-"));
+        let file_name = format!("{file}.{}.customers", name.replace([' ', '\''], "-"));
         Callback::from(move |_: MouseEvent| {
-            let encoding = if *gbk { ExportEncoding::Gbk } else { ExportEncoding::Utf8Bom };
-            ctx.send(Request::ExportCustomers { filter: filter.clone(), file_name: file_name.clone(), encoding }, None)
+            ctx.send(Request::ExportCustomers { filter: filter.clone(), file_name: file_name.clone(), format: *format }, None)
         })
     };
-    let on_encoding = {
-        let gbk = gbk.clone();
-        Callback::from(move |e: Event| gbk.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value() == "gbk"))
+    let on_format = {
+        let format = format.clone();
+        Callback::from(move |e: Event| {
+            format.set(match e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().as_str() {
+                "gbk" => ExportFormat::CsvGbk,
+                "xlsx" => ExportFormat::Xlsx,
+                _ => ExportFormat::CsvUtf8,
+            })
+        })
     };
     let end = (l.offset + l.rows.len()).min(l.total);
     // A click on a chart far down the page opens the list above it: bring it into view.
@@ -74,11 +79,12 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
                     <button class="button" disabled={l.offset == 0} onclick={page(l.offset.saturating_sub(PAGE_SIZE))}>{ t.prev }</button>
                     <span class="muted">{ format!("{}–{} / {}", if l.total == 0 { 0 } else { l.offset + 1 }, end, format::int(l.total as u64)) }</span>
                     <button class="button" disabled={end >= l.total} onclick={page(l.offset + PAGE_SIZE)} data-testid="next-page">{ t.next }</button>
-                    <select onchange={on_encoding} data-testid="export-encoding" aria-label="encoding">
-                        <option value="utf8" selected={!*gbk}>{ "UTF-8" }</option>
-                        <option value="gbk" selected={*gbk}>{ "GBK" }</option>
+                    <select onchange={on_format} data-testid="export-format" aria-label="format">
+                        <option value="utf8" selected={*format == ExportFormat::CsvUtf8}>{ "CSV (UTF-8)" }</option>
+                        <option value="gbk" selected={*format == ExportFormat::CsvGbk}>{ "CSV (GBK)" }</option>
+                        <option value="xlsx" selected={*format == ExportFormat::Xlsx}>{ "Excel (.xlsx)" }</option>
                     </select>
-                    <button class="button primary" onclick={export} data-testid="export-customers">{ t.export_csv }</button>
+                    <button class="button primary" onclick={export} data-testid="export-customers">{ t.export }</button>
                 </div>
             </div>
             <div class="table-wrap">
