@@ -161,3 +161,35 @@ fn rfm_refuses_bad_parameters_in_one_line() {
         assert!(stderr.contains(want), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn segments_prints_every_analysis_with_its_rules() {
+    let r = json(&run(&["segments", "gbk_orders.csv"]));
+    for key in [
+        "as_of",
+        "rule",
+        "segments",
+        "cn_segments",
+        "grid",
+        "abc",
+        "gini",
+        "top20_share",
+        "tiers",
+        "tier_rule",
+        "stages",
+        "states",
+        "kpis",
+    ] {
+        assert!(r.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(r["customers"], 4);
+    let total: u64 = r["segments"].as_array().unwrap().iter().map(|g| g["customers"].as_u64().unwrap()).sum();
+    assert_eq!(total, 4);
+    let r =
+        json(&run(&["segments", "cdnow/CDNOW_sample.txt", "--period", "quarter", "--tier-amounts", "200,100,50", "--compact"]));
+    assert!(r["states"]["periods"][0]["label"].as_str().unwrap().starts_with("1997Q1"));
+    assert!(r["tier_rule"].as_str().unwrap().contains("≥ 200"));
+    let out = run(&["segments", "gbk_orders.csv", "--window-days", "half"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("lifecycle window: 'half' is not a whole number"));
+}

@@ -8,7 +8,9 @@ mod cli {
     use loyalty_lens::core::customers::facts;
     use loyalty_lens::core::ingest::{ingest, IngestOptions, MapOverride};
     use loyalty_lens::core::rfm::{score, RfmParams, Scoring};
+    use loyalty_lens::core::rules::RulesForm;
     use loyalty_lens::core::sample::write_sample;
+    use loyalty_lens::core::segments::{segment, SegmentationParams};
     use loyalty_lens::core::table::Format;
     use loyalty_lens::core::values::{format_day, parse_date, DateOrder, DecimalMark};
     use std::io::Write;
@@ -22,6 +24,8 @@ mod cli {
         command: Command,
     }
 
+    // Parsed once per run: the size of the largest variant costs nothing worth boxing for.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Subcommand)]
     enum Command {
         /// Read a file and print, as JSON, what was understood: format, encoding, columns, roles,
@@ -59,6 +63,19 @@ mod cli {
             #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
             format: String,
         },
+        /// Print the whole segmentation as JSON: RFM segments, the Chinese 8-class model, the R×F
+        /// grid, ABC/Pareto, membership tiers, lifecycle stages, customer states with transition
+        /// matrices and projection, and the loyalty KPIs, each with the rule used.
+        Segments {
+            file: PathBuf,
+            #[command(flatten)]
+            read: ReadArgs,
+            #[command(flatten)]
+            rules: RuleArgs,
+            /// Print the JSON on one line.
+            #[arg(long)]
+            compact: bool,
+        },
         /// Write the demo dataset (a consumer-electronics brand's orders) as CSV.
         Sample {
             /// Number of customers (about 8 rows each).
@@ -69,6 +86,89 @@ mod cli {
             /// Output file, or - for standard output.
             out: PathBuf,
         },
+    }
+
+    /// Every segmentation rule; defaults as in the app.
+    #[derive(clap::Args)]
+    struct RuleArgs {
+        /// The day recency is measured to (default: the day after the last transaction).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        #[arg(long, default_value = "5")]
+        bins: String,
+        /// Recency thresholds in days, ascending (default: by rank).
+        #[arg(long, default_value = "")]
+        r_thresholds: String,
+        #[arg(long, default_value = "")]
+        f_thresholds: String,
+        #[arg(long, default_value = "")]
+        m_thresholds: String,
+        /// Percent of revenue in class A.
+        #[arg(long, default_value = "80")]
+        abc_a: String,
+        /// Percent of revenue in class B.
+        #[arg(long, default_value = "15")]
+        abc_b: String,
+        /// Tiers by percent of customers for 钻石,金卡,银卡 (when no member level is mapped).
+        #[arg(long, value_name = "P1,P2,P3", conflicts_with = "tier_amounts")]
+        tier_shares: Option<String>,
+        /// Tiers by minimum 12-month spend for 钻石,金卡,银卡.
+        #[arg(long, value_name = "A1,A2,A3")]
+        tier_amounts: Option<String>,
+        /// Lifecycle window in days.
+        #[arg(long, default_value = "180")]
+        window_days: String,
+        /// Formation when recent orders exceed this factor × the earlier rate.
+        #[arg(long, default_value = "1.25")]
+        rise: String,
+        /// Decline when recent orders fall below this factor × the earlier rate.
+        #[arg(long, default_value = "0.75")]
+        fall: String,
+        #[arg(long, default_value = "month", value_parser = ["month", "quarter"])]
+        period: String,
+        #[arg(long, default_value = "365")]
+        churn_days: String,
+        #[arg(long, default_value = "180")]
+        dormant_days: String,
+        /// A file with the segment map, one segment per line: `Name: 555 554 …`.
+        #[arg(long, value_name = "FILE")]
+        segment_map: Option<PathBuf>,
+    }
+
+    impl RuleArgs {
+        fn params(&self) -> Result<SegmentationParams, String> {
+            let base = SegmentationParams::default();
+            let mut form = RulesForm::from_params(&base, None);
+            form.as_of = self.as_of.clone().unwrap_or_default();
+            form.bins = self.bins.clone();
+            form.r_thresholds = self.r_thresholds.clone();
+            form.f_thresholds = self.f_thresholds.clone();
+            form.m_thresholds = self.m_thresholds.clone();
+            form.abc_a = self.abc_a.clone();
+            form.abc_b = self.abc_b.clone();
+            let three = |flag: &str, text: &str| -> Result<[String; 3], String> {
+                let parts: Vec<String> = text.split(',').map(|x| x.trim().to_string()).collect();
+                <[String; 3]>::try_from(parts).map_err(|_| format!("--{flag} takes three numbers, e.g. 5,15,30"))
+            };
+            if let Some(t) = &self.tier_shares {
+                form.tier_mode = "share".into();
+                form.tiers = three("tier-shares", t)?;
+            }
+            if let Some(t) = &self.tier_amounts {
+                form.tier_mode = "amount".into();
+                form.tiers = three("tier-amounts", t)?;
+            }
+            form.window_days = self.window_days.clone();
+            form.rise = self.rise.clone();
+            form.fall = self.fall.clone();
+            form.period = self.period.clone();
+            form.churn_days = self.churn_days.clone();
+            form.dormant_days = self.dormant_days.clone();
+            if let Some(path) = &self.segment_map {
+                form.segments = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+            form.to_params(&base)
+        }
     }
 
     /// How to read the file; everything is detected unless given.
@@ -306,6 +406,23 @@ mod cli {
             Command::Rfm { file, read, as_of, bins, r_thresholds, f_thresholds, m_thresholds, format } => {
                 match rfm(&file, &read, &as_of, bins, &r_thresholds, &f_thresholds, &m_thresholds, &format) {
                     Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => fail(e),
+                }
+            }
+            Command::Segments { file, read, rules, compact } => {
+                let run = || -> Result<String, String> {
+                    let params = rules.params()?;
+                    let ingested = load(&file, &read)?;
+                    let seg = segment(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))?;
+                    let summary = seg.summary();
+                    if compact { serde_json::to_string(&summary) } else { serde_json::to_string_pretty(&summary) }
+                        .map_err(|e| e.to_string())
+                };
+                match run() {
+                    Ok(json) => {
+                        println!("{json}");
+                        ExitCode::SUCCESS
+                    }
                     Err(e) => fail(e),
                 }
             }

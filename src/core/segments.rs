@@ -109,6 +109,17 @@ pub struct SegmentationSummary {
     pub stage_rule: String,
     pub states: StatesSummary,
     pub kpis: Kpis,
+    /// The rules in Chinese, for the Chinese interface.
+    pub rules_zh: RulesZh,
+}
+
+/// Each rule of the summary in Chinese.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RulesZh {
+    pub rfm: String,
+    pub tiers: String,
+    pub stages: String,
+    pub states: String,
 }
 
 /// The states page's numbers.
@@ -322,6 +333,7 @@ impl Segmentation {
             mean_reactivation_rate: if rates.is_empty() { 0.0 } else { rates.iter().sum::<f64>() / rates.len() as f64 },
         };
         SegmentationSummary {
+            rules_zh: self.rules_zh(),
             tiers,
             tier_rule,
             stages,
@@ -343,6 +355,47 @@ impl Segmentation {
             top20_share: self.pareto.top20_share,
             lorenz: self.pareto.lorenz.clone(),
         }
+    }
+
+    fn rules_zh(&self) -> RulesZh {
+        use crate::core::rfm::Scoring::Ranked;
+        let p = &self.params;
+        let as_of = format_day(self.facts.as_of);
+        let rfm = match (&p.rfm.recency, &p.rfm.frequency, &p.rfm.monetary) {
+            (Ranked, Ranked, Ranked) => {
+                format!("得分 = 1 + floor({} · w / N)，w 为取值严格更差的客户数；截止 {as_of}", p.rfm.bins)
+            }
+            _ => format!("按阈值打分（{} 档）；截止 {as_of}", p.rfm.bins),
+        };
+        let tiers = if self.tiers.from_column {
+            "按文件中的会员等级列（取每位客户最近一次的等级）".to_string()
+        } else {
+            match &p.tiers {
+                TierRule::Shares(x) => format!(
+                    "截至 {as_of} 的近 12 个月消费：前 {:.0}% 钻石，其后 {:.0}% 金卡，再 {:.0}% 银卡，其余普通",
+                    x[0] * 100.0,
+                    x[1] * 100.0,
+                    x[2] * 100.0
+                ),
+                TierRule::Amounts(a) => format!("近 12 个月消费 ≥ {} 钻石，≥ {} 金卡，≥ {} 银卡，其余普通", a[0], a[1], a[2]),
+            }
+        };
+        let sp = &p.stages;
+        let stages = format!(
+            "近 {} 天的订单数与该客户此前每 {} 天的平均订单数相比：高于 {} 倍为形成期，{}–{} 倍为稳定期，低于 {} 倍为退化期；只有一单或首单在窗口内为考察期",
+            sp.window_days, sp.window_days, sp.rise, sp.fall, sp.rise, sp.fall
+        );
+        let st = &p.states;
+        let states = format!(
+            "按{}：{} 天无订单为流失，近 4 期中至少 3 期有购买为忠诚，{} 天以上无购买为沉睡",
+            match st.period {
+                crate::core::states::Period::Month => "月",
+                crate::core::states::Period::Quarter => "季度",
+            },
+            st.churn_days,
+            st.dormant_days
+        );
+        RulesZh { rfm, tiers, stages, states }
     }
 
     /// Customers passing `filter` as display rows, highest monetary value first.

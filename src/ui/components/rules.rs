@@ -118,7 +118,9 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
             if let Some(message) = error {
                 <p class="attention-text" role="alert" data-testid="rules-error">{ message }</p>
             }
-            <p class="rule" data-testid="rule">{ props.summary.rule.clone() }</p>
+            <p class="rule" data-testid="rule">
+                { if ctx.state.lang == crate::ui::i18n::Lang::Zh { props.summary.rules_zh.rfm.clone() } else { props.summary.rule.clone() } }
+            </p>
             if props.summary.rows_after_as_of > 0 {
                 <p class="hint">{ format!("{}{}", t.rows_after_as_of, props.summary.rows_after_as_of) }</p>
             }

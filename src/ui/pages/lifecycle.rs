@@ -30,6 +30,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
     let lang = ctx.state.lang;
     let t = lang.texts();
     let s = props.summary.clone();
+    let zh = lang == Lang::Zh;
     let k = &s.kpis;
     let last_only = use_state(|| false);
     let open = {
@@ -64,19 +65,19 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
             <div class="two-col">
                 <section class="card">
                     <h2>{ t.tiers_title }</h2>
-                    <p class="rule">{ s.tier_rule.clone() }</p>
+                    <p class="rule">{ if zh { s.rules_zh.tiers.clone() } else { s.tier_rule.clone() } }</p>
                     <SegmentBars groups={s.tiers.clone()} onselect={open.reform(CustomerFilter::Tier)} />
                     <GroupTable groups={s.tiers.clone()} testid="tier-table" extra=true onselect={open.reform(CustomerFilter::Tier)} />
                 </section>
                 <section class="card">
                     <h2>{ t.stages_title }</h2>
-                    <p class="rule">{ s.stage_rule.clone() }</p>
+                    <p class="rule">{ if zh { s.rules_zh.stages.clone() } else { s.stage_rule.clone() } }</p>
                     <SegmentBars groups={s.stages.clone()} onselect={open.reform(|i: usize| CustomerFilter::Stage(Stage::ALL[i.min(3)]))} />
                 </section>
             </div>
             <section class="card">
                 <h2>{ t.states_title }</h2>
-                <p class="rule">{ s.states.rule.clone() }</p>
+                <p class="rule">{ if zh { s.rules_zh.states.clone() } else { s.states.rule.clone() } }</p>
                 <GroupTable groups={s.states.current.clone()} testid="state-table" onselect={open.reform(|i: usize| CustomerFilter::State(State::ALL[i.min(5)]))} />
             </section>
             <div class="two-col">
