@@ -400,30 +400,38 @@ impl Segmentation {
 
     /// Customers passing `filter` as display rows, highest monetary value first.
     pub fn rows(&self, dataset: &Dataset, filter: &CustomerFilter) -> Vec<CustomerRow> {
-        let mut out: Vec<CustomerRow> = (0..self.facts.customers.len())
-            .filter(|&i| self.matches(i, filter))
-            .map(|i| {
-                let c = &self.facts.customers[i];
-                let s = &self.rfm.scores[i];
-                CustomerRow {
-                    customer_id: dataset.customers.name(c.customer).unwrap_or_default().to_string(),
-                    recency_days: c.recency_days,
-                    frequency: c.frequency,
-                    monetary: (c.monetary * 100.0).round() / 100.0 + 0.0,
-                    r: s.r,
-                    f: s.f,
-                    m: s.m,
-                    segment: s.segment.map(|k| self.rfm.params.segments[k].0.clone()).unwrap_or_default(),
-                    cn_segment: s.cn_segment.zh().to_string(),
-                    abc: self.pareto.classes[i].label().to_string(),
-                    tier: self.tiers.names.get(self.tiers.of[i]).cloned().unwrap_or_default(),
-                    stage: self.stages[i].zh().to_string(),
-                    state: self.states.current[i].en().to_string(),
-                }
-            })
-            .collect();
-        out.sort_by(|a, b| b.monetary.total_cmp(&a.monetary).then_with(|| a.customer_id.cmp(&b.customer_id)));
+        self.order(dataset, filter).into_iter().map(|i| self.row(dataset, i)).collect()
+    }
+
+    /// Indices (into the facts) of the customers passing `filter`, highest monetary value (to the
+    /// cent) first, ties by customer id. Cheap to keep, so a paged list sorts once, not per page.
+    pub fn order(&self, dataset: &Dataset, filter: &CustomerFilter) -> Vec<usize> {
+        let cents = |i: usize| (self.facts.customers[i].monetary * 100.0).round();
+        let id = |i: usize| dataset.customers.name(self.facts.customers[i].customer).unwrap_or_default();
+        let mut out: Vec<usize> = (0..self.facts.customers.len()).filter(|&i| self.matches(i, filter)).collect();
+        out.sort_by(|&a, &b| cents(b).total_cmp(&cents(a)).then_with(|| id(a).cmp(id(b))));
         out
+    }
+
+    /// Customer `i` (index into the facts) as a display row.
+    pub fn row(&self, dataset: &Dataset, i: usize) -> CustomerRow {
+        let c = &self.facts.customers[i];
+        let s = &self.rfm.scores[i];
+        CustomerRow {
+            customer_id: dataset.customers.name(c.customer).unwrap_or_default().to_string(),
+            recency_days: c.recency_days,
+            frequency: c.frequency,
+            monetary: (c.monetary * 100.0).round() / 100.0 + 0.0,
+            r: s.r,
+            f: s.f,
+            m: s.m,
+            segment: s.segment.map(|k| self.rfm.params.segments[k].0.clone()).unwrap_or_default(),
+            cn_segment: s.cn_segment.zh().to_string(),
+            abc: self.pareto.classes[i].label().to_string(),
+            tier: self.tiers.names.get(self.tiers.of[i]).cloned().unwrap_or_default(),
+            stage: self.stages[i].zh().to_string(),
+            state: self.states.current[i].en().to_string(),
+        }
     }
 }
 

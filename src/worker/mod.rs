@@ -7,7 +7,7 @@
 use crate::core::export::{self, ExportEncoding, ExportFormat};
 use crate::core::ingest::{ingest, rejections_csv, IngestError, IngestOptions, Ingested, MAX_BROWSER_BYTES};
 use crate::core::sample::write_sample;
-use crate::core::segments::{rows_csv, rows_xlsx, segment, Segmentation, SegmentationParams};
+use crate::core::segments::{rows_csv, rows_xlsx, segment, CustomerFilter, Segmentation, SegmentationParams};
 use crate::protocol::{ProgressStage, Request, Response, PAGE_SIZE, REJECTED_SHOWN};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -24,6 +24,8 @@ struct Held {
     bytes: Vec<u8>,
     ingested: Option<Ingested>,
     segmentation: Option<Segmentation>,
+    /// The sorted customers of the list last shown, so that paging does not sort again.
+    list: Option<(CustomerFilter, Vec<usize>)>,
 }
 
 thread_local! {
@@ -89,6 +91,7 @@ fn handle(event: MessageEvent) {
                 let mut h = h.borrow_mut();
                 h.ingested = None;
                 h.segmentation = None;
+                h.list = None;
                 (std::mem::take(&mut h.name), std::mem::take(&mut h.bytes))
             });
             if held.1.is_empty() {
@@ -111,6 +114,7 @@ fn handle(event: MessageEvent) {
                 let seg = segment(dataset, &params)?;
                 let summary = seg.summary();
                 h.segmentation = Some(seg);
+                h.list = None;
                 Ok::<_, String>(summary)
             });
             match result {
@@ -120,10 +124,15 @@ fn handle(event: MessageEvent) {
         }
         Request::Customers { filter, offset } => {
             let page = HELD.with(|h| {
-                let h = h.borrow();
-                let (ingested, seg) = (h.ingested.as_ref()?, h.segmentation.as_ref()?);
-                let rows = seg.rows(&ingested.dataset, &filter);
-                Some((rows.len(), rows.into_iter().skip(offset).take(PAGE_SIZE).collect::<Vec<_>>()))
+                let mut h = h.borrow_mut();
+                let held = &mut *h;
+                let (ingested, seg) = (held.ingested.as_ref()?, held.segmentation.as_ref()?);
+                if held.list.as_ref().is_none_or(|(f, _)| *f != filter) {
+                    held.list = Some((filter.clone(), seg.order(&ingested.dataset, &filter)));
+                }
+                let order = &held.list.as_ref()?.1;
+                let rows = order.iter().skip(offset).take(PAGE_SIZE).map(|&i| seg.row(&ingested.dataset, i)).collect::<Vec<_>>();
+                Some((order.len(), rows))
             });
             match page {
                 Some((total, rows)) => post(&Response::Customers { filter, offset, total, rows }),
@@ -202,7 +211,7 @@ fn run(name: String, bytes: Vec<u8>, options: IngestOptions) {
             // Segment with the default rules right away, so the page is ready when the user opens it.
             let params = SegmentationParams::default();
             let seg = segment(&ingested.dataset, &params);
-            HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: Some(ingested), segmentation: None });
+            HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: Some(ingested), segmentation: None, list: None });
             post(&Response::Loaded { report: Box::new(report), options });
             match seg {
                 Ok(seg) => {
@@ -217,7 +226,7 @@ fn run(name: String, bytes: Vec<u8>, options: IngestOptions) {
             let retry =
                 matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. } | IngestError::UnknownEncoding(_));
             if retry {
-                HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: None, segmentation: None });
+                HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: None, segmentation: None, list: None });
             }
             fail_with(&e);
         }
