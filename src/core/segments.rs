@@ -164,6 +164,11 @@ pub enum CustomerFilter {
     Tier(usize),
     Stage(Stage),
     State(State),
+    /// Customers who moved from one state to another in the last transition.
+    Moved {
+        from: State,
+        to: State,
+    },
 }
 
 fn group(key: String, zh: Option<String>, members: &[&CustomerFacts], all: usize, total_revenue: f64) -> GroupStat {
@@ -207,6 +212,7 @@ impl Segmentation {
             CustomerFilter::Tier(t) => self.tiers.of[i] == t,
             CustomerFilter::Stage(st) => self.stages[i] == st,
             CustomerFilter::State(st) => self.states.current[i] == st,
+            CustomerFilter::Moved { from, to } => self.states.previous[i] == Some(from) && self.states.current[i] == to,
         }
     }
 
@@ -581,6 +587,12 @@ mod tests {
         let s = seg.summary();
         for (k, g) in s.segments.iter().enumerate() {
             assert_eq!(seg.rows(&ds, &CustomerFilter::Segment(k)).len(), g.customers, "{}", g.key);
+        }
+        for from in State::ALL {
+            for to in State::ALL {
+                let n = seg.rows(&ds, &CustomerFilter::Moved { from, to }).len();
+                assert_eq!(n, s.states.last_transitions[from.index()][to.index()], "{from:?} → {to:?}");
+            }
         }
         let cell = s.grid.iter().find(|c| c.customers > 0).unwrap();
         let rows = seg.rows(&ds, &CustomerFilter::Cell { r: cell.r, f: cell.f });

@@ -161,6 +161,8 @@ pub struct StatesResult {
     pub projection: Vec<[f64; 6]>,
     /// Each customer's state in the last period, in the order of the facts.
     pub current: Vec<State>,
+    /// Each customer's state in the period before the last (`None` if they were not yet a customer).
+    pub previous: Vec<Option<State>>,
 }
 
 /// Row probabilities of a count matrix (a row with no transitions stays all zero).
@@ -194,10 +196,12 @@ pub fn walk(customers: &[CustomerFacts], as_of: Day, params: &StateParams) -> St
     let mut transitions = [[0usize; 6]; 6];
     let mut last_transitions = [[0usize; 6]; 6];
     let mut current = Vec::with_capacity(customers.len());
+    let mut before_last = Vec::with_capacity(customers.len());
     for c in customers {
         let days = &c.order_days;
         let Some(&first_day) = days.first() else {
             current.push(State::Churned);
+            before_last.push(None);
             continue;
         };
         let first_p = period.of(first_day);
@@ -209,6 +213,7 @@ pub fn walk(customers: &[CustomerFacts], as_of: Day, params: &StateParams) -> St
             }
         }
         let mut previous: Option<State> = None;
+        let mut second_last: Option<State> = None;
         for k in (first_p - p0) as usize..n_periods {
             let (start, end) = (period.start(p0 + k as i32), period.end(p0 + k as i32));
             let before = days.partition_point(|&d| d < start);
@@ -252,9 +257,13 @@ pub fn walk(customers: &[CustomerFacts], as_of: Day, params: &StateParams) -> St
                     last_transitions[prev.index()][state.index()] += 1;
                 }
             }
+            if k + 1 == n_periods {
+                second_last = previous;
+            }
             previous = Some(state);
         }
         current.push(previous.unwrap_or(State::New));
+        before_last.push(second_last);
     }
     let p = probabilities(&transitions);
     let mut mix: [f64; 6] = [0.0; 6];
@@ -281,7 +290,7 @@ pub fn walk(customers: &[CustomerFacts], as_of: Day, params: &StateParams) -> St
         projection.push(next);
         mix = next;
     }
-    StatesResult { params: *params, periods, transitions, last_transitions, projection, current }
+    StatesResult { params: *params, periods, transitions, last_transitions, projection, current, previous: before_last }
 }
 
 #[cfg(test)]
@@ -372,6 +381,11 @@ mod tests {
             assert!((mix.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{mix:?}");
         }
         assert_eq!(r.current, vec![Lapsed, Lapsed, Repeat]);
+        assert_eq!(r.previous, vec![Some(Repeat), Some(Lapsed), Some(New)]);
+        // The last transition's cells are exactly the (previous, current) pairs.
+        for (prev, cur) in r.previous.iter().zip(&r.current) {
+            assert!(r.last_transitions[prev.unwrap().index()][cur.index()] > 0);
+        }
     }
 
     #[test]

@@ -231,6 +231,12 @@ test('lifecycle page: KPIs, tiers, stages, transitions, and drill-down', async (
     trs.map((tr) => [...tr.querySelectorAll('td')].reduce((a, td) => a + parseFloat(td.textContent), 0)));
   assert.ok(rows.some((s) => s > 0));
   assert.ok(rows.every((s) => s === 0 || Math.abs(s - 100) <= 3), `row sums ${rows}`);
+  // In the last transition, a cell opens the customers who moved that way: Lapsed → Lapsed here.
+  await page.getByTestId('last-transition').click();
+  const cell = page.getByTestId('transition-matrix-4-4');
+  const moved = (await cell.getAttribute('title')).split(': ').pop();
+  await cell.click();
+  await expectText(page, 'list-total', Number(moved).toLocaleString('en-US'));
   await page.getByTestId('category-matrix').waitFor();
   await page.getByTestId('channels').waitFor();
   await context.close();

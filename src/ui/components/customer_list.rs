@@ -28,6 +28,7 @@ pub fn filter_name(filter: &CustomerFilter, summary: Option<&SegmentationSummary
         CustomerFilter::Tier(k) => key(summary.map(|s| &s.tiers), *k),
         CustomerFilter::Stage(st) => st.en().into(),
         CustomerFilter::State(st) => st.en().into(),
+        CustomerFilter::Moved { from, to } => format!("{}-to-{}", from.en(), to.en()),
     }
 }
 

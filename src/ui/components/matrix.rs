@@ -14,6 +14,9 @@ pub struct MatrixProps {
     #[prop_or_default]
     pub counts: Option<Vec<Vec<usize>>>,
     pub testid: AttrValue,
+    /// When given, cells are clickable and report (row, column).
+    #[prop_or_default]
+    pub onselect: Option<Callback<(usize, usize)>>,
 }
 
 #[component]
@@ -29,8 +32,11 @@ pub fn MatrixHeatmap(props: &MatrixProps) -> Html {
                             { for props.values.get(i).into_iter().flatten().enumerate().map(|(j, &v)| {
                                 let count = props.counts.as_ref().and_then(|c| c.get(i)).and_then(|row| row.get(j)).copied();
                                 let style = format!("background:{}", heat(v));
+                                let onclick = props.onselect.as_ref().map(|cb| cb.reform(move |_: MouseEvent| (i, j)));
+                                let clickable = onclick.is_some().then_some("clickable");
                                 html! {
-                                    <td key={j} {style} class={classes!("num", heat_text_is_light(v).then_some("light"))}
+                                    <td key={j} {style} {onclick} data-testid={format!("{}-{i}-{j}", props.testid)}
+                                        class={classes!("num", heat_text_is_light(v).then_some("light"), clickable)}
                                         title={count.map(|c| format!("{r} → {}: {c}", props.cols.get(j).cloned().unwrap_or_default()))}>
                                         { format!("{:.0}%", v * 100.0) }
                                     </td>

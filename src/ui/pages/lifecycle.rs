@@ -89,7 +89,8 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                             <button class={classes!((*last_only).then_some("active"))} onclick={{ let l = last_only.clone(); move |_| l.set(true) }} data-testid="last-transition">{ t.last_transition }</button>
                         </div>
                     </div>
-                    <MatrixHeatmap rows={state_names.clone()} cols={state_names.clone()} values={values} counts={Some(counts.clone())} testid="transition-matrix" />
+                    <MatrixHeatmap rows={state_names.clone()} cols={state_names.clone()} values={values} counts={Some(counts.clone())} testid="transition-matrix"
+                        onselect={(*last_only).then(|| open.reform(|(i, j): (usize, usize)| CustomerFilter::Moved { from: State::ALL[i.min(5)], to: State::ALL[j.min(5)] }))} />
                     <TransitionFlow labels={state_names.clone()} {counts} />
                 </section>
                 <section class="card">
