@@ -11,6 +11,15 @@ fn run(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// The command fails with one line on stderr that contains `want`.
+fn fails_in_one_line(args: &[&str], want: &str) {
+    let out = run(args);
+    assert!(!out.status.success(), "{args:?} succeeded");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    assert!(stderr.contains(want), "{args:?}: {stderr}");
+}
+
 fn json(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
@@ -87,11 +96,7 @@ fn unusable_files_exit_non_zero_with_one_line_on_stderr() {
         (vec!["inspect", "gbk_orders.csv", "--map", "colour=1"], "unknown role 'colour'"),
         (vec!["inspect", "gbk_orders.csv", "--map", "amount=zzz"], "there is no such column"),
     ] {
-        let out = run(&args);
-        assert!(!out.status.success(), "{args:?} succeeded");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        fails_in_one_line(&args, want);
     }
 }
 
@@ -154,11 +159,7 @@ fn rfm_refuses_bad_parameters_in_one_line() {
         (vec!["rfm", "gbk_orders.csv", "--as-of", "2020-01-01"], "no purchases on or before the as-of date"),
         (vec!["rfm", "gbk_orders.csv", "--map", "date="], "map a date column"),
     ] {
-        let out = run(&args);
-        assert!(!out.status.success(), "{args:?} succeeded");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        fails_in_one_line(&args, want);
     }
 }
 

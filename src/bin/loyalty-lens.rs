@@ -5,9 +5,8 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand};
-    use loyalty_lens::core::customers::facts;
     use loyalty_lens::core::ingest::{ingest, IngestOptions, MapOverride};
-    use loyalty_lens::core::rfm::{score, RfmParams, Scoring};
+    use loyalty_lens::core::rfm::{RfmParams, Scoring};
     use loyalty_lens::core::rules::RulesForm;
     use loyalty_lens::core::sample::write_sample;
     use loyalty_lens::core::segments::{segment, SegmentationParams};
@@ -283,18 +282,21 @@ mod cli {
         params.check().map_err(|e| e.to_string())?;
         let ingested = load(file, read)?;
         let dataset = &ingested.dataset;
-        let facts = facts(dataset, as_of).map_err(|e| format!("{}: {e}", file.display()))?;
-        let rfm = score(&facts.customers, &params).map_err(|e| e.to_string())?;
-        let rows = facts.customers.iter().zip(&rfm.scores).map(|(c, s)| RfmRow {
-            customer_id: dataset.customers.name(c.customer).unwrap_or(""),
-            recency_days: c.recency_days,
-            frequency: c.frequency,
-            monetary: (c.monetary * 100.0).round() / 100.0 + 0.0,
-            r: s.r,
-            f: s.f,
-            m: s.m,
-            segment: s.segment.map_or("", |i| params.segments[i].0.as_str()),
-            cn_segment: s.cn_segment.zh(),
+        let seg = segment(dataset, &SegmentationParams { as_of, rfm: params, ..SegmentationParams::default() })
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+        let (facts, rfm) = (&seg.facts, &seg.rfm);
+        // The core's rows, in file order; the CSV keeps their first nine columns.
+        let full: Vec<_> = (0..facts.customers.len()).map(|i| seg.row(dataset, i)).collect();
+        let rows = full.iter().map(|r| RfmRow {
+            customer_id: &r.customer_id,
+            recency_days: r.recency_days,
+            frequency: r.frequency,
+            monetary: r.monetary,
+            r: r.r,
+            f: r.f,
+            m: r.m,
+            segment: &r.segment,
+            cn_segment: &r.cn_segment,
         });
         let write = || -> std::io::Result<()> {
             let stdout = std::io::stdout();

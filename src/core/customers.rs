@@ -165,6 +165,29 @@ pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError>
     Ok(Facts { as_of, customers: out, rows_after_as_of })
 }
 
+#[cfg(test)]
+impl CustomerFacts {
+    /// A customer with orders on `order_days` and nothing else; tests set what they need with
+    /// struct-update syntax (`CustomerFacts { monetary: 9.0, ..CustomerFacts::with_orders(0, &[1]) }`).
+    pub(crate) fn with_orders(customer: u32, order_days: &[Day]) -> Self {
+        Self {
+            customer,
+            first_day: order_days.first().copied().unwrap_or(0),
+            last_day: order_days.last().copied().unwrap_or(0),
+            recency_days: 0,
+            frequency: order_days.len() as u32,
+            monetary: 0.0,
+            tenure_days: 0,
+            average_order_value: 0.0,
+            categories: vec![],
+            channels: vec![],
+            first_channel: None,
+            order_days: order_days.to_vec(),
+            daily: vec![],
+        }
+    }
+}
+
 /// `YYYY-MM-DD` of the as-of date, for reports.
 pub fn as_of_label(facts: &Facts) -> String {
     format_day(facts.as_of)

@@ -111,19 +111,11 @@ mod tests {
 
     fn customer(frequency: u32, monetary: f64, categories: &[u32], first_channel: Option<u32>) -> CustomerFacts {
         CustomerFacts {
-            customer: 0,
-            first_day: 0,
-            last_day: 0,
-            recency_days: 0,
             frequency,
             monetary,
-            tenure_days: 0,
-            average_order_value: 0.0,
             categories: categories.to_vec(),
-            channels: vec![],
             first_channel,
-            order_days: vec![],
-            daily: vec![],
+            ..CustomerFacts::with_orders(0, &[])
         }
     }
 

@@ -231,21 +231,8 @@ mod tests {
     use crate::core::dataset::Categorical;
 
     fn customer(code: u32, order_days: &[Day], daily: &[(Day, f64)]) -> CustomerFacts {
-        CustomerFacts {
-            customer: code,
-            first_day: order_days.first().copied().unwrap_or(0),
-            last_day: order_days.last().copied().unwrap_or(0),
-            recency_days: 0,
-            frequency: order_days.len() as u32,
-            monetary: daily.iter().map(|d| d.1).sum(),
-            tenure_days: 0,
-            average_order_value: 0.0,
-            categories: vec![],
-            channels: vec![],
-            first_channel: None,
-            order_days: order_days.to_vec(),
-            daily: daily.to_vec(),
-        }
+        let monetary = daily.iter().map(|d| d.1).sum();
+        CustomerFacts { monetary, daily: daily.to_vec(), ..CustomerFacts::with_orders(code, order_days) }
     }
 
     const AS_OF: Day = 1000;

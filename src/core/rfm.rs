@@ -332,20 +332,11 @@ mod tests {
     fn facts(rfm: &[(i32, u32, f64)]) -> Vec<CustomerFacts> {
         rfm.iter()
             .enumerate()
-            .map(|(i, &(r, f, m))| CustomerFacts {
-                customer: i as u32,
-                first_day: 0,
-                last_day: 0,
-                recency_days: r,
-                frequency: f,
-                monetary: m,
-                tenure_days: 0,
-                average_order_value: 0.0,
-                categories: vec![],
-                channels: vec![],
-                first_channel: None,
-                order_days: vec![],
-                daily: vec![],
+            .map(|(i, &(recency_days, frequency, monetary))| CustomerFacts {
+                recency_days,
+                frequency,
+                monetary,
+                ..CustomerFacts::with_orders(i as u32, &[])
             })
             .collect()
     }

@@ -302,21 +302,7 @@ mod tests {
     }
 
     fn customer(order_days: &[Day]) -> CustomerFacts {
-        CustomerFacts {
-            customer: 0,
-            first_day: order_days[0],
-            last_day: *order_days.last().unwrap(),
-            recency_days: 0,
-            frequency: order_days.len() as u32,
-            monetary: 0.0,
-            tenure_days: 0,
-            average_order_value: 0.0,
-            categories: vec![],
-            channels: vec![],
-            first_channel: None,
-            order_days: order_days.to_vec(),
-            daily: vec![],
-        }
+        CustomerFacts::with_orders(0, order_days)
     }
 
     fn states_of(days: &[Day], as_of: Day) -> Vec<State> {
