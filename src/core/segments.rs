@@ -96,6 +96,8 @@ pub struct SegmentationSummary {
     pub rule: String,
     pub segments: Vec<GroupStat>,
     pub cn_segments: Vec<GroupStat>,
+    /// The customers' means the 8-class model compares against: recency days, orders, monetary.
+    pub cn_means: (f64, f64, f64),
     pub grid: Vec<GridCell>,
     pub abc: Vec<GroupStat>,
     pub abc_cuts: AbcParams,
@@ -354,6 +356,7 @@ impl Segmentation {
             rule,
             segments,
             cn_segments,
+            cn_means: (self.rfm.mean_recency, self.rfm.mean_frequency, self.rfm.mean_monetary),
             grid,
             abc,
             abc_cuts: self.params.abc,

@@ -242,6 +242,8 @@ pub struct Texts {
     pub more_rules: &'static str,
     pub segment_map: &'static str,
     pub export: &'static str,
+    pub high_means: &'static str,
+    pub kpi_rules: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -369,6 +371,8 @@ pub static ZH: Texts = Texts {
     dormant_days: "沉睡阈值（天）",
     more_rules: "更多规则",
     export: "导出",
+    high_means: "“高”指优于全体客户均值：",
+    kpi_rules: "复购率 = 有 2 单及以上的客户 / 全部客户；唤醒率 = 期初已 180 天以上未购买、本期内购买的客户 / 期初沉睡客户（各期平均）；跨品类 = 买过 2 个及以上品类的客户 / 有品类记录的客户；倍数 = 前 5% 客户人均收入 / 其余客户人均收入",
     segment_map: "分层映射（每行一个分层：名称: R-F-M 代码，按 1–5 分）",
 };
 
@@ -497,5 +501,7 @@ pub static EN: Texts = Texts {
     dormant_days: "Dormant after (days)",
     more_rules: "More rules",
     export: "Export",
+    high_means: "“High” means better than the customers' mean:",
+    kpi_rules: "Repurchase = customers with 2+ orders / all customers; reactivation = customers dormant 180+ days at a period's start who buy in it / those dormant (mean over periods); cross-category = customers with 2+ categories / customers with any; multiple = revenue per customer of the top 5% / of the rest",
     segment_map: "Segment map (one segment per line — Name: R-F-M codes on the 1–5 scale)",
 };

@@ -58,6 +58,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                     { card(t.kpi_cross, k.cross_category_rate.map_or("—".into(), pct), "kpi-cross") }
                     { card(t.kpi_top5, k.top5_multiple.map_or("—".into(), |m| format!("{m:.1}×")), "kpi-top5") }
                 </div>
+                <p class="rule">{ t.kpi_rules }</p>
             </section>
             if let Some(list) = ctx.state.list.clone() {
                 <CustomerListPanel list={list} />
