@@ -194,3 +194,18 @@ fn segments_prints_every_analysis_with_its_rules() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("lifecycle window: 'half' is not a whole number"));
 }
+
+#[test]
+fn nps_prints_the_contract_json() {
+    let r = json(&run(&["nps", "gbk_orders.csv"]));
+    for key in ["responses", "promoters", "passives", "detractors", "nps", "se", "ci95", "by_channel"] {
+        assert!(r.get(key).is_some(), "missing {key}");
+    }
+    // Scores in the fixture: 10, 6, 8, 9 → 2 promoters, 1 passive, 1 detractor: NPS 25, adjusted Wald.
+    assert_eq!((r["responses"].as_u64(), r["promoters"].as_u64(), r["detractors"].as_u64()), (Some(4), Some(2), Some(1)));
+    assert_eq!(r["nps"], 25.0);
+    assert_eq!(r["interval"], "adjusted_wald");
+    assert_eq!(r["ci95"].as_array().map(Vec::len), Some(2));
+    assert_eq!(r["by_channel"]["线上商城"]["responses"], 2);
+    fails_in_one_line(&["nps", "orders.tsv"], "no survey answers");
+}

@@ -62,6 +62,18 @@ mod cli {
             #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
             format: String,
         },
+        /// Net Promoter Score of the file's score column, with its standard error and 95% interval
+        /// (adjusted Wald below 100 answers), overall and by channel, as JSON.
+        Nps {
+            file: PathBuf,
+            #[command(flatten)]
+            read: ReadArgs,
+            /// Keep only each customer's latest answer (default: all answers count).
+            #[arg(long)]
+            latest: bool,
+            #[arg(long, default_value = "json", value_parser = ["json"])]
+            format: String,
+        },
         /// Print the whole segmentation as JSON: RFM segments, the Chinese 8-class model, the R×F
         /// grid, ABC/Pareto, membership tiers, lifecycle stages, customer states with transition
         /// matrices and projection, and the loyalty KPIs, each with the rule used.
@@ -408,6 +420,21 @@ mod cli {
             Command::Rfm { file, read, as_of, bins, r_thresholds, f_thresholds, m_thresholds, format } => {
                 match rfm(&file, &read, &as_of, bins, &r_thresholds, &f_thresholds, &m_thresholds, &format) {
                     Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => fail(e),
+                }
+            }
+            Command::Nps { file, read, latest, format: _ } => {
+                let run = || -> Result<String, String> {
+                    let ingested = load(&file, &read)?;
+                    let report = loyalty_lens::core::nps::from_dataset(&ingested.dataset, latest)
+                        .map_err(|e| format!("{}: {e}", file.display()))?;
+                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+                };
+                match run() {
+                    Ok(json) => {
+                        println!("{json}");
+                        ExitCode::SUCCESS
+                    }
                     Err(e) => fail(e),
                 }
             }

@@ -11,6 +11,7 @@ pub mod export;
 pub mod ingest;
 pub mod kpis;
 pub mod lifecycle;
+pub mod nps;
 pub mod pareto;
 pub mod rfm;
 pub mod roles;

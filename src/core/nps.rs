@@ -1,0 +1,279 @@
+//! Net Promoter Score with honest uncertainty.
+//!
+//! # Formula
+//! Promoters score 9–10, passives 7–8, detractors 0–6. With shares p (promoters) and d (detractors)
+//! of n answers: NPS = 100 (p − d), on −100..100. Its standard error comes from the trinomial
+//! variance: SE = 100 · sqrt((p + d − (p − d)²) / n), and the 95% interval is NPS ± 1.96 SE (the
+//! Wald interval). For small samples (n < 100) the adjusted-Wald interval is the default: add 3 to n
+//! and ¾ to the promoters and the detractors before computing the interval (the point estimate
+//! stays the plain NPS). With very few answers the adjustment can pull the interval past the observed
+//! NPS (one promoter: NPS 100, adjusted interval −48.5 to 98.5); the interval is then extended to
+//! include it, so a reported interval always contains its NPS. Two groups compare with z = Δ / sqrt(Var₁/n₁ + Var₂/n₂), Var = p + d − (p − d)²,
+//! two-sided p-value from the normal distribution.
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal};
+
+/// Below this many answers the adjusted-Wald interval is used.
+pub const SMALL_SAMPLE: usize = 100;
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// Answers counted by category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Counts {
+    pub promoters: usize,
+    pub passives: usize,
+    pub detractors: usize,
+}
+
+impl Counts {
+    /// Counts scores 0–10 (anything else is ignored: ingest has rejected it already).
+    pub fn of(scores: impl IntoIterator<Item = u8>) -> Self {
+        let mut c = Counts::default();
+        for s in scores {
+            match s {
+                9..=10 => c.promoters += 1,
+                7..=8 => c.passives += 1,
+                0..=6 => c.detractors += 1,
+                _ => {}
+            }
+        }
+        c
+    }
+
+    pub fn n(&self) -> usize {
+        self.promoters + self.passives + self.detractors
+    }
+}
+
+/// Which interval a result reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Interval {
+    Wald,
+    AdjustedWald,
+}
+
+/// NPS with its uncertainty, in points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Nps {
+    pub responses: usize,
+    pub promoters: usize,
+    pub passives: usize,
+    pub detractors: usize,
+    pub nps: f64,
+    pub se: f64,
+    pub ci95: [f64; 2],
+    pub interval: Interval,
+}
+
+/// Why an NPS cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NpsError {
+    NoResponses,
+}
+
+impl std::fmt::Display for NpsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoResponses => write!(f, "there are no survey answers (scores 0–10): map a score column"),
+        }
+    }
+}
+
+fn variance(p: f64, d: f64) -> f64 {
+    (p + d - (p - d) * (p - d)).max(0.0)
+}
+
+/// Computes NPS; `interval` forces an interval, `None` picks adjusted Wald below [`SMALL_SAMPLE`].
+///
+/// # Errors
+/// [`NpsError::NoResponses`] when there are no answers.
+pub fn nps(c: Counts, interval: Option<Interval>) -> Result<Nps, NpsError> {
+    let n = c.n();
+    if n == 0 {
+        return Err(NpsError::NoResponses);
+    }
+    let nf = n as f64;
+    let (p, d) = (c.promoters as f64 / nf, c.detractors as f64 / nf);
+    let score = 100.0 * (p - d);
+    let se = 100.0 * (variance(p, d) / nf).sqrt();
+    let interval = interval.unwrap_or(if n < SMALL_SAMPLE { Interval::AdjustedWald } else { Interval::Wald });
+    let (centre, half) = match interval {
+        Interval::Wald => (score, Z95 * se),
+        Interval::AdjustedWald => {
+            let na = nf + 3.0;
+            let (pa, da) = ((c.promoters as f64 + 0.75) / na, (c.detractors as f64 + 0.75) / na);
+            (100.0 * (pa - da), Z95 * 100.0 * (variance(pa, da) / na).sqrt())
+        }
+    };
+    let ci95 = [(centre - half).max(-100.0).min(score), (centre + half).min(100.0).max(score)];
+    Ok(Nps {
+        responses: n,
+        promoters: c.promoters,
+        passives: c.passives,
+        detractors: c.detractors,
+        nps: score,
+        se,
+        ci95,
+        interval,
+    })
+}
+
+/// A comparison of two groups or periods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// NPS of the second minus the first, in points.
+    pub difference: f64,
+    /// `None` when both groups have zero variance (every answer in one category).
+    pub z: Option<f64>,
+    pub p_value: Option<f64>,
+    /// p < 0.05.
+    pub significant: bool,
+}
+
+/// Compares `a` and `b`.
+///
+/// # Errors
+/// [`NpsError::NoResponses`] when either has no answers.
+pub fn compare(a: Counts, b: Counts) -> Result<Comparison, NpsError> {
+    let (x, y) = (nps(a, Some(Interval::Wald))?, nps(b, Some(Interval::Wald))?);
+    let var = |c: &Counts| {
+        let n = c.n() as f64;
+        variance(c.promoters as f64 / n, c.detractors as f64 / n) / n
+    };
+    let difference = y.nps - x.nps;
+    let pooled = var(&a) + var(&b);
+    if pooled <= 0.0 {
+        return Ok(Comparison { difference, z: None, p_value: None, significant: false });
+    }
+    let z = (difference / 100.0) / pooled.sqrt();
+    let normal = Normal::standard();
+    let p_value = 2.0 * (1.0 - normal.cdf(z.abs()));
+    Ok(Comparison { difference, z: Some(z), p_value: Some(p_value), significant: p_value < 0.05 })
+}
+
+/// NPS overall and per channel, from a dataset's score column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NpsReport {
+    #[serde(flatten)]
+    pub overall: Nps,
+    /// Per channel of the answer's row (only when a channel is mapped).
+    pub by_channel: std::collections::BTreeMap<String, Nps>,
+}
+
+/// The answers in a dataset: every answer, or with `latest_only` each customer's latest (by date,
+/// then by row order).
+///
+/// # Errors
+/// [`NpsError::NoResponses`] when no score is mapped or no row has one.
+pub fn from_dataset(ds: &crate::core::dataset::Dataset, latest_only: bool) -> Result<NpsReport, NpsError> {
+    use crate::core::dataset::{MISSING, NO_SCORE};
+    let scores = ds.score.as_ref().ok_or(NpsError::NoResponses)?;
+    let mut rows: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] != NO_SCORE).collect();
+    if latest_only {
+        let mut latest: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        let day = |i: usize| ds.day.as_ref().map_or(0, |d| d[i]);
+        for &i in &rows {
+            let e = latest.entry(ds.customer[i]).or_insert(i);
+            if (day(i), i) >= (day(*e), *e) {
+                *e = i;
+            }
+        }
+        rows = latest.into_values().collect();
+        rows.sort_unstable();
+    }
+    let overall = nps(Counts::of(rows.iter().map(|&i| scores[i])), None)?;
+    let mut by_channel = std::collections::BTreeMap::new();
+    if let Some(ch) = &ds.channel {
+        let mut groups: std::collections::BTreeMap<u32, Vec<u8>> = std::collections::BTreeMap::new();
+        for &i in &rows {
+            if ch.codes[i] != MISSING {
+                groups.entry(ch.codes[i]).or_default().push(scores[i]);
+            }
+        }
+        for (code, s) in groups {
+            if let (Some(name), Ok(r)) = (ch.labels.name(code), nps(Counts::of(s), None)) {
+                by_channel.insert(name.to_string(), r);
+            }
+        }
+    }
+    Ok(NpsReport { overall, by_channel })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rounding of published figures.
+    const POINTS: f64 = 0.005;
+
+    #[test]
+    fn the_worked_example_from_the_issue_matches_to_the_published_precision() {
+        // n = 1,162: 291 promoters, 476 passives, 395 detractors → NPS −8.95, SE 2.24, 95% CI −13.34 to −4.56.
+        let r = nps(Counts { promoters: 291, passives: 476, detractors: 395 }, None).unwrap();
+        assert_eq!(r.interval, Interval::Wald);
+        assert!((r.nps - -8.95).abs() < POINTS, "{}", r.nps);
+        assert!((r.se - 2.24).abs() < POINTS, "{}", r.se);
+        assert!((r.ci95[0] - -13.34).abs() < POINTS, "{:?}", r.ci95);
+        assert!((r.ci95[1] - -4.56).abs() < POINTS, "{:?}", r.ci95);
+    }
+
+    #[test]
+    fn answers_in_a_transaction_file_give_nps_overall_and_by_channel() {
+        use crate::core::ingest::{ingest, IngestOptions};
+        let text = "客户ID,日期,金额,渠道,评分\na,2024-01-01,1,App,10\na,2024-02-01,1,App,3\nb,2024-01-05,1,门店,9\nc,2024-01-06,1,门店,\n";
+        let ds = ingest(text.as_bytes(), "t.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
+        let r = from_dataset(&ds, false).unwrap();
+        assert_eq!((r.overall.responses, r.overall.promoters, r.overall.detractors), (3, 2, 1));
+        assert_eq!(r.by_channel["App"].responses, 2);
+        assert_eq!(r.by_channel["门店"].nps, 100.0);
+        // Latest only: a's later answer (3) replaces the earlier (10).
+        let latest = from_dataset(&ds, true).unwrap();
+        assert_eq!((latest.overall.responses, latest.overall.promoters, latest.overall.detractors), (2, 1, 1));
+    }
+
+    #[test]
+    fn scores_fall_into_their_categories() {
+        let c = Counts::of([0, 6, 7, 8, 9, 10, 10]);
+        assert_eq!(c, Counts { promoters: 3, passives: 2, detractors: 2 });
+    }
+
+    #[test]
+    fn unanimous_answers_have_no_variance_and_stay_in_range() {
+        let all = nps(Counts { promoters: 500, passives: 0, detractors: 0 }, None).unwrap();
+        assert_eq!((all.nps, all.se, all.ci95), (100.0, 0.0, [100.0, 100.0]));
+        let none = nps(Counts { promoters: 0, passives: 0, detractors: 500 }, None).unwrap();
+        assert_eq!((none.nps, none.se, none.ci95), (-100.0, 0.0, [-100.0, -100.0]));
+        let cmp = compare(Counts { promoters: 5, ..Counts::default() }, Counts { detractors: 5, ..Counts::default() }).unwrap();
+        assert_eq!((cmp.difference, cmp.z, cmp.significant), (-200.0, None, false));
+    }
+
+    #[test]
+    fn small_samples_get_the_adjusted_wald_interval() {
+        // One promoter: adjusted n = 4, p = 1.75/4, d = 0.75/4 → centre 25, half-width
+        // 1.96 · 100 · sqrt((0.625 − 0.0625) / 4) = 73.5: −48.5 to 98.5, extended up to the observed 100.
+        let r = nps(Counts { promoters: 1, ..Counts::default() }, None).unwrap();
+        assert_eq!(r.interval, Interval::AdjustedWald);
+        assert_eq!(r.nps, 100.0);
+        assert!((r.ci95[0] - -48.50).abs() < POINTS, "{:?}", r.ci95);
+        assert_eq!(r.ci95[1], 100.0);
+        // 30 answers: 15 promoters, 10 passives, 5 detractors → NPS 33.3, adjusted centre
+        // 100 · (15.75 − 5.75) / 33 = 30.3, within the interval.
+        let r = nps(Counts { promoters: 15, passives: 10, detractors: 5 }, None).unwrap();
+        assert!((r.nps - 100.0 / 3.0).abs() < 1e-9);
+        assert!(r.ci95[0] < 30.3 && 30.3 < r.ci95[1] && r.ci95[0] <= r.nps && r.nps <= r.ci95[1], "{:?}", r.ci95);
+        assert_eq!(nps(Counts::default(), None), Err(NpsError::NoResponses));
+    }
+
+    #[test]
+    fn a_clear_change_is_significant_and_a_tiny_one_is_not() {
+        let before = Counts { promoters: 300, passives: 400, detractors: 300 };
+        let after = Counts { promoters: 450, passives: 350, detractors: 200 };
+        let c = compare(before, after).unwrap();
+        assert!((c.difference - 25.0).abs() < 1e-9);
+        assert!(c.significant && c.p_value.unwrap() < 1e-6);
+        let tiny = compare(before, Counts { promoters: 305, passives: 400, detractors: 295 }).unwrap();
+        assert!(!tiny.significant, "{tiny:?}");
+    }
+}
