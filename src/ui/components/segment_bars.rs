@@ -34,6 +34,7 @@ pub fn SegmentBars(props: &SegmentBarsProps) -> Html {
     let lengths = bar_lengths(&counts, BAR);
     let height = ROW * props.groups.len() as f64 + 4.0;
     html! {
+        <div class="chart-scroll">
         <svg class="chart bars" viewBox={format!("0 0 640 {height}")} role="img" data-testid="segment-bars">
             { for props.groups.iter().zip(lengths).enumerate().map(|(i, (g, len))| {
                 let y = i as f64 * ROW;
@@ -52,5 +53,6 @@ pub fn SegmentBars(props: &SegmentBarsProps) -> Html {
                 }
             }) }
         </svg>
+        </div>
     }
 }
