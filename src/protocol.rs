@@ -7,6 +7,7 @@
 
 use crate::core::export::ExportFormat;
 use crate::core::ingest::{IngestOptions, Report, Stage};
+use crate::core::nps::NpsSummary;
 use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
 use serde::{Deserialize, Serialize};
 
@@ -57,10 +58,11 @@ pub enum Response {
         message: String,
         code: String,
     },
-    /// The segmentation page's numbers.
+    /// The segmentation pages' numbers; `nps` is present when the file has survey answers.
     Segmented {
         summary: Box<SegmentationSummary>,
         params: SegmentationParams,
+        nps: Option<Box<NpsSummary>>,
     },
     /// Segmentation is not possible (no dates or amounts mapped, bad parameters); the file stays loaded.
     SegmentFailed {

@@ -201,6 +201,106 @@ pub fn from_dataset(ds: &crate::core::dataset::Dataset, latest_only: bool) -> Re
     Ok(NpsReport { overall, by_channel })
 }
 
+/// NPS of one group in a breakdown or one period of a trend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupNps {
+    pub key: String,
+    pub zh: Option<String>,
+    pub nps: Nps,
+}
+
+/// The NPS page: overall, distribution, trend with the last change tested, and breakdowns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NpsSummary {
+    pub overall: Nps,
+    /// Answers per score 0..=10.
+    pub distribution: [usize; 11],
+    pub trend: Vec<GroupNps>,
+    /// The last period against the one before, when both have answers.
+    pub last_change: Option<Comparison>,
+    pub by_channel: Vec<GroupNps>,
+    pub by_segment: Vec<GroupNps>,
+    pub by_stage: Vec<GroupNps>,
+    pub by_tier: Vec<GroupNps>,
+}
+
+/// Groups the answers in `rows` by `key` (None skips a row) and scores each group, in key order.
+fn breakdown<K: Ord + Clone>(rows: &[usize], scores: &[u8], key: impl Fn(usize) -> Option<K>) -> Vec<(K, Nps)> {
+    let mut groups: std::collections::BTreeMap<K, Vec<u8>> = std::collections::BTreeMap::new();
+    for &i in rows {
+        if let Some(k) = key(i) {
+            groups.entry(k).or_default().push(scores[i]);
+        }
+    }
+    groups.into_iter().filter_map(|(k, s)| nps(Counts::of(s), None).ok().map(|n| (k, n))).collect()
+}
+
+/// Builds the NPS page from a dataset's answers and, when given, the segmentation of its customers
+/// (answers join segments, stages and tiers through the customer).
+///
+/// # Errors
+/// [`NpsError::NoResponses`] when no answer is present.
+pub fn summary(
+    ds: &crate::core::dataset::Dataset,
+    seg: Option<&crate::core::segments::Segmentation>,
+    period: crate::core::states::Period,
+) -> Result<NpsSummary, NpsError> {
+    use crate::core::dataset::{MISSING, NO_SCORE};
+    let scores = ds.score.as_ref().ok_or(NpsError::NoResponses)?;
+    let rows: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] != NO_SCORE).collect();
+    let overall = nps(Counts::of(rows.iter().map(|&i| scores[i])), None)?;
+    let mut distribution = [0usize; 11];
+    for &i in &rows {
+        distribution[usize::from(scores[i].min(10))] += 1;
+    }
+    let trend_raw = match &ds.day {
+        Some(days) => breakdown(&rows, scores, |i| Some(period.of(days[i]))),
+        None => Vec::new(),
+    };
+    let last_change = match trend_raw.as_slice() {
+        [.., (_, a), (_, b)] => compare(
+            Counts { promoters: a.promoters, passives: a.passives, detractors: a.detractors },
+            Counts { promoters: b.promoters, passives: b.passives, detractors: b.detractors },
+        )
+        .ok(),
+        _ => None,
+    };
+    let trend = trend_raw.into_iter().map(|(p, n)| GroupNps { key: period.label(p), zh: None, nps: n }).collect();
+    let by_channel = match &ds.channel {
+        Some(ch) => breakdown(&rows, scores, |i| (ch.codes[i] != MISSING).then_some(ch.codes[i]))
+            .into_iter()
+            .map(|(c, n)| GroupNps { key: ch.labels.name(c).unwrap_or_default().to_string(), zh: None, nps: n })
+            .collect(),
+        None => Vec::new(),
+    };
+    let (mut by_segment, mut by_stage, mut by_tier) = (Vec::new(), Vec::new(), Vec::new());
+    if let Some(seg) = seg {
+        // Customer code → index into the segmentation's facts.
+        let mut index = vec![usize::MAX; ds.customers.len()];
+        for (k, c) in seg.facts.customers.iter().enumerate() {
+            index[c.customer as usize] = k;
+        }
+        let of = |i: usize| Some(index[ds.customer[i] as usize]).filter(|&k| k != usize::MAX);
+        let names = &seg.rfm.params.segments;
+        by_segment = breakdown(&rows, scores, |i| of(i).and_then(|k| seg.rfm.scores[k].segment))
+            .into_iter()
+            .map(|(s, n)| {
+                let key = names[s].0.clone();
+                GroupNps { zh: crate::core::rfm::segment_name_zh(&key).map(str::to_string), key, nps: n }
+            })
+            .collect();
+        by_stage = breakdown(&rows, scores, |i| of(i).map(|k| seg.stages[k]))
+            .into_iter()
+            .map(|(st, n)| GroupNps { key: st.en().into(), zh: Some(st.zh().into()), nps: n })
+            .collect();
+        by_tier = breakdown(&rows, scores, |i| of(i).map(|k| seg.tiers.of[k]))
+            .into_iter()
+            .map(|(t, n)| GroupNps { key: seg.tiers.names.get(t).cloned().unwrap_or_default(), zh: None, nps: n })
+            .collect();
+    }
+    Ok(NpsSummary { overall, distribution, trend, last_change, by_channel, by_segment, by_stage, by_tier })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +331,28 @@ mod tests {
         // Latest only: a's later answer (3) replaces the earlier (10).
         let latest = from_dataset(&ds, true).unwrap();
         assert_eq!((latest.overall.responses, latest.overall.promoters, latest.overall.detractors), (2, 1, 1));
+    }
+
+    #[test]
+    fn the_page_summary_has_distribution_trend_and_breakdowns() {
+        use crate::core::ingest::{ingest, IngestOptions};
+        use crate::core::segments::{segment, SegmentationParams};
+        let mut bytes = Vec::new();
+        crate::core::sample::write_sample(800, 5, &mut bytes).unwrap();
+        let ds = ingest(&bytes, "s.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
+        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let s = summary(&ds, Some(&seg), crate::core::states::Period::Quarter).unwrap();
+        let n = s.overall.responses;
+        assert_eq!(s.distribution.iter().sum::<usize>(), n);
+        assert_eq!(s.trend.iter().map(|g| g.nps.responses).sum::<usize>(), n);
+        assert_eq!(s.by_channel.iter().map(|g| g.nps.responses).sum::<usize>(), n);
+        assert_eq!(s.by_stage.iter().map(|g| g.nps.responses).sum::<usize>(), n);
+        assert_eq!(s.by_tier.iter().map(|g| g.nps.responses).sum::<usize>(), n);
+        assert!(s.trend.len() >= 10 && s.trend[0].key.starts_with("2023Q"));
+        assert!(s.last_change.is_some());
+        for g in s.by_segment.iter().chain(&s.by_channel) {
+            assert!(g.nps.ci95[0] <= g.nps.nps && g.nps.nps <= g.nps.ci95[1] && (-100.0..=100.0).contains(&g.nps.nps));
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use super::bridge::{download_bytes, download_text, Bridge};
 use super::components::{header::Header, progress::ProgressBar, upload::Upload};
 use super::pages::data::DataPage;
 use super::pages::lifecycle::LifecyclePage;
+use super::pages::nps::NpsPage;
 use super::pages::segments::{SegmentsPage, Tabs};
 use super::state::{Action, AppState, Phase, Tab};
 use crate::core::ingest::IngestOptions;
@@ -82,14 +83,16 @@ pub fn App() -> Html {
         }
         Phase::Loaded => match state.report.clone() {
             Some(report) => {
-                let page = match (state.tab, state.segmentation.clone(), state.seg_error.clone()) {
-                    (Tab::Data, _, _) => html! { <DataPage report={report} /> },
-                    (Tab::Segments, Some(summary), _) => html! { <SegmentsPage summary={summary} /> },
-                    (Tab::Lifecycle, Some(summary), _) => html! { <LifecyclePage summary={summary} /> },
-                    (_, None, Some(message)) => html! {
+                let waiting = html! { <section class="card"><p class="muted">{ "…" }</p></section> };
+                let page = match (state.tab, state.segmentation.clone(), state.seg_error.clone(), state.nps.clone()) {
+                    (Tab::Data, ..) => html! { <DataPage report={report} /> },
+                    (Tab::Nps, _, _, Some(summary)) => html! { <NpsPage {summary} /> },
+                    (Tab::Segments, Some(summary), ..) => html! { <SegmentsPage summary={summary} /> },
+                    (Tab::Lifecycle, Some(summary), ..) => html! { <LifecyclePage summary={summary} /> },
+                    (_, None, Some(message), _) => html! {
                         <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ message }</p></section>
                     },
-                    (_, None, None) => html! { <section class="card"><p class="muted">{ "…" }</p></section> },
+                    _ => waiting,
                 };
                 html! { <><Tabs />{ page }</> }
             }

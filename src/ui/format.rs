@@ -40,3 +40,9 @@ pub fn bytes(n: u64) -> String {
         n => format!("{n} B"),
     }
 }
+
+/// One decimal, without a "-0.0" for values that round to zero.
+pub fn one_decimal(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    format!("{:.1}", if r == 0.0 { 0.0 } else { r })
+}

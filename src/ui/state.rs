@@ -2,6 +2,7 @@
 
 use super::i18n::Lang;
 use crate::core::ingest::{IngestOptions, Report};
+use crate::core::nps::NpsSummary;
 use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
 use crate::protocol::{ProgressStage, Response};
 use std::rc::Rc;
@@ -30,6 +31,7 @@ pub enum Tab {
     Data,
     Segments,
     Lifecycle,
+    Nps,
 }
 
 /// A page of a drill-down list.
@@ -49,6 +51,8 @@ pub struct AppState {
     pub seg_params: SegmentationParams,
     pub seg_error: Option<String>,
     pub list: Option<Rc<CustomerList>>,
+    /// The NPS page, when the file has survey answers.
+    pub nps: Option<Rc<NpsSummary>>,
     pub lang: Lang,
     pub phase: Phase,
     pub report: Option<Rc<Report>>,
@@ -69,6 +73,7 @@ impl Default for AppState {
             seg_params: SegmentationParams::default(),
             seg_error: None,
             list: None,
+            nps: None,
             lang: Lang::initial(),
             phase: Phase::Idle,
             report: None,
@@ -113,7 +118,8 @@ impl Reducible for AppState {
             Action::Worker(response) => match response {
                 Response::Ready => next.worker_ready = true,
                 Response::RejectedCsv { .. } | Response::CustomersFile { .. } => return self,
-                Response::Segmented { summary, params } => {
+                Response::Segmented { summary, params, nps } => {
+                    next.nps = nps.map(|n| Rc::new(*n));
                     next.segmentation = Some(Rc::new(*summary));
                     next.seg_params = params;
                     next.seg_error = None;
@@ -144,6 +150,7 @@ impl Reducible for AppState {
                     next.segmentation = None;
                     next.seg_error = None;
                     next.list = None;
+                    next.nps = None;
                     next.phase = Phase::Loaded;
                     next.report = Some(Rc::new(*report));
                     next.options = options;
@@ -154,6 +161,7 @@ impl Reducible for AppState {
                     next.report = None;
                 }
                 Response::Cleared => {
+                    next.nps = None;
                     next.segmentation = None;
                     next.list = None;
                     next.tab = Tab::Data;

@@ -113,12 +113,13 @@ fn handle(event: MessageEvent) {
                 let dataset = &h.ingested.as_ref().ok_or("there is no data to segment: choose a file")?.dataset;
                 let seg = segment(dataset, &params)?;
                 let summary = seg.summary();
+                let nps = nps_page(dataset, &seg);
                 h.segmentation = Some(seg);
                 h.list = None;
-                Ok::<_, String>(summary)
+                Ok::<_, String>((summary, nps))
             });
             match result {
-                Ok(summary) => post(&Response::Segmented { summary: Box::new(summary), params }),
+                Ok((summary, nps)) => post(&Response::Segmented { summary: Box::new(summary), params, nps }),
                 Err(message) => post(&Response::SegmentFailed { message }),
             }
         }
@@ -200,6 +201,11 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions) {
     run(name, bytes, options);
 }
 
+/// The NPS page for a segmented dataset, when it has survey answers.
+fn nps_page(dataset: &crate::core::dataset::Dataset, seg: &Segmentation) -> Option<Box<crate::core::nps::NpsSummary>> {
+    crate::core::nps::summary(dataset, Some(seg), seg.params.states.period).ok().map(Box::new)
+}
+
 fn run(name: String, bytes: Vec<u8>, options: IngestOptions) {
     let result = ingest(&bytes, &name, &options, &mut |stage, fraction| {
         post(&Response::Progress { stage: stage.into(), fraction });
@@ -215,7 +221,8 @@ fn run(name: String, bytes: Vec<u8>, options: IngestOptions) {
             post(&Response::Loaded { report: Box::new(report), options });
             match seg {
                 Ok(seg) => {
-                    post(&Response::Segmented { summary: Box::new(seg.summary()), params });
+                    let nps = HELD.with(|h| h.borrow().ingested.as_ref().and_then(|i| nps_page(&i.dataset, &seg)));
+                    post(&Response::Segmented { summary: Box::new(seg.summary()), params, nps });
                     HELD.with(|h| h.borrow_mut().segmentation = Some(seg));
                 }
                 Err(message) => post(&Response::SegmentFailed { message }),

@@ -301,6 +301,22 @@ test('customer lists export as GBK CSV for Excel on Chinese Windows, and as XLSX
   await context.close();
 });
 
+test('NPS page: score with its interval, distribution, and breakdowns', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'gbk_orders.csv');
+  await expectText(page, 'customers', '4');
+  await page.getByTestId('tab-nps').click();
+  // Scores 10, 6, 8, 9: 2 promoters, 1 passive, 1 detractor → NPS 25 on 4 answers (adjusted Wald).
+  await expectText(page, 'nps-value', '25.0');
+  await expectText(page, 'nps-responses', '4');
+  assert.match(await page.getByTestId('nps-interval').textContent(), /adjusted Wald/);
+  await page.getByTestId('nps-distribution').waitFor();
+  const channels = await page.getByTestId('nps-by-channel').textContent();
+  assert.match(channels, /线上商城/);
+  await page.getByTestId('nps-by-tier').waitFor();
+  await context.close();
+});
+
 test('sample data is generated in the browser', async () => {
   const { context, page, requests } = await openApp();
   const before = requests.length;

@@ -2,4 +2,5 @@
 
 pub mod data;
 pub mod lifecycle;
+pub mod nps;
 pub mod segments;
