@@ -13,6 +13,7 @@ pub mod kpis;
 pub mod lifecycle;
 pub mod nps;
 pub mod pareto;
+pub mod pyramid;
 pub mod rfm;
 pub mod roles;
 pub mod rules;

@@ -6,6 +6,7 @@ use crate::core::dataset::Dataset;
 use crate::core::kpis::{kpis, Kpis};
 use crate::core::lifecycle::{stage, tiers, Stage, StageParams, TierRule, Tiers};
 use crate::core::pareto::{pareto, Abc, AbcParams, Pareto};
+use crate::core::pyramid::{Pyramid, PyramidParams};
 use crate::core::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmParams};
 use crate::core::states::{probabilities, walk, State, StateParams, StatesResult};
 use crate::core::values::{format_day, Day};
@@ -21,6 +22,7 @@ pub struct SegmentationParams {
     pub tiers: TierRule,
     pub stages: StageParams,
     pub states: StateParams,
+    pub pyramid: PyramidParams,
 }
 
 /// The computed segmentation, kept by the worker for drill-down.
@@ -34,6 +36,7 @@ pub struct Segmentation {
     pub stages: Vec<Stage>,
     pub states: StatesResult,
     pub kpis: Kpis,
+    pub pyramid: Pyramid,
 }
 
 /// Computes facts, scores and classes.
@@ -51,7 +54,8 @@ pub fn segment(dataset: &Dataset, params: &SegmentationParams) -> Result<Segment
     let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &params.stages)).collect();
     let states = walk(&facts.customers, facts.as_of, &params.states);
     let kpis = kpis(dataset, &facts.customers);
-    Ok(Segmentation { params: params.clone(), facts, rfm, pareto, tiers, stages, states, kpis })
+    let pyramid = crate::core::pyramid::build(dataset, &facts, &rfm, &states.current, &params.pyramid)?;
+    Ok(Segmentation { params: params.clone(), facts, rfm, pareto, tiers, stages, states, kpis, pyramid })
 }
 
 /// Totals for one group of customers.
@@ -113,6 +117,7 @@ pub struct SegmentationSummary {
     pub kpis: Kpis,
     /// The rules in Chinese, for the Chinese interface.
     pub rules_zh: RulesZh,
+    pub pyramid: Pyramid,
 }
 
 /// Each rule of the summary in Chinese.
@@ -171,6 +176,8 @@ pub enum CustomerFilter {
         from: State,
         to: State,
     },
+    /// A tier of the loyalty pyramid, top first.
+    Pyramid(usize),
 }
 
 fn group(key: String, zh: Option<String>, members: &[&CustomerFacts], all: usize, total_revenue: f64) -> GroupStat {
@@ -215,6 +222,7 @@ impl Segmentation {
             CustomerFilter::Stage(st) => self.stages[i] == st,
             CustomerFilter::State(st) => self.states.current[i] == st,
             CustomerFilter::Moved { from, to } => self.states.previous[i] == Some(from) && self.states.current[i] == to,
+            CustomerFilter::Pyramid(k) => self.pyramid.of.get(i) == Some(&k),
         }
     }
 
@@ -341,6 +349,7 @@ impl Segmentation {
             mean_reactivation_rate: if rates.is_empty() { 0.0 } else { rates.iter().sum::<f64>() / rates.len() as f64 },
         };
         SegmentationSummary {
+            pyramid: self.pyramid.clone(),
             rules_zh: self.rules_zh(),
             tiers,
             tier_rule,
@@ -540,6 +549,10 @@ mod tests {
             assert_eq!(groups.iter().map(|g| g.customers).sum::<usize>(), 500);
             let share: f64 = groups.iter().map(|g| g.revenue_share).sum();
             assert!((share - 1.0).abs() < 1e-9, "{share}");
+        }
+        assert_eq!(s.pyramid.tiers.iter().map(|t| t.customers).sum::<usize>(), 500);
+        for (k, t) in s.pyramid.tiers.iter().enumerate() {
+            assert_eq!(seg.rows(&ds, &CustomerFilter::Pyramid(k)).len(), t.customers);
         }
         for groups in [&s.tiers, &s.stages, &s.states.current] {
             assert_eq!(groups.iter().map(|g| g.customers).sum::<usize>(), 500);

@@ -5,6 +5,7 @@ use super::components::{header::Header, progress::ProgressBar, upload::Upload};
 use super::pages::data::DataPage;
 use super::pages::lifecycle::LifecyclePage;
 use super::pages::nps::NpsPage;
+use super::pages::pyramid::PyramidPage;
 use super::pages::segments::{SegmentsPage, Tabs};
 use super::state::{Action, AppState, Phase, Tab};
 use crate::core::ingest::IngestOptions;
@@ -89,6 +90,7 @@ pub fn App() -> Html {
                     (Tab::Nps, _, _, Some(summary)) => html! { <NpsPage {summary} /> },
                     (Tab::Segments, Some(summary), ..) => html! { <SegmentsPage summary={summary} /> },
                     (Tab::Lifecycle, Some(summary), ..) => html! { <LifecyclePage summary={summary} /> },
+                    (Tab::Pyramid, Some(summary), ..) => html! { <PyramidPage summary={summary} /> },
                     (_, None, Some(message), _) => html! {
                         <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ message }</p></section>
                     },

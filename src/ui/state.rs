@@ -32,6 +32,7 @@ pub enum Tab {
     Segments,
     Lifecycle,
     Nps,
+    Pyramid,
 }
 
 /// A page of a drill-down list.

@@ -317,6 +317,23 @@ test('NPS page: score with its interval, distribution, and breakdowns', async ()
   await context.close();
 });
 
+test('loyalty pyramid: tiers of 5/30/65%, the ladder, and a tier\'s customers', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'customers', '2,357');
+  await page.getByTestId('tab-pyramid').click();
+  await page.getByTestId('pyramid').waitFor({ timeout: TIMEOUT });
+  // 2,357 customers: the top 5% is round(117.85) = 118, the next 30% ends at round(824.95) = 825.
+  const sizes = await page.getByTestId('pyramid-table').locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => tr.querySelectorAll('td')[1].textContent));
+  assert.deepEqual(sizes, ['118', '707', '1,532']);
+  await expectText(page, 'multiple-2', '1.0×');
+  await page.getByTestId('ladder').waitFor();
+  await page.getByTestId('pyramid-tier-0').click();
+  await expectText(page, 'list-total', '118');
+  await context.close();
+});
+
 test('sample data is generated in the browser', async () => {
   const { context, page, requests } = await openApp();
   const before = requests.length;

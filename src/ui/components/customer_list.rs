@@ -29,6 +29,7 @@ pub fn filter_name(filter: &CustomerFilter, summary: Option<&SegmentationSummary
         CustomerFilter::Stage(st) => st.en().into(),
         CustomerFilter::State(st) => st.en().into(),
         CustomerFilter::Moved { from, to } => format!("{}-to-{}", from.en(), to.en()),
+        CustomerFilter::Pyramid(k) => summary.and_then(|s| s.pyramid.tiers.get(*k)).map(|t| t.name.clone()).unwrap_or_default(),
     }
 }
 

@@ -3,4 +3,5 @@
 pub mod data;
 pub mod lifecycle;
 pub mod nps;
+pub mod pyramid;
 pub mod segments;

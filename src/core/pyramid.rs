@@ -1,0 +1,294 @@
+//! The loyalty pyramid: customers ranked by a measure and cut into tiers (default top 5% super fans
+//! / next 30% active / bottom 65% base), each tier's size, revenue, orders, repurchase, value
+//! multiple against the base and NPS; and the loyalty ladder customer → repeat → loyal → advocate.
+//!
+//! # Rules
+//! - Ranking measure: the RFM composite r + f + m (default), total spend, or last-12-months spend;
+//!   ties broken by total spend, then by customer, so cuts are stable.
+//! - Tier k holds the customers whose rank falls in its share of N, top first (rounded to whole
+//!   customers; with fewer customers than tiers the top tiers fill first).
+//! - Multiple = revenue per customer of the tier / revenue per customer of the last (base) tier.
+//! - Ladder: repeat = 2+ orders; loyal = in the *loyal* state in the last period (bought in 3 of the
+//!   last 4); advocate = loyal and their latest survey answer is 9–10.
+
+use crate::core::dataset::{Dataset, NO_SCORE};
+use crate::core::nps::{nps, Counts, Nps};
+use crate::core::segments::Segmentation;
+use crate::core::states::State;
+use serde::{Deserialize, Serialize};
+
+/// What customers are ranked by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    #[default]
+    RfmComposite,
+    TotalSpend,
+    Spend12Months,
+}
+
+/// Tier names and shares, top first; validated by [`PyramidParams::check`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PyramidParams {
+    pub measure: Measure,
+    pub tiers: Vec<(String, f64)>,
+}
+
+impl Default for PyramidParams {
+    fn default() -> Self {
+        Self {
+            measure: Measure::RfmComposite,
+            tiers: vec![("超级米粉 Super fans".into(), 0.05), ("活跃用户 Active".into(), 0.30), ("潜在用户 Base".into(), 0.65)],
+        }
+    }
+}
+
+impl PyramidParams {
+    /// # Errors
+    /// A message when there are not 2–6 tiers or the shares are not positive and adding up to 100%.
+    pub fn check(&self) -> Result<(), String> {
+        if !(2..=6).contains(&self.tiers.len()) {
+            return Err(format!("the pyramid needs 2 to 6 tiers, not {}", self.tiers.len()));
+        }
+        let total: f64 = self.tiers.iter().map(|t| t.1).sum();
+        if self.tiers.iter().any(|t| !t.1.is_finite() || t.1 <= 0.0) || (total - 1.0).abs() > 1e-6 {
+            return Err("pyramid tier shares must be positive and add up to 100%".into());
+        }
+        Ok(())
+    }
+}
+
+/// One tier's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tier {
+    pub name: String,
+    pub customers: usize,
+    pub revenue: f64,
+    pub revenue_share: f64,
+    pub orders_per_customer: f64,
+    pub repurchase_rate: f64,
+    /// Revenue per customer against the base tier's (`None` when the base has no revenue).
+    pub multiple: Option<f64>,
+    /// NPS of the tier's customers' answers, when there are any.
+    pub nps: Option<Nps>,
+}
+
+/// The pyramid and the ladder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pyramid {
+    pub measure: Measure,
+    pub tiers: Vec<Tier>,
+    /// Each customer's tier (index into `tiers`), in the order of the segmentation's facts; kept by
+    /// the worker for drill-down, not sent to the UI.
+    #[serde(skip)]
+    pub of: Vec<usize>,
+    /// Customers, repeat customers, loyal customers, advocates.
+    pub ladder: [usize; 4],
+}
+
+/// Builds the pyramid.
+///
+/// # Errors
+/// When the parameters are invalid (see [`PyramidParams::check`]).
+pub fn pyramid(ds: &Dataset, seg: &Segmentation, params: &PyramidParams) -> Result<Pyramid, String> {
+    build(ds, &seg.facts, &seg.rfm, &seg.states.current, params)
+}
+
+/// [`pyramid`] from the parts of a segmentation.
+///
+/// # Errors
+/// When the parameters are invalid (see [`PyramidParams::check`]).
+pub fn build(
+    ds: &Dataset,
+    facts: &crate::core::customers::Facts,
+    rfm: &crate::core::rfm::Rfm,
+    current: &[State],
+    params: &PyramidParams,
+) -> Result<Pyramid, String> {
+    params.check()?;
+    let customers = &facts.customers;
+    let n = customers.len();
+    let value = |i: usize| -> f64 {
+        let c = &customers[i];
+        match params.measure {
+            Measure::RfmComposite => {
+                let s = &rfm.scores[i];
+                f64::from(s.r) + f64::from(s.f) + f64::from(s.m)
+            }
+            Measure::TotalSpend => c.monetary,
+            Measure::Spend12Months => c.spend_between(facts.as_of - 364, facts.as_of),
+        }
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        value(b)
+            .total_cmp(&value(a))
+            .then(customers[b].monetary.total_cmp(&customers[a].monetary))
+            .then(customers[a].customer.cmp(&customers[b].customer))
+    });
+    // Cumulative cut points in whole customers.
+    let mut of = vec![0usize; n];
+    let mut cumulative = 0.0;
+    let mut start = 0usize;
+    for (k, (_, share)) in params.tiers.iter().enumerate() {
+        cumulative += share;
+        let end = if k + 1 == params.tiers.len() { n } else { ((cumulative * n as f64).round() as usize).clamp(start, n) };
+        for &i in &order[start..end] {
+            of[i] = k;
+        }
+        start = end;
+    }
+    // Each customer's answers and latest answer, through the dataset's customer codes.
+    let mut index = vec![usize::MAX; ds.customers.len()];
+    for (k, c) in customers.iter().enumerate() {
+        index[c.customer as usize] = k;
+    }
+    let mut answers: Vec<Vec<u8>> = vec![Vec::new(); params.tiers.len()];
+    let mut latest: Vec<Option<(i32, usize, u8)>> = vec![None; n];
+    if let Some(scores) = &ds.score {
+        for (row, &score) in scores.iter().enumerate() {
+            let k = index[ds.customer[row] as usize];
+            if score == NO_SCORE || k == usize::MAX {
+                continue;
+            }
+            answers[of[k]].push(score);
+            let day = ds.day.as_ref().map_or(0, |d| d[row]);
+            if latest[k].is_none_or(|(d, r, _)| (day, row) >= (d, r)) {
+                latest[k] = Some((day, row, score));
+            }
+        }
+    }
+    let total_revenue: f64 = customers.iter().map(|c| c.monetary).sum();
+    let mut tiers: Vec<Tier> = params
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| {
+            let members: Vec<usize> = (0..n).filter(|&i| of[i] == k).collect();
+            let m = members.len();
+            let revenue: f64 = members.iter().map(|&i| customers[i].monetary).sum::<f64>() + 0.0;
+            let orders: u32 = members.iter().map(|&i| customers[i].frequency).sum();
+            let per = |x: f64| if m == 0 { 0.0 } else { x / m as f64 };
+            Tier {
+                name: name.clone(),
+                customers: m,
+                revenue,
+                revenue_share: if total_revenue.abs() > 0.0 { revenue / total_revenue } else { 0.0 },
+                orders_per_customer: per(f64::from(orders)),
+                repurchase_rate: per(members.iter().filter(|&&i| customers[i].frequency >= 2).count() as f64),
+                multiple: None,
+                nps: nps(Counts::of(answers[k].iter().copied()), None).ok(),
+            }
+        })
+        .collect();
+    let base = tiers.last().map(|t| if t.customers == 0 { 0.0 } else { t.revenue / t.customers as f64 }).unwrap_or(0.0);
+    for t in &mut tiers {
+        let per = if t.customers == 0 { 0.0 } else { t.revenue / t.customers as f64 };
+        t.multiple = (base > 0.0 && t.customers > 0).then(|| per / base);
+    }
+    let repeat = customers.iter().filter(|c| c.frequency >= 2).count();
+    let loyal: Vec<usize> = (0..n).filter(|&i| current[i] == State::Loyal).collect();
+    let advocates = loyal.iter().filter(|&&i| latest[i].is_some_and(|(_, _, s)| s >= 9)).count();
+    Ok(Pyramid { measure: params.measure, tiers, of, ladder: [n, repeat, loyal.len(), advocates] })
+}
+
+/// A tier drawn as a trapezoid: the four corners, top-left first, in a `width` × `height` box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub points: [(f64, f64); 4],
+    /// Vertical middle of the band, for its label.
+    pub label_y: f64,
+}
+
+/// Stacks tiers (top first) into a pyramid: each band's height is proportional to its weight
+/// (customers, revenue, …), with a minimum so that a small top tier stays readable; the sides run
+/// straight from a flat top `top` × `width` wide (0 for a pointed apex) to the full-width base.
+pub fn bands(weights: &[f64], width: f64, height: f64, min_share: f64, top: f64) -> Vec<Band> {
+    let n = weights.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let total: f64 = weights.iter().map(|w| w.max(0.0)).sum();
+    let raw: Vec<f64> = weights.iter().map(|w| if total > 0.0 { w.max(0.0) / total } else { 1.0 / n as f64 }).collect();
+    let floored: Vec<f64> = raw.iter().map(|&s| s.max(min_share)).collect();
+    let sum: f64 = floored.iter().sum();
+    let half_at = |y: f64| width / 2.0 * (top + (1.0 - top) * y / height);
+    let mut y = 0.0;
+    floored
+        .iter()
+        .map(|&s| {
+            let h = s / sum * height;
+            let (top, bottom) = (y, y + h);
+            let (a, b) = (half_at(top), half_at(bottom));
+            let c = width / 2.0;
+            y = bottom;
+            Band { points: [(c - a, top), (c + a, top), (c + b, bottom), (c - b, bottom)], label_y: (top + bottom) / 2.0 }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ingest::{ingest, IngestOptions};
+    use crate::core::segments::{segment, SegmentationParams};
+
+    fn sample(customers: usize) -> (Dataset, Segmentation) {
+        let mut bytes = Vec::new();
+        crate::core::sample::write_sample(customers, 11, &mut bytes).unwrap();
+        let ds = ingest(&bytes, "s.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
+        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        (ds, seg)
+    }
+
+    #[test]
+    fn default_tiers_cut_five_thirty_sixty_five_percent() {
+        let (ds, seg) = sample(1000);
+        let p = pyramid(&ds, &seg, &PyramidParams::default()).unwrap();
+        let sizes: Vec<usize> = p.tiers.iter().map(|t| t.customers).collect();
+        assert_eq!(sizes, vec![50, 300, 650]);
+        let share: f64 = p.tiers.iter().map(|t| t.revenue_share).sum();
+        assert!((share - 1.0).abs() < 1e-9);
+        assert_eq!(p.tiers[2].multiple, Some(1.0));
+        assert!(p.tiers[0].multiple.unwrap() > p.tiers[1].multiple.unwrap(), "the top tier is worth more per customer");
+        assert!(p.tiers.iter().all(|t| t.nps.is_some()), "the sample has answers in every tier");
+        let [all, repeat, loyal, advocates] = p.ladder;
+        assert!(all == 1000 && repeat <= all && loyal <= repeat && advocates <= loyal, "{:?}", p.ladder);
+    }
+
+    #[test]
+    fn fewer_customers_than_tiers_fill_from_the_top_and_ties_are_stable() {
+        let (ds, seg) = sample(2);
+        let params = PyramidParams { measure: Measure::TotalSpend, ..PyramidParams::default() };
+        let p = pyramid(&ds, &seg, &params).unwrap();
+        assert_eq!(p.tiers.iter().map(|t| t.customers).sum::<usize>(), 2);
+        assert_eq!(pyramid(&ds, &seg, &params).unwrap(), p, "the same input gives the same cut");
+    }
+
+    #[test]
+    fn bad_tier_settings_are_refused() {
+        let (ds, seg) = sample(10);
+        let one = PyramidParams { tiers: vec![("all".into(), 1.0)], ..PyramidParams::default() };
+        assert!(pyramid(&ds, &seg, &one).unwrap_err().contains("2 to 6 tiers"));
+        let wrong = PyramidParams { tiers: vec![("a".into(), 0.5), ("b".into(), 0.4)], ..PyramidParams::default() };
+        assert!(pyramid(&ds, &seg, &wrong).unwrap_err().contains("add up to 100%"));
+    }
+
+    #[test]
+    fn bands_stack_into_a_pyramid_with_proportional_heights() {
+        let b = bands(&[1.0, 1.0, 2.0], 200.0, 100.0, 0.0, 0.0);
+        assert_eq!(b.len(), 3);
+        assert_eq!(b[0].points[0], (100.0, 0.0), "the apex is at the top centre");
+        assert_eq!((b[0].points[3].1, b[1].points[3].1, b[2].points[3].1), (25.0, 50.0, 100.0));
+        assert_eq!(b[2].points[3], (0.0, 100.0), "the base spans the full width");
+        // A tiny top tier still gets its minimum share of the height.
+        let b = bands(&[1.0, 99.0], 200.0, 100.0, 0.2, 0.0);
+        // Shares 0.01 and 0.99; the first is raised to 0.2, so it takes 0.2 / 1.19 of the height.
+        assert!((b[0].points[3].1 - 100.0 * 0.2 / 1.19).abs() < 1e-9);
+        assert!(bands(&[], 1.0, 1.0, 0.1, 0.0).is_empty());
+        // A flat top 40% as wide as the base.
+        let b = bands(&[1.0, 1.0], 200.0, 100.0, 0.0, 0.4);
+        assert_eq!((b[0].points[0], b[0].points[1]), ((60.0, 0.0), (140.0, 0.0)));
+        assert_eq!(b[1].points[2], (200.0, 100.0));
+    }
+}

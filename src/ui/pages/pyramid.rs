@@ -1,0 +1,118 @@
+//! The loyalty pyramid: tiers drawn as a true pyramid (band heights proportional to customers or
+//! revenue, figures inside each band), the loyalty ladder beside it, and click-through to each
+//! tier's customers. Geometry from `core::pyramid::bands`.
+
+use crate::core::charts::bar_lengths;
+use crate::core::pyramid::bands;
+use crate::core::segments::{CustomerFilter, SegmentationSummary};
+use crate::protocol::Request;
+use crate::ui::app::AppContext;
+use crate::ui::components::customer_list::CustomerListPanel;
+use crate::ui::format;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PyramidPageProps {
+    pub summary: Rc<SegmentationSummary>,
+}
+
+const W: f64 = 560.0;
+const H: f64 = 380.0;
+const COLOURS: [&str; 6] = ["#a8071a", "#d4380d", "#fa8c16", "#ffc069", "#ffe7ba", "#fff7e6"];
+
+#[component]
+pub fn PyramidPage(props: &PyramidPageProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let t = ctx.state.lang.texts();
+    let p = &props.summary.pyramid;
+    let by_revenue = use_state(|| false);
+    let weights: Vec<f64> = p.tiers.iter().map(|tier| if *by_revenue { tier.revenue } else { tier.customers as f64 }).collect();
+    let shapes = bands(&weights, W, H, 0.16, 0.42);
+    let open = {
+        let ctx = ctx.clone();
+        Callback::from(move |k: usize| ctx.send(Request::Customers { filter: CustomerFilter::Pyramid(k), offset: 0 }, None))
+    };
+    let ladder_labels = [t.ladder_customer, t.ladder_repeat, t.ladder_loyal, t.ladder_advocate];
+    let ladder: Vec<f64> = p.ladder.iter().map(|&n| n as f64).collect();
+    let ladder_len = bar_lengths(&ladder, 300.0);
+    html! {
+        <>
+            if let Some(list) = ctx.state.list.clone() {
+                <CustomerListPanel list={list} />
+            }
+            <section class="card">
+                <div class="card-head">
+                    <h2>{ t.pyramid_title }</h2>
+                    <div class="lang" role="group" aria-label={t.size_by}>
+                        <button class={classes!((!*by_revenue).then_some("active"))} onclick={{ let b = by_revenue.clone(); move |_| b.set(false) }}>{ t.by_customers }</button>
+                        <button class={classes!((*by_revenue).then_some("active"))} onclick={{ let b = by_revenue.clone(); move |_| b.set(true) }} data-testid="pyramid-by-revenue">{ t.by_revenue }</button>
+                    </div>
+                </div>
+                <p class="rule">{ t.pyramid_rule }</p>
+                <div class="two-col">
+                    <svg class="chart pyramid" viewBox={format!("0 0 {W} {H}")} role="img" data-testid="pyramid">
+                        { for p.tiers.iter().zip(&shapes).enumerate().map(|(k, (tier, band))| {
+                            let points = band.points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
+                            let nps = tier.nps.as_ref().map_or("—".to_string(), |n| format!("NPS {} ({}–{})", format::one_decimal(n.nps), format::one_decimal(n.ci95[0]), format::one_decimal(n.ci95[1])));
+                            let multiple = tier.multiple.map_or("—".to_string(), |m| format!("{m:.1}×"));
+                            let light = k < 2;
+                            let onclick = open.reform(move |_: MouseEvent| k);
+                            html! {
+                                <g key={k} class="tier" {onclick} data-testid={format!("pyramid-tier-{k}")}>
+                                    <title>{ format!("{}: {} · {:.1}% · {} · {}", tier.name, format::int(tier.customers as u64), tier.revenue_share * 100.0, multiple, nps) }</title>
+                                    <polygon {points} fill={COLOURS[k.min(5)]} />
+                                    <text x={(W / 2.0).to_string()} y={(band.label_y - 10.0).to_string()} text-anchor="middle" class={classes!("tier-name", light.then_some("light"))}>
+                                        { tier.name.clone() }
+                                    </text>
+                                    <text x={(W / 2.0).to_string()} y={(band.label_y + 8.0).to_string()} text-anchor="middle" class={classes!("tier-figures", light.then_some("light"))}>
+                                        { format!("{} · {:.1}% · {multiple}", format::int(tier.customers as u64), tier.revenue_share * 100.0) }
+                                    </text>
+                                    <text x={(W / 2.0).to_string()} y={(band.label_y + 26.0).to_string()} text-anchor="middle" class={classes!("tier-figures", light.then_some("light"))}>
+                                        { nps.clone() }
+                                    </text>
+                                </g>
+                            }
+                        }) }
+                    </svg>
+                    <div>
+                        <h3>{ t.ladder_title }</h3>
+                        <svg class="chart" viewBox="0 0 480 150" role="img" data-testid="ladder">
+                            { for ladder_len.iter().enumerate().map(|(k, &len)| {
+                                let y = k as f64 * 36.0;
+                                let share = if p.ladder[0] == 0 { 0.0 } else { p.ladder[k] as f64 / p.ladder[0] as f64 * 100.0 };
+                                html! {
+                                    <g key={k}>
+                                        <rect x={(k as f64 * 12.0).to_string()} y={y.to_string()} width={len.max(1.0).to_string()} height="26" rx="3" fill={COLOURS[(3 - k).min(5)]} />
+                                        <text x={(k as f64 * 12.0 + len + 8.0).to_string()} y={(y + 17.0).to_string()} class="axis">
+                                            { format!("{} {} ({share:.1}%)", ladder_labels[k], format::int(p.ladder[k] as u64)) }
+                                        </text>
+                                    </g>
+                                }
+                            }) }
+                        </svg>
+                        <div class="table-wrap full">
+                            <table data-testid="pyramid-table">
+                                <thead><tr><th>{ t.group }</th><th class="num">{ t.customers }</th><th class="num">{ t.revenue_share }</th>
+                                    <th class="num">{ t.orders_per_customer }</th><th class="num">{ t.repeat_rate }</th><th class="num">{ t.multiple }</th><th class="num">{ "NPS" }</th></tr></thead>
+                                <tbody>
+                                    { for p.tiers.iter().enumerate().map(|(k, tier)| html! {
+                                        <tr key={k} class="clickable" onclick={open.reform(move |_: MouseEvent| k)}>
+                                            <td>{ tier.name.clone() }</td>
+                                            <td class="num">{ format::int(tier.customers as u64) }</td>
+                                            <td class="num">{ format!("{:.1}%", tier.revenue_share * 100.0) }</td>
+                                            <td class="num">{ format!("{:.2}", tier.orders_per_customer) }</td>
+                                            <td class="num">{ format!("{:.1}%", tier.repurchase_rate * 100.0) }</td>
+                                            <td class="num" data-testid={format!("multiple-{k}")}>{ tier.multiple.map_or("—".to_string(), |m| format!("{m:.1}×")) }</td>
+                                            <td class="num">{ tier.nps.as_ref().map_or("—".to_string(), |n| format::one_decimal(n.nps)) }</td>
+                                        </tr>
+                                    }) }
+                                </tbody>
+                            </table>
+                        </div>
+                    </div>
+                </div>
+            </section>
+        </>
+    }
+}
