@@ -58,6 +58,31 @@ impl PyramidParams {
     }
 }
 
+/// Tiers as the user writes them, one per line, top first: `Name: percent`.
+pub fn tiers_text(tiers: &[(String, f64)]) -> String {
+    tiers.iter().map(|(name, share)| format!("{name}: {}", (share * 1000.0).round() / 10.0)).collect::<Vec<_>>().join("\n")
+}
+
+/// Parses [`tiers_text`] back.
+///
+/// # Errors
+/// A message naming the line that is not `Name: percent`.
+pub fn parse_tiers(text: &str) -> Result<Vec<(String, f64)>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, line)| {
+            let (name, pct) =
+                line.rsplit_once([':', '：']).ok_or_else(|| format!("pyramid tier line {}: expected 'Name: percent'", i + 1))?;
+            let pct: f64 =
+                pct.trim().trim_end_matches('%').trim().parse().map_err(|_| {
+                    format!("pyramid tier line {} ({}): '{}' is not a percentage", i + 1, name.trim(), pct.trim())
+                })?;
+            Ok((name.trim().to_string(), pct / 100.0))
+        })
+        .collect()
+}
+
 /// One tier's figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tier {
@@ -272,6 +297,18 @@ mod tests {
         assert!(pyramid(&ds, &seg, &one).unwrap_err().contains("2 to 6 tiers"));
         let wrong = PyramidParams { tiers: vec![("a".into(), 0.5), ("b".into(), 0.4)], ..PyramidParams::default() };
         assert!(pyramid(&ds, &seg, &wrong).unwrap_err().contains("add up to 100%"));
+    }
+
+    #[test]
+    fn tiers_are_written_and_read_as_name_and_percent() {
+        let text = tiers_text(&PyramidParams::default().tiers);
+        assert_eq!(text, "超级米粉 Super fans: 5\n活跃用户 Active: 30\n潜在用户 Base: 65");
+        assert_eq!(parse_tiers(&text).unwrap(), PyramidParams::default().tiers);
+        let four = parse_tiers("A: 10%\nB：20\n\nC: 30\nD: 40").unwrap();
+        assert_eq!(four.len(), 4);
+        assert!(PyramidParams { tiers: four, ..PyramidParams::default() }.check().is_ok());
+        assert!(parse_tiers("A: ten").unwrap_err().contains("line 1 (A): 'ten'"));
+        assert!(parse_tiers("no separator").unwrap_err().contains("expected 'Name: percent'"));
     }
 
     #[test]

@@ -274,6 +274,11 @@ pub struct Texts {
     pub ladder_loyal: &'static str,
     pub ladder_advocate: &'static str,
     pub pyramid_rule: &'static str,
+    pub rank_by: &'static str,
+    pub rfm_composite: &'static str,
+    pub total_spend: &'static str,
+    pub spend_12m: &'static str,
+    pub pyramid_tiers: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -432,7 +437,12 @@ pub static ZH: Texts = Texts {
     ladder_repeat: "复购客户（2 单及以上）",
     ladder_loyal: "忠诚客户（近 4 期中 3 期购买）",
     ladder_advocate: "推荐者（忠诚且最近评分 9–10）",
-    pyramid_rule: "按 RFM 综合得分（R+F+M）排序，前 5% / 其后 30% / 其余 65%；点击任一层查看客户名单。",
+    pyramid_rule: "点击任一层查看客户名单。RFM 综合得分 = R + F + M；同分按累计消费排序。",
+    rank_by: "排序依据",
+    rfm_composite: "RFM 综合得分",
+    total_spend: "累计消费",
+    spend_12m: "近 12 个月消费",
+    pyramid_tiers: "分层（每行：名称: 百分比，自上而下，2–6 层）",
     segment_map: "分层映射（每行一个分层：名称: R-F-M 代码，按 1–5 分）",
 };
 
@@ -592,6 +602,11 @@ pub static EN: Texts = Texts {
     ladder_repeat: "Repeat customers (2+ orders)",
     ladder_loyal: "Loyal (bought in 3 of the last 4 periods)",
     ladder_advocate: "Advocates (loyal and last score 9–10)",
-    pyramid_rule: "Ranked by RFM composite (R+F+M): top 5% / next 30% / bottom 65%; click a tier for its customers.",
+    pyramid_rule: "Click a tier for its customers. RFM composite = R + F + M; ties by total spend.",
+    rank_by: "Rank by",
+    rfm_composite: "RFM composite",
+    total_spend: "Total spend",
+    spend_12m: "Last-12-months spend",
+    pyramid_tiers: "Tiers (one per line, top first — Name: percent; 2 to 6)",
     segment_map: "Segment map (one segment per line — Name: R-F-M codes on the 1–5 scale)",
 };

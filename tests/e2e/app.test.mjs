@@ -331,6 +331,17 @@ test('loyalty pyramid: tiers of 5/30/65%, the ladder, and a tier\'s customers', 
   await page.getByTestId('ladder').waitFor();
   await page.getByTestId('pyramid-tier-0').click();
   await expectText(page, 'list-total', '118');
+  // Four tiers by total spend: 10/20/30/40% of 2,357 → 236, 471 (to 707), 707 (to 1,414), 943.
+  await page.getByTestId('pyramid-measure').selectOption('total_spend');
+  await page.getByTestId('pyramid-tiers').fill('Top: 10\nHigh: 20\nMid: 30\nLow: 40');
+  await page.getByTestId('pyramid-apply').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pyramid-table"] tbody tr').length === 4, null, { timeout: TIMEOUT });
+  const four = await page.getByTestId('pyramid-table').locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => tr.querySelectorAll('td')[1].textContent));
+  assert.deepEqual(four, ['236', '471', '707', '943']);
+  await page.getByTestId('pyramid-tiers').fill('Only: 100');
+  await page.getByTestId('pyramid-apply').click();
+  assert.match(await page.getByTestId('pyramid-error').textContent(), /2 to 6 tiers/);
   await context.close();
 });
 

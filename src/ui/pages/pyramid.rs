@@ -3,7 +3,7 @@
 //! tier's customers. Geometry from `core::pyramid::bands`.
 
 use crate::core::charts::bar_lengths;
-use crate::core::pyramid::bands;
+use crate::core::pyramid::{bands, parse_tiers, tiers_text, Measure, PyramidParams};
 use crate::core::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
@@ -34,6 +34,48 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
         Callback::from(move |k: usize| ctx.send(Request::Customers { filter: CustomerFilter::Pyramid(k), offset: 0 }, None))
     };
     let ladder_labels = [t.ladder_customer, t.ladder_repeat, t.ladder_loyal, t.ladder_advocate];
+    // The ranking measure and the tiers, editable; "recalculate" re-runs the segmentation with them.
+    let params = ctx.state.seg_params.pyramid.clone();
+    let measure = use_state(|| params.measure);
+    let tiers_draft = use_state(|| tiers_text(&params.tiers));
+    let error = use_state(|| None::<String>);
+    {
+        let (measure, tiers, error, params) = (measure.clone(), tiers_draft.clone(), error.clone(), params.clone());
+        use_effect_with(props.summary.clone(), move |_| {
+            measure.set(params.measure);
+            tiers.set(tiers_text(&params.tiers));
+            error.set(None);
+        });
+    }
+    let apply = {
+        let (ctx, measure, tiers, error) = (ctx.clone(), measure.clone(), tiers_draft.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let next = parse_tiers(&tiers).map(|tiers| PyramidParams { measure: *measure, tiers });
+            match next.and_then(|p| p.check().map(|_| p)) {
+                Ok(pyramid) => {
+                    let mut params = ctx.state.seg_params.clone();
+                    params.pyramid = pyramid;
+                    error.set(None);
+                    ctx.send(Request::Segment { params }, None);
+                }
+                Err(message) => error.set(Some(message)),
+            }
+        })
+    };
+    let on_measure = {
+        let measure = measure.clone();
+        Callback::from(move |e: Event| {
+            measure.set(match e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().as_str() {
+                "total_spend" => Measure::TotalSpend,
+                "spend_12m" => Measure::Spend12Months,
+                _ => Measure::RfmComposite,
+            })
+        })
+    };
+    let on_tiers = {
+        let tiers = tiers_draft.clone();
+        Callback::from(move |e: InputEvent| tiers.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()))
+    };
     let ladder: Vec<f64> = p.ladder.iter().map(|&n| n as f64).collect();
     let ladder_len = bar_lengths(&ladder, 300.0);
     html! {
@@ -50,6 +92,22 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                     </div>
                 </div>
                 <p class="rule">{ t.pyramid_rule }</p>
+                <div class="controls pyramid-controls">
+                    <label>{ t.rank_by }
+                        <select onchange={on_measure} data-testid="pyramid-measure">
+                            <option value="rfm" selected={*measure == Measure::RfmComposite}>{ t.rfm_composite }</option>
+                            <option value="total_spend" selected={*measure == Measure::TotalSpend}>{ t.total_spend }</option>
+                            <option value="spend_12m" selected={*measure == Measure::Spend12Months}>{ t.spend_12m }</option>
+                        </select>
+                    </label>
+                    <label class="segment-map">{ t.pyramid_tiers }
+                        <textarea rows="3" value={(*tiers_draft).clone()} oninput={on_tiers} data-testid="pyramid-tiers" />
+                    </label>
+                    <button class="button primary" onclick={apply} data-testid="pyramid-apply">{ t.apply }</button>
+                </div>
+                if let Some(message) = (*error).clone() {
+                    <p class="attention-text" role="alert" data-testid="pyramid-error">{ message }</p>
+                }
                 <div class="two-col">
                     <svg class="chart pyramid" viewBox={format!("0 0 {W} {H}")} role="img" data-testid="pyramid">
                         { for p.tiers.iter().zip(&shapes).enumerate().map(|(k, (tier, band))| {
