@@ -99,22 +99,22 @@ pub fn tiers(dataset: &Dataset, customers: &[CustomerFacts], as_of: Day, rule: &
         }
         let labels = levels.labels.names();
         let mut order: Vec<usize> = (0..labels.len()).collect();
-        let mean_spend = |k: usize| {
-            let spends: Vec<f64> =
-                customers.iter().filter(|c| latest[c.customer as usize].1 as usize == k).map(|c| c.monetary).collect();
-            if spends.is_empty() {
-                0.0
-            } else {
-                spends.iter().sum::<f64>() / spends.len() as f64
+        // Mean spend per label, once: the sort below compares labels many times.
+        let mut sums = vec![(0.0f64, 0usize); labels.len()];
+        for c in customers {
+            if let Some(entry) = sums.get_mut(latest[c.customer as usize].1 as usize) {
+                entry.0 += c.monetary;
+                entry.1 += 1;
             }
-        };
+        }
+        let mean_spend: Vec<f64> = sums.iter().map(|&(sum, n)| if n == 0 { 0.0 } else { sum / n as f64 }).collect();
         order.sort_by(|&a, &b| {
             let (ra, rb) = (level_rank(&labels[a]), level_rank(&labels[b]));
             match (ra, rb) {
                 (Some(x), Some(y)) => x.cmp(&y),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => mean_spend(b).total_cmp(&mean_spend(a)),
+                (None, None) => mean_spend[b].total_cmp(&mean_spend[a]),
             }
         });
         let mut names: Vec<String> = order.iter().map(|&k| labels[k].clone()).collect();
@@ -298,6 +298,23 @@ mod tests {
         assert!(t.from_column);
         assert_eq!(t.names, vec!["金卡", "银卡", "普通"]);
         assert_eq!(t.of, vec![0, 2], "a's latest level is 金卡");
+    }
+
+    #[test]
+    fn unknown_level_names_are_ordered_by_their_customers_mean_spend() {
+        let mut ds = Dataset { day: Some(vec![10, 20, 30]), ..Dataset::default() };
+        let mut levels = Categorical::default();
+        for (c, level) in [("a", "Bronze+"), ("b", "Star"), ("c", "Bronze+")] {
+            let code = ds.customers.intern(c);
+            ds.customer.push(code);
+            levels.push(level);
+        }
+        ds.member_level = Some(levels);
+        let spend = |code, m| CustomerFacts { monetary: m, ..customer(code, &[10], &[]) };
+        let customers = vec![spend(0, 10.0), spend(1, 500.0), spend(2, 30.0)];
+        let t = tiers(&ds, &customers, AS_OF, &TierRule::default()).unwrap();
+        assert_eq!(t.names, vec!["Star", "Bronze+"], "Star's customers spend 500 on average, Bronze+'s 20");
+        assert_eq!(t.of, vec![1, 0, 1]);
     }
 
     #[test]
