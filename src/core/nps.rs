@@ -162,6 +162,23 @@ pub struct NpsReport {
     pub by_channel: std::collections::BTreeMap<String, Nps>,
 }
 
+/// Each customer's latest answered row (by date, then by row order), indexed by customer code.
+pub fn latest_answers(ds: &crate::core::dataset::Dataset) -> Vec<Option<usize>> {
+    let mut latest: Vec<Option<usize>> = vec![None; ds.customers.len()];
+    let Some(scores) = &ds.score else { return latest };
+    let day = |i: usize| ds.day.as_ref().map_or(0, |d| d[i]);
+    for (row, &score) in scores.iter().enumerate() {
+        if score == crate::core::dataset::NO_SCORE {
+            continue;
+        }
+        let slot = &mut latest[ds.customer[row] as usize];
+        if slot.is_none_or(|e| (day(row), row) >= (day(e), e)) {
+            *slot = Some(row);
+        }
+    }
+    latest
+}
+
 /// The answers in a dataset: every answer, or with `latest_only` each customer's latest (by date,
 /// then by row order).
 ///
@@ -172,15 +189,7 @@ pub fn from_dataset(ds: &crate::core::dataset::Dataset, latest_only: bool) -> Re
     let scores = ds.score.as_ref().ok_or(NpsError::NoResponses)?;
     let mut rows: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] != NO_SCORE).collect();
     if latest_only {
-        let mut latest: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-        let day = |i: usize| ds.day.as_ref().map_or(0, |d| d[i]);
-        for &i in &rows {
-            let e = latest.entry(ds.customer[i]).or_insert(i);
-            if (day(i), i) >= (day(*e), *e) {
-                *e = i;
-            }
-        }
-        rows = latest.into_values().collect();
+        rows = latest_answers(ds).into_iter().flatten().collect();
         rows.sort_unstable();
     }
     let overall = nps(Counts::of(rows.iter().map(|&i| scores[i])), None)?;

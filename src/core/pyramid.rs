@@ -11,6 +11,7 @@
 //! - Ladder: repeat = 2+ orders; loyal = in the *loyal* state in the last period (bought in 3 of the
 //!   last 4); advocate = loyal and their latest survey answer is 9–10.
 
+use crate::core::customers::CustomerFacts;
 use crate::core::dataset::{Dataset, NO_SCORE};
 use crate::core::nps::{nps, Counts, Nps};
 use crate::core::segments::Segmentation;
@@ -163,23 +164,17 @@ pub fn build(
         }
         start = end;
     }
-    // Each customer's answers and latest answer, through the dataset's customer codes.
+    // Each tier's answers, through the dataset's customer codes.
     let mut index = vec![usize::MAX; ds.customers.len()];
     for (k, c) in customers.iter().enumerate() {
         index[c.customer as usize] = k;
     }
     let mut answers: Vec<Vec<u8>> = vec![Vec::new(); params.tiers.len()];
-    let mut latest: Vec<Option<(i32, usize, u8)>> = vec![None; n];
     if let Some(scores) = &ds.score {
         for (row, &score) in scores.iter().enumerate() {
             let k = index[ds.customer[row] as usize];
-            if score == NO_SCORE || k == usize::MAX {
-                continue;
-            }
-            answers[of[k]].push(score);
-            let day = ds.day.as_ref().map_or(0, |d| d[row]);
-            if latest[k].is_none_or(|(d, r, _)| (day, row) >= (d, r)) {
-                latest[k] = Some((day, row, score));
+            if score != NO_SCORE && k != usize::MAX {
+                answers[of[k]].push(score);
             }
         }
     }
@@ -189,18 +184,15 @@ pub fn build(
         .iter()
         .enumerate()
         .map(|(k, (name, _))| {
-            let members: Vec<usize> = (0..n).filter(|&i| of[i] == k).collect();
-            let m = members.len();
-            let revenue: f64 = members.iter().map(|&i| customers[i].monetary).sum::<f64>() + 0.0;
-            let orders: u32 = members.iter().map(|&i| customers[i].frequency).sum();
-            let per = |x: f64| if m == 0 { 0.0 } else { x / m as f64 };
+            let members: Vec<&CustomerFacts> = (0..n).filter(|&i| of[i] == k).map(|i| &customers[i]).collect();
+            let g = crate::core::segments::group(name.clone(), None, &members, n, total_revenue);
             Tier {
-                name: name.clone(),
-                customers: m,
-                revenue,
-                revenue_share: if total_revenue.abs() > 0.0 { revenue / total_revenue } else { 0.0 },
-                orders_per_customer: per(f64::from(orders)),
-                repurchase_rate: per(members.iter().filter(|&&i| customers[i].frequency >= 2).count() as f64),
+                name: g.key,
+                customers: g.customers,
+                revenue: g.revenue,
+                revenue_share: g.revenue_share,
+                orders_per_customer: g.mean_frequency,
+                repurchase_rate: g.repurchase_rate,
                 multiple: None,
                 nps: nps(Counts::of(answers[k].iter().copied()), None).ok(),
             }
@@ -213,7 +205,9 @@ pub fn build(
     }
     let repeat = customers.iter().filter(|c| c.frequency >= 2).count();
     let loyal: Vec<usize> = (0..n).filter(|&i| current[i] == State::Loyal).collect();
-    let advocates = loyal.iter().filter(|&&i| latest[i].is_some_and(|(_, _, s)| s >= 9)).count();
+    let latest = crate::core::nps::latest_answers(ds);
+    let latest_score = |i: usize| latest[customers[i].customer as usize].and_then(|row| ds.score.as_ref().map(|s| s[row]));
+    let advocates = loyal.iter().filter(|&&i| latest_score(i).is_some_and(|s| s >= 9)).count();
     Ok(Pyramid { measure: params.measure, tiers, of, ladder: [n, repeat, loyal.len(), advocates] })
 }
 

@@ -180,7 +180,8 @@ pub enum CustomerFilter {
     Pyramid(usize),
 }
 
-fn group(key: String, zh: Option<String>, members: &[&CustomerFacts], all: usize, total_revenue: f64) -> GroupStat {
+/// Totals of `members` among `all` customers making `total_revenue`.
+pub(crate) fn group(key: String, zh: Option<String>, members: &[&CustomerFacts], all: usize, total_revenue: f64) -> GroupStat {
     let n = members.len();
     let revenue: f64 = members.iter().map(|c| c.monetary).sum::<f64>() + 0.0;
     let mean =
