@@ -297,14 +297,23 @@ pub fn normalise_name(name: &str) -> String {
         .collect()
 }
 
-/// The role a header name states, if it states one.
-pub fn role_from_name(name: &str) -> Option<Role> {
+/// The role a header name is exactly one of the names of (after normalising).
+fn exact_role(name: &str) -> Option<Role> {
     let n = normalise_name(name);
     if n.is_empty() {
         return None;
     }
-    if let Some(r) = Role::ALL.into_iter().find(|r| r.names().iter().any(|k| normalise_name(k) == n)) {
+    Role::ALL.into_iter().find(|r| r.names().iter().any(|k| normalise_name(k) == n))
+}
+
+/// The role a header name states, if it states one.
+pub fn role_from_name(name: &str) -> Option<Role> {
+    if let Some(r) = exact_role(name) {
         return Some(r);
+    }
+    let n = normalise_name(name);
+    if n.is_empty() {
+        return None;
     }
     let lower = name.to_lowercase();
     Role::ALL.into_iter().find(|r| r.fragments().iter().any(|f| n.contains(f) || lower.contains(f)))
@@ -420,12 +429,7 @@ pub fn propose(names: &[String], profiles: &[Profile]) -> Mapping {
             if taken[i] {
                 continue;
             }
-            let n = normalise_name(name);
-            let role = if exact {
-                Role::ALL.into_iter().find(|r| r.names().iter().any(|k| normalise_name(k) == n))
-            } else {
-                role_from_name(name)
-            };
+            let role = if exact { exact_role(name) } else { role_from_name(name) };
             if let Some(role) = role.filter(|r| !mapping.contains_key(r)) {
                 mapping.insert(role, i);
                 taken[i] = true;
