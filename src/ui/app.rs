@@ -1,12 +1,13 @@
 //! The root component: owns the state reducer and the worker bridge, shares them by context.
 
 use super::bridge::{download_bytes, download_text, Bridge};
+use super::components::tabs::Tabs;
 use super::components::{header::Header, progress::ProgressBar, upload::Upload};
 use super::pages::data::DataPage;
 use super::pages::lifecycle::LifecyclePage;
 use super::pages::nps::NpsPage;
 use super::pages::pyramid::PyramidPage;
-use super::pages::segments::{SegmentsPage, Tabs};
+use super::pages::segments::SegmentsPage;
 use super::state::{Action, AppState, Phase, Tab};
 use crate::core::ingest::IngestOptions;
 use crate::protocol::{Request, Response};

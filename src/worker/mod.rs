@@ -100,8 +100,10 @@ fn handle(event: MessageEvent) {
             run(held.0, held.1, options);
         }
         Request::ExportRejected => {
-            let csv = HELD
-                .with(|h| h.borrow().ingested.as_ref().map(|i| (h.borrow().name.clone(), rejections_csv(&i.report.rejected))));
+            let csv = HELD.with(|h| {
+                let h = h.borrow();
+                h.ingested.as_ref().map(|i| (h.name.clone(), rejections_csv(&i.report.rejected)))
+            });
             match csv {
                 Some((name, csv)) => post(&Response::RejectedCsv { file_name: format!("{name}.rejected.csv"), csv }),
                 None => fail("there is nothing to export: choose a file"),

@@ -15,4 +15,5 @@ pub mod rf_heatmap;
 pub mod rules;
 pub mod segment_bars;
 pub mod summary;
+pub mod tabs;
 pub mod upload;

@@ -8,7 +8,6 @@ use crate::ui::components::{
     abc::AbcPanel, customer_list::CustomerListPanel, group_table::GroupTable, rf_heatmap::RfHeatmap, rules::RulesPanel,
     segment_bars::SegmentBars,
 };
-use crate::ui::state::Action;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -52,29 +51,5 @@ pub fn SegmentsPage(props: &SegmentsPageProps) -> Html {
             </div>
             <AbcPanel summary={s.clone()} onselect={open.reform(|i: usize| CustomerFilter::Abc(crate::core::pareto::Abc::ALL[i.min(2)]))} />
         </>
-    }
-}
-
-/// The tab bar shown once a file is loaded.
-#[component]
-pub fn Tabs() -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
-    let t = ctx.state.lang.texts();
-    let tab = ctx.state.tab;
-    let to = |target: crate::ui::state::Tab| {
-        let state = ctx.state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::SetTab(target)))
-    };
-    use crate::ui::state::Tab;
-    html! {
-        <nav class="tabs" role="tablist">
-            <button role="tab" class={classes!((tab == Tab::Data).then_some("active"))} onclick={to(Tab::Data)} data-testid="tab-data">{ t.tab_data }</button>
-            <button role="tab" class={classes!((tab == Tab::Segments).then_some("active"))} onclick={to(Tab::Segments)} data-testid="tab-segments">{ t.tab_segments }</button>
-            <button role="tab" class={classes!((tab == Tab::Lifecycle).then_some("active"))} onclick={to(Tab::Lifecycle)} data-testid="tab-lifecycle">{ t.tab_lifecycle }</button>
-            <button role="tab" class={classes!((tab == Tab::Pyramid).then_some("active"))} onclick={to(Tab::Pyramid)} data-testid="tab-pyramid">{ t.tab_pyramid }</button>
-            if ctx.state.nps.is_some() {
-                <button role="tab" class={classes!((tab == Tab::Nps).then_some("active"))} onclick={to(Tab::Nps)} data-testid="tab-nps">{ t.tab_nps }</button>
-            }
-        </nav>
     }
 }

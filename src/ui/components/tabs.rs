@@ -1,0 +1,28 @@
+//! The tab bar of a loaded file: data, segments, lifecycle, pyramid, and NPS when there are answers.
+
+use crate::ui::app::AppContext;
+use crate::ui::state::{Action, Tab};
+use yew::prelude::*;
+
+/// The tab bar shown once a file is loaded.
+#[component]
+pub fn Tabs() -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let t = ctx.state.lang.texts();
+    let tab = ctx.state.tab;
+    let to = |target: Tab| {
+        let state = ctx.state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::SetTab(target)))
+    };
+    html! {
+        <nav class="tabs" role="tablist">
+            <button role="tab" class={classes!((tab == Tab::Data).then_some("active"))} onclick={to(Tab::Data)} data-testid="tab-data">{ t.tab_data }</button>
+            <button role="tab" class={classes!((tab == Tab::Segments).then_some("active"))} onclick={to(Tab::Segments)} data-testid="tab-segments">{ t.tab_segments }</button>
+            <button role="tab" class={classes!((tab == Tab::Lifecycle).then_some("active"))} onclick={to(Tab::Lifecycle)} data-testid="tab-lifecycle">{ t.tab_lifecycle }</button>
+            <button role="tab" class={classes!((tab == Tab::Pyramid).then_some("active"))} onclick={to(Tab::Pyramid)} data-testid="tab-pyramid">{ t.tab_pyramid }</button>
+            if ctx.state.nps.is_some() {
+                <button role="tab" class={classes!((tab == Tab::Nps).then_some("active"))} onclick={to(Tab::Nps)} data-testid="tab-nps">{ t.tab_nps }</button>
+            }
+        </nav>
+    }
+}
