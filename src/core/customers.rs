@@ -7,7 +7,7 @@
 //! counted. A refund row (negative amount) lowers monetary value but is not an order.
 
 use crate::core::dataset::{Dataset, MISSING};
-use crate::core::values::{format_day, Day};
+use crate::core::values::Day;
 use serde::{Deserialize, Serialize};
 
 /// What one customer did up to the as-of date.
@@ -186,11 +186,6 @@ impl CustomerFacts {
             daily: vec![],
         }
     }
-}
-
-/// `YYYY-MM-DD` of the as-of date, for reports.
-pub fn as_of_label(facts: &Facts) -> String {
-    format_day(facts.as_of)
 }
 
 #[cfg(test)]

@@ -88,11 +88,6 @@ pub fn from_label(label: &str) -> Option<&'static Encoding> {
 /// Encodings offered in the app's override menu, most likely first.
 pub const CHOICES: &[&str] = &["UTF-8", "GBK", "gb18030", "UTF-16LE", "UTF-16BE", "Big5", "Shift_JIS", "EUC-KR", "windows-1252"];
 
-/// UTF-16 big-endian, for callers that need to name it.
-pub fn utf16be() -> &'static Encoding {
-    UTF_16BE
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
