@@ -209,3 +209,20 @@ fn nps_prints_the_contract_json() {
     assert_eq!(r["by_channel"]["线上商城"]["responses"], 2);
     fails_in_one_line(&["nps", "orders.tsv"], "no survey answers");
 }
+
+#[test]
+fn nps_reads_a_survey_file_of_its_own_and_joins_it_to_transactions() {
+    // GBK, anonymous answers allowed, three bad scores (11, N/A, 7.5) rejected, not fatal.
+    let r = json(&run(&["nps", "survey_cdnow_gbk.csv"]));
+    assert_eq!(r["responses"], 625);
+    assert!(r.get("joined").is_none());
+    let j = json(&run(&["nps", "survey_cdnow_gbk.csv", "--transactions", "cdnow/CDNOW_sample.txt"]));
+    assert_eq!(j["responses"], 625);
+    assert_eq!(j["joined"]["matched"], 600, "the 25 anonymous answers cannot be joined");
+    let tiers = j["joined"]["by_pyramid"].as_object().expect("by_pyramid");
+    assert_eq!(tiers.values().map(|t| t["responses"].as_u64().unwrap_or(0)).sum::<u64>(), 600);
+    assert!(j["joined"]["by_segment"].as_object().is_some_and(|m| !m.is_empty()));
+    let inspect = json(&run(&["inspect", "survey_cdnow_gbk.csv"]));
+    assert_eq!(inspect["rows_rejected"], 3);
+    assert!(inspect["rejected"].as_array().is_some_and(|r| r.iter().all(|x| x["column"] == "推荐意愿")));
+}

@@ -71,6 +71,10 @@ mod cli {
             /// Keep only each customer's latest answer (default: all answers count).
             #[arg(long)]
             latest: bool,
+            /// A transaction file to join the answers to by customer id: adds `joined` with NPS by
+            /// RFM segment, lifecycle stage, membership tier and pyramid tier (default rules).
+            #[arg(long, value_name = "FILE")]
+            transactions: Option<PathBuf>,
             #[arg(long, default_value = "json", value_parser = ["json"])]
             format: String,
         },
@@ -183,7 +187,7 @@ mod cli {
     }
 
     /// How to read the file; everything is detected unless given.
-    #[derive(clap::Args)]
+    #[derive(clap::Args, Default)]
     struct ReadArgs {
         /// Assign a role to a column: ROLE=COLUMN, COLUMN a header name or 1-based position; ROLE=
         /// unmaps. Roles: customer_id, date, amount, order_id, quantity, channel, category,
@@ -423,12 +427,31 @@ mod cli {
                     Err(e) => fail(e),
                 }
             }
-            Command::Nps { file, read, latest, format: _ } => {
+            Command::Nps { file, read, latest, transactions, format: _ } => {
                 let run = || -> Result<String, String> {
+                    use loyalty_lens::core::nps::{from_dataset, summary, Survey};
                     let ingested = load(&file, &read)?;
-                    let report = loyalty_lens::core::nps::from_dataset(&ingested.dataset, latest)
-                        .map_err(|e| format!("{}: {e}", file.display()))?;
-                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+                    let report = from_dataset(&ingested.dataset, latest).map_err(|e| format!("{}: {e}", file.display()))?;
+                    let mut json = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+                    if let Some(tx_file) = &transactions {
+                        let tx = load(tx_file, &ReadArgs::default())?;
+                        let survey = Survey::joined(&ingested.dataset, &tx.dataset.customers);
+                        let params = loyalty_lens::core::segments::SegmentationParams::default();
+                        let seg = loyalty_lens::core::segments::segment_with(&tx.dataset, Some(&survey), &params)
+                            .map_err(|e| format!("{}: {e}", tx_file.display()))?;
+                        let s = summary(&survey, Some(&seg), params.states.period).map_err(|e| e.to_string())?;
+                        let by = |groups: &[loyalty_lens::core::nps::GroupNps]| {
+                            groups.iter().map(|g| (g.key.clone(), g.nps.clone())).collect::<std::collections::BTreeMap<_, _>>()
+                        };
+                        json["joined"] = serde_json::json!({
+                            "matched": s.matched,
+                            "by_segment": by(&s.by_segment),
+                            "by_stage": by(&s.by_stage),
+                            "by_tier": by(&s.by_tier),
+                            "by_pyramid": by(&s.by_pyramid),
+                        });
+                    }
+                    serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
                 };
                 match run() {
                     Ok(json) => {

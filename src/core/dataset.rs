@@ -30,6 +30,10 @@ impl Labels {
         self.index.insert(text.to_string(), code);
         code
     }
+    /// The code of `text`, if it is known.
+    pub fn code(&self, text: &str) -> Option<u32> {
+        self.index.get(text).copied()
+    }
     pub fn len(&self) -> usize {
         self.names.len()
     }
@@ -62,6 +66,8 @@ impl Categorical {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dataset {
     pub customers: Labels,
+    /// Codes into `customers`; [`MISSING`] only for anonymous survey answers (a survey file may
+    /// have no customer id).
     pub customer: Vec<u32>,
     pub day: Option<Vec<Day>>,
     pub amount: Option<Vec<f64>>,

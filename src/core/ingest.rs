@@ -6,7 +6,7 @@
 //! with the row, column, value and reason; it never stops the file. Only a file that cannot be a
 //! table of customers at all is an [`IngestError`].
 
-use crate::core::dataset::{Categorical, Dataset, Totals, NO_SCORE};
+use crate::core::dataset::{Categorical, Dataset, Totals, MISSING, NO_SCORE};
 use crate::core::encoding;
 use crate::core::excel::{self, SheetInfo};
 use crate::core::roles::{self, Mapping, Profile, Role};
@@ -423,9 +423,16 @@ fn read_table(
             mapping.insert(o.role, i);
         }
     }
-    let Some(&customer_col) = mapping.get(&Role::CustomerId) else {
-        return Err(IngestError::NoCustomerColumn);
+    // A survey file (answers, no amounts) may leave customers anonymous; transactions may not.
+    let survey = mapping.contains_key(&Role::Score) && !mapping.contains_key(&Role::Amount);
+    let customer_col = match mapping.get(&Role::CustomerId) {
+        Some(&i) => Some(i),
+        None if survey => None,
+        None => return Err(IngestError::NoCustomerColumn),
     };
+    if survey && customer_col.is_none() {
+        warnings.push("no customer id column: the answers count for NPS but cannot be joined to purchases".into());
+    }
     let (date_order, date_order_ambiguous) = match (opts.date_order, mapping.get(&Role::Date)) {
         (Some(order), _) => (order, false),
         (None, Some(&i)) => values::detect_date_order(cells_of(i)),
@@ -452,7 +459,7 @@ fn read_table(
         .map(|(_, r)| (0..ncols).map(|i| r.get(i).map(quote).unwrap_or_default()).collect())
         .collect();
 
-    let mut reader = RowReader::new(&mapping, &names, date_order, decimal_mark);
+    let mut reader = RowReader::new(&mapping, &names, date_order, decimal_mark, survey);
     let mut last_reported = 0usize;
     source
         .for_each_row(|pos, row| {
@@ -509,6 +516,8 @@ struct RowReader<'a> {
     rejected: Vec<Rejection>,
     rows: usize,
     currencies: BTreeMap<&'static str, usize>,
+    /// Survey answers: the customer id may be empty (an anonymous answer), the score may not.
+    survey: bool,
 }
 
 /// One row's converted values before they are committed.
@@ -522,7 +531,7 @@ struct Parsed<'r> {
 }
 
 impl<'a> RowReader<'a> {
-    fn new(mapping: &Mapping, names: &'a [String], date_order: DateOrder, decimal_mark: DecimalMark) -> Self {
+    fn new(mapping: &Mapping, names: &'a [String], date_order: DateOrder, decimal_mark: DecimalMark, survey: bool) -> Self {
         let has = |r: Role| mapping.contains_key(&r);
         let dataset = Dataset {
             day: has(Role::Date).then(Vec::new),
@@ -545,6 +554,7 @@ impl<'a> RowReader<'a> {
             rejected: Vec::new(),
             rows: 0,
             currencies: BTreeMap::new(),
+            survey,
         }
     }
 
@@ -558,10 +568,10 @@ impl<'a> RowReader<'a> {
         });
     }
 
-    fn read(&mut self, pos: Position, row: &dyn Row, customer_col: usize) {
+    fn read(&mut self, pos: Position, row: &dyn Row, customer_col: Option<usize>) {
         self.rows += 1;
-        let id = row.get(customer_col).unwrap_or("").trim();
-        if id.is_empty() {
+        let id = customer_col.and_then(|c| row.get(c)).unwrap_or("").trim();
+        if let (true, Some(customer_col)) = (id.is_empty() && !self.survey, customer_col) {
             let reason = if row.len() <= customer_col {
                 (
                     "row_too_short",
@@ -604,6 +614,9 @@ impl<'a> RowReader<'a> {
                     }
                     Err(_) => Err(("quantity_invalid", "quantity is not a number".into())),
                 },
+                Role::Score if self.survey && cell.trim().is_empty() => {
+                    Err(("score_empty", "the answer has no score (a survey row needs a score 0–10)".into()))
+                }
                 Role::Score => parse_score(cell).map(|s| p.score = s).map_err(|reason| ("score_invalid", reason)),
                 Role::OrderId | Role::Channel | Role::Category | Role::MemberLevel | Role::Comment => {
                     let slot = match role {
@@ -624,7 +637,7 @@ impl<'a> RowReader<'a> {
         }
         let ds = &mut self.dataset;
         let index = ds.customer.len() as u32;
-        let code = ds.customers.intern(id);
+        let code = if id.is_empty() { MISSING } else { ds.customers.intern(id) };
         ds.customer.push(code);
         if let Some(v) = ds.day.as_mut() {
             v.push(p.day);

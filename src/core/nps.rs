@@ -11,6 +11,8 @@
 //! include it, so a reported interval always contains its NPS. Two groups compare with z = Δ / sqrt(Var₁/n₁ + Var₂/n₂), Var = p + d − (p − d)²,
 //! two-sided p-value from the normal distribution.
 
+use crate::core::comments::{self, Comments};
+use crate::core::dataset::{Dataset, Labels, MISSING, NO_SCORE};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -162,47 +164,83 @@ pub struct NpsReport {
     pub by_channel: std::collections::BTreeMap<String, Nps>,
 }
 
-/// Each customer's latest answered row (by date, then by row order), indexed by customer code.
-pub fn latest_answers(ds: &crate::core::dataset::Dataset) -> Vec<Option<usize>> {
-    let mut latest: Vec<Option<usize>> = vec![None; ds.customers.len()];
-    let Some(scores) = &ds.score else { return latest };
-    let day = |i: usize| ds.day.as_ref().map_or(0, |d| d[i]);
-    for (row, &score) in scores.iter().enumerate() {
-        if score == crate::core::dataset::NO_SCORE {
-            continue;
-        }
-        let slot = &mut latest[ds.customer[row] as usize];
-        if slot.is_none_or(|e| (day(row), row) >= (day(e), e)) {
-            *slot = Some(row);
+/// Survey answers and, for each answer row, the customer's code in the transaction dataset
+/// ([`MISSING`] when the answer is anonymous or its id has no purchases). The answers may be in the
+/// transaction file itself ([`Survey::inline`]) or in a file of their own ([`Survey::joined`]).
+#[derive(Debug, Clone)]
+pub struct Survey<'a> {
+    pub answers: &'a Dataset,
+    pub customer: std::borrow::Cow<'a, [u32]>,
+}
+
+impl<'a> Survey<'a> {
+    /// Answers in the transaction file: every row's customer is its own.
+    pub fn inline(ds: &'a Dataset) -> Self {
+        Self { answers: ds, customer: std::borrow::Cow::Borrowed(&ds.customer) }
+    }
+
+    /// Answers from a separate file, joined to the transaction customers by their id exactly as
+    /// written (after trimming).
+    pub fn joined(answers: &'a Dataset, transactions: &Labels) -> Self {
+        let map: Vec<u32> = answers.customers.names().iter().map(|n| transactions.code(n).unwrap_or(MISSING)).collect();
+        let customer = answers.customer.iter().map(|&c| if c == MISSING { MISSING } else { map[c as usize] }).collect();
+        Self { answers, customer: std::borrow::Cow::Owned(customer) }
+    }
+
+    /// The rows with an answer.
+    pub fn rows(&self) -> Vec<usize> {
+        match &self.answers.score {
+            Some(s) => (0..s.len()).filter(|&i| s[i] != NO_SCORE).collect(),
+            None => Vec::new(),
         }
     }
-    latest
+
+    /// Answers whose customer is known in the transactions.
+    pub fn matched(&self) -> usize {
+        self.rows().into_iter().filter(|&i| self.customer[i] != MISSING).count()
+    }
+
+    /// Each customer's latest answered row (by date, then by row order), indexed by the customer
+    /// code of the transactions (`customers` codes in all).
+    pub fn latest(&self, customers: usize) -> Vec<Option<usize>> {
+        let mut latest: Vec<Option<usize>> = vec![None; customers];
+        let day = |i: usize| self.answers.day.as_ref().map_or(0, |d| d[i]);
+        for row in self.rows() {
+            let Some(slot) = latest.get_mut(self.customer[row] as usize) else { continue };
+            if slot.is_none_or(|e| (day(row), row) >= (day(e), e)) {
+                *slot = Some(row);
+            }
+        }
+        latest
+    }
+
+    /// The answers to count: all of them, or with `latest_only` each known customer's latest plus
+    /// every anonymous answer (which cannot be told apart), in row order.
+    pub fn counted(&self, latest_only: bool) -> Vec<usize> {
+        if !latest_only {
+            return self.rows();
+        }
+        let own = Survey::inline(self.answers);
+        let mut rows: Vec<usize> = own.latest(self.answers.customers.len()).into_iter().flatten().collect();
+        rows.extend(self.rows().into_iter().filter(|&i| self.answers.customer[i] == MISSING));
+        rows.sort_unstable();
+        rows
+    }
 }
 
 /// The answers in a dataset: every answer, or with `latest_only` each customer's latest (by date,
-/// then by row order).
+/// then by row order; anonymous answers all count).
 ///
 /// # Errors
 /// [`NpsError::NoResponses`] when no score is mapped or no row has one.
-pub fn from_dataset(ds: &crate::core::dataset::Dataset, latest_only: bool) -> Result<NpsReport, NpsError> {
-    use crate::core::dataset::{MISSING, NO_SCORE};
+pub fn from_dataset(ds: &Dataset, latest_only: bool) -> Result<NpsReport, NpsError> {
     let scores = ds.score.as_ref().ok_or(NpsError::NoResponses)?;
-    let mut rows: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] != NO_SCORE).collect();
-    if latest_only {
-        rows = latest_answers(ds).into_iter().flatten().collect();
-        rows.sort_unstable();
-    }
+    let rows = Survey::inline(ds).counted(latest_only);
     let overall = nps(Counts::of(rows.iter().map(|&i| scores[i])), None)?;
     let mut by_channel = std::collections::BTreeMap::new();
     if let Some(ch) = &ds.channel {
-        let mut groups: std::collections::BTreeMap<u32, Vec<u8>> = std::collections::BTreeMap::new();
-        for &i in &rows {
-            if ch.codes[i] != MISSING {
-                groups.entry(ch.codes[i]).or_default().push(scores[i]);
-            }
-        }
-        for (code, s) in groups {
-            if let (Some(name), Ok(r)) = (ch.labels.name(code), nps(Counts::of(s), None)) {
+        for (code, r) in breakdown(&rows, scores, |i| (ch.codes[i] != MISSING).then_some(ch.codes[i])) {
+            if let Some(name) = ch.labels.name(code) {
                 by_channel.insert(name.to_string(), r);
             }
         }
@@ -231,6 +269,14 @@ pub struct NpsSummary {
     pub by_segment: Vec<GroupNps>,
     pub by_stage: Vec<GroupNps>,
     pub by_tier: Vec<GroupNps>,
+    /// By tier of the loyalty pyramid, top first.
+    pub by_pyramid: Vec<GroupNps>,
+    /// Answers whose customer is among the segmented (purchasing) customers; `None` without
+    /// transactions.
+    pub matched: Option<usize>,
+    /// Answers without a customer id.
+    pub anonymous: usize,
+    pub comments: Comments,
 }
 
 /// Groups the answers in `rows` by `key` (None skips a row) and scores each group, in key order.
@@ -244,19 +290,19 @@ fn breakdown<K: Ord + Clone>(rows: &[usize], scores: &[u8], key: impl Fn(usize) 
     groups.into_iter().filter_map(|(k, s)| nps(Counts::of(s), None).ok().map(|n| (k, n))).collect()
 }
 
-/// Builds the NPS page from a dataset's answers and, when given, the segmentation of its customers
-/// (answers join segments, stages and tiers through the customer).
+/// Builds the NPS page from survey answers and, when given, the segmentation of the transaction
+/// customers (answers join segments, stages and tiers through their customer).
 ///
 /// # Errors
 /// [`NpsError::NoResponses`] when no answer is present.
 pub fn summary(
-    ds: &crate::core::dataset::Dataset,
+    survey: &Survey,
     seg: Option<&crate::core::segments::Segmentation>,
     period: crate::core::states::Period,
 ) -> Result<NpsSummary, NpsError> {
-    use crate::core::dataset::{MISSING, NO_SCORE};
+    let ds = survey.answers;
     let scores = ds.score.as_ref().ok_or(NpsError::NoResponses)?;
-    let rows: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] != NO_SCORE).collect();
+    let rows = survey.rows();
     let overall = nps(Counts::of(rows.iter().map(|&i| scores[i])), None)?;
     let mut distribution = [0usize; 11];
     for &i in &rows {
@@ -282,14 +328,17 @@ pub fn summary(
             .collect(),
         None => Vec::new(),
     };
-    let (mut by_segment, mut by_stage, mut by_tier) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut by_segment, mut by_stage, mut by_tier, mut by_pyramid) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut matched = None;
     if let Some(seg) = seg {
-        // Customer code → index into the segmentation's facts.
-        let mut index = vec![usize::MAX; ds.customers.len()];
+        // Transaction customer code → index into the segmentation's facts.
+        let codes = seg.facts.customers.iter().map(|c| c.customer as usize + 1).max().unwrap_or(0);
+        let mut index = vec![usize::MAX; codes];
         for (k, c) in seg.facts.customers.iter().enumerate() {
             index[c.customer as usize] = k;
         }
-        let of = |i: usize| Some(index[ds.customer[i] as usize]).filter(|&k| k != usize::MAX);
+        let of = |i: usize| index.get(survey.customer[i] as usize).copied().filter(|&k| k != usize::MAX);
+        matched = Some(rows.iter().filter(|&&i| of(i).is_some()).count());
         let names = &seg.rfm.params.segments;
         by_segment = breakdown(&rows, scores, |i| of(i).and_then(|k| seg.rfm.scores[k].segment))
             .into_iter()
@@ -306,8 +355,30 @@ pub fn summary(
             .into_iter()
             .map(|(t, n)| GroupNps { key: seg.tiers.names.get(t).cloned().unwrap_or_default(), zh: None, nps: n })
             .collect();
+        by_pyramid = breakdown(&rows, scores, |i| of(i).and_then(|k| seg.pyramid.of.get(k).copied()))
+            .into_iter()
+            .map(|(t, n)| GroupNps {
+                key: seg.pyramid.tiers.get(t).map(|t| t.name.clone()).unwrap_or_default(),
+                zh: None,
+                nps: n,
+            })
+            .collect();
     }
-    Ok(NpsSummary { overall, distribution, trend, last_change, by_channel, by_segment, by_stage, by_tier })
+    let comments = comments::summarise(ds, &rows);
+    Ok(NpsSummary {
+        overall,
+        distribution,
+        trend,
+        last_change,
+        by_channel,
+        by_segment,
+        by_stage,
+        by_tier,
+        by_pyramid,
+        matched,
+        anonymous: rows.iter().filter(|&&i| ds.customer[i] == MISSING).count(),
+        comments,
+    })
 }
 
 #[cfg(test)]
@@ -350,7 +421,7 @@ mod tests {
         crate::core::sample::write_sample(800, 5, &mut bytes).unwrap();
         let ds = ingest(&bytes, "s.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
         let seg = segment(&ds, &SegmentationParams::default()).unwrap();
-        let s = summary(&ds, Some(&seg), crate::core::states::Period::Quarter).unwrap();
+        let s = summary(&Survey::inline(&ds), Some(&seg), crate::core::states::Period::Quarter).unwrap();
         let n = s.overall.responses;
         assert_eq!(s.distribution.iter().sum::<usize>(), n);
         assert_eq!(s.trend.iter().map(|g| g.nps.responses).sum::<usize>(), n);
@@ -362,6 +433,31 @@ mod tests {
         for g in s.by_segment.iter().chain(&s.by_channel) {
             assert!(g.nps.ci95[0] <= g.nps.nps && g.nps.nps <= g.nps.ci95[1] && (-100.0..=100.0).contains(&g.nps.nps));
         }
+    }
+
+    #[test]
+    fn a_separate_survey_file_joins_the_transactions_by_customer_id() {
+        use crate::core::ingest::{ingest, IngestOptions};
+        use crate::core::segments::{segment_with, SegmentationParams};
+        let tx = "客户ID,日期,金额\na,2024-01-01,100\na,2024-03-01,100\nb,2024-02-01,10\nc,2024-02-02,5\n";
+        let tx = ingest(tx.as_bytes(), "t.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap();
+        // Survey: ids optional; 11, -1, 7.5, N/A and an empty score are rejected with their reasons.
+        let sv = "客户ID,日期,评分,评论\na,2024-03-02,10,很好\nb,2024-03-02,3,\n,2024-03-03,9,匿名\nzz,2024-03-03,8,\n\
+                  a,2024-03-04,11,\nb,2024-03-04,-1,\nc,2024-03-04,7.5,\nc,2024-03-04,N/A,\nc,2024-03-05,,\n";
+        let sv = ingest(sv.as_bytes(), "s.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap();
+        let codes: Vec<&str> = sv.report.rejected.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(codes, ["score_invalid", "score_invalid", "score_invalid", "score_invalid", "score_empty"]);
+        assert!(sv.report.rejected.iter().all(|r| r.column == "评分"));
+        assert_eq!(sv.report.rows_accepted, 4);
+        let survey = Survey::joined(&sv.dataset, &tx.dataset.customers);
+        assert_eq!(survey.matched(), 2, "a and b bought; the anonymous answer and zz did not");
+        let seg = segment_with(&tx.dataset, Some(&survey), &SegmentationParams::default()).unwrap();
+        let s = summary(&survey, Some(&seg), crate::core::states::Period::Month).unwrap();
+        assert_eq!((s.overall.responses, s.matched, s.anonymous), (4, Some(2), 1));
+        assert_eq!(s.by_pyramid.iter().map(|g| g.nps.responses).sum::<usize>(), 2);
+        assert_eq!(seg.pyramid.tiers.iter().filter_map(|t| t.nps.as_ref()).map(|n| n.responses).sum::<usize>(), 2);
+        // Latest only keeps each known customer's latest and every anonymous answer.
+        assert_eq!(from_dataset(&sv.dataset, true).unwrap().overall.responses, 4);
     }
 
     #[test]

@@ -12,8 +12,7 @@
 //!   last 4); advocate = loyal and their latest survey answer is 9–10.
 
 use crate::core::customers::CustomerFacts;
-use crate::core::dataset::{Dataset, NO_SCORE};
-use crate::core::nps::{nps, Counts, Nps};
+use crate::core::nps::{nps, Counts, Nps, Survey};
 use crate::core::segments::Segmentation;
 use crate::core::states::State;
 use serde::{Deserialize, Serialize};
@@ -116,8 +115,8 @@ pub struct Pyramid {
 ///
 /// # Errors
 /// When the parameters are invalid (see [`PyramidParams::check`]).
-pub fn pyramid(ds: &Dataset, seg: &Segmentation, params: &PyramidParams) -> Result<Pyramid, String> {
-    build(ds, &seg.facts, &seg.rfm, &seg.states.current, params)
+pub fn pyramid(survey: Option<&Survey>, seg: &Segmentation, params: &PyramidParams) -> Result<Pyramid, String> {
+    build(survey, &seg.facts, &seg.rfm, &seg.states.current, params)
 }
 
 /// [`pyramid`] from the parts of a segmentation.
@@ -125,7 +124,7 @@ pub fn pyramid(ds: &Dataset, seg: &Segmentation, params: &PyramidParams) -> Resu
 /// # Errors
 /// When the parameters are invalid (see [`PyramidParams::check`]).
 pub fn build(
-    ds: &Dataset,
+    survey: Option<&Survey>,
     facts: &crate::core::customers::Facts,
     rfm: &crate::core::rfm::Rfm,
     current: &[State],
@@ -164,17 +163,18 @@ pub fn build(
         }
         start = end;
     }
-    // Each tier's answers, through the dataset's customer codes.
-    let mut index = vec![usize::MAX; ds.customers.len()];
+    // Each tier's answers, through the customers' codes in the transactions.
+    let codes = customers.iter().map(|c| c.customer as usize + 1).max().unwrap_or(0);
+    let mut index = vec![usize::MAX; codes];
     for (k, c) in customers.iter().enumerate() {
         index[c.customer as usize] = k;
     }
     let mut answers: Vec<Vec<u8>> = vec![Vec::new(); params.tiers.len()];
-    if let Some(scores) = &ds.score {
-        for (row, &score) in scores.iter().enumerate() {
-            let k = index[ds.customer[row] as usize];
-            if score != NO_SCORE && k != usize::MAX {
-                answers[of[k]].push(score);
+    let scores = survey.and_then(|s| s.answers.score.as_ref());
+    if let (Some(survey), Some(scores)) = (survey, scores) {
+        for row in survey.rows() {
+            if let Some(&k) = index.get(survey.customer[row] as usize).filter(|&&k| k != usize::MAX) {
+                answers[of[k]].push(scores[row]);
             }
         }
     }
@@ -205,8 +205,9 @@ pub fn build(
     }
     let repeat = customers.iter().filter(|c| c.frequency >= 2).count();
     let loyal: Vec<usize> = (0..n).filter(|&i| current[i] == State::Loyal).collect();
-    let latest = crate::core::nps::latest_answers(ds);
-    let latest_score = |i: usize| latest[customers[i].customer as usize].and_then(|row| ds.score.as_ref().map(|s| s[row]));
+    let latest = survey.map(|s| s.latest(codes)).unwrap_or_default();
+    let latest_score =
+        |i: usize| latest.get(customers[i].customer as usize).copied().flatten().and_then(|row| scores.map(|s| s[row]));
     let advocates = loyal.iter().filter(|&&i| latest_score(i).is_some_and(|s| s >= 9)).count();
     Ok(Pyramid { measure: params.measure, tiers, of, ladder: [n, repeat, loyal.len(), advocates] })
 }
@@ -249,6 +250,7 @@ pub fn bands(weights: &[f64], width: f64, height: f64, min_share: f64, top: f64)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::dataset::Dataset;
     use crate::core::ingest::{ingest, IngestOptions};
     use crate::core::segments::{segment, SegmentationParams};
 
@@ -263,7 +265,7 @@ mod tests {
     #[test]
     fn default_tiers_cut_five_thirty_sixty_five_percent() {
         let (ds, seg) = sample(1000);
-        let p = pyramid(&ds, &seg, &PyramidParams::default()).unwrap();
+        let p = pyramid(Some(&Survey::inline(&ds)), &seg, &PyramidParams::default()).unwrap();
         let sizes: Vec<usize> = p.tiers.iter().map(|t| t.customers).collect();
         assert_eq!(sizes, vec![50, 300, 650]);
         let share: f64 = p.tiers.iter().map(|t| t.revenue_share).sum();
@@ -279,18 +281,18 @@ mod tests {
     fn fewer_customers_than_tiers_fill_from_the_top_and_ties_are_stable() {
         let (ds, seg) = sample(2);
         let params = PyramidParams { measure: Measure::TotalSpend, ..PyramidParams::default() };
-        let p = pyramid(&ds, &seg, &params).unwrap();
+        let p = pyramid(Some(&Survey::inline(&ds)), &seg, &params).unwrap();
         assert_eq!(p.tiers.iter().map(|t| t.customers).sum::<usize>(), 2);
-        assert_eq!(pyramid(&ds, &seg, &params).unwrap(), p, "the same input gives the same cut");
+        assert_eq!(pyramid(Some(&Survey::inline(&ds)), &seg, &params).unwrap(), p, "the same input gives the same cut");
     }
 
     #[test]
     fn bad_tier_settings_are_refused() {
         let (ds, seg) = sample(10);
         let one = PyramidParams { tiers: vec![("all".into(), 1.0)], ..PyramidParams::default() };
-        assert!(pyramid(&ds, &seg, &one).unwrap_err().contains("2 to 6 tiers"));
+        assert!(pyramid(Some(&Survey::inline(&ds)), &seg, &one).unwrap_err().contains("2 to 6 tiers"));
         let wrong = PyramidParams { tiers: vec![("a".into(), 0.5), ("b".into(), 0.4)], ..PyramidParams::default() };
-        assert!(pyramid(&ds, &seg, &wrong).unwrap_err().contains("add up to 100%"));
+        assert!(pyramid(Some(&Survey::inline(&ds)), &seg, &wrong).unwrap_err().contains("add up to 100%"));
     }
 
     #[test]

@@ -45,6 +45,19 @@ pub struct Segmentation {
 /// A message saying what is missing (dates, amounts, rows before the as-of date) or which parameter
 /// is wrong.
 pub fn segment(dataset: &Dataset, params: &SegmentationParams) -> Result<Segmentation, String> {
+    let inline = dataset.score.is_some().then(|| crate::core::nps::Survey::inline(dataset));
+    segment_with(dataset, inline.as_ref(), params)
+}
+
+/// [`segment`] with survey answers from anywhere (the pyramid's NPS per tier and its advocates).
+///
+/// # Errors
+/// As [`segment`].
+pub fn segment_with(
+    dataset: &Dataset,
+    survey: Option<&crate::core::nps::Survey>,
+    params: &SegmentationParams,
+) -> Result<Segmentation, String> {
     let facts = facts(dataset, params.as_of).map_err(|e| e.to_string())?;
     let rfm = score(&facts.customers, &params.rfm).map_err(|e| e.to_string())?;
     let revenues: Vec<f64> = facts.customers.iter().map(|c| c.monetary).collect();
@@ -54,7 +67,7 @@ pub fn segment(dataset: &Dataset, params: &SegmentationParams) -> Result<Segment
     let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &params.stages)).collect();
     let states = walk(&facts.customers, facts.as_of, &params.states);
     let kpis = kpis(dataset, &facts.customers);
-    let pyramid = crate::core::pyramid::build(dataset, &facts, &rfm, &states.current, &params.pyramid)?;
+    let pyramid = crate::core::pyramid::build(survey, &facts, &rfm, &states.current, &params.pyramid)?;
     Ok(Segmentation { params: params.clone(), facts, rfm, pareto, tiers, stages, states, kpis, pyramid })
 }
 

@@ -1,0 +1,204 @@
+//! Survey comments per NPS category, with their most frequent terms.
+//!
+//! # Terms
+//! No word segmenter: Chinese text is cut into runs of Han characters and every 2- and
+//! 3-character substring of a run is a candidate term; Latin text is cut into words of 3+ letters,
+//! lower-cased. A term counts once per comment (how many comments mention it). Candidates holding a
+//! function character (的, 了, 很, …) or an English stop word are dropped, and so is a 2-character
+//! term that is explained by a 3-character term containing it (the longer term appears in at least
+//! 80% of the comments the shorter one does). Terms need at least 2 comments.
+
+use crate::core::dataset::{Dataset, MISSING};
+use crate::core::values::format_day;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// Comments sent to the app for reading; the terms and counts cover all of them.
+pub const MAX_SHOWN: usize = 1_000;
+/// Terms listed per category.
+pub const TOP_TERMS: usize = 12;
+
+/// Han characters that make a candidate term a fragment of grammar rather than a topic.
+const FUNCTION_CHARS: &str = "的了是我你他她它们很也都就在和与及还这那个吧吗呢啊哦呀着过被把让给对就得地有用买";
+const STOP_WORDS: &[&str] = &[
+    "the", "and", "for", "was", "are", "but", "with", "this", "that", "have", "has", "you", "they", "its", "too", "all", "our",
+    "out", "very", "just", "one", "from", "had", "were", "been", "would", "could", "than", "then", "there", "their", "what",
+    "when", "your", "about", "into", "more", "some", "will", "can", "get", "got", "also", "really",
+];
+
+/// One comment, for reading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub score: u8,
+    pub text: String,
+    pub customer: Option<String>,
+    pub date: Option<String>,
+    pub channel: Option<String>,
+}
+
+/// A frequent term and how many comments contain it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    pub term: String,
+    pub comments: usize,
+}
+
+/// Comments by category: promoters, passives, detractors (index 0, 1, 2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Comments {
+    /// Answers with a comment.
+    pub total: usize,
+    pub by_category: [usize; 3],
+    pub terms: [Vec<Term>; 3],
+    /// The latest [`MAX_SHOWN`] comments (by date, then row), newest first.
+    pub shown: Vec<Comment>,
+}
+
+/// The category index of a score: 0 promoter, 1 passive, 2 detractor.
+pub fn category(score: u8) -> usize {
+    match score {
+        9..=10 => 0,
+        7..=8 => 1,
+        _ => 2,
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
+}
+
+/// The distinct candidate terms of one comment.
+fn candidates(text: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if is_han(chars[i]) {
+            let start = i;
+            while i < chars.len() && is_han(chars[i]) {
+                i += 1;
+            }
+            let run = &chars[start..i];
+            for n in [2, 3] {
+                for w in run.windows(n) {
+                    if !w.iter().any(|c| FUNCTION_CHARS.contains(*c)) {
+                        out.insert(w.iter().collect());
+                    }
+                }
+            }
+        } else if chars[i].is_alphanumeric() {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '\'') && !is_han(chars[i]) {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect::<String>().to_lowercase();
+            if word.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !STOP_WORDS.contains(&word.as_str()) {
+                out.insert(word);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The most frequent terms of `texts` (see the module rules), most frequent first, then by term.
+pub fn terms<'t>(texts: impl IntoIterator<Item = &'t str>, top: usize) -> Vec<Term> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for text in texts {
+        for term in candidates(text) {
+            *counts.entry(term).or_default() += 1;
+        }
+    }
+    let han2 = |t: &str| t.chars().count() == 2 && t.chars().all(is_han);
+    let mut kept: Vec<Term> = counts
+        .iter()
+        .filter(|&(t, &n)| {
+            n >= 2
+                && !(han2(t)
+                    && counts.iter().any(|(long, &m)| {
+                        long.chars().count() == 3 && long.chars().all(is_han) && long.contains(t.as_str()) && m * 5 >= n * 4
+                    }))
+        })
+        .map(|(t, &n)| Term { term: t.clone(), comments: n })
+        .collect();
+    kept.sort_by(|a, b| b.comments.cmp(&a.comments).then_with(|| a.term.cmp(&b.term)));
+    kept.truncate(top);
+    kept
+}
+
+/// The comments of the answered `rows` of a dataset.
+pub fn summarise(ds: &Dataset, rows: &[usize]) -> Comments {
+    let (Some(list), Some(scores)) = (&ds.comments, &ds.score) else { return Comments::default() };
+    let answered: HashSet<usize> = rows.iter().copied().collect();
+    let mut picked: Vec<(usize, &str)> =
+        list.iter().map(|(r, t)| (*r as usize, t.as_str())).filter(|(r, _)| answered.contains(r)).collect();
+    let mut out = Comments { total: picked.len(), ..Comments::default() };
+    let mut texts: [Vec<&str>; 3] = Default::default();
+    for &(r, t) in &picked {
+        let c = category(scores[r]);
+        out.by_category[c] += 1;
+        texts[c].push(t);
+    }
+    for (c, t) in texts.into_iter().enumerate() {
+        out.terms[c] = terms(t, TOP_TERMS);
+    }
+    let day = |r: usize| ds.day.as_ref().map_or(0, |d| d[r]);
+    picked.sort_by_key(|&(r, _)| std::cmp::Reverse((day(r), r)));
+    let label = |c: &Option<crate::core::dataset::Categorical>, r: usize| {
+        c.as_ref().and_then(|c| (c.codes[r] != MISSING).then(|| c.labels.name(c.codes[r]).map(str::to_string)).flatten())
+    };
+    out.shown = picked
+        .into_iter()
+        .take(MAX_SHOWN)
+        .map(|(r, t)| Comment {
+            score: scores[r],
+            text: t.to_string(),
+            customer: ds.customers.name(ds.customer[r]).map(str::to_string),
+            date: ds.day.as_ref().map(|d| format_day(d[r])),
+            channel: label(&ds.channel, r),
+        })
+        .collect();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(t: &[Term]) -> Vec<(&str, usize)> {
+        t.iter().map(|t| (t.term.as_str(), t.comments)).collect()
+    }
+
+    #[test]
+    fn chinese_terms_are_frequent_two_and_three_character_strings() {
+        let texts = ["物流很快，性价比高", "性价比不错", "物流慢，性价比一般", "物流快"];
+        let t = terms(texts, 5);
+        // 性价比 is in 3 comments; its pieces 性价 and 价比 are explained by it and dropped. 物流 is
+        // in 3; 物流快 only in 1 (物流很快 is cut at 很), so 物流 stays.
+        assert_eq!(names(&t), vec![("性价比", 3), ("物流", 3)]);
+    }
+
+    #[test]
+    fn a_term_counts_once_per_comment_and_english_words_are_folded() {
+        let texts = ["Battery battery BATTERY", "battery life is short", "Short battery life", "the the the"];
+        let t = terms(texts, 10);
+        assert_eq!(names(&t), vec![("battery", 3), ("life", 2), ("short", 2)]);
+    }
+
+    #[test]
+    fn comments_are_split_by_category_and_newest_first() {
+        use crate::core::ingest::{ingest, IngestOptions};
+        let text = "日期,评分,评论\n2024-01-01,10,发货快 包装好\n2024-01-03,9,发货快\n2024-01-02,3,售后太差\n2024-01-04,7,\n";
+        let ds = ingest(text.as_bytes(), "s.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
+        let rows: Vec<usize> = (0..ds.rows()).collect();
+        let c = summarise(&ds, &rows);
+        assert_eq!((c.total, c.by_category), (3, [2, 0, 1]));
+        assert_eq!(names(&c.terms[0]), vec![("发货快", 2)]);
+        assert_eq!(
+            c.shown.iter().map(|c| c.date.as_deref().unwrap_or("")).collect::<Vec<_>>(),
+            ["2024-01-03", "2024-01-02", "2024-01-01"]
+        );
+        assert_eq!(c.shown[0].customer, None, "the survey has no customer id");
+    }
+}
