@@ -16,17 +16,30 @@ pub const REJECTED_SHOWN: usize = 100;
 /// Customers per page of a drill-down list.
 pub const PAGE_SIZE: usize = 100;
 
+/// Which of the two files a message is about: the transactions (purchases) or a survey file of
+/// its own (NPS answers joined to the transactions by customer id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Slot {
+    #[default]
+    Transactions,
+    Survey,
+}
+
 /// UI → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
-    /// Read the `File` posted with this message.
-    Load { name: String, size: u64, options: IngestOptions },
+    /// Read the `File` posted with this message, into `slot`; without one, a file with scores and
+    /// no amounts is a survey and anything else is transactions.
+    Load { name: String, size: u64, options: IngestOptions, slot: Option<Slot> },
     /// Generate the demo dataset and read it.
     Sample { customers: usize, seed: u64 },
     /// Read the file held by the worker again with other options (mapping, encoding, …).
-    Reparse { options: IngestOptions },
-    /// All rejected rows as CSV, for download.
-    ExportRejected,
+    Reparse { options: IngestOptions, slot: Slot },
+    /// All rejected rows of a file as CSV, for download.
+    ExportRejected { slot: Slot },
+    /// Forget the survey file; NPS comes from the transactions' own score column again, if any.
+    DropSurvey,
     /// Segment the loaded customers (RFM, named segments, Chinese classes, ABC).
     Segment { params: SegmentationParams },
     /// A page of the customers passing a filter, highest monetary value first.
@@ -51,12 +64,20 @@ pub enum Response {
     Loaded {
         report: Box<Report>,
         options: IngestOptions,
+        slot: Slot,
     },
     /// The file cannot be used; the message says why and what to do (in English; `code` is a stable
     /// key the UI translates, empty for internal errors).
     Failed {
         message: String,
         code: String,
+        /// The file that failed: a survey failing leaves the transactions as they were.
+        slot: Slot,
+    },
+    /// The NPS page when there is no segmentation to carry it (a survey file without transactions,
+    /// or after the survey was dropped).
+    Nps {
+        nps: Option<Box<NpsSummary>>,
     },
     /// The segmentation pages' numbers; `nps` is present when the file has survey answers.
     Segmented {
@@ -118,7 +139,7 @@ mod tests {
     fn a_loaded_report_survives_the_trip_to_the_ui() {
         let text = "客户ID,下单时间,实付金额,评分\n00042,2024-03-05,¥12,9\n,2024-03-06,1,\n";
         let report = ingest(text.as_bytes(), "t.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().report;
-        let sent = Response::Loaded { report: Box::new(report), options: IngestOptions::default() };
+        let sent = Response::Loaded { report: Box::new(report), options: IngestOptions::default(), slot: Slot::Survey };
         let json = serde_json::to_string(&sent).unwrap();
         let received: Response = serde_json::from_str(&json).unwrap();
         assert_eq!(received, sent);
@@ -131,7 +152,12 @@ mod tests {
             encoding: Some("GBK".into()),
             ..Default::default()
         };
-        for sent in [Request::Reparse { options }, Request::Sample { customers: 10, seed: 1 }, Request::ExportRejected] {
+        for sent in [
+            Request::Reparse { options, slot: Slot::Survey },
+            Request::Sample { customers: 10, seed: 1 },
+            Request::ExportRejected { slot: Slot::Transactions },
+            Request::DropSurvey,
+        ] {
             let json = serde_json::to_string(&sent).unwrap();
             assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), sent);
         }

@@ -1,12 +1,13 @@
 //! Survey comments per NPS category, with their most frequent terms.
 //!
 //! # Terms
-//! No word segmenter: Chinese text is cut into runs of Han characters and every 2- and
-//! 3-character substring of a run is a candidate term; Latin text is cut into words of 3+ letters,
-//! lower-cased. A term counts once per comment (how many comments mention it). Candidates holding a
-//! function character (的, 了, 很, …) or an English stop word are dropped, and so is a 2-character
-//! term that is explained by a 3-character term containing it (the longer term appears in at least
-//! 80% of the comments the shorter one does). Terms need at least 2 comments.
+//! No word segmenter: Chinese text is cut into runs of Han characters and every substring of 2 to 6
+//! characters is a candidate term; other text is cut into lower-cased words, and runs of 1 to 3
+//! words that start and end on a word of 3+ letters that is not a stop word are candidates. A term
+//! counts once per comment (how many comments mention it). Chinese candidates holding a function
+//! character (的, 了, 很, …) are dropped, and so is any term explained by a longer term containing
+//! it (the longer term appears in at least 80% of the comments the shorter one does), so that
+//! 客服回复慢 is listed once rather than as 客服, 回复, 客服回, 服回复, …. Terms need 2+ comments.
 
 use crate::core::dataset::{Dataset, MISSING};
 use crate::core::values::format_day;
@@ -67,19 +68,40 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
 }
 
+/// Longest Chinese term, in characters, and longest English term, in words.
+const MAX_HAN: usize = 6;
+const MAX_WORDS: usize = 3;
+
+fn is_content_word(w: &str) -> bool {
+    w.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !STOP_WORDS.contains(&w)
+}
+
 /// The distinct candidate terms of one comment.
 fn candidates(text: &str) -> HashSet<String> {
     let mut out = HashSet::new();
     let chars: Vec<char> = text.chars().collect();
+    let mut words: Vec<String> = Vec::new();
+    // English phrases: 1–3 words in a row, starting and ending on a content word.
+    let flush = |words: &mut Vec<String>, out: &mut HashSet<String>| {
+        for n in 1..=MAX_WORDS {
+            for w in words.windows(n) {
+                if is_content_word(&w[0]) && is_content_word(&w[n - 1]) {
+                    out.insert(w.join(" "));
+                }
+            }
+        }
+        words.clear();
+    };
     let mut i = 0;
     while i < chars.len() {
         if is_han(chars[i]) {
+            flush(&mut words, &mut out);
             let start = i;
             while i < chars.len() && is_han(chars[i]) {
                 i += 1;
             }
             let run = &chars[start..i];
-            for n in [2, 3] {
+            for n in 2..=MAX_HAN {
                 for w in run.windows(n) {
                     if !w.iter().any(|c| FUNCTION_CHARS.contains(*c)) {
                         out.insert(w.iter().collect());
@@ -91,15 +113,28 @@ fn candidates(text: &str) -> HashSet<String> {
             while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '\'') && !is_han(chars[i]) {
                 i += 1;
             }
-            let word: String = chars[start..i].iter().collect::<String>().to_lowercase();
-            if word.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !STOP_WORDS.contains(&word.as_str()) {
-                out.insert(word);
-            }
+            words.push(chars[start..i].iter().collect::<String>().to_lowercase());
         } else {
+            // Spaces join words into phrases; punctuation ends a phrase.
+            if !chars[i].is_whitespace() {
+                flush(&mut words, &mut out);
+            }
             i += 1;
         }
     }
+    flush(&mut words, &mut out);
     out
+}
+
+/// The shorter terms inside a term: Chinese substrings of 2+ characters, English sub-phrases.
+fn parts(term: &str) -> Vec<String> {
+    if term.chars().all(is_han) {
+        let c: Vec<char> = term.chars().collect();
+        (2..c.len()).flat_map(|n| c.windows(n).map(|w| w.iter().collect()).collect::<Vec<String>>()).collect()
+    } else {
+        let w: Vec<&str> = term.split(' ').collect();
+        (1..w.len()).flat_map(|n| w.windows(n).map(|x| x.join(" ")).collect::<Vec<String>>()).collect()
+    }
 }
 
 /// The most frequent terms of `texts` (see the module rules), most frequent first, then by term.
@@ -110,16 +145,19 @@ pub fn terms<'t>(texts: impl IntoIterator<Item = &'t str>, top: usize) -> Vec<Te
             *counts.entry(term).or_default() += 1;
         }
     }
-    let han2 = |t: &str| t.chars().count() == 2 && t.chars().all(is_han);
+    counts.retain(|_, n| *n >= 2);
+    // How often the most frequent longer term containing each term occurs.
+    let mut longer: HashMap<String, usize> = HashMap::new();
+    for (term, &n) in &counts {
+        for part in parts(term) {
+            let best = longer.entry(part).or_default();
+            *best = (*best).max(n);
+        }
+    }
+    let explained = |t: &str, n: usize| longer.get(t).is_some_and(|&m| m * 5 >= n * 4);
     let mut kept: Vec<Term> = counts
         .iter()
-        .filter(|&(t, &n)| {
-            n >= 2
-                && !(han2(t)
-                    && counts.iter().any(|(long, &m)| {
-                        long.chars().count() == 3 && long.chars().all(is_han) && long.contains(t.as_str()) && m * 5 >= n * 4
-                    }))
-        })
+        .filter(|&(t, &n)| !explained(t, n) && (t.chars().count() >= 2))
         .map(|(t, &n)| Term { term: t.clone(), comments: n })
         .collect();
     kept.sort_by(|a, b| b.comments.cmp(&a.comments).then_with(|| a.term.cmp(&b.term)));
@@ -180,10 +218,18 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_longer_than_three_characters_is_listed_once_not_in_pieces() {
+        let texts = ["客服回复慢", "包装破损，客服回复慢", "客服回复慢！", "客服很好"];
+        // 客服 is also in 客服很好, so it is not only part of the phrase and stays.
+        assert_eq!(names(&terms(texts, 5)), vec![("客服", 4), ("客服回复慢", 3)]);
+    }
+
+    #[test]
     fn a_term_counts_once_per_comment_and_english_words_are_folded() {
         let texts = ["Battery battery BATTERY", "battery life is short", "Short battery life", "the the the"];
         let t = terms(texts, 10);
-        assert_eq!(names(&t), vec![("battery", 3), ("life", 2), ("short", 2)]);
+        // "life" always comes as "battery life", so the phrase stands for it.
+        assert_eq!(names(&t), vec![("battery", 3), ("battery life", 2), ("short", 2)]);
     }
 
     #[test]

@@ -2,15 +2,16 @@
 
 use super::bridge::{download_bytes, download_text, Bridge};
 use super::components::tabs::Tabs;
-use super::components::{header::Header, progress::ProgressBar, upload::Upload};
+use super::components::{header::Header, progress::ProgressBar, upload::SurveyUpload, upload::Upload};
 use super::pages::data::DataPage;
 use super::pages::lifecycle::LifecyclePage;
 use super::pages::nps::NpsPage;
+use super::pages::overview::OverviewPage;
 use super::pages::pyramid::PyramidPage;
 use super::pages::segments::SegmentsPage;
 use super::state::{Action, AppState, Phase, Tab};
 use crate::core::ingest::IngestOptions;
-use crate::protocol::{Request, Response};
+use crate::protocol::{Request, Response, Slot};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -34,11 +35,15 @@ impl AppContext {
         }
     }
 
-    /// Reads the held file again with changed options.
-    pub fn reparse(&self, options: IngestOptions) {
-        let name = self.state.report.as_ref().map(|r| r.file.clone()).unwrap_or_default();
-        self.state.dispatch(Action::Started(name));
-        self.send(Request::Reparse { options }, None);
+    /// Reads a held file again with changed options.
+    pub fn reparse(&self, options: IngestOptions, slot: Slot) {
+        let report = match slot {
+            Slot::Transactions => self.state.report.as_ref(),
+            Slot::Survey => self.state.survey.as_ref(),
+        };
+        let name = report.map(|r| r.file.clone()).unwrap_or_default();
+        self.state.dispatch(Action::Started { name, landing: Tab::Data });
+        self.send(Request::Reparse { options, slot }, None);
     }
 }
 
@@ -83,31 +88,35 @@ pub fn App() -> Html {
                 </section>
             }
         }
-        Phase::Loaded => match state.report.clone() {
-            Some(report) => {
-                let waiting = html! { <section class="card"><p class="muted">{ "…" }</p></section> };
-                let page = match (state.tab, state.segmentation.clone(), state.seg_error.clone(), state.nps.clone()) {
-                    (Tab::Data, ..) => html! { <DataPage report={report} /> },
-                    (Tab::Nps, _, _, Some(summary)) => html! { <NpsPage {summary} /> },
-                    (Tab::Segments, Some(summary), ..) => html! { <SegmentsPage summary={summary} /> },
-                    (Tab::Lifecycle, Some(summary), ..) => html! { <LifecyclePage summary={summary} /> },
-                    (Tab::Pyramid, Some(summary), ..) => html! { <PyramidPage summary={summary} /> },
-                    (_, None, Some(message), _) => html! {
-                        <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ message }</p></section>
-                    },
-                    _ => waiting,
-                };
-                html! { <><Tabs />{ page }</> }
-            }
-            None => html! {},
-        },
+        Phase::Loaded if state.report.is_some() || state.survey.is_some() => {
+            let waiting = html! { <section class="card"><p class="muted">{ "…" }</p></section> };
+            let needs_transactions = html! { <section class="card" data-testid="needs-transactions"><p class="hint">{ t.needs_transactions }</p></section> };
+            let page = match (state.tab, state.segmentation.clone(), state.seg_error.clone(), state.nps.clone()) {
+                (Tab::Overview, ..) => html! { <OverviewPage /> },
+                (Tab::Data, ..) => html! { <DataPage /> },
+                (Tab::Nps, _, _, Some(summary)) => html! { <NpsPage {summary} /> },
+                (Tab::Nps, ..) if state.survey.is_none() && state.report.is_some() => html! {
+                    <><SurveyUpload /><section class="card"><p class="hint">{ t.nps_needs_survey }</p></section></>
+                },
+                (Tab::Segments | Tab::Lifecycle | Tab::Pyramid, ..) if state.report.is_none() => needs_transactions,
+                (Tab::Segments, Some(summary), ..) => html! { <SegmentsPage summary={summary} /> },
+                (Tab::Lifecycle, Some(summary), ..) => html! { <LifecyclePage summary={summary} /> },
+                (Tab::Pyramid, Some(summary), ..) => html! { <PyramidPage summary={summary} /> },
+                (_, None, Some(message), _) => html! {
+                    <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ message }</p></section>
+                },
+                _ => waiting,
+            };
+            html! { <><Tabs />{ page }</> }
+        }
+        Phase::Loaded => html! {},
     };
     html! {
         <ContextProvider<AppContext> context={context}>
             <div class="app" data-worker={if state.worker_ready { "ready" } else { "starting" }}>
                 <Header />
                 <div class="container content">
-                    <Upload compact={state.report.is_some()} />
+                    <Upload compact={state.report.is_some() || state.survey.is_some()} />
                     { body }
                 </div>
             </div>

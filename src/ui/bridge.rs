@@ -38,6 +38,7 @@ impl Bridge {
                     Err(e) => Response::Failed {
                         message: format!("internal error: cannot decode the worker's answer: {e}"),
                         code: String::new(),
+                        slot: crate::protocol::Slot::Transactions,
                     },
                 };
                 if response == Response::Ready {
@@ -95,8 +96,14 @@ pub fn download_bytes(file_name: &str, bytes: &[u8], mime: &str) {
 fn download_parts(file_name: &str, parts: &js_sys::Array, mime: &str) {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options) {
+        download_blob(file_name, &blob);
+    }
+}
+
+/// Saves a blob as a file download.
+pub fn download_blob(file_name: &str, blob: &web_sys::Blob) {
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         if let Ok(a) = document.create_element("a") {
             let a: web_sys::HtmlAnchorElement = a.unchecked_into();

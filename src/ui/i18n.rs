@@ -101,6 +101,7 @@ impl Lang {
             "amount_too_large" => "金额大得不合理（超过 10¹²）",
             "quantity_invalid" => "数量不是数字",
             "score_invalid" => "评分应为 0–10 的整数",
+            "score_empty" => "问卷行没有评分",
             _ => return None,
         })
     }
@@ -279,6 +280,26 @@ pub struct Texts {
     pub total_spend: &'static str,
     pub spend_12m: &'static str,
     pub pyramid_tiers: &'static str,
+    pub tab_overview: &'static str,
+    pub overview_title: &'static str,
+    pub overview_rules: &'static str,
+    pub print_report: &'static str,
+    pub survey_title: &'static str,
+    pub survey_add: &'static str,
+    pub survey_replace: &'static str,
+    pub survey_remove: &'static str,
+    pub survey_hint: &'static str,
+    pub data_transactions: &'static str,
+    pub data_survey: &'static str,
+    pub by_pyramid_title: &'static str,
+    pub comments_title: &'static str,
+    pub comments_terms: &'static str,
+    pub comments_filter: &'static str,
+    pub comments_all: &'static str,
+    pub no_comments: &'static str,
+    pub nps_needs_survey: &'static str,
+    pub needs_transactions: &'static str,
+    pub chart_export: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -444,6 +465,26 @@ pub static ZH: Texts = Texts {
     spend_12m: "近 12 个月消费",
     pyramid_tiers: "分层（每行：名称: 百分比，自上而下，2–6 层）",
     segment_map: "分层映射（每行一个分层：名称: R-F-M 代码，按 1–5 分）",
+    tab_overview: "总览",
+    overview_title: "客户洞察报告",
+    overview_rules: "计算规则",
+    print_report: "打印报告",
+    survey_title: "NPS 问卷文件",
+    survey_add: "添加问卷文件",
+    survey_replace: "更换问卷文件",
+    survey_remove: "移除问卷",
+    survey_hint: "问卷可以单独上传（客户ID 可选，日期、0–10 评分、渠道、意见），按客户ID 与交易数据关联。",
+    data_transactions: "交易数据",
+    data_survey: "问卷数据",
+    by_pyramid_title: "按金字塔层级",
+    comments_title: "客户意见",
+    comments_terms: "高频词",
+    comments_filter: "筛选意见…",
+    comments_all: "全部",
+    no_comments: "没有意见。",
+    nps_needs_survey: "上传含评分列的交易文件，或添加问卷文件，即可看到 NPS。",
+    needs_transactions: "这一页需要交易数据：请上传交易文件。",
+    chart_export: "导出图表",
 };
 
 pub static EN: Texts = Texts {
@@ -609,4 +650,44 @@ pub static EN: Texts = Texts {
     spend_12m: "Last-12-months spend",
     pyramid_tiers: "Tiers (one per line, top first — Name: percent; 2 to 6)",
     segment_map: "Segment map (one segment per line — Name: R-F-M codes on the 1–5 scale)",
+    tab_overview: "Overview",
+    overview_title: "Customer insight report",
+    overview_rules: "Rules used",
+    print_report: "Print report",
+    survey_title: "Survey file (NPS)",
+    survey_add: "Add a survey file",
+    survey_replace: "Replace the survey file",
+    survey_remove: "Remove the survey",
+    survey_hint: "Survey answers can come in a file of their own (customer id optional; date, 0–10 score, channel, comment); they join the transactions by customer id.",
+    data_transactions: "Transactions",
+    data_survey: "Survey",
+    by_pyramid_title: "By pyramid tier",
+    comments_title: "Comments",
+    comments_terms: "Frequent terms",
+    comments_filter: "Filter comments…",
+    comments_all: "All",
+    no_comments: "No comments.",
+    nps_needs_survey: "Upload a transaction file with a score column, or add a survey file, to see NPS.",
+    needs_transactions: "This page needs transactions: upload a transaction file.",
+    chart_export: "Export chart",
 };
+
+impl Texts {
+    /// "survey.csv: 625 answers, 600 joined to customers, 25 anonymous".
+    pub fn survey_status(&self, file: &str, answers: usize, matched: Option<usize>, anonymous: usize) -> String {
+        let zh = std::ptr::eq(self, &ZH);
+        let n = |v: usize| crate::ui::format::int(v as u64);
+        let mut out = if zh { format!("{file}：{} 份答卷", n(answers)) } else { format!("{file}: {} answers", n(answers)) };
+        if let Some(m) = matched {
+            out += &if zh {
+                format!("，其中 {} 份关联到交易客户", n(m))
+            } else {
+                format!(", {} joined to customers", n(m))
+            };
+        }
+        if anonymous > 0 {
+            out += &if zh { format!("，{} 份匿名", n(anonymous)) } else { format!(", {} anonymous", n(anonymous)) };
+        }
+        out
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod bridge;
+pub mod chart_export;
 pub mod components;
 pub mod format;
 pub mod i18n;

@@ -4,7 +4,7 @@ use super::i18n::Lang;
 use crate::core::ingest::{IngestOptions, Report};
 use crate::core::nps::NpsSummary;
 use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
-use crate::protocol::{ProgressStage, Response};
+use crate::protocol::{ProgressStage, Response, Slot};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -28,6 +28,7 @@ pub enum Phase {
 /// The pages of a loaded file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
+    Overview,
     Data,
     Segments,
     Lifecycle,
@@ -52,8 +53,18 @@ pub struct AppState {
     pub seg_params: SegmentationParams,
     pub seg_error: Option<String>,
     pub list: Option<Rc<CustomerList>>,
-    /// The NPS page, when the file has survey answers.
+    /// The NPS page, when there are survey answers (in the transactions or a survey file).
     pub nps: Option<Rc<NpsSummary>>,
+    /// The survey file, when one was loaded beside the transactions.
+    pub survey: Option<Rc<Report>>,
+    pub survey_options: IngestOptions,
+    /// Why the last survey file could not be used (English message, code), shown beside the pages
+    /// of the transactions, which stay.
+    pub survey_error: Option<(String, String)>,
+    /// Which file the data page shows.
+    pub data_view: Slot,
+    /// The tab a load in progress lands on: the overview for a new file, the data page for a re-read.
+    pub landing: Tab,
     pub lang: Lang,
     pub phase: Phase,
     pub report: Option<Rc<Report>>,
@@ -75,6 +86,11 @@ impl Default for AppState {
             seg_error: None,
             list: None,
             nps: None,
+            survey: None,
+            survey_options: IngestOptions::default(),
+            survey_error: None,
+            data_view: Slot::Transactions,
+            landing: Tab::Overview,
             lang: Lang::initial(),
             phase: Phase::Idle,
             report: None,
@@ -88,13 +104,30 @@ impl Default for AppState {
 pub enum Action {
     SetLang(Lang),
     SetTab(Tab),
-    Started(String),
+    SetDataView(Slot),
+    /// A load or re-read was sent; `landing` is the tab its result opens on.
+    Started {
+        name: String,
+        landing: Tab,
+    },
+    /// The survey file was dropped (the worker is told separately).
+    DropSurvey,
     /// A message from the worker.
     Worker(Response),
     Failed {
         message: String,
         code: String,
     },
+}
+
+impl AppState {
+    /// The options a file was read with; edits start from them.
+    pub fn options_for(&self, slot: Slot) -> &IngestOptions {
+        match slot {
+            Slot::Transactions => &self.options,
+            Slot::Survey => &self.survey_options,
+        }
+    }
 }
 
 impl Reducible for AppState {
@@ -108,7 +141,17 @@ impl Reducible for AppState {
                 next.lang = lang;
             }
             Action::SetTab(tab) => next.tab = tab,
-            Action::Started(name) => {
+            Action::SetDataView(slot) => next.data_view = slot,
+            Action::DropSurvey => {
+                next.survey = None;
+                next.survey_error = None;
+                next.data_view = Slot::Transactions;
+                if next.tab == Tab::Nps {
+                    next.tab = Tab::Overview;
+                }
+            }
+            Action::Started { name, landing } => {
+                next.landing = landing;
                 next.pending += 1;
                 next.phase = Phase::Loading { name, stage: ProgressStage::Reading, fraction: 0.0 };
             }
@@ -119,6 +162,7 @@ impl Reducible for AppState {
             Action::Worker(response) => match response {
                 Response::Ready => next.worker_ready = true,
                 Response::RejectedCsv { .. } | Response::CustomersFile { .. } => return self,
+                Response::Nps { nps } => next.nps = nps.map(|n| Rc::new(*n)),
                 Response::Segmented { summary, params, nps } => {
                     next.nps = nps.map(|n| Rc::new(*n));
                     next.segmentation = Some(Rc::new(*summary));
@@ -144,25 +188,46 @@ impl Reducible for AppState {
                     };
                     next.phase = Phase::Loading { name, stage, fraction };
                 }
-                Response::Loaded { report, options } => {
-                    // A new reading starts where its mapping can be checked.
-                    next.tab = Tab::Data;
+                Response::Loaded { report, options, slot: Slot::Survey } => {
+                    next.pending = 0;
+                    next.phase = Phase::Loaded;
+                    next.survey = Some(Rc::new(*report));
+                    next.survey_options = options;
+                    next.survey_error = None;
+                    next.data_view = Slot::Survey;
+                    next.tab = if next.landing == Tab::Data { Tab::Data } else { Tab::Nps };
+                }
+                Response::Loaded { report, options, slot: Slot::Transactions } => {
+                    next.tab = next.landing;
+                    next.data_view = Slot::Transactions;
                     next.pending = 0;
                     next.segmentation = None;
                     next.seg_error = None;
                     next.list = None;
-                    next.nps = None;
                     next.phase = Phase::Loaded;
                     next.report = Some(Rc::new(*report));
                     next.options = options;
                 }
-                Response::Failed { message, code } => {
+                // A survey that cannot be read leaves the transactions' pages as they were.
+                Response::Failed { message, code, slot: Slot::Survey } if self.report.is_some() => {
+                    next.pending = next.pending.saturating_sub(1);
+                    next.phase = Phase::Loaded;
+                    next.survey = None;
+                    next.survey_error = Some((message, code));
+                    next.data_view = Slot::Transactions;
+                }
+                Response::Failed { message, code, slot } => {
                     next.pending = next.pending.saturating_sub(1);
                     next.phase = Phase::Failed { message, code };
-                    next.report = None;
+                    match slot {
+                        Slot::Transactions => next.report = None,
+                        Slot::Survey => next.survey = None,
+                    }
                 }
                 Response::Cleared => {
                     next.nps = None;
+                    next.survey = None;
+                    next.survey_error = None;
                     next.segmentation = None;
                     next.list = None;
                     next.tab = Tab::Data;

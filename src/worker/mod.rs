@@ -4,11 +4,15 @@
 //! The file arrives as a `File` handle and is read here with `FileReaderSync` in chunks, so the main
 //! thread never copies it and the progress bar moves while it is read.
 
+use crate::core::dataset::Labels;
 use crate::core::export::{self, ExportEncoding, ExportFormat};
 use crate::core::ingest::{ingest, rejections_csv, IngestError, IngestOptions, Ingested, MAX_BROWSER_BYTES};
+use crate::core::nps::{self, NpsSummary, Survey};
 use crate::core::sample::write_sample;
-use crate::core::segments::{rows_csv, rows_xlsx, segment, CustomerFilter, Segmentation, SegmentationParams};
-use crate::protocol::{ProgressStage, Request, Response, PAGE_SIZE, REJECTED_SHOWN};
+use crate::core::segments::{
+    rows_csv, rows_xlsx, segment_with, CustomerFilter, Segmentation, SegmentationParams, SegmentationSummary,
+};
+use crate::protocol::{ProgressStage, Request, Response, Slot, PAGE_SIZE, REJECTED_SHOWN};
 use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -18,14 +22,74 @@ use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 /// Bytes read per chunk: large enough to be quick, small enough for a smooth progress bar.
 const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
 
+/// One file: its bytes (kept to read again with other options) and what was read from them.
 #[derive(Default)]
-struct Held {
+struct HeldFile {
     name: String,
     bytes: Vec<u8>,
     ingested: Option<Ingested>,
+}
+
+#[derive(Default)]
+struct Held {
+    transactions: HeldFile,
+    survey: HeldFile,
     segmentation: Option<Segmentation>,
     /// The sorted customers of the list last shown, so that paging does not sort again.
     list: Option<(CustomerFilter, Vec<usize>)>,
+}
+
+impl Held {
+    fn file(&mut self, slot: Slot) -> &mut HeldFile {
+        match slot {
+            Slot::Transactions => &mut self.transactions,
+            Slot::Survey => &mut self.survey,
+        }
+    }
+
+    /// The survey answers: the survey file joined to the transactions, or else the transactions'
+    /// own score column.
+    fn answers(&self) -> Option<Survey<'_>> {
+        let tx = self.transactions.ingested.as_ref().map(|i| &i.dataset);
+        match (&self.survey.ingested, tx) {
+            (Some(survey), Some(tx)) => Some(Survey::joined(&survey.dataset, &tx.customers)),
+            (Some(survey), None) => Some(Survey::joined(&survey.dataset, &Labels::default())),
+            (None, Some(tx)) => tx.score.is_some().then(|| Survey::inline(tx)),
+            (None, None) => None,
+        }
+    }
+
+    /// Segments the transactions (with the survey's answers for the pyramid) and builds the NPS page.
+    fn segment(&mut self, params: &SegmentationParams) -> Result<(SegmentationSummary, Option<Box<NpsSummary>>), String> {
+        let dataset = &self.transactions.ingested.as_ref().ok_or("there is no data to segment: choose a file")?.dataset;
+        let answers = self.answers();
+        let seg = segment_with(dataset, answers.as_ref(), params)?;
+        let nps = answers.and_then(|a| nps::summary(&a, Some(&seg), seg.params.states.period).ok()).map(Box::new);
+        let summary = seg.summary();
+        self.segmentation = Some(seg);
+        self.list = None;
+        Ok((summary, nps))
+    }
+
+    /// Posts what the pages show after a file changed: the segmentation with NPS, or NPS alone.
+    fn refresh(&mut self) {
+        if self.transactions.ingested.is_some() {
+            let params = self.segmentation.as_ref().map(|s| s.params.clone()).unwrap_or_default();
+            match self.segment(&params) {
+                Ok((summary, nps)) => post(&Response::Segmented { summary: Box::new(summary), params, nps }),
+                Err(message) => {
+                    self.segmentation = None;
+                    post(&Response::SegmentFailed { message });
+                    let nps = self.answers().and_then(|a| nps::summary(&a, None, params.states.period).ok()).map(Box::new);
+                    post(&Response::Nps { nps });
+                }
+            }
+        } else {
+            let period = SegmentationParams::default().states.period;
+            let nps = self.answers().and_then(|a| nps::summary(&a, None, period).ok()).map(Box::new);
+            post(&Response::Nps { nps });
+        }
+    }
 }
 
 thread_local! {
@@ -49,11 +113,15 @@ fn post(response: &Response) {
 }
 
 fn fail(message: impl Into<String>) {
-    post(&Response::Failed { message: message.into(), code: String::new() });
+    post(&Response::Failed { message: message.into(), code: String::new(), slot: Slot::Transactions });
 }
 
-fn fail_with(e: &IngestError) {
-    post(&Response::Failed { message: e.to_string(), code: e.code().to_string() });
+fn fail_in(message: impl Into<String>, slot: Slot) {
+    post(&Response::Failed { message: message.into(), code: String::new(), slot });
+}
+
+fn fail_with(e: &IngestError, slot: Slot) {
+    post(&Response::Failed { message: e.to_string(), code: e.code().to_string(), slot });
 }
 
 /// Starts listening; called by the worker binary.
@@ -74,8 +142,8 @@ fn handle(event: MessageEvent) {
         Err(e) => return fail(format!("internal error: cannot decode a request: {e}")),
     };
     match request {
-        Request::Load { name, size, options } => match message.get(1).dyn_into::<File>() {
-            Ok(file) => load_file(&file, name, size, options),
+        Request::Load { name, size, options, slot } => match message.get(1).dyn_into::<File>() {
+            Ok(file) => load_file(&file, name, size, options, slot),
             Err(_) => fail("internal error: no file came with the request"),
         },
         Request::Sample { customers, seed } => {
@@ -84,42 +152,43 @@ fn handle(event: MessageEvent) {
             if let Err(e) = write_sample(customers, seed, &mut bytes) {
                 return fail(format!("could not generate the sample: {e}"));
             }
-            run(format!("sample-{customers}-customers-seed-{seed}.csv"), bytes, IngestOptions::default());
+            run(
+                format!("sample-{customers}-customers-seed-{seed}.csv"),
+                bytes,
+                IngestOptions::default(),
+                Some(Slot::Transactions),
+            );
         }
-        Request::Reparse { options } => {
+        Request::Reparse { options, slot } => {
             let held = HELD.with(|h| {
                 let mut h = h.borrow_mut();
-                h.ingested = None;
-                h.segmentation = None;
-                h.list = None;
-                (std::mem::take(&mut h.name), std::mem::take(&mut h.bytes))
+                let file = h.file(slot);
+                file.ingested = None;
+                (std::mem::take(&mut file.name), std::mem::take(&mut file.bytes))
             });
             if held.1.is_empty() {
                 return fail("there is no file to read again: choose a file");
             }
-            run(held.0, held.1, options);
+            run(held.0, held.1, options, Some(slot));
         }
-        Request::ExportRejected => {
+        Request::ExportRejected { slot } => {
             let csv = HELD.with(|h| {
-                let h = h.borrow();
-                h.ingested.as_ref().map(|i| (h.name.clone(), rejections_csv(&i.report.rejected)))
+                let mut h = h.borrow_mut();
+                let file = h.file(slot);
+                file.ingested.as_ref().map(|i| (file.name.clone(), rejections_csv(&i.report.rejected)))
             });
             match csv {
                 Some((name, csv)) => post(&Response::RejectedCsv { file_name: format!("{name}.rejected.csv"), csv }),
                 None => fail("there is nothing to export: choose a file"),
             }
         }
+        Request::DropSurvey => HELD.with(|h| {
+            let mut h = h.borrow_mut();
+            h.survey = HeldFile::default();
+            h.refresh();
+        }),
         Request::Segment { params } => {
-            let result = HELD.with(|h| {
-                let mut h = h.borrow_mut();
-                let dataset = &h.ingested.as_ref().ok_or("there is no data to segment: choose a file")?.dataset;
-                let seg = segment(dataset, &params)?;
-                let summary = seg.summary();
-                let nps = nps_page(dataset, &seg);
-                h.segmentation = Some(seg);
-                h.list = None;
-                Ok::<_, String>((summary, nps))
-            });
+            let result = HELD.with(|h| h.borrow_mut().segment(&params));
             match result {
                 Ok((summary, nps)) => post(&Response::Segmented { summary: Box::new(summary), params, nps }),
                 Err(message) => post(&Response::SegmentFailed { message }),
@@ -129,7 +198,7 @@ fn handle(event: MessageEvent) {
             let page = HELD.with(|h| {
                 let mut h = h.borrow_mut();
                 let held = &mut *h;
-                let (ingested, seg) = (held.ingested.as_ref()?, held.segmentation.as_ref()?);
+                let (ingested, seg) = (held.transactions.ingested.as_ref()?, held.segmentation.as_ref()?);
                 if held.list.as_ref().is_none_or(|(f, _)| *f != filter) {
                     held.list = Some((filter.clone(), seg.order(&ingested.dataset, &filter)));
                 }
@@ -145,7 +214,7 @@ fn handle(event: MessageEvent) {
         Request::ExportCustomers { filter, file_name, format } => {
             let file = HELD.with(|h| {
                 let h = h.borrow();
-                let rows = h.segmentation.as_ref()?.rows(&h.ingested.as_ref()?.dataset, &filter);
+                let rows = h.segmentation.as_ref()?.rows(&h.transactions.ingested.as_ref()?.dataset, &filter);
                 Some(match format {
                     ExportFormat::CsvUtf8 => Ok(export::encode(&rows_csv(&rows), ExportEncoding::Utf8Bom).0),
                     ExportFormat::CsvGbk => Ok(export::encode(&rows_csv(&rows), ExportEncoding::Gbk).0),
@@ -169,18 +238,27 @@ fn handle(event: MessageEvent) {
     }
 }
 
-fn load_file(file: &File, name: String, size: u64, options: IngestOptions) {
-    HELD.with(|h| *h.borrow_mut() = Held::default());
+fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot: Option<Slot>) {
+    let failed = slot.unwrap_or_default();
     if size > MAX_BROWSER_BYTES {
-        return fail_with(&IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES });
+        return fail_with(&IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES }, failed);
+    }
+    // A new transaction file replaces the old one: free it before reading (a survey is small).
+    if failed == Slot::Transactions {
+        HELD.with(|h| {
+            let mut h = h.borrow_mut();
+            h.transactions = HeldFile::default();
+            h.segmentation = None;
+            h.list = None;
+        });
     }
     let mut bytes: Vec<u8> = Vec::new();
     if bytes.try_reserve_exact(size as usize).is_err() {
-        return fail_with(&IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES });
+        return fail_with(&IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES }, failed);
     }
     let reader = match FileReaderSync::new() {
         Ok(r) => r,
-        Err(_) => return fail("this browser cannot read files in a worker"),
+        Err(_) => return fail_in("this browser cannot read files in a worker", failed),
     };
     let total = file.size();
     let mut offset = 0.0;
@@ -195,49 +273,51 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions) {
                 bytes.resize(start + array.length() as usize, 0);
                 array.copy_to(&mut bytes[start..]);
             }
-            Err(_) => return fail(format!("the file '{name}' could not be read; was it moved or deleted?")),
+            Err(_) => return fail_in(format!("the file '{name}' could not be read; was it moved or deleted?"), failed),
         }
         offset = end;
         post(&Response::Progress { stage: ProgressStage::Reading, fraction: offset / total });
     }
-    run(name, bytes, options);
+    run(name, bytes, options, slot);
 }
 
-/// The NPS page for a segmented dataset, when it has survey answers.
-fn nps_page(dataset: &crate::core::dataset::Dataset, seg: &Segmentation) -> Option<Box<crate::core::nps::NpsSummary>> {
-    crate::core::nps::summary(dataset, Some(seg), seg.params.states.period).ok().map(Box::new)
-}
-
-fn run(name: String, bytes: Vec<u8>, options: IngestOptions) {
+/// Reads `bytes` into `slot` (or the slot its content asks for), then refreshes the pages.
+fn run(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>) {
     let result = ingest(&bytes, &name, &options, &mut |stage, fraction| {
         post(&Response::Progress { stage: stage.into(), fraction });
     });
     match result {
         Ok(ingested) => {
+            let ds = &ingested.dataset;
+            let slot = slot.unwrap_or(if ds.score.is_some() && ds.amount.is_none() { Slot::Survey } else { Slot::Transactions });
             let mut report = ingested.report.clone();
             report.rejected.truncate(REJECTED_SHOWN);
-            // Segment with the default rules right away, so the page is ready when the user opens it.
-            let params = SegmentationParams::default();
-            let seg = segment(&ingested.dataset, &params);
-            HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: Some(ingested), segmentation: None, list: None });
-            post(&Response::Loaded { report: Box::new(report), options });
-            match seg {
-                Ok(seg) => {
-                    let nps = HELD.with(|h| h.borrow().ingested.as_ref().and_then(|i| nps_page(&i.dataset, &seg)));
-                    post(&Response::Segmented { summary: Box::new(seg.summary()), params, nps });
-                    HELD.with(|h| h.borrow_mut().segmentation = Some(seg));
+            HELD.with(|h| {
+                let mut h = h.borrow_mut();
+                *h.file(slot) = HeldFile { name, bytes, ingested: Some(ingested) };
+                if slot == Slot::Transactions {
+                    h.segmentation = None;
+                    h.list = None;
                 }
-                Err(message) => post(&Response::SegmentFailed { message }),
-            }
+            });
+            post(&Response::Loaded { report: Box::new(report), options, slot });
+            // Segment with the rules in use right away, so the pages are ready when the user opens them.
+            HELD.with(|h| h.borrow_mut().refresh());
         }
         Err(e) => {
+            let slot = slot.unwrap_or_default();
             // Keep the bytes: the user may fix the reading options (encoding, mapping) and retry.
             let retry =
                 matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. } | IngestError::UnknownEncoding(_));
-            if retry {
-                HELD.with(|h| *h.borrow_mut() = Held { name, bytes, ingested: None, segmentation: None, list: None });
-            }
-            fail_with(&e);
+            HELD.with(|h| {
+                let mut h = h.borrow_mut();
+                *h.file(slot) = if retry { HeldFile { name, bytes, ingested: None } } else { HeldFile::default() };
+                if slot == Slot::Transactions {
+                    h.segmentation = None;
+                    h.list = None;
+                }
+            });
+            fail_with(&e, slot);
         }
     }
 }

@@ -65,6 +65,12 @@ async function upload(page, name) {
   await page.getByTestId('file-input').setInputFiles(fixture(name));
 }
 
+/** A new file opens on the overview; this opens the data page (how the file was read). */
+async function showData(page) {
+  await page.locator('[data-testid="tab-overview"].active').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('tab-data').click();
+}
+
 test('the page loads from a sub-path, states the privacy promise, and switches language', async () => {
   const { context, page, errors } = await openApp('zh-CN');
   await page.getByTestId('privacy').waitFor();
@@ -81,9 +87,10 @@ test('a GBK-encoded CSV from Chinese Excel is understood', async () => {
   await upload(page, 'gbk_orders.csv');
   await expectText(page, 'customers', '4');
   await expectText(page, 'rows-accepted', '6');
-  await expectText(page, 'encoding-detected', 'GBK');
   await expectText(page, 'date-range', '2024-03-05 – 2024-05-03');
   await expectText(page, 'revenue', '¥6,596.00');
+  await showData(page);
+  await expectText(page, 'encoding-detected', 'GBK');
   const preview = await page.getByTestId('preview').textContent();
   assert.match(preview, /线上商城/);
   assert.match(preview, /00042/);
@@ -98,6 +105,7 @@ test('an xlsx workbook is read from its first visible sheet, and another sheet c
   const { context, page } = await openApp();
   await upload(page, 'orders.xlsx');
   await expectText(page, 'customers', '4');
+  await showData(page);
   await expectText(page, 'format', 'xlsx');
   await expectText(page, 'revenue', '9,197.50');
   await page.getByTestId('sheet').selectOption('Survey');
@@ -131,6 +139,7 @@ test('a headerless file can be remapped by position', async () => {
   const { context, page } = await openApp();
   await upload(page, 'cdnow/CDNOW_sample.txt');
   await expectText(page, 'revenue', '244,091.94');
+  await showData(page);
   await page.getByTestId('map-amount').selectOption('4');
   await expectText(page, 'revenue', '16,479.00');
   await context.close();
@@ -139,8 +148,9 @@ test('a headerless file can be remapped by position', async () => {
 test('bad rows are listed with row, column and reason, and download as CSV', async () => {
   const { context, page } = await openApp();
   await upload(page, 'bad_rows.csv');
-  await expectText(page, 'rejected-count', '15');
   await expectText(page, 'rows-accepted', '3');
+  await showData(page);
+  await expectText(page, 'rejected-count', '15');
   const table = await page.getByTestId('rejected').textContent();
   assert.match(table, /2024-02-30 is not a day in the calendar/);
   assert.match(table, /score 11 is outside 0–10/);
@@ -156,6 +166,7 @@ test('bad rows are listed with row, column and reason, and download as CSV', asy
 test('in Chinese, rejection reasons and file errors are shown in Chinese', async () => {
   const { context, page } = await openApp('zh-CN');
   await upload(page, 'bad_rows.csv');
+  await showData(page);
   await expectText(page, 'rejected-count', '15');
   const table = await page.getByTestId('rejected').textContent();
   assert.match(table, /日历上没有这一天/);
@@ -295,6 +306,7 @@ test('customer lists export as GBK CSV for Excel on Chinese Windows, and as XLSX
   assert.equal(book.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
   // The app reads its own export back: same customers, ids with their leading zeros.
   await page.getByTestId('file-input').setInputFiles({ name: 'export.xlsx', mimeType: 'application/octet-stream', buffer: book });
+  await showData(page);
   await expectText(page, 'format', 'xlsx');
   await expectText(page, 'customers', '4');
   assert.match(await page.getByTestId('preview').textContent(), /00042/);
@@ -352,5 +364,82 @@ test('sample data is generated in the browser', async () => {
   await expectText(page, 'customers', '20,000');
   await expectText(page, 'rows-rejected', '0');
   assert.deepEqual(requests.slice(before), []);
+  await context.close();
+});
+
+test('a survey file of its own joins the transactions: NPS per pyramid tier, comments, tier list and chart export, print', async () => {
+  const { context, page, requests, errors } = await openApp();
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  // A new file opens on the overview: KPI cards, pyramid and segment bars.
+  await expectText(page, 'ov-customers', '2,357');
+  await page.getByTestId('pyramid').waitFor();
+  await page.getByTestId('segment-bars').waitFor();
+  const before = requests.length;
+  // The survey is GBK, with anonymous answers and three bad scores.
+  await page.getByTestId('survey-input').setInputFiles(fixture('survey_cdnow_gbk.csv'));
+  await expectText(page, 'nps-responses', '625');
+  await expectText(page, 'survey-status', 'survey_cdnow_gbk.csv: 625 answers, 600 joined to customers, 25 anonymous');
+  const tiers = await page.getByTestId('nps-by-pyramid').locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.querySelectorAll('td')[0].textContent, Number(tr.querySelectorAll('td')[1].textContent)]));
+  assert.deepEqual(tiers.map((t) => t[0]), ['超级米粉 Super fans', '活跃用户 Active', '潜在用户 Base']);
+  assert.equal(tiers.reduce((a, t) => a + t[1], 0), 600);
+  // Comments: frequent terms per category; clicking a term filters the list to it.
+  assert.match(await page.getByTestId('terms-2').textContent(), /客服回复慢/);
+  await page.getByTestId('terms-2').getByText('客服回复慢').click();
+  const shown = await page.getByTestId('comments-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent));
+  assert.ok(shown.length > 0 && shown.every((t) => t.includes('客服回复慢')), shown.join('|'));
+  // The survey's own reading: three rejected scores, named by row and column.
+  await page.getByTestId('tab-data').click();
+  await page.getByTestId('data-survey').click();
+  await expectText(page, 'rejected-count', '3');
+  assert.match(await page.getByTestId('rejected').textContent(), /推荐意愿/);
+  // The pyramid now carries NPS per tier; super fans are the most enthusiastic.
+  await page.getByTestId('tab-overview').click();
+  assert.match(await page.getByTestId('ov-nps').textContent(), /^−?-?\d+\.\d ± \d+\.\d$/);
+  assert.match(await page.getByTestId('pyramid-nps-0').textContent(), /^NPS 58\.6 \(/);
+  // Export the pyramid as SVG (styles inlined, text kept) and PNG.
+  const [svgFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ov-export-pyramid-svg').click()]);
+  assert.equal(svgFile.suggestedFilename(), 'loyalty-pyramid.svg');
+  const svg = await readFile(await svgFile.path(), 'utf8');
+  assert.match(svg, /^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(svg, /超级米粉 Super fans/);
+  assert.match(svg, /style="[^"]*fill:/);
+  const [pngFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ov-export-pyramid-png').click()]);
+  assert.equal(pngFile.suggestedFilename(), 'loyalty-pyramid.png');
+  const png = await readFile(await pngFile.path());
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.ok(png.length > 5000, `a real picture, not an empty canvas (${png.length} bytes)`);
+  // A click on a tier opens the pyramid page with that tier's customers, which export.
+  await page.getByTestId('pyramid-tier-0').click();
+  await expectText(page, 'list-total', '118');
+  const [list] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-customers').click()]);
+  const lines = (await readFile(await list.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.equal(lines.length, 119);
+  // The overview prints as a report: controls hidden, the title shown.
+  await page.getByTestId('tab-overview').click();
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.getByTestId('tab-data').isVisible(), false);
+  assert.equal(await page.getByTestId('print').isVisible(), false);
+  assert.equal(await page.locator('.report-title').isVisible(), true);
+  assert.equal(await page.getByTestId('rules-used').isVisible(), true);
+  await page.emulateMedia({ media: 'screen' });
+  // Removing the survey takes its NPS away again (the CDNOW file has no scores).
+  await page.getByTestId('tab-nps').click();
+  await page.getByTestId('survey-remove').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="pyramid-nps-0"]')?.textContent.startsWith('NPS 5'), null, { timeout: TIMEOUT });
+  // Nothing left the browser: no request but the app's own blob: URLs after the uploads.
+  assert.deepEqual(requests.slice(before).filter((u) => !u.startsWith('blob:')), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a survey file alone gives the NPS page, with anonymous answers counted', async () => {
+  const { context, page } = await openApp('zh-CN');
+  await upload(page, 'survey_cdnow_gbk.csv');
+  await expectText(page, 'nps-responses', '625');
+  assert.equal(await page.getByTestId('tab-segments').count(), 0, 'no transactions, no segmentation pages');
+  await page.getByTestId('tab-overview').click();
+  await page.getByTestId('ov-nps').waitFor();
+  await page.getByTestId('nps-trend').waitFor();
   await context.close();
 });

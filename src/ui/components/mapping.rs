@@ -16,7 +16,7 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
     let rows = Role::ALL.iter().map(|&role| {
         let current = r.mapping.get(&role).map(|m| m.column);
         let onchange = {
-            let (ctx, r) = (ctx.clone(), r.clone());
+            let (ctx, r, slot) = (ctx.clone(), r.clone(), props.slot);
             Callback::from(move |e: Event| {
                 let value = e.target_unchecked_into::<HtmlSelectElement>().value();
                 let chosen = value.parse::<usize>().ok();
@@ -30,9 +30,9 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
                     })
                     .collect();
                 map.push(MapOverride { role, column: chosen.map(ColumnRef::Position) });
-                let mut options = ctx.state.options.clone();
+                let mut options = ctx.state.options_for(slot).clone();
                 options.map = map;
-                ctx.reparse(options);
+                ctx.reparse(options, slot);
             })
         };
         let samples = current.and_then(|c| r.columns.get(c - 1)).map(|c| c.samples.join(" · ")).unwrap_or_default();

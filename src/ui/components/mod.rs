@@ -1,14 +1,18 @@
 //! One component per file; each reads the shared [`super::app::AppContext`].
 
 pub mod abc;
+pub mod chart_card;
+pub mod comments;
 pub mod customer_list;
 pub mod flow;
 pub mod group_table;
 pub mod header;
 pub mod mapping;
 pub mod matrix;
+pub mod nps_trend;
 pub mod preview;
 pub mod progress;
+pub mod pyramid_chart;
 pub mod reading;
 pub mod rejected;
 pub mod rf_heatmap;

@@ -38,7 +38,8 @@ pub fn ReadingPanel(props: &ReportProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let t = ctx.state.lang.texts();
     let r = &props.report;
-    let opts = ctx.state.options.clone();
+    let opts = ctx.state.options_for(props.slot).clone();
+    let slot = props.slot;
     // Changing how the file is read invalidates column choices made for the old reading.
     let reread = |edit: fn(&mut IngestOptions, Option<String>)| {
         let (ctx, opts) = (ctx.clone(), opts.clone());
@@ -46,7 +47,7 @@ pub fn ReadingPanel(props: &ReportProps) -> Html {
             let mut o = opts.clone();
             edit(&mut o, value);
             o.map.clear();
-            ctx.reparse(o);
+            ctx.reparse(o, slot);
         })
     };
     let detected = |s: &str| format!("{} ({})", t.auto, s);
@@ -103,7 +104,7 @@ pub fn ReadingPanel(props: &ReportProps) -> Html {
                                 Callback::from(move |v: Option<String>| {
                                     let mut o = opts.clone();
                                     o.date_order = v.and_then(|v| DateOrder::from_key(&v));
-                                    ctx.reparse(o);
+                                    ctx.reparse(o, slot);
                                 })
                             }) }
                     </label>

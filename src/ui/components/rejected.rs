@@ -13,8 +13,8 @@ pub fn RejectedPanel(props: &ReportProps) -> Html {
     let t = lang.texts();
     let r = &props.report;
     let download = {
-        let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| ctx.send(Request::ExportRejected, None))
+        let (ctx, slot) = (ctx.clone(), props.slot);
+        Callback::from(move |_: MouseEvent| ctx.send(Request::ExportRejected { slot }, None))
     };
     html! {
         <section class="card" data-testid="rejected">

@@ -1,6 +1,7 @@
 //! Summary cards: rows, customers, orders, dates, revenue.
 
 use crate::core::ingest::Report;
+use crate::protocol::Slot;
 use crate::ui::app::AppContext;
 use crate::ui::format;
 use std::rc::Rc;
@@ -9,6 +10,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct ReportProps {
     pub report: Rc<Report>,
+    /// Which file the report is of; edits and downloads go to it.
+    #[prop_or_default]
+    pub slot: Slot,
 }
 
 #[component]

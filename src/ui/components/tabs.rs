@@ -15,12 +15,15 @@ pub fn Tabs() -> Html {
         Callback::from(move |_: MouseEvent| state.dispatch(Action::SetTab(target)))
     };
     html! {
-        <nav class="tabs" role="tablist">
+        <nav class="tabs no-print" role="tablist">
+            <button role="tab" class={classes!((tab == Tab::Overview).then_some("active"))} onclick={to(Tab::Overview)} data-testid="tab-overview">{ t.tab_overview }</button>
             <button role="tab" class={classes!((tab == Tab::Data).then_some("active"))} onclick={to(Tab::Data)} data-testid="tab-data">{ t.tab_data }</button>
-            <button role="tab" class={classes!((tab == Tab::Segments).then_some("active"))} onclick={to(Tab::Segments)} data-testid="tab-segments">{ t.tab_segments }</button>
-            <button role="tab" class={classes!((tab == Tab::Lifecycle).then_some("active"))} onclick={to(Tab::Lifecycle)} data-testid="tab-lifecycle">{ t.tab_lifecycle }</button>
-            <button role="tab" class={classes!((tab == Tab::Pyramid).then_some("active"))} onclick={to(Tab::Pyramid)} data-testid="tab-pyramid">{ t.tab_pyramid }</button>
-            if ctx.state.nps.is_some() {
+            if ctx.state.report.is_some() {
+                <button role="tab" class={classes!((tab == Tab::Segments).then_some("active"))} onclick={to(Tab::Segments)} data-testid="tab-segments">{ t.tab_segments }</button>
+                <button role="tab" class={classes!((tab == Tab::Lifecycle).then_some("active"))} onclick={to(Tab::Lifecycle)} data-testid="tab-lifecycle">{ t.tab_lifecycle }</button>
+                <button role="tab" class={classes!((tab == Tab::Pyramid).then_some("active"))} onclick={to(Tab::Pyramid)} data-testid="tab-pyramid">{ t.tab_pyramid }</button>
+            }
+            if ctx.state.nps.is_some() || ctx.state.report.is_some() {
                 <button role="tab" class={classes!((tab == Tab::Nps).then_some("active"))} onclick={to(Tab::Nps)} data-testid="tab-nps">{ t.tab_nps }</button>
             }
         </nav>

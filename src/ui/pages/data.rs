@@ -1,27 +1,50 @@
-//! The data page: how the file was read, the mapping, rejected rows and a preview.
+//! The data page: how a file was read, the mapping, rejected rows and a preview; with a survey file
+//! beside the transactions, a switch between the two.
 
 use crate::core::ingest::Report;
+use crate::protocol::Slot;
+use crate::ui::app::AppContext;
 use crate::ui::components::{
     mapping::MappingPanel, preview::Preview, reading::ReadingPanel, rejected::RejectedPanel, summary::Summary,
+    upload::SurveyUpload,
 };
+use crate::ui::state::Action;
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct DataPageProps {
-    pub report: Rc<Report>,
-}
-
 #[component]
-pub fn DataPage(props: &DataPageProps) -> Html {
-    let report = props.report.clone();
+pub fn DataPage() -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let t = ctx.state.lang.texts();
+    let (tx, survey) = (ctx.state.report.clone(), ctx.state.survey.clone());
+    let view = match (&tx, &survey, ctx.state.data_view) {
+        (Some(_), Some(_), v) => v,
+        (None, Some(_), _) => Slot::Survey,
+        _ => Slot::Transactions,
+    };
+    let shown: Option<Rc<Report>> = if view == Slot::Survey { survey.clone() } else { tx.clone() };
+    let pick = |slot: Slot| {
+        let state = ctx.state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::SetDataView(slot)))
+    };
     html! {
         <>
-            <Summary report={report.clone()} />
-            <ReadingPanel report={report.clone()} />
-            <MappingPanel report={report.clone()} />
-            <RejectedPanel report={report.clone()} />
-            <Preview report={report} />
+            if tx.is_some() && survey.is_some() {
+                <div class="lang data-switch" role="group">
+                    <button class={classes!((view == Slot::Transactions).then_some("active"))} onclick={pick(Slot::Transactions)} data-testid="data-transactions">{ t.data_transactions }</button>
+                    <button class={classes!((view == Slot::Survey).then_some("active"))} onclick={pick(Slot::Survey)} data-testid="data-survey">{ t.data_survey }</button>
+                </div>
+            }
+            if let Some(report) = shown {
+                <Summary report={report.clone()} slot={view} />
+                <ReadingPanel report={report.clone()} slot={view} />
+                <MappingPanel report={report.clone()} slot={view} />
+                <RejectedPanel report={report.clone()} slot={view} />
+                <Preview report={report} slot={view} />
+            }
+            if tx.is_some() {
+                <SurveyUpload />
+            }
         </>
     }
 }

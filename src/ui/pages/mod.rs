@@ -3,5 +3,6 @@
 pub mod data;
 pub mod lifecycle;
 pub mod nps;
+pub mod overview;
 pub mod pyramid;
 pub mod segments;

@@ -3,11 +3,13 @@
 //! tier's customers. Geometry from `core::pyramid::bands`.
 
 use crate::core::charts::bar_lengths;
-use crate::core::pyramid::{bands, parse_tiers, tiers_text, Measure, PyramidParams};
+use crate::core::pyramid::{parse_tiers, tiers_text, Measure, PyramidParams};
 use crate::core::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
+use crate::ui::components::chart_card::ChartCard;
 use crate::ui::components::customer_list::CustomerListPanel;
+use crate::ui::components::pyramid_chart::{PyramidChart, COLOURS};
 use crate::ui::format;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -17,18 +19,12 @@ pub struct PyramidPageProps {
     pub summary: Rc<SegmentationSummary>,
 }
 
-const W: f64 = 560.0;
-const H: f64 = 380.0;
-const COLOURS: [&str; 6] = ["#a8071a", "#d4380d", "#fa8c16", "#ffc069", "#ffe7ba", "#fff7e6"];
-
 #[component]
 pub fn PyramidPage(props: &PyramidPageProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let t = ctx.state.lang.texts();
     let p = &props.summary.pyramid;
     let by_revenue = use_state(|| false);
-    let weights: Vec<f64> = p.tiers.iter().map(|tier| if *by_revenue { tier.revenue } else { tier.customers as f64 }).collect();
-    let shapes = bands(&weights, W, H, 0.16, 0.42);
     let open = {
         let ctx = ctx.clone();
         Callback::from(move |k: usize| ctx.send(Request::Customers { filter: CustomerFilter::Pyramid(k), offset: 0 }, None))
@@ -83,14 +79,12 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
             if let Some(list) = ctx.state.list.clone() {
                 <CustomerListPanel list={list} />
             }
-            <section class="card">
-                <div class="card-head">
-                    <h2>{ t.pyramid_title }</h2>
-                    <div class="lang" role="group" aria-label={t.size_by}>
+            <ChartCard title={t.pyramid_title} file="loyalty-pyramid" testid="export-pyramid" controls={html! {
+                <div class="lang" role="group" aria-label={t.size_by}>
                         <button class={classes!((!*by_revenue).then_some("active"))} onclick={{ let b = by_revenue.clone(); move |_| b.set(false) }}>{ t.by_customers }</button>
                         <button class={classes!((*by_revenue).then_some("active"))} onclick={{ let b = by_revenue.clone(); move |_| b.set(true) }} data-testid="pyramid-by-revenue">{ t.by_revenue }</button>
                     </div>
-                </div>
+            }}>
                 <p class="rule">{ t.pyramid_rule }</p>
                 <div class="controls pyramid-controls">
                     <label>{ t.rank_by }
@@ -109,30 +103,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                     <p class="attention-text" role="alert" data-testid="pyramid-error">{ message }</p>
                 }
                 <div class="two-col">
-                    <svg class="chart pyramid" viewBox={format!("0 0 {W} {H}")} role="img" data-testid="pyramid">
-                        { for p.tiers.iter().zip(&shapes).enumerate().map(|(k, (tier, band))| {
-                            let points = band.points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
-                            let nps = tier.nps.as_ref().map_or("—".to_string(), |n| format!("NPS {} ({}–{})", format::one_decimal(n.nps), format::one_decimal(n.ci95[0]), format::one_decimal(n.ci95[1])));
-                            let multiple = tier.multiple.map_or("—".to_string(), |m| format!("{m:.1}×"));
-                            let light = k < 2;
-                            let onclick = open.reform(move |_: MouseEvent| k);
-                            html! {
-                                <g key={k} class="tier" {onclick} data-testid={format!("pyramid-tier-{k}")}>
-                                    <title>{ format!("{}: {} · {:.1}% · {} · {}", tier.name, format::int(tier.customers as u64), tier.revenue_share * 100.0, multiple, nps) }</title>
-                                    <polygon {points} fill={COLOURS[k.min(5)]} />
-                                    <text x={(W / 2.0).to_string()} y={(band.label_y - 10.0).to_string()} text-anchor="middle" class={classes!("tier-name", light.then_some("light"))}>
-                                        { tier.name.clone() }
-                                    </text>
-                                    <text x={(W / 2.0).to_string()} y={(band.label_y + 8.0).to_string()} text-anchor="middle" class={classes!("tier-figures", light.then_some("light"))}>
-                                        { format!("{} · {:.1}% · {multiple}", format::int(tier.customers as u64), tier.revenue_share * 100.0) }
-                                    </text>
-                                    <text x={(W / 2.0).to_string()} y={(band.label_y + 26.0).to_string()} text-anchor="middle" class={classes!("tier-figures", light.then_some("light"))}>
-                                        { nps.clone() }
-                                    </text>
-                                </g>
-                            }
-                        }) }
-                    </svg>
+                    <PyramidChart pyramid={p.clone()} by_revenue={*by_revenue} onselect={open.clone()} />
                     <div>
                         <h3>{ t.ladder_title }</h3>
                         <svg class="chart" viewBox="0 0 480 150" role="img" data-testid="ladder">
@@ -170,7 +141,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                         </div>
                     </div>
                 </div>
-            </section>
+            </ChartCard>
         </>
     }
 }

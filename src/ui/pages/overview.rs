@@ -1,0 +1,133 @@
+//! The overview: one dashboard after upload, and the page that prints as a report. The files read,
+//! the headline KPIs (customers, revenue, repurchase rate, NPS with its interval, revenue share of
+//! the top 20%, dormant reactivation), the loyalty pyramid, the segment bars, the NPS trend, and the
+//! rules used.
+
+use crate::core::nps::Interval;
+use crate::core::pyramid::tiers_text;
+use crate::core::segments::CustomerFilter;
+use crate::protocol::Request;
+use crate::ui::app::AppContext;
+use crate::ui::components::{
+    chart_card::ChartCard, nps_trend::NpsTrend, pyramid_chart::PyramidChart, segment_bars::SegmentBars, summary::Summary,
+    upload::SurveyUpload,
+};
+use crate::ui::format;
+use crate::ui::i18n::Lang;
+use crate::ui::state::{Action, Tab};
+use yew::prelude::*;
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+#[component]
+pub fn OverviewPage() -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let lang = ctx.state.lang;
+    let zh = lang == Lang::Zh;
+    let t = lang.texts();
+    let state = &ctx.state;
+    let seg = state.segmentation.clone();
+    let nps = state.nps.clone();
+    // A click opens the page the chart comes from, with the clicked group's customers.
+    let open = |tab: Tab| {
+        let ctx = ctx.clone();
+        Callback::from(move |filter: CustomerFilter| {
+            ctx.state.dispatch(Action::SetTab(tab));
+            ctx.send(Request::Customers { filter, offset: 0 }, None);
+        })
+    };
+    let print = Callback::from(|_: MouseEvent| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    });
+    let card = |label: &str, value: String, hint: Option<String>, id: &'static str| {
+        html! {
+            <div class="stat">
+                <div class="stat-label">{ label.to_string() }</div>
+                <div class="stat-value" data-testid={id}>{ value }</div>
+                if let Some(h) = hint { <div class="hint">{ h }</div> }
+            </div>
+        }
+    };
+    let currency = state.report.as_ref().map(|r| format::currency_symbol(r.currency.as_deref())).unwrap_or_default();
+    let nps_card = nps.as_ref().map(|n| {
+        let o = &n.overall;
+        let label = if o.interval == Interval::Wald { t.ci_wald } else { t.ci_adjusted };
+        let half = (o.ci95[1] - o.ci95[0]) / 2.0;
+        (
+            format!("{} ± {:.1}", format::one_decimal(o.nps), half),
+            format!("{label}: {} – {}", format::one_decimal(o.ci95[0]), format::one_decimal(o.ci95[1])),
+        )
+    });
+    html! {
+        <>
+            <div class="report-actions no-print">
+                <button class="button" onclick={print} data-testid="print">{ t.print_report }</button>
+            </div>
+            <h1 class="print-only report-title">{ t.overview_title }</h1>
+            if let Some(report) = state.report.clone() {
+                <Summary {report} />
+            }
+            if let Some(survey) = state.survey.clone() {
+                <p class="muted" data-testid="overview-survey">{ t.survey_status(&survey.file, survey.totals.responses, nps.as_ref().and_then(|n| n.matched), nps.as_ref().map_or(0, |n| n.anonymous)) }</p>
+            }
+            <section class="card" data-testid="kpis">
+                <div class="stats">
+                    if let Some(s) = &seg {
+                        { card(t.customers, format::int(s.customers as u64), None, "ov-customers") }
+                        { card(t.revenue, format!("{currency}{}", format::money(s.revenue)), None, "ov-revenue") }
+                        { card(t.kpi_repurchase, pct(s.kpis.repurchase_rate), None, "ov-repurchase") }
+                    }
+                    if let Some((value, hint)) = nps_card {
+                        { card("NPS", value, Some(hint), "ov-nps") }
+                    }
+                    if let Some(s) = &seg {
+                        { card(t.top20, pct(s.top20_share), None, "ov-top20") }
+                        { card(t.kpi_reactivation, pct(s.states.mean_reactivation_rate), None, "ov-reactivation") }
+                    }
+                </div>
+                if let Some(s) = &seg {
+                    <p class="rule">{ format!("{} {}", t.as_of, s.as_of) }</p>
+                }
+            </section>
+            if let Some(message) = state.seg_error.clone() {
+                <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ message }</p></section>
+            }
+            if let Some(s) = seg.clone() {
+                <div class="two-col">
+                    <ChartCard title={t.pyramid_title} file="loyalty-pyramid" testid="ov-export-pyramid">
+                        <PyramidChart pyramid={s.pyramid.clone()} onselect={open(Tab::Pyramid).reform(CustomerFilter::Pyramid)} />
+                    </ChartCard>
+                    <ChartCard title={t.segments_title} file="rfm-segments" testid="ov-export-segments">
+                        <SegmentBars groups={s.segments.clone()} onselect={open(Tab::Segments).reform(CustomerFilter::Segment)} />
+                    </ChartCard>
+                </div>
+            }
+            <div class="two-col">
+                if let Some(n) = nps.clone() {
+                    <ChartCard title={t.trend_title} file="nps-trend" testid="ov-export-trend">
+                        <NpsTrend summary={n} />
+                    </ChartCard>
+                } else {
+                    <SurveyUpload />
+                }
+                if let Some(s) = seg {
+                    <section class="card rules-used" data-testid="rules-used">
+                        <h2>{ t.overview_rules }</h2>
+                        <ul class="rule-list">
+                            <li>{ format!("RFM: {}", if zh { s.rules_zh.rfm.clone() } else { s.rule.clone() }) }</li>
+                            <li>{ format!("{}: {}", t.tiers_title, if zh { s.rules_zh.tiers.clone() } else { s.tier_rule.clone() }) }</li>
+                            <li>{ format!("{}: {}", t.stages_title, if zh { s.rules_zh.stages.clone() } else { s.stage_rule.clone() }) }</li>
+                            <li>{ format!("{}: {}", t.states_title, if zh { s.rules_zh.states.clone() } else { s.states.rule.clone() }) }</li>
+                            <li>{ format!("{}: {}", t.pyramid_title, tiers_text(&state.seg_params.pyramid.tiers).replace('\n', " / ")) }</li>
+                            <li>{ t.kpi_rules }</li>
+                        </ul>
+                    </section>
+                }
+            </div>
+        </>
+    }
+}
