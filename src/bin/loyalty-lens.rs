@@ -439,7 +439,7 @@ mod cli {
                         let params = loyalty_lens::core::segments::SegmentationParams::default();
                         let seg = loyalty_lens::core::segments::segment_with(&tx.dataset, Some(&survey), &params)
                             .map_err(|e| format!("{}: {e}", tx_file.display()))?;
-                        let s = summary(&survey, Some(&seg), params.states.period).map_err(|e| e.to_string())?;
+                        let s = summary(&survey, Some(&seg), params.states.period, latest).map_err(|e| e.to_string())?;
                         let by = |groups: &[loyalty_lens::core::nps::GroupNps]| {
                             groups.iter().map(|g| (g.key.clone(), g.nps.clone())).collect::<std::collections::BTreeMap<_, _>>()
                         };

@@ -276,6 +276,8 @@ pub struct NpsSummary {
     pub matched: Option<usize>,
     /// Answers without a customer id.
     pub anonymous: usize,
+    /// Only each customer's latest answer was counted.
+    pub latest_only: bool,
     pub comments: Comments,
 }
 
@@ -299,10 +301,11 @@ pub fn summary(
     survey: &Survey,
     seg: Option<&crate::core::segments::Segmentation>,
     period: crate::core::states::Period,
+    latest_only: bool,
 ) -> Result<NpsSummary, NpsError> {
     let ds = survey.answers;
     let scores = ds.score.as_ref().ok_or(NpsError::NoResponses)?;
-    let rows = survey.rows();
+    let rows = survey.counted(latest_only);
     let overall = nps(Counts::of(rows.iter().map(|&i| scores[i])), None)?;
     let mut distribution = [0usize; 11];
     for &i in &rows {
@@ -377,6 +380,7 @@ pub fn summary(
         by_pyramid,
         matched,
         anonymous: rows.iter().filter(|&&i| ds.customer[i] == MISSING).count(),
+        latest_only,
         comments,
     })
 }
@@ -421,7 +425,7 @@ mod tests {
         crate::core::sample::write_sample(800, 5, &mut bytes).unwrap();
         let ds = ingest(&bytes, "s.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
         let seg = segment(&ds, &SegmentationParams::default()).unwrap();
-        let s = summary(&Survey::inline(&ds), Some(&seg), crate::core::states::Period::Quarter).unwrap();
+        let s = summary(&Survey::inline(&ds), Some(&seg), crate::core::states::Period::Quarter, false).unwrap();
         let n = s.overall.responses;
         assert_eq!(s.distribution.iter().sum::<usize>(), n);
         assert_eq!(s.trend.iter().map(|g| g.nps.responses).sum::<usize>(), n);
@@ -452,8 +456,10 @@ mod tests {
         let survey = Survey::joined(&sv.dataset, &tx.dataset.customers);
         assert_eq!(survey.matched(), 2, "a and b bought; the anonymous answer and zz did not");
         let seg = segment_with(&tx.dataset, Some(&survey), &SegmentationParams::default()).unwrap();
-        let s = summary(&survey, Some(&seg), crate::core::states::Period::Month).unwrap();
+        let s = summary(&survey, Some(&seg), crate::core::states::Period::Month, false).unwrap();
         assert_eq!((s.overall.responses, s.matched, s.anonymous), (4, Some(2), 1));
+        let latest = summary(&survey, Some(&seg), crate::core::states::Period::Month, true).unwrap();
+        assert_eq!((latest.overall.responses, latest.latest_only), (4, true), "one answer per customer already");
         assert_eq!(s.by_pyramid.iter().map(|g| g.nps.responses).sum::<usize>(), 2);
         assert_eq!(seg.pyramid.tiers.iter().filter_map(|t| t.nps.as_ref()).map(|n| n.responses).sum::<usize>(), 2);
         // Latest only keeps each known customer's latest and every anonymous answer.

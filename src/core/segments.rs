@@ -23,6 +23,9 @@ pub struct SegmentationParams {
     pub stages: StageParams,
     pub states: StateParams,
     pub pyramid: PyramidParams,
+    /// NPS counts only each customer's latest answer (default: every answer counts).
+    #[serde(default)]
+    pub nps_latest: bool,
 }
 
 /// The computed segmentation, kept by the worker for drill-down.

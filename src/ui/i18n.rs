@@ -300,6 +300,7 @@ pub struct Texts {
     pub nps_needs_survey: &'static str,
     pub needs_transactions: &'static str,
     pub chart_export: &'static str,
+    pub nps_latest: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -485,6 +486,7 @@ pub static ZH: Texts = Texts {
     nps_needs_survey: "上传含评分列的交易文件，或添加问卷文件，即可看到 NPS。",
     needs_transactions: "这一页需要交易数据：请上传交易文件。",
     chart_export: "导出图表",
+    nps_latest: "每位客户只计最近一次答卷（默认计入全部答卷）",
 };
 
 pub static EN: Texts = Texts {
@@ -670,6 +672,7 @@ pub static EN: Texts = Texts {
     nps_needs_survey: "Upload a transaction file with a score column, or add a survey file, to see NPS.",
     needs_transactions: "This page needs transactions: upload a transaction file.",
     chart_export: "Export chart",
+    nps_latest: "Count only each customer's latest answer (default: every answer counts)",
 };
 
 impl Texts {

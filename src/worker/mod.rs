@@ -35,6 +35,8 @@ struct Held {
     transactions: HeldFile,
     survey: HeldFile,
     segmentation: Option<Segmentation>,
+    /// The rules last asked for (kept while there are no transactions to apply them to).
+    params: SegmentationParams,
     /// The sorted customers of the list last shown, so that paging does not sort again.
     list: Option<(CustomerFilter, Vec<usize>)>,
 }
@@ -61,10 +63,13 @@ impl Held {
 
     /// Segments the transactions (with the survey's answers for the pyramid) and builds the NPS page.
     fn segment(&mut self, params: &SegmentationParams) -> Result<(SegmentationSummary, Option<Box<NpsSummary>>), String> {
+        self.params = params.clone();
         let dataset = &self.transactions.ingested.as_ref().ok_or("there is no data to segment: choose a file")?.dataset;
         let answers = self.answers();
         let seg = segment_with(dataset, answers.as_ref(), params)?;
-        let nps = answers.and_then(|a| nps::summary(&a, Some(&seg), seg.params.states.period).ok()).map(Box::new);
+        let nps = answers
+            .and_then(|a| nps::summary(&a, Some(&seg), seg.params.states.period, seg.params.nps_latest).ok())
+            .map(Box::new);
         let summary = seg.summary();
         self.segmentation = Some(seg);
         self.list = None;
@@ -73,20 +78,23 @@ impl Held {
 
     /// Posts what the pages show after a file changed: the segmentation with NPS, or NPS alone.
     fn refresh(&mut self) {
+        let params = self.params.clone();
         if self.transactions.ingested.is_some() {
-            let params = self.segmentation.as_ref().map(|s| s.params.clone()).unwrap_or_default();
             match self.segment(&params) {
                 Ok((summary, nps)) => post(&Response::Segmented { summary: Box::new(summary), params, nps }),
                 Err(message) => {
                     self.segmentation = None;
                     post(&Response::SegmentFailed { message });
-                    let nps = self.answers().and_then(|a| nps::summary(&a, None, params.states.period).ok()).map(Box::new);
+                    let nps = self
+                        .answers()
+                        .and_then(|a| nps::summary(&a, None, params.states.period, params.nps_latest).ok())
+                        .map(Box::new);
                     post(&Response::Nps { nps });
                 }
             }
         } else {
-            let period = SegmentationParams::default().states.period;
-            let nps = self.answers().and_then(|a| nps::summary(&a, None, period).ok()).map(Box::new);
+            let nps =
+                self.answers().and_then(|a| nps::summary(&a, None, params.states.period, params.nps_latest).ok()).map(Box::new);
             post(&Response::Nps { nps });
         }
     }
@@ -185,6 +193,11 @@ fn handle(event: MessageEvent) {
         Request::DropSurvey => HELD.with(|h| {
             let mut h = h.borrow_mut();
             h.survey = HeldFile::default();
+            h.refresh();
+        }),
+        Request::Segment { params } if HELD.with(|h| h.borrow().transactions.ingested.is_none()) => HELD.with(|h| {
+            let mut h = h.borrow_mut();
+            h.params = params;
             h.refresh();
         }),
         Request::Segment { params } => {
@@ -298,6 +311,8 @@ fn run(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>)
                 if slot == Slot::Transactions {
                     h.segmentation = None;
                     h.list = None;
+                    // Rules start afresh for new transactions (an as-of date of the old file would not fit).
+                    h.params = SegmentationParams { nps_latest: h.params.nps_latest, ..SegmentationParams::default() };
                 }
             });
             post(&Response::Loaded { report: Box::new(report), options, slot });

@@ -363,6 +363,12 @@ test('sample data is generated in the browser', async () => {
   await page.getByTestId('sample').click();
   await expectText(page, 'customers', '20,000');
   await expectText(page, 'rows-rejected', '0');
+  // Customers who answered more than once count once with "latest only".
+  await page.getByTestId('tab-nps').click();
+  const all = Number((await page.getByTestId('nps-responses').textContent()).replace(/,/g, ''));
+  await page.getByTestId('nps-latest').check();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="nps-responses"]').textContent.replace(/,/g, '')) < n, all, { timeout: TIMEOUT });
+  assert.equal(await page.getByTestId('nps-latest').isChecked(), true);
   assert.deepEqual(requests.slice(before), []);
   await context.close();
 });

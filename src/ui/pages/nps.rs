@@ -58,6 +58,14 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
     let share = |k: usize| if o.responses == 0 { 0.0 } else { k as f64 / o.responses as f64 * 100.0 };
     let dist: Vec<f64> = s.distribution.iter().map(|&c| c as f64).collect();
     let heights = bar_lengths(&dist, 150.0);
+    let toggle_latest = {
+        let (ctx, latest) = (ctx.clone(), s.latest_only);
+        Callback::from(move |_: Event| {
+            let mut params = ctx.state.seg_params.clone();
+            params.nps_latest = !latest;
+            ctx.send(crate::protocol::Request::Segment { params }, None);
+        })
+    };
     html! {
         <>
             <SurveyUpload />
@@ -71,6 +79,10 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
                     <div class="stat"><div class="stat-label">{ t.passives }</div><div class="stat-value">{ format!("{:.1}%", share(o.passives)) }</div></div>
                     <div class="stat"><div class="stat-label">{ t.detractors }</div><div class="stat-value">{ format!("{:.1}%", share(o.detractors)) }</div></div>
                 </div>
+                <label class="check">
+                    <input type="checkbox" checked={s.latest_only} onchange={toggle_latest} data-testid="nps-latest" />
+                    { t.nps_latest }
+                </label>
                 <p class="rule">{ "NPS = %promoters − %detractors; SE = 100 · sqrt((p + d − (p − d)²) / n); 95% = NPS ± 1.96 SE (adjusted Wald: n + 3, ¾ added to promoters and detractors, below 100 answers)" }</p>
             </section>
             <div class="two-col">
