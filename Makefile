@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tests/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e clean
+.PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e clean crosscheck
 
 serve: tools
 	trunk serve --release --address 127.0.0.1 --port 8080
@@ -44,3 +44,9 @@ e2e:
 clean:
 	cargo clean
 	rm -rf dist tests/e2e/node_modules
+
+# Per-customer CLV predictions against the Python package lifetimes (needs PyPI; not part of `test`).
+crosscheck:
+	test -x .venv-lifetimes/bin/python || (python3 -m venv .venv-lifetimes && .venv-lifetimes/bin/pip install -q lifetimes pandas scipy)
+	cargo build --release
+	.venv-lifetimes/bin/python tests/crosscheck/lifetimes_crosscheck.py

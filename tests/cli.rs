@@ -226,3 +226,33 @@ fn nps_reads_a_survey_file_of_its_own_and_joins_it_to_transactions() {
     assert_eq!(inspect["rows_rejected"], 3);
     assert!(inspect["rejected"].as_array().is_some_and(|r| r.iter().all(|x| x["column"] == "推荐意愿")));
 }
+
+#[test]
+fn clv_prints_the_contract_json_and_refuses_data_it_cannot_fit() {
+    let r = json(&run(&["clv", "cdnow/CDNOW_sample.txt", "--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30"]));
+    assert_eq!(r["customers"], 2357);
+    for key in ["r", "alpha", "a", "b", "log_likelihood", "converged"] {
+        assert!(r["bgnbd"].get(key).is_some(), "bgnbd.{key}");
+    }
+    for key in ["r", "alpha", "s", "beta", "log_likelihood", "converged"] {
+        assert!(r["pareto_nbd"].get(key).is_some(), "pareto_nbd.{key}");
+    }
+    for key in ["p", "q", "v", "customers"] {
+        assert!(r["gamma_gamma"].get(key).is_some(), "gamma_gamma.{key}");
+    }
+    assert_eq!(r["gamma_gamma"]["customers"], 946);
+    assert_eq!(r["bgnbd"]["converged"], true);
+    assert!(r["validation"]["by_frequency"].as_array().is_some_and(|g| g.len() == 8));
+    // Nobody has bought twice by the first day; a single day of data teaches nothing.
+    fails_in_one_line(
+        &["clv", "cdnow/CDNOW_sample.txt", "--calibration-end", "1997-01-01"],
+        "all purchases are on the calibration end day",
+    );
+    fails_in_one_line(&["clv", "cdnow/CDNOW_sample.txt", "--calibration-end", "1997-01-02"], "no customer bought again");
+    fails_in_one_line(&["clv", "cdnow/CDNOW_sample.txt", "--calibration-end", "1996-12-31"], "no customer bought on or before");
+    fails_in_one_line(&["clv", "cdnow/CDNOW_sample.txt", "--calibration-end", "30/9/97"], "--calibration-end 30/9/97");
+    fails_in_one_line(
+        &["clv", "cdnow/CDNOW_sample.txt", "--calibration-end", "1997-09-30", "--holdout-end", "1997-09-01"],
+        "the holdout end must be after the calibration end",
+    );
+}

@@ -78,6 +78,35 @@ mod cli {
             #[arg(long, default_value = "json", value_parser = ["json"])]
             format: String,
         },
+        /// Customer lifetime value: BG/NBD, Pareto/NBD and Gamma-Gamma fitted by maximum likelihood
+        /// on the purchases up to the calibration end, CLV over a horizon, and (with a holdout end)
+        /// predicted against actual holdout purchases. JSON on stdout.
+        Clv {
+            file: PathBuf,
+            #[command(flatten)]
+            read: ReadArgs,
+            /// Last day of the calibration period (YYYY-MM-DD).
+            #[arg(long, value_name = "YYYY-MM-DD")]
+            calibration_end: String,
+            /// Last day of the holdout period (YYYY-MM-DD); purchases after the calibration end up
+            /// to it are predicted and compared.
+            #[arg(long, value_name = "YYYY-MM-DD")]
+            holdout_end: Option<String>,
+            /// Time unit of frequency, recency and T.
+            #[arg(long, default_value = "week", value_parser = ["day", "week"])]
+            unit: String,
+            /// CLV horizon in months (of 30 days).
+            #[arg(long, default_value_t = 12)]
+            horizon_months: u32,
+            /// Monthly discount rate, e.g. 0.01.
+            #[arg(long, default_value_t = 0.01)]
+            discount: f64,
+            /// Also write every customer's predictions to this CSV file.
+            #[arg(long, value_name = "OUT.csv")]
+            customers: Option<PathBuf>,
+            #[arg(long, default_value = "json", value_parser = ["json"])]
+            format: String,
+        },
         /// Print the whole segmentation as JSON: RFM segments, the Chinese 8-class model, the R×F
         /// grid, ABC/Pareto, membership tiers, lifecycle stages, customer states with transition
         /// matrices and projection, and the loyalty KPIs, each with the rule used.
@@ -452,6 +481,41 @@ mod cli {
                         });
                     }
                     serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
+                };
+                match run() {
+                    Ok(json) => {
+                        println!("{json}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(e),
+                }
+            }
+            Command::Clv { file, read, calibration_end, holdout_end, unit, horizon_months, discount, customers, format: _ } => {
+                let run = || -> Result<String, String> {
+                    use loyalty_lens::core::clv::{analyse, summary::Unit, ClvParams};
+                    let day = |flag: &str, v: &str| {
+                        loyalty_lens::core::values::parse_iso_date(v).map_err(|e| format!("--{flag} {v}: {e}"))
+                    };
+                    if !(discount.is_finite() && (0.0..1.0).contains(&discount)) {
+                        return Err(format!("--discount {discount}: a monthly rate from 0 to 1, e.g. 0.01"));
+                    }
+                    let params = ClvParams {
+                        calibration_end: Some(day("calibration-end", &calibration_end)?),
+                        holdout_end: holdout_end.as_deref().map(|h| day("holdout-end", h)).transpose()?,
+                        unit: if unit == "day" { Unit::Day } else { Unit::Week },
+                        horizon_months,
+                        discount_monthly: discount,
+                    };
+                    let ingested = load(&file, &read)?;
+                    let report = analyse(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))?;
+                    if let Some(out) = &customers {
+                        let mut w = csv::Writer::from_path(out).map_err(|e| format!("{}: {e}", out.display()))?;
+                        for row in &report.rows {
+                            w.serialize(row).map_err(|e| format!("{}: {e}", out.display()))?;
+                        }
+                        w.flush().map_err(|e| format!("{}: {e}", out.display()))?;
+                    }
+                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
                 };
                 match run() {
                     Ok(json) => {

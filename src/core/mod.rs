@@ -3,6 +3,7 @@
 //! back typed values, so the browser worker and the native command line share every line of it.
 
 pub mod charts;
+pub mod clv;
 pub mod comments;
 pub mod customers;
 pub mod dataset;

@@ -159,6 +159,23 @@ fn small(s: &str) -> Option<u32> {
     }
 }
 
+/// A date typed as an option: exactly `YYYY-MM-DD` (no other form, so nothing is guessed).
+///
+/// # Errors
+/// A message saying what form is expected, or why the day does not exist.
+pub fn parse_iso_date(s: &str) -> Result<Day, String> {
+    let t = s.trim();
+    let b = t.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return Err("expected a date as YYYY-MM-DD".into());
+    }
+    parse_date(t, DateOrder::Ymd).map_err(|e| e.to_string())
+}
+
 /// Parses one date cell.
 ///
 /// # Errors
@@ -437,6 +454,14 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> Day {
         day_from_ymd(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn option_dates_are_strictly_iso() {
+        assert_eq!(parse_iso_date("1997-09-30"), day_from_ymd(1997, 9, 30).ok_or(String::new()));
+        assert!(parse_iso_date("30/9/97").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(parse_iso_date("1997-9-30").is_err());
+        assert!(parse_iso_date("2024-02-30").is_err());
     }
 
     #[test]
