@@ -5,6 +5,7 @@
 //! worker reads its bytes (the main thread never copies them) and keeps them to re-read with other
 //! options.
 
+use crate::core::clv::{ClvParams, ClvReport, CustomerClv};
 use crate::core::export::ExportFormat;
 use crate::core::ingest::{IngestOptions, Report, Stage};
 use crate::core::nps::NpsSummary;
@@ -31,23 +32,86 @@ pub enum Slot {
 pub enum Request {
     /// Read the `File` posted with this message, into `slot`; without one, a file with scores and
     /// no amounts is a survey and anything else is transactions.
-    Load { name: String, size: u64, options: IngestOptions, slot: Option<Slot> },
+    Load {
+        name: String,
+        size: u64,
+        options: IngestOptions,
+        slot: Option<Slot>,
+    },
     /// Generate the demo dataset and read it.
-    Sample { customers: usize, seed: u64 },
+    Sample {
+        customers: usize,
+        seed: u64,
+    },
     /// Read the file held by the worker again with other options (mapping, encoding, …).
-    Reparse { options: IngestOptions, slot: Slot },
+    Reparse {
+        options: IngestOptions,
+        slot: Slot,
+    },
     /// All rejected rows of a file as CSV, for download.
-    ExportRejected { slot: Slot },
+    ExportRejected {
+        slot: Slot,
+    },
     /// Forget the survey file; NPS comes from the transactions' own score column again, if any.
     DropSurvey,
     /// Segment the loaded customers (RFM, named segments, Chinese classes, ABC).
-    Segment { params: SegmentationParams },
+    Segment {
+        params: SegmentationParams,
+    },
     /// A page of the customers passing a filter, highest monetary value first.
-    Customers { filter: CustomerFilter, offset: usize },
+    Customers {
+        filter: CustomerFilter,
+        offset: usize,
+    },
     /// All customers passing a filter as CSV, for download.
-    ExportCustomers { filter: CustomerFilter, file_name: String, format: ExportFormat },
+    ExportCustomers {
+        filter: CustomerFilter,
+        file_name: String,
+        format: ExportFormat,
+    },
+    /// Fit the CLV models (in steps, with progress; a new request or [`Request::ClvCancel`] stops
+    /// the one running between steps).
+    Clv {
+        params: ClvParams,
+    },
+    ClvCancel,
+    /// A page of the CLV customer list, sorted by `sort` (highest first).
+    ClvCustomers {
+        sort: ClvSort,
+        offset: usize,
+    },
+    /// Every customer's CLV predictions as CSV (UTF-8 with BOM).
+    ExportClv {
+        file_name: String,
+    },
     /// Drop everything the worker holds.
     Clear,
+}
+
+/// What the CLV customer list is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ClvSort {
+    #[default]
+    Clv,
+    PAlive,
+    ExpectedPurchases,
+}
+
+/// The steps of a CLV run, for its progress line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClvStep {
+    Summary,
+    BgNbd,
+    ParetoNbd,
+    GammaGamma,
+    Predicting,
+}
+
+impl ClvStep {
+    pub const ALL: [ClvStep; 5] =
+        [ClvStep::Summary, ClvStep::BgNbd, ClvStep::ParetoNbd, ClvStep::GammaGamma, ClvStep::Predicting];
 }
 
 /// Worker → UI.
@@ -109,6 +173,29 @@ pub enum Response {
         csv: String,
     },
     Cleared,
+    /// A CLV run has reached `step`.
+    ClvProgress {
+        step: ClvStep,
+    },
+    /// The CLV run finished (the report's per-customer rows stay in the worker; `top` is the first
+    /// page by CLV).
+    ClvDone {
+        report: Box<ClvReport>,
+        top: Vec<CustomerClv>,
+        /// Milliseconds each step took, in [`ClvStep::ALL`] order.
+        timings: Vec<f64>,
+    },
+    ClvFailed {
+        message: String,
+    },
+    ClvCancelled,
+    /// A page of the CLV customer list.
+    ClvCustomers {
+        sort: ClvSort,
+        offset: usize,
+        total: usize,
+        rows: Vec<CustomerClv>,
+    },
 }
 
 /// Stages of a load, for the progress bar.

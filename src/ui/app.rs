@@ -3,6 +3,7 @@
 use super::bridge::{download_bytes, download_text, Bridge};
 use super::components::tabs::Tabs;
 use super::components::{header::Header, progress::ProgressBar, upload::SurveyUpload, upload::Upload};
+use super::pages::clv::ClvPage;
 use super::pages::data::DataPage;
 use super::pages::lifecycle::LifecyclePage;
 use super::pages::nps::NpsPage;
@@ -98,7 +99,8 @@ pub fn App() -> Html {
                 (Tab::Nps, ..) if state.survey.is_none() && state.report.is_some() => html! {
                     <><SurveyUpload /><section class="card"><p class="hint">{ t.nps_needs_survey }</p></section></>
                 },
-                (Tab::Segments | Tab::Lifecycle | Tab::Pyramid, ..) if state.report.is_none() => needs_transactions,
+                (Tab::Segments | Tab::Lifecycle | Tab::Pyramid | Tab::Clv, ..) if state.report.is_none() => needs_transactions,
+                (Tab::Clv, ..) => html! { <ClvPage /> },
                 (Tab::Segments, Some(summary), ..) => html! { <SegmentsPage summary={summary} /> },
                 (Tab::Lifecycle, Some(summary), ..) => html! { <LifecyclePage summary={summary} /> },
                 (Tab::Pyramid, Some(summary), ..) => html! { <PyramidPage summary={summary} /> },

@@ -39,6 +39,14 @@ impl Lang {
         }
     }
 
+    /// A text written in place, for pages whose texts live with them.
+    pub fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::Zh => &ZH,

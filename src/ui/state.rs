@@ -1,10 +1,11 @@
 //! App state: one reducer for the ingest flow; leaf UI state stays in components.
 
 use super::i18n::Lang;
+use crate::core::clv::{ClvReport, CustomerClv};
 use crate::core::ingest::{IngestOptions, Report};
 use crate::core::nps::NpsSummary;
 use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
-use crate::protocol::{ProgressStage, Response, Slot};
+use crate::protocol::{ClvSort, ClvStep, ProgressStage, Response, Slot};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -34,6 +35,16 @@ pub enum Tab {
     Lifecycle,
     Nps,
     Pyramid,
+    Clv,
+}
+
+/// A page of the CLV customer list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClvList {
+    pub sort: ClvSort,
+    pub offset: usize,
+    pub total: usize,
+    pub rows: Vec<CustomerClv>,
 }
 
 /// A page of a drill-down list.
@@ -63,6 +74,13 @@ pub struct AppState {
     pub survey_error: Option<(String, String)>,
     /// Which file the data page shows.
     pub data_view: Slot,
+    /// The last CLV result, the step of a run in progress, and why the last run failed.
+    pub clv: Option<Rc<ClvReport>>,
+    pub clv_step: Option<ClvStep>,
+    pub clv_error: Option<String>,
+    pub clv_list: Option<Rc<ClvList>>,
+    /// Milliseconds per step of the last CLV run.
+    pub clv_timings: Vec<f64>,
     /// The tab a load in progress lands on: the overview for a new file, the data page for a re-read.
     pub landing: Tab,
     pub lang: Lang,
@@ -91,6 +109,11 @@ impl Default for AppState {
             survey_error: None,
             data_view: Slot::Transactions,
             landing: Tab::Overview,
+            clv: None,
+            clv_step: None,
+            clv_error: None,
+            clv_list: None,
+            clv_timings: Vec::new(),
             lang: Lang::initial(),
             phase: Phase::Idle,
             report: None,
@@ -163,6 +186,24 @@ impl Reducible for AppState {
                 Response::Ready => next.worker_ready = true,
                 Response::RejectedCsv { .. } | Response::CustomersFile { .. } => return self,
                 Response::Nps { nps } => next.nps = nps.map(|n| Rc::new(*n)),
+                Response::ClvProgress { step } => {
+                    next.clv_step = Some(step);
+                    next.clv_error = None;
+                }
+                Response::ClvDone { report, top, timings } => {
+                    next.clv_step = None;
+                    next.clv_timings = timings;
+                    next.clv_list = Some(Rc::new(ClvList { sort: ClvSort::Clv, offset: 0, total: report.customers, rows: top }));
+                    next.clv = Some(Rc::new(*report));
+                }
+                Response::ClvFailed { message } => {
+                    next.clv_step = None;
+                    next.clv_error = Some(message);
+                }
+                Response::ClvCancelled => next.clv_step = None,
+                Response::ClvCustomers { sort, offset, total, rows } => {
+                    next.clv_list = Some(Rc::new(ClvList { sort, offset, total, rows }));
+                }
                 Response::Segmented { summary, params, nps } => {
                     next.nps = nps.map(|n| Rc::new(*n));
                     next.segmentation = Some(Rc::new(*summary));
@@ -207,6 +248,10 @@ impl Reducible for AppState {
                     next.phase = Phase::Loaded;
                     next.report = Some(Rc::new(*report));
                     next.options = options;
+                    next.clv = None;
+                    next.clv_step = None;
+                    next.clv_error = None;
+                    next.clv_list = None;
                 }
                 // A survey that cannot be read leaves the transactions' pages as they were.
                 Response::Failed { message, code, slot: Slot::Survey } if self.report.is_some() => {
@@ -225,6 +270,10 @@ impl Reducible for AppState {
                     }
                 }
                 Response::Cleared => {
+                    next.clv = None;
+                    next.clv_step = None;
+                    next.clv_error = None;
+                    next.clv_list = None;
                     next.nps = None;
                     next.survey = None;
                     next.survey_error = None;

@@ -4,6 +4,10 @@
 //! The file arrives as a `File` handle and is read here with `FileReaderSync` in chunks, so the main
 //! thread never copies it and the progress bar moves while it is read.
 
+use crate::core::clv::bgnbd::BgNbd;
+use crate::core::clv::pareto_nbd::ParetoNbd;
+use crate::core::clv::summary::Summary;
+use crate::core::clv::{self, ClvParams, ClvReport, Fitted, SpendModel};
 use crate::core::dataset::Labels;
 use crate::core::export::{self, ExportEncoding, ExportFormat};
 use crate::core::ingest::{ingest, rejections_csv, IngestError, IngestOptions, Ingested, MAX_BROWSER_BYTES};
@@ -12,7 +16,7 @@ use crate::core::sample::write_sample;
 use crate::core::segments::{
     rows_csv, rows_xlsx, segment_with, CustomerFilter, Segmentation, SegmentationParams, SegmentationSummary,
 };
-use crate::protocol::{ProgressStage, Request, Response, Slot, PAGE_SIZE, REJECTED_SHOWN};
+use crate::protocol::{ClvSort, ClvStep, ProgressStage, Request, Response, Slot, PAGE_SIZE, REJECTED_SHOWN};
 use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -37,6 +41,12 @@ struct Held {
     segmentation: Option<Segmentation>,
     /// The rules last asked for (kept while there are no transactions to apply them to).
     params: SegmentationParams,
+    /// The CLV run in progress, and the last finished one with its list order.
+    clv_job: Option<ClvJob>,
+    clv: Option<ClvReport>,
+    clv_list: Option<(ClvSort, Vec<usize>)>,
+    /// Numbers CLV runs, so that a step of a cancelled or replaced run stops.
+    clv_runs: u32,
     /// The sorted customers of the list last shown, so that paging does not sort again.
     list: Option<(CustomerFilter, Vec<usize>)>,
 }
@@ -98,6 +108,18 @@ impl Held {
             post(&Response::Nps { nps });
         }
     }
+}
+
+/// A CLV run between its steps.
+struct ClvJob {
+    run: u32,
+    params: ClvParams,
+    summary: Option<Summary>,
+    bgnbd: Option<Fitted<BgNbd>>,
+    pareto: Option<Result<Fitted<ParetoNbd>, String>>,
+    spend: Option<Result<SpendModel, String>>,
+    /// Milliseconds per finished step.
+    timings: Vec<f64>,
 }
 
 thread_local! {
@@ -244,6 +266,45 @@ fn handle(event: MessageEvent) {
                 None => post(&Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }),
             }
         }
+        Request::Clv { params } => {
+            let run = HELD.with(|h| {
+                let mut h = h.borrow_mut();
+                h.clv_runs += 1;
+                let run = h.clv_runs;
+                h.clv_job =
+                    Some(ClvJob { run, params, summary: None, bgnbd: None, pareto: None, spend: None, timings: Vec::new() });
+                run
+            });
+            schedule_clv(run);
+        }
+        Request::ClvCancel => {
+            HELD.with(|h| h.borrow_mut().clv_job = None);
+            post(&Response::ClvCancelled);
+        }
+        Request::ClvCustomers { sort, offset } => {
+            let page = HELD.with(|h| {
+                let mut h = h.borrow_mut();
+                let held = &mut *h;
+                let report = held.clv.as_ref()?;
+                if held.clv_list.as_ref().is_none_or(|(s, _)| *s != sort) {
+                    held.clv_list = Some((sort, clv_order(report, sort)));
+                }
+                let order = &held.clv_list.as_ref()?.1;
+                Some((order.len(), order.iter().skip(offset).take(PAGE_SIZE).map(|&i| report.rows[i].clone()).collect()))
+            });
+            match page {
+                Some((total, rows)) => post(&Response::ClvCustomers { sort, offset, total, rows }),
+                None => post(&Response::ClvFailed { message: "there is no CLV result: run the models first".into() }),
+            }
+        }
+        Request::ExportClv { file_name } => {
+            let csv = HELD.with(|h| h.borrow().clv.as_ref().map(|r| clv::rows_csv(&r.rows)));
+            match csv {
+                Some(Ok(csv)) => post(&Response::RejectedCsv { file_name: format!("{file_name}.csv"), csv }),
+                Some(Err(message)) => post(&Response::ClvFailed { message: format!("the export failed: {message}") }),
+                None => post(&Response::ClvFailed { message: "there is no CLV result: run the models first".into() }),
+            }
+        }
         Request::Clear => {
             HELD.with(|h| *h.borrow_mut() = Held::default());
             post(&Response::Cleared);
@@ -311,6 +372,9 @@ fn run(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>)
                 if slot == Slot::Transactions {
                     h.segmentation = None;
                     h.list = None;
+                    h.clv_job = None;
+                    h.clv = None;
+                    h.clv_list = None;
                     // Rules start afresh for new transactions (an as-of date of the old file would not fit).
                     h.params = SegmentationParams { nps_latest: h.params.nps_latest, ..SegmentationParams::default() };
                 }
@@ -334,5 +398,93 @@ fn run(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>)
             });
             fail_with(&e, slot);
         }
+    }
+}
+
+fn clv_order(report: &ClvReport, sort: ClvSort) -> Vec<usize> {
+    match sort {
+        ClvSort::Clv => clv::order_by(&report.rows, |r| r.clv.unwrap_or(f64::NEG_INFINITY)),
+        ClvSort::PAlive => clv::order_by(&report.rows, |r| r.p_alive),
+        ClvSort::ExpectedPurchases => clv::order_by(&report.rows, |r| r.expected_purchases),
+    }
+}
+
+/// Runs the next step of CLV run `run` after the messages waiting now (a cancel among them).
+fn schedule_clv(run: u32) {
+    let step = Closure::once_into_js(move || clv_step(run));
+    if scope().set_timeout_with_callback_and_timeout_and_arguments_0(step.unchecked_ref(), 0).is_err() {
+        post(&Response::ClvFailed { message: "internal error: the worker cannot schedule work".into() });
+    }
+}
+
+/// One step of a CLV run: the summary, one model fit, or the predictions.
+fn clv_step(run: u32) {
+    let started = js_sys::Date::now();
+    let more = HELD.with(|h| {
+        let mut h = h.borrow_mut();
+        let held = &mut *h;
+        let Some(job) = held.clv_job.as_mut().filter(|j| j.run == run) else { return false };
+        let Some(ds) = held.transactions.ingested.as_ref().map(|i| &i.dataset) else {
+            held.clv_job = None;
+            post(&Response::ClvFailed { message: "CLV needs a transaction file: choose one".into() });
+            return false;
+        };
+        let failed = |message: String| post(&Response::ClvFailed { message });
+        let Some(summary) = &job.summary else {
+            post(&Response::ClvProgress { step: ClvStep::Summary });
+            match clv::prepare(ds, &job.params) {
+                Ok(s) => job.summary = Some(s),
+                Err(e) => {
+                    failed(e.to_string());
+                    held.clv_job = None;
+                    return false;
+                }
+            }
+            return true;
+        };
+        if job.bgnbd.is_none() {
+            post(&Response::ClvProgress { step: ClvStep::BgNbd });
+            match clv::fit_purchases(summary) {
+                Ok(f) => job.bgnbd = Some(f),
+                Err(e) => {
+                    failed(e.to_string());
+                    held.clv_job = None;
+                    return false;
+                }
+            }
+            return true;
+        }
+        if job.pareto.is_none() {
+            post(&Response::ClvProgress { step: ClvStep::ParetoNbd });
+            job.pareto = Some(clv::fit_pareto(summary));
+            return true;
+        }
+        if job.spend.is_none() {
+            post(&Response::ClvProgress { step: ClvStep::GammaGamma });
+            job.spend = Some(clv::fit_spend(ds, summary));
+            return true;
+        }
+        post(&Response::ClvProgress { step: ClvStep::Predicting });
+        let Some(job) = held.clv_job.take() else { return false };
+        let (Some(summary), Some(bg), Some(pareto), Some(spend)) = (job.summary, job.bgnbd, job.pareto, job.spend) else {
+            return false;
+        };
+        let report = clv::report(ds, &summary, &job.params, bg, pareto, spend);
+        let order = clv_order(&report, ClvSort::Clv);
+        let top = order.iter().take(PAGE_SIZE).map(|&i| report.rows[i].clone()).collect();
+        let mut timings = job.timings;
+        timings.push(js_sys::Date::now() - started);
+        post(&Response::ClvDone { report: Box::new(report.clone()), top, timings });
+        held.clv_list = Some((ClvSort::Clv, order));
+        held.clv = Some(report);
+        false
+    });
+    if more {
+        HELD.with(|h| {
+            if let Some(job) = h.borrow_mut().clv_job.as_mut().filter(|j| j.run == run) {
+                job.timings.push(js_sys::Date::now() - started);
+            }
+        });
+        schedule_clv(run);
     }
 }

@@ -449,3 +449,44 @@ test('a survey file alone gives the NPS page, with anonymous answers counted', a
   await page.getByTestId('nps-trend').waitFor();
   await context.close();
 });
+
+test('CLV: BG/NBD, Pareto/NBD and Gamma-Gamma fitted in the browser on CDNOW, validated on the holdout, customers exported', async () => {
+  const { context, page, requests, errors } = await openApp();
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'ov-customers', '2,357');
+  await page.getByTestId('tab-clv').click();
+  // The default split is the classic one for CDNOW: calibration to 1997-09-30, holdout to 1998-06-30.
+  assert.equal(await page.getByTestId('clv-calibration').inputValue(), '1997-09-30');
+  assert.equal(await page.getByTestId('clv-holdout').inputValue(), '1998-06-30');
+  const before = requests.length;
+  // A run can be cancelled between its steps.
+  await page.getByTestId('clv-run').click();
+  await page.getByTestId('clv-progress').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('clv-cancel').click();
+  await page.getByTestId('clv-run').waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('clv-models').count(), 0, 'a cancelled run shows no results');
+  await page.getByTestId('clv-run').click();
+  await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
+  const models = await page.getByTestId('clv-models').textContent();
+  // Fader, Hardie & Lee (2005): r = 0.243, α = 4.414, a = 0.793, b = 2.426.
+  assert.match(models, /r = 0\.2426/);
+  assert.match(models, /α = 4\.4136/);
+  assert.match(models, /a = 0\.7929/);
+  assert.match(models, /b = 2\.4259/);
+  assert.match(models, /Pareto\/NBD.*r = 0\.5533/);
+  assert.match(models, /p = 6\.2496.*q = 3\.7442.*γ = 15\.44/);
+  await expectText(page, 'clv-list-total', '2,357');
+  await page.getByTestId('clv-by-frequency').waitFor();
+  await page.getByTestId('clv-tracking').waitFor();
+  assert.match(await page.getByTestId('clv-error-pct').textContent(), /^−?-?\d+\.\d%$/);
+  // Sorted by P(alive): the first customer is the most likely to be active.
+  await page.getByTestId('clv-sort').selectOption('p_alive');
+  await page.waitForFunction(() => /100\.0%/.test(document.querySelector('[data-testid="clv-table"] tbody tr td:nth-child(6)')?.textContent ?? ''), null, { timeout: TIMEOUT });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('clv-export').click()]);
+  const lines = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.equal(lines[0], 'customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_value,clv,holdout_actual,holdout_expected');
+  assert.equal(lines.length, 2358);
+  assert.deepEqual(requests.slice(before).filter((u) => !u.startsWith('blob:')), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -10,8 +10,8 @@
 //!   / (1 + 1{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)).
 //! - E[X(t)] of a new customer = (a+b−1)/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))].
 
-use super::fit::{maximise, Fit};
-use super::special::{hyp2f1, ln_beta, ln_gamma, log_sum_exp};
+use super::fit::{maximise_with, Fit};
+use super::special::{digamma, hyp2f1, ln_beta, ln_gamma, log_sum_exp};
 use super::{ClvError, Rft};
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +35,62 @@ impl BgNbd {
         let alive = -(r + x) * (alpha + t).ln();
         let tail = if x > 0.0 { a.ln() - (b + x - 1.0).ln() - (r + x) * (alpha + t_x).ln() } else { f64::NEG_INFINITY };
         head + log_sum_exp(alive, tail)
+    }
+
+    /// The total log-likelihood of grouped customers; the same sum as [`BgNbd::ll`] per customer,
+    /// with the terms that depend on x alone computed once per distinct x.
+    fn ll_groups(&self, g: &super::Groups) -> f64 {
+        let Self { r, alpha, a, b } = *self;
+        let base = -ln_gamma(r) + r * alpha.ln() - ln_beta(a, b);
+        let heads: Vec<(f64, f64)> =
+            g.xs.iter()
+                .map(|&x| {
+                    let head = base + ln_gamma(r + x) + ln_beta(a, b + x);
+                    let tail = if x > 0.0 { a.ln() - (b + x - 1.0).ln() } else { f64::NEG_INFINITY };
+                    (head, tail)
+                })
+                .collect();
+        let ln_at = g.ln_shifted(alpha);
+        g.groups
+            .iter()
+            .zip(&g.x_index)
+            .zip(&g.time_index)
+            .map(|((&((x, _, _), w), &k), &(i_tx, i_t))| {
+                let (head, tail) = heads[k];
+                let alive = -(r + x) * ln_at[i_t];
+                let total = if x > 0.0 { log_sum_exp(alive, tail - (r + x) * ln_at[i_tx]) } else { alive };
+                w * (head + total)
+            })
+            .sum()
+    }
+
+    /// dLL/d(r, α, a, b) of grouped customers (see the module formulas; ψ is the digamma function).
+    fn gradient_groups(&self, g: &super::Groups) -> Vec<f64> {
+        let Self { r, alpha, a, b } = *self;
+        let (psi_r, psi_ab, psi_b) = (digamma(r), digamma(a + b), digamma(b));
+        // Per distinct x: ψ(r+x), ψ(a+b+x), ψ(b+x), and the log-weight of the drop-out term.
+        let per_x: Vec<(f64, f64, f64, f64)> =
+            g.xs.iter()
+                .map(|&x| {
+                    let tail = if x > 0.0 { a.ln() - (b + x - 1.0).ln() } else { f64::NEG_INFINITY };
+                    (digamma(r + x), digamma(a + b + x), digamma(b + x), tail)
+                })
+                .collect();
+        let ln_at = g.ln_shifted(alpha);
+        let mut d = [0.0; 4];
+        for ((&((x, t_x, t), w), &k), &(i_tx, i_t)) in g.groups.iter().zip(&g.x_index).zip(&g.time_index) {
+            let (psi_rx, psi_abx, psi_bx, tail) = per_x[k];
+            let (la, lt) = (ln_at[i_t], ln_at[i_tx]);
+            let alive = -(r + x) * la;
+            let dead = if x > 0.0 { tail - (r + x) * lt } else { f64::NEG_INFINITY };
+            let total = log_sum_exp(alive, dead);
+            let (wa, wd) = ((alive - total).exp(), (dead - total).exp());
+            d[0] += w * (psi_rx - psi_r + alpha.ln() - wa * la - wd * lt);
+            d[1] += w * (r / alpha - wa * (r + x) / (alpha + t) - wd * (r + x) / (alpha + t_x));
+            d[2] += w * (psi_ab - psi_abx + if x > 0.0 { wd / a } else { 0.0 });
+            d[3] += w * (psi_bx - psi_abx - psi_b + psi_ab - if x > 0.0 { wd / (b + x - 1.0) } else { 0.0 });
+        }
+        d.to_vec()
     }
 
     /// 1 + 1{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x), the odds term shared by P(alive) and E[X].
@@ -79,11 +135,9 @@ impl BgNbd {
 /// [`ClvError`] for data the model cannot be fitted to, or a failed fit.
 pub fn fit(data: &[Rft]) -> Result<(BgNbd, Fit), ClvError> {
     super::check_counts(data)?;
-    let groups = super::group(data);
-    let ll = |p: &[f64]| {
-        let m = BgNbd::from(p);
-        groups.iter().map(|&((x, t_x, t), w)| w * m.ll(x, t_x, t)).sum::<f64>()
-    };
+    let g = super::Groups::new(data);
+    let ll = |p: &[f64]| BgNbd::from(p).ll_groups(&g);
+    let grad = |p: &[f64]| BgNbd::from(p).gradient_groups(&g);
     let mean_t = data.iter().map(|d| d.2).sum::<f64>() / data.len() as f64;
     let starts = [
         vec![1.0, 1.0, 1.0, 1.0],
@@ -91,6 +145,46 @@ pub fn fit(data: &[Rft]) -> Result<(BgNbd, Fit), ClvError> {
         vec![1.0, mean_t, 0.5, 1.0],
         vec![0.2, mean_t / 3.0, 2.0, 5.0],
     ];
-    let f = maximise(&ll, &starts).map_err(ClvError::Fit)?;
+    let f = maximise_with(&ll, Some(&grad), &starts).map_err(ClvError::Fit)?;
     Ok((BgNbd::from(&f.params), f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouped_and_per_customer_likelihoods_agree() {
+        let data = [(0.0, 0.0, 30.0), (2.0, 10.0, 30.0), (2.0, 10.0, 30.0), (5.0, 25.5, 38.9), (0.0, 0.0, 12.0)];
+        let m = BgNbd { r: 0.3, alpha: 4.0, a: 0.8, b: 2.5 };
+        let each: f64 = data.iter().map(|&(x, t_x, t)| m.ll(x, t_x, t)).sum();
+        let grouped = m.ll_groups(&crate::core::clv::Groups::new(&data));
+        assert!((each - grouped).abs() < 1e-9, "{each} vs {grouped}");
+    }
+
+    #[test]
+    fn the_analytic_gradient_matches_finite_differences() {
+        let data = [(0.0, 0.0, 30.0), (2.0, 10.0, 30.0), (5.0, 25.5, 38.9), (1.0, 3.0, 12.0), (11.0, 37.0, 38.0)];
+        let g = crate::core::clv::Groups::new(&data);
+        let p = [0.3, 4.0, 0.8, 2.5];
+        let analytic = BgNbd::from(&p).gradient_groups(&g);
+        for i in 0..4 {
+            let h = 1e-6 * p[i];
+            let (mut up, mut down) = (p, p);
+            up[i] += h;
+            down[i] -= h;
+            let numeric = (BgNbd::from(&up).ll_groups(&g) - BgNbd::from(&down).ll_groups(&g)) / (2.0 * h);
+            assert!((numeric - analytic[i]).abs() < 1e-5 * (1.0 + numeric.abs()), "param {i}: {numeric} vs {}", analytic[i]);
+        }
+    }
+
+    #[test]
+    fn predictions_behave() {
+        let m = BgNbd { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+        assert_eq!(m.p_alive(0.0, 0.0, 38.86), 1.0, "no repeat purchase: never seen to drop out");
+        assert!(m.p_alive(2.0, 30.43, 38.86) > m.p_alive(2.0, 5.0, 38.86), "a recent buyer is more likely alive");
+        assert!(m.expected(39.0, 5.0, 35.0, 38.86) > m.expected(39.0, 1.0, 35.0, 38.86));
+        assert_eq!(m.expected(0.0, 1.0, 1.0, 2.0), 0.0);
+        assert!(m.expected_new(78.0) > m.expected_new(39.0));
+    }
 }

@@ -1,7 +1,8 @@
 //! Maximum likelihood with argmin: L-BFGS (More–Thuente line search) on the logarithms of the
 //! parameters, so that they stay positive, from several starting points; the best run wins.
-//! Gradients are central differences of the log-likelihood; standard errors come from the inverse
-//! of the numerical Hessian of −LL in the natural parameters.
+//! Gradients are analytic where the model gives them, else central differences; starts are tried
+//! until two converged runs agree; standard errors come from the inverse of the numerical Hessian
+//! of −LL in the natural parameters.
 
 use argmin::core::{CostFunction, Error, Executor, Gradient, State, TerminationReason, TerminationStatus};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
@@ -19,17 +20,22 @@ pub struct Fit {
     pub converged: bool,
     /// Iterations of the best run.
     pub iterations: u64,
-    /// Starting points tried.
+    /// Starting points tried (the search stops once two converged runs agree).
     pub starts: usize,
 }
 
+/// The log-likelihood and, when known, its gradient in the natural parameters.
+pub type Ll<'a> = &'a (dyn Fn(&[f64]) -> f64 + Sync);
+pub type LlGradient<'a> = Option<&'a (dyn Fn(&[f64]) -> Vec<f64> + Sync)>;
+
 struct Problem<'a> {
-    ll: &'a (dyn Fn(&[f64]) -> f64 + Sync),
+    ll: Ll<'a>,
+    grad: LlGradient<'a>,
 }
 
 /// −LL at the exponentials of `p`; a huge value where the likelihood is undefined, so that the
 /// line search backs off.
-fn cost_at(ll: &(dyn Fn(&[f64]) -> f64 + Sync), p: &[f64]) -> f64 {
+fn cost_at(ll: Ll, p: &[f64]) -> f64 {
     let natural: Vec<f64> = p.iter().map(|v| v.exp()).collect();
     let v = -ll(&natural);
     if v.is_finite() {
@@ -51,6 +57,14 @@ impl Gradient for Problem<'_> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
     fn gradient(&self, p: &Self::Param) -> Result<Vec<f64>, Error> {
+        if let Some(grad) = self.grad {
+            // d(−LL)/d ln θ = −θ · dLL/dθ.
+            let natural: Vec<f64> = p.iter().map(|v| v.exp()).collect();
+            let g: Vec<f64> = grad(&natural).iter().zip(&natural).map(|(d, t)| -d * t).collect();
+            if g.iter().all(|v| v.is_finite()) {
+                return Ok(g);
+            }
+        }
         let mut g = vec![0.0; p.len()];
         for i in 0..p.len() {
             let h = 1e-6 * p[i].abs().max(1.0);
@@ -63,13 +77,29 @@ impl Gradient for Problem<'_> {
     }
 }
 
-/// Maximises `ll` over positive parameters from each of `starts` (natural scale).
+/// Maximises `ll` over positive parameters from each of `starts` (natural scale), with central
+/// differences for the gradient.
 ///
 /// # Errors
 /// A message when no start gives a finite likelihood.
-pub fn maximise(ll: &(dyn Fn(&[f64]) -> f64 + Sync), starts: &[Vec<f64>]) -> Result<Fit, String> {
+pub fn maximise(ll: Ll, starts: &[Vec<f64>]) -> Result<Fit, String> {
+    maximise_with(ll, None, starts)
+}
+
+/// [`maximise`] with an analytic gradient of `ll` in the natural parameters. Starts are tried in
+/// order until two converged runs agree on the log-likelihood (to 1e-6), or all have run.
+///
+/// # Errors
+/// A message when no start gives a finite likelihood.
+pub fn maximise_with(ll: Ll, grad: LlGradient, starts: &[Vec<f64>]) -> Result<Fit, String> {
     let mut best: Option<(Vec<f64>, f64, bool, u64)> = None;
+    let mut converged_costs: Vec<f64> = Vec::new();
+    let mut tried = 0;
     for start in starts {
+        if converged_costs.len() >= 2 {
+            break;
+        }
+        tried += 1;
         let init: Vec<f64> = start.iter().map(|v| v.ln()).collect();
         if cost_at(ll, &init) >= 1e300 {
             continue;
@@ -77,7 +107,7 @@ pub fn maximise(ll: &(dyn Fn(&[f64]) -> f64 + Sync), starts: &[Vec<f64>]) -> Res
         let run = || -> Result<_, Error> {
             let linesearch = MoreThuenteLineSearch::new();
             let solver = LBFGS::new(linesearch, 7).with_tolerance_grad(1e-7)?.with_tolerance_cost(1e-12)?;
-            Executor::new(Problem { ll }, solver).configure(|s| s.param(init.clone()).max_iters(500)).timer(false).run()
+            Executor::new(Problem { ll, grad }, solver).configure(|s| s.param(init.clone()).max_iters(500)).timer(false).run()
         };
         let Ok(result) = run() else { continue };
         let state = result.state();
@@ -87,6 +117,15 @@ pub fn maximise(ll: &(dyn Fn(&[f64]) -> f64 + Sync), starts: &[Vec<f64>]) -> Res
             state.get_termination_status(),
             TerminationStatus::Terminated(TerminationReason::SolverConverged | TerminationReason::SolverExit(_))
         );
+        if cost.is_finite() && cost < 1e300 && converged {
+            // A run that agrees with an earlier converged one confirms the optimum.
+            let agrees = converged_costs.iter().any(|c| (c - cost).abs() <= 1e-6 * (1.0 + cost.abs()));
+            if agrees || converged_costs.is_empty() {
+                converged_costs.push(cost);
+            } else {
+                converged_costs = vec![converged_costs[0].min(cost)];
+            }
+        }
         if cost.is_finite() && cost < 1e300 && best.as_ref().is_none_or(|b| cost < b.1) {
             best = Some((p, cost, converged, state.get_iter()));
         }
@@ -94,20 +133,15 @@ pub fn maximise(ll: &(dyn Fn(&[f64]) -> f64 + Sync), starts: &[Vec<f64>]) -> Res
     let (p, cost, converged, iterations) = best.ok_or("the likelihood is not finite at any starting point")?;
     let params: Vec<f64> = p.iter().map(|v| v.exp()).collect();
     // Converged also means: the gradient (in log space) is small at the optimum.
-    let g = Problem { ll }.gradient(&p).unwrap_or_default();
+    let g = Problem { ll, grad }.gradient(&p).unwrap_or_default();
     let flat = g.iter().all(|v| v.abs() < 1e-3 * (1.0 + cost.abs()).sqrt());
-    Ok(Fit {
-        se: standard_errors(ll, &params),
-        params,
-        log_likelihood: -cost,
-        converged: converged || flat,
-        iterations,
-        starts: starts.len(),
-    })
+    // The likelihood at the reported parameters (not the solver's running best cost).
+    let log_likelihood = ll(&params);
+    Ok(Fit { se: standard_errors(ll, &params), params, log_likelihood, converged: converged || flat, iterations, starts: tried })
 }
 
 /// Square roots of the diagonal of the inverse Hessian of −LL at `p` (natural scale).
-pub fn standard_errors(ll: &(dyn Fn(&[f64]) -> f64 + Sync), p: &[f64]) -> Option<Vec<f64>> {
+pub fn standard_errors(ll: Ll, p: &[f64]) -> Option<Vec<f64>> {
     let n = p.len();
     let f = |q: &[f64]| -ll(q);
     let h: Vec<f64> = p.iter().map(|v| 1e-4 * v.abs().max(1e-3)).collect();

@@ -5,11 +5,12 @@
 //! LL = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + (px−1) ln m + px ln x − (px+q) ln(γ + m x),
 //! E[M | x, m] = p (γ + m x) / (p x + q − 1).
 //!
-//! Fitted on the customers with at least one repeat purchase and a positive mean value. It assumes
+//! Fitted on the customers with at least one repeat purchase and a positive mean value (others are
+//! left out by name). It assumes
 //! spend does not depend on frequency: [`independence`] gives the correlation to show the user.
 
-use super::fit::{maximise, Fit};
-use super::special::ln_gamma;
+use super::fit::{maximise_with, Fit};
+use super::special::{digamma, ln_gamma};
 use super::ClvError;
 use serde::{Deserialize, Serialize};
 
@@ -48,26 +49,84 @@ pub fn independence(data: &[(f64, f64)]) -> Option<f64> {
     (vx > 0.0 && vm > 0.0).then(|| cov / (vx * vm).sqrt())
 }
 
-/// Fits the model to (x, m) of repeat buyers; `ids` name them in errors.
+/// Fits the model to (x, m) of repeat buyers with a positive mean value; `ids` name them. Repeat
+/// buyers whose mean value is zero or negative cannot be fitted (the model's spend is positive):
+/// they are left out and returned by id, so that the user sees who and why.
 ///
 /// # Errors
-/// [`ClvError::Spend`] naming customers with zero or negative mean value, [`ClvError::NoRepeat`]
-/// with fewer than two repeat buyers, or a failed fit.
-pub fn fit(data: &[(f64, f64)], ids: &[String]) -> Result<(GammaGamma, Fit), ClvError> {
-    let bad: Vec<String> =
-        data.iter().zip(ids).filter(|(d, _)| !(d.1 > 0.0 && d.1.is_finite())).map(|(_, id)| id.clone()).collect();
-    if !bad.is_empty() {
-        return Err(ClvError::Spend(bad));
-    }
-    if data.len() < 2 {
+/// [`ClvError::Spend`] naming the customers when fewer than two repeat buyers have positive spend,
+/// [`ClvError::NoRepeat`] without repeat buyers, or a failed fit.
+pub fn fit(data: &[(f64, f64)], ids: &[String]) -> Result<(GammaGamma, Fit, Vec<String>), ClvError> {
+    if data.is_empty() {
         return Err(ClvError::NoRepeat);
     }
+    let positive = |d: &(f64, f64)| d.1 > 0.0 && d.1.is_finite();
+    let left_out: Vec<String> = data.iter().zip(ids).filter(|(d, _)| !positive(d)).map(|(_, id)| id.clone()).collect();
+    let kept: Vec<(f64, f64)> = data.iter().copied().filter(positive).collect();
+    if kept.len() < 2 {
+        return Err(ClvError::Spend(left_out));
+    }
+    // Terms of x alone are computed once per distinct x (x is a whole number of purchases); the
+    // sum equals Σ GammaGamma::ll(x, m).
+    let max_x = kept.iter().map(|d| d.0 as usize).max().unwrap_or(0);
     let ll = |p: &[f64]| {
-        let g = GammaGamma { p: p[0], q: p[1], v: p[2] };
-        data.iter().map(|&(x, m)| g.ll(x, m)).sum::<f64>()
+        let (pp, q, v) = (p[0], p[1], p[2]);
+        let head: Vec<f64> = (0..=max_x)
+            .map(|x| x as f64)
+            .map(|x| ln_gamma(pp * x + q) - ln_gamma(pp * x) - ln_gamma(q) + q * v.ln() + pp * x * x.ln())
+            .collect();
+        kept.iter().map(|&(x, m)| head[x as usize] + (pp * x - 1.0) * m.ln() - (pp * x + q) * (v + m * x).ln()).sum::<f64>()
     };
-    let mean_m = data.iter().map(|d| d.1).sum::<f64>() / data.len() as f64;
+    let mean_m = kept.iter().map(|d| d.1).sum::<f64>() / kept.len() as f64;
     let starts = [vec![1.0, 1.0, 1.0], vec![5.0, 3.0, mean_m], vec![2.0, 2.0, mean_m / 2.0], vec![10.0, 5.0, mean_m * 2.0]];
-    let f = maximise(&ll, &starts).map_err(ClvError::Fit)?;
-    Ok((GammaGamma { p: f.params[0], q: f.params[1], v: f.params[2] }, f))
+    // dLL/dp = x [ψ(px+q) − ψ(px) + ln m + ln x − ln(γ+mx)], dLL/dq = ψ(px+q) − ψ(q) + ln γ − ln(γ+mx),
+    // dLL/dγ = q/γ − (px+q)/(γ+mx).
+    let grad = |p: &[f64]| {
+        let (pp, q, v) = (p[0], p[1], p[2]);
+        let psi_q = digamma(q);
+        let psi: Vec<(f64, f64)> = (0..=max_x).map(|x| x as f64).map(|x| (digamma(pp * x + q), digamma(pp * x))).collect();
+        let mut d = vec![0.0; 3];
+        for &(x, m) in &kept {
+            let (psi_all, psi_px) = psi[x as usize];
+            let lv = (v + m * x).ln();
+            d[0] += x * (psi_all - psi_px + m.ln() + x.ln() - lv);
+            d[1] += psi_all - psi_q + v.ln() - lv;
+            d[2] += q / v - (pp * x + q) / (v + m * x);
+        }
+        d
+    };
+    let f = maximise_with(&ll, Some(&grad), &starts).map_err(ClvError::Fit)?;
+    Ok((GammaGamma { p: f.params[0], q: f.params[1], v: f.params[2] }, f, left_out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buyers_without_positive_spend_are_left_out_by_name_and_all_of_them_refused() {
+        // Mean values that vary between customers (spread enough for a bounded maximum).
+        let mut data: Vec<(f64, f64)> = (0..40).map(|i| (f64::from(1 + i % 5), 5.0 + f64::from((i * 37) % 60))).collect();
+        data[2].1 = 0.0;
+        let ids: Vec<String> = (0..40).map(|i| ((b'a' + (i % 26) as u8) as char).to_string() + &i.to_string()).collect();
+        let (g, result, left_out) = fit(&data, &ids).unwrap();
+        assert_eq!(left_out, vec!["c2".to_string()]);
+        assert!(result.log_likelihood.is_finite() && g.p > 0.0 && g.q > 0.0 && g.v > 0.0);
+        let direct: f64 = data.iter().filter(|d| d.1 > 0.0).map(|&(x, m)| g.ll(x, m)).sum();
+        assert!(
+            (direct - result.log_likelihood).abs() < 1e-9,
+            "the cached sum is the same likelihood: {direct} vs {}",
+            result.log_likelihood
+        );
+        let none = fit(&[(1.0, 0.0), (2.0, -5.0)], &ids[..2]).unwrap_err();
+        assert_eq!(none, ClvError::Spend(vec!["a0".into(), "b1".into()]));
+        assert!(none.to_string().contains("zero or negative mean value (a0, b1)"));
+        assert_eq!(fit(&[], &[]).unwrap_err(), ClvError::NoRepeat);
+    }
+
+    #[test]
+    fn the_independence_check_is_a_correlation() {
+        assert!((independence(&[(1.0, 1.0), (2.0, 2.0), (3.0, 3.0)]).unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(independence(&[(1.0, 1.0), (2.0, 2.0)]), None);
+    }
 }

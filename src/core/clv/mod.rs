@@ -61,7 +61,7 @@ impl std::fmt::Display for ClvError {
             ),
             Self::Spend(ids) => write!(
                 f,
-                "Gamma-Gamma needs positive spend: {} repeat buyer(s) have a zero or negative mean value ({}{})",
+                "Gamma-Gamma needs positive spend from at least 2 repeat buyers; {} have a zero or negative mean value ({}{})",
                 ids.len(),
                 ids.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
                 if ids.len() > 5 { ", …" } else { "" }
@@ -85,7 +85,40 @@ fn check_counts(data: &[Rft]) -> Result<(), ClvError> {
     Ok(())
 }
 
-/// Distinct (x, t_x, T) with their counts: customers who look alike cost one evaluation.
+/// Distinct (x, t_x, T) with their counts, and the distinct x values with each group's index
+/// into them: customers who look alike cost one evaluation, and terms that depend on x alone are
+/// computed once per x.
+struct Groups {
+    groups: Vec<(Rft, f64)>,
+    xs: Vec<f64>,
+    x_index: Vec<usize>,
+    /// Distinct times (t_x and T values together), and each group's indices of its t_x and T:
+    /// ln(α + t) is then computed once per distinct time, not once per group.
+    times: Vec<f64>,
+    time_index: Vec<(usize, usize)>,
+}
+
+impl Groups {
+    fn new(data: &[Rft]) -> Self {
+        let groups = group(data);
+        let mut xs: Vec<f64> = groups.iter().map(|g| g.0 .0).collect();
+        xs.dedup();
+        let x_index = groups.iter().map(|g| xs.partition_point(|&x| x < g.0 .0)).collect();
+        let mut times: Vec<f64> = groups.iter().flat_map(|g| [g.0 .1, g.0 .2]).collect();
+        times.sort_by(f64::total_cmp);
+        times.dedup();
+        let at = |t: f64| times.partition_point(|&v| v < t);
+        let time_index = groups.iter().map(|g| (at(g.0 .1), at(g.0 .2))).collect();
+        Self { groups, xs, x_index, times, time_index }
+    }
+
+    /// ln(c + t) for every distinct time t.
+    fn ln_shifted(&self, c: f64) -> Vec<f64> {
+        self.times.iter().map(|t| (c + t).ln()).collect()
+    }
+}
+
+/// Distinct (x, t_x, T) with their counts, sorted by x.
 fn group(data: &[Rft]) -> Vec<(Rft, f64)> {
     let mut sorted: Vec<Rft> = data.to_vec();
     sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.total_cmp(&b.2)));
@@ -143,6 +176,9 @@ pub struct SpendModel {
     pub customers: usize,
     /// Correlation of frequency and mean value among repeat buyers (near 0 supports the model).
     pub frequency_value_correlation: Option<f64>,
+    /// Repeat buyers left out of the fit because their mean value is zero or negative (their CLV
+    /// uses the model's population mean value).
+    pub left_out: Vec<String>,
 }
 
 /// One customer's predictions.
@@ -214,44 +250,88 @@ pub struct ClvReport {
     pub rows: Vec<CustomerClv>,
 }
 
-/// Fits the models and predicts every customer.
+/// Fits the models and predicts every customer: [`prepare`], then [`fit_purchases`],
+/// [`fit_pareto`] and [`fit_spend`], then [`report`] (the worker runs them as separate steps, so
+/// that the user can cancel between them).
 ///
 /// # Errors
 /// [`ClvError`] when the summary cannot be built or BG/NBD cannot be fitted (Pareto/NBD and
 /// Gamma-Gamma failures are reported inside the report, since BG/NBD alone is still useful).
 pub fn analyse(ds: &Dataset, params: &ClvParams) -> Result<ClvReport, ClvError> {
+    let s = prepare(ds, params)?;
+    let bg = fit_purchases(&s)?;
+    let pareto = fit_pareto(&s);
+    let spend = fit_spend(ds, &s);
+    Ok(report(ds, &s, params, bg, pareto, spend))
+}
+
+/// The calibration summary (calibration end defaults to the last purchase day).
+///
+/// # Errors
+/// [`ClvError::Summary`] when dates or amounts are missing or the dates do not fit.
+pub fn prepare(ds: &Dataset, params: &ClvParams) -> Result<Summary, ClvError> {
     let last_day = ds
         .day
         .as_ref()
         .and_then(|d| d.iter().max().copied())
         .ok_or(ClvError::Summary(summary::SummaryError::NoDates.to_string()))?;
     let calibration_end = params.calibration_end.unwrap_or(last_day);
-    let s = summarise(ds, calibration_end, params.holdout_end, params.unit).map_err(|e| ClvError::Summary(e.to_string()))?;
-    analyse_summary(ds, &s, params)
+    summarise(ds, calibration_end, params.holdout_end, params.unit).map_err(|e| ClvError::Summary(e.to_string()))
 }
 
-fn analyse_summary(ds: &Dataset, s: &Summary, params: &ClvParams) -> Result<ClvReport, ClvError> {
-    let data: Vec<Rft> = s.customers.iter().map(|c| (c.x, c.t_x, c.t)).collect();
-    let (bg, bg_fit) = bgnbd::fit(&data)?;
-    let pareto = pareto_nbd::fit(&data).map(|(m, f)| Fitted::new(m, f)).map_err(|e| e.to_string());
-    let name = |c: u32| ds.customers.name(c).unwrap_or_default().to_string();
+fn rft(s: &Summary) -> Vec<Rft> {
+    s.customers.iter().map(|c| (c.x, c.t_x, c.t)).collect()
+}
+
+/// BG/NBD on the summary.
+///
+/// # Errors
+/// [`ClvError`] for data it cannot be fitted to.
+pub fn fit_purchases(s: &Summary) -> Result<Fitted<bgnbd::BgNbd>, ClvError> {
+    bgnbd::fit(&rft(s)).map(|(m, f)| Fitted::new(m, f))
+}
+
+/// Pareto/NBD on the summary, or why not.
+pub fn fit_pareto(s: &Summary) -> Result<Fitted<pareto_nbd::ParetoNbd>, String> {
+    pareto_nbd::fit(&rft(s)).map(|(m, f)| Fitted::new(m, f)).map_err(|e| e.to_string())
+}
+
+/// Gamma-Gamma on the repeat buyers, or why not (naming customers with no positive spend).
+pub fn fit_spend(ds: &Dataset, s: &Summary) -> Result<SpendModel, String> {
     let repeat: Vec<&summary::CustomerSummary> = s.customers.iter().filter(|c| c.x > 0.0).collect();
     let spend_data: Vec<(f64, f64)> = repeat.iter().map(|c| (c.x, c.monetary)).collect();
-    let ids: Vec<String> = repeat.iter().map(|c| name(c.customer)).collect();
-    let spend = gamma_gamma::fit(&spend_data, &ids)
-        .map(|(m, f)| SpendModel {
+    let ids: Vec<String> = repeat.iter().map(|c| ds.customers.name(c.customer).unwrap_or_default().to_string()).collect();
+    gamma_gamma::fit(&spend_data, &ids)
+        .map(|(m, f, left_out)| SpendModel {
             fitted: Fitted::new(m, f),
-            customers: spend_data.len(),
+            customers: spend_data.len() - left_out.len(),
             frequency_value_correlation: gamma_gamma::independence(&spend_data),
+            left_out,
         })
-        .map_err(|e| e.to_string());
+        .map_err(|e| e.to_string())
+}
+
+/// Predictions for every customer and the validation, from fitted models.
+pub fn report(
+    ds: &Dataset,
+    s: &Summary,
+    params: &ClvParams,
+    bg_fitted: Fitted<bgnbd::BgNbd>,
+    pareto: Result<Fitted<pareto_nbd::ParetoNbd>, String>,
+    spend: Result<SpendModel, String>,
+) -> ClvReport {
+    let bg = bg_fitted.params;
+    let name = |c: u32| ds.customers.name(c).unwrap_or_default().to_string();
+    let repeat_buyers = s.customers.iter().filter(|c| c.x > 0.0).count();
     let per_month = DAYS_PER_MONTH / s.unit.days();
     let holdout_length = s.holdout_length();
     let rows: Vec<CustomerClv> = s
         .customers
         .iter()
         .map(|c| {
-            let expected_value = spend.as_ref().ok().map(|g| g.fitted.params.expected_value(c.x, c.monetary));
+            // Buyers left out of Gamma-Gamma (no positive spend) get the population mean value.
+            let (x, m) = if c.monetary > 0.0 { (c.x, c.monetary) } else { (0.0, 0.0) };
+            let expected_value = spend.as_ref().ok().map(|g| g.fitted.params.expected_value(x, m));
             let clv = expected_value.map(|v| {
                 (1..=params.horizon_months)
                     .map(|i| {
@@ -279,13 +359,13 @@ fn analyse_summary(ds: &Dataset, s: &Summary, params: &ClvParams) -> Result<ClvR
         .collect();
     let validation = s.holdout_end.map(|_| validate(s, &bg, &rows));
     let total_clv = rows.iter().map(|r| r.clv).sum::<Option<f64>>();
-    Ok(ClvReport {
+    ClvReport {
         customers: s.customers.len(),
         unit: s.unit,
         calibration_end: format_day(s.calibration_end),
         holdout_end: s.holdout_end.map(format_day),
-        repeat_buyers: repeat.len(),
-        bgnbd: Fitted::new(bg, bg_fit),
+        repeat_buyers,
+        bgnbd: bg_fitted,
         pareto_nbd_error: pareto.as_ref().err().cloned(),
         pareto_nbd: pareto.ok(),
         gamma_gamma_error: spend.as_ref().err().cloned(),
@@ -295,7 +375,7 @@ fn analyse_summary(ds: &Dataset, s: &Summary, params: &ClvParams) -> Result<ClvR
         validation,
         total_clv,
         rows,
-    })
+    }
 }
 
 /// Holdout checks: per frequency group, tracking over time, and error figures.
@@ -351,4 +431,25 @@ fn validate(s: &Summary, bg: &bgnbd::BgNbd, rows: &[CustomerClv]) -> Validation 
         actual_total,
         expected_total,
     }
+}
+
+/// Row indices of `rows` sorted by a key, highest first (ties by customer id).
+pub fn order_by(rows: &[CustomerClv], key: impl Fn(&CustomerClv) -> f64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| key(&rows[b]).total_cmp(&key(&rows[a])).then_with(|| rows[a].customer_id.cmp(&rows[b].customer_id)));
+    order
+}
+
+/// Every customer's predictions as CSV (`customer_id,frequency,recency,T,monetary_value,p_alive,
+/// expected_purchases,expected_value,clv,holdout_actual,holdout_expected`), ids written as text.
+///
+/// # Errors
+/// A message if a row cannot be written.
+pub fn rows_csv(rows: &[CustomerClv]) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).map_err(|e| e.to_string())?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
 }

@@ -1,6 +1,6 @@
 //! Special functions the buy-till-you-die models need, on top of statrs' log-gamma.
 
-pub use statrs::function::gamma::ln_gamma;
+pub use statrs::function::gamma::{digamma, ln_gamma};
 
 /// ln B(a, b).
 pub fn ln_beta(a: f64, b: f64) -> f64 {
