@@ -466,7 +466,7 @@ mod cli {
                         let tx = load(tx_file, &ReadArgs::default())?;
                         let survey = Survey::joined(&ingested.dataset, &tx.dataset.customers);
                         let params = loyalty_lens::core::segments::SegmentationParams::default();
-                        let seg = loyalty_lens::core::segments::segment_with(&tx.dataset, Some(&survey), &params)
+                        let seg = loyalty_lens::core::segments::segment_with(&tx.dataset, Some(&survey), None, &params)
                             .map_err(|e| format!("{}: {e}", tx_file.display()))?;
                         let s = summary(&survey, Some(&seg), params.states.period, latest).map_err(|e| e.to_string())?;
                         let by = |groups: &[loyalty_lens::core::nps::GroupNps]| {

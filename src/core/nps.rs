@@ -455,7 +455,7 @@ mod tests {
         assert_eq!(sv.report.rows_accepted, 4);
         let survey = Survey::joined(&sv.dataset, &tx.dataset.customers);
         assert_eq!(survey.matched(), 2, "a and b bought; the anonymous answer and zz did not");
-        let seg = segment_with(&tx.dataset, Some(&survey), &SegmentationParams::default()).unwrap();
+        let seg = segment_with(&tx.dataset, Some(&survey), None, &SegmentationParams::default()).unwrap();
         let s = summary(&survey, Some(&seg), crate::core::states::Period::Month, false).unwrap();
         assert_eq!((s.overall.responses, s.matched, s.anonymous), (4, Some(2), 1));
         let latest = summary(&survey, Some(&seg), crate::core::states::Period::Month, true).unwrap();

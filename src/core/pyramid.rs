@@ -3,7 +3,9 @@
 //! multiple against the base and NPS; and the loyalty ladder customer → repeat → loyal → advocate.
 //!
 //! # Rules
-//! - Ranking measure: the RFM composite r + f + m (default), total spend, or last-12-months spend;
+//! - Ranking measure: the RFM composite r + f + m (default), total spend, last-12-months spend, or
+//!   predicted CLV (customers the CLV models did not value, e.g. first buying after the calibration
+//!   end, count as 0);
 //!   ties broken by total spend, then by customer, so cuts are stable.
 //! - Tier k holds the customers whose rank falls in its share of N, top first (rounded to whole
 //!   customers; with fewer customers than tiers the top tiers fill first).
@@ -25,6 +27,8 @@ pub enum Measure {
     RfmComposite,
     TotalSpend,
     Spend12Months,
+    /// Predicted CLV from the CLV models (customers without a prediction rank as 0).
+    Clv,
 }
 
 /// Tier names and shares, top first; validated by [`PyramidParams::check`].
@@ -116,7 +120,7 @@ pub struct Pyramid {
 /// # Errors
 /// When the parameters are invalid (see [`PyramidParams::check`]).
 pub fn pyramid(survey: Option<&Survey>, seg: &Segmentation, params: &PyramidParams) -> Result<Pyramid, String> {
-    build(survey, &seg.facts, &seg.rfm, &seg.states.current, params)
+    build(survey, None, &seg.facts, &seg.rfm, &seg.states.current, params)
 }
 
 /// [`pyramid`] from the parts of a segmentation.
@@ -125,12 +129,18 @@ pub fn pyramid(survey: Option<&Survey>, seg: &Segmentation, params: &PyramidPara
 /// When the parameters are invalid (see [`PyramidParams::check`]).
 pub fn build(
     survey: Option<&Survey>,
+    clv: Option<&[f64]>,
     facts: &crate::core::customers::Facts,
     rfm: &crate::core::rfm::Rfm,
     current: &[State],
     params: &PyramidParams,
 ) -> Result<Pyramid, String> {
     params.check()?;
+    if params.measure == Measure::Clv && clv.is_none() {
+        return Err(
+            "the pyramid ranks by predicted CLV only after the CLV models have run: fit them on the CLV page first".into()
+        );
+    }
     let customers = &facts.customers;
     let n = customers.len();
     let value = |i: usize| -> f64 {
@@ -142,6 +152,7 @@ pub fn build(
             }
             Measure::TotalSpend => c.monetary,
             Measure::Spend12Months => c.spend_between(facts.as_of - 364, facts.as_of),
+            Measure::Clv => clv.and_then(|v| v.get(c.customer as usize).copied()).filter(|v| v.is_finite()).unwrap_or(0.0),
         }
     };
     let mut order: Vec<usize> = (0..n).collect();
@@ -284,6 +295,23 @@ mod tests {
         let p = pyramid(Some(&Survey::inline(&ds)), &seg, &params).unwrap();
         assert_eq!(p.tiers.iter().map(|t| t.customers).sum::<usize>(), 2);
         assert_eq!(pyramid(Some(&Survey::inline(&ds)), &seg, &params).unwrap(), p, "the same input gives the same cut");
+    }
+
+    #[test]
+    fn predicted_clv_ranks_customers_once_it_exists() {
+        let (ds, seg) = sample(100);
+        let params = PyramidParams { measure: Measure::Clv, ..PyramidParams::default() };
+        assert!(pyramid(Some(&Survey::inline(&ds)), &seg, &params).unwrap_err().contains("CLV page"));
+        // CLV = the customer's code: the top 5 codes form the top tier.
+        let clv: Vec<f64> = (0..ds.customers.len()).map(|c| c as f64).collect();
+        let p = build(None, Some(&clv), &seg.facts, &seg.rfm, &seg.states.current, &params).unwrap();
+        let top: Vec<u32> = (0..p.of.len()).filter(|&i| p.of[i] == 0).map(|i| seg.facts.customers[i].customer).collect();
+        let mut want: Vec<u32> = seg.facts.customers.iter().map(|c| c.customer).collect();
+        want.sort_unstable_by(|a, b| b.cmp(a));
+        want.truncate(5);
+        let mut top_sorted = top.clone();
+        top_sorted.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(top_sorted, want);
     }
 
     #[test]

@@ -49,16 +49,19 @@ pub struct Segmentation {
 /// is wrong.
 pub fn segment(dataset: &Dataset, params: &SegmentationParams) -> Result<Segmentation, String> {
     let inline = dataset.score.is_some().then(|| crate::core::nps::Survey::inline(dataset));
-    segment_with(dataset, inline.as_ref(), params)
+    segment_with(dataset, inline.as_ref(), None, params)
 }
 
-/// [`segment`] with survey answers from anywhere (the pyramid's NPS per tier and its advocates).
+/// [`segment`] with survey answers from anywhere (the pyramid's NPS per tier and its advocates)
+/// and, when the CLV models have run, each customer's predicted CLV by customer code (for the
+/// pyramid ranked by CLV).
 ///
 /// # Errors
 /// As [`segment`].
 pub fn segment_with(
     dataset: &Dataset,
     survey: Option<&crate::core::nps::Survey>,
+    clv: Option<&[f64]>,
     params: &SegmentationParams,
 ) -> Result<Segmentation, String> {
     let facts = facts(dataset, params.as_of).map_err(|e| e.to_string())?;
@@ -70,7 +73,7 @@ pub fn segment_with(
     let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &params.stages)).collect();
     let states = walk(&facts.customers, facts.as_of, &params.states);
     let kpis = kpis(dataset, &facts.customers);
-    let pyramid = crate::core::pyramid::build(survey, &facts, &rfm, &states.current, &params.pyramid)?;
+    let pyramid = crate::core::pyramid::build(survey, clv, &facts, &rfm, &states.current, &params.pyramid)?;
     Ok(Segmentation { params: params.clone(), facts, rfm, pareto, tiers, stages, states, kpis, pyramid })
 }
 

@@ -76,7 +76,8 @@ impl Held {
         self.params = params.clone();
         let dataset = &self.transactions.ingested.as_ref().ok_or("there is no data to segment: choose a file")?.dataset;
         let answers = self.answers();
-        let seg = segment_with(dataset, answers.as_ref(), params)?;
+        let clv = self.clv.as_ref().map(|r| clv::by_code(r, &dataset.customers));
+        let seg = segment_with(dataset, answers.as_ref(), clv.as_deref(), params)?;
         let nps = answers
             .and_then(|a| nps::summary(&a, Some(&seg), seg.params.states.period, seg.params.nps_latest).ok())
             .map(Box::new);

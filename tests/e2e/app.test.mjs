@@ -486,6 +486,16 @@ test('CLV: BG/NBD, Pareto/NBD and Gamma-Gamma fitted in the browser on CDNOW, va
   const lines = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
   assert.equal(lines[0], 'customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_value,clv,holdout_actual,holdout_expected');
   assert.equal(lines.length, 2358);
+  // Predicted CLV now ranks the loyalty pyramid.
+  await page.getByTestId('tab-pyramid').click();
+  const rfmMultiple = await page.getByTestId('multiple-0').textContent();
+  await page.getByTestId('pyramid-measure').selectOption('clv');
+  await page.getByTestId('pyramid-apply').click();
+  await page.waitForFunction((before) => document.querySelector('[data-testid="multiple-0"]')?.textContent !== before, rfmMultiple, { timeout: TIMEOUT });
+  assert.equal(await page.getByTestId('pyramid-measure').inputValue(), 'clv');
+  assert.equal(await page.getByTestId('pyramid-error').count(), 0);
+  const sizes = await page.getByTestId('pyramid-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[1].textContent));
+  assert.deepEqual(sizes, ['118', '707', '1,532']);
   assert.deepEqual(requests.slice(before).filter((u) => !u.startsWith('blob:')), []);
   assert.deepEqual(errors, []);
   await context.close();

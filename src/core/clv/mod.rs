@@ -453,3 +453,14 @@ pub fn rows_csv(rows: &[CustomerClv]) -> Result<String, String> {
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
 }
+
+/// Each customer's CLV indexed by customer code (`customers` codes in all; NaN where there is none).
+pub fn by_code(report: &ClvReport, customers: &crate::core::dataset::Labels) -> Vec<f64> {
+    let mut out = vec![f64::NAN; customers.len()];
+    for row in &report.rows {
+        if let (Some(code), Some(v)) = (customers.code(&row.customer_id), row.clv) {
+            out[code as usize] = v;
+        }
+    }
+    out
+}

@@ -64,6 +64,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
             measure.set(match e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().as_str() {
                 "total_spend" => Measure::TotalSpend,
                 "spend_12m" => Measure::Spend12Months,
+                "clv" => Measure::Clv,
                 _ => Measure::RfmComposite,
             })
         })
@@ -92,6 +93,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                             <option value="rfm" selected={*measure == Measure::RfmComposite}>{ t.rfm_composite }</option>
                             <option value="total_spend" selected={*measure == Measure::TotalSpend}>{ t.total_spend }</option>
                             <option value="spend_12m" selected={*measure == Measure::Spend12Months}>{ t.spend_12m }</option>
+                            <option value="clv" selected={*measure == Measure::Clv} disabled={ctx.state.clv.is_none()}>{ ctx.state.lang.pick("预测 CLV（先在 CLV 页拟合）", "Predicted CLV (fit on the CLV page first)") }</option>
                         </select>
                     </label>
                     <label class="segment-map">{ t.pyramid_tiers }
