@@ -91,4 +91,10 @@ fn the_analysis_predicts_the_holdout_and_values_every_customer() {
     assert!(v.tracking.len() >= 77 && v.tracking.windows(2).all(|w| w[0].1 <= w[1].1 && w[0].2 <= w[1].2));
     assert!(r.rows.iter().all(|c| (0.0..=1.0).contains(&c.p_alive) && c.clv.is_some_and(|v| v >= 0.0)));
     assert!(r.total_clv.is_some_and(|t| t > 0.0));
+    // The frequency/recency matrix: for a frequent buyer, a recent last purchase means alive.
+    let m = &r.matrix;
+    assert_eq!((m.frequencies.len(), m.recencies.len()), (m.p_alive.len().min(31), 13));
+    let x = m.frequencies.len() - 1;
+    assert!(m.p_alive[x][12] > 0.9 && m.p_alive[x][0] < 0.1, "{:?}", m.p_alive[x]);
+    assert!(m.expected[x][12] > m.expected[1][12]);
 }

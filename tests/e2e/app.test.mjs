@@ -478,6 +478,8 @@ test('CLV: BG/NBD, Pareto/NBD and Gamma-Gamma fitted in the browser on CDNOW, va
   await expectText(page, 'clv-list-total', '2,357');
   await page.getByTestId('clv-by-frequency').waitFor();
   await page.getByTestId('clv-tracking').waitFor();
+  await page.getByTestId('clv-palive-matrix').waitFor();
+  await page.getByTestId('clv-expected-matrix').waitFor();
   assert.match(await page.getByTestId('clv-error-pct').textContent(), /^−?-?\d+\.\d%$/);
   // Sorted by P(alive): the first customer is the most likely to be active.
   await page.getByTestId('clv-sort').selectOption('p_alive');

@@ -226,6 +226,43 @@ pub struct Validation {
     pub expected_total: f64,
 }
 
+/// P(alive) and expected purchases over a grid of frequency × recency, for a customer of age T.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrMatrix {
+    /// Repeat purchases 0..=max, one row each.
+    pub frequencies: Vec<u32>,
+    /// Recency (time of the last purchase since the first), one column each, 0..=T.
+    pub recencies: Vec<f64>,
+    pub t: f64,
+    /// Expected purchases are over the next `horizon` units (one month).
+    pub horizon: f64,
+    /// `[frequency][recency]`.
+    pub p_alive: Vec<Vec<f64>>,
+    pub expected: Vec<Vec<f64>>,
+}
+
+/// The frequency/recency matrix of BG/NBD for the oldest customers' age, frequencies up to the
+/// largest observed (at most 30) and `columns` recencies.
+pub fn fr_matrix(bg: &bgnbd::BgNbd, s: &Summary, columns: usize) -> FrMatrix {
+    let t = s.customers.iter().map(|c| c.t).fold(0.0, f64::max);
+    let max_x = s.customers.iter().map(|c| c.x as u32).max().unwrap_or(0).min(30);
+    let frequencies: Vec<u32> = (0..=max_x).collect();
+    let columns = columns.max(2);
+    let recencies: Vec<f64> = (0..columns).map(|k| t * k as f64 / (columns - 1) as f64).collect();
+    let horizon = DAYS_PER_MONTH / s.unit.days();
+    let grid = |f: &dyn Fn(f64, f64) -> f64| -> Vec<Vec<f64>> {
+        frequencies.iter().map(|&x| recencies.iter().map(|&r| f(f64::from(x), if x == 0 { 0.0 } else { r })).collect()).collect()
+    };
+    FrMatrix {
+        p_alive: grid(&|x, r| bg.p_alive(x, r, t)),
+        expected: grid(&|x, r| bg.expected(horizon, x, r, t)),
+        frequencies,
+        recencies,
+        t,
+        horizon,
+    }
+}
+
 /// Everything the CLV page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClvReport {
@@ -244,6 +281,7 @@ pub struct ClvReport {
     pub horizon_months: u32,
     pub discount_monthly: f64,
     pub validation: Option<Validation>,
+    pub matrix: FrMatrix,
     /// Sum of CLV over all customers.
     pub total_clv: Option<f64>,
     #[serde(skip)]
@@ -373,6 +411,7 @@ pub fn report(
         horizon_months: params.horizon_months,
         discount_monthly: params.discount_monthly,
         validation,
+        matrix: fr_matrix(&bg, s, 13),
         total_clv,
         rows,
     }

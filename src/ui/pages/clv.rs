@@ -167,6 +167,48 @@ pub fn ClvPage() -> Html {
     }
 }
 
+/// A frequency × recency heat map: high frequency at the top, recency left to right; darker = more.
+fn fr_heatmap(
+    m: &crate::core::clv::FrMatrix,
+    values: &[Vec<f64>],
+    testid: &'static str,
+    value: &dyn Fn(f64) -> String,
+    lang: Lang,
+) -> Html {
+    let (rows, cols) = (m.frequencies.len(), m.recencies.len());
+    let (cw, ch, left, bottom) = (36.0, 14.0, 34.0, 34.0);
+    let max = values.iter().flatten().copied().fold(0.0, f64::max).max(1e-12);
+    let (w, h) = (left + cw * cols as f64, ch * rows as f64 + bottom);
+    html! {
+        <svg class="chart fr-matrix" viewBox={format!("0 0 {w} {h}")} role="img" data-testid={testid}>
+            { for m.frequencies.iter().enumerate().map(|(i, &x)| {
+                let y = (rows - 1 - i) as f64 * ch;
+                html! {
+                    <g key={x}>
+                        if x % 5 == 0 || i + 1 == rows {
+                            <text class="axis" x={(left - 4.0).to_string()} y={(y + ch - 3.0).to_string()} text-anchor="end">{ x }</text>
+                        }
+                        { for m.recencies.iter().enumerate().map(|(j, &r)| {
+                            let v = values[i][j];
+                            html! {
+                                <rect key={j} x={(left + j as f64 * cw).to_string()} y={y.to_string()} width={cw.to_string()} height={ch.to_string()}
+                                    fill="#d4380d" fill-opacity={format!("{:.3}", 0.04 + 0.96 * v / max)}>
+                                    <title>{ format!("x = {x}, t_x = {r:.1}: {}", value(v)) }</title>
+                                </rect>
+                            }
+                        }) }
+                    </g>
+                }
+            }) }
+            <text class="axis" x={left.to_string()} y={(h - 18.0).to_string()}>{ "0" }</text>
+            <text class="axis" x={w.to_string()} y={(h - 18.0).to_string()} text-anchor="end">{ format!("{:.0}", m.t) }</text>
+            <text class="axis" x={(left + (w - left) / 2.0).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">
+                { lang.pick("最近一次购买时间 t_x →（纵轴：重复购买次数）", "recency t_x → (rows: repeat purchases)") }
+            </text>
+        </svg>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct ClvResultsProps {
     report: Rc<ClvReport>,
@@ -292,6 +334,14 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
                     </ChartCard>
                 </div>
             }
+            <div class="two-col">
+                <ChartCard title={p("活跃概率 P(alive)：频次 × 最近购买", "P(alive) by frequency and recency")} file="clv-p-alive-matrix" testid="export-clv-palive">
+                    { fr_heatmap(&r.matrix, &r.matrix.p_alive, "clv-palive-matrix", &|v| format!("{:.1}%", v * 100.0), lang) }
+                </ChartCard>
+                <ChartCard title={p("下个月预测购买次数：频次 × 最近购买", "Expected purchases next month by frequency and recency")} file="clv-expected-matrix" testid="export-clv-expected">
+                    { fr_heatmap(&r.matrix, &r.matrix.expected, "clv-expected-matrix", &|v| format!("{v:.3}"), lang) }
+                </ChartCard>
+            </div>
             if let Some(list) = ctx.state.clv_list.clone() {
                 <ClvCustomers {list} />
             }
