@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tests/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e clean crosscheck
+.PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e clean crosscheck bench
 
 serve: tools
 	trunk serve --release --address 127.0.0.1 --port 8080
@@ -50,3 +50,8 @@ crosscheck:
 	test -x .venv-lifetimes/bin/python || (python3 -m venv .venv-lifetimes && .venv-lifetimes/bin/pip install -q lifetimes pandas scipy)
 	cargo build --release
 	.venv-lifetimes/bin/python tests/crosscheck/lifetimes_crosscheck.py
+
+# Side-by-side benchmarks (app in headless Chromium, lifetimes, native micro-benchmarks) written
+# to BENCHMARKS.md. Needs PyPI for its venv; not part of `test`.
+bench:
+	bash tests/bench/run.sh

@@ -418,9 +418,14 @@ fn schedule_clv(run: u32) {
     }
 }
 
+/// Milliseconds from the worker's high-resolution clock (`performance.now()`).
+fn now_ms() -> f64 {
+    scope().performance().map_or_else(js_sys::Date::now, |p| p.now())
+}
+
 /// One step of a CLV run: the summary, one model fit, or the predictions.
 fn clv_step(run: u32) {
-    let started = js_sys::Date::now();
+    let started = now_ms();
     let more = HELD.with(|h| {
         let mut h = h.borrow_mut();
         let held = &mut *h;
@@ -474,7 +479,7 @@ fn clv_step(run: u32) {
         let order = clv_order(&report, ClvSort::Clv);
         let top = order.iter().take(PAGE_SIZE).map(|&i| report.rows[i].clone()).collect();
         let mut timings = job.timings;
-        timings.push(js_sys::Date::now() - started);
+        timings.push(now_ms() - started);
         post(&Response::ClvDone { report: Box::new(report.clone()), top, timings });
         held.clv_list = Some((ClvSort::Clv, order));
         held.clv = Some(report);
@@ -483,7 +488,7 @@ fn clv_step(run: u32) {
     if more {
         HELD.with(|h| {
             if let Some(job) = h.borrow_mut().clv_job.as_mut().filter(|j| j.run == run) {
-                job.timings.push(js_sys::Date::now() - started);
+                job.timings.push(now_ms() - started);
             }
         });
         schedule_clv(run);

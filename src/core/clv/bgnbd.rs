@@ -37,60 +37,73 @@ impl BgNbd {
         head + log_sum_exp(alive, tail)
     }
 
-    /// The total log-likelihood of grouped customers; the same sum as [`BgNbd::ll`] per customer,
-    /// with the terms that depend on x alone computed once per distinct x.
+    /// The total log-likelihood of grouped customers (the same sum as [`BgNbd::ll`] per customer).
     fn ll_groups(&self, g: &super::Groups) -> f64 {
+        self.ll_and_gradient_groups(g).0
+    }
+
+    /// The total log-likelihood of grouped customers and its gradient dLL/d(r, α, a, b), in one
+    /// pass: terms that depend on x alone are computed once per distinct x, ln(α+t) and 1/(α+t)
+    /// once per distinct time, and each customer group costs one exponential and one logarithm
+    /// (none without repeat purchases). ψ is the digamma function.
+    fn ll_and_gradient_groups(&self, g: &super::Groups) -> (f64, Vec<f64>) {
         let Self { r, alpha, a, b } = *self;
-        let base = -ln_gamma(r) + r * alpha.ln() - ln_beta(a, b);
-        let heads: Vec<(f64, f64)> =
+        let (psi_r, psi_ab, psi_b, ln_alpha) = (digamma(r), digamma(a + b), digamma(b), alpha.ln());
+        let base = -ln_gamma(r) + r * ln_alpha - ln_beta(a, b);
+        // Per distinct x: the head of the LL, the log-weight of the drop-out term, and the x parts
+        // of the gradient in r, a and b.
+        let per_x: Vec<(f64, f64, f64, f64, f64)> =
             g.xs.iter()
                 .map(|&x| {
                     let head = base + ln_gamma(r + x) + ln_beta(a, b + x);
                     let tail = if x > 0.0 { a.ln() - (b + x - 1.0).ln() } else { f64::NEG_INFINITY };
-                    (head, tail)
+                    let psi_abx = digamma(a + b + x);
+                    (head, tail, digamma(r + x) - psi_r + ln_alpha, psi_ab - psi_abx, digamma(b + x) - psi_abx - psi_b + psi_ab)
                 })
                 .collect();
         let ln_at = g.ln_shifted(alpha);
-        g.groups
-            .iter()
-            .zip(&g.x_index)
-            .zip(&g.time_index)
-            .map(|((&((x, _, _), w), &k), &(i_tx, i_t))| {
-                let (head, tail) = heads[k];
-                let alive = -(r + x) * ln_at[i_t];
-                let total = if x > 0.0 { log_sum_exp(alive, tail - (r + x) * ln_at[i_tx]) } else { alive };
-                w * (head + total)
-            })
-            .sum()
-    }
-
-    /// dLL/d(r, α, a, b) of grouped customers (see the module formulas; ψ is the digamma function).
-    fn gradient_groups(&self, g: &super::Groups) -> Vec<f64> {
-        let Self { r, alpha, a, b } = *self;
-        let (psi_r, psi_ab, psi_b) = (digamma(r), digamma(a + b), digamma(b));
-        // Per distinct x: ψ(r+x), ψ(a+b+x), ψ(b+x), and the log-weight of the drop-out term.
-        let per_x: Vec<(f64, f64, f64, f64)> =
-            g.xs.iter()
-                .map(|&x| {
-                    let tail = if x > 0.0 { a.ln() - (b + x - 1.0).ln() } else { f64::NEG_INFINITY };
-                    (digamma(r + x), digamma(a + b + x), digamma(b + x), tail)
-                })
-                .collect();
-        let ln_at = g.ln_shifted(alpha);
-        let mut d = [0.0; 4];
-        for ((&((x, t_x, t), w), &k), &(i_tx, i_t)) in g.groups.iter().zip(&g.x_index).zip(&g.time_index) {
-            let (psi_rx, psi_abx, psi_bx, tail) = per_x[k];
+        let inv_at: Vec<f64> = g.times.iter().map(|t| 1.0 / (alpha + t)).collect();
+        let (mut ll, mut d) = (0.0, [0.0; 4]);
+        // Σ ln(1 + e) over single customers is taken as ln Π(1 + e), one logarithm per 1,000
+        // factors (each in (1, 2], so the product cannot overflow).
+        let (mut product, mut factors) = (1.0_f64, 0);
+        for ((&((x, _, _), w), &k), &(i_tx, i_t)) in g.groups.iter().zip(&g.x_index).zip(&g.time_index) {
+            let (head, tail, d_r, d_a, d_b) = per_x[k];
             let (la, lt) = (ln_at[i_t], ln_at[i_tx]);
             let alive = -(r + x) * la;
-            let dead = if x > 0.0 { tail - (r + x) * lt } else { f64::NEG_INFINITY };
-            let total = log_sum_exp(alive, dead);
-            let (wa, wd) = ((alive - total).exp(), (dead - total).exp());
-            d[0] += w * (psi_rx - psi_r + alpha.ln() - wa * la - wd * lt);
-            d[1] += w * (r / alpha - wa * (r + x) / (alpha + t) - wd * (r + x) / (alpha + t_x));
-            d[2] += w * (psi_ab - psi_abx + if x > 0.0 { wd / a } else { 0.0 });
-            d[3] += w * (psi_bx - psi_abx - psi_b + psi_ab - if x > 0.0 { wd / (b + x - 1.0) } else { 0.0 });
+            // ln(e^alive + e^dead) = max + ln(1 + e) with e = e^−|dead − alive|, and the dead
+            // term's share of it, from one exponential.
+            let (top, wd) = if x > 0.0 {
+                let dead = tail - (r + x) * lt;
+                let z = dead - alive;
+                let e = (-z.abs()).exp();
+                if w == 1.0 {
+                    product *= 1.0 + e;
+                    factors += 1;
+                    if factors == 1000 {
+                        ll += product.ln();
+                        (product, factors) = (1.0, 0);
+                    }
+                } else {
+                    ll += w * e.ln_1p();
+                }
+                if z > 0.0 {
+                    (dead, 1.0 / (1.0 + e))
+                } else {
+                    (alive, e / (1.0 + e))
+                }
+            } else {
+                (alive, 0.0)
+            };
+            let wa = 1.0 - wd;
+            ll += w * (head + top);
+            d[0] += w * (d_r - wa * la - wd * lt);
+            d[1] += w * (r / alpha - (r + x) * (wa * inv_at[i_t] + wd * inv_at[i_tx]));
+            d[2] += w * (d_a + wd / a);
+            d[3] += w * (d_b - if x > 0.0 { wd / (b + x - 1.0) } else { 0.0 });
         }
-        d.to_vec()
+        ll += product.ln();
+        (ll, d.to_vec())
     }
 
     /// 1 + 1{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x), the odds term shared by P(alive) and E[X].
@@ -137,7 +150,7 @@ pub fn fit(data: &[Rft]) -> Result<(BgNbd, Fit), ClvError> {
     super::check_counts(data)?;
     let g = super::Groups::new(data);
     let ll = |p: &[f64]| BgNbd::from(p).ll_groups(&g);
-    let grad = |p: &[f64]| BgNbd::from(p).gradient_groups(&g);
+    let grad = |p: &[f64]| BgNbd::from(p).ll_and_gradient_groups(&g);
     let mean_t = data.iter().map(|d| d.2).sum::<f64>() / data.len() as f64;
     let starts = [
         vec![1.0, 1.0, 1.0, 1.0],
@@ -167,7 +180,7 @@ mod tests {
         let data = [(0.0, 0.0, 30.0), (2.0, 10.0, 30.0), (5.0, 25.5, 38.9), (1.0, 3.0, 12.0), (11.0, 37.0, 38.0)];
         let g = crate::core::clv::Groups::new(&data);
         let p = [0.3, 4.0, 0.8, 2.5];
-        let analytic = BgNbd::from(&p).gradient_groups(&g);
+        let analytic = BgNbd::from(&p).ll_and_gradient_groups(&g).1;
         for i in 0..4 {
             let h = 1e-6 * p[i];
             let (mut up, mut down) = (p, p);
@@ -176,6 +189,15 @@ mod tests {
             let numeric = (BgNbd::from(&up).ll_groups(&g) - BgNbd::from(&down).ll_groups(&g)) / (2.0 * h);
             assert!((numeric - analytic[i]).abs() < 1e-5 * (1.0 + numeric.abs()), "param {i}: {numeric} vs {}", analytic[i]);
         }
+    }
+
+    #[test]
+    fn degenerate_data_is_refused_with_the_reason() {
+        assert_eq!(fit(&[(3.0, 10.0, 20.0)]).unwrap_err(), ClvError::TooFew(1));
+        assert_eq!(fit(&[]).unwrap_err(), ClvError::TooFew(0));
+        assert_eq!(fit(&[(0.0, 0.0, 0.0), (0.0, 0.0, 0.0)]).unwrap_err(), ClvError::OneDay);
+        assert_eq!(fit(&[(0.0, 0.0, 5.0), (0.0, 0.0, 9.0)]).unwrap_err(), ClvError::NoRepeat);
+        assert!(ClvError::TooFew(1).to_string().contains("at least 2 customers"));
     }
 
     #[test]

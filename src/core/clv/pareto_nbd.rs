@@ -103,20 +103,22 @@ impl ParetoNbd {
         (top + sum.ln(), d.map(|v| v / sum))
     }
 
-    /// dLL/d(r, α, s, β) of one customer.
-    fn gradient(&self, x: f64, t_x: f64, t: f64, psi_rx_minus_psi_r: f64) -> [f64; 4] {
+    /// ln(alive term + death term) of one customer (its LL less the head, which depends on x
+    /// alone) and dLL/d(r, α, s, β), in one pass.
+    fn gradient(&self, x: f64, t_x: f64, t: f64, psi_rx_minus_psi_r: f64) -> (f64, [f64; 4]) {
         let Self { r, alpha, s, beta } = *self;
         let alive = -(r + x) * (alpha + t).ln() - s * (beta + t).ln();
         let (ln_i, di) = self.death_integral_with_gradient(x, t_x, t);
         let dead = s.ln() + ln_i;
         let total = log_sum_exp(alive, dead);
         let (wa, wd) = ((alive - total).exp(), (dead - total).exp());
-        [
+        let d = [
             psi_rx_minus_psi_r + alpha.ln() - wa * (alpha + t).ln() + wd * di[0],
             r / alpha - wa * (r + x) / (alpha + t) + wd * di[1],
             beta.ln() - wa * (beta + t).ln() + wd * (1.0 / s + di[2]),
             s / beta - wa * s / (beta + t) + wd * di[3],
-        ]
+        ];
+        (total, d)
     }
 
     pub fn ll(&self, x: f64, t_x: f64, t: f64) -> f64 {
@@ -158,14 +160,18 @@ pub fn fit(data: &[Rft]) -> Result<(ParetoNbd, Fit), ClvError> {
     let starts = [vec![1.0, mean_t / 4.0, 1.0, mean_t / 4.0], vec![0.5, mean_t / 2.0, 0.5, mean_t]];
     let grad = |p: &[f64]| {
         let m = ParetoNbd { r: p[0], alpha: p[1], s: p[2], beta: p[3] };
-        let psi: Vec<f64> = g.xs.iter().map(|&x| digamma(m.r + x) - digamma(m.r)).collect();
-        let mut d = vec![0.0; 4];
+        let base = -ln_gamma(m.r) + m.r * m.alpha.ln() + m.s * m.beta.ln();
+        let per_x: Vec<(f64, f64)> = g.xs.iter().map(|&x| (base + ln_gamma(m.r + x), digamma(m.r + x) - digamma(m.r))).collect();
+        let (mut ll, mut d) = (0.0, vec![0.0; 4]);
         for (&((x, t_x, t), w), &k) in g.groups.iter().zip(&g.x_index) {
-            for (acc, v) in d.iter_mut().zip(m.gradient(x, t_x, t, psi[k])) {
+            let (head, psi) = per_x[k];
+            let (total, dk) = m.gradient(x, t_x, t, psi);
+            ll += w * (head + total);
+            for (acc, v) in d.iter_mut().zip(dk) {
                 *acc += w * v;
             }
         }
-        d
+        (ll, d)
     };
     let f = maximise_with(&ll, Some(&grad), &starts).map_err(ClvError::Fit)?;
     Ok((ParetoNbd { r: f.params[0], alpha: f.params[1], s: f.params[2], beta: f.params[3] }, f))
@@ -208,7 +214,9 @@ mod tests {
         let m = |q: &[f64; 4]| ParetoNbd { r: q[0], alpha: q[1], s: q[2], beta: q[3] };
         for (x, t_x, t) in [(0.0, 0.0, 38.86), (2.0, 30.43, 38.86), (12.0, 1.0, 39.0)] {
             let psi = digamma(p[0] + x) - digamma(p[0]);
-            let analytic = m(&p).gradient(x, t_x, t, psi);
+            let (total, analytic) = m(&p).gradient(x, t_x, t, psi);
+            let head = ln_gamma(p[0] + x) - ln_gamma(p[0]) + p[0] * p[1].ln() + p[2] * p[3].ln();
+            assert!((head + total - m(&p).ll(x, t_x, t)).abs() < 1e-10);
             for i in 0..4 {
                 let h = 1e-6 * p[i];
                 let (mut up, mut down) = (p, p);

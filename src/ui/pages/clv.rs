@@ -287,7 +287,7 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
                 </div>
                 <p class="rule">{ format!("{} {} · {} {} · {}: {}", p("校准期截止", "calibration end"), r.calibration_end,
                     p("观察期截止", "holdout end"), r.holdout_end.clone().unwrap_or_else(|| "—".into()), p("单位", "unit"), unit) }</p>
-                <p class="hint" data-testid="clv-timings">{
+                <p class="hint" data-testid="clv-timings" data-ms={ctx.state.clv_timings.iter().map(|ms| format!("{ms:.2}")).collect::<Vec<_>>().join(",")}>{
                     ["summary", "BG/NBD", "Pareto/NBD", "Gamma-Gamma", "predictions"].iter().zip(&ctx.state.clv_timings)
                         .map(|(name, ms)| format!("{name} {ms:.0} ms")).collect::<Vec<_>>().join(" · ")
                 }</p>
