@@ -8,7 +8,7 @@ WASM := --target wasm32-unknown-unknown
 .PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e clean crosscheck bench
 
 serve: tools
-	trunk serve --release --address 127.0.0.1 --port 8080
+	trunk serve --release --no-autoreload --address 127.0.0.1 --port 8080
 
 build: tools
 	trunk build --release

@@ -86,6 +86,9 @@ pub enum Request {
     },
     /// Drop everything the worker holds.
     Clear,
+    /// Panic on purpose: how the browser tests check that a crashed worker is replaced and the app
+    /// stays usable. The UI sends it only when the page is opened as `#crash-test=worker`.
+    Crash,
 }
 
 /// What the CLV customer list is sorted by.

@@ -1,7 +1,6 @@
 //! The web app's entry point (main thread).
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    console_error_panic_hook::set_once();
     loyalty_lens::ui::start();
 }
 

@@ -679,12 +679,16 @@ fn parse_score(cell: &str) -> Result<u8, String> {
     }
 }
 
-/// Rejections as CSV (`row,column,value,reason,code`), for download.
+/// Rejections as CSV (`row,column,value,reason,code`), for download; the rejected values come
+/// straight from the file, so every field is guarded against formula injection.
 pub fn rejections_csv(rejected: &[Rejection]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["row", "column", "value", "reason", "code"]);
     for r in rejected {
-        let _ = w.write_record([r.row.to_string().as_str(), &r.column, &r.value, &r.reason, &r.code]);
+        let row = r.row.to_string();
+        let _ = w.write_record(
+            [row.as_str(), &r.column, &r.value, &r.reason, &r.code].map(|f| crate::core::export::neutralise(f).into_owned()),
+        );
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -491,7 +491,8 @@ pub struct CustomerRow {
     pub state: String,
 }
 
-/// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc,tier,stage,state`).
+/// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc,tier,stage,state`),
+/// guarded against formula injection ([`crate::core::export::neutralise`]).
 pub fn rows_csv(rows: &[CustomerRow]) -> String {
     // The header is written once, explicitly, so that an empty list still has it.
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
@@ -499,7 +500,7 @@ pub fn rows_csv(rows: &[CustomerRow]) -> String {
     for r in rows {
         let _ = w.serialize(r);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    crate::core::export::guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
 }
 
 /// Customer rows as an XLSX workbook with the columns of [`rows_csv`]; numbers stay numbers.

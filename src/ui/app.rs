@@ -53,11 +53,16 @@ pub fn App() -> Html {
     let state = use_reducer(AppState::default);
     let bridge = {
         let dispatcher = state.dispatcher();
-        use_memo((), move |_| {
+        // A new worker for each generation: a crashed one is dropped (terminated) and replaced.
+        use_memo(state.worker_generation, move |_| {
             let on_error = dispatcher.clone();
-            let worker_failed = move || {
+            let worker_failed = move |had_started: bool| {
                 let t = super::i18n::Lang::initial().texts();
-                on_error.dispatch(Action::Failed { message: t.worker_failed.to_string(), code: String::new() });
+                if had_started {
+                    on_error.dispatch(Action::WorkerCrashed { message: t.worker_crashed.to_string() });
+                } else {
+                    on_error.dispatch(Action::Failed { message: t.worker_failed.to_string(), code: String::new() });
+                }
             };
             let on_response = move |response: Response| {
                 match &response {
@@ -71,6 +76,21 @@ pub fn App() -> Html {
         })
     };
     let context = AppContext { state: state.clone(), bridge };
+    // `#crash-test=worker` / `#crash-test=ui`: how the browser tests check that a crash leaves a
+    // usable app (a new worker) or a recovery screen (a page panic), never a blank page.
+    {
+        let (context, ready) = (context.clone(), state.worker_ready);
+        use_effect_with(ready, move |ready| {
+            if *ready {
+                let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+                if hash == "#crash-test=worker" && context.state.worker_generation == 0 {
+                    context.send(Request::Crash, None);
+                } else if hash == "#crash-test=ui" {
+                    panic!("crash requested by #crash-test=ui");
+                }
+            }
+        });
+    }
     let t = state.lang.texts();
     let body = match &state.phase {
         Phase::Idle => html! {},

@@ -22,11 +22,12 @@ pub struct Bridge {
 }
 
 impl Bridge {
-    /// Spawns the worker; `on_response` receives every message, `on_error` a worker that failed.
+    /// Spawns the worker; `on_response` receives every message, `on_error` a worker that failed
+    /// (with whether it had started: a crash, rather than a worker that could not load).
     ///
     /// # Errors
     /// When the browser refuses to create the worker.
-    pub fn new(on_response: impl Fn(Response) + 'static, on_error: impl Fn() + 'static) -> Result<Self, String> {
+    pub fn new(on_response: impl Fn(Response) + 'static, on_error: impl Fn(bool) + 'static) -> Result<Self, String> {
         let worker = Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
         let ready = Rc::new(Cell::new(false));
         let queue: Rc<RefCell<Vec<js_sys::Array>>> = Rc::default();
@@ -51,7 +52,10 @@ impl Bridge {
             })
         };
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        let onerror = Closure::<dyn Fn(web_sys::Event)>::new(move |_| on_error());
+        let onerror = {
+            let ready = ready.clone();
+            Closure::<dyn Fn(web_sys::Event)>::new(move |_| on_error(ready.get()))
+        };
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         Ok(Self { worker, ready, queue, _onmessage: onmessage, _onerror: onerror })
     }

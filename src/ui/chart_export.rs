@@ -24,13 +24,15 @@ const STYLE_PROPS: &[&str] = &[
     "display",
 ];
 
+/// Copies the computed look onto the copy as SVG presentation attributes (not a `style`
+/// attribute, which the page's Content-Security-Policy forbids).
 fn inline_style(window: &web_sys::Window, from: &Element, to: &Element) {
     let Ok(Some(style)) = window.get_computed_style(from) else { return };
-    let css: String = STYLE_PROPS
-        .iter()
-        .filter_map(|p| style.get_property_value(p).ok().filter(|v| !v.is_empty()).map(|v| format!("{p}:{v};")))
-        .collect();
-    let _ = to.set_attribute("style", &css);
+    for p in STYLE_PROPS {
+        if let Some(value) = style.get_property_value(p).ok().filter(|v| !v.is_empty()) {
+            let _ = to.set_attribute(p, &value);
+        }
+    }
 }
 
 /// The chart as a standalone SVG document, and its size in CSS pixels.

@@ -90,6 +90,8 @@ pub struct AppState {
     pub options: IngestOptions,
     /// The worker has loaded and answers requests.
     pub worker_ready: bool,
+    /// Counts the workers started: a crashed worker is replaced by the next one.
+    pub worker_generation: u32,
     /// Loads sent and not yet answered. The worker answers in order, so while more than one is
     /// pending, what arrives belongs to a file the user has already replaced and is ignored.
     pub pending: u32,
@@ -119,6 +121,7 @@ impl Default for AppState {
             report: None,
             options: IngestOptions::default(),
             worker_ready: false,
+            worker_generation: 0,
             pending: 0,
         }
     }
@@ -137,6 +140,10 @@ pub enum Action {
     DropSurvey,
     /// A message from the worker.
     Worker(Response),
+    /// The worker crashed after it had started: everything it held is gone, a new one starts.
+    WorkerCrashed {
+        message: String,
+    },
     Failed {
         message: String,
         code: String,
@@ -181,6 +188,15 @@ impl Reducible for AppState {
             Action::Failed { message, code } => {
                 next.phase = Phase::Failed { message, code };
                 next.report = None;
+            }
+            Action::WorkerCrashed { message } => {
+                let lang = next.lang;
+                next = AppState {
+                    lang,
+                    worker_generation: self.worker_generation + 1,
+                    phase: Phase::Failed { message, code: String::new() },
+                    ..AppState::default()
+                };
             }
             Action::Worker(response) => match response {
                 Response::Ready => next.worker_ready = true,

@@ -310,6 +310,7 @@ fn handle(event: MessageEvent) {
             HELD.with(|h| *h.borrow_mut() = Held::default());
             post(&Response::Cleared);
         }
+        Request::Crash => panic!("crash requested by #crash-test=worker"),
     }
 }
 

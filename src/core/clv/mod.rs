@@ -480,7 +480,8 @@ pub fn order_by(rows: &[CustomerClv], key: impl Fn(&CustomerClv) -> f64) -> Vec<
 }
 
 /// Every customer's predictions as CSV (`customer_id,frequency,recency,T,monetary_value,p_alive,
-/// expected_purchases,expected_value,clv,holdout_actual,holdout_expected`), ids written as text.
+/// expected_purchases,expected_value,clv,holdout_actual,holdout_expected`), ids written as text and
+/// guarded against formula injection ([`crate::core::export::neutralise`]).
 ///
 /// # Errors
 /// A message if a row cannot be written.
@@ -490,7 +491,7 @@ pub fn rows_csv(rows: &[CustomerClv]) -> Result<String, String> {
         w.serialize(row).map_err(|e| e.to_string())?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    String::from_utf8(bytes).map(|t| crate::core::export::guard_csv(&t)).map_err(|e| e.to_string())
 }
 
 /// Each customer's CLV indexed by customer code (`customers` codes in all; NaN where there is none).

@@ -19,11 +19,31 @@ pub struct MatrixProps {
     pub onselect: Option<Callback<(usize, usize)>>,
 }
 
+/// Paints each cell's `data-heat` colour through the CSS object model: the page's
+/// Content-Security-Policy forbids `style` attributes, not styles set from script.
+fn paint(table: &NodeRef) {
+    use wasm_bindgen::JsCast;
+    let Some(table) = table.cast::<web_sys::Element>() else { return };
+    let Ok(cells) = table.query_selector_all("td[data-heat]") else { return };
+    for i in 0..cells.length() {
+        if let Some(cell) = cells.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+            if let Some(colour) = cell.get_attribute("data-heat") {
+                let _ = cell.style().set_property("background", &colour);
+            }
+        }
+    }
+}
+
 #[component]
 pub fn MatrixHeatmap(props: &MatrixProps) -> Html {
+    let table = use_node_ref();
+    {
+        let table = table.clone();
+        use_effect(move || paint(&table));
+    }
     html! {
         <div class="table-wrap full">
-            <table class="matrix" data-testid={props.testid.clone()}>
+            <table class="matrix" data-testid={props.testid.clone()} ref={table}>
                 <thead><tr><th></th>{ for props.cols.iter().map(|c| html! { <th key={c.clone()}>{ c.clone() }</th> }) }</tr></thead>
                 <tbody>
                     { for props.rows.iter().enumerate().map(|(i, r)| html! {
@@ -31,11 +51,11 @@ pub fn MatrixHeatmap(props: &MatrixProps) -> Html {
                             <th scope="row">{ r.clone() }</th>
                             { for props.values.get(i).into_iter().flatten().enumerate().map(|(j, &v)| {
                                 let count = props.counts.as_ref().and_then(|c| c.get(i)).and_then(|row| row.get(j)).copied();
-                                let style = format!("background:{}", heat(v));
+                                let colour = heat(v);
                                 let onclick = props.onselect.as_ref().map(|cb| cb.reform(move |_: MouseEvent| (i, j)));
                                 let clickable = onclick.is_some().then_some("clickable");
                                 html! {
-                                    <td key={j} {style} {onclick} data-testid={format!("{}-{i}-{j}", props.testid)}
+                                    <td key={j} data-heat={colour} {onclick} data-testid={format!("{}-{i}-{j}", props.testid)}
                                         class={classes!("num", heat_text_is_light(v).then_some("light"), clickable)}
                                         title={count.map(|c| format!("{r} → {}: {c}", props.cols.get(j).cloned().unwrap_or_default()))}>
                                         { format!("{:.0}%", v * 100.0) }
