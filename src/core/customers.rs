@@ -142,7 +142,17 @@ pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError>
         categories.sort_unstable();
         categories.dedup();
         let mut channels: Vec<u32> = purchases.iter().filter_map(|&i| codes(&dataset.channel, i)).collect();
-        let first_channel = channels.first().copied();
+        // The channel of the first purchase; when several orders share that first day (the file
+        // does not say which came first), the largest order's, then the first by name, so that
+        // the result never depends on the order of the rows.
+        let first_channel = dataset.channel.as_ref().and_then(|ch| {
+            let with_channel = || purchases.iter().filter_map(|&i| codes(&dataset.channel, i).map(|c| (days[i], amounts[i], c)));
+            let day = with_channel().map(|(d, _, _)| d).min()?;
+            with_channel()
+                .filter(|&(d, _, _)| d == day)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| ch.labels.name(b.2).cmp(&ch.labels.name(a.2))))
+                .map(|(_, _, c)| c)
+        });
         channels.sort_unstable();
         channels.dedup();
         out.push(CustomerFacts {

@@ -68,6 +68,53 @@ pub fn decode<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> Decoded<'a> {
     Decoded { text, had_errors }
 }
 
+/// How [`decode_mixed`] read a file that is not valid UTF-8 as a whole.
+#[derive(Debug)]
+pub struct Mixed {
+    pub decoded: Decoded<'static>,
+    /// Lines read in the legacy encoding; 0 means the file is UTF-8 with a few broken lines.
+    pub legacy_lines: usize,
+}
+
+/// A file glued together from exports in two encodings (lines that are valid UTF-8 with Chinese,
+/// Japanese or Korean text in them, beside lines that are not UTF-8 at all), or a UTF-8 file with a
+/// few broken byte sequences. Each line is decoded as what it is: UTF-8, `legacy` (the encoding
+/// guessed for the file), or, for a line that is neither but reads as UTF-8 with CJK text around
+/// the damage, UTF-8 with U+FFFD for the broken bytes. `None` when the file has no valid UTF-8
+/// line with at least two CJK characters: legacy CJK text is almost never valid UTF-8 over a whole
+/// line, so a pure GBK file is never taken for a mixture.
+pub fn decode_mixed(bytes: &[u8], legacy: &'static Encoding) -> Option<Mixed> {
+    if legacy == UTF_8 || legacy == UTF_16LE || legacy == UTF_16BE {
+        return None;
+    }
+    let cjk = |t: &str| t.chars().filter(|&c| matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)).count();
+    let any_utf8_cjk = bytes.split(|&b| b == b'\n').any(|line| std::str::from_utf8(line).is_ok_and(|t| cjk(t) >= 2));
+    if !any_utf8_cjk {
+        return None;
+    }
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+    let (mut had_errors, mut legacy_lines) = (false, 0);
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        if let Ok(t) = std::str::from_utf8(line) {
+            text.push_str(t);
+            continue;
+        }
+        let lossy = String::from_utf8_lossy(line);
+        let (as_legacy, _, legacy_errors) = legacy.decode(line);
+        if legacy_errors || cjk(&lossy) >= 2 {
+            had_errors = true;
+            text.push_str(&lossy);
+        } else {
+            legacy_lines += 1;
+            text.push_str(&as_legacy);
+        }
+    }
+    (legacy_lines > 0 || had_errors).then_some(Mixed { decoded: Decoded { text: Cow::Owned(text), had_errors }, legacy_lines })
+}
+
 /// The name users know an encoding by.
 pub fn label(encoding: &'static Encoding) -> &'static str {
     encoding.name()
@@ -91,6 +138,26 @@ pub const CHOICES: &[&str] = &["UTF-8", "GBK", "gb18030", "UTF-16LE", "UTF-16BE"
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_mixing_utf8_and_gbk_lines_is_decoded_line_by_line() {
+        let mut bytes = "id,channel\nc1,线上商城\n".as_bytes().to_vec();
+        bytes.extend_from_slice(&GBK.encode("c2,线下门店\n").0);
+        bytes.extend_from_slice("c3,线上商城".as_bytes());
+        let m = decode_mixed(&bytes, GBK).unwrap();
+        assert_eq!(m.decoded.text, "id,channel\nc1,线上商城\nc2,线下门店\nc3,线上商城");
+        assert_eq!((m.legacy_lines, m.decoded.had_errors), (1, false));
+        // A UTF-8 file with a broken sequence (a character cut in half) stays UTF-8, flagged.
+        let mut broken = "id,channel\nc1,线上商城\nc2,线下门".as_bytes().to_vec();
+        broken.extend_from_slice(&"店".as_bytes()[..2]);
+        broken.extend_from_slice(",x\n".as_bytes());
+        let m = decode_mixed(&broken, GBK).unwrap();
+        assert_eq!(m.decoded.text, "id,channel\nc1,线上商城\nc2,线下门\u{fffd},x\n");
+        assert_eq!((m.legacy_lines, m.decoded.had_errors), (0, true));
+        // Pure GBK, and pure UTF-8, are not mixtures.
+        assert!(decode_mixed(&GBK.encode("id,channel\nc1,线上商城\nc2,线下门店\n").0, GBK).is_none());
+        assert!(decode_mixed("id,channel\nc1,线上商城\n".as_bytes(), GBK).is_none());
+    }
     use encoding_rs::GB18030;
 
     #[test]

@@ -231,6 +231,35 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     None
 }
 
+/// Text without NUL characters, when it has a few (under 10% of the first 8,192 characters) and
+/// no other control characters; `None` when there is nothing to strip or it looks like binary data.
+fn strip_stray_nuls(text: &str) -> Option<String> {
+    if !text.contains('\0') {
+        return None;
+    }
+    let window: Vec<char> = text.chars().take(8192).collect();
+    let nul = window.iter().filter(|&&c| c == '\0').count();
+    let other = window.iter().filter(|&&c| c != '\0' && (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')).count();
+    (nul * 10 < window.len() && other * 100 <= window.len()).then(|| text.replace('\0', ""))
+}
+
+/// Text files that are plainly not tables: a web page saved as .csv (often a login page downloaded
+/// instead of the export), or JSON.
+fn text_kind(text: &str) -> Option<&'static str> {
+    let start = text.trim_start_matches(is_blank);
+    let head: String = start.chars().take(16).collect::<String>().to_ascii_lowercase();
+    if head.starts_with("<!doctype html") || head.starts_with("<html") {
+        return Some("an HTML web page");
+    }
+    let end = text.trim_end();
+    if (start.starts_with('{') && end.ends_with('}'))
+        || (start.starts_with('[') && end.ends_with(']') && start[1..].trim_start().starts_with(['{', '[', '"']))
+    {
+        return Some("a JSON document");
+    }
+    None
+}
+
 /// Text with many NUL or control characters is binary data, whatever its name says.
 fn looks_binary(text: &str) -> bool {
     let window: Vec<char> = text.chars().take(8192).collect();
@@ -293,10 +322,28 @@ pub fn ingest(
         }
         None => encoding::detect(bytes),
     };
-    let decoded = encoding::decode(bytes, detected.encoding);
+    let forced = opts.encoding.as_deref().is_some_and(|e| !e.trim().is_empty());
+    let mixed = if forced || detected.bom { None } else { encoding::decode_mixed(bytes, detected.encoding) };
+    let encoding_label = match &mixed {
+        Some(m) if m.legacy_lines == 0 => "UTF-8".to_string(),
+        Some(m) => format!("UTF-8 and {} (mixed: {} line(s) in {0})", encoding::label(detected.encoding), m.legacy_lines),
+        None => encoding::label(detected.encoding).to_string(),
+    };
+    let mut decoded = match mixed {
+        Some(m) => m.decoded,
+        None => encoding::decode(bytes, detected.encoding),
+    };
     progress(Stage::Decoding, 1.0);
+    if let Some(stripped) = strip_stray_nuls(&decoded.text) {
+        // A few NUL bytes in otherwise plain text (padding from some database exports): dropped,
+        // and the file is flagged as having had undecodable bytes.
+        decoded = encoding::Decoded { text: std::borrow::Cow::Owned(stripped), had_errors: true };
+    }
     if looks_binary(&decoded.text) {
         return Err(IngestError::Binary("binary data"));
+    }
+    if let Some(kind) = text_kind(&decoded.text) {
+        return Err(IngestError::Binary(kind));
     }
     let format = opts.format.unwrap_or_else(|| table::sniff_format(&decoded.text));
     let text = if format == Format::Whitespace {
@@ -308,7 +355,7 @@ pub fn ingest(
         file,
         bytes: bytes.len() as u64,
         format,
-        encoding: encoding::label(detected.encoding).to_string(),
+        encoding: encoding_label,
         bom: detected.bom,
         encoding_errors: decoded.had_errors,
         sheets: Vec::new(),
@@ -341,6 +388,16 @@ fn resolve(column: &ColumnRef, names: &[String]) -> Option<usize> {
                 .or_else(|| spec.parse::<usize>().ok().and_then(|p| p.checked_sub(1)).filter(|&i| i < names.len()))
         }
     }
+}
+
+/// The longest customer id accepted, in characters: longer "ids" are a column of something else
+/// (comments, a whole row pasted into one cell).
+const MAX_ID_CHARS: usize = 256;
+
+/// Whitespace and the invisible characters that copy-paste leaves around ids (zero-width space and
+/// joiners, word joiner, a stray byte-order mark): `c1` and `c1` + U+200B are the same customer.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
 }
 
 fn quote(value: &str) -> String {
@@ -570,7 +627,7 @@ impl<'a> RowReader<'a> {
 
     fn read(&mut self, pos: Position, row: &dyn Row, customer_col: Option<usize>) {
         self.rows += 1;
-        let id = customer_col.and_then(|c| row.get(c)).unwrap_or("").trim();
+        let id = customer_col.and_then(|c| row.get(c)).unwrap_or("").trim_matches(is_blank);
         if let (true, Some(customer_col)) = (id.is_empty() && !self.survey, customer_col) {
             let reason = if row.len() <= customer_col {
                 (
@@ -582,6 +639,14 @@ impl<'a> RowReader<'a> {
             };
             self.reject(pos, customer_col, row.get(customer_col).unwrap_or(""), reason);
             return;
+        }
+        if id.len() > MAX_ID_CHARS && id.chars().count() > MAX_ID_CHARS {
+            if let Some(customer_col) = customer_col {
+                let n = id.chars().count();
+                let reason = format!("customer id is {n} characters long; ids longer than {MAX_ID_CHARS} are not accepted");
+                self.reject(pos, customer_col, id, ("id_too_long", reason));
+                return;
+            }
         }
         let mut p = Parsed { quantity: f64::NAN, score: NO_SCORE, ..Parsed::default() };
         for k in 0..self.cols.len() {

@@ -389,6 +389,25 @@ pub fn summary(
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// For any counts: NPS lies in −100..100, its interval contains it and stays in range, and
+        /// the standard error is finite and non-negative.
+        #[test]
+        fn nps_and_its_interval_are_in_range(promoters in 0usize..3000, passives in 0usize..3000, detractors in 0usize..3000) {
+            let c = Counts { promoters, passives, detractors };
+            match nps(c, None) {
+                Ok(n) => {
+                    proptest::prop_assert!((-100.0..=100.0).contains(&n.nps), "{n:?}");
+                    proptest::prop_assert!(n.ci95[0] <= n.nps + 1e-9 && n.nps <= n.ci95[1] + 1e-9, "{n:?}");
+                    proptest::prop_assert!(n.ci95[0] >= -100.0 - 1e-9 && n.ci95[1] <= 100.0 + 1e-9, "{n:?}");
+                    proptest::prop_assert!(n.se.is_finite() && n.se >= 0.0, "{n:?}");
+                    proptest::prop_assert_eq!(n.responses, promoters + passives + detractors);
+                }
+                Err(_) => proptest::prop_assert_eq!(promoters + passives + detractors, 0),
+            }
+        }
+    }
+
     /// Rounding of published figures.
     const POINTS: f64 = 0.005;
 

@@ -89,8 +89,18 @@ pub fn pareto(revenues: &[f64], params: AbcParams) -> Result<Pareto, String> {
     order.sort_by(|&i, &j| positive[j].total_cmp(&positive[i]).then(i.cmp(&j)));
     let mut classes = vec![Abc::C; n];
     let mut before = 0.0;
+    // Customers with equal revenue share a class (the one the first of them gets), so that the
+    // classes never depend on the order customers appear in the file.
+    let mut group: Option<(f64, f64)> = None;
     for &i in &order {
-        let share_before = if total > 0.0 { before / total } else { 1.0 };
+        let share_before = match group {
+            Some((value, share)) if value == positive[i] => share,
+            _ => {
+                let share = if total > 0.0 { before / total } else { 1.0 };
+                group = Some((positive[i], share));
+                share
+            }
+        };
         if positive[i] > 0.0 {
             classes[i] = if share_before < params.a - 1e-12 {
                 Abc::A
@@ -138,9 +148,20 @@ mod tests {
 
     #[test]
     fn classes_follow_the_cumulative_revenue_cuts() {
-        // 50 + 30 = 80 (A: the 30 starts at 50% < 80%), 10 starts at 80% (B), 5 at 90% (B), 5 at 95% (C).
-        let p = pareto(&[5.0, 30.0, 50.0, 10.0, 5.0], AbcParams::default()).unwrap();
+        // 50 + 30 = 80 (A: the 30 starts at 50% < 80%), 10 starts at 80% (B), 5 at 90% (B), 3 at 95% (C).
+        let p = pareto(&[5.0, 30.0, 50.0, 10.0, 3.0], AbcParams::default()).unwrap();
         assert_eq!(p.classes, vec![Abc::B, Abc::A, Abc::A, Abc::B, Abc::C]);
+    }
+
+    #[test]
+    fn equal_revenues_share_a_class_whatever_their_order() {
+        // 50 + 30 = 80 (A), 12 starts at 80% (B); the two customers with 4 start at 92% and 96%,
+        // either side of the 95% cut: both get the class of the first, B, in any order.
+        for revenues in [[50.0, 30.0, 12.0, 4.0, 4.0], [4.0, 30.0, 12.0, 4.0, 50.0]] {
+            let p = pareto(&revenues, AbcParams::default()).unwrap();
+            let tied: Vec<Abc> = revenues.iter().zip(&p.classes).filter(|(r, _)| **r == 4.0).map(|(_, c)| *c).collect();
+            assert_eq!(tied, vec![Abc::B, Abc::B]);
+        }
     }
 
     #[test]

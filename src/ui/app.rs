@@ -135,7 +135,7 @@ pub fn App() -> Html {
     };
     html! {
         <ContextProvider<AppContext> context={context}>
-            <div class="app" data-worker={if state.worker_ready { "ready" } else { "starting" }}>
+            <div class="app" data-worker={if state.worker_ready { "ready" } else { "starting" }} data-completed={state.completed.to_string()}>
                 <Header />
                 <div class="container content">
                     <Upload compact={state.report.is_some() || state.survey.is_some()} />

@@ -81,6 +81,9 @@ pub struct AppState {
     pub clv_list: Option<Rc<ClvList>>,
     /// Milliseconds per step of the last CLV run.
     pub clv_timings: Vec<f64>,
+    /// The user cancelled a CLV run and the worker has not confirmed it yet: whatever that run
+    /// still sends (a result posted before the cancel reached the worker) is dropped.
+    pub clv_cancelling: bool,
     /// The tab a load in progress lands on: the overview for a new file, the data page for a re-read.
     pub landing: Tab,
     pub lang: Lang,
@@ -90,6 +93,8 @@ pub struct AppState {
     pub options: IngestOptions,
     /// The worker has loaded and answers requests.
     pub worker_ready: bool,
+    /// Loads finished (read or refused), for the page to say when a file's outcome is on screen.
+    pub completed: u32,
     /// Counts the workers started: a crashed worker is replaced by the next one.
     pub worker_generation: u32,
     /// Loads sent and not yet answered. The worker answers in order, so while more than one is
@@ -116,12 +121,14 @@ impl Default for AppState {
             clv_error: None,
             clv_list: None,
             clv_timings: Vec::new(),
+            clv_cancelling: false,
             lang: Lang::initial(),
             phase: Phase::Idle,
             report: None,
             options: IngestOptions::default(),
             worker_ready: false,
             worker_generation: 0,
+            completed: 0,
             pending: 0,
         }
     }
@@ -138,6 +145,8 @@ pub enum Action {
     },
     /// The survey file was dropped (the worker is told separately).
     DropSurvey,
+    /// The user cancelled the CLV run (the worker is told separately).
+    ClvCancel,
     /// A message from the worker.
     Worker(Response),
     /// The worker crashed after it had started: everything it held is gone, a new one starts.
@@ -186,6 +195,7 @@ impl Reducible for AppState {
                 next.phase = Phase::Loading { name, stage: ProgressStage::Reading, fraction: 0.0 };
             }
             Action::Failed { message, code } => {
+                next.completed += 1;
                 next.phase = Phase::Failed { message, code };
                 next.report = None;
             }
@@ -194,9 +204,20 @@ impl Reducible for AppState {
                 next = AppState {
                     lang,
                     worker_generation: self.worker_generation + 1,
+                    completed: self.completed + 1,
                     phase: Phase::Failed { message, code: String::new() },
                     ..AppState::default()
                 };
+            }
+            Action::ClvCancel => {
+                next.clv_step = None;
+                next.clv_cancelling = true;
+            }
+            // Until the worker confirms the cancel, what the cancelled run still sends is stale.
+            Action::Worker(Response::ClvProgress { .. } | Response::ClvDone { .. } | Response::ClvFailed { .. })
+                if self.clv_cancelling =>
+            {
+                return self;
             }
             Action::Worker(response) => match response {
                 Response::Ready => next.worker_ready = true,
@@ -216,7 +237,10 @@ impl Reducible for AppState {
                     next.clv_step = None;
                     next.clv_error = Some(message);
                 }
-                Response::ClvCancelled => next.clv_step = None,
+                Response::ClvCancelled => {
+                    next.clv_step = None;
+                    next.clv_cancelling = false;
+                }
                 Response::ClvCustomers { sort, offset, total, rows } => {
                     next.clv_list = Some(Rc::new(ClvList { sort, offset, total, rows }));
                 }
@@ -247,6 +271,7 @@ impl Reducible for AppState {
                 }
                 Response::Loaded { report, options, slot: Slot::Survey } => {
                     next.pending = 0;
+                    next.completed += 1;
                     next.phase = Phase::Loaded;
                     next.survey = Some(Rc::new(*report));
                     next.survey_options = options;
@@ -256,6 +281,7 @@ impl Reducible for AppState {
                 }
                 Response::Loaded { report, options, slot: Slot::Transactions } => {
                     next.tab = next.landing;
+                    next.completed += 1;
                     next.data_view = Slot::Transactions;
                     next.pending = 0;
                     next.segmentation = None;
@@ -272,6 +298,7 @@ impl Reducible for AppState {
                 // A survey that cannot be read leaves the transactions' pages as they were.
                 Response::Failed { message, code, slot: Slot::Survey } if self.report.is_some() => {
                     next.pending = next.pending.saturating_sub(1);
+                    next.completed += 1;
                     next.phase = Phase::Loaded;
                     next.survey = None;
                     next.survey_error = Some((message, code));
@@ -279,6 +306,7 @@ impl Reducible for AppState {
                 }
                 Response::Failed { message, code, slot } => {
                     next.pending = next.pending.saturating_sub(1);
+                    next.completed += 1;
                     next.phase = Phase::Failed { message, code };
                     match slot {
                         Slot::Transactions => next.report = None,

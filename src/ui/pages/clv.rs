@@ -12,6 +12,7 @@ use crate::ui::app::AppContext;
 use crate::ui::components::chart_card::ChartCard;
 use crate::ui::format;
 use crate::ui::i18n::Lang;
+use crate::ui::state::Action;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -112,7 +113,10 @@ pub fn ClvPage() -> Html {
     };
     let cancel = {
         let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| ctx.send(Request::ClvCancel, None))
+        Callback::from(move |_: MouseEvent| {
+            ctx.state.dispatch(Action::ClvCancel);
+            ctx.send(Request::ClvCancel, None)
+        })
     };
     let on_unit = {
         let unit = unit.clone();
