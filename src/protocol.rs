@@ -192,6 +192,11 @@ pub enum Response {
         message: String,
     },
     ClvCancelled,
+    /// How long the last load took in the worker, stage by stage, in milliseconds (read the file,
+    /// parse and validate it, segment it), for `make bench` and the curious.
+    Timings {
+        stages: Vec<(String, f64)>,
+    },
     /// A page of the CLV customer list.
     ClvCustomers {
         sort: ClvSort,

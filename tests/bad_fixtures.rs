@@ -83,8 +83,12 @@ fn every_broken_file_is_refused_clearly_or_read_with_its_bad_rows_named() {
                     check(r.sheet.as_deref() == Some(sheet), format!("sheet {:?}", r.sheet));
                 }
                 if let Some(channels) = want.get("channels") {
-                    let got: Vec<String> =
-                        ingested.dataset.channel.as_ref().map(|c| c.labels.names().to_vec()).unwrap_or_default();
+                    let got: Vec<String> = ingested
+                        .dataset
+                        .channel
+                        .as_ref()
+                        .map(|c| c.labels.iter().map(str::to_string).collect())
+                        .unwrap_or_default();
                     check(serde_json::json!(got) == *channels, format!("channels {got:?}"));
                 }
                 // Whatever was read goes through every analysis without a panic; too little data

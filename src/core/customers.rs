@@ -82,6 +82,50 @@ pub fn default_as_of(dataset: &Dataset) -> Option<Day> {
     dataset.day.as_ref()?.iter().max().map(|d| d + 1)
 }
 
+/// The rows dated on or before `as_of`, ordered by (customer code, day, row): one counting pass
+/// buckets them by customer (codes are dense), then each customer's few rows are sorted by day.
+/// Anonymous rows ([`MISSING`] customer) come last, as their code is the largest.
+fn rows_by_customer_and_day(dataset: &Dataset, days: &[Day], as_of: Day) -> Vec<u32> {
+    let customers = dataset.customers.len();
+    // Bucket `customers` holds the anonymous rows.
+    let bucket = |c: u32| if c == MISSING { customers } else { c as usize };
+    let mut starts = vec![0u32; customers + 2];
+    for (i, &c) in dataset.customer.iter().enumerate() {
+        if days[i] <= as_of {
+            starts[bucket(c) + 1] += 1;
+        }
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let mut rows = vec![0u32; starts[customers + 1] as usize];
+    let mut next = starts.clone();
+    for (i, &c) in dataset.customer.iter().enumerate() {
+        if days[i] <= as_of {
+            let slot = &mut next[bucket(c)];
+            rows[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+    }
+    // Within a bucket the rows are in file order already: a stable sort by day gives (day, row).
+    for k in 0..=customers {
+        let group = &mut rows[starts[k] as usize..starts[k + 1] as usize];
+        if group.len() > 1 {
+            group.sort_by_key(|&i| days[i as usize]);
+        }
+    }
+    rows
+}
+
+/// The same order as [`rows_by_customer_and_day`], the simple way: the reference the fast path is
+/// tested against.
+#[cfg(test)]
+fn rows_by_customer_and_day_simple(dataset: &Dataset, days: &[Day], as_of: Day) -> Vec<u32> {
+    let mut rows: Vec<u32> = (0..dataset.rows() as u32).filter(|&i| days[i as usize] <= as_of).collect();
+    rows.sort_unstable_by_key(|&i| (dataset.customer[i as usize], days[i as usize], i));
+    rows
+}
+
 /// Computes every customer's facts.
 ///
 /// # Errors
@@ -92,11 +136,10 @@ pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError>
     let as_of = as_of.or_else(|| default_as_of(dataset)).ok_or(FactsError::NoRows)?;
     let rows_after_as_of = days.iter().filter(|&&d| d > as_of).count();
     // Rows in the window, grouped by customer and in date order.
-    let mut rows: Vec<u32> = (0..dataset.rows() as u32).filter(|&i| days[i as usize] <= as_of).collect();
+    let rows = rows_by_customer_and_day(dataset, days, as_of);
     if rows.is_empty() {
         return Err(FactsError::NoRows);
     }
-    rows.sort_unstable_by_key(|&i| (dataset.customer[i as usize], days[i as usize], i));
     let orders = dataset.order.as_ref();
     let codes =
         |c: &Option<crate::core::dataset::Categorical>, i: usize| c.as_ref().map(|c| c.codes[i]).filter(|&x| x != MISSING);
@@ -292,5 +335,63 @@ mod tests {
         assert_eq!(facts(&ds, None), Err(FactsError::NoDates));
         let ds = Dataset { day: Some(vec![]), ..Dataset::default() };
         assert_eq!(facts(&ds, None), Err(FactsError::NoAmounts));
+    }
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// The fast path (interned ids, counting sort by customer) gives exactly what the simple
+        /// path gives: the same row order, and per customer the same facts as a naive computation
+        /// from the raw rows keyed by the id text.
+        #[test]
+        fn the_fast_path_equals_the_simple_path_on_random_data(
+            rows in proptest::collection::vec((0u8..40, 0i32..60, -50i32..500, 0u8..30, proptest::bool::ANY), 1..400),
+            cut in 0i32..70,
+        ) {
+            let mut ds = Dataset { day: Some(vec![]), amount: Some(vec![]), order: Some(Categorical::default()), ..Dataset::default() };
+            for &(c, d, cents, o, anonymous_order) in &rows {
+                let code = ds.customers.intern(&format!("c{c:03}"));
+                ds.customer.push(code);
+                ds.day.as_mut().unwrap().push(19_000 + d);
+                ds.amount.as_mut().unwrap().push(f64::from(cents) / 4.0);
+                let order = if anonymous_order { String::new() } else { format!("o{c}-{o}") };
+                ds.order.as_mut().unwrap().push(&order);
+            }
+            let days = ds.day.clone().unwrap();
+            let as_of = 19_000 + cut;
+            proptest::prop_assert_eq!(rows_by_customer_and_day(&ds, &days, as_of), rows_by_customer_and_day_simple(&ds, &days, as_of));
+
+            let Ok(f) = facts(&ds, Some(as_of)) else {
+                proptest::prop_assert!(rows.iter().all(|r| r.1 > cut));
+                return Ok(());
+            };
+            // Naive: every customer's rows in the window, by id text.
+            let mut naive: std::collections::BTreeMap<String, Vec<(i32, f64, Option<String>)>> = Default::default();
+            for &(c, d, cents, o, anonymous_order) in &rows {
+                if d <= cut {
+                    let order = (!anonymous_order).then(|| format!("o{c}-{o}"));
+                    naive.entry(format!("c{c:03}")).or_default().push((19_000 + d, f64::from(cents) / 4.0, order));
+                }
+            }
+            proptest::prop_assert_eq!(f.customers.len(), naive.len());
+            for cf in &f.customers {
+                let id = ds.customers.name(cf.customer).unwrap();
+                let mine = &naive[id];
+                let monetary: f64 = mine.iter().map(|r| r.1).sum();
+                proptest::prop_assert!((cf.monetary - monetary).abs() < 1e-9, "{id}: {} vs {monetary}", cf.monetary);
+                let purchases: Vec<&(i32, f64, Option<String>)> = mine.iter().filter(|r| r.1 > 0.0).collect();
+                // Orders: each order id once (on its first day), each day of purchases without an id once.
+                let mut ids: Vec<&String> = purchases.iter().filter_map(|r| r.2.as_ref()).collect();
+                ids.sort();
+                ids.dedup();
+                let mut loose: Vec<i32> = purchases.iter().filter(|r| r.2.is_none()).map(|r| r.0).collect();
+                loose.sort();
+                loose.dedup();
+                proptest::prop_assert_eq!(cf.frequency as usize, ids.len() + loose.len(), "{}", id);
+                let dated: Vec<i32> = if purchases.is_empty() { mine.iter().map(|r| r.0).collect() } else { purchases.iter().map(|r| r.0).collect() };
+                proptest::prop_assert_eq!(cf.first_day, *dated.iter().min().unwrap());
+                proptest::prop_assert_eq!(cf.last_day, *dated.iter().max().unwrap());
+                proptest::prop_assert_eq!(cf.recency_days, as_of - cf.last_day);
+            }
+        }
     }
 }

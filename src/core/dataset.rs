@@ -5,7 +5,7 @@
 
 use crate::core::values::{format_day, Day};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 /// The code of a missing label.
 pub const MISSING: u32 = u32::MAX;
@@ -13,38 +13,86 @@ pub const MISSING: u32 = u32::MAX;
 pub const NO_SCORE: u8 = u8::MAX;
 
 /// Interned labels: each distinct text gets a code, in order of first appearance.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// Built for a million distinct order ids: the texts live end to end in one buffer, and the index
+/// holds only codes (hashed with foldhash), so interning allocates nothing per label.
+#[derive(Clone, Default)]
 pub struct Labels {
-    names: Vec<String>,
-    index: HashMap<String, u32>,
+    /// Every label's text, end to end.
+    text: String,
+    /// Where each label ends in `text`; label `i` starts where label `i - 1` ends.
+    ends: Vec<usize>,
+    /// Codes with the hash of their text (kept, so that growing the table never rehashes text).
+    index: hashbrown::HashTable<(u64, u32)>,
+    hasher: hashbrown::DefaultHashBuilder,
 }
 
+impl std::fmt::Debug for Labels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for Labels {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text && self.ends == other.ends
+    }
+}
+
+/// Up to this many labels, [`Labels::intern`] compares texts one by one before hashing.
+const SMALL: usize = 8;
+
 impl Labels {
+    fn get(&self, code: usize) -> &str {
+        let start = if code == 0 { 0 } else { self.ends[code - 1] };
+        &self.text[start..self.ends[code]]
+    }
+
     /// The code of `text`, adding it if new.
     pub fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&code) = self.index.get(text) {
+        // Channels, categories, levels: a handful of labels, found faster by looking than hashing.
+        if self.ends.len() <= SMALL {
+            let mut start = 0;
+            for (code, &end) in self.ends.iter().enumerate() {
+                if self.text.as_bytes()[start..end] == *text.as_bytes() {
+                    return code as u32;
+                }
+                start = end;
+            }
+        }
+        let hash = self.hasher.hash_one(text);
+        if let Some(code) = self.code_hashed(hash, text) {
             return code;
         }
-        let code = self.names.len() as u32;
-        self.names.push(text.to_string());
-        self.index.insert(text.to_string(), code);
+        let code = self.ends.len() as u32;
+        self.text.push_str(text);
+        self.ends.push(self.text.len());
+        self.index.insert_unique(hash, (hash, code), |&(h, _)| h);
         code
+    }
+    fn code_hashed(&self, hash: u64, text: &str) -> Option<u32> {
+        self.index.find(hash, |&(h, code)| h == hash && self.get(code as usize) == text).map(|&(_, code)| code)
     }
     /// The code of `text`, if it is known.
     pub fn code(&self, text: &str) -> Option<u32> {
-        self.index.get(text).copied()
+        self.code_hashed(self.hasher.hash_one(text), text)
     }
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.ends.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.ends.is_empty()
     }
     pub fn name(&self, code: u32) -> Option<&str> {
-        self.names.get(code as usize).map(String::as_str)
+        ((code as usize) < self.ends.len()).then(|| self.get(code as usize))
     }
-    pub fn names(&self) -> &[String] {
-        &self.names
+    /// The labels in code order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(|code| self.get(code))
+    }
+    /// The labels in code order, collected.
+    pub fn names(&self) -> Vec<&str> {
+        self.iter().collect()
     }
 }
 
@@ -113,13 +161,16 @@ impl Dataset {
 
     pub fn totals(&self) -> Totals {
         let orders = match (&self.order, &self.day) {
-            (Some(order), _) => order.codes.iter().filter(|&&c| c != MISSING).collect::<HashSet<_>>().len(),
+            (Some(order), _) => {
+                let mut seen = vec![false; order.labels.len()];
+                order.codes.iter().filter(|&&c| c != MISSING && !std::mem::replace(&mut seen[c as usize], true)).count()
+            }
             (None, Some(days)) => self
                 .customer
                 .iter()
                 .zip(days)
                 .map(|(&c, &d)| ((c as u64) << 32) | (d as u32 as u64))
-                .collect::<HashSet<_>>()
+                .collect::<hashbrown::HashSet<_>>()
                 .len(),
             (None, None) => self.rows(),
         };

@@ -64,6 +64,12 @@ pub struct Decoded<'a> {
 
 /// Decodes `bytes` as `encoding`, dropping a BOM of that encoding. Valid UTF-8 is borrowed, not copied.
 pub fn decode<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> Decoded<'a> {
+    // The common case, UTF-8 without a BOM, is checked once and borrowed.
+    if encoding == UTF_8 {
+        if let Ok(text) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
+            return Decoded { text: Cow::Borrowed(text), had_errors: false };
+        }
+    }
     let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
     Decoded { text, had_errors }
 }

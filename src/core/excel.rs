@@ -31,6 +31,8 @@ pub struct Grid {
 pub enum ExcelError {
     /// The bytes are not a workbook calamine can open (truncated, a zip of something else, …).
     Unreadable(String),
+    /// An `.xls` whose internal structure is damaged in a way that would hang or crash the reader.
+    Damaged(String),
     /// The workbook has no sheets.
     NoSheets,
     /// The sheet the user asked for does not exist.
@@ -41,6 +43,9 @@ impl std::fmt::Display for ExcelError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Unreadable(why) => write!(f, "the workbook cannot be read ({why}); is it damaged, or saved in another format?"),
+            Self::Damaged(why) => {
+                write!(f, "the .xls workbook is damaged: {why}; open it in Excel and save it again as .xlsx or CSV")
+            }
             Self::NoSheets => write!(f, "the workbook has no sheets"),
             Self::NoSuchSheet { wanted, available } => {
                 write!(f, "there is no sheet '{wanted}'; the sheets are: {}", available.join(", "))
@@ -55,6 +60,7 @@ impl std::fmt::Display for ExcelError {
 /// # Errors
 /// [`ExcelError`] when the workbook cannot be opened or the sheet does not exist.
 pub fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<Grid, ExcelError> {
+    super::cfb_check::check(bytes).map_err(ExcelError::Damaged)?;
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ExcelError::Unreadable(e.to_string()))?;
     let sheets: Vec<SheetInfo> = book
         .sheets_metadata()

@@ -808,7 +808,7 @@ mod tests {
     #[test]
     fn ids_keep_leading_zeros() {
         let ing = run("customer_id,date,amount\n00042,2024-01-01,1\n42,2024-01-01,1\n");
-        assert_eq!(ing.dataset.customers.names(), &["00042".to_string(), "42".to_string()]);
+        assert_eq!(ing.dataset.customers.names(), ["00042", "42"]);
     }
 
     #[test]

@@ -42,7 +42,8 @@ pub fn kpis(dataset: &Dataset, customers: &[CustomerFacts]) -> Kpis {
     let share = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     let repurchase_rate = share(customers.iter().filter(|c| c.frequency >= 2).count(), n);
 
-    let categories: Vec<String> = dataset.category.as_ref().map(|c| c.labels.names().to_vec()).unwrap_or_default();
+    let categories: Vec<String> =
+        dataset.category.as_ref().map(|c| c.labels.iter().map(str::to_string).collect()).unwrap_or_default();
     let k = categories.len();
     let mut both = vec![vec![0usize; k]; k];
     let mut buyers_any = 0;
@@ -80,7 +81,7 @@ pub fn kpis(dataset: &Dataset, customers: &[CustomerFacts]) -> Kpis {
             .zip(acc)
             .filter(|(_, a)| a.0 > 0)
             .map(|(name, (count, repeat, revenue))| ChannelStat {
-                channel: name.clone(),
+                channel: name.to_string(),
                 customers: count,
                 repeat_rate: share(repeat, count),
                 revenue_per_customer: revenue / count as f64,

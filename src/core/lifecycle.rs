@@ -109,7 +109,7 @@ pub fn tiers(dataset: &Dataset, customers: &[CustomerFacts], as_of: Day, rule: &
         }
         let mean_spend: Vec<f64> = sums.iter().map(|&(sum, n)| if n == 0 { 0.0 } else { sum / n as f64 }).collect();
         order.sort_by(|&a, &b| {
-            let (ra, rb) = (level_rank(&labels[a]), level_rank(&labels[b]));
+            let (ra, rb) = (level_rank(labels[a]), level_rank(labels[b]));
             match (ra, rb) {
                 (Some(x), Some(y)) => x.cmp(&y),
                 (Some(_), None) => std::cmp::Ordering::Less,
@@ -117,7 +117,7 @@ pub fn tiers(dataset: &Dataset, customers: &[CustomerFacts], as_of: Day, rule: &
                 (None, None) => mean_spend[b].total_cmp(&mean_spend[a]),
             }
         });
-        let mut names: Vec<String> = order.iter().map(|&k| labels[k].clone()).collect();
+        let mut names: Vec<String> = order.iter().map(|&k| labels[k].to_string()).collect();
         let position = |code: u32| order.iter().position(|&k| k as u32 == code);
         let unknown = names.len();
         let of: Vec<usize> = customers.iter().map(|c| position(latest[c.customer as usize].1).unwrap_or(unknown)).collect();

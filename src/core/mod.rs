@@ -2,6 +2,7 @@
 //! model. No web crates here (checked by `make test`): callers hand it bytes and options, it hands
 //! back typed values, so the browser worker and the native command line share every line of it.
 
+pub mod cfb_check;
 pub mod charts;
 pub mod clv;
 pub mod comments;

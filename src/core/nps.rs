@@ -182,7 +182,7 @@ impl<'a> Survey<'a> {
     /// Answers from a separate file, joined to the transaction customers by their id exactly as
     /// written (after trimming).
     pub fn joined(answers: &'a Dataset, transactions: &Labels) -> Self {
-        let map: Vec<u32> = answers.customers.names().iter().map(|n| transactions.code(n).unwrap_or(MISSING)).collect();
+        let map: Vec<u32> = answers.customers.iter().map(|n| transactions.code(n).unwrap_or(MISSING)).collect();
         let customer = answers.customer.iter().map(|&c| if c == MISSING { MISSING } else { map[c as usize] }).collect();
         Self { answers, customer: std::borrow::Cow::Owned(customer) }
     }

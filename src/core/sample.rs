@@ -90,6 +90,15 @@ struct Line {
 ///
 /// # Errors
 /// Only what `out` reports.
+/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\"")).into()
+    } else {
+        text.into()
+    }
+}
+
 pub fn write_sample(customers: usize, seed: u64, out: &mut dyn Write) -> io::Result<SampleStats> {
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let start = crate::core::values::day_from_ymd(2023, 1, 1).unwrap_or(19358); // invariant: a valid date
@@ -142,12 +151,13 @@ pub fn write_sample(customers: usize, seed: u64, out: &mut dyn Write) -> io::Res
                     (String::new(), "")
                 };
                 let text = format!(
-                    "{order},{id},{} {:02}:{:02}:{:02},{amount:.2},{quantity},{order_channel},{},{level},{score},{comment}",
+                    "{order},{id},{} {:02}:{:02}:{:02},{amount:.2},{quantity},{order_channel},{},{level},{score},{}",
                     format_day(day),
                     second / 3600,
                     second / 60 % 60,
                     second % 60,
-                    cat.0
+                    cat.0,
+                    csv_field(comment)
                 );
                 lines.push(Line { day, second, text });
                 if rng.random::<f64>() < 0.02 && day + 7 <= end {
@@ -190,6 +200,24 @@ mod tests {
         write_sample(200, 8, &mut c).unwrap();
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn every_line_has_the_header_s_fields_and_comments_with_commas_are_quoted() {
+        let mut bytes = Vec::new();
+        write_sample(3000, 3, &mut bytes).unwrap();
+        let mut reader = csv::ReaderBuilder::new().from_reader(&bytes[..]);
+        let width = reader.headers().unwrap().len();
+        let mut with_comma = 0;
+        for record in reader.records() {
+            let record = record.unwrap();
+            assert_eq!(record.len(), width, "{record:?}");
+            with_comma += usize::from(record[9].contains(','));
+        }
+        assert!(with_comma > 0, "the comment with a comma never came up");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\", ok"), "\"say \"\"hi\"\", ok\"");
+        assert_eq!(csv_field("还可以，续航一般"), "还可以，续航一般");
     }
 
     #[test]

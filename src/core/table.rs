@@ -102,6 +102,17 @@ impl Row for csv::StringRecord {
     }
 }
 
+/// Fields of text that is valid UTF-8 as a whole, split at ASCII delimiters and quotes, are valid
+/// UTF-8 each: they are checked when read, not all up front (most columns are never looked at).
+impl Row for csv::ByteRecord {
+    fn len(&self) -> usize {
+        csv::ByteRecord::len(self)
+    }
+    fn get(&self, i: usize) -> Option<&str> {
+        csv::ByteRecord::get(self, i).and_then(|f| std::str::from_utf8(f).ok())
+    }
+}
+
 impl Row for Vec<&str> {
     fn len(&self) -> usize {
         <[&str]>::len(self)
@@ -164,10 +175,10 @@ impl Source<'_> {
                 let total = text.len().max(1) as f64;
                 let mut reader =
                     csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
-                let mut record = csv::StringRecord::new();
+                let mut record = csv::ByteRecord::new();
                 let mut lines = LineCounter::new(text.as_bytes());
                 loop {
-                    match reader.read_record(&mut record) {
+                    match reader.read_byte_record(&mut record) {
                         Ok(true) => {}
                         Ok(false) => break,
                         Err(e) => return Err(e.to_string()),

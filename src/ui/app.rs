@@ -129,13 +129,30 @@ pub fn App() -> Html {
                 },
                 _ => waiting,
             };
-            html! { <><Tabs />{ page }</> }
+            let refusal = state.refusal.as_ref().map(|(message, code)| {
+                let translated = state.lang.error(code);
+                let dismiss = {
+                    let state = state.clone();
+                    Callback::from(move |_: MouseEvent| state.dispatch(Action::DismissRefusal))
+                };
+                html! {
+                    <section class="card error" role="alert" data-testid="error">
+                        <h2>{ t.error_title }</h2>
+                        if let Some(text) = translated { <p class="error-text">{ text }</p> }
+                        <p class={classes!(translated.is_some().then_some("muted"))} data-testid="error-message">{ message.clone() }</p>
+                        <p class="hint">{ t.refusal_kept }</p>
+                        <button class="button" onclick={dismiss} data-testid="error-dismiss">{ t.dismiss }</button>
+                    </section>
+                }
+            });
+            html! { <>{ for refusal }<Tabs />{ page }</> }
         }
         Phase::Loaded => html! {},
     };
+    let load_ms = state.load_timings.iter().map(|(stage, ms)| format!("{stage}:{ms:.1}")).collect::<Vec<_>>().join(",");
     html! {
         <ContextProvider<AppContext> context={context}>
-            <div class="app" data-worker={if state.worker_ready { "ready" } else { "starting" }} data-completed={state.completed.to_string()}>
+            <div class="app" data-worker={if state.worker_ready { "ready" } else { "starting" }} data-completed={state.completed.to_string()} data-load-ms={load_ms}>
                 <Header />
                 <div class="container content">
                     <Upload compact={state.report.is_some() || state.survey.is_some()} />

@@ -93,6 +93,11 @@ pub struct AppState {
     pub options: IngestOptions,
     /// The worker has loaded and answers requests.
     pub worker_ready: bool,
+    /// A file refused before it was read (too large for the tab) while other data is on screen:
+    /// (English message, code). The analysis shown stays.
+    pub refusal: Option<(String, String)>,
+    /// Milliseconds per stage of the last load in the worker.
+    pub load_timings: Vec<(String, f64)>,
     /// Loads finished (read or refused), for the page to say when a file's outcome is on screen.
     pub completed: u32,
     /// Counts the workers started: a crashed worker is replaced by the next one.
@@ -128,6 +133,8 @@ impl Default for AppState {
             options: IngestOptions::default(),
             worker_ready: false,
             worker_generation: 0,
+            refusal: None,
+            load_timings: Vec::new(),
             completed: 0,
             pending: 0,
         }
@@ -145,6 +152,8 @@ pub enum Action {
     },
     /// The survey file was dropped (the worker is told separately).
     DropSurvey,
+    /// The user closed the notice of a refused file.
+    DismissRefusal,
     /// The user cancelled the CLV run (the worker is told separately).
     ClvCancel,
     /// A message from the worker.
@@ -191,9 +200,18 @@ impl Reducible for AppState {
             }
             Action::Started { name, landing } => {
                 next.landing = landing;
+                next.refusal = None;
                 next.pending += 1;
                 next.phase = Phase::Loading { name, stage: ProgressStage::Reading, fraction: 0.0 };
             }
+            // A file refused up front never reached the worker: what is on screen stays.
+            Action::Failed { message, code }
+                if matches!(self.phase, Phase::Loaded) && (self.report.is_some() || self.survey.is_some()) =>
+            {
+                next.completed += 1;
+                next.refusal = Some((message, code));
+            }
+            Action::DismissRefusal => next.refusal = None,
             Action::Failed { message, code } => {
                 next.completed += 1;
                 next.phase = Phase::Failed { message, code };
@@ -221,6 +239,7 @@ impl Reducible for AppState {
             }
             Action::Worker(response) => match response {
                 Response::Ready => next.worker_ready = true,
+                Response::Timings { stages } => next.load_timings = stages,
                 Response::RejectedCsv { .. } | Response::CustomersFile { .. } => return self,
                 Response::Nps { nps } => next.nps = nps.map(|n| Rc::new(*n)),
                 Response::ClvProgress { step } => {

@@ -336,6 +336,7 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
         Ok(r) => r,
         Err(_) => return fail_in("this browser cannot read files in a worker", failed),
     };
+    let started = now_ms();
     let total = file.size();
     let mut offset = 0.0;
     post(&Response::Progress { stage: ProgressStage::Reading, fraction: 0.0 });
@@ -354,11 +355,18 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
         offset = end;
         post(&Response::Progress { stage: ProgressStage::Reading, fraction: offset / total });
     }
-    run(name, bytes, options, slot);
+    let read_ms = now_ms() - started;
+    run_timed(name, bytes, options, slot, Some(read_ms));
 }
 
 /// Reads `bytes` into `slot` (or the slot its content asks for), then refreshes the pages.
 fn run(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>) {
+    run_timed(name, bytes, options, slot, None);
+}
+
+/// [`run`], posting how long each stage took (`read_ms`: reading the file, when it was read).
+fn run_timed(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>, read_ms: Option<f64>) {
+    let started = now_ms();
     let result = ingest(&bytes, &name, &options, &mut |stage, fraction| {
         post(&Response::Progress { stage: stage.into(), fraction });
     });
@@ -381,9 +389,14 @@ fn run(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>)
                     h.params = SegmentationParams { nps_latest: h.params.nps_latest, ..SegmentationParams::default() };
                 }
             });
+            let parsed = now_ms();
             post(&Response::Loaded { report: Box::new(report), options, slot });
             // Segment with the rules in use right away, so the pages are ready when the user opens them.
             HELD.with(|h| h.borrow_mut().refresh());
+            let mut stages: Vec<(String, f64)> = read_ms.map(|ms| ("read".to_string(), ms)).into_iter().collect();
+            stages.push(("parse".into(), parsed - started));
+            stages.push(("segment".into(), now_ms() - parsed));
+            post(&Response::Timings { stages });
         }
         Err(e) => {
             let slot = slot.unwrap_or_default();

@@ -2,9 +2,12 @@
 # `make bench`: the side-by-side benchmarks behind BENCHMARKS.md. Not part of `make test` (slow
 # and noisy). Needs the package registries once (a Python venv with lifetimes, pandas, polars).
 #
-# Steps: build the release app; run the app's CLV fits in headless Chromium on the CDNOW master
-# data; run lifetimes on the same data on this machine; the core's native micro-benchmarks (divan);
-# then write BENCHMARKS.md (tests/bench/report.py) from the JSON results in target/bench/.
+# Steps: build the release app; generate a million transactions (fixed seed) and time the app's
+# whole pipeline on them in headless Chromium (file chosen → overview rendered), then pandas and
+# polars reading the same file and doing the RFM group-by, and the native CLI; run the app's CLV
+# fits in headless Chromium on the CDNOW master data and lifetimes on the same data; the core's
+# native micro-benchmarks (divan); then write BENCHMARKS.md (tests/bench/report.py) from the JSON
+# results in target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PWD/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -17,13 +20,32 @@ trunk build --release
 test -x .venv-bench/bin/python || python3 -m venv .venv-bench
 .venv-bench/bin/pip install -q lifetimes pandas scipy polars
 
+cargo build --release --bin loyalty-lens
+MILLION="$OUT/orders_1m.csv"
+target/release/loyalty-lens sample --customers 125000 --seed 42 "$MILLION"
+echo "1M transactions: the app in the browser ($RUNS runs)…"
+(cd tests/e2e && node bench.mjs pipeline "../../$MILLION" --runs "$RUNS") > "$OUT/pipeline_browser.json"
+echo "1M transactions: pandas and polars ($RUNS runs)…"
+.venv-bench/bin/python tests/bench/rfm_native.py "$MILLION" --runs "$RUNS" > "$OUT/rfm_native.json"
+echo "1M transactions: the native CLI ($RUNS runs)…"
+{
+  printf '{"rfm_s": ['
+  for i in $(seq "$RUNS"); do
+    start=$(date +%s%N)
+    target/release/loyalty-lens rfm "$MILLION" > /dev/null
+    end=$(date +%s%N)
+    [ "$i" -gt 1 ] && printf ','
+    printf '%s' "$(( (end - start) / 1000 ))e-6"
+  done
+  printf ']}\n'
+} > "$OUT/rfm_cli.json"
+
 MASTER=tests/fixtures/cdnow/CDNOW_master.txt
 echo "CLV in the browser ($RUNS runs)…"
 (cd tests/e2e && node bench.mjs clv "../../$MASTER" --runs "$RUNS") > "$OUT/clv_browser.json"
 echo "CLV with lifetimes ($RUNS runs)…"
 .venv-bench/bin/python tests/bench/lifetimes_clv.py "$MASTER" --runs "$RUNS" > "$OUT/clv_lifetimes.json"
 echo "CLV with the native CLI…"
-cargo build --release --bin loyalty-lens
 target/release/loyalty-lens clv "$MASTER" --calibration-end 1997-09-30 --unit week --format json > "$OUT/clv_cli.json"
 echo "Native micro-benchmarks…"
 cargo bench --bench core 2>/dev/null | tee "$OUT/divan.txt"

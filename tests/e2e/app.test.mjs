@@ -153,6 +153,31 @@ test('a broken file gets a clear message and the app keeps working', async () =>
   await context.close();
 });
 
+test('a file larger than the tab can hold is refused up front with the limit, and the analysis on screen stays', async () => {
+  const { context, page, errors } = await openApp();
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'ov-customers', '2,357');
+  // 1.1 GB, built in the page from one 1 MB part repeated (the browser keeps it by reference).
+  await page.evaluate(() => {
+    const part = new Blob([new Uint8Array(1 << 20).fill(65)]);
+    const file = new File(Array(1100).fill(part), 'orders_2025.csv', { type: 'text/csv' });
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    const input = document.querySelector('[data-testid="file-input"]');
+    input.files = transfer.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await page.getByTestId('error').waitFor({ timeout: TIMEOUT });
+  assert.match(await page.getByTestId('error-message').textContent(), /the file is 1153 MB; the browser app holds files up to 1073 MB: use the loyalty-lens command line/);
+  await expectText(page, 'ov-customers', '2,357');
+  await page.getByTestId('error-dismiss').click();
+  assert.equal(await page.getByTestId('error').count(), 0);
+  await page.getByTestId('tab-segments').click();
+  await page.getByTestId('cn-means').waitFor({ timeout: TIMEOUT });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the CDNOW master file loads with all 23,570 customers', async () => {
   const { context, page } = await openApp();
   await upload(page, 'cdnow/CDNOW_master.txt');

@@ -1,18 +1,27 @@
 // Browser benchmarks of the built app (dist/), in headless Chromium, for `make bench`.
 //
 //   node bench.mjs clv FILE [--runs N]
+//   node bench.mjs pipeline FILE [--runs N]
 //
 // clv: loads FILE, runs the CLV analysis N times in one page (default 5) and prints JSON with each
 // run's stage times as measured in the worker with performance.now() (summary, BG/NBD,
 // Pareto/NBD, Gamma-Gamma, predictions, in ms). The first run includes the WebAssembly tier-up.
+//
+// pipeline: N times, in a fresh page each time, chooses FILE and waits for the overview to be
+// fully rendered (KPIs, pyramid, segment bars, the rules used). Prints JSON with, per run: total ms
+// from the file input's change event to the frame after the overview is complete (the page's
+// performance.now()); the worker's stages (read, parse, segment); the main thread's long tasks
+// (count and longest, from PerformanceObserver); and the peak resident memory of the browser's
+// renderer processes (sampled from /proc every 25 ms), with the baseline before the file.
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 import { join, resolve } from 'node:path';
+import { readFile, readdir, stat } from 'node:fs/promises';
 
 const [mode, file, ...rest] = process.argv.slice(2);
 const runs = Number(rest[rest.indexOf('--runs') + 1] ?? 5) || 5;
-if (mode !== 'clv' || !file) {
-  console.error('usage: node bench.mjs clv FILE [--runs N]');
+if (!['clv', 'pipeline'].includes(mode) || !file) {
+  console.error('usage: node bench.mjs clv|pipeline FILE [--runs N]');
   process.exit(2);
 }
 const repo = resolve(import.meta.dirname, '..', '..');
@@ -23,6 +32,14 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
+  if (mode === 'clv') await clv();
+  else await pipeline();
+} finally {
+  await browser.close();
+  server.close();
+}
+
+async function clv() {
   const page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
   await page.goto(base);
   await page.locator('[data-worker="ready"]').waitFor();
@@ -47,7 +64,78 @@ try {
     out.push(Object.fromEntries(stages.map((s, k) => [s, ms[k]])));
   }
   console.log(JSON.stringify({ file, runs: out }));
-} finally {
-  await browser.close();
-  server.close();
+}
+
+/** Resident memory (bytes) of every Chromium renderer process. */
+async function rendererRss() {
+  let total = 0;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('--type=renderer')) continue;
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+async function pipeline() {
+  const bytes = (await stat(resolve(file))).size;
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+      }).observe({ type: 'longtask', buffered: true });
+      window.addEventListener('change', () => { window.__t0 = performance.now(); window.__longTasks = []; }, true);
+    });
+    await page.goto(base);
+    await page.locator('[data-worker="ready"]').waitFor();
+    const baseline = await rendererRss();
+    let peak = baseline;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, await rendererRss());
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+    await page.getByTestId('file-input').setInputFiles(resolve(file));
+    const result = await page.evaluate(() => new Promise((done) => {
+      const complete = () => document.querySelector('[data-testid="rules-used"]') && document.querySelector('[data-testid="kpis"]') && document.querySelector('svg.pyramid, [data-testid="ov-export-pyramid-svg"]')
+        && document.querySelector('.app')?.getAttribute('data-load-ms')?.includes('segment');
+      const finish = () => requestAnimationFrame(() => done({ total: performance.now() - window.__t0, load: document.querySelector('.app').getAttribute('data-load-ms') }));
+      if (complete()) return finish();
+      const observer = new MutationObserver(() => {
+        if (complete()) {
+          observer.disconnect();
+          finish();
+        }
+      });
+      observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+    }));
+    // Long tasks are reported after they end: give the last one a moment to arrive.
+    await page.waitForTimeout(200);
+    const longTasks = await page.evaluate(() => window.__longTasks);
+    sampling = false;
+    await sampler;
+    const stages = Object.fromEntries(result.load.split(',').map((kv) => { const [k, v] = kv.split(':'); return [k, Number(v)]; }));
+    out.push({
+      total_ms: result.total,
+      ...Object.fromEntries(Object.entries(stages).map(([k, v]) => [`${k}_ms`, v])),
+      long_tasks: longTasks.length,
+      longest_task_ms: Math.max(0, ...longTasks),
+      rss_baseline_bytes: baseline,
+      rss_peak_bytes: peak,
+    });
+    await context.close();
+  }
+  console.log(JSON.stringify({ file, bytes, runs: out }));
 }
