@@ -87,7 +87,7 @@ one session; the machines are shared, so read ratios rather than absolute times.
 
 ## A million transactions: file chosen → overview rendered
 
-`loyalty-lens sample --customers 125000 --seed 42`: {sum(1 for _ in open(pipe["file"], "rb")) - 1:,} rows,
+`loyalty-lens sample --customers 125000 --seed 42`: {sum(1 for _ in open(out / "orders_1m.csv", "rb")) - 1:,} rows,
 {mb(pipe["bytes"])} of CSV (ten columns, Chinese names and comments), {native["pandas_customers"]:,} customers.
 
 The app's time runs from the file input's change event to the frame after the overview is complete
