@@ -21,19 +21,25 @@ pub struct Detected {
 
 /// Detects the encoding of `bytes`.
 pub fn detect(bytes: &[u8]) -> Detected {
+    detect_and_check(bytes).0
+}
+
+/// Detects the encoding of `bytes`, and when they are UTF-8 without a BOM, returns them as text:
+/// checked once, for a file of any size.
+pub fn detect_and_check(bytes: &[u8]) -> (Detected, Option<&str>) {
     if let Some((encoding, _)) = Encoding::for_bom(bytes) {
-        return Detected { encoding, bom: true };
+        return (Detected { encoding, bom: true }, None);
     }
     if let Some(encoding) = utf16_without_bom(bytes) {
-        return Detected { encoding, bom: false };
+        return (Detected { encoding, bom: false }, None);
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        return Detected { encoding: UTF_8, bom: false };
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (Detected { encoding: UTF_8, bom: false }, Some(text));
     }
     let window = &bytes[..bytes.len().min(GUESS_WINDOW)];
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(window, window.len() == bytes.len());
-    Detected { encoding: detector.guess(None, chardetng::Utf8Detection::Allow), bom: false }
+    (Detected { encoding: detector.guess(None, chardetng::Utf8Detection::Allow), bom: false }, None)
 }
 
 /// UTF-16 text of mostly ASCII characters has a zero in every other byte; a file saved without a BOM
@@ -64,12 +70,6 @@ pub struct Decoded<'a> {
 
 /// Decodes `bytes` as `encoding`, dropping a BOM of that encoding. Valid UTF-8 is borrowed, not copied.
 pub fn decode<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> Decoded<'a> {
-    // The common case, UTF-8 without a BOM, is checked once and borrowed.
-    if encoding == UTF_8 {
-        if let Ok(text) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
-            return Decoded { text: Cow::Borrowed(text), had_errors: false };
-        }
-    }
     let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
     Decoded { text, had_errors }
 }

@@ -315,12 +315,15 @@ pub fn ingest(
     if opts.format.is_some_and(|f| f.delimiter().is_none() && f != Format::Whitespace) {
         return Err(IngestError::NotText(opts.format.unwrap_or(Format::Csv)));
     }
-    let detected = match opts.encoding.as_deref().filter(|e| !e.trim().is_empty()) {
+    let (detected, checked_utf8) = match opts.encoding.as_deref().filter(|e| !e.trim().is_empty()) {
         Some(label) => {
             let enc = encoding::from_label(label).ok_or_else(|| IngestError::UnknownEncoding(label.to_string()))?;
-            encoding::Detected { encoding: enc, bom: encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e == enc) }
+            (
+                encoding::Detected { encoding: enc, bom: encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e == enc) },
+                None,
+            )
         }
-        None => encoding::detect(bytes),
+        None => encoding::detect_and_check(bytes),
     };
     let forced = opts.encoding.as_deref().is_some_and(|e| !e.trim().is_empty());
     let mixed = if forced || detected.bom { None } else { encoding::decode_mixed(bytes, detected.encoding) };
@@ -331,7 +334,10 @@ pub fn ingest(
     };
     let mut decoded = match mixed {
         Some(m) => m.decoded,
-        None => encoding::decode(bytes, detected.encoding),
+        None => match checked_utf8 {
+            Some(text) => encoding::Decoded { text: std::borrow::Cow::Borrowed(text), had_errors: false },
+            None => encoding::decode(bytes, detected.encoding),
+        },
     };
     progress(Stage::Decoding, 1.0);
     if let Some(stripped) = strip_stray_nuls(&decoded.text) {

@@ -60,6 +60,19 @@ def dist_sizes():
     return rows
 
 
+ten = json.loads((out / "pipeline_10m.json").read_text()) if (out / "pipeline_10m.json").exists() else None
+if ten:
+    t = ten["runs"][0]
+    growth = t["rss_peak_bytes"] - t["rss_baseline_bytes"]
+    ten_text = (
+        f"Ten million transactions (`TEN_MILLION=1 make bench`: 1,250,000 customers, {mb(ten['bytes'])}): "
+        f"complete in {t['total_ms'] / 1000:,.1f} s (read {t['read_ms'] / 1000:,.1f} s, parse {t['parse_ms'] / 1000:,.1f} s, "
+        f"segment {t['segment_ms'] / 1000:,.1f} s), {t['long_tasks']} long task(s) on the main thread; the renderer "
+        f"processes grew by {mb(growth)} at peak, {growth / ten['bytes']:.1f}× the file size."
+    )
+else:
+    ten_text = "Ten million transactions: run `TEN_MILLION=1 make bench`."
+
 sizes = dist_sizes()
 size_rows = "\n".join(f"| {n} | {raw / 1024:,.0f} KB | {gz / 1024:,.0f} KB |" for n, raw, gz in sizes)
 size_total = sum(gz for _, _, gz in sizes) / 1024
@@ -108,6 +121,35 @@ quintile scores (`tests/bench/rfm_native.py`).
 Main thread during the app's runs: {sum(r["long_tasks"] for r in runs)} long task(s) over 50 ms in
 {len(runs)} runs (longest {max(r["longest_task_ms"] for r in runs):.0f} ms). Memory: the browser's renderer
 processes grew by {mb(peak_growth)} at peak (median), {peak_growth / pipe["bytes"]:.1f}× the file size.
+
+{ten_text}
+
+## Where the time goes
+
+Profiled with `perf record` on the native build (the same core as the worker) reading and
+segmenting the million-row file (`loyalty-lens segments`), 2026-11-23. Before this pass, ingest
+alone took 2.6 s natively: 21.5% interning ids (each label a `String` twice, in a `Vec` and as a
+`HashMap` key), 9% SipHash, ~14% malloc/free, 3.5% counting distinct orders in a `HashSet`. Now
+labels live end to end in one buffer with a foldhash table of (hash, code) (no allocation per
+label, no rehashing of text when the table grows), a handful of labels (channels, categories,
+levels) are found by comparison without hashing, distinct orders are counted with a bitmap, rows
+are grouped by customer with a counting sort, and UTF-8 is checked once for the file and per cell
+only for the cells read: ingest takes 1.2 s natively. What remains, by self time:
+
+| | share |
+|---|---:|
+| interning (table probes, then comparing the text in the arena: cache misses on 1M order ids and 125k customer ids) | 22% |
+| segmentation (RFM ranks, named segments, tiers, lifecycle, ABC) | 10% |
+| UTF-8 checks | 8% |
+| trimming cells and searching them for separators | 7% |
+| CSV tokenising (csv-core) | 6% |
+| parsing amounts and dates | 4% |
+| customer states over periods (`states::walk`) | 4% |
+
+In the browser the stages keep the same proportions (parse about two thirds of the worker's time);
+the main thread is idle while the worker works (no long tasks), and rendering the overview takes a
+few tens of milliseconds. Next: a smaller table entry for the order ids, trimming and splitting
+without a char searcher, and keeping the file's bytes only as long as a re-read may need them.
 
 ## Bundle
 

@@ -25,6 +25,12 @@ MILLION="$OUT/orders_1m.csv"
 target/release/loyalty-lens sample --customers 125000 --seed 42 "$MILLION"
 echo "1M transactions: the app in the browser ($RUNS runs)…"
 (cd tests/e2e && node bench.mjs pipeline "../../$MILLION" --runs "$RUNS") > "$OUT/pipeline_browser.json"
+if [ "${TEN_MILLION:-0}" = 1 ]; then
+  echo "10M transactions: the app in the browser (one run; TEN_MILLION=1)…"
+  target/release/loyalty-lens sample --customers 1250000 --seed 42 "$OUT/orders_10m.csv"
+  (cd tests/e2e && node bench.mjs pipeline "../../$OUT/orders_10m.csv" --runs 1) > "$OUT/pipeline_10m.json"
+  rm -f "$OUT/orders_10m.csv"
+fi
 echo "1M transactions: pandas and polars ($RUNS runs)…"
 .venv-bench/bin/python tests/bench/rfm_native.py "$MILLION" --runs "$RUNS" > "$OUT/rfm_native.json"
 echo "1M transactions: the native CLI ($RUNS runs)…"
