@@ -40,6 +40,8 @@ app_total = median([r["total_ms"] for r in runs])
 pd_total = median([r["total_s"] for r in native["pandas"]]) * 1000
 pl_total = median([r["total_s"] for r in native["polars"]]) * 1000
 cli_total = median(cli) * 1000
+duck = json.loads((out / "duckdb.json").read_text())["runs"]
+duck_total = median([r["total_ms"] for r in duck])
 peak_growth = median([r["rss_peak_bytes"] - r["rss_baseline_bytes"] for r in runs])
 
 
@@ -114,9 +116,14 @@ quintile scores (`tests/bench/rfm_native.py`).
 | | read | parse & validate | aggregate & segment | total (median of {len(runs)}) | vs pandas |
 |---|---:|---:|---:|---:|---:|
 | loyalty-lens in Chromium (one worker thread) | {ms(median([r["read_ms"] for r in runs]))} | {ms(median([r["parse_ms"] for r in runs]))} | {ms(median([r["segment_ms"] for r in runs]))} | {ms(app_total)} | {vs(pd_total, app_total)} |
+| DuckDB-Wasm 1.32 in Chromium, read_csv + RFM GROUP BY with NTILE(5) | {ms(median([r["read_ms"] for r in duck]))} | | {ms(median([r["rfm_ms"] for r in duck]))} | {ms(duck_total)} | {vs(pd_total, duck_total)} |
 | pandas {native["pandas_version"]}, read_csv + RFM | {ms(median([r["read_s"] for r in native["pandas"]]) * 1000)} | | {ms(median([r["rfm_s"] for r in native["pandas"]]) * 1000)} | {ms(pd_total)} | 1× |
 | polars {native["polars_version"]}, read_csv + RFM (both cores) | {ms(median([r["read_s"] for r in native["polars"]]) * 1000)} | | {ms(median([r["rfm_s"] for r in native["polars"]]) * 1000)} | {ms(pl_total)} | {vs(pd_total, pl_total)} |
 | loyalty-lens native CLI, `rfm` (read + RFM + CSV out) | | | | {ms(cli_total)} | {vs(pd_total, cli_total)} |
+
+Against DuckDB-Wasm in the same browser: {vs(duck_total, app_total)} (DuckDB-Wasm's times leave out
+its start, {ms(median([r["start_ms"] for r in duck]))} to fetch and instantiate its 34 MB module, and it
+renders nothing). Against pandas: {vs(pd_total, app_total)}.
 
 Main thread during the app's runs: {sum(r["long_tasks"] for r in runs)} long task(s) over 50 ms in
 {len(runs)} runs (longest {max(r["longest_task_ms"] for r in runs):.0f} ms). Memory: the browser's renderer

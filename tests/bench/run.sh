@@ -31,6 +31,16 @@ if [ "${TEN_MILLION:-0}" = 1 ]; then
   (cd tests/e2e && node bench.mjs pipeline "../../$OUT/orders_10m.csv" --runs 1) > "$OUT/pipeline_10m.json"
   rm -f "$OUT/orders_10m.csv"
 fi
+echo "1M transactions: DuckDB-Wasm in the browser ($RUNS runs)…"
+DUCK="$OUT/duckdb"
+mkdir -p "$DUCK/www"
+test -f "$DUCK/package.json" || echo '{"private": true}' > "$DUCK/package.json"
+(cd "$DUCK" && npm install --no-audit --no-fund --silent @duckdb/duckdb-wasm@1.32.0 esbuild@0.25.12)
+NODE_PATH="$PWD/$DUCK/node_modules" "$DUCK/node_modules/.bin/esbuild" tests/bench/duckdb/page.mjs --bundle --format=esm \
+  --outfile="$DUCK/www/duckdb-bench.js" --log-level=warning
+cp "$DUCK/node_modules/@duckdb/duckdb-wasm/dist/duckdb-eh.wasm" "$DUCK/node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js" \
+  tests/bench/duckdb/index.html "$DUCK/www/"
+(cd tests/e2e && node bench.mjs duckdb "../../$MILLION" --www "../../$DUCK/www" --runs "$RUNS") > "$OUT/duckdb.json"
 echo "1M transactions: pandas and polars ($RUNS runs)…"
 .venv-bench/bin/python tests/bench/rfm_native.py "$MILLION" --runs "$RUNS" > "$OUT/rfm_native.json"
 echo "1M transactions: the native CLI ($RUNS runs)…"

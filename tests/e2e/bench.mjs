@@ -2,6 +2,7 @@
 //
 //   node bench.mjs clv FILE [--runs N]
 //   node bench.mjs pipeline FILE [--runs N]
+//   node bench.mjs duckdb FILE --www DIR [--runs N]
 //
 // clv: loads FILE, runs the CLV analysis N times in one page (default 5) and prints JSON with each
 // run's stage times as measured in the worker with performance.now() (summary, BG/NBD,
@@ -13,6 +14,10 @@
 // performance.now()); the worker's stages (read, parse, segment); the main thread's long tasks
 // (count and longest, from PerformanceObserver); and the peak resident memory of the browser's
 // renderer processes (sampled from /proc every 25 ms), with the baseline before the file.
+//
+// duckdb: serves DIR (the DuckDB-Wasm page bundled by tests/bench/run.sh) and, N times in a fresh
+// page, chooses FILE and runs DuckDB-Wasm's read_csv into a table and the RFM GROUP BY with NTILE
+// scores on it (tests/bench/duckdb/page.mjs); prints JSON with each run's times.
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 import { join, resolve } from 'node:path';
@@ -20,12 +25,13 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 
 const [mode, file, ...rest] = process.argv.slice(2);
 const runs = Number(rest[rest.indexOf('--runs') + 1] ?? 5) || 5;
-if (!['clv', 'pipeline'].includes(mode) || !file) {
-  console.error('usage: node bench.mjs clv|pipeline FILE [--runs N]');
+if (!['clv', 'pipeline', 'duckdb'].includes(mode) || !file) {
+  console.error('usage: node bench.mjs clv|pipeline|duckdb FILE [--runs N] [--www DIR]');
   process.exit(2);
 }
 const repo = resolve(import.meta.dirname, '..', '..');
-const server = await startServer(join(repo, 'dist'), '/bench/');
+const www = mode === 'duckdb' ? resolve(rest[rest.indexOf('--www') + 1]) : join(repo, 'dist');
+const server = await startServer(www, '/bench/');
 const base = `http://127.0.0.1:${server.address().port}/bench/`;
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -33,6 +39,7 @@ const browser = await chromium.launch({
 });
 try {
   if (mode === 'clv') await clv();
+  else if (mode === 'duckdb') await duck();
   else await pipeline();
 } finally {
   await browser.close();
@@ -81,6 +88,20 @@ async function rendererRss() {
     }
   }
   return total;
+}
+
+async function duck() {
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(base);
+    await page.waitForFunction(() => typeof window.runDuckdb === 'function');
+    await page.locator('#file').setInputFiles(resolve(file));
+    out.push(await page.evaluate(() => window.runDuckdb(document.querySelector('#file').files[0])));
+    await context.close();
+  }
+  console.log(JSON.stringify({ file, runs: out }));
 }
 
 async function pipeline() {
