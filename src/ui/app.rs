@@ -97,18 +97,7 @@ pub fn App() -> Html {
         Phase::Loading { name, stage, fraction } => html! {
             <ProgressBar name={name.clone()} label={state.lang.stage(*stage)} fraction={*fraction} />
         },
-        Phase::Failed { message, code } => {
-            // In Chinese the translated sentence leads; the English message keeps the specifics.
-            let translated = state.lang.error(code);
-            html! {
-                <section class="card error" role="alert" data-testid="error">
-                    <h2>{ t.error_title }</h2>
-                    if let Some(text) = translated { <p class="error-text">{ text }</p> }
-                    <p class={classes!(translated.is_some().then_some("muted"))} data-testid="error-message">{ message.clone() }</p>
-                    <p class="hint">{ t.error_hint }</p>
-                </section>
-            }
-        }
+        Phase::Failed { message, code } => error_card(&state, message, code, html! { <p class="hint">{ t.error_hint }</p> }),
         Phase::Loaded if state.report.is_some() || state.survey.is_some() => {
             let waiting = html! { <section class="card"><p class="muted">{ "…" }</p></section> };
             let needs_transactions = html! { <section class="card" data-testid="needs-transactions"><p class="hint">{ t.needs_transactions }</p></section> };
@@ -130,20 +119,19 @@ pub fn App() -> Html {
                 _ => waiting,
             };
             let refusal = state.refusal.as_ref().map(|(message, code)| {
-                let translated = state.lang.error(code);
                 let dismiss = {
                     let state = state.clone();
                     Callback::from(move |_: MouseEvent| state.dispatch(Action::DismissRefusal))
                 };
-                html! {
-                    <section class="card error" role="alert" data-testid="error">
-                        <h2>{ t.error_title }</h2>
-                        if let Some(text) = translated { <p class="error-text">{ text }</p> }
-                        <p class={classes!(translated.is_some().then_some("muted"))} data-testid="error-message">{ message.clone() }</p>
+                error_card(
+                    &state,
+                    message,
+                    code,
+                    html! { <>
                         <p class="hint">{ t.refusal_kept }</p>
                         <button class="button" onclick={dismiss} data-testid="error-dismiss">{ t.dismiss }</button>
-                    </section>
-                }
+                    </> },
+                )
             });
             html! { <>{ for refusal }<Tabs />{ page }</> }
         }
@@ -160,5 +148,20 @@ pub fn App() -> Html {
                 </div>
             </div>
         </ContextProvider<AppContext>>
+    }
+}
+
+/// A file's error: in Chinese the translated sentence leads, the English message keeps the
+/// specifics; `footer` says what to do next.
+fn error_card(state: &AppState, message: &str, code: &str, footer: Html) -> Html {
+    let t = state.lang.texts();
+    let translated = state.lang.error(code);
+    html! {
+        <section class="card error" role="alert" data-testid="error">
+            <h2>{ t.error_title }</h2>
+            if let Some(text) = translated { <p class="error-text">{ text }</p> }
+            <p class={classes!(translated.is_some().then_some("muted"))} data-testid="error-message">{ message.to_string() }</p>
+            { footer }
+        </section>
     }
 }
