@@ -42,8 +42,9 @@ struct Sectors<'a> {
 impl<'a> Sectors<'a> {
     /// The whole sector `id`, or why it cannot be read.
     fn full(&self, id: u32, what: &str) -> Result<&'a [u8], String> {
-        let start = id as usize * self.size;
-        match self.data.get(start..start + self.size) {
+        // Ids come from the file: in the browser (32-bit) their offsets can overflow.
+        let start = (id as usize).checked_mul(self.size);
+        match start.and_then(|start| self.data.get(start..start.checked_add(self.size)?)) {
             Some(s) => Ok(s),
             None => Err(format!("its {what} points at sector {id}, past the end of the file")),
         }
@@ -51,7 +52,7 @@ impl<'a> Sectors<'a> {
 
     /// Sector `id` as calamine reads it in a stream: whole, or what the file has of it.
     fn partial(&self, id: u32, what: &str) -> Result<&'a [u8], String> {
-        let start = id as usize * self.size;
+        let start = (id as usize).saturating_mul(self.size);
         if id as usize > self.max_id || start >= self.data.len() {
             return Err(format!("its {what} points at sector {id}, past the end of the file"));
         }
@@ -180,7 +181,7 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
         let len = entry.len as usize;
         if len < MINI_CUTOFF {
             chain(entry.start, &mini_fat, len, &what, |id| {
-                let start = id as usize * MINI_SECTOR;
+                let start = (id as usize).saturating_mul(MINI_SECTOR);
                 if start >= mini_stream.len() {
                     return Err(format!("its {what} points at mini sector {id}, past the end of the mini stream"));
                 }

@@ -52,12 +52,8 @@ impl Labels {
     pub fn intern(&mut self, text: &str) -> u32 {
         // Channels, categories, levels: a handful of labels, found faster by looking than hashing.
         if self.ends.len() <= SMALL {
-            let mut start = 0;
-            for (code, &end) in self.ends.iter().enumerate() {
-                if self.text.as_bytes()[start..end] == *text.as_bytes() {
-                    return code as u32;
-                }
-                start = end;
+            if let Some(code) = self.iter().position(|label| label == text) {
+                return code as u32;
             }
         }
         let hash = self.hasher.hash_one(text);

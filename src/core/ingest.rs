@@ -315,7 +315,8 @@ pub fn ingest(
     if opts.format.is_some_and(|f| f.delimiter().is_none() && f != Format::Whitespace) {
         return Err(IngestError::NotText(opts.format.unwrap_or(Format::Csv)));
     }
-    let (detected, checked_utf8) = match opts.encoding.as_deref().filter(|e| !e.trim().is_empty()) {
+    let forced = opts.encoding.as_deref().filter(|e| !e.trim().is_empty());
+    let (detected, checked_utf8) = match forced {
         Some(label) => {
             let enc = encoding::from_label(label).ok_or_else(|| IngestError::UnknownEncoding(label.to_string()))?;
             (
@@ -325,8 +326,7 @@ pub fn ingest(
         }
         None => encoding::detect_and_check(bytes),
     };
-    let forced = opts.encoding.as_deref().is_some_and(|e| !e.trim().is_empty());
-    let mixed = if forced || detected.bom { None } else { encoding::decode_mixed(bytes, detected.encoding) };
+    let mixed = if forced.is_some() || detected.bom { None } else { encoding::decode_mixed(bytes, detected.encoding) };
     let encoding_label = match &mixed {
         Some(m) if m.legacy_lines == 0 => "UTF-8".to_string(),
         Some(m) => format!("UTF-8 and {} (mixed: {} line(s) in {0})", encoding::label(detected.encoding), m.legacy_lines),
