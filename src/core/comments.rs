@@ -12,6 +12,7 @@
 use crate::core::dataset::{Dataset, MISSING};
 use crate::core::values::format_day;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Comments sent to the app for reading; the terms and counts cover all of them.
@@ -76,47 +77,52 @@ fn is_content_word(w: &str) -> bool {
     w.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !STOP_WORDS.contains(&w)
 }
 
-/// The distinct candidate terms of one comment.
-fn candidates(text: &str) -> HashSet<String> {
+/// The distinct candidate terms of one comment. Chinese terms are slices of the comment itself (no
+/// allocation for each of the many windows); English phrases are lower-cased, so owned.
+fn candidates(text: &str) -> HashSet<Cow<'_, str>> {
     let mut out = HashSet::new();
-    let chars: Vec<char> = text.chars().collect();
+    // Each character with where it starts in `text`, and the end of the text after the last.
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
     let mut words: Vec<String> = Vec::new();
     // English phrases: 1–3 words in a row, starting and ending on a content word.
-    let flush = |words: &mut Vec<String>, out: &mut HashSet<String>| {
+    let flush = |words: &mut Vec<String>, out: &mut HashSet<Cow<'_, str>>| {
         for n in 1..=MAX_WORDS {
             for w in words.windows(n) {
                 if is_content_word(&w[0]) && is_content_word(&w[n - 1]) {
-                    out.insert(w.join(" "));
+                    out.insert(Cow::Owned(w.join(" ")));
                 }
             }
         }
         words.clear();
     };
+    let mut grammar: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        if is_han(chars[i]) {
+        if is_han(chars[i].1) {
             flush(&mut words, &mut out);
             let start = i;
-            while i < chars.len() && is_han(chars[i]) {
+            while i < chars.len() && is_han(chars[i].1) {
                 i += 1;
             }
-            let run = &chars[start..i];
+            grammar.clear();
+            grammar.extend(chars[start..i].iter().map(|&(_, c)| FUNCTION_CHARS.contains(c)));
             for n in 2..=MAX_HAN {
-                for w in run.windows(n) {
-                    if !w.iter().any(|c| FUNCTION_CHARS.contains(*c)) {
-                        out.insert(w.iter().collect());
+                for k in 0..grammar.len().saturating_sub(n - 1) {
+                    if !grammar[k..k + n].contains(&true) {
+                        out.insert(Cow::Borrowed(&text[at(start + k)..at(start + k + n)]));
                     }
                 }
             }
-        } else if chars[i].is_alphanumeric() {
+        } else if chars[i].1.is_alphanumeric() {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '\'') && !is_han(chars[i]) {
+            while i < chars.len() && (chars[i].1.is_alphanumeric() || chars[i].1 == '\'') && !is_han(chars[i].1) {
                 i += 1;
             }
-            words.push(chars[start..i].iter().collect::<String>().to_lowercase());
+            words.push(text[at(start)..at(i)].to_lowercase());
         } else {
             // Spaces join words into phrases; punctuation ends a phrase.
-            if !chars[i].is_whitespace() {
+            if !chars[i].1.is_whitespace() {
                 flush(&mut words, &mut out);
             }
             i += 1;
@@ -139,7 +145,7 @@ fn parts(term: &str) -> Vec<String> {
 
 /// The most frequent terms of `texts` (see the module rules), most frequent first, then by term.
 pub fn terms<'t>(texts: impl IntoIterator<Item = &'t str>, top: usize) -> Vec<Term> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut counts: HashMap<Cow<'t, str>, usize> = HashMap::new();
     for text in texts {
         for term in candidates(text) {
             *counts.entry(term).or_default() += 1;
@@ -158,7 +164,7 @@ pub fn terms<'t>(texts: impl IntoIterator<Item = &'t str>, top: usize) -> Vec<Te
     let mut kept: Vec<Term> = counts
         .iter()
         .filter(|&(t, &n)| !explained(t, n) && (t.chars().count() >= 2))
-        .map(|(t, &n)| Term { term: t.clone(), comments: n })
+        .map(|(t, &n)| Term { term: t.to_string(), comments: n })
         .collect();
     kept.sort_by(|a, b| b.comments.cmp(&a.comments).then_with(|| a.term.cmp(&b.term)));
     kept.truncate(top);

@@ -22,8 +22,9 @@ pub struct Labels {
     text: String,
     /// Where each label ends in `text`; label `i` starts where label `i - 1` ends.
     ends: Vec<usize>,
-    /// Codes with the hash of their text (kept, so that growing the table never rehashes text).
-    index: hashbrown::HashTable<(u64, u32)>,
+    /// Codes with 32 bits of the hash of their text (kept, so that growing the table never rehashes
+    /// text): 8 bytes an entry, which matters with ten million order ids.
+    index: hashbrown::HashTable<(u32, u32)>,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
@@ -39,10 +40,14 @@ impl PartialEq for Labels {
     }
 }
 
-/// Up to this many labels, [`Labels::intern`] compares texts one by one before hashing.
-const SMALL: usize = 8;
+/// The table's hash of a label from the 32 bits kept: the low bits pick the bucket, the top 7 the
+/// tag hashbrown compares first, so both come from the hash of the text.
+fn spread(tag: u32) -> u64 {
+    u64::from(tag) | (u64::from(tag) << 32)
+}
 
 impl Labels {
+    #[inline]
     fn get(&self, code: usize) -> &str {
         let start = if code == 0 { 0 } else { self.ends[code - 1] };
         &self.text[start..self.ends[code]]
@@ -50,28 +55,38 @@ impl Labels {
 
     /// The code of `text`, adding it if new.
     pub fn intern(&mut self, text: &str) -> u32 {
-        // Channels, categories, levels: a handful of labels, found faster by looking than hashing.
-        if self.ends.len() <= SMALL {
-            if let Some(code) = self.iter().position(|label| label == text) {
-                return code as u32;
-            }
-        }
-        let hash = self.hasher.hash_one(text);
-        if let Some(code) = self.code_hashed(hash, text) {
+        let tag = self.tag(text);
+        if let Some(code) = self.code_tagged(tag, text) {
             return code;
         }
         let code = self.ends.len() as u32;
         self.text.push_str(text);
         self.ends.push(self.text.len());
-        self.index.insert_unique(hash, (hash, code), |&(h, _)| h);
+        self.index.insert_unique(spread(tag), (tag, code), |&(t, _)| spread(t));
         code
     }
-    fn code_hashed(&self, hash: u64, text: &str) -> Option<u32> {
-        self.index.find(hash, |&(h, code)| h == hash && self.get(code as usize) == text).map(|&(_, code)| code)
+    fn tag(&self, text: &str) -> u32 {
+        (self.hasher.hash_one(text) >> 32) as u32
+    }
+    fn code_tagged(&self, tag: u32, text: &str) -> Option<u32> {
+        self.index.find(spread(tag), |&(t, code)| t == tag && self.get(code as usize) == text).map(|&(_, code)| code)
     }
     /// The code of `text`, if it is known.
     pub fn code(&self, text: &str) -> Option<u32> {
-        self.code_hashed(self.hasher.hash_one(text), text)
+        self.code_tagged(self.tag(text), text)
+    }
+    /// Makes room for `additional` more labels of about `bytes_each` bytes, so that a column of
+    /// distinct ids does not grow its buffers by doubling (and copying) as it is read. Where that
+    /// much memory cannot be had, nothing is reserved and the buffers grow as they go.
+    pub fn reserve(&mut self, additional: usize, bytes_each: usize) {
+        let reserved = self.text.try_reserve(additional.saturating_mul(bytes_each)).is_ok()
+            && self.ends.try_reserve(additional).is_ok()
+            && self.index.try_reserve(additional, |&(t, _)| spread(t)).is_ok();
+        if !reserved {
+            self.text.shrink_to_fit();
+            self.ends.shrink_to_fit();
+            self.index.shrink_to_fit(|&(t, _)| spread(t));
+        }
     }
     pub fn len(&self) -> usize {
         self.ends.len()

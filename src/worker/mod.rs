@@ -1,8 +1,9 @@
-//! The Web Worker: holds the file's bytes and the dataset, runs ingest off the main thread, and
-//! answers the UI with summaries and progress (see [`crate::protocol`]).
+//! The Web Worker: holds the dataset, runs ingest off the main thread, and answers the UI with
+//! summaries and progress (see [`crate::protocol`]).
 //!
 //! The file arrives as a `File` handle and is read here with `FileReaderSync` in chunks, so the main
-//! thread never copies it and the progress bar moves while it is read.
+//! thread never copies it and the progress bar moves while it is read. Once read, its bytes are
+//! let go (before segmenting, which needs the memory) and the handle is kept to read it again.
 
 use crate::core::clv::bgnbd::BgNbd;
 use crate::core::clv::pareto_nbd::ParetoNbd;
@@ -26,10 +27,12 @@ use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 /// Bytes read per chunk: large enough to be quick, small enough for a smooth progress bar.
 const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
 
-/// One file: its bytes (kept to read again with other options) and what was read from them.
+/// One file: where to read it again with other options, and what was read from it.
 #[derive(Default)]
 struct HeldFile {
     name: String,
+    /// The user's file, to read again; `None` for a generated sample, kept in `bytes` instead.
+    file: Option<File>,
     bytes: Vec<u8>,
     ingested: Option<Ingested>,
 }
@@ -161,6 +164,39 @@ pub fn start() {
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     post(&Response::Ready);
+    let warm = Closure::once_into_js(warm_up);
+    // Not being able to schedule it only costs speed.
+    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(warm.unchecked_ref(), 0);
+}
+
+/// Customers in the warm-up sample: about 20,000 rows, a few hundred milliseconds of work.
+const WARM_UP_CUSTOMERS: usize = 2500;
+
+/// Runs the pipeline once on a small generated file while the user is still choosing theirs.
+///
+/// V8 first runs WebAssembly with its baseline compiler (Liftoff) and moves a function to its
+/// optimising compiler (TurboFan) only after it has run for a while, and only for calls that start
+/// after that: a function called once for a whole file (the row loop, the segmentation) would run
+/// its whole million rows as baseline code, 2–3× slower. After this warm-up the file's own run
+/// starts with the optimised code. The results are thrown away; nothing is posted.
+fn warm_up() {
+    let started = now_ms();
+    let mut bytes = Vec::new();
+    if write_sample(WARM_UP_CUSTOMERS, 1, &mut bytes).is_err() {
+        return;
+    }
+    let Ok(ingested) = ingest(&bytes, "warm-up.csv", &IngestOptions::default(), &mut |_, _| {}) else { return };
+    let ds = &ingested.dataset;
+    let params = SegmentationParams::default();
+    let answers = ds.score.is_some().then(|| Survey::inline(ds));
+    if let Ok(seg) = segment_with(ds, answers.as_ref(), None, &params) {
+        let nps = answers.and_then(|a| nps::summary(&a, Some(&seg), seg.params.states.period, seg.params.nps_latest).ok());
+        let summary = seg.summary();
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        let _ = Response::Segmented { summary: Box::new(summary), params, nps: nps.map(Box::new) }.serialize(&serializer);
+    }
+    // Shown on the page (`data-load-ms`) until a file's own timings replace it.
+    post(&Response::Timings { stages: vec![("warm-up".into(), now_ms() - started)] });
 }
 
 fn handle(event: MessageEvent) {
@@ -191,16 +227,20 @@ fn handle(event: MessageEvent) {
             );
         }
         Request::Reparse { options, slot } => {
-            let held = HELD.with(|h| {
+            let (name, file, bytes) = HELD.with(|h| {
                 let mut h = h.borrow_mut();
-                let file = h.file(slot);
-                file.ingested = None;
-                (std::mem::take(&mut file.name), std::mem::take(&mut file.bytes))
+                let held = h.file(slot);
+                held.ingested = None;
+                (std::mem::take(&mut held.name), held.file.take(), std::mem::take(&mut held.bytes))
             });
-            if held.1.is_empty() {
-                return fail("there is no file to read again: choose a file");
+            match file {
+                Some(file) => {
+                    let size = file.size() as u64;
+                    load_file(&file, name, size, options, Some(slot));
+                }
+                None if !bytes.is_empty() => run(name, bytes, options, Some(slot)),
+                None => fail("there is no file to read again: choose a file"),
             }
-            run(held.0, held.1, options, Some(slot));
         }
         Request::ExportRejected { slot } => {
             let csv = HELD.with(|h| {
@@ -356,20 +396,23 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
         post(&Response::Progress { stage: ProgressStage::Reading, fraction: offset / total });
     }
     let read_ms = now_ms() - started;
-    run_timed(name, bytes, options, slot, Some(read_ms));
+    run_timed(name, bytes, Some(file.clone()), options, slot, Some(read_ms));
 }
 
-/// Reads `bytes` into `slot` (or the slot its content asks for), then refreshes the pages.
+/// Reads generated `bytes` into `slot` (or the slot its content asks for), then refreshes the pages.
 fn run(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>) {
-    run_timed(name, bytes, options, slot, None);
+    run_timed(name, bytes, None, options, slot, None);
 }
 
-/// [`run`], posting how long each stage took (`read_ms`: reading the file, when it was read).
-fn run_timed(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>, read_ms: Option<f64>) {
+/// [`run`] for `bytes` read from `file` (or generated, without one), posting how long each stage
+/// took (`read_ms`: reading the file, when it was read).
+fn run_timed(name: String, bytes: Vec<u8>, file: Option<File>, options: IngestOptions, slot: Option<Slot>, read_ms: Option<f64>) {
     let started = now_ms();
     let result = ingest(&bytes, &name, &options, &mut |stage, fraction| {
         post(&Response::Progress { stage: stage.into(), fraction });
     });
+    // A file can be read again from its handle: its bytes go now, before segmenting needs memory.
+    let bytes = if file.is_some() { Vec::new() } else { bytes };
     match result {
         Ok(ingested) => {
             let ds = &ingested.dataset;
@@ -378,7 +421,7 @@ fn run_timed(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<
             report.rejected.truncate(REJECTED_SHOWN);
             HELD.with(|h| {
                 let mut h = h.borrow_mut();
-                *h.file(slot) = HeldFile { name, bytes, ingested: Some(ingested) };
+                *h.file(slot) = HeldFile { name, file, bytes, ingested: Some(ingested) };
                 if slot == Slot::Transactions {
                     h.segmentation = None;
                     h.list = None;
@@ -400,12 +443,12 @@ fn run_timed(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<
         }
         Err(e) => {
             let slot = slot.unwrap_or_default();
-            // Keep the bytes: the user may fix the reading options (encoding, mapping) and retry.
+            // Keep the file: the user may fix the reading options (encoding, mapping) and retry.
             let retry =
                 matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. } | IngestError::UnknownEncoding(_));
             HELD.with(|h| {
                 let mut h = h.borrow_mut();
-                *h.file(slot) = if retry { HeldFile { name, bytes, ingested: None } } else { HeldFile::default() };
+                *h.file(slot) = if retry { HeldFile { name, file, bytes, ingested: None } } else { HeldFile::default() };
                 if slot == Slot::Transactions {
                     h.segmentation = None;
                     h.list = None;
