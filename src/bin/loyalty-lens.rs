@@ -5,7 +5,7 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand};
-    use loyalty_lens::core::ingest::{ingest, IngestOptions, MapOverride};
+    use loyalty_lens::core::ingest::{ingest, ingest_stream, IngestOptions, MapOverride, Streamed, STREAM_PREFIX};
     use loyalty_lens::core::rfm::{RfmParams, Scoring};
     use loyalty_lens::core::rules::RulesForm;
     use loyalty_lens::core::sample::write_sample;
@@ -297,9 +297,25 @@ mod cli {
     /// Reads a file for an analysis; `Err` is the message to print.
     fn load(file: &PathBuf, read: &ReadArgs) -> Result<loyalty_lens::core::ingest::Ingested, String> {
         let options = read.options()?;
-        let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        read_file(file, &options).map_err(|e| format!("{}: {e}", file.display()))
+    }
+
+    /// Reads a file as it streams from disk when it is UTF-8 delimited text (a few megabytes in
+    /// memory, whatever its size), else whole.
+    fn read_file(file: &PathBuf, options: &IngestOptions) -> Result<loyalty_lens::core::ingest::Ingested, String> {
+        use std::io::Read;
         let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-        ingest(&bytes, &name, &options, &mut |_, _| {}).map_err(|e| format!("{}: {e}", file.display()))
+        let mut handle = std::fs::File::open(file).map_err(|e| e.to_string())?;
+        let size = handle.metadata().map_err(|e| e.to_string())?.len();
+        let mut prefix = Vec::new();
+        (&mut handle).take(STREAM_PREFIX as u64).read_to_end(&mut prefix).map_err(|e| e.to_string())?;
+        match ingest_stream(&prefix, &mut handle, size, &name, options, &mut |_, _| {}).map_err(|e| e.to_string())? {
+            Streamed::Read(ingested) => Ok(*ingested),
+            Streamed::Whole => {
+                let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+                ingest(&bytes, &name, options, &mut |_, _| {}).map_err(|e| e.to_string())
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -426,12 +442,7 @@ mod cli {
                     Ok(o) => o,
                     Err(e) => return fail(e),
                 };
-                let bytes = match std::fs::read(&file) {
-                    Ok(b) => b,
-                    Err(e) => return fail(format!("{}: {e}", file.display())),
-                };
-                let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-                let ingested = match ingest(&bytes, &name, &options, &mut |_, _| {}) {
+                let ingested = match read_file(&file, &options) {
                     Ok(i) => i,
                     Err(e) => return fail(format!("{}: {e}", file.display())),
                 };

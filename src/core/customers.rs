@@ -144,22 +144,26 @@ pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError>
     let codes =
         |c: &Option<crate::core::dataset::Categorical>, i: usize| c.as_ref().map(|c| c.codes[i]).filter(|&x| x != MISSING);
     let mut out = Vec::new();
+    // Working lists, reused from one customer to the next.
+    let (mut purchases, mut firsts, mut loose): (Vec<usize>, Vec<(u32, Day)>, Vec<Day>) = Default::default();
     let mut start = 0;
     while start < rows.len() {
         let customer = dataset.customer[rows[start] as usize];
         let end = start + rows[start..].iter().take_while(|&&i| dataset.customer[i as usize] == customer).count();
         let group = &rows[start..end];
-        let purchases: Vec<usize> = group.iter().map(|&i| i as usize).filter(|&i| amounts[i] > 0.0).collect();
+        purchases.clear();
+        purchases.extend(group.iter().map(|&i| i as usize).filter(|&i| amounts[i] > 0.0));
         // One entry per order: each order id on its first day; purchases without an id, once per day.
         let mut order_days: Vec<Day> = match orders {
             Some(o) => {
-                let mut firsts: Vec<(u32, Day)> =
-                    purchases.iter().filter(|&&i| o.codes[i] != MISSING).map(|&i| (o.codes[i], days[i])).collect();
+                firsts.clear();
+                firsts.extend(purchases.iter().filter(|&&i| o.codes[i] != MISSING).map(|&i| (o.codes[i], days[i])));
                 firsts.sort_unstable();
                 firsts.dedup_by_key(|(id, _)| *id);
-                let mut loose: Vec<Day> = purchases.iter().filter(|&&i| o.codes[i] == MISSING).map(|&i| days[i]).collect();
+                loose.clear();
+                loose.extend(purchases.iter().filter(|&&i| o.codes[i] == MISSING).map(|&i| days[i]));
                 loose.dedup();
-                firsts.into_iter().map(|(_, d)| d).chain(loose).collect()
+                firsts.iter().map(|&(_, d)| d).chain(loose.iter().copied()).collect()
             }
             None => {
                 let mut d: Vec<Day> = purchases.iter().map(|&i| days[i]).collect();
@@ -178,9 +182,11 @@ pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError>
             }
         }
         let monetary: f64 = group.iter().map(|&i| amounts[i as usize]).sum::<f64>() + 0.0;
-        let dated = if purchases.is_empty() { group.iter().map(|&i| i as usize).collect() } else { purchases.clone() };
-        let first_day = dated.first().map_or(as_of, |&i| days[i]);
-        let last_day = dated.last().map_or(as_of, |&i| days[i]);
+        // The first and last purchase; a customer with only refunds, the first and last row.
+        let (first_day, last_day) = match (purchases.first(), purchases.last()) {
+            (Some(&f), Some(&l)) => (days[f], days[l]),
+            _ => (group.first().map_or(as_of, |&i| days[i as usize]), group.last().map_or(as_of, |&i| days[i as usize])),
+        };
         let mut categories: Vec<u32> = purchases.iter().filter_map(|&i| codes(&dataset.category, i)).collect();
         categories.sort_unstable();
         categories.dedup();

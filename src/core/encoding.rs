@@ -44,7 +44,7 @@ pub fn detect_and_check(bytes: &[u8]) -> (Detected, Option<&str>) {
 
 /// UTF-16 text of mostly ASCII characters has a zero in every other byte; a file saved without a BOM
 /// is recognised by that pattern.
-fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let window = &bytes[..bytes.len().min(4096) & !1];
     let pairs = window.len() / 2;
     if pairs < 4 {

@@ -206,7 +206,7 @@ pub enum Stage {
 }
 
 /// The result of a successful ingest.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ingested {
     pub report: Report,
     pub dataset: Dataset,
@@ -368,6 +368,102 @@ pub fn ingest(
         sheet: None,
     };
     read_table(&Source::Text { text: &text, format }, layout, opts, progress)
+}
+
+/// What [`ingest_stream`] made of a file.
+#[derive(Debug)]
+pub enum Streamed {
+    Read(Box<Ingested>),
+    /// The file is not UTF-8 text in a delimited layout, or turned out not to be part-way (a line in
+    /// another encoding, NUL bytes): read it whole with [`ingest`].
+    Whole,
+}
+
+/// How much of a file [`ingest_stream`] wants in memory first: enough to work out its layout and
+/// read its header and first rows.
+pub const STREAM_PREFIX: usize = 8 << 20;
+
+/// Reads a file as it streams in: `prefix` (its first [`STREAM_PREFIX`] bytes, or all of it), then
+/// `rest`, `total` bytes in all, never holding more than a few megabytes of it. For UTF-8 text in a
+/// delimited layout (CSV, TSV, …), the common case, the result is exactly what [`ingest`] gives for
+/// the same bytes; for anything else it says [`Streamed::Whole`] and [`ingest`] must read the file.
+///
+/// # Errors
+/// As [`ingest`], and when reading `rest` fails.
+pub fn ingest_stream(
+    prefix: &[u8],
+    rest: &mut dyn std::io::Read,
+    total: u64,
+    file: &str,
+    opts: &IngestOptions,
+    progress: &mut dyn FnMut(Stage, f64),
+) -> Result<Streamed, IngestError> {
+    let forced = opts.encoding.as_deref().is_some_and(|e| !e.trim().is_empty());
+    let workbook = prefix.starts_with(b"PK\x03\x04") || prefix.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    if forced
+        || workbook
+        || prefix.iter().all(u8::is_ascii_whitespace)
+        || binary_kind(prefix).is_some()
+        || opts.format.is_some_and(|f| f.delimiter().is_none())
+    {
+        return Ok(Streamed::Whole);
+    }
+    let bom = match encoding_rs::Encoding::for_bom(prefix) {
+        Some((e, n)) if e == encoding_rs::UTF_8 => n,
+        Some(_) => return Ok(Streamed::Whole),
+        None if encoding::utf16_without_bom(prefix).is_some() => return Ok(Streamed::Whole),
+        None => 0,
+    };
+    let body = &prefix[bom..];
+    // The prefix may end inside a character; the rest of it comes with the next bytes.
+    let checked = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default(),
+        Err(_) => return Ok(Streamed::Whole),
+    };
+    let start = checked.trim_start_matches(is_blank);
+    if checked.contains('\0') || looks_binary(checked) || text_kind(checked).is_some() || start.starts_with(['{', '[']) {
+        return Ok(Streamed::Whole);
+    }
+    let format = opts.format.unwrap_or_else(|| table::sniff_format(checked));
+    if format.delimiter().is_none() {
+        return Ok(Streamed::Whole);
+    }
+    // The header and first rows come from complete lines; they must all be there.
+    let more = (prefix.len() as u64) < total;
+    let head = match checked.rfind('\n') {
+        _ if !more => checked,
+        Some(i) => &checked[..=i],
+        None => return Ok(Streamed::Whole),
+    };
+    if more && (Source::Text { text: head, format }).head(HEAD_ROWS + 1).len() <= HEAD_ROWS {
+        return Ok(Streamed::Whole);
+    }
+    progress(Stage::Decoding, 1.0);
+    let layout = Layout {
+        file,
+        bytes: total,
+        format,
+        encoding: "UTF-8".into(),
+        bom: bom > 0,
+        encoding_errors: false,
+        sheets: Vec::new(),
+        sheet: None,
+    };
+    let stream = table::Stream {
+        head,
+        prefix: body,
+        rest: std::cell::RefCell::new(rest),
+        format,
+        total: total.saturating_sub(bom as u64),
+        unfit: std::cell::Cell::new(false),
+    };
+    let source = Source::Stream(stream);
+    let result = read_table(&source, layout, opts, progress);
+    match (result, &source) {
+        (Err(_), Source::Stream(stream)) if stream.unfit.get() => Ok(Streamed::Whole),
+        (result, _) => result.map(|i| Streamed::Read(Box::new(i))),
+    }
 }
 
 /// What was decided about the file before its rows are read.
@@ -587,7 +683,7 @@ fn read_table(
 fn expected_rows<'r>(source: &Source, bytes: u64, head: impl Iterator<Item = &'r Vec<String>>) -> usize {
     match source {
         Source::Grid { rows, .. } => rows.len(),
-        Source::Text { .. } => {
+        Source::Text { .. } | Source::Stream(_) => {
             let (mut n, mut len) = (0usize, 0usize);
             for row in head {
                 n += 1;
@@ -828,6 +924,104 @@ pub fn rejections_csv(rejected: &[Rejection]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hands out at most `step` bytes per read.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(out.len()).min(self.bytes.len());
+            out[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    fn streamed(bytes: &[u8], prefix: usize, step: usize, opts: &IngestOptions) -> Result<Streamed, IngestError> {
+        let prefix = prefix.min(bytes.len());
+        let mut rest = Trickle { bytes: &bytes[prefix..], step };
+        ingest_stream(&bytes[..prefix], &mut rest, bytes.len() as u64, "f.csv", opts, &mut |_, _| {})
+    }
+
+    /// A sample file (Chinese text in several columns), with `extra` appended.
+    fn sample_with(customers: usize, extra: &[u8]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        crate::core::sample::write_sample(customers, 7, &mut bytes).unwrap();
+        bytes.extend_from_slice(extra);
+        bytes
+    }
+
+    #[test]
+    fn a_streamed_file_reads_exactly_as_the_whole_file() {
+        let mut bytes = sample_with(600, "\n\n00000001,bad,2024-01-01,x,1,线上商城,电视,普通,,\"多行\n评论\"\r\n".as_bytes());
+        bytes.splice(0..0, b"\xEF\xBB\xBF".iter().copied());
+        let opts = IngestOptions::default();
+        let whole = ingest(&bytes, "f.csv", &opts, &mut |_, _| {}).unwrap();
+        assert!(whole.report.rows > 4000 && whole.report.rows_rejected > 0 && whole.report.bom);
+        // Prefixes that cut characters and rows; reads of 1 byte (every character split) to 64 KiB.
+        for (prefix, step) in [(bytes.len(), 1), (200_001, 1), (200_000, 7), (150_003, 4096), (300_000, 65536)] {
+            match streamed(&bytes, prefix, step, &opts).unwrap() {
+                Streamed::Read(i) => assert_eq!(*i, whole, "prefix {prefix}, reads of {step}"),
+                Streamed::Whole => panic!("prefix {prefix}: not streamed"),
+            }
+        }
+    }
+
+    #[test]
+    fn files_that_need_reading_whole_are_left_to_ingest() {
+        let opts = IngestOptions::default();
+        // A line in GBK, NUL padding, after the prefix; a prefix too short for the first rows.
+        let gbk = sample_with(600, b"\n00000001,O1,2024-01-01,12,1,\xCF\xDF\xC9\xCF,x,y,,\n");
+        let nul = sample_with(600, b"\n00000001,O1,2024-01-01,12,1,a\0,x,y,,\n");
+        for bytes in [&gbk, &nul] {
+            assert!(matches!(streamed(bytes, 200_000, 4096, &opts), Ok(Streamed::Whole)));
+        }
+        assert!(matches!(streamed(&gbk, 2_000, 4096, &opts), Ok(Streamed::Whole)));
+        for name in [
+            "gbk_orders.csv",
+            "utf16le_orders.csv",
+            "utf16le_nobom_orders.tsv",
+            "whitespace_noheader.txt",
+            "orders.xlsx",
+            "image.csv",
+        ] {
+            let bytes = std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            assert!(matches!(streamed(&bytes, bytes.len(), 100, &opts), Ok(Streamed::Whole)), "{name}");
+        }
+        let forced = IngestOptions { encoding: Some("gbk".into()), ..IngestOptions::default() };
+        assert!(matches!(streamed(&sample_with(10, b""), usize::MAX, 100, &forced), Ok(Streamed::Whole)));
+    }
+
+    #[test]
+    fn every_fixture_that_streams_reads_as_it_does_whole() {
+        let dirs = [
+            format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR")),
+            format!("{}/tests/fixtures/bad", env!("CARGO_MANIFEST_DIR")),
+        ];
+        let mut streamed_files = 0;
+        for dir in dirs {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if !path.is_file() {
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap();
+                let opts = IngestOptions::default();
+                let whole = ingest(&bytes, "f.csv", &opts, &mut |_, _| {});
+                match (streamed(&bytes, bytes.len(), 3, &opts), whole) {
+                    (Ok(Streamed::Whole), _) => continue,
+                    (Ok(Streamed::Read(i)), Ok(w)) => assert_eq!(*i, w, "{}", path.display()),
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{}", path.display()),
+                    (a, b) => panic!("{}: streamed {a:?}, whole {b:?}", path.display()),
+                }
+                streamed_files += 1;
+            }
+        }
+        assert!(streamed_files >= 20, "only {streamed_files} fixtures streamed");
+    }
 
     #[test]
     fn trimming_cells_quickly_gives_what_trimming_them_gives() {

@@ -139,10 +139,29 @@ pub struct Position {
     pub fraction: f64,
 }
 
-/// A table to walk: decoded text in a known layout, or a spreadsheet grid.
+/// A table to walk: decoded text in a known layout, a spreadsheet grid, or UTF-8 text read as it
+/// streams in (see [`Stream`]).
 pub enum Source<'a> {
     Text { text: &'a str, format: Format },
     Grid { rows: &'a [Vec<String>], first_line: u64 },
+    Stream(Stream<'a>),
+}
+
+/// UTF-8 text in a delimited layout, read from `rest` after `prefix` (the first bytes, already in
+/// memory) without ever holding the whole file: a file of any size is walked with a few megabytes.
+///
+/// Walking it checks the bytes as UTF-8 and for NUL characters on the way; on either it stops with
+/// an error and sets `unfit`, and the caller reads the file whole instead (what `ingest` does with
+/// such files needs all of it: decoding line by line, stripping NULs).
+pub struct Stream<'a> {
+    /// The text the header and the first rows are taken from: `prefix` up to its last line end.
+    pub head: &'a str,
+    pub prefix: &'a [u8],
+    pub rest: std::cell::RefCell<&'a mut dyn std::io::Read>,
+    pub format: Format,
+    /// Bytes of text in all (for progress).
+    pub total: u64,
+    pub unfit: std::cell::Cell<bool>,
 }
 
 impl Source<'_> {
@@ -192,6 +211,35 @@ impl Source<'_> {
                 }
                 Ok(())
             }
+            Source::Stream(ref stream) => {
+                let delimiter = stream.format.delimiter().unwrap_or(b',');
+                let total = stream.total.max(1) as f64;
+                let mut rest = stream.rest.borrow_mut();
+                let lines = std::rc::Rc::new(std::cell::RefCell::new(StreamLines::default()));
+                let feed = Feed::new(stream.prefix, &mut **rest, lines.clone());
+                let mut reader =
+                    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(feed);
+                let mut record = csv::ByteRecord::new();
+                loop {
+                    match reader.read_byte_record(&mut record) {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(e) => {
+                            if reader.get_ref().unfit {
+                                stream.unfit.set(true);
+                            }
+                            return Err(e.to_string());
+                        }
+                    }
+                    let byte = record.position().map_or(0, |p| p.byte());
+                    let line = lines.borrow_mut().line_at(byte);
+                    let pos = Position { line, fraction: (byte as f64 / total).min(1.0) };
+                    if visit(pos, &record).is_break() {
+                        break;
+                    }
+                }
+                Ok(())
+            }
             Source::Grid { rows, first_line } => {
                 let total = rows.len().max(1) as f64;
                 for (i, row) in rows.iter().enumerate() {
@@ -207,6 +255,9 @@ impl Source<'_> {
 
     /// The first `limit` non-blank rows, with their line numbers, as owned strings.
     pub fn head(&self, limit: usize) -> Vec<(u64, Vec<String>)> {
+        if let Source::Stream(stream) = self {
+            return Source::Text { text: stream.head, format: stream.format }.head(limit);
+        }
         let mut out = Vec::new();
         let _ = self.for_each_row(|pos, row| {
             if !row.is_blank() {
@@ -255,6 +306,122 @@ impl<'a> LineCounter<'a> {
         }
         self.offset = end;
         self.line
+    }
+}
+
+/// [`LineCounter`] for text that streams past: it keeps the bytes handed to the CSV reader from the
+/// last record counted on (a few kilobytes: the reader's buffer and one record).
+#[derive(Default)]
+struct StreamLines {
+    /// Bytes from stream offset `start` on.
+    bytes: Vec<u8>,
+    start: u64,
+    /// Counted up to this stream offset, where this line begins.
+    offset: u64,
+    line: u64,
+}
+
+impl StreamLines {
+    fn line_at(&mut self, record_start: u64) -> u64 {
+        if self.line == 0 {
+            self.line = 1;
+        }
+        let local = |at: u64, len: usize| (at.saturating_sub(self.start) as usize).min(len);
+        let mut end = local(record_start, self.bytes.len());
+        // Blank lines the reader skipped belong before the record.
+        while end < self.bytes.len() && matches!(self.bytes[end], b'\n' | b'\r') {
+            end += 1;
+        }
+        let from = local(self.offset, self.bytes.len());
+        if end < from {
+            return self.line;
+        }
+        for i in from..end {
+            match self.bytes[i] {
+                b'\n' => self.line += 1,
+                b'\r' if self.bytes.get(i + 1) != Some(&b'\n') => self.line += 1,
+                _ => {}
+            }
+        }
+        self.offset = self.start + end as u64;
+        // Let go of what is counted, now and then (not per record: that would copy the buffer each time).
+        if end > 1 << 16 {
+            self.bytes.drain(..end);
+            self.start += end as u64;
+        }
+        self.line
+    }
+}
+
+/// Bytes for the CSV reader: `prefix`, then `rest`, checked as UTF-8 (a character cut between two
+/// reads is completed from the next) and for NUL bytes; each byte handed out is kept for line counts.
+struct Feed<'r> {
+    prefix: &'r [u8],
+    rest: &'r mut dyn std::io::Read,
+    buf: Vec<u8>,
+    /// `buf[pos..valid]` is checked and not yet handed out; `buf[valid..len]` is an incomplete character.
+    pos: usize,
+    valid: usize,
+    len: usize,
+    lines: std::rc::Rc<std::cell::RefCell<StreamLines>>,
+    /// The text is not plain UTF-8 (or has NULs): reading stopped.
+    unfit: bool,
+}
+
+/// How much [`Feed`] reads and checks at a time.
+const FEED_CHUNK: usize = 1 << 20;
+
+impl<'r> Feed<'r> {
+    fn new(prefix: &'r [u8], rest: &'r mut dyn std::io::Read, lines: std::rc::Rc<std::cell::RefCell<StreamLines>>) -> Self {
+        Self { prefix, rest, buf: vec![0; FEED_CHUNK + 4], pos: 0, valid: 0, len: 0, lines, unfit: false }
+    }
+
+    /// Refills the buffer: the incomplete character kept from the last read, then new bytes.
+    fn fill(&mut self) -> std::io::Result<()> {
+        self.buf.copy_within(self.valid..self.len, 0);
+        self.len -= self.valid;
+        self.pos = 0;
+        self.valid = 0;
+        let carried = self.len;
+        let mut eof = false;
+        while self.len < FEED_CHUNK && !eof {
+            let n = if self.prefix.is_empty() {
+                self.rest.read(&mut self.buf[self.len..FEED_CHUNK + 4])?
+            } else {
+                let n = self.prefix.len().min(FEED_CHUNK + 4 - self.len);
+                self.buf[self.len..self.len + n].copy_from_slice(&self.prefix[..n]);
+                self.prefix = &self.prefix[n..];
+                n
+            };
+            eof = n == 0;
+            self.len += n;
+        }
+        let fresh = &self.buf[carried..self.len];
+        self.valid = match std::str::from_utf8(&self.buf[..self.len]) {
+            _ if fresh.contains(&0) => return Err(self.unfit()),
+            Ok(_) => self.len,
+            Err(e) if e.error_len().is_none() && !eof => e.valid_up_to(),
+            Err(_) => return Err(self.unfit()),
+        };
+        Ok(())
+    }
+
+    fn unfit(&mut self) -> std::io::Error {
+        self.unfit = true;
+        std::io::Error::new(std::io::ErrorKind::InvalidData, "the text is not plain UTF-8")
+    }
+}
+
+impl std::io::Read for Feed<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos == self.valid {
+            self.fill()?;
+        }
+        let n = out.len().min(self.valid - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.lines.borrow_mut().bytes.extend_from_slice(&out[..n]);
+        self.pos += n;
+        Ok(n)
     }
 }
 

@@ -28,6 +28,7 @@ impl Bridge {
     /// # Errors
     /// When the browser refuses to create the worker.
     pub fn new(on_response: impl Fn(Response) + 'static, on_error: impl Fn(bool) + 'static) -> Result<Self, String> {
+        let on_response = Rc::new(on_response);
         let worker = Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
         let ready = Rc::new(Cell::new(false));
         let queue: Rc<RefCell<Vec<js_sys::Array>>> = Rc::default();
@@ -48,7 +49,15 @@ impl Bridge {
                         let _ = worker.post_message(&message);
                     }
                 }
-                on_response(response);
+                // Updating the pages is a task of its own, after this one decoded the message: a
+                // big answer (the whole segmentation) then never holds the page for long at once.
+                let on_response = on_response.clone();
+                let update = Closure::once_into_js(move || on_response(response));
+                let scheduled = web_sys::window()
+                    .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(update.unchecked_ref(), 0).is_ok());
+                if scheduled != Some(true) {
+                    web_sys::console::error_1(&"loyalty-lens: cannot schedule a page update".into());
+                }
             })
         };
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));

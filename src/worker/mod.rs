@@ -11,7 +11,9 @@ use crate::core::clv::summary::Summary;
 use crate::core::clv::{self, ClvParams, ClvReport, Fitted, SpendModel};
 use crate::core::dataset::Labels;
 use crate::core::export::{self, ExportEncoding, ExportFormat};
-use crate::core::ingest::{ingest, rejections_csv, IngestError, IngestOptions, Ingested, MAX_BROWSER_BYTES};
+use crate::core::ingest::{
+    ingest, ingest_stream, rejections_csv, IngestError, IngestOptions, Ingested, Streamed, MAX_BROWSER_BYTES, STREAM_PREFIX,
+};
 use crate::core::nps::{self, NpsSummary, Survey};
 use crate::core::sample::write_sample;
 use crate::core::segments::{
@@ -368,6 +370,103 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
             h.list = None;
         });
     }
+    let reader = match FileReaderSync::new() {
+        Ok(r) => r,
+        Err(_) => return fail_in("this browser cannot read files in a worker", failed),
+    };
+    post(&Response::Progress { stage: ProgressStage::Reading, fraction: 0.0 });
+    // UTF-8 delimited text (most files) is read as it streams in, a chunk at a time; anything else
+    // (workbooks, GBK, …) is read whole below.
+    let started = now_ms();
+    let mut chunks = Chunks { file, reader: &reader, offset: 0.0, buffer: Vec::new(), at: 0, read_ms: 0.0, failed: false };
+    let mut prefix = Vec::new();
+    while prefix.len() < STREAM_PREFIX && chunks.offset < file.size() {
+        if chunks.next_chunk().is_err() {
+            return fail_in(format!("the file '{name}' could not be read; was it moved or deleted?"), failed);
+        }
+        prefix.append(&mut chunks.buffer);
+    }
+    let streamed = ingest_stream(&prefix, &mut chunks, size, &name, &options, &mut |stage, fraction| {
+        post(&Response::Progress { stage: stage.into(), fraction });
+    });
+    drop(prefix);
+    match streamed {
+        Err(_) if chunks.failed => fail_in(format!("the file '{name}' could not be read; was it moved or deleted?"), failed),
+        Err(e) => {
+            // As after reading whole: keep the file when the user may fix the options and retry.
+            let retry = matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. });
+            let keep = retry.then(|| HeldFile { name, file: Some(file.clone()), bytes: Vec::new(), ingested: None });
+            settle_failed(keep, &e, slot);
+        }
+        Ok(Streamed::Read(ingested)) => {
+            let read_ms = chunks.read_ms;
+            let parse_ms = now_ms() - started - read_ms;
+            settle(
+                name,
+                Vec::new(),
+                Some(file.clone()),
+                *ingested,
+                options,
+                slot,
+                vec![("read".into(), read_ms), ("parse".into(), parse_ms)],
+            );
+        }
+        Ok(Streamed::Whole) => load_whole(file, name, size, options, slot),
+    }
+}
+
+/// A `File` as a byte stream: read a chunk at a time with `FileReaderSync` (see [`ingest_stream`]).
+struct Chunks<'f> {
+    file: &'f File,
+    reader: &'f FileReaderSync,
+    /// Where the next chunk starts in the file.
+    offset: f64,
+    buffer: Vec<u8>,
+    /// How much of `buffer` is handed out.
+    at: usize,
+    /// Time spent reading, in milliseconds.
+    read_ms: f64,
+    /// Reading failed (the file was moved, deleted or changed).
+    failed: bool,
+}
+
+impl Chunks<'_> {
+    fn next_chunk(&mut self) -> Result<(), ()> {
+        let started = now_ms();
+        let end = (self.offset + CHUNK).min(self.file.size());
+        let chunk = self.file.slice_with_f64_and_f64(self.offset, end).and_then(|blob| self.reader.read_as_array_buffer(&blob));
+        let Ok(buffer) = chunk else {
+            self.failed = true;
+            return Err(());
+        };
+        let array = js_sys::Uint8Array::new(&buffer);
+        self.buffer.resize(array.length() as usize, 0);
+        array.copy_to(&mut self.buffer);
+        self.at = 0;
+        self.offset = end;
+        self.read_ms += now_ms() - started;
+        Ok(())
+    }
+}
+
+impl std::io::Read for Chunks<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.buffer.len() {
+            if self.offset >= self.file.size() {
+                return Ok(0);
+            }
+            self.next_chunk().map_err(|()| std::io::Error::other("the file could not be read; was it moved or deleted?"))?;
+        }
+        let n = out.len().min(self.buffer.len() - self.at);
+        out[..n].copy_from_slice(&self.buffer[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Reads `file` whole into memory, then ingests it.
+fn load_whole(file: &File, name: String, size: u64, options: IngestOptions, slot: Option<Slot>) {
+    let failed = slot.unwrap_or_default();
     let mut bytes: Vec<u8> = Vec::new();
     if bytes.try_reserve_exact(size as usize).is_err() {
         return fail_with(&IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES }, failed);
@@ -415,48 +514,72 @@ fn run_timed(name: String, bytes: Vec<u8>, file: Option<File>, options: IngestOp
     let bytes = if file.is_some() { Vec::new() } else { bytes };
     match result {
         Ok(ingested) => {
-            let ds = &ingested.dataset;
-            let slot = slot.unwrap_or(if ds.score.is_some() && ds.amount.is_none() { Slot::Survey } else { Slot::Transactions });
-            let mut report = ingested.report.clone();
-            report.rejected.truncate(REJECTED_SHOWN);
-            HELD.with(|h| {
-                let mut h = h.borrow_mut();
-                *h.file(slot) = HeldFile { name, file, bytes, ingested: Some(ingested) };
-                if slot == Slot::Transactions {
-                    h.segmentation = None;
-                    h.list = None;
-                    h.clv_job = None;
-                    h.clv = None;
-                    h.clv_list = None;
-                    // Rules start afresh for new transactions (an as-of date of the old file would not fit).
-                    h.params = SegmentationParams { nps_latest: h.params.nps_latest, ..SegmentationParams::default() };
-                }
-            });
-            let parsed = now_ms();
-            post(&Response::Loaded { report: Box::new(report), options, slot });
-            // Segment with the rules in use right away, so the pages are ready when the user opens them.
-            HELD.with(|h| h.borrow_mut().refresh());
             let mut stages: Vec<(String, f64)> = read_ms.map(|ms| ("read".to_string(), ms)).into_iter().collect();
-            stages.push(("parse".into(), parsed - started));
-            stages.push(("segment".into(), now_ms() - parsed));
-            post(&Response::Timings { stages });
+            stages.push(("parse".into(), now_ms() - started));
+            settle(name, bytes, file, ingested, options, slot, stages);
         }
         Err(e) => {
-            let slot = slot.unwrap_or_default();
             // Keep the file: the user may fix the reading options (encoding, mapping) and retry.
             let retry =
                 matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. } | IngestError::UnknownEncoding(_));
-            HELD.with(|h| {
-                let mut h = h.borrow_mut();
-                *h.file(slot) = if retry { HeldFile { name, file, bytes, ingested: None } } else { HeldFile::default() };
-                if slot == Slot::Transactions {
-                    h.segmentation = None;
-                    h.list = None;
-                }
-            });
-            fail_with(&e, slot);
+            let keep = retry.then_some(HeldFile { name, file, bytes, ingested: None });
+            settle_failed(keep, &e, slot);
         }
     }
+}
+
+/// Holds what was read in `slot` (or the slot its content asks for), tells the pages, segments, and
+/// posts the time of each stage (`stages`, to which segmenting is added).
+fn settle(
+    name: String,
+    bytes: Vec<u8>,
+    file: Option<File>,
+    ingested: Ingested,
+    options: IngestOptions,
+    slot: Option<Slot>,
+    mut stages: Vec<(String, f64)>,
+) {
+    let ds = &ingested.dataset;
+    let slot = slot.unwrap_or(if ds.score.is_some() && ds.amount.is_none() { Slot::Survey } else { Slot::Transactions });
+    let mut report = ingested.report.clone();
+    report.rejected.truncate(REJECTED_SHOWN);
+    HELD.with(|h| {
+        let mut h = h.borrow_mut();
+        *h.file(slot) = HeldFile { name, file, bytes, ingested: Some(ingested) };
+        if slot == Slot::Transactions {
+            h.segmentation = None;
+            h.list = None;
+            h.clv_job = None;
+            h.clv = None;
+            h.clv_list = None;
+            // Rules start afresh for new transactions (an as-of date of the old file would not fit).
+            h.params = SegmentationParams { nps_latest: h.params.nps_latest, ..SegmentationParams::default() };
+        }
+    });
+    let parsed = now_ms();
+    post(&Response::Loaded { report: Box::new(report), options, slot });
+    // Segment with the rules in use right away, so the pages are ready when the user opens them.
+    HELD.with(|h| h.borrow_mut().refresh());
+    stages.push(("segment".into(), now_ms() - parsed));
+    // The worker's memory (it only grows): its high-water mark, for the benchmark.
+    let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer();
+    stages.push(("wasm-mb".into(), memory.unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64 / 1e6));
+    post(&Response::Timings { stages });
+}
+
+/// Reports a file that could not be read; `keep` holds it when the user may fix the options and
+/// read it again.
+fn settle_failed(keep: Option<HeldFile>, e: &IngestError, slot: Option<Slot>) {
+    let slot = slot.unwrap_or_default();
+    HELD.with(|h| {
+        let mut h = h.borrow_mut();
+        *h.file(slot) = keep.unwrap_or_default();
+        if slot == Slot::Transactions {
+            h.segmentation = None;
+            h.list = None;
+        }
+    });
+    fail_with(e, slot);
 }
 
 fn clv_order(report: &ClvReport, sort: ClvSort) -> Vec<usize> {

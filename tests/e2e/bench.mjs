@@ -148,6 +148,7 @@ async function pipeline() {
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
+    if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'v8', 'disabled-by-default-devtools.timeline'] });
     await page.getByTestId('file-input').setInputFiles(resolve(file));
     const result = await page.evaluate(() => new Promise((done) => {
       const complete = () => document.querySelector('[data-testid="rules-used"]') && document.querySelector('[data-testid="kpis"]') && document.querySelector('svg.pyramid, [data-testid="ov-export-pyramid-svg"]')
@@ -165,12 +166,13 @@ async function pipeline() {
     // Long tasks are reported after they end: give the last one a moment to arrive.
     await page.waitForTimeout(200);
     const longTasks = await page.evaluate(() => window.__longTasks);
+    if (process.env.BENCH_TRACE) await browser.stopTracing();
     sampling = false;
     await sampler;
     const stages = Object.fromEntries(result.load.split(',').map((kv) => { const [k, v] = kv.split(':'); return [k, Number(v)]; }));
     out.push({
       total_ms: result.total,
-      ...Object.fromEntries(Object.entries(stages).map(([k, v]) => [`${k}_ms`, v])),
+      ...Object.fromEntries(Object.entries(stages).map(([k, v]) => [k.endsWith('-mb') ? k.replace('-', '_') : `${k}_ms`, v])),
       long_tasks: longTasks.length,
       longest_task_ms: Math.max(0, ...longTasks),
       first_render_ms: startup.firstRender,
