@@ -143,7 +143,9 @@ pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError>
     let orders = dataset.order.as_ref();
     let codes =
         |c: &Option<crate::core::dataset::Categorical>, i: usize| c.as_ref().map(|c| c.codes[i]).filter(|&x| x != MISSING);
-    let mut out = Vec::new();
+    // One entry per customer at most: room made once (growing by doubling would hold the old and
+    // the new list at once, a high-water mark that matters with a million customers).
+    let mut out = Vec::with_capacity(dataset.customers.len());
     // Working lists, reused from one customer to the next.
     let (mut purchases, mut firsts, mut loose): (Vec<usize>, Vec<(u32, Day)>, Vec<Day>) = Default::default();
     let mut start = 0;
@@ -173,7 +175,8 @@ pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError>
         };
         order_days.sort_unstable();
         let frequency = order_days.len() as u32;
-        let mut daily: Vec<(Day, f64)> = Vec::new();
+        let days_bought = 1 + group.windows(2).filter(|w| days[w[0] as usize] != days[w[1] as usize]).count();
+        let mut daily: Vec<(Day, f64)> = Vec::with_capacity(days_bought);
         for &i in group {
             let (d, a) = (days[i as usize], amounts[i as usize]);
             match daily.last_mut() {
