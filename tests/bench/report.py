@@ -69,9 +69,24 @@ if ten:
     ten_text = (
         f"Ten million transactions (`TEN_MILLION=1 make bench`: 1,250,000 customers, {mb(ten['bytes'])}): "
         f"complete in {t['total_ms'] / 1000:,.1f} s (read {t['read_ms'] / 1000:,.1f} s, parse {t['parse_ms'] / 1000:,.1f} s, "
-        f"segment {t['segment_ms'] / 1000:,.1f} s), {t['long_tasks']} long task(s) on the main thread; the renderer "
-        f"processes grew by {mb(growth)} at peak, {growth / ten['bytes']:.1f}× the file size."
+        f"segment {t['segment_ms'] / 1000:,.1f} s), {t['long_tasks']} long task(s) on the main thread "
+        f"(longest {t['longest_task_ms']:.0f} ms). Memory: the renderer processes grew by {mb(growth)} at peak, "
+        f"**{growth / ten['bytes']:.2f}× the file size**; of that, the worker's WebAssembly memory was "
+        f"{t.get('wasm_mb', float('nan')):,.0f} MB (the file streams through it, 2 MB at a time; the rest is the dataset "
+        f"and the segmentation)."
     )
+    native10 = out / "rfm_native_10m.json"
+    cli10 = out / "rfm_cli_10m.json"
+    if native10.exists() and cli10.exists():
+        n10 = json.loads(native10.read_text())
+        pl10 = median([r["total_s"] for r in n10["polars"]])
+        pd10 = median([r["total_s"] for r in n10["pandas"]])
+        c10 = median(json.loads(cli10.read_text())["rfm_s"])
+        ten_text += (
+            f"\n\nOn the same ten million rows natively: the CLI's `rfm` (read + everything above + CSV out, one thread) "
+            f"{c10:,.1f} s; polars read + RFM group-by (both cores) {pl10:,.1f} s; pandas {pd10:,.1f} s. "
+            f"The CLI is {vs(pl10, c10)} than polars and {vs(pd10, c10)} than pandas."
+        )
 else:
     ten_text = "Ten million transactions: run `TEN_MILLION=1 make bench`."
 
@@ -127,36 +142,57 @@ renders nothing). Against pandas: {vs(pd_total, app_total)}.
 
 Main thread during the app's runs: {sum(r["long_tasks"] for r in runs)} long task(s) over 50 ms in
 {len(runs)} runs (longest {max(r["longest_task_ms"] for r in runs):.0f} ms). Memory: the browser's renderer
-processes grew by {mb(peak_growth)} at peak (median), {peak_growth / pipe["bytes"]:.1f}× the file size.
+processes grew by {mb(peak_growth)} at peak (median), {peak_growth / pipe["bytes"]:.1f}× the file size; the
+worker's WebAssembly memory ended at {median([r.get("wasm_mb", float("nan")) for r in runs]):,.0f} MB.
+
+Start-up on localhost (the same runs, median): first render (navigation to the page drawn with its
+file input) {ms(median([r["first_render_ms"] for r in runs]))}; worker started
+{ms(median([r["worker_ready_ms"] for r in runs]))}; then the worker warms up on a small generated file
+({ms(median([r["warm_up_ms"] for r in runs]))}, see below) while the user picks a file: the runs
+above start after it, as a person's would.
 
 {ten_text}
 
 ## Where the time goes
 
-Profiled with `perf record` on the native build (the same core as the worker) reading and
-segmenting the million-row file (`loyalty-lens segments`), 2026-11-23. Before this pass, ingest
-alone took 2.6 s natively: 21.5% interning ids (each label a `String` twice, in a `Vec` and as a
-`HashMap` key), 9% SipHash, ~14% malloc/free, 3.5% counting distinct orders in a `HashSet`. Now
-labels live end to end in one buffer with a foldhash table of (hash, code) (no allocation per
-label, no rehashing of text when the table grows), a handful of labels (channels, categories,
-levels) are found by comparison without hashing, distinct orders are counted with a bitmap, rows
-are grouped by customer with a counting sort, and UTF-8 is checked once for the file and per cell
-only for the cells read: ingest takes 1.2 s natively. What remains, by self time:
+Profiled in the browser, 2026-11-23: `perf record -g` over headless Chromium started with V8's
+`--perf-basic-prof` (`node bench.mjs pipeline FILE --www DIR --js-flags --perf-basic-prof`), on a
+build of the worker that keeps its function names (wasm-bindgen's output before wasm-opt), reading
+and segmenting the million-row file. What it found, and what was done:
 
-| | share |
-|---|---:|
-| interning (table probes, then comparing the text in the arena: cache misses on 1M order ids and 125k customer ids) | 22% |
-| segmentation (RFM ranks, named segments, tiers, lifecycle, ABC) | 10% |
-| UTF-8 checks | 8% |
-| trimming cells and searching them for separators | 7% |
-| CSV tokenising (csv-core) | 6% |
-| parsing amounts and dates | 4% |
-| customer states over periods (`states::walk`) | 4% |
+- **A third of the worker's time ran as baseline code.** V8 first compiles WebAssembly with its
+  baseline compiler (Liftoff) and moves a function to its optimising compiler (TurboFan) once it
+  has run hot, but only for calls that start after that. The functions called once per file (the
+  row loop in `read_table`, `segment_with`, `states::walk`, the NPS and comment summaries) ran the
+  whole file as Liftoff code, 2–3× slower. The worker now runs the pipeline once on a small
+  generated file (2,500 customers, about 20,000 rows) right after it starts, while the user is
+  choosing a file; the user's file then runs as TurboFan code. On the same build, 1M rows went from
+  3.9–4.3 s to 2.8–3.2 s, and Liftoff's share of the worker's samples from 34% to 6%.
+- **Interning ids** (order ids and customer ids into codes) was and is the largest cost: 24–31% of the
+  worker's time, and 37% natively at ten million rows. It is dominated by cache misses: the table
+  probe, then the label's text for the comparison. The table entry is now 8 bytes (32 bits of hash
+  and the code), half what it was, and the order-id table is sized from the file once. Comparing
+  each label with the last one interned (rows of one order are adjacent) made it slower in the
+  browser, and was dropped.
+- **Dates** went through chrono for every cell and for every customer in `states::walk` (7%).
+  They are now plain arithmetic, with an ISO fast path, checked against chrono for every day from
+  1600 to 2500. **Amounts** no longer allocate a `String` per cell. Plain numbers are read
+  directly, and a test checks that they parse the same as through the general path.
+- **Comment terms** allocated a `String` for every 2–6 character window of every comment (7%).
+  They are now slices of the comment.
+- **Memory:** the file no longer sits in memory. UTF-8 delimited text, which is most files, is
+  read from the `File` a chunk at a time, validated as UTF-8, and parsed as it streams (`Source::Stream`).
+  Anything else (GBK, UTF-16, workbooks, NUL padding, a line in another encoding part-way) is read
+  whole as before. A test checks that every fixture that streams gives exactly what reading it
+  whole gives, and so does a sample cut at awkward places and read one byte at a time. The
+  columns are reserved from the file's size (no doubling), and the facts list is sized once.
+- **Main thread:** decoding a worker message and updating the pages are now two separate tasks.
+  Before, the overview's update (about 52 ms) sometimes made one long task.
 
-In the browser the stages keep the same proportions (parse about two thirds of the worker's time);
-the main thread is idle while the worker works (no long tasks), and rendering the overview takes a
-few tens of milliseconds. Next: a smaller table entry for the order ids, trimming and splitting
-without a char searcher, and keeping the file's bytes only as long as a re-read may need them.
+Still the largest, by the worker's own time on 1M rows (browser profile, inclusive): interning
+31%, computing customer facts and segments (`segment_with`) 21%, CSV tokenising (csv-core) 7%,
+per-cell UTF-8 checks 4%, NPS and comment summaries 5%, reading the file 3%. Ways on: a cheaper
+table for ids that fit in a machine word, and parsing on both cores.
 
 ## Bundle
 
@@ -166,8 +202,10 @@ without a char searcher, and keeping the file's bytes only as long as a re-read 
 | **total** | | **{size_total:,.0f} KB** |
 
 The worker is built with `opt-level = 3` for the crates on the hot path of reading and segmenting
-(this crate, csv, hashbrown, encoding_rs, memchr) and `z` for the rest; the page's UI with `z`.
-All `z` makes the worker about 165 KB (gzip) smaller and the million-row pipeline about 1.5× slower.
+(this crate, csv, hashbrown, foldhash, encoding_rs, memchr) and `z` for the rest, then `wasm-opt -O3`
+(the same size as `-Os` within 0.1%); the page's UI with `z`. All `z` makes the worker about 165 KB
+(gzip) smaller and the million-row pipeline about 1.5× slower. The Excel reader and writer
+(calamine, rust_xlsxwriter, zip, zlib-rs and zopfli) are about a third of the worker's code.
 
 ## CLV: BG/NBD + Gamma-Gamma on the CDNOW master data
 

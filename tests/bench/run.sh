@@ -29,6 +29,12 @@ if [ "${TEN_MILLION:-0}" = 1 ]; then
   echo "10M transactions: the app in the browser (one run; TEN_MILLION=1)…"
   target/release/loyalty-lens sample --customers 1250000 --seed 42 "$OUT/orders_10m.csv"
   (cd tests/e2e && node bench.mjs pipeline "../../$OUT/orders_10m.csv" --runs 1) > "$OUT/pipeline_10m.json"
+  echo "10M transactions: the native CLI, polars and pandas (one run each)…"
+  start=$(date +%s%N)
+  target/release/loyalty-lens rfm "$OUT/orders_10m.csv" > /dev/null
+  end=$(date +%s%N)
+  printf '{"rfm_s": [%s]}\n' "$(( (end - start) / 1000 ))e-6" > "$OUT/rfm_cli_10m.json"
+  .venv-bench/bin/python tests/bench/rfm_native.py "$OUT/orders_10m.csv" --runs 1 > "$OUT/rfm_native_10m.json"
   rm -f "$OUT/orders_10m.csv"
 fi
 echo "1M transactions: DuckDB-Wasm in the browser ($RUNS runs)…"
