@@ -40,10 +40,27 @@ impl PartialEq for Labels {
     }
 }
 
-/// The table's hash of a label from the 32 bits kept: the low bits pick the bucket, the top 7 the
-/// tag hashbrown compares first, so both come from the hash of the text.
+/// Tags with this bit set are ids of 1–9 digits written exactly into the other 31 bits (see
+/// [`digit_key`]): equal tags are equal texts, found without reading the text.
+const EXACT: u32 = 1 << 31;
+
+/// The table's hash of a tag: mixed, so that consecutive ids spread over the table and the 7 bits
+/// hashbrown compares first differ between them.
 fn spread(tag: u32) -> u64 {
-    u64::from(tag) | (u64::from(tag) << 32)
+    u64::from(tag).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Ids of 1–9 ASCII digits, numbered without gaps or overlaps across lengths (`7`, `07` and `007`
+/// differ): below 1,111,111,110, so that the number fits beside [`EXACT`].
+fn digit_key(text: &str) -> Option<u32> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || bytes.len() > 9 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let value = bytes.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
+    // How many ids are shorter: 10 + 100 + … + 10^(len-1).
+    let shorter = (10u32.pow(bytes.len() as u32) - 10) / 9;
+    Some(shorter + value)
 }
 
 impl Labels {
@@ -65,11 +82,17 @@ impl Labels {
         self.index.insert_unique(spread(tag), (tag, code), |&(t, _)| spread(t));
         code
     }
+    /// Short numeric ids are their own tag (customer and member numbers mostly are: the most
+    /// frequent lookup of all is then one table probe); other texts get 31 bits of their hash.
     fn tag(&self, text: &str) -> u32 {
-        (self.hasher.hash_one(text) >> 32) as u32
+        match digit_key(text) {
+            Some(key) => key | EXACT,
+            None => (self.hasher.hash_one(text) >> 33) as u32,
+        }
     }
     fn code_tagged(&self, tag: u32, text: &str) -> Option<u32> {
-        self.index.find(spread(tag), |&(t, code)| t == tag && self.get(code as usize) == text).map(|&(_, code)| code)
+        let exact = tag & EXACT != 0;
+        self.index.find(spread(tag), |&(t, code)| t == tag && (exact || self.get(code as usize) == text)).map(|&(_, code)| code)
     }
     /// The code of `text`, if it is known.
     pub fn code(&self, text: &str) -> Option<u32> {
@@ -208,6 +231,37 @@ impl Dataset {
 mod tests {
     use super::*;
     use crate::core::values::day_from_ymd;
+
+    #[test]
+    fn numeric_ids_get_distinct_keys_across_lengths() {
+        assert_eq!(digit_key("0"), Some(0));
+        assert_eq!(digit_key("9"), Some(9));
+        assert_eq!(digit_key("00"), Some(10));
+        assert_eq!(digit_key("99"), Some(109));
+        assert_eq!(digit_key("000"), Some(110));
+        assert_eq!(digit_key("999999999"), Some(1_111_111_109));
+        assert!(digit_key("999999999").unwrap() < EXACT);
+        for not in ["", "1234567890", "12a", " 12", "１２", "-1"] {
+            assert_eq!(digit_key(not), None, "{not}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Two texts get one code exactly when they are the same text, numeric or not.
+        #[test]
+        fn interning_gives_one_code_per_distinct_text(texts in proptest::collection::vec("[0-9]{1,11}|[0-9a-c]{1,4}|0{1,3}[1-9]?", 1..300)) {
+            let mut labels = Labels::default();
+            let codes: Vec<u32> = texts.iter().map(|t| labels.intern(t)).collect();
+            for (i, a) in texts.iter().enumerate() {
+                proptest::prop_assert_eq!(labels.name(codes[i]), Some(a.as_str()));
+                proptest::prop_assert_eq!(labels.code(a), Some(codes[i]));
+                for (j, b) in texts.iter().enumerate() {
+                    proptest::prop_assert_eq!(codes[i] == codes[j], a == b);
+                }
+            }
+            proptest::prop_assert_eq!(labels.len(), texts.iter().collect::<std::collections::HashSet<_>>().len());
+        }
+    }
 
     #[test]
     fn labels_keep_ids_exactly_as_written() {

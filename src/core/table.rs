@@ -336,12 +336,18 @@ impl StreamLines {
         if end < from {
             return self.line;
         }
-        for i in from..end {
-            match self.bytes[i] {
-                b'\n' => self.line += 1,
-                b'\r' if self.bytes.get(i + 1) != Some(&b'\n') => self.line += 1,
-                _ => {}
+        let span = &self.bytes[from..end];
+        if span.contains(&b'\r') {
+            for i in from..end {
+                match self.bytes[i] {
+                    b'\n' => self.line += 1,
+                    b'\r' if self.bytes.get(i + 1) != Some(&b'\n') => self.line += 1,
+                    _ => {}
+                }
             }
+        } else {
+            // Most files end lines with LF alone: a plain count.
+            self.line += span.iter().filter(|&&b| b == b'\n').count() as u64;
         }
         self.offset = self.start + end as u64;
         // Let go of what is counted, now and then (not per record: that would copy the buffer each time).

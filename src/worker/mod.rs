@@ -29,12 +29,15 @@ use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 /// Bytes read per chunk: large enough to be quick, small enough for a smooth progress bar.
 const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
 
-/// Bytes read per chunk of a streamed file. Each read is a new JavaScript buffer that only a garbage
-/// collection frees, and the worker does not return to its event loop until the file is read:
-/// smaller chunks keep less waiting for collection (10M rows: 8 MB chunks left ~590 MB of them in
-/// the tab at peak, 1 MB ~180–380 MB), but each read costs a few milliseconds (1 MB chunks made
-/// reading a million rows 0.25 s slower).
+/// Bytes read per chunk of a streamed file bigger than [`SMALL_STREAM`]. Each read is a new
+/// JavaScript buffer that only a garbage collection frees, and the worker does not return to its
+/// event loop until the file is read: smaller chunks keep less waiting for collection (10M rows,
+/// 850 MB: 8 MB chunks left ~590 MB of them in the tab at peak, 1 MB ~180–380 MB), but each read
+/// costs several milliseconds (2 MB chunks made reading a million rows 0.2 s slower than 8 MB).
 const STREAM_CHUNK: f64 = 2.0 * 1024.0 * 1024.0;
+/// Files up to this size stream in chunks of [`CHUNK`]: what waits for collection is small beside
+/// the dataset, and fewer reads are quicker.
+const SMALL_STREAM: f64 = 256.0 * 1024.0 * 1024.0;
 
 /// One file: where to read it again with other options, and what was read from it.
 #[derive(Default)]
@@ -440,7 +443,8 @@ struct Chunks<'f> {
 impl Chunks<'_> {
     fn next_chunk(&mut self) -> Result<(), ()> {
         let started = now_ms();
-        let end = (self.offset + STREAM_CHUNK).min(self.file.size());
+        let size = self.file.size();
+        let end = (self.offset + if size > SMALL_STREAM { STREAM_CHUNK } else { CHUNK }).min(size);
         let chunk = self.file.slice_with_f64_and_f64(self.offset, end).and_then(|blob| self.reader.read_as_array_buffer(&blob));
         let Ok(buffer) = chunk else {
             self.failed = true;
