@@ -190,7 +190,7 @@ const WARM_UP_CUSTOMERS: usize = 2500;
 /// optimising compiler (TurboFan) only after it has run for a while, and only for calls that start
 /// after that: a function called once for a whole file (the row loop, the segmentation) would run
 /// its whole million rows as baseline code, 2–3× slower. After this warm-up the file's own run
-/// starts with the optimised code. The results are thrown away; nothing is posted.
+/// starts with the optimised code. The results are thrown away; only its duration is posted.
 fn warm_up() {
     let started = now_ms();
     let mut bytes = Vec::new();
