@@ -228,8 +228,8 @@ around `BetaGeoFitter.fit` and `GammaGammaFitter.fit` (the summary is not timed 
 | loyalty-lens in Chromium, later runs (median of {len(warm)}) | {ms(median([r['bgnbd'] for r in warm]))} | {ms(median([r['gamma_gamma'] for r in warm]))} | {ms(app_warm)} | **{lt_total / app_warm:.1f}× faster** |
 | lifetimes 0.11, native Python (median of {len(lt)}) | {ms(median([r['bgnbd'] for r in lt]))} | {ms(median([r['gamma_gamma'] for r in lt]))} | {ms(lt_total)} | 1× |
 
-The first run in a page includes WebAssembly tier-up (Chromium compiles hot functions again with
-its optimising compiler). Other stages of the app's CLV run (median of later runs): summary
+The worker's warm-up (see "Where the time goes") includes a BG/NBD and a Gamma-Gamma fit on its
+small sample, so the first run in a page is already optimised code. Other stages of the app's CLV run (median of later runs): summary
 {ms(median([r['summary'] for r in warm]))}, Pareto/NBD {ms(median([r['pareto_nbd'] for r in warm]))},
 predictions for every customer {ms(median([r['predictions'] for r in warm]))}.
 
