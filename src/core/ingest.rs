@@ -212,6 +212,10 @@ pub struct Ingested {
     pub dataset: Dataset,
 }
 
+/// The first bytes of a zip archive (an .xlsx workbook) and of an OLE compound file (an .xls one).
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
 /// Recognises files that are certainly not tables, by their first bytes.
 fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     const MAGIC: &[(&[u8], &str)] = &[
@@ -288,8 +292,8 @@ pub fn ingest(
         return Err(IngestError::Binary(kind));
     }
     progress(Stage::Decoding, 0.0);
-    let is_zip = bytes.starts_with(b"PK\x03\x04");
-    let is_ole = bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    let is_zip = bytes.starts_with(ZIP_MAGIC);
+    let is_ole = bytes.starts_with(OLE_MAGIC);
     if is_zip || is_ole {
         let grid = excel::read_sheet(bytes, opts.sheet.as_deref()).map_err(|e| match e {
             excel::ExcelError::Unreadable(_) if is_zip => IngestError::Workbook(format!(
@@ -399,7 +403,7 @@ pub fn ingest_stream(
     progress: &mut dyn FnMut(Stage, f64),
 ) -> Result<Streamed, IngestError> {
     let forced = opts.encoding.as_deref().is_some_and(|e| !e.trim().is_empty());
-    let workbook = prefix.starts_with(b"PK\x03\x04") || prefix.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    let workbook = prefix.starts_with(ZIP_MAGIC) || prefix.starts_with(OLE_MAGIC);
     if forced
         || workbook
         || prefix.iter().all(u8::is_ascii_whitespace)
