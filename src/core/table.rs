@@ -190,55 +190,21 @@ impl Source<'_> {
                 Ok(())
             }
             Source::Text { text, format } => {
-                let delimiter = format.delimiter().unwrap_or(b',');
-                let total = text.len().max(1) as f64;
-                let mut reader =
-                    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
-                let mut record = csv::ByteRecord::new();
+                let mut reader = csv_reader(format, text.as_bytes());
                 let mut lines = LineCounter::new(text.as_bytes());
-                loop {
-                    match reader.read_byte_record(&mut record) {
-                        Ok(true) => {}
-                        Ok(false) => break,
-                        Err(e) => return Err(e.to_string()),
-                    }
-                    let byte = record.position().map_or(0, |p| p.byte() as usize);
-                    let line = lines.line_at(byte);
-                    let pos = Position { line, fraction: byte as f64 / total };
-                    if visit(pos, &record).is_break() {
-                        break;
-                    }
-                }
-                Ok(())
+                walk_records(&mut reader, text.len(), |byte| lines.line_at(byte as usize), &mut visit).map_err(|e| e.to_string())
             }
             Source::Stream(ref stream) => {
-                let delimiter = stream.format.delimiter().unwrap_or(b',');
-                let total = stream.total.max(1) as f64;
                 let mut rest = stream.rest.borrow_mut();
                 let lines = std::rc::Rc::new(std::cell::RefCell::new(StreamLines::default()));
                 let feed = Feed::new(stream.prefix, &mut **rest, lines.clone());
-                let mut reader =
-                    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(feed);
-                let mut record = csv::ByteRecord::new();
-                loop {
-                    match reader.read_byte_record(&mut record) {
-                        Ok(true) => {}
-                        Ok(false) => break,
-                        Err(e) => {
-                            if reader.get_ref().unfit {
-                                stream.unfit.set(true);
-                            }
-                            return Err(e.to_string());
-                        }
-                    }
-                    let byte = record.position().map_or(0, |p| p.byte());
-                    let line = lines.borrow_mut().line_at(byte);
-                    let pos = Position { line, fraction: (byte as f64 / total).min(1.0) };
-                    if visit(pos, &record).is_break() {
-                        break;
-                    }
+                let mut reader = csv_reader(stream.format, feed);
+                let walked =
+                    walk_records(&mut reader, stream.total as usize, |byte| lines.borrow_mut().line_at(byte), &mut visit);
+                if walked.is_err() && reader.get_ref().unfit {
+                    stream.unfit.set(true);
                 }
-                Ok(())
+                walked.map_err(|e| e.to_string())
             }
             Source::Grid { rows, first_line } => {
                 let total = rows.len().max(1) as f64;
@@ -273,6 +239,32 @@ impl Source<'_> {
     }
 }
 
+/// A flexible CSV reader without headers for `format`'s delimiter.
+fn csv_reader<R: std::io::Read>(format: Format, from: R) -> csv::Reader<R> {
+    let delimiter = format.delimiter().unwrap_or(b',');
+    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(from)
+}
+
+/// Hands each record of `reader` to `visit` with its line (`line_at` its byte offset) and how far
+/// through `total` bytes it is.
+fn walk_records<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    total: usize,
+    mut line_at: impl FnMut(u64) -> u64,
+    visit: &mut impl FnMut(Position, &dyn Row) -> ControlFlow<()>,
+) -> Result<(), csv::Error> {
+    let total = total.max(1) as f64;
+    let mut record = csv::ByteRecord::new();
+    while reader.read_byte_record(&mut record)? {
+        let byte = record.position().map_or(0, |p| p.byte());
+        let pos = Position { line: line_at(byte), fraction: (byte as f64 / total).min(1.0) };
+        if visit(pos, &record).is_break() {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// Turns byte offsets of records into 1-based line numbers, scanning the text once in all.
 ///
 /// The CSV reader's own line count starts a record at the blank lines before it and counts only LF;
@@ -289,24 +281,36 @@ impl<'a> LineCounter<'a> {
     }
 
     fn line_at(&mut self, record_start: usize) -> u64 {
-        let mut end = record_start.min(self.bytes.len());
-        // Blank lines the reader skipped belong before the record.
-        while end < self.bytes.len() && matches!(self.bytes[end], b'\n' | b'\r') {
-            end += 1;
-        }
-        if end < self.offset {
-            return self.line;
-        }
-        for i in self.offset..end {
-            match self.bytes[i] {
-                b'\n' => self.line += 1,
-                b'\r' if self.bytes.get(i + 1) != Some(&b'\n') => self.line += 1,
+        self.offset = count_lines(self.bytes, self.offset, record_start, &mut self.line);
+        self.line
+    }
+}
+
+/// Counts the line ends in `bytes[from..]` up to the record that starts at `record_start` (and the
+/// blank lines the CSV reader skipped before it, which belong before the record) onto `line`: CR,
+/// LF and CRLF each end a line. Returns where counting stopped, the `from` of the next call.
+fn count_lines(bytes: &[u8], from: usize, record_start: usize, line: &mut u64) -> usize {
+    let mut end = record_start.min(bytes.len());
+    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
+        end += 1;
+    }
+    if end < from {
+        return from;
+    }
+    let span = &bytes[from..end];
+    if span.contains(&b'\r') {
+        for i in from..end {
+            match bytes[i] {
+                b'\n' => *line += 1,
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => *line += 1,
                 _ => {}
             }
         }
-        self.offset = end;
-        self.line
+    } else {
+        // Most files end lines with LF alone: a plain count.
+        *line += span.iter().filter(|&&b| b == b'\n').count() as u64;
     }
+    end
 }
 
 /// [`LineCounter`] for text that streams past: it keeps the bytes handed to the CSV reader from the
@@ -326,29 +330,8 @@ impl StreamLines {
         if self.line == 0 {
             self.line = 1;
         }
-        let local = |at: u64, len: usize| (at.saturating_sub(self.start) as usize).min(len);
-        let mut end = local(record_start, self.bytes.len());
-        // Blank lines the reader skipped belong before the record.
-        while end < self.bytes.len() && matches!(self.bytes[end], b'\n' | b'\r') {
-            end += 1;
-        }
-        let from = local(self.offset, self.bytes.len());
-        if end < from {
-            return self.line;
-        }
-        let span = &self.bytes[from..end];
-        if span.contains(&b'\r') {
-            for i in from..end {
-                match self.bytes[i] {
-                    b'\n' => self.line += 1,
-                    b'\r' if self.bytes.get(i + 1) != Some(&b'\n') => self.line += 1,
-                    _ => {}
-                }
-            }
-        } else {
-            // Most files end lines with LF alone: a plain count.
-            self.line += span.iter().filter(|&&b| b == b'\n').count() as u64;
-        }
+        let local = |at: u64| at.saturating_sub(self.start) as usize;
+        let end = count_lines(&self.bytes, local(self.offset).min(self.bytes.len()), local(record_start), &mut self.line);
         self.offset = self.start + end as u64;
         // Let go of what is counted, now and then (not per record: that would copy the buffer each time).
         if end > 1 << 16 {
