@@ -124,6 +124,10 @@ impl Labels {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         (0..self.ends.len()).map(|code| self.get(code))
     }
+    /// The labels' text end to end and where each ends, without the index.
+    pub fn into_texts(self) -> (String, Vec<usize>) {
+        (self.text, self.ends)
+    }
     /// The labels in code order, collected.
     pub fn names(&self) -> Vec<&str> {
         self.iter().collect()

@@ -10,6 +10,7 @@ use crate::core::dataset::{Categorical, Dataset, Totals, MISSING, NO_SCORE};
 use crate::core::encoding;
 use crate::core::excel::{self, SheetInfo};
 use crate::core::roles::{self, Mapping, Profile, Role};
+use crate::core::split::{Pending, Plan, Split};
 use crate::core::table::{self, Format, Position, Row, Source};
 use crate::core::values::{self, DateOrder, DecimalMark};
 use serde::{Deserialize, Serialize};
@@ -314,7 +315,7 @@ pub fn ingest(
         };
         let source = Source::Grid { rows: &grid.rows, first_line: grid.first_line };
         progress(Stage::Decoding, 1.0);
-        return read_table(&source, layout, opts, progress);
+        return read_table(&source, layout, opts, None, progress).map(Table::into_read);
     }
     if opts.format.is_some_and(|f| f.delimiter().is_none() && f != Format::Whitespace) {
         return Err(IngestError::NotText(opts.format.unwrap_or(Format::Csv)));
@@ -371,13 +372,15 @@ pub fn ingest(
         sheets: Vec::new(),
         sheet: None,
     };
-    read_table(&Source::Text { text: &text, format }, layout, opts, progress)
+    read_table(&Source::Text { text: &text, format }, layout, opts, None, progress).map(Table::into_read)
 }
 
 /// What [`ingest_stream`] made of a file.
 #[derive(Debug)]
 pub enum Streamed {
     Read(Box<Ingested>),
+    /// The rows before the split point were read ([`Split`]); [`Pending::join`] adds the rest.
+    Split(Box<Pending>),
     /// The file is not UTF-8 text in a delimited layout, or turned out not to be part-way (a line in
     /// another encoding, NUL bytes): read it whole with [`ingest`].
     Whole,
@@ -392,6 +395,8 @@ pub const STREAM_PREFIX: usize = 8 << 20;
 /// delimited layout (CSV, TSV, …), the common case, the result is exactly what [`ingest`] gives for
 /// the same bytes; for anything else it says [`Streamed::Whole`] and [`ingest`] must read the file.
 ///
+/// With a `split`, another reader may take the rows after the split point (see [`crate::core::split`]).
+///
 /// # Errors
 /// As [`ingest`], and when reading `rest` fails.
 pub fn ingest_stream(
@@ -400,6 +405,7 @@ pub fn ingest_stream(
     total: u64,
     file: &str,
     opts: &IngestOptions,
+    split: Option<Split<'_>>,
     progress: &mut dyn FnMut(Stage, f64),
 ) -> Result<Streamed, IngestError> {
     let forced = opts.encoding.as_deref().is_some_and(|e| !e.trim().is_empty());
@@ -463,10 +469,13 @@ pub fn ingest_stream(
         unfit: std::cell::Cell::new(false),
     };
     let source = Source::Stream(stream);
-    let result = read_table(&source, layout, opts, progress);
+    let result = read_table(&source, layout, opts, split, progress);
     match (result, &source) {
         (Err(_), Source::Stream(stream)) if stream.unfit.get() => Ok(Streamed::Whole),
-        (result, _) => result.map(|i| Streamed::Read(Box::new(i))),
+        (result, _) => result.map(|table| match table {
+            Table::Read(i) => Streamed::Read(i),
+            Table::Stopped(pending) => Streamed::Split(pending),
+        }),
     }
 }
 
@@ -530,8 +539,9 @@ fn read_table(
     source: &Source,
     layout: Layout,
     opts: &IngestOptions,
+    split: Option<Split<'_>>,
     progress: &mut dyn FnMut(Stage, f64),
-) -> Result<Ingested, IngestError> {
+) -> Result<Table, IngestError> {
     let head = source.head(HEAD_ROWS + 1);
     if head.is_empty() {
         return Err(IngestError::Empty);
@@ -633,17 +643,47 @@ fn read_table(
         .map(|(_, r)| (0..ncols).map(|i| r.get(i).map(quote).unwrap_or_default()).collect())
         .collect();
 
-    let mut reader = RowReader::new(&mapping, &names, date_order, decimal_mark, survey);
-    let order_ids = mapping.get(&Role::OrderId).map(|&i| cells_of(i));
-    reader.reserve(expected_rows(source, layout.bytes, data_head.iter().map(|(_, r)| r)), order_ids.as_deref());
+    let plan = Plan {
+        format: layout.format,
+        names: names.clone(),
+        mapping: mapping.clone(),
+        date_order,
+        decimal_mark,
+        survey,
+        customer_col,
+        rows: expected_rows(source, layout.bytes, data_head.iter().map(|(_, r)| r)),
+        order_id_length: mapping.get(&Role::OrderId).map(|&i| {
+            let ids = cells_of(i);
+            ids.iter().map(|s| s.trim().len()).sum::<usize>() / ids.len().max(1)
+        }),
+        at: 0,
+        total: layout.bytes,
+    };
+    let mut reader = RowReader::new(&plan);
+    reader.reserve(plan.rows, plan.order_id_length);
+    // Where the rows stop (a byte of the file): another reader reads from there on.
+    let stop_at = split.and_then(|split| {
+        let plan = Plan { at: split.at, ..plan };
+        (split.begin)(&plan).then_some(split.at)
+    });
+    // Offsets in the text are offsets in the file after the byte order mark.
+    let skipped = if layout.bom { 3 } else { 0 };
+    let mut stopped = None;
     let mut last_reported = 0usize;
     source
         .for_each_row(|pos, row| {
-            if pos.line > start_after && !row.is_blank() {
-                reader.read(pos, row, customer_col);
-                if reader.rows - last_reported >= 1 << 16 {
-                    last_reported = reader.rows;
-                    progress(Stage::Parsing, pos.fraction);
+            if pos.line > start_after {
+                if stop_at.is_some_and(|at| pos.byte + skipped >= at) {
+                    stopped = Some((pos.byte + skipped, pos.line));
+                    return ControlFlow::Break(());
+                }
+                if !row.is_blank() {
+                    reader.read(pos, row, customer_col);
+                    if reader.rows - last_reported >= 1 << 16 {
+                        last_reported = reader.rows;
+                        let fraction = stop_at.map_or(pos.fraction, |at| ((pos.byte + skipped) as f64 / at as f64).min(1.0));
+                        progress(Stage::Parsing, fraction);
+                    }
                 }
             }
             ControlFlow::Continue(())
@@ -651,17 +691,13 @@ fn read_table(
         .map_err(|e| IngestError::Workbook(format!("the file could not be read: {e}")))?;
     progress(Stage::Parsing, 1.0);
 
-    let RowReader { dataset, rejected, rows, currencies, .. } = reader;
-    let totals = dataset.totals();
-    let currency = currencies.into_iter().max_by_key(|&(_, n)| n).map(|(c, _)| c.to_string());
-    let report = Report {
+    let head = Head {
         file: layout.file.to_string(),
         bytes: layout.bytes,
         format: layout.format,
         encoding: layout.encoding,
         bom: layout.bom,
         encoding_errors: layout.encoding_errors,
-        delimiter: layout.format.delimiter_label().map(str::to_string),
         sheets: layout.sheets,
         sheet: layout.sheet,
         header,
@@ -670,16 +706,103 @@ fn read_table(
         date_order,
         date_order_ambiguous,
         decimal_mark,
-        rows: rows as u64,
-        rows_accepted: dataset.rows() as u64,
-        rows_rejected: rejected.len() as u64,
-        totals,
-        currency,
         preview,
         warnings,
-        rejected,
     };
-    Ok(Ingested { report, dataset })
+    Ok(match stopped {
+        Some((at, line)) => Table::Stopped(Box::new(Pending { head, reader, at, line })),
+        None => Table::Read(Box::new(head.finish(reader))),
+    })
+}
+
+/// What [`read_table`] made of the rows: all of them, or those before the point where another
+/// reader took over.
+enum Table {
+    Read(Box<Ingested>),
+    Stopped(Box<Pending>),
+}
+
+impl Table {
+    /// The table of a read without a split point, which always reads all rows.
+    fn into_read(self) -> Ingested {
+        match self {
+            Table::Read(i) => *i,
+            Table::Stopped(pending) => pending.head.finish(pending.reader),
+        }
+    }
+}
+
+/// What was decided from the head of the file, for its report.
+#[derive(Debug)]
+pub(crate) struct Head {
+    file: String,
+    bytes: u64,
+    format: Format,
+    encoding: String,
+    bom: bool,
+    encoding_errors: bool,
+    sheets: Vec<SheetInfo>,
+    sheet: Option<String>,
+    header: bool,
+    columns: Vec<Column>,
+    mapping: BTreeMap<Role, MappedColumn>,
+    date_order: DateOrder,
+    date_order_ambiguous: bool,
+    decimal_mark: DecimalMark,
+    preview: Vec<Vec<String>>,
+    warnings: Vec<String>,
+}
+
+impl Head {
+    pub(crate) fn finish(self, reader: RowReader) -> Ingested {
+        let RowReader { dataset, rejected, rows, currencies, .. } = reader;
+        let totals = dataset.totals();
+        let currency = currencies.into_iter().max_by_key(|&(_, n)| n).map(|(c, _)| c.into_owned());
+        let Head {
+            file,
+            bytes,
+            format,
+            encoding,
+            bom,
+            encoding_errors,
+            sheets,
+            sheet,
+            header,
+            columns,
+            mapping,
+            date_order,
+            date_order_ambiguous,
+            decimal_mark,
+            preview,
+            warnings,
+        } = self;
+        let report = Report {
+            file,
+            bytes,
+            format,
+            encoding,
+            bom,
+            encoding_errors,
+            delimiter: format.delimiter_label().map(str::to_string),
+            sheets,
+            sheet,
+            header,
+            columns,
+            mapping,
+            date_order,
+            date_order_ambiguous,
+            decimal_mark,
+            rows: rows as u64,
+            rows_accepted: dataset.rows() as u64,
+            rows_rejected: rejected.len() as u64,
+            totals,
+            currency,
+            preview,
+            warnings,
+            rejected,
+        };
+        Ingested { report, dataset }
+    }
 }
 
 /// About how many rows `source` holds, from its size and the length of its first rows (a little
@@ -705,15 +828,16 @@ fn expected_rows<'r>(source: &Source, bytes: u64, head: impl Iterator<Item = &'r
 }
 
 /// Converts the mapped cells of each row, appending to the dataset or recording a rejection.
-struct RowReader<'a> {
-    names: &'a [String],
+#[derive(Debug)]
+pub(crate) struct RowReader {
+    names: Vec<String>,
     cols: Vec<(Role, usize)>,
     date_order: DateOrder,
     decimal_mark: DecimalMark,
-    dataset: Dataset,
-    rejected: Vec<Rejection>,
-    rows: usize,
-    currencies: BTreeMap<&'static str, usize>,
+    pub(crate) dataset: Dataset,
+    pub(crate) rejected: Vec<Rejection>,
+    pub(crate) rows: usize,
+    pub(crate) currencies: BTreeMap<std::borrow::Cow<'static, str>, usize>,
     /// Survey answers: the customer id may be empty (an anonymous answer), the score may not.
     survey: bool,
 }
@@ -728,8 +852,9 @@ struct Parsed<'r> {
     texts: [&'r str; 5],
 }
 
-impl<'a> RowReader<'a> {
-    fn new(mapping: &Mapping, names: &'a [String], date_order: DateOrder, decimal_mark: DecimalMark, survey: bool) -> Self {
+impl RowReader {
+    pub(crate) fn new(plan: &Plan) -> Self {
+        let mapping = &plan.mapping;
         let has = |r: Role| mapping.contains_key(&r);
         let dataset = Dataset {
             day: has(Role::Date).then(Vec::new),
@@ -744,22 +869,22 @@ impl<'a> RowReader<'a> {
             ..Dataset::default()
         };
         Self {
-            names,
+            names: plan.names.clone(),
             cols: mapping.iter().map(|(&r, &i)| (r, i)).collect(),
-            date_order,
-            decimal_mark,
+            date_order: plan.date_order,
+            decimal_mark: plan.decimal_mark,
             dataset,
             rejected: Vec::new(),
             rows: 0,
             currencies: BTreeMap::new(),
-            survey,
+            survey: plan.survey,
         }
     }
 
     /// Makes room for about `rows` rows, so that the columns do not grow by doubling and copying:
     /// fewer copies, and a tenth of the memory high-water mark on big files. Room reserved but not
     /// used is never written, so the browser does not back it with memory.
-    fn reserve(&mut self, rows: usize, order_ids: Option<&[&str]>) {
+    pub(crate) fn reserve(&mut self, rows: usize, order_id_length: Option<usize>) {
         // Where the room cannot be had (a browser tab's memory is limited), columns grow as they go.
         fn room<T>(column: Option<&mut Vec<T>>, rows: usize) {
             if let Some(v) = column {
@@ -776,8 +901,7 @@ impl<'a> RowReader<'a> {
             room(Some(&mut c.codes), rows);
         }
         // Order ids are mostly distinct: room for one per row (sample ids tell their length).
-        if let (Some(order), Some(ids)) = (ds.order.as_mut(), order_ids) {
-            let length = ids.iter().map(|s| s.trim().len()).sum::<usize>() / ids.len().max(1);
+        if let (Some(order), Some(length)) = (ds.order.as_mut(), order_id_length) {
             order.labels.reserve(rows, length.max(1));
         }
     }
@@ -785,14 +909,14 @@ impl<'a> RowReader<'a> {
     fn reject(&mut self, pos: Position, col: usize, value: &str, (code, reason): (&'static str, String)) {
         self.rejected.push(Rejection {
             row: pos.line,
-            column: self.names.get(col).cloned().unwrap_or_else(|| format!("column {}", col + 1)),
+            column: <[String]>::get(&self.names, col).cloned().unwrap_or_else(|| format!("column {}", col + 1)),
             value: quote(value),
             reason,
             code: code.to_string(),
         });
     }
 
-    fn read(&mut self, pos: Position, row: &dyn Row, customer_col: Option<usize>) {
+    pub(crate) fn read(&mut self, pos: Position, row: &dyn Row, customer_col: Option<usize>) {
         self.rows += 1;
         let id = trim_with(customer_col.and_then(|c| row.get(c)).unwrap_or(""), is_blank);
         if let (true, Some(customer_col)) = (id.is_empty() && !self.survey, customer_col) {
@@ -832,7 +956,7 @@ impl<'a> RowReader<'a> {
                     Ok(a) => {
                         p.amount = a.value;
                         if let Some(c) = a.currency {
-                            *self.currencies.entry(c).or_default() += 1;
+                            *self.currencies.entry(std::borrow::Cow::Borrowed(c)).or_default() += 1;
                         }
                         Ok(())
                     }
@@ -947,7 +1071,7 @@ mod tests {
     fn streamed(bytes: &[u8], prefix: usize, step: usize, opts: &IngestOptions) -> Result<Streamed, IngestError> {
         let prefix = prefix.min(bytes.len());
         let mut rest = Trickle { bytes: &bytes[prefix..], step };
-        ingest_stream(&bytes[..prefix], &mut rest, bytes.len() as u64, "f.csv", opts, &mut |_, _| {})
+        ingest_stream(&bytes[..prefix], &mut rest, bytes.len() as u64, "f.csv", opts, None, &mut |_, _| {})
     }
 
     /// A sample file (Chinese text in several columns), with `extra` appended.
@@ -969,7 +1093,7 @@ mod tests {
         for (prefix, step) in [(bytes.len(), 1), (200_001, 1), (200_000, 7), (150_003, 4096), (300_000, 65536)] {
             match streamed(&bytes, prefix, step, &opts).unwrap() {
                 Streamed::Read(i) => assert_eq!(*i, whole, "prefix {prefix}, reads of {step}"),
-                Streamed::Whole => panic!("prefix {prefix}: not streamed"),
+                other => panic!("prefix {prefix}: not streamed: {other:?}"),
             }
         }
     }
@@ -1017,6 +1141,7 @@ mod tests {
                 let whole = ingest(&bytes, "f.csv", &opts, &mut |_, _| {});
                 match (streamed(&bytes, bytes.len(), 3, &opts), whole) {
                     (Ok(Streamed::Whole), _) => continue,
+                    (Ok(Streamed::Split(_)), _) => panic!("{}: split without being asked to", path.display()),
                     (Ok(Streamed::Read(i)), Ok(w)) => assert_eq!(*i, w, "{}", path.display()),
                     (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{}", path.display()),
                     (a, b) => panic!("{}: streamed {a:?}, whole {b:?}", path.display()),

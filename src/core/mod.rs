@@ -22,6 +22,7 @@ pub mod roles;
 pub mod rules;
 pub mod sample;
 pub mod segments;
+pub mod split;
 pub mod states;
 pub mod table;
 pub mod values;

@@ -136,6 +136,8 @@ impl Row for Vec<String> {
 #[derive(Debug, Clone, Copy)]
 pub struct Position {
     pub line: u64,
+    /// Where the row starts in the text (0 in a sheet).
+    pub byte: u64,
     pub fraction: f64,
 }
 
@@ -179,10 +181,11 @@ impl Source<'_> {
                 // Lines end at LF (a CR before it is white space); files with lone CRs are
                 // normalised first by `normalise_line_endings`.
                 for (i, line) in text.split('\n').enumerate() {
+                    let byte = offset as u64;
                     offset += line.len() + 1;
                     fields.clear();
                     fields.extend(line.split_whitespace());
-                    let pos = Position { line: i as u64 + 1, fraction: (offset as f64 / total).min(1.0) };
+                    let pos = Position { line: i as u64 + 1, byte, fraction: (offset as f64 / total).min(1.0) };
                     if visit(pos, &fields).is_break() {
                         break;
                     }
@@ -209,7 +212,7 @@ impl Source<'_> {
             Source::Grid { rows, first_line } => {
                 let total = rows.len().max(1) as f64;
                 for (i, row) in rows.iter().enumerate() {
-                    let pos = Position { line: first_line + i as u64, fraction: (i + 1) as f64 / total };
+                    let pos = Position { line: first_line + i as u64, byte: 0, fraction: (i + 1) as f64 / total };
                     if visit(pos, row).is_break() {
                         break;
                     }
@@ -250,14 +253,14 @@ fn csv_reader<R: std::io::Read>(format: Format, from: R) -> csv::Reader<R> {
 fn walk_records<R: std::io::Read>(
     reader: &mut csv::Reader<R>,
     total: usize,
-    mut line_at: impl FnMut(u64) -> u64,
+    mut line_at: impl FnMut(u64) -> (u64, u64),
     visit: &mut impl FnMut(Position, &dyn Row) -> ControlFlow<()>,
 ) -> Result<(), csv::Error> {
     let total = total.max(1) as f64;
     let mut record = csv::ByteRecord::new();
     while reader.read_byte_record(&mut record)? {
-        let byte = record.position().map_or(0, |p| p.byte());
-        let pos = Position { line: line_at(byte), fraction: (byte as f64 / total).min(1.0) };
+        let (line, byte) = line_at(record.position().map_or(0, |p| p.byte()));
+        let pos = Position { line, byte, fraction: (byte as f64 / total).min(1.0) };
         if visit(pos, &record).is_break() {
             break;
         }
@@ -280,9 +283,11 @@ impl<'a> LineCounter<'a> {
         Self { bytes, offset: 0, line: 1 }
     }
 
-    fn line_at(&mut self, record_start: usize) -> u64 {
+    /// The line of the record the reader says starts at `record_start`, and where its first
+    /// character is (past the line ends the reader counts as its start).
+    fn line_at(&mut self, record_start: usize) -> (u64, u64) {
         self.offset = count_lines(self.bytes, self.offset, record_start, &mut self.line);
-        self.line
+        (self.line, self.offset as u64)
     }
 }
 
@@ -326,7 +331,7 @@ struct StreamLines {
 }
 
 impl StreamLines {
-    fn line_at(&mut self, record_start: u64) -> u64 {
+    fn line_at(&mut self, record_start: u64) -> (u64, u64) {
         if self.line == 0 {
             self.line = 1;
         }
@@ -338,7 +343,7 @@ impl StreamLines {
             self.bytes.drain(..end);
             self.start += end as u64;
         }
-        self.line
+        (self.line, self.offset)
     }
 }
 

@@ -19,12 +19,15 @@ use crate::core::sample::write_sample;
 use crate::core::segments::{
     rows_csv, rows_xlsx, segment_with, CustomerFilter, Segmentation, SegmentationParams, SegmentationSummary,
 };
+use crate::core::split::{split_point, Part, Plan, Split, SPLIT_MIN};
 use crate::protocol::{ClvSort, ClvStep, ProgressStage, Request, Response, Slot, PAGE_SIZE, REJECTED_SHOWN};
 use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+
+mod helper;
 
 /// Bytes read per chunk: large enough to be quick, small enough for a smooth progress bar.
 const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
@@ -175,15 +178,23 @@ fn fail_with(e: &IngestError, slot: Slot) {
     post(&Response::Failed { message: e.to_string(), code: e.code().to_string(), slot });
 }
 
-/// Starts listening; called by the worker binary.
+/// Starts listening; called by the worker binary. The same binary is the helper that reads the
+/// second half of big files ([`helper`]), when started under the helper's name.
 pub fn start() {
+    if helper::is_helper() {
+        return helper::start_helper();
+    }
     let onmessage = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| handle(event));
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
-    post(&Response::Ready);
-    let warm = Closure::once_into_js(warm_up);
-    // Not being able to schedule it only costs speed.
-    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(warm.unchecked_ref(), 0);
+    // Ready once the helper has loaded: all of the app's code is then in, and nothing is fetched
+    // after the user chooses a file.
+    helper::spawn(|| {
+        post(&Response::Ready);
+        let warm = Closure::once_into_js(warm_up);
+        // Not being able to schedule it only costs speed.
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(warm.unchecked_ref(), 0);
+    });
 }
 
 /// Customers in the warm-up sample (about 16,000 rows), and how many times it is read (streamed),
@@ -211,11 +222,14 @@ fn warm_up() {
     let _ = ingest(&bytes, "warm-up.csv", &options, &mut |_, _| {});
     let mut streamed = None;
     for _ in 0..WARM_UP_RUNS {
-        streamed = match ingest_stream(&bytes, &mut std::io::empty(), bytes.len() as u64, "warm-up.csv", &options, &mut |_, _| {})
-        {
-            Ok(Streamed::Read(ingested)) => Some(ingested),
-            _ => None,
-        };
+        streamed =
+            match ingest_stream(&bytes, &mut std::io::empty(), bytes.len() as u64, "warm-up.csv", &options, None, &mut |_, _| {})
+            {
+                Ok(Streamed::Read(ingested)) => Some(ingested),
+                _ => None,
+            };
+        // Big files are read in two parts, and joined.
+        let _ = helper::warm_up_split(&bytes);
     }
     let Some(ingested) = streamed else { return };
     // The same path as a user's file, on a `Held` of its own.
@@ -251,10 +265,20 @@ fn handle(event: MessageEvent) {
     };
     match request {
         Request::Load { name, size, options, slot } => match message.get(1).dyn_into::<File>() {
-            Ok(file) => load_file(&file, name, size, options, slot),
+            Ok(file) => {
+                helper::cancel();
+                let load = move || load_file(&file, name, size, options, slot, true);
+                // A big file right after the page loaded waits for the helper to be ready.
+                if size >= SPLIT_MIN {
+                    helper::when_ready(load);
+                } else {
+                    load();
+                }
+            }
             Err(_) => fail("internal error: no file came with the request"),
         },
         Request::Sample { customers, seed } => {
+            helper::cancel();
             post(&Response::Progress { stage: ProgressStage::Generating, fraction: 0.0 });
             let mut bytes = Vec::new();
             if let Err(e) = write_sample(customers, seed, &mut bytes) {
@@ -268,6 +292,7 @@ fn handle(event: MessageEvent) {
             );
         }
         Request::Reparse { options, slot } => {
+            helper::cancel();
             let (name, file, bytes) = HELD.with(|h| {
                 let mut h = h.borrow_mut();
                 let held = h.file(slot);
@@ -277,7 +302,7 @@ fn handle(event: MessageEvent) {
             match file {
                 Some(file) => {
                     let size = file.size() as u64;
-                    load_file(&file, name, size, options, Some(slot));
+                    load_file(&file, name, size, options, Some(slot), true);
                 }
                 None if !bytes.is_empty() => run(name, bytes, options, Some(slot)),
                 None => fail("there is no file to read again: choose a file"),
@@ -388,6 +413,7 @@ fn handle(event: MessageEvent) {
             }
         }
         Request::Clear => {
+            helper::cancel();
             HELD.with(|h| *h.borrow_mut() = Held::default());
             post(&Response::Cleared);
         }
@@ -395,7 +421,10 @@ fn handle(event: MessageEvent) {
     }
 }
 
-fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot: Option<Slot>) {
+/// Reads `file` into `slot`: streamed when it is UTF-8 delimited text, else whole; when `split` and
+/// the file is big, on two cores (the helper reads the second half, and the rest happens when its
+/// part arrives: [`joined`]).
+fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot: Option<Slot>, split: bool) {
     let failed = slot.unwrap_or_default();
     if size > MAX_BROWSER_BYTES {
         return fail_with(&IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES }, failed);
@@ -425,11 +454,34 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
         }
         prefix.append(&mut chunks.buffer);
     }
-    let streamed = ingest_stream(&prefix, &mut chunks, size, &name, &options, &mut |stage, fraction| {
+    let mut job = None;
+    let mut begin = |plan: &Plan| {
+        job = helper::begin(plan, file);
+        job.is_some()
+    };
+    // Up to the size streamed in big chunks: a second copy of part of the dataset, in the helper,
+    // matters little beside it; above it, memory is what counts.
+    let split = (split && size >= SPLIT_MIN && size as f64 <= SMALL_STREAM && helper::available())
+        .then(|| Split { at: split_point(size), begin: &mut begin });
+    let streamed = ingest_stream(&prefix, &mut chunks, size, &name, &options, split, &mut |stage, fraction| {
         post(&Response::Progress { stage: stage.into(), fraction });
     });
     drop(prefix);
     match streamed {
+        Ok(Streamed::Split(pending)) => match job {
+            Some(job) => helper::wait(helper::Waiting {
+                job,
+                pending,
+                name,
+                file: file.clone(),
+                options,
+                slot,
+                started,
+                read_ms: chunks.read_ms,
+                stopped: now_ms(),
+            }),
+            None => load_file(file, name, size, options, slot, false),
+        },
         Err(_) if chunks.failed => fail_unreadable(&name, failed),
         Err(e) => {
             // As after reading whole: keep the file when the user may fix the options and retry.
@@ -451,6 +503,31 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
             );
         }
         Ok(Streamed::Whole) => load_whole(file, &reader, name, size, options, slot),
+    }
+}
+
+/// Finishes a file read in two parts once the helper's part is there (`None`: it failed): joins
+/// them, or reads the file again on one core where they do not meet.
+fn joined(waiting: helper::Waiting, part: Option<Part>) {
+    let waited = now_ms() - waiting.stopped;
+    let helper::Waiting { pending, name, file, options, slot, started, read_ms, .. } = waiting;
+    let joining = now_ms();
+    match part.and_then(|part| pending.join(part)) {
+        Some(ingested) => {
+            let parse_ms = now_ms() - started - read_ms;
+            let join_ms = now_ms() - joining;
+            let stages = vec![
+                ("read".into(), read_ms),
+                ("parse".into(), parse_ms),
+                ("helper-wait".into(), waited),
+                ("join".into(), join_ms),
+            ];
+            settle(name, Vec::new(), Some(file.clone()), ingested, options, slot, stages);
+        }
+        None => {
+            let size = file.size() as u64;
+            load_file(&file, name, size, options, slot, false);
+        }
     }
 }
 

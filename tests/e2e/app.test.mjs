@@ -216,6 +216,60 @@ test('bad rows are listed with row, column and reason, and download as CSV', asy
   await context.close();
 });
 
+/** A CSV of `rows` orders with CRLF line ends, two-line comments now and then, a few bad amounts,
+ * and (at row `giantAt`) one comment of 40,001 lines; with the figures the page must show. */
+function ordersCsv(rows, giantAt = -1) {
+  const parts = ['order_id,customer_id,date,amount,comment\r\n'];
+  const customers = new Set();
+  const rejectedLines = [];
+  let line = 2;
+  let cents = 0;
+  for (let i = 0; i < rows; i++) {
+    const customer = `C${(i * 7) % 7919}`;
+    const date = `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    let comment = '';
+    let lines = 1;
+    if (i % 1000 === 999) [comment, lines] = ['"line one\r\nline two"', 2];
+    if (i === giantAt) [comment, lines] = ['"' + 'a long comment line\r\n'.repeat(40_000) + '"', 40_001];
+    const bad = i % 25_013 === 25_012;
+    if (bad) rejectedLines.push(line);
+    else {
+      customers.add(customer);
+      cents += (i % 500) * 100 + 25;
+    }
+    parts.push(`O${i},${customer},${date},${bad ? 'abc' : `${i % 500}.25`},${comment}\r\n`);
+    line += lines;
+  }
+  const money = (cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return { buffer: Buffer.from(parts.join('')), customers: customers.size, accepted: rows - rejectedLines.length, rejectedLines, money };
+}
+
+test('a big file is read on both cores with exactly the figures of one, and where the halves do not meet it is read again', async () => {
+  const rows = 160_000;
+  // The second file's 40,001-line comment spans its middle, where the file is split.
+  for (const [name, giantAt, split] of [['orders-big.csv', -1, true], ['orders-giant-cell.csv', rows / 2 - 8_000, false]]) {
+    const { context, page } = await openApp();
+    const want = ordersCsv(rows, giantAt);
+    assert.ok(want.buffer.length > 5_000_000, `${want.buffer.length} bytes: too small to be split`);
+    await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'text/csv', buffer: want.buffer });
+    await expectText(page, 'customers', want.customers.toLocaleString('en-US'));
+    await expectText(page, 'rows-accepted', want.accepted.toLocaleString('en-US'));
+    await expectText(page, 'rows-rejected', String(want.rejectedLines.length));
+    await expectText(page, 'revenue', want.money);
+    // The worker's timings say whether the halves were joined.
+    await page.waitForFunction(() => /segment:/.test(document.querySelector('.app')?.dataset.loadMs ?? ''), null, { timeout: TIMEOUT });
+    const stages = await page.evaluate(() => document.querySelector('.app').dataset.loadMs);
+    assert.equal(/join:/.test(stages), split, `${name}: ${stages}`);
+    // Rejected rows keep their line in the file, whichever half read them.
+    await showData(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-rejected').click()]);
+    const lines = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split('\n').slice(1);
+    assert.deepEqual(lines.map((l) => Number(l.split(',')[0])), want.rejectedLines, name);
+    assert.ok(lines.every((l) => /^\d+,amount,abc,/.test(l)), lines[0]);
+    await context.close();
+  }
+});
+
 test('in Chinese, rejection reasons and file errors are shown in Chinese', async () => {
   const { context, page } = await openApp('zh-CN');
   await upload(page, 'bad_rows.csv');

@@ -1,0 +1,575 @@
+//! Reading one file on two cores: the rows before a point of the file on one, those after it on
+//! another, joined into exactly what one reader gives.
+//!
+//! The first reader works out the layout from the head of the file as always, and hands the
+//! decisions (a [`Plan`]) to a second one, which reads from the first line end at or after the
+//! split point ([`read_part`]). The first reader stops at the first record that starts at or after
+//! that point ([`crate::core::ingest::ingest_stream`] with a [`Split`]) and joins the second's
+//! [`Part`] ([`Pending::join`]).
+//!
+//! A line end is not always a record end: a quoted cell may hold line ends. The join therefore
+//! checks that both readers saw a record start at the same byte; a CSV reader at a record start
+//! reads on the same whatever came before, so from there the second reader's rows are the first
+//! reader's rows. Where the check fails (the split point fell in a multi-line cell) the join
+//! says so and the caller reads the file again on one core.
+//!
+//! The browser's second reader is another worker: [`Part::encode`] and [`Part::decode`] carry a
+//! part between them as one buffer.
+
+use crate::core::dataset::{Categorical, Dataset, Labels, MISSING};
+use crate::core::ingest::{Head, Ingested, Rejection, RowReader, Stage};
+use crate::core::roles::Mapping;
+use crate::core::table::{self, Format, Source};
+use crate::core::values::{DateOrder, DecimalMark};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::ops::ControlFlow;
+
+/// Files from this size on are worth reading on two cores: below it, starting the second reader and
+/// joining the parts cost about what they save.
+pub const SPLIT_MIN: u64 = 4 << 20;
+
+/// Where to split a file of `total` bytes: the middle. The first reader also works out the layout
+/// and joins the parts, but the second starts later (it waits for the plan) and has its part
+/// encoded and decoded; at a million rows in the browser, splitting at 55% was no quicker.
+pub fn split_point(total: u64) -> u64 {
+    total / 2
+}
+
+/// Asks [`crate::core::ingest::ingest_stream`] to stop reading at byte `at` of the file, once
+/// `begin` has started another reader on the rest with the plan (it returns false when it could
+/// not, and then the whole file is read as usual).
+pub struct Split<'s> {
+    pub at: u64,
+    pub begin: &'s mut dyn FnMut(&Plan) -> bool,
+}
+
+/// What a second reader needs to read rows as the first does: the decisions taken from the head.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format: Format,
+    pub names: Vec<String>,
+    pub mapping: Mapping,
+    pub date_order: DateOrder,
+    pub decimal_mark: DecimalMark,
+    pub survey: bool,
+    pub customer_col: Option<usize>,
+    /// About how many rows the file holds, and how long its order ids are (to reserve room).
+    pub rows: usize,
+    pub order_id_length: Option<usize>,
+    /// The split point: the second reader reads from the first line end at or after `at - 1`.
+    pub at: u64,
+    /// The file's size.
+    pub total: u64,
+}
+
+impl Plan {
+    /// Where in the file the second reader's bytes start: `rest` of [`read_part`] begins here.
+    pub fn from(&self) -> u64 {
+        self.at.saturating_sub(1)
+    }
+}
+
+/// The rows the first reader read, waiting for the second reader's part.
+#[derive(Debug)]
+pub struct Pending {
+    pub(crate) head: Head,
+    pub(crate) reader: RowReader,
+    /// Where the record the first reader stopped at starts (a byte of the file), and its line.
+    pub(crate) at: u64,
+    pub(crate) line: u64,
+}
+
+impl Pending {
+    /// Both parts as one: exactly what reading the file on one core gives. `None` when the parts do
+    /// not meet at a record start (the split point fell inside a multi-line cell, or the second
+    /// reader met the end of the file): then the file must be read again without a split.
+    pub fn join(self, part: Part) -> Option<Ingested> {
+        if part.start != Some(self.at) {
+            return None;
+        }
+        let Pending { head, mut reader, line, .. } = self;
+        merge(&mut reader, part, line);
+        Some(head.finish(reader))
+    }
+}
+
+/// Labels in code order, without their index: all a part's labels are needed for is to be added
+/// to the first reader's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Texts {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Texts {
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.ends.iter().scan(0, |start, &end| {
+            let s = self.text.get(*start..end).unwrap_or_default();
+            *start = end;
+            Some(s)
+        })
+    }
+}
+
+impl From<Labels> for Texts {
+    fn from(labels: Labels) -> Self {
+        let (text, ends) = labels.into_texts();
+        Self { text, ends }
+    }
+}
+
+/// A text column of a part: its labels and codes.
+type Coded = (Texts, Vec<u32>);
+
+/// The rows a second reader read, as [`read_part`] gives them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Part {
+    /// Where its first record starts (a byte of the file); `None` when it found none.
+    start: Option<u64>,
+    /// The line of its first record, counting its own first line as 1.
+    first_line: u64,
+    rows: u64,
+    customers: Texts,
+    customer: Vec<u32>,
+    day: Option<Vec<i32>>,
+    amount: Option<Vec<f64>>,
+    quantity: Option<Vec<f64>>,
+    score: Option<Vec<u8>>,
+    /// Order id, channel, category, member level.
+    coded: [Option<Coded>; 4],
+    comments: Option<Vec<(u32, String)>>,
+    /// Lines counted as in `first_line`.
+    rejected: Vec<Rejection>,
+    currencies: Vec<(String, u64)>,
+}
+
+/// Reads the rows after the split point of `plan`: `rest` holds the file from [`Plan::from`] on.
+/// Lines are counted from the first line end there.
+///
+/// # Errors
+/// When `rest` cannot be read, or is not plain UTF-8 text (then the first reader, reading on into
+/// it, finds that too and reads the file whole).
+pub fn read_part(plan: &Plan, rest: &mut dyn std::io::Read, progress: &mut dyn FnMut(Stage, f64)) -> Result<Part, String> {
+    // Up to and including the first line end (a character cut at `from` is skipped with the line).
+    let mut skipped = 0u64;
+    let mut byte = [0u8];
+    loop {
+        match rest.read(&mut byte) {
+            Ok(0) => return Ok(Part::default()),
+            Ok(_) => {
+                skipped += 1;
+                if byte[0] == b'\n' {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let begin = plan.from() + skipped;
+    let stream = table::Stream {
+        head: "",
+        prefix: &[],
+        rest: std::cell::RefCell::new(rest),
+        format: plan.format,
+        total: plan.total.saturating_sub(begin),
+        unfit: std::cell::Cell::new(false),
+    };
+    let mut reader = RowReader::new(plan);
+    let share = plan.total.saturating_sub(begin) as f64 / plan.total.max(1) as f64;
+    reader.reserve((plan.rows as f64 * share) as usize, plan.order_id_length);
+    let (mut start, mut first_line) = (None, 0);
+    let mut last_reported = 0usize;
+    Source::Stream(stream).for_each_row(|pos, row| {
+        if start.is_none() {
+            start = Some(begin + pos.byte);
+            first_line = pos.line;
+        }
+        if !row.is_blank() {
+            reader.read(pos, row, plan.customer_col);
+            if reader.rows - last_reported >= 1 << 16 {
+                last_reported = reader.rows;
+                progress(Stage::Parsing, pos.fraction);
+            }
+        }
+        ControlFlow::Continue(())
+    })?;
+    let RowReader { dataset, rejected, rows, currencies, .. } = reader;
+    let Dataset { customers, customer, day, amount, quantity, order, channel, category, member_level, score, comments } = dataset;
+    let coded = |c: Option<Categorical>| c.map(|c| (Texts::from(c.labels), c.codes));
+    Ok(Part {
+        start,
+        first_line,
+        rows: rows as u64,
+        customers: customers.into(),
+        customer,
+        day,
+        amount,
+        quantity,
+        score,
+        coded: [coded(order), coded(channel), coded(category), coded(member_level)],
+        comments,
+        rejected,
+        currencies: currencies.into_iter().map(|(c, n)| (c.into_owned(), n as u64)).collect(),
+    })
+}
+
+/// Adds `part`'s rows to `reader`'s, whose row at `line` is the part's first.
+fn merge(reader: &mut RowReader, part: Part, line: u64) {
+    fn remap(labels: &mut Labels, texts: &Texts) -> Vec<u32> {
+        texts.iter().map(|t| labels.intern(t)).collect()
+    }
+    fn append(codes: &mut Vec<u32>, more: &[u32], map: &[u32]) {
+        codes.extend(more.iter().map(|&c| if c == MISSING { MISSING } else { map.get(c as usize).copied().unwrap_or(MISSING) }));
+    }
+    fn extend<T: Copy>(to: &mut Option<Vec<T>>, from: Option<Vec<T>>) {
+        if let (Some(to), Some(from)) = (to.as_mut(), from) {
+            to.extend_from_slice(&from);
+        }
+    }
+    let ds = &mut reader.dataset;
+    let first_row = ds.customer.len() as u32;
+    let map = remap(&mut ds.customers, &part.customers);
+    append(&mut ds.customer, &part.customer, &map);
+    extend(&mut ds.day, part.day);
+    extend(&mut ds.amount, part.amount);
+    extend(&mut ds.quantity, part.quantity);
+    extend(&mut ds.score, part.score);
+    let columns = [&mut ds.order, &mut ds.channel, &mut ds.category, &mut ds.member_level];
+    for (column, coded) in columns.into_iter().zip(part.coded) {
+        if let (Some(column), Some((texts, codes))) = (column.as_mut(), coded) {
+            let map = remap(&mut column.labels, &texts);
+            append(&mut column.codes, &codes, &map);
+        }
+    }
+    if let (Some(to), Some(from)) = (ds.comments.as_mut(), part.comments) {
+        to.extend(from.into_iter().map(|(row, text)| (row + first_row, text)));
+    }
+    let shift = line - part.first_line;
+    reader.rejected.extend(part.rejected.into_iter().map(|r| Rejection { row: r.row + shift, ..r }));
+    reader.rows += part.rows as usize;
+    for (currency, n) in part.currencies {
+        *reader.currencies.entry(Cow::Owned(currency)).or_default() += n as usize;
+    }
+}
+
+/// The part's fields that are not big columns, as JSON in [`Part::encode`].
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    start: Option<u64>,
+    first_line: u64,
+    rows: u64,
+    comments: Option<Vec<(u32, String)>>,
+    rejected: Vec<Rejection>,
+    currencies: Vec<(String, u64)>,
+}
+
+/// Writes and reads the columns of [`Part::encode`]: each present column a flag byte, its length
+/// (u64) and its values, little-endian.
+mod wire {
+    pub fn put_len(out: &mut Vec<u8>, n: usize) {
+        out.extend_from_slice(&(n as u64).to_le_bytes());
+    }
+
+    pub fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+        put_len(out, bytes.len());
+        out.extend_from_slice(bytes);
+    }
+
+    pub trait Value: Copy {
+        const SIZE: usize;
+        fn put(self, out: &mut Vec<u8>);
+        fn get(bytes: &[u8]) -> Self;
+    }
+
+    macro_rules! value {
+        ($($t:ty),*) => {$(
+            impl Value for $t {
+                const SIZE: usize = std::mem::size_of::<$t>();
+                fn put(self, out: &mut Vec<u8>) {
+                    out.extend_from_slice(&self.to_le_bytes());
+                }
+                fn get(bytes: &[u8]) -> Self {
+                    let mut b = [0u8; std::mem::size_of::<$t>()];
+                    b.copy_from_slice(bytes);
+                    <$t>::from_le_bytes(b)
+                }
+            }
+        )*};
+    }
+    value!(u8, u32, i32, u64, f64);
+
+    pub fn put_values<T: Value>(out: &mut Vec<u8>, values: Option<&[T]>) {
+        match values {
+            None => out.push(0),
+            Some(values) => {
+                out.push(1);
+                put_len(out, values.len());
+                out.reserve(values.len() * T::SIZE);
+                for &v in values {
+                    v.put(out);
+                }
+            }
+        }
+    }
+
+    /// Reads what the `put_` functions wrote, in the same order; `None` on a short or bad buffer.
+    pub struct Reader<'b>(pub &'b [u8]);
+
+    impl<'b> Reader<'b> {
+        fn take(&mut self, n: usize) -> Option<&'b [u8]> {
+            if n > self.0.len() {
+                return None;
+            }
+            let (head, rest) = self.0.split_at(n);
+            self.0 = rest;
+            Some(head)
+        }
+
+        pub fn len(&mut self) -> Option<usize> {
+            usize::try_from(u64::get(self.take(8)?)).ok()
+        }
+
+        pub fn bytes(&mut self) -> Option<&'b [u8]> {
+            let n = self.len()?;
+            self.take(n)
+        }
+
+        pub fn values<T: Value>(&mut self) -> Option<Option<Vec<T>>> {
+            match self.take(1)?[0] {
+                0 => Some(None),
+                _ => {
+                    let n = self.len()?;
+                    let bytes = self.take(n.checked_mul(T::SIZE)?)?;
+                    Some(Some(bytes.chunks_exact(T::SIZE).map(T::get).collect()))
+                }
+            }
+        }
+    }
+}
+
+impl Part {
+    /// The part as one buffer, to send to another worker.
+    pub fn encode(&self) -> Vec<u8> {
+        let meta = Meta {
+            start: self.start,
+            first_line: self.first_line,
+            rows: self.rows,
+            comments: self.comments.clone(),
+            rejected: self.rejected.clone(),
+            currencies: self.currencies.clone(),
+        };
+        let mut out = Vec::new();
+        wire::put_bytes(&mut out, serde_json::to_string(&meta).unwrap_or_default().as_bytes());
+        let texts = |out: &mut Vec<u8>, t: &Texts| {
+            wire::put_bytes(out, t.text.as_bytes());
+            let ends: Vec<u64> = t.ends.iter().map(|&e| e as u64).collect();
+            wire::put_values(out, Some(&ends));
+        };
+        texts(&mut out, &self.customers);
+        wire::put_values(&mut out, Some(&self.customer));
+        wire::put_values(&mut out, self.day.as_deref());
+        wire::put_values(&mut out, self.amount.as_deref());
+        wire::put_values(&mut out, self.quantity.as_deref());
+        wire::put_values(&mut out, self.score.as_deref());
+        for coded in &self.coded {
+            match coded {
+                None => out.push(0),
+                Some((t, codes)) => {
+                    out.push(1);
+                    texts(&mut out, t);
+                    wire::put_values(&mut out, Some(codes));
+                }
+            }
+        }
+        out
+    }
+
+    /// A part from [`Part::encode`]'s buffer; `None` if it is not one.
+    pub fn decode(bytes: &[u8]) -> Option<Part> {
+        let mut r = wire::Reader(bytes);
+        let meta: Meta = serde_json::from_slice(r.bytes()?).ok()?;
+        fn texts(r: &mut wire::Reader) -> Option<Texts> {
+            let text = String::from_utf8(r.bytes()?.to_vec()).ok()?;
+            let ends: Vec<u64> = r.values()??;
+            let ends: Vec<usize> = ends.into_iter().map(usize::try_from).collect::<Result<_, _>>().ok()?;
+            // Ends must rise within the text, on character boundaries (`Texts::iter` slices there).
+            let mut start = 0;
+            for &end in &ends {
+                text.get(start..end)?;
+                start = end;
+            }
+            Some(Texts { text, ends })
+        }
+        let customers = texts(&mut r)?;
+        let customer = r.values()??;
+        let day = r.values()?;
+        let amount = r.values()?;
+        let quantity = r.values()?;
+        let score = r.values()?;
+        let mut coded: [Option<Coded>; 4] = Default::default();
+        for slot in &mut coded {
+            if r.0.first()? == &1 {
+                r.0 = &r.0[1..];
+                let t = texts(&mut r)?;
+                *slot = Some((t, r.values()??));
+            } else {
+                r.0 = &r.0[1..];
+            }
+        }
+        Some(Part {
+            start: meta.start,
+            first_line: meta.first_line,
+            rows: meta.rows,
+            customers,
+            customer,
+            day,
+            amount,
+            quantity,
+            score,
+            coded,
+            comments: meta.comments,
+            rejected: meta.rejected,
+            currencies: meta.currencies,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ingest::{ingest, ingest_stream, IngestOptions, Streamed};
+
+    /// Reads `bytes` split at `at` as the browser and the command line do (the first `prefix` bytes
+    /// in memory, the rest streamed, the part through its wire encoding). `None`: not streamed (read
+    /// whole, or an error); `Some(None)`: the parts did not meet and the file must be read again.
+    fn read_split(bytes: &[u8], prefix: usize, at: u64) -> Option<Option<Ingested>> {
+        let opts = IngestOptions::default();
+        let mut plan = None;
+        let mut begin = |p: &Plan| {
+            plan = Some(p.clone());
+            true
+        };
+        let prefix = prefix.min(bytes.len());
+        let split = Split { at, begin: &mut begin };
+        let streamed = ingest_stream(
+            &bytes[..prefix],
+            &mut &bytes[prefix..],
+            bytes.len() as u64,
+            "f.csv",
+            &opts,
+            Some(split),
+            &mut |_, _| {},
+        );
+        let Some(plan) = plan else {
+            // Not streamed, or not split (the head is not in the prefix).
+            return match streamed {
+                Ok(Streamed::Read(i)) => Some(Some(*i)),
+                _ => None,
+            };
+        };
+        assert_eq!(plan.at, at);
+        let part = read_part(&plan, &mut &bytes[plan.from() as usize..], &mut |_, _| {}).unwrap();
+        let decoded = Part::decode(&part.encode()).expect("a part decodes");
+        assert_eq!(decoded, part);
+        match streamed {
+            Ok(Streamed::Split(pending)) => Some(pending.join(decoded)),
+            Ok(Streamed::Read(i)) => Some(Some(*i)),
+            _ => None,
+        }
+    }
+
+    fn sample(customers: usize, extra: &str) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        crate::core::sample::write_sample(customers, 7, &mut bytes).unwrap();
+        bytes.extend_from_slice(extra.as_bytes());
+        bytes
+    }
+
+    #[test]
+    fn a_file_read_in_two_parts_reads_exactly_as_read_in_one() {
+        // Rejected rows and a multi-line cell in the second half, blank lines, a BOM; and the same
+        // file with CRLF line ends (the CSV reader starts a record after CR at the LF).
+        let tail = "\n\n00000001,bad,2024-01-01,x,1,线上商城,电视,普通,,\"多行\n评论\"\n00000002,O9,2024-01-02,5,1,线上商城,电视,普通,,\n";
+        let mut lf = sample(150, tail);
+        lf.splice(0..0, b"\xEF\xBB\xBF".iter().copied());
+        let crlf = String::from_utf8(lf.clone()).unwrap().replace('\n', "\r\n").into_bytes();
+        for bytes in [lf, crlf] {
+            let whole = ingest(&bytes, "f.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap();
+            assert!(whole.report.rows_rejected > 0 && whole.report.bom);
+            let cell = bytes.windows(6).position(|w| w == "多行".as_bytes()).unwrap() as u64;
+            let record = bytes.windows(12).position(|w| w == b"00000001,bad").unwrap() as u64;
+            let (mut joined, mut declined) = (0, 0);
+            // Split points all over the file, cutting characters, lines and the multi-line cell.
+            let points = (1_000..bytes.len() as u64 + 10).step_by(1_999).chain(record - 2..cell + 12);
+            for at in points {
+                // Most of the file in memory first, or the head only.
+                let head = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(1_010).unwrap().0 + 100;
+                for prefix in [if at % 2 == 0 { bytes.len() } else { head }] {
+                    match read_split(&bytes, prefix, at).expect("streamed") {
+                        Some(i) => {
+                            assert_eq!(i, whole, "split at {at}, prefix {prefix}");
+                            joined += 1;
+                        }
+                        None => {
+                            // Only where the split point is inside the record with the multi-line
+                            // cell (up to its line end within the cell) may the parts fail to meet.
+                            assert!((record + 1..cell + 12).contains(&at), "split at {at} was declined");
+                            declined += 1;
+                        }
+                    }
+                }
+            }
+            assert!(joined > 40 && declined > 0, "{joined} joined, {declined} declined");
+        }
+    }
+
+    #[test]
+    fn every_fixture_that_streams_reads_in_two_parts_as_in_one() {
+        let mut split_files = 0;
+        for dir in ["tests/fixtures", "tests/fixtures/bad"] {
+            for entry in std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR"))).unwrap() {
+                let path = entry.unwrap().path();
+                if !path.is_file() {
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap();
+                let whole = ingest(&bytes, "f.csv", &IngestOptions::default(), &mut |_, _| {});
+                let mut joined = false;
+                for at in [bytes.len() as u64 / 2] {
+                    if let (Some(Some(i)), Ok(w)) = (read_split(&bytes, bytes.len(), at.max(1)), &whole) {
+                        assert_eq!(&i, w, "{} split at {at}", path.display());
+                        joined = true;
+                    }
+                }
+                split_files += usize::from(joined);
+            }
+        }
+        assert!(split_files >= 20, "only {split_files} fixtures read in two parts");
+    }
+
+    #[test]
+    fn a_broken_part_buffer_is_refused_not_trusted() {
+        let bytes = sample(50, "");
+        let opts = IngestOptions::default();
+        let mut plan = None;
+        let mut begin = |p: &Plan| {
+            plan = Some(p.clone());
+            true
+        };
+        let split = Split { at: bytes.len() as u64 / 2, begin: &mut begin };
+        let _ = ingest_stream(&bytes, &mut std::io::empty(), bytes.len() as u64, "f.csv", &opts, Some(split), &mut |_, _| {});
+        let plan = plan.unwrap();
+        let part = read_part(&plan, &mut &bytes[plan.from() as usize..], &mut |_, _| {}).unwrap();
+        let encoded = part.encode();
+        for cut in (0..encoded.len()).step_by(97) {
+            assert_eq!(Part::decode(&encoded[..cut]), None, "cut at {cut}");
+        }
+        let mut flipped = encoded.clone();
+        for i in (0..flipped.len()).step_by(31) {
+            flipped[i] ^= 0xA5;
+            let _ = Part::decode(&flipped);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! The second core: another instance of this worker (the helper) reads the second half of a big
+//! text file while this one reads the first (see [`crate::core::split`]).
+//!
+//! The worker starts the helper when it starts. For a file of [`SPLIT_MIN`] bytes and more, once
+//! the head of the file is understood, it posts the helper the [`Plan`] and the `File`; the helper
+//! reads from the split point with its own `FileReaderSync` and posts back the [`Part`], encoded in
+//! one transferred buffer. The worker, having read up to the split point, goes back to its event
+//! loop until the part arrives, then joins the two. If anything goes wrong (no helper, a failed
+//! read, parts that do not meet) the file is read again on one core, as before.
+
+use super::{scope, Chunks};
+use crate::core::ingest::{ingest_stream, IngestOptions, Ingested, Streamed};
+use crate::core::split::{read_part, split_point, Part, Pending, Plan, Split};
+use crate::protocol::Slot;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{File, FileReaderSync, MessageEvent, Worker, WorkerOptions};
+
+/// The helper's name (`self.name` inside it): how an instance of the worker knows it is the helper.
+const NAME: &str = "loyalty-lens-helper";
+/// The worker's script (trunk's loader), beside the running worker's.
+const SCRIPT: &str = "./worker_loader.js";
+/// What the helper posts once it runs (its code is loaded), and once it is warmed up and listens.
+const LOADED: &str = "loaded";
+const READY: &str = "ready";
+
+/// Whether this instance of the worker is the helper.
+pub(super) fn is_helper() -> bool {
+    scope().name() == NAME
+}
+
+/// A part to read: sent with the `File`.
+#[derive(Serialize, Deserialize)]
+struct Task {
+    job: u32,
+    plan: Plan,
+}
+
+/// The helper's answer, sent with the encoded part (empty on an error).
+#[derive(Serialize, Deserialize)]
+struct Done {
+    job: u32,
+    error: Option<String>,
+}
+
+/// A file read up to the split point, waiting for the helper's part.
+pub(super) struct Waiting {
+    pub job: u32,
+    pub pending: Box<Pending>,
+    pub name: String,
+    pub file: File,
+    pub options: IngestOptions,
+    pub slot: Option<Slot>,
+    /// When reading started, how long reading the first part took, when the first part was done.
+    pub started: f64,
+    pub read_ms: f64,
+    pub stopped: f64,
+}
+
+#[derive(Default)]
+struct State {
+    worker: Option<Worker>,
+    ready: bool,
+    jobs: u32,
+    waiting: Option<Waiting>,
+    /// Files chosen while the helper was still starting, to read once it is ready.
+    queued: Vec<Box<dyn FnOnce()>>,
+    /// What to do once the helper has loaded (or failed to).
+    on_loaded: Option<Box<dyn FnOnce()>>,
+}
+
+/// How long a file waits at most for a helper that is still starting, and the worker for the
+/// helper's code to load, in milliseconds.
+const START_WAIT_MS: i32 = 3000;
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+/// Starts the helper (in the worker), and calls `loaded` once its code has loaded, or it failed, or
+/// [`START_WAIT_MS`] passed. Without a helper (a browser that cannot start a worker from a worker),
+/// files are read on one core.
+pub(super) fn spawn(loaded: impl FnOnce() + 'static) {
+    let options = WorkerOptions::new();
+    options.set_name(NAME);
+    let Ok(worker) = Worker::new_with_options(SCRIPT, &options) else { return loaded() };
+    STATE.with(|s| s.borrow_mut().on_loaded = Some(Box::new(loaded)));
+    let give_up = Closure::once_into_js(run_loaded);
+    if scope().set_timeout_with_callback_and_timeout_and_arguments_0(give_up.unchecked_ref(), START_WAIT_MS).is_err() {
+        run_loaded();
+    }
+    let onmessage = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| on_reply(&event));
+    worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    // A helper that fails (it crashed, or its script did not load) is not used again; a file
+    // waiting for it is read on one core.
+    let onerror = Closure::<dyn Fn(web_sys::Event)>::new(|event: web_sys::Event| {
+        event.prevent_default();
+        let waiting = STATE.with(|s| {
+            let mut s = s.borrow_mut();
+            s.worker = None;
+            s.ready = false;
+            s.waiting.take()
+        });
+        if let Some(w) = waiting {
+            super::joined(w, None);
+        }
+        run_loaded();
+        run_queued();
+    });
+    worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+    onerror.forget();
+    STATE.with(|s| s.borrow_mut().worker = Some(worker));
+}
+
+/// Whether a helper is there to take a part.
+pub(super) fn available() -> bool {
+    STATE.with(|s| s.borrow().ready)
+}
+
+/// Runs `load` once the helper is ready (at once if it is, or if there is none). The helper is
+/// ready a few tenths of a second after the page loads; its message saying so may still be
+/// queued behind a file chosen right away. A helper that is not ready within [`START_WAIT_MS`] is
+/// not waited for.
+pub(super) fn when_ready(load: impl FnOnce() + 'static) {
+    let starting = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let starting = s.worker.is_some() && !s.ready;
+        if starting {
+            s.queued.push(Box::new(load));
+            return None;
+        }
+        Some(load)
+    });
+    match starting {
+        Some(load) => load(),
+        None => {
+            let go = Closure::once_into_js(run_queued);
+            let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(go.unchecked_ref(), START_WAIT_MS);
+        }
+    }
+}
+
+/// Says the helper's code is in (once).
+fn run_loaded() {
+    if let Some(loaded) = STATE.with(|s| s.borrow_mut().on_loaded.take()) {
+        loaded();
+    }
+}
+
+/// Reads the files that waited for the helper.
+fn run_queued() {
+    let queued = STATE.with(|s| std::mem::take(&mut s.borrow_mut().queued));
+    for load in queued {
+        load();
+    }
+}
+
+/// Hands the helper the part of `file` after `plan`'s split point; the job's number, or `None` if
+/// it could not be sent.
+pub(super) fn begin(plan: &Plan, file: &File) -> Option<u32> {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.jobs += 1;
+        let job = s.jobs;
+        let task = Task { job, plan: plan.clone() };
+        let value = task.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok()?;
+        s.worker.as_ref()?.post_message(&js_sys::Array::of2(&value, file)).ok()?;
+        Some(job)
+    })
+}
+
+/// Keeps `waiting` until its part arrives.
+pub(super) fn wait(waiting: Waiting) {
+    STATE.with(|s| s.borrow_mut().waiting = Some(waiting));
+}
+
+/// Forgets a file waiting for its part or for the helper to start (another file or a clear
+/// replaces it); its part is dropped when it comes.
+pub(super) fn cancel() {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.waiting = None;
+        s.queued.clear();
+    });
+}
+
+/// A message from the helper: it is ready, or a part is read.
+fn on_reply(event: &MessageEvent) {
+    let data = event.data();
+    if data.as_string().as_deref() == Some(LOADED) {
+        return run_loaded();
+    }
+    if data.as_string().as_deref() == Some(READY) {
+        STATE.with(|s| s.borrow_mut().ready = true);
+        return run_queued();
+    }
+    let Ok(message) = data.dyn_into::<js_sys::Array>() else { return };
+    let Ok(done) = serde_wasm_bindgen::from_value::<Done>(message.get(0)) else { return };
+    let waiting = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        match &s.waiting {
+            Some(w) if w.job == done.job => s.waiting.take(),
+            _ => None,
+        }
+    });
+    let Some(waiting) = waiting else { return };
+    let part = match done.error {
+        None => message.get(1).dyn_into::<js_sys::Uint8Array>().ok().and_then(|bytes| Part::decode(&bytes.to_vec())),
+        Some(_) => None,
+    };
+    super::joined(waiting, part);
+}
+
+/// Starts the helper's side (in the helper): reads parts as they are asked for.
+pub(super) fn start_helper() {
+    let onmessage = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| on_task(&event));
+    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    let _ = scope().post_message(&JsValue::from_str(LOADED));
+    let warm = Closure::once_into_js(warm_up);
+    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(warm.unchecked_ref(), 0);
+}
+
+/// Reads the part a task asks for and posts it back.
+fn on_task(event: &MessageEvent) {
+    let Ok(message) = event.data().dyn_into::<js_sys::Array>() else { return };
+    let Ok(task) = serde_wasm_bindgen::from_value::<Task>(message.get(0)) else { return };
+    let read = || -> Result<Vec<u8>, String> {
+        let file: File = message.get(1).dyn_into().map_err(|_| "no file came with the task".to_string())?;
+        let reader = FileReaderSync::new().map_err(|_| "cannot read files here".to_string())?;
+        let mut chunks = Chunks::new(&file, &reader);
+        chunks.offset = task.plan.from() as f64;
+        read_part(&task.plan, &mut chunks, &mut |_, _| {}).map(|part| part.encode())
+    };
+    let (error, bytes) = match read() {
+        Ok(bytes) => (None, bytes),
+        Err(e) => (Some(e), Vec::new()),
+    };
+    let done = Done { job: task.job, error };
+    let Ok(value) = done.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) else { return };
+    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    drop(bytes);
+    let buffer = array.buffer();
+    let _ = scope().post_message_with_transfer(&js_sys::Array::of2(&value, &array), &js_sys::Array::of1(&buffer));
+}
+
+/// Reads a file in two parts on this core: the worker and the helper warm up the code of both
+/// readers and of the join with it (see `super::warm_up`).
+pub(super) fn warm_up_split(bytes: &[u8]) -> Option<Ingested> {
+    let mut plan = None;
+    let mut begin = |p: &Plan| {
+        plan = Some(p.clone());
+        true
+    };
+    let total = bytes.len() as u64;
+    let split = Split { at: split_point(total), begin: &mut begin };
+    let streamed =
+        ingest_stream(bytes, &mut std::io::empty(), total, "warm-up.csv", &IngestOptions::default(), Some(split), &mut |_, _| {});
+    let plan = plan?;
+    let tail = bytes.get(plan.from() as usize..)?;
+    let part = Part::decode(&read_part(&plan, &mut &tail[..], &mut |_, _| {}).ok()?.encode())?;
+    match streamed {
+        Ok(Streamed::Split(pending)) => pending.join(part),
+        Ok(Streamed::Read(ingested)) => Some(*ingested),
+        _ => None,
+    }
+}
+
+/// The helper's warm-up (the reading part of the worker's), after which it says it is ready: a
+/// part read before would run as baseline code.
+fn warm_up() {
+    let mut bytes = Vec::new();
+    if crate::core::sample::write_sample(super::WARM_UP_CUSTOMERS, 1, &mut bytes).is_ok() {
+        for _ in 0..super::WARM_UP_RUNS {
+            let _ = warm_up_split(&bytes);
+        }
+    }
+    let _ = scope().post_message(&JsValue::from_str(READY));
+}
