@@ -65,8 +65,8 @@ struct State {
     ready: bool,
     jobs: u32,
     waiting: Option<Waiting>,
-    /// Files chosen while the helper was still starting, to read once it is ready.
-    queued: Vec<Box<dyn FnOnce()>>,
+    /// Files chosen while the helper was still starting, to read once it is ready, by slot.
+    queued: Vec<(Slot, Box<dyn FnOnce()>)>,
     /// What to do once the helper has loaded (or failed to).
     on_loaded: Option<Box<dyn FnOnce()>>,
 }
@@ -124,12 +124,12 @@ pub(super) fn available() -> bool {
 /// ready a few tenths of a second after the page loads; its message saying so may still be
 /// queued behind a file chosen right away. A helper that is not ready within [`START_WAIT_MS`] is
 /// not waited for.
-pub(super) fn when_ready(load: impl FnOnce() + 'static) {
+pub(super) fn when_ready(slot: Option<Slot>, load: impl FnOnce() + 'static) {
     let starting = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let starting = s.worker.is_some() && !s.ready;
         if starting {
-            s.queued.push(Box::new(load));
+            s.queued.push((slot.unwrap_or_default(), Box::new(load)));
             return None;
         }
         Some(load)
@@ -153,7 +153,7 @@ fn run_loaded() {
 /// Reads the files that waited for the helper.
 fn run_queued() {
     let queued = STATE.with(|s| std::mem::take(&mut s.borrow_mut().queued));
-    for load in queued {
+    for (_, load) in queued {
         load();
     }
 }
@@ -177,9 +177,22 @@ pub(super) fn wait(waiting: Waiting) {
     STATE.with(|s| s.borrow_mut().waiting = Some(waiting));
 }
 
-/// Forgets a file waiting for its part or for the helper to start (another file or a clear
-/// replaces it); its part is dropped when it comes.
-pub(super) fn cancel() {
+/// Forgets a file for `slot` waiting for its part or for the helper to start (another file for
+/// the slot replaces it); its part is dropped when it comes. A file for the other slot (a survey
+/// chosen while the transactions are read) goes on.
+pub(super) fn cancel(slot: Option<Slot>) {
+    let slot = slot.unwrap_or_default();
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.waiting.as_ref().is_some_and(|w| w.slot.unwrap_or_default() == slot) {
+            s.waiting = None;
+        }
+        s.queued.retain(|(queued, _)| *queued != slot);
+    });
+}
+
+/// Forgets every file waiting (the data is cleared).
+pub(super) fn cancel_all() {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.waiting = None;

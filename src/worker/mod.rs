@@ -266,11 +266,11 @@ fn handle(event: MessageEvent) {
     match request {
         Request::Load { name, size, options, slot } => match message.get(1).dyn_into::<File>() {
             Ok(file) => {
-                helper::cancel();
+                helper::cancel(slot);
                 let load = move || load_file(&file, name, size, options, slot, true);
                 // A big file right after the page loaded waits for the helper to be ready.
                 if size >= SPLIT_MIN {
-                    helper::when_ready(load);
+                    helper::when_ready(slot, load);
                 } else {
                     load();
                 }
@@ -278,7 +278,7 @@ fn handle(event: MessageEvent) {
             Err(_) => fail("internal error: no file came with the request"),
         },
         Request::Sample { customers, seed } => {
-            helper::cancel();
+            helper::cancel(Some(Slot::Transactions));
             post(&Response::Progress { stage: ProgressStage::Generating, fraction: 0.0 });
             let mut bytes = Vec::new();
             if let Err(e) = write_sample(customers, seed, &mut bytes) {
@@ -292,7 +292,7 @@ fn handle(event: MessageEvent) {
             );
         }
         Request::Reparse { options, slot } => {
-            helper::cancel();
+            helper::cancel(Some(slot));
             let (name, file, bytes) = HELD.with(|h| {
                 let mut h = h.borrow_mut();
                 let held = h.file(slot);
@@ -413,7 +413,7 @@ fn handle(event: MessageEvent) {
             }
         }
         Request::Clear => {
-            helper::cancel();
+            helper::cancel_all();
             HELD.with(|h| *h.borrow_mut() = Held::default());
             post(&Response::Cleared);
         }

@@ -83,7 +83,7 @@ if ten:
         pd10 = median([r["total_s"] for r in n10["pandas"]])
         c10 = median(json.loads(cli10.read_text())["rfm_s"])
         ten_text += (
-            f"\n\nOn the same ten million rows natively: the CLI's `rfm` (read + everything above + CSV out, one thread) "
+            f"\n\nOn the same ten million rows natively: the CLI's `rfm` (read + everything above + CSV out; the file read on two threads, the rest on one) "
             f"{c10:,.1f} s; polars read + RFM group-by (both cores) {pl10:,.1f} s; pandas {pd10:,.1f} s. "
             f"The CLI is {vs(pl10, c10)} than polars and {vs(pd10, c10)} than pandas."
         )
