@@ -179,25 +179,32 @@ pub(super) fn wait(waiting: Waiting) {
 
 /// Forgets a file for `slot` waiting for its part or for the helper to start (another file for
 /// the slot replaces it); its part is dropped when it comes. A file for the other slot (a survey
-/// chosen while the transactions are read) goes on.
-pub(super) fn cancel(slot: Option<Slot>) {
+/// chosen while the transactions are read) goes on. Returns how many were forgotten: each still
+/// needs an answer, as the page counts the loads it sent.
+pub(super) fn cancel(slot: Option<Slot>) -> usize {
     let slot = slot.unwrap_or_default();
     STATE.with(|s| {
         let mut s = s.borrow_mut();
+        let mut cancelled = 0;
         if s.waiting.as_ref().is_some_and(|w| w.slot.unwrap_or_default() == slot) {
             s.waiting = None;
+            cancelled += 1;
         }
+        let queued = s.queued.len();
         s.queued.retain(|(queued, _)| *queued != slot);
-    });
+        cancelled + queued - s.queued.len()
+    })
 }
 
-/// Forgets every file waiting (the data is cleared).
-pub(super) fn cancel_all() {
+/// Forgets every file waiting (the data is cleared); how many, as [`cancel`].
+pub(super) fn cancel_all() -> usize {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
+        let cancelled = usize::from(s.waiting.is_some()) + s.queued.len();
         s.waiting = None;
         s.queued.clear();
-    });
+        cancelled
+    })
 }
 
 /// A message from the helper: it is ready, or a part is read.

@@ -266,7 +266,7 @@ fn handle(event: MessageEvent) {
     match request {
         Request::Load { name, size, options, slot } => match message.get(1).dyn_into::<File>() {
             Ok(file) => {
-                helper::cancel(slot);
+                replaced(helper::cancel(slot), slot.unwrap_or_default());
                 let load = move || load_file(&file, name, size, options, slot, true);
                 // A big file right after the page loaded waits for the helper to be ready.
                 if size >= SPLIT_MIN {
@@ -278,7 +278,7 @@ fn handle(event: MessageEvent) {
             Err(_) => fail("internal error: no file came with the request"),
         },
         Request::Sample { customers, seed } => {
-            helper::cancel(Some(Slot::Transactions));
+            replaced(helper::cancel(Some(Slot::Transactions)), Slot::Transactions);
             post(&Response::Progress { stage: ProgressStage::Generating, fraction: 0.0 });
             let mut bytes = Vec::new();
             if let Err(e) = write_sample(customers, seed, &mut bytes) {
@@ -292,7 +292,7 @@ fn handle(event: MessageEvent) {
             );
         }
         Request::Reparse { options, slot } => {
-            helper::cancel(Some(slot));
+            replaced(helper::cancel(Some(slot)), slot);
             let (name, file, bytes) = HELD.with(|h| {
                 let mut h = h.borrow_mut();
                 let held = h.file(slot);
@@ -413,7 +413,7 @@ fn handle(event: MessageEvent) {
             }
         }
         Request::Clear => {
-            helper::cancel_all();
+            replaced(helper::cancel_all(), Slot::Transactions);
             HELD.with(|h| *h.borrow_mut() = Held::default());
             post(&Response::Cleared);
         }
@@ -503,6 +503,15 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
             );
         }
         Ok(Streamed::Whole) => load_whole(file, &reader, name, size, options, slot),
+    }
+}
+
+/// Answers `count` loads that another request replaced before they finished (they waited for the
+/// helper): the page counts the loads it sent, and takes an answer as the end of the oldest. Before
+/// reading on two cores the worker answered every load, one after the other; it still does.
+fn replaced(count: usize, slot: Slot) {
+    for _ in 0..count {
+        post(&Response::Failed { message: "replaced by another file".into(), code: "replaced".into(), slot });
     }
 }
 
