@@ -254,19 +254,8 @@ fn merge(reader: &mut RowReader, part: Part, line: u64) {
     }
 }
 
-/// The part's fields that are not big columns, as JSON in [`Part::encode`].
-#[derive(Serialize, Deserialize)]
-struct Meta {
-    start: Option<u64>,
-    first_line: u64,
-    rows: u64,
-    comments: Option<Vec<(u32, String)>>,
-    rejected: Vec<Rejection>,
-    currencies: Vec<(String, u64)>,
-}
-
-/// Writes and reads the columns of [`Part::encode`]: each present column a flag byte, its length
-/// (u64) and its values, little-endian.
+/// Writes and reads [`Part::encode`]'s buffer: numbers little-endian; texts as their length (u64)
+/// and UTF-8 bytes; each optional column a flag byte, then its length and values.
 mod wire {
     pub fn put_len(out: &mut Vec<u8>, n: usize) {
         out.extend_from_slice(&(n as u64).to_le_bytes());
@@ -336,6 +325,22 @@ mod wire {
             self.take(n)
         }
 
+        pub fn text(&mut self) -> Option<String> {
+            String::from_utf8(self.bytes()?.to_vec()).ok()
+        }
+
+        pub fn value<T: Value>(&mut self) -> Option<T> {
+            Some(T::get(self.take(T::SIZE)?))
+        }
+
+        pub fn flag(&mut self) -> Option<bool> {
+            match self.take(1)?[0] {
+                0 => Some(false),
+                1 => Some(true),
+                _ => None,
+            }
+        }
+
         pub fn values<T: Value>(&mut self) -> Option<Option<Vec<T>>> {
             match self.take(1)?[0] {
                 0 => Some(None),
@@ -352,16 +357,35 @@ mod wire {
 impl Part {
     /// The part as one buffer, to send to another worker.
     pub fn encode(&self) -> Vec<u8> {
-        let meta = Meta {
-            start: self.start,
-            first_line: self.first_line,
-            rows: self.rows,
-            comments: self.comments.clone(),
-            rejected: self.rejected.clone(),
-            currencies: self.currencies.clone(),
-        };
+        use wire::Value;
         let mut out = Vec::new();
-        wire::put_bytes(&mut out, serde_json::to_string(&meta).unwrap_or_default().as_bytes());
+        out.push(u8::from(self.start.is_some()));
+        for n in [self.start.unwrap_or_default(), self.first_line, self.rows] {
+            n.put(&mut out);
+        }
+        wire::put_len(&mut out, self.rejected.len());
+        for r in &self.rejected {
+            r.row.put(&mut out);
+            for text in [&r.column, &r.value, &r.reason, &r.code] {
+                wire::put_bytes(&mut out, text.as_bytes());
+            }
+        }
+        wire::put_len(&mut out, self.currencies.len());
+        for (currency, n) in &self.currencies {
+            wire::put_bytes(&mut out, currency.as_bytes());
+            n.put(&mut out);
+        }
+        match &self.comments {
+            None => out.push(0),
+            Some(comments) => {
+                out.push(1);
+                wire::put_len(&mut out, comments.len());
+                for (row, text) in comments {
+                    row.put(&mut out);
+                    wire::put_bytes(&mut out, text.as_bytes());
+                }
+            }
+        }
         let texts = |out: &mut Vec<u8>, t: &Texts| {
             wire::put_bytes(out, t.text.as_bytes());
             let ends: Vec<u64> = t.ends.iter().map(|&e| e as u64).collect();
@@ -389,7 +413,19 @@ impl Part {
     /// A part from [`Part::encode`]'s buffer; `None` if it is not one.
     pub fn decode(bytes: &[u8]) -> Option<Part> {
         let mut r = wire::Reader(bytes);
-        let meta: Meta = serde_json::from_slice(r.bytes()?).ok()?;
+        let has_start = r.flag()?;
+        let (start, first_line, rows) = (r.value::<u64>()?, r.value::<u64>()?, r.value::<u64>()?);
+        let rejected = (0..r.len()?)
+            .map(|_| {
+                let row = r.value()?;
+                Some(Rejection { row, column: r.text()?, value: r.text()?, reason: r.text()?, code: r.text()? })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let currencies = (0..r.len()?).map(|_| Some((r.text()?, r.value()?))).collect::<Option<Vec<_>>>()?;
+        let comments = match r.flag()? {
+            false => None,
+            true => Some((0..r.len()?).map(|_| Some((r.value()?, r.text()?))).collect::<Option<Vec<_>>>()?),
+        };
         fn texts(r: &mut wire::Reader) -> Option<Texts> {
             let text = String::from_utf8(r.bytes()?.to_vec()).ok()?;
             let ends: Vec<u64> = r.values()??;
@@ -419,9 +455,9 @@ impl Part {
             }
         }
         Some(Part {
-            start: meta.start,
-            first_line: meta.first_line,
-            rows: meta.rows,
+            start: has_start.then_some(start),
+            first_line,
+            rows,
             customers,
             customer,
             day,
@@ -429,9 +465,9 @@ impl Part {
             quantity,
             score,
             coded,
-            comments: meta.comments,
-            rejected: meta.rejected,
-            currencies: meta.currencies,
+            comments,
+            rejected,
+            currencies,
         })
     }
 }
