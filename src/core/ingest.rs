@@ -304,7 +304,7 @@ pub fn ingest(
         })?;
         let format = if is_zip { Format::Xlsx } else { Format::Xls };
         let layout = Layout {
-            file,
+            file: file.to_string(),
             bytes: bytes.len() as u64,
             format,
             encoding: "n/a (workbook)".into(),
@@ -363,7 +363,7 @@ pub fn ingest(
         std::borrow::Cow::Borrowed(decoded.text.as_ref())
     };
     let layout = Layout {
-        file,
+        file: file.to_string(),
         bytes: bytes.len() as u64,
         format,
         encoding: encoding_label,
@@ -451,7 +451,7 @@ pub fn ingest_stream(
     }
     progress(Stage::Decoding, 1.0);
     let layout = Layout {
-        file,
+        file: file.to_string(),
         bytes: total,
         format,
         encoding: "UTF-8".into(),
@@ -480,8 +480,9 @@ pub fn ingest_stream(
 }
 
 /// What was decided about the file before its rows are read.
-struct Layout<'a> {
-    file: &'a str,
+#[derive(Debug)]
+struct Layout {
+    file: String,
     bytes: u64,
     format: Format,
     encoding: String,
@@ -692,14 +693,7 @@ fn read_table(
     progress(Stage::Parsing, 1.0);
 
     let head = Head {
-        file: layout.file.to_string(),
-        bytes: layout.bytes,
-        format: layout.format,
-        encoding: layout.encoding,
-        bom: layout.bom,
-        encoding_errors: layout.encoding_errors,
-        sheets: layout.sheets,
-        sheet: layout.sheet,
+        layout,
         header,
         columns,
         mapping: mapping.iter().map(|(&r, &i)| (r, MappedColumn { column: i + 1, name: names[i].clone() })).collect(),
@@ -735,14 +729,7 @@ impl Table {
 /// What was decided from the head of the file, for its report.
 #[derive(Debug)]
 pub(crate) struct Head {
-    file: String,
-    bytes: u64,
-    format: Format,
-    encoding: String,
-    bom: bool,
-    encoding_errors: bool,
-    sheets: Vec<SheetInfo>,
-    sheet: Option<String>,
+    layout: Layout,
     header: bool,
     columns: Vec<Column>,
     mapping: BTreeMap<Role, MappedColumn>,
@@ -758,47 +745,30 @@ impl Head {
         let RowReader { dataset, rejected, rows, currencies, .. } = reader;
         let totals = dataset.totals();
         let currency = currencies.into_iter().max_by_key(|&(_, n)| n).map(|(c, _)| c.into_owned());
-        let Head {
-            file,
-            bytes,
-            format,
-            encoding,
-            bom,
-            encoding_errors,
-            sheets,
-            sheet,
-            header,
-            columns,
-            mapping,
-            date_order,
-            date_order_ambiguous,
-            decimal_mark,
-            preview,
-            warnings,
-        } = self;
+        let layout = self.layout;
         let report = Report {
-            file,
-            bytes,
-            format,
-            encoding,
-            bom,
-            encoding_errors,
-            delimiter: format.delimiter_label().map(str::to_string),
-            sheets,
-            sheet,
-            header,
-            columns,
-            mapping,
-            date_order,
-            date_order_ambiguous,
-            decimal_mark,
+            file: layout.file,
+            bytes: layout.bytes,
+            format: layout.format,
+            encoding: layout.encoding,
+            bom: layout.bom,
+            encoding_errors: layout.encoding_errors,
+            delimiter: layout.format.delimiter_label().map(str::to_string),
+            sheets: layout.sheets,
+            sheet: layout.sheet,
+            header: self.header,
+            columns: self.columns,
+            mapping: self.mapping,
+            date_order: self.date_order,
+            date_order_ambiguous: self.date_order_ambiguous,
+            decimal_mark: self.decimal_mark,
             rows: rows as u64,
             rows_accepted: dataset.rows() as u64,
             rows_rejected: rejected.len() as u64,
             totals,
             currency,
-            preview,
-            warnings,
+            preview: self.preview,
+            warnings: self.warnings,
             rejected,
         };
         Ingested { report, dataset }
