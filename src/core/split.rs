@@ -85,7 +85,9 @@ impl Pending {
     /// not meet at a record start (the split point fell inside a multi-line cell, or the second
     /// reader met the end of the file): then the file must be read again without a split.
     pub fn join(self, part: Part) -> Option<Ingested> {
-        if part.start != Some(self.at) {
+        // The part's first record is on the first reader's line `line`, and no later a line of its
+        // own count (a part from a broken buffer may say otherwise: it is refused).
+        if part.start != Some(self.at) || part.first_line > self.line {
             return None;
         }
         let Pending { head, mut reader, line, .. } = self;

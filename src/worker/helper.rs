@@ -125,16 +125,16 @@ pub(super) fn available() -> bool {
 /// queued behind a file chosen right away. A helper that is not ready within [`START_WAIT_MS`] is
 /// not waited for.
 pub(super) fn when_ready(slot: Option<Slot>, load: impl FnOnce() + 'static) {
-    let starting = STATE.with(|s| {
+    // The load to run now, unless it was queued.
+    let now = STATE.with(|s| {
         let mut s = s.borrow_mut();
-        let starting = s.worker.is_some() && !s.ready;
-        if starting {
+        if s.worker.is_some() && !s.ready {
             s.queued.push((slot.unwrap_or_default(), Box::new(load)));
             return None;
         }
         Some(load)
     });
-    match starting {
+    match now {
         Some(load) => load(),
         None => {
             let go = Closure::once_into_js(run_queued);
