@@ -33,6 +33,8 @@ pub enum Request {
     /// Read the `File` posted with this message, into `slot`; without one, a file with scores and
     /// no amounts is a survey and anything else is transactions.
     Load {
+        /// The page's number for this load ([`Loads`]), echoed in its answers.
+        load: u32,
         name: String,
         size: u64,
         options: IngestOptions,
@@ -40,11 +42,13 @@ pub enum Request {
     },
     /// Generate the demo dataset and read it.
     Sample {
+        load: u32,
         customers: usize,
         seed: u64,
     },
     /// Read the file held by the worker again with other options (mapping, encoding, …).
     Reparse {
+        load: u32,
         options: IngestOptions,
         slot: Slot,
     },
@@ -124,11 +128,14 @@ pub enum Response {
     Ready,
     /// How far a load has got (0..1 within the stage).
     Progress {
+        /// The number of the load this is about, as the request gave it.
+        load: u32,
         stage: ProgressStage,
         fraction: f64,
     },
     /// The file was read; `report.rejected` holds at most [`REJECTED_SHOWN`] rows.
     Loaded {
+        load: u32,
         report: Box<Report>,
         options: IngestOptions,
         slot: Slot,
@@ -136,6 +143,8 @@ pub enum Response {
     /// The file cannot be used; the message says why and what to do (in English; `code` is a stable
     /// key the UI translates, empty for internal errors).
     Failed {
+        /// The load that failed; 0 for a request that is not a load.
+        load: u32,
         message: String,
         code: String,
         /// The file that failed: a survey failing leaves the transactions as they were.
@@ -225,16 +234,161 @@ impl From<Stage> for ProgressStage {
     }
 }
 
+/// A load the page has sent and not yet seen answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentLoad {
+    pub load: u32,
+    /// The slot asked for; `None` when the worker decides from the file's content.
+    pub target: Option<Slot>,
+    /// The file's name, for the progress line.
+    pub name: String,
+}
+
+/// The page's bookkeeping of the loads it sent, so that each answer is shown only when no later
+/// file replaces it.
+///
+/// Answers do not always come in the order the loads were sent (a big file waits for the
+/// helper's half while a small survey chosen meanwhile is read), and a file chosen without a slot
+/// goes where its content says. An answer for a slot is therefore held back while a later load
+/// that may land in the same slot is unanswered: dropped if that load lands there, shown (in the
+/// order sent) if it lands elsewhere or fails to be read at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loads<A> {
+    sent: Vec<SentLoad>,
+    /// Answers held back: (load, slot it went into, answer).
+    held: Vec<(u32, Slot, A)>,
+}
+
+impl<A> Default for Loads<A> {
+    fn default() -> Self {
+        Self { sent: Vec::new(), held: Vec::new() }
+    }
+}
+
+impl<A> Loads<A> {
+    /// Notes a load sent; `load` numbers increase.
+    pub fn send(&mut self, load: u32, target: Option<Slot>, name: String) {
+        self.sent.push(SentLoad { load, target, name });
+    }
+
+    /// The load `load`, while it is unanswered.
+    pub fn sent(&self, load: u32) -> Option<&SentLoad> {
+        self.sent.iter().find(|s| s.load == load)
+    }
+
+    /// The load sent last of those unanswered.
+    pub fn latest(&self) -> Option<&SentLoad> {
+        self.sent.last()
+    }
+
+    /// The answer to load `load`, which went into `slot` (`None`: it was replaced before it was
+    /// read, and has nothing to show). Returns the answers to show now, in the order their loads
+    /// were sent; an answer to a load that is not pending (already answered, or from before the
+    /// worker restarted) returns nothing.
+    pub fn answer(&mut self, load: u32, slot: Option<Slot>, answer: A) -> Vec<A> {
+        let Some(at) = self.sent.iter().position(|s| s.load == load) else { return Vec::new() };
+        self.sent.remove(at);
+        if let Some(slot) = slot {
+            // What an earlier load put in this slot is replaced by this one.
+            self.held.retain(|&(held, into, _)| !(into == slot && held < load));
+            let at = self.held.partition_point(|&(held, _, _)| held < load);
+            self.held.insert(at, (load, slot, answer));
+        }
+        let sent = &self.sent;
+        let may_replace = |held: u32, slot: Slot| sent.iter().any(|s| s.load > held && s.target.is_none_or(|t| t == slot));
+        let (wait, show): (Vec<_>, Vec<_>) = self.held.drain(..).partition(|&(held, slot, _)| may_replace(held, slot));
+        self.held = wait;
+        show.into_iter().map(|(_, _, answer)| answer).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::ingest::ingest;
 
+    /// Sends loads numbered from 1 with these targets.
+    fn sent(targets: &[Option<Slot>]) -> Loads<&'static str> {
+        let mut loads = Loads::default();
+        for (i, &target) in targets.iter().enumerate() {
+            loads.send(i as u32 + 1, target, format!("file {}", i + 1));
+        }
+        loads
+    }
+
+    const T: Option<Slot> = Some(Slot::Transactions);
+    const S: Option<Slot> = Some(Slot::Survey);
+
+    #[test]
+    fn an_answer_with_nothing_after_it_is_shown_at_once() {
+        let mut loads = sent(&[None]);
+        assert_eq!(loads.latest().map(|s| s.name.as_str()), Some("file 1"));
+        assert_eq!(loads.answer(1, T, "a"), vec!["a"]);
+        assert_eq!(loads.latest(), None);
+        // Answered once: a second answer (or one from before a restart) is not shown.
+        assert_eq!(loads.answer(1, T, "again"), Vec::<&str>::new());
+        assert_eq!(loads.answer(7, T, "unknown"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_later_file_for_the_same_slot_replaces_an_earlier_one() {
+        let mut loads = sent(&[T, T]);
+        assert_eq!(loads.answer(1, T, "first"), Vec::<&str>::new());
+        assert_eq!(loads.answer(2, T, "second"), vec!["second"]);
+        // The same when the slot was left to the content, and the second lands where the first did.
+        let mut loads = sent(&[None, None]);
+        assert_eq!(loads.answer(1, T, "first"), Vec::<&str>::new());
+        assert_eq!(loads.answer(2, T, "second"), vec!["second"]);
+    }
+
+    #[test]
+    fn a_survey_chosen_while_the_transactions_are_read_does_not_hide_them() {
+        // Answered in order.
+        let mut loads = sent(&[None, S]);
+        assert_eq!(loads.answer(1, T, "transactions"), vec!["transactions"]);
+        assert_eq!(loads.answer(2, Some(Slot::Survey), "survey"), vec!["survey"]);
+        // The survey first (the transactions wait for the helper's half).
+        let mut loads = sent(&[None, S]);
+        assert_eq!(loads.answer(2, Some(Slot::Survey), "survey"), vec!["survey"]);
+        assert_eq!(loads.answer(1, T, "transactions"), vec!["transactions"]);
+    }
+
+    #[test]
+    fn an_answer_waits_for_a_later_file_that_may_land_in_its_slot() {
+        // The second file, dropped without a slot, turns out to be a survey: both are shown, in order.
+        let mut loads = sent(&[None, None]);
+        assert_eq!(loads.answer(1, T, "transactions"), Vec::<&str>::new());
+        assert_eq!(loads.answer(2, Some(Slot::Survey), "survey"), vec!["transactions", "survey"]);
+        // It was replaced before it was read: the first is shown then.
+        let mut loads = sent(&[None, None]);
+        assert_eq!(loads.answer(1, T, "transactions"), Vec::<&str>::new());
+        assert_eq!(loads.answer(2, None, "replaced"), vec!["transactions"]);
+    }
+
+    #[test]
+    fn a_replaced_load_shows_nothing_and_the_rest_go_on() {
+        let mut loads = sent(&[T, S, T]);
+        assert_eq!(loads.answer(1, None, "replaced"), Vec::<&str>::new());
+        assert_eq!(loads.sent(1), None);
+        assert_eq!(loads.sent(2).map(|s| s.target), Some(S));
+        assert_eq!(loads.answer(3, T, "third"), vec!["third"]);
+        assert_eq!(loads.answer(2, Some(Slot::Survey), "survey"), vec!["survey"]);
+    }
+
+    #[test]
+    fn held_answers_of_both_slots_come_out_in_the_order_sent() {
+        let mut loads = sent(&[None, S, None]);
+        assert_eq!(loads.answer(2, Some(Slot::Survey), "survey"), Vec::<&str>::new());
+        assert_eq!(loads.answer(1, T, "transactions"), Vec::<&str>::new());
+        // The third fails to be read: it says so in the transactions' slot, replacing the first.
+        assert_eq!(loads.answer(3, T, "failed"), vec!["survey", "failed"]);
+    }
+
     #[test]
     fn a_loaded_report_survives_the_trip_to_the_ui() {
         let text = "客户ID,下单时间,实付金额,评分\n00042,2024-03-05,¥12,9\n,2024-03-06,1,\n";
         let report = ingest(text.as_bytes(), "t.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().report;
-        let sent = Response::Loaded { report: Box::new(report), options: IngestOptions::default(), slot: Slot::Survey };
+        let sent = Response::Loaded { load: 1, report: Box::new(report), options: IngestOptions::default(), slot: Slot::Survey };
         let json = serde_json::to_string(&sent).unwrap();
         let received: Response = serde_json::from_str(&json).unwrap();
         assert_eq!(received, sent);
@@ -248,8 +402,8 @@ mod tests {
             ..Default::default()
         };
         for sent in [
-            Request::Reparse { options, slot: Slot::Survey },
-            Request::Sample { customers: 10, seed: 1 },
+            Request::Reparse { load: 2, options, slot: Slot::Survey },
+            Request::Sample { load: 3, customers: 10, seed: 1 },
             Request::ExportRejected { slot: Slot::Transactions },
             Request::DropSurvey,
         ] {

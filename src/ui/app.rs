@@ -10,7 +10,7 @@ use super::pages::nps::NpsPage;
 use super::pages::overview::OverviewPage;
 use super::pages::pyramid::PyramidPage;
 use super::pages::segments::SegmentsPage;
-use super::state::{Action, AppState, Phase, Tab};
+use super::state::{next_load, Action, AppState, Phase, Tab};
 use crate::core::ingest::IngestOptions;
 use crate::protocol::{Request, Response, Slot};
 use std::rc::Rc;
@@ -43,8 +43,9 @@ impl AppContext {
             Slot::Survey => self.state.survey.as_ref(),
         };
         let name = report.map(|r| r.file.clone()).unwrap_or_default();
-        self.state.dispatch(Action::Started { name, landing: Tab::Data });
-        self.send(Request::Reparse { options, slot }, None);
+        let load = next_load();
+        self.state.dispatch(Action::Started { load, target: Some(slot), name, landing: Tab::Data });
+        self.send(Request::Reparse { load, options, slot }, None);
     }
 }
 

@@ -38,6 +38,7 @@ impl Bridge {
                 let response: Response = match serde_wasm_bindgen::from_value(event.data()) {
                     Ok(r) => r,
                     Err(e) => Response::Failed {
+                        load: 0,
                         message: format!("internal error: cannot decode the worker's answer: {e}"),
                         code: String::new(),
                         slot: crate::protocol::Slot::Transactions,

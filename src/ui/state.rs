@@ -5,9 +5,22 @@ use crate::core::clv::{ClvReport, CustomerClv};
 use crate::core::ingest::{IngestOptions, Report};
 use crate::core::nps::NpsSummary;
 use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
-use crate::protocol::{ClvSort, ClvStep, ProgressStage, Response, Slot};
+use crate::protocol::{ClvSort, ClvStep, Loads, ProgressStage, Response, Slot};
+use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
+
+thread_local! {
+    static LAST_LOAD: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A number for a new load (from 1; 0 is never a load), sent with it and echoed in its answers.
+pub fn next_load() -> u32 {
+    LAST_LOAD.with(|l| {
+        l.set(l.get() + 1);
+        l.get()
+    })
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
@@ -102,9 +115,8 @@ pub struct AppState {
     pub completed: u32,
     /// Counts the workers started: a crashed worker is replaced by the next one.
     pub worker_generation: u32,
-    /// Loads sent and not yet answered. The worker answers in order, so while more than one is
-    /// pending, what arrives belongs to a file the user has already replaced and is ignored.
-    pub pending: u32,
+    /// Loads sent and not yet answered, and answers held back until no later file can replace them.
+    pub loads: Loads<Response>,
 }
 
 impl Default for AppState {
@@ -136,7 +148,7 @@ impl Default for AppState {
             refusal: None,
             load_timings: Vec::new(),
             completed: 0,
-            pending: 0,
+            loads: Loads::default(),
         }
     }
 }
@@ -145,8 +157,11 @@ pub enum Action {
     SetLang(Lang),
     SetTab(Tab),
     SetDataView(Slot),
-    /// A load or re-read was sent; `landing` is the tab its result opens on.
+    /// A load or re-read was sent (numbered by [`next_load`], into `target` or where its content
+    /// says); `landing` is the tab its result opens on.
     Started {
+        load: u32,
+        target: Option<Slot>,
         name: String,
         landing: Tab,
     },
@@ -176,6 +191,53 @@ impl AppState {
             Slot::Survey => &self.survey_options,
         }
     }
+
+    /// Shows the answer to a load: the file read, or why it could not be.
+    fn show(&mut self, answer: Response) {
+        match answer {
+            Response::Loaded { report, options, slot: Slot::Survey, .. } => {
+                self.completed += 1;
+                self.phase = Phase::Loaded;
+                self.survey = Some(Rc::new(*report));
+                self.survey_options = options;
+                self.survey_error = None;
+                self.data_view = Slot::Survey;
+                self.tab = if self.landing == Tab::Data { Tab::Data } else { Tab::Nps };
+            }
+            Response::Loaded { report, options, slot: Slot::Transactions, .. } => {
+                self.tab = self.landing;
+                self.completed += 1;
+                self.data_view = Slot::Transactions;
+                self.segmentation = None;
+                self.seg_error = None;
+                self.list = None;
+                self.phase = Phase::Loaded;
+                self.report = Some(Rc::new(*report));
+                self.options = options;
+                self.clv = None;
+                self.clv_step = None;
+                self.clv_error = None;
+                self.clv_list = None;
+            }
+            // A survey that cannot be read leaves the transactions' pages as they were.
+            Response::Failed { message, code, slot: Slot::Survey, .. } if self.report.is_some() => {
+                self.completed += 1;
+                self.phase = Phase::Loaded;
+                self.survey = None;
+                self.survey_error = Some((message, code));
+                self.data_view = Slot::Transactions;
+            }
+            Response::Failed { message, code, slot, .. } => {
+                self.completed += 1;
+                self.phase = Phase::Failed { message, code };
+                match slot {
+                    Slot::Transactions => self.report = None,
+                    Slot::Survey => self.survey = None,
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Reducible for AppState {
@@ -198,10 +260,10 @@ impl Reducible for AppState {
                     next.tab = Tab::Overview;
                 }
             }
-            Action::Started { name, landing } => {
+            Action::Started { load, target, name, landing } => {
                 next.landing = landing;
                 next.refusal = None;
-                next.pending += 1;
+                next.loads.send(load, target, name.clone());
                 next.phase = Phase::Loading { name, stage: ProgressStage::Reading, fraction: 0.0 };
             }
             // A file refused up front never reached the worker: what is on screen stays.
@@ -275,63 +337,29 @@ impl Reducible for AppState {
                 Response::Customers { filter, offset, total, rows } => {
                     next.list = Some(Rc::new(CustomerList { filter, offset, total, rows }));
                 }
-                Response::Progress { .. } | Response::Loaded { .. } | Response::Failed { .. } if self.pending > 1 => {
-                    if !matches!(response, Response::Progress { .. }) {
-                        next.pending -= 1;
+                Response::Progress { load, stage, fraction } => match self.loads.sent(load) {
+                    Some(sent) => next.phase = Phase::Loading { name: sent.name.clone(), stage, fraction },
+                    // A load already answered or replaced.
+                    None => return self,
+                },
+                Response::Loaded { load, slot, .. } | Response::Failed { load, slot, .. } if load != 0 => {
+                    let replaced = matches!(&response, Response::Failed { code, .. } if code == "replaced");
+                    for answer in next.loads.answer(load, (!replaced).then_some(slot), response) {
+                        next.show(answer);
                     }
-                    return Rc::new(next);
-                }
-                Response::Progress { stage, fraction } => {
-                    let name = match &self.phase {
-                        Phase::Loading { name, .. } => name.clone(),
-                        _ => String::new(),
-                    };
-                    next.phase = Phase::Loading { name, stage, fraction };
-                }
-                Response::Loaded { report, options, slot: Slot::Survey } => {
-                    next.pending = 0;
-                    next.completed += 1;
-                    next.phase = Phase::Loaded;
-                    next.survey = Some(Rc::new(*report));
-                    next.survey_options = options;
-                    next.survey_error = None;
-                    next.data_view = Slot::Survey;
-                    next.tab = if next.landing == Tab::Data { Tab::Data } else { Tab::Nps };
-                }
-                Response::Loaded { report, options, slot: Slot::Transactions } => {
-                    next.tab = next.landing;
-                    next.completed += 1;
-                    next.data_view = Slot::Transactions;
-                    next.pending = 0;
-                    next.segmentation = None;
-                    next.seg_error = None;
-                    next.list = None;
-                    next.phase = Phase::Loaded;
-                    next.report = Some(Rc::new(*report));
-                    next.options = options;
-                    next.clv = None;
-                    next.clv_step = None;
-                    next.clv_error = None;
-                    next.clv_list = None;
-                }
-                // A survey that cannot be read leaves the transactions' pages as they were.
-                Response::Failed { message, code, slot: Slot::Survey } if self.report.is_some() => {
-                    next.pending = next.pending.saturating_sub(1);
-                    next.completed += 1;
-                    next.phase = Phase::Loaded;
-                    next.survey = None;
-                    next.survey_error = Some((message, code));
-                    next.data_view = Slot::Transactions;
-                }
-                Response::Failed { message, code, slot } => {
-                    next.pending = next.pending.saturating_sub(1);
-                    next.completed += 1;
-                    next.phase = Phase::Failed { message, code };
-                    match slot {
-                        Slot::Transactions => next.report = None,
-                        Slot::Survey => next.survey = None,
+                    // Another file is still being read: its progress stays on screen, and a failure
+                    // shown meanwhile becomes a notice.
+                    if let Some(latest) = next.loads.latest() {
+                        if let Phase::Failed { message, code } = &next.phase {
+                            next.refusal = Some((message.clone(), code.clone()));
+                        }
+                        next.phase = match &self.phase {
+                            Phase::Loading { name, .. } if *name == latest.name => self.phase.clone(),
+                            _ => Phase::Loading { name: latest.name.clone(), stage: ProgressStage::Reading, fraction: 0.0 },
+                        };
                     }
                 }
+                Response::Loaded { .. } | Response::Failed { .. } => next.show(response),
                 Response::Cleared => {
                     next.clv = None;
                     next.clv_step = None;

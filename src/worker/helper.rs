@@ -48,6 +48,8 @@ struct Done {
 /// A file read up to the split point, waiting for the helper's part.
 pub(super) struct Waiting {
     pub job: u32,
+    /// The page's number for this load.
+    pub load: u32,
     pub pending: Box<Pending>,
     pub name: String,
     pub file: File,
@@ -59,14 +61,17 @@ pub(super) struct Waiting {
     pub stopped: f64,
 }
 
+/// A file waiting for the helper to start: its slot, the page's number for the load, and the read.
+type Queued = (Slot, u32, Box<dyn FnOnce()>);
+
 #[derive(Default)]
 struct State {
     worker: Option<Worker>,
     ready: bool,
     jobs: u32,
     waiting: Option<Waiting>,
-    /// Files chosen while the helper was still starting, to read once it is ready, by slot.
-    queued: Vec<(Slot, Box<dyn FnOnce()>)>,
+    /// Files chosen while the helper was still starting, to read once it is ready.
+    queued: Vec<Queued>,
     /// What to do once the helper has loaded (or failed to).
     on_loaded: Option<Box<dyn FnOnce()>>,
 }
@@ -124,12 +129,12 @@ pub(super) fn available() -> bool {
 /// ready a few tenths of a second after the page loads; its message saying so may still be
 /// queued behind a file chosen right away. A helper that is not ready within [`START_WAIT_MS`] is
 /// not waited for.
-pub(super) fn when_ready(slot: Option<Slot>, load: impl FnOnce() + 'static) {
+pub(super) fn when_ready(slot: Option<Slot>, id: u32, load: impl FnOnce() + 'static) {
     // The load to run now, unless it was queued.
     let now = STATE.with(|s| {
         let mut s = s.borrow_mut();
         if s.worker.is_some() && !s.ready {
-            s.queued.push((slot.unwrap_or_default(), Box::new(load)));
+            s.queued.push((slot.unwrap_or_default(), id, Box::new(load)));
             return None;
         }
         Some(load)
@@ -153,7 +158,7 @@ fn run_loaded() {
 /// Reads the files that waited for the helper.
 fn run_queued() {
     let queued = STATE.with(|s| std::mem::take(&mut s.borrow_mut().queued));
-    for (_, load) in queued {
+    for (_, _, load) in queued {
         load();
     }
 }
@@ -179,30 +184,33 @@ pub(super) fn wait(waiting: Waiting) {
 
 /// Forgets a file for `slot` waiting for its part or for the helper to start (another file for
 /// the slot replaces it); its part is dropped when it comes. A file for the other slot (a survey
-/// chosen while the transactions are read) goes on. Returns how many were forgotten: each still
-/// needs an answer, as the page counts the loads it sent.
-pub(super) fn cancel(slot: Option<Slot>) -> usize {
+/// chosen while the transactions are read) goes on. Returns the loads forgotten: each still
+/// needs an answer, as the page keeps track of the loads it sent.
+pub(super) fn cancel(slot: Option<Slot>) -> Vec<u32> {
     let slot = slot.unwrap_or_default();
     STATE.with(|s| {
         let mut s = s.borrow_mut();
-        let mut cancelled = 0;
+        let mut cancelled = Vec::new();
         if s.waiting.as_ref().is_some_and(|w| w.slot.unwrap_or_default() == slot) {
-            s.waiting = None;
-            cancelled += 1;
+            cancelled.extend(s.waiting.take().map(|w| w.load));
         }
-        let queued = s.queued.len();
-        s.queued.retain(|(queued, _)| *queued != slot);
-        cancelled + queued - s.queued.len()
+        s.queued.retain(|&(queued, load, _)| {
+            let keep = queued != slot;
+            if !keep {
+                cancelled.push(load);
+            }
+            keep
+        });
+        cancelled
     })
 }
 
-/// Forgets every file waiting (the data is cleared); how many, as [`cancel`].
-pub(super) fn cancel_all() -> usize {
+/// Forgets every file waiting (the data is cleared); which, as [`cancel`].
+pub(super) fn cancel_all() -> Vec<u32> {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
-        let cancelled = usize::from(s.waiting.is_some()) + s.queued.len();
-        s.waiting = None;
-        s.queued.clear();
+        let mut cancelled: Vec<u32> = s.waiting.take().map(|w| w.load).into_iter().collect();
+        cancelled.extend(s.queued.drain(..).map(|(_, load, _)| load));
         cancelled
     })
 }

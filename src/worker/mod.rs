@@ -22,7 +22,7 @@ use crate::core::segments::{
 use crate::core::split::{split_point, Part, Plan, Split, SPLIT_MIN};
 use crate::protocol::{ClvSort, ClvStep, ProgressStage, Request, Response, Slot, PAGE_SIZE, REJECTED_SHOWN};
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
@@ -161,12 +161,26 @@ fn post(response: &Response) {
     }
 }
 
+thread_local! {
+    /// The page's number of the load being read (0 while handling any other request): the
+    /// answers to a load carry it.
+    static LOAD: Cell<u32> = const { Cell::new(0) };
+}
+
+fn load_id() -> u32 {
+    LOAD.with(Cell::get)
+}
+
+fn set_load(load: u32) {
+    LOAD.with(|l| l.set(load));
+}
+
 fn fail(message: impl Into<String>) {
-    post(&Response::Failed { message: message.into(), code: String::new(), slot: Slot::Transactions });
+    post(&Response::Failed { load: load_id(), message: message.into(), code: String::new(), slot: Slot::Transactions });
 }
 
 fn fail_in(message: impl Into<String>, slot: Slot) {
-    post(&Response::Failed { message: message.into(), code: String::new(), slot });
+    post(&Response::Failed { load: load_id(), message: message.into(), code: String::new(), slot });
 }
 
 /// A file the browser could not read (it was moved, deleted or changed after it was chosen).
@@ -175,7 +189,7 @@ fn fail_unreadable(name: &str, slot: Slot) {
 }
 
 fn fail_with(e: &IngestError, slot: Slot) {
-    post(&Response::Failed { message: e.to_string(), code: e.code().to_string(), slot });
+    post(&Response::Failed { load: load_id(), message: e.to_string(), code: e.code().to_string(), slot });
 }
 
 /// Starts listening; called by the worker binary. The same binary is the helper that reads the
@@ -263,23 +277,30 @@ fn handle(event: MessageEvent) {
         Ok(r) => r,
         Err(e) => return fail(format!("internal error: cannot decode a request: {e}")),
     };
+    set_load(match &request {
+        Request::Load { load, .. } | Request::Sample { load, .. } | Request::Reparse { load, .. } => *load,
+        _ => 0,
+    });
     match request {
-        Request::Load { name, size, options, slot } => match message.get(1).dyn_into::<File>() {
+        Request::Load { load: id, name, size, options, slot } => match message.get(1).dyn_into::<File>() {
             Ok(file) => {
                 replaced(helper::cancel(slot), slot.unwrap_or_default());
-                let load = move || load_file(&file, name, size, options, slot, true);
+                let load = move || {
+                    set_load(id);
+                    load_file(&file, name, size, options, slot, true);
+                };
                 // A big file right after the page loaded waits for the helper to be ready.
                 if size >= SPLIT_MIN {
-                    helper::when_ready(slot, load);
+                    helper::when_ready(slot, id, load);
                 } else {
                     load();
                 }
             }
             Err(_) => fail("internal error: no file came with the request"),
         },
-        Request::Sample { customers, seed } => {
+        Request::Sample { customers, seed, .. } => {
             replaced(helper::cancel(Some(Slot::Transactions)), Slot::Transactions);
-            post(&Response::Progress { stage: ProgressStage::Generating, fraction: 0.0 });
+            post(&Response::Progress { load: load_id(), stage: ProgressStage::Generating, fraction: 0.0 });
             let mut bytes = Vec::new();
             if let Err(e) = write_sample(customers, seed, &mut bytes) {
                 return fail(format!("could not generate the sample: {e}"));
@@ -291,7 +312,7 @@ fn handle(event: MessageEvent) {
                 Some(Slot::Transactions),
             );
         }
-        Request::Reparse { options, slot } => {
+        Request::Reparse { options, slot, .. } => {
             replaced(helper::cancel(Some(slot)), slot);
             let (name, file, bytes) = HELD.with(|h| {
                 let mut h = h.borrow_mut();
@@ -442,7 +463,7 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
         Ok(r) => r,
         Err(_) => return fail_in("this browser cannot read files in a worker", failed),
     };
-    post(&Response::Progress { stage: ProgressStage::Reading, fraction: 0.0 });
+    post(&Response::Progress { load: load_id(), stage: ProgressStage::Reading, fraction: 0.0 });
     // UTF-8 delimited text (most files) is read as it streams in, a chunk at a time; anything else
     // (workbooks, GBK, …) is read whole below.
     let started = now_ms();
@@ -464,13 +485,14 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
     let split = (split && size >= SPLIT_MIN && size as f64 <= SMALL_STREAM && helper::available())
         .then(|| Split { at: split_point(size), begin: &mut begin });
     let streamed = ingest_stream(&prefix, &mut chunks, size, &name, &options, split, &mut |stage, fraction| {
-        post(&Response::Progress { stage: stage.into(), fraction });
+        post(&Response::Progress { load: load_id(), stage: stage.into(), fraction });
     });
     drop(prefix);
     match streamed {
         Ok(Streamed::Split(pending)) => match job {
             Some(job) => helper::wait(helper::Waiting {
                 job,
+                load: load_id(),
                 pending,
                 name,
                 file: file.clone(),
@@ -509,9 +531,9 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
 /// Answers `count` loads that another request replaced before they finished (they waited for the
 /// helper): the page counts the loads it sent, and takes an answer as the end of the oldest. Before
 /// reading on two cores the worker answered every load, one after the other; it still does.
-fn replaced(count: usize, slot: Slot) {
-    for _ in 0..count {
-        post(&Response::Failed { message: "replaced by another file".into(), code: "replaced".into(), slot });
+fn replaced(loads: Vec<u32>, slot: Slot) {
+    for load in loads {
+        post(&Response::Failed { load, message: "replaced by another file".into(), code: "replaced".into(), slot });
     }
 }
 
@@ -519,7 +541,8 @@ fn replaced(count: usize, slot: Slot) {
 /// them, or reads the file again on one core where they do not meet.
 fn joined(waiting: helper::Waiting, part: Option<Part>) {
     let waited = now_ms() - waiting.stopped;
-    let helper::Waiting { pending, name, file, options, slot, started, read_ms, .. } = waiting;
+    let helper::Waiting { load, pending, name, file, options, slot, started, read_ms, .. } = waiting;
+    set_load(load);
     let joining = now_ms();
     match part.and_then(|part| pending.join(part)) {
         Some(ingested) => {
@@ -603,13 +626,13 @@ fn load_whole(file: &File, reader: &FileReaderSync, name: String, size: u64, opt
         return fail_with(&IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES }, failed);
     }
     let mut chunks = Chunks::new(file, reader);
-    post(&Response::Progress { stage: ProgressStage::Reading, fraction: 0.0 });
+    post(&Response::Progress { load: load_id(), stage: ProgressStage::Reading, fraction: 0.0 });
     while chunks.offset < file.size() {
         if chunks.next_chunk().is_err() {
             return fail_unreadable(&name, failed);
         }
         bytes.append(&mut chunks.buffer);
-        post(&Response::Progress { stage: ProgressStage::Reading, fraction: chunks.offset / file.size() });
+        post(&Response::Progress { load: load_id(), stage: ProgressStage::Reading, fraction: chunks.offset / file.size() });
     }
     run_timed(name, bytes, Some(file.clone()), options, slot, Some(chunks.read_ms));
 }
@@ -624,7 +647,7 @@ fn run(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>)
 fn run_timed(name: String, bytes: Vec<u8>, file: Option<File>, options: IngestOptions, slot: Option<Slot>, read_ms: Option<f64>) {
     let started = now_ms();
     let result = ingest(&bytes, &name, &options, &mut |stage, fraction| {
-        post(&Response::Progress { stage: stage.into(), fraction });
+        post(&Response::Progress { load: load_id(), stage: stage.into(), fraction });
     });
     // A file can be read again from its handle: its bytes go now, before segmenting needs memory.
     let bytes = if file.is_some() { Vec::new() } else { bytes };
@@ -673,7 +696,7 @@ fn settle(
         }
     });
     let parsed = now_ms();
-    post(&Response::Loaded { report: Box::new(report), options, slot });
+    post(&Response::Loaded { load: load_id(), report: Box::new(report), options, slot });
     // Segment with the rules in use right away, so the pages are ready when the user opens them.
     HELD.with(|h| h.borrow_mut().refresh());
     stages.push(("segment".into(), now_ms() - parsed));

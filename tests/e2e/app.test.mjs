@@ -340,6 +340,32 @@ test('when a second file is dropped while the first is read, the second one is s
   await context.close();
 });
 
+test('a survey chosen while a new transactions file is read: both are shown', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'ov-customers', '2,357');
+  // A new transactions file, and then a survey, chosen within one task of the page: the worker
+  // answers the transactions first, while the page still waits for the survey.
+  const transactions = [...(await readFile(fixture('cdnow/CDNOW_sample.txt')))];
+  const survey = [...(await readFile(fixture('survey_cdnow_gbk.csv')))];
+  await page.evaluate(([a, b]) => {
+    const inputs = [['file-input', 'cdnow-again.txt', a], ['survey-input', 'survey_cdnow_gbk.csv', b]]
+      .map(([id, name, bytes]) => [document.querySelector(`[data-testid="${id}"]`), name, bytes]);
+    for (const [input, name, bytes] of inputs) {
+      const files = new DataTransfer();
+      files.items.add(new File([new Uint8Array(bytes)], name));
+      input.files = files.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+  }, [transactions, survey]);
+  await expectText(page, 'nps-responses', '625');
+  await expectText(page, 'survey-status', 'survey_cdnow_gbk.csv: 625 answers, 600 joined to customers, 25 anonymous');
+  await page.getByTestId('tab-overview').click();
+  await expectText(page, 'ov-customers', '2,357');
+  assert.match(await page.getByTestId('file-name').textContent(), /^cdnow-again\.txt · /);
+  await context.close();
+});
+
 test('segments: click a segment, see its customers, export them', async () => {
   const { context, page } = await openApp();
   await upload(page, 'cdnow/CDNOW_sample.txt');

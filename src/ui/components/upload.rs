@@ -3,7 +3,7 @@
 use crate::core::ingest::{IngestError, IngestOptions, MAX_BROWSER_BYTES};
 use crate::protocol::{Request, Slot};
 use crate::ui::app::AppContext;
-use crate::ui::state::{Action, Tab};
+use crate::ui::state::{next_load, Action, Tab};
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
@@ -21,8 +21,9 @@ fn load(ctx: &AppContext, file: File, slot: Option<Slot>) {
         ctx.state.dispatch(Action::Failed { message: e.to_string(), code: e.code().to_string() });
         return;
     }
-    ctx.state.dispatch(Action::Started { name: file.name(), landing: Tab::Overview });
-    ctx.send(Request::Load { name: file.name(), size, options: IngestOptions::default(), slot }, Some(&file));
+    let load = next_load();
+    ctx.state.dispatch(Action::Started { load, target: slot, name: file.name(), landing: Tab::Overview });
+    ctx.send(Request::Load { load, name: file.name(), size, options: IngestOptions::default(), slot }, Some(&file));
 }
 
 #[component]
@@ -65,8 +66,10 @@ pub fn Upload(props: &UploadProps) -> Html {
     let sample = {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| {
-            ctx.state.dispatch(Action::Started { name: "sample".into(), landing: Tab::Overview });
-            ctx.send(Request::Sample { customers: 20_000, seed: 42 }, None);
+            let load = next_load();
+            let target = Some(Slot::Transactions);
+            ctx.state.dispatch(Action::Started { load, target, name: "sample".into(), landing: Tab::Overview });
+            ctx.send(Request::Sample { load, customers: 20_000, seed: 42 }, None);
         })
     };
     html! {
