@@ -9,7 +9,7 @@ mod cli {
     use loyalty_lens::core::rfm::{RfmParams, Scoring};
     use loyalty_lens::core::rules::RulesForm;
     use loyalty_lens::core::sample::write_sample;
-    use loyalty_lens::core::segments::{segment, SegmentationParams};
+    use loyalty_lens::core::segments::{scored, segment, RfmRow, SegmentationParams};
     use loyalty_lens::core::split::{read_part, split_point, Part, Plan, Split, SPLIT_MIN};
     use loyalty_lens::core::table::Format;
     use loyalty_lens::core::values::{format_day, parse_date, DateOrder, DecimalMark};
@@ -374,22 +374,10 @@ mod cli {
         params.check().map_err(|e| e.to_string())?;
         let ingested = load(file, read)?;
         let dataset = &ingested.dataset;
-        let seg = segment(dataset, &SegmentationParams { as_of, rfm: params, ..SegmentationParams::default() })
-            .map_err(|e| format!("{}: {e}", file.display()))?;
-        let (facts, rfm) = (&seg.facts, &seg.rfm);
-        // The core's rows, in file order; the CSV keeps their first nine columns.
-        let full: Vec<_> = (0..facts.customers.len()).map(|i| seg.row(dataset, i)).collect();
-        let rows = full.iter().map(|r| RfmRow {
-            customer_id: &r.customer_id,
-            recency_days: r.recency_days,
-            frequency: r.frequency,
-            monetary: r.monetary,
-            r: r.r,
-            f: r.f,
-            m: r.m,
-            segment: &r.segment,
-            cn_segment: &r.cn_segment,
-        });
+        // Only the RFM part of the segmentation: the rest is not printed.
+        let (facts, rfm) = &scored(dataset, as_of, &params).map_err(|e| format!("{}: {e}", file.display()))?;
+        // In the order of the customers' first appearance in the file.
+        let rows = (0..facts.customers.len()).map(|i| RfmRow::of(dataset, facts, rfm, i));
         let write = || -> std::io::Result<()> {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -445,20 +433,6 @@ mod cli {
         mean_frequency: f64,
         mean_monetary: f64,
         rows: Vec<RfmRow<'a>>,
-    }
-
-    /// One line of `rfm` output; the field order is the CSV column order users' scripts rely on.
-    #[derive(serde::Serialize)]
-    struct RfmRow<'a> {
-        customer_id: &'a str,
-        recency_days: i32,
-        frequency: u32,
-        monetary: f64,
-        r: u8,
-        f: u8,
-        m: u8,
-        segment: &'a str,
-        cn_segment: &'a str,
     }
 
     fn fail(message: impl std::fmt::Display) -> ExitCode {

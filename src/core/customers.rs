@@ -84,8 +84,10 @@ pub fn default_as_of(dataset: &Dataset) -> Option<Day> {
 
 /// The rows dated on or before `as_of`, ordered by (customer code, day, row): one counting pass
 /// buckets them by customer (codes are dense), then each customer's few rows are sorted by day.
-/// Anonymous rows ([`MISSING`] customer) come last, as their code is the largest.
-fn rows_by_customer_and_day(dataset: &Dataset, days: &[Day], as_of: Day) -> Vec<u32> {
+/// Anonymous rows ([`MISSING`] customer) come last, as their code is the largest. Also returns
+/// where each bucket starts in the rows (one entry per customer code, one for the anonymous rows,
+/// and the end).
+fn rows_by_customer_and_day(dataset: &Dataset, days: &[Day], as_of: Day) -> (Vec<u32>, Vec<u32>) {
     let customers = dataset.customers.len();
     // Bucket `customers` holds the anonymous rows.
     let bucket = |c: u32| if c == MISSING { customers } else { c as usize };
@@ -114,7 +116,7 @@ fn rows_by_customer_and_day(dataset: &Dataset, days: &[Day], as_of: Day) -> Vec<
             group.sort_by_key(|&i| days[i as usize]);
         }
     }
-    rows
+    (rows, starts)
 }
 
 /// The same order as [`rows_by_customer_and_day`], the simple way: the reference the fast path is
@@ -126,33 +128,98 @@ fn rows_by_customer_and_day_simple(dataset: &Dataset, days: &[Day], as_of: Day) 
     rows
 }
 
+/// Rows from which the customers' facts are computed on more than one thread (natively; a
+/// browser worker has one).
+const PARALLEL_ROWS: usize = 200_000;
+
+/// Threads for computing facts: one per core, natively.
+fn threads() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    return std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    #[cfg(target_arch = "wasm32")]
+    1
+}
+
 /// Computes every customer's facts.
 ///
 /// # Errors
 /// [`FactsError`] when dates or amounts are not mapped, or no row is on or before `as_of`.
 pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError> {
+    facts_in(dataset, as_of, if dataset.rows() >= PARALLEL_ROWS { threads() } else { 1 })
+}
+
+/// [`facts`] on up to `parts` threads: the customers are split into runs of about equally many
+/// rows, each run's facts computed on its own, and the lists put together in order.
+fn facts_in(dataset: &Dataset, as_of: Option<Day>, parts: usize) -> Result<Facts, FactsError> {
     let days = dataset.day.as_ref().ok_or(FactsError::NoDates)?;
     let amounts = dataset.amount.as_ref().ok_or(FactsError::NoAmounts)?;
     let as_of = as_of.or_else(|| default_as_of(dataset)).ok_or(FactsError::NoRows)?;
     let rows_after_as_of = days.iter().filter(|&&d| d > as_of).count();
     // Rows in the window, grouped by customer and in date order.
-    let rows = rows_by_customer_and_day(dataset, days, as_of);
+    let (rows, starts) = rows_by_customer_and_day(dataset, days, as_of);
     if rows.is_empty() {
         return Err(FactsError::NoRows);
     }
-    let orders = dataset.order.as_ref();
-    let codes =
-        |c: &Option<crate::core::dataset::Categorical>, i: usize| c.as_ref().map(|c| c.codes[i]).filter(|&x| x != MISSING);
-    // One entry per customer at most: room made once (growing by doubling would hold the old and
-    // the new list at once, a high-water mark that matters with a million customers).
-    let mut out = Vec::with_capacity(dataset.customers.len());
-    // Working lists, reused from one customer to the next.
-    let (mut purchases, mut firsts, mut loose): (Vec<usize>, Vec<(u32, Day)>, Vec<Day>) = Default::default();
-    let mut start = 0;
-    while start < rows.len() {
-        let customer = dataset.customer[rows[start] as usize];
-        let end = start + rows[start..].iter().take_while(|&&i| dataset.customer[i as usize] == customer).count();
-        let group = &rows[start..end];
+    let input = Input { dataset, days, amounts, rows: &rows, starts: &starts, as_of };
+    let buckets = starts.len() - 1;
+    let parts = parts.max(1);
+    // Where each part's buckets start: the first bucket starting at or after its share of rows.
+    let mut bounds: Vec<usize> = (0..parts).map(|p| starts.partition_point(|&s| (s as usize) < rows.len() * p / parts)).collect();
+    bounds.push(buckets);
+    bounds.dedup();
+    let customers = if bounds.len() <= 2 {
+        input.facts_of(0, buckets)
+    } else {
+        std::thread::scope(|scope| {
+            let input = &input;
+            let others: Vec<_> =
+                bounds.windows(2).skip(1).map(|w| (w[0], w[1])).map(|(a, b)| scope.spawn(move || input.facts_of(a, b))).collect();
+            let mut all = input.facts_of(bounds[0], bounds[1]);
+            for other in others {
+                // A panic in a part is a bug, and stays one.
+                all.extend(other.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+            all
+        })
+    };
+    Ok(Facts { as_of, customers, rows_after_as_of })
+}
+
+/// What computing facts reads.
+struct Input<'a> {
+    dataset: &'a Dataset,
+    days: &'a [Day],
+    amounts: &'a [f64],
+    rows: &'a [u32],
+    starts: &'a [u32],
+    as_of: Day,
+}
+
+impl Input<'_> {
+    /// The facts of the customers in buckets `from..to` (codes; the last bucket holds the
+    /// anonymous rows), in code order.
+    fn facts_of(&self, from: usize, to: usize) -> Vec<CustomerFacts> {
+        let groups = (from..to).filter(|&k| self.starts[k] < self.starts[k + 1]);
+        // Room made once (growing by doubling would hold the old and the new list at once, a
+        // high-water mark that matters with a million customers).
+        let mut out = Vec::with_capacity(groups.clone().count());
+        // Working lists, reused from one customer to the next.
+        let mut scratch = Scratch::default();
+        for k in groups {
+            let group = &self.rows[self.starts[k] as usize..self.starts[k + 1] as usize];
+            out.push(self.customer(group, &mut scratch));
+        }
+        out
+    }
+
+    /// One customer's facts from its rows, in date order.
+    fn customer(&self, group: &[u32], scratch: &mut Scratch) -> CustomerFacts {
+        let Input { dataset, days, amounts, as_of, .. } = *self;
+        let Scratch { purchases, firsts, loose } = scratch;
+        let customer = dataset.customer[group[0] as usize];
+        let orders = dataset.order.as_ref();
+        let codes =
+            |c: &Option<crate::core::dataset::Categorical>, i: usize| c.as_ref().map(|c| c.codes[i]).filter(|&x| x != MISSING);
         purchases.clear();
         purchases.extend(group.iter().map(|&i| i as usize).filter(|&i| amounts[i] > 0.0));
         // One entry per order: each order id on its first day; purchases without an id, once per day.
@@ -207,7 +274,7 @@ pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError>
         });
         channels.sort_unstable();
         channels.dedup();
-        out.push(CustomerFacts {
+        CustomerFacts {
             customer,
             first_day,
             last_day,
@@ -221,10 +288,16 @@ pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError>
             first_channel,
             order_days,
             daily,
-        });
-        start = end;
+        }
     }
-    Ok(Facts { as_of, customers: out, rows_after_as_of })
+}
+
+/// Working lists of [`Input::customer`], reused from one customer to the next.
+#[derive(Default)]
+struct Scratch {
+    purchases: Vec<usize>,
+    firsts: Vec<(u32, Day)>,
+    loose: Vec<Day>,
 }
 
 #[cfg(test)]
@@ -339,6 +412,23 @@ mod tests {
     }
 
     #[test]
+    fn facts_computed_on_threads_equal_those_computed_on_one() {
+        let mut bytes = Vec::new();
+        crate::core::sample::write_sample(400, 7, &mut bytes).unwrap();
+        let mut ds = crate::core::ingest::ingest(&bytes, "s.csv", &Default::default(), &mut |_, _| {}).unwrap().dataset;
+        assert!(ds.channel.is_some() && ds.category.is_some() && ds.order.is_some());
+        // Some anonymous rows too: they come last, as a group of their own.
+        for i in (0..ds.rows()).step_by(97) {
+            ds.customer[i] = MISSING;
+        }
+        let one = facts_in(&ds, None, 1).unwrap();
+        assert!(one.customers.len() > 300);
+        for parts in 2..=5 {
+            assert_eq!(facts_in(&ds, None, parts), Ok(one.clone()), "{parts} parts");
+        }
+    }
+
+    #[test]
     fn facts_need_dates_and_amounts() {
         let ds = Dataset { amount: Some(vec![]), ..Dataset::default() };
         assert_eq!(facts(&ds, None), Err(FactsError::NoDates));
@@ -367,12 +457,17 @@ mod tests {
             }
             let days = ds.day.clone().unwrap();
             let as_of = 19_000 + cut;
-            proptest::prop_assert_eq!(rows_by_customer_and_day(&ds, &days, as_of), rows_by_customer_and_day_simple(&ds, &days, as_of));
+            proptest::prop_assert_eq!(rows_by_customer_and_day(&ds, &days, as_of).0, rows_by_customer_and_day_simple(&ds, &days, as_of));
 
             let Ok(f) = facts(&ds, Some(as_of)) else {
                 proptest::prop_assert!(rows.iter().all(|r| r.1 > cut));
                 return Ok(());
             };
+            // Computed in parts (on threads), it is the same list.
+            for parts in [2, 3, 7] {
+                let split = facts_in(&ds, Some(as_of), parts);
+                proptest::prop_assert_eq!(split.as_ref(), Ok(&f));
+            }
             // Naive: every customer's rows in the window, by id text.
             let mut naive: std::collections::BTreeMap<String, Vec<(i32, f64, Option<String>)>> = Default::default();
             for &(c, d, cents, o, anonymous_order) in &rows {

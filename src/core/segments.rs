@@ -64,8 +64,7 @@ pub fn segment_with(
     clv: Option<&[f64]>,
     params: &SegmentationParams,
 ) -> Result<Segmentation, String> {
-    let facts = facts(dataset, params.as_of).map_err(|e| e.to_string())?;
-    let rfm = score(&facts.customers, &params.rfm).map_err(|e| e.to_string())?;
+    let (facts, rfm) = scored(dataset, params.as_of, &params.rfm)?;
     let revenues: Vec<f64> = facts.customers.iter().map(|c| c.monetary).collect();
     let pareto = pareto(&revenues, params.abc)?;
     let tiers = tiers(dataset, &facts.customers, facts.as_of, &params.tiers)?;
@@ -75,6 +74,52 @@ pub fn segment_with(
     let kpis = kpis(dataset, &facts.customers);
     let pyramid = crate::core::pyramid::build(survey, clv, &facts, &rfm, &states.current, &params.pyramid)?;
     Ok(Segmentation { params: params.clone(), facts, rfm, pareto, tiers, stages, states, kpis, pyramid })
+}
+
+/// Every customer's facts and RFM scores, and nothing else of the segmentation: what the `rfm`
+/// command prints.
+///
+/// # Errors
+/// As [`segment`].
+pub fn scored(dataset: &Dataset, as_of: Option<Day>, params: &RfmParams) -> Result<(Facts, Rfm), String> {
+    let facts = facts(dataset, as_of).map_err(|e| e.to_string())?;
+    let rfm = score(&facts.customers, params).map_err(|e| e.to_string())?;
+    Ok((facts, rfm))
+}
+
+/// Customer `i`'s RFM columns: the `rfm` command's CSV row (the field order is the column order
+/// users' scripts rely on), and the first nine fields of a [`CustomerRow`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RfmRow<'a> {
+    pub customer_id: &'a str,
+    pub recency_days: i32,
+    pub frequency: u32,
+    /// Rounded to the cent.
+    pub monetary: f64,
+    pub r: u8,
+    pub f: u8,
+    pub m: u8,
+    pub segment: &'a str,
+    pub cn_segment: &'static str,
+}
+
+impl<'a> RfmRow<'a> {
+    /// Customer `i` (index into the facts).
+    pub fn of(dataset: &'a Dataset, facts: &'a Facts, rfm: &'a Rfm, i: usize) -> Self {
+        let c = &facts.customers[i];
+        let s = &rfm.scores[i];
+        Self {
+            customer_id: dataset.customers.name(c.customer).unwrap_or_default(),
+            recency_days: c.recency_days,
+            frequency: c.frequency,
+            monetary: (c.monetary * 100.0).round() / 100.0 + 0.0,
+            r: s.r,
+            f: s.f,
+            m: s.m,
+            segment: s.segment.map_or("", |k| &rfm.params.segments[k].0),
+            cn_segment: s.cn_segment.zh(),
+        }
+    }
 }
 
 /// Totals for one group of customers.
@@ -453,18 +498,18 @@ impl Segmentation {
 
     /// Customer `i` (index into the facts) as a display row.
     pub fn row(&self, dataset: &Dataset, i: usize) -> CustomerRow {
-        let c = &self.facts.customers[i];
-        let s = &self.rfm.scores[i];
+        let RfmRow { customer_id, recency_days, frequency, monetary, r, f, m, segment, cn_segment } =
+            RfmRow::of(dataset, &self.facts, &self.rfm, i);
         CustomerRow {
-            customer_id: dataset.customers.name(c.customer).unwrap_or_default().to_string(),
-            recency_days: c.recency_days,
-            frequency: c.frequency,
-            monetary: (c.monetary * 100.0).round() / 100.0 + 0.0,
-            r: s.r,
-            f: s.f,
-            m: s.m,
-            segment: s.segment.map(|k| self.rfm.params.segments[k].0.clone()).unwrap_or_default(),
-            cn_segment: s.cn_segment.zh().to_string(),
+            customer_id: customer_id.to_string(),
+            recency_days,
+            frequency,
+            monetary,
+            r,
+            f,
+            m,
+            segment: segment.to_string(),
+            cn_segment: cn_segment.to_string(),
             abc: self.pareto.classes[i].label().to_string(),
             tier: self.tiers.names.get(self.tiers.of[i]).cloned().unwrap_or_default(),
             stage: self.stages[i].zh().to_string(),
