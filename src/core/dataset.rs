@@ -370,7 +370,7 @@ mod tests {
 
     #[test]
     fn the_index_finds_every_label_through_growing_reserving_and_shrinking() {
-        let text = |i: usize| if i % 3 == 0 { format!("{i}") } else { format!("SO{i:010}") };
+        let text = |i: usize| if i.is_multiple_of(3) { format!("{i}") } else { format!("SO{i:010}") };
         let mut labels = Labels::default();
         assert_eq!(labels.code("x"), None);
         // From empty through many doublings; then room made for more at once.
