@@ -303,18 +303,22 @@ fn count_lines(bytes: &[u8], from: usize, record_start: usize, line: &mut u64) -
         return from;
     }
     let span = &bytes[from..end];
-    if span.contains(&b'\r') {
-        for i in from..end {
-            match bytes[i] {
-                b'\n' => *line += 1,
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => *line += 1,
-                _ => {}
+    // Most files end lines with LF alone: a plain count, unless a CR turns up.
+    let mut lf = 0;
+    for at in memchr::memchr2_iter(b'\n', b'\r', span) {
+        if span[at] == b'\r' {
+            for i in from..end {
+                match bytes[i] {
+                    b'\n' => *line += 1,
+                    b'\r' if bytes.get(i + 1) != Some(&b'\n') => *line += 1,
+                    _ => {}
+                }
             }
+            return end;
         }
-    } else {
-        // Most files end lines with LF alone: a plain count.
-        *line += span.iter().filter(|&&b| b == b'\n').count() as u64;
+        lf += 1;
     }
+    *line += lf;
     end
 }
 
@@ -514,6 +518,32 @@ pub fn typical_width(rows: &[(u64, Vec<String>)]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Counting lines from one record start to the next, CR, LF and CRLF each ending a line,
+        /// gives what counting them one byte at a time gives.
+        #[test]
+        fn count_lines_counts_every_kind_of_line_end(
+            bytes in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(b'\n'), proptest::strategy::Just(b'\r'), proptest::strategy::Just(b'a')], 0..200),
+            a in 0usize..220,
+            b in 0usize..220,
+        ) {
+            let (from, record_start) = (a.min(b).min(bytes.len()), a.max(b));
+            let mut line = 7;
+            let end = count_lines(&bytes, from, record_start, &mut line);
+            // By hand: the line ends in bytes[from..end], where end is past the record start's
+            // line ends.
+            let mut want_end = record_start.min(bytes.len());
+            while want_end < bytes.len() && matches!(bytes[want_end], b'\n' | b'\r') {
+                want_end += 1;
+            }
+            proptest::prop_assert_eq!(end, want_end.max(from));
+            let ends = (from..want_end.max(from))
+                .filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+                .count() as u64;
+            proptest::prop_assert_eq!(line, 7 + ends);
+        }
+    }
 
     #[test]
     fn delimiters_are_sniffed() {
