@@ -155,13 +155,12 @@ pub fn build(
             Measure::Clv => clv.and_then(|v| v.get(c.customer as usize).copied()).filter(|v| v.is_finite()).unwrap_or(0.0),
         }
     };
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| {
-        value(b)
-            .total_cmp(&value(a))
-            .then(customers[b].monetary.total_cmp(&customers[a].monetary))
-            .then(customers[a].customer.cmp(&customers[b].customer))
-    });
+    // Highest value first, then highest spend, then the customer's code: the sort keys side by
+    // side, so that comparing two customers does not reach into their facts.
+    let mut keyed: Vec<(f64, f64, u32, u32)> =
+        (0..n).map(|i| (value(i), customers[i].monetary, customers[i].customer, i as u32)).collect();
+    keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let order: Vec<usize> = keyed.into_iter().map(|(_, _, _, i)| i as usize).collect();
     // Cumulative cut points in whole customers.
     let mut of = vec![0usize; n];
     let mut cumulative = 0.0;

@@ -244,6 +244,11 @@ pub enum CustomerFilter {
     Pyramid(usize),
 }
 
+/// Where `x` is in `all` (a group's number in [`Segmentation::grouped`]).
+fn position<T: PartialEq>(all: &[T], x: &T) -> usize {
+    all.iter().position(|a| a == x).unwrap_or(usize::MAX)
+}
+
 /// Totals of `members` among `all` customers making `total_revenue`.
 pub(crate) fn group(key: String, zh: Option<String>, members: &[&CustomerFacts], all: usize, total_revenue: f64) -> GroupStat {
     let n = members.len();
@@ -291,50 +296,65 @@ impl Segmentation {
         }
     }
 
-    fn members(&self, filter: &CustomerFilter) -> Vec<&CustomerFacts> {
-        self.facts.customers.iter().enumerate().filter(|(i, _)| self.matches(*i, filter)).map(|(_, c)| c).collect()
+    /// The customers of each of `groups` groups, `key` giving customer `i`'s: what filtering by
+    /// each group's [`CustomerFilter`] gives (in the same order), in one pass instead of one per
+    /// group.
+    fn grouped(&self, groups: usize, key: impl Fn(usize) -> usize) -> Vec<Vec<&CustomerFacts>> {
+        let mut out: Vec<Vec<&CustomerFacts>> = vec![Vec::new(); groups];
+        for (i, c) in self.facts.customers.iter().enumerate() {
+            if let Some(group) = out.get_mut(key(i)) {
+                group.push(c);
+            }
+        }
+        out
     }
 
     pub fn summary(&self) -> SegmentationSummary {
         let all = self.facts.customers.len();
         let revenue: f64 = self.facts.customers.iter().map(|c| c.monetary).sum::<f64>() + 0.0;
         let params = &self.rfm.params;
+        let scores = &self.rfm.scores;
+        // The last group: customers whose code an edited map leaves out.
+        let mut by_segment = self.grouped(params.segments.len() + 1, |i| scores[i].segment.unwrap_or(params.segments.len()));
+        let unassigned = by_segment.pop().unwrap_or_default();
         let mut segments: Vec<GroupStat> = params
             .segments
             .iter()
-            .enumerate()
-            .map(|(k, (name, _))| {
-                group(
-                    name.clone(),
-                    segment_name_zh(name).map(str::to_string),
-                    &self.members(&CustomerFilter::Segment(k)),
-                    all,
-                    revenue,
-                )
-            })
+            .zip(&by_segment)
+            .map(|((name, _), members)| group(name.clone(), segment_name_zh(name).map(str::to_string), members, all, revenue))
             .collect();
         // An edited map may leave codes out: those customers are shown, not lost.
-        let unassigned = self.members(&CustomerFilter::Segment(params.segments.len()));
         if !unassigned.is_empty() {
             segments.push(group("Unassigned".into(), Some("未分配".into()), &unassigned, all, revenue));
         }
+        let by_cn = self.grouped(CnSegment::ALL.len(), |i| position(&CnSegment::ALL, &scores[i].cn_segment));
         let cn_segments = CnSegment::ALL
             .iter()
-            .map(|&c| group(c.en().to_string(), Some(c.zh().to_string()), &self.members(&CustomerFilter::Cn(c)), all, revenue))
+            .zip(&by_cn)
+            .map(|(&c, members)| group(c.en().to_string(), Some(c.zh().to_string()), members, all, revenue))
             .collect();
+        let bins = usize::from(params.bins);
+        let cell = |r: u8, f: u8| usize::from(r.wrapping_sub(1)) * bins + usize::from(f.wrapping_sub(1));
+        let by_cell = self.grouped(bins * bins, |i| {
+            let s = &scores[i];
+            if (1..=params.bins).contains(&s.r) && (1..=params.bins).contains(&s.f) {
+                cell(s.r, s.f)
+            } else {
+                usize::MAX
+            }
+        });
         let mut grid = Vec::new();
         for r in 1..=params.bins {
             for f in 1..=params.bins {
-                let members = self.members(&CustomerFilter::Cell { r, f });
+                let members = &by_cell[cell(r, f)];
                 let n = members.len();
                 let mean_monetary = if n == 0 { 0.0 } else { members.iter().map(|c| c.monetary).sum::<f64>() / n as f64 };
                 grid.push(GridCell { r, f, customers: n, mean_monetary });
             }
         }
-        let abc = Abc::ALL
-            .iter()
-            .map(|&a| group(a.label().to_string(), None, &self.members(&CustomerFilter::Abc(a)), all, revenue))
-            .collect();
+        let by_abc = self.grouped(Abc::ALL.len(), |i| position(&Abc::ALL, &self.pareto.classes[i]));
+        let abc =
+            Abc::ALL.iter().zip(&by_abc).map(|(&a, members)| group(a.label().to_string(), None, members, all, revenue)).collect();
         let rule = match (&params.recency, &params.frequency, &params.monetary) {
             (crate::core::rfm::Scoring::Ranked, crate::core::rfm::Scoring::Ranked, crate::core::rfm::Scoring::Ranked) => format!(
                 "score = 1 + floor({} · w / N), w = customers with a strictly worse value; as of {}",
@@ -343,17 +363,18 @@ impl Segmentation {
             ),
             _ => format!("scores from thresholds ({} bins); as of {}", params.bins, format_day(self.facts.as_of)),
         };
+        let by_tier = self.grouped(self.tiers.names.len(), |i| self.tiers.of[i]);
         let tiers = self
             .tiers
             .names
             .iter()
-            .enumerate()
-            .map(|(k, name)| {
+            .zip(&by_tier)
+            .map(|(name, members)| {
                 let en = crate::core::lifecycle::TIER_NAMES
                     .iter()
                     .position(|n| n == name)
                     .map(|p| crate::core::lifecycle::TIER_NAMES_EN[p]);
-                group(en.unwrap_or(name).to_string(), Some(name.clone()), &self.members(&CustomerFilter::Tier(k)), all, revenue)
+                group(en.unwrap_or(name).to_string(), Some(name.clone()), members, all, revenue)
             })
             .collect();
         let tier_rule = if self.tiers.from_column {
@@ -370,9 +391,11 @@ impl Segmentation {
                 TierRule::Amounts(a) => format!("12-month spend ≥ {} 钻石, ≥ {} 金卡, ≥ {} 银卡, else 普通", a[0], a[1], a[2]),
             }
         };
+        let by_stage = self.grouped(Stage::ALL.len(), |i| position(&Stage::ALL, &self.stages[i]));
         let stages = Stage::ALL
             .iter()
-            .map(|&st| group(st.en().into(), Some(st.zh().into()), &self.members(&CustomerFilter::Stage(st)), all, revenue))
+            .zip(&by_stage)
+            .map(|(&st, members)| group(st.en().into(), Some(st.zh().into()), members, all, revenue))
             .collect();
         let sp = &self.params.stages;
         let stage_rule = format!(
@@ -409,7 +432,8 @@ impl Segmentation {
             projection: st.projection.iter().map(|r| r.to_vec()).collect(),
             current: State::ALL
                 .iter()
-                .map(|&s| group(s.en().into(), Some(s.zh().into()), &self.members(&CustomerFilter::State(s)), all, revenue))
+                .zip(&self.grouped(State::ALL.len(), |i| position(&State::ALL, &st.current[i])))
+                .map(|(&s, members)| group(s.en().into(), Some(s.zh().into()), members, all, revenue))
                 .collect(),
             mean_reactivation_rate: if rates.is_empty() { 0.0 } else { rates.iter().sum::<f64>() / rates.len() as f64 },
         };

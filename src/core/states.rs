@@ -197,6 +197,12 @@ pub fn walk(customers: &[CustomerFacts], as_of: Day, params: &StateParams) -> St
     let mut last_transitions = [[0usize; 6]; 6];
     let mut current = Vec::with_capacity(customers.len());
     let mut before_last = Vec::with_capacity(customers.len());
+    // Where each period starts, and where the one after the last does: computed once, not per
+    // customer (a million customers walk the same calendar).
+    let starts: Vec<Day> = (0..=n_periods).map(|k| period.start(p0 + k as i32)).collect();
+    // The period of a day on or after the first one's start (`n_periods` or more: after the last).
+    let period_of = |d: Day| starts.partition_point(|&s| s <= d) - 1;
+    let mut bought = vec![false; n_periods];
     for c in customers {
         let days = &c.order_days;
         let Some(&first_day) = days.first() else {
@@ -204,18 +210,17 @@ pub fn walk(customers: &[CustomerFacts], as_of: Day, params: &StateParams) -> St
             before_last.push(None);
             continue;
         };
-        let first_p = period.of(first_day);
-        let mut bought = vec![false; n_periods];
+        bought.fill(false);
         for &d in days {
-            let k = (period.of(d) - p0) as usize;
+            let k = period_of(d);
             if k < n_periods {
                 bought[k] = true;
             }
         }
         let mut previous: Option<State> = None;
         let mut second_last: Option<State> = None;
-        for k in (first_p - p0) as usize..n_periods {
-            let (start, end) = (period.start(p0 + k as i32), period.end(p0 + k as i32));
+        for k in period_of(first_day)..n_periods {
+            let (start, end) = (starts[k], starts[k + 1] - 1);
             let before = days.partition_point(|&d| d < start);
             let last_before = before.checked_sub(1).map(|i| days[i]);
             let stats = &mut periods[k];
