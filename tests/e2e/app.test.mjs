@@ -54,6 +54,22 @@ async function openApp(locale = 'en-US', { hash = '', expectViolations = false }
 }
 
 /** Waits until the element with `testid` shows exactly `want`; fails with what it showed instead. */
+/** Chooses fixture files in file inputs one after the other within one task of the page (so the
+ *  worker gets them all before it can answer any): `choices` are [input test id, file name, fixture]. */
+async function chooseAtOnce(page, choices) {
+  const files = await Promise.all(choices.map(async ([id, name, path]) => [id, name, [...(await readFile(fixture(path)))]]));
+  await page.evaluate((files) => {
+    // Every input is found first: choosing a file re-renders the page.
+    const inputs = files.map(([id, name, bytes]) => [document.querySelector(`[data-testid="${id}"]`), name, bytes]);
+    for (const [input, name, bytes] of inputs) {
+      const chosen = new DataTransfer();
+      chosen.items.add(new File([new Uint8Array(bytes)], name));
+      input.files = chosen.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+  }, files);
+}
+
 async function expectText(page, testid, want) {
   try {
     await page.waitForFunction(
@@ -322,17 +338,7 @@ test('when a second file is dropped while the first is read, the second one is s
   });
   // Both files are chosen within one task of the page, so the worker cannot have answered the first
   // before the second is sent: its answer is for a file the user has already replaced.
-  const first = [...(await readFile(fixture('cdnow/CDNOW_sample.txt')))];
-  const second = [...(await readFile(fixture('gbk_orders.csv')))];
-  await page.evaluate(([a, b]) => {
-    const input = document.querySelector('[data-testid="file-input"]');
-    for (const [name, bytes] of [['CDNOW_sample.txt', a], ['gbk_orders.csv', b]]) {
-      const files = new DataTransfer();
-      files.items.add(new File([new Uint8Array(bytes)], name));
-      input.files = files.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    }
-  }, [first, second]);
+  await chooseAtOnce(page, [['file-input', 'CDNOW_sample.txt', 'cdnow/CDNOW_sample.txt'], ['file-input', 'gbk_orders.csv', 'gbk_orders.csv']]);
   await expectText(page, 'customers', '4');
   await expectText(page, 'file-name', 'gbk_orders.csv · 486 B');
   const shown = await page.evaluate(() => window.__shown);
@@ -346,18 +352,7 @@ test('a survey chosen while a new transactions file is read: both are shown', as
   await expectText(page, 'ov-customers', '2,357');
   // A new transactions file, and then a survey, chosen within one task of the page: the worker
   // answers the transactions first, while the page still waits for the survey.
-  const transactions = [...(await readFile(fixture('cdnow/CDNOW_sample.txt')))];
-  const survey = [...(await readFile(fixture('survey_cdnow_gbk.csv')))];
-  await page.evaluate(([a, b]) => {
-    const inputs = [['file-input', 'cdnow-again.txt', a], ['survey-input', 'survey_cdnow_gbk.csv', b]]
-      .map(([id, name, bytes]) => [document.querySelector(`[data-testid="${id}"]`), name, bytes]);
-    for (const [input, name, bytes] of inputs) {
-      const files = new DataTransfer();
-      files.items.add(new File([new Uint8Array(bytes)], name));
-      input.files = files.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    }
-  }, [transactions, survey]);
+  await chooseAtOnce(page, [['file-input', 'cdnow-again.txt', 'cdnow/CDNOW_sample.txt'], ['survey-input', 'survey_cdnow_gbk.csv', 'survey_cdnow_gbk.csv']]);
   await expectText(page, 'nps-responses', '625');
   await expectText(page, 'survey-status', 'survey_cdnow_gbk.csv: 625 answers, 600 joined to customers, 25 anonymous');
   await page.getByTestId('tab-overview').click();
