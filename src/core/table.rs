@@ -257,11 +257,30 @@ fn walk_records<R: std::io::Read>(
     visit: &mut impl FnMut(Position, &dyn Row) -> ControlFlow<()>,
 ) -> Result<(), csv::Error> {
     let total = total.max(1) as f64;
-    let mut record = csv::ByteRecord::new();
-    while reader.read_byte_record(&mut record)? {
+    // One record, reused: taken out to be checked as text and put back.
+    let mut spare = Some(csv::ByteRecord::new());
+    while let Some(mut record) = spare.take() {
+        if !reader.read_byte_record(&mut record)? {
+            break;
+        }
         let (line, byte) = line_at(record.position().map_or(0, |p| p.byte()));
         let pos = Position { line, byte, fraction: (byte as f64 / total).min(1.0) };
-        if visit(pos, &record).is_break() {
+        // The whole record checked as UTF-8 at once (one call, not one per cell). Text that is
+        // valid as a whole always passes; a record that does not is still read, cell by cell.
+        let flow = match csv::StringRecord::from_byte_record(record) {
+            Ok(text) => {
+                let flow = visit(pos, &text);
+                spare = Some(text.into_byte_record());
+                flow
+            }
+            Err(e) => {
+                let record = e.into_byte_record();
+                let flow = visit(pos, &record);
+                spare = Some(record);
+                flow
+            }
+        };
+        if flow.is_break() {
             break;
         }
     }
@@ -543,6 +562,19 @@ mod tests {
                 .count() as u64;
             proptest::prop_assert_eq!(line, 7 + ends);
         }
+    }
+
+    #[test]
+    fn a_record_that_is_not_utf8_is_still_read_cell_by_cell() {
+        let bytes: &[u8] = b"id,name\n1,caf\xe9\n2,\xe5\xae\xa2\xe6\x88\xb7\n";
+        let mut rows = Vec::new();
+        walk_records(&mut csv_reader(Format::Csv, bytes), bytes.len(), |b| (b, b), &mut |_, row: &dyn Row| {
+            rows.push((row.get(0).map(str::to_string), row.get(1).map(str::to_string)));
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        let cell = |s: &str| Some(s.to_string());
+        assert_eq!(rows, vec![(cell("id"), cell("name")), (cell("1"), None), (cell("2"), cell("客户"))]);
     }
 
     #[test]
