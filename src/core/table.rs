@@ -257,30 +257,11 @@ fn walk_records<R: std::io::Read>(
     visit: &mut impl FnMut(Position, &dyn Row) -> ControlFlow<()>,
 ) -> Result<(), csv::Error> {
     let total = total.max(1) as f64;
-    // One record, reused: taken out to be checked as text and put back.
-    let mut spare = Some(csv::ByteRecord::new());
-    while let Some(mut record) = spare.take() {
-        if !reader.read_byte_record(&mut record)? {
-            break;
-        }
+    let mut record = csv::ByteRecord::new();
+    while reader.read_byte_record(&mut record)? {
         let (line, byte) = line_at(record.position().map_or(0, |p| p.byte()));
         let pos = Position { line, byte, fraction: (byte as f64 / total).min(1.0) };
-        // The whole record checked as UTF-8 at once (one call, not one per cell). Text that is
-        // valid as a whole always passes; a record that does not is still read, cell by cell.
-        let flow = match csv::StringRecord::from_byte_record(record) {
-            Ok(text) => {
-                let flow = visit(pos, &text);
-                spare = Some(text.into_byte_record());
-                flow
-            }
-            Err(e) => {
-                let record = e.into_byte_record();
-                let flow = visit(pos, &record);
-                spare = Some(record);
-                flow
-            }
-        };
-        if flow.is_break() {
+        if visit(pos, &record).is_break() {
             break;
         }
     }
