@@ -117,6 +117,9 @@ pub struct AppState {
     pub worker_generation: u32,
     /// Loads sent and not yet answered, and answers held back until no later file can replace them.
     pub loads: Loads<Response>,
+    /// A file that failed while another was still being read: (English message, code), shown
+    /// once the last one is answered.
+    pub failed_meanwhile: Option<(String, String)>,
 }
 
 impl Default for AppState {
@@ -149,6 +152,7 @@ impl Default for AppState {
             load_timings: Vec::new(),
             completed: 0,
             loads: Loads::default(),
+            failed_meanwhile: None,
         }
     }
 }
@@ -348,15 +352,23 @@ impl Reducible for AppState {
                         next.show(answer);
                     }
                     // Another file is still being read: its progress stays on screen, and a failure
-                    // shown meanwhile becomes a notice.
+                    // shown meanwhile waits for it.
                     if let Some(latest) = next.loads.latest() {
                         if let Phase::Failed { message, code } = &next.phase {
-                            next.refusal = Some((message.clone(), code.clone()));
+                            next.failed_meanwhile = Some((message.clone(), code.clone()));
                         }
                         next.phase = match &self.phase {
                             Phase::Loading { name, .. } if *name == latest.name => self.phase.clone(),
                             _ => Phase::Loading { name: latest.name.clone(), stage: ProgressStage::Reading, fraction: 0.0 },
                         };
+                    } else if let Some((message, code)) = next.failed_meanwhile.take() {
+                        // The failed file's message, as if it had been read alone: in place of the
+                        // pages when it left no transactions, else above them.
+                        if next.report.is_none() {
+                            next.phase = Phase::Failed { message, code };
+                        } else {
+                            next.refusal = Some((message, code));
+                        }
                     }
                 }
                 Response::Loaded { .. } | Response::Failed { .. } => next.show(response),

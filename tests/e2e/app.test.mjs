@@ -361,6 +361,24 @@ test('a survey chosen while a new transactions file is read: both are shown', as
   await context.close();
 });
 
+test('a broken transactions file and a survey chosen together: the error is shown, and the survey joins the next file', async () => {
+  const { context, page, errors } = await openApp();
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'ov-customers', '2,357');
+  await chooseAtOnce(page, [['file-input', 'image.csv', 'image.csv'], ['survey-input', 'survey_cdnow_gbk.csv', 'survey_cdnow_gbk.csv']]);
+  // The broken file's message, as when it is chosen alone: not a notice over pages it replaced.
+  await page.getByTestId('error').waitFor({ timeout: TIMEOUT });
+  await page.waitForFunction(() => /PNG image, not a table of customers/.test(document.querySelector('[data-testid="error-message"]')?.textContent ?? ''), null, { timeout: TIMEOUT });
+  assert.equal(await page.getByTestId('error-dismiss').count(), 0);
+  // The survey was read meanwhile: the next transactions file is joined to it.
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'ov-customers', '2,357');
+  await page.getByTestId('tab-nps').click();
+  await expectText(page, 'nps-responses', '625');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('segments: click a segment, see its customers, export them', async () => {
   const { context, page } = await openApp();
   await upload(page, 'cdnow/CDNOW_sample.txt');
