@@ -176,7 +176,7 @@ fn set_load(load: u32) {
 }
 
 fn fail(message: impl Into<String>) {
-    post(&Response::Failed { load: load_id(), message: message.into(), code: String::new(), slot: Slot::Transactions });
+    fail_in(message, Slot::Transactions);
 }
 
 fn fail_in(message: impl Into<String>, slot: Slot) {
