@@ -13,7 +13,8 @@ use crate::core::dataset::{Dataset, MISSING};
 use crate::core::values::format_day;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+// foldhash (hashbrown's default): tens of thousands of comments cut into millions of candidates.
+use hashbrown::HashMap;
 
 /// Comments sent to the app for reading; the terms and counts cover all of them.
 pub const MAX_SHOWN: usize = 1_000;
@@ -77,30 +78,39 @@ fn is_content_word(w: &str) -> bool {
     w.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !STOP_WORDS.contains(&w)
 }
 
-/// The distinct candidate terms of one comment. Chinese terms are slices of the comment itself (no
-/// allocation for each of the many windows); English phrases are lower-cased, so owned.
-fn candidates(text: &str) -> HashSet<Cow<'_, str>> {
-    let mut out = HashSet::new();
+/// Working lists of [`candidates`], reused from one comment to the next.
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<(usize, char)>,
+    grammar: Vec<bool>,
+    words: Vec<String>,
+}
+
+/// The candidate terms of one comment, added to `out` (a term may be added more than once).
+/// Chinese terms are slices of the comment itself (no allocation for each of the many windows);
+/// English phrases are lower-cased, so owned.
+fn candidates<'t>(text: &'t str, scratch: &mut Scratch, out: &mut Vec<Cow<'t, str>>) {
+    let Scratch { chars, grammar, words } = scratch;
     // Each character with where it starts in `text`, and the end of the text after the last.
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    chars.clear();
+    chars.extend(text.char_indices());
     let at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
-    let mut words: Vec<String> = Vec::new();
+    words.clear();
     // English phrases: 1–3 words in a row, starting and ending on a content word.
-    let flush = |words: &mut Vec<String>, out: &mut HashSet<Cow<'_, str>>| {
+    let flush = |words: &mut Vec<String>, out: &mut Vec<Cow<'t, str>>| {
         for n in 1..=MAX_WORDS {
             for w in words.windows(n) {
                 if is_content_word(&w[0]) && is_content_word(&w[n - 1]) {
-                    out.insert(Cow::Owned(w.join(" ")));
+                    out.push(Cow::Owned(w.join(" ")));
                 }
             }
         }
         words.clear();
     };
-    let mut grammar: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if is_han(chars[i].1) {
-            flush(&mut words, &mut out);
+            flush(words, out);
             let start = i;
             while i < chars.len() && is_han(chars[i].1) {
                 i += 1;
@@ -110,7 +120,7 @@ fn candidates(text: &str) -> HashSet<Cow<'_, str>> {
             for n in 2..=MAX_HAN {
                 for k in 0..grammar.len().saturating_sub(n - 1) {
                     if !grammar[k..k + n].contains(&true) {
-                        out.insert(Cow::Borrowed(&text[at(start + k)..at(start + k + n)]));
+                        out.push(Cow::Borrowed(&text[at(start + k)..at(start + k + n)]));
                     }
                 }
             }
@@ -123,13 +133,12 @@ fn candidates(text: &str) -> HashSet<Cow<'_, str>> {
         } else {
             // Spaces join words into phrases; punctuation ends a phrase.
             if !chars[i].1.is_whitespace() {
-                flush(&mut words, &mut out);
+                flush(words, out);
             }
             i += 1;
         }
     }
-    flush(&mut words, &mut out);
-    out
+    flush(words, out);
 }
 
 /// The shorter terms inside a term: Chinese substrings of 2+ characters, English sub-phrases.
@@ -145,10 +154,22 @@ fn parts(term: &str) -> Vec<String> {
 
 /// The most frequent terms of `texts` (see the module rules), most frequent first, then by term.
 pub fn terms<'t>(texts: impl IntoIterator<Item = &'t str>, top: usize) -> Vec<Term> {
-    let mut counts: HashMap<Cow<'t, str>, usize> = HashMap::new();
+    // Identical comments (默认好评, 不错, …) are cut into candidates once, counted as often as
+    // they were written.
+    let mut same: HashMap<&'t str, usize> = HashMap::new();
     for text in texts {
-        for term in candidates(text) {
-            *counts.entry(term).or_default() += 1;
+        *same.entry(text).or_default() += 1;
+    }
+    let mut counts: HashMap<Cow<'t, str>, usize> = HashMap::new();
+    let (mut scratch, mut found) = (Scratch::default(), Vec::new());
+    for (text, times) in same {
+        found.clear();
+        candidates(text, &mut scratch, &mut found);
+        // A term counts once per comment.
+        found.sort_unstable();
+        found.dedup();
+        for term in found.drain(..) {
+            *counts.entry(term).or_default() += times;
         }
     }
     counts.retain(|_, n| *n >= 2);
@@ -174,9 +195,14 @@ pub fn terms<'t>(texts: impl IntoIterator<Item = &'t str>, top: usize) -> Vec<Te
 /// The comments of the answered `rows` of a dataset.
 pub fn summarise(ds: &Dataset, rows: &[usize]) -> Comments {
     let (Some(list), Some(scores)) = (&ds.comments, &ds.score) else { return Comments::default() };
-    let answered: HashSet<usize> = rows.iter().copied().collect();
+    let mut answered = vec![false; ds.rows()];
+    for &r in rows {
+        if let Some(a) = answered.get_mut(r) {
+            *a = true;
+        }
+    }
     let mut picked: Vec<(usize, &str)> =
-        list.iter().map(|(r, t)| (*r as usize, t.as_str())).filter(|(r, _)| answered.contains(r)).collect();
+        list.iter().map(|(r, t)| (*r as usize, t.as_str())).filter(|&(r, _)| answered.get(r).copied().unwrap_or(false)).collect();
     let mut out = Comments { total: picked.len(), ..Comments::default() };
     let mut texts: [Vec<&str>; 3] = Default::default();
     for &(r, t) in &picked {
@@ -209,6 +235,52 @@ pub fn summarise(ds: &Dataset, rows: &[usize]) -> Comments {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`terms`] the simple way, the reference for the fast path: each comment's candidates in a
+    /// set of their own, every comment cut on its own, counted in std's maps.
+    fn terms_simple<'t>(texts: impl IntoIterator<Item = &'t str>, top: usize) -> Vec<Term> {
+        let mut counts: std::collections::HashMap<Cow<'t, str>, usize> = std::collections::HashMap::new();
+        for text in texts {
+            let mut found = Vec::new();
+            candidates(text, &mut Scratch::default(), &mut found);
+            for term in found.into_iter().collect::<std::collections::HashSet<_>>() {
+                *counts.entry(term).or_default() += 1;
+            }
+        }
+        counts.retain(|_, n| *n >= 2);
+        let mut longer: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for (term, &n) in &counts {
+            for part in parts(term) {
+                let best = longer.entry(part).or_default();
+                *best = (*best).max(n);
+            }
+        }
+        let explained = |t: &str, n: usize| longer.get(t).is_some_and(|&m| m * 5 >= n * 4);
+        let mut kept: Vec<Term> = counts
+            .iter()
+            .filter(|&(t, &n)| !explained(t, n) && (t.chars().count() >= 2))
+            .map(|(t, &n)| Term { term: t.to_string(), comments: n })
+            .collect();
+        kept.sort_by(|a, b| b.comments.cmp(&a.comments).then_with(|| a.term.cmp(&b.term)));
+        kept.truncate(top);
+        kept
+    }
+
+    proptest::proptest! {
+        /// The fast path (identical comments cut once, candidates deduplicated by sorting, foldhash)
+        /// lists the same terms as the simple way, on comments drawn from a few Han characters
+        /// (function characters among them), English words and punctuation, with repeats.
+        #[test]
+        fn terms_match_the_simple_way(
+            texts in proptest::collection::vec("([物流很快慢的客服好差价比]{1,8}|[ ,，!]|(battery|life|the|short|Good|phone|ok)){0,6}", 0..40),
+            repeats in proptest::collection::vec(0usize..40, 0..20),
+            top in 1usize..20,
+        ) {
+            let mut all: Vec<&str> = texts.iter().map(String::as_str).collect();
+            all.extend(repeats.iter().filter_map(|&k| texts.get(k).map(String::as_str)));
+            proptest::prop_assert_eq!(terms(all.iter().copied(), top), terms_simple(all.iter().copied(), top));
+        }
+    }
 
     fn names(t: &[Term]) -> Vec<(&str, usize)> {
         t.iter().map(|t| (t.term.as_str(), t.comments)).collect()

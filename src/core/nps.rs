@@ -33,14 +33,19 @@ impl Counts {
     pub fn of(scores: impl IntoIterator<Item = u8>) -> Self {
         let mut c = Counts::default();
         for s in scores {
-            match s {
-                9..=10 => c.promoters += 1,
-                7..=8 => c.passives += 1,
-                0..=6 => c.detractors += 1,
-                _ => {}
-            }
+            c.add(s);
         }
         c
+    }
+
+    /// Counts one score (anything but 0–10 is ignored, as in [`Counts::of`]).
+    pub fn add(&mut self, score: u8) {
+        match score {
+            9..=10 => self.promoters += 1,
+            7..=8 => self.passives += 1,
+            0..=6 => self.detractors += 1,
+            _ => {}
+        }
     }
 
     pub fn n(&self) -> usize {
@@ -283,13 +288,20 @@ pub struct NpsSummary {
 
 /// Groups the answers in `rows` by `key` (None skips a row) and scores each group, in key order.
 fn breakdown<K: Ord + Clone>(rows: &[usize], scores: &[u8], key: impl Fn(usize) -> Option<K>) -> Vec<(K, Nps)> {
-    let mut groups: std::collections::BTreeMap<K, Vec<u8>> = std::collections::BTreeMap::new();
-    for &i in rows {
-        if let Some(k) = key(i) {
-            groups.entry(k).or_default().push(scores[i]);
+    tally(rows.iter().map(|&i| (key(i), scores[i])))
+}
+
+/// NPS per key of (key, score) pairs, by key; pairs without a key are left out.
+fn tally<K: Ord>(pairs: impl IntoIterator<Item = (Option<K>, u8)>) -> Vec<(K, Nps)> {
+    // Counted as they come (not each group's scores listed first): answers run to the hundreds of
+    // thousands, groups to a few dozen.
+    let mut groups: std::collections::BTreeMap<K, Counts> = std::collections::BTreeMap::new();
+    for (key, score) in pairs {
+        if let Some(k) = key {
+            groups.entry(k).or_default().add(score);
         }
     }
-    groups.into_iter().filter_map(|(k, s)| nps(Counts::of(s), None).ok().map(|n| (k, n))).collect()
+    groups.into_iter().filter_map(|(k, c)| nps(c, None).ok().map(|n| (k, n))).collect()
 }
 
 /// Builds the NPS page from survey answers and, when given, the segmentation of the transaction
@@ -340,25 +352,28 @@ pub fn summary(
         for (k, c) in seg.facts.customers.iter().enumerate() {
             index[c.customer as usize] = k;
         }
-        let of = |i: usize| index.get(survey.customer[i] as usize).copied().filter(|&k| k != usize::MAX);
-        matched = Some(rows.iter().filter(|&&i| of(i).is_some()).count());
+        // Each answer's customer, looked up once for the four breakdowns below.
+        let of: Vec<Option<usize>> =
+            rows.iter().map(|&i| index.get(survey.customer[i] as usize).copied().filter(|&k| k != usize::MAX)).collect();
+        matched = Some(of.iter().filter(|k| k.is_some()).count());
+        let by = |key: &dyn Fn(usize) -> Option<usize>| tally(of.iter().zip(&rows).map(|(k, &i)| (k.and_then(key), scores[i])));
         let names = &seg.rfm.params.segments;
-        by_segment = breakdown(&rows, scores, |i| of(i).and_then(|k| seg.rfm.scores[k].segment))
+        by_segment = by(&|k| seg.rfm.scores[k].segment)
             .into_iter()
             .map(|(s, n)| {
                 let key = names[s].0.clone();
                 GroupNps { zh: crate::core::rfm::segment_name_zh(&key).map(str::to_string), key, nps: n }
             })
             .collect();
-        by_stage = breakdown(&rows, scores, |i| of(i).map(|k| seg.stages[k]))
+        by_stage = tally(of.iter().zip(&rows).map(|(k, &i)| (k.map(|k| seg.stages[k]), scores[i])))
             .into_iter()
             .map(|(st, n)| GroupNps { key: st.en().into(), zh: Some(st.zh().into()), nps: n })
             .collect();
-        by_tier = breakdown(&rows, scores, |i| of(i).map(|k| seg.tiers.of[k]))
+        by_tier = by(&|k| Some(seg.tiers.of[k]))
             .into_iter()
             .map(|(t, n)| GroupNps { key: seg.tiers.names.get(t).cloned().unwrap_or_default(), zh: None, nps: n })
             .collect();
-        by_pyramid = breakdown(&rows, scores, |i| of(i).and_then(|k| seg.pyramid.of.get(k).copied()))
+        by_pyramid = by(&|k| seg.pyramid.of.get(k).copied())
             .into_iter()
             .map(|(t, n)| GroupNps {
                 key: seg.pyramid.tiers.get(t).map(|t| t.name.clone()).unwrap_or_default(),
