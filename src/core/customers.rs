@@ -32,16 +32,18 @@ pub struct CustomerFacts {
     pub first_channel: Option<u32>,
     /// The day of each order (the first day of each order id, or each purchase day), ascending.
     pub order_days: Vec<Day>,
-    /// Net amount per day (refunds included), ascending by day.
-    pub daily: Vec<(Day, f64)>,
+    /// Net spend (refunds included) in the 365 days up to the as-of date, `as_of − 364 ..= as_of`:
+    /// what membership tiers by amount and the pyramid by 12-month spend rank by. Kept as a sum,
+    /// not as a list of daily amounts: a list per customer is megabytes at a million customers.
+    pub spend_12_months: f64,
+}
+
+/// The first day of the 12 months that [`CustomerFacts::spend_12_months`] covers.
+pub fn spend_window_start(as_of: Day) -> Day {
+    as_of - 364
 }
 
 impl CustomerFacts {
-    /// Net spend on days in `from..=to`.
-    pub fn spend_between(&self, from: Day, to: Day) -> f64 {
-        self.daily.iter().filter(|(d, _)| (from..=to).contains(d)).map(|(_, a)| a).sum::<f64>() + 0.0
-    }
-
     /// Orders on days in `from..=to`.
     pub fn orders_between(&self, from: Day, to: Day) -> usize {
         let lo = self.order_days.partition_point(|&d| d < from);
@@ -250,12 +252,25 @@ impl Input<'_> {
         };
         order_days.sort_unstable();
         let frequency = order_days.len() as u32;
-        let days_bought = 1 + rows.windows(2).filter(|w| w[0].day != w[1].day).count();
-        let mut daily: Vec<(Day, f64)> = Vec::with_capacity(days_bought);
+        // Each day's net amount (the rows are in day order), added up over the window's days.
+        let window = spend_window_start(as_of)..=as_of;
+        let mut spend_12_months = 0.0;
+        let mut day: Option<(Day, f64)> = None;
         for r in rows.iter() {
-            match daily.last_mut() {
+            match day.as_mut() {
                 Some((last, sum)) if *last == r.day => *sum += r.amount,
-                _ => daily.push((r.day, r.amount)),
+                _ => {
+                    if let Some((d, sum)) = day.replace((r.day, r.amount)) {
+                        if window.contains(&d) {
+                            spend_12_months += sum;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((d, sum)) = day {
+            if window.contains(&d) {
+                spend_12_months += sum;
             }
         }
         let monetary: f64 = rows.iter().map(|r| r.amount).sum::<f64>() + 0.0;
@@ -296,7 +311,7 @@ impl Input<'_> {
             channels,
             first_channel,
             order_days,
-            daily,
+            spend_12_months: spend_12_months + 0.0,
         }
     }
 }
@@ -343,7 +358,7 @@ impl CustomerFacts {
             channels: vec![],
             first_channel: None,
             order_days: order_days.to_vec(),
-            daily: vec![],
+            spend_12_months: 0.0,
         }
     }
 }
@@ -426,7 +441,12 @@ impl Input<'_> {
             channels,
             first_channel,
             order_days,
-            daily,
+            spend_12_months: daily
+                .iter()
+                .filter(|(d, _)| (spend_window_start(as_of)..=as_of).contains(d))
+                .map(|(_, a)| a)
+                .sum::<f64>()
+                + 0.0,
         }
     }
 }
@@ -544,9 +564,9 @@ mod tests {
         assert_eq!(facts(&ds, None), Err(FactsError::NoAmounts));
     }
     proptest::proptest! {
-        /// A customer's facts from its gathered rows equal those read column by column, with or
-        /// without order ids, channels and categories mapped, with refunds, empty cells and
-        /// several orders on a day.
+        /// A customer's facts from its gathered rows equal those read column by column (and the
+        /// 12-month spend the sum of its daily amounts in the window), with or without order ids,
+        /// channels and categories mapped, with refunds, empty cells and several orders on a day.
         #[test]
         fn gathered_rows_give_the_facts_read_column_by_column(
             rows in proptest::collection::vec(
@@ -572,14 +592,15 @@ mod tests {
             for &(c, d, cents, order, channel, category) in &rows {
                 let code = ds.customers.intern(&format!("c{c}"));
                 ds.customer.push(code);
-                ds.day.as_mut().unwrap().push(19_000 + d);
+                // 27 days apart: the rows span two years, across the 12-month spend window.
+                ds.day.as_mut().unwrap().push(19_000 + d * 27);
                 ds.amount.as_mut().unwrap().push(f64::from(cents) / 4.0);
                 text(&mut ds.order, order.map(|o| format!("o{c}-{o}")));
                 text(&mut ds.channel, channel.map(|x| ["App", "Store", "Mall", "Web"][x as usize].to_string()));
                 text(&mut ds.category, category.map(|x| format!("k{x}")));
             }
             let days = ds.day.clone().unwrap();
-            let as_of = 19_030;
+            let as_of = 19_000 + 29 * 27;
             let (order, starts) = rows_by_customer_and_day(&ds, &days, as_of);
             let input = Input { dataset: &ds, days: &days, amounts: ds.amount.as_ref().unwrap(), rows: &order, starts: &starts, as_of };
             let mut scratch = Scratch::default();

@@ -127,7 +127,8 @@ pub fn tiers(dataset: &Dataset, customers: &[CustomerFacts], as_of: Day, rule: &
         return Ok(Tiers { names, of, from_column: true });
     }
     rule.check()?;
-    let spend: Vec<f64> = customers.iter().map(|c| c.spend_between(as_of - 364, as_of)).collect();
+    // The facts' 12-month spend: `as_of` is the facts' as-of date.
+    let spend: Vec<f64> = customers.iter().map(|c| c.spend_12_months).collect();
     let n = spend.len();
     let of = match rule {
         TierRule::Shares(shares) => {
@@ -232,7 +233,9 @@ mod tests {
 
     fn customer(code: u32, order_days: &[Day], daily: &[(Day, f64)]) -> CustomerFacts {
         let monetary = daily.iter().map(|d| d.1).sum();
-        CustomerFacts { monetary, daily: daily.to_vec(), ..CustomerFacts::with_orders(code, order_days) }
+        let in_window = daily.iter().filter(|(d, _)| (crate::core::customers::spend_window_start(AS_OF)..=AS_OF).contains(d));
+        let spend_12_months = in_window.map(|d| d.1).sum();
+        CustomerFacts { monetary, spend_12_months, ..CustomerFacts::with_orders(code, order_days) }
     }
 
     const AS_OF: Day = 1000;

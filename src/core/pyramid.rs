@@ -151,7 +151,7 @@ pub fn build(
                 f64::from(s.r) + f64::from(s.f) + f64::from(s.m)
             }
             Measure::TotalSpend => c.monetary,
-            Measure::Spend12Months => c.spend_between(facts.as_of - 364, facts.as_of),
+            Measure::Spend12Months => c.spend_12_months,
             Measure::Clv => clv.and_then(|v| v.get(c.customer as usize).copied()).filter(|v| v.is_finite()).unwrap_or(0.0),
         }
     };
