@@ -172,7 +172,13 @@ pub fn terms<'t>(texts: impl IntoIterator<Item = &'t str>, top: usize) -> Vec<Te
             *counts.entry(term).or_default() += times;
         }
     }
-    counts.retain(|_, n| *n >= 2);
+    most_frequent(counts.into_iter(), top)
+}
+
+/// The `top` terms of (term, comments) counts, most frequent first, then by term: those in 2+
+/// comments, less terms explained by a longer one (see the module rules).
+fn most_frequent<'t>(counts: impl Iterator<Item = (Cow<'t, str>, usize)>, top: usize) -> Vec<Term> {
+    let counts: HashMap<Cow<'t, str>, usize> = counts.filter(|&(_, n)| n >= 2).collect();
     // How often the most frequent longer term containing each term occurs.
     let mut longer: HashMap<String, usize> = HashMap::new();
     for (term, &n) in &counts {
@@ -236,8 +242,8 @@ pub fn summarise(ds: &Dataset, rows: &[usize]) -> Comments {
 mod tests {
     use super::*;
 
-    /// [`terms`] the simple way, the reference for the fast path: each comment's candidates in a
-    /// set of their own, every comment cut on its own, counted in std's maps.
+    /// [`terms`]' counting the simple way, the reference for the fast path: each comment's
+    /// candidates in a set of their own, every comment cut on its own, counted in std's maps.
     fn terms_simple<'t>(texts: impl IntoIterator<Item = &'t str>, top: usize) -> Vec<Term> {
         let mut counts: std::collections::HashMap<Cow<'t, str>, usize> = std::collections::HashMap::new();
         for text in texts {
@@ -247,23 +253,7 @@ mod tests {
                 *counts.entry(term).or_default() += 1;
             }
         }
-        counts.retain(|_, n| *n >= 2);
-        let mut longer: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-        for (term, &n) in &counts {
-            for part in parts(term) {
-                let best = longer.entry(part).or_default();
-                *best = (*best).max(n);
-            }
-        }
-        let explained = |t: &str, n: usize| longer.get(t).is_some_and(|&m| m * 5 >= n * 4);
-        let mut kept: Vec<Term> = counts
-            .iter()
-            .filter(|&(t, &n)| !explained(t, n) && (t.chars().count() >= 2))
-            .map(|(t, &n)| Term { term: t.to_string(), comments: n })
-            .collect();
-        kept.sort_by(|a, b| b.comments.cmp(&a.comments).then_with(|| a.term.cmp(&b.term)));
-        kept.truncate(top);
-        kept
+        most_frequent(counts.into_iter(), top)
     }
 
     proptest::proptest! {
