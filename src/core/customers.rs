@@ -6,7 +6,7 @@
 //! monetary is the total amount with refunds netted. Rows dated after the as-of date are left out and
 //! counted. A refund row (negative amount) lowers monetary value but is not an order.
 
-use crate::core::dataset::{Dataset, MISSING};
+use crate::core::dataset::{Dataset, MISSING, NO_ORDER};
 use crate::core::values::Day;
 use serde::{Deserialize, Serialize};
 
@@ -218,7 +218,8 @@ impl Input<'_> {
     fn customer(&self, group: &[u32], scratch: &mut Scratch) -> CustomerFacts {
         let Input { dataset, days, amounts, as_of, .. } = *self;
         let Scratch { rows, firsts, loose } = scratch;
-        let (orders, category, channel) = (codes_of(&dataset.order), codes_of(&dataset.category), codes_of(&dataset.channel));
+        let orders = dataset.order.as_ref().map(|o| o.keys.as_slice());
+        let (category, channel) = (codes_of(&dataset.category), codes_of(&dataset.channel));
         let code = |c: Option<&[u32]>, i: usize| c.map_or(MISSING, |c| c[i]);
         // A customer's rows lie scattered over the file: read them in one tight loop, whose loads
         // overlap, rather than column by column as each fact needs them.
@@ -228,7 +229,7 @@ impl Input<'_> {
             Row {
                 day: days[i],
                 amount: amounts[i],
-                order: code(orders, i),
+                order: orders.map_or(NO_ORDER, |o| o[i]),
                 category: code(category, i),
                 channel: code(channel, i),
             }
@@ -238,11 +239,11 @@ impl Input<'_> {
         // One entry per order: each order id on its first day; purchases without an id, once per day.
         let mut order_days: Vec<Day> = if orders.is_some() {
             firsts.clear();
-            firsts.extend(purchases().filter(|r| r.order != MISSING).map(|r| (r.order, r.day)));
+            firsts.extend(purchases().filter(|r| r.order != NO_ORDER).map(|r| (r.order, r.day)));
             firsts.sort_unstable();
             firsts.dedup_by_key(|(id, _)| *id);
             loose.clear();
-            loose.extend(purchases().filter(|r| r.order == MISSING).map(|r| r.day));
+            loose.extend(purchases().filter(|r| r.order == NO_ORDER).map(|r| r.day));
             loose.dedup();
             firsts.iter().map(|&(_, d)| d).chain(loose.iter().copied()).collect()
         } else {
@@ -321,13 +322,13 @@ fn codes_of(column: &Option<crate::core::dataset::Categorical>) -> Option<&[u32]
     column.as_ref().map(|c| c.codes.as_slice())
 }
 
-/// One row of a customer, as [`Input::customer`] reads it ([`MISSING`] codes where the column is
-/// not mapped or the cell is empty).
+/// One row of a customer, as [`Input::customer`] reads it ([`MISSING`] codes and [`NO_ORDER`]
+/// where the column is not mapped or the cell is empty).
 #[derive(Clone, Copy)]
 struct Row {
     day: Day,
     amount: f64,
-    order: u32,
+    order: u64,
     category: u32,
     channel: u32,
 }
@@ -336,7 +337,7 @@ struct Row {
 #[derive(Default)]
 struct Scratch {
     rows: Vec<Row>,
-    firsts: Vec<(u32, Day)>,
+    firsts: Vec<(u64, Day)>,
     loose: Vec<Day>,
 }
 
@@ -369,7 +370,7 @@ impl Input<'_> {
     /// the gathered rows are tested against.
     fn customer_simple(&self, group: &[u32]) -> CustomerFacts {
         let Input { dataset, days, amounts, as_of, .. } = *self;
-        let (mut purchases, mut firsts, mut loose): (Vec<usize>, Vec<(u32, Day)>, Vec<Day>) = Default::default();
+        let (mut purchases, mut firsts, mut loose): (Vec<usize>, Vec<(u64, Day)>, Vec<Day>) = Default::default();
         let customer = dataset.customer[group[0] as usize];
         let orders = dataset.order.as_ref();
         let codes =
@@ -380,11 +381,11 @@ impl Input<'_> {
         let mut order_days: Vec<Day> = match orders {
             Some(o) => {
                 firsts.clear();
-                firsts.extend(purchases.iter().filter(|&&i| o.codes[i] != MISSING).map(|&i| (o.codes[i], days[i])));
+                firsts.extend(purchases.iter().filter(|&&i| o.keys[i] != NO_ORDER).map(|&i| (o.keys[i], days[i])));
                 firsts.sort_unstable();
                 firsts.dedup_by_key(|(id, _)| *id);
                 loose.clear();
-                loose.extend(purchases.iter().filter(|&&i| o.codes[i] == MISSING).map(|&i| days[i]));
+                loose.extend(purchases.iter().filter(|&&i| o.keys[i] == NO_ORDER).map(|&i| days[i]));
                 loose.dedup();
                 firsts.iter().map(|&(_, d)| d).chain(loose.iter().copied()).collect()
             }
@@ -454,7 +455,7 @@ impl Input<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::dataset::Categorical;
+    use crate::core::dataset::{Categorical, OrderIds};
     use crate::core::values::day_from_ymd;
 
     const EPS: f64 = 1e-9;
@@ -468,7 +469,7 @@ mod tests {
         let mut ds = Dataset { day: Some(vec![]), amount: Some(vec![]), ..Dataset::default() };
         let with_orders = rows.iter().any(|r| !r.4.is_empty());
         if with_orders {
-            ds.order = Some(Categorical::default());
+            ds.order = Some(OrderIds::default());
         }
         for &(c, m, d, a, o) in rows {
             let code = ds.customers.intern(c);
@@ -584,7 +585,7 @@ mod tests {
             let mut ds = Dataset {
                 day: Some(vec![]),
                 amount: Some(vec![]),
-                order: some(mapped[0]),
+                order: mapped[0].then(OrderIds::default),
                 channel: some(mapped[1]),
                 category: some(mapped[2]),
                 ..Dataset::default()
@@ -595,7 +596,9 @@ mod tests {
                 // 27 days apart: the rows span two years, across the 12-month spend window.
                 ds.day.as_mut().unwrap().push(19_000 + d * 27);
                 ds.amount.as_mut().unwrap().push(f64::from(cents) / 4.0);
-                text(&mut ds.order, order.map(|o| format!("o{c}-{o}")));
+                if let Some(ids) = ds.order.as_mut() {
+                    ids.push(&order.map(|o| format!("o{c}-{o}")).unwrap_or_default());
+                }
                 text(&mut ds.channel, channel.map(|x| ["App", "Store", "Mall", "Web"][x as usize].to_string()));
                 text(&mut ds.category, category.map(|x| format!("k{x}")));
             }
@@ -624,7 +627,7 @@ mod tests {
             rows in proptest::collection::vec((0u8..40, 0i32..60, -50i32..500, 0u8..30, proptest::bool::ANY), 1..400),
             cut in 0i32..70,
         ) {
-            let mut ds = Dataset { day: Some(vec![]), amount: Some(vec![]), order: Some(Categorical::default()), ..Dataset::default() };
+            let mut ds = Dataset { day: Some(vec![]), amount: Some(vec![]), order: Some(OrderIds::default()), ..Dataset::default() };
             for &(c, d, cents, o, anonymous_order) in &rows {
                 let code = ds.customers.intern(&format!("c{c:03}"));
                 ds.customer.push(code);

@@ -6,7 +6,7 @@
 //! with the row, column, value and reason; it never stops the file. Only a file that cannot be a
 //! table of customers at all is an [`IngestError`].
 
-use crate::core::dataset::{Categorical, Dataset, Totals, MISSING, NO_SCORE};
+use crate::core::dataset::{Categorical, Dataset, OrderIds, Totals, MISSING, NO_SCORE};
 use crate::core::encoding;
 use crate::core::excel::{self, SheetInfo};
 use crate::core::roles::{self, Mapping, Profile, Role};
@@ -653,15 +653,11 @@ fn read_table(
         survey,
         customer_col,
         rows: expected_rows(source, layout.bytes, data_head.iter().map(|(_, r)| r)),
-        order_id_length: mapping.get(&Role::OrderId).map(|&i| {
-            let ids = cells_of(i);
-            ids.iter().map(|s| s.trim().len()).sum::<usize>() / ids.len().max(1)
-        }),
         at: 0,
         total: layout.bytes,
     };
     let mut reader = RowReader::new(&plan);
-    reader.reserve(plan.rows, plan.order_id_length);
+    reader.reserve(plan.rows);
     // Where the rows stop (a byte of the file): another reader reads from there on.
     let stop_at = split.and_then(|split| {
         let plan = Plan { at: split.at, ..plan };
@@ -830,7 +826,7 @@ impl RowReader {
             day: has(Role::Date).then(Vec::new),
             amount: has(Role::Amount).then(Vec::new),
             quantity: has(Role::Quantity).then(Vec::new),
-            order: has(Role::OrderId).then(Categorical::default),
+            order: has(Role::OrderId).then(OrderIds::default),
             channel: has(Role::Channel).then(Categorical::default),
             category: has(Role::Category).then(Categorical::default),
             member_level: has(Role::MemberLevel).then(Categorical::default),
@@ -854,7 +850,7 @@ impl RowReader {
     /// Makes room for about `rows` rows, so that the columns do not grow by doubling and copying:
     /// fewer copies, and a tenth of the memory high-water mark on big files. Room reserved but not
     /// used is never written, so the browser does not back it with memory.
-    pub(crate) fn reserve(&mut self, rows: usize, order_id_length: Option<usize>) {
+    pub(crate) fn reserve(&mut self, rows: usize) {
         // Where the room cannot be had (a browser tab's memory is limited), columns grow as they go.
         fn room<T>(column: Option<&mut Vec<T>>, rows: usize) {
             if let Some(v) = column {
@@ -867,12 +863,9 @@ impl RowReader {
         room(ds.amount.as_mut(), rows);
         room(ds.quantity.as_mut(), rows);
         room(ds.score.as_mut(), rows);
-        for c in [&mut ds.order, &mut ds.channel, &mut ds.category, &mut ds.member_level].into_iter().flatten() {
+        room(ds.order.as_mut().map(|o| &mut o.keys), rows);
+        for c in [&mut ds.channel, &mut ds.category, &mut ds.member_level].into_iter().flatten() {
             room(Some(&mut c.codes), rows);
-        }
-        // Order ids are mostly distinct: room for one per row (sample ids tell their length).
-        if let (Some(order), Some(length)) = (ds.order.as_mut(), order_id_length) {
-            order.labels.reserve(rows, length.max(1));
         }
     }
 
@@ -977,7 +970,10 @@ impl RowReader {
         if let Some(v) = ds.score.as_mut() {
             v.push(p.score);
         }
-        for (slot, text) in [&mut ds.order, &mut ds.channel, &mut ds.category, &mut ds.member_level].into_iter().zip(p.texts) {
+        if let Some(order) = ds.order.as_mut() {
+            order.push(p.texts[0]);
+        }
+        for (slot, text) in [&mut ds.channel, &mut ds.category, &mut ds.member_level].into_iter().zip(&p.texts[1..]) {
             if let Some(c) = slot.as_mut() {
                 c.push(text);
             }

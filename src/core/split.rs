@@ -54,9 +54,8 @@ pub struct Plan {
     pub decimal_mark: DecimalMark,
     pub survey: bool,
     pub customer_col: Option<usize>,
-    /// About how many rows the file holds, and how long its order ids are (to reserve room).
+    /// About how many rows the file holds (to reserve room).
     pub rows: usize,
-    pub order_id_length: Option<usize>,
     /// The split point: the second reader reads from the first line end at or after `at - 1`.
     pub at: u64,
     /// The file's size.
@@ -138,8 +137,10 @@ pub struct Part {
     amount: Option<Vec<f64>>,
     quantity: Option<Vec<f64>>,
     score: Option<Vec<u8>>,
-    /// Order id, channel, category, member level.
-    coded: [Option<Coded>; 4],
+    /// Order ids' fingerprints.
+    order: Option<Vec<u64>>,
+    /// Channel, category, member level.
+    coded: [Option<Coded>; 3],
     comments: Option<Vec<(u32, String)>>,
     /// Lines counted as in `first_line`.
     rejected: Vec<Rejection>,
@@ -180,7 +181,7 @@ pub fn read_part(plan: &Plan, rest: &mut dyn std::io::Read, progress: &mut dyn F
     };
     let mut reader = RowReader::new(plan);
     let share = plan.total.saturating_sub(begin) as f64 / plan.total.max(1) as f64;
-    reader.reserve((plan.rows as f64 * share) as usize, plan.order_id_length);
+    reader.reserve((plan.rows as f64 * share) as usize);
     let (mut start, mut first_line) = (None, 0);
     let mut last_reported = 0usize;
     Source::Stream(stream).for_each_row(|pos, row| {
@@ -210,7 +211,8 @@ pub fn read_part(plan: &Plan, rest: &mut dyn std::io::Read, progress: &mut dyn F
         amount,
         quantity,
         score,
-        coded: [coded(order), coded(channel), coded(category), coded(member_level)],
+        order: order.map(|o| o.keys),
+        coded: [coded(channel), coded(category), coded(member_level)],
         comments,
         rejected,
         currencies: currencies.into_iter().map(|(c, n)| (c.into_owned(), n as u64)).collect(),
@@ -238,7 +240,10 @@ fn merge(reader: &mut RowReader, part: Part, line: u64) {
     extend(&mut ds.amount, part.amount);
     extend(&mut ds.quantity, part.quantity);
     extend(&mut ds.score, part.score);
-    let columns = [&mut ds.order, &mut ds.channel, &mut ds.category, &mut ds.member_level];
+    if let (Some(to), Some(from)) = (ds.order.as_mut(), part.order) {
+        to.keys.extend_from_slice(&from);
+    }
+    let columns = [&mut ds.channel, &mut ds.category, &mut ds.member_level];
     for (column, coded) in columns.into_iter().zip(part.coded) {
         if let (Some(column), Some((texts, codes))) = (column.as_mut(), coded) {
             let map = remap(&mut column.labels, &texts);
@@ -399,6 +404,7 @@ impl Part {
         wire::put_values(&mut out, self.amount.as_deref());
         wire::put_values(&mut out, self.quantity.as_deref());
         wire::put_values(&mut out, self.score.as_deref());
+        wire::put_values(&mut out, self.order.as_deref());
         for coded in &self.coded {
             match coded {
                 None => out.push(0),
@@ -446,7 +452,8 @@ impl Part {
         let amount = r.values()?;
         let quantity = r.values()?;
         let score = r.values()?;
-        let mut coded: [Option<Coded>; 4] = Default::default();
+        let order = r.values()?;
+        let mut coded: [Option<Coded>; 3] = Default::default();
         for slot in &mut coded {
             if r.0.first()? == &1 {
                 r.0 = &r.0[1..];
@@ -466,6 +473,7 @@ impl Part {
             amount,
             quantity,
             score,
+            order,
             coded,
             comments,
             rejected,
