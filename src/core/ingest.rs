@@ -6,7 +6,7 @@
 //! with the row, column, value and reason; it never stops the file. Only a file that cannot be a
 //! table of customers at all is an [`IngestError`].
 
-use crate::core::dataset::{Categorical, Dataset, OrderIds, Totals, MISSING, NO_SCORE};
+use crate::core::dataset::{Categorical, Dataset, Held, OrderIds, Totals, MISSING, NO_SCORE};
 use crate::core::encoding;
 use crate::core::excel::{self, SheetInfo};
 use crate::core::roles::{self, Mapping, Profile, Role};
@@ -737,7 +737,8 @@ pub(crate) struct Head {
 }
 
 impl Head {
-    pub(crate) fn finish(self, reader: RowReader) -> Ingested {
+    pub(crate) fn finish(self, mut reader: RowReader) -> Ingested {
+        reader.flush();
         let RowReader { dataset, rejected, rows, currencies, .. } = reader;
         let totals = dataset.totals();
         let currency = currencies.into_iter().max_by_key(|&(_, n)| n).map(|(c, _)| c.into_owned());
@@ -806,7 +807,13 @@ pub(crate) struct RowReader {
     pub(crate) currencies: BTreeMap<std::borrow::Cow<'static, str>, usize>,
     /// Survey answers: the customer id may be empty (an anonymous answer), the score may not.
     survey: bool,
+    /// Customer ids read but not yet interned: their rows' codes are [`HELD`] until
+    /// [`RowReader::flush`].
+    held: Held,
 }
+
+/// The code of a row whose customer id is held to be interned with the next batch.
+const HELD: u32 = MISSING - 1;
 
 /// One row's converted values before they are committed.
 #[derive(Default)]
@@ -844,7 +851,15 @@ impl RowReader {
             rows: 0,
             currencies: BTreeMap::new(),
             survey: plan.survey,
+            held: Held::default(),
         }
+    }
+
+    /// Interns the customer ids still held: to be called once the rows are read, before the
+    /// dataset is used.
+    pub(crate) fn flush(&mut self) {
+        let ds = &mut self.dataset;
+        ds.customers.intern_held(&mut self.held, &mut ds.customer);
     }
 
     /// Makes room for about `rows` rows, so that the columns do not grow by doubling and copying:
@@ -956,8 +971,15 @@ impl RowReader {
         }
         let ds = &mut self.dataset;
         let index = ds.customer.len() as u32;
-        let code = if id.is_empty() { MISSING } else { ds.customers.intern(id) };
-        ds.customer.push(code);
+        if id.is_empty() {
+            ds.customer.push(MISSING);
+        } else {
+            ds.customers.hold(&mut self.held, index, id);
+            ds.customer.push(HELD);
+            if self.held.len() >= Held::BATCH {
+                ds.customers.intern_held(&mut self.held, &mut ds.customer);
+            }
+        }
         if let Some(v) = ds.day.as_mut() {
             v.push(p.day);
         }

@@ -198,6 +198,7 @@ pub fn read_part(plan: &Plan, rest: &mut dyn std::io::Read, progress: &mut dyn F
         }
         ControlFlow::Continue(())
     })?;
+    reader.flush();
     let RowReader { dataset, rejected, rows, currencies, .. } = reader;
     let Dataset { customers, customer, day, amount, quantity, order, channel, category, member_level, score, comments } = dataset;
     let coded = |c: Option<Categorical>| c.map(|c| (Texts::from(c.labels), c.codes));
@@ -232,6 +233,7 @@ fn merge(reader: &mut RowReader, part: Part, line: u64) {
             to.extend_from_slice(&from);
         }
     }
+    reader.flush();
     let ds = &mut reader.dataset;
     let first_row = ds.customer.len() as u32;
     let map = remap(&mut ds.customers, &part.customers);
