@@ -1092,7 +1092,11 @@ mod tests {
         // A line in GBK, NUL padding, after the prefix; a prefix too short for the first rows.
         let gbk = sample_with(600, b"\n00000001,O1,2024-01-01,12,1,\xCF\xDF\xC9\xCF,x,y,,\n");
         let nul = sample_with(600, b"\n00000001,O1,2024-01-01,12,1,a\0,x,y,,\n");
-        for bytes in [&gbk, &nul] {
+        // A character cut in two by a delimiter (each half UTF-8 with the other, not alone), and
+        // a file that ends inside a character.
+        let cut = sample_with(600, b"\n00000001,O1,2024-01-01,12,1,\xE5,\xAE\xA2,y,,\n");
+        let unfinished = sample_with(600, b"\n00000001,O1,2024-01-01,12,1,a,x,\xE5\xAE");
+        for bytes in [&gbk, &nul, &cut, &unfinished] {
             assert!(matches!(streamed(bytes, 200_000, 4096, &opts), Ok(Streamed::Whole)));
         }
         assert!(matches!(streamed(&gbk, 2_000, 4096, &opts), Ok(Streamed::Whole)));

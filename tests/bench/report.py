@@ -182,7 +182,8 @@ and segmenting the million-row file. What it found, and what was done:
   nine digits (most customer and member numbers; leading zeros kept apart) are their own key in the
   entry, so finding one is a single probe that never reads the text: with the LF-only line count
   below, the million-row run got about 10% faster. Comparing each label with the last one interned
-  (rows of one order are adjacent) made it slower in the browser, and was dropped.
+  (rows of one order are adjacent) made it slower in the browser, and was dropped. (Order ids are
+  no longer interned at all, and customer ids are interned in batches: see "Reading, again" below.)
 - **Dates** went through chrono for every cell and for every customer in `states::walk` (7%).
   They are now plain arithmetic, with an ISO fast path, checked against chrono for every day from
   1600 to 2500. **Amounts** no longer allocate a `String` per cell. Plain numbers are read
@@ -211,9 +212,9 @@ and segmenting the million-row file. What it found, and what was done:
   the browser this applies up to 256 MB (above, the helper's copy of half the columns would cost
   the memory target); the CLI uses a thread for any size. Measured side by side on 1M rows
   (alternating builds, 2026-11-23): 10–20% less time to the overview in the browser; the CLI's
-  `rfm` from about 1.37 s to 1.0 s. Joining costs 60 ms natively and 70–200 ms in the browser: the
-  helper's 500,000 order ids are interned again into the worker's table, whose probes miss the
-  cache.
+  `rfm` from about 1.37 s to 1.0 s. Joining cost 60 ms natively and 70–200 ms in the browser: the
+  helper's 500,000 order ids were interned again into the worker's table, whose probes miss the
+  cache (45–80 ms in the browser since order ids are fingerprints, below).
 
 - **The native CLI at ten million rows** (2026-11-23, `perf` on the CLI, each change measured
   against the build before it on the same file, alternately): `rfm` computed the whole
