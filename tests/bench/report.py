@@ -262,14 +262,37 @@ and segmenting the million-row file. What it found, and what was done:
   1,078 ms: no gain, and it would shut out Safari before 16.4); a moving pointer instead of binary
   searches in the states walk (36 ms either way).
 
-Still the largest, by the worker's own time on 1M rows (browser profile, inclusive, measured
-before the numeric keys and the work above): interning 31%, computing customer facts and segments
-(`segment_with`) 21%, CSV tokenising (csv-core) 7%, per-cell UTF-8 checks 4%, reading the file
-3–4%. Natively now (`perf`, reading 1M rows): the first probe of the ids' tables (a cache miss per
-new order id) 29%, UTF-8 checks 12%, csv-core 10%. Ways on: segmenting on both cores too
-(customer facts are independent per customer), and storing the customers' order days, channels and
-categories in flat arrays (three allocations per customer remain; the segmentation is much of the
-WebAssembly memory at ten million rows).
+- **Reading, again** (2026-11-23, natively with `perf stat` on the 1M file, then alternating
+  builds in the browser). Order ids were interned like the other text columns, but all the analysis
+  asks of them is which of a customer's rows share one, and most are distinct (843,000 in the 1M
+  sample): each new id cost a cache miss as it was read, another when the helper's half was
+  joined, and about 30 bytes. Each row now keeps a 64-bit fingerprint of its id (XXH3); two
+  different ids of one customer count as one only if their fingerprints are equal, a chance of
+  about n²/2⁶⁵ for a customer with n orders. Natively, reading the 1M file went from 0.69 to
+  0.55 s. In the browser (four pairs) the parse median went from 1,485 to 1,119 ms and the join
+  from 125 to 62 ms. At ten million rows, one run each, WebAssembly memory went from 1,274 to
+  1,004 MB and the tab's peak from 1.79× to 1.62× the file. Customer ids are now interned 64 at
+  a time. The first table slot of each id's probe is loaded in a short loop first, so that the
+  cache misses overlap: a row's other work is too long for the processor to reach the next
+  row's probe while one is outstanding. Five pairs: parse median 896 → 778 ms, faster in all
+  five. UTF-8 is checked once per record (all fields together) instead of once per cell and
+  again per chunk: natively a third less CPU time for reading; in the browser within the noise
+  (parse faster in 6 of 10 pairs). Against the start of that session, four alternating pairs:
+  total 1,755 → 1,303 ms, parse 1,160 → 740 ms. Each fast path is tested against the simple
+  way with property tests: customer facts against ids by text, batched interning against one by
+  one, and records checked at once against each field alone. The outputs of `inspect`, `rfm`,
+  `segments`, `clv` and `nps` are byte-identical on the 1M sample, CDNOW and every fixture.
+
+Still the largest, by the worker's own time on 1M rows (browser profile of the build with
+batched interning, 2026-11-23): converting the cells (`RowReader::read`: trimming, dates,
+amounts, the order fingerprint) 14%, CSV tokenising (csv-core) 10%, UTF-8 checks 10% (before
+the per-chunk check was dropped), interning the text columns (customer ids, channel, category,
+member level) 10%, customer facts and segments (`segment_with`) 8–9%, line counting 3%.
+Natively (`perf`, reading 1M rows): csv-core 16%, UTF-8 checks 12%, converting the cells 9%,
+interning 9%. Ways on: segmenting on both cores too (customer facts are independent per
+customer), and storing the customers' order days, channels and categories in flat arrays (three
+allocations per customer remain; the segmentation is much of the WebAssembly memory at ten
+million rows).
 
 ## Bundle
 
