@@ -302,7 +302,7 @@ million rows).
 | **total** | | **{size_total:,.0f} KB** |
 
 The worker is built with `opt-level = 3` for the crates on the hot path of reading and segmenting
-(this crate, csv, hashbrown, foldhash, encoding_rs, memchr) and `z` for the rest, then `wasm-opt -O3`
+(this crate, csv, hashbrown, foldhash, xxhash-rust, encoding_rs, memchr) and `z` for the rest, then `wasm-opt -O3`
 (the same size as `-Os` within 0.1%); the page's UI with `z`. All `z` makes the worker about 165 KB
 (gzip) smaller and the million-row pipeline about 1.5× slower. The Excel reader and writer
 (calamine, rust_xlsxwriter, zip, zlib-rs and zopfli) are about a third of the worker's code.
