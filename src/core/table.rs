@@ -93,15 +93,6 @@ pub trait Row {
     }
 }
 
-impl Row for csv::StringRecord {
-    fn len(&self) -> usize {
-        csv::StringRecord::len(self)
-    }
-    fn get(&self, i: usize) -> Option<&str> {
-        csv::StringRecord::get(self, i)
-    }
-}
-
 /// A CSV record whose fields are all UTF-8, checked at once rather than one call per cell (a
 /// tenth of reading a million rows went to those calls).
 struct Record<'a> {
@@ -185,8 +176,9 @@ impl Source<'_> {
     /// Calls `visit` for every row in order, blank rows included (callers skip them).
     ///
     /// # Errors
-    /// Only what the CSV reader reports; with flexible row lengths and `&str` input that is nothing
-    /// a user's file can trigger, but it is passed on rather than assumed away.
+    /// What the CSV reader reports; with flexible row lengths and `&str` input that is nothing
+    /// a user's file can trigger, but it is passed on rather than assumed away. A stream also
+    /// stops at a record that is not UTF-8 or at a NUL, and sets `unfit`.
     pub fn for_each_row(&self, mut visit: impl FnMut(Position, &dyn Row) -> ControlFlow<()>) -> Result<(), String> {
         match *self {
             Source::Text { text, format: Format::Whitespace } => {
