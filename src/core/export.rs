@@ -129,16 +129,9 @@ pub enum Cell {
 /// # Errors
 /// A sheet name Excel refuses, more rows or columns than a worksheet holds, or a workbook past a
 /// zip archive's 4 GiB.
-pub fn xlsx(sheet: &str, header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {
+pub fn xlsx<R: AsRef<[Cell]>>(sheet: &str, header: &[&str], rows: impl IntoIterator<Item = R>) -> Result<Vec<u8>, String> {
     check_sheet_name(sheet)?;
-    if rows.len() >= MAX_ROWS {
-        return Err(format!("{} rows are more than a worksheet holds ({})", rows.len(), MAX_ROWS - 1));
-    }
-    let width = rows.iter().map(Vec::len).chain([header.len()]).max().unwrap_or(0);
-    if width > MAX_COLUMNS {
-        return Err(format!("{width} columns are more than a worksheet holds ({MAX_COLUMNS})"));
-    }
-    write_xlsx(sheet, header, rows)
+    write_xlsx(sheet, header, rows.into_iter())
 }
 
 /// Rows and columns of an Excel worksheet.
@@ -161,7 +154,9 @@ fn check_sheet_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn write_xlsx(sheet: &str, header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {
+/// Rows are taken one at a time and written as they come: an export of a million customers never
+/// holds a second copy of them.
+fn write_xlsx<R: AsRef<[Cell]>>(sheet: &str, header: &[&str], rows: impl Iterator<Item = R>) -> Result<Vec<u8>, String> {
     let mut name = String::new();
     escape_xml(sheet, true, &mut name);
     let workbook = format!(
@@ -194,8 +189,19 @@ fn write_xlsx(sheet: &str, header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8
     // time: the sheet's text (tens of megabytes for a hundred thousand customers) is never whole.
     let mut xml = String::new();
     let header = header.iter().map(|h| Cell::Text((*h).to_string())).collect::<Vec<_>>();
-    for (r, row) in std::iter::once(&header).chain(rows).enumerate() {
-        row_xml(r + 1, row, r == 0, &mut xml);
+    row_xml(1, &header, true, &mut xml);
+    let mut width = header.len();
+    for (r, row) in rows.enumerate() {
+        let number = r + 2;
+        if number > MAX_ROWS {
+            return Err(format!("more rows than a worksheet holds ({} below the header)", MAX_ROWS - 1));
+        }
+        let row = row.as_ref();
+        width = width.max(row.len());
+        if width > MAX_COLUMNS {
+            return Err(format!("{width} columns are more than a worksheet holds ({MAX_COLUMNS})"));
+        }
+        row_xml(number, row, false, &mut xml);
         if xml.len() >= 1 << 16 {
             entry.write(xml.as_bytes());
             xml.clear();
@@ -633,11 +639,11 @@ mod tests {
     #[test]
     fn xlsx_refuses_what_excel_cannot_hold() {
         for bad in ["", "a/b", "a[1]", "what?", "'quoted'", "this name is much longer than 31 chars"] {
-            assert!(xlsx(bad, &["a"], &[]).is_err(), "{bad:?}");
+            assert!(xlsx(bad, &["a"], Vec::<Vec<Cell>>::new()).is_err(), "{bad:?}");
         }
-        assert!(xlsx("a name with 31 characters, fine", &["a"], &[]).is_ok());
+        assert!(xlsx("a name with 31 characters, fine", &["a"], Vec::<Vec<Cell>>::new()).is_ok());
         let too_many = vec![Vec::new(); MAX_ROWS];
-        assert!(xlsx("rows", &["a"], &too_many).unwrap_err().contains("1048575"));
+        assert!(xlsx("rows", &["a"], &too_many).unwrap_err().contains("(1048575 below the header)"));
         let fits = vec![Vec::new(); MAX_ROWS - 1];
         assert!(xlsx("rows", &["a"], &fits).is_ok());
         let wide = vec![vec![Cell::Number(1.0); MAX_COLUMNS + 1]];

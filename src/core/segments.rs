@@ -578,27 +578,25 @@ pub fn rows_csv(rows: &[CustomerRow]) -> String {
 /// What the workbook writer reports.
 pub fn rows_xlsx(rows: &[CustomerRow]) -> Result<Vec<u8>, String> {
     use crate::core::export::Cell::{Number, Text};
-    let cells: Vec<Vec<crate::core::export::Cell>> = rows
-        .iter()
-        .map(|r| {
-            vec![
-                Text(r.customer_id.clone()),
-                Number(f64::from(r.recency_days)),
-                Number(f64::from(r.frequency)),
-                Number(r.monetary),
-                Number(f64::from(r.r)),
-                Number(f64::from(r.f)),
-                Number(f64::from(r.m)),
-                Text(r.segment.clone()),
-                Text(r.cn_segment.clone()),
-                Text(r.abc.clone()),
-                Text(r.tier.clone()),
-                Text(r.stage.clone()),
-                Text(r.state.clone()),
-            ]
-        })
-        .collect();
-    crate::core::export::xlsx("customers", &CUSTOMER_COLUMNS, &cells)
+    // Each row's cells are made as the writer takes it, not all at once.
+    let cells = rows.iter().map(|r| {
+        vec![
+            Text(r.customer_id.clone()),
+            Number(f64::from(r.recency_days)),
+            Number(f64::from(r.frequency)),
+            Number(r.monetary),
+            Number(f64::from(r.r)),
+            Number(f64::from(r.f)),
+            Number(f64::from(r.m)),
+            Text(r.segment.clone()),
+            Text(r.cn_segment.clone()),
+            Text(r.abc.clone()),
+            Text(r.tier.clone()),
+            Text(r.stage.clone()),
+            Text(r.state.clone()),
+        ]
+    });
+    crate::core::export::xlsx("customers", &CUSTOMER_COLUMNS, cells)
 }
 
 /// The columns of [`rows_csv`], in the order of [`CustomerRow`]'s fields.
