@@ -474,8 +474,17 @@ fn validate(s: &Summary, bg: &bgnbd::BgNbd, rows: &[CustomerClv]) -> Validation 
 
 /// Row indices of `rows` sorted by a key, highest first (ties by customer id).
 pub fn order_by(rows: &[CustomerClv], key: impl Fn(&CustomerClv) -> f64) -> Vec<usize> {
+    let keys: Vec<f64> = rows.iter().map(key).collect();
+    order_by_keys(rows, &keys)
+}
+
+/// [`order_by`] with the keys worked out: one sort, compiled once for every key (a sort is several
+/// kilobytes of WebAssembly each time it is instantiated).
+fn order_by_keys(rows: &[CustomerClv], keys: &[f64]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&a, &b| key(&rows[b]).total_cmp(&key(&rows[a])).then_with(|| rows[a].customer_id.cmp(&rows[b].customer_id)));
+    order.sort_unstable_by(|&a, &b| {
+        keys[b].total_cmp(&keys[a]).then_with(|| rows[a].customer_id.cmp(&rows[b].customer_id)).then(a.cmp(&b))
+    });
     order
 }
 
@@ -503,4 +512,29 @@ pub fn by_code(report: &ClvReport, customers: &crate::core::dataset::Labels) -> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_order_by_the_key_highest_first_then_by_customer_id() {
+        let row = |id: &str, p_alive: f64| CustomerClv {
+            customer_id: id.into(),
+            frequency: 0.0,
+            recency: 0.0,
+            t: 0.0,
+            monetary_value: 0.0,
+            p_alive,
+            expected_purchases: 0.0,
+            expected_value: None,
+            clv: None,
+            holdout_actual: None,
+            holdout_expected: None,
+        };
+        let rows = [row("d", 0.1), row("b", 0.3), row("a", 0.3), row("c", 0.2), row("a", 0.3)];
+        assert_eq!(order_by(&rows, |r| r.p_alive), vec![2, 4, 1, 3, 0]);
+        assert_eq!(order_by(&rows, |r| -r.p_alive), vec![0, 3, 2, 4, 1]);
+    }
 }
