@@ -163,6 +163,9 @@ fn write_xlsx<R: AsRef<[Cell]>>(sheet: &str, header: &[&str], rows: impl Iterato
         "{XML_DECLARATION}<workbook xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\"><bookViews><workbookView/></bookViews>\
          <sheets><sheet name=\"{name}\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
     );
+    if header.len() > MAX_COLUMNS {
+        return Err(format!("{} columns are more than a worksheet holds ({MAX_COLUMNS})", header.len()));
+    }
     let mut zip = ZipOut::default();
     for (path, part) in [
         ("[Content_Types].xml", CONTENT_TYPES),
@@ -648,6 +651,10 @@ mod tests {
         assert!(xlsx("rows", &["a"], &fits).is_ok());
         let wide = vec![vec![Cell::Number(1.0); MAX_COLUMNS + 1]];
         assert!(xlsx("cols", &["a"], &wide).is_err());
+        let header = vec!["h"; MAX_COLUMNS + 1];
+        assert!(xlsx("cols", &header, Vec::<Vec<Cell>>::new()).is_err());
+        let header = vec!["h"; MAX_COLUMNS];
+        assert!(xlsx("cols", &header, Vec::<Vec<Cell>>::new()).is_ok());
     }
 
     #[test]
