@@ -352,18 +352,21 @@ fn row_xml(number: usize, cells: &[Cell], bold: bool, xml: &mut String) {
     let style = if bold { " s=\"1\"" } else { "" };
     let _ = write!(xml, "<row r=\"{number}\">");
     for (c, cell) in cells.iter().enumerate() {
-        let mut at = String::new();
-        column_name(c, &mut at);
+        // Excel has no infinities or NaN: such a cell is left empty.
+        if matches!(cell, Cell::Number(n) if !n.is_finite()) {
+            continue;
+        }
+        xml.push_str("<c r=\"");
+        column_name(c, xml);
+        let _ = write!(xml, "{number}\"{style}");
         match cell {
             Cell::Text(text) => {
-                let _ = write!(xml, "<c r=\"{at}{number}\"{style} t=\"inlineStr\"><is><t xml:space=\"preserve\">");
+                xml.push_str(" t=\"inlineStr\"><is><t xml:space=\"preserve\">");
                 escape_xml(text, false, xml);
                 xml.push_str("</t></is></c>");
             }
-            // Excel has no infinities or NaN: such a cell is left empty.
-            Cell::Number(n) if !n.is_finite() => {}
             Cell::Number(n) => {
-                let _ = write!(xml, "<c r=\"{at}{number}\"{style}><v>{}</v></c>", XmlNumber(*n));
+                let _ = write!(xml, "><v>{}</v></c>", XmlNumber(*n));
             }
         }
     }
