@@ -336,7 +336,7 @@ mod cli {
             Streamed::Read(ingested) => Ok(*ingested),
             Streamed::Split(pending) => {
                 let part = helper.take().and_then(|h| h.join().ok()).and_then(Result::ok);
-                match part.and_then(|part| pending.join(part)) {
+                match part.and_then(|part| pending.join(part.into())) {
                     Some(ingested) => Ok(ingested),
                     // The split point fell inside a multi-line cell: read it again on one core.
                     None => read_file_split(file, options, false),

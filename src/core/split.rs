@@ -83,7 +83,7 @@ impl Pending {
     /// Both parts as one: exactly what reading the file on one core gives. `None` when the parts do
     /// not meet at a record start (the split point fell inside a multi-line cell, or the second
     /// reader met the end of the file): then the file must be read again without a split.
-    pub fn join(self, part: Part) -> Option<Ingested> {
+    pub fn join(self, part: Received) -> Option<Ingested> {
         // The part's first record is on the first reader's line `line`, and no later a line of its
         // own count (a part from a broken buffer may say otherwise: it is refused).
         if part.start != Some(self.at) || part.first_line > self.line {
@@ -145,6 +145,74 @@ pub struct Part {
     /// Lines counted as in `first_line`.
     rejected: Vec<Rejection>,
     currencies: Vec<(String, u64)>,
+}
+
+/// A part as the first reader joins it: from another thread as read ([`From<Part>`]), or from
+/// another worker as [`Part::decode`]'s view of the buffer. The columns of a decoded part stay in
+/// the buffer until they are added to the first reader's (a copy of each fewer: about 26 MB for
+/// half a million rows, written to memory the worker had to grow for it).
+#[derive(Debug, Clone)]
+pub struct Received<'b> {
+    start: Option<u64>,
+    first_line: u64,
+    rows: u64,
+    customers: Texts,
+    customer: Column<'b, u32>,
+    day: Option<Column<'b, i32>>,
+    amount: Option<Column<'b, f64>>,
+    quantity: Option<Column<'b, f64>>,
+    score: Option<Column<'b, u8>>,
+    order: Option<Column<'b, u64>>,
+    coded: [Option<(Texts, Column<'b, u32>)>; 3],
+    comments: Option<Vec<(u32, String)>>,
+    rejected: Vec<Rejection>,
+    currencies: Vec<(String, u64)>,
+}
+
+impl From<Part> for Received<'static> {
+    fn from(part: Part) -> Self {
+        Received {
+            start: part.start,
+            first_line: part.first_line,
+            rows: part.rows,
+            customers: part.customers,
+            customer: Column::Owned(part.customer),
+            day: part.day.map(Column::Owned),
+            amount: part.amount.map(Column::Owned),
+            quantity: part.quantity.map(Column::Owned),
+            score: part.score.map(Column::Owned),
+            order: part.order.map(Column::Owned),
+            coded: part.coded.map(|c| c.map(|(t, codes)| (t, Column::Owned(codes)))),
+            comments: part.comments,
+            rejected: part.rejected,
+            currencies: part.currencies,
+        }
+    }
+}
+
+/// A column of a received part: its values, or where they are in the buffer (one after the other,
+/// little-endian).
+#[derive(Debug, Clone)]
+enum Column<'b, T> {
+    Owned(Vec<T>),
+    Wired(&'b [u8]),
+}
+
+impl<T: wire::Value> Column<'_, T> {
+    /// Appends the values, each through `f`, to `to`.
+    fn append_to(&self, to: &mut Vec<T>, f: impl Fn(T) -> T) {
+        match self {
+            Column::Owned(values) => to.extend(values.iter().map(|&v| f(v))),
+            Column::Wired(bytes) => to.extend(bytes.chunks_exact(T::SIZE).map(T::get).map(f)),
+        }
+    }
+
+    #[cfg(test)]
+    fn to_vec(&self) -> Vec<T> {
+        let mut values = Vec::new();
+        self.append_to(&mut values, |v| v);
+        values
+    }
 }
 
 /// Reads the rows after the split point of `plan`: `rest` holds the file from [`Plan::from`] on.
@@ -221,16 +289,16 @@ pub fn read_part(plan: &Plan, rest: &mut dyn std::io::Read, progress: &mut dyn F
 }
 
 /// Adds `part`'s rows to `reader`'s, whose row at `line` is the part's first.
-fn merge(reader: &mut RowReader, part: Part, line: u64) {
+fn merge(reader: &mut RowReader, part: Received, line: u64) {
     fn remap(labels: &mut Labels, texts: &Texts) -> Vec<u32> {
         texts.iter().map(|t| labels.intern(t)).collect()
     }
-    fn append(codes: &mut Vec<u32>, more: &[u32], map: &[u32]) {
-        codes.extend(more.iter().map(|&c| if c == MISSING { MISSING } else { map.get(c as usize).copied().unwrap_or(MISSING) }));
+    fn append(codes: &mut Vec<u32>, more: &Column<u32>, map: &[u32]) {
+        more.append_to(codes, |c| if c == MISSING { MISSING } else { map.get(c as usize).copied().unwrap_or(MISSING) });
     }
-    fn extend<T: Copy>(to: &mut Option<Vec<T>>, from: Option<Vec<T>>) {
+    fn extend<T: wire::Value>(to: &mut Option<Vec<T>>, from: Option<Column<T>>) {
         if let (Some(to), Some(from)) = (to.as_mut(), from) {
-            to.extend_from_slice(&from);
+            from.append_to(to, |v| v);
         }
     }
     reader.flush();
@@ -243,7 +311,7 @@ fn merge(reader: &mut RowReader, part: Part, line: u64) {
     extend(&mut ds.quantity, part.quantity);
     extend(&mut ds.score, part.score);
     if let (Some(to), Some(from)) = (ds.order.as_mut(), part.order) {
-        to.keys.extend_from_slice(&from);
+        from.append_to(&mut to.keys, |k| k);
     }
     let columns = [&mut ds.channel, &mut ds.category, &mut ds.member_level];
     for (column, coded) in columns.into_iter().zip(part.coded) {
@@ -275,9 +343,11 @@ mod wire {
         out.extend_from_slice(bytes);
     }
 
-    pub trait Value: Copy {
+    pub trait Value: Copy + 'static {
         const SIZE: usize;
         fn put(self, out: &mut Vec<u8>);
+        /// Writes the value into `slot` (exactly `SIZE` bytes).
+        fn write(self, slot: &mut [u8]);
         fn get(bytes: &[u8]) -> Self;
     }
 
@@ -287,6 +357,9 @@ mod wire {
                 const SIZE: usize = std::mem::size_of::<$t>();
                 fn put(self, out: &mut Vec<u8>) {
                     out.extend_from_slice(&self.to_le_bytes());
+                }
+                fn write(self, slot: &mut [u8]) {
+                    slot.copy_from_slice(&self.to_le_bytes());
                 }
                 fn get(bytes: &[u8]) -> Self {
                     let mut b = [0u8; std::mem::size_of::<$t>()];
@@ -304,9 +377,13 @@ mod wire {
             Some(values) => {
                 out.push(1);
                 put_len(out, values.len());
-                out.reserve(values.len() * T::SIZE);
-                for &v in values {
-                    v.put(out);
+                // One bounds check for the column, then a loop that compiles to plain stores: a
+                // value at a time through `put` checked the capacity for each (a part holds
+                // millions of values).
+                let start = out.len();
+                out.resize(start + values.len() * T::SIZE, 0);
+                for (slot, &v) in out[start..].chunks_exact_mut(T::SIZE).zip(values) {
+                    v.write(slot);
                 }
             }
         }
@@ -351,12 +428,16 @@ mod wire {
         }
 
         pub fn values<T: Value>(&mut self) -> Option<Option<Vec<T>>> {
+            Some(self.wired::<T>()?.map(|bytes| bytes.chunks_exact(T::SIZE).map(T::get).collect()))
+        }
+
+        /// A column left in the buffer.
+        pub fn wired<T: Value>(&mut self) -> Option<Option<&'b [u8]>> {
             match self.take(1)?[0] {
                 0 => Some(None),
                 _ => {
                     let n = self.len()?;
-                    let bytes = self.take(n.checked_mul(T::SIZE)?)?;
-                    Some(Some(bytes.chunks_exact(T::SIZE).map(T::get).collect()))
+                    Some(Some(self.take(n.checked_mul(T::SIZE)?)?))
                 }
             }
         }
@@ -367,7 +448,7 @@ impl Part {
     /// The part as one buffer, to send to another worker.
     pub fn encode(&self) -> Vec<u8> {
         use wire::Value;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.encoded_size());
         out.push(u8::from(self.start.is_some()));
         for n in [self.start.unwrap_or_default(), self.first_line, self.rows] {
             n.put(&mut out);
@@ -420,8 +501,32 @@ impl Part {
         out
     }
 
-    /// A part from [`Part::encode`]'s buffer; `None` if it is not one.
-    pub fn decode(bytes: &[u8]) -> Option<Part> {
+    /// About how many bytes [`Part::encode`] writes (exactly, but for the rejections and
+    /// currencies, which are few): the buffer is allocated once, not grown by doubling.
+    fn encoded_size(&self) -> usize {
+        fn len<T>(column: Option<&[T]>) -> usize {
+            1 + 8 + column.map_or(0, std::mem::size_of_val)
+        }
+        fn texts(t: &Texts) -> usize {
+            // The ends go as u64 whatever the size of usize.
+            8 + t.text.len() + 1 + 8 + 8 * t.ends.len()
+        }
+        let coded: usize = self.coded.iter().map(|c| 1 + c.as_ref().map_or(0, |(t, codes)| texts(t) + len(Some(codes)))).sum();
+        let comments = self.comments.as_ref().map_or(0, |c| c.iter().map(|(_, text)| 4 + 8 + text.len()).sum::<usize>());
+        1024 + texts(&self.customers)
+            + len(Some(&self.customer))
+            + len(self.day.as_deref())
+            + len(self.amount.as_deref())
+            + len(self.quantity.as_deref())
+            + len(self.score.as_deref())
+            + len(self.order.as_deref())
+            + coded
+            + 9
+            + comments
+    }
+
+    /// A part from [`Part::encode`]'s buffer, its columns left there; `None` if it is not one.
+    pub fn decode(bytes: &[u8]) -> Option<Received<'_>> {
         let mut r = wire::Reader(bytes);
         let has_start = r.flag()?;
         let (start, first_line, rows) = (r.value::<u64>()?, r.value::<u64>()?, r.value::<u64>()?);
@@ -436,7 +541,7 @@ impl Part {
             false => None,
             true => Some((0..r.len()?).map(|_| Some((r.value()?, r.text()?))).collect::<Option<Vec<_>>>()?),
         };
-        fn texts(r: &mut wire::Reader) -> Option<Texts> {
+        fn texts(r: &mut wire::Reader<'_>) -> Option<Texts> {
             let text = String::from_utf8(r.bytes()?.to_vec()).ok()?;
             let ends: Vec<u64> = r.values()??;
             let ends: Vec<usize> = ends.into_iter().map(usize::try_from).collect::<Result<_, _>>().ok()?;
@@ -449,23 +554,23 @@ impl Part {
             Some(Texts { text, ends })
         }
         let customers = texts(&mut r)?;
-        let customer = r.values()??;
-        let day = r.values()?;
-        let amount = r.values()?;
-        let quantity = r.values()?;
-        let score = r.values()?;
-        let order = r.values()?;
-        let mut coded: [Option<Coded>; 3] = Default::default();
+        let customer = Column::Wired(r.wired::<u32>()??);
+        let day = r.wired::<i32>()?.map(Column::Wired);
+        let amount = r.wired::<f64>()?.map(Column::Wired);
+        let quantity = r.wired::<f64>()?.map(Column::Wired);
+        let score = r.wired::<u8>()?.map(Column::Wired);
+        let order = r.wired::<u64>()?.map(Column::Wired);
+        let mut coded: [Option<(Texts, Column<u32>)>; 3] = Default::default();
         for slot in &mut coded {
             if r.0.first()? == &1 {
                 r.0 = &r.0[1..];
                 let t = texts(&mut r)?;
-                *slot = Some((t, r.values()??));
+                *slot = Some((t, Column::Wired(r.wired::<u32>()??)));
             } else {
                 r.0 = &r.0[1..];
             }
         }
-        Some(Part {
+        Some(Received {
             start: has_start.then_some(start),
             first_line,
             rows,
@@ -481,6 +586,32 @@ impl Part {
             rejected,
             currencies,
         })
+    }
+}
+
+#[cfg(test)]
+impl Received<'_> {
+    /// The part the buffer holds, columns copied out: what the tests compare.
+    fn to_part(&self) -> Part {
+        fn owned<T: wire::Value>(c: &Option<Column<T>>) -> Option<Vec<T>> {
+            c.as_ref().map(Column::to_vec)
+        }
+        Part {
+            start: self.start,
+            first_line: self.first_line,
+            rows: self.rows,
+            customers: self.customers.clone(),
+            customer: self.customer.to_vec(),
+            day: owned(&self.day),
+            amount: owned(&self.amount),
+            quantity: owned(&self.quantity),
+            score: owned(&self.score),
+            order: owned(&self.order),
+            coded: self.coded.clone().map(|c| c.map(|(t, codes)| (t, codes.to_vec()))),
+            comments: self.comments.clone(),
+            rejected: self.rejected.clone(),
+            currencies: self.currencies.clone(),
+        }
     }
 }
 
@@ -519,10 +650,13 @@ mod tests {
         };
         assert_eq!(plan.at, at);
         let part = read_part(&plan, &mut &bytes[plan.from() as usize..], &mut |_, _| {}).unwrap();
-        let decoded = Part::decode(&part.encode()).expect("a part decodes");
-        assert_eq!(decoded, part);
+        let encoded = part.encode();
+        let decoded = Part::decode(&encoded).expect("a part decodes");
+        assert_eq!(decoded.to_part(), part);
+        // As the browser joins a part (from its buffer), or as the command line does (as read).
+        let received = if at.is_multiple_of(3) { Received::from(part) } else { decoded };
         match streamed {
-            Ok(Streamed::Split(pending)) => Some(pending.join(decoded)),
+            Ok(Streamed::Split(pending)) => Some(pending.join(received)),
             Ok(Streamed::Read(i)) => Some(Some(*i)),
             _ => None,
         }
@@ -612,7 +746,7 @@ mod tests {
         let part = read_part(&plan, &mut &bytes[plan.from() as usize..], &mut |_, _| {}).unwrap();
         let encoded = part.encode();
         for cut in (0..encoded.len()).step_by(97) {
-            assert_eq!(Part::decode(&encoded[..cut]), None, "cut at {cut}");
+            assert!(Part::decode(&encoded[..cut]).is_none(), "cut at {cut}");
         }
         let mut flipped = encoded.clone();
         for i in (0..flipped.len()).step_by(31) {

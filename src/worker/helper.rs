@@ -36,6 +36,8 @@ pub(super) fn is_helper() -> bool {
 struct Task {
     job: u32,
     plan: Plan,
+    /// When the worker posted it (`performance.timeOrigin + now()`, milliseconds since the epoch).
+    posted: f64,
 }
 
 /// The helper's answer, sent with the encoded part (empty on an error).
@@ -43,11 +45,18 @@ struct Task {
 struct Done {
     job: u32,
     error: Option<String>,
+    /// How the helper spent its time, in milliseconds: from the task's posting to its arrival
+    /// (`helper-start`), reading the file (`helper-read`), parsing (`helper-parse`), encoding the
+    /// part (`helper-encode`). The worker adds them to the load's timings.
+    #[serde(default)]
+    timings: Vec<(String, f64)>,
 }
 
 /// A file read up to the split point, waiting for the helper's part.
 pub(super) struct Waiting {
     pub job: u32,
+    /// The helper's timings (see [`Done`]), once its part is in.
+    pub helper_timings: Vec<(String, f64)>,
     /// The page's number for this load.
     pub load: u32,
     pub pending: Box<Pending>,
@@ -170,7 +179,7 @@ pub(super) fn begin(plan: &Plan, file: &File) -> Option<u32> {
         let mut s = s.borrow_mut();
         s.jobs += 1;
         let job = s.jobs;
-        let task = Task { job, plan: plan.clone() };
+        let task = Task { job, plan: plan.clone(), posted: epoch_ms() };
         let value = task.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok()?;
         s.worker.as_ref()?.post_message(&js_sys::Array::of2(&value, file)).ok()?;
         Some(job)
@@ -234,11 +243,14 @@ fn on_reply(event: &MessageEvent) {
             _ => None,
         }
     });
-    let Some(waiting) = waiting else { return };
+    let Some(mut waiting) = waiting else { return };
+    waiting.helper_timings = done.timings;
+    let copying = super::now_ms();
     let part = match done.error {
-        None => message.get(1).dyn_into::<js_sys::Uint8Array>().ok().and_then(|bytes| Part::decode(&bytes.to_vec())),
+        None => message.get(1).dyn_into::<js_sys::Uint8Array>().ok().map(|bytes| bytes.to_vec()),
         Some(_) => None,
     };
+    waiting.helper_timings.push(("part-copy".into(), super::now_ms() - copying));
     super::joined(waiting, part);
 }
 
@@ -256,23 +268,38 @@ pub(super) fn start_helper() {
 fn on_task(event: &MessageEvent) {
     let Ok(message) = event.data().dyn_into::<js_sys::Array>() else { return };
     let Ok(task) = serde_wasm_bindgen::from_value::<Task>(message.get(0)) else { return };
-    let read = || -> Result<Vec<u8>, String> {
+    let started = super::now_ms();
+    let mut timings = vec![("helper-start".to_string(), epoch_ms() - task.posted)];
+    let mut read = || -> Result<Vec<u8>, String> {
         let file: File = message.get(1).dyn_into().map_err(|_| "no file came with the task".to_string())?;
         let reader = FileReaderSync::new().map_err(|_| "cannot read files here".to_string())?;
         let mut chunks = Chunks::new(&file, &reader);
         chunks.offset = task.plan.from() as f64;
-        read_part(&task.plan, &mut chunks, &mut |_, _| {}).map(|part| part.encode())
+        let part = read_part(&task.plan, &mut chunks, &mut |_, _| {})?;
+        let parsed = super::now_ms();
+        timings.push(("helper-read".into(), chunks.read_ms));
+        timings.push(("helper-parse".into(), parsed - started - chunks.read_ms));
+        let bytes = part.encode();
+        drop(part);
+        timings.push(("helper-encode".into(), super::now_ms() - parsed));
+        Ok(bytes)
     };
     let (error, bytes) = match read() {
         Ok(bytes) => (None, bytes),
         Err(e) => (Some(e), Vec::new()),
     };
-    let done = Done { job: task.job, error };
+    let done = Done { job: task.job, error, timings };
     let Ok(value) = done.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) else { return };
     let array = js_sys::Uint8Array::from(bytes.as_slice());
     drop(bytes);
     let buffer = array.buffer();
     let _ = scope().post_message_with_transfer(&js_sys::Array::of2(&value, &array), &js_sys::Array::of1(&buffer));
+}
+
+/// Milliseconds since the epoch on a clock both workers share (`performance.timeOrigin + now()`;
+/// each worker's `now()` counts from its own start).
+fn epoch_ms() -> f64 {
+    scope().performance().map_or_else(js_sys::Date::now, |p| p.time_origin() + p.now())
 }
 
 /// Reads a file in two parts on this core: the worker and the helper warm up the code of both
@@ -289,7 +316,8 @@ pub(super) fn warm_up_split(bytes: &[u8]) -> Option<Ingested> {
         ingest_stream(bytes, &mut std::io::empty(), total, "warm-up.csv", &IngestOptions::default(), Some(split), &mut |_, _| {});
     let plan = plan?;
     let tail = bytes.get(plan.from() as usize..)?;
-    let part = Part::decode(&read_part(&plan, &mut &tail[..], &mut |_, _| {}).ok()?.encode())?;
+    let encoded = read_part(&plan, &mut &tail[..], &mut |_, _| {}).ok()?.encode();
+    let part = Part::decode(&encoded)?;
     match streamed {
         Ok(Streamed::Split(pending)) => pending.join(part),
         Ok(Streamed::Read(ingested)) => Some(*ingested),

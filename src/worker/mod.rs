@@ -492,6 +492,7 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
         Ok(Streamed::Split(pending)) => match job {
             Some(job) => helper::wait(helper::Waiting {
                 job,
+                helper_timings: Vec::new(),
                 load: load_id(),
                 pending,
                 name,
@@ -537,23 +538,24 @@ fn replaced(loads: Vec<u32>, slot: Slot) {
     }
 }
 
-/// Finishes a file read in two parts once the helper's part is there (`None`: it failed): joins
-/// them, or reads the file again on one core where they do not meet.
-fn joined(waiting: helper::Waiting, part: Option<Part>) {
+/// Finishes a file read in two parts once the helper's part is there (its encoded buffer; `None`:
+/// it failed): joins them, or reads the file again on one core where they do not meet.
+fn joined(waiting: helper::Waiting, part: Option<Vec<u8>>) {
     let waited = now_ms() - waiting.stopped;
-    let helper::Waiting { load, pending, name, file, options, slot, started, read_ms, .. } = waiting;
+    let helper::Waiting { load, pending, name, file, options, slot, started, read_ms, helper_timings, .. } = waiting;
     set_load(load);
     let joining = now_ms();
-    match part.and_then(|part| pending.join(part)) {
+    match part.as_deref().and_then(Part::decode).and_then(|part| pending.join(part)) {
         Some(ingested) => {
             let parse_ms = now_ms() - started - read_ms;
             let join_ms = now_ms() - joining;
-            let stages = vec![
+            let mut stages = vec![
                 ("read".into(), read_ms),
                 ("parse".into(), parse_ms),
                 ("helper-wait".into(), waited),
                 ("join".into(), join_ms),
             ];
+            stages.extend(helper_timings);
             settle(name, Vec::new(), Some(file.clone()), ingested, options, slot, stages);
         }
         None => {
