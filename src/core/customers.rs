@@ -147,9 +147,9 @@ fn facts_in(dataset: &Dataset, as_of: Option<Day>, parts: usize) -> Result<Facts
     facts_gathering(dataset, as_of, parts, GATHER_ROWS)
 }
 
-/// Rows gathered at a time (see [`Input::gather`]): 64 MB of [`Row`]s at most, a buffer reused
+/// Rows gathered at a time (see [`Input::gather`]): 32 MB of [`Row`]s at most, a buffer reused
 /// from one run of customers to the next.
-const GATHER_ROWS: usize = 1 << 21;
+const GATHER_ROWS: usize = 1 << 20;
 
 /// [`facts_in`], gathering at most `gather` rows at a time (tests make it small).
 fn facts_gathering(dataset: &Dataset, as_of: Option<Day>, parts: usize, gather: usize) -> Result<Facts, FactsError> {
