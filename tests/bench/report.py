@@ -49,6 +49,16 @@ def mb(v):
     return f"{v / 1e6:,.0f} MB"
 
 
+def startup_long_text(runs):
+    """The long tasks of the page's start-up, from runs that recorded them (older results did not)."""
+    recorded = [r for r in runs if "startup_long_tasks" in r]
+    if not recorded:
+        return "not recorded"
+    n = sum(r["startup_long_tasks"] for r in recorded)
+    longest = max(r["startup_longest_task_ms"] for r in recorded)
+    return f"{n} long task(s) over 50 ms in {len(recorded)} start(s), longest {longest:.0f} ms"
+
+
 def vs(theirs, ours):
     return f"{theirs / ours:.2f}× faster" if ours <= theirs else f"{ours / theirs:.2f}× slower"
 
@@ -155,7 +165,8 @@ Start-up on localhost (the same runs, median): first render (navigation to the p
 file input) {ms(median([r["first_render_ms"] for r in runs]))}; worker started
 {ms(median([r["worker_ready_ms"] for r in runs]))}; then the worker warms up on a small generated file
 ({ms(median([r["warm_up_ms"] for r in runs]))}, see below) while the user picks a file: the runs
-above start after it, as a person's would.
+above start after it, as a person's would. Main thread during start-up (before the file is chosen;
+not in the counts above): {startup_long_text(runs)}.
 
 {ten_text}
 
@@ -300,8 +311,10 @@ and segmenting the million-row file. What it found, and what was done:
   (`perf annotate`) loading a customer's rows from five columns at random places; one pass in file
   order now writes each row whole to its place among its customer's, a store miss per row instead
   of five load misses. On one core natively (`taskset`, three runs each): facts 155–185 → 90–130 ms,
-  the segmentation 230–300 → 180–250 ms. Rows are gathered 2M at a time at most (64 MB), so ten
-  million rows do not need 320 MB at once. In the browser, eight alternating pairs in a noisy hour
+  the segmentation 230–300 → 180–250 ms. Rows are gathered at most a million at a time (32 MB, a
+  buffer the old list of row numbers, 4 bytes a row, outgrows at eight million rows): the benchmark
+  run above had 2M at a time, and its ten-million-row run ended with 1,037 MB of WebAssembly memory
+  (1,004 MB before); with a million at a time, three runs: 984 MB, segment stage 4.1–5.5 s. In the browser, eight alternating pairs in a noisy hour
   (totals from 1.5 to 2.6 s): total median 2,017 → 1,788 ms, faster in 5 of the 8 pairs (paired
   ratio median 0.89); the machine's noise was larger than the change. Tried and not kept: the split
   point at 53% instead of the middle, so that the helper finishes sooner (six pairs: no gain).
@@ -310,6 +323,21 @@ and segmenting the million-row file. What it found, and what was done:
   one part, and the bucketed count against one sort; `rfm`, `segments` (default and two as-of
   dates), `inspect`, `nps` and `clv` outputs are byte-identical on the 1M sample, CDNOW and every
   fixture.
+
+- **The main thread** (2026-12-02, Chromium traces through `BENCH_TRACE`, now with the `v8.wasm`
+  category). The benchmark counted long tasks from the file's change event on, and dropped those of
+  the page's start-up; it now reports them apart (`startup_long_tasks`). Three starts: two or three
+  long tasks each, up to 126 ms, all before a file can be chosen: the navigation's commit (57 ms),
+  the first layout (95–112 ms, a third of it shaping the Chinese text), and the first worker
+  message the page handles (77 ms, 60 of them V8 compiling the page's WebAssembly functions on
+  their first call, `wasm.CompileLazy`). During a load, at ten million rows, one long task of
+  54–77 ms appeared at the very end in 5 of 6 runs of this session's build with 2M rows gathered at
+  a time, 1 of 3 with a million at a time (as committed) and 1 of 4 of the previous build (none in
+  the quiet hour of 2026-11-23): decoding the `Segmented` message. That message is the same size at 1M
+  and 10M rows (155 KB as JSON; decoding it took 19.5 ms at 1M), and 115 KB of it are the latest
+  1,000 survey comments of the NPS summary, sent with every segmentation and decoded object by
+  object by serde_wasm_bindgen; at 10M the page's heap was under pressure (12 ms of the 64 were a
+  minor GC). The way on: send the comments once per survey, not with every segmentation.
 
 Still the largest, by the worker's own time on 1M rows (browser profile of the build with
 batched interning, 2026-11-23): converting the cells (`RowReader::read`: trimming, dates,

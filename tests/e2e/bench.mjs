@@ -115,9 +115,14 @@ async function pipeline() {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.addInitScript(() => {
+      // Long tasks of the run (from the file's change event on), and of the start-up before it
+      // (the page loading, the worker starting and warming up), kept apart.
       window.__longTasks = [];
+      window.__startupLongTasks = [];
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+        for (const e of list.getEntries()) {
+          (window.__t0 !== undefined && e.startTime >= window.__t0 ? window.__longTasks : window.__startupLongTasks).push(e.duration);
+        }
       }).observe({ type: 'longtask', buffered: true });
       window.addEventListener('change', () => { window.__t0 = performance.now(); window.__longTasks = []; }, true);
       // First render: from navigation to the app's page drawn with its file input (the frame after
@@ -148,7 +153,7 @@ async function pipeline() {
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
-    if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'v8', 'disabled-by-default-devtools.timeline'] });
+    if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'v8', 'v8.wasm', 'disabled-by-default-devtools.timeline'] });
     await page.getByTestId('file-input').setInputFiles(resolve(file));
     const result = await page.evaluate(() => new Promise((done) => {
       const complete = () => document.querySelector('[data-testid="rules-used"]') && document.querySelector('[data-testid="kpis"]') && document.querySelector('svg.pyramid, [data-testid="ov-export-pyramid-svg"]')
@@ -165,7 +170,7 @@ async function pipeline() {
     }));
     // Long tasks are reported after they end: give the last one a moment to arrive.
     await page.waitForTimeout(200);
-    const longTasks = await page.evaluate(() => window.__longTasks);
+    const [longTasks, startupLongTasks] = await page.evaluate(() => [window.__longTasks, window.__startupLongTasks]);
     if (process.env.BENCH_TRACE) await browser.stopTracing();
     sampling = false;
     await sampler;
@@ -175,6 +180,8 @@ async function pipeline() {
       ...Object.fromEntries(Object.entries(stages).map(([k, v]) => [k.endsWith('-mb') ? k.replace('-', '_') : `${k}_ms`, v])),
       long_tasks: longTasks.length,
       longest_task_ms: Math.max(0, ...longTasks),
+      startup_long_tasks: startupLongTasks.length,
+      startup_longest_task_ms: Math.max(0, ...startupLongTasks),
       first_render_ms: startup.firstRender,
       worker_ready_ms: startup.ready,
       warm_up_ms: warmUp,
