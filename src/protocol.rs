@@ -6,6 +6,7 @@
 //! options.
 
 use crate::core::clv::{ClvParams, ClvReport, CustomerClv};
+use crate::core::comments::Comment;
 use crate::core::export::ExportFormat;
 use crate::core::ingest::{IngestOptions, Report, Stage};
 use crate::core::nps::NpsSummary;
@@ -154,6 +155,14 @@ pub enum Response {
     /// or after the survey was dropped).
     Nps {
         nps: Option<Box<NpsSummary>>,
+    },
+    /// The survey comments the NPS page lists (an NPS summary's `comments.shown`), sent before a
+    /// `Nps` or `Segmented` answer whenever they differ from the ones sent last: those answers come
+    /// with `comments.shown` empty, and the page puts these back. With 1,000 comments they were
+    /// 115 KB of a 155 KB `Segmented` answer, decoded again on the page's thread after every
+    /// segmentation.
+    Comments {
+        shown: Vec<Comment>,
     },
     /// The segmentation pages' numbers; `nps` is present when the file has survey answers.
     Segmented {

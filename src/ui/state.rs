@@ -2,6 +2,7 @@
 
 use super::i18n::Lang;
 use crate::core::clv::{ClvReport, CustomerClv};
+use crate::core::comments::Comment;
 use crate::core::ingest::{IngestOptions, Report};
 use crate::core::nps::NpsSummary;
 use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
@@ -79,6 +80,9 @@ pub struct AppState {
     pub list: Option<Rc<CustomerList>>,
     /// The NPS page, when there are survey answers (in the transactions or a survey file).
     pub nps: Option<Rc<NpsSummary>>,
+    /// The survey comments the worker sent last ([`Response::Comments`]): NPS summaries come
+    /// without them and get these.
+    pub comments: Rc<Vec<Comment>>,
     /// The survey file, when one was loaded beside the transactions.
     pub survey: Option<Rc<Report>>,
     pub survey_options: IngestOptions,
@@ -122,6 +126,12 @@ pub struct AppState {
     pub failed_meanwhile: Option<(String, String)>,
 }
 
+/// An NPS summary as the worker sent it (without its comments list) with the comments it sent.
+fn with_comments(mut nps: NpsSummary, shown: &[Comment]) -> NpsSummary {
+    nps.comments.shown = shown.to_vec();
+    nps
+}
+
 impl Default for AppState {
     fn default() -> Self {
         Self {
@@ -131,6 +141,7 @@ impl Default for AppState {
             seg_error: None,
             list: None,
             nps: None,
+            comments: Rc::default(),
             survey: None,
             survey_options: IngestOptions::default(),
             survey_error: None,
@@ -307,7 +318,8 @@ impl Reducible for AppState {
                 Response::Ready => next.worker_ready = true,
                 Response::Timings { stages } => next.load_timings = stages,
                 Response::RejectedCsv { .. } | Response::CustomersFile { .. } => return self,
-                Response::Nps { nps } => next.nps = nps.map(|n| Rc::new(*n)),
+                Response::Nps { nps } => next.nps = nps.map(|n| Rc::new(with_comments(*n, &next.comments))),
+                Response::Comments { shown } => next.comments = Rc::new(shown),
                 Response::ClvProgress { step } => {
                     next.clv_step = Some(step);
                     next.clv_error = None;
@@ -330,7 +342,7 @@ impl Reducible for AppState {
                     next.clv_list = Some(Rc::new(ClvList { sort, offset, total, rows }));
                 }
                 Response::Segmented { summary, params, nps } => {
-                    next.nps = nps.map(|n| Rc::new(*n));
+                    next.nps = nps.map(|n| Rc::new(with_comments(*n, &next.comments)));
                     next.segmentation = Some(Rc::new(*summary));
                     next.seg_params = params;
                     next.seg_error = None;
@@ -373,6 +385,7 @@ impl Reducible for AppState {
                 }
                 Response::Loaded { .. } | Response::Failed { .. } => next.show(response),
                 Response::Cleared => {
+                    next.comments = Rc::default();
                     next.clv = None;
                     next.clv_step = None;
                     next.clv_error = None;

@@ -9,6 +9,7 @@ use crate::core::clv::bgnbd::BgNbd;
 use crate::core::clv::pareto_nbd::ParetoNbd;
 use crate::core::clv::summary::Summary;
 use crate::core::clv::{self, ClvParams, ClvReport, Fitted, SpendModel};
+use crate::core::comments::Comment;
 use crate::core::dataset::Labels;
 use crate::core::export::{self, ExportEncoding, ExportFormat};
 use crate::core::ingest::{
@@ -110,7 +111,9 @@ impl Held {
         let params = self.params.clone();
         if self.transactions.ingested.is_some() {
             match self.segment(&params) {
-                Ok((summary, nps)) => post(&Response::Segmented { summary: Box::new(summary), params, nps }),
+                Ok((summary, nps)) => {
+                    post(&Response::Segmented { summary: Box::new(summary), params, nps: detach_comments(nps) })
+                }
                 Err(message) => {
                     self.segmentation = None;
                     post(&Response::SegmentFailed { message });
@@ -118,13 +121,13 @@ impl Held {
                         .answers()
                         .and_then(|a| nps::summary(&a, None, params.states.period, params.nps_latest).ok())
                         .map(Box::new);
-                    post(&Response::Nps { nps });
+                    post(&Response::Nps { nps: detach_comments(nps) });
                 }
             }
         } else {
             let nps =
                 self.answers().and_then(|a| nps::summary(&a, None, params.states.period, params.nps_latest).ok()).map(Box::new);
-            post(&Response::Nps { nps });
+            post(&Response::Nps { nps: detach_comments(nps) });
         }
     }
 }
@@ -165,6 +168,27 @@ thread_local! {
     /// The page's number of the load being read (0 while handling any other request): the
     /// answers to a load carry it.
     static LOAD: Cell<u32> = const { Cell::new(0) };
+}
+
+thread_local! {
+    /// The survey comments last posted to the page ([`Response::Comments`]), which it keeps.
+    static COMMENTS_SENT: RefCell<Option<Vec<Comment>>> = const { RefCell::new(None) };
+}
+
+/// `nps` to post without its comments list: the page has it already, or gets it now (posted
+/// first, as [`Response::Comments`], when it differs from the one sent last).
+fn detach_comments(mut nps: Option<Box<NpsSummary>>) -> Option<Box<NpsSummary>> {
+    if let Some(summary) = nps.as_mut() {
+        let shown = std::mem::take(&mut summary.comments.shown);
+        COMMENTS_SENT.with(|sent| {
+            let mut sent = sent.borrow_mut();
+            if sent.as_ref() != Some(&shown) {
+                post(&Response::Comments { shown: shown.clone() });
+                *sent = Some(shown);
+            }
+        });
+    }
+    nps
 }
 
 fn load_id() -> u32 {
@@ -353,7 +377,9 @@ fn handle(event: MessageEvent) {
         Request::Segment { params } => {
             let result = HELD.with(|h| h.borrow_mut().segment(&params));
             match result {
-                Ok((summary, nps)) => post(&Response::Segmented { summary: Box::new(summary), params, nps }),
+                Ok((summary, nps)) => {
+                    post(&Response::Segmented { summary: Box::new(summary), params, nps: detach_comments(nps) })
+                }
                 Err(message) => post(&Response::SegmentFailed { message }),
             }
         }
@@ -436,6 +462,8 @@ fn handle(event: MessageEvent) {
         Request::Clear => {
             replaced(helper::cancel_all(), Slot::Transactions);
             HELD.with(|h| *h.borrow_mut() = Held::default());
+            // The page forgets its comments on `Cleared`.
+            COMMENTS_SENT.with(|sent| *sent.borrow_mut() = None);
             post(&Response::Cleared);
         }
         Request::Crash => panic!("crash requested by #crash-test=worker"),
