@@ -111,23 +111,21 @@ impl Held {
         let params = self.params.clone();
         if self.transactions.ingested.is_some() {
             match self.segment(&params) {
-                Ok((summary, nps)) => {
-                    post(&Response::Segmented { summary: Box::new(summary), params, nps: detach_comments(nps) })
-                }
+                Ok((summary, nps)) => post(Response::Segmented { summary: Box::new(summary), params, nps }),
                 Err(message) => {
                     self.segmentation = None;
-                    post(&Response::SegmentFailed { message });
+                    post(Response::SegmentFailed { message });
                     let nps = self
                         .answers()
                         .and_then(|a| nps::summary(&a, None, params.states.period, params.nps_latest).ok())
                         .map(Box::new);
-                    post(&Response::Nps { nps: detach_comments(nps) });
+                    post(Response::Nps { nps });
                 }
             }
         } else {
             let nps =
                 self.answers().and_then(|a| nps::summary(&a, None, params.states.period, params.nps_latest).ok()).map(Box::new);
-            post(&Response::Nps { nps: detach_comments(nps) });
+            post(Response::Nps { nps });
         }
     }
 }
@@ -152,7 +150,12 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(response: &Response) {
+/// Posts `response` to the page. NPS summaries go without their comments list (see
+/// [`detach_comments`]), whichever answer carries them.
+fn post(mut response: Response) {
+    if let Response::Segmented { nps, .. } | Response::Nps { nps } = &mut response {
+        detach_comments(nps);
+    }
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     match response.serialize(&serializer) {
         Ok(value) => {
@@ -175,20 +178,19 @@ thread_local! {
     static COMMENTS_SENT: RefCell<Option<Vec<Comment>>> = const { RefCell::new(None) };
 }
 
-/// `nps` to post without its comments list: the page has it already, or gets it now (posted
-/// first, as [`Response::Comments`], when it differs from the one sent last).
-fn detach_comments(mut nps: Option<Box<NpsSummary>>) -> Option<Box<NpsSummary>> {
+/// Takes the comments list out of `nps` before it is posted: the page has it already, or gets it
+/// now (posted first, as [`Response::Comments`], when it differs from the one sent last).
+fn detach_comments(nps: &mut Option<Box<NpsSummary>>) {
     if let Some(summary) = nps.as_mut() {
         let shown = std::mem::take(&mut summary.comments.shown);
         COMMENTS_SENT.with(|sent| {
             let mut sent = sent.borrow_mut();
             if sent.as_ref() != Some(&shown) {
-                post(&Response::Comments { shown: shown.clone() });
+                post(Response::Comments { shown: shown.clone() });
                 *sent = Some(shown);
             }
         });
     }
-    nps
 }
 
 fn load_id() -> u32 {
@@ -204,7 +206,7 @@ fn fail(message: impl Into<String>) {
 }
 
 fn fail_in(message: impl Into<String>, slot: Slot) {
-    post(&Response::Failed { load: load_id(), message: message.into(), code: String::new(), slot });
+    post(Response::Failed { load: load_id(), message: message.into(), code: String::new(), slot });
 }
 
 /// A file the browser could not read (it was moved, deleted or changed after it was chosen).
@@ -213,7 +215,7 @@ fn fail_unreadable(name: &str, slot: Slot) {
 }
 
 fn fail_with(e: &IngestError, slot: Slot) {
-    post(&Response::Failed { load: load_id(), message: e.to_string(), code: e.code().to_string(), slot });
+    post(Response::Failed { load: load_id(), message: e.to_string(), code: e.code().to_string(), slot });
 }
 
 /// Starts listening; called by the worker binary. The same binary is the helper that reads the
@@ -228,7 +230,7 @@ pub fn start() {
     // Ready once the helper has loaded: all of the app's code is then in, and nothing is fetched
     // after the user chooses a file.
     helper::spawn(|| {
-        post(&Response::Ready);
+        post(Response::Ready);
         let warm = Closure::once_into_js(warm_up);
         // Not being able to schedule it only costs speed.
         let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(warm.unchecked_ref(), 0);
@@ -289,7 +291,7 @@ fn warm_up() {
         }
     }
     // Shown on the page (`data-load-ms`) until a file's own timings replace it.
-    post(&Response::Timings { stages: vec![("warm-up".into(), now_ms() - started)] });
+    post(Response::Timings { stages: vec![("warm-up".into(), now_ms() - started)] });
 }
 
 fn handle(event: MessageEvent) {
@@ -324,7 +326,7 @@ fn handle(event: MessageEvent) {
         },
         Request::Sample { customers, seed, .. } => {
             replaced(helper::cancel(Some(Slot::Transactions)), Slot::Transactions);
-            post(&Response::Progress { load: load_id(), stage: ProgressStage::Generating, fraction: 0.0 });
+            post(Response::Progress { load: load_id(), stage: ProgressStage::Generating, fraction: 0.0 });
             let mut bytes = Vec::new();
             if let Err(e) = write_sample(customers, seed, &mut bytes) {
                 return fail(format!("could not generate the sample: {e}"));
@@ -360,7 +362,7 @@ fn handle(event: MessageEvent) {
                 file.ingested.as_ref().map(|i| (file.name.clone(), rejections_csv(&i.report.rejected)))
             });
             match csv {
-                Some((name, csv)) => post(&Response::RejectedCsv { file_name: format!("{name}.rejected.csv"), csv }),
+                Some((name, csv)) => post(Response::RejectedCsv { file_name: format!("{name}.rejected.csv"), csv }),
                 None => fail("there is nothing to export: choose a file"),
             }
         }
@@ -377,10 +379,8 @@ fn handle(event: MessageEvent) {
         Request::Segment { params } => {
             let result = HELD.with(|h| h.borrow_mut().segment(&params));
             match result {
-                Ok((summary, nps)) => {
-                    post(&Response::Segmented { summary: Box::new(summary), params, nps: detach_comments(nps) })
-                }
-                Err(message) => post(&Response::SegmentFailed { message }),
+                Ok((summary, nps)) => post(Response::Segmented { summary: Box::new(summary), params, nps }),
+                Err(message) => post(Response::SegmentFailed { message }),
             }
         }
         Request::Customers { filter, offset } => {
@@ -396,8 +396,8 @@ fn handle(event: MessageEvent) {
                 Some((order.len(), rows))
             });
             match page {
-                Some((total, rows)) => post(&Response::Customers { filter, offset, total, rows }),
-                None => post(&Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }),
+                Some((total, rows)) => post(Response::Customers { filter, offset, total, rows }),
+                None => post(Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }),
             }
         }
         Request::ExportCustomers { filter, file_name, format } => {
@@ -411,13 +411,13 @@ fn handle(event: MessageEvent) {
                 })
             });
             match file {
-                Some(Ok(bytes)) => post(&Response::CustomersFile {
+                Some(Ok(bytes)) => post(Response::CustomersFile {
                     file_name: format!("{file_name}.{}", format.extension()),
                     mime: format.mime().into(),
                     bytes,
                 }),
-                Some(Err(message)) => post(&Response::SegmentFailed { message: format!("the export failed: {message}") }),
-                None => post(&Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }),
+                Some(Err(message)) => post(Response::SegmentFailed { message: format!("the export failed: {message}") }),
+                None => post(Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }),
             }
         }
         Request::Clv { params } => {
@@ -433,7 +433,7 @@ fn handle(event: MessageEvent) {
         }
         Request::ClvCancel => {
             HELD.with(|h| h.borrow_mut().clv_job = None);
-            post(&Response::ClvCancelled);
+            post(Response::ClvCancelled);
         }
         Request::ClvCustomers { sort, offset } => {
             let page = HELD.with(|h| {
@@ -447,16 +447,16 @@ fn handle(event: MessageEvent) {
                 Some((order.len(), order.iter().skip(offset).take(PAGE_SIZE).map(|&i| report.rows[i].clone()).collect()))
             });
             match page {
-                Some((total, rows)) => post(&Response::ClvCustomers { sort, offset, total, rows }),
-                None => post(&Response::ClvFailed { message: "there is no CLV result: run the models first".into() }),
+                Some((total, rows)) => post(Response::ClvCustomers { sort, offset, total, rows }),
+                None => post(Response::ClvFailed { message: "there is no CLV result: run the models first".into() }),
             }
         }
         Request::ExportClv { file_name } => {
             let csv = HELD.with(|h| h.borrow().clv.as_ref().map(|r| clv::rows_csv(&r.rows)));
             match csv {
-                Some(Ok(csv)) => post(&Response::RejectedCsv { file_name: format!("{file_name}.csv"), csv }),
-                Some(Err(message)) => post(&Response::ClvFailed { message: format!("the export failed: {message}") }),
-                None => post(&Response::ClvFailed { message: "there is no CLV result: run the models first".into() }),
+                Some(Ok(csv)) => post(Response::RejectedCsv { file_name: format!("{file_name}.csv"), csv }),
+                Some(Err(message)) => post(Response::ClvFailed { message: format!("the export failed: {message}") }),
+                None => post(Response::ClvFailed { message: "there is no CLV result: run the models first".into() }),
             }
         }
         Request::Clear => {
@@ -464,7 +464,7 @@ fn handle(event: MessageEvent) {
             HELD.with(|h| *h.borrow_mut() = Held::default());
             // The page forgets its comments on `Cleared`.
             COMMENTS_SENT.with(|sent| *sent.borrow_mut() = None);
-            post(&Response::Cleared);
+            post(Response::Cleared);
         }
         Request::Crash => panic!("crash requested by #crash-test=worker"),
     }
@@ -491,7 +491,7 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
         Ok(r) => r,
         Err(_) => return fail_in("this browser cannot read files in a worker", failed),
     };
-    post(&Response::Progress { load: load_id(), stage: ProgressStage::Reading, fraction: 0.0 });
+    post(Response::Progress { load: load_id(), stage: ProgressStage::Reading, fraction: 0.0 });
     // UTF-8 delimited text (most files) is read as it streams in, a chunk at a time; anything else
     // (workbooks, GBK, …) is read whole below.
     let started = now_ms();
@@ -513,7 +513,7 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
     let split = (split && size >= SPLIT_MIN && size as f64 <= SMALL_STREAM && helper::available())
         .then(|| Split { at: split_point(size), begin: &mut begin });
     let streamed = ingest_stream(&prefix, &mut chunks, size, &name, &options, split, &mut |stage, fraction| {
-        post(&Response::Progress { load: load_id(), stage: stage.into(), fraction });
+        post(Response::Progress { load: load_id(), stage: stage.into(), fraction });
     });
     drop(prefix);
     match streamed {
@@ -562,7 +562,7 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
 /// reading on two cores the worker answered every load, one after the other; it still does.
 fn replaced(loads: Vec<u32>, slot: Slot) {
     for load in loads {
-        post(&Response::Failed { load, message: "replaced by another file".into(), code: "replaced".into(), slot });
+        post(Response::Failed { load, message: "replaced by another file".into(), code: "replaced".into(), slot });
     }
 }
 
@@ -656,13 +656,13 @@ fn load_whole(file: &File, reader: &FileReaderSync, name: String, size: u64, opt
         return fail_with(&IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES }, failed);
     }
     let mut chunks = Chunks::new(file, reader);
-    post(&Response::Progress { load: load_id(), stage: ProgressStage::Reading, fraction: 0.0 });
+    post(Response::Progress { load: load_id(), stage: ProgressStage::Reading, fraction: 0.0 });
     while chunks.offset < file.size() {
         if chunks.next_chunk().is_err() {
             return fail_unreadable(&name, failed);
         }
         bytes.append(&mut chunks.buffer);
-        post(&Response::Progress { load: load_id(), stage: ProgressStage::Reading, fraction: chunks.offset / file.size() });
+        post(Response::Progress { load: load_id(), stage: ProgressStage::Reading, fraction: chunks.offset / file.size() });
     }
     run_timed(name, bytes, Some(file.clone()), options, slot, Some(chunks.read_ms));
 }
@@ -677,7 +677,7 @@ fn run(name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>)
 fn run_timed(name: String, bytes: Vec<u8>, file: Option<File>, options: IngestOptions, slot: Option<Slot>, read_ms: Option<f64>) {
     let started = now_ms();
     let result = ingest(&bytes, &name, &options, &mut |stage, fraction| {
-        post(&Response::Progress { load: load_id(), stage: stage.into(), fraction });
+        post(Response::Progress { load: load_id(), stage: stage.into(), fraction });
     });
     // A file can be read again from its handle: its bytes go now, before segmenting needs memory.
     let bytes = if file.is_some() { Vec::new() } else { bytes };
@@ -726,14 +726,14 @@ fn settle(
         }
     });
     let parsed = now_ms();
-    post(&Response::Loaded { load: load_id(), report: Box::new(report), options, slot });
+    post(Response::Loaded { load: load_id(), report: Box::new(report), options, slot });
     // Segment with the rules in use right away, so the pages are ready when the user opens them.
     HELD.with(|h| h.borrow_mut().refresh());
     stages.push(("segment".into(), now_ms() - parsed));
     // The worker's memory (it only grows): its high-water mark, for the benchmark.
     let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer();
     stages.push(("wasm-mb".into(), memory.unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64 / 1e6));
-    post(&Response::Timings { stages });
+    post(Response::Timings { stages });
 }
 
 /// Reports a file that could not be read; `keep` holds it when the user may fix the options and
@@ -763,7 +763,7 @@ fn clv_order(report: &ClvReport, sort: ClvSort) -> Vec<usize> {
 fn schedule_clv(run: u32) {
     let step = Closure::once_into_js(move || clv_step(run));
     if scope().set_timeout_with_callback_and_timeout_and_arguments_0(step.unchecked_ref(), 0).is_err() {
-        post(&Response::ClvFailed { message: "internal error: the worker cannot schedule work".into() });
+        post(Response::ClvFailed { message: "internal error: the worker cannot schedule work".into() });
     }
 }
 
@@ -781,12 +781,12 @@ fn clv_step(run: u32) {
         let Some(job) = held.clv_job.as_mut().filter(|j| j.run == run) else { return false };
         let Some(ds) = held.transactions.ingested.as_ref().map(|i| &i.dataset) else {
             held.clv_job = None;
-            post(&Response::ClvFailed { message: "CLV needs a transaction file: choose one".into() });
+            post(Response::ClvFailed { message: "CLV needs a transaction file: choose one".into() });
             return false;
         };
-        let failed = |message: String| post(&Response::ClvFailed { message });
+        let failed = |message: String| post(Response::ClvFailed { message });
         let Some(summary) = &job.summary else {
-            post(&Response::ClvProgress { step: ClvStep::Summary });
+            post(Response::ClvProgress { step: ClvStep::Summary });
             match clv::prepare(ds, &job.params) {
                 Ok(s) => job.summary = Some(s),
                 Err(e) => {
@@ -798,7 +798,7 @@ fn clv_step(run: u32) {
             return true;
         };
         if job.bgnbd.is_none() {
-            post(&Response::ClvProgress { step: ClvStep::BgNbd });
+            post(Response::ClvProgress { step: ClvStep::BgNbd });
             match clv::fit_purchases(summary) {
                 Ok(f) => job.bgnbd = Some(f),
                 Err(e) => {
@@ -810,16 +810,16 @@ fn clv_step(run: u32) {
             return true;
         }
         if job.pareto.is_none() {
-            post(&Response::ClvProgress { step: ClvStep::ParetoNbd });
+            post(Response::ClvProgress { step: ClvStep::ParetoNbd });
             job.pareto = Some(clv::fit_pareto(summary));
             return true;
         }
         if job.spend.is_none() {
-            post(&Response::ClvProgress { step: ClvStep::GammaGamma });
+            post(Response::ClvProgress { step: ClvStep::GammaGamma });
             job.spend = Some(clv::fit_spend(ds, summary));
             return true;
         }
-        post(&Response::ClvProgress { step: ClvStep::Predicting });
+        post(Response::ClvProgress { step: ClvStep::Predicting });
         let Some(job) = held.clv_job.take() else { return false };
         let (Some(summary), Some(bg), Some(pareto), Some(spend)) = (job.summary, job.bgnbd, job.pareto, job.spend) else {
             return false;
@@ -829,7 +829,7 @@ fn clv_step(run: u32) {
         let top = order.iter().take(PAGE_SIZE).map(|&i| report.rows[i].clone()).collect();
         let mut timings = job.timings;
         timings.push(now_ms() - started);
-        post(&Response::ClvDone { report: Box::new(report.clone()), top, timings });
+        post(Response::ClvDone { report: Box::new(report.clone()), top, timings });
         held.clv_list = Some((ClvSort::Clv, order));
         held.clv = Some(report);
         false
