@@ -93,29 +93,35 @@ pub trait Row {
     }
 }
 
-/// A CSV record whose fields are all UTF-8, checked at once rather than one call per cell (a
-/// tenth of reading a million rows went to those calls).
-struct Record<'a> {
-    record: &'a csv::ByteRecord,
+/// A record's fields, end to end, whose bytes are all UTF-8, checked at once rather than one call
+/// per cell (a tenth of reading a million rows went to those calls).
+struct Fields<'a> {
     text: &'a str,
+    /// Where each field ends in `text`.
+    ends: &'a [usize],
 }
 
-impl<'a> Record<'a> {
-    /// `record`, if each of its fields is UTF-8: exactly when its fields end to end are, and each
-    /// field ends on a character boundary there (fields are then runs of whole characters).
-    fn checked(record: &'a csv::ByteRecord) -> Option<Self> {
-        let text = std::str::from_utf8(record.as_slice()).ok()?;
-        let whole = (0..record.len()).all(|i| record.range(i).is_some_and(|r| text.is_char_boundary(r.end)));
-        whole.then_some(Self { record, text })
+impl<'a> Fields<'a> {
+    /// The fields in `bytes` ending at `ends`, if each of them is UTF-8: exactly when they are end
+    /// to end, and each field ends on a character boundary there (fields are then runs of whole
+    /// characters).
+    fn checked(bytes: &'a [u8], ends: &'a [usize]) -> Option<Self> {
+        let text = std::str::from_utf8(bytes.get(..ends.last().copied().unwrap_or(0))?).ok()?;
+        ends.iter().all(|&end| text.is_char_boundary(end)).then_some(Self { text, ends })
     }
 }
 
-impl Row for Record<'_> {
+impl Row for Fields<'_> {
     fn len(&self) -> usize {
-        self.record.len()
+        self.ends.len()
     }
     fn get(&self, i: usize) -> Option<&str> {
-        self.record.range(i).and_then(|r| self.text.get(r))
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends[before],
+            None => 0,
+        };
+        self.text.get(start..end)
     }
 }
 
@@ -200,18 +206,17 @@ impl Source<'_> {
                 Ok(())
             }
             Source::Text { text, format } => {
-                let mut reader = csv_reader(format, text.as_bytes());
-                let mut lines = LineCounter::new(text.as_bytes());
-                walk_records(&mut reader, text.len(), |byte| lines.line_at(byte as usize), &mut visit).map_err(|e| e.to_string())
+                let mut walker = Walker::new(format, text.len() as u64);
+                let walked = match walker.feed(text.as_bytes(), &mut visit) {
+                    Ok(ControlFlow::Continue(())) => walker.finish(&mut visit).map(|_| ()),
+                    other => other.map(|_| ()),
+                };
+                walked.map_err(|e| e.to_string())
             }
             Source::Stream(ref stream) => {
                 let mut rest = stream.rest.borrow_mut();
-                let lines = std::rc::Rc::new(std::cell::RefCell::new(StreamLines::default()));
-                let feed = Feed::new(stream.prefix, &mut **rest, lines.clone());
-                let mut reader = csv_reader(stream.format, feed);
-                let walked =
-                    walk_records(&mut reader, stream.total as usize, |byte| lines.borrow_mut().line_at(byte), &mut visit);
-                if matches!(walked, Err(Stop::NotUtf8)) || (walked.is_err() && reader.get_ref().unfit) {
+                let walked = walk_stream(stream.prefix, &mut **rest, stream.format, stream.total, &mut visit);
+                if matches!(walked, Err(Stop::NotUtf8 | Stop::Nul)) {
                     stream.unfit.set(true);
                 }
                 walked.map_err(|e| e.to_string())
@@ -249,70 +254,215 @@ impl Source<'_> {
     }
 }
 
-/// A flexible CSV reader without headers for `format`'s delimiter.
-fn csv_reader<R: std::io::Read>(format: Format, from: R) -> csv::Reader<R> {
-    let delimiter = format.delimiter().unwrap_or(b',');
-    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(from)
-}
-
 /// Why a walk over CSV records stopped short.
 #[derive(Debug)]
-enum Stop {
-    Csv(csv::Error),
+pub(crate) enum Stop {
+    /// The bytes could not be read.
+    Read(std::io::Error),
     /// A record's bytes are not UTF-8 text.
     NotUtf8,
+    /// The text has NUL characters.
+    Nul,
 }
 
 impl std::fmt::Display for Stop {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Stop::Csv(e) => e.fmt(f),
+            Stop::Read(e) => e.fmt(f),
             Stop::NotUtf8 => f.write_str("the text is not plain UTF-8"),
+            Stop::Nul => f.write_str("the text has NUL characters"),
         }
     }
 }
 
-/// Hands each record of `reader` to `visit` with its line (`line_at` its byte offset) and how far
-/// through `total` bytes it is; stops at a record that is not UTF-8.
-fn walk_records<R: std::io::Read>(
-    reader: &mut csv::Reader<R>,
-    total: usize,
-    mut line_at: impl FnMut(u64) -> (u64, u64),
-    visit: &mut impl FnMut(Position, &dyn Row) -> ControlFlow<()>,
+/// Bytes taken from a reader at a time by [`walk_stream`].
+const READ_SIZE: usize = 256 * 1024;
+
+/// Walks the records of `prefix` and then of `rest`, checked for NUL characters on the way.
+///
+/// Whether the text is UTF-8 is checked record by record ([`Fields::checked`]): the CSV reader
+/// drops only ASCII bytes (delimiters, quotes, line ends), so the bytes are UTF-8 exactly when
+/// every record's fields are, save one case too rare to matter: a character cut in two by a doubled
+/// quote inside a quoted cell is read whole.
+fn walk_stream(
+    prefix: &[u8],
+    rest: &mut dyn std::io::Read,
+    format: Format,
+    total: u64,
+    visit: &mut dyn FnMut(Position, &dyn Row) -> ControlFlow<()>,
 ) -> Result<(), Stop> {
-    let total = total.max(1) as f64;
-    let mut record = csv::ByteRecord::new();
-    while reader.read_byte_record(&mut record).map_err(Stop::Csv)? {
-        let (line, byte) = line_at(record.position().map_or(0, |p| p.byte()));
-        let pos = Position { line, byte, fraction: (byte as f64 / total).min(1.0) };
-        let row = Record::checked(&record).ok_or(Stop::NotUtf8)?;
-        if visit(pos, &row).is_break() {
+    let mut walker = Walker::new(format, total);
+    let mut buffer = vec![0u8; READ_SIZE];
+    let mut piece = prefix;
+    loop {
+        if memchr::memchr(0, piece).is_some() {
+            return Err(Stop::Nul);
+        }
+        if walker.feed(piece, visit)?.is_break() {
+            return Ok(());
+        }
+        let n = loop {
+            match rest.read(&mut buffer) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Stop::Read(e)),
+            }
+        };
+        if n == 0 {
             break;
         }
+        piece = &buffer[..n];
     }
-    Ok(())
+    walker.finish(visit).map(|_| ())
 }
 
-/// Turns byte offsets of records into 1-based line numbers, scanning the text once in all.
+/// The records of CSV text handed over a chunk at a time, however it is cut: each goes to the
+/// visitor, with its line and where it starts, as soon as its last byte is in.
 ///
-/// The CSV reader's own line count starts a record at the blank lines before it and counts only LF;
-/// here a record starts at its first character and CR, LF and CRLF each end a line.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    offset: usize,
+/// csv-core reads the records, set up and driven as the csv crate's reader does it (the
+/// delimiter, `"` quotes, doubled quotes, records ending at CR, LF or CRLF, blank lines skipped;
+/// no fixed number of fields): driving it directly lets a file's bytes be pushed in as they
+/// arrive, and the fields are read where csv-core writes them, without copying.
+///
+/// A record's line is the 1-based line of its first character: CR, LF and CRLF each end a line,
+/// line ends inside quoted cells included.
+pub(crate) struct Walker {
+    core: csv_core::Reader,
+    /// The record being read: its fields end to end, and where each ends.
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+    filled: usize,
+    ended: usize,
+    /// Bytes read so far, and where the record being read starts (where the last one ended: the
+    /// blank lines before it are its own).
+    consumed: u64,
+    record_start: u64,
+    /// Line ends are counted up to `counted` (the first character of the last record handed out),
+    /// on line `line`.
+    counted: u64,
     line: u64,
+    /// The bytes from `counted` up to the chunk being read (what a record that began in an earlier
+    /// chunk needs counted).
+    carry: Vec<u8>,
+    /// Bytes of text in all (for progress).
+    total: f64,
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Self { bytes, offset: 0, line: 1 }
+impl Walker {
+    pub(crate) fn new(format: Format, total: u64) -> Self {
+        let delimiter = format.delimiter().unwrap_or(b',');
+        Self {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            fields: vec![0; 1024],
+            ends: vec![0; 32],
+            filled: 0,
+            ended: 0,
+            consumed: 0,
+            record_start: 0,
+            counted: 0,
+            line: 1,
+            carry: Vec::new(),
+            total: total.max(1) as f64,
+        }
     }
 
-    /// The line of the record the reader says starts at `record_start`, and where its first
-    /// character is (past the line ends the reader counts as its start).
-    fn line_at(&mut self, record_start: usize) -> (u64, u64) {
-        self.offset = count_lines(self.bytes, self.offset, record_start, &mut self.line);
-        (self.line, self.offset as u64)
+    /// Hands `visit` each record that ends in `chunk`, the next bytes of the text; a record cut at
+    /// its end is finished by the next chunk. Stops where `visit` breaks (the walk is then over).
+    ///
+    /// # Errors
+    /// [`Stop::NotUtf8`] at a record that is not UTF-8.
+    pub(crate) fn feed(
+        &mut self,
+        chunk: &[u8],
+        visit: &mut dyn FnMut(Position, &dyn Row) -> ControlFlow<()>,
+    ) -> Result<ControlFlow<()>, Stop> {
+        if chunk.is_empty() {
+            // An empty input is how csv-core learns the text ended.
+            return Ok(ControlFlow::Continue(()));
+        }
+        self.read(chunk, visit)
+    }
+
+    /// Hands `visit` the last record, if the text ended inside one (without a line end).
+    ///
+    /// # Errors
+    /// As [`Walker::feed`].
+    pub(crate) fn finish(
+        &mut self,
+        visit: &mut dyn FnMut(Position, &dyn Row) -> ControlFlow<()>,
+    ) -> Result<ControlFlow<()>, Stop> {
+        self.read(&[], visit)
+    }
+
+    fn read(
+        &mut self,
+        chunk: &[u8],
+        visit: &mut dyn FnMut(Position, &dyn Row) -> ControlFlow<()>,
+    ) -> Result<ControlFlow<()>, Stop> {
+        use csv_core::ReadRecordResult;
+        let chunk_start = self.consumed;
+        let mut input = chunk;
+        loop {
+            let (result, read, written, fields) =
+                self.core.read_record(input, &mut self.fields[self.filled..], &mut self.ends[self.ended..]);
+            input = &input[read..];
+            self.consumed += read as u64;
+            self.filled += written;
+            self.ended += fields;
+            match result {
+                ReadRecordResult::InputEmpty | ReadRecordResult::End => break,
+                ReadRecordResult::OutputFull => self.fields.resize(self.fields.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::Record => {
+                    let (line, byte) = self.line_at(chunk, chunk_start);
+                    let ends = std::mem::take(&mut self.ended);
+                    self.filled = 0;
+                    self.record_start = self.consumed;
+                    let pos = Position { line, byte, fraction: (byte as f64 / self.total).min(1.0) };
+                    let row = Fields::checked(&self.fields, &self.ends[..ends]).ok_or(Stop::NotUtf8)?;
+                    if visit(pos, &row).is_break() {
+                        return Ok(ControlFlow::Break(()));
+                    }
+                }
+            }
+        }
+        // What the next record's line count needs of this chunk.
+        match self.counted.checked_sub(chunk_start) {
+            Some(at) => {
+                self.carry.clear();
+                self.carry.extend_from_slice(&chunk[at as usize..]);
+            }
+            None => self.carry.extend_from_slice(chunk),
+        }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    /// The line of the record read last, which started at `record_start`, and where its first
+    /// character is (past the line ends counted as its start); `chunk` (from byte `chunk_start`)
+    /// is the one being read.
+    fn line_at(&mut self, chunk: &[u8], chunk_start: u64) -> (u64, u64) {
+        let read = &chunk[..(self.consumed - chunk_start) as usize];
+        match self.counted.checked_sub(chunk_start) {
+            Some(from) => {
+                let start = (self.record_start - chunk_start) as usize;
+                let end = count_lines(read, from as usize, start, &mut self.line);
+                self.counted = chunk_start + end as u64;
+            }
+            None => {
+                // The count starts in an earlier chunk: in `carry`, then this one.
+                let before = self.carry.len();
+                self.carry.extend_from_slice(read);
+                let end = count_lines(&self.carry, 0, (self.record_start - self.counted) as usize, &mut self.line);
+                self.counted += end as u64;
+                if end >= before {
+                    self.carry.clear();
+                } else {
+                    self.carry.truncate(before);
+                    self.carry.drain(..end);
+                }
+            }
+        }
+        (self.line, self.counted)
     }
 }
 
@@ -345,76 +495,6 @@ fn count_lines(bytes: &[u8], from: usize, record_start: usize, line: &mut u64) -
     }
     *line += lf;
     end
-}
-
-/// [`LineCounter`] for text that streams past: it keeps the bytes handed to the CSV reader from the
-/// last record counted on (a few kilobytes: the reader's buffer and one record).
-#[derive(Default)]
-struct StreamLines {
-    /// Bytes from stream offset `start` on.
-    bytes: Vec<u8>,
-    start: u64,
-    /// Counted up to this stream offset, where this line begins.
-    offset: u64,
-    line: u64,
-}
-
-impl StreamLines {
-    fn line_at(&mut self, record_start: u64) -> (u64, u64) {
-        if self.line == 0 {
-            self.line = 1;
-        }
-        let local = |at: u64| at.saturating_sub(self.start) as usize;
-        let end = count_lines(&self.bytes, local(self.offset).min(self.bytes.len()), local(record_start), &mut self.line);
-        self.offset = self.start + end as u64;
-        // Let go of what is counted, now and then (not per record: that would copy the buffer each time).
-        if end > 1 << 16 {
-            self.bytes.drain(..end);
-            self.start += end as u64;
-        }
-        (self.line, self.offset)
-    }
-}
-
-/// Bytes for the CSV reader: `prefix`, then `rest`, checked for NUL bytes; each byte handed out is
-/// kept for line counts.
-///
-/// Whether the text is UTF-8 is checked record by record ([`Record::checked`]): the CSV reader drops
-/// only ASCII bytes (delimiters, quotes, line ends), so the bytes are UTF-8 exactly when every
-/// record's fields are, save one case too rare to matter: a character cut in two by a doubled
-/// quote inside a quoted cell is read whole.
-struct Feed<'r> {
-    prefix: &'r [u8],
-    rest: &'r mut dyn std::io::Read,
-    lines: std::rc::Rc<std::cell::RefCell<StreamLines>>,
-    /// The text has NULs: reading stopped.
-    unfit: bool,
-}
-
-impl<'r> Feed<'r> {
-    fn new(prefix: &'r [u8], rest: &'r mut dyn std::io::Read, lines: std::rc::Rc<std::cell::RefCell<StreamLines>>) -> Self {
-        Self { prefix, rest, lines, unfit: false }
-    }
-}
-
-impl std::io::Read for Feed<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = if self.prefix.is_empty() {
-            self.rest.read(out)?
-        } else {
-            let n = self.prefix.len().min(out.len());
-            out[..n].copy_from_slice(&self.prefix[..n]);
-            self.prefix = &self.prefix[n..];
-            n
-        };
-        let got = &out[..n];
-        if memchr::memchr(0, got).is_some() {
-            self.unfit = true;
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "the text has NUL characters"));
-        }
-        self.lines.borrow_mut().bytes.extend_from_slice(got);
-        Ok(n)
-    }
 }
 
 /// Normalises line endings for the whitespace layout so that CR, LF and CRLF each end one line.
@@ -513,6 +593,16 @@ pub fn typical_width(rows: &[(u64, Vec<String>)]) -> usize {
 mod tests {
     use super::*;
 
+    /// `fields` as csv-core writes them: end to end, and where each ends.
+    fn joined(fields: &[Vec<u8>]) -> (Vec<u8>, Vec<usize>) {
+        let bytes = fields.concat();
+        let ends = fields.iter().scan(0, |end, f| {
+            *end += f.len();
+            Some(*end)
+        });
+        (bytes, ends.collect())
+    }
+
     proptest::proptest! {
         /// A record checked all at once passes exactly when each of its fields is UTF-8 by
         /// itself, and then gives each field's text (a character cut by a delimiter, stray
@@ -533,13 +623,13 @@ mod tests {
                     ],
                     0..5,
                 ),
-                0..6,
+                1..6,
             ),
         ) {
             let fields: Vec<Vec<u8>> = fields.into_iter().map(|f| f.concat()).collect();
-            let record = csv::ByteRecord::from(fields.clone());
+            let (bytes, ends) = joined(&fields);
             let each: Option<Vec<&str>> = fields.iter().map(|f| std::str::from_utf8(f).ok()).collect();
-            let row = Record::checked(&record);
+            let row = Fields::checked(&bytes, &ends);
             proptest::prop_assert_eq!(row.is_some(), each.is_some());
             if let (Some(row), Some(each)) = (row, each) {
                 proptest::prop_assert_eq!(Row::len(&row), fields.len());
@@ -548,6 +638,89 @@ mod tests {
                 }
                 proptest::prop_assert_eq!(row.get(fields.len()), None);
             }
+        }
+    }
+
+    /// What a walk saw: each record's line, start and fields, and whether it stopped at a record
+    /// that is not UTF-8.
+    type Walked = (Vec<(u64, u64, Vec<String>)>, bool);
+
+    /// The reference walk: the csv crate's reader over all of `bytes`, each record's line counted
+    /// from the start by the definition (the line ends before its first character).
+    fn walked_by_the_csv_crate(bytes: &[u8], format: Format) -> Walked {
+        let delimiter = format.delimiter().unwrap_or(b',');
+        let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bytes);
+        let mut record = csv::ByteRecord::new();
+        let mut rows = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap_or(false) {
+            let mut first = record.position().map_or(0, |p| p.byte()) as usize;
+            while first < bytes.len() && matches!(bytes[first], b'\n' | b'\r') {
+                first += 1;
+            }
+            let ends = (0..first).filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')));
+            let fields: Option<Vec<String>> = record.iter().map(|f| std::str::from_utf8(f).ok().map(str::to_string)).collect();
+            match fields {
+                Some(fields) => rows.push((1 + ends.count() as u64, first as u64, fields)),
+                None => return (rows, true),
+            }
+        }
+        (rows, false)
+    }
+
+    /// The walk of `bytes` pushed into a [`Walker`] in chunks of the given sizes (in turn; the
+    /// rest in one).
+    fn walked_in_chunks(bytes: &[u8], format: Format, sizes: &[usize]) -> Walked {
+        let mut rows = Vec::new();
+        let mut visit = |pos: Position, row: &dyn Row| {
+            rows.push((pos.line, pos.byte, (0..row.len()).map(|i| row.get(i).unwrap_or("?").to_string()).collect()));
+            ControlFlow::Continue(())
+        };
+        let mut walker = Walker::new(format, bytes.len() as u64);
+        let mut rest = bytes;
+        let mut sizes = sizes.iter().cycle();
+        let mut stopped = false;
+        while !rest.is_empty() && !stopped {
+            let n = sizes.next().map_or(rest.len(), |&n| n.clamp(1, rest.len()));
+            stopped = matches!(walker.feed(&rest[..n], &mut visit), Err(Stop::NotUtf8));
+            rest = &rest[n..];
+        }
+        if !stopped {
+            stopped = matches!(walker.finish(&mut visit), Err(Stop::NotUtf8));
+        }
+        (rows, stopped)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(512))]
+        /// Records pushed in however the text is cut are exactly what the csv crate's reader reads,
+        /// with the lines their first characters are on: quotes, doubled quotes, quoted line ends
+        /// and delimiters, CR, LF and CRLF, blank lines, characters cut across chunks, bytes that
+        /// are not UTF-8.
+        #[test]
+        fn records_pushed_in_any_chunks_are_what_the_csv_reader_reads(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    4 => proptest::strategy::Just("a".as_bytes()),
+                    2 => proptest::strategy::Just("订".as_bytes()),
+                    3 => proptest::strategy::Just(",".as_bytes()),
+                    2 => proptest::strategy::Just("\"".as_bytes()),
+                    3 => proptest::strategy::Just("\n".as_bytes()),
+                    1 => proptest::strategy::Just("\r".as_bytes()),
+                    1 => proptest::strategy::Just("\r\n".as_bytes()),
+                    1 => proptest::strategy::Just(";".as_bytes()),
+                    1 => proptest::strategy::Just(b"\xE8".as_slice()),
+                ],
+                0..120,
+            ),
+            sizes in proptest::collection::vec(1usize..40, 1..6),
+            semicolons in proptest::bool::ANY,
+        ) {
+            let bytes = pieces.concat();
+            let format = if semicolons { Format::Semicolon } else { Format::Csv };
+            let want = walked_by_the_csv_crate(&bytes, format);
+            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &sizes), &want);
+            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &[1]), &want);
+            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &[bytes.len().max(1)]), &want);
         }
     }
 
@@ -579,12 +752,12 @@ mod tests {
 
     #[test]
     fn a_character_cut_by_a_delimiter_is_not_utf8() {
-        let cut = csv::ByteRecord::from(vec![b"x\xE8".to_vec(), b"\xAE\xA2y".to_vec()]);
-        assert!(std::str::from_utf8(cut.as_slice()).is_ok());
-        assert!(Record::checked(&cut).is_none());
-        let whole = csv::ByteRecord::from(vec!["x订".as_bytes().to_vec(), b"y".to_vec()]);
+        let (bytes, ends) = joined(&[b"x\xE8".to_vec(), b"\xAE\xA2y".to_vec()]);
+        assert!(std::str::from_utf8(&bytes).is_ok());
+        assert!(Fields::checked(&bytes, &ends).is_none());
+        let (bytes, ends) = joined(&["x订".as_bytes().to_vec(), b"y".to_vec()]);
         assert_eq!(
-            Record::checked(&whole).map(|r| (r.get(0).map(str::to_string), r.get(1).map(str::to_string))),
+            Fields::checked(&bytes, &ends).map(|r| (r.get(0).map(str::to_string), r.get(1).map(str::to_string))),
             Some((Some("x订".into()), Some("y".into())))
         );
     }
@@ -593,13 +766,19 @@ mod tests {
     fn the_walk_stops_at_a_record_that_is_not_utf8() {
         let bytes: &[u8] = b"id,name\n2,\xe5\xae\xa2\xe6\x88\xb7\n1,caf\xe9\n3,x\n";
         let mut rows = Vec::new();
-        let walked = walk_records(&mut csv_reader(Format::Csv, bytes), bytes.len(), |b| (b, b), &mut |_, row: &dyn Row| {
+        let walked = walk_stream(bytes, &mut std::io::empty(), Format::Csv, bytes.len() as u64, &mut |_, row: &dyn Row| {
             rows.push((row.get(0).map(str::to_string), row.get(1).map(str::to_string)));
             ControlFlow::Continue(())
         });
         assert!(matches!(walked, Err(Stop::NotUtf8)));
         let cell = |s: &str| Some(s.to_string());
         assert_eq!(rows, vec![(cell("id"), cell("name")), (cell("2"), cell("客户"))]);
+    }
+
+    #[test]
+    fn a_stream_with_nul_characters_stops() {
+        let walked = walk_stream(b"id,name\n1,a", &mut &b"b\0c\n"[..], Format::Csv, 14, &mut |_, _| ControlFlow::Continue(()));
+        assert!(matches!(walked, Err(Stop::Nul)));
     }
 
     #[test]
