@@ -408,6 +408,119 @@ pub fn ingest_stream(
     split: Option<Split<'_>>,
     progress: &mut dyn FnMut(Stage, f64),
 ) -> Result<Streamed, IngestError> {
+    let Some(start) = stream_start(prefix, total, file, opts) else { return Ok(Streamed::Whole) };
+    progress(Stage::Decoding, 1.0);
+    let format = start.layout.format;
+    let stream = table::Stream {
+        head: start.head,
+        prefix: start.body,
+        rest: std::cell::RefCell::new(rest),
+        format,
+        total: start.text_bytes,
+        unfit: std::cell::Cell::new(false),
+    };
+    let source = Source::Stream(stream);
+    let result = read_table(&source, start.layout, opts, split, progress);
+    match (result, &source) {
+        (Err(_), Source::Stream(stream)) if stream.unfit.get() => Ok(Streamed::Whole),
+        (result, _) => result.map(Table::into_streamed),
+    }
+}
+
+/// A file read as [`ingest_stream`] reads it, but with its bytes pushed in as they arrive (the
+/// browser's asynchronous reads) rather than pulled from a reader: [`ingest_pushed`] starts it,
+/// [`Pushed::push`] takes each next chunk of the file, [`Pushed::finish`] gives what
+/// [`ingest_stream`] gives for the same bytes.
+pub struct Pushed {
+    reading: Reading,
+    walker: table::Walker,
+    /// No more bytes are wanted: the rows up to the split point are read, or the text turned out
+    /// not to fit ([`Streamed::Whole`]).
+    over: bool,
+    unfit: bool,
+}
+
+/// How [`ingest_pushed`] starts.
+pub enum Begun {
+    /// Push the rest of the file.
+    Pushing(Box<Pushed>),
+    /// Read the file whole with [`ingest`] (as [`Streamed::Whole`]).
+    Whole,
+}
+
+/// Starts reading a file whose bytes are pushed in: `prefix` as for [`ingest_stream`]; the bytes
+/// after it go to [`Pushed::push`].
+///
+/// # Errors
+/// As [`ingest`], for what the head of the file shows (no customer column, a column that is not
+/// there).
+pub fn ingest_pushed(
+    prefix: &[u8],
+    total: u64,
+    file: &str,
+    opts: &IngestOptions,
+    split: Option<Split<'_>>,
+    progress: &mut dyn FnMut(Stage, f64),
+) -> Result<Begun, IngestError> {
+    let Some(start) = stream_start(prefix, total, file, opts) else { return Ok(Begun::Whole) };
+    progress(Stage::Decoding, 1.0);
+    let format = start.layout.format;
+    // The head is read from the text in memory, as a stream's is.
+    let head = Source::Text { text: start.head, format };
+    let reading = prepare(&head, start.layout, opts, split)?;
+    let mut pushed = Pushed { reading, walker: table::Walker::new(format, start.text_bytes), over: false, unfit: false };
+    pushed.push(start.body, progress);
+    Ok(Begun::Pushing(Box::new(pushed)))
+}
+
+impl Pushed {
+    /// Reads the rows in `bytes`, the next bytes of the file. Returns whether more are wanted.
+    pub fn push(&mut self, bytes: &[u8], progress: &mut dyn FnMut(Stage, f64)) -> bool {
+        if self.over {
+            return false;
+        }
+        if memchr::memchr(0, bytes).is_some() {
+            self.unfit = true;
+        } else {
+            let Pushed { reading, walker, .. } = self;
+            match walker.feed(bytes, &mut |pos, row| reading.visit(pos, row, progress)) {
+                Ok(ControlFlow::Continue(())) => return true,
+                Ok(ControlFlow::Break(())) => {}
+                Err(_) => self.unfit = true,
+            }
+        }
+        self.over = true;
+        false
+    }
+
+    /// What was read, once the file's last bytes are pushed (or no more were wanted).
+    pub fn finish(mut self, progress: &mut dyn FnMut(Stage, f64)) -> Streamed {
+        if !self.over {
+            let Pushed { reading, walker, .. } = &mut self;
+            if walker.finish(&mut |pos, row| reading.visit(pos, row, progress)).is_err() {
+                self.unfit = true;
+            }
+        }
+        if self.unfit {
+            return Streamed::Whole;
+        }
+        progress(Stage::Parsing, 1.0);
+        self.reading.into_table().into_streamed()
+    }
+}
+
+/// A file that can be read as it streams in: how it is laid out, the text its head is read from
+/// (the prefix up to its last line end), and the text after the byte order mark.
+struct StreamStart<'p> {
+    layout: Layout,
+    head: &'p str,
+    body: &'p [u8],
+    /// Bytes of text in all (the file's, less the byte order mark).
+    text_bytes: u64,
+}
+
+/// Whether a file whose first bytes are `prefix` streams (UTF-8 delimited text), and how.
+fn stream_start<'p>(prefix: &'p [u8], total: u64, file: &str, opts: &IngestOptions) -> Option<StreamStart<'p>> {
     let forced = opts.encoding.as_deref().is_some_and(|e| !e.trim().is_empty());
     let workbook = prefix.starts_with(ZIP_MAGIC) || prefix.starts_with(OLE_MAGIC);
     if forced
@@ -416,12 +529,12 @@ pub fn ingest_stream(
         || binary_kind(prefix).is_some()
         || opts.format.is_some_and(|f| f.delimiter().is_none())
     {
-        return Ok(Streamed::Whole);
+        return None;
     }
     let bom = match encoding_rs::Encoding::for_bom(prefix) {
         Some((e, n)) if e == encoding_rs::UTF_8 => n,
-        Some(_) => return Ok(Streamed::Whole),
-        None if encoding::utf16_without_bom(prefix).is_some() => return Ok(Streamed::Whole),
+        Some(_) => return None,
+        None if encoding::utf16_without_bom(prefix).is_some() => return None,
         None => 0,
     };
     let body = &prefix[bom..];
@@ -429,27 +542,24 @@ pub fn ingest_stream(
     let checked = match std::str::from_utf8(body) {
         Ok(text) => text,
         Err(e) if e.error_len().is_none() => std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default(),
-        Err(_) => return Ok(Streamed::Whole),
+        Err(_) => return None,
     };
     let start = checked.trim_start_matches(is_blank);
     if checked.contains('\0') || looks_binary(checked) || text_kind(checked).is_some() || start.starts_with(['{', '[']) {
-        return Ok(Streamed::Whole);
+        return None;
     }
     let format = opts.format.unwrap_or_else(|| table::sniff_format(checked));
-    if format.delimiter().is_none() {
-        return Ok(Streamed::Whole);
-    }
+    format.delimiter()?;
     // The header and first rows come from complete lines; they must all be there.
     let more = (prefix.len() as u64) < total;
     let head = match checked.rfind('\n') {
         _ if !more => checked,
         Some(i) => &checked[..=i],
-        None => return Ok(Streamed::Whole),
+        None => return None,
     };
     if more && (Source::Text { text: head, format }).head(HEAD_ROWS + 1).len() <= HEAD_ROWS {
-        return Ok(Streamed::Whole);
+        return None;
     }
-    progress(Stage::Decoding, 1.0);
     let layout = Layout {
         file: file.to_string(),
         bytes: total,
@@ -460,23 +570,7 @@ pub fn ingest_stream(
         sheets: Vec::new(),
         sheet: None,
     };
-    let stream = table::Stream {
-        head,
-        prefix: body,
-        rest: std::cell::RefCell::new(rest),
-        format,
-        total: total.saturating_sub(bom as u64),
-        unfit: std::cell::Cell::new(false),
-    };
-    let source = Source::Stream(stream);
-    let result = read_table(&source, layout, opts, split, progress);
-    match (result, &source) {
-        (Err(_), Source::Stream(stream)) if stream.unfit.get() => Ok(Streamed::Whole),
-        (result, _) => result.map(|table| match table {
-            Table::Read(i) => Streamed::Read(i),
-            Table::Stopped(pending) => Streamed::Split(pending),
-        }),
-    }
+    Some(StreamStart { layout, head, body, text_bytes: total.saturating_sub(bom as u64) })
 }
 
 /// What was decided about the file before its rows are read.
@@ -543,6 +637,33 @@ fn read_table(
     split: Option<Split<'_>>,
     progress: &mut dyn FnMut(Stage, f64),
 ) -> Result<Table, IngestError> {
+    let mut reading = prepare(source, layout, opts, split)?;
+    source
+        .for_each_row(|pos, row| reading.visit(pos, row, progress))
+        .map_err(|e| IngestError::Workbook(format!("the file could not be read: {e}")))?;
+    progress(Stage::Parsing, 1.0);
+    Ok(reading.into_table())
+}
+
+/// A table being read: what was decided from its head, and the rows so far.
+struct Reading {
+    head: Head,
+    reader: RowReader,
+    customer_col: Option<usize>,
+    /// Rows up to and including this line are titles or the header.
+    start_after: u64,
+    /// Where the rows stop (a byte of the file): another reader reads from there on.
+    stop_at: Option<u64>,
+    /// Bytes before the text (a byte order mark): offsets in the text are offsets in the file less these.
+    skipped: u64,
+    /// Where the rows stopped at `stop_at` (the record's byte and line).
+    stopped: Option<(u64, u64)>,
+    last_reported: usize,
+}
+
+/// Works out a table's layout from its head (header, titles, column roles, date order, decimal
+/// mark) and gets ready to read its rows.
+fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<Split<'_>>) -> Result<Reading, IngestError> {
     let head = source.head(HEAD_ROWS + 1);
     if head.is_empty() {
         return Err(IngestError::Empty);
@@ -586,7 +707,6 @@ fn read_table(
             }
         }
     }
-    // Rows up to and including this line are titles or the header.
     let start_after = if header || titles > 0 { head[0].0.saturating_sub(u64::from(!header)) } else { 0 };
     let cells_of = |i: usize| -> Vec<&str> { data_head.iter().filter_map(|(_, r)| Row::get(r, i)).collect() };
     let profiles: Vec<Profile> = (0..ncols).map(|i| roles::profile(&cells_of(i))).collect();
@@ -658,36 +778,11 @@ fn read_table(
     };
     let mut reader = RowReader::new(&plan);
     reader.reserve(plan.rows);
-    // Where the rows stop (a byte of the file): another reader reads from there on.
     let stop_at = split.and_then(|split| {
         let plan = Plan { at: split.at, ..plan };
         (split.begin)(&plan).then_some(split.at)
     });
-    // Offsets in the text are offsets in the file after the byte order mark.
     let skipped = if layout.bom { 3 } else { 0 };
-    let mut stopped = None;
-    let mut last_reported = 0usize;
-    source
-        .for_each_row(|pos, row| {
-            if pos.line > start_after {
-                if stop_at.is_some_and(|at| pos.byte + skipped >= at) {
-                    stopped = Some((pos.byte + skipped, pos.line));
-                    return ControlFlow::Break(());
-                }
-                if !row.is_blank() {
-                    reader.read(pos, row, customer_col);
-                    if reader.rows - last_reported >= 1 << 16 {
-                        last_reported = reader.rows;
-                        let fraction = stop_at.map_or(pos.fraction, |at| ((pos.byte + skipped) as f64 / at as f64).min(1.0));
-                        progress(Stage::Parsing, fraction);
-                    }
-                }
-            }
-            ControlFlow::Continue(())
-        })
-        .map_err(|e| IngestError::Workbook(format!("the file could not be read: {e}")))?;
-    progress(Stage::Parsing, 1.0);
-
     let head = Head {
         layout,
         header,
@@ -699,10 +794,39 @@ fn read_table(
         preview,
         warnings,
     };
-    Ok(match stopped {
-        Some((at, line)) => Table::Stopped(Box::new(Pending { head, reader, at, line })),
-        None => Table::Read(Box::new(head.finish(reader))),
-    })
+    Ok(Reading { head, reader, customer_col, start_after, stop_at, skipped, stopped: None, last_reported: 0 })
+}
+
+impl Reading {
+    /// Reads one row of the table (titles, the header and blank rows are passed over); breaks at
+    /// the split point.
+    fn visit(&mut self, pos: Position, row: &dyn Row, progress: &mut dyn FnMut(Stage, f64)) -> ControlFlow<()> {
+        if pos.line > self.start_after {
+            if self.stop_at.is_some_and(|at| pos.byte + self.skipped >= at) {
+                self.stopped = Some((pos.byte + self.skipped, pos.line));
+                return ControlFlow::Break(());
+            }
+            if !row.is_blank() {
+                self.reader.read(pos, row, self.customer_col);
+                if self.reader.rows - self.last_reported >= 1 << 16 {
+                    self.last_reported = self.reader.rows;
+                    let fraction =
+                        self.stop_at.map_or(pos.fraction, |at| ((pos.byte + self.skipped) as f64 / at as f64).min(1.0));
+                    progress(Stage::Parsing, fraction);
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// The rows read: all of them, or those before the split point.
+    fn into_table(self) -> Table {
+        let Reading { head, reader, stopped, .. } = self;
+        match stopped {
+            Some((at, line)) => Table::Stopped(Box::new(Pending { head, reader, at, line })),
+            None => Table::Read(Box::new(head.finish(reader))),
+        }
+    }
 }
 
 /// What [`read_table`] made of the rows: all of them, or those before the point where another
@@ -713,6 +837,13 @@ enum Table {
 }
 
 impl Table {
+    fn into_streamed(self) -> Streamed {
+        match self {
+            Table::Read(i) => Streamed::Read(i),
+            Table::Stopped(pending) => Streamed::Split(pending),
+        }
+    }
+
     /// The table of a read without a split point, which always reads all rows.
     fn into_read(self) -> Ingested {
         match self {
@@ -1056,10 +1187,26 @@ mod tests {
         }
     }
 
+    /// `bytes` read by [`ingest_stream`] from a reader handing out `step` bytes at a time after
+    /// `prefix`; pushed in `step` bytes at a time ([`ingest_pushed`]), they must give the same.
     fn streamed(bytes: &[u8], prefix: usize, step: usize, opts: &IngestOptions) -> Result<Streamed, IngestError> {
         let prefix = prefix.min(bytes.len());
         let mut rest = Trickle { bytes: &bytes[prefix..], step };
-        ingest_stream(&bytes[..prefix], &mut rest, bytes.len() as u64, "f.csv", opts, None, &mut |_, _| {})
+        let streamed = ingest_stream(&bytes[..prefix], &mut rest, bytes.len() as u64, "f.csv", opts, None, &mut |_, _| {});
+        let pushed =
+            ingest_pushed(&bytes[..prefix], bytes.len() as u64, "f.csv", opts, None, &mut |_, _| {}).map(|begun| match begun {
+                Begun::Whole => Streamed::Whole,
+                Begun::Pushing(mut pushed) => {
+                    for chunk in bytes[prefix..].chunks(step.max(1)) {
+                        if !pushed.push(chunk, &mut |_, _| {}) {
+                            break;
+                        }
+                    }
+                    pushed.finish(&mut |_, _| {})
+                }
+            });
+        assert_eq!(format!("{pushed:?}"), format!("{streamed:?}"), "pushed and streamed differ (prefix {prefix}, step {step})");
+        streamed
     }
 
     /// A sample file (Chinese text in several columns), with `extra` appended.

@@ -19,7 +19,7 @@
 use crate::core::dataset::{Categorical, Dataset, Labels, MISSING};
 use crate::core::ingest::{Head, Ingested, Rejection, RowReader, Stage};
 use crate::core::roles::Mapping;
-use crate::core::table::{self, Format, Source};
+use crate::core::table::{self, Format};
 use crate::core::values::{DateOrder, DecimalMark};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -222,70 +222,146 @@ impl<T: wire::Value> Column<'_, T> {
 /// When `rest` cannot be read, or is not plain UTF-8 text (then the first reader, reading on into
 /// it, finds that too and reads the file whole).
 pub fn read_part(plan: &Plan, rest: &mut dyn std::io::Read, progress: &mut dyn FnMut(Stage, f64)) -> Result<Part, String> {
-    // Up to and including the first line end (a character cut at `from` is skipped with the line).
-    let mut skipped = 0u64;
-    let mut byte = [0u8];
+    let mut part = PartReading::new(plan);
+    let mut buffer = vec![0u8; 256 * 1024];
     loop {
-        match rest.read(&mut byte) {
-            Ok(0) => return Ok(Part::default()),
-            Ok(_) => {
-                skipped += 1;
-                if byte[0] == b'\n' {
-                    break;
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+        let n = match rest.read(&mut buffer) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e.to_string()),
+        };
+        if n == 0 || !part.push(&buffer[..n], progress) {
+            break;
         }
     }
-    let begin = plan.from() + skipped;
-    let stream = table::Stream {
-        head: "",
-        prefix: &[],
-        rest: std::cell::RefCell::new(rest),
-        format: plan.format,
-        total: plan.total.saturating_sub(begin),
-        unfit: std::cell::Cell::new(false),
-    };
-    let mut reader = RowReader::new(plan);
-    let share = plan.total.saturating_sub(begin) as f64 / plan.total.max(1) as f64;
-    reader.reserve((plan.rows as f64 * share) as usize);
-    let (mut start, mut first_line) = (None, 0);
-    let mut last_reported = 0usize;
-    Source::Stream(stream).for_each_row(|pos, row| {
-        if start.is_none() {
-            start = Some(begin + pos.byte);
-            first_line = pos.line;
+    part.finish(progress)
+}
+
+/// The rows after a split point, read as the bytes from [`Plan::from`] on are pushed in (the
+/// helper's asynchronous reads): [`read_part`] for bytes pushed rather than pulled.
+pub struct PartReading {
+    plan: Plan,
+    /// Bytes up to and including the first line end (a character cut at `from` is skipped with
+    /// the line); the rows start after it.
+    skipped: u64,
+    /// Reading the rows, once the first line end is passed.
+    walker: Option<table::Walker>,
+    rows: PartRows,
+    failed: Option<String>,
+}
+
+/// The rows of a part read so far.
+struct PartRows {
+    reader: RowReader,
+    customer_col: Option<usize>,
+    /// Where the part's text starts (a byte of the file).
+    begin: u64,
+    /// Where the first record starts (a byte of the file), and its line.
+    start: Option<u64>,
+    first_line: u64,
+    last_reported: usize,
+}
+
+impl PartRows {
+    fn visit(&mut self, pos: table::Position, row: &dyn table::Row, progress: &mut dyn FnMut(Stage, f64)) -> ControlFlow<()> {
+        if self.start.is_none() {
+            self.start = Some(self.begin + pos.byte);
+            self.first_line = pos.line;
         }
         if !row.is_blank() {
-            reader.read(pos, row, plan.customer_col);
-            if reader.rows - last_reported >= 1 << 16 {
-                last_reported = reader.rows;
+            self.reader.read(pos, row, self.customer_col);
+            if self.reader.rows - self.last_reported >= 1 << 16 {
+                self.last_reported = self.reader.rows;
                 progress(Stage::Parsing, pos.fraction);
             }
         }
         ControlFlow::Continue(())
-    })?;
-    reader.flush();
-    let RowReader { dataset, rejected, rows, currencies, .. } = reader;
-    let Dataset { customers, customer, day, amount, quantity, order, channel, category, member_level, score, comments } = dataset;
-    let coded = |c: Option<Categorical>| c.map(|c| (Texts::from(c.labels), c.codes));
-    Ok(Part {
-        start,
-        first_line,
-        rows: rows as u64,
-        customers: customers.into(),
-        customer,
-        day,
-        amount,
-        quantity,
-        score,
-        order: order.map(|o| o.keys),
-        coded: [coded(channel), coded(category), coded(member_level)],
-        comments,
-        rejected,
-        currencies: currencies.into_iter().map(|(c, n)| (c.into_owned(), n as u64)).collect(),
-    })
+    }
+}
+
+impl PartReading {
+    pub fn new(plan: &Plan) -> Self {
+        let rows = PartRows {
+            reader: RowReader::new(plan),
+            customer_col: plan.customer_col,
+            begin: plan.from(),
+            start: None,
+            first_line: 0,
+            last_reported: 0,
+        };
+        Self { plan: plan.clone(), skipped: 0, walker: None, rows, failed: None }
+    }
+
+    /// Reads the rows in `bytes`, the next bytes of the file. Returns whether more are wanted
+    /// (not after an error).
+    pub fn push(&mut self, mut bytes: &[u8], progress: &mut dyn FnMut(Stage, f64)) -> bool {
+        if self.failed.is_some() {
+            return false;
+        }
+        let walker = match self.walker.as_mut() {
+            Some(walker) => walker,
+            None => {
+                let Some(end) = memchr::memchr(b'\n', bytes) else {
+                    self.skipped += bytes.len() as u64;
+                    return true;
+                };
+                self.skipped += end as u64 + 1;
+                bytes = &bytes[end + 1..];
+                let plan = &self.plan;
+                let begin = plan.from() + self.skipped;
+                let share = plan.total.saturating_sub(begin) as f64 / plan.total.max(1) as f64;
+                self.rows.reader.reserve((plan.rows as f64 * share) as usize);
+                self.rows.begin = begin;
+                self.walker.insert(table::Walker::new(plan.format, plan.total.saturating_sub(begin)))
+            }
+        };
+        if memchr::memchr(0, bytes).is_some() {
+            self.failed = Some("the text has NUL characters".into());
+            return false;
+        }
+        let rows = &mut self.rows;
+        if let Err(e) = walker.feed(bytes, &mut |pos, row| rows.visit(pos, row, progress)) {
+            self.failed = Some(e.to_string());
+            return false;
+        }
+        true
+    }
+
+    /// The part read, once the file's last bytes are pushed.
+    ///
+    /// # Errors
+    /// When the text is not plain UTF-8 or has NUL characters.
+    pub fn finish(mut self, progress: &mut dyn FnMut(Stage, f64)) -> Result<Part, String> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        // No line end after the split point: nothing to read.
+        let Some(mut walker) = self.walker.take() else { return Ok(Part::default()) };
+        let rows = &mut self.rows;
+        let _ = walker.finish(&mut |pos, row| rows.visit(pos, row, progress)).map_err(|e| e.to_string())?;
+        let PartRows { mut reader, start, first_line, .. } = self.rows;
+        reader.flush();
+        let RowReader { dataset, rejected, rows, currencies, .. } = reader;
+        let Dataset { customers, customer, day, amount, quantity, order, channel, category, member_level, score, comments } =
+            dataset;
+        let coded = |c: Option<Categorical>| c.map(|c| (Texts::from(c.labels), c.codes));
+        Ok(Part {
+            start,
+            first_line,
+            rows: rows as u64,
+            customers: customers.into(),
+            customer,
+            day,
+            amount,
+            quantity,
+            score,
+            order: order.map(|o| o.keys),
+            coded: [coded(channel), coded(category), coded(member_level)],
+            comments,
+            rejected,
+            currencies: currencies.into_iter().map(|(c, n)| (c.into_owned(), n as u64)).collect(),
+        })
+    }
 }
 
 /// Adds `part`'s rows to `reader`'s, whose row at `line` is the part's first.
@@ -618,7 +694,7 @@ impl Received<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ingest::{ingest, ingest_stream, IngestOptions, Streamed};
+    use crate::core::ingest::{ingest, ingest_pushed, ingest_stream, Begun, IngestOptions, Streamed};
 
     /// Reads `bytes` split at `at` as the browser and the command line do (the first `prefix` bytes
     /// in memory, the rest streamed, the part through its wire encoding). `None`: not streamed (read
@@ -641,6 +717,35 @@ mod tests {
             Some(split),
             &mut |_, _| {},
         );
+        // The same bytes pushed in as they arrive (the browser's reads) give the same.
+        let step = 1 + (at % 4099) as usize;
+        let mut pushed_plan = None;
+        let mut begin = |p: &Plan| {
+            pushed_plan = Some(p.clone());
+            true
+        };
+        let split = Split { at, begin: &mut begin };
+        let pushed =
+            ingest_pushed(&bytes[..prefix], bytes.len() as u64, "f.csv", &opts, Some(split), &mut |_, _| {}).map(|begun| {
+                match begun {
+                    Begun::Whole => Streamed::Whole,
+                    Begun::Pushing(mut pushed) => {
+                        for chunk in bytes[prefix..].chunks(step) {
+                            if !pushed.push(chunk, &mut |_, _| {}) {
+                                break;
+                            }
+                        }
+                        pushed.finish(&mut |_, _| {})
+                    }
+                }
+            });
+        // A read stopped at the split point is compared once joined, below (its ids are still
+        // held for interning, in a table whose hashes are seeded per table).
+        match (&pushed, &streamed) {
+            (Ok(Streamed::Split(_)), Ok(Streamed::Split(_))) => {}
+            _ => assert_eq!(format!("{pushed:?}"), format!("{streamed:?}")),
+        }
+        assert_eq!(pushed_plan, plan);
         let Some(plan) = plan else {
             // Not streamed, or not split (the head is not in the prefix).
             return match streamed {
@@ -650,13 +755,26 @@ mod tests {
         };
         assert_eq!(plan.at, at);
         let part = read_part(&plan, &mut &bytes[plan.from() as usize..], &mut |_, _| {}).unwrap();
+        let mut part_pushed = PartReading::new(&plan);
+        for chunk in bytes[plan.from() as usize..].chunks(step) {
+            if !part_pushed.push(chunk, &mut |_, _| {}) {
+                break;
+            }
+        }
+        assert_eq!(part_pushed.finish(&mut |_, _| {}).unwrap(), part);
         let encoded = part.encode();
         let decoded = Part::decode(&encoded).expect("a part decodes");
         assert_eq!(decoded.to_part(), part);
         // As the browser joins a part (from its buffer), or as the command line does (as read).
         let received = if at.is_multiple_of(3) { Received::from(part) } else { decoded };
         match streamed {
-            Ok(Streamed::Split(pending)) => Some(pending.join(received)),
+            Ok(Streamed::Split(pending)) => {
+                let joined = pending.join(received);
+                if let Ok(Streamed::Split(pushed)) = pushed {
+                    assert_eq!(pushed.join(Part::decode(&encoded).expect("a part decodes")), joined);
+                }
+                Some(joined)
+            }
             Ok(Streamed::Read(i)) => Some(Some(*i)),
             _ => None,
         }

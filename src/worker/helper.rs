@@ -3,14 +3,14 @@
 //!
 //! The worker starts the helper when it starts. For a file of [`SPLIT_MIN`] bytes and more, once
 //! the head of the file is understood, it posts the helper the [`Plan`] and the `File`; the helper
-//! reads from the split point with its own `FileReaderSync` and posts back the [`Part`], encoded in
-//! one transferred buffer. The worker, having read up to the split point, goes back to its event
+//! reads from the split point (streamed, as the worker reads, see [`FileStream`]) and posts back the
+//! [`Part`], encoded in one transferred buffer. The worker, having read up to the split point, goes back to its event
 //! loop until the part arrives, then joins the two. If anything goes wrong (no helper, a failed
 //! read, parts that do not meet) the file is read again on one core, as before.
 
-use super::{scope, Chunks};
+use super::{scope, Chunks, FileStream};
 use crate::core::ingest::{ingest_stream, IngestOptions, Ingested, Streamed};
-use crate::core::split::{read_part, split_point, Part, Pending, Plan, Split};
+use crate::core::split::{read_part, split_point, Part, PartReading, Pending, Plan, Split};
 use crate::protocol::Slot;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -264,31 +264,85 @@ pub(super) fn start_helper() {
     let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(warm.unchecked_ref(), 0);
 }
 
+thread_local! {
+    /// The task being read: a newer one replaces it.
+    static TASK: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 /// Reads the part a task asks for and posts it back.
 fn on_task(event: &MessageEvent) {
     let Ok(message) = event.data().dyn_into::<js_sys::Array>() else { return };
     let Ok(task) = serde_wasm_bindgen::from_value::<Task>(message.get(0)) else { return };
     let started = super::now_ms();
-    let mut timings = vec![("helper-start".to_string(), epoch_ms() - task.posted)];
+    let timings = vec![("helper-start".to_string(), epoch_ms() - task.posted)];
+    let Ok(file) = message.get(1).dyn_into::<File>() else {
+        return post_done(task.job, Err("no file came with the task".into()), timings);
+    };
+    TASK.with(|t| t.set(task.job));
+    // From the split point on, with the browser's asynchronous reads where it can.
+    match file.slice_with_f64(task.plan.from() as f64).ok().and_then(|rest| FileStream::new(&rest)) {
+        Some(stream) => wasm_bindgen_futures::spawn_local(read_streamed(task, stream, started, timings)),
+        None => read_sync(&task, &file, started, timings),
+    }
+}
+
+/// Reads a task's part as it streams in.
+async fn read_streamed(task: Task, mut stream: FileStream, started: f64, mut timings: Vec<(String, f64)>) {
+    let mut part = PartReading::new(&task.plan);
+    loop {
+        let next = stream.next().await;
+        if TASK.with(|t| t.get()) != task.job {
+            // Replaced: the worker no longer waits for this part.
+            return;
+        }
+        match next {
+            Ok(Some(bytes)) => {
+                if !part.push(bytes, &mut |_, _| {}) {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(()) => return post_done(task.job, Err("the file could not be read".into()), timings),
+        }
+    }
+    let read_ms = stream.wait_ms;
+    drop(stream);
+    let part = part.finish(&mut |_, _| {});
+    post_done(task.job, part.map(|part| encoded(part, started, read_ms, &mut timings)), timings);
+}
+
+/// Reads a task's part with `FileReaderSync` (a browser that cannot stream a file into a buffer).
+fn read_sync(task: &Task, file: &File, started: f64, mut timings: Vec<(String, f64)>) {
     let mut read = || -> Result<Vec<u8>, String> {
-        let file: File = message.get(1).dyn_into().map_err(|_| "no file came with the task".to_string())?;
         let reader = FileReaderSync::new().map_err(|_| "cannot read files here".to_string())?;
-        let mut chunks = Chunks::new(&file, &reader);
+        let mut chunks = Chunks::new(file, &reader);
         chunks.offset = task.plan.from() as f64;
         let part = read_part(&task.plan, &mut chunks, &mut |_, _| {})?;
-        let parsed = super::now_ms();
-        timings.push(("helper-read".into(), chunks.read_ms));
-        timings.push(("helper-parse".into(), parsed - started - chunks.read_ms));
-        let bytes = part.encode();
-        drop(part);
-        timings.push(("helper-encode".into(), super::now_ms() - parsed));
-        Ok(bytes)
+        Ok(encoded(part, started, chunks.read_ms, &mut timings))
     };
-    let (error, bytes) = match read() {
+    let result = read();
+    post_done(task.job, result, timings);
+}
+
+/// `part` encoded into one buffer, with the helper's timings (`read_ms` of the time since
+/// `started` waiting for reads).
+fn encoded(part: Part, started: f64, read_ms: f64, timings: &mut Vec<(String, f64)>) -> Vec<u8> {
+    let parsed = super::now_ms();
+    timings.push(("helper-read".into(), read_ms));
+    timings.push(("helper-parse".into(), parsed - started - read_ms));
+    let bytes = part.encode();
+    drop(part);
+    timings.push(("helper-encode".into(), super::now_ms() - parsed));
+    bytes
+}
+
+/// Posts a task's part (its buffer transferred), or why it could not be read.
+fn post_done(job: u32, result: Result<Vec<u8>, String>, timings: Vec<(String, f64)>) {
+    let (error, bytes) = match result {
         Ok(bytes) => (None, bytes),
         Err(e) => (Some(e), Vec::new()),
     };
-    let done = Done { job: task.job, error, timings };
+    let done = Done { job, error, timings };
     let Ok(value) = done.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) else { return };
     let array = js_sys::Uint8Array::from(bytes.as_slice());
     drop(bytes);

@@ -1,9 +1,11 @@
 //! The Web Worker: holds the dataset, runs ingest off the main thread, and answers the UI with
 //! summaries and progress (see [`crate::protocol`]).
 //!
-//! The file arrives as a `File` handle and is read here with `FileReaderSync` in chunks, so the main
-//! thread never copies it and the progress bar moves while it is read. Once read, its bytes are
-//! let go (before segmenting, which needs the memory) and the handle is kept to read it again.
+//! The file arrives as a `File` handle and is read here, so the main thread never copies it and the
+//! progress bar moves while it is read: text streams in with the browser's asynchronous reads
+//! ([`FileStream`]) and is parsed as it arrives; workbooks and other encodings are read whole with
+//! `FileReaderSync`. Once read, its bytes are let go (before segmenting, which needs the memory)
+//! and the handle is kept to read it again.
 
 use crate::core::clv::bgnbd::BgNbd;
 use crate::core::clv::pareto_nbd::ParetoNbd;
@@ -13,7 +15,8 @@ use crate::core::comments::Comment;
 use crate::core::dataset::Labels;
 use crate::core::export::{self, ExportEncoding, ExportFormat};
 use crate::core::ingest::{
-    ingest, ingest_stream, rejections_csv, IngestError, IngestOptions, Ingested, Streamed, MAX_BROWSER_BYTES, STREAM_PREFIX,
+    ingest, ingest_pushed, ingest_stream, rejections_csv, Begun, IngestError, IngestOptions, Ingested, Stage, Streamed,
+    MAX_BROWSER_BYTES, STREAM_PREFIX,
 };
 use crate::core::nps::{self, NpsSummary, Survey};
 use crate::core::sample::write_sample;
@@ -33,14 +36,16 @@ mod helper;
 /// Bytes read per chunk: large enough to be quick, small enough for a smooth progress bar.
 const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
 
-/// Bytes read per chunk of a streamed file bigger than [`SMALL_STREAM`]. Each read is a new
+/// Bytes read per chunk of a file bigger than [`SMALL_STREAM`] streamed with `FileReaderSync` (a
+/// browser without [`FileStream`]). Each read is a new
 /// JavaScript buffer that only a garbage collection frees, and the worker does not return to its
 /// event loop until the file is read: smaller chunks keep less waiting for collection (10M rows,
 /// 850 MB: 8 MB chunks left ~590 MB of them in the tab at peak, 1 MB ~180–380 MB), but each read
 /// costs several milliseconds (2 MB chunks made reading a million rows 0.2 s slower than 8 MB).
 const STREAM_CHUNK: f64 = 2.0 * 1024.0 * 1024.0;
-/// Files up to this size stream in chunks of [`CHUNK`]: what waits for collection is small beside
-/// the dataset, and fewer reads are quicker.
+/// Files up to this size stream in chunks of [`CHUNK`] with `FileReaderSync`: what waits for
+/// collection is small beside the dataset, and fewer reads are quicker. Files up to this size are
+/// read on two cores: above it, the helper's copy of half the columns would cost the memory target.
 const SMALL_STREAM: f64 = 256.0 * 1024.0 * 1024.0;
 
 /// One file: where to read it again with other options, and what was read from it.
@@ -262,12 +267,20 @@ fn warm_up() {
     let _ = ingest(&bytes, "warm-up.csv", &options, &mut |_, _| {});
     let mut streamed = None;
     for _ in 0..WARM_UP_RUNS {
-        streamed =
-            match ingest_stream(&bytes, &mut std::io::empty(), bytes.len() as u64, "warm-up.csv", &options, None, &mut |_, _| {})
-            {
-                Ok(Streamed::Read(ingested)) => Some(ingested),
-                _ => None,
-            };
+        // As a file streams in: its head, then the rest as it arrives.
+        let head = bytes.len().min(STREAM_PREFIX / 16);
+        streamed = match ingest_pushed(&bytes[..head], bytes.len() as u64, "warm-up.csv", &options, None, &mut |_, _| {}) {
+            Ok(Begun::Pushing(mut pushed)) => {
+                for chunk in bytes[head..].chunks(1 << 16) {
+                    pushed.push(chunk, &mut |_, _| {});
+                }
+                match pushed.finish(&mut |_, _| {}) {
+                    Streamed::Read(ingested) => Some(ingested),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
         // Big files are read in two parts, and joined.
         let _ = helper::warm_up_split(&bytes);
     }
@@ -310,7 +323,7 @@ fn handle(event: MessageEvent) {
     match request {
         Request::Load { load: id, name, size, options, slot } => match message.get(1).dyn_into::<File>() {
             Ok(file) => {
-                replaced(helper::cancel(slot), slot.unwrap_or_default());
+                replaced(cancel(slot), slot.unwrap_or_default());
                 let load = move || {
                     set_load(id);
                     load_file(&file, name, size, options, slot, true);
@@ -325,7 +338,7 @@ fn handle(event: MessageEvent) {
             Err(_) => fail("internal error: no file came with the request"),
         },
         Request::Sample { customers, seed, .. } => {
-            replaced(helper::cancel(Some(Slot::Transactions)), Slot::Transactions);
+            replaced(cancel(Some(Slot::Transactions)), Slot::Transactions);
             post(Response::Progress { load: load_id(), stage: ProgressStage::Generating, fraction: 0.0 });
             let mut bytes = Vec::new();
             if let Err(e) = write_sample(customers, seed, &mut bytes) {
@@ -339,7 +352,7 @@ fn handle(event: MessageEvent) {
             );
         }
         Request::Reparse { options, slot, .. } => {
-            replaced(helper::cancel(Some(slot)), slot);
+            replaced(cancel(Some(slot)), slot);
             let (name, file, bytes) = HELD.with(|h| {
                 let mut h = h.borrow_mut();
                 let held = h.file(slot);
@@ -460,7 +473,7 @@ fn handle(event: MessageEvent) {
             }
         }
         Request::Clear => {
-            replaced(helper::cancel_all(), Slot::Transactions);
+            replaced(cancel_all(), Slot::Transactions);
             HELD.with(|h| *h.borrow_mut() = Held::default());
             // The page forgets its comments on `Cleared`.
             COMMENTS_SENT.with(|sent| *sent.borrow_mut() = None);
@@ -473,6 +486,11 @@ fn handle(event: MessageEvent) {
 /// Reads `file` into `slot`: streamed when it is UTF-8 delimited text, else whole; when `split` and
 /// the file is big, on two cores (the helper reads the second half, and the rest happens when its
 /// part arrives: [`joined`]).
+///
+/// The file streams in with the browser's asynchronous reads ([`FileStream`]), so that the browser
+/// reads the next bytes while these are parsed; where the browser cannot stream a file into a
+/// buffer of the worker's (`ReadableStreamBYOBReader`), it is read a chunk at a time with
+/// `FileReaderSync`, the worker waiting for each.
 fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot: Option<Slot>, split: bool) {
     let failed = slot.unwrap_or_default();
     if size > MAX_BROWSER_BYTES {
@@ -487,6 +505,259 @@ fn load_file(file: &File, name: String, size: u64, options: IngestOptions, slot:
             h.list = None;
         });
     }
+    let Some(stream) = FileStream::new(file) else { return load_file_sync(file, name, size, options, slot, split) };
+    post(Response::Progress { load: load_id(), stage: ProgressStage::Reading, fraction: 0.0 });
+    let reading = READING.with(|r| {
+        let mut r = r.borrow_mut();
+        r.0 += 1;
+        let reading = r.0;
+        r.1.push((reading, failed, load_id()));
+        reading
+    });
+    let read = Read { file: file.clone(), name, size, options, slot, split, reading, load: load_id() };
+    wasm_bindgen_futures::spawn_local(read_streamed(read, stream));
+}
+
+/// A file being read with asynchronous reads.
+struct Read {
+    file: File,
+    name: String,
+    size: u64,
+    options: IngestOptions,
+    slot: Option<Slot>,
+    split: bool,
+    /// This read's number ([`READING`]), and the page's number for the load.
+    reading: u32,
+    load: u32,
+}
+
+/// A read in progress: its number, slot and the page's number for the load.
+type Reading = (u32, Slot, u32);
+
+thread_local! {
+    /// Numbers the asynchronous reads, and those in progress (a survey may be read while the
+    /// transactions are). Another file for a slot replaces its read ([`cancel`]).
+    static READING: RefCell<(u32, Vec<Reading>)> = const { RefCell::new((0, Vec::new())) };
+}
+
+/// Whether `read` is still in progress (nothing replaced it while it waited for the browser); if
+/// so, its answers carry its load's number again.
+fn resume(read: &Read) -> bool {
+    let current = READING.with(|r| r.borrow().1.iter().any(|&(n, ..)| n == read.reading));
+    if current {
+        set_load(read.load);
+    }
+    current
+}
+
+/// Marks `read` as no longer in progress.
+fn end_reading(read: &Read) {
+    READING.with(|r| r.borrow_mut().1.retain(|&(n, ..)| n != read.reading));
+}
+
+/// Forgets the files for `slot` being read, waiting for the helper's part or for the helper to
+/// start (another file for the slot replaces them); see [`helper::cancel`]. Returns the loads
+/// forgotten, which still need an answer.
+fn cancel(slot: Option<Slot>) -> Vec<u32> {
+    let mut loads = helper::cancel(slot);
+    let slot = slot.unwrap_or_default();
+    READING.with(|r| {
+        r.borrow_mut().1.retain(|&(_, reading, load)| {
+            if reading == slot {
+                loads.push(load);
+            }
+            reading != slot
+        });
+    });
+    loads
+}
+
+/// Forgets every file being read or waiting (the data is cleared); which, as [`cancel`].
+fn cancel_all() -> Vec<u32> {
+    let mut loads = helper::cancel_all();
+    loads.extend(READING.with(|r| std::mem::take(&mut r.borrow_mut().1)).into_iter().map(|(_, _, load)| load));
+    loads
+}
+
+/// Reads a file as it streams in (see [`load_file`]): its head first, then the rest pushed into
+/// the reader as it arrives.
+async fn read_streamed(read: Read, mut stream: FileStream) {
+    let failed = read.slot.unwrap_or_default();
+    let started = now_ms();
+    let mut prefix = Vec::new();
+    while prefix.len() < STREAM_PREFIX {
+        let next = stream.next().await;
+        if !resume(&read) {
+            return;
+        }
+        match next {
+            Ok(Some(bytes)) => prefix.extend_from_slice(bytes),
+            Ok(None) => break,
+            Err(()) => {
+                end_reading(&read);
+                return fail_unreadable(&read.name, failed);
+            }
+        }
+    }
+    let mut progress = |stage: Stage, fraction: f64| post(Response::Progress { load: load_id(), stage: stage.into(), fraction });
+    let mut job = None;
+    let file = read.file.clone();
+    let mut begin = |plan: &Plan| {
+        job = helper::begin(plan, &file);
+        job.is_some()
+    };
+    let size = read.size;
+    // Up to the size streamed in big chunks: a second copy of part of the dataset, in the helper,
+    // matters little beside it; above it, memory is what counts.
+    let split = (read.split && size >= SPLIT_MIN && size as f64 <= SMALL_STREAM && helper::available())
+        .then(|| Split { at: split_point(size), begin: &mut begin });
+    let begun = ingest_pushed(&prefix, size, &read.name, &read.options, split, &mut progress);
+    drop(prefix);
+    let mut pushed = match begun {
+        Ok(Begun::Pushing(pushed)) => pushed,
+        Ok(Begun::Whole) => {
+            end_reading(&read);
+            drop(stream);
+            return match FileReaderSync::new() {
+                Ok(reader) => load_whole(&read.file, &reader, read.name, size, read.options, read.slot),
+                Err(_) => fail_in("this browser cannot read files in a worker", failed),
+            };
+        }
+        Err(e) => {
+            end_reading(&read);
+            // As after reading whole: keep the file when the user may fix the options and retry.
+            let retry = matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. });
+            let keep = retry.then(|| HeldFile {
+                name: read.name.clone(),
+                file: Some(read.file.clone()),
+                bytes: Vec::new(),
+                ingested: None,
+            });
+            return settle_failed(keep, &e, read.slot);
+        }
+    };
+    let mut more = true;
+    while more {
+        let next = stream.next().await;
+        if !resume(&read) {
+            return;
+        }
+        match next {
+            Ok(Some(bytes)) => more = pushed.push(bytes, &mut progress),
+            Ok(None) => break,
+            Err(()) => {
+                end_reading(&read);
+                return fail_unreadable(&read.name, failed);
+            }
+        }
+    }
+    let read_ms = stream.wait_ms;
+    drop(stream);
+    end_reading(&read);
+    let Read { file, name, options, slot, load, .. } = read;
+    match pushed.finish(&mut progress) {
+        Streamed::Split(pending) => match job {
+            Some(job) => helper::wait(helper::Waiting {
+                job,
+                helper_timings: Vec::new(),
+                load,
+                pending,
+                name,
+                file,
+                options,
+                slot,
+                started,
+                read_ms,
+                stopped: now_ms(),
+            }),
+            None => load_file(&file, name, size, options, slot, false),
+        },
+        Streamed::Read(ingested) => {
+            let parse_ms = now_ms() - started - read_ms;
+            settle(
+                name,
+                Vec::new(),
+                Some(file),
+                *ingested,
+                options,
+                slot,
+                vec![("read".into(), read_ms), ("parse".into(), parse_ms)],
+            );
+        }
+        Streamed::Whole => match FileReaderSync::new() {
+            Ok(reader) => load_whole(&file, &reader, name, size, options, slot),
+            Err(_) => fail_in("this browser cannot read files in a worker", failed),
+        },
+    }
+}
+
+/// Bytes the browser reads at a time into a [`FileStream`]'s buffer.
+const STREAM_BUFFER: u32 = 2 << 20;
+
+/// A file (or part of one) read with the browser's asynchronous reads, into a buffer of the
+/// worker's that goes back and forth with each read ("bring your own buffer"): the browser reads
+/// the next bytes while the worker parses these, and no new buffer is left for collection per read.
+/// With `FileReaderSync`, the worker waited for each chunk: about a fifth of the time to the first
+/// page on a million rows.
+pub(super) struct FileStream {
+    reader: web_sys::ReadableStreamByobReader,
+    /// The buffer the browser reads into, between reads.
+    buffer: Option<js_sys::ArrayBuffer>,
+    /// The bytes of the last read.
+    bytes: Vec<u8>,
+    /// Time spent waiting for reads, in milliseconds.
+    pub(super) wait_ms: f64,
+    /// The last bytes were read.
+    ended: bool,
+}
+
+impl FileStream {
+    /// A stream of `blob`'s bytes, if the browser can read it so.
+    pub(super) fn new(blob: &web_sys::Blob) -> Option<Self> {
+        let reader = web_sys::ReadableStreamByobReader::new(&blob.stream()).ok()?;
+        Some(Self {
+            reader,
+            buffer: Some(js_sys::ArrayBuffer::new(STREAM_BUFFER)),
+            bytes: Vec::new(),
+            wait_ms: 0.0,
+            ended: false,
+        })
+    }
+
+    /// The next bytes (`None` at the end).
+    pub(super) async fn next(&mut self) -> Result<Option<&[u8]>, ()> {
+        if self.ended {
+            return Ok(None);
+        }
+        let buffer = self.buffer.take().ok_or(())?;
+        let started = now_ms();
+        let read = self.reader.read_with_array_buffer_view(&js_sys::Uint8Array::new(&buffer));
+        let result = wasm_bindgen_futures::JsFuture::from(read).await.map_err(|_| ())?;
+        self.wait_ms += now_ms() - started;
+        let done = js_sys::Reflect::get(&result, &"done".into()).ok().and_then(|d| d.as_bool()).ok_or(())?;
+        if done {
+            self.ended = true;
+            return Ok(None);
+        }
+        let value: js_sys::Uint8Array =
+            js_sys::Reflect::get(&result, &"value".into()).map_err(|_| ())?.dyn_into().map_err(|_| ())?;
+        self.bytes.resize(value.length() as usize, 0);
+        value.copy_to(&mut self.bytes);
+        self.buffer = Some(value.buffer());
+        Ok(Some(&self.bytes))
+    }
+}
+
+impl Drop for FileStream {
+    fn drop(&mut self) {
+        // Stops the browser reading on (a file read up to its split point, or replaced).
+        let _ = self.reader.cancel();
+    }
+}
+
+/// [`load_file`] with `FileReaderSync`, for browsers that cannot stream a file into a buffer.
+fn load_file_sync(file: &File, name: String, size: u64, options: IngestOptions, slot: Option<Slot>, split: bool) {
+    let failed = slot.unwrap_or_default();
     let reader = match FileReaderSync::new() {
         Ok(r) => r,
         Err(_) => return fail_in("this browser cannot read files in a worker", failed),
