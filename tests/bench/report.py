@@ -78,12 +78,12 @@ if ten:
     growth = t["rss_peak_bytes"] - t["rss_baseline_bytes"]
     ten_text = (
         f"Ten million transactions (`TEN_MILLION=1 make bench`: 1,250,000 customers, {mb(ten['bytes'])}): "
-        f"complete in {t['total_ms'] / 1000:,.1f} s (read {t['read_ms'] / 1000:,.1f} s, parse {t['parse_ms'] / 1000:,.1f} s, "
+        f"complete in {t['total_ms'] / 1000:,.1f} s (waiting for reads {t['read_ms'] / 1000:,.1f} s, parse {t['parse_ms'] / 1000:,.1f} s, "
         f"segment {t['segment_ms'] / 1000:,.1f} s), {t['long_tasks']} long task(s) on the main thread "
         f"(longest {t['longest_task_ms']:.0f} ms). Memory: the renderer processes grew by {mb(growth)} at peak, "
         f"**{growth / ten['bytes']:.2f}× the file size**; of that, the worker's WebAssembly memory was "
-        f"{t.get('wasm_mb', float('nan')):,.0f} MB (the file streams through it, 2 MB at a time; the rest is the dataset "
-        f"and the segmentation)."
+        f"{t.get('wasm_mb', float('nan')):,.0f} MB (the file streams through it, 2 MB at a time, the browser reading the next 2 MB "
+        f"while the worker parses; the rest is the dataset and the segmentation)."
     )
     native10 = out / "rfm_native_10m.json"
     cli10 = out / "rfm_cli_10m.json"
@@ -146,9 +146,11 @@ quintile scores (`tests/bench/rfm_native.py`).
 | polars {native["polars_version"]}, read_csv + RFM (both cores) | {ms(median([r["read_s"] for r in native["polars"]]) * 1000)} | | {ms(median([r["rfm_s"] for r in native["polars"]]) * 1000)} | {ms(pl_total)} | {vs(pd_total, pl_total)} |
 | loyalty-lens native CLI, `rfm` (read + RFM + CSV out) | | | | {ms(cli_total)} | {vs(pd_total, cli_total)} |
 
-The app's parse column includes the join of the two halves (median {ms(median([r.get("join_ms", float("nan")) for r in runs]))}) and the
+The app's read column is the time the worker waited for the browser's reads: the file streams in
+while it is parsed (see "Reading while parsing" below), so most of the reading overlaps the parse
+column. The parse column includes the join of the two halves (median {ms(median([r.get("join_ms", float("nan")) for r in runs]))}) and the
 wait for the helper worker's half after the worker's own (median {ms(median([r.get("helper-wait_ms", float("nan")) for r in runs]))}). The helper's own
-times (medians): {ms(median([r.get("helper-read_ms", float("nan")) for r in runs]))} reading its half of the file, {ms(median([r.get("helper-parse_ms", float("nan")) for r in runs]))} parsing it,
+times (medians): {ms(median([r.get("helper-read_ms", float("nan")) for r in runs]))} waiting for reads of its half of the file, {ms(median([r.get("helper-parse_ms", float("nan")) for r in runs]))} parsing it,
 {ms(median([r.get("helper-encode_ms", float("nan")) for r in runs]))} encoding its part into one buffer; the worker then copied the buffer in
 ({ms(median([r.get("part-copy_ms", float("nan")) for r in runs]))}).
 
@@ -342,6 +344,35 @@ and segmenting the million-row file. What it found, and what was done:
   summary: on a first load the page decodes two messages (traced: 12 and 23 ms at 1M, 29 and 5 ms
   at 10M), and after a change of rules only the smaller one. Ten million rows since, three runs:
   no long task during the load.
+
+- **Reading while parsing** (2026-12-02). The worker read the file with `FileReaderSync`, 8 MB at a
+  time, and waited for each read: 190–290 ms of a million-row run in each of the two workers, and
+  4.3–4.6 s of ten million rows (one worker: above 256 MB files are not split). A test page measured
+  the browser's ways of reading a `File` in a worker, each reading half of an 85 MB file in two
+  workers at once: `FileReaderSync` costs about 4 ms a call plus 2.5–4 ms a megabyte (256 KB
+  chunks: 700–880 ms for the half; 8 MB: 210–260 ms; 32 MB: 160–200 ms); `Blob.arrayBuffer()`
+  awaited chunk by chunk, with the worker busy between chunks, waited as long as the synchronous
+  reads (the data is moved on the worker's own thread). A stream read into a buffer of the worker's
+  (`ReadableStreamBYOBReader`) waited 30–80 ms in all with the worker busy between reads: the
+  browser fills the next buffer meanwhile. The worker and the helper now read that way
+  (`FileStream`): the core takes the bytes pushed in as they arrive (`ingest_pushed`, `Pushed`,
+  `PartReading` for the helper's half; CSV records through `core::table::Walker`, which drives
+  csv-core itself so that a record cut between two reads carries over), and the worker goes back
+  to its event loop between reads; a read in progress is replaced or cleared like one waiting for
+  the helper. `FileReaderSync` stays for workbooks and other encodings (read whole) and for
+  browsers without the reader. Measured side by side on this 2-core machine: ten million rows, two
+  runs each, 24.2 and 24.9 s → 21.1 and 18.1 s, the tab's peak from 1.62× to 1.10× the file size
+  (one buffer goes back and forth instead of a new one per chunk waiting for collection); each build
+  had one long task on the main thread in one of its two runs (59 ms before, 56 ms after, at the
+  end of the load), so the `Segmented` message's decoding is still near 50 ms at ten million rows. A million
+  rows, alternating pairs: five pairs in one hour, no change (paired ratio median 1.01, totals
+  1.7–2.4 s); eight in a noisier one, faster in six (paired ratio median 0.91, medians 2.53 →
+  2.38 s). The waiting for reads fell from 150–540 ms to 26–110 ms, but the parse grew by most of
+  that: with both cores parsing, the browser's reading has no spare core to run on (on a machine
+  with more cores it would). Tests: records pushed in any chunks against the csv crate's reader (property test, with
+  lines and starts), every streamed fixture and sample pushed at several chunk sizes against read
+  from a reader, split or not, and the helper's part pushed against read; `rfm`, `segments`,
+  `inspect` and `nps` byte-identical on the 1M sample and every fixture.
 
 Still the largest, by the worker's own time on 1M rows (browser profile of the build with
 batched interning, 2026-11-23): converting the cells (`RowReader::read`: trimming, dates,

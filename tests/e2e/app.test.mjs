@@ -121,6 +121,10 @@ test('the page loads from a sub-path, states the privacy promise, and switches l
   assert.match(await page.getByTestId('privacy').textContent(), /从不上传/);
   await page.getByTestId('lang-en').click();
   await page.waitForFunction(() => /never uploaded/.test(document.querySelector('[data-testid="privacy"]').textContent));
+  // The worker's warm-up (reading a generated file whole, streamed and in two parts, segmenting
+  // it, fitting CLV) runs to its end: it posts its time only then, and stops silently at a step
+  // that fails, which would leave the user's file to run as baseline code.
+  await page.locator('.app[data-load-ms^="warm-up"]').waitFor({ timeout: TIMEOUT });
   assert.deepEqual(errors, []);
   await context.close();
 });
