@@ -607,10 +607,7 @@ async fn read_streamed(read: Read, mut stream: FileStream) {
         job.is_some()
     };
     let size = read.size;
-    // Up to the size streamed in big chunks: a second copy of part of the dataset, in the helper,
-    // matters little beside it; above it, memory is what counts.
-    let split = (read.split && size >= SPLIT_MIN && size as f64 <= SMALL_STREAM && helper::available())
-        .then(|| Split { at: split_point(size), begin: &mut begin });
+    let split = split_at(size, read.split).map(|at| Split { at, begin: &mut begin });
     let begun = ingest_pushed(&prefix, size, &read.name, &read.options, split, &mut progress);
     drop(prefix);
     let mut pushed = match begun {
@@ -618,22 +615,11 @@ async fn read_streamed(read: Read, mut stream: FileStream) {
         Ok(Begun::Whole) => {
             end_reading(&read);
             drop(stream);
-            return match FileReaderSync::new() {
-                Ok(reader) => load_whole(&read.file, &reader, read.name, size, read.options, read.slot),
-                Err(_) => fail_in("this browser cannot read files in a worker", failed),
-            };
+            return streamed_read(Streamed::Whole, None, read.file, read.name, size, read.options, read.slot, (started, 0.0));
         }
         Err(e) => {
             end_reading(&read);
-            // As after reading whole: keep the file when the user may fix the options and retry.
-            let retry = matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. });
-            let keep = retry.then(|| HeldFile {
-                name: read.name.clone(),
-                file: Some(read.file.clone()),
-                bytes: Vec::new(),
-                ingested: None,
-            });
-            return settle_failed(keep, &e, read.slot);
+            return stream_failed(&e, read.name, &read.file, read.slot);
         }
     };
     let mut more = true;
@@ -654,13 +640,37 @@ async fn read_streamed(read: Read, mut stream: FileStream) {
     let read_ms = stream.wait_ms;
     drop(stream);
     end_reading(&read);
-    let Read { file, name, options, slot, load, .. } = read;
-    match pushed.finish(&mut progress) {
+    let Read { file, name, options, slot, .. } = read;
+    streamed_read(pushed.finish(&mut progress), job, file, name, size, options, slot, (started, read_ms));
+}
+
+/// Where to split a file of `size` bytes to read it on two cores, if it is to be (`split`: not
+/// read again after its parts did not meet). Up to the size streamed in big chunks: a second copy
+/// of part of the dataset, in the helper, matters little beside it; above it, memory is what counts.
+fn split_at(size: u64, split: bool) -> Option<u64> {
+    (split && size >= SPLIT_MIN && size as f64 <= SMALL_STREAM && helper::available()).then(|| split_point(size))
+}
+
+/// Goes on with a file read as it streamed in (either way of reading it): waits for the helper's
+/// part (`job`, when it was handed one), holds what was read, or reads the file whole.
+/// `(started, read_ms)`: when reading started, and how long it waited for reads.
+#[allow(clippy::too_many_arguments)]
+fn streamed_read(
+    streamed: Streamed,
+    job: Option<u32>,
+    file: File,
+    name: String,
+    size: u64,
+    options: IngestOptions,
+    slot: Option<Slot>,
+    (started, read_ms): (f64, f64),
+) {
+    match streamed {
         Streamed::Split(pending) => match job {
             Some(job) => helper::wait(helper::Waiting {
                 job,
                 helper_timings: Vec::new(),
-                load,
+                load: load_id(),
                 pending,
                 name,
                 file,
@@ -686,9 +696,17 @@ async fn read_streamed(read: Read, mut stream: FileStream) {
         }
         Streamed::Whole => match FileReaderSync::new() {
             Ok(reader) => load_whole(&file, &reader, name, size, options, slot),
-            Err(_) => fail_in("this browser cannot read files in a worker", failed),
+            Err(_) => fail_in("this browser cannot read files in a worker", slot.unwrap_or_default()),
         },
     }
+}
+
+/// Reports a file whose head could not be used; as after reading whole, the file is kept when the
+/// user may fix the options and read it again.
+fn stream_failed(e: &IngestError, name: String, file: &File, slot: Option<Slot>) {
+    let retry = matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. });
+    let keep = retry.then(|| HeldFile { name, file: Some(file.clone()), bytes: Vec::new(), ingested: None });
+    settle_failed(keep, e, slot);
 }
 
 /// Bytes the browser reads at a time into a [`FileStream`]'s buffer.
@@ -779,52 +797,15 @@ fn load_file_sync(file: &File, name: String, size: u64, options: IngestOptions, 
         job = helper::begin(plan, file);
         job.is_some()
     };
-    // Up to the size streamed in big chunks: a second copy of part of the dataset, in the helper,
-    // matters little beside it; above it, memory is what counts.
-    let split = (split && size >= SPLIT_MIN && size as f64 <= SMALL_STREAM && helper::available())
-        .then(|| Split { at: split_point(size), begin: &mut begin });
+    let split = split_at(size, split).map(|at| Split { at, begin: &mut begin });
     let streamed = ingest_stream(&prefix, &mut chunks, size, &name, &options, split, &mut |stage, fraction| {
         post(Response::Progress { load: load_id(), stage: stage.into(), fraction });
     });
     drop(prefix);
     match streamed {
-        Ok(Streamed::Split(pending)) => match job {
-            Some(job) => helper::wait(helper::Waiting {
-                job,
-                helper_timings: Vec::new(),
-                load: load_id(),
-                pending,
-                name,
-                file: file.clone(),
-                options,
-                slot,
-                started,
-                read_ms: chunks.read_ms,
-                stopped: now_ms(),
-            }),
-            None => load_file(file, name, size, options, slot, false),
-        },
         Err(_) if chunks.failed => fail_unreadable(&name, failed),
-        Err(e) => {
-            // As after reading whole: keep the file when the user may fix the options and retry.
-            let retry = matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. });
-            let keep = retry.then(|| HeldFile { name, file: Some(file.clone()), bytes: Vec::new(), ingested: None });
-            settle_failed(keep, &e, slot);
-        }
-        Ok(Streamed::Read(ingested)) => {
-            let read_ms = chunks.read_ms;
-            let parse_ms = now_ms() - started - read_ms;
-            settle(
-                name,
-                Vec::new(),
-                Some(file.clone()),
-                *ingested,
-                options,
-                slot,
-                vec![("read".into(), read_ms), ("parse".into(), parse_ms)],
-            );
-        }
-        Ok(Streamed::Whole) => load_whole(file, &reader, name, size, options, slot),
+        Err(e) => stream_failed(&e, name, file, slot),
+        Ok(streamed) => streamed_read(streamed, job, file.clone(), name, size, options, slot, (started, chunks.read_ms)),
     }
 }
 
