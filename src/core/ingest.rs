@@ -408,29 +408,26 @@ pub fn ingest_stream(
     split: Option<Split<'_>>,
     progress: &mut dyn FnMut(Stage, f64),
 ) -> Result<Streamed, IngestError> {
-    let Some(start) = stream_start(prefix, total, file, opts) else { return Ok(Streamed::Whole) };
-    progress(Stage::Decoding, 1.0);
-    let format = start.layout.format;
-    let stream = table::Stream {
-        head: start.head,
-        prefix: start.body,
-        rest: std::cell::RefCell::new(rest),
-        format,
-        total: start.text_bytes,
-        unfit: std::cell::Cell::new(false),
+    let mut pushed = match ingest_pushed(prefix, total, file, opts, split, progress)? {
+        Begun::Whole => return Ok(Streamed::Whole),
+        Begun::Pushing(pushed) => pushed,
     };
-    let source = Source::Stream(stream);
-    let result = read_table(&source, start.layout, opts, split, progress);
-    match (result, &source) {
-        (Err(_), Source::Stream(stream)) if stream.unfit.get() => Ok(Streamed::Whole),
-        (result, _) => result.map(Table::into_streamed),
+    let mut buffer = vec![0u8; 256 * 1024];
+    while pushed.wants_more() {
+        let n = match rest.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(IngestError::Workbook(format!("the file could not be read: {e}"))),
+        };
+        pushed.push(&buffer[..n], progress);
     }
+    Ok(pushed.finish(progress))
 }
 
-/// A file read as [`ingest_stream`] reads it, but with its bytes pushed in as they arrive (the
-/// browser's asynchronous reads) rather than pulled from a reader: [`ingest_pushed`] starts it,
-/// [`Pushed::push`] takes each next chunk of the file, [`Pushed::finish`] gives what
-/// [`ingest_stream`] gives for the same bytes.
+/// A file read as its bytes are pushed in as they arrive (the browser's asynchronous reads):
+/// [`ingest_pushed`] starts it, [`Pushed::push`] takes each next chunk of the file,
+/// [`Pushed::finish`] gives what [`ingest_stream`] (which pushes what it reads) gives.
 pub struct Pushed {
     reading: Reading,
     walker: table::Walker,
@@ -465,7 +462,7 @@ pub fn ingest_pushed(
     let Some(start) = stream_start(prefix, total, file, opts) else { return Ok(Begun::Whole) };
     progress(Stage::Decoding, 1.0);
     let format = start.layout.format;
-    // The head is read from the text in memory, as a stream's is.
+    // The head is read from the text in memory.
     let head = Source::Text { text: start.head, format };
     let reading = prepare(&head, start.layout, opts, split)?;
     let mut pushed = Pushed { reading, walker: table::Walker::new(format, start.text_bytes), over: false, unfit: false };
@@ -474,6 +471,12 @@ pub fn ingest_pushed(
 }
 
 impl Pushed {
+    /// Whether more bytes are wanted (not once the rows up to the split point are read, or the
+    /// text turned out not to fit).
+    pub fn wants_more(&self) -> bool {
+        !self.over
+    }
+
     /// Reads the rows in `bytes`, the next bytes of the file. Returns whether more are wanted.
     pub fn push(&mut self, bytes: &[u8], progress: &mut dyn FnMut(Stage, f64)) -> bool {
         if self.over {
@@ -908,7 +911,7 @@ impl Head {
 fn expected_rows<'r>(source: &Source, bytes: u64, head: impl Iterator<Item = &'r Vec<String>>) -> usize {
     match source {
         Source::Grid { rows, .. } => rows.len(),
-        Source::Text { .. } | Source::Stream(_) => {
+        Source::Text { .. } => {
             let (mut n, mut len) = (0usize, 0usize);
             for row in head {
                 n += 1;
@@ -1188,7 +1191,8 @@ mod tests {
     }
 
     /// `bytes` read by [`ingest_stream`] from a reader handing out `step` bytes at a time after
-    /// `prefix`; pushed in `step` bytes at a time ([`ingest_pushed`]), they must give the same.
+    /// `prefix`; pushed in `step` bytes at a time by hand ([`ingest_pushed`], as the worker does),
+    /// they must give the same.
     fn streamed(bytes: &[u8], prefix: usize, step: usize, opts: &IngestOptions) -> Result<Streamed, IngestError> {
         let prefix = prefix.min(bytes.len());
         let mut rest = Trickle { bytes: &bytes[prefix..], step };

@@ -153,38 +153,19 @@ pub struct Position {
     pub fraction: f64,
 }
 
-/// A table to walk: decoded text in a known layout, a spreadsheet grid, or UTF-8 text read as it
-/// streams in (see [`Stream`]).
+/// A table to walk: decoded text in a known layout, or a spreadsheet grid. (Text that streams in is
+/// pushed into a [`Walker`] a chunk at a time.)
 pub enum Source<'a> {
     Text { text: &'a str, format: Format },
     Grid { rows: &'a [Vec<String>], first_line: u64 },
-    Stream(Stream<'a>),
-}
-
-/// UTF-8 text in a delimited layout, read from `rest` after `prefix` (the first bytes, already in
-/// memory) without ever holding the whole file: a file of any size is walked with a few megabytes.
-///
-/// Walking it checks the bytes as UTF-8 and for NUL characters on the way; on either it stops with
-/// an error and sets `unfit`, and the caller reads the file whole instead (what `ingest` does with
-/// such files needs all of it: decoding line by line, stripping NULs).
-pub struct Stream<'a> {
-    /// The text the header and the first rows are taken from: `prefix` up to its last line end.
-    pub head: &'a str,
-    pub prefix: &'a [u8],
-    pub rest: std::cell::RefCell<&'a mut dyn std::io::Read>,
-    pub format: Format,
-    /// Bytes of text in all (for progress).
-    pub total: u64,
-    pub unfit: std::cell::Cell<bool>,
 }
 
 impl Source<'_> {
     /// Calls `visit` for every row in order, blank rows included (callers skip them).
     ///
     /// # Errors
-    /// What the CSV reader reports; with flexible row lengths and `&str` input that is nothing
-    /// a user's file can trigger, but it is passed on rather than assumed away. A stream also
-    /// stops at a record that is not UTF-8 or at a NUL, and sets `unfit`.
+    /// A record that is not UTF-8, which `&str` input cannot hold; passed on rather than assumed
+    /// away.
     pub fn for_each_row(&self, mut visit: impl FnMut(Position, &dyn Row) -> ControlFlow<()>) -> Result<(), String> {
         match *self {
             Source::Text { text, format: Format::Whitespace } => {
@@ -213,14 +194,6 @@ impl Source<'_> {
                 };
                 walked.map_err(|e| e.to_string())
             }
-            Source::Stream(ref stream) => {
-                let mut rest = stream.rest.borrow_mut();
-                let walked = walk_stream(stream.prefix, &mut **rest, stream.format, stream.total, &mut visit);
-                if matches!(walked, Err(Stop::NotUtf8 | Stop::Nul)) {
-                    stream.unfit.set(true);
-                }
-                walked.map_err(|e| e.to_string())
-            }
             Source::Grid { rows, first_line } => {
                 let total = rows.len().max(1) as f64;
                 for (i, row) in rows.iter().enumerate() {
@@ -236,9 +209,6 @@ impl Source<'_> {
 
     /// The first `limit` non-blank rows, with their line numbers, as owned strings.
     pub fn head(&self, limit: usize) -> Vec<(u64, Vec<String>)> {
-        if let Source::Stream(stream) = self {
-            return Source::Text { text: stream.head, format: stream.format }.head(limit);
-        }
         let mut out = Vec::new();
         let _ = self.for_each_row(|pos, row| {
             if !row.is_blank() {
@@ -254,66 +224,19 @@ impl Source<'_> {
     }
 }
 
-/// Why a walk over CSV records stopped short.
-#[derive(Debug)]
-pub(crate) enum Stop {
-    /// The bytes could not be read.
-    Read(std::io::Error),
-    /// A record's bytes are not UTF-8 text.
-    NotUtf8,
-    /// The text has NUL characters.
-    Nul,
-}
-
-impl std::fmt::Display for Stop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Stop::Read(e) => e.fmt(f),
-            Stop::NotUtf8 => f.write_str("the text is not plain UTF-8"),
-            Stop::Nul => f.write_str("the text has NUL characters"),
-        }
-    }
-}
-
-/// Bytes taken from a reader at a time by [`walk_stream`].
-const READ_SIZE: usize = 256 * 1024;
-
-/// Walks the records of `prefix` and then of `rest`, checked for NUL characters on the way.
+/// Why a walk over CSV records stopped short: a record's bytes are not UTF-8 text.
 ///
 /// Whether the text is UTF-8 is checked record by record ([`Fields::checked`]): the CSV reader
 /// drops only ASCII bytes (delimiters, quotes, line ends), so the bytes are UTF-8 exactly when
 /// every record's fields are, save one case too rare to matter: a character cut in two by a doubled
 /// quote inside a quoted cell is read whole.
-fn walk_stream(
-    prefix: &[u8],
-    rest: &mut dyn std::io::Read,
-    format: Format,
-    total: u64,
-    visit: &mut dyn FnMut(Position, &dyn Row) -> ControlFlow<()>,
-) -> Result<(), Stop> {
-    let mut walker = Walker::new(format, total);
-    let mut buffer = vec![0u8; READ_SIZE];
-    let mut piece = prefix;
-    loop {
-        if memchr::memchr(0, piece).is_some() {
-            return Err(Stop::Nul);
-        }
-        if walker.feed(piece, visit)?.is_break() {
-            return Ok(());
-        }
-        let n = loop {
-            match rest.read(&mut buffer) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Stop::Read(e)),
-            }
-        };
-        if n == 0 {
-            break;
-        }
-        piece = &buffer[..n];
+#[derive(Debug)]
+pub(crate) struct NotUtf8;
+
+impl std::fmt::Display for NotUtf8 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the text is not plain UTF-8")
     }
-    walker.finish(visit).map(|_| ())
 }
 
 /// The records of CSV text handed over a chunk at a time, however it is cut: each goes to the
@@ -370,12 +293,12 @@ impl Walker {
     /// its end is finished by the next chunk. Stops where `visit` breaks (the walk is then over).
     ///
     /// # Errors
-    /// [`Stop::NotUtf8`] at a record that is not UTF-8.
+    /// At a record that is not UTF-8.
     pub(crate) fn feed(
         &mut self,
         chunk: &[u8],
         visit: &mut dyn FnMut(Position, &dyn Row) -> ControlFlow<()>,
-    ) -> Result<ControlFlow<()>, Stop> {
+    ) -> Result<ControlFlow<()>, NotUtf8> {
         if chunk.is_empty() {
             // An empty input is how csv-core learns the text ended.
             return Ok(ControlFlow::Continue(()));
@@ -390,7 +313,7 @@ impl Walker {
     pub(crate) fn finish(
         &mut self,
         visit: &mut dyn FnMut(Position, &dyn Row) -> ControlFlow<()>,
-    ) -> Result<ControlFlow<()>, Stop> {
+    ) -> Result<ControlFlow<()>, NotUtf8> {
         self.read(&[], visit)
     }
 
@@ -398,7 +321,7 @@ impl Walker {
         &mut self,
         chunk: &[u8],
         visit: &mut dyn FnMut(Position, &dyn Row) -> ControlFlow<()>,
-    ) -> Result<ControlFlow<()>, Stop> {
+    ) -> Result<ControlFlow<()>, NotUtf8> {
         use csv_core::ReadRecordResult;
         let chunk_start = self.consumed;
         let mut input = chunk;
@@ -419,7 +342,7 @@ impl Walker {
                     self.filled = 0;
                     self.record_start = self.consumed;
                     let pos = Position { line, byte, fraction: (byte as f64 / self.total).min(1.0) };
-                    let row = Fields::checked(&self.fields, &self.ends[..ends]).ok_or(Stop::NotUtf8)?;
+                    let row = Fields::checked(&self.fields, &self.ends[..ends]).ok_or(NotUtf8)?;
                     if visit(pos, &row).is_break() {
                         return Ok(ControlFlow::Break(()));
                     }
@@ -681,11 +604,11 @@ mod tests {
         let mut stopped = false;
         while !rest.is_empty() && !stopped {
             let n = sizes.next().map_or(rest.len(), |&n| n.clamp(1, rest.len()));
-            stopped = matches!(walker.feed(&rest[..n], &mut visit), Err(Stop::NotUtf8));
+            stopped = walker.feed(&rest[..n], &mut visit).is_err();
             rest = &rest[n..];
         }
         if !stopped {
-            stopped = matches!(walker.finish(&mut visit), Err(Stop::NotUtf8));
+            stopped = walker.finish(&mut visit).is_err();
         }
         (rows, stopped)
     }
@@ -766,19 +689,13 @@ mod tests {
     fn the_walk_stops_at_a_record_that_is_not_utf8() {
         let bytes: &[u8] = b"id,name\n2,\xe5\xae\xa2\xe6\x88\xb7\n1,caf\xe9\n3,x\n";
         let mut rows = Vec::new();
-        let walked = walk_stream(bytes, &mut std::io::empty(), Format::Csv, bytes.len() as u64, &mut |_, row: &dyn Row| {
+        let walked = Walker::new(Format::Csv, bytes.len() as u64).feed(bytes, &mut |_, row: &dyn Row| {
             rows.push((row.get(0).map(str::to_string), row.get(1).map(str::to_string)));
             ControlFlow::Continue(())
         });
-        assert!(matches!(walked, Err(Stop::NotUtf8)));
+        assert!(walked.is_err());
         let cell = |s: &str| Some(s.to_string());
         assert_eq!(rows, vec![(cell("id"), cell("name")), (cell("2"), cell("客户"))]);
-    }
-
-    #[test]
-    fn a_stream_with_nul_characters_stops() {
-        let walked = walk_stream(b"id,name\n1,a", &mut &b"b\0c\n"[..], Format::Csv, 14, &mut |_, _| ControlFlow::Continue(()));
-        assert!(matches!(walked, Err(Stop::Nul)));
     }
 
     #[test]
