@@ -59,6 +59,22 @@ def startup_long_text(runs):
     return f"{n} long task(s) over 50 ms in {len(recorded)} start(s), longest {longest:.0f} ms"
 
 
+def cpu_text(runs):
+    """Where the machine's CPU time went during the app's runs (threads read from /proc)."""
+    recorded = [r for r in runs if "cpu_workers_ms" in r]
+    if not recorded:
+        return "CPU time by thread: not recorded in these runs."
+    m = lambda k: ms(median([r[k] for r in recorded]))
+    return (f"CPU time during a run (medians, from each thread's `/proc` counters): the two workers "
+            f"{m('cpu_workers_ms')}, the page's main thread {m('cpu_page_ms')}, the renderer's other "
+            f"threads (compiling, collecting, compositing) {m('cpu_renderer_other_ms')}, the browser's other "
+            f"processes {m('cpu_browser_ms')}, and this benchmark's own script {m('cpu_bench_ms')}. Two cores "
+            f"give {ms(2 * median([r['total_ms'] for r in recorded]))} in the median run's time. The script's memory "
+            f"sampler used to list every process every 25 ms: 0.4–0.6 s of CPU in a 2 s run, taken from the "
+            f"app's two cores and not from DuckDB's runs (which are not sampled); it now lists the renderers "
+            f"once a second and reads only their memory in between (about 60–90 ms).")
+
+
 def vs(theirs, ours):
     return f"{theirs / ours:.2f}× faster" if ours <= theirs else f"{ours / theirs:.2f}× slower"
 
@@ -157,6 +173,8 @@ times (medians): {ms(median([r.get("helper-read_ms", float("nan")) for r in runs
 Against DuckDB-Wasm in the same browser: {vs(duck_total, app_total)} (DuckDB-Wasm's times leave out
 its start, {ms(median([r["start_ms"] for r in duck]))} to fetch and instantiate its 34 MB module, and it
 renders nothing). Against pandas: {vs(pd_total, app_total)}.
+
+{cpu_text(runs)}
 
 Main thread during the app's runs: {sum(r["long_tasks"] for r in runs)} long task(s) over 50 ms in
 {len(runs)} runs (longest {max(r["longest_task_ms"] for r in runs):.0f} ms). Memory: the browser's renderer

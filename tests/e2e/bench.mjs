@@ -21,7 +21,8 @@
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 import { join, resolve } from 'node:path';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 
 const [mode, file, ...rest] = process.argv.slice(2);
 const runs = Number(rest[rest.indexOf('--runs') + 1] ?? 5) || 5;
@@ -77,21 +78,68 @@ async function clv() {
   console.log(JSON.stringify({ file, runs: out }));
 }
 
-/** Resident memory (bytes) of every Chromium renderer process. */
-async function rendererRss() {
-  let total = 0;
-  for (const pid of await readdir('/proc')) {
+/** The process ids of Chromium's renderer processes. */
+function rendererPids() {
+  const pids = [];
+  for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('--type=renderer')) continue;
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) pids.push(pid);
     } catch {
       // The process ended between the listing and the read.
     }
   }
+  return pids;
+}
+
+/** Resident memory (bytes) of the given processes. */
+function rss(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+    } catch {
+      // The process ended.
+    }
+  }
   return total;
+}
+
+/**
+ * CPU time (ms) used so far by each thread of Chromium's processes and of this script, keyed by
+ * what it is: the page's workers, the page's main thread, the rest of the renderer, the rest of the
+ * browser, and this benchmark itself (which shares the machine's cores with them).
+ */
+function threadCpu() {
+  const out = {};
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const self = pid === String(process.pid);
+      if (!self && !cmd.includes('chromium')) continue;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = /\((.*)\)/.exec(stat)[1];
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const kind = self ? 'bench' : !cmd.includes('--type=renderer') ? 'browser'
+          : name === 'DedicatedWorker' ? 'workers' : tid === pid ? 'page' : 'renderer_other';
+        out[`${kind} ${pid}/${tid}`] = (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+      }
+    } catch {
+      // The process or thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** CPU time (ms) by kind of thread between two readings of threadCpu(). */
+function cpuBetween(before, after) {
+  const out = { cpu_workers_ms: 0, cpu_page_ms: 0, cpu_renderer_other_ms: 0, cpu_browser_ms: 0, cpu_bench_ms: 0 };
+  for (const [key, ms] of Object.entries(after)) {
+    out[`cpu_${key.split(' ')[0]}_ms`] += ms - (before[key] ?? 0);
+  }
+  return out;
 }
 
 async function duck() {
@@ -144,16 +192,22 @@ async function pipeline() {
     await page.locator('.app[data-load-ms^="warm-up"]').waitFor();
     const warmUp = Number((await page.locator('.app').getAttribute('data-load-ms')).split(':')[1]);
     const startup = await page.evaluate(() => ({ firstRender: window.__firstRender, ready: window.__ready }));
-    const baseline = await rendererRss();
+    // The sampler shares the machine's cores with the page: it lists the renderers once a second
+    // and reads only their memory in between (scanning every process each time cost this script
+    // 0.4-0.6 s of CPU in a 2 s run).
+    let pids = rendererPids();
+    const baseline = rss(pids);
     let peak = baseline;
     let sampling = true;
     const sampler = (async () => {
-      while (sampling) {
-        peak = Math.max(peak, await rendererRss());
+      for (let n = 1; sampling; n++) {
+        if (n % 40 === 0) pids = rendererPids();
+        peak = Math.max(peak, rss(pids));
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
     if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'v8', 'v8.wasm', 'disabled-by-default-devtools.timeline'] });
+    const cpuBefore = threadCpu();
     await page.getByTestId('file-input').setInputFiles(resolve(file));
     const result = await page.evaluate(() => new Promise((done) => {
       const complete = () => document.querySelector('[data-testid="rules-used"]') && document.querySelector('[data-testid="kpis"]') && document.querySelector('svg.pyramid, [data-testid="ov-export-pyramid-svg"]')
@@ -168,6 +222,7 @@ async function pipeline() {
       });
       observer.observe(document.body, { childList: true, subtree: true, attributes: true });
     }));
+    const cpu = cpuBetween(cpuBefore, threadCpu());
     // Long tasks are reported after they end: give the last one a moment to arrive.
     await page.waitForTimeout(200);
     const [longTasks, startupLongTasks] = await page.evaluate(() => [window.__longTasks, window.__startupLongTasks]);
@@ -187,6 +242,7 @@ async function pipeline() {
       warm_up_ms: warmUp,
       rss_baseline_bytes: baseline,
       rss_peak_bytes: peak,
+      ...cpu,
     });
     await context.close();
   }
