@@ -264,7 +264,13 @@ fn iso_fast(s: &str) -> Option<Result<Day, DateError>> {
     let b = s.as_bytes();
     let digits =
         |r: std::ops::Range<usize>| b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')));
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' || (b.len() > 10 && !matches!(b[10], b' ' | b'T')) || s[10..].contains('年')
+    // A time of day is ASCII: the search for '年' (a substring search, dear to set up for each
+    // cell) only runs when something else follows the date.
+    if b.len() < 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || (b.len() > 10 && !matches!(b[10], b' ' | b'T'))
+        || (!b[10..].is_ascii() && s[10..].contains('年'))
     {
         return None;
     }
@@ -431,11 +437,42 @@ pub fn parse_amount(s: &str, mark: DecimalMark) -> Result<Amount, AmountError> {
         return Err(AmountError::Empty);
     }
     // Most amounts are plain digits with a decimal point: read straight away.
-    if mark == DecimalMark::Dot && s.as_bytes()[0].is_ascii_digit() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        let value: f64 = s.parse().map_err(|_| AmountError::NotANumber)?;
-        return checked_amount(value, false).map(|value| Amount { value, currency: None });
+    if mark == DecimalMark::Dot && s.as_bytes()[0].is_ascii_digit() {
+        if let Some(value) = short_decimal(s.as_bytes()) {
+            return checked_amount(value, false).map(|value| Amount { value, currency: None });
+        }
+        if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            let value: f64 = s.parse().map_err(|_| AmountError::NotANumber)?;
+            return checked_amount(value, false).map(|value| Amount { value, currency: None });
+        }
     }
     parse_amount_general(s, mark)
+}
+
+/// Powers of ten that are exact in an `f64`.
+const EXACT_POWERS_OF_TEN: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// Digits with at most one decimal point and at most 15 digits in all (`233.00`, `5069`, `1.`):
+/// the digits as an integer, divided by the power of ten of the decimals. Both are exact in an
+/// `f64` and IEEE division rounds correctly, so this is the value `str::parse` reads (its own first
+/// path does the same); `None` for anything else. A test compares the two.
+fn short_decimal(b: &[u8]) -> Option<f64> {
+    let (mut digits, mut mantissa, mut point) = (0usize, 0u64, None);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' if digits < 15 => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                digits += 1;
+            }
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let decimals = point.map_or(0, |p| b.len() - p - 1);
+    Some(mantissa as f64 / EXACT_POWERS_OF_TEN[decimals])
 }
 
 /// [`parse_amount`] without its fast path for plain numbers: every form, from trimmed, non-empty text.
@@ -631,6 +668,29 @@ mod tests {
         }
         let long = "9".repeat(400);
         assert_eq!(parse_amount(&long, DecimalMark::Dot), parse_amount_general(&long, DecimalMark::Dot));
+        for cell in ["233.00", "5069.00", "0.1", "0.3", "1.", "123456789012345", "12345678901234.5", "0.00000000000001"] {
+            assert_eq!(short_decimal(cell.as_bytes()), Some(cell.parse::<f64>().unwrap()), "{cell}");
+        }
+        for cell in ["1234567890123456", "0.000000000000001", "1.2.3", ".", "", "1e3", "-1", "1,5"] {
+            assert_eq!(short_decimal(cell.as_bytes()), None, "{cell}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Plain decimals read by hand give exactly what `str::parse` gives, to the bit.
+        #[test]
+        fn short_decimals_read_as_str_parse_reads_them(
+            int in "[0-9]{1,16}",
+            frac in proptest::option::of("[0-9]{0,16}"),
+        ) {
+            let cell = match &frac { Some(f) => format!("{int}.{f}"), None => int.clone() };
+            let parsed: f64 = cell.parse().unwrap();
+            match short_decimal(cell.as_bytes()) {
+                Some(v) => proptest::prop_assert_eq!(v.to_bits(), parsed.to_bits(), "{}", cell),
+                None => proptest::prop_assert!(int.len() + frac.map_or(0, |f| f.len()) > 15, "{}", cell),
+            }
+            proptest::prop_assert_eq!(parse_amount(&cell, DecimalMark::Dot), parse_amount_general(&cell, DecimalMark::Dot));
+        }
     }
 
     #[test]
