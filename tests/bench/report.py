@@ -170,7 +170,7 @@ times (medians): {ms(median([r.get("helper-read_ms", float("nan")) for r in runs
 {ms(median([r.get("helper-encode_ms", float("nan")) for r in runs]))} encoding its part into one buffer; the worker then copied the buffer in
 ({ms(median([r.get("part-copy_ms", float("nan")) for r in runs]))}).
 
-Against DuckDB-Wasm in the same browser: {vs(duck_total, app_total)} (DuckDB-Wasm's times leave out
+Against DuckDB-Wasm in the same browser, the two taking turns run by run: {vs(duck_total, app_total)} (DuckDB-Wasm's times leave out
 its start, {ms(median([r["start_ms"] for r in duck]))} to fetch and instantiate its 34 MB module, and it
 renders nothing). Against pandas: {vs(pd_total, app_total)}.
 
@@ -391,6 +391,50 @@ and segmenting the million-row file. What it found, and what was done:
   lines and starts), every streamed fixture and sample pushed at several chunk sizes against read
   from a reader, split or not, and the helper's part pushed against read; `rfm`, `segments`,
   `inspect` and `nps` byte-identical on the 1M sample and every fixture.
+
+- **Where the machine's CPU goes** (2026-12-02, second stop; each run now reads every thread's CPU
+  time from `/proc` before and after the load). The benchmark's own memory sampler listed every
+  process in `/proc` every 25 ms: 0.4–0.6 s of CPU in a 2 s million-row run, taken from the app's
+  two cores and not from DuckDB-Wasm's runs, which are not sampled. It now lists the renderers once
+  a second and reads only their memory (60–90 ms of CPU in a run). That alone moved the app from
+  1.18× to 1.7–1.9× faster than DuckDB-Wasm (three alternating pairs before the changes below:
+  1.73, 1.67, 2.31). A run's CPU since: the two workers 1.5–2.2 s, the page's main thread
+  0.1–0.2 s, the renderer's other threads 0.25–0.4 s (V8 compiling WebAssembly functions that turn
+  hot during the load: 0.1–0.17 s of CPU by the trace's `wasm.TopTierCompilation`), the browser's
+  other processes (delivering the file's bytes) 0.15–0.35 s. While the file is parsed (about a
+  second) the two workers alone need about 1.7 s of CPU, and the rest runs then too: the two cores
+  are saturated, so moving work from one worker to the other changes nothing (the split point at
+  56% instead of the middle: five rounds, no change) and only less work helps:
+  - The progress bar's fill had a CSS transition on its width, which repainted the page every frame
+    of the load: without it the page's main thread and the renderer's other threads used 0.37–0.40 s
+    instead of about 0.6 s (two runs each). The bar still moves with every progress message.
+  - ISO dates looked for 年 after the date with a substring search set up anew for every cell
+    (2% of the workers' samples in a profile); it now runs only when something other than ASCII
+    follows the date. Amounts of up to 15 digits with at most one decimal point are read as an
+    integer divided by a power of ten, both exact, so the division rounds to what `str::parse`
+    gives (a property test compares the bits). Natively, reading the 1M sample on one core: 7–10%
+    less time (four alternating batches of six). `inspect`, `rfm`, `segments` and `nps`
+    byte-identical on the 1M sample and every fixture.
+  - The app and DuckDB-Wasm now take turns run by run in `make bench` (before: five of one, then
+    five of the other), so that both meet the same moments of the shared machine's load.
+
+  In WebAssembly on one core (the core built for wasm32 and timed in Node, V8 as in Chromium, after
+  three runs): reading the 1M file takes 1.15–1.5 s (natively 0.83–0.87 s) and segmenting about
+  the same as natively, 0.33–0.40 s: customer facts 160–210 ms, the customer-states walk 50–110,
+  NPS 55–95, the pyramid 33–44, the summary 22–45, the load report's totals (distinct order ids)
+  26–39, RFM scores 20, ABC 20, KPIs 15. After the overview's data arrive, the page's main thread
+  decodes them (30 ms, and 12 ms for the survey comments), updates the pages (26 ms) and lays them
+  out (41–47 ms for 304 elements, much of it the first layout of the Chinese text).
+
+  Tried and not kept: the warm-up segmenting the sample eight times and joining two parts four
+  times (instead of twice each). In a profile the baseline code's share of the worker's samples
+  from the join to the overview fell from 20% to 4% and V8's compiling during the load from
+  133–166 to 103–122 ms of CPU, but the loads were no faster (four batches of five or six
+  alternating pairs against builds without it: segment-stage medians moved either way by less than
+  they moved between batches), and the warm-up took 100–300 ms longer. Splitting files over 256 MB too: ten million rows 19.1 →
+  17.2 s, but the tab's peak went from 1.10× to 2.33× the file (the helper's columns and its
+  encoded part on top of the worker's), over the 2× target. A byte-class table in place of
+  csv-core for records without quotes: 165 ms either way for the 85 MB file in WebAssembly.
 
 Still the largest, by the worker's own time on 1M rows (browser profile of the build with
 batched interning, 2026-11-23): converting the cells (`RowReader::read`: trimming, dates,

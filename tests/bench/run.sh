@@ -3,7 +3,8 @@
 # and noisy). Needs the package registries once (a Python venv with lifetimes, pandas, polars).
 #
 # Steps: build the release app; generate a million transactions (fixed seed) and time the app's
-# whole pipeline on them in headless Chromium (file chosen → overview rendered), then pandas and
+# whole pipeline on them in headless Chromium (file chosen → overview rendered), taking turns run by
+# run with DuckDB-Wasm on the same file in the same browser; then pandas and
 # polars reading the same file and doing the RFM group-by, and the native CLI; run the app's CLV
 # fits in headless Chromium on the CDNOW master data and lifetimes on the same data; the core's
 # native micro-benchmarks (divan); then write BENCHMARKS.md (tests/bench/report.py) from the JSON
@@ -23,8 +24,31 @@ test -x .venv-bench/bin/python || python3 -m venv .venv-bench
 cargo build --release --bin loyalty-lens
 MILLION="$OUT/orders_1m.csv"
 target/release/loyalty-lens sample --customers 125000 --seed 42 "$MILLION"
-echo "1M transactions: the app in the browser ($RUNS runs)…"
-(cd tests/e2e && node bench.mjs pipeline "../../$MILLION" --runs "$RUNS") > "$OUT/pipeline_browser.json"
+# DuckDB-Wasm's page (tests/bench/duckdb), bundled with esbuild.
+DUCK="$OUT/duckdb"
+mkdir -p "$DUCK/www"
+test -f "$DUCK/package.json" || echo '{"private": true}' > "$DUCK/package.json"
+(cd "$DUCK" && npm install --no-audit --no-fund --silent @duckdb/duckdb-wasm@1.32.0 esbuild@0.25.12)
+NODE_PATH="$PWD/$DUCK/node_modules" "$DUCK/node_modules/.bin/esbuild" tests/bench/duckdb/page.mjs --bundle --format=esm \
+  --outfile="$DUCK/www/duckdb-bench.js" --log-level=warning
+cp "$DUCK/node_modules/@duckdb/duckdb-wasm/dist/duckdb-eh.wasm" "$DUCK/node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js" \
+  tests/bench/duckdb/index.html "$DUCK/www/"
+# The app and DuckDB-Wasm take turns, one run each, so that both meet the same moments of a shared
+# machine's load; each run's JSON is gathered into one file per side.
+echo "1M transactions: the app and DuckDB-Wasm in the browser, alternately ($RUNS runs each)…"
+rm -f "$OUT"/pipeline_run_*.json "$OUT"/duckdb_run_*.json
+for i in $(seq "$RUNS"); do
+  (cd tests/e2e && node bench.mjs pipeline "../../$MILLION" --runs 1) > "$OUT/pipeline_run_$i.json"
+  (cd tests/e2e && node bench.mjs duckdb "../../$MILLION" --www "../../$DUCK/www" --runs 1) > "$OUT/duckdb_run_$i.json"
+done
+gather() {
+  python3 -c 'import json, sys
+parts = [json.load(open(f)) for f in sys.argv[1:]]
+print(json.dumps({**parts[0], "runs": [r for p in parts for r in p["runs"]]}))' "$@"
+}
+gather $(for i in $(seq "$RUNS"); do echo "$OUT/pipeline_run_$i.json"; done) > "$OUT/pipeline_browser.json"
+gather $(for i in $(seq "$RUNS"); do echo "$OUT/duckdb_run_$i.json"; done) > "$OUT/duckdb.json"
+rm -f "$OUT"/pipeline_run_*.json "$OUT"/duckdb_run_*.json
 if [ "${TEN_MILLION:-0}" = 1 ]; then
   echo "10M transactions: the app in the browser (one run; TEN_MILLION=1)…"
   target/release/loyalty-lens sample --customers 1250000 --seed 42 "$OUT/orders_10m.csv"
@@ -37,16 +61,6 @@ if [ "${TEN_MILLION:-0}" = 1 ]; then
   .venv-bench/bin/python tests/bench/rfm_native.py "$OUT/orders_10m.csv" --runs 1 > "$OUT/rfm_native_10m.json"
   rm -f "$OUT/orders_10m.csv"
 fi
-echo "1M transactions: DuckDB-Wasm in the browser ($RUNS runs)…"
-DUCK="$OUT/duckdb"
-mkdir -p "$DUCK/www"
-test -f "$DUCK/package.json" || echo '{"private": true}' > "$DUCK/package.json"
-(cd "$DUCK" && npm install --no-audit --no-fund --silent @duckdb/duckdb-wasm@1.32.0 esbuild@0.25.12)
-NODE_PATH="$PWD/$DUCK/node_modules" "$DUCK/node_modules/.bin/esbuild" tests/bench/duckdb/page.mjs --bundle --format=esm \
-  --outfile="$DUCK/www/duckdb-bench.js" --log-level=warning
-cp "$DUCK/node_modules/@duckdb/duckdb-wasm/dist/duckdb-eh.wasm" "$DUCK/node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js" \
-  tests/bench/duckdb/index.html "$DUCK/www/"
-(cd tests/e2e && node bench.mjs duckdb "../../$MILLION" --www "../../$DUCK/www" --runs "$RUNS") > "$OUT/duckdb.json"
 echo "1M transactions: pandas and polars ($RUNS runs)…"
 .venv-bench/bin/python tests/bench/rfm_native.py "$MILLION" --runs "$RUNS" > "$OUT/rfm_native.json"
 echo "1M transactions: the native CLI ($RUNS runs)…"

@@ -12,8 +12,10 @@
 // fully rendered (KPIs, pyramid, segment bars, the rules used). Prints JSON with, per run: total ms
 // from the file input's change event to the frame after the overview is complete (the page's
 // performance.now()); the worker's stages (read, parse, segment); the main thread's long tasks
-// (count and longest, from PerformanceObserver); and the peak resident memory of the browser's
-// renderer processes (sampled from /proc every 25 ms), with the baseline before the file.
+// (count and longest, from PerformanceObserver); the peak resident memory of the browser's
+// renderer processes (sampled from /proc every 25 ms), with the baseline before the file; and the
+// CPU time each kind of thread used during the run (cpu_workers_ms, cpu_page_ms,
+// cpu_renderer_other_ms, cpu_browser_ms, cpu_bench_ms: the two cores are shared by all of them).
 //
 // duckdb: serves DIR (the DuckDB-Wasm page bundled by tests/bench/run.sh) and, N times in a fresh
 // page, chooses FILE and runs DuckDB-Wasm's read_csv into a table and the RFM GROUP BY with NTILE
