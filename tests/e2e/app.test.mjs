@@ -290,6 +290,33 @@ test('a big file is read on both cores with exactly the figures of one, and wher
   }
 });
 
+test('a browser without the stream reader (ReadableStreamBYOBReader) reads files with FileReaderSync, with the same figures', async () => {
+  const { context, page } = await openApp();
+  // Take the reader away in every worker, the helper included: constructing one counts and fails,
+  // as in a browser that lacks it.
+  const refuse = (worker) => worker.evaluate(() => {
+    self.__byobRefused = 0;
+    self.ReadableStreamBYOBReader = function () {
+      self.__byobRefused += 1;
+      throw new TypeError('no ReadableStreamBYOBReader here');
+    };
+  }).catch(() => {});
+  page.on('worker', refuse);
+  await Promise.all(page.workers().map(refuse));
+  // Small (one worker) and big (read on both cores): the same figures as the stream gives.
+  for (const rows of [20_000, 160_000]) {
+    const want = ordersCsv(rows);
+    await page.getByTestId('file-input').setInputFiles({ name: `orders-${rows}.csv`, mimeType: 'text/csv', buffer: want.buffer });
+    await expectText(page, 'customers', want.customers.toLocaleString('en-US'));
+    await expectText(page, 'rows-accepted', want.accepted.toLocaleString('en-US'));
+    await expectText(page, 'rows-rejected', String(want.rejectedLines.length));
+    await expectText(page, 'revenue', want.money);
+  }
+  const refused = await Promise.all(page.workers().map((w) => w.evaluate(() => self.__byobRefused ?? 0).catch(() => 0)));
+  assert.ok(refused.reduce((a, b) => a + b, 0) >= 2, `the workers never asked for the stream reader: ${refused}`);
+  await context.close();
+});
+
 test('a big file chosen while another big file is read replaces it', async () => {
   const { context, page } = await openApp();
   const first = ordersCsv(160_000);
