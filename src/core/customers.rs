@@ -280,7 +280,7 @@ impl Input<'_> {
     /// The facts of customer `customer` (a code, or [`MISSING`]) from its rows, in date order.
     fn customer(&self, customer: u32, rows: &[Row], scratch: &mut Scratch) -> CustomerFacts {
         let Input { dataset, as_of, .. } = *self;
-        let Scratch { firsts, loose } = scratch;
+        let Scratch { firsts, loose, codes } = scratch;
         let orders = dataset.order.as_ref();
         let purchases = || rows.iter().filter(|r| r.amount > 0.0);
         // One entry per order: each order id on its first day; purchases without an id, once per day.
@@ -294,9 +294,10 @@ impl Input<'_> {
             loose.dedup();
             firsts.iter().map(|&(_, d)| d).chain(loose.iter().copied()).collect()
         } else {
-            let mut d: Vec<Day> = purchases().map(|r| r.day).collect();
-            d.dedup();
-            d
+            loose.clear();
+            loose.extend(purchases().map(|r| r.day));
+            loose.dedup();
+            loose.to_vec()
         };
         order_days.sort_unstable();
         let frequency = order_days.len() as u32;
@@ -327,10 +328,17 @@ impl Input<'_> {
             (Some(f), Some(l)) => (f.day, l.day),
             _ => (rows.first().map_or(as_of, |r| r.day), rows.last().map_or(as_of, |r| r.day)),
         };
-        let mut categories: Vec<u32> = purchases().map(|r| r.category).filter(|&c| c != MISSING).collect();
-        categories.sort_unstable();
-        categories.dedup();
-        let mut channels: Vec<u32> = purchases().map(|r| r.channel).filter(|&c| c != MISSING).collect();
+        // The lists kept are built in a reused one and copied at their final length: one allocation
+        // each, with no room to spare (a customer's rows hold each category and channel many times).
+        let mut distinct = |code: fn(&Row) -> u32| {
+            codes.clear();
+            codes.extend(purchases().map(code).filter(|&c| c != MISSING));
+            codes.sort_unstable();
+            codes.dedup();
+            codes.to_vec()
+        };
+        let categories = distinct(|r| r.category);
+        let channels = distinct(|r| r.channel);
         // The channel of the first purchase; when several orders share that first day (the file
         // does not say which came first), the largest order's, then the first by name, so that
         // the result never depends on the order of the rows.
@@ -344,8 +352,6 @@ impl Input<'_> {
                 })
                 .map(|r| r.channel)
         });
-        channels.sort_unstable();
-        channels.dedup();
         CustomerFacts {
             customer,
             first_day,
@@ -385,6 +391,7 @@ struct Row {
 struct Scratch {
     firsts: Vec<(u64, Day)>,
     loose: Vec<Day>,
+    codes: Vec<u32>,
 }
 
 #[cfg(test)]
