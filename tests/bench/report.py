@@ -397,7 +397,7 @@ and segmenting the million-row file. What it found, and what was done:
   process in `/proc` every 25 ms: 0.4–0.6 s of CPU in a 2 s million-row run, taken from the app's
   two cores and not from DuckDB-Wasm's runs, which are not sampled. It now lists the renderers once
   a second and reads only their memory (60–90 ms of CPU in a run). That alone moved the app from
-  1.18× to 1.7–1.9× faster than DuckDB-Wasm (three alternating pairs before the changes below:
+  1.18× to about 1.7× faster than DuckDB-Wasm (three alternating pairs before the changes below:
   1.73, 1.67, 2.31). A run's CPU since: the two workers 1.5–2.2 s, the page's main thread
   0.1–0.2 s, the renderer's other threads 0.25–0.4 s (V8 compiling WebAssembly functions that turn
   hot during the load: 0.1–0.17 s of CPU by the trace's `wasm.TopTierCompilation`), the browser's
@@ -429,7 +429,7 @@ and segmenting the million-row file. What it found, and what was done:
   NPS 55–95, the pyramid 33–44, the summary 22–45, the load report's totals (distinct order ids)
   26–39, RFM scores 20, ABC 20, KPIs 15. After the overview's data arrive, the page's main thread
   decodes them (30 ms, and 12 ms for the survey comments), updates the pages (26 ms) and lays them
-  out (41–47 ms for 304 elements, much of it the first layout of the Chinese text).
+  out (41–47 ms, for 304 elements).
 
   Tried and not kept: the warm-up segmenting the sample eight times and joining two parts four
   times (instead of twice each). In a profile the baseline code's share of the worker's samples
