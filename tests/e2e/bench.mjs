@@ -80,18 +80,23 @@ async function clv() {
   console.log(JSON.stringify({ file, runs: out }));
 }
 
-/** The process ids of Chromium's renderer processes. */
-function rendererPids() {
-  const pids = [];
+/** Every process as [pid, command line] (a process that ends while it is listed is left out). */
+function processes() {
+  const out = [];
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) pids.push(pid);
+      out.push([pid, readFileSync(`/proc/${pid}/cmdline`, 'utf8')]);
     } catch {
       // The process ended between the listing and the read.
     }
   }
-  return pids;
+  return out;
+}
+
+/** The process ids of Chromium's renderer processes. */
+function rendererPids() {
+  return processes().filter(([, cmd]) => cmd.includes('--type=renderer')).map(([pid]) => pid);
 }
 
 /** Resident memory (bytes) of the given processes. */
@@ -114,12 +119,10 @@ function rss(pids) {
  */
 function threadCpu() {
   const out = {};
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
+  for (const [pid, cmd] of processes()) {
+    const self = pid === String(process.pid);
+    if (!self && !cmd.includes('chromium')) continue;
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      const self = pid === String(process.pid);
-      if (!self && !cmd.includes('chromium')) continue;
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
         const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
         const name = /\((.*)\)/.exec(stat)[1];
