@@ -91,7 +91,8 @@ pub fn kpis(dataset: &Dataset, customers: &[CustomerFacts]) -> Kpis {
     }
 
     let mut revenue: Vec<f64> = customers.iter().map(|c| c.monetary).collect();
-    revenue.sort_by(|a, b| b.total_cmp(a));
+    // Values that compare equal are the same bits: an unstable sort gives the same list.
+    revenue.sort_unstable_by(|a, b| b.total_cmp(a));
     let top = n.div_ceil(20);
     let top5_multiple = if n > top {
         let top_mean = revenue[..top].iter().sum::<f64>() / top as f64;

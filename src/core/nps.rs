@@ -13,6 +13,7 @@
 
 use crate::core::comments::{self, Comments};
 use crate::core::dataset::{Dataset, Labels, MISSING, NO_SCORE};
+use crate::core::lifecycle::Stage;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -244,8 +245,8 @@ pub fn from_dataset(ds: &Dataset, latest_only: bool) -> Result<NpsReport, NpsErr
     let overall = nps(Counts::of(rows.iter().map(|&i| scores[i])), None)?;
     let mut by_channel = std::collections::BTreeMap::new();
     if let Some(ch) = &ds.channel {
-        for (code, r) in breakdown(&rows, scores, |i| (ch.codes[i] != MISSING).then_some(ch.codes[i])) {
-            if let Some(name) = ch.labels.name(code) {
+        for (code, r) in breakdown(&rows, scores, |i| (ch.codes[i] != MISSING).then_some(ch.codes[i] as usize)) {
+            if let Some(name) = ch.labels.name(code as u32) {
                 by_channel.insert(name.to_string(), r);
             }
         }
@@ -286,22 +287,27 @@ pub struct NpsSummary {
     pub comments: Comments,
 }
 
-/// Groups the answers in `rows` by `key` (None skips a row) and scores each group, in key order.
-fn breakdown<K: Ord + Clone>(rows: &[usize], scores: &[u8], key: impl Fn(usize) -> Option<K>) -> Vec<(K, Nps)> {
+/// Groups the answers in `rows` by `key` (None skips a row; keys are small numbers: codes, indices)
+/// and scores each group, in key order.
+fn breakdown(rows: &[usize], scores: &[u8], key: impl Fn(usize) -> Option<usize>) -> Vec<(usize, Nps)> {
     tally(rows.iter().map(|&i| (key(i), scores[i])))
 }
 
-/// NPS per key of (key, score) pairs, by key; pairs without a key are left out.
-fn tally<K: Ord>(pairs: impl IntoIterator<Item = (Option<K>, u8)>) -> Vec<(K, Nps)> {
-    // Counted as they come (not each group's scores listed first): answers run to the hundreds of
-    // thousands, groups to a few dozen.
-    let mut groups: std::collections::BTreeMap<K, Counts> = std::collections::BTreeMap::new();
+/// NPS per key of (key, score) pairs, by key; pairs without a key are left out. Keys are small
+/// numbers (codes, indices: a few dozen groups), counted in a list indexed by key as they come
+/// (answers run to the hundreds of thousands; a lookup in an ordered map for each of them and each
+/// breakdown was most of the time of the NPS page).
+fn tally(pairs: impl IntoIterator<Item = (Option<usize>, u8)>) -> Vec<(usize, Nps)> {
+    let mut groups: Vec<Counts> = Vec::new();
     for (key, score) in pairs {
         if let Some(k) = key {
-            groups.entry(k).or_default().add(score);
+            if k >= groups.len() {
+                groups.resize(k + 1, Counts::default());
+            }
+            groups[k].add(score);
         }
     }
-    groups.into_iter().filter_map(|(k, c)| nps(c, None).ok().map(|n| (k, n))).collect()
+    groups.into_iter().enumerate().filter_map(|(k, c)| nps(c, None).ok().map(|n| (k, n))).collect()
 }
 
 /// Builds the NPS page from survey answers and, when given, the segmentation of the transaction
@@ -323,8 +329,16 @@ pub fn summary(
     for &i in &rows {
         distribution[usize::from(scores[i].min(10))] += 1;
     }
+    // Periods counted from the first answer's (a period's number counts from year 0).
     let trend_raw = match &ds.day {
-        Some(days) => breakdown(&rows, scores, |i| Some(period.of(days[i]))),
+        Some(days) => {
+            let periods: Vec<i32> = rows.iter().map(|&i| period.of(days[i])).collect();
+            let first = periods.iter().copied().min().unwrap_or(0);
+            tally(periods.iter().zip(&rows).map(|(&p, &i)| (usize::try_from(p - first).ok(), scores[i])))
+                .into_iter()
+                .map(|(p, n)| (first + p as i32, n))
+                .collect()
+        }
         None => Vec::new(),
     };
     let last_change = match trend_raw.as_slice() {
@@ -337,9 +351,9 @@ pub fn summary(
     };
     let trend = trend_raw.into_iter().map(|(p, n)| GroupNps { key: period.label(p), zh: None, nps: n }).collect();
     let by_channel = match &ds.channel {
-        Some(ch) => breakdown(&rows, scores, |i| (ch.codes[i] != MISSING).then_some(ch.codes[i]))
+        Some(ch) => breakdown(&rows, scores, |i| (ch.codes[i] != MISSING).then_some(ch.codes[i] as usize))
             .into_iter()
-            .map(|(c, n)| GroupNps { key: ch.labels.name(c).unwrap_or_default().to_string(), zh: None, nps: n })
+            .map(|(c, n)| GroupNps { key: ch.labels.name(c as u32).unwrap_or_default().to_string(), zh: None, nps: n })
             .collect(),
         None => Vec::new(),
     };
@@ -365,8 +379,11 @@ pub fn summary(
                 GroupNps { zh: crate::core::rfm::segment_name_zh(&key).map(str::to_string), key, nps: n }
             })
             .collect();
-        by_stage = tally(of.iter().zip(&rows).map(|(k, &i)| (k.map(|k| seg.stages[k]), scores[i])))
+        // Stages by their place in `Stage::ALL`, which is their order.
+        let stage = |k: usize| Stage::ALL.iter().position(|&s| s == seg.stages[k]);
+        by_stage = by(&stage)
             .into_iter()
+            .map(|(st, n)| (Stage::ALL[st], n))
             .map(|(st, n)| GroupNps { key: st.en().into(), zh: Some(st.zh().into()), nps: n })
             .collect();
         by_tier = by(&|k| Some(seg.tiers.of[k]))
@@ -403,6 +420,28 @@ pub fn summary(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Counting by key in a list gives what counting in an ordered map gives: the same groups, in
+        /// key order, groups with no valid score left out.
+        #[test]
+        fn tallies_by_key_equal_those_of_an_ordered_map(pairs in proptest::collection::vec((proptest::option::of(0usize..40), 0u8..=12), 0..400)) {
+            let mut map: std::collections::BTreeMap<usize, Counts> = std::collections::BTreeMap::new();
+            for &(key, score) in &pairs {
+                if let Some(k) = key {
+                    map.entry(k).or_default().add(score);
+                }
+            }
+            let want: Vec<(usize, Nps)> = map.into_iter().filter_map(|(k, c)| nps(c, None).ok().map(|n| (k, n))).collect();
+            proptest::prop_assert_eq!(tally(pairs.iter().copied()), want);
+        }
+    }
+
+    #[test]
+    fn stages_are_listed_in_their_order() {
+        // `summary` breaks answers down by stage through their place in `Stage::ALL`.
+        assert!(Stage::ALL.windows(2).all(|w| w[0] < w[1]));
+    }
 
     proptest::proptest! {
         /// For any counts: NPS lies in −100..100, its interval contains it and stays in range, and

@@ -85,8 +85,11 @@ pub fn pareto(revenues: &[f64], params: AbcParams) -> Result<Pareto, String> {
     let n = revenues.len();
     let positive: Vec<f64> = revenues.iter().map(|&x| if x.is_finite() { x.max(0.0) } else { 0.0 }).collect();
     let total: f64 = positive.iter().sum();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| positive[j].total_cmp(&positive[i]).then(i.cmp(&j)));
+    // Highest revenue first, then by position: the values side by side with their positions, so
+    // that a comparison does not look the value up, and a total order, so an unstable sort is exact.
+    let mut keyed: Vec<(f64, usize)> = positive.iter().copied().zip(0..).collect();
+    keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let order: Vec<usize> = keyed.iter().map(|&(_, i)| i).collect();
     let mut classes = vec![Abc::C; n];
     let mut before = 0.0;
     // Customers with equal revenue share a class (the one the first of them gets), so that the
@@ -114,8 +117,8 @@ pub fn pareto(revenues: &[f64], params: AbcParams) -> Result<Pareto, String> {
     }
     let top = n.div_ceil(5);
     let top20_share = if total > 0.0 { order.iter().take(top).map(|&i| positive[i]).sum::<f64>() / total } else { 0.0 };
-    let mut ascending = positive.clone();
-    ascending.sort_by(f64::total_cmp);
+    // The same values from the lowest up (values that compare equal are the same bits).
+    let ascending: Vec<f64> = keyed.iter().rev().map(|&(x, _)| x).collect();
     let gini = if total > 0.0 && n > 0 {
         let weighted: f64 = ascending.iter().enumerate().map(|(i, &x)| (i + 1) as f64 * x).sum();
         2.0 * weighted / (n as f64 * total) - (n as f64 + 1.0) / n as f64

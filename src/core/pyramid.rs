@@ -13,9 +13,8 @@
 //! - Ladder: repeat = 2+ orders; loyal = in the *loyal* state in the last period (bought in 3 of the
 //!   last 4); advocate = loyal and their latest survey answer is 9–10.
 
-use crate::core::customers::CustomerFacts;
 use crate::core::nps::{nps, Counts, Nps, Survey};
-use crate::core::segments::Segmentation;
+use crate::core::segments::{Segmentation, Totals};
 use crate::core::states::State;
 use serde::{Deserialize, Serialize};
 
@@ -155,21 +154,26 @@ pub fn build(
             Measure::Clv => clv.and_then(|v| v.get(c.customer as usize).copied()).filter(|v| v.is_finite()).unwrap_or(0.0),
         }
     };
-    // Highest value first, then highest spend, then the customer's code: the sort keys side by
-    // side, so that comparing two customers does not reach into their facts.
+    // Highest value first, then highest spend, then the customer's code (a total order: codes are
+    // distinct): the sort keys side by side, so that comparing two customers does not reach into
+    // their facts.
     let mut keyed: Vec<(f64, f64, u32, u32)> =
         (0..n).map(|i| (value(i), customers[i].monetary, customers[i].customer, i as u32)).collect();
-    keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
-    let order: Vec<usize> = keyed.into_iter().map(|(_, _, _, i)| i as usize).collect();
-    // Cumulative cut points in whole customers.
+    let first =
+        |a: &(f64, f64, u32, u32), b: &(f64, f64, u32, u32)| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2));
+    // Cumulative cut points in whole customers. Only which tier each customer falls in matters, not
+    // the order within a tier: each cut selects the customers before it (linear time, not a sort).
     let mut of = vec![0usize; n];
     let mut cumulative = 0.0;
     let mut start = 0usize;
     for (k, (_, share)) in params.tiers.iter().enumerate() {
         cumulative += share;
         let end = if k + 1 == params.tiers.len() { n } else { ((cumulative * n as f64).round() as usize).clamp(start, n) };
-        for &i in &order[start..end] {
-            of[i] = k;
+        if start < end && end < n {
+            keyed[start..].select_nth_unstable_by(end - start, first);
+        }
+        for &(_, _, _, i) in &keyed[start..end] {
+            of[i as usize] = k;
         }
         start = end;
     }
@@ -179,23 +183,27 @@ pub fn build(
     for (k, c) in customers.iter().enumerate() {
         index[c.customer as usize] = k;
     }
-    let mut answers: Vec<Vec<u8>> = vec![Vec::new(); params.tiers.len()];
+    let mut answers = vec![Counts::default(); params.tiers.len()];
     let scores = survey.and_then(|s| s.answers.score.as_ref());
     if let (Some(survey), Some(scores)) = (survey, scores) {
         for row in survey.rows() {
             if let Some(&k) = index.get(survey.customer[row] as usize).filter(|&&k| k != usize::MAX) {
-                answers[of[k]].push(scores[row]);
+                answers[of[k]].add(scores[row]);
             }
         }
     }
     let total_revenue: f64 = customers.iter().map(|c| c.monetary).sum();
+    // Each tier's totals, in one pass over the customers.
+    let mut totals = vec![Totals::default(); params.tiers.len()];
+    for (c, &k) in customers.iter().zip(&of) {
+        totals[k].add(c);
+    }
     let mut tiers: Vec<Tier> = params
         .tiers
         .iter()
         .enumerate()
         .map(|(k, (name, _))| {
-            let members: Vec<&CustomerFacts> = (0..n).filter(|&i| of[i] == k).map(|i| &customers[i]).collect();
-            let g = crate::core::segments::group(name.clone(), None, &members, n, total_revenue);
+            let g = totals[k].stat(name.clone(), None, n, total_revenue);
             Tier {
                 name: g.key,
                 customers: g.customers,
@@ -204,7 +212,7 @@ pub fn build(
                 orders_per_customer: g.mean_frequency,
                 repurchase_rate: g.repurchase_rate,
                 multiple: None,
-                nps: nps(Counts::of(answers[k].iter().copied()), None).ok(),
+                nps: nps(answers[k], None).ok(),
             }
         })
         .collect();
@@ -311,6 +319,50 @@ mod tests {
         let mut top_sorted = top.clone();
         top_sorted.sort_unstable_by(|a, b| b.cmp(a));
         assert_eq!(top_sorted, want);
+    }
+
+    #[test]
+    fn each_customer_s_tier_is_the_one_a_full_ranking_gives() {
+        // Ties are common (the RFM composite takes 13 values): the cut falls inside runs of equal
+        // values, where spend and then the customer's code decide.
+        let (ds, seg) = sample(1000);
+        let customers = &seg.facts.customers;
+        let n = customers.len();
+        let clv: Vec<f64> = (0..ds.customers.len()).map(|c| (c % 7) as f64).collect();
+        for measure in [Measure::RfmComposite, Measure::TotalSpend, Measure::Spend12Months, Measure::Clv] {
+            for tiers in [PyramidParams::default().tiers, parse_tiers("a: 10\nb: 15\nc: 25\nd: 50").unwrap()] {
+                let params = PyramidParams { measure, tiers };
+                let p = build(None, Some(&clv), &seg.facts, &seg.rfm, &seg.states.current, &params).unwrap();
+                let value = |i: usize| match measure {
+                    Measure::RfmComposite => {
+                        let s = &seg.rfm.scores[i];
+                        f64::from(s.r) + f64::from(s.f) + f64::from(s.m)
+                    }
+                    Measure::TotalSpend => customers[i].monetary,
+                    Measure::Spend12Months => customers[i].spend_12_months,
+                    Measure::Clv => clv[customers[i].customer as usize],
+                };
+                let mut ranked: Vec<usize> = (0..n).collect();
+                ranked.sort_by(|&a, &b| {
+                    value(b)
+                        .total_cmp(&value(a))
+                        .then(customers[b].monetary.total_cmp(&customers[a].monetary))
+                        .then(customers[a].customer.cmp(&customers[b].customer))
+                });
+                let mut want = vec![0; n];
+                let (mut start, mut cumulative) = (0, 0.0);
+                for (k, (_, share)) in params.tiers.iter().enumerate() {
+                    cumulative += share;
+                    let end =
+                        if k + 1 == params.tiers.len() { n } else { ((cumulative * n as f64).round() as usize).clamp(start, n) };
+                    for &i in &ranked[start..end] {
+                        want[i] = k;
+                    }
+                    start = end;
+                }
+                assert_eq!(p.of, want, "{measure:?}, {:?}", params.tiers);
+            }
+        }
     }
 
     #[test]

@@ -249,31 +249,63 @@ fn position<T: PartialEq>(all: &[T], x: &T) -> usize {
     all.iter().position(|a| a == x).unwrap_or(usize::MAX)
 }
 
-/// Totals of `members` among `all` customers making `total_revenue`.
-pub(crate) fn group(key: String, zh: Option<String>, members: &[&CustomerFacts], all: usize, total_revenue: f64) -> GroupStat {
-    let n = members.len();
-    let revenue: f64 = members.iter().map(|c| c.monetary).sum::<f64>() + 0.0;
-    let mean =
-        |f: &dyn Fn(&CustomerFacts) -> f64| if n == 0 { 0.0 } else { members.iter().map(|c| f(c)).sum::<f64>() / n as f64 };
-    GroupStat {
-        key,
-        zh,
-        customers: n,
-        revenue,
-        customer_share: if all == 0 { 0.0 } else { n as f64 / all as f64 },
-        revenue_share: if total_revenue.abs() > 0.0 { revenue / total_revenue } else { 0.0 },
-        mean_recency_days: mean(&|c| f64::from(c.recency_days)),
-        mean_frequency: mean(&|c| f64::from(c.frequency)),
-        mean_monetary: mean(&|c| c.monetary),
-        repurchase_rate: if n == 0 { 0.0 } else { members.iter().filter(|c| c.frequency >= 2).count() as f64 / n as f64 },
-        average_order_value: {
-            let orders: u32 = members.iter().map(|c| c.frequency).sum();
-            if orders == 0 {
-                0.0
-            } else {
-                revenue / f64::from(orders)
-            }
-        },
+/// A group's running totals, added up customer by customer in the order of the facts: one pass over
+/// the customers gives every group of a grouping (the sums are the same additions, in the same
+/// order, as adding up a list of the group's members).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Totals {
+    customers: usize,
+    /// Sums start at −0.0, as `Iterator::sum` does for floats.
+    monetary: f64,
+    recency_days: f64,
+    frequency: f64,
+    repeat: usize,
+    orders: u64,
+}
+
+impl Default for Totals {
+    fn default() -> Self {
+        Self { customers: 0, monetary: -0.0, recency_days: -0.0, frequency: -0.0, repeat: 0, orders: 0 }
+    }
+}
+
+impl Totals {
+    pub(crate) fn add(&mut self, c: &CustomerFacts) {
+        self.customers += 1;
+        self.monetary += c.monetary;
+        self.recency_days += f64::from(c.recency_days);
+        self.frequency += f64::from(c.frequency);
+        self.repeat += usize::from(c.frequency >= 2);
+        self.orders += u64::from(c.frequency);
+    }
+
+    /// `sum` per customer of the group (0 for none).
+    fn mean(&self, sum: f64) -> f64 {
+        if self.customers == 0 {
+            0.0
+        } else {
+            sum / self.customers as f64
+        }
+    }
+
+    /// The group's [`GroupStat`] among `all` customers making `total_revenue`.
+    pub(crate) fn stat(&self, key: String, zh: Option<String>, all: usize, total_revenue: f64) -> GroupStat {
+        let n = self.customers;
+        let revenue = self.monetary + 0.0;
+        let mean = |sum: f64| self.mean(sum);
+        GroupStat {
+            key,
+            zh,
+            customers: n,
+            revenue,
+            customer_share: if all == 0 { 0.0 } else { n as f64 / all as f64 },
+            revenue_share: if total_revenue.abs() > 0.0 { revenue / total_revenue } else { 0.0 },
+            mean_recency_days: mean(self.recency_days),
+            mean_frequency: mean(self.frequency),
+            mean_monetary: mean(self.monetary),
+            repurchase_rate: if n == 0 { 0.0 } else { self.repeat as f64 / n as f64 },
+            average_order_value: if self.orders == 0 { 0.0 } else { revenue / self.orders as f64 },
+        }
     }
 }
 
@@ -296,14 +328,14 @@ impl Segmentation {
         }
     }
 
-    /// The customers of each of `groups` groups, `key` giving customer `i`'s: what filtering by
-    /// each group's [`CustomerFilter`] gives (in the same order), in one pass instead of one per
-    /// group.
-    fn grouped(&self, groups: usize, key: impl Fn(usize) -> usize) -> Vec<Vec<&CustomerFacts>> {
-        let mut out: Vec<Vec<&CustomerFacts>> = vec![Vec::new(); groups];
+    /// The totals of each of `groups` groups, `key` giving customer `i`'s: the customers filtering by
+    /// each group's [`CustomerFilter`] gives (in the same order), added up in one pass instead of
+    /// one per group.
+    fn grouped(&self, groups: usize, key: impl Fn(usize) -> usize) -> Vec<Totals> {
+        let mut out = vec![Totals::default(); groups];
         for (i, c) in self.facts.customers.iter().enumerate() {
             if let Some(group) = out.get_mut(key(i)) {
-                group.push(c);
+                group.add(c);
             }
         }
         out
@@ -321,17 +353,17 @@ impl Segmentation {
             .segments
             .iter()
             .zip(&by_segment)
-            .map(|((name, _), members)| group(name.clone(), segment_name_zh(name).map(str::to_string), members, all, revenue))
+            .map(|((name, _), totals)| totals.stat(name.clone(), segment_name_zh(name).map(str::to_string), all, revenue))
             .collect();
         // An edited map may leave codes out: those customers are shown, not lost.
-        if !unassigned.is_empty() {
-            segments.push(group("Unassigned".into(), Some("未分配".into()), &unassigned, all, revenue));
+        if unassigned.customers > 0 {
+            segments.push(unassigned.stat("Unassigned".into(), Some("未分配".into()), all, revenue));
         }
         let by_cn = self.grouped(CnSegment::ALL.len(), |i| position(&CnSegment::ALL, &scores[i].cn_segment));
         let cn_segments = CnSegment::ALL
             .iter()
             .zip(&by_cn)
-            .map(|(&c, members)| group(c.en().to_string(), Some(c.zh().to_string()), members, all, revenue))
+            .map(|(&c, totals)| totals.stat(c.en().to_string(), Some(c.zh().to_string()), all, revenue))
             .collect();
         let bins = usize::from(params.bins);
         let cell = |r: u8, f: u8| usize::from(r.wrapping_sub(1)) * bins + usize::from(f.wrapping_sub(1));
@@ -346,15 +378,13 @@ impl Segmentation {
         let mut grid = Vec::new();
         for r in 1..=params.bins {
             for f in 1..=params.bins {
-                let members = &by_cell[cell(r, f)];
-                let n = members.len();
-                let mean_monetary = if n == 0 { 0.0 } else { members.iter().map(|c| c.monetary).sum::<f64>() / n as f64 };
-                grid.push(GridCell { r, f, customers: n, mean_monetary });
+                let totals = &by_cell[cell(r, f)];
+                grid.push(GridCell { r, f, customers: totals.customers, mean_monetary: totals.mean(totals.monetary) });
             }
         }
         let by_abc = self.grouped(Abc::ALL.len(), |i| position(&Abc::ALL, &self.pareto.classes[i]));
         let abc =
-            Abc::ALL.iter().zip(&by_abc).map(|(&a, members)| group(a.label().to_string(), None, members, all, revenue)).collect();
+            Abc::ALL.iter().zip(&by_abc).map(|(&a, totals)| totals.stat(a.label().to_string(), None, all, revenue)).collect();
         let rule = match (&params.recency, &params.frequency, &params.monetary) {
             (crate::core::rfm::Scoring::Ranked, crate::core::rfm::Scoring::Ranked, crate::core::rfm::Scoring::Ranked) => format!(
                 "score = 1 + floor({} · w / N), w = customers with a strictly worse value; as of {}",
@@ -369,12 +399,12 @@ impl Segmentation {
             .names
             .iter()
             .zip(&by_tier)
-            .map(|(name, members)| {
+            .map(|(name, totals)| {
                 let en = crate::core::lifecycle::TIER_NAMES
                     .iter()
                     .position(|n| n == name)
                     .map(|p| crate::core::lifecycle::TIER_NAMES_EN[p]);
-                group(en.unwrap_or(name).to_string(), Some(name.clone()), members, all, revenue)
+                totals.stat(en.unwrap_or(name).to_string(), Some(name.clone()), all, revenue)
             })
             .collect();
         let tier_rule = if self.tiers.from_column {
@@ -395,7 +425,7 @@ impl Segmentation {
         let stages = Stage::ALL
             .iter()
             .zip(&by_stage)
-            .map(|(&st, members)| group(st.en().into(), Some(st.zh().into()), members, all, revenue))
+            .map(|(&st, totals)| totals.stat(st.en().into(), Some(st.zh().into()), all, revenue))
             .collect();
         let sp = &self.params.stages;
         let stage_rule = format!(
@@ -433,7 +463,7 @@ impl Segmentation {
             current: State::ALL
                 .iter()
                 .zip(&self.grouped(State::ALL.len(), |i| position(&State::ALL, &st.current[i])))
-                .map(|(&s, members)| group(s.en().into(), Some(s.zh().into()), members, all, revenue))
+                .map(|(&s, totals)| totals.stat(s.en().into(), Some(s.zh().into()), all, revenue))
                 .collect(),
             mean_reactivation_rate: if rates.is_empty() { 0.0 } else { rates.iter().sum::<f64>() / rates.len() as f64 },
         };
@@ -652,6 +682,61 @@ mod tests {
         assert_eq!(s.grid.len(), 25);
         assert_eq!(s.grid.iter().map(|c| c.customers).sum::<usize>(), 500);
         assert!(s.rule.contains("floor(5 · w / N)"));
+    }
+
+    /// A group's figures from the list of its members, added up one figure at a time: what the
+    /// running totals replace.
+    fn group_of(key: &str, members: &[&CustomerFacts], all: usize, total_revenue: f64) -> GroupStat {
+        let n = members.len();
+        let revenue: f64 = members.iter().map(|c| c.monetary).sum::<f64>() + 0.0;
+        let mean =
+            |f: &dyn Fn(&CustomerFacts) -> f64| if n == 0 { 0.0 } else { members.iter().map(|c| f(c)).sum::<f64>() / n as f64 };
+        let orders: u32 = members.iter().map(|c| c.frequency).sum();
+        GroupStat {
+            key: key.to_string(),
+            zh: None,
+            customers: n,
+            revenue,
+            customer_share: if all == 0 { 0.0 } else { n as f64 / all as f64 },
+            revenue_share: if total_revenue.abs() > 0.0 { revenue / total_revenue } else { 0.0 },
+            mean_recency_days: mean(&|c| f64::from(c.recency_days)),
+            mean_frequency: mean(&|c| f64::from(c.frequency)),
+            mean_monetary: mean(&|c| c.monetary),
+            repurchase_rate: if n == 0 { 0.0 } else { members.iter().filter(|c| c.frequency >= 2).count() as f64 / n as f64 },
+            average_order_value: if orders == 0 { 0.0 } else { revenue / f64::from(orders) },
+        }
+    }
+
+    #[test]
+    fn group_figures_are_exactly_those_of_each_group_s_members() {
+        let ds = sample();
+        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let s = seg.summary();
+        let all = seg.facts.customers.len();
+        let members = |filter: CustomerFilter| -> Vec<&CustomerFacts> {
+            (0..all).filter(|&i| seg.matches(i, &filter)).map(|i| &seg.facts.customers[i]).collect()
+        };
+        let check = |stats: &[GroupStat], filter: &dyn Fn(usize) -> CustomerFilter| {
+            for (k, g) in stats.iter().enumerate() {
+                let want = group_of(&g.key, &members(filter(k)), all, s.revenue);
+                assert_eq!(GroupStat { zh: None, ..g.clone() }, want, "{}", g.key);
+            }
+        };
+        check(&s.segments, &CustomerFilter::Segment);
+        check(&s.cn_segments, &|k| CustomerFilter::Cn(CnSegment::ALL[k]));
+        check(&s.abc, &|k| CustomerFilter::Abc(Abc::ALL[k]));
+        check(&s.tiers, &CustomerFilter::Tier);
+        check(&s.stages, &|k| CustomerFilter::Stage(Stage::ALL[k]));
+        check(&s.states.current, &|k| CustomerFilter::State(State::ALL[k]));
+        for cell in &s.grid {
+            let m = members(CustomerFilter::Cell { r: cell.r, f: cell.f });
+            assert_eq!(cell.mean_monetary, group_of("", &m, all, s.revenue).mean_monetary);
+        }
+        for (k, t) in s.pyramid.tiers.iter().enumerate() {
+            let want = group_of(&t.name, &members(CustomerFilter::Pyramid(k)), all, s.revenue);
+            assert_eq!((t.customers, t.revenue, t.revenue_share), (want.customers, want.revenue, want.revenue_share));
+            assert_eq!((t.orders_per_customer, t.repurchase_rate), (want.mean_frequency, want.repurchase_rate));
+        }
     }
 
     #[test]

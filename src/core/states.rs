@@ -219,9 +219,13 @@ pub fn walk(customers: &[CustomerFacts], as_of: Day, params: &StateParams) -> St
         }
         let mut previous: Option<State> = None;
         let mut second_last: Option<State> = None;
+        // The customer's order days before the period's start (the periods come in order).
+        let mut before = 0;
         for k in period_of(first_day)..n_periods {
             let (start, end) = (starts[k], starts[k + 1] - 1);
-            let before = days.partition_point(|&d| d < start);
+            while days.get(before).is_some_and(|&d| d < start) {
+                before += 1;
+            }
             let last_before = before.checked_sub(1).map(|i| days[i]);
             let stats = &mut periods[k];
             if let Some(last) = last_before {
@@ -248,7 +252,8 @@ pub fn walk(customers: &[CustomerFacts], as_of: Day, params: &StateParams) -> St
                     }
                 }
             } else {
-                let last = days[days.partition_point(|&d| d <= end).saturating_sub(1)];
+                // No order in the period: the last on or before its end is the last before it.
+                let last = days[before.saturating_sub(1)];
                 if end - last <= params.churn_days {
                     State::Lapsed
                 } else {

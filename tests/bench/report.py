@@ -441,6 +441,39 @@ and segmenting the million-row file. What it found, and what was done:
   encoded part on top of the worker's), over the 2× target. A byte-class table in place of
   csv-core for records without quotes: 165 ms either way for the 85 MB file in WebAssembly.
 
+- **The segment stage** (2026-12-02, third stop; each part timed in the worker with
+  `performance.now()` on a build made for it). Of the 450–530 ms from the parsed file to the
+  overview's data posted on 1M rows: customer facts 180–220 ms (gathering each customer's rows
+  60–75, the customers one by one 110–145, counting rows per customer 4–10), the customer-states
+  walk 55–75, NPS 50–54, the pyramid 44–56, ABC 31–39, the summary 23–26, RFM scores 21–34, KPIs
+  18–22, tiers 11–17, and posting the result 7–11. Natively (medians of seven, one process) the
+  same parts took 230 ms besides the facts. Changed, each giving exactly the same result:
+  - The summary's group figures (segments, classes, tiers, stages, states, the R×F grid) listed
+    each group's members and then went over the list five times; they are now running totals
+    added customer by customer in one pass (the same additions in the same order, so the same
+    bits; a test compares every group with the figures of its drill-down list). Natively 34 → 9–11 ms.
+  - NPS breakdowns (trend, channel, segment, stage, tier, pyramid tier) counted each answer in an
+    ordered map per breakdown; the keys are small numbers, now counted in a list indexed by key
+    (a property test against the map). Natively 46–48 → 29–35 ms.
+  - The pyramid sorted every customer to cut the tiers; only the tier matters, so each cut now
+    selects the customers before it (linear time; a test against a full ranking, with ties, for
+    every measure and two tier settings). Its per-tier answers are counted, not listed. Natively
+    37–39 → 21–22 ms.
+  - The states walk searched each customer's order days twice per period; the periods come in
+    order, so one index moves along. Natively 45–50 → 33–38 ms. ABC sorted the customers twice
+    (by position through the values, then the values); now once, values side by side with
+    positions: 17 → 9 ms. KPIs: an unstable sort of the revenues (equal values are the same
+    bits, so the same list).
+
+  In the browser, three alternating pairs: segment stage 449–483 → 416–452 ms; the parts other
+  than the facts, in two instrumented pairs, 236 → 193 and 433 → 296 ms. Ten million rows, one run
+  each: 6.0 → 4.6 s. The totals of those runs moved by less than the noise (1.3–1.6 s either way).
+  `segments` (two as-of dates), `rfm`, `inspect`, `nps` and `clv` byte-identical on the 1M sample
+  and every fixture, and the serialised segmentation summary, pyramid tiers and NPS summaries
+  (every answer and each customer's latest; with and without a segmentation) identical too.
+  The facts' customer-by-customer part was timed with a different allocator (Talc, below): the same
+  (111–137 against 113–130 ms), so allocating each customer's three lists is not what costs there.
+
 Still the largest, by the worker's own time on 1M rows (browser profile of the build with
 batched interning, 2026-11-23): converting the cells (`RowReader::read`: trimming, dates,
 amounts, the order fingerprint) 14%, CSV tokenising (csv-core) 10%, UTF-8 checks 10% (before
@@ -473,7 +506,10 @@ a fifth of the worker's code; reading only `.xlsx` and `.xls` would save another
 but `.ods` and `.xlsb` files open today, so it was left. Where the rest goes: this crate at
 `opt-level = 3` about a third of the worker's code (before wasm-opt, by twiggy); encoding_rs and
 chardetng (every legacy encoding) 120 KB of code besides their tables; sorts, one instance per
-comparison, about a tenth; yew and the pages' own code most of the UI's. The 600 KB target is not met; meeting it would take
+comparison, about a tenth; yew and the pages' own code most of the UI's. Both modules allocate with Talc instead of Rust's default WebAssembly allocator (dlmalloc): the
+worker 821,111 → 790,885 bytes gzipped, the UI 298,984 → 296,226 (2026-12-02); the same speed
+within the noise (above), and at ten million rows 16 MB more WebAssembly memory (907 → 923 MB,
+one run each; the tab's peak 1.01× → 1.02× the file). The 600 KB target is not met; meeting it would take
 the reading code built for size (about 1.5× slower) or code fetched after a file is chosen (which
 the privacy test forbids: nothing is requested after an upload).
 
