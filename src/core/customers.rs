@@ -278,34 +278,28 @@ impl Input<'_> {
     }
 
     /// The facts of customer `customer` (a code, or [`MISSING`]) from its rows, in date order.
+    ///
+    /// One pass over the rows collects what every fact needs (a pass per fact, nine in all, cost
+    /// more than the work in WebAssembly); the tests compare with [`Input::customer_simple`].
     fn customer(&self, customer: u32, rows: &[Row], scratch: &mut Scratch) -> CustomerFacts {
         let Input { dataset, as_of, .. } = *self;
-        let Scratch { firsts, loose, codes } = scratch;
-        let orders = dataset.order.as_ref();
-        let purchases = || rows.iter().filter(|r| r.amount > 0.0);
-        // One entry per order: each order id on its first day; purchases without an id, once per day.
-        let mut order_days: Vec<Day> = if orders.is_some() {
-            firsts.clear();
-            firsts.extend(purchases().filter(|r| r.order != NO_ORDER).map(|r| (r.order, r.day)));
-            firsts.sort_unstable();
-            firsts.dedup_by_key(|(id, _)| *id);
-            loose.clear();
-            loose.extend(purchases().filter(|r| r.order == NO_ORDER).map(|r| r.day));
-            loose.dedup();
-            firsts.iter().map(|&(_, d)| d).chain(loose.iter().copied()).collect()
-        } else {
-            loose.clear();
-            loose.extend(purchases().map(|r| r.day));
-            loose.dedup();
-            loose.to_vec()
-        };
-        order_days.sort_unstable();
-        let frequency = order_days.len() as u32;
-        // Each day's net amount (the rows are in day order), added up over the window's days.
+        let Scratch { firsts, loose, codes, channel_codes } = scratch;
+        let with_orders = dataset.order.is_some();
+        let channels_mapped = dataset.channel.as_ref();
+        firsts.clear();
+        loose.clear();
+        codes.clear();
+        channel_codes.clear();
         let window = spend_window_start(as_of)..=as_of;
-        let mut spend_12_months = 0.0;
+        // Sums start at −0.0, as `Iterator::sum` does for floats.
+        let (mut monetary, mut spend_12_months) = (-0.0, 0.0);
+        // Each day's net amount (the rows are in day order), added up over the window's days.
         let mut day: Option<(Day, f64)> = None;
-        for r in rows.iter() {
+        let (mut first_purchase, mut last_purchase): (Option<Day>, Option<Day>) = (None, None);
+        // The first purchase's channel (see below): the first day with one, and the best row so far.
+        let mut first_channel: Option<(Day, &Row)> = None;
+        for r in rows {
+            monetary += r.amount;
             match day.as_mut() {
                 Some((last, sum)) if *last == r.day => *sum += r.amount,
                 _ => {
@@ -316,42 +310,70 @@ impl Input<'_> {
                     }
                 }
             }
+            if r.amount <= 0.0 || r.amount.is_nan() {
+                continue;
+            }
+            // A purchase. One entry per order: each order id on its first day; purchases without an
+            // id, once per day.
+            if with_orders && r.order != NO_ORDER {
+                firsts.push((r.order, r.day));
+            } else if loose.last() != Some(&r.day) {
+                loose.push(r.day);
+            }
+            first_purchase.get_or_insert(r.day);
+            last_purchase = Some(r.day);
+            if r.category != MISSING {
+                codes.push(r.category);
+            }
+            if r.channel != MISSING {
+                channel_codes.push(r.channel);
+                // When several orders share the first day with a channel (the file does not say
+                // which came first), the largest order's, then the first by name, so that the
+                // result never depends on the order of the rows.
+                if let Some(ch) = channels_mapped {
+                    match first_channel {
+                        None => first_channel = Some((r.day, r)),
+                        Some((d, best)) if d == r.day => {
+                            let order = r
+                                .amount
+                                .total_cmp(&best.amount)
+                                .then_with(|| ch.labels.name(best.channel).cmp(&ch.labels.name(r.channel)));
+                            if order != std::cmp::Ordering::Less {
+                                first_channel = Some((d, r));
+                            }
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
         }
         if let Some((d, sum)) = day {
             if window.contains(&d) {
                 spend_12_months += sum;
             }
         }
-        let monetary: f64 = rows.iter().map(|r| r.amount).sum::<f64>() + 0.0;
+        let monetary = monetary + 0.0;
+        let mut order_days: Vec<Day> = if with_orders {
+            firsts.sort_unstable();
+            firsts.dedup_by_key(|(id, _)| *id);
+            firsts.iter().map(|&(_, d)| d).chain(loose.iter().copied()).collect()
+        } else {
+            loose.to_vec()
+        };
+        order_days.sort_unstable();
+        let frequency = order_days.len() as u32;
         // The first and last purchase; a customer with only refunds, the first and last row.
-        let (first_day, last_day) = match (purchases().next(), purchases().next_back()) {
-            (Some(f), Some(l)) => (f.day, l.day),
+        let (first_day, last_day) = match (first_purchase, last_purchase) {
+            (Some(f), Some(l)) => (f, l),
             _ => (rows.first().map_or(as_of, |r| r.day), rows.last().map_or(as_of, |r| r.day)),
         };
         // The lists kept are built in a reused one and copied at their final length: one allocation
         // each, with no room to spare (a customer's rows hold each category and channel many times).
-        let mut distinct = |code: fn(&Row) -> u32| {
-            codes.clear();
-            codes.extend(purchases().map(code).filter(|&c| c != MISSING));
+        let distinct = |codes: &mut Vec<u32>| {
             codes.sort_unstable();
             codes.dedup();
             codes.to_vec()
         };
-        let categories = distinct(|r| r.category);
-        let channels = distinct(|r| r.channel);
-        // The channel of the first purchase; when several orders share that first day (the file
-        // does not say which came first), the largest order's, then the first by name, so that
-        // the result never depends on the order of the rows.
-        let first_channel = dataset.channel.as_ref().and_then(|ch| {
-            let with_channel = || purchases().filter(|r| r.channel != MISSING);
-            let day = with_channel().map(|r| r.day).min()?;
-            with_channel()
-                .filter(|r| r.day == day)
-                .max_by(|a, b| {
-                    a.amount.total_cmp(&b.amount).then_with(|| ch.labels.name(b.channel).cmp(&ch.labels.name(a.channel)))
-                })
-                .map(|r| r.channel)
-        });
         CustomerFacts {
             customer,
             first_day,
@@ -361,9 +383,9 @@ impl Input<'_> {
             monetary,
             tenure_days: as_of - first_day,
             average_order_value: if frequency > 0 { monetary / f64::from(frequency) } else { 0.0 },
-            categories,
-            channels,
-            first_channel,
+            categories: distinct(codes),
+            channels: distinct(channel_codes),
+            first_channel: first_channel.map(|(_, r)| r.channel),
             order_days,
             spend_12_months: spend_12_months + 0.0,
         }
@@ -392,6 +414,7 @@ struct Scratch {
     firsts: Vec<(u64, Day)>,
     loose: Vec<Day>,
     codes: Vec<u32>,
+    channel_codes: Vec<u32>,
 }
 
 #[cfg(test)]
@@ -591,6 +614,43 @@ mod tests {
         let f = facts(&ds, None).unwrap();
         let s = of(&f, &ds, "solo");
         assert_eq!((s.first_day, s.last_day, s.recency_days, s.tenure_days, s.frequency), (day(2, 2), day(2, 2), 1, 1, 1));
+    }
+
+    #[test]
+    fn the_first_channel_is_the_largest_first_day_order_s_then_the_first_by_name() {
+        // (customer, day, amount, channel): refunds and rows without a channel do not count; on
+        // the first day with a channel the largest purchase decides, then the name, in any row order.
+        let rows = [
+            ("a", 1, -5.0, "Web"),
+            ("a", 2, 3.0, ""),
+            ("a", 3, 10.0, "Store"),
+            ("a", 3, 10.0, "App"),
+            ("a", 3, 4.0, "Mall"),
+            ("a", 4, 50.0, "Web"),
+            ("b", 3, 7.0, "Store"),
+            ("b", 3, 9.0, "Web"),
+            ("b", 3, 9.0, "Web"),
+            ("b", 3, 2.0, "App"),
+        ];
+        for reversed in [false, true] {
+            let mut ds =
+                Dataset { day: Some(vec![]), amount: Some(vec![]), channel: Some(Default::default()), ..Dataset::default() };
+            let ordered: Vec<_> = if reversed { rows.iter().rev().collect() } else { rows.iter().collect() };
+            for &&(c, d, a, ch) in &ordered {
+                let code = ds.customers.intern(c);
+                ds.customer.push(code);
+                ds.day.as_mut().unwrap().push(day(1, d));
+                ds.amount.as_mut().unwrap().push(a);
+                ds.channel.as_mut().unwrap().push(ch);
+            }
+            let f = facts(&ds, None).unwrap();
+            let channel = |name: &str| {
+                let ch = ds.channel.as_ref().unwrap();
+                of(&f, &ds, name).first_channel.and_then(|c| ch.labels.name(c)).map(str::to_string)
+            };
+            assert_eq!(channel("a").as_deref(), Some("App"), "reversed: {reversed}");
+            assert_eq!(channel("b").as_deref(), Some("Web"), "reversed: {reversed}");
+        }
     }
 
     #[test]
