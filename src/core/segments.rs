@@ -292,7 +292,6 @@ impl Totals {
     pub(crate) fn stat(&self, key: String, zh: Option<String>, all: usize, total_revenue: f64) -> GroupStat {
         let n = self.customers;
         let revenue = self.monetary + 0.0;
-        let mean = |sum: f64| self.mean(sum);
         GroupStat {
             key,
             zh,
@@ -300,9 +299,9 @@ impl Totals {
             revenue,
             customer_share: if all == 0 { 0.0 } else { n as f64 / all as f64 },
             revenue_share: if total_revenue.abs() > 0.0 { revenue / total_revenue } else { 0.0 },
-            mean_recency_days: mean(self.recency_days),
-            mean_frequency: mean(self.frequency),
-            mean_monetary: mean(self.monetary),
+            mean_recency_days: self.mean(self.recency_days),
+            mean_frequency: self.mean(self.frequency),
+            mean_monetary: self.mean(self.monetary),
             repurchase_rate: if n == 0 { 0.0 } else { self.repeat as f64 / n as f64 },
             average_order_value: if self.orders == 0 { 0.0 } else { revenue / self.orders as f64 },
         }
