@@ -482,6 +482,17 @@ and segmenting the million-row file. What it found, and what was done:
   The facts' customer-by-customer part was timed with a different allocator (Talc, below): the same
   (111–137 against 113–130 ms), so allocating each customer's three lists is not what costs there.
 
+- **The first load in a page is the slow one** (2026-12-02, third stop; `node tests/e2e/bench.mjs
+  repeat FILE --loads 3` chooses the file several times in one page). Three pages, three loads
+  each, in a quiet moment: the second load was 210–250 ms faster than the first (the page's part
+  after the worker's stages 136–198 → 79–111 ms, segment 403–448 → 313–398, parse 883–999 →
+  794–916). A trace of two loads: on the first, the file input's change handler took 10.8 ms
+  (compiling its functions on first call), decoding `Segmented` 17.6, the comments 9.6, the update
+  20.0, layout and paint 25.0 (Layout 16.2); on the second the update and its layout 9.6 and 9.1,
+  as the overview's elements exist by then. The worker's warm-up makes part of this warm already;
+  the rest is the largest lever left on the million-row time. Not yet tried: rendering an overview
+  during start-up.
+
 Still the largest, by the worker's own time on 1M rows (browser profile of the build with
 batched interning, 2026-11-23): converting the cells (`RowReader::read`: trimming, dates,
 amounts, the order fingerprint) 14%, CSV tokenising (csv-core) 10%, UTF-8 checks 10% (before
