@@ -3,6 +3,7 @@
 //   node bench.mjs clv FILE [--runs N]
 //   node bench.mjs pipeline FILE [--runs N]
 //   node bench.mjs duckdb FILE --www DIR [--runs N]
+//   node bench.mjs repeat FILE [--runs N] [--loads N]
 //
 // clv: loads FILE, runs the CLV analysis N times in one page (default 5) and prints JSON with each
 // run's stage times as measured in the worker with performance.now() (summary, BG/NBD,
@@ -20,6 +21,10 @@
 // duckdb: serves DIR (the DuckDB-Wasm page bundled by tests/bench/run.sh) and, N times in a fresh
 // page, chooses FILE and runs DuckDB-Wasm's read_csv into a table and the RFM GROUP BY with NTILE
 // scores on it (tests/bench/duckdb/page.mjs); prints JSON with each run's times.
+//
+// repeat: in each of N fresh pages, chooses FILE --loads times (default 3) and waits for the
+// overview each time as pipeline does; prints JSON with each load's total and the worker's stages
+// (what a first load pays that later ones in the same page do not).
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 import { join, resolve } from 'node:path';
