@@ -89,22 +89,21 @@ pub fn pareto(revenues: &[f64], params: AbcParams) -> Result<Pareto, String> {
     // that a comparison does not look the value up, and a total order, so an unstable sort is exact.
     let mut keyed: Vec<(f64, usize)> = positive.iter().copied().zip(0..).collect();
     keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let order: Vec<usize> = keyed.iter().map(|&(_, i)| i).collect();
     let mut classes = vec![Abc::C; n];
     let mut before = 0.0;
     // Customers with equal revenue share a class (the one the first of them gets), so that the
     // classes never depend on the order customers appear in the file.
     let mut group: Option<(f64, f64)> = None;
-    for &i in &order {
+    for &(x, i) in &keyed {
         let share_before = match group {
-            Some((value, share)) if value == positive[i] => share,
+            Some((value, share)) if value == x => share,
             _ => {
                 let share = if total > 0.0 { before / total } else { 1.0 };
-                group = Some((positive[i], share));
+                group = Some((x, share));
                 share
             }
         };
-        if positive[i] > 0.0 {
+        if x > 0.0 {
             classes[i] = if share_before < params.a - 1e-12 {
                 Abc::A
             } else if share_before < params.a + params.b - 1e-12 {
@@ -113,10 +112,10 @@ pub fn pareto(revenues: &[f64], params: AbcParams) -> Result<Pareto, String> {
                 Abc::C
             };
         }
-        before += positive[i];
+        before += x;
     }
     let top = n.div_ceil(5);
-    let top20_share = if total > 0.0 { order.iter().take(top).map(|&i| positive[i]).sum::<f64>() / total } else { 0.0 };
+    let top20_share = if total > 0.0 { keyed.iter().take(top).map(|&(x, _)| x).sum::<f64>() / total } else { 0.0 };
     // The same values from the lowest up (values that compare equal are the same bits).
     let ascending: Vec<f64> = keyed.iter().rev().map(|&(x, _)| x).collect();
     let gini = if total > 0.0 && n > 0 {
