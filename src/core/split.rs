@@ -13,8 +13,8 @@
 //! reader's rows. Where the check fails (the split point fell in a multi-line cell) the join
 //! says so and the caller reads the file again on one core.
 //!
-//! The browser's second reader is another worker: [`Part::encode`] and [`Part::decode`] carry a
-//! part between them as one buffer.
+//! The browser's second reader is another worker: [`Part::encode_into`] and [`Part::decode_from`]
+//! carry a part between them as one buffer, written and read a piece at a time ([`Wire`]).
 
 use crate::core::dataset::{Categorical, Dataset, Labels, MISSING};
 use crate::core::ingest::{Head, Ingested, Rejection, RowReader, Stage};
@@ -148,9 +148,10 @@ pub struct Part {
 }
 
 /// A part as the first reader joins it: from another thread as read ([`From<Part>`]), or from
-/// another worker as [`Part::decode`]'s view of the buffer. The columns of a decoded part stay in
-/// the buffer until they are added to the first reader's (a copy of each fewer: about 26 MB for
-/// half a million rows, written to memory the worker had to grow for it).
+/// another worker as [`Part::decode_from`]'s view of the buffer. The columns of a decoded part stay
+/// in the buffer until they are added to the first reader's: no copy of the whole buffer is made
+/// (about 26 MB for half a million rows, memory the worker would have had to grow for it; memory
+/// new to a browser tab costs a page fault per 4 KB the first time it is written).
 #[derive(Debug, Clone)]
 pub struct Received<'b> {
     start: Option<u64>,
@@ -190,20 +191,95 @@ impl From<Part> for Received<'static> {
     }
 }
 
-/// A column of a received part: its values, or where they are in the buffer (one after the other,
-/// little-endian).
-#[derive(Debug, Clone)]
+/// A column of a received part: its values, or where they are in the buffer (`len` bytes from
+/// `at`, the values one after the other, little-endian).
+#[derive(Clone)]
 enum Column<'b, T> {
     Owned(Vec<T>),
-    Wired(&'b [u8]),
+    Wired { wire: Wire<'b>, at: usize, len: usize },
 }
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Column<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Column::Owned(values) => f.debug_tuple("Owned").field(values).finish(),
+            Column::Wired { at, len, .. } => f.debug_struct("Wired").field("at", at).field("len", len).finish(),
+        }
+    }
+}
+
+/// Bytes a part was encoded into: in this memory, or elsewhere, copied in a piece at a time as they
+/// are read (in the browser, the buffer the helper worker posted, outside WebAssembly memory).
+#[derive(Clone, Copy)]
+pub enum Wire<'b> {
+    Here(&'b [u8]),
+    Elsewhere(&'b dyn Elsewhere),
+}
+
+/// Bytes not in this memory (see [`Wire::Elsewhere`]).
+pub trait Elsewhere {
+    /// How many bytes there are.
+    fn size(&self) -> usize;
+    /// Copies the bytes from `at` on into `out`; callers keep `at + out.len()` within `size()`.
+    fn copy_to(&self, at: usize, out: &mut [u8]);
+}
+
+impl<'b> Wire<'b> {
+    fn size(&self) -> usize {
+        match self {
+            Wire::Here(bytes) => bytes.len(),
+            Wire::Elsewhere(e) => e.size(),
+        }
+    }
+
+    /// Copies the bytes from `at` on into `out` (nothing where they are not all there).
+    fn copy_to(&self, at: usize, out: &mut [u8]) {
+        let Some(end) = at.checked_add(out.len()).filter(|&end| end <= self.size()) else { return };
+        match self {
+            Wire::Here(bytes) => {
+                if let Some(bytes) = bytes.get(at..end) {
+                    out.copy_from_slice(bytes);
+                }
+            }
+            Wire::Elsewhere(e) => e.copy_to(at, out),
+        }
+    }
+
+    /// The bytes, when they are in this memory (then nothing is copied).
+    fn as_slice(&self) -> Option<&'b [u8]> {
+        match *self {
+            Wire::Here(bytes) => Some(bytes),
+            Wire::Elsewhere(_) => None,
+        }
+    }
+}
+
+/// Bytes written or copied at a time when a part is encoded or read from a [`Wire`] not in this
+/// memory (a multiple of every value's size).
+const PIECE: usize = 64 * 1024;
 
 impl<T: wire::Value> Column<'_, T> {
     /// Appends the values, each through `f`, to `to`.
     fn append_to(&self, to: &mut Vec<T>, f: impl Fn(T) -> T) {
         match self {
             Column::Owned(values) => to.extend(values.iter().map(|&v| f(v))),
-            Column::Wired(bytes) => to.extend(bytes.chunks_exact(T::SIZE).map(T::get).map(f)),
+            Column::Wired { wire, at, len } => {
+                let end = at + len;
+                if let Some(bytes) = wire.as_slice().and_then(|b| b.get(*at..end)) {
+                    return to.extend(bytes.chunks_exact(T::SIZE).map(T::get).map(f));
+                }
+                // Exactly the room needed (usually there already: the first reader makes room for
+                // the whole file), not twice it.
+                to.reserve_exact(len / T::SIZE);
+                let mut piece = vec![0u8; PIECE.min(*len)];
+                let mut from = *at;
+                while from < end {
+                    let n = PIECE.min(end - from);
+                    wire.copy_to(from, &mut piece[..n]);
+                    to.extend(piece[..n].chunks_exact(T::SIZE).map(T::get).map(&f));
+                    from += n;
+                }
+            }
         }
     }
 
@@ -410,13 +486,44 @@ fn merge(reader: &mut RowReader, part: Received, line: u64) {
 /// Writes and reads [`Part::encode`]'s buffer: numbers little-endian; texts as their length (u64)
 /// and UTF-8 bytes; each optional column a flag byte, then its length and values.
 mod wire {
+    use super::{Wire, PIECE};
+
+    /// Where an encoded part goes: into a short buffer handed to `sink` whenever it holds a
+    /// [`PIECE`] (the whole buffer is never in this memory at once).
+    pub struct Out<'s> {
+        pub buf: Vec<u8>,
+        pub sink: &'s mut dyn FnMut(&[u8]),
+    }
+
+    impl Out<'_> {
+        pub fn flush(&mut self) {
+            if !self.buf.is_empty() {
+                (self.sink)(&self.buf);
+                self.buf.clear();
+            }
+        }
+
+        /// Hands the buffer on once it holds a piece.
+        fn spill(&mut self) {
+            if self.buf.len() >= PIECE {
+                self.flush();
+            }
+        }
+    }
+
     pub fn put_len(out: &mut Vec<u8>, n: usize) {
         out.extend_from_slice(&(n as u64).to_le_bytes());
     }
 
-    pub fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-        put_len(out, bytes.len());
-        out.extend_from_slice(bytes);
+    pub fn put_bytes(out: &mut Out<'_>, bytes: &[u8]) {
+        put_len(&mut out.buf, bytes.len());
+        if bytes.len() >= PIECE {
+            out.flush();
+            (out.sink)(bytes);
+        } else {
+            out.buf.extend_from_slice(bytes);
+            out.spill();
+        }
     }
 
     pub trait Value: Copy + 'static {
@@ -447,42 +554,69 @@ mod wire {
     }
     value!(u8, u32, i32, u64, f64);
 
-    pub fn put_values<T: Value>(out: &mut Vec<u8>, values: Option<&[T]>) {
+    pub fn put_values<T: Value>(out: &mut Out<'_>, values: Option<&[T]>) {
         match values {
-            None => out.push(0),
+            None => out.buf.push(0),
             Some(values) => {
-                out.push(1);
-                put_len(out, values.len());
-                // One bounds check for the column, then a loop that compiles to plain stores: a
-                // value at a time through `put` checked the capacity for each (a part holds
-                // millions of values).
-                let start = out.len();
-                out.resize(start + values.len() * T::SIZE, 0);
-                for (slot, &v) in out[start..].chunks_exact_mut(T::SIZE).zip(values) {
-                    v.write(slot);
+                out.buf.push(1);
+                put_len(&mut out.buf, values.len());
+                // A piece at a time, one bounds check for each, then a loop that compiles to plain
+                // stores: a value at a time through `put` checked the capacity for each (a part
+                // holds millions of values).
+                for piece in values.chunks(PIECE / T::SIZE) {
+                    let start = out.buf.len();
+                    out.buf.resize(start + piece.len() * T::SIZE, 0);
+                    for (slot, &v) in out.buf[start..].chunks_exact_mut(T::SIZE).zip(piece) {
+                        v.write(slot);
+                    }
+                    out.spill();
                 }
             }
         }
     }
 
     /// Reads what the `put_` functions wrote, in the same order; `None` on a short or bad buffer.
-    pub struct Reader<'b>(pub &'b [u8]);
+    /// From a wire not in this memory it copies a window of a [`PIECE`] or more at a time.
+    pub struct Reader<'b> {
+        wire: Wire<'b>,
+        /// The next byte to read.
+        at: usize,
+        /// Bytes from `window_at` on, copied from the wire.
+        window: Vec<u8>,
+        window_at: usize,
+    }
 
     impl<'b> Reader<'b> {
-        fn take(&mut self, n: usize) -> Option<&'b [u8]> {
-            if n > self.0.len() {
-                return None;
+        pub fn new(wire: Wire<'b>) -> Self {
+            Self { wire, at: 0, window: Vec::new(), window_at: 0 }
+        }
+
+        /// Moves past the next `n` bytes, returning where they start.
+        fn skip(&mut self, n: usize) -> Option<usize> {
+            let end = self.at.checked_add(n).filter(|&end| end <= self.wire.size())?;
+            Some(std::mem::replace(&mut self.at, end))
+        }
+
+        fn take(&mut self, n: usize) -> Option<&[u8]> {
+            let wire = self.wire;
+            let at = self.skip(n)?;
+            let end = at + n;
+            if let Some(all) = wire.as_slice() {
+                return all.get(at..end);
             }
-            let (head, rest) = self.0.split_at(n);
-            self.0 = rest;
-            Some(head)
+            if at < self.window_at || end > self.window_at + self.window.len() {
+                self.window.resize(n.max(PIECE).min(wire.size() - at), 0);
+                wire.copy_to(at, &mut self.window);
+                self.window_at = at;
+            }
+            self.window.get(at - self.window_at..end - self.window_at)
         }
 
         pub fn len(&mut self) -> Option<usize> {
             usize::try_from(u64::get(self.take(8)?)).ok()
         }
 
-        pub fn bytes(&mut self) -> Option<&'b [u8]> {
+        pub fn bytes(&mut self) -> Option<&[u8]> {
             let n = self.len()?;
             self.take(n)
         }
@@ -504,55 +638,71 @@ mod wire {
         }
 
         pub fn values<T: Value>(&mut self) -> Option<Option<Vec<T>>> {
-            Some(self.wired::<T>()?.map(|bytes| bytes.chunks_exact(T::SIZE).map(T::get).collect()))
+            if !self.flag()? {
+                return Some(None);
+            }
+            let n = self.len()?.checked_mul(T::SIZE)?;
+            Some(Some(self.take(n)?.chunks_exact(T::SIZE).map(T::get).collect()))
         }
 
-        /// A column left in the buffer.
-        pub fn wired<T: Value>(&mut self) -> Option<Option<&'b [u8]>> {
-            match self.take(1)?[0] {
-                0 => Some(None),
-                _ => {
-                    let n = self.len()?;
-                    Some(Some(self.take(n.checked_mul(T::SIZE)?)?))
-                }
+        /// A column left in the buffer: where its bytes start, and how many there are.
+        pub fn wired<T: Value>(&mut self) -> Option<Option<(usize, usize)>> {
+            if !self.flag()? {
+                return Some(None);
             }
+            let n = self.len()?.checked_mul(T::SIZE)?;
+            Some(Some((self.skip(n)?, n)))
+        }
+
+        pub fn wire(&self) -> Wire<'b> {
+            self.wire
         }
     }
 }
 
 impl Part {
-    /// The part as one buffer, to send to another worker.
+    /// The part as one buffer (tests, and the warm-up of both readers in one worker).
     pub fn encode(&self) -> Vec<u8> {
-        use wire::Value;
         let mut out = Vec::with_capacity(self.encoded_size());
-        out.push(u8::from(self.start.is_some()));
+        self.encode_into(&mut |piece| out.extend_from_slice(piece));
+        out
+    }
+
+    /// The part's buffer handed to `sink` a piece at a time, in order, to send to another worker:
+    /// the buffer is written where it is sent from, and never whole in this memory (about 26 MB for
+    /// half a million rows).
+    pub fn encode_into(&self, sink: &mut dyn FnMut(&[u8])) {
+        use wire::Value;
+        let mut out = wire::Out { buf: Vec::with_capacity(2 * PIECE), sink };
+        let buf = &mut out.buf;
+        buf.push(u8::from(self.start.is_some()));
         for n in [self.start.unwrap_or_default(), self.first_line, self.rows] {
-            n.put(&mut out);
+            n.put(buf);
         }
-        wire::put_len(&mut out, self.rejected.len());
+        wire::put_len(&mut out.buf, self.rejected.len());
         for r in &self.rejected {
-            r.row.put(&mut out);
+            r.row.put(&mut out.buf);
             for text in [&r.column, &r.value, &r.reason, &r.code] {
                 wire::put_bytes(&mut out, text.as_bytes());
             }
         }
-        wire::put_len(&mut out, self.currencies.len());
+        wire::put_len(&mut out.buf, self.currencies.len());
         for (currency, n) in &self.currencies {
             wire::put_bytes(&mut out, currency.as_bytes());
-            n.put(&mut out);
+            n.put(&mut out.buf);
         }
         match &self.comments {
-            None => out.push(0),
+            None => out.buf.push(0),
             Some(comments) => {
-                out.push(1);
-                wire::put_len(&mut out, comments.len());
+                out.buf.push(1);
+                wire::put_len(&mut out.buf, comments.len());
                 for (row, text) in comments {
-                    row.put(&mut out);
+                    row.put(&mut out.buf);
                     wire::put_bytes(&mut out, text.as_bytes());
                 }
             }
         }
-        let texts = |out: &mut Vec<u8>, t: &Texts| {
+        let texts = |out: &mut wire::Out<'_>, t: &Texts| {
             wire::put_bytes(out, t.text.as_bytes());
             let ends: Vec<u64> = t.ends.iter().map(|&e| e as u64).collect();
             wire::put_values(out, Some(&ends));
@@ -566,44 +716,64 @@ impl Part {
         wire::put_values(&mut out, self.order.as_deref());
         for coded in &self.coded {
             match coded {
-                None => out.push(0),
+                None => out.buf.push(0),
                 Some((t, codes)) => {
-                    out.push(1);
+                    out.buf.push(1);
                     texts(&mut out, t);
                     wire::put_values(&mut out, Some(codes));
                 }
             }
         }
-        out
+        out.flush();
     }
 
-    /// About how many bytes [`Part::encode`] writes (exactly, but for the rejections and
-    /// currencies, which are few): the buffer is allocated once, not grown by doubling.
-    fn encoded_size(&self) -> usize {
-        fn len<T>(column: Option<&[T]>) -> usize {
-            1 + 8 + column.map_or(0, std::mem::size_of_val)
+    /// How many bytes [`Part::encode_into`] writes: the receiving buffer is made once, this size.
+    pub fn encoded_size(&self) -> usize {
+        /// A length and the bytes.
+        fn bytes(n: usize) -> usize {
+            8 + n
+        }
+        fn column<T>(column: Option<&[T]>) -> usize {
+            1 + column.map_or(0, |c| 8 + std::mem::size_of_val(c))
         }
         fn texts(t: &Texts) -> usize {
             // The ends go as u64 whatever the size of usize.
-            8 + t.text.len() + 1 + 8 + 8 * t.ends.len()
+            bytes(t.text.len()) + 1 + 8 + 8 * t.ends.len()
         }
-        let coded: usize = self.coded.iter().map(|c| 1 + c.as_ref().map_or(0, |(t, codes)| texts(t) + len(Some(codes)))).sum();
-        let comments = self.comments.as_ref().map_or(0, |c| c.iter().map(|(_, text)| 4 + 8 + text.len()).sum::<usize>());
-        1024 + texts(&self.customers)
-            + len(Some(&self.customer))
-            + len(self.day.as_deref())
-            + len(self.amount.as_deref())
-            + len(self.quantity.as_deref())
-            + len(self.score.as_deref())
-            + len(self.order.as_deref())
-            + coded
-            + 9
+        let rejected: usize = self
+            .rejected
+            .iter()
+            .map(|r| 8 + [&r.column, &r.value, &r.reason, &r.code].iter().map(|t| bytes(t.len())).sum::<usize>())
+            .sum();
+        let currencies: usize = self.currencies.iter().map(|(c, _)| bytes(c.len()) + 8).sum();
+        let comments = self.comments.as_ref().map_or(0, |c| 8 + c.iter().map(|(_, text)| 4 + bytes(text.len())).sum::<usize>());
+        let coded: usize = self.coded.iter().map(|c| 1 + c.as_ref().map_or(0, |(t, codes)| texts(t) + column(Some(codes)))).sum();
+        1 + 3 * 8
+            + 8
+            + rejected
+            + 8
+            + currencies
+            + 1
             + comments
+            + texts(&self.customers)
+            + column(Some(&self.customer))
+            + column(self.day.as_deref())
+            + column(self.amount.as_deref())
+            + column(self.quantity.as_deref())
+            + column(self.score.as_deref())
+            + column(self.order.as_deref())
+            + coded
     }
 
     /// A part from [`Part::encode`]'s buffer, its columns left there; `None` if it is not one.
     pub fn decode(bytes: &[u8]) -> Option<Received<'_>> {
-        let mut r = wire::Reader(bytes);
+        Self::decode_from(Wire::Here(bytes))
+    }
+
+    /// A part from the buffer [`Part::encode_into`] wrote, wherever it is: its columns are left
+    /// there until they are joined; `None` if it is not one.
+    pub fn decode_from(wire: Wire<'_>) -> Option<Received<'_>> {
+        let mut r = wire::Reader::new(wire);
         let has_start = r.flag()?;
         let (start, first_line, rows) = (r.value::<u64>()?, r.value::<u64>()?, r.value::<u64>()?);
         let rejected = (0..r.len()?)
@@ -629,21 +799,22 @@ impl Part {
             }
             Some(Texts { text, ends })
         }
+        fn wired<'b, T: wire::Value>(r: &mut wire::Reader<'b>) -> Option<Option<Column<'b, T>>> {
+            let wire = r.wire();
+            Some(r.wired::<T>()?.map(|(at, len)| Column::Wired { wire, at, len }))
+        }
         let customers = texts(&mut r)?;
-        let customer = Column::Wired(r.wired::<u32>()??);
-        let day = r.wired::<i32>()?.map(Column::Wired);
-        let amount = r.wired::<f64>()?.map(Column::Wired);
-        let quantity = r.wired::<f64>()?.map(Column::Wired);
-        let score = r.wired::<u8>()?.map(Column::Wired);
-        let order = r.wired::<u64>()?.map(Column::Wired);
+        let customer = wired::<u32>(&mut r)??;
+        let day = wired::<i32>(&mut r)?;
+        let amount = wired::<f64>(&mut r)?;
+        let quantity = wired::<f64>(&mut r)?;
+        let score = wired::<u8>(&mut r)?;
+        let order = wired::<u64>(&mut r)?;
         let mut coded: [Option<(Texts, Column<u32>)>; 3] = Default::default();
         for slot in &mut coded {
-            if r.0.first()? == &1 {
-                r.0 = &r.0[1..];
+            if r.flag()? {
                 let t = texts(&mut r)?;
-                *slot = Some((t, Column::Wired(r.wired::<u32>()??)));
-            } else {
-                r.0 = &r.0[1..];
+                *slot = Some((t, wired::<u32>(&mut r)??));
             }
         }
         Some(Received {
@@ -763,8 +934,12 @@ mod tests {
         }
         assert_eq!(part_pushed.finish(&mut |_, _| {}).unwrap(), part);
         let encoded = part.encode();
+        assert_eq!(encoded.len(), part.encoded_size());
         let decoded = Part::decode(&encoded).expect("a part decodes");
         assert_eq!(decoded.to_part(), part);
+        // As the browser reads it: from a buffer elsewhere, copied a piece at a time.
+        let distant = Distant::from(&encoded);
+        assert_eq!(Part::decode_from(Wire::Elsewhere(&distant)).expect("a part decodes").to_part(), part);
         // As the browser joins a part (from its buffer), or as the command line does (as read).
         let received = if at.is_multiple_of(3) { Received::from(part) } else { decoded };
         match streamed {
@@ -777,6 +952,67 @@ mod tests {
             }
             Ok(Streamed::Read(i)) => Some(Some(*i)),
             _ => None,
+        }
+    }
+
+    /// Bytes elsewhere (as a worker's posted buffer is), copied out only in pieces; it notes the
+    /// largest copy.
+    struct Distant {
+        bytes: Vec<u8>,
+        largest: std::cell::Cell<usize>,
+    }
+
+    impl From<&Vec<u8>> for Distant {
+        fn from(bytes: &Vec<u8>) -> Self {
+            Self { bytes: bytes.clone(), largest: 0.into() }
+        }
+    }
+
+    impl Elsewhere for Distant {
+        fn size(&self) -> usize {
+            self.bytes.len()
+        }
+
+        fn copy_to(&self, at: usize, out: &mut [u8]) {
+            self.largest.set(self.largest.get().max(out.len()));
+            out.copy_from_slice(&self.bytes[at..at + out.len()]);
+        }
+    }
+
+    /// A big part (comments, rejections, every column): what goes through the wire in pieces
+    /// arrives whole, and neither side holds the whole buffer at once.
+    #[test]
+    fn a_part_goes_through_the_wire_a_piece_at_a_time() {
+        let mut bytes = sample(6_000, "00000001,bad,2024-01-01,x,1,线上商城,电视,普通,,\n");
+        for i in 0..3_000 {
+            bytes.extend_from_slice(format!("C{i},O{i},2024-02-01,12.5,1,门店,手机,金卡,9,第{i}条评论\n").as_bytes());
+        }
+        let mut plan = None;
+        let mut begin = |p: &Plan| {
+            plan = Some(p.clone());
+            true
+        };
+        let split = Split { at: bytes.len() as u64 / 3, begin: &mut begin };
+        let opts = IngestOptions::default();
+        let _ = ingest_stream(&bytes, &mut std::io::empty(), bytes.len() as u64, "f.csv", &opts, Some(split), &mut |_, _| {});
+        let plan = plan.expect("split");
+        let part = read_part(&plan, &mut &bytes[plan.from() as usize..], &mut |_, _| {}).unwrap();
+        assert!(part.comments.as_ref().is_some_and(|c| c.len() >= 3_000) && !part.rejected.is_empty());
+        let (mut pieces, mut largest) = (Vec::new(), 0);
+        part.encode_into(&mut |piece| {
+            largest = largest.max(piece.len());
+            pieces.extend_from_slice(piece);
+        });
+        assert_eq!(pieces, part.encode());
+        assert_eq!(pieces.len(), part.encoded_size());
+        assert!(pieces.len() > 8 * PIECE && largest <= 2 * PIECE, "{} bytes, largest piece {largest}", pieces.len());
+        let distant = Distant::from(&pieces);
+        let received = Part::decode_from(Wire::Elsewhere(&distant)).expect("a part decodes");
+        assert_eq!(received.to_part(), part);
+        assert!(distant.largest.get() <= PIECE, "largest copy {}", distant.largest.get());
+        // A cut or damaged buffer elsewhere is refused as one here is.
+        for cut in (0..pieces.len()).step_by(4_099) {
+            assert!(Part::decode_from(Wire::Elsewhere(&Distant::from(&pieces[..cut].to_vec()))).is_none(), "cut at {cut}");
         }
     }
 

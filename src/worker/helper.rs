@@ -10,7 +10,7 @@
 
 use super::{scope, Chunks, FileStream};
 use crate::core::ingest::{ingest_stream, IngestOptions, Ingested, Streamed};
-use crate::core::split::{read_part, split_point, Part, PartReading, Pending, Plan, Split};
+use crate::core::split::{read_part, split_point, Elsewhere, Part, PartReading, Pending, Plan, Split};
 use crate::protocol::Slot;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -245,12 +245,10 @@ fn on_reply(event: &MessageEvent) {
     });
     let Some(mut waiting) = waiting else { return };
     waiting.helper_timings = done.timings;
-    let copying = super::now_ms();
     let part = match done.error {
-        None => message.get(1).dyn_into::<js_sys::Uint8Array>().ok().map(|bytes| bytes.to_vec()),
+        None => message.get(1).dyn_into::<js_sys::Uint8Array>().ok().map(Posted),
         Some(_) => None,
     };
-    waiting.helper_timings.push(("part-copy".into(), super::now_ms() - copying));
     super::joined(waiting, part);
 }
 
@@ -313,7 +311,7 @@ async fn read_streamed(task: Task, mut stream: FileStream, started: f64, mut tim
 
 /// Reads a task's part with `FileReaderSync` (a browser that cannot stream a file into a buffer).
 fn read_sync(task: &Task, file: &File, started: f64, mut timings: Vec<(String, f64)>) {
-    let mut read = || -> Result<Vec<u8>, String> {
+    let mut read = || -> Result<js_sys::Uint8Array, String> {
         let reader = FileReaderSync::new().map_err(|_| "cannot read files here".to_string())?;
         let mut chunks = Chunks::new(file, &reader);
         chunks.offset = task.plan.from() as f64;
@@ -324,30 +322,60 @@ fn read_sync(task: &Task, file: &File, started: f64, mut timings: Vec<(String, f
     post_done(task.job, result, timings);
 }
 
-/// `part` encoded into one buffer, with the helper's timings (`read_ms` of the time since
+/// `part` encoded into one buffer outside WebAssembly memory (written a piece at a time: the
+/// helper's memory never holds it whole), with the helper's timings (`read_ms` of the time since
 /// `started` waiting for reads).
-fn encoded(part: Part, started: f64, read_ms: f64, timings: &mut Vec<(String, f64)>) -> Vec<u8> {
+fn encoded(part: Part, started: f64, read_ms: f64, timings: &mut Vec<(String, f64)>) -> js_sys::Uint8Array {
     let parsed = super::now_ms();
     timings.push(("helper-read".into(), read_ms));
     timings.push(("helper-parse".into(), parsed - started - read_ms));
-    let bytes = part.encode();
+    let mut array = js_sys::Uint8Array::new_with_length(part.encoded_size() as u32);
+    let mut written = 0u32;
+    part.encode_into(&mut |piece| {
+        let end = written + piece.len() as u32;
+        // The size is exact (a test checks it); should it not be, the buffer grows.
+        if end > array.length() {
+            let bigger = js_sys::Uint8Array::new_with_length(end.max(2 * array.length()));
+            bigger.set(&array.subarray(0, written), 0);
+            array = bigger;
+        }
+        array.subarray(written, end).copy_from(piece);
+        written = end;
+    });
     drop(part);
     timings.push(("helper-encode".into(), super::now_ms() - parsed));
-    bytes
+    array.subarray(0, written)
 }
 
 /// Posts a task's part (its buffer transferred), or why it could not be read.
-fn post_done(job: u32, result: Result<Vec<u8>, String>, timings: Vec<(String, f64)>) {
-    let (error, bytes) = match result {
-        Ok(bytes) => (None, bytes),
-        Err(e) => (Some(e), Vec::new()),
+fn post_done(job: u32, result: Result<js_sys::Uint8Array, String>, timings: Vec<(String, f64)>) {
+    let (error, array) = match result {
+        Ok(array) => (None, array),
+        Err(e) => (Some(e), js_sys::Uint8Array::new_with_length(0)),
     };
     let done = Done { job, error, timings };
     let Ok(value) = done.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) else { return };
-    let array = js_sys::Uint8Array::from(bytes.as_slice());
-    drop(bytes);
     let buffer = array.buffer();
     let _ = scope().post_message_with_transfer(&js_sys::Array::of2(&value, &array), &js_sys::Array::of1(&buffer));
+}
+
+/// A part's buffer as the helper posted it, outside WebAssembly memory: read a piece at a time
+/// as it is joined (copying it in whole first cost a buffer as big again, in memory the worker had
+/// to grow for it).
+pub(super) struct Posted(js_sys::Uint8Array);
+
+impl Elsewhere for Posted {
+    fn size(&self) -> usize {
+        self.0.length() as usize
+    }
+
+    fn copy_to(&self, at: usize, out: &mut [u8]) {
+        let end = at + out.len();
+        // `copy_to` needs lengths that match: `Wire` asks only for bytes that are there.
+        if end <= self.size() {
+            self.0.subarray(at as u32, end as u32).copy_to(out);
+        }
+    }
 }
 
 /// Milliseconds since the epoch on a clock both workers share (`performance.timeOrigin + now()`;

@@ -23,7 +23,7 @@ use crate::core::sample::write_sample;
 use crate::core::segments::{
     rows_csv, rows_xlsx, segment_with, CustomerFilter, Segmentation, SegmentationParams, SegmentationSummary,
 };
-use crate::core::split::{split_point, Part, Plan, Split, SPLIT_MIN};
+use crate::core::split::{split_point, Part, Plan, Split, Wire, SPLIT_MIN};
 use crate::protocol::{ClvSort, ClvStep, ProgressStage, Request, Response, Slot, PAGE_SIZE, REJECTED_SHOWN};
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
@@ -820,12 +820,15 @@ fn replaced(loads: Vec<u32>, slot: Slot) {
 
 /// Finishes a file read in two parts once the helper's part is there (its encoded buffer; `None`:
 /// it failed): joins them, or reads the file again on one core where they do not meet.
-fn joined(waiting: helper::Waiting, part: Option<Vec<u8>>) {
+fn joined(waiting: helper::Waiting, part: Option<helper::Posted>) {
     let waited = now_ms() - waiting.stopped;
     let helper::Waiting { load, pending, name, file, options, slot, started, read_ms, helper_timings, .. } = waiting;
     set_load(load);
     let joining = now_ms();
-    match part.as_deref().and_then(Part::decode).and_then(|part| pending.join(part)) {
+    let ingested = part.as_ref().and_then(|part| Part::decode_from(Wire::Elsewhere(part))).and_then(|part| pending.join(part));
+    // The part's buffer (outside WebAssembly memory) goes before segmenting.
+    drop(part);
+    match ingested {
         Some(ingested) => {
             let parse_ms = now_ms() - started - read_ms;
             let join_ms = now_ms() - joining;

@@ -167,8 +167,8 @@ while it is parsed (see "Reading while parsing" below), so most of the reading o
 column. The parse column includes the join of the two halves (median {ms(median([r.get("join_ms", float("nan")) for r in runs]))}) and the
 wait for the helper worker's half after the worker's own (median {ms(median([r.get("helper-wait_ms", float("nan")) for r in runs]))}). The helper's own
 times (medians): {ms(median([r.get("helper-read_ms", float("nan")) for r in runs]))} waiting for reads of its half of the file, {ms(median([r.get("helper-parse_ms", float("nan")) for r in runs]))} parsing it,
-{ms(median([r.get("helper-encode_ms", float("nan")) for r in runs]))} encoding its part into one buffer; the worker then copied the buffer in
-({ms(median([r.get("part-copy_ms", float("nan")) for r in runs]))}).
+{ms(median([r.get("helper-encode_ms", float("nan")) for r in runs]))} encoding its part into one buffer (outside WebAssembly memory, which the
+worker's join reads a piece at a time).
 
 Against DuckDB-Wasm in the same browser, the two taking turns run by run: {vs(duck_total, app_total)} (DuckDB-Wasm's times leave out
 its start, {ms(median([r["start_ms"] for r in duck]))} to fetch and instantiate its 34 MB module, and it
