@@ -66,9 +66,10 @@ pub fn App() -> Html {
                 }
             };
             let on_response = move |response: Response| {
-                match &response {
-                    Response::RejectedCsv { file_name, csv } => download_text(file_name, csv, "text/csv;charset=utf-8"),
-                    Response::CustomersFile { file_name, mime, bytes } => download_bytes(file_name, bytes, mime),
+                match response {
+                    Response::RejectedCsv { ref file_name, ref csv } => download_text(file_name, csv, "text/csv;charset=utf-8"),
+                    Response::CustomersFile { ref file_name, ref mime, ref bytes } => download_bytes(file_name, bytes, mime),
+                    Response::Rehearsal { responses, last } => return super::rehearsal::rehearse(responses, last),
                     _ => {}
                 }
                 dispatcher.dispatch(Action::Worker(response));

@@ -8,6 +8,7 @@ pub mod crash;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod rehearsal;
 pub mod state;
 
 /// Mounts the app into the page's `<main id="app">`, or the body.

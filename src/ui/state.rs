@@ -317,6 +317,8 @@ impl Reducible for AppState {
             Action::Worker(response) => match response {
                 Response::Ready => next.worker_ready = true,
                 Response::Timings { stages } => next.load_timings = stages,
+                // Rendered out of sight (`ui::rehearsal`), never into the app's state.
+                Response::Rehearsal { .. } => return self,
                 Response::RejectedCsv { .. } | Response::CustomersFile { .. } => return self,
                 Response::Nps { nps } => next.nps = nps.map(|n| Rc::new(with_comments(*n, &next.comments))),
                 Response::Comments { shown } => next.comments = Rc::new(shown),

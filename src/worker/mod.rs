@@ -288,13 +288,23 @@ fn warm_up() {
     // The same path as a user's file, on a `Held` of its own.
     let mut held = Held { transactions: HeldFile { ingested: Some(*ingested), ..HeldFile::default() }, ..Held::default() };
     let params = SegmentationParams::default();
+    let mut segmented = None;
     for _ in 0..WARM_UP_RUNS {
         if let Ok((summary, nps)) = held.segment(&params) {
             let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-            let _ = Response::Segmented { summary: Box::new(summary), params: params.clone(), nps }.serialize(&serializer);
+            let response = Response::Segmented { summary: Box::new(summary), params: params.clone(), nps };
+            let _ = response.serialize(&serializer);
+            segmented = Some(response);
         }
     }
-    let Some(ds) = held.transactions.ingested.as_ref().map(|i| &i.dataset) else { return };
+    let Some(ingested) = held.transactions.ingested.as_ref() else { return };
+    if let Some(segmented) = segmented {
+        let mut responses = rehearsal(ingested, segmented).into_iter().peekable();
+        while let Some(response) = responses.next() {
+            post(Response::Rehearsal { responses: vec![response], last: responses.peek().is_none() });
+        }
+    }
+    let ds = &ingested.dataset;
     // The CLV fits too (not Pareto/NBD, the slowest to fit and not the default model): a first CLV
     // run then takes what later runs take.
     if let Ok(summary) = clv::prepare(ds, &ClvParams::default()) {
@@ -305,6 +315,24 @@ fn warm_up() {
     }
     // Shown on the page (`data-load-ms`) until a file's own timings replace it.
     post(Response::Timings { stages: vec![("warm-up".into(), now_ms() - started)] });
+}
+
+/// The answers a load of the warm-up file gives the page, for it to rehearse its first render
+/// ([`Response::Rehearsal`]). The comments go as their own answer, as [`post`] sends them, but
+/// without counting as sent: the page's own state never sees them.
+fn rehearsal(ingested: &Ingested, mut segmented: Response) -> Vec<Response> {
+    let mut report = ingested.report.clone();
+    report.rejected.truncate(REJECTED_SHOWN);
+    let loaded =
+        Response::Loaded { load: 1, report: Box::new(report), options: IngestOptions::default(), slot: Slot::Transactions };
+    let mut responses = vec![Response::Progress { load: 1, stage: ProgressStage::Parsing, fraction: 0.5 }, loaded];
+    if let Response::Segmented { nps: Some(nps), .. } = &mut segmented {
+        responses.push(Response::Comments { shown: std::mem::take(&mut nps.comments.shown) });
+    }
+    responses.push(segmented);
+    let stages = ["read", "parse", "segment", "wasm-mb"].map(|stage| (stage.to_string(), 1.0)).to_vec();
+    responses.push(Response::Timings { stages });
+    responses
 }
 
 fn handle(event: MessageEvent) {

@@ -129,6 +129,31 @@ test('the page loads from a sub-path, states the privacy promise, and switches l
   await context.close();
 });
 
+test('the first overview is rehearsed out of sight: nothing of the warm-up file shows or stays', async () => {
+  const { context, page, errors } = await openApp();
+  // The page renders and lays out the worker's warm-up answers once, detached (ui::rehearsal).
+  await page.locator('html[data-rehearsal]').waitFor({ state: 'attached', timeout: TIMEOUT });
+  assert.ok(Number(await page.locator('html').getAttribute('data-rehearsal')) > 0);
+  const seen = await page.evaluate(() => ({
+    apps: document.querySelectorAll('.app').length,
+    tabs: document.querySelectorAll('[data-testid="tab-overview"]').length,
+    overview: document.querySelectorAll('[data-testid="ov-customers"], [data-testid="kpis"], [data-testid="rules-used"]').length,
+    warmUpName: document.body.textContent.includes('warm-up.csv'),
+    hidden: document.querySelectorAll(".rehearsal, [inert]").length,
+  }));
+  assert.deepEqual(seen, { apps: 1, tabs: 0, overview: 0, warmUpName: false, hidden: 0 });
+  // The app's own state never saw those answers: its timings are still the warm-up's.
+  await page.locator('.app[data-load-ms^="warm-up"]').waitFor({ timeout: TIMEOUT });
+  // The user's file then renders as always, once.
+  await upload(page, 'gbk_orders.csv');
+  await expectText(page, 'customers', '4');
+  await expectText(page, 'revenue', '¥6,596.00');
+  assert.equal(await page.locator('[data-testid="ov-customers"]').count(), 1);
+  assert.equal(await page.locator('.app').count(), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a GBK-encoded CSV from Chinese Excel is understood', async () => {
   const { context, page, requests, errors } = await openApp();
   const before = requests.length;

@@ -3,7 +3,7 @@
 //   node bench.mjs clv FILE [--runs N]
 //   node bench.mjs pipeline FILE [--runs N]
 //   node bench.mjs duckdb FILE --www DIR [--runs N]
-//   node bench.mjs repeat FILE [--runs N] [--loads N]
+//   node bench.mjs repeat FILE [--runs N] [--loads N] [--idle MS] [--first OTHER]
 //
 // clv: loads FILE, runs the CLV analysis N times in one page (default 5) and prints JSON with each
 // run's stage times as measured in the worker with performance.now() (summary, BG/NBD,
@@ -24,7 +24,8 @@
 //
 // repeat: in each of N fresh pages, chooses FILE --loads times (default 3) and waits for the
 // overview each time as pipeline does; prints JSON with each load's total and the worker's stages
-// (what a first load pays that later ones in the same page do not).
+// (what a first load pays that later ones in the same page do not). --idle MS waits that long after
+// the warm-up first; --first OTHER loads the file OTHER once before them (a page already warm).
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 import { join, resolve } from 'node:path';
@@ -248,9 +249,9 @@ async function pipeline() {
 
 // Chooses the file in `page` and waits for the frame after the overview is complete (KPIs, pyramid,
 // rules, and the worker's timings of this load): the time from the change event and the stages.
-async function load(page) {
+async function load(page, chosen = file) {
   const before = await page.locator('.app').getAttribute('data-load-ms');
-  await page.getByTestId('file-input').setInputFiles(resolve(file));
+  await page.getByTestId('file-input').setInputFiles(resolve(chosen));
   return page.evaluate((before) => new Promise((done) => {
     const complete = () => {
       const load = document.querySelector('.app')?.getAttribute('data-load-ms');
@@ -286,6 +287,8 @@ async function repeat() {
     await page.addInitScript(() => window.addEventListener('change', () => { window.__t0 = performance.now(); }, true));
     await page.goto(base);
     await page.locator('.app[data-load-ms^="warm-up"]').waitFor();
+    await page.waitForTimeout(Number(opt('--idle') ?? 0));
+    if (opt('--first')) { await load(page, opt('--first')); await page.waitForTimeout(500); }
     for (let k = 0; k < loads; k++) {
       const result = await load(page);
       out.push({ page: i + 1, load: k + 1, total_ms: result.total, ...stagesOf(result.load) });

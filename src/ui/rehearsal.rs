@@ -1,0 +1,147 @@
+//! The first file's overview, rehearsed out of sight.
+//!
+//! The first load in a page spent about 80 ms more on the page's side than later ones (1M rows,
+//! from the change event to the frame, less the worker's stages: 114–158 ms on a first load,
+//! 30–43 ms once another file had been shown): decoding the answers, building the overview and
+//! laying it out ran in code the browser had not yet compiled, and in styles and fonts not yet
+//! matched. After its warm-up the worker posts the warm-up file's answers
+//! ([`Response::Rehearsal`]); here they go through a state and an overview of their own, rendered
+//! into an element outside the document, which is then put beside the app and taken out again in
+//! one task (laid out once, never painted: no frame, script or test sees it), and unmounted.
+//! Nothing of it reaches the app's state. Measured (BENCHMARKS.md): the first load's page side
+//! 98–132 → 66–98 ms (six pairs); it costs the start-up one task of 45–75 ms (the layout), while
+//! the user is choosing a file.
+
+use super::app::AppContext;
+use super::components::{progress::ProgressBar, tabs::Tabs};
+use super::pages::overview::OverviewPage;
+use super::state::{Action, AppState, Phase, Tab};
+use crate::protocol::{Response, Slot};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::{closure::Closure, JsCast};
+use yew::prelude::*;
+
+#[derive(Properties)]
+struct Props {
+    responses: Rc<Vec<Response>>,
+    /// Called a task after the last answer's render.
+    rendered: Callback<()>,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.responses, &other.responses)
+    }
+}
+
+/// The app's body during and after a load, on a state of its own fed the warm-up's answers: the
+/// progress first, then (a task later, as a file's answers come) the rest.
+#[component]
+fn Rehearsal(props: &Props) -> Html {
+    let state = use_reducer(AppState::default);
+    let step = use_state(|| 0);
+    {
+        let (state, responses, set_step, rendered) =
+            (state.clone(), props.responses.clone(), step.setter(), props.rendered.clone());
+        use_effect_with(*step, move |&step| {
+            let progress = responses.iter().take_while(|r| matches!(r, Response::Progress { .. })).count();
+            let (now, next) = if step == 0 { (&responses[..progress], 1) } else { (&responses[progress..], 2) };
+            if step == 0 {
+                // As a file chosen by the user: started, then the worker's answers.
+                let name = "warm-up.csv".to_string();
+                state.dispatch(Action::Started { load: 1, target: Some(Slot::Transactions), name, landing: Tab::Overview });
+            }
+            for response in now {
+                state.dispatch(Action::Worker(response.clone()));
+            }
+            match step {
+                0 => later(0, move || set_step.set(next)),
+                _ => later(0, move || rendered.emit(())),
+            }
+        });
+    }
+    let body = match &state.phase {
+        Phase::Loading { name, stage, fraction } => html! {
+            <ProgressBar name={name.clone()} label={state.lang.stage(*stage)} fraction={*fraction} />
+        },
+        Phase::Loaded if state.segmentation.is_some() => html! { <><Tabs /><OverviewPage /></> },
+        _ => html! {},
+    };
+    let load_ms = state.load_timings.iter().map(|(stage, ms)| format!("{stage}:{ms:.1}")).collect::<Vec<_>>().join(",");
+    let context = AppContext { state, bridge: Rc::new(None) };
+    html! {
+        <ContextProvider<AppContext> {context}>
+            <div class="app" data-load-ms={load_ms}><div class="container content">{ body }</div></div>
+        </ContextProvider<AppContext>>
+    }
+}
+
+/// Runs `f` in a task of its own, `ms` from now (not at all where the browser will not schedule it).
+fn later(ms: i32, f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let f = Closure::once_into_js(f);
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
+}
+
+thread_local! {
+    /// The answers received so far.
+    static RECEIVED: RefCell<Vec<Response>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Keeps `responses`, and once the `last` have come renders them all (a load's answers) into a
+/// detached element, lays it out once beside the app (put in the document and taken out in the
+/// same task: no script, test or frame sees it), then unmounts it.
+pub fn rehearse(responses: Vec<Response>, last: bool) {
+    RECEIVED.with(|r| r.borrow_mut().extend(responses));
+    if last {
+        play(RECEIVED.take());
+    }
+}
+
+fn play(responses: Vec<Response>) {
+    let Some(window) = web_sys::window() else { return };
+    let Some(document) = window.document() else { return };
+    let Ok(root) = document.create_element("div") else { return };
+    let performance = window.performance();
+    let now = move || performance.as_ref().map_or(0.0, web_sys::Performance::now);
+    let started = now();
+    let handle = Rc::new(RefCell::new(None::<yew::AppHandle<Rehearsal>>));
+    let rendered = {
+        let (root, handle) = (root.clone(), handle.clone());
+        Callback::from(move |()| {
+            lay_out(&document, &root);
+            // When it is done, and how long it took from the last answer (for the tests and `make
+            // bench`): `<html data-rehearsal="…">`.
+            if let Some(html) = document.document_element() {
+                let _ = html.set_attribute("data-rehearsal", &format!("{:.1}", now() - started));
+            }
+            // Unmounted a task later: not from within its own callback.
+            let handle = handle.clone();
+            later(0, move || {
+                if let Some(handle) = handle.borrow_mut().take() {
+                    handle.destroy();
+                }
+            });
+        })
+    };
+    let props = Props { responses: Rc::new(responses), rendered };
+    *handle.borrow_mut() = Some(yew::Renderer::<Rehearsal>::with_root_and_props(root, props).render());
+}
+
+/// Styles and lays out `root` as the app's own page would be (the same place in the document, the
+/// same width): the browser's first style, layout and font fallback for the overview's text. Taken
+/// out again before this task ends, hidden and inert meanwhile.
+fn lay_out(document: &web_sys::Document, root: &web_sys::Element) {
+    let Some(app) = document.get_element_by_id("app").or_else(|| document.body().map(Into::into)) else { return };
+    let Some(parent) = app.parent_node() else { return };
+    let _ = root.set_attribute("aria-hidden", "true");
+    let _ = root.set_attribute("inert", "");
+    // Hidden by the style sheet (an inline style would break the Content-Security-Policy).
+    root.set_class_name("rehearsal");
+    if parent.append_child(root).is_ok() {
+        // Reading a size makes the browser style and lay out now.
+        let _ = root.get_bounding_client_rect();
+        let _ = parent.remove_child(root);
+    }
+}
