@@ -46,18 +46,20 @@ fn Rehearsal(props: &Props) -> Html {
             (state.clone(), props.responses.clone(), step.setter(), props.rendered.clone());
         use_effect_with(*step, move |&step| {
             let progress = responses.iter().take_while(|r| matches!(r, Response::Progress { .. })).count();
-            let (now, next) = if step == 0 { (&responses[..progress], 1) } else { (&responses[progress..], 2) };
+            let (progress, rest) = responses.split_at(progress);
             if step == 0 {
-                // As a file chosen by the user: started, then the worker's answers.
+                // As a file chosen by the user: started, its progress, and a task later the rest.
                 let name = "warm-up.csv".to_string();
                 state.dispatch(Action::Started { load: 1, target: Some(Slot::Transactions), name, landing: Tab::Overview });
-            }
-            for response in now {
-                state.dispatch(Action::Worker(response.clone()));
-            }
-            match step {
-                0 => later(0, move || set_step.set(next)),
-                _ => later(0, move || rendered.emit(())),
+                for response in progress {
+                    state.dispatch(Action::Worker(response.clone()));
+                }
+                later(0, move || set_step.set(1));
+            } else {
+                for response in rest {
+                    state.dispatch(Action::Worker(response.clone()));
+                }
+                later(0, move || rendered.emit(()));
             }
         });
     }

@@ -493,6 +493,38 @@ and segmenting the million-row file. What it found, and what was done:
   the rest is the largest lever left on the million-row time. Not yet tried: rendering an overview
   during start-up.
 
+- **Where the first load's extra time goes, and a rehearsal of it** (2026-12-02, fourth stop).
+  Three experiments, `repeat` with two loads a page. (1) V8 flags: with
+  `--no-wasm-dynamic-tiering` (every function optimised up front) the first load was still the slow
+  one, so baseline code is not the cause. (2) Memory new to a tab is slow to write the first time:
+  the worker writing one byte per 4 KB page of a fresh 160 MB buffer took 97–152 ms (a page fault
+  each, in this virtual machine), writing them again 1–3 ms; the worker copying the helper's
+  26 MB part in took 15–27 ms on a first load and 4–7 ms later. Touching 160 MB during the warm-up
+  made first loads about 80–115 ms faster, but held 160 MB more in every idle tab, and page faults
+  cost several times less outside a virtual machine: not kept. Instead, less memory is new: the
+  helper writes its part a piece at a time (64 KB) straight into the buffer it posts, and the
+  worker's join reads that buffer a piece at a time instead of copying it in whole first, and lets it
+  go before segmenting. At a million rows the helper's WebAssembly memory went 61.5 → 35.7 MB, the
+  worker's after the join 104 → 79 MB, and the renderer processes' peak 663–674 → 611–620 MB (six
+  pairs); the time, within the noise (the copy is gone, the join reads the buffer: 10 ms or so).
+  (3) The page's side: total less the worker's stages (read, parse, segment) was 103–177 ms on
+  first loads and 16–68 ms on second ones; after a small file (`repeat --first`, 16,000 rows) had
+  been shown first, the million-row load's was 30–43 ms. Waiting 3 s after the warm-up
+  (`repeat --idle 3000`) did not change it. So the page now rehearses: after its warm-up the
+  worker posts the warm-up file's answers (`Rehearsal`), and the page renders them through a state
+  of its own into an element outside the document, puts it beside the app for one layout and takes
+  it out in the same task (`ui::rehearsal`). Decoding those answers at start-up took 64–109 ms when
+  they came as one message, so they come one per message; the layout is one task of 45–75 ms, about
+  a second after the page opens. Six alternating pairs: the page's side 98–132 → 66–98 ms, and the
+  total faster in all six (medians 1,542 → 1,380 ms in that hour). In the `make bench` run above
+  the page's side was 47–74 ms. That run's hour was a fast one for everything (the CLI on ten
+  million rows 6.3 → 5.2 s, polars 10.8 → 9.0 s, DuckDB-Wasm's median 2,944 → 2,475 ms),
+  so its ten-million-row time says more about the hour than about these changes; and DuckDB-Wasm
+  gained more than the app did, so the ratio to it fell (1.83× → 1.74×) while the app's own time
+  fell 1.61 → 1.42 s. Tried again and not kept: the split point at 54% instead of the middle (the
+  helper's half was waited for 92–128 ms in four of that run's five; five alternating pairs with
+  the split at 54% were no quicker, and the wait moved between 4 and 295 ms either way).
+
 Still the largest, by the worker's own time on 1M rows (browser profile of the build with
 batched interning, 2026-11-23): converting the cells (`RowReader::read`: trimming, dates,
 amounts, the order fingerprint) 14%, CSV tokenising (csv-core) 10%, UTF-8 checks 10% (before
@@ -528,7 +560,7 @@ chardetng (every legacy encoding) 120 KB of code besides their tables; sorts, on
 comparison, about a tenth; yew and the pages' own code most of the UI's. Both modules allocate with Talc instead of Rust's default WebAssembly allocator (dlmalloc): the
 worker 821,111 → 790,885 bytes gzipped, the UI 298,984 → 296,226 (2026-12-02); the same speed
 within the noise (above), and at ten million rows 16 MB more WebAssembly memory (907 → 923 MB,
-one run each; the tab's peak 1.01× → 1.02× the file). The 600 KB target is not met; meeting it would take
+one run each; the tab's peak 1.01× → 1.02× the file). The overview's rehearsal and the helper's part written and read in pieces (2026-12-02, fourth stop) added about 3 KB gzipped to each module. The 600 KB target is not met; meeting it would take
 the reading code built for size (about 1.5× slower) or code fetched after a file is chosen (which
 the privacy test forbids: nothing is requested after an upload).
 
