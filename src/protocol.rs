@@ -210,12 +210,12 @@ pub enum Response {
         message: String,
     },
     ClvCancelled,
-    /// Answers a load of the worker's warm-up file gave (progress, loaded, comments, segmented,
+    /// An answer a load of the worker's warm-up file gave (progress, loaded, comments, segmented,
     /// timings), for the page to render once out of sight: the first file's overview is then not
-    /// the first time that code runs (see `ui::rehearsal`). Sent once, after the warm-up, an answer
-    /// or two at a time (each message is decoded in a task of its own); `last` on the last.
+    /// the first time that code runs (see `ui::rehearsal`). Sent after the warm-up, one answer a
+    /// message (each is decoded in a task of its own); `last` on the last.
     Rehearsal {
-        responses: Vec<Response>,
+        response: Box<Response>,
         last: bool,
     },
     /// How long the last load took in the worker, stage by stage, in milliseconds (read the file,

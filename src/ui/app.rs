@@ -69,7 +69,7 @@ pub fn App() -> Html {
                 match response {
                     Response::RejectedCsv { ref file_name, ref csv } => download_text(file_name, csv, "text/csv;charset=utf-8"),
                     Response::CustomersFile { ref file_name, ref mime, ref bytes } => download_bytes(file_name, bytes, mime),
-                    Response::Rehearsal { responses, last } => return super::rehearsal::rehearse(responses, last),
+                    Response::Rehearsal { response, last } => return super::rehearsal::rehearse(*response, last),
                     _ => {}
                 }
                 dispatcher.dispatch(Action::Worker(response));
@@ -139,7 +139,7 @@ pub fn App() -> Html {
         }
         Phase::Loaded => html! {},
     };
-    let load_ms = state.load_timings.iter().map(|(stage, ms)| format!("{stage}:{ms:.1}")).collect::<Vec<_>>().join(",");
+    let load_ms = load_ms(&state);
     html! {
         <ContextProvider<AppContext> context={context}>
             <div class="app" data-worker={if state.worker_ready { "ready" } else { "starting" }} data-completed={state.completed.to_string()} data-load-ms={load_ms}>
@@ -151,6 +151,11 @@ pub fn App() -> Html {
             </div>
         </ContextProvider<AppContext>>
     }
+}
+
+/// The last load's stages as `data-load-ms` shows them: `read:12.3,parse:…`.
+pub(super) fn load_ms(state: &AppState) -> String {
+    state.load_timings.iter().map(|(stage, ms)| format!("{stage}:{ms:.1}")).collect::<Vec<_>>().join(",")
 }
 
 /// A file's error: in Chinese the translated sentence leads, the English message keeps the

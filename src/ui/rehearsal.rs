@@ -70,7 +70,7 @@ fn Rehearsal(props: &Props) -> Html {
         Phase::Loaded if state.segmentation.is_some() => html! { <><Tabs /><OverviewPage /></> },
         _ => html! {},
     };
-    let load_ms = state.load_timings.iter().map(|(stage, ms)| format!("{stage}:{ms:.1}")).collect::<Vec<_>>().join(",");
+    let load_ms = super::app::load_ms(&state);
     let context = AppContext { state, bridge: Rc::new(None) };
     html! {
         <ContextProvider<AppContext> {context}>
@@ -91,11 +91,11 @@ thread_local! {
     static RECEIVED: RefCell<Vec<Response>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Keeps `responses`, and once the `last` have come renders them all (a load's answers) into a
+/// Keeps `response`, and once the `last` has come renders them all (a load's answers) into a
 /// detached element, lays it out once beside the app (put in the document and taken out in the
 /// same task: no script, test or frame sees it), then unmounts it.
-pub fn rehearse(responses: Vec<Response>, last: bool) {
-    RECEIVED.with(|r| r.borrow_mut().extend(responses));
+pub fn rehearse(response: Response, last: bool) {
+    RECEIVED.with(|r| r.borrow_mut().push(response));
     if last {
         play(RECEIVED.take());
     }

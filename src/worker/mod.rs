@@ -301,7 +301,7 @@ fn warm_up() {
     if let Some(segmented) = segmented {
         let mut responses = rehearsal(ingested, segmented).into_iter().peekable();
         while let Some(response) = responses.next() {
-            post(Response::Rehearsal { responses: vec![response], last: responses.peek().is_none() });
+            post(Response::Rehearsal { response: Box::new(response), last: responses.peek().is_none() });
         }
     }
     let ds = &ingested.dataset;
