@@ -93,12 +93,15 @@ pub trait Row {
     }
 }
 
-/// A record's fields, end to end, whose bytes are all UTF-8, checked at once rather than one call
-/// per cell (a tenth of reading a million rows went to those calls).
+/// A record's fields, whose bytes are all UTF-8, checked at once rather than one call per cell (a
+/// tenth of reading a million rows went to those calls): end to end as csv-core writes them, or
+/// the record's own line with a delimiter between fields.
 struct Fields<'a> {
     text: &'a str,
     /// Where each field ends in `text`.
     ends: &'a [usize],
+    /// Bytes between a field's end and the next field's start: 0 end to end, 1 in a line.
+    gap: usize,
 }
 
 impl<'a> Fields<'a> {
@@ -107,7 +110,13 @@ impl<'a> Fields<'a> {
     /// characters).
     fn checked(bytes: &'a [u8], ends: &'a [usize]) -> Option<Self> {
         let text = std::str::from_utf8(bytes.get(..ends.last().copied().unwrap_or(0))?).ok()?;
-        ends.iter().all(|&end| text.is_char_boundary(end)).then_some(Self { text, ends })
+        ends.iter().all(|&end| text.is_char_boundary(end)).then_some(Self { text, ends, gap: 0 })
+    }
+
+    /// The fields of a plain line (see [`plain_line`]), if it is UTF-8: each field is then too, as
+    /// the delimiters between them are ASCII.
+    fn in_line(line: &'a [u8], ends: &'a [usize]) -> Option<Self> {
+        Some(Self { text: std::str::from_utf8(line).ok()?, ends, gap: 1 })
     }
 }
 
@@ -118,7 +127,7 @@ impl Row for Fields<'_> {
     fn get(&self, i: usize) -> Option<&str> {
         let end = *self.ends.get(i)?;
         let start = match i.checked_sub(1) {
-            Some(before) => self.ends[before],
+            Some(before) => self.ends[before] + self.gap,
             None => 0,
         };
         self.text.get(start..end)
@@ -249,8 +258,21 @@ impl std::fmt::Display for NotUtf8 {
 ///
 /// A record's line is the 1-based line of its first character: CR, LF and CRLF each end a line,
 /// line ends inside quoted cells included.
+///
+/// Most records are plain lines (no quotes, ending at LF or CRLF): between records, the walker
+/// reads such a line itself, eight bytes at a time ([`plain_line`]), and leaves the rest to
+/// csv-core, which would read the line the same way (a test checks that on every kind of line).
 pub(crate) struct Walker {
     core: csv_core::Reader,
+    delimiter: u8,
+    /// csv-core is between records (it handed one out last, or the walker did), so that the next
+    /// record may be read without it: its state then reads a line as it reads the first.
+    between: bool,
+    /// Where the record handed out last ended, if it was a plain line: a record starting there is
+    /// on the next line.
+    plain_end: Option<u64>,
+    /// Where each field of a plain line ends.
+    line_ends: Vec<usize>,
     /// The record being read: its fields end to end, and where each ends.
     fields: Vec<u8>,
     ends: Vec<usize>,
@@ -276,6 +298,10 @@ impl Walker {
         let delimiter = format.delimiter().unwrap_or(b',');
         Self {
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
+            between: false,
+            plain_end: None,
+            line_ends: Vec::new(),
             fields: vec![0; 1024],
             ends: vec![0; 32],
             filled: 0,
@@ -326,12 +352,40 @@ impl Walker {
         let chunk_start = self.consumed;
         let mut input = chunk;
         loop {
+            if self.between {
+                // Line ends before a record are blank lines, which csv-core skips whatever its
+                // state between records (after a CR it skips the LF).
+                let skip = input.iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
+                if let Some((len, used)) = plain_line(&input[skip..], self.delimiter, &mut self.line_ends) {
+                    let line = &input[skip..skip + len];
+                    input = &input[skip + used..];
+                    self.consumed += (skip + used) as u64;
+                    let (line_no, byte) = match self.plain_end {
+                        // The record before was one line, ending right here.
+                        Some(end) if end == self.record_start && skip == 0 => {
+                            self.line += 1;
+                            self.counted = self.record_start;
+                            (self.line, self.counted)
+                        }
+                        _ => self.line_at(chunk, chunk_start),
+                    };
+                    self.record_start = self.consumed;
+                    self.plain_end = Some(self.consumed);
+                    let pos = Position { line: line_no, byte, fraction: (byte as f64 / self.total).min(1.0) };
+                    let row = Fields::in_line(line, &self.line_ends).ok_or(NotUtf8)?;
+                    if visit(pos, &row).is_break() {
+                        return Ok(ControlFlow::Break(()));
+                    }
+                    continue;
+                }
+            }
             let (result, read, written, fields) =
                 self.core.read_record(input, &mut self.fields[self.filled..], &mut self.ends[self.ended..]);
             input = &input[read..];
             self.consumed += read as u64;
             self.filled += written;
             self.ended += fields;
+            self.between = false;
             match result {
                 ReadRecordResult::InputEmpty | ReadRecordResult::End => break,
                 ReadRecordResult::OutputFull => self.fields.resize(self.fields.len() * 2, 0),
@@ -341,6 +395,8 @@ impl Walker {
                     let ends = std::mem::take(&mut self.ended);
                     self.filled = 0;
                     self.record_start = self.consumed;
+                    self.plain_end = None;
+                    self.between = true;
                     let pos = Position { line, byte, fraction: (byte as f64 / self.total).min(1.0) };
                     let row = Fields::checked(&self.fields, &self.ends[..ends]).ok_or(NotUtf8)?;
                     if visit(pos, &row).is_break() {
@@ -387,6 +443,63 @@ impl Walker {
         }
         (self.line, self.counted)
     }
+}
+
+/// The record at the start of `input` if it is a plain line: no quote, CR or LF inside, ending at
+/// LF or CRLF (csv-core reads such a line as its delimiters cut it). Gives the line's length
+/// without its end and the bytes it takes with it, and leaves where each field ends in `ends`;
+/// `None` when the record is not plain or its line end is not in `input` (csv-core then reads it).
+///
+/// Eight bytes at a time: a byte equal to `b` is found in a word exactly, without borrows between
+/// bytes, so each word's delimiters are read off its bits (fields are about eight bytes long).
+fn plain_line(input: &[u8], delimiter: u8, ends: &mut Vec<usize>) -> Option<(usize, usize)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// The high bit of each byte of `word` that is `b`.
+    fn equal(word: u64, b: u8) -> u64 {
+        let x = word ^ (ONES * u64::from(b));
+        !(((x & !HIGH) + !HIGH) | x) & HIGH
+    }
+    fn push_all(ends: &mut Vec<usize>, at: usize, mut bits: u64) {
+        while bits != 0 {
+            ends.push(at + (bits.trailing_zeros() / 8) as usize);
+            bits &= bits - 1;
+        }
+    }
+    /// The line ends at `input[at]`, if that is its end.
+    fn end(input: &[u8], at: usize, ends: &mut Vec<usize>) -> Option<(usize, usize)> {
+        let used = match (input.get(at), input.get(at + 1)) {
+            (Some(b'\n'), _) => at + 1,
+            (Some(b'\r'), Some(b'\n')) => at + 2,
+            _ => return None,
+        };
+        ends.push(at);
+        Some((at, used))
+    }
+    ends.clear();
+    let mut at = 0;
+    while let Some(word) = input.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+        let word = u64::from_le_bytes(*word);
+        let delimiters = equal(word, delimiter);
+        let stops = equal(word, b'\n') | equal(word, b'\r') | equal(word, b'"');
+        if stops == 0 {
+            push_all(ends, at, delimiters);
+            at += 8;
+        } else {
+            let stop = stops.trailing_zeros() / 8;
+            push_all(ends, at, delimiters & ((1u64 << (stop * 8)) - 1));
+            return end(input, at + stop as usize, ends);
+        }
+    }
+    while let Some(&b) = input.get(at) {
+        match b {
+            b'\n' | b'\r' | b'"' => return end(input, at, ends),
+            _ if b == delimiter => ends.push(at),
+            _ => {}
+        }
+        at += 1;
+    }
+    None
 }
 
 /// Counts the line ends in `bytes[from..]` up to the record that starts at `record_start` (and the
@@ -644,6 +757,58 @@ mod tests {
             proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &sizes), &want);
             proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &[1]), &want);
             proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &[bytes.len().max(1)]), &want);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(512))]
+        /// Text that is mostly plain lines (which the walker reads itself, a word at a time) with
+        /// now and then a quote, a lone CR, a blank line or a byte that is not UTF-8 (which
+        /// csv-core reads): the same records and lines as the csv crate's reader, in any chunks,
+        /// comma- or tab-separated.
+        #[test]
+        fn plain_lines_are_read_as_the_csv_reader_reads_them(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    12 => proptest::strategy::Just("abc".as_bytes()),
+                    6 => proptest::strategy::Just("订单".as_bytes()),
+                    4 => proptest::strategy::Just("2023-01-01 08:46:25".as_bytes()),
+                    8 => proptest::strategy::Just(",".as_bytes()),
+                    8 => proptest::strategy::Just("\t".as_bytes()),
+                    4 => proptest::strategy::Just("\n".as_bytes()),
+                    3 => proptest::strategy::Just("\r\n".as_bytes()),
+                    1 => proptest::strategy::Just("\"".as_bytes()),
+                    1 => proptest::strategy::Just("\r".as_bytes()),
+                    1 => proptest::strategy::Just("\n\n".as_bytes()),
+                    1 => proptest::strategy::Just(b"\xE8".as_slice()),
+                ],
+                0..300,
+            ),
+            sizes in proptest::collection::vec(1usize..200, 1..6),
+            tabs in proptest::bool::ANY,
+        ) {
+            let bytes = pieces.concat();
+            let format = if tabs { Format::Tsv } else { Format::Csv };
+            let want = walked_by_the_csv_crate(&bytes, format);
+            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &sizes), &want);
+            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &[7]), &want);
+            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &[bytes.len().max(1)]), &want);
+        }
+    }
+
+    #[test]
+    fn a_plain_line_is_cut_at_its_delimiters_and_ends_at_lf_or_crlf() {
+        let mut ends = Vec::new();
+        // Fields across the eight-byte words, an empty one, and the last one empty.
+        assert_eq!(plain_line(b"SO00001,00068372,,2023-01-01,\nnext", b',', &mut ends), Some((29, 30)));
+        assert_eq!(ends, [7, 16, 17, 28, 29]);
+        assert_eq!(plain_line(b"a\tb\r\n", b'\t', &mut ends), Some((3, 5)));
+        assert_eq!(ends, [1, 3]);
+        assert_eq!(plain_line(b"\n", b',', &mut ends), Some((0, 1)));
+        assert_eq!(ends, [0]);
+        // Not plain, or not ended here: csv-core reads it.
+        for line in [&b"abcdefgh,\"quoted\"\n"[..], b"a,b\rc\n", b"abcdefghijk,no end", b"a,b\r"] {
+            assert_eq!(plain_line(line, b',', &mut ends), None, "{:?}", String::from_utf8_lossy(line));
         }
     }
 
