@@ -271,6 +271,84 @@ impl Categorical {
         let code = if text.is_empty() { MISSING } else { self.labels.intern(text) };
         self.codes.push(code);
     }
+
+    /// [`Categorical::push`], looking `text` up in `recent` first: the same codes.
+    pub fn push_recent(&mut self, text: &str, recent: &mut Recent) {
+        let code = if text.is_empty() {
+            MISSING
+        } else {
+            match recent.find(text) {
+                Some(code) => code,
+                None => {
+                    let code = self.labels.intern(text);
+                    recent.learn(text, code);
+                    code
+                }
+            }
+        };
+        self.codes.push(code);
+    }
+}
+
+/// The codes of a column's first few short labels, found by comparing a text's bytes as two
+/// numbers, without hashing it, probing the labels' table and comparing it with the label there.
+/// Channels, categories and member levels have a handful of labels of 2–4 Chinese characters (6–12
+/// bytes), one of each in every row; a column with many labels turns it off.
+#[derive(Debug, Default)]
+pub struct Recent {
+    keys: Vec<ShortKey>,
+    codes: Vec<u32>,
+    looked: u32,
+    found: u32,
+    off: bool,
+}
+
+/// A text of 1–16 bytes, exactly: its length, and its first and last bytes (up to eight each,
+/// overlapping in texts under 16 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ShortKey(u64, u64, usize);
+
+impl ShortKey {
+    fn of(text: &str) -> Option<Self> {
+        let b = text.as_bytes();
+        let n = b.len();
+        let word = |at: usize| b.get(at..).and_then(|r| r.first_chunk::<8>()).map_or(0, |w| u64::from_le_bytes(*w));
+        let half = |at: usize| b.get(at..).and_then(|r| r.first_chunk::<4>()).map_or(0, |w| u64::from(u32::from_le_bytes(*w)));
+        match n {
+            8..=16 => Some(Self(word(0), word(n - 8), n)),
+            4..=7 => Some(Self(half(0) | half(n - 4) << 32, 0, n)),
+            1..=3 => Some(Self(u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0, n)),
+            _ => None,
+        }
+    }
+}
+
+impl Recent {
+    /// Labels kept.
+    const SIZE: usize = 8;
+    /// Looked up this many times, it turns itself off unless it found at least half.
+    const TRIAL: u32 = 1 << 14;
+
+    fn find(&mut self, text: &str) -> Option<u32> {
+        if self.off {
+            return None;
+        }
+        let key = ShortKey::of(text)?;
+        let found = self.keys.iter().position(|&k| k == key).and_then(|i| self.codes.get(i).copied());
+        if self.looked < Self::TRIAL {
+            self.looked += 1;
+            self.found += u32::from(found.is_some());
+            self.off = self.looked == Self::TRIAL && self.found < Self::TRIAL / 2;
+        }
+        found
+    }
+
+    fn learn(&mut self, text: &str, code: u32) {
+        if let (false, true, Some(key)) = (self.off, self.keys.len() < Self::SIZE, ShortKey::of(text)) {
+            self.keys.push(key);
+            self.codes.push(code);
+        }
+    }
 }
 
 /// The fingerprint of an empty order id cell.
@@ -386,8 +464,6 @@ pub struct Dataset {
     pub customer: Vec<u32>,
     pub day: Option<Vec<Day>>,
     pub amount: Option<Vec<f64>>,
-    /// `NaN` where the cell was empty.
-    pub quantity: Option<Vec<f64>>,
     pub order: Option<OrderIds>,
     pub channel: Option<Categorical>,
     pub category: Option<Categorical>,
@@ -461,6 +537,54 @@ impl Dataset {
 mod tests {
     use super::*;
     use crate::core::values::day_from_ymd;
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// Two texts of 1–16 bytes with the same short key are the same text, whatever their
+        /// lengths and characters.
+        #[test]
+        fn short_keys_tell_texts_apart(
+            a in proptest::collection::vec(proptest::sample::select(vec!["a", "b", "订", "单", "é", "\0"]), 1..10),
+            b in proptest::collection::vec(proptest::sample::select(vec!["a", "b", "订", "单", "é", "\0"]), 1..10),
+            at in 0usize..10,
+            other in proptest::sample::select(vec!["a", "b", "订", "单", "é", "\0"]),
+        ) {
+            // Unrelated texts, and texts one character apart.
+            let mut near = a.clone();
+            let i = at % near.len();
+            near[i] = other;
+            for (a, b) in [(a.concat(), b.concat()), (a.concat(), near.concat())] {
+                if let (Some(ka), Some(kb)) = (ShortKey::of(&a), ShortKey::of(&b)) {
+                    proptest::prop_assert_eq!(ka == kb, a == b, "{:?} {:?}", a, b);
+                }
+                proptest::prop_assert_eq!(ShortKey::of(&a).is_some(), a.len() <= 16);
+            }
+        }
+
+        /// A column read through [`Recent`] has exactly the labels and codes of one read without
+        /// it: few labels or many (it turns itself off), short or long, empty cells.
+        #[test]
+        fn recent_labels_give_the_codes_interning_gives(
+            texts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec!["普通", "银卡", "金卡", "钻石", "线上商城", "a", "ab", "abcd", "", "一个很长很长的渠道名称"]).prop_map(str::to_string),
+                    (0u32..3000).prop_map(|n| format!("类{n}")),
+                ],
+                0..400,
+            ),
+            repeat in 1usize..60,
+        ) {
+            // Repeated past the trial, so that a column of many labels turns it off part-way.
+            let rows: Vec<&String> = texts.iter().cycle().take(texts.len() * repeat).collect();
+            let (mut plain, mut cached, mut recent) = (Categorical::default(), Categorical::default(), Recent::default());
+            for text in &rows {
+                plain.push(text);
+                cached.push_recent(text, &mut recent);
+            }
+            proptest::prop_assert_eq!(cached, plain);
+        }
+    }
 
     #[test]
     fn numeric_ids_get_distinct_keys_across_lengths() {

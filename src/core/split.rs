@@ -135,7 +135,6 @@ pub struct Part {
     customer: Vec<u32>,
     day: Option<Vec<i32>>,
     amount: Option<Vec<f64>>,
-    quantity: Option<Vec<f64>>,
     score: Option<Vec<u8>>,
     /// Order ids' fingerprints.
     order: Option<Vec<u64>>,
@@ -161,7 +160,6 @@ pub struct Received<'b> {
     customer: Column<'b, u32>,
     day: Option<Column<'b, i32>>,
     amount: Option<Column<'b, f64>>,
-    quantity: Option<Column<'b, f64>>,
     score: Option<Column<'b, u8>>,
     order: Option<Column<'b, u64>>,
     coded: [Option<(Texts, Column<'b, u32>)>; 3],
@@ -180,7 +178,6 @@ impl From<Part> for Received<'static> {
             customer: Column::Owned(part.customer),
             day: part.day.map(Column::Owned),
             amount: part.amount.map(Column::Owned),
-            quantity: part.quantity.map(Column::Owned),
             score: part.score.map(Column::Owned),
             order: part.order.map(Column::Owned),
             coded: part.coded.map(|c| c.map(|(t, codes)| (t, Column::Owned(codes)))),
@@ -418,8 +415,7 @@ impl PartReading {
         let PartRows { mut reader, start, first_line, .. } = self.rows;
         reader.flush();
         let RowReader { dataset, rejected, rows, currencies, .. } = reader;
-        let Dataset { customers, customer, day, amount, quantity, order, channel, category, member_level, score, comments } =
-            dataset;
+        let Dataset { customers, customer, day, amount, order, channel, category, member_level, score, comments } = dataset;
         let coded = |c: Option<Categorical>| c.map(|c| (Texts::from(c.labels), c.codes));
         Ok(Part {
             start,
@@ -429,7 +425,6 @@ impl PartReading {
             customer,
             day,
             amount,
-            quantity,
             score,
             order: order.map(|o| o.keys),
             coded: [coded(channel), coded(category), coded(member_level)],
@@ -460,7 +455,6 @@ fn merge(reader: &mut RowReader, part: Received, line: u64) {
     append(&mut ds.customer, &part.customer, &map);
     extend(&mut ds.day, part.day);
     extend(&mut ds.amount, part.amount);
-    extend(&mut ds.quantity, part.quantity);
     extend(&mut ds.score, part.score);
     if let (Some(to), Some(from)) = (ds.order.as_mut(), part.order) {
         from.append_to(&mut to.keys, |k| k);
@@ -711,7 +705,6 @@ impl Part {
         wire::put_values(&mut out, Some(&self.customer));
         wire::put_values(&mut out, self.day.as_deref());
         wire::put_values(&mut out, self.amount.as_deref());
-        wire::put_values(&mut out, self.quantity.as_deref());
         wire::put_values(&mut out, self.score.as_deref());
         wire::put_values(&mut out, self.order.as_deref());
         for coded in &self.coded {
@@ -759,7 +752,6 @@ impl Part {
             + column(Some(&self.customer))
             + column(self.day.as_deref())
             + column(self.amount.as_deref())
-            + column(self.quantity.as_deref())
             + column(self.score.as_deref())
             + column(self.order.as_deref())
             + coded
@@ -807,7 +799,6 @@ impl Part {
         let customer = wired::<u32>(&mut r)??;
         let day = wired::<i32>(&mut r)?;
         let amount = wired::<f64>(&mut r)?;
-        let quantity = wired::<f64>(&mut r)?;
         let score = wired::<u8>(&mut r)?;
         let order = wired::<u64>(&mut r)?;
         let mut coded: [Option<(Texts, Column<u32>)>; 3] = Default::default();
@@ -825,7 +816,6 @@ impl Part {
             customer,
             day,
             amount,
-            quantity,
             score,
             order,
             coded,
@@ -851,7 +841,6 @@ impl Received<'_> {
             customer: self.customer.to_vec(),
             day: owned(&self.day),
             amount: owned(&self.amount),
-            quantity: owned(&self.quantity),
             score: owned(&self.score),
             order: owned(&self.order),
             coded: self.coded.clone().map(|c| c.map(|(t, codes)| (t, codes.to_vec()))),
