@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tests/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e clean crosscheck bench
+.PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e clean crosscheck bench wasm-timing
 
 serve: tools
 	trunk serve --release --no-autoreload --address 127.0.0.1 --port 8080
@@ -55,3 +55,13 @@ crosscheck:
 # to BENCHMARKS.md. Needs PyPI for its venv; not part of `test`.
 bench:
 	bash tests/bench/run.sh
+
+# The core compiled to WebAssembly and timed in Node's V8 (WASI), outside the browser: each stage of
+# reading and segmenting FILE (default the benchmark's million rows; `make bench` makes it), RUNS
+# times, MODE read, split (two parts joined, as the two workers do) or segment. Not part of `test`.
+wasm-timing: tools-browser
+	rustup target add wasm32-wasip1
+	cd tests/bench/wasm && CARGO_TARGET_DIR=$(CURDIR)/target/wasm-timing cargo build --release --target wasm32-wasip1
+	wasm-opt -O3 target/wasm-timing/wasm32-wasip1/release/loyalty-lens-wasm-timing.wasm -o target/wasm-timing/timing.wasm
+	node --no-warnings --no-incremental-marking tests/bench/wasm/run.mjs target/wasm-timing/timing.wasm \
+		$(or $(FILE),target/bench/orders_1m.csv) $(or $(RUNS),5) $(or $(MODE),split)

@@ -525,6 +525,44 @@ and segmenting the million-row file. What it found, and what was done:
   helper's half was waited for 92–128 ms in four of that run's five; five alternating pairs with
   the split at 54% were no quicker, and the wait moved between 4 and 295 ms either way).
 
+- **Tokenising, again, and the text columns** (2026-12-02, fifth stop). A way to time the core in
+  WebAssembly outside the browser: `make wasm-timing` builds it for WASI and runs it in Node's V8
+  (the engine of Chromium; `tests/bench/wasm`), reading the million-row file on one core, or in
+  two parts joined as the two workers do, and segmenting it, several times in one process. Its
+  profile (`perf` with V8's `--perf-basic-prof`): csv-core 13.6% of the time, counting lines
+  3.7%, the walker around them 2.3%, UTF-8 checks 4.5%, converting the cells 11.5%, interning
+  12%. Changed, each giving exactly the same rows:
+  - Most records are plain lines (no quotes; LF or CRLF at the end). Between records the walker
+    now reads such a line itself: eight bytes at a time, each byte equal to the delimiter, LF, CR
+    or a quote found exactly from the 64-bit word (no borrows between bytes), the fields handed
+    out where they lie in the line (no copy), and the next line's number is the last one's plus
+    one (no second pass to count line ends). Anything else (a quote, a lone CR, a line cut by the
+    end of a chunk) goes to csv-core as before, which reads a plain line the same way; a property
+    test pits mostly plain text with now and then a quote, a lone CR, a blank line or a byte that
+    is not UTF-8 against the csv crate's reader, comma- or tab-separated, in any chunks. Reading
+    the file on one core in WebAssembly (four alternating rounds): about a quarter less time; natively
+    no change (csv-core's native code was already quick). In Chromium, five alternating pairs:
+    parse median 861 → 739 ms, the helper's 685 → 555, total 1,339 → 1,231 ms, faster in all five.
+  - Channels, categories and member levels have a handful of short labels, one of each in every
+    row; each was hashed, probed in the labels' table and compared with the label there. A text
+    of 1–16 bytes is exactly its length and its first and last eight bytes (overlapping), so the
+    column's first eight short labels are now compared as numbers first (`Recent`; a column with
+    many labels turns it off after 16,384 lookups). The quantity column, checked on every row but
+    used by no analysis, export or page, is no longer kept: 8 bytes a row (80 MB at ten million
+    rows). Eight alternating pairs in Chromium: parse faster in all eight (median of the last five
+    788 → 730 ms, the helper's 606 → 560), total faster in seven.
+  Tried and not kept: gathering a quarter of the rows at a time for the customer facts (8 MB
+  instead of 32 MB of new memory, which this machine is slow to touch the first time): five
+  alternating pairs, the segment stage no quicker (384–408 → 386–505 ms). Timed outside the
+  browser the same work takes about 60% of the time it takes in a fresh page (two parts of
+  290–360 ms each, join 36 ms, segment 230–290 ms, in the process's later runs): the rest is the
+  browser's other threads sharing the two cores, reading the file, and memory new to the page.
+  The `make bench` run above came after both changes: a million rows in 1.12 s (1.42 s in the
+  last stop's run), 2.28× faster than DuckDB-Wasm (paired 1.83–2.79, median 2.25; DuckDB-Wasm's
+  median 2,543 ms in that hour against 2,475 then) and 2.20× faster than pandas; ten million rows
+  in 10.6 s (12.5), the worker's WebAssembly memory 915 → 824 MB, the tab's peak 1.01× → 0.89× the
+  file.
+
 Still the largest, by the worker's own time on 1M rows (browser profile of the build with
 batched interning, 2026-11-23): converting the cells (`RowReader::read`: trimming, dates,
 amounts, the order fingerprint) 14%, CSV tokenising (csv-core) 10%, UTF-8 checks 10% (before
