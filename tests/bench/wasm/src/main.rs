@@ -22,7 +22,7 @@ fn read(bytes: &[u8], split: bool) -> Result<(Ingested, String), String> {
         true
     };
     let started = Instant::now();
-    let split = split.then(|| Split { at: total / 2, begin: &mut begin });
+    let split = split.then_some(Split { at: total / 2, begin: &mut begin });
     let streamed =
         ingest_stream(prefix, &mut rest, total, "file.csv", &opts, split, &mut |_, _| {}).map_err(|e| e.to_string())?;
     let first = ms(started);
