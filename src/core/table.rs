@@ -376,6 +376,10 @@ impl Walker {
                     if visit(pos, &row).is_break() {
                         return Ok(ControlFlow::Break(()));
                     }
+                    if input.is_empty() {
+                        // The chunk ended with the line (csv-core takes no input as the text's end).
+                        break;
+                    }
                     continue;
                 }
             }
@@ -726,6 +730,21 @@ mod tests {
         (rows, stopped)
     }
 
+    /// Walking `bytes` pushed in chunks of `sizes` (in turn), of `small` bytes, and whole gives what
+    /// the csv crate's reader reads.
+    fn walks_as_the_csv_reader(
+        bytes: &[u8],
+        format: Format,
+        sizes: &[usize],
+        small: usize,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let want = walked_by_the_csv_crate(bytes, format);
+        for sizes in [sizes, &[small], &[bytes.len().max(1)]] {
+            proptest::prop_assert_eq!(&walked_in_chunks(bytes, format, sizes), &want, "chunks of {:?}", sizes);
+        }
+        Ok(())
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config::with_cases(512))]
         /// Records pushed in however the text is cut are exactly what the csv crate's reader reads,
@@ -751,12 +770,7 @@ mod tests {
             sizes in proptest::collection::vec(1usize..40, 1..6),
             semicolons in proptest::bool::ANY,
         ) {
-            let bytes = pieces.concat();
-            let format = if semicolons { Format::Semicolon } else { Format::Csv };
-            let want = walked_by_the_csv_crate(&bytes, format);
-            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &sizes), &want);
-            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &[1]), &want);
-            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &[bytes.len().max(1)]), &want);
+            walks_as_the_csv_reader(&pieces.concat(), if semicolons { Format::Semicolon } else { Format::Csv }, &sizes, 1)?;
         }
     }
 
@@ -787,12 +801,7 @@ mod tests {
             sizes in proptest::collection::vec(1usize..200, 1..6),
             tabs in proptest::bool::ANY,
         ) {
-            let bytes = pieces.concat();
-            let format = if tabs { Format::Tsv } else { Format::Csv };
-            let want = walked_by_the_csv_crate(&bytes, format);
-            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &sizes), &want);
-            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &[7]), &want);
-            proptest::prop_assert_eq!(&walked_in_chunks(&bytes, format, &[bytes.len().max(1)]), &want);
+            walks_as_the_csv_reader(&pieces.concat(), if tabs { Format::Tsv } else { Format::Csv }, &sizes, 7)?;
         }
     }
 
