@@ -268,9 +268,9 @@ pub(crate) struct Walker {
     /// csv-core is between records (it handed one out last, or the walker did), so that the next
     /// record may be read without it: its state then reads a line as it reads the first.
     between: bool,
-    /// Where the record handed out last ended, if it was a plain line: a record starting there is
-    /// on the next line.
-    plain_end: Option<u64>,
+    /// The record handed out last was a plain line: a record starting where it ended is on the
+    /// next line.
+    last_plain: bool,
     /// Where each field of a plain line ends.
     line_ends: Vec<usize>,
     /// The record being read: its fields end to end, and where each ends.
@@ -300,7 +300,7 @@ impl Walker {
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             delimiter,
             between: false,
-            plain_end: None,
+            last_plain: false,
             line_ends: Vec::new(),
             fields: vec![0; 1024],
             ends: vec![0; 32],
@@ -360,17 +360,16 @@ impl Walker {
                     let line = &input[skip..skip + len];
                     input = &input[skip + used..];
                     self.consumed += (skip + used) as u64;
-                    let (line_no, byte) = match self.plain_end {
+                    let (line_no, byte) = if self.last_plain && skip == 0 {
                         // The record before was one line, ending right here.
-                        Some(end) if end == self.record_start && skip == 0 => {
-                            self.line += 1;
-                            self.counted = self.record_start;
-                            (self.line, self.counted)
-                        }
-                        _ => self.line_at(chunk, chunk_start),
+                        self.line += 1;
+                        self.counted = self.record_start;
+                        (self.line, self.counted)
+                    } else {
+                        self.line_at(chunk, chunk_start)
                     };
                     self.record_start = self.consumed;
-                    self.plain_end = Some(self.consumed);
+                    self.last_plain = true;
                     let pos = Position { line: line_no, byte, fraction: (byte as f64 / self.total).min(1.0) };
                     let row = Fields::in_line(line, &self.line_ends).ok_or(NotUtf8)?;
                     if visit(pos, &row).is_break() {
@@ -399,7 +398,7 @@ impl Walker {
                     let ends = std::mem::take(&mut self.ended);
                     self.filled = 0;
                     self.record_start = self.consumed;
-                    self.plain_end = None;
+                    self.last_plain = false;
                     self.between = true;
                     let pos = Position { line, byte, fraction: (byte as f64 / self.total).min(1.0) };
                     let row = Fields::checked(&self.fields, &self.ends[..ends]).ok_or(NotUtf8)?;
