@@ -137,7 +137,7 @@ lt_total = median([r["bgnbd"] + r["gamma_gamma"] for r in lt])
 
 print(f"""# Benchmarks
 
-Written by `make bench` ({date.today().isoformat()}) on {cpu()}, {__import__('os').cpu_count()} cores;
+Written by `make bench` ({date.fromtimestamp((out / "pipeline_browser.json").stat().st_mtime).isoformat()}) on {cpu()}, {__import__('os').cpu_count()} cores;
 {chromium()}; Python {platform.python_version()}. Medians of several runs measured side by side in
 one session; the machines are shared, so read ratios rather than absolute times.
 
@@ -563,16 +563,19 @@ and segmenting the million-row file. What it found, and what was done:
   in 10.6 s (12.5), the worker's WebAssembly memory 915 → 824 MB, the tab's peak 1.01× → 0.89× the
   file.
 
-Still the largest, by the worker's own time on 1M rows (browser profile of the build with
-batched interning, 2026-11-23): converting the cells (`RowReader::read`: trimming, dates,
-amounts, the order fingerprint) 14%, CSV tokenising (csv-core) 10%, UTF-8 checks 10% (before
-the per-chunk check was dropped), interning the text columns (customer ids, channel, category,
-member level) 10%, customer facts and segments (`segment_with`) 8–9%, line counting 3%.
-Natively (`perf`, reading 1M rows): csv-core 16%, UTF-8 checks 12%, converting the cells 9%,
-interning 9%. Ways on: segmenting on both cores too (customer facts are independent per
-customer), and storing the customers' order days, channels and categories in flat arrays (three
-allocations per customer remain; the segmentation is much of the WebAssembly memory at ten
-million rows).
+Still the largest (2026-12-02, fifth stop: `perf` over `make wasm-timing` with V8's
+`--perf-basic-prof`, five runs each reading the 1M file on one core and segmenting it; shares of
+all samples): converting the cells (`RowReader::read`) 10%, the walker with its plain-line
+tokenising 9%, UTF-8 checks 6%, channel, category and member-level lookups 5%, handing each cell
+over through the `Row` trait (a call per cell, `Fields::get`) 5%, amounts 3%, trimming 2%,
+interning customer ids 4%, dates 1%; of the segmentation, customer facts 8.5% and the states walk
+3%; V8's garbage collector 4–5% (the file's chunks). Natively (`perf`, reading 1M rows, before
+this stop): csv-core 16%, UTF-8 checks 12%, converting the cells 9%, interning 9%. Ways on: a
+monomorphic row type for the text path (no call per cell); segmenting on both cores too (customer
+facts are independent per customer, but their rows would have to go to the helper and the facts
+come back); and storing the customers' order days, channels and categories in flat arrays (three
+allocations per customer remain; the segmentation is much of the WebAssembly memory at ten million
+rows).
 
 ## Bundle
 
