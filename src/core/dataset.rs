@@ -296,8 +296,8 @@ impl Categorical {
 /// bytes), one of each in every row; a column with many labels turns it off.
 #[derive(Debug, Default)]
 pub struct Recent {
-    keys: Vec<ShortKey>,
-    codes: Vec<u32>,
+    /// Each label's key and code.
+    known: Vec<(ShortKey, u32)>,
     looked: u32,
     found: u32,
     off: bool,
@@ -334,7 +334,7 @@ impl Recent {
             return None;
         }
         let key = ShortKey::of(text)?;
-        let found = self.keys.iter().position(|&k| k == key).and_then(|i| self.codes.get(i).copied());
+        let found = self.known.iter().find(|&&(k, _)| k == key).map(|&(_, code)| code);
         if self.looked < Self::TRIAL {
             self.looked += 1;
             self.found += u32::from(found.is_some());
@@ -344,9 +344,8 @@ impl Recent {
     }
 
     fn learn(&mut self, text: &str, code: u32) {
-        if let (false, true, Some(key)) = (self.off, self.keys.len() < Self::SIZE, ShortKey::of(text)) {
-            self.keys.push(key);
-            self.codes.push(code);
+        if let (false, true, Some(key)) = (self.off, self.known.len() < Self::SIZE, ShortKey::of(text)) {
+            self.known.push((key, code));
         }
     }
 }
