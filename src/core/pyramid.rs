@@ -6,13 +6,15 @@
 //! - Ranking measure: the RFM composite r + f + m (default), total spend, last-12-months spend, or
 //!   predicted CLV (customers the CLV models did not value, e.g. first buying after the calibration
 //!   end, count as 0);
-//!   ties broken by total spend, then by customer, so cuts are stable.
+//!   ties broken by total spend, then by customer id (text order), so that the cuts depend neither
+//!   on the order of the file's rows nor on anything else but the customers' figures and ids.
 //! - Tier k holds the customers whose rank falls in its share of N, top first (rounded to whole
 //!   customers; with fewer customers than tiers the top tiers fill first).
 //! - Multiple = revenue per customer of the tier / revenue per customer of the last (base) tier.
 //! - Ladder: repeat = 2+ orders; loyal = in the *loyal* state in the last period (bought in 3 of the
 //!   last 4); advocate = loyal and their latest survey answer is 9–10.
 
+use crate::core::dataset::{Dataset, Labels};
 use crate::core::nps::{nps, Counts, Nps, Survey};
 use crate::core::segments::{Segmentation, Totals};
 use crate::core::states::State;
@@ -118,8 +120,13 @@ pub struct Pyramid {
 ///
 /// # Errors
 /// When the parameters are invalid (see [`PyramidParams::check`]).
-pub fn pyramid(survey: Option<&Survey>, seg: &Segmentation, params: &PyramidParams) -> Result<Pyramid, String> {
-    build(survey, None, &seg.facts, &seg.rfm, &seg.states.current, params)
+pub fn pyramid(
+    survey: Option<&Survey>,
+    dataset: &Dataset,
+    seg: &Segmentation,
+    params: &PyramidParams,
+) -> Result<Pyramid, String> {
+    build(survey, None, &seg.facts, &seg.rfm, &seg.states.current, &dataset.customers, params)
 }
 
 /// [`pyramid`] from the parts of a segmentation.
@@ -132,6 +139,7 @@ pub fn build(
     facts: &crate::core::customers::Facts,
     rfm: &crate::core::rfm::Rfm,
     current: &[State],
+    ids: &Labels,
     params: &PyramidParams,
 ) -> Result<Pyramid, String> {
     params.check()?;
@@ -154,13 +162,15 @@ pub fn build(
             Measure::Clv => clv.and_then(|v| v.get(c.customer as usize).copied()).filter(|v| v.is_finite()).unwrap_or(0.0),
         }
     };
-    // Highest value first, then highest spend, then the customer's code (a total order: codes are
-    // distinct): the sort keys side by side, so that comparing two customers does not reach into
-    // their facts.
+    // Highest value first, then highest spend, then the customer's id: a total order (ids are
+    // distinct) that does not depend on the order customers were first seen in, as their codes do.
+    // The sort keys side by side, so that comparing two customers does not reach into their facts;
+    // the ids are looked up only for exact ties.
     let mut keyed: Vec<(f64, f64, u32, u32)> =
         (0..n).map(|i| (value(i), customers[i].monetary, customers[i].customer, i as u32)).collect();
-    let first =
-        |a: &(f64, f64, u32, u32), b: &(f64, f64, u32, u32)| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2));
+    let first = |a: &(f64, f64, u32, u32), b: &(f64, f64, u32, u32)| {
+        b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then_with(|| ids.name(a.2).cmp(&ids.name(b.2))).then(a.2.cmp(&b.2))
+    };
     // Cumulative cut points in whole customers. Only which tier each customer falls in matters, not
     // the order within a tier: each cut selects the customers before it (linear time, not a sort).
     let mut of = vec![0usize; n];
@@ -268,7 +278,6 @@ pub fn bands(weights: &[f64], width: f64, height: f64, min_share: f64, top: f64)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::dataset::Dataset;
     use crate::core::ingest::{ingest, IngestOptions};
     use crate::core::segments::{segment, SegmentationParams};
 
@@ -283,7 +292,7 @@ mod tests {
     #[test]
     fn default_tiers_cut_five_thirty_sixty_five_percent() {
         let (ds, seg) = sample(1000);
-        let p = pyramid(Some(&Survey::inline(&ds)), &seg, &PyramidParams::default()).unwrap();
+        let p = pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &PyramidParams::default()).unwrap();
         let sizes: Vec<usize> = p.tiers.iter().map(|t| t.customers).collect();
         assert_eq!(sizes, vec![50, 300, 650]);
         let share: f64 = p.tiers.iter().map(|t| t.revenue_share).sum();
@@ -299,19 +308,39 @@ mod tests {
     fn fewer_customers_than_tiers_fill_from_the_top_and_ties_are_stable() {
         let (ds, seg) = sample(2);
         let params = PyramidParams { measure: Measure::TotalSpend, ..PyramidParams::default() };
-        let p = pyramid(Some(&Survey::inline(&ds)), &seg, &params).unwrap();
+        let p = pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &params).unwrap();
         assert_eq!(p.tiers.iter().map(|t| t.customers).sum::<usize>(), 2);
-        assert_eq!(pyramid(Some(&Survey::inline(&ds)), &seg, &params).unwrap(), p, "the same input gives the same cut");
+        assert_eq!(pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &params).unwrap(), p, "the same input gives the same cut");
+    }
+
+    #[test]
+    fn customers_tied_at_a_cut_are_ranked_by_id_whatever_the_row_order() {
+        // Twenty customers with the same single order: every one ties with every other, and the one
+        // super fan (5% of 20) is the first id in text order, in whichever order the rows come.
+        let ids: Vec<String> = (0..20).map(|k| format!("客户{:02}", (k * 7) % 20)).collect();
+        for order in [ids.clone(), ids.iter().rev().cloned().collect()] {
+            let text: String = std::iter::once("customer_id,order_date,amount\n".to_string())
+                .chain(order.iter().map(|id| format!("{id},2024-03-01,99.00\n")))
+                .collect();
+            let ds = ingest(text.as_bytes(), "t.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
+            let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+            let p = pyramid(None, &ds, &seg, &PyramidParams::default()).unwrap();
+            let top: Vec<&str> = (0..p.of.len())
+                .filter(|&i| p.of[i] == 0)
+                .filter_map(|i| ds.customers.name(seg.facts.customers[i].customer))
+                .collect();
+            assert_eq!(top, ["客户00"], "rows in the order {order:?}");
+        }
     }
 
     #[test]
     fn predicted_clv_ranks_customers_once_it_exists() {
         let (ds, seg) = sample(100);
         let params = PyramidParams { measure: Measure::Clv, ..PyramidParams::default() };
-        assert!(pyramid(Some(&Survey::inline(&ds)), &seg, &params).unwrap_err().contains("CLV page"));
+        assert!(pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &params).unwrap_err().contains("CLV page"));
         // CLV = the customer's code: the top 5 codes form the top tier.
         let clv: Vec<f64> = (0..ds.customers.len()).map(|c| c as f64).collect();
-        let p = build(None, Some(&clv), &seg.facts, &seg.rfm, &seg.states.current, &params).unwrap();
+        let p = build(None, Some(&clv), &seg.facts, &seg.rfm, &seg.states.current, &ds.customers, &params).unwrap();
         let top: Vec<u32> = (0..p.of.len()).filter(|&i| p.of[i] == 0).map(|i| seg.facts.customers[i].customer).collect();
         let mut want: Vec<u32> = seg.facts.customers.iter().map(|c| c.customer).collect();
         want.sort_unstable_by(|a, b| b.cmp(a));
@@ -324,7 +353,7 @@ mod tests {
     #[test]
     fn each_customer_s_tier_is_the_one_a_full_ranking_gives() {
         // Ties are common (the RFM composite takes 13 values): the cut falls inside runs of equal
-        // values, where spend and then the customer's code decide.
+        // values, where spend and then the customer's id decide.
         let (ds, seg) = sample(1000);
         let customers = &seg.facts.customers;
         let n = customers.len();
@@ -332,7 +361,7 @@ mod tests {
         for measure in [Measure::RfmComposite, Measure::TotalSpend, Measure::Spend12Months, Measure::Clv] {
             for tiers in [PyramidParams::default().tiers, parse_tiers("a: 10\nb: 15\nc: 25\nd: 50").unwrap()] {
                 let params = PyramidParams { measure, tiers };
-                let p = build(None, Some(&clv), &seg.facts, &seg.rfm, &seg.states.current, &params).unwrap();
+                let p = build(None, Some(&clv), &seg.facts, &seg.rfm, &seg.states.current, &ds.customers, &params).unwrap();
                 let value = |i: usize| match measure {
                     Measure::RfmComposite => {
                         let s = &seg.rfm.scores[i];
@@ -347,7 +376,7 @@ mod tests {
                     value(b)
                         .total_cmp(&value(a))
                         .then(customers[b].monetary.total_cmp(&customers[a].monetary))
-                        .then(customers[a].customer.cmp(&customers[b].customer))
+                        .then(ds.customers.name(customers[a].customer).cmp(&ds.customers.name(customers[b].customer)))
                 });
                 let mut want = vec![0; n];
                 let (mut start, mut cumulative) = (0, 0.0);
@@ -369,9 +398,9 @@ mod tests {
     fn bad_tier_settings_are_refused() {
         let (ds, seg) = sample(10);
         let one = PyramidParams { tiers: vec![("all".into(), 1.0)], ..PyramidParams::default() };
-        assert!(pyramid(Some(&Survey::inline(&ds)), &seg, &one).unwrap_err().contains("2 to 6 tiers"));
+        assert!(pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &one).unwrap_err().contains("2 to 6 tiers"));
         let wrong = PyramidParams { tiers: vec![("a".into(), 0.5), ("b".into(), 0.4)], ..PyramidParams::default() };
-        assert!(pyramid(Some(&Survey::inline(&ds)), &seg, &wrong).unwrap_err().contains("add up to 100%"));
+        assert!(pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &wrong).unwrap_err().contains("add up to 100%"));
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub fn segment_with(
     let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &params.stages)).collect();
     let states = walk(&facts.customers, facts.as_of, &params.states);
     let kpis = kpis(dataset, &facts.customers);
-    let pyramid = crate::core::pyramid::build(survey, clv, &facts, &rfm, &states.current, &params.pyramid)?;
+    let pyramid = crate::core::pyramid::build(survey, clv, &facts, &rfm, &states.current, &dataset.customers, &params.pyramid)?;
     Ok(Segmentation { params: params.clone(), facts, rfm, pareto, tiers, stages, states, kpis, pyramid })
 }
 
