@@ -4,7 +4,9 @@
 
 use loyalty_lens::core::export::{xlsx, Cell};
 use loyalty_lens::core::ingest::{ingest, IngestOptions};
+use loyalty_lens::core::nps::{summary as nps_summary, Survey};
 use loyalty_lens::core::segments::{segment, CustomerFilter, SegmentationParams};
+use loyalty_lens::core::states::Period;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -116,6 +118,68 @@ proptest! {
         let (b, rows_b) = analyse(csv(&shuffled).as_bytes(), "p.csv");
         prop_assert_eq!(same(&a, &b, "summary"), Ok(()));
         prop_assert_eq!(same(&Value::Array(rows_a), &Value::Array(rows_b), "rows"), Ok(()));
+    }
+
+    #[test]
+    fn shuffling_rows_with_every_column_changes_nothing(orders in orders(), salt in any::<u64>(), seed in any::<u64>()) {
+        use rand::seq::SliceRandom;
+        use rand::SeedableRng;
+        // Order ids, categories, member levels and survey answers besides. Of a customer's rows on
+        // one day the one later in the file gives their latest level and answer, by design: so a
+        // customer's level is the same on all their rows of a day, and a day has one answer of
+        // theirs at most.
+        let mix = |o: &Order, k: u64| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (&o.id, o.day, salt, k).hash(&mut h);
+            h.finish()
+        };
+        const LEVELS: [&str; 6] = ["金卡", "gold", "银卡", "Star", "Moon", "普通"];
+        const CATEGORIES: [&str; 4] = ["手机", "电视", "耳机", "手环"];
+        let mut answered = std::collections::HashSet::new();
+        let mut rows: Vec<String> = orders
+            .iter()
+            .enumerate()
+            .map(|(n, o)| {
+                let score = match mix(o, 1) % 13 {
+                    s if s <= 10 && answered.insert((o.id.clone(), o.day)) => s.to_string(),
+                    _ => String::new(),
+                };
+                format!(
+                    "SO{n:05},{},{},{}.00,{},{},{},{score}\n",
+                    o.id,
+                    date(o.day),
+                    o.amount,
+                    o.channel,
+                    CATEGORIES[(mix(o, 2) ^ n as u64) as usize % 4],
+                    LEVELS[mix(o, 3) as usize % 6]
+                )
+            })
+            .collect();
+        let header = "order_id,customer_id,order_date,amount,channel,category,member_level,nps_score\n";
+        let a_text: String = std::iter::once(header.to_string()).chain(rows.iter().cloned()).collect();
+        rows.shuffle(&mut rand_pcg::Pcg64Mcg::seed_from_u64(seed));
+        let b_text: String = std::iter::once(header.to_string()).chain(rows).collect();
+        let all = |text: &str| {
+            let ds = ingest(text.as_bytes(), "p.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
+            let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+            let nps: Vec<Value> = [false, true]
+                .iter()
+                .map(|&latest| {
+                    nps_summary(&Survey::inline(&ds), Some(&seg), Period::Month, latest)
+                        .map_or(Value::Null, |s| serde_json::to_value(s).unwrap())
+                })
+                .collect();
+            (ds, nps)
+        };
+        let (ds_a, nps_a) = all(&a_text);
+        prop_assert!(ds_a.member_level.is_some() && ds_a.category.is_some() && ds_a.score.is_some());
+        let (_, nps_b) = all(&b_text);
+        let (a, rows_a) = analyse(a_text.as_bytes(), "p.csv");
+        let (b, rows_b) = analyse(b_text.as_bytes(), "p.csv");
+        prop_assert_eq!(same(&a, &b, "summary"), Ok(()));
+        prop_assert_eq!(same(&Value::Array(rows_a), &Value::Array(rows_b), "rows"), Ok(()));
+        prop_assert_eq!(same(&Value::Array(nps_a), &Value::Array(nps_b), "nps"), Ok(()));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! # Formula
 //! - repurchase rate = customers with ≥ 2 orders / customers;
 //! - cross-category rate = customers who bought ≥ 2 categories / customers who bought any category;
-//!   matrix cell (a, b) = buyers of a who also bought b / buyers of a (the diagonal is 1);
+//!   matrix cell (a, b) = buyers of a who also bought b / buyers of a (the diagonal is 1); the
+//!   categories with the most buyers first, equal counts by name;
 //! - top-5% multiple = mean revenue of the top ⌈5% · N⌉ customers / mean revenue of the others.
 
 use crate::core::customers::CustomerFacts;
@@ -27,8 +28,9 @@ pub struct Kpis {
     pub repurchase_rate: f64,
     /// `None` when no category is mapped.
     pub cross_category_rate: Option<f64>,
+    /// Most buyers first (equal counts by name).
     pub categories: Vec<String>,
-    /// Row a, column b: share of a's buyers who also bought b.
+    /// Row a, column b (in the order of `categories`): share of a's buyers who also bought b.
     pub category_matrix: Vec<Vec<f64>>,
     /// Empty when no channel is mapped; largest first.
     pub channels: Vec<ChannelStat>,
@@ -61,7 +63,11 @@ pub fn kpis(dataset: &Dataset, customers: &[CustomerFacts]) -> Kpis {
             }
         }
     }
-    let category_matrix = (0..k).map(|a| (0..k).map(|b| share(both[a][b], both[a][a])).collect()).collect();
+    // Most buyers first, then by name: an order of the categories' own, not of the rows'.
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| both[b][b].cmp(&both[a][a]).then_with(|| categories[a].cmp(&categories[b])));
+    let category_matrix = order.iter().map(|&a| order.iter().map(|&b| share(both[a][b], both[a][a])).collect()).collect();
+    let categories: Vec<String> = order.iter().map(|&a| categories[a].clone()).collect();
     let cross_category_rate = dataset.category.as_ref().map(|_| share(multi, buyers_any));
 
     let mut channels: Vec<ChannelStat> = Vec::new();
@@ -147,6 +153,28 @@ mod tests {
         assert!((k.category_matrix[2][2] - 1.0).abs() < EPS);
         assert!((k.cross_category_rate.unwrap() - 0.4).abs() < EPS);
         assert!((k.repurchase_rate - 0.4).abs() < EPS);
+        assert_eq!(k.categories, ["手机", "智能家居", "电视"]);
+    }
+
+    #[test]
+    fn categories_are_ordered_by_buyers_then_name_whatever_order_they_were_met_in() {
+        // The same purchases as above, the categories met in another order (codes 0 电视, 1 手机,
+        // 2 智能家居), and a fourth category with as many buyers as 电视.
+        let ds = Dataset { category: Some(labelled(&["电视", "手机", "智能家居", "耳机"])), ..Dataset::default() };
+        let customers = vec![
+            customer(1, 1.0, &[1], None),
+            customer(2, 1.0, &[1, 2], None),
+            customer(2, 1.0, &[0, 1, 2], None),
+            customer(1, 1.0, &[1, 3], None),
+            customer(1, 1.0, &[2], None),
+        ];
+        let k = kpis(&ds, &customers);
+        assert_eq!(k.categories, ["手机", "智能家居", "电视", "耳机"], "电视 and 耳机 have one buyer each: by name");
+        assert!((k.category_matrix[0][1] - 0.5).abs() < EPS, "of 手机's 4 buyers 2 bought 智能家居");
+        assert!((k.category_matrix[0][2] - 0.25).abs() < EPS);
+        assert!((k.category_matrix[1][0] - 2.0 / 3.0).abs() < EPS);
+        assert!((k.category_matrix[3][0] - 1.0).abs() < EPS, "耳机's buyer bought a phone");
+        assert!(k.category_matrix[2][3].abs() < EPS);
     }
 
     #[test]

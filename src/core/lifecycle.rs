@@ -1,7 +1,9 @@
 //! Membership tiers (普通 / 银卡 / 金卡 / 钻石) and lifecycle stages (考察期, 形成期, 稳定期, 退化期).
 //!
 //! # Tiers
-//! The mapped member-level column when there is one (each customer's level on their latest row);
+//! The mapped member-level column when there is one (each customer's level on their latest row;
+//! of rows on one day, the last in the file), known names (金卡, gold, 银卡会员, …) in their natural
+//! order, others by their customers' mean spend;
 //! otherwise derived from spend in the 12 months (365 days) up to the as-of date: by share of
 //! customers, default the top 5% 钻石, the next 15% 金卡, the next 30% 银卡 and the rest 普通 —
 //! a customer is in the top share p when fewer than p·N customers spent strictly more, so equal
@@ -90,7 +92,8 @@ fn level_rank(label: &str) -> Option<usize> {
 /// When the rule is invalid (see [`TierRule::check`]).
 pub fn tiers(dataset: &Dataset, customers: &[CustomerFacts], as_of: Day, rule: &TierRule) -> Result<Tiers, String> {
     if let (Some(levels), Some(days)) = (&dataset.member_level, &dataset.day) {
-        // Each customer's level on their latest row on or before the as-of date.
+        // Each customer's level on their latest row on or before the as-of date (of rows on the
+        // same day, the one later in the file: the level it was left at that day).
         let mut latest: Vec<(Day, u32)> = vec![(Day::MIN, MISSING); dataset.customers.len()];
         for (i, (&c, &code)) in dataset.customer.iter().zip(&levels.codes).enumerate() {
             if code != MISSING && days[i] <= as_of && days[i] >= latest[c as usize].0 {
@@ -108,19 +111,28 @@ pub fn tiers(dataset: &Dataset, customers: &[CustomerFacts], as_of: Day, rule: &
             }
         }
         let mean_spend: Vec<f64> = sums.iter().map(|&(sum, n)| if n == 0 { 0.0 } else { sum / n as f64 }).collect();
+        // Known names in their natural order, then the others by their customers' mean spend; names
+        // of one rank (金卡 and gold) or of equal mean spend in text order, so that the order does
+        // not depend on which the file mentions first.
+        let ranks: Vec<Option<usize>> = labels.iter().map(|l| level_rank(l)).collect();
         order.sort_by(|&a, &b| {
-            let (ra, rb) = (level_rank(labels[a]), level_rank(labels[b]));
-            match (ra, rb) {
+            let by_rank = match (ranks[a], ranks[b]) {
                 (Some(x), Some(y)) => x.cmp(&y),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => mean_spend[b].total_cmp(&mean_spend[a]),
-            }
+            };
+            by_rank.then_with(|| labels[a].cmp(labels[b]))
         });
         let mut names: Vec<String> = order.iter().map(|&k| labels[k].to_string()).collect();
-        let position = |code: u32| order.iter().position(|&k| k as u32 == code);
+        // Each label's place in that order (a column mapped as the level may have many labels).
         let unknown = names.len();
-        let of: Vec<usize> = customers.iter().map(|c| position(latest[c.customer as usize].1).unwrap_or(unknown)).collect();
+        let mut place = vec![unknown; labels.len()];
+        for (position, &k) in order.iter().enumerate() {
+            place[k] = position;
+        }
+        let of: Vec<usize> =
+            customers.iter().map(|c| place.get(latest[c.customer as usize].1 as usize).copied().unwrap_or(unknown)).collect();
         if of.contains(&unknown) {
             names.push("(none)".into());
         }
@@ -318,6 +330,59 @@ mod tests {
         let t = tiers(&ds, &customers, AS_OF, &TierRule::default()).unwrap();
         assert_eq!(t.names, vec!["Star", "Bronze+"], "Star's customers spend 500 on average, Bronze+'s 20");
         assert_eq!(t.of, vec![1, 0, 1]);
+    }
+
+    #[test]
+    fn level_names_of_one_rank_or_equal_spend_are_ordered_by_name_whatever_the_row_order() {
+        let rows = [("a", "gold"), ("b", "金卡"), ("c", "Star"), ("d", "Moon"), ("e", "银卡")];
+        let mut seen = Vec::new();
+        for reversed in [false, true] {
+            let mut ds = Dataset { day: Some(vec![10; rows.len()]), ..Dataset::default() };
+            let mut levels = Categorical::default();
+            let order: Vec<_> = if reversed { rows.iter().rev().collect() } else { rows.iter().collect() };
+            for &&(c, level) in &order {
+                let code = ds.customers.intern(c);
+                ds.customer.push(code);
+                levels.push(level);
+            }
+            ds.member_level = Some(levels);
+            // Every customer spent the same: Star and Moon tie on mean spend.
+            let customers: Vec<CustomerFacts> =
+                (0..rows.len() as u32).map(|code| CustomerFacts { monetary: 5.0, ..customer(code, &[10], &[]) }).collect();
+            let t = tiers(&ds, &customers, AS_OF, &TierRule::default()).unwrap();
+            assert_eq!(t.names, vec!["gold", "金卡", "银卡", "Moon", "Star"]);
+            let by_id: Vec<(String, String)> = customers
+                .iter()
+                .zip(&t.of)
+                .map(|(c, &k)| (ds.customers.name(c.customer).unwrap().to_string(), t.names[k].clone()))
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+                .collect();
+            seen.push(by_id);
+        }
+        assert_eq!(seen[0], seen[1], "every customer keeps their level");
+        assert_eq!(seen[0][0], ("a".to_string(), "gold".to_string()));
+    }
+
+    #[test]
+    fn many_level_labels_each_keep_their_place() {
+        // A column with a label per customer (mapped as the level by mistake, say): each customer's
+        // tier is their own label's place.
+        let n = 5_000u32;
+        let mut ds = Dataset { day: Some(vec![10; n as usize]), ..Dataset::default() };
+        let mut levels = Categorical::default();
+        for k in 0..n {
+            let code = ds.customers.intern(&format!("c{k}"));
+            ds.customer.push(code);
+            levels.push(&format!("L{k}"));
+        }
+        ds.member_level = Some(levels);
+        let customers: Vec<CustomerFacts> =
+            (0..n).map(|code| CustomerFacts { monetary: f64::from(code), ..customer(code, &[10], &[]) }).collect();
+        let t = tiers(&ds, &customers, AS_OF, &TierRule::default()).unwrap();
+        assert_eq!(t.names.len(), n as usize, "no customer without a level");
+        assert!(customers.iter().zip(&t.of).all(|(c, &k)| t.names[k] == format!("L{}", c.customer)));
+        assert_eq!(t.names[0], format!("L{}", n - 1), "the highest mean spend first");
     }
 
     #[test]

@@ -271,6 +271,7 @@ pub struct NpsSummary {
     pub trend: Vec<GroupNps>,
     /// The last period against the one before, when both have answers.
     pub last_change: Option<Comparison>,
+    /// Most answers first, equal counts by name.
     pub by_channel: Vec<GroupNps>,
     pub by_segment: Vec<GroupNps>,
     pub by_stage: Vec<GroupNps>,
@@ -350,13 +351,16 @@ pub fn summary(
         _ => None,
     };
     let trend = trend_raw.into_iter().map(|(p, n)| GroupNps { key: period.label(p), zh: None, nps: n }).collect();
-    let by_channel = match &ds.channel {
+    let mut by_channel: Vec<GroupNps> = match &ds.channel {
         Some(ch) => breakdown(&rows, scores, |i| (ch.codes[i] != MISSING).then_some(ch.codes[i] as usize))
             .into_iter()
             .map(|(c, n)| GroupNps { key: ch.labels.name(c as u32).unwrap_or_default().to_string(), zh: None, nps: n })
             .collect(),
         None => Vec::new(),
     };
+    // The channels with the most answers first, equal counts by name (not in the order the file
+    // happens to mention them).
+    by_channel.sort_by(|a, b| b.nps.responses.cmp(&a.nps.responses).then_with(|| a.key.cmp(&b.key)));
     let (mut by_segment, mut by_stage, mut by_tier, mut by_pyramid) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut matched = None;
     if let Some(seg) = seg {
