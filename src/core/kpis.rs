@@ -6,12 +6,15 @@
 //! - repurchase rate = customers with ≥ 2 orders / customers;
 //! - cross-category rate = customers who bought ≥ 2 categories / customers who bought any category;
 //!   matrix cell (a, b) = buyers of a who also bought b / buyers of a (the diagonal is 1); the
-//!   categories with the most buyers first, equal counts by name;
+//!   categories with the most buyers first, equal counts by name, the first 20 of them;
 //! - top-5% multiple = mean revenue of the top ⌈5% · N⌉ customers / mean revenue of the others.
 
 use crate::core::customers::CustomerFacts;
 use crate::core::dataset::Dataset;
 use serde::{Deserialize, Serialize};
+
+/// The most categories the cross-category matrix shows (those with the most buyers).
+pub const MATRIX_CATEGORIES: usize = 20;
 
 /// One first-purchase channel's performance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,8 +31,12 @@ pub struct Kpis {
     pub repurchase_rate: f64,
     /// `None` when no category is mapped.
     pub cross_category_rate: Option<f64>,
-    /// Most buyers first (equal counts by name).
+    /// The categories of the matrix: most buyers first (equal counts by name), at most
+    /// [`MATRIX_CATEGORIES`].
     pub categories: Vec<String>,
+    /// Categories in the file (the cross-category rate counts them all).
+    #[serde(default)]
+    pub categories_total: usize,
     /// Row a, column b (in the order of `categories`): share of a's buyers who also bought b.
     pub category_matrix: Vec<Vec<f64>>,
     /// Empty when no channel is mapped; largest first.
@@ -44,30 +51,45 @@ pub fn kpis(dataset: &Dataset, customers: &[CustomerFacts]) -> Kpis {
     let share = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     let repurchase_rate = share(customers.iter().filter(|c| c.frequency >= 2).count(), n);
 
-    let categories: Vec<String> =
-        dataset.category.as_ref().map(|c| c.labels.iter().map(str::to_string).collect()).unwrap_or_default();
-    let k = categories.len();
-    let mut both = vec![vec![0usize; k]; k];
+    let labels: Vec<&str> = dataset.category.as_ref().map(|c| c.labels.names()).unwrap_or_default();
+    let all = labels.len();
+    // Buyers per category, and who bought two or more.
+    let mut buyers = vec![0usize; all];
     let mut buyers_any = 0;
     let mut multi = 0;
     for c in customers {
-        if !c.categories.is_empty() {
-            buyers_any += 1;
-        }
-        if c.categories.len() >= 2 {
-            multi += 1;
-        }
+        buyers_any += usize::from(!c.categories.is_empty());
+        multi += usize::from(c.categories.len() >= 2);
         for &a in &c.categories {
-            for &b in &c.categories {
-                both[a as usize][b as usize] += 1;
+            if let Some(b) = buyers.get_mut(a as usize) {
+                *b += 1;
             }
         }
     }
-    // Most buyers first, then by name: an order of the categories' own, not of the rows'.
-    let mut order: Vec<usize> = (0..k).collect();
-    order.sort_by(|&a, &b| both[b][b].cmp(&both[a][a]).then_with(|| categories[a].cmp(&categories[b])));
-    let category_matrix = order.iter().map(|&a| order.iter().map(|&b| share(both[a][b], both[a][a])).collect()).collect();
-    let categories: Vec<String> = order.iter().map(|&a| categories[a].clone()).collect();
+    // The matrix's categories: most buyers first, then by name (an order of the categories' own,
+    // not of the rows'), at most MATRIX_CATEGORIES of them: a column of product names or SKUs
+    // mapped as the category has tens of thousands, and their matrix would not fit in memory.
+    let mut order: Vec<usize> = (0..all).collect();
+    order.sort_by(|&a, &b| buyers[b].cmp(&buyers[a]).then_with(|| labels[a].cmp(labels[b])));
+    order.truncate(MATRIX_CATEGORIES);
+    let k = order.len();
+    let mut place = vec![usize::MAX; all];
+    for (p, &a) in order.iter().enumerate() {
+        place[a] = p;
+    }
+    let mut both = vec![vec![0usize; k]; k];
+    let mut mine = Vec::new();
+    for c in customers {
+        mine.clear();
+        mine.extend(c.categories.iter().filter_map(|&a| place.get(a as usize).copied().filter(|&p| p != usize::MAX)));
+        for &a in &mine {
+            for &b in &mine {
+                both[a][b] += 1;
+            }
+        }
+    }
+    let category_matrix = (0..k).map(|a| (0..k).map(|b| share(both[a][b], both[a][a])).collect()).collect();
+    let categories: Vec<String> = order.iter().map(|&a| labels[a].to_string()).collect();
     let cross_category_rate = dataset.category.as_ref().map(|_| share(multi, buyers_any));
 
     let mut channels: Vec<ChannelStat> = Vec::new();
@@ -107,7 +129,7 @@ pub fn kpis(dataset: &Dataset, customers: &[CustomerFacts]) -> Kpis {
     } else {
         None
     };
-    Kpis { repurchase_rate, cross_category_rate, categories, category_matrix, channels, top5_multiple }
+    Kpis { repurchase_rate, cross_category_rate, categories, categories_total: all, category_matrix, channels, top5_multiple }
 }
 
 #[cfg(test)]
@@ -175,6 +197,26 @@ mod tests {
         assert!((k.category_matrix[1][0] - 2.0 / 3.0).abs() < EPS);
         assert!((k.category_matrix[3][0] - 1.0).abs() < EPS, "耳机's buyer bought a phone");
         assert!(k.category_matrix[2][3].abs() < EPS);
+    }
+
+    #[test]
+    fn the_matrix_keeps_the_categories_with_most_buyers_and_the_rate_counts_all() {
+        // A category per product (5,000 of them): customer i bought products i and i + 1, and
+        // product 0 has a buyer more than the others, so it leads.
+        let names: Vec<String> = (0..5_000).map(|i| format!("P{i:04}")).collect();
+        let ds =
+            Dataset { category: Some(labelled(&names.iter().map(String::as_str).collect::<Vec<_>>())), ..Dataset::default() };
+        let mut customers: Vec<CustomerFacts> = (0..4_999).map(|i| customer(1, 1.0, &[i, i + 1], None)).collect();
+        customers.push(customer(1, 1.0, &[0], None));
+        let k = kpis(&ds, &customers);
+        assert_eq!(k.categories_total, 5_000);
+        assert_eq!(k.categories.len(), MATRIX_CATEGORIES);
+        assert_eq!(k.category_matrix.len(), MATRIX_CATEGORIES);
+        assert!(k.category_matrix.iter().all(|row| row.len() == MATRIX_CATEGORIES));
+        // P0000 has 2 buyers; P0001..P4998 2 each too; P4999 1: ties by name.
+        assert_eq!(k.categories[..3], ["P0000", "P0001", "P0002"]);
+        assert!((k.category_matrix[0][1] - 0.5).abs() < EPS, "one of P0000's two buyers bought P0001");
+        assert!((k.cross_category_rate.unwrap() - 4_999.0 / 5_000.0).abs() < EPS);
     }
 
     #[test]

@@ -498,6 +498,20 @@ test('lifecycle page: KPIs, tiers, stages, transitions, and drill-down', async (
   await context.close();
 });
 
+test('a category column of 30,000 products: the cross-category matrix shows the 20 with most buyers', async () => {
+  const { context, page } = await openApp();
+  // Customer i % 10,000 buys product i: each product one buyer, each customer three products.
+  const lines = ['customer_id,order_date,amount,category'];
+  for (let i = 0; i < 30000; i++) lines.push(`C${i % 10000},2024-03-${String(1 + (i % 28)).padStart(2, '0')},${10 + (i % 90)}.00,SKU-${i}`);
+  await page.getByTestId('file-input').setInputFiles({ name: 'skus.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+  await expectText(page, 'customers', '10,000');
+  await page.getByTestId('tab-lifecycle').click();
+  await page.getByTestId('category-matrix').waitFor({ timeout: TIMEOUT });
+  assert.match(await page.getByTestId('category-matrix-top').textContent(), /\b20\b.*30,000/);
+  assert.equal(await page.getByTestId('kpi-cross').textContent(), '100.0%');
+  await context.close();
+});
+
 test('rules: a wrong value is named and the last results stay; other rules recalculate', async () => {
   const { context, page } = await openApp();
   await upload(page, 'cdnow/CDNOW_sample.txt');

@@ -141,6 +141,13 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                 if !k.categories.is_empty() {
                     <section class="card">
                         <h2>{ t.category_matrix_title }</h2>
+                        if k.categories_total > k.categories.len() {
+                            <p class="hint" data-testid="category-matrix-top">{ if zh {
+                                format!("购买客户最多的 {} 个品类（共 {} 个；跨品类购买率计入全部品类）", k.categories.len(), format::int(k.categories_total as u64))
+                            } else {
+                                format!("The {} categories with the most buyers (of {}; the cross-category rate counts them all)", k.categories.len(), format::int(k.categories_total as u64))
+                            } }</p>
+                        }
                         <MatrixHeatmap rows={k.categories.clone()} cols={k.categories.clone()} values={k.category_matrix.clone()} testid="category-matrix" />
                     </section>
                 }
