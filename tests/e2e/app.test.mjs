@@ -512,6 +512,30 @@ test('a category column of 30,000 products: the cross-category matrix shows the 
   await context.close();
 });
 
+test('thousands of member levels and channels: the tables show fifty at a time', async () => {
+  const { context, page } = await openApp();
+  // 3,000 customers, each with a level and a channel of their own, and an answer.
+  const lines = ['customer_id,order_date,amount,channel,member_level,nps_score'];
+  for (let i = 0; i < 3000; i++) lines.push(`C${i},2024-03-${String(1 + (i % 28)).padStart(2, '0')},${10 + i}.00,CH-${i},L-${i},${i % 11}`);
+  await page.getByTestId('file-input').setInputFiles({ name: 'levels.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+  await expectText(page, 'customers', '3,000');
+  await page.getByTestId('tab-lifecycle').click();
+  const tiers = page.getByTestId('tier-table').locator('tbody tr');
+  await tiers.first().waitFor({ timeout: TIMEOUT });
+  assert.equal(await tiers.count(), 50);
+  assert.equal(await page.getByTestId('channels').locator('tbody tr').count(), 50);
+  assert.match(await page.getByTestId('tier-table-more').textContent(), /50 of 3,000/);
+  await page.getByTestId('tier-table-more').locator('button').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="tier-table"] tbody tr').length === 100, null, { timeout: TIMEOUT });
+  // Unknown level names rank by their customers' mean spend: L-2999 spent the most.
+  assert.match(await tiers.first().textContent(), /^L-2999/);
+  await page.getByTestId('tab-nps').click();
+  await page.getByTestId('nps-by-channel').waitFor({ timeout: TIMEOUT });
+  assert.equal(await page.getByTestId('nps-by-channel').locator('tbody tr').count(), 50);
+  assert.match(await page.getByTestId('nps-by-channel-more').textContent(), /50 of 3,000/);
+  await context.close();
+});
+
 test('rules: a wrong value is named and the last results stay; other rules recalculate', async () => {
   const { context, page } = await openApp();
   await upload(page, 'cdnow/CDNOW_sample.txt');

@@ -1,5 +1,6 @@
 //! A table of customer groups (customers, shares, mean R/F/M); click a row for its customers.
 
+use super::more::{more, use_shown};
 use super::segment_bars::group_label;
 use crate::core::segments::GroupStat;
 use crate::ui::app::AppContext;
@@ -21,7 +22,9 @@ pub fn GroupTable(props: &GroupTableProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let lang = ctx.state.lang;
     let t = lang.texts();
+    let shown = use_shown();
     html! {
+        <>
         <div class="table-wrap full">
             <table class="groups" data-testid={props.testid.clone()}>
                 <thead>
@@ -32,7 +35,7 @@ pub fn GroupTable(props: &GroupTableProps) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for props.groups.iter().enumerate().map(|(i, g)| {
+                    { for props.groups.iter().take(*shown).enumerate().map(|(i, g)| {
                         let onclick = props.onselect.reform(move |_: MouseEvent| i);
                         html! {
                             <tr key={g.key.clone()} class="clickable" {onclick}>
@@ -53,5 +56,7 @@ pub fn GroupTable(props: &GroupTableProps) -> Html {
                 </tbody>
             </table>
         </div>
+        { more(lang, props.groups.len(), &shown, &format!("{}-more", props.testid)) }
+        </>
     }
 }

@@ -9,6 +9,7 @@ pub mod group_table;
 pub mod header;
 pub mod mapping;
 pub mod matrix;
+pub mod more;
 pub mod nps_trend;
 pub mod preview;
 pub mod progress;

@@ -1,5 +1,6 @@
 //! Horizontal SVG bars: customers per segment, with revenue share; click a bar for its customers.
 
+use super::more::{more, use_shown};
 use crate::core::charts::bar_lengths;
 use crate::core::segments::GroupStat;
 use crate::ui::app::AppContext;
@@ -30,13 +31,17 @@ const BAR: f64 = 330.0;
 pub fn SegmentBars(props: &SegmentBarsProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let lang = ctx.state.lang;
+    let shown = use_shown();
+    let groups = &props.groups[..props.groups.len().min(*shown)];
+    // Bar lengths against the largest group of all, shown or not.
     let counts: Vec<f64> = props.groups.iter().map(|g| g.customers as f64).collect();
     let lengths = bar_lengths(&counts, BAR);
-    let height = ROW * props.groups.len() as f64 + 4.0;
+    let height = ROW * groups.len() as f64 + 4.0;
     html! {
+        <>
         <div class="chart-scroll">
         <svg class="chart bars" viewBox={format!("0 0 640 {height}")} role="img" data-testid="segment-bars">
-            { for props.groups.iter().zip(lengths).enumerate().map(|(i, (g, len))| {
+            { for groups.iter().zip(lengths).enumerate().map(|(i, (g, len))| {
                 let y = i as f64 * ROW;
                 let onclick = props.onselect.reform(move |_: MouseEvent| i);
                 let title = format!("{}: {} · {:.1}% · {:.1}%", g.key, format::int(g.customers as u64), g.customer_share * 100.0, g.revenue_share * 100.0);
@@ -54,5 +59,7 @@ pub fn SegmentBars(props: &SegmentBarsProps) -> Html {
             }) }
         </svg>
         </div>
+        { more(lang, props.groups.len(), &shown, "segment-bars-more") }
+        </>
     }
 }

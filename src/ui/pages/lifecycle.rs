@@ -7,7 +7,12 @@ use crate::core::states::State;
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
 use crate::ui::components::{
-    customer_list::CustomerListPanel, flow::TransitionFlow, group_table::GroupTable, matrix::MatrixHeatmap, rules::RulesPanel,
+    customer_list::CustomerListPanel,
+    flow::TransitionFlow,
+    group_table::GroupTable,
+    matrix::MatrixHeatmap,
+    more::{more, use_shown},
+    rules::RulesPanel,
     segment_bars::SegmentBars,
 };
 use crate::ui::format;
@@ -33,6 +38,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
     let zh = lang == Lang::Zh;
     let k = &s.kpis;
     let last_only = use_state(|| false);
+    let channels_shown = use_shown();
     let open = {
         let ctx = ctx.clone();
         Callback::from(move |filter: CustomerFilter| ctx.send(Request::Customers { filter, offset: 0 }, None))
@@ -127,7 +133,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                             <table data-testid="channels">
                                 <thead><tr><th>{ t.channel }</th><th class="num">{ t.customers }</th><th class="num">{ t.repeat_rate }</th><th class="num">{ t.revenue_per_customer }</th></tr></thead>
                                 <tbody>
-                                    { for k.channels.iter().map(|c| html! {
+                                    { for k.channels.iter().take(*channels_shown).map(|c| html! {
                                         <tr key={c.channel.clone()}>
                                             <td>{ c.channel.clone() }</td><td class="num">{ format::int(c.customers as u64) }</td>
                                             <td class="num">{ pct(c.repeat_rate) }</td><td class="num">{ format::money(c.revenue_per_customer) }</td>
@@ -136,6 +142,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                                 </tbody>
                             </table>
                         </div>
+                        { more(lang, k.channels.len(), &channels_shown, "channels-more") }
                     </section>
                 }
                 if !k.categories.is_empty() {

@@ -5,6 +5,7 @@
 use crate::core::charts::bar_lengths;
 use crate::core::nps::{GroupNps, Interval, Nps, NpsSummary};
 use crate::ui::app::AppContext;
+use crate::ui::components::more::{more, use_shown};
 use crate::ui::components::{chart_card::ChartCard, comments::CommentsPanel, nps_trend::NpsTrend, upload::SurveyUpload};
 use crate::ui::format;
 use crate::ui::i18n::{Lang, Texts};
@@ -21,7 +22,7 @@ fn interval_text(t: &Texts, n: &Nps) -> String {
     format!("{label}: {} – {}", format::one_decimal(n.ci95[0]), format::one_decimal(n.ci95[1]))
 }
 
-fn table(lang: Lang, title: &str, groups: &[GroupNps], testid: &'static str) -> Html {
+fn table(lang: Lang, title: &str, groups: &[GroupNps], testid: &'static str, shown: &UseStateHandle<usize>) -> Html {
     let t = lang.texts();
     if groups.is_empty() {
         return html! {};
@@ -33,7 +34,7 @@ fn table(lang: Lang, title: &str, groups: &[GroupNps], testid: &'static str) -> 
                 <table data-testid={testid}>
                     <thead><tr><th>{ t.group }</th><th class="num">{ t.responses_label }</th><th class="num">{ "NPS" }</th><th class="num">{ t.interval }</th></tr></thead>
                     <tbody>
-                        { for groups.iter().map(|g| html! {
+                        { for groups.iter().take(**shown).map(|g| html! {
                             <tr key={g.key.clone()}>
                                 <td>{ if lang == Lang::Zh { g.zh.clone().unwrap_or_else(|| g.key.clone()) } else { g.key.clone() } }</td>
                                 <td class="num">{ format::int(g.nps.responses as u64) }</td>
@@ -44,6 +45,7 @@ fn table(lang: Lang, title: &str, groups: &[GroupNps], testid: &'static str) -> 
                     </tbody>
                 </table>
             </div>
+            { more(lang, groups.len(), shown, &format!("{testid}-more")) }
         </section>
     }
 }
@@ -54,6 +56,8 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
     let lang = ctx.state.lang;
     let t = lang.texts();
     let s = &props.summary;
+    // How many rows each breakdown shows (pyramid, channel, tier, segment, stage).
+    let shown = [use_shown(), use_shown(), use_shown(), use_shown(), use_shown()];
     let o = &s.overall;
     let share = |k: usize| if o.responses == 0 { 0.0 } else { k as f64 / o.responses as f64 * 100.0 };
     let dist: Vec<f64> = s.distribution.iter().map(|&c| c as f64).collect();
@@ -106,11 +110,11 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
                 </ChartCard>
             </div>
             <div class="two-col">
-                { table(lang, t.by_pyramid_title, &s.by_pyramid, "nps-by-pyramid") }
-                { table(lang, t.by_channel_title, &s.by_channel, "nps-by-channel") }
-                { table(lang, t.by_tier_title, &s.by_tier, "nps-by-tier") }
-                { table(lang, t.by_segment_title, &s.by_segment, "nps-by-segment") }
-                { table(lang, t.by_stage_title, &s.by_stage, "nps-by-stage") }
+                { table(lang, t.by_pyramid_title, &s.by_pyramid, "nps-by-pyramid", &shown[0]) }
+                { table(lang, t.by_channel_title, &s.by_channel, "nps-by-channel", &shown[1]) }
+                { table(lang, t.by_tier_title, &s.by_tier, "nps-by-tier", &shown[2]) }
+                { table(lang, t.by_segment_title, &s.by_segment, "nps-by-segment", &shown[3]) }
+                { table(lang, t.by_stage_title, &s.by_stage, "nps-by-stage", &shown[4]) }
             </div>
             <CommentsPanel summary={props.summary.clone()} />
         </>
