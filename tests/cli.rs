@@ -256,3 +256,30 @@ fn clv_prints_the_contract_json_and_refuses_data_it_cannot_fit() {
         "the holdout end must be after the calibration end",
     );
 }
+
+#[test]
+fn output_into_a_closed_pipe_is_not_an_error() {
+    // `loyalty-lens … | head`: the reader closes the pipe early. Here it is closed before the
+    // command writes anything (each reads its file first), so every write meets the closed pipe.
+    for args in [
+        vec!["inspect", "cdnow/CDNOW_master.txt"],
+        vec!["rfm", "cdnow/CDNOW_master.txt"],
+        vec!["segments", "cdnow/CDNOW_master.txt"],
+        vec!["nps", "survey_cdnow_gbk.csv"],
+        vec!["clv", "cdnow/CDNOW_master.txt", "--calibration-end", "1997-09-30"],
+        vec!["sample", "--customers", "20000", "-"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_loyalty-lens"))
+            .args(&args)
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("the binary ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

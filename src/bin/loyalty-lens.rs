@@ -435,6 +435,16 @@ mod cli {
         rows: Vec<RfmRow<'a>>,
     }
 
+    /// Prints `text` and a line end on stdout. A closed pipe (`| head`) is not an error: the reader
+    /// has what it wanted.
+    fn print(text: &str) -> Result<(), String> {
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("writing the output: {e}")),
+            _ => Ok(()),
+        }
+    }
+
     fn fail(message: impl std::fmt::Display) -> ExitCode {
         eprintln!("loyalty-lens: {message}");
         ExitCode::FAILURE
@@ -453,9 +463,8 @@ mod cli {
                 };
                 let report = &ingested.report;
                 let json = if compact { serde_json::to_string(report) } else { serde_json::to_string_pretty(report) };
-                match json {
-                    Ok(text) => println!("{text}"),
-                    Err(e) => return fail(e),
+                if let Err(e) = json.map_err(|e| e.to_string()).and_then(|text| print(&text)) {
+                    return fail(e);
                 }
                 if report.rows_accepted == 0 {
                     let first = report.rejected.first().map_or_else(
@@ -498,11 +507,8 @@ mod cli {
                     }
                     serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
                 };
-                match run() {
-                    Ok(json) => {
-                        println!("{json}");
-                        ExitCode::SUCCESS
-                    }
+                match run().and_then(|json| print(&json)) {
+                    Ok(()) => ExitCode::SUCCESS,
                     Err(e) => fail(e),
                 }
             }
@@ -533,11 +539,8 @@ mod cli {
                     }
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
                 };
-                match run() {
-                    Ok(json) => {
-                        println!("{json}");
-                        ExitCode::SUCCESS
-                    }
+                match run().and_then(|json| print(&json)) {
+                    Ok(()) => ExitCode::SUCCESS,
                     Err(e) => fail(e),
                 }
             }
@@ -550,11 +553,8 @@ mod cli {
                     if compact { serde_json::to_string(&summary) } else { serde_json::to_string_pretty(&summary) }
                         .map_err(|e| e.to_string())
                 };
-                match run() {
-                    Ok(json) => {
-                        println!("{json}");
-                        ExitCode::SUCCESS
-                    }
+                match run().and_then(|json| print(&json)) {
+                    Ok(()) => ExitCode::SUCCESS,
                     Err(e) => fail(e),
                 }
             }
@@ -574,6 +574,8 @@ mod cli {
                         eprintln!("wrote {} rows for {} customers to {}", stats.rows, stats.customers, out.display());
                         ExitCode::SUCCESS
                     }
+                    // `sample - | head`: the reader has what it wanted.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                     Err(e) => fail(format!("{}: {e}", out.display())),
                 }
             }
