@@ -92,6 +92,10 @@ fn unusable_files_exit_non_zero_with_one_line_on_stderr() {
         (vec!["inspect", "not_a_workbook.xlsx"], "not a readable Excel workbook"),
         (vec!["inspect", "only_decimals.csv"], "no column looks like a customer id"),
         (vec!["inspect", "header_only.csv"], "no row could be read"),
+        (vec!["inspect", "all_rejected.csv"], "no row could be read (first problem: row 2"),
+        (vec!["segments", "all_rejected.csv"], "every row was rejected"),
+        (vec!["rfm", "all_rejected.csv"], "every row was rejected"),
+        (vec!["clv", "all_rejected.csv", "--calibration-end", "2024-01-01"], "every row was rejected"),
         (vec!["inspect", "no_such_file.csv"], "no_such_file.csv"),
         (vec!["inspect", "gbk_orders.csv", "--map", "colour=1"], "unknown role 'colour'"),
         (vec!["inspect", "gbk_orders.csv", "--map", "amount=zzz"], "there is no such column"),
@@ -276,7 +280,8 @@ fn output_into_a_closed_pipe_is_not_an_error() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("the binary runs");
-        drop(child.stdout.take());
+        // Closes our end of the pipe.
+        child.stdout.take();
         let out = child.wait_with_output().expect("the binary ends");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);

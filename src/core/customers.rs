@@ -67,6 +67,8 @@ pub enum FactsError {
     NoDates,
     NoAmounts,
     NoRows,
+    /// The dataset has no row at all: every row of the file was rejected.
+    NothingRead,
 }
 
 impl std::fmt::Display for FactsError {
@@ -75,6 +77,12 @@ impl std::fmt::Display for FactsError {
             Self::NoDates => write!(f, "recency needs dates: map a date column"),
             Self::NoAmounts => write!(f, "monetary value needs amounts: map an amount column"),
             Self::NoRows => write!(f, "no purchases on or before the as-of date"),
+            Self::NothingRead => {
+                write!(
+                    f,
+                    "no row of the file could be read: every row was rejected (the rejected rows are listed with their reasons)"
+                )
+            }
         }
     }
 }
@@ -155,6 +163,9 @@ const GATHER_ROWS: usize = 1 << 20;
 fn facts_gathering(dataset: &Dataset, as_of: Option<Day>, parts: usize, gather: usize) -> Result<Facts, FactsError> {
     let days = dataset.day.as_ref().ok_or(FactsError::NoDates)?;
     let amounts = dataset.amount.as_ref().ok_or(FactsError::NoAmounts)?;
+    if dataset.rows() == 0 {
+        return Err(FactsError::NothingRead);
+    }
     let as_of = as_of.or_else(|| default_as_of(dataset)).ok_or(FactsError::NoRows)?;
     let rows_after_as_of = days.iter().filter(|&&d| d > as_of).count();
     // Where each customer's rows in the window start, grouped by customer and in date order.
@@ -606,6 +617,10 @@ mod tests {
         assert_eq!(f.customers.len(), 1);
         assert_eq!(of(&f, &ds, "a").frequency, 1);
         assert_eq!(facts(&ds, Some(day(1, 1) - 1)), Err(FactsError::NoRows));
+        // No row at all (every row of the file rejected) is told apart from none before the date.
+        let empty = dataset(&[]);
+        assert_eq!(facts(&empty, None), Err(FactsError::NothingRead));
+        assert_eq!(facts(&empty, Some(day(3, 1))), Err(FactsError::NothingRead));
     }
 
     #[test]

@@ -243,6 +243,17 @@ test('a headerless file can be remapped by position', async () => {
   await context.close();
 });
 
+test('a file whose every row is rejected says so, and lists the rows', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'all_rejected.csv');
+  await expectText(page, 'rows-rejected', '3');
+  assert.match(await page.getByTestId('segment-error').textContent(), /every row was rejected/);
+  assert.equal(await page.getByTestId('kpis').count(), 0, 'no empty figures card');
+  await showData(page);
+  await expectText(page, 'rejected-count', '3');
+  await context.close();
+});
+
 test('bad rows are listed with row, column and reason, and download as CSV', async () => {
   const { context, page } = await openApp();
   await upload(page, 'bad_rows.csv');

@@ -308,6 +308,9 @@ pub fn analyse(ds: &Dataset, params: &ClvParams) -> Result<ClvReport, ClvError> 
 /// # Errors
 /// [`ClvError::Summary`] when dates or amounts are missing or the dates do not fit.
 pub fn prepare(ds: &Dataset, params: &ClvParams) -> Result<Summary, ClvError> {
+    if ds.rows() == 0 {
+        return Err(ClvError::Summary(crate::core::customers::FactsError::NothingRead.to_string()));
+    }
     let last_day = ds
         .day
         .as_ref()

@@ -74,6 +74,8 @@ pub fn OverviewPage() -> Html {
             if let Some(survey) = state.survey.clone() {
                 <p class="muted" data-testid="overview-survey">{ t.survey_status(&survey.file, survey.totals.responses, nps.as_ref().and_then(|n| n.matched), nps.as_ref().map_or(0, |n| n.anonymous)) }</p>
             }
+            // Nothing to show when no row could be read and there is no survey (the error below says why).
+            if seg.is_some() || nps_card.is_some() {
             <section class="card" data-testid="kpis">
                 <div class="stats">
                     if let Some(s) = &seg {
@@ -93,6 +95,7 @@ pub fn OverviewPage() -> Html {
                     <p class="rule">{ format!("{} {}", t.as_of, s.as_of) }</p>
                 }
             </section>
+            }
             if let Some(message) = state.seg_error.clone() {
                 <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ message }</p></section>
             }
