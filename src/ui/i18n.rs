@@ -91,6 +91,26 @@ impl Lang {
         })
     }
 
+    /// A segmentation error in the page's language: Chinese for the core's [`FactsError`]s (matched
+    /// by their own text), else the core's message as it is.
+    ///
+    /// [`FactsError`]: crate::core::customers::FactsError
+    pub fn seg_error(self, message: &str) -> String {
+        use crate::core::customers::FactsError as E;
+        if self == Lang::Zh {
+            let known = [
+                (E::NoDates, "计算最近消费需要日期：请指定日期列。"),
+                (E::NoAmounts, "计算消费金额需要金额：请指定金额列。"),
+                (E::NoRows, "截止日期当天及之前没有消费记录。"),
+                (E::NothingRead, "文件中没有一行能读取：所有行都被拒绝（“数据”页列出了每一行及原因）。"),
+            ];
+            if let Some((_, zh)) = known.into_iter().find(|(e, _)| e.to_string() == message) {
+                return zh.to_string();
+            }
+        }
+        message.to_string()
+    }
+
     /// A Chinese reason for a rejected row's code; English shows the core's own reason.
     pub fn reason(self, code: &str) -> Option<&'static str> {
         if self == Lang::En {

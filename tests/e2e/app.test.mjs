@@ -252,6 +252,12 @@ test('a file whose every row is rejected says so, and lists the rows', async () 
   await showData(page);
   await expectText(page, 'rejected-count', '3');
   await context.close();
+  // In Chinese, in Chinese.
+  const zh = await openApp('zh-CN');
+  await upload(zh.page, 'all_rejected.csv');
+  await expectText(zh.page, 'rows-rejected', '3');
+  assert.match(await zh.page.getByTestId('segment-error').textContent(), /所有行都被拒绝/);
+  await zh.context.close();
 });
 
 test('bad rows are listed with row, column and reason, and download as CSV', async () => {
