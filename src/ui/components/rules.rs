@@ -74,7 +74,7 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
     };
     let f = &*form;
     let bins: Vec<(&'static str, &str)> = ["2", "3", "4", "5", "6", "7", "8", "9", "10"].iter().map(|b| (*b, *b)).collect();
-    let error = (*local_error).clone().or_else(|| ctx.state.seg_error.clone());
+    let error = (*local_error).clone().or_else(|| ctx.state.seg_error.as_deref().map(|m| ctx.state.lang.seg_error(m)));
     html! {
         <section class="card" data-testid="rules">
             <h2>{ t.seg_rules }</h2>
