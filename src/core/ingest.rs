@@ -148,10 +148,21 @@ pub enum IngestError {
     Binary(&'static str),
     Workbook(String),
     NoCustomerColumn,
-    UnknownColumn { role: Role, column: String, available: Vec<String> },
+    UnknownColumn {
+        role: Role,
+        column: String,
+        available: Vec<String>,
+    },
     UnknownEncoding(String),
     NotText(Format),
-    TooLarge { bytes: u64, limit: u64 },
+    TooLarge {
+        bytes: u64,
+        limit: u64,
+    },
+    /// A row among the first has more fields than a table can have columns ([`table::MAX_COLUMNS`]).
+    TooWide {
+        line: u64,
+    },
 }
 
 impl IngestError {
@@ -166,6 +177,7 @@ impl IngestError {
             Self::UnknownEncoding(_) => "unknown_encoding",
             Self::NotText(_) => "not_text",
             Self::TooLarge { .. } => "too_large",
+            Self::TooWide { .. } => "too_wide",
         }
     }
 }
@@ -193,6 +205,11 @@ impl std::fmt::Display for IngestError {
                 "the file is {} MB; the browser app holds files up to {} MB: use the loyalty-lens command line for larger files",
                 bytes / 1_000_000,
                 limit / 1_000_000
+            ),
+            Self::TooWide { line } => write!(
+                f,
+                "line {line} has more than {} fields, more than a table can have columns: are the file's line ends missing?",
+                table::MAX_COLUMNS
             ),
         }
     }
@@ -690,6 +707,11 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
         warnings.push(format!("skipped {titles} title line(s) above the table"));
     }
     let head = &head[titles..];
+    // A row of tens of thousands of fields (the whole file on one line) is not a table: its columns
+    // would not fit on a page, nor their profiles in the time a page has.
+    if let Some((line, _)) = head.iter().find(|(_, r)| r.len() > table::MAX_COLUMNS) {
+        return Err(IngestError::TooWide { line: *line });
+    }
     let header = opts.header.unwrap_or_else(|| {
         let below: Vec<Vec<String>> = head.iter().skip(1).take(200).map(|(_, r)| r.clone()).collect();
         roles::looks_like_header(&head[0].1, &below)
@@ -1290,6 +1312,19 @@ mod tests {
             }
         }
         assert!(streamed_files >= 20, "only {streamed_files} fixtures streamed");
+    }
+
+    #[test]
+    fn a_row_wider_than_a_table_can_be_is_refused_with_its_line() {
+        let row = |fields: usize| (0..fields).map(|i| if i == 0 { "c1".to_string() } else { i.to_string() }).collect::<Vec<_>>();
+        let text = |fields: usize| format!("customer_id,order_date,amount\nc0,2024-01-05,10.00\n{}\n", row(fields).join(","));
+        let opts = IngestOptions::default();
+        let err = ingest(text(table::MAX_COLUMNS + 1).as_bytes(), "w.csv", &opts, &mut |_, _| {}).unwrap_err();
+        assert_eq!(err, IngestError::TooWide { line: 3 });
+        assert_eq!(err.code(), "too_wide");
+        // As many fields as Excel has columns is a table (the extra fields of the row are not read).
+        let ok = ingest(text(table::MAX_COLUMNS).as_bytes(), "w.csv", &opts, &mut |_, _| {}).unwrap();
+        assert_eq!(ok.report.columns.len(), table::MAX_COLUMNS);
     }
 
     #[test]

@@ -216,12 +216,14 @@ impl Source<'_> {
         }
     }
 
-    /// The first `limit` non-blank rows, with their line numbers, as owned strings.
+    /// The first `limit` non-blank rows, with their line numbers, as owned strings: of a row with
+    /// more than [`MAX_COLUMNS`] fields, the first `MAX_COLUMNS + 1`.
     pub fn head(&self, limit: usize) -> Vec<(u64, Vec<String>)> {
         let mut out = Vec::new();
         let _ = self.for_each_row(|pos, row| {
             if !row.is_blank() {
-                out.push((pos.line, (0..row.len()).map(|i| row.get(i).unwrap_or("").to_string()).collect()));
+                let fields = row.len().min(MAX_COLUMNS + 1);
+                out.push((pos.line, (0..fields).map(|i| row.get(i).unwrap_or("").to_string()).collect()));
             }
             if out.len() >= limit {
                 ControlFlow::Break(())
@@ -232,6 +234,9 @@ impl Source<'_> {
         out
     }
 }
+
+/// The most columns a table has: Excel's limit. A row with more fields is not a row of a table.
+pub const MAX_COLUMNS: usize = 16_384;
 
 /// Why a walk over CSV records stopped short: a record's bytes are not UTF-8 text.
 ///

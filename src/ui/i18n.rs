@@ -86,6 +86,7 @@ impl Lang {
             "unknown_column" => "指定的列不存在。",
             "unknown_encoding" => "不认识这个编码。",
             "too_large" => "文件太大，浏览器放不下：请使用 loyalty-lens 命令行工具处理更大的文件。",
+            "too_wide" => "有一行的字段超过 16,384 个，比表格能有的列还多：文件的换行符可能丢失了。",
             "replaced" => "已改为读取另一个文件。",
             _ => return None,
         })
