@@ -299,23 +299,27 @@ pub fn normalise_name(name: &str) -> String {
 
 /// The role a header name is exactly one of the names of (after normalising).
 fn exact_role(name: &str) -> Option<Role> {
-    let n = normalise_name(name);
+    exact_role_of(&normalise_name(name))
+}
+
+/// [`exact_role`] of a name already normalised.
+fn exact_role_of(n: &str) -> Option<Role> {
     if n.is_empty() {
         return None;
     }
     // The names are written normalised (a test checks): compared as they are, not normalised again
     // for every column (a file with tens of thousands of columns took seconds on that alone).
-    Role::ALL.into_iter().find(|r| r.names().iter().any(|k| *k == n))
+    Role::ALL.into_iter().find(|r| r.names().contains(&n))
 }
 
 /// The role a header name states, if it states one.
 pub fn role_from_name(name: &str) -> Option<Role> {
-    if let Some(r) = exact_role(name) {
-        return Some(r);
-    }
     let n = normalise_name(name);
     if n.is_empty() {
         return None;
+    }
+    if let Some(r) = exact_role_of(&n) {
+        return Some(r);
     }
     let lower = name.to_lowercase();
     Role::ALL.into_iter().find(|r| r.fragments().iter().any(|f| n.contains(f) || lower.contains(f)))
