@@ -35,8 +35,8 @@ after(async () => {
 const cspViolations = [];
 
 /** Opens the app in a fresh English-language context; collects requests and page errors. */
-async function openApp(locale = 'en-US', { hash = '', expectViolations = false } = {}) {
-  const context = await browser.newContext({ locale, acceptDownloads: true });
+async function openApp(locale = 'en-US', { hash = '', expectViolations = false, viewport } = {}) {
+  const context = await browser.newContext({ locale, acceptDownloads: true, ...(viewport ? { viewport } : {}) });
   const page = await context.newPage();
   const requests = [];
   const errors = [];
@@ -659,6 +659,31 @@ test('sample data is generated in the browser', async () => {
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid="nps-responses"]').textContent.replace(/,/g, '')) < n, all, { timeout: TIMEOUT });
   assert.equal(await page.getByTestId('nps-latest').isChecked(), true);
   assert.deepEqual(requests.slice(before), []);
+  await context.close();
+});
+
+test('on a phone-sized screen every tab shows whole, on one line, and no page scrolls sideways', async () => {
+  const { context, page } = await openApp('zh-CN', { viewport: { width: 360, height: 740 } });
+  await page.getByTestId('sample').click();
+  await expectText(page, 'customers', '20,000');
+  const tabs = await page.locator('.tabs button').evaluateAll((buttons) =>
+    buttons.map((b) => {
+      const r = b.getBoundingClientRect();
+      return { id: b.dataset.testid, left: r.left, right: r.right, height: r.height, lineHeight: parseFloat(getComputedStyle(b).lineHeight) || 20 };
+    }),
+  );
+  assert.ok(tabs.length >= 7, `tabs: ${tabs.length}`);
+  for (const t of tabs) {
+    assert.ok(t.left >= 0 && t.right <= 360, `${t.id} is cut off: ${t.left}–${t.right}`);
+    // One line of text plus the button's padding and underline.
+    assert.ok(t.height < 2 * t.lineHeight + 4, `${t.id} wraps: ${t.height}px high`);
+  }
+  for (const t of tabs) {
+    await page.getByTestId(t.id).click();
+    await page.locator(`[data-testid="${t.id}"].active`).waitFor({ timeout: TIMEOUT });
+    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(scroll <= client, `${t.id}: the page is ${scroll}px wide on a ${client}px screen`);
+  }
   await context.close();
 });
 
