@@ -238,6 +238,8 @@ pub enum Response {
 pub enum ProgressStage {
     Reading,
     Generating,
+    /// Reading a workbook's cells (`.xlsx`).
+    Workbook,
     Decoding,
     Parsing,
 }
@@ -245,6 +247,7 @@ pub enum ProgressStage {
 impl From<Stage> for ProgressStage {
     fn from(s: Stage) -> Self {
         match s {
+            Stage::Workbook => Self::Workbook,
             Stage::Decoding => Self::Decoding,
             Stage::Parsing => Self::Parsing,
         }

@@ -216,6 +216,31 @@ fn write_xlsx<R: AsRef<[Cell]>>(sheet: &str, header: &[&str], rows: impl Iterato
     Ok(zip.finish())
 }
 
+/// A workbook of one sheet, `Sheet1`, whose `<sheetData>` is `sheet_data` as given (cells anywhere,
+/// in any order), after a `<dimension>` of `dimension` when there is one: for the reader's tests.
+#[cfg(test)]
+pub(crate) fn workbook_with(dimension: Option<&str>, sheet_data: &str) -> Vec<u8> {
+    let workbook = format!(
+        "{XML_DECLARATION}<workbook xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+    );
+    let dimension = dimension.map(|d| format!("<dimension ref=\"{d}\"/>")).unwrap_or_default();
+    let sheet = format!("{XML_DECLARATION}<worksheet xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\">{dimension}<sheetData>{sheet_data}</sheetData></worksheet>");
+    let mut zip = ZipOut::default();
+    for (path, part) in [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", PACKAGE_RELS),
+        ("xl/workbook.xml", workbook.as_str()),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        ("xl/styles.xml", STYLES),
+        ("xl/worksheets/sheet1.xml", sheet.as_str()),
+    ] {
+        let mut entry = Deflater::new();
+        entry.write(part.as_bytes());
+        zip.add(path, entry).expect("a small workbook fits a zip archive");
+    }
+    zip.finish()
+}
+
 /// One zip entry's data, deflated (raw DEFLATE, as zip stores it) as it is written.
 struct Deflater {
     compressor: Box<miniz_oxide::deflate::core::CompressorOxide>,
@@ -669,9 +694,10 @@ mod tests {
         let bytes = xlsx("客户", &["customer_id", "monetary", "cn_segment"], &rows).unwrap();
         let grid = crate::core::excel::read_sheet(&bytes, None).unwrap();
         assert_eq!(grid.sheet, "客户");
-        assert_eq!(grid.rows[0], vec!["customer_id", "monetary", "cn_segment"]);
-        assert_eq!(grid.rows[1], vec!["00042", "1299.5", "重要价值客户"]);
-        assert_eq!(grid.rows[2][0], "=1+1", "stored as text, not evaluated");
-        assert_eq!(grid.rows[2][1], "-3");
+        let row = |i| grid.row(i).unwrap().texts();
+        assert_eq!(row(0), vec!["customer_id", "monetary", "cn_segment"]);
+        assert_eq!(row(1), vec!["00042", "1299.5", "重要价值客户"]);
+        assert_eq!(row(2)[0], "=1+1", "stored as text, not evaluated");
+        assert_eq!(row(2)[1], "-3");
     }
 }

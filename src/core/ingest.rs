@@ -219,6 +219,8 @@ impl std::fmt::Display for IngestError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
+    /// Reading a workbook's cells.
+    Workbook,
     Decoding,
     Parsing,
 }
@@ -313,12 +315,13 @@ pub fn ingest(
     let is_zip = bytes.starts_with(ZIP_MAGIC);
     let is_ole = bytes.starts_with(OLE_MAGIC);
     if is_zip || is_ole {
-        let grid = excel::read_sheet(bytes, opts.sheet.as_deref()).map_err(|e| match e {
-            excel::ExcelError::Unreadable(_) if is_zip => IngestError::Workbook(format!(
-                "this is a zip archive but not a readable Excel workbook ({e}); save it as .xlsx or CSV and try again"
-            )),
-            other => IngestError::Workbook(format!("Excel: {other}")),
-        })?;
+        let grid =
+            excel::read_sheet_with(bytes, opts.sheet.as_deref(), &mut |f| progress(Stage::Workbook, f)).map_err(|e| match e {
+                excel::ExcelError::Unreadable(_) if is_zip => IngestError::Workbook(format!(
+                    "this is a zip archive but not a readable Excel workbook ({e}); save it as .xlsx or CSV and try again"
+                )),
+                other => IngestError::Workbook(format!("Excel: {other}")),
+            })?;
         let format = if is_zip { Format::Xlsx } else { Format::Xls };
         let layout = Layout {
             file: file.to_string(),
@@ -330,7 +333,7 @@ pub fn ingest(
             sheets: grid.sheets.clone(),
             sheet: Some(grid.sheet.clone()),
         };
-        let source = Source::Grid { rows: &grid.rows, first_line: grid.first_line };
+        let source = Source::Grid(&grid);
         progress(Stage::Decoding, 1.0);
         return read_table(&source, layout, opts, None, progress).map(Table::into_read);
     }
@@ -932,7 +935,7 @@ impl Head {
 /// more than that, so that a slightly longer tail does not make the columns grow).
 fn expected_rows<'r>(source: &Source, bytes: u64, head: impl Iterator<Item = &'r Vec<String>>) -> usize {
     match source {
-        Source::Grid { rows, .. } => rows.len(),
+        Source::Grid(grid) => grid.rows.len(),
         Source::Text { .. } => {
             let (mut n, mut len) = (0usize, 0usize);
             for row in head {

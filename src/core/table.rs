@@ -166,7 +166,7 @@ pub struct Position {
 /// pushed into a [`Walker`] a chunk at a time.)
 pub enum Source<'a> {
     Text { text: &'a str, format: Format },
-    Grid { rows: &'a [Vec<String>], first_line: u64 },
+    Grid(&'a super::excel::Grid),
 }
 
 impl Source<'_> {
@@ -203,11 +203,11 @@ impl Source<'_> {
                 };
                 walked.map_err(|e| e.to_string())
             }
-            Source::Grid { rows, first_line } => {
-                let total = rows.len().max(1) as f64;
-                for (i, row) in rows.iter().enumerate() {
-                    let pos = Position { line: first_line + i as u64, byte: 0, fraction: (i + 1) as f64 / total };
-                    if visit(pos, row).is_break() {
+            Source::Grid(grid) => {
+                let total = grid.rows.len().max(1) as f64;
+                for (i, row) in (0..grid.rows.len()).filter_map(|i| grid.row(i)).enumerate() {
+                    let pos = Position { line: grid.first_line + i as u64, byte: 0, fraction: (i + 1) as f64 / total };
+                    if visit(pos, &row).is_break() {
                         break;
                     }
                 }

@@ -141,6 +141,7 @@ impl Lang {
         match stage {
             ProgressStage::Reading => t.stage_reading,
             ProgressStage::Generating => t.stage_generating,
+            ProgressStage::Workbook => t.stage_workbook,
             ProgressStage::Decoding => t.stage_decoding,
             ProgressStage::Parsing => t.stage_parsing,
         }
@@ -158,6 +159,7 @@ pub struct Texts {
     pub clear_data: &'static str,
     pub stage_reading: &'static str,
     pub stage_generating: &'static str,
+    pub stage_workbook: &'static str,
     pub stage_decoding: &'static str,
     pub stage_parsing: &'static str,
     pub error_title: &'static str,
@@ -353,6 +355,7 @@ pub static ZH: Texts = Texts {
     clear_data: "清除数据",
     stage_reading: "读取文件",
     stage_generating: "生成示例数据",
+    stage_workbook: "读取工作簿",
     stage_decoding: "识别编码与格式",
     stage_parsing: "解析数据行",
     error_title: "无法使用这个文件",
@@ -545,6 +548,7 @@ pub static EN: Texts = Texts {
     clear_data: "Clear data",
     stage_reading: "Reading the file",
     stage_generating: "Generating sample data",
+    stage_workbook: "Reading the workbook",
     stage_decoding: "Detecting encoding and layout",
     stage_parsing: "Parsing rows",
     error_title: "This file cannot be used",

@@ -563,6 +563,22 @@ and segmenting the million-row file. What it found, and what was done:
   in 10.6 s (12.5), the worker's WebAssembly memory 915 → 824 MB, the tab's peak 1.01× → 0.89× the
   file.
 
+- **Workbooks** (2026-12-03). A 300,000-row `.xlsx` (the benchmark's first 300,000 orders written
+  by xlsxwriter with date cells, 17 MB) took 334 MB natively at its peak (`inspect`, two runs:
+  2.5–2.6 s), and in Chromium 373 MB of the worker's WebAssembly memory, the tab growing by 338 MB:
+  calamine's `worksheet_range` holds every cell two or three times over (each cell as read, with
+  its place; the dense range; the range's values), beside the one `String` per cell the reader
+  made of them. The sheet is now read with calamine's cell reader straight into one buffer of
+  texts (an offset per cell, a row's leading and trailing empty cells not stored); cells out of
+  Excel's order (rows or columns going back, two cells at one place) are read again and sorted,
+  so the result is always the used range's (a property test compares the two on random sheets,
+  and every workbook fixture reads byte-identically). Natively 94 MB and 2.2–2.4 s; in Chromium
+  (one run each) 118 MB of WebAssembly memory, the tab growing by 123 MB, 4.76 → 4.34 s. The
+  progress bar now follows the sheet's rows ("Reading the workbook"), where it stood still for the
+  whole read. Most of what is left is calamine's (`perf`: XML events 16%, its cell reader 6%,
+  inflating 5%, attributes 4%). Cells beyond Excel's grid (row 1,048,576, column XFD) are refused
+  instead of being made room for.
+
 Still the largest (2026-12-02, fifth stop: `perf` over `make wasm-timing` with V8's
 `--perf-basic-prof`, five runs each reading the 1M file on one core and segmenting it; shares of
 all samples): converting the cells (`RowReader::read`) 10%, the walker with its plain-line
@@ -605,7 +621,7 @@ one run each; the tab's peak 1.01× → 1.02× the file). The overview's rehears
 
 **The 600 KB target is not met, and cannot be with the features the app has.** The worker built
 other ways (2026-12-03, each built with cargo, wasm-bindgen and wasm-opt as trunk does; gzip -9):
-as shipped 797,656 bytes; `wasm-opt -Oz` instead of `-O3` 797,481; encoding_rs at `z` 793,683;
+as shipped before the workbook reader above (which added 5 KB) 797,656 bytes; `wasm-opt -Oz` instead of `-O3` 797,481; encoding_rs at `z` 793,683;
 this crate at `opt-level = 2` 794,332, at `s` 734,235; **everything at `z` 664,982**. The UI is
 301,256 bytes on its own (before wasm-opt, by twiggy: yew 246 KB of code, the pages 220 KB,
 serde-wasm-bindgen's conversions of the answers 87 KB, the two languages' text 103 KB of data). So

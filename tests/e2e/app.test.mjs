@@ -186,6 +186,90 @@ test('an xlsx workbook is read from its first visible sheet, and another sheet c
   await context.close();
 });
 
+/** A zip archive of `files` ([name, text]), stored without compression, as a workbook is. */
+function storedZip(files) {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (bytes) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const locals = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, text] of files) {
+    const data = Buffer.from(text, 'utf8');
+    const fileName = Buffer.from(name, 'utf8');
+    const fields = (signature) => {
+      const h = Buffer.alloc(signature === 0x04034b50 ? 30 : 46);
+      h.writeUInt32LE(signature, 0);
+      let at = 4;
+      if (signature === 0x02014b50) at = (h.writeUInt16LE(20, at), at + 2);
+      for (const v of [20, 0, 0, 0, 33]) at = h.writeUInt16LE(v, at);
+      for (const v of [crc32(data), data.length, data.length]) at = h.writeUInt32LE(v, at);
+      at = h.writeUInt16LE(fileName.length, at);
+      if (signature === 0x02014b50) h.writeUInt32LE(offset, 42);
+      return h;
+    };
+    const local = Buffer.concat([fields(0x04034b50), fileName, data]);
+    central.push(Buffer.concat([fields(0x02014b50), fileName]));
+    locals.push(local);
+    offset += local.length;
+  }
+  const dir = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dir, end]);
+}
+
+/** An .xlsx workbook of `rows` orders (customer id, date as text, amount), with its declared size. */
+function ordersXlsx(rows) {
+  const ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+  const cell = (ref, v) => (typeof v === 'number' ? `<c r="${ref}"><v>${v}</v></c>` : `<c r="${ref}" t="inlineStr"><is><t>${v}</t></is></c>`);
+  const body = [`<row r="1">${cell('A1', 'customer_id')}${cell('B1', 'date')}${cell('C1', 'amount')}</row>`];
+  for (let i = 0; i < rows; i++) {
+    const r = i + 2;
+    const date = `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    body.push(`<row r="${r}">${cell(`A${r}`, `C${i % 5000}`)}${cell(`B${r}`, date)}${cell(`C${r}`, 10 + (i % 90))}</row>`);
+  }
+  return storedZip([
+    ['[Content_Types].xml', `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`],
+    ['_rels/.rels', `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`],
+    ['xl/workbook.xml', `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${ns}" xmlns:r="${rel}"><sheets><sheet name="Orders" sheetId="1" r:id="rId1"/></sheets></workbook>`],
+    ['xl/_rels/workbook.xml.rels', `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`],
+    ['xl/worksheets/sheet1.xml', `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${ns}"><dimension ref="A1:C${rows + 1}"/><sheetData>${body.join('')}</sheetData></worksheet>`],
+  ]);
+}
+
+test('a big workbook shows its progress while its cells are read, in English and Chinese', async () => {
+  for (const [locale, label] of [['en-US', 'Reading the workbook'], ['zh-CN', '读取工作簿']]) {
+    const { context, page } = await openApp(locale);
+    // Every label and percentage the progress bar shows, as the page draws them.
+    await page.evaluate(() => {
+      window.seenProgress = [];
+      new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid="progress"]');
+        if (bar) window.seenProgress.push([bar.querySelector('.progress-label span').textContent, Number(bar.querySelector('[role="progressbar"]').getAttribute('aria-valuenow'))]);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    await page.getByTestId('file-input').setInputFiles({ name: 'orders.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: ordersXlsx(120_000) });
+    await expectText(page, 'customers', '5,000');
+    const seen = await page.evaluate(() => window.seenProgress);
+    const workbook = [...new Set(seen.filter(([l]) => l === label).map(([, p]) => p))];
+    assert.ok(workbook.length >= 3 && workbook.some((p) => p > 0 && p < 100), `${locale}: ${JSON.stringify(seen.slice(0, 40))}`);
+    await context.close();
+  }
+});
+
 test('a broken file gets a clear message and the app keeps working', async () => {
   const { context, page, errors } = await openApp();
   await upload(page, 'image.csv');
