@@ -166,18 +166,7 @@ fn write_xlsx<R: AsRef<[Cell]>>(sheet: &str, header: &[&str], rows: impl Iterato
     if header.len() > MAX_COLUMNS {
         return Err(format!("{} columns are more than a worksheet holds ({MAX_COLUMNS})", header.len()));
     }
-    let mut zip = ZipOut::default();
-    for (path, part) in [
-        ("[Content_Types].xml", CONTENT_TYPES),
-        ("_rels/.rels", PACKAGE_RELS),
-        ("xl/workbook.xml", workbook.as_str()),
-        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-        ("xl/styles.xml", STYLES),
-    ] {
-        let mut entry = Deflater::new();
-        entry.write(part.as_bytes());
-        zip.add(path, entry)?;
-    }
+    let mut zip = package(&workbook)?;
     let mut entry = Deflater::new();
     entry.write(XML_DECLARATION.as_bytes());
     entry.write(
@@ -225,20 +214,29 @@ pub(crate) fn workbook_with(dimension: Option<&str>, sheet_data: &str) -> Vec<u8
     );
     let dimension = dimension.map(|d| format!("<dimension ref=\"{d}\"/>")).unwrap_or_default();
     let sheet = format!("{XML_DECLARATION}<worksheet xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\">{dimension}<sheetData>{sheet_data}</sheetData></worksheet>");
+    let mut zip = package(&workbook).expect("a small workbook fits a zip archive");
+    let mut entry = Deflater::new();
+    entry.write(sheet.as_bytes());
+    zip.add("xl/worksheets/sheet1.xml", entry).expect("a small workbook fits a zip archive");
+    zip.finish()
+}
+
+/// A workbook's package but its sheet: the content types, the relationships, `workbook` (the
+/// workbook part's XML) and the styles.
+fn package(workbook: &str) -> Result<ZipOut, String> {
     let mut zip = ZipOut::default();
     for (path, part) in [
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", PACKAGE_RELS),
-        ("xl/workbook.xml", workbook.as_str()),
+        ("xl/workbook.xml", workbook),
         ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
         ("xl/styles.xml", STYLES),
-        ("xl/worksheets/sheet1.xml", sheet.as_str()),
     ] {
         let mut entry = Deflater::new();
         entry.write(part.as_bytes());
-        zip.add(path, entry).expect("a small workbook fits a zip archive");
+        zip.add(path, entry)?;
     }
-    zip.finish()
+    Ok(zip)
 }
 
 /// One zip entry's data, deflated (raw DEFLATE, as zip stores it) as it is written.
