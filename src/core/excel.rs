@@ -89,8 +89,8 @@ impl Rows {
     }
 
     fn text(&self, cell: usize) -> &str {
-        let start = if cell == 0 { 0 } else { self.ends[cell - 1] };
-        self.text.get(start..self.ends[cell]).unwrap_or("")
+        let start = cell.checked_sub(1).and_then(|before| self.ends.get(before)).copied().unwrap_or(0);
+        self.ends.get(cell).and_then(|&end| self.text.get(start..end)).unwrap_or("")
     }
 }
 

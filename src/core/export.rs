@@ -205,22 +205,6 @@ fn write_xlsx<R: AsRef<[Cell]>>(sheet: &str, header: &[&str], rows: impl Iterato
     Ok(zip.finish())
 }
 
-/// A workbook of one sheet, `Sheet1`, whose `<sheetData>` is `sheet_data` as given (cells anywhere,
-/// in any order), after a `<dimension>` of `dimension` when there is one: for the reader's tests.
-#[cfg(test)]
-pub(crate) fn workbook_with(dimension: Option<&str>, sheet_data: &str) -> Vec<u8> {
-    let workbook = format!(
-        "{XML_DECLARATION}<workbook xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
-    );
-    let dimension = dimension.map(|d| format!("<dimension ref=\"{d}\"/>")).unwrap_or_default();
-    let sheet = format!("{XML_DECLARATION}<worksheet xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\">{dimension}<sheetData>{sheet_data}</sheetData></worksheet>");
-    let mut zip = package(&workbook).expect("a small workbook fits a zip archive");
-    let mut entry = Deflater::new();
-    entry.write(sheet.as_bytes());
-    zip.add("xl/worksheets/sheet1.xml", entry).expect("a small workbook fits a zip archive");
-    zip.finish()
-}
-
 /// A workbook's package but its sheet: the content types, the relationships, `workbook` (the
 /// workbook part's XML) and the styles.
 fn package(workbook: &str) -> Result<ZipOut, String> {
@@ -490,6 +474,22 @@ const STYLES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\
 <xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/></cellXfs>\
 <cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>\
 </styleSheet>";
+
+/// A workbook of one sheet, `Sheet1`, whose `<sheetData>` is `sheet_data` as given (cells anywhere,
+/// in any order), after a `<dimension>` of `dimension` when there is one: for the reader's tests.
+#[cfg(test)]
+pub(crate) fn workbook_with(dimension: Option<&str>, sheet_data: &str) -> Vec<u8> {
+    let workbook = format!(
+        "{XML_DECLARATION}<workbook xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+    );
+    let dimension = dimension.map(|d| format!("<dimension ref=\"{d}\"/>")).unwrap_or_default();
+    let sheet = format!("{XML_DECLARATION}<worksheet xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\">{dimension}<sheetData>{sheet_data}</sheetData></worksheet>");
+    let mut zip = package(&workbook).expect("a small workbook fits a zip archive");
+    let mut entry = Deflater::new();
+    entry.write(sheet.as_bytes());
+    zip.add("xl/worksheets/sheet1.xml", entry).expect("a small workbook fits a zip archive");
+    zip.finish()
+}
 
 #[cfg(test)]
 mod tests {
