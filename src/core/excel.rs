@@ -74,6 +74,30 @@ impl Rows {
         self.ends.push(self.text.len());
     }
 
+    /// Puts the cell at `row`, `column` after the one before it, `at` (its row and the column
+    /// after it), with empty cells and rows between them: `false` (and nothing put) when the cell
+    /// does not come after it.
+    fn place(&mut self, at: &mut Option<(u32, u32)>, row: u32, column: u32, text: &str) -> bool {
+        match *at {
+            Some((r, next)) if r == row => {
+                if column < next {
+                    return false;
+                }
+                (next..column).for_each(|_| self.push_cell(""));
+            }
+            Some((r, _)) if row < r => return false,
+            before => {
+                if let Some((r, _)) = before {
+                    (r + 1..row).for_each(|_| self.start_row(0));
+                }
+                self.start_row(column);
+            }
+        }
+        self.push_cell(text);
+        *at = Some((row, column + 1));
+        true
+    }
+
     /// Counts the rows' first columns from `first_column`.
     fn shift(&mut self, first_column: u32) {
         for (_, lead) in &mut self.rows {
@@ -260,7 +284,7 @@ fn xlsx_cells<RS: Read + Seek>(
     let (top, bottom) = (declared.start.0, declared.end.0.max(declared.start.0));
     let mut reported = 0u32;
     let mut rows = Rows::default();
-    // In order: the row being read and the column after its last cell.
+    // The last cell put: its row and the column after it.
     let mut current: Option<(u32, u32)> = None;
     // In any order: each cell's place and text.
     let mut placed: Vec<(u32, u32, String)> = Vec::new();
@@ -291,44 +315,17 @@ fn xlsx_cells<RS: Read + Seek>(
             placed.push((row, column, value_text(value).into_owned()));
             continue;
         }
-        match current {
-            Some((r, next)) if r == row => {
-                if column < next {
-                    return Ok(None);
-                }
-                (next..column).for_each(|_| rows.push_cell(""));
-            }
-            Some((r, _)) if row < r => return Ok(None),
-            _ => {
-                // Rows without cells between the last one and this one.
-                if let Some((r, _)) = current {
-                    (r + 1..row).for_each(|_| rows.start_row(0));
-                }
-                rows.start_row(column);
-            }
+        if !rows.place(&mut current, row, column, &value_text(value)) {
+            return Ok(None);
         }
-        rows.push_cell(&value_text(value));
-        current = Some((row, column + 1));
     }
     if order == Order::Any {
         // Stable: of two cells at one place, the later one comes last, and is the one kept.
         placed.sort_by_key(|&(row, column, _)| (row, column));
-        let mut last_row = None;
         for (i, (row, column, text)) in placed.iter().enumerate() {
-            if placed.get(i + 1).is_some_and(|&(r, c, _)| (r, c) == (*row, *column)) {
-                continue;
+            if placed.get(i + 1).is_none_or(|&(r, c, _)| (r, c) != (*row, *column)) {
+                rows.place(&mut current, *row, *column, text);
             }
-            match last_row {
-                Some((r, next)) if r == *row => (next..*column).for_each(|_| rows.push_cell("")),
-                _ => {
-                    if let Some((r, _)) = last_row {
-                        (r + 1..*row).for_each(|_| rows.start_row(0));
-                    }
-                    rows.start_row(*column);
-                }
-            }
-            rows.push_cell(text);
-            last_row = Some((*row, column + 1));
         }
     }
     let Some(top_row) = top_row else {
