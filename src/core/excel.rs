@@ -37,7 +37,11 @@ pub struct Grid {
 impl Grid {
     /// Row `i` (0-based) of the used range, `width` cells long.
     pub fn row(&self, i: usize) -> Option<SheetRow<'_>> {
-        (i < self.rows.len()).then_some(SheetRow { rows: &self.rows, index: i, width: self.width })
+        (i < self.rows.len()).then(|| {
+            let (cells, lead) = self.rows.cells(i);
+            let width = self.width.max(lead as usize + cells.len());
+            SheetRow { rows: &self.rows, cells, lead: lead as usize, width }
+        })
     }
 }
 
@@ -119,38 +123,33 @@ impl Rows {
 }
 
 /// One row of a [`Grid`]: `width` cells, those the row does not hold empty.
-#[derive(Clone, Copy)]
 pub struct SheetRow<'a> {
     rows: &'a Rows,
-    index: usize,
+    /// The row's cells in `rows.ends`, after `lead` empty ones.
+    cells: std::ops::Range<usize>,
+    lead: usize,
+    /// The sheet's width (and at least the row's cells).
     width: usize,
 }
 
 impl<'a> SheetRow<'a> {
-    /// How many cells the row has: the sheet's width.
-    fn width(&self) -> usize {
-        let (cells, lead) = self.rows.cells(self.index);
-        self.width.max(lead as usize + cells.len())
-    }
-
     /// Cell `i`'s text; `None` past the row's end.
     fn cell(&self, i: usize) -> Option<&'a str> {
-        let (cells, lead) = self.rows.cells(self.index);
-        match i.checked_sub(lead as usize) {
-            Some(k) if k < cells.len() => Some(self.rows.text(cells.start + k)),
-            _ => (i < self.width()).then_some(""),
+        match i.checked_sub(self.lead) {
+            Some(k) if k < self.cells.len() => Some(self.rows.text(self.cells.start + k)),
+            _ => (i < self.width).then_some(""),
         }
     }
 
     /// The row's cells as texts.
     pub fn texts(&self) -> Vec<&'a str> {
-        (0..self.width()).map(|i| self.cell(i).unwrap_or("")).collect()
+        (0..self.width).map(|i| self.cell(i).unwrap_or("")).collect()
     }
 }
 
 impl super::table::Row for SheetRow<'_> {
     fn len(&self) -> usize {
-        self.width()
+        self.width
     }
 
     fn get(&self, i: usize) -> Option<&str> {
