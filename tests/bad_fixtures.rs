@@ -64,6 +64,10 @@ fn every_broken_file_is_refused_clearly_or_read_with_its_bad_rows_named() {
                 for x in &r.rejected {
                     check(!x.reason.is_empty(), format!("row {} has no reason", x.row));
                 }
+                let guests = r.guests.as_ref().map_or(0, |g| g.rows);
+                check(want.get("guests").and_then(Value::as_u64).unwrap_or(0) == guests, format!("guests {guests}"));
+                let left_out: u64 = r.cells_left_out.iter().map(|l| l.cells).sum();
+                check(want.get("left_out").and_then(Value::as_u64).unwrap_or(0) == left_out, format!("left_out {left_out}"));
                 if let Some(enc) = want.get("encoding").and_then(Value::as_str) {
                     check(r.encoding == enc, format!("encoding {}", r.encoding));
                 }

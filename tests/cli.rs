@@ -69,11 +69,17 @@ fn inspect_prints_every_contract_key() {
 fn rejected_rows_are_listed_with_row_column_value_and_reason() {
     let r = json(&run(&["inspect", "bad_rows.csv"]));
     let first = &r["rejected"][0];
-    assert_eq!(first["row"], 3);
-    assert_eq!(first["column"], "customer_id");
-    assert_eq!(first["value"], "");
-    assert_eq!(first["reason"], "customer id is empty");
-    assert_eq!(r["rejected"].as_array().map(Vec::len), Some(15));
+    assert_eq!(first["row"], 5);
+    assert_eq!(first["column"], "order_date");
+    assert_eq!(first["value"], "2024-02-30");
+    assert_eq!(first["reason"], "2024-02-30 is not a day in the calendar");
+    // Dates (3), amounts (4: abc, NaN as no value, --5, 1e308) and a row too short; the two rows
+    // without a customer id are guest orders and the four bad scores are left out, not rejections.
+    assert_eq!(r["rejected"].as_array().map(Vec::len), Some(8));
+    assert_eq!(r["guests"]["rows"], 2);
+    assert_eq!(r["guest_lines"], serde_json::json!([3, 4]));
+    assert_eq!(r["cells_left_out"][0]["role"], "score");
+    assert_eq!(r["cells_left_out"][0]["cells"], 4);
 }
 
 #[test]
@@ -216,7 +222,8 @@ fn nps_prints_the_contract_json() {
 
 #[test]
 fn nps_reads_a_survey_file_of_its_own_and_joins_it_to_transactions() {
-    // GBK, anonymous answers allowed, three bad scores (11, N/A, 7.5) rejected, not fatal.
+    // GBK, anonymous answers allowed; of three bad scores 11 and 7.5 are left out and N/A is no
+    // answer, none of them rejecting its row.
     let r = json(&run(&["nps", "survey_cdnow_gbk.csv"]));
     assert_eq!(r["responses"], 625);
     assert!(r.get("joined").is_none());
@@ -227,8 +234,9 @@ fn nps_reads_a_survey_file_of_its_own_and_joins_it_to_transactions() {
     assert_eq!(tiers.values().map(|t| t["responses"].as_u64().unwrap_or(0)).sum::<u64>(), 600);
     assert!(j["joined"]["by_segment"].as_object().is_some_and(|m| !m.is_empty()));
     let inspect = json(&run(&["inspect", "survey_cdnow_gbk.csv"]));
-    assert_eq!(inspect["rows_rejected"], 3);
-    assert!(inspect["rejected"].as_array().is_some_and(|r| r.iter().all(|x| x["column"] == "推荐意愿")));
+    assert_eq!(inspect["rows_rejected"], 0);
+    assert_eq!(inspect["cells_left_out"][0]["cells"], 2);
+    assert_eq!(inspect["no_answer"], 1);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand};
-    use loyalty_lens::core::ingest::{ingest, ingest_stream, IngestOptions, MapOverride, Streamed, STREAM_PREFIX};
+    use loyalty_lens::core::ingest::{ingest, ingest_stream, AmountFrom, IngestOptions, MapOverride, Streamed, STREAM_PREFIX};
     use loyalty_lens::core::rfm::{RfmParams, Scoring};
     use loyalty_lens::core::rules::RulesForm;
     use loyalty_lens::core::sample::write_sample;
@@ -221,7 +221,7 @@ mod cli {
     struct ReadArgs {
         /// Assign a role to a column: ROLE=COLUMN, COLUMN a header name or 1-based position; ROLE=
         /// unmaps. Roles: customer_id, date, amount, order_id, quantity, channel, category,
-        /// member_level, score, comment.
+        /// member_level, score, comment, unit_price, order_status, refund_amount.
         #[arg(long = "map", value_name = "ROLE=COLUMN")]
         map: Vec<String>,
         /// Text encoding (UTF-8, GBK, GB18030, UTF-16LE, …).
@@ -245,6 +245,17 @@ mod cli {
         /// Decimal mark of amounts: dot or comma.
         #[arg(long, value_name = "dot|comma")]
         decimal: Option<String>,
+        /// How each row's amount is made: amount (the amount column), quantity-x-unit-price, or
+        /// unit-price (default: the amount column when one is mapped, else quantity × unit price).
+        #[arg(long, value_name = "amount|quantity-x-unit-price|unit-price")]
+        amount_from: Option<String>,
+        /// Leave out rows with this order status (repeat for more); replaces the default, which
+        /// leaves out statuses that mean no sale (closed, cancelled, refunded, unpaid, …).
+        #[arg(long = "exclude-status", value_name = "STATUS", conflicts_with = "keep_all_statuses")]
+        exclude_status: Vec<String>,
+        /// Keep rows of every order status.
+        #[arg(long)]
+        keep_all_statuses: bool,
     }
 
     impl ReadArgs {
@@ -280,6 +291,18 @@ mod cli {
                 date_order,
                 decimal_mark,
                 map: self.map.iter().map(|m| MapOverride::parse(m)).collect::<Result<_, _>>()?,
+                amount_from: match &self.amount_from {
+                    Some(a) => Some(
+                        AmountFrom::from_key(a)
+                            .ok_or_else(|| format!("unknown --amount-from '{a}' (amount, quantity-x-unit-price, unit-price)"))?,
+                    ),
+                    None => None,
+                },
+                exclude_statuses: if self.keep_all_statuses {
+                    Some(Vec::new())
+                } else {
+                    (!self.exclude_status.is_empty()).then(|| self.exclude_status.clone())
+                },
             })
         }
     }

@@ -4,7 +4,8 @@
 //! Rules (issue 3): recency is the days from the last purchase to the as-of date; frequency is the
 //! number of orders — distinct order ids when an order id is mapped, otherwise distinct purchase days;
 //! monetary is the total amount with refunds netted. Rows dated after the as-of date are left out and
-//! counted. A refund row (negative amount) lowers monetary value but is not an order.
+//! counted. A refund row (negative amount, or −0 for an order refunded in full) lowers monetary value
+//! but is not an order; an order for nothing (+0: free items, promotions) is an order.
 
 use crate::core::dataset::{Dataset, MISSING, NO_ORDER};
 use crate::core::values::Day;
@@ -321,7 +322,9 @@ impl Input<'_> {
                     }
                 }
             }
-            if r.amount <= 0.0 || r.amount.is_nan() {
+            // Returns (negative) and wholly refunded rows (−0) are not purchases; a free order (+0)
+            // is one.
+            if r.amount.is_sign_negative() || r.amount.is_nan() {
                 continue;
             }
             // A purchase. One entry per order: each order id on its first day; purchases without an
@@ -463,7 +466,7 @@ impl Input<'_> {
         let codes =
             |c: &Option<crate::core::dataset::Categorical>, i: usize| c.as_ref().map(|c| c.codes[i]).filter(|&x| x != MISSING);
         purchases.clear();
-        purchases.extend(group.iter().map(|&i| i as usize).filter(|&i| amounts[i] > 0.0));
+        purchases.extend(group.iter().map(|&i| i as usize).filter(|&i| !amounts[i].is_sign_negative()));
         // One entry per order: each order id on its first day; purchases without an id, once per day.
         let mut order_days: Vec<Day> = match orders {
             Some(o) => {
@@ -812,7 +815,8 @@ mod tests {
                 let mine = &naive[id];
                 let monetary: f64 = mine.iter().map(|r| r.1).sum();
                 proptest::prop_assert!((cf.monetary - monetary).abs() < 1e-9, "{id}: {} vs {monetary}", cf.monetary);
-                let purchases: Vec<&(i32, f64, Option<String>)> = mine.iter().filter(|r| r.1 > 0.0).collect();
+                // Rows of +0 (free orders) are purchases; negative rows are not.
+                let purchases: Vec<&(i32, f64, Option<String>)> = mine.iter().filter(|r| !r.1.is_sign_negative()).collect();
                 // Orders: each order id once (on its first day), each day of purchases without an id once.
                 let mut ids: Vec<&String> = purchases.iter().filter_map(|r| r.2.as_ref()).collect();
                 ids.sort();

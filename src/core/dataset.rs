@@ -484,7 +484,8 @@ pub struct DateRange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Totals {
     pub customers: usize,
-    /// Distinct order ids when an order id is mapped, otherwise distinct customer-days.
+    /// Distinct order ids when an order id is mapped, otherwise distinct customer-days; returns
+    /// and rows refunded in full are not orders.
     pub orders: usize,
     pub date_range: Option<DateRange>,
     /// Sum of amounts, refunds netted.
@@ -502,13 +503,21 @@ impl Dataset {
     }
 
     pub fn totals(&self) -> Totals {
+        // Returns and rows refunded in full (a negative sign, −0 included) are no orders.
+        let returned = |i: usize| self.amount.as_ref().is_some_and(|a| a[i].is_sign_negative());
         let orders = match (&self.order, &self.day) {
+            (Some(order), _) if self.amount.as_ref().is_some_and(|a| a.iter().any(|v| v.is_sign_negative())) => {
+                let keys = order.keys.iter().enumerate().filter(|&(i, _)| !returned(i)).map(|(_, &k)| k).collect();
+                OrderIds { keys }.distinct()
+            }
             (Some(order), _) => order.distinct(),
             (None, Some(days)) => self
                 .customer
                 .iter()
                 .zip(days)
-                .map(|(&c, &d)| ((c as u64) << 32) | (d as u32 as u64))
+                .enumerate()
+                .filter(|&(i, _)| !returned(i))
+                .map(|(_, (&c, &d))| ((c as u64) << 32) | (d as u32 as u64))
                 .collect::<hashbrown::HashSet<_>>()
                 .len(),
             (None, None) => self.rows(),
@@ -728,7 +737,7 @@ mod tests {
     }
 
     #[test]
-    fn orders_are_customer_days_without_an_order_id_and_refunds_are_netted() {
+    fn orders_are_customer_days_without_an_order_id_and_refunds_are_netted_but_not_orders() {
         let mut ds = Dataset::default();
         for (c, d, a) in [("a", 1, 10.0), ("a", 1, 5.0), ("a", 2, -3.0), ("b", 1, 7.0)] {
             let code = ds.customers.intern(c);
@@ -738,7 +747,8 @@ mod tests {
         }
         let t = ds.totals();
         assert_eq!(t.customers, 2);
-        assert_eq!(t.orders, 3);
+        // a on day 1 and b on day 1; a's day of a refund only is no order.
+        assert_eq!(t.orders, 2);
         assert_eq!(t.revenue, Some(19.0));
         assert_eq!(t.refunds, 1);
         assert_eq!(t.date_range, Some(DateRange { first: "2024-01-01".into(), last: "2024-01-02".into() }));

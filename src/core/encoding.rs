@@ -36,10 +36,46 @@ pub fn detect_and_check(bytes: &[u8]) -> (Detected, Option<&str>) {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return (Detected { encoding: UTF_8, bom: false }, Some(text));
     }
+    (Detected { encoding: guess_legacy(bytes), bom: false }, None)
+}
+
+/// How many bytes of lines with non-ASCII bytes, after the first [`GUESS_WINDOW`], the detector
+/// is also fed.
+const GUESS_MORE: usize = 4 << 20;
+
+/// The legacy encoding of text that is not UTF-8, guessed by `chardetng` from the first
+/// [`GUESS_WINDOW`] bytes and the lines after them that have non-ASCII bytes in them: a file whose
+/// head is plain ASCII (a UCI invoice file, with `£` in a description far down) is judged by the
+/// lines that can tell. A handful of distinct non-ASCII bytes cannot tell the Latin code pages
+/// apart (`£` is `Ł` in windows-1250): windows-1252, what Western Windows and Excel write, is
+/// taken then.
+fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
     let window = &bytes[..bytes.len().min(GUESS_WINDOW)];
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(window, window.len() == bytes.len());
-    (Detected { encoding: detector.guess(None, chardetng::Utf8Detection::Allow), bom: false }, None)
+    let rest = &bytes[window.len()..];
+    detector.feed(window, false);
+    let mut fed = 0;
+    for line in rest.split(|&b| b == b'\n').filter(|l| !l.is_ascii()) {
+        if fed + line.len() > GUESS_MORE {
+            break;
+        }
+        detector.feed(line, false);
+        detector.feed(b"\n", false);
+        fed += line.len() + 1;
+    }
+    detector.feed(b"", true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let latin = ["windows-1250", "windows-1254", "windows-1257", "ISO-8859-2", "ISO-8859-4", "ISO-8859-13", "ISO-8859-15"];
+    if latin.contains(&guess.name()) {
+        let mut seen = [false; 128];
+        for &b in bytes.iter().filter(|b| !b.is_ascii()) {
+            seen[usize::from(b - 128)] = true;
+        }
+        if seen.iter().filter(|&&s| s).count() <= 8 {
+            return encoding_rs::WINDOWS_1252;
+        }
+    }
+    guess
 }
 
 /// UTF-16 text of mostly ASCII characters has a zero in every other byte; a file saved without a BOM
@@ -144,6 +180,24 @@ pub const CHOICES: &[&str] = &["UTF-8", "GBK", "gb18030", "UTF-16LE", "UTF-16BE"
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_latin1_file_whose_accents_come_after_the_first_megabyte_is_windows_1252() {
+        // Two megabytes of ASCII invoice lines, then a few with £ and È (Latin-1 bytes A3, C8).
+        let mut bytes = Vec::new();
+        while bytes.len() < 2 << 20 {
+            bytes.extend_from_slice(
+                b"536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom\n",
+            );
+        }
+        bytes.extend_from_slice(b"536370,POST,POSTAGE \xA3 CHARGE,3,12/1/2010 8:45,18,12583,France\n");
+        bytes.extend_from_slice(b"536371,22728,ALARM CLOCK BAKELIKE CR\xC8ME,24,12/1/2010 8:45,3.75,12583,France\n");
+        let (detected, text) = detect_and_check(&bytes);
+        assert!(text.is_none());
+        assert_eq!(detected.encoding, encoding_rs::WINDOWS_1252);
+        let decoded = decode(&bytes, detected.encoding);
+        assert!(!decoded.had_errors && decoded.text.contains("POSTAGE £ CHARGE") && decoded.text.contains("CRÈME"));
+    }
 
     #[test]
     fn a_file_mixing_utf8_and_gbk_lines_is_decoded_line_by_line() {

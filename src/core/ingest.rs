@@ -9,9 +9,10 @@
 use crate::core::dataset::{Categorical, Dataset, Held, OrderIds, Recent, Totals, MISSING, NO_SCORE};
 use crate::core::encoding;
 use crate::core::excel::{self, SheetInfo};
-use crate::core::roles::{self, Mapping, Profile, Role};
+use crate::core::roles::{self, Mapping, Profile, Reason, Role};
 use crate::core::split::{Pending, Plan, Split};
 use crate::core::table::{self, Format, Position, Row, Source};
+use crate::core::tally::{self, LeftOut, StatusCount, Tally};
 use crate::core::values::{self, DateOrder, DecimalMark};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -72,6 +73,43 @@ pub struct IngestOptions {
     pub date_order: Option<DateOrder>,
     pub decimal_mark: Option<DecimalMark>,
     pub map: Vec<MapOverride>,
+    /// How each row's amount is made; `None`: from the amount column when one is mapped, else
+    /// quantity × unit price.
+    #[serde(default)]
+    pub amount_from: Option<AmountFrom>,
+    /// The order statuses to leave out, as written in the file; `None`: those that mean no sale.
+    #[serde(default)]
+    pub exclude_statuses: Option<Vec<String>>,
+}
+
+/// Where each row's amount comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AmountFrom {
+    /// The amount column (a line or order total).
+    #[default]
+    Amount,
+    /// Quantity × unit price, line by line.
+    #[serde(rename = "quantity_x_unit_price")]
+    QuantityTimesUnitPrice,
+    /// The unit price alone: one unit a line (no quantity column).
+    UnitPrice,
+}
+
+impl AmountFrom {
+    /// The key used in JSON and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Amount => "amount",
+            Self::QuantityTimesUnitPrice => "quantity_x_unit_price",
+            Self::UnitPrice => "unit_price",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase().replace('-', "_");
+        [Self::Amount, Self::QuantityTimesUnitPrice, Self::UnitPrice].into_iter().find(|a| a.key() == s)
+    }
 }
 
 /// A column of the file.
@@ -92,6 +130,20 @@ pub struct MappedColumn {
     /// 1-based.
     pub column: usize,
     pub name: String,
+    /// Why the column has the role.
+    pub reason: Reason,
+    /// [`Reason`] in words (English).
+    pub why: String,
+}
+
+/// Rows without a customer id: guest checkouts, left out of the customer analyses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Guests {
+    pub rows: u64,
+    /// Of the rows read.
+    pub share: f64,
+    /// Their amounts, netted.
+    pub revenue: f64,
 }
 
 /// A row that was not accepted, and why.
@@ -139,6 +191,30 @@ pub struct Report {
     pub preview: Vec<Vec<String>>,
     pub warnings: Vec<String>,
     pub rejected: Vec<Rejection>,
+    /// How each row's amount was made (`amount`, `quantity_x_unit_price`, `unit_price`).
+    pub amount_from: AmountFrom,
+    /// Rows without a customer id, when there are any.
+    pub guests: Option<Guests>,
+    /// The order statuses, when a status column is mapped: rows, amounts, and whether left out.
+    pub statuses: Vec<StatusCount>,
+    /// Rows left out for their order status.
+    pub rows_excluded: u64,
+    /// Rows whose order id marks a cancellation (`C536379`): counted as returns.
+    pub cancellations: u64,
+    /// Rows whose refund is their whole amount: not orders.
+    pub refunded_rows: u64,
+    /// Lines without an amount of their own that belong to an order whose amount is on another
+    /// line (order-level fields on the order's first line only).
+    pub order_lines: u64,
+    /// Cells of optional columns that could not be read, left out of their rows.
+    pub cells_left_out: Vec<LeftOut>,
+    /// Survey rows without a score.
+    pub no_answer: u64,
+    /// The date (line and text) that settled day-first or month-first after the head of the file
+    /// left it open.
+    pub date_order_settled_by: Option<(u64, String)>,
+    /// The lines of the rows without a customer id.
+    pub guest_lines: Vec<u64>,
 }
 
 /// Why a file cannot be used at all.
@@ -739,9 +815,11 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
     let cells_of = |i: usize| -> Vec<&str> { data_head.iter().filter_map(|(_, r)| Row::get(r, i)).collect() };
     let profiles: Vec<Profile> = (0..ncols).map(|i| roles::profile(&cells_of(i))).collect();
     let proposal_names: Vec<String> = if header { names.clone() } else { vec![String::new(); ncols] };
-    let mut mapping: Mapping = roles::propose(&proposal_names, &profiles);
+    let proposal = roles::propose_with_reasons(&proposal_names, &profiles);
+    let (mut mapping, mut reasons): (Mapping, BTreeMap<Role, Reason>) = (proposal.mapping, proposal.reasons);
     for o in &opts.map {
         mapping.remove(&o.role);
+        reasons.remove(&o.role);
         if let Some(col) = &o.column {
             let i = resolve(col, &names).ok_or_else(|| IngestError::UnknownColumn {
                 role: o.role,
@@ -754,10 +832,41 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
             // A column serves one role: moving it here unmaps it elsewhere.
             mapping.retain(|_, &mut j| j != i);
             mapping.insert(o.role, i);
+            reasons.insert(o.role, Reason::Chosen);
         }
     }
+    reasons.retain(|r, _| mapping.contains_key(r));
+    // The amount: a total when one is mapped (it wins over a unit price), else made from the unit
+    // price. What the user chose stands if its columns are mapped.
+    let has = |r: Role| mapping.contains_key(&r);
+    let amount_from = match opts.amount_from {
+        Some(AmountFrom::QuantityTimesUnitPrice) if has(Role::Quantity) && has(Role::UnitPrice) => {
+            AmountFrom::QuantityTimesUnitPrice
+        }
+        Some(AmountFrom::UnitPrice) if has(Role::UnitPrice) => AmountFrom::UnitPrice,
+        _ if has(Role::Amount) => AmountFrom::Amount,
+        _ if has(Role::UnitPrice) && has(Role::Quantity) => AmountFrom::QuantityTimesUnitPrice,
+        _ if has(Role::UnitPrice) => AmountFrom::UnitPrice,
+        _ => AmountFrom::Amount,
+    };
+    match amount_from {
+        AmountFrom::QuantityTimesUnitPrice => warnings.push(format!(
+            "amount = quantity × unit price ({} × {}), line by line",
+            names[mapping[&Role::Quantity]],
+            names[mapping[&Role::UnitPrice]]
+        )),
+        AmountFrom::UnitPrice => warnings.push(format!(
+            "amount = unit price ({}): there is no quantity column, so each line is taken as one unit",
+            names[mapping[&Role::UnitPrice]]
+        )),
+        AmountFrom::Amount => {}
+    }
+    let money_col = match amount_from {
+        AmountFrom::Amount => mapping.get(&Role::Amount).copied(),
+        _ => mapping.get(&Role::UnitPrice).copied(),
+    };
     // A survey file (answers, no amounts) may leave customers anonymous; transactions may not.
-    let survey = mapping.contains_key(&Role::Score) && !mapping.contains_key(&Role::Amount);
+    let survey = mapping.contains_key(&Role::Score) && money_col.is_none();
     let customer_col = match mapping.get(&Role::CustomerId) {
         Some(&i) => Some(i),
         None if survey => None,
@@ -771,12 +880,18 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
         (None, Some(&i)) => values::detect_date_order(cells_of(i)),
         (None, None) => (DateOrder::Ymd, false),
     };
-    if date_order_ambiguous {
-        warnings.push("dates such as 03/04/2024 could be day-first or month-first; month-first was assumed: choose the date order if that is wrong".into());
-    }
-    let decimal_mark = opts
-        .decimal_mark
-        .unwrap_or_else(|| mapping.get(&Role::Amount).map_or(DecimalMark::Dot, |&i| values::detect_decimal_mark(cells_of(i))));
+    // The head left it open: the rest of the column may settle it (`1/13/2011` further down).
+    let date_provisional = date_order_ambiguous;
+    let decimal_mark =
+        opts.decimal_mark.unwrap_or_else(|| money_col.map_or(DecimalMark::Dot, |i| values::detect_decimal_mark(cells_of(i))));
+    // Invoice numbers with a cancellation marker (`C536379` beside `536379`): ids of digits.
+    let cancel_prefix = mapping.get(&Role::OrderId).is_some_and(|&i| {
+        let ids: Vec<&str> = cells_of(i).into_iter().map(str::trim).filter(|c| !c.is_empty()).collect();
+        let digits = ids.iter().filter(|c| c.bytes().all(|b| b.is_ascii_digit())).count();
+        !ids.is_empty()
+            && digits * 2 >= ids.len()
+            && ids.iter().all(|c| c.bytes().all(|b| b.is_ascii_digit()) || is_cancellation(c))
+    });
 
     let columns: Vec<Column> = (0..ncols)
         .map(|i| Column {
@@ -800,6 +915,10 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
         decimal_mark,
         survey,
         customer_col,
+        amount_from,
+        cancel_prefix,
+        date_provisional,
+        exclude_statuses: opts.exclude_statuses.clone(),
         rows: expected_rows(source, layout.bytes, data_head.iter().map(|(_, r)| r)),
         at: 0,
         total: layout.bytes,
@@ -815,7 +934,14 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
         layout,
         header,
         columns,
-        mapping: mapping.iter().map(|(&r, &i)| (r, MappedColumn { column: i + 1, name: names[i].clone() })).collect(),
+        mapping: mapping
+            .iter()
+            .map(|(&r, &i)| {
+                let reason = reasons.get(&r).cloned().unwrap_or(Reason::Chosen);
+                (r, MappedColumn { column: i + 1, name: names[i].clone(), why: reason.to_string(), reason })
+            })
+            .collect(),
+        amount_from,
         date_order,
         date_order_ambiguous,
         decimal_mark,
@@ -888,6 +1014,7 @@ pub(crate) struct Head {
     header: bool,
     columns: Vec<Column>,
     mapping: BTreeMap<Role, MappedColumn>,
+    amount_from: AmountFrom,
     date_order: DateOrder,
     date_order_ambiguous: bool,
     decimal_mark: DecimalMark,
@@ -898,7 +1025,120 @@ pub(crate) struct Head {
 impl Head {
     pub(crate) fn finish(self, mut reader: RowReader) -> Ingested {
         reader.flush();
-        let RowReader { dataset, rejected, rows, currencies, .. } = reader;
+        let RowReader { mut dataset, mut rejected, rows, currencies, tally, .. } = reader;
+        let mut warnings = self.warnings;
+        let Tally {
+            guest_rows,
+            guest_amount,
+            guest_lines,
+            statuses,
+            cancellations,
+            refunded_rows,
+            order_lines,
+            excluded_orders,
+            left_out,
+            no_answer,
+            day_first,
+            month_first,
+            settled_by,
+            undecided_rows,
+        } = tally;
+        // Lines without an amount belong to an order only if the order has a line with one.
+        let mut merged_lines = order_lines.len() as u64;
+        let mut excluded_lines = 0u64;
+        if !order_lines.is_empty() {
+            let known: std::collections::HashSet<u64> =
+                dataset.order.as_ref().map(|o| o.keys.iter().copied().collect()).unwrap_or_default();
+            let column = self.mapping.get(&Role::Amount).map_or_else(String::new, |m| m.name.clone());
+            let excluded: std::collections::HashSet<u64> = excluded_orders.iter().copied().collect();
+            // Lines of orders left out for their status go with them.
+            let dropped = order_lines.iter().filter(|(k, _)| !known.contains(k) && excluded.contains(k)).count() as u64;
+            excluded_lines += dropped;
+            let orphans: Vec<u64> =
+                order_lines.iter().filter(|(k, _)| !known.contains(k) && !excluded.contains(k)).map(|&(_, l)| l).collect();
+            merged_lines -= orphans.len() as u64 + dropped;
+            for line in orphans {
+                let reason = "amount is empty, and no other line of its order has one".to_string();
+                rejected.push(Rejection {
+                    row: line,
+                    column: column.clone(),
+                    value: String::new(),
+                    reason,
+                    code: "amount_empty".into(),
+                });
+            }
+            rejected.sort_by_key(|r| r.row);
+            if merged_lines > 0 {
+                warnings.push(format!(
+                    "{merged_lines} line(s) have no amount of their own: they belong to orders whose amount is on their first line, and are counted with them"
+                ));
+            }
+        }
+        let (mut date_order, mut date_order_ambiguous) = (self.date_order, self.date_order_ambiguous);
+        if date_order_ambiguous {
+            match (day_first > 0, month_first > 0) {
+                (true, false) => {
+                    // Read month first until the file said otherwise: turn the undecided ones round.
+                    if let Some(days) = dataset.day.as_mut() {
+                        for &i in &undecided_rows {
+                            if let Some(d) = days.get_mut(i as usize) {
+                                let (y, m, dd) = values::ymd_from_day(*d);
+                                if let Some(swapped) = values::day_from_ymd(y, dd, m) {
+                                    *d = swapped;
+                                }
+                            }
+                        }
+                    }
+                    (date_order, date_order_ambiguous) = (DateOrder::Dmy, false);
+                }
+                (false, true) => (date_order, date_order_ambiguous) = (DateOrder::Mdy, false),
+                (true, true) => warnings.push(format!(
+                    "the date column has day-first dates ({day_first}, such as 13/01) and month-first dates ({month_first}, such as 01/13); those with both parts 12 or under were read month first: choose the date order if that is wrong"
+                )),
+                (false, false) => warnings.push("dates such as 03/04/2024 could be day-first or month-first; month-first was assumed: choose the date order if that is wrong".into()),
+            }
+            if let (false, Some((line, text))) = (date_order_ambiguous, &settled_by) {
+                let way = if date_order == DateOrder::Dmy { "day first" } else { "month first" };
+                warnings.push(format!("dates are written {way}: line {line} has {text}"));
+            }
+        }
+        if guest_rows > 0 {
+            let share = guest_rows as f64 / rows.max(1) as f64;
+            warnings.push(format!(
+                "{guest_rows} line(s) ({:.0}%, amount {}) have no customer id: guest orders, left out of the customer analyses",
+                share * 100.0,
+                (guest_amount * 100.0).round() / 100.0
+            ));
+        }
+        let rows_excluded: u64 = statuses.iter().filter(|s| s.excluded).map(|s| s.rows).sum::<u64>() + excluded_lines;
+        if rows_excluded > 0 {
+            let names: Vec<String> =
+                statuses.iter().filter(|s| s.excluded).map(|s| format!("{} ({})", s.status, s.rows)).collect();
+            let lines = if excluded_lines > 0 {
+                format!(" (and {excluded_lines} further line(s) of those orders)")
+            } else {
+                String::new()
+            };
+            warnings.push(format!("{rows_excluded} row(s) left out for their order status{lines}: {}", names.join(", ")));
+        }
+        if cancellations > 0 {
+            warnings.push(format!("{cancellations} row(s) are cancellations (order ids starting with C): counted as returns"));
+        }
+        if refunded_rows > 0 {
+            warnings.push(format!("{refunded_rows} row(s) were refunded in full: not counted as orders"));
+        }
+        for l in &left_out {
+            warnings.push(format!(
+                "{} cell(s) of {} could not be read and were left out (first: line {}, '{}'); their rows are kept",
+                l.cells,
+                l.role.key(),
+                l.row,
+                l.value
+            ));
+        }
+        if no_answer > 0 {
+            warnings.push(format!("{no_answer} row(s) have no score: counted as no answer"));
+        }
         let totals = dataset.totals();
         let currency = currencies.into_iter().max_by_key(|&(_, n)| n).map(|(c, _)| c.into_owned());
         let layout = self.layout;
@@ -915,8 +1155,8 @@ impl Head {
             header: self.header,
             columns: self.columns,
             mapping: self.mapping,
-            date_order: self.date_order,
-            date_order_ambiguous: self.date_order_ambiguous,
+            date_order,
+            date_order_ambiguous,
             decimal_mark: self.decimal_mark,
             rows: rows as u64,
             rows_accepted: dataset.rows() as u64,
@@ -924,8 +1164,23 @@ impl Head {
             totals,
             currency,
             preview: self.preview,
-            warnings: self.warnings,
+            warnings,
             rejected,
+            amount_from: self.amount_from,
+            guests: (guest_rows > 0).then(|| Guests {
+                rows: guest_rows,
+                share: guest_rows as f64 / rows.max(1) as f64,
+                revenue: (guest_amount * 100.0).round() / 100.0 + 0.0,
+            }),
+            statuses,
+            rows_excluded,
+            cancellations,
+            refunded_rows,
+            order_lines: merged_lines,
+            cells_left_out: left_out,
+            no_answer,
+            date_order_settled_by: if date_order_ambiguous { None } else { settled_by },
+            guest_lines,
         };
         Ingested { report, dataset }
     }
@@ -964,8 +1219,18 @@ pub(crate) struct RowReader {
     pub(crate) rejected: Vec<Rejection>,
     pub(crate) rows: usize,
     pub(crate) currencies: BTreeMap<std::borrow::Cow<'static, str>, usize>,
+    /// What the rows showed besides rejections.
+    pub(crate) tally: Tally,
     /// Survey answers: the customer id may be empty (an anonymous answer), the score may not.
     survey: bool,
+    amount_from: AmountFrom,
+    cancel_prefix: bool,
+    date_provisional: bool,
+    exclude_statuses: Option<Vec<String>>,
+    /// Columns read before the others: the amount (order lines), the order id, the status.
+    amount_col: Option<usize>,
+    order_col: Option<usize>,
+    status_col: Option<usize>,
     /// Customer ids read but not yet interned: their rows' codes are [`HELD`] until
     /// [`RowReader::flush`].
     held: Held,
@@ -981,17 +1246,43 @@ const HELD: u32 = MISSING - 1;
 struct Parsed<'r> {
     day: values::Day,
     amount: f64,
+    price: f64,
+    quantity: Option<f64>,
+    refund: f64,
     score: u8,
+    /// The date had both parts 12 or under while the date order is open.
+    undecided: bool,
     texts: [&'r str; 5],
+}
+
+/// An invoice id with the cancellation marker: `C` and digits (`C536379`).
+fn is_cancellation(id: &str) -> bool {
+    id.strip_prefix(['C', 'c']).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A cell, or nothing when it is empty or a "no value" marker ([`values::is_missing`]).
+#[inline]
+fn present(cell: &str) -> &str {
+    if values::is_missing(cell) {
+        ""
+    } else {
+        cell
+    }
+}
+
+/// Money from arithmetic, rounded to a millionth: `6 × 2.55` is 15.3, not 15.299999999999999.
+fn money(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6 + 0.0
 }
 
 impl RowReader {
     pub(crate) fn new(plan: &Plan) -> Self {
         let mapping = &plan.mapping;
         let has = |r: Role| mapping.contains_key(&r);
+        let money = has(Role::Amount) || has(Role::UnitPrice);
         let dataset = Dataset {
             day: has(Role::Date).then(Vec::new),
-            amount: has(Role::Amount).then(Vec::new),
+            amount: money.then(Vec::new),
             order: has(Role::OrderId).then(OrderIds::default),
             channel: has(Role::Channel).then(Categorical::default),
             category: has(Role::Category).then(Categorical::default),
@@ -1003,13 +1294,21 @@ impl RowReader {
         Self {
             names: plan.names.clone(),
             cols: mapping.iter().map(|(&r, &i)| (r, i)).collect(),
-            date_order: plan.date_order,
+            date_order: if plan.date_provisional { DateOrder::Ymd } else { plan.date_order },
             decimal_mark: plan.decimal_mark,
             dataset,
             rejected: Vec::new(),
             rows: 0,
             currencies: BTreeMap::new(),
+            tally: Tally::default(),
             survey: plan.survey,
+            amount_from: plan.amount_from,
+            cancel_prefix: plan.cancel_prefix,
+            date_provisional: plan.date_provisional,
+            exclude_statuses: plan.exclude_statuses.clone(),
+            amount_col: mapping.get(&Role::Amount).copied(),
+            order_col: mapping.get(&Role::OrderId).copied(),
+            status_col: mapping.get(&Role::OrderStatus).copied(),
             held: Held::default(),
             recent: Default::default(),
         }
@@ -1053,20 +1352,54 @@ impl RowReader {
         });
     }
 
+    /// The row's amount as well as it can be read, for the tally of a row left out (0 when it
+    /// cannot be).
+    fn rough_amount(&self, row: &dyn Row) -> f64 {
+        let number = |role: Role| {
+            let col = self.cols.iter().find(|(r, _)| *r == role).map(|&(_, c)| c)?;
+            values::parse_amount(present(row.get(col)?), self.decimal_mark).ok().map(|a| a.value)
+        };
+        match self.amount_from {
+            AmountFrom::Amount => number(Role::Amount),
+            AmountFrom::QuantityTimesUnitPrice => number(Role::Quantity).zip(number(Role::UnitPrice)).map(|(q, p)| money(q * p)),
+            AmountFrom::UnitPrice => number(Role::UnitPrice),
+        }
+        .unwrap_or(0.0)
+    }
+
+    /// Reads a date while the date order is open: `a/b/yyyy` with a part over 12 settles it (and is
+    /// counted), one with both parts 12 or under is read month first and marked undecided.
+    fn provisional_date(&mut self, cell: &str, line: u64, p: &mut Parsed) -> Result<values::Day, values::DateError> {
+        match values::parse_date(cell, DateOrder::Ymd) {
+            Err(values::DateError::Ambiguous) => {
+                p.undecided = true;
+                values::parse_date(cell, DateOrder::Mdy)
+            }
+            Ok(day) => {
+                let seen = match values::detect_date_order(std::iter::once(cell)) {
+                    (DateOrder::Dmy, false) => &mut self.tally.day_first,
+                    (DateOrder::Mdy, false) => &mut self.tally.month_first,
+                    _ => return Ok(day),
+                };
+                *seen += 1;
+                if self.tally.settled_by.is_none() {
+                    self.tally.settled_by = Some((line, cell.trim().to_string()));
+                }
+                Ok(day)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     pub(crate) fn read(&mut self, pos: Position, row: &dyn Row, customer_col: Option<usize>) {
         self.rows += 1;
-        let id = trim_with(customer_col.and_then(|c| row.get(c)).unwrap_or(""), is_blank);
+        let id = present(trim_with(customer_col.and_then(|c| row.get(c)).unwrap_or(""), is_blank));
         if let (true, Some(customer_col)) = (id.is_empty() && !self.survey, customer_col) {
-            let reason = if row.len() <= customer_col {
-                (
-                    "row_too_short",
-                    format!("the row has {} column(s); the customer id is in column {}", row.len(), customer_col + 1),
-                )
-            } else {
-                ("id_empty", "customer id is empty".to_string())
-            };
-            self.reject(pos, customer_col, row.get(customer_col).unwrap_or(""), reason);
-            return;
+            if row.len() <= customer_col {
+                let reason = format!("the row has {} column(s); the customer id is in column {}", row.len(), customer_col + 1);
+                self.reject(pos, customer_col, row.get(customer_col).unwrap_or(""), ("row_too_short", reason));
+                return;
+            }
         }
         if id.len() > MAX_ID_CHARS && id.chars().count() > MAX_ID_CHARS {
             if let Some(customer_col) = customer_col {
@@ -1076,40 +1409,119 @@ impl RowReader {
                 return;
             }
         }
+        // An order's further lines where the order's amount is on its first line only (Shopify):
+        // not rejected, not counted again; checked against the orders once all rows are read.
+        if let (AmountFrom::Amount, Some(ac), Some(oc)) = (self.amount_from, self.amount_col, self.order_col) {
+            if row.len() > ac && present(row.get(ac).unwrap_or("")).trim().is_empty() {
+                let order = present(trim_with(row.get(oc).unwrap_or(""), char::is_whitespace));
+                if !order.is_empty() {
+                    self.tally.order_lines.push((crate::core::dataset::order_key(order), pos.line));
+                    return;
+                }
+            }
+        }
+        // Statuses that mean no sale leave the row out before anything else is asked of it (a
+        // closed, unpaid order has no payment time).
+        if let Some(sc) = self.status_col {
+            let status = present(trim_with(row.get(sc).unwrap_or(""), char::is_whitespace));
+            let amount = self.rough_amount(row);
+            let exclude = &self.exclude_statuses;
+            let entry = self.tally.status(status, |s| match exclude {
+                Some(list) => list.iter().any(|x| x.trim() == s),
+                None => tally::excluded_by_default(s),
+            });
+            entry.rows += 1;
+            entry.amount += amount;
+            if entry.excluded {
+                if let Some(oc) = self.order_col {
+                    let order = present(trim_with(row.get(oc).unwrap_or(""), char::is_whitespace));
+                    if !order.is_empty() {
+                        self.tally.excluded_orders.push(crate::core::dataset::order_key(order));
+                    }
+                }
+                return;
+            }
+        }
         let mut p = Parsed { score: NO_SCORE, ..Parsed::default() };
         for k in 0..self.cols.len() {
             let (role, col) = self.cols[k];
-            let cell = row.get(col).unwrap_or("");
+            let raw = row.get(col).unwrap_or("");
+            let cell = present(raw);
             let result: Result<(), (&'static str, String)> = match role {
-                Role::CustomerId => Ok(()),
-                Role::Date => values::parse_date(cell, self.date_order).map(|d| p.day = d).map_err(|e| {
-                    if row.len() <= col {
-                        ("row_too_short", format!("the row has {} column(s); the date is in column {}", row.len(), col + 1))
+                Role::CustomerId | Role::OrderStatus => Ok(()),
+                Role::Date => {
+                    let parsed = if self.date_provisional {
+                        self.provisional_date(cell, pos.line, &mut p)
                     } else {
-                        (e.code(), e.to_string())
-                    }
-                }),
-                Role::Amount => match values::parse_amount(cell, self.decimal_mark) {
+                        values::parse_date(cell, self.date_order)
+                    };
+                    parsed.map(|d| p.day = d).map_err(|e| {
+                        if row.len() <= col {
+                            ("row_too_short", format!("the row has {} column(s); the date is in column {}", row.len(), col + 1))
+                        } else {
+                            (e.code(), e.to_string())
+                        }
+                    })
+                }
+                Role::Amount if self.amount_from != AmountFrom::Amount => Ok(()),
+                Role::UnitPrice if self.amount_from == AmountFrom::Amount => Ok(()),
+                Role::Amount | Role::UnitPrice => match values::parse_amount(cell, self.decimal_mark) {
                     Ok(a) => {
-                        p.amount = a.value;
+                        if role == Role::Amount {
+                            p.amount = a.value;
+                        } else {
+                            p.price = a.value;
+                        }
                         if let Some(c) = a.currency {
                             *self.currencies.entry(std::borrow::Cow::Borrowed(c)).or_default() += 1;
                         }
                         Ok(())
                     }
-                    Err(e) => Err((e.code(), e.to_string())),
+                    Err(e) if role == Role::Amount => Err((e.code(), e.to_string())),
+                    Err(values::AmountError::Empty) => Err(("unit_price_empty", "unit price is empty".into())),
+                    Err(e) => Err(("unit_price_invalid", format!("unit price: {e}"))),
                 },
-                Role::Quantity if cell.trim().is_empty() => Ok(()),
-                // Checked, not kept: no analysis uses it (8 bytes a row otherwise, 80 MB at ten
-                // million rows).
-                Role::Quantity => match values::parse_amount(cell, self.decimal_mark) {
-                    Ok(_) => Ok(()),
-                    Err(_) => Err(("quantity_invalid", "quantity is not a number".into())),
-                },
-                Role::Score if self.survey && cell.trim().is_empty() => {
-                    Err(("score_empty", "the answer has no score (a survey row needs a score 0–10)".into()))
+                Role::Quantity => {
+                    let needed = self.amount_from == AmountFrom::QuantityTimesUnitPrice;
+                    match values::parse_amount(cell, self.decimal_mark) {
+                        Ok(q) => {
+                            p.quantity = Some(q.value);
+                            Ok(())
+                        }
+                        Err(_) if needed && cell.trim().is_empty() => {
+                            Err(("quantity_empty", "quantity is empty (the amount is quantity × unit price)".into()))
+                        }
+                        Err(_) if needed => Err(("quantity_invalid", "quantity is not a number".into())),
+                        Err(_) => {
+                            if !cell.trim().is_empty() {
+                                self.tally.leave_out(role, pos.line, cell);
+                            }
+                            Ok(())
+                        }
+                    }
                 }
-                Role::Score => parse_score(cell).map(|s| p.score = s).map_err(|reason| ("score_invalid", reason)),
+                Role::RefundAmount if cell.trim().is_empty() => Ok(()),
+                Role::RefundAmount => match values::parse_amount(cell, self.decimal_mark) {
+                    Ok(a) => {
+                        p.refund = a.value.abs();
+                        Ok(())
+                    }
+                    Err(e) => Err(("refund_invalid", format!("refund amount: {e}"))),
+                },
+                Role::Score if cell.trim().is_empty() => {
+                    if self.survey {
+                        self.tally.no_answer += 1;
+                    }
+                    Ok(())
+                }
+                Role::Score => {
+                    match parse_score(cell) {
+                        Ok(s) => p.score = s,
+                        // One unreadable answer does not make the row's purchase unreadable.
+                        Err(_) => self.tally.leave_out(role, pos.line, cell),
+                    }
+                    Ok(())
+                }
                 Role::OrderId | Role::Channel | Role::Category | Role::MemberLevel | Role::Comment => {
                     let slot = match role {
                         Role::OrderId => 0,
@@ -1123,9 +1535,37 @@ impl RowReader {
                 }
             };
             if let Err(reason) = result {
-                self.reject(pos, col, cell, reason);
+                self.reject(pos, col, raw, reason);
                 return;
             }
+        }
+        p.amount = match self.amount_from {
+            AmountFrom::Amount => p.amount,
+            AmountFrom::QuantityTimesUnitPrice => money(p.quantity.unwrap_or(0.0) * p.price),
+            AmountFrom::UnitPrice => p.price,
+        };
+        if self.cancel_prefix && is_cancellation(p.texts[0]) {
+            // A cancellation invoice returns what was bought: never an order.
+            p.amount = -p.amount.abs();
+            self.tally.cancellations += 1;
+        }
+        if p.refund > 0.0 {
+            let gross = p.amount;
+            p.amount = money(gross - p.refund);
+            if gross > 0.0 && p.amount <= 0.0 {
+                self.tally.refunded_rows += 1;
+                // Wholly refunded: not an order. Its net zero is written −0, the sign that marks a
+                // row as no purchase (see `customers`), so that a free order (+0) still counts.
+                if p.amount == 0.0 {
+                    p.amount = -0.0;
+                }
+            }
+        }
+        if id.is_empty() && !self.survey {
+            self.tally.guest_rows += 1;
+            self.tally.guest_amount += p.amount;
+            self.tally.guest_lines.push(pos.line);
+            return;
         }
         let ds = &mut self.dataset;
         let index = ds.customer.len() as u32;
@@ -1137,6 +1577,9 @@ impl RowReader {
             if self.held.len() >= Held::BATCH {
                 ds.customers.intern_held(&mut self.held, &mut ds.customer);
             }
+        }
+        if p.undecided {
+            self.tally.undecided_rows.push(index);
         }
         if let Some(v) = ds.day.as_mut() {
             v.push(p.day);
@@ -1352,7 +1795,10 @@ mod tests {
         assert!(r.header);
         assert_eq!(r.rows_accepted, 3);
         assert_eq!(r.totals.customers, 2);
-        assert_eq!(r.mapping[&Role::CustomerId], MappedColumn { column: 1, name: "客户ID".into() });
+        let id = &r.mapping[&Role::CustomerId];
+        assert_eq!((id.column, id.name.as_str()), (1, "客户ID"));
+        assert_eq!(id.reason, Reason::Header { header: "客户ID".into() });
+        assert_eq!(id.why, "from the header 客户ID");
         assert_eq!(r.mapping[&Role::Channel].column, 4);
         assert_eq!(r.currency.as_deref(), Some("CNY"));
         assert!((r.totals.revenue.unwrap() - 1305.0).abs() < 1e-9);
@@ -1361,25 +1807,25 @@ mod tests {
 
     #[test]
     fn bad_rows_are_rejected_with_row_column_value_and_reason_and_the_rest_kept() {
-        let text = "customer_id,date,amount,score\n1,2024-01-01,10,9\n,2024-01-02,5,\n2,2024-02-30,5,\n3,2024-01-03,12,5x,\n4,2024-01-04,3,11\n5,2024-01-05,3,7.5\n6\n7,2024-01-06,1,N/A\n8,2024-01-07,2,\n";
+        let text = "customer_id,date,amount,score\n1,2024-01-01,10,9\n,2024-01-02,5,\n2,2024-02-30,5,\n3,2024-01-03,12,5x,\n4,2024-01-04,3,11\n5,2024-01-05,3,7.5\n6\n7,2024-01-06,1,N/A\n8,2024-01-07,2,\n9,2024-01-08,x,\n";
         let ing = run(text);
         let r = &ing.report;
-        assert_eq!(r.rows, 9);
-        assert_eq!(r.rows_accepted, 2);
+        assert_eq!(r.rows, 10);
+        // A bad score (an optional column) is left out of its row, never the row; N/A is empty.
+        assert_eq!(r.rows_accepted, 6);
         let got: Vec<(u64, &str)> = r.rejected.iter().map(|x| (x.row, x.column.as_str())).collect();
-        assert_eq!(
-            got,
-            vec![(3, "customer_id"), (4, "date"), (5, "score"), (6, "score"), (7, "score"), (8, "date"), (9, "score")]
-        );
-        assert_eq!(r.rejected[1].reason, "2024-02-30 is not a day in the calendar");
-        assert_eq!(r.rejected[1].value, "2024-02-30");
-        assert_eq!(r.rejected[3].reason, "score 11 is outside 0–10");
+        assert_eq!(got, vec![(4, "date"), (8, "date"), (11, "amount")]);
+        assert_eq!(r.rejected[0].reason, "2024-02-30 is not a day in the calendar");
+        assert_eq!(r.rejected[0].value, "2024-02-30");
         let codes: Vec<&str> = r.rejected.iter().map(|x| x.code.as_str()).collect();
-        assert_eq!(
-            codes,
-            ["id_empty", "date_no_such_day", "score_invalid", "score_invalid", "score_invalid", "row_too_short", "score_invalid"]
-        );
-        assert_eq!(ing.dataset.score.as_ref().unwrap(), &vec![9, NO_SCORE]);
+        assert_eq!(codes, ["date_no_such_day", "row_too_short", "amount_invalid"]);
+        assert_eq!(r.cells_left_out.len(), 1);
+        let left = &r.cells_left_out[0];
+        assert_eq!((left.role, left.cells, left.row, left.value.as_str()), (Role::Score, 3, 5, "5x"));
+        // The row without a customer id is a guest order, not a rejection.
+        assert_eq!(r.guests.as_ref().map(|g| (g.rows, g.revenue)), Some((1, 5.0)));
+        assert_eq!(r.guest_lines, [3]);
+        assert_eq!(ing.dataset.score.as_ref().unwrap(), &[9, NO_SCORE, NO_SCORE, NO_SCORE, NO_SCORE, NO_SCORE]);
     }
 
     #[test]

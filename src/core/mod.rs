@@ -25,4 +25,5 @@ pub mod segments;
 pub mod split;
 pub mod states;
 pub mod table;
+pub mod tally;
 pub mod values;

@@ -522,14 +522,17 @@ mod tests {
         use crate::core::segments::{segment_with, SegmentationParams};
         let tx = "客户ID,日期,金额\na,2024-01-01,100\na,2024-03-01,100\nb,2024-02-01,10\nc,2024-02-02,5\n";
         let tx = ingest(tx.as_bytes(), "t.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap();
-        // Survey: ids optional; 11, -1, 7.5, N/A and an empty score are rejected with their reasons.
+        // Survey: ids optional; 11, -1 and 7.5 are left out (counted), N/A and an empty score are no
+        // answer: none of them rejects its row.
         let sv = "客户ID,日期,评分,评论\na,2024-03-02,10,很好\nb,2024-03-02,3,\n,2024-03-03,9,匿名\nzz,2024-03-03,8,\n\
                   a,2024-03-04,11,\nb,2024-03-04,-1,\nc,2024-03-04,7.5,\nc,2024-03-04,N/A,\nc,2024-03-05,,\n";
         let sv = ingest(sv.as_bytes(), "s.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap();
-        let codes: Vec<&str> = sv.report.rejected.iter().map(|r| r.code.as_str()).collect();
-        assert_eq!(codes, ["score_invalid", "score_invalid", "score_invalid", "score_invalid", "score_empty"]);
-        assert!(sv.report.rejected.iter().all(|r| r.column == "评分"));
-        assert_eq!(sv.report.rows_accepted, 4);
+        assert!(sv.report.rejected.is_empty(), "{:?}", sv.report.rejected);
+        let left = &sv.report.cells_left_out;
+        assert_eq!(left.iter().map(|l| (l.role, l.cells, l.row)).collect::<Vec<_>>(), [(crate::core::roles::Role::Score, 3, 6)]);
+        assert_eq!(sv.report.no_answer, 2);
+        assert_eq!(sv.report.rows_accepted, 9);
+        assert_eq!(sv.report.totals.responses, 4);
         let survey = Survey::joined(&sv.dataset, &tx.dataset.customers);
         assert_eq!(survey.matched(), 2, "a and b bought; the anonymous answer and zz did not");
         let seg = segment_with(&tx.dataset, Some(&survey), None, &SegmentationParams::default()).unwrap();

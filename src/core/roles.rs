@@ -6,7 +6,6 @@
 
 use crate::core::values::{self, DateOrder, DecimalMark};
 use serde::{Deserialize, Serialize};
-use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashSet};
 
 /// What a column means to the analysis.
@@ -23,10 +22,17 @@ pub enum Role {
     MemberLevel,
     Score,
     Comment,
+    /// The price of one unit on a line item: the amount is quantity × unit price when no total is
+    /// mapped.
+    UnitPrice,
+    /// The order's status (paid, shipped, closed, refunded…): statuses that mean no sale are left out.
+    OrderStatus,
+    /// The amount refunded on the row's order, subtracted from its amount.
+    RefundAmount,
 }
 
 impl Role {
-    pub const ALL: [Role; 10] = [
+    pub const ALL: [Role; 13] = [
         Role::CustomerId,
         Role::Date,
         Role::Amount,
@@ -37,6 +43,9 @@ impl Role {
         Role::MemberLevel,
         Role::Score,
         Role::Comment,
+        Role::UnitPrice,
+        Role::OrderStatus,
+        Role::RefundAmount,
     ];
 
     /// The key used in JSON and on the command line (`--map customer_id=客户ID`).
@@ -52,7 +61,19 @@ impl Role {
             Role::MemberLevel => "member_level",
             Role::Score => "score",
             Role::Comment => "comment",
+            Role::UnitPrice => "unit_price",
+            Role::OrderStatus => "order_status",
+            Role::RefundAmount => "refund_amount",
         }
+    }
+
+    /// Roles whose bad cells are left out rather than rejecting the row: nothing the analyses count
+    /// by depends on them.
+    pub fn is_optional(self) -> bool {
+        matches!(
+            self,
+            Role::Quantity | Role::Channel | Role::Category | Role::MemberLevel | Role::Score | Role::Comment | Role::OrderStatus
+        )
     }
 
     pub fn from_key(s: &str) -> Option<Role> {
@@ -96,6 +117,22 @@ impl Role {
                 "买家id",
                 "买家",
                 "买家昵称",
+                "买家会员名",
+                "买家账号",
+                "会员名",
+                "customeremail",
+                "email",
+                "emailaddress",
+                "邮箱",
+                "id",
+                "cust",
+                "account",
+                "手机号",
+                "会员手机号",
+                "买家手机号",
+                "下单帐号",
+                "下单账号",
+                "用户账号",
             ],
             Role::Date => &[
                 "date",
@@ -134,6 +171,14 @@ impl Role {
                 "提交时间",
             ],
             Role::Amount => &[
+                "买家实际支付金额",
+                "实际支付金额",
+                "实付金额",
+                "订单实付金额",
+                "应付金额",
+                "ordertotalamount",
+                "totalcollected",
+                "netsales",
                 "amount",
                 "revenue",
                 "sales",
@@ -148,11 +193,11 @@ impl Role {
                 "payment",
                 "paid",
                 "paidamount",
-                "price",
                 "gmv",
+                "accountspayable",
+                "payable",
                 "netamount",
                 "金额",
-                "实付金额",
                 "消费金额",
                 "订单金额",
                 "支付金额",
@@ -162,10 +207,11 @@ impl Role {
                 "交易金额",
                 "销售额",
                 "销售金额",
-                "应付金额",
                 "实付",
                 "总金额",
                 "订单总额",
+                "应付",
+                "grosssales",
             ],
             Role::OrderId => &[
                 "orderid",
@@ -266,13 +312,45 @@ impl Role {
                 "comment", "comments", "feedback", "review", "remark", "remarks", "verbatim", "text", "评论", "评价", "意见",
                 "留言", "备注", "反馈", "建议",
             ],
+            Role::UnitPrice => &[
+                "unitprice",
+                "price",
+                "lineitemprice",
+                "itemcost",
+                "itemprice",
+                "priceeach",
+                "saleprice",
+                "单价",
+                "商品单价",
+                "成交单价",
+                "销售单价",
+                "商品价格",
+                "京东价",
+                "价格",
+            ],
+            Role::OrderStatus => &[
+                "orderstatus",
+                "financialstatus",
+                "paymentstatus",
+                "status",
+                "订单状态",
+                "交易状态",
+                "付款状态",
+                "支付状态",
+                "状态",
+            ],
+            Role::RefundAmount => {
+                &["refundedamount", "refundamount", "refunded", "refund", "partialrefunds", "退款金额", "已退款金额", "退款"]
+            }
         }
     }
 
     /// Fragments that, inside a longer header name, suggest this role (weaker than an exact name).
     fn fragments(self) -> &'static [&'static str] {
         match self {
-            Role::CustomerId => &["customer", "客户", "会员id", "会员编号", "用户id"],
+            Role::CustomerId => {
+                &["customer", "客户", "会员id", "会员编号", "用户id", "买家", "buyer", "userid", "memberid", "会员名"]
+            }
             Role::Date => &["date", "日期", "时间"],
             Role::Amount => &["amount", "revenue", "金额", "销售额"],
             Role::OrderId => &["orderid", "order_id", "订单号", "订单编号"],
@@ -282,6 +360,9 @@ impl Role {
             Role::MemberLevel => &["level", "等级"],
             Role::Score => &["score", "recommend", "评分", "推荐"],
             Role::Comment => &["comment", "feedback", "评论", "评价"],
+            Role::UnitPrice => &["unitprice", "单价"],
+            Role::OrderStatus => &["status", "状态"],
+            Role::RefundAmount => &["refund", "退款"],
         }
     }
 }
@@ -297,12 +378,7 @@ pub fn normalise_name(name: &str) -> String {
         .collect()
 }
 
-/// The role a header name is exactly one of the names of (after normalising).
-fn exact_role(name: &str) -> Option<Role> {
-    exact_role_of(&normalise_name(name))
-}
-
-/// [`exact_role`] of a name already normalised.
+/// The role a header name, already normalised, is exactly one of the names of.
 fn exact_role_of(n: &str) -> Option<Role> {
     if n.is_empty() {
         return None;
@@ -340,6 +416,18 @@ pub struct Profile {
     pub distinct: usize,
     pub mean: f64,
     pub max: f64,
+    /// Whole numbers each one more than the cell above: a row number, not a measure.
+    pub sequential: usize,
+    /// Whole numbers of 11 digits (a Chinese mobile number) or of one width of 6 digits or more
+    /// (phone numbers, account numbers): never an amount.
+    pub phone_like: usize,
+    /// Whole numbers below 1,000 in size: quantities, scores, small codes.
+    pub small_integers: usize,
+    /// Cells that could be an account key: one token (no inner spaces) of ASCII letters, digits and
+    /// `@._-` with at least one digit or an `@`, at most 64 characters.
+    pub key_like: usize,
+    /// Cells that are order numbers as shops write them: `#1001`.
+    pub hash_numbers: usize,
 }
 
 impl Profile {
@@ -364,9 +452,11 @@ pub fn profile(cells: &[&str]) -> Profile {
     let mut seen = HashSet::new();
     let mut sum = 0.0;
     let mark = values::detect_decimal_mark(cells.iter().copied());
+    let (mut previous, mut width): (Option<f64>, Option<usize>) = (None, None);
+    let mut one_width = true;
     for &cell in cells {
         let c = cell.trim();
-        if c.is_empty() {
+        if c.is_empty() || values::is_missing(c) {
             continue;
         }
         p.non_empty += 1;
@@ -377,6 +467,24 @@ pub fn profile(cells: &[&str]) -> Profile {
         {
             p.dates += 1;
         }
+        let digits_only = c.bytes().all(|b| b.is_ascii_digit());
+        if digits_only {
+            one_width &= *width.get_or_insert(c.len()) == c.len();
+            if c.len() == 11 {
+                p.phone_like += 1;
+            }
+        } else {
+            one_width = false;
+        }
+        if c.len() <= 64
+            && c.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'@' | b'.' | b'_' | b'-'))
+            && c.bytes().any(|b| b.is_ascii_digit() || b == b'@')
+        {
+            p.key_like += 1;
+        }
+        if c.strip_prefix('#').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
+            p.hash_numbers += 1;
+        }
         if let Ok(a) = values::parse_amount(c, mark) {
             p.numbers += 1;
             sum += a.value;
@@ -386,11 +494,23 @@ pub fn profile(cells: &[&str]) -> Profile {
                 p.decimals += 1;
             } else {
                 p.integers += 1;
+                if a.value.abs() < 1000.0 {
+                    p.small_integers += 1;
+                }
+                if previous.is_some_and(|v| a.value == v + 1.0) {
+                    p.sequential += 1;
+                }
             }
-            if c.len() > 1 && c.starts_with('0') && c.bytes().all(|b| b.is_ascii_digit()) {
+            previous = Some(a.value);
+            if c.len() > 1 && c.starts_with('0') && digits_only {
                 p.leading_zeros += 1;
             }
+        } else {
+            previous = None;
         }
+    }
+    if one_width && width.is_some_and(|w| w >= 6) && p.non_empty > 1 {
+        p.phone_like = p.non_empty;
     }
     p.distinct = seen.len();
     p.mean = if p.numbers > 0 { sum / p.numbers as f64 } else { 0.0 };
@@ -425,65 +545,371 @@ pub fn looks_like_header(first: &[String], below: &[Vec<String>]) -> bool {
 /// A proposed or chosen mapping: role → 0-based column index.
 pub type Mapping = BTreeMap<Role, usize>;
 
+/// Why a role was given to a column, shown next to the proposal so that a wrong guess is easy to
+/// spot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "from")]
+pub enum Reason {
+    /// The header names the role (`买家昵称` is a customer id).
+    Header { header: String },
+    /// Part of the header names the role (`Lineitem quantity`).
+    HeaderPart { header: String, part: String },
+    /// The values look like the role: `distinct` different values over `rows` filled cells.
+    Values { kind: ValueKind, distinct: usize, rows: usize },
+    /// Chosen by the user.
+    Chosen,
+}
+
+/// What the values of a column looked like when a role was proposed from them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    Dates,
+    Ids,
+    Amounts,
+    Quantities,
+    OrderNumbers,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Header { header } => write!(f, "from the header {header}"),
+            Reason::HeaderPart { header, part } => write!(f, "from the header {header} (“{part}”)"),
+            Reason::Values { kind, distinct, rows } => {
+                let what = match kind {
+                    ValueKind::Dates => "dates",
+                    ValueKind::Ids => "ids",
+                    ValueKind::Amounts => "amounts",
+                    ValueKind::Quantities => "whole numbers",
+                    ValueKind::OrderNumbers => "order numbers",
+                };
+                write!(f, "from the values: {distinct} distinct {what} over {rows} rows")
+            }
+            Reason::Chosen => write!(f, "chosen"),
+        }
+    }
+}
+
+/// Words that make a header something no analysis role is: a phone number, an address, a
+/// person's name, an email, a table, a member of staff, a product code, a fee. Such a column never
+/// gets a role from its values or from part of its name (a customer id may still come from a
+/// header such as 客户电话 or Billing Email that also names the customer).
+const VETO_WORDS: &[&str] = &[
+    "phone",
+    "mobile",
+    "tel",
+    "telephone",
+    "cell",
+    "cellphone",
+    "fax",
+    "address",
+    "addr",
+    "street",
+    "province",
+    "city",
+    "country",
+    "district",
+    "region",
+    "zip",
+    "zipcode",
+    "postcode",
+    "postal",
+    "name",
+    "firstname",
+    "lastname",
+    "email",
+    "mail",
+    "table",
+    "cashier",
+    "employee",
+    "emp",
+    "staff",
+    "operator",
+    "clerk",
+    "courier",
+    "tracking",
+    "sku",
+    "barcode",
+    "ean",
+    "upc",
+    "isbn",
+    "stock",
+    "ip",
+    "discount",
+    "shipping",
+    "tax",
+    "taxes",
+    "fee",
+    "fees",
+    "tip",
+    "commission",
+    "points",
+    "cost",
+    "subtotal",
+];
+const VETO_PARTS: &[&str] = &[
+    "电话",
+    "手机",
+    "联系",
+    "地址",
+    "省",
+    "市",
+    "区",
+    "县",
+    "街道",
+    "邮编",
+    "邮政",
+    "姓名",
+    "名字",
+    "收货人",
+    "收件人",
+    "邮箱",
+    "桌",
+    "台号",
+    "收银",
+    "员工",
+    "店员",
+    "导购",
+    "操作员",
+    "快递",
+    "运单",
+    "物流",
+    "条码",
+    "货号",
+    "优惠",
+    "折扣",
+    "运费",
+    "邮费",
+    "税",
+    "佣金",
+    "积分",
+    "服务费",
+    "红包",
+    "抵扣",
+];
+/// Words and parts that make a header a person or account key even when it also names a phone or
+/// an email (`客户电话`, `Customer Email`, `买家手机号`).
+const KEY_WORDS: &[&str] = &["customer", "client", "member", "buyer", "user", "account", "cust"];
+const KEY_PARTS: &[&str] = &["客户", "会员", "买家", "用户", "顾客", "昵称", "手机号"];
+/// Words of a header that make a column an identifier or a code, never an amount or a quantity.
+const ID_WORDS: &[&str] = &["id", "no", "number", "code", "num", "uid", "key", "ref", "reference"];
+const ID_PARTS: &[&str] = &["编号", "号", "码", "id"];
+
+/// The English words of a header, lower-cased: split at anything not a letter or digit, and where
+/// a lower-case letter meets a capital (`UnitPrice` → unit, price).
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut last_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && last_lower && !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            last_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            word.push(c.to_ascii_lowercase());
+        } else {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            last_lower = false;
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// Whether a header has any of the words or parts.
+fn names_any(name: &str, words_of: &[String], wanted: &[&str], parts: &[&str]) -> bool {
+    words_of.iter().any(|w| wanted.contains(&w.as_str())) || parts.iter().any(|p| name.contains(p))
+}
+
+/// Whether a header names something no role is (see [`VETO_WORDS`]).
+pub fn vetoed(name: &str) -> bool {
+    let w = words(name);
+    let lower = name.to_lowercase();
+    names_any(&lower, &w, VETO_WORDS, VETO_PARTS)
+}
+
+/// Ways to reach a person: a column of them may be the customer's key when its header says whose
+/// they are (`买家手机号`, `Customer Email`).
+const CONTACT_WORDS: &[&str] = &["phone", "mobile", "tel", "telephone", "cell", "cellphone", "email", "mail"];
+const CONTACT_PARTS: &[&str] = &["电话", "手机", "联系", "邮箱"];
+
+/// Whether a header is vetoed for anything but being a contact (see [`CONTACT_WORDS`]).
+fn vetoed_beyond_contact(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let w: Vec<String> = words(name).into_iter().filter(|x| !CONTACT_WORDS.contains(&x.as_str())).collect();
+    let mut rest = lower.clone();
+    for part in CONTACT_PARTS {
+        rest = rest.replace(part, " ");
+    }
+    names_any(&rest, &w, VETO_WORDS, VETO_PARTS)
+}
+
+/// Whether a header names a person or account key.
+fn names_key(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    names_any(&lower, &words(name), KEY_WORDS, KEY_PARTS)
+}
+
+/// Whether a header names an identifier or code.
+fn names_id(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    names_any(&lower, &words(name), ID_WORDS, ID_PARTS)
+}
+
+/// Roles whose values are numbers: proposed from part of a header only over numbers.
+fn numeric(role: Role) -> bool {
+    matches!(role, Role::Amount | Role::Quantity | Role::UnitPrice | Role::RefundAmount | Role::Score)
+}
+
+/// A proposal: the mapping and why each role went where it did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Proposal {
+    pub mapping: Mapping,
+    pub reasons: BTreeMap<Role, Reason>,
+}
+
 /// Proposes roles for columns: names first, then values for the roles still open.
 pub fn propose(names: &[String], profiles: &[Profile]) -> Mapping {
-    let mut mapping = Mapping::new();
+    propose_with_reasons(names, profiles).mapping
+}
+
+/// [`propose`], with the reason for each role.
+///
+/// Header names are ranked: an exact name before part of a name, and among exact names the more
+/// specific first (`实付金额` before `总金额`, `customer_id` before `id`). Values only fill roles no
+/// header named, and only from columns whose header names nothing else (see [`vetoed`]). A customer
+/// id comes only from a header that names a person or account, or from values that are account
+/// keys; a file with neither gets no customer id (and ingest asks for one) rather than the
+/// nearest column.
+pub fn propose_with_reasons(names: &[String], profiles: &[Profile]) -> Proposal {
+    let mut out = Proposal::default();
     let mut taken = vec![false; profiles.len()];
-    // Exact names, then fragments, each column and role used once.
-    for exact in [true, false] {
-        for (i, name) in names.iter().enumerate() {
-            if taken[i] {
+    let empty = Profile::default();
+    let prof = |i: usize| profiles.get(i).unwrap_or(&empty);
+    let headerless = names.iter().all(|n| n.trim().is_empty());
+    // (rank, role order, column, role, reason): the smallest is given first.
+    let mut candidates: Vec<((u8, usize), usize, Role, Reason)> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let n = normalise_name(name);
+        if n.is_empty() {
+            continue;
+        }
+        for role in Role::ALL {
+            if let Some(k) = role.names().iter().position(|x| *x == n) {
+                candidates.push(((0, k), i, role, Reason::Header { header: name.trim().to_string() }));
+            }
+        }
+        let veto = vetoed(name);
+        let lower = name.to_lowercase();
+        for role in Role::ALL {
+            let Some(part) = role.fragments().iter().find(|f| n.contains(*f) || lower.contains(*f)) else { continue };
+            if veto && !(role == Role::CustomerId && names_key(name) && !vetoed_beyond_contact(name)) {
                 continue;
             }
-            let role = if exact { exact_role(name) } else { role_from_name(name) };
-            if let Some(role) = role.filter(|r| !mapping.contains_key(r)) {
-                mapping.insert(role, i);
-                taken[i] = true;
+            let p = prof(i);
+            if numeric(role) && p.non_empty > 0 && p.number_share() < 0.5 {
+                continue;
             }
+            if role == Role::Date && p.non_empty > 0 && p.date_share() < 0.5 {
+                continue;
+            }
+            let reason = Reason::HeaderPart { header: name.trim().to_string(), part: (*part).to_string() };
+            candidates.push(((1, 0), i, role, reason));
         }
     }
-    let open = |taken: &[bool]| (0..profiles.len()).filter(|&i| !taken[i]).collect::<Vec<_>>();
-    if let Entry::Vacant(slot) = mapping.entry(Role::Date) {
-        if let Some(&i) = open(&taken)
+    candidates.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    for (_, i, role, reason) in candidates {
+        if taken[i] || out.mapping.contains_key(&role) {
+            continue;
+        }
+        out.mapping.insert(role, i);
+        out.reasons.insert(role, reason);
+        taken[i] = true;
+    }
+    // Values, for the roles no header named, from columns whose headers name nothing.
+    let open: Vec<usize> = (0..profiles.len())
+        .filter(|&i| !taken[i] && !names.get(i).is_some_and(|n| vetoed(n) || role_from_name(n).is_some()))
+        .collect();
+    let named = |i: usize| names.get(i).map_or("", String::as_str);
+    let by_values = |kind: ValueKind, i: usize| Reason::Values { kind, distinct: prof(i).distinct, rows: prof(i).non_empty };
+    let give = |out: &mut Proposal, taken: &mut Vec<bool>, role: Role, i: usize, kind: ValueKind| {
+        out.mapping.insert(role, i);
+        out.reasons.insert(role, by_values(kind, i));
+        taken[i] = true;
+    };
+    if !out.mapping.contains_key(&Role::OrderId) {
+        // Shop order numbers (`#1001`), even under a header such as Shopify's `Name`.
+        let shop = (0..profiles.len())
+            .find(|&i| !taken[i] && prof(i).non_empty > 0 && prof(i).hash_numbers * 10 >= prof(i).non_empty * 9);
+        if let Some(i) = shop {
+            give(&mut out, &mut taken, Role::OrderId, i, ValueKind::OrderNumbers);
+        }
+    }
+    if !out.mapping.contains_key(&Role::Date) {
+        if let Some(&i) = open
             .iter()
-            .filter(|&&i| profiles[i].date_share() >= 0.8)
-            .max_by(|&&a, &&b| profiles[a].date_share().total_cmp(&profiles[b].date_share()).then(b.cmp(&a)))
+            .filter(|&&i| !taken[i] && prof(i).date_share() >= 0.8)
+            .max_by(|&&a, &&b| prof(a).date_share().total_cmp(&prof(b).date_share()).then(b.cmp(&a)))
         {
-            slot.insert(i);
-            taken[i] = true;
+            give(&mut out, &mut taken, Role::Date, i, ValueKind::Dates);
         }
     }
-    if let Entry::Vacant(slot) = mapping.entry(Role::CustomerId) {
-        // The first column of identifiers: text or whole numbers, mostly filled, not dates.
-        if let Some(&i) = open(&taken).iter().find(|&&i| {
-            let p = &profiles[i];
-            p.non_empty > 0 && p.decimals * 10 <= p.non_empty && p.date_share() < 0.5
-        }) {
-            slot.insert(i);
-            taken[i] = true;
-        }
-    }
-    if let Entry::Vacant(slot) = mapping.entry(Role::Amount) {
-        let numeric = |i: &usize| profiles[*i].number_share() >= 0.9 && profiles[*i].leading_zeros == 0;
-        let candidates: Vec<usize> = open(&taken).into_iter().filter(numeric).collect();
-        let with_decimals = candidates.iter().copied().filter(|&i| profiles[i].decimals * 3 >= profiles[i].non_empty);
-        let pick = with_decimals
-            .max_by(|&a, &b| profiles[a].mean.total_cmp(&profiles[b].mean))
-            .or_else(|| candidates.iter().copied().max_by(|&a, &b| profiles[a].mean.total_cmp(&profiles[b].mean)));
+    if !out.mapping.contains_key(&Role::CustomerId) {
+        // Identifiers: mostly filled, not decimals, not dates, not row numbers. In a file with a
+        // header, only account keys that repeat (a customer has several rows) and are not small
+        // numbers; without one, the first column of identifiers (as the CDNOW files are).
+        let pick = open.iter().copied().find(|&i| {
+            let p = prof(i);
+            let ids = p.non_empty > 0
+                && p.decimals * 10 <= p.non_empty
+                && p.date_share() < 0.5
+                && p.sequential * 10 < p.non_empty * 9
+                && p.phone_like * 2 < p.non_empty;
+            let keys = p.key_like * 10 >= p.non_empty * 9
+                && p.distinct >= 2
+                && p.distinct < p.non_empty
+                && p.small_integers * 2 < p.non_empty;
+            !taken[i] && ids && (headerless || keys)
+        });
         if let Some(i) = pick {
-            slot.insert(i);
-            taken[i] = true;
+            give(&mut out, &mut taken, Role::CustomerId, i, ValueKind::Ids);
         }
     }
-    if let Entry::Vacant(slot) = mapping.entry(Role::Quantity) {
-        if let Some(i) = open(&taken).into_iter().find(|&i| {
-            let p = &profiles[i];
-            p.non_empty > 0 && p.integers == p.non_empty && p.leading_zeros == 0 && p.max <= 1000.0 && p.mean >= 1.0
+    // Numbers that are not identifiers, phone numbers or row numbers, under headers that do not
+    // name an identifier.
+    let measure = |i: usize| {
+        let p = prof(i);
+        p.leading_zeros == 0 && p.phone_like * 10 < p.non_empty && p.sequential * 2 < p.non_empty && !names_id(named(i))
+    };
+    // With a unit price named, the amount is made from it, not guessed from another column.
+    if !out.mapping.contains_key(&Role::Amount) && !out.mapping.contains_key(&Role::UnitPrice) {
+        let numeric = |i: &usize| !taken[*i] && prof(*i).number_share() >= 0.9 && measure(*i);
+        let candidates: Vec<usize> = open.iter().copied().filter(numeric).collect();
+        let with_decimals = candidates.iter().copied().filter(|&i| prof(i).decimals * 3 >= prof(i).non_empty);
+        // Under a header that names nothing, only money-like numbers (with cents) are guessed to
+        // be amounts: a column of small whole numbers is a rating or a count as often as not.
+        let pick = with_decimals.max_by(|&a, &b| prof(a).mean.total_cmp(&prof(b).mean)).or_else(|| {
+            headerless.then(|| candidates.iter().copied().max_by(|&a, &b| prof(a).mean.total_cmp(&prof(b).mean))).flatten()
+        });
+        if let Some(i) = pick {
+            give(&mut out, &mut taken, Role::Amount, i, ValueKind::Amounts);
+        }
+    }
+    if headerless && !out.mapping.contains_key(&Role::Quantity) {
+        if let Some(i) = open.iter().copied().find(|&i| {
+            let p = prof(i);
+            !taken[i] && p.non_empty > 0 && p.integers == p.non_empty && measure(i) && p.max <= 1000.0 && p.mean >= 1.0
         }) {
-            slot.insert(i);
+            give(&mut out, &mut taken, Role::Quantity, i, ValueKind::Quantities);
         }
     }
-    mapping
+    out
 }
 
 #[cfg(test)]

@@ -427,6 +427,22 @@ fn strip_sign(s: &str) -> (&str, bool) {
     (s.strip_prefix('+').unwrap_or(s).trim(), false)
 }
 
+/// Whether a cell is one of the ways exports write "no value": `NA`, `N/A`, `#N/A`, `NULL`,
+/// `null`, `None`, `nan`, `NaN`, `-`, `—`, `空`, `无` (R, pandas, Excel and databases write these
+/// where a value is missing). Such a cell is empty for every role.
+#[inline]
+pub fn is_missing(cell: &str) -> bool {
+    let c = cell.trim();
+    // Every marker is at most four bytes: most cells are answered by their length.
+    if c.is_empty() || c.len() > 4 {
+        return false;
+    }
+    matches!(c, "-" | "—" | "空" | "无" | "#N/A" | "None" | "NULL" | "null")
+        || c.eq_ignore_ascii_case("na")
+        || c.eq_ignore_ascii_case("n/a")
+        || c.eq_ignore_ascii_case("nan")
+}
+
 /// Parses one amount cell.
 ///
 /// # Errors

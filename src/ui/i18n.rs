@@ -66,10 +66,49 @@ impl Lang {
             Role::MemberLevel => ("会员等级", "Member level"),
             Role::Score => ("NPS 评分", "NPS score"),
             Role::Comment => ("评论", "Comment"),
+            Role::UnitPrice => ("单价", "Unit price"),
+            Role::OrderStatus => ("订单状态", "Order status"),
+            Role::RefundAmount => ("退款金额", "Refund amount"),
         };
         match self {
             Lang::Zh => zh,
             Lang::En => en,
+        }
+    }
+
+    /// Why a role went to its column, in the page's language.
+    pub fn why(self, reason: &crate::core::roles::Reason) -> String {
+        use crate::core::roles::{Reason, ValueKind};
+        if self == Lang::En {
+            return reason.to_string();
+        }
+        match reason {
+            Reason::Header { header } => format!("来自列名 {header}"),
+            Reason::HeaderPart { header, part } => format!("来自列名 {header}（“{part}”）"),
+            Reason::Values { kind, distinct, rows } => {
+                let what = match kind {
+                    ValueKind::Dates => "个日期",
+                    ValueKind::Ids => "个ID",
+                    ValueKind::Amounts => "个金额",
+                    ValueKind::Quantities => "个整数",
+                    ValueKind::OrderNumbers => "个订单号",
+                };
+                format!("来自数据：{rows} 行中有 {distinct} {what}")
+            }
+            Reason::Chosen => "手动选择".into(),
+        }
+    }
+
+    /// How the amount is made, in the page's language.
+    pub fn amount_from(self, from: crate::core::ingest::AmountFrom) -> &'static str {
+        use crate::core::ingest::AmountFrom as A;
+        match (self, from) {
+            (Lang::Zh, A::Amount) => "金额 = 金额列",
+            (Lang::Zh, A::QuantityTimesUnitPrice) => "金额 = 数量 × 单价",
+            (Lang::Zh, A::UnitPrice) => "金额 = 单价（每行一件）",
+            (Lang::En, A::Amount) => "Amount = the amount column",
+            (Lang::En, A::QuantityTimesUnitPrice) => "Amount = Quantity × Unit price",
+            (Lang::En, A::UnitPrice) => "Amount = Unit price (one unit a line)",
         }
     }
 

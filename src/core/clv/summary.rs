@@ -2,6 +2,7 @@
 //!
 //! # Rules
 //! - A purchase day is a day with at least one row of the customer whose amount is not negative
+//!   (nor −0, the mark of an order refunded in full)
 //!   (a day with only refunds is not a purchase); several rows on one day are one purchase.
 //! - Calibration: purchase days up to and including `calibration_end`. Customers whose first
 //!   purchase is after it are left out.
@@ -107,7 +108,7 @@ pub fn summarise(ds: &Dataset, calibration_end: Day, holdout_end: Option<Day>, u
     let last = holdout_end.unwrap_or(calibration_end);
     // (customer, day, amount) of the rows up to the end of the holdout, grouped by customer and day.
     let mut rows: Vec<(u32, Day, f64)> = (0..ds.rows())
-        .filter(|&i| days[i] <= last && amounts[i] >= 0.0 && ds.customer[i] != crate::core::dataset::MISSING)
+        .filter(|&i| days[i] <= last && !amounts[i].is_sign_negative() && ds.customer[i] != crate::core::dataset::MISSING)
         .map(|i| (ds.customer[i], days[i], amounts[i]))
         .collect();
     rows.sort_unstable_by_key(|r| (r.0, r.1));

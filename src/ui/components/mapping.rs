@@ -1,7 +1,7 @@
 //! The mapping screen: which column plays which role, editable.
 
 use super::summary::ReportProps;
-use crate::core::ingest::{ColumnRef, MapOverride};
+use crate::core::ingest::{AmountFrom, ColumnRef, MapOverride};
 use crate::core::roles::Role;
 use crate::ui::app::AppContext;
 use web_sys::HtmlSelectElement;
@@ -36,6 +36,7 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
             })
         };
         let samples = current.and_then(|c| r.columns.get(c - 1)).map(|c| c.samples.join(" · ")).unwrap_or_default();
+        let why = r.mapping.get(&role).map(|m| lang.why(&m.reason)).unwrap_or_default();
         html! {
             <tr key={role.key()}>
                 <th scope="row">{ lang.role(role) }<span class="muted role-key">{ role.key() }</span></th>
@@ -50,19 +51,41 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
                     </select>
                 </td>
                 <td class="muted samples">{ samples }</td>
+                <td class="muted why" data-testid={format!("why-{}", role.key())}>{ why }</td>
             </tr>
         }
     });
+    // The user's choice stands where its columns are mapped; otherwise ingest falls back and the
+    // select shows what was used.
+    let on_amount_from = {
+        let (ctx, slot) = (ctx.clone(), props.slot);
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut options = ctx.state.options_for(slot).clone();
+            options.amount_from = AmountFrom::from_key(&value);
+            ctx.reparse(options, slot);
+        })
+    };
     html! {
         <section class="card">
             <h2>{ t.mapping_title }</h2>
             <p class="hint">{ t.mapping_hint }</p>
             <div class="table-wrap full">
                 <table class="mapping">
-                    <thead><tr><th>{ t.role }</th><th>{ t.column }</th><th>{ t.samples }</th></tr></thead>
+                    <thead><tr><th>{ t.role }</th><th>{ t.column }</th><th>{ t.samples }</th><th>{ lang.pick("依据", "Why") }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>
+            <p class="amount-from">
+                <label>
+                    { lang.pick("金额的计算方式：", "How the amount is made: ") }
+                    <select onchange={on_amount_from} data-testid="amount-from">
+                        { for [AmountFrom::Amount, AmountFrom::QuantityTimesUnitPrice, AmountFrom::UnitPrice].into_iter().map(|a| html! {
+                            <option key={a.key()} value={a.key()} selected={r.amount_from == a}>{ lang.amount_from(a) }</option>
+                        }) }
+                    </select>
+                </label>
+            </p>
         </section>
     }
 }

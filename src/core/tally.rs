@@ -1,0 +1,237 @@
+//! What reading a file's rows noticed besides rejections: rows without a customer id (guest
+//! checkouts), rows left out by their order status, cancellations, wholly refunded orders, order
+//! lines whose amount is on the order's first line, cells of optional columns that could not be
+//! read, and which way round `a/b/yyyy` dates are written.
+//!
+//! Real exports hold all of these by the thousand; listed as rejected rows they would bury the
+//! few rows that are really broken, and counted silently they would make confident wrong numbers.
+//! Each becomes one notice with its count. A file read in two parts has a tally per part, added
+//! up by [`Tally::merge`] into exactly the tally of one reader.
+
+use crate::core::roles::Role;
+use serde::{Deserialize, Serialize};
+
+/// Status texts that mean no sale was made (default exclusions; lower-cased English, Chinese as
+/// written): closed, cancelled, refunded, unpaid, pending payment, voided, failed.
+const NO_SALE: &[&str] = &[
+    "关闭",
+    "取消",
+    "退款成功",
+    "已退款",
+    "全额退款",
+    "未付款",
+    "待付款",
+    "等待买家付款",
+    "未支付",
+    "待支付",
+    "交易失败",
+    "已作废",
+    "cancel",
+    "refund",
+    "void",
+    "fail",
+    "unpaid",
+    "pending",
+    "declined",
+    "abandoned",
+];
+/// Texts that keep a status in although it names a refund: a partial refund is still a sale (the
+/// refunded part is subtracted through the refund amount).
+const PARTIAL: &[&str] = &["partial", "部分"];
+
+/// Whether a status is left out unless the user says otherwise: it names no sale ([`NO_SALE`])
+/// and not a partial refund.
+pub fn excluded_by_default(status: &str) -> bool {
+    let s = status.trim().to_lowercase();
+    !s.is_empty() && NO_SALE.iter().any(|w| s.contains(w)) && !PARTIAL.iter().any(|w| s.contains(w))
+}
+
+/// How many statuses are counted one by one; the rest are counted together as one.
+pub const MAX_STATUSES: usize = 200;
+
+/// One order status: how many rows have it, what they add up to, and whether they are left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusCount {
+    /// As written in the file (empty for rows without one).
+    pub status: String,
+    pub rows: u64,
+    /// The rows' amounts, as read (before any refund is subtracted).
+    pub amount: f64,
+    pub excluded: bool,
+}
+
+/// Cells of an optional column that could not be read and were left out of their rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeftOut {
+    pub role: Role,
+    pub cells: u64,
+    /// The first such cell: its line and value.
+    pub row: u64,
+    pub value: String,
+}
+
+/// The tally of one reader; see the module doc.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Rows without a customer id, their amounts, and their lines.
+    pub guest_rows: u64,
+    pub guest_amount: f64,
+    pub guest_lines: Vec<u64>,
+    /// Order statuses in order of first appearance.
+    pub statuses: Vec<StatusCount>,
+    /// Rows whose order id carries the cancellation marker (`C536379`).
+    pub cancellations: u64,
+    /// Rows whose refund is the whole amount: kept for the totals, not counted as orders.
+    pub refunded_rows: u64,
+    /// Lines with no amount of their own that belong to an order (order-level fields only on the
+    /// order's first line): the order's fingerprint and the line.
+    pub order_lines: Vec<(u64, u64)>,
+    /// The orders (fingerprints) of rows left out for their status: their further lines go too.
+    pub excluded_orders: Vec<u64>,
+    pub left_out: Vec<LeftOut>,
+    /// Survey rows without a score (no answer).
+    pub no_answer: u64,
+    /// `a/b/yyyy` dates seen with a first part over 12 (day first) and a second part over 12
+    /// (month first), while the head of the file left the order open.
+    pub day_first: u64,
+    pub month_first: u64,
+    /// The first date that settled the order: its line and text.
+    pub settled_by: Option<(u64, String)>,
+    /// Rows (indexes into the dataset) whose date had both parts 12 or under, read month first
+    /// until the order is settled.
+    pub undecided_rows: Vec<u32>,
+}
+
+impl Tally {
+    /// The status entry for `status`, added if new (statuses beyond [`MAX_STATUSES`] share one
+    /// entry, which is never excluded by default).
+    pub fn status(&mut self, status: &str, excluded: impl FnOnce(&str) -> bool) -> &mut StatusCount {
+        let at = match self.statuses.iter().position(|s| s.status == status) {
+            Some(at) => at,
+            None if self.statuses.len() < MAX_STATUSES => {
+                let excluded = excluded(status);
+                self.statuses.push(StatusCount { status: status.to_string(), rows: 0, amount: 0.0, excluded });
+                self.statuses.len() - 1
+            }
+            None => match self.statuses.iter().position(|s| s.status == OTHER_STATUSES) {
+                Some(at) => at,
+                None => {
+                    self.statuses.push(StatusCount { status: OTHER_STATUSES.into(), rows: 0, amount: 0.0, excluded: false });
+                    self.statuses.len() - 1
+                }
+            },
+        };
+        &mut self.statuses[at]
+    }
+
+    /// Counts a cell of an optional column left out.
+    pub fn leave_out(&mut self, role: Role, row: u64, value: &str) {
+        match self.left_out.iter_mut().find(|l| l.role == role) {
+            Some(l) => l.cells += 1,
+            None => self.left_out.push(LeftOut { role, cells: 1, row, value: value.chars().take(200).collect() }),
+        }
+    }
+
+    /// Adds the tally of the rows after these: their lines are `shift` more than the part counted,
+    /// and their rows start at `first_row` of the dataset.
+    pub fn merge(&mut self, other: Tally, shift: u64, first_row: u32) {
+        self.guest_rows += other.guest_rows;
+        self.guest_amount += other.guest_amount;
+        self.guest_lines.extend(other.guest_lines.into_iter().map(|l| l + shift));
+        for s in other.statuses {
+            let excluded = s.excluded;
+            let mine = self.status(&s.status, |_| excluded);
+            mine.rows += s.rows;
+            mine.amount += s.amount;
+        }
+        self.cancellations += other.cancellations;
+        self.refunded_rows += other.refunded_rows;
+        self.order_lines.extend(other.order_lines.into_iter().map(|(k, l)| (k, l + shift)));
+        self.excluded_orders.extend(other.excluded_orders);
+        for l in other.left_out {
+            match self.left_out.iter_mut().find(|m| m.role == l.role) {
+                Some(m) => m.cells += l.cells,
+                None => self.left_out.push(LeftOut { row: l.row + shift, ..l }),
+            }
+        }
+        self.no_answer += other.no_answer;
+        self.day_first += other.day_first;
+        self.month_first += other.month_first;
+        if self.settled_by.is_none() {
+            self.settled_by = other.settled_by.map(|(l, v)| (l + shift, v));
+        }
+        self.undecided_rows.extend(other.undecided_rows.into_iter().map(|r| r + first_row));
+    }
+}
+
+/// The entry that counts the statuses beyond [`MAX_STATUSES`].
+pub const OTHER_STATUSES: &str = "(other statuses)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_that_mean_no_sale_are_left_out_by_default_and_partial_refunds_are_not() {
+        let cases = [
+            ("交易成功", false),
+            ("交易关闭", true),
+            ("付款以后用户退款成功，交易自动关闭", true),
+            ("等待买家付款", true),
+            ("已取消", true),
+            ("部分退款", false),
+            ("卖家已发货，等待买家确认", false),
+            ("paid", false),
+            ("refunded", true),
+            ("partially_refunded", false),
+            ("voided", true),
+            ("Pending", true),
+            ("wc-cancelled", true),
+            ("wc-completed", false),
+            ("failed", true),
+            ("", false),
+        ];
+        for (status, want) in cases {
+            assert_eq!(excluded_by_default(status), want, "{status}");
+        }
+    }
+
+    #[test]
+    fn two_tallies_merge_into_the_tally_of_one_reader() {
+        let mut one = Tally::default();
+        one.status("paid", excluded_by_default).rows += 2;
+        one.leave_out(Role::Score, 5, "x");
+        one.guest_rows = 1;
+        one.guest_lines = vec![3];
+        let mut two = Tally::default();
+        two.status("refunded", excluded_by_default).rows += 1;
+        two.status("paid", excluded_by_default).rows += 1;
+        two.leave_out(Role::Score, 2, "y");
+        two.leave_out(Role::Quantity, 4, "z");
+        two.guest_lines = vec![1];
+        two.guest_rows = 1;
+        two.undecided_rows = vec![0, 2];
+        two.settled_by = Some((7, "13/01/2011".into()));
+        one.merge(two, 10, 100);
+        assert_eq!(
+            one.statuses.iter().map(|s| (s.status.as_str(), s.rows, s.excluded)).collect::<Vec<_>>(),
+            [("paid", 3, false), ("refunded", 1, true)]
+        );
+        assert_eq!(one.left_out[0].cells, 2);
+        assert_eq!((one.left_out[1].role, one.left_out[1].row), (Role::Quantity, 14));
+        assert_eq!(one.guest_lines, [3, 11]);
+        assert_eq!(one.undecided_rows, [100, 102]);
+        assert_eq!(one.settled_by, Some((17, "13/01/2011".into())));
+    }
+
+    #[test]
+    fn statuses_beyond_the_limit_are_counted_together() {
+        let mut t = Tally::default();
+        for i in 0..MAX_STATUSES + 5 {
+            t.status(&format!("s{i}"), |_| true).rows += 1;
+        }
+        assert_eq!(t.statuses.len(), MAX_STATUSES + 1);
+        let other = t.statuses.last().unwrap();
+        assert_eq!((other.status.as_str(), other.rows, other.excluded), (OTHER_STATUSES, 5, false));
+    }
+}
