@@ -150,6 +150,9 @@ pub enum Response {
         code: String,
         /// The file that failed: a survey failing leaves the transactions as they were.
         slot: Slot,
+        /// The file's columns, when the page may ask which is the customer id.
+        #[serde(default)]
+        columns: Vec<String>,
     },
     /// The NPS page when there is no segmentation to carry it (a survey file without transactions,
     /// or after the survey was dropped).

@@ -108,7 +108,12 @@ fn each_proposal_says_why_and_no_address_or_phone_gets_a_role() {
     assert!(
         j["columns"][2]["samples"].to_string().contains("POSTAGE £ CHARGE") || out.stdout.windows(2).any(|w| w == "£".as_bytes())
     );
-    // The amount can be switched back on the command line: statuses kept, all rows in.
+    // The currency from the file's currency column, or chosen.
+    let out = cli(&["inspect", "shopify_orders.csv", "--compact"]);
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap()["currency"], "USD");
+    let out = cli(&["inspect", "taobao_orders.csv", "--currency", "cny", "--compact"]);
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap()["currency"], "CNY");
+    // Every status kept on request.
     let out = cli(&["inspect", "woocommerce_orders.csv", "--keep-all-statuses", "--compact"]);
     let j: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["rows_excluded"], 0);

@@ -256,6 +256,10 @@ mod cli {
         /// Keep rows of every order status.
         #[arg(long)]
         keep_all_statuses: bool,
+        /// The currency of the amounts, an ISO code such as CNY or USD (default: from the symbols
+        /// or codes in the file).
+        #[arg(long, value_name = "CODE")]
+        currency: Option<String>,
     }
 
     impl ReadArgs {
@@ -298,6 +302,7 @@ mod cli {
                     ),
                     None => None,
                 },
+                currency: self.currency.clone(),
                 exclude_statuses: if self.keep_all_statuses {
                     Some(Vec::new())
                 } else {

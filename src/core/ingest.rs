@@ -80,6 +80,9 @@ pub struct IngestOptions {
     /// The order statuses to leave out, as written in the file; `None`: those that mean no sale.
     #[serde(default)]
     pub exclude_statuses: Option<Vec<String>>,
+    /// The currency of the amounts (ISO code); `None`: from the symbols or codes in the file.
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 /// Where each row's amount comes from.
@@ -223,7 +226,10 @@ pub enum IngestError {
     Empty,
     Binary(&'static str),
     Workbook(String),
-    NoCustomerColumn,
+    /// No column can be the customer id; `columns` are the file's columns, to choose one from.
+    NoCustomerColumn {
+        columns: Vec<String>,
+    },
     UnknownColumn {
         role: Role,
         column: String,
@@ -248,7 +254,7 @@ impl IngestError {
             Self::Empty => "empty",
             Self::Binary(_) => "binary",
             Self::Workbook(_) => "workbook",
-            Self::NoCustomerColumn => "no_customer_column",
+            Self::NoCustomerColumn { .. } => "no_customer_column",
             Self::UnknownColumn { .. } => "unknown_column",
             Self::UnknownEncoding(_) => "unknown_encoding",
             Self::NotText(_) => "not_text",
@@ -264,7 +270,7 @@ impl std::fmt::Display for IngestError {
             Self::Empty => write!(f, "the file is empty: it has no rows to read"),
             Self::Binary(kind) => write!(f, "this is {kind}, not a table of customers: choose a CSV, text or Excel file"),
             Self::Workbook(why) => write!(f, "{why}"),
-            Self::NoCustomerColumn => write!(
+            Self::NoCustomerColumn { .. } => write!(
                 f,
                 "no column looks like a customer id: map one (e.g. --map customer_id=COLUMN, a header name or 1-based position)"
             ),
@@ -870,7 +876,7 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
     let customer_col = match mapping.get(&Role::CustomerId) {
         Some(&i) => Some(i),
         None if survey => None,
-        None => return Err(IngestError::NoCustomerColumn),
+        None => return Err(IngestError::NoCustomerColumn { columns: names.clone() }),
     };
     if survey && customer_col.is_none() {
         warnings.push("no customer id column: the answers count for NPS but cannot be joined to purchases".into());
@@ -893,6 +899,21 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
             && ids.iter().all(|c| c.bytes().all(|b| b.is_ascii_digit()) || is_cancellation(c))
     });
 
+    let currency_chosen = opts.currency.clone().filter(|c| !c.trim().is_empty()).map(|c| c.trim().to_ascii_uppercase());
+    // The most frequent three-letter code of a currency column.
+    let currency_column = (|| {
+        let col = names.iter().position(|n| {
+            matches!(roles::normalise_name(n).as_str(), "currency" | "ordercurrency" | "currencycode" | "币种" | "货币")
+        })?;
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for c in cells_of(col) {
+            let c = c.trim();
+            if c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()) {
+                *counts.entry(c.to_ascii_uppercase()).or_default() += 1;
+            }
+        }
+        counts.into_iter().max_by_key(|&(_, n)| n).map(|(c, _)| c)
+    })();
     let columns: Vec<Column> = (0..ncols)
         .map(|i| Column {
             position: i + 1,
@@ -947,6 +968,8 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
         decimal_mark,
         preview,
         warnings,
+        currency_chosen,
+        currency_column,
     };
     Ok(Reading { head, reader, customer_col, start_after, stop_at, skipped, stopped: None, last_reported: 0 })
 }
@@ -1020,6 +1043,10 @@ pub(crate) struct Head {
     decimal_mark: DecimalMark,
     preview: Vec<Vec<String>>,
     warnings: Vec<String>,
+    /// The currency chosen by the user.
+    currency_chosen: Option<String>,
+    /// The currency a currency column names (`Currency`, `order_currency`, `币种`).
+    currency_column: Option<String>,
 }
 
 impl Head {
@@ -1140,7 +1167,9 @@ impl Head {
             warnings.push(format!("{no_answer} row(s) have no score: counted as no answer"));
         }
         let totals = dataset.totals();
-        let currency = currencies.into_iter().max_by_key(|&(_, n)| n).map(|(c, _)| c.into_owned());
+        // Chosen, else written with the amounts, else named by a currency column.
+        let written = currencies.into_iter().max_by_key(|&(_, n)| n).map(|(c, _)| c.into_owned());
+        let currency = self.currency_chosen.or(written).or(self.currency_column);
         let layout = self.layout;
         let report = Report {
             file: layout.file,
@@ -1869,7 +1898,7 @@ mod tests {
     #[test]
     fn a_file_of_only_decimals_has_no_customer_column() {
         let err = ingest(b"1.5,2.5\n3.5,4.5\n", "x.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap_err();
-        assert_eq!(err, IngestError::NoCustomerColumn);
+        assert!(matches!(err, IngestError::NoCustomerColumn { .. }), "{err:?}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod cfb_check;
 pub mod charts;
 pub mod clv;
 pub mod comments;
+pub mod compact;
 pub mod customers;
 pub mod dataset;
 pub mod encoding;

@@ -1,6 +1,7 @@
 //! The root component: owns the state reducer and the worker bridge, shares them by context.
 
 use super::bridge::{download_bytes, download_text, Bridge};
+use super::components::customer_picker::CustomerPicker;
 use super::components::tabs::Tabs;
 use super::components::{header::Header, progress::ProgressBar, upload::SurveyUpload, upload::Upload};
 use super::pages::clv::ClvPage;
@@ -99,7 +100,13 @@ pub fn App() -> Html {
         Phase::Loading { name, stage, fraction } => html! {
             <ProgressBar name={name.clone()} label={state.lang.stage(*stage)} fraction={*fraction} />
         },
-        Phase::Failed { message, code } => error_card(&state, message, code, html! { <p class="hint">{ t.error_hint }</p> }),
+        Phase::Failed { message, code } => {
+            let footer = match &state.pick_customer {
+                Some(columns) => html! { <CustomerPicker columns={Rc::new(columns.clone())} /> },
+                None => html! { <p class="hint">{ t.error_hint }</p> },
+            };
+            error_card(&state, message, code, footer)
+        }
         Phase::Loaded if state.report.is_some() || state.survey.is_some() => {
             let waiting = html! { <section class="card"><p class="muted">{ "…" }</p></section> };
             let needs_transactions = html! { <section class="card" data-testid="needs-transactions"><p class="hint">{ t.needs_transactions }</p></section> };

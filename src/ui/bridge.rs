@@ -42,6 +42,7 @@ impl Bridge {
                         message: format!("internal error: cannot decode the worker's answer: {e}"),
                         code: String::new(),
                         slot: crate::protocol::Slot::Transactions,
+                        columns: Vec::new(),
                     },
                 };
                 if response == Response::Ready {

@@ -20,7 +20,29 @@ pub fn money(v: f64) -> String {
     format!("{sign}{}.{:02}", int(cents / 100), cents % 100)
 }
 
-/// The symbol for an ISO currency code.
+/// Money where a card has little room: `¥1.71 亿` in Chinese, `¥170.9 M` in English from a million
+/// up ([`crate::core::compact`]); below that as [`money`].
+pub fn money_compact(v: f64, currency: Option<&str>, lang: crate::ui::i18n::Lang) -> String {
+    use crate::core::compact::{compact, Grouping, Unit};
+    let grouping = if lang == crate::ui::i18n::Lang::Zh { Grouping::Chinese } else { Grouping::Western };
+    let symbol = currency_symbol(currency);
+    match compact(v, grouping) {
+        (_, Unit::One) => format!("{symbol}{}", money(v)),
+        (x, unit) => {
+            let word = match unit {
+                Unit::Wan => "万",
+                Unit::Yi => "亿",
+                Unit::Million => "M",
+                Unit::Billion => "B",
+                Unit::One => "",
+            };
+            let digits = if x.abs() >= 100.0 { 1 } else { 2 };
+            format!("{symbol}{x:.digits$} {word}")
+        }
+    }
+}
+
+/// The symbol for an ISO currency code (none for others).
 pub fn currency_symbol(code: Option<&str>) -> &'static str {
     match code {
         Some("CNY") => "¥",
@@ -28,6 +50,11 @@ pub fn currency_symbol(code: Option<&str>) -> &'static str {
         Some("EUR") => "€",
         Some("GBP") => "£",
         Some("HKD") => "HK$",
+        Some("JPY") => "JP¥",
+        Some("AUD") => "A$",
+        Some("CAD") => "C$",
+        Some("SGD") => "S$",
+        Some("TWD") => "NT$",
         _ => "",
     }
 }

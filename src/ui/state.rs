@@ -89,6 +89,9 @@ pub struct AppState {
     /// Why the last survey file could not be used (English message, code), shown beside the pages
     /// of the transactions, which stay.
     pub survey_error: Option<(String, String)>,
+    /// The columns of a transactions file refused for want of a customer id: the page asks which
+    /// one it is.
+    pub pick_customer: Option<Vec<String>>,
     /// Which file the data page shows.
     pub data_view: Slot,
     /// The last CLV result, the step of a run in progress, and why the last run failed.
@@ -145,6 +148,7 @@ impl Default for AppState {
             survey: None,
             survey_options: IngestOptions::default(),
             survey_error: None,
+            pick_customer: None,
             data_view: Slot::Transactions,
             landing: Tab::Overview,
             clv: None,
@@ -242,9 +246,10 @@ impl AppState {
                 self.survey_error = Some((message, code));
                 self.data_view = Slot::Transactions;
             }
-            Response::Failed { message, code, slot, .. } => {
+            Response::Failed { message, code, slot, columns, .. } => {
                 self.completed += 1;
                 self.phase = Phase::Failed { message, code };
+                self.pick_customer = (slot == Slot::Transactions && !columns.is_empty()).then_some(columns);
                 match slot {
                     Slot::Transactions => self.report = None,
                     Slot::Survey => self.survey = None,
@@ -278,6 +283,7 @@ impl Reducible for AppState {
             Action::Started { load, target, name, landing } => {
                 next.landing = landing;
                 next.refusal = None;
+                next.pick_customer = None;
                 next.loads.send(load, target, name.clone());
                 next.phase = Phase::Loading { name, stage: ProgressStage::Reading, fraction: 0.0 };
             }

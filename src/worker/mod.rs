@@ -211,7 +211,7 @@ fn fail(message: impl Into<String>) {
 }
 
 fn fail_in(message: impl Into<String>, slot: Slot) {
-    post(Response::Failed { load: load_id(), message: message.into(), code: String::new(), slot });
+    post(Response::Failed { load: load_id(), message: message.into(), code: String::new(), slot, columns: Vec::new() });
 }
 
 /// A file the browser could not read (it was moved, deleted or changed after it was chosen).
@@ -220,7 +220,12 @@ fn fail_unreadable(name: &str, slot: Slot) {
 }
 
 fn fail_with(e: &IngestError, slot: Slot) {
-    post(Response::Failed { load: load_id(), message: e.to_string(), code: e.code().to_string(), slot });
+    // Without a customer column, the page asks which column it is.
+    let columns = match e {
+        IngestError::NoCustomerColumn { columns } => columns.clone(),
+        _ => Vec::new(),
+    };
+    post(Response::Failed { load: load_id(), message: e.to_string(), code: e.code().to_string(), slot, columns });
 }
 
 /// Starts listening; called by the worker binary. The same binary is the helper that reads the
@@ -734,7 +739,7 @@ fn streamed_read(
 /// Reports a file whose head could not be used; as after reading whole, the file is kept when the
 /// user may fix the options and read it again.
 fn stream_failed(e: &IngestError, name: String, file: &File, slot: Option<Slot>) {
-    let retry = matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. });
+    let retry = matches!(e, IngestError::NoCustomerColumn { .. } | IngestError::UnknownColumn { .. });
     let keep = retry.then(|| HeldFile { name, file: Some(file.clone()), bytes: Vec::new(), ingested: None });
     settle_failed(keep, e, slot);
 }
@@ -844,7 +849,13 @@ fn load_file_sync(file: &File, name: String, size: u64, options: IngestOptions, 
 /// reading on two cores the worker answered every load, one after the other; it still does.
 fn replaced(loads: Vec<u32>, slot: Slot) {
     for load in loads {
-        post(Response::Failed { load, message: "replaced by another file".into(), code: "replaced".into(), slot });
+        post(Response::Failed {
+            load,
+            message: "replaced by another file".into(),
+            code: "replaced".into(),
+            slot,
+            columns: Vec::new(),
+        });
     }
 }
 
@@ -974,8 +985,10 @@ fn run_timed(name: String, bytes: Vec<u8>, file: Option<File>, options: IngestOp
         }
         Err(e) => {
             // Keep the file: the user may fix the reading options (encoding, mapping) and retry.
-            let retry =
-                matches!(e, IngestError::NoCustomerColumn | IngestError::UnknownColumn { .. } | IngestError::UnknownEncoding(_));
+            let retry = matches!(
+                e,
+                IngestError::NoCustomerColumn { .. } | IngestError::UnknownColumn { .. } | IngestError::UnknownEncoding(_)
+            );
             let keep = retry.then_some(HeldFile { name, file, bytes, ingested: None });
             settle_failed(keep, &e, slot);
         }

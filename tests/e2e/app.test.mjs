@@ -327,6 +327,48 @@ test('a headerless file can be remapped by position', async () => {
   await context.close();
 });
 
+test('real exports: the amount made from quantity × unit price, statuses left out and editable, guests noted, and a file without a customer asks for one', async () => {
+  const { context, page } = await openApp();
+  // UCI invoice lines (Latin-1): no total, so quantity × unit price, with its reason shown.
+  await upload(page, 'exports/uci_online_retail.csv');
+  await showData(page);
+  assert.equal(await page.getByTestId('amount-from').inputValue(), 'quantity_x_unit_price');
+  assert.match(await page.getByTestId('why-unit_price').textContent(), /from the header UnitPrice/);
+  assert.match(await page.getByTestId('why-customer_id').textContent(), /from the header CustomerID/);
+  // Figures from tests/fixtures/exports/expected.json (pandas).
+  await expectText(page, 'revenue', '21,252.84');
+  await expectText(page, 'customers', '60');
+  assert.match(await page.getByTestId('guests').textContent(), /^275 lines \(25%/);
+  const [guests] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-guests').click()]);
+  const lines = (await readFile(await guests.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split('\n');
+  assert.equal(lines.length, 276);
+  assert.equal(lines[0], 'row');
+  // Taobao (GBK): closed, unpaid and refunded orders left out by default, each status counted.
+  await upload(page, 'exports/taobao_orders.csv');
+  await showData(page);
+  await expectText(page, 'rows-accepted', '24');
+  await expectText(page, 'revenue', '9,839.36');
+  const statuses = page.getByTestId('statuses').locator('tbody tr');
+  const shown = await statuses.evaluateAll((trs) => trs.map((tr) => [tr.querySelector('label').textContent.trim(), tr.querySelector('input').checked, tr.querySelectorAll('td')[1].textContent]));
+  const closed = shown.findIndex(([label]) => label === '交易关闭');
+  assert.ok(closed >= 0, JSON.stringify(shown));
+  assert.equal(shown[closed][1], true, 'closed orders are left out by default');
+  assert.equal(shown.find(([label]) => label === '交易成功')[1], false);
+  // Counting closed orders after all: they come back (4 rows, none paid).
+  await page.getByTestId(`status-${closed}`).click();
+  await expectText(page, 'rows-accepted', String(24 + Number(shown[closed][2])));
+  await expectText(page, 'revenue', '9,839.36');
+  // A Tmall report with no buyer column: refused with the columns to choose from, never the province.
+  await upload(page, 'exports/tmall_no_customer.csv');
+  await page.getByTestId('error').waitFor({ timeout: TIMEOUT });
+  assert.match(await page.getByTestId('error-message').textContent(), /no column looks like a customer id/);
+  const options = await page.getByTestId('pick-customer').locator('option').allTextContents();
+  assert.ok(options.includes('4. 收货地址'), options.join(' | '));
+  await page.getByTestId('pick-customer').selectOption('1');
+  await expectText(page, 'customers', '40');
+  await context.close();
+});
+
 test('a file whose every row is rejected says so, and lists the rows', async () => {
   const { context, page } = await openApp();
   await upload(page, 'all_rejected.csv');

@@ -66,6 +66,16 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
             ctx.reparse(options, slot);
         })
     };
+    let on_currency = {
+        let (ctx, slot) = (ctx.clone(), props.slot);
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut options = ctx.state.options_for(slot).clone();
+            options.currency = (!value.is_empty()).then_some(value);
+            ctx.reparse(options, slot);
+        })
+    };
+    let chosen = ctx.state.options_for(props.slot).currency.clone();
     html! {
         <section class="card">
             <h2>{ t.mapping_title }</h2>
@@ -82,6 +92,18 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
                     <select onchange={on_amount_from} data-testid="amount-from">
                         { for [AmountFrom::Amount, AmountFrom::QuantityTimesUnitPrice, AmountFrom::UnitPrice].into_iter().map(|a| html! {
                             <option key={a.key()} value={a.key()} selected={r.amount_from == a}>{ lang.amount_from(a) }</option>
+                        }) }
+                    </select>
+                </label>
+                { " " }
+                <label>
+                    { lang.pick("币种：", "Currency: ") }
+                    <select onchange={on_currency} data-testid="currency">
+                        <option value="" selected={chosen.is_none()}>
+                            { format!("{} ({})", lang.pick("按文件", "from the file"), r.currency.as_deref().unwrap_or("—")) }
+                        </option>
+                        { for ["CNY", "USD", "EUR", "GBP", "HKD", "JPY"].into_iter().map(|c| html! {
+                            <option key={c} value={c} selected={chosen.as_deref() == Some(c)}>{ c }</option>
                         }) }
                     </select>
                 </label>

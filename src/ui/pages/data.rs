@@ -5,8 +5,8 @@ use crate::core::ingest::Report;
 use crate::protocol::Slot;
 use crate::ui::app::AppContext;
 use crate::ui::components::{
-    mapping::MappingPanel, preview::Preview, reading::ReadingPanel, rejected::RejectedPanel, summary::Summary,
-    upload::SurveyUpload,
+    mapping::MappingPanel, preview::Preview, reading::ReadingPanel, rejected::RejectedPanel, statuses::StatusesPanel,
+    summary::Summary, upload::SurveyUpload,
 };
 use crate::ui::state::Action;
 use std::rc::Rc;
@@ -39,6 +39,7 @@ pub fn DataPage() -> Html {
                 <Summary report={report.clone()} slot={view} />
                 <ReadingPanel report={report.clone()} slot={view} />
                 <MappingPanel report={report.clone()} slot={view} />
+                <StatusesPanel report={report.clone()} slot={view} />
                 <RejectedPanel report={report.clone()} slot={view} />
                 <Preview report={report} slot={view} />
             }

@@ -52,7 +52,8 @@ pub fn OverviewPage() -> Html {
             </div>
         }
     };
-    let currency = state.report.as_ref().map(|r| format::currency_symbol(r.currency.as_deref())).unwrap_or_default();
+    let code = state.report.as_ref().and_then(|r| r.currency.as_deref());
+    let currency = format::currency_symbol(code);
     let nps_card = nps.as_ref().map(|n| {
         let o = &n.overall;
         let label = if o.interval == Interval::Wald { t.ci_wald } else { t.ci_adjusted };
@@ -80,7 +81,8 @@ pub fn OverviewPage() -> Html {
                 <div class="stats">
                     if let Some(s) = &seg {
                         { card(t.customers, format::int(s.customers as u64), None, "ov-customers") }
-                        { card(t.revenue, format!("{currency}{}", format::money(s.revenue)), None, "ov-revenue") }
+                        // Compact on the card (1.71 亿 / 170.9 M), exact beneath it.
+                        { card(t.revenue, format::money_compact(s.revenue, code, state.lang), (s.revenue.abs() >= 1e6).then(|| format!("{currency}{}", format::money(s.revenue))), "ov-revenue") }
                         { card(t.kpi_repurchase, pct(s.kpis.repurchase_rate), None, "ov-repurchase") }
                     }
                     if let Some((value, hint)) = nps_card {

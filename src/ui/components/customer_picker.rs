@@ -1,0 +1,50 @@
+//! Asks which column is the customer id when a file has none that can be taken for one (an order
+//! report without a buyer column): the file is read again with the column chosen, never with a
+//! guess.
+
+use crate::core::ingest::{ColumnRef, IngestOptions, MapOverride};
+use crate::core::roles::Role;
+use crate::protocol::Slot;
+use crate::ui::app::AppContext;
+use std::rc::Rc;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct CustomerPickerProps {
+    /// The file's columns, in order.
+    pub columns: Rc<Vec<String>>,
+}
+
+#[component]
+pub fn CustomerPicker(props: &CustomerPickerProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let lang = ctx.state.lang;
+    let onchange = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Ok(position) = value.parse::<usize>() {
+                let map = vec![MapOverride { role: Role::CustomerId, column: Some(ColumnRef::Position(position)) }];
+                ctx.reparse(IngestOptions { map, ..IngestOptions::default() }, Slot::Transactions);
+            }
+        })
+    };
+    html! {
+        <div class="pick-customer">
+            <p class="hint">{ lang.pick(
+                "没有哪一列的列名或数据表明它是客户（会员、买家、账号）。请选择标识每位客户的列；地址、电话、金额等列不会被自动当作客户ID。",
+                "No column's name or values say it identifies the customer (member, buyer, account). Choose the column that identifies each customer; an address, a phone or an amount is never taken for one on a guess.",
+            ) }</p>
+            <label>
+                { lang.pick("客户ID所在的列：", "The customer id is in: ") }
+                <select {onchange} data-testid="pick-customer">
+                    <option value="" selected=true>{ lang.pick("（请选择）", "(choose a column)") }</option>
+                    { for props.columns.iter().enumerate().map(|(i, name)| html! {
+                        <option key={i} value={(i + 1).to_string()}>{ format!("{}. {name}", i + 1) }</option>
+                    }) }
+                </select>
+            </label>
+        </div>
+    }
+}

@@ -1,0 +1,88 @@
+//! What reading left out and why, editable: the order statuses with their rows and amounts (a
+//! status ticked is left out; the defaults are those that mean no sale), and the rows without a
+//! customer id (guest orders), downloadable by line.
+
+use super::summary::ReportProps;
+use crate::ui::app::AppContext;
+use crate::ui::bridge::download_text;
+use crate::ui::format;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[component]
+pub fn StatusesPanel(props: &ReportProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let lang = ctx.state.lang;
+    let r = props.report.clone();
+    if r.statuses.is_empty() && r.guests.is_none() {
+        return html! {};
+    }
+    let symbol = format::currency_symbol(r.currency.as_deref());
+    let rows = r.statuses.iter().enumerate().map(|(i, s)| {
+        let onchange = {
+            let (ctx, r, slot, status) = (ctx.clone(), r.clone(), props.slot, s.status.clone());
+            Callback::from(move |e: Event| {
+                let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                // The whole list as shown, with this status changed: from then on the user's list.
+                let mut left: Vec<String> =
+                    r.statuses.iter().filter(|x| x.excluded && x.status != status).map(|x| x.status.clone()).collect();
+                if on {
+                    left.push(status.clone());
+                }
+                let mut options = ctx.state.options_for(slot).clone();
+                options.exclude_statuses = Some(left);
+                ctx.reparse(options, slot);
+            })
+        };
+        let label = if s.status.is_empty() { lang.pick("（空）", "(empty)").to_string() } else { s.status.clone() };
+        html! {
+            <tr key={i} class={classes!(s.excluded.then_some("excluded"))}>
+                <td><label><input type="checkbox" checked={s.excluded} {onchange} data-testid={format!("status-{i}")} />{ " " }{ label }</label></td>
+                <td class="num" data-testid={format!("status-rows-{i}")}>{ format::int(s.rows) }</td>
+                <td class="num">{ format!("{symbol}{}", format::money(s.amount)) }</td>
+            </tr>
+        }
+    });
+    let guests = r.guests.as_ref().map(|g| {
+        let (name, lines) = (r.file.clone(), r.guest_lines.clone());
+        let download = Callback::from(move |_: MouseEvent| {
+            let mut text = String::from("row\n");
+            for line in &lines {
+                text.push_str(&format!("{line}\n"));
+            }
+            download_text(&format!("{name}.guest-rows.csv"), &text, "text/csv;charset=utf-8");
+        });
+        html! {
+            <p class="guests" data-testid="guests">
+                { match lang {
+                    crate::ui::i18n::Lang::Zh => format!("{} 行（{:.0}%，金额 {symbol}{}）没有客户ID：是游客订单，不计入客户分析。", format::int(g.rows), g.share * 100.0, format::money(g.revenue)),
+                    crate::ui::i18n::Lang::En => format!("{} lines ({:.0}%, {symbol}{}) have no customer id: guest orders, left out of the customer analyses.", format::int(g.rows), g.share * 100.0, format::money(g.revenue)),
+                } }
+                { " " }
+                <button class="link" onclick={download} data-testid="download-guests">{ lang.pick("下载这些行号", "Download their lines") }</button>
+            </p>
+        }
+    });
+    html! {
+        <section class="card" data-testid="statuses">
+            <h2>{ lang.pick("留出的行", "Rows left out") }</h2>
+            if !r.statuses.is_empty() {
+                <p class="hint">{ lang.pick(
+                    "勾选的订单状态不算作销售（默认：关闭、取消、退款成功、未付款等）；可逐项修改。",
+                    "Ticked order statuses are not sales and are left out (by default: closed, cancelled, refunded, unpaid…); change any of them.",
+                ) }</p>
+                <div class="table-wrap">
+                    <table class="statuses">
+                        <thead><tr>
+                            <th>{ lang.pick("订单状态（勾选＝不计入）", "Order status (ticked = left out)") }</th>
+                            <th class="num">{ lang.pick("行数", "Rows") }</th>
+                            <th class="num">{ lang.pick("金额", "Amount") }</th>
+                        </tr></thead>
+                        <tbody>{ for rows }</tbody>
+                    </table>
+                </div>
+            }
+            { for guests }
+        </section>
+    }
+}
