@@ -1,7 +1,7 @@
 //! Real-export fixtures (tests/fixtures/exports, written to the published layouts of Shopify,
 //! WooCommerce, Taobao/Tmall, JD, Youzan, Square and UCI-style invoice files) against figures
 //! computed independently with pandas (expected.py beside them, its output in expected.json):
-//! the core's reading and customer facts, and the command line's `inspect` and `rfm`.
+//! the core's reading and customer facts, and the command line's `inspect`, `rfm` and `segments`.
 
 use loyalty_lens::core::customers::facts;
 use loyalty_lens::core::ingest::{ingest, IngestOptions};
@@ -75,9 +75,23 @@ fn every_export_reads_to_the_independently_computed_figures() {
         let j: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(j["customers"], want["customers"], "{file}");
         assert_eq!(j["orders"], want["orders"], "{file}");
+        // `rfm`: every customer's frequency and monetary value.
         let out = cli(&["rfm", &file]);
-        let rows = String::from_utf8_lossy(&out.stdout).lines().count();
-        assert_eq!(rows as u64, 1 + want["customers"].as_u64().unwrap(), "{file}: rfm rows");
+        let mut rfm = csv::Reader::from_reader(out.stdout.as_slice());
+        let mut seen = 0;
+        for row in rfm.records() {
+            let row = row.expect("rfm csv");
+            let (id, freq, money) = (&row[0], row[2].parse::<u64>().unwrap(), row[3].parse::<f64>().unwrap());
+            assert_eq!(freq, frequency[id].as_u64().unwrap(), "{file} {id}: rfm frequency");
+            assert!((money - monetary[id].as_f64().unwrap()).abs() < MONEY, "{file} {id}: rfm monetary {money}");
+            seen += 1;
+        }
+        assert_eq!(seen, monetary.len(), "{file}: rfm rows");
+        // `segments`: the same customers and revenue.
+        let out = cli(&["segments", &file, "--compact"]);
+        let j: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(j["customers"], want["customers"], "{file}: segments customers");
+        assert!((j["revenue"].as_f64().unwrap() - want["revenue"].as_f64().unwrap()).abs() < MONEY, "{file}: segments revenue");
     }
 }
 

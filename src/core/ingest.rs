@@ -12,7 +12,7 @@ use crate::core::excel::{self, SheetInfo};
 use crate::core::roles::{self, Mapping, Profile, Reason, Role};
 use crate::core::split::{Pending, Plan, Split};
 use crate::core::table::{self, Format, Position, Row, Source};
-use crate::core::tally::{self, LeftOut, StatusCount, Tally};
+use crate::core::tally::{self, LeftOut, Notice, StatusCount, Tally};
 use crate::core::values::{self, DateOrder, DecimalMark};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -218,6 +218,9 @@ pub struct Report {
     pub date_order_settled_by: Option<(u64, String)>,
     /// The lines of the rows without a customer id.
     pub guest_lines: Vec<u64>,
+    /// What reading did to rows besides rejecting them, as codes and numbers (English in
+    /// `Display`; the app words them in its language).
+    pub notices: Vec<Notice>,
 }
 
 /// Why a file cannot be used at all.
@@ -855,18 +858,6 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
         _ if has(Role::UnitPrice) => AmountFrom::UnitPrice,
         _ => AmountFrom::Amount,
     };
-    match amount_from {
-        AmountFrom::QuantityTimesUnitPrice => warnings.push(format!(
-            "amount = quantity × unit price ({} × {}), line by line",
-            names[mapping[&Role::Quantity]],
-            names[mapping[&Role::UnitPrice]]
-        )),
-        AmountFrom::UnitPrice => warnings.push(format!(
-            "amount = unit price ({}): there is no quantity column, so each line is taken as one unit",
-            names[mapping[&Role::UnitPrice]]
-        )),
-        AmountFrom::Amount => {}
-    }
     let money_col = match amount_from {
         AmountFrom::Amount => mapping.get(&Role::Amount).copied(),
         _ => mapping.get(&Role::UnitPrice).copied(),
@@ -1095,12 +1086,8 @@ impl Head {
                 });
             }
             rejected.sort_by_key(|r| r.row);
-            if merged_lines > 0 {
-                warnings.push(format!(
-                    "{merged_lines} line(s) have no amount of their own: they belong to orders whose amount is on their first line, and are counted with them"
-                ));
-            }
         }
+        let mut notices = Vec::new();
         let (mut date_order, mut date_order_ambiguous) = (self.date_order, self.date_order_ambiguous);
         if date_order_ambiguous {
             match (day_first > 0, month_first > 0) {
@@ -1125,46 +1112,40 @@ impl Head {
                 (false, false) => warnings.push("dates such as 03/04/2024 could be day-first or month-first; month-first was assumed: choose the date order if that is wrong".into()),
             }
             if let (false, Some((line, text))) = (date_order_ambiguous, &settled_by) {
-                let way = if date_order == DateOrder::Dmy { "day first" } else { "month first" };
-                warnings.push(format!("dates are written {way}: line {line} has {text}"));
+                notices.push(Notice::DateOrderSettled {
+                    day_first: date_order == DateOrder::Dmy,
+                    line: *line,
+                    text: text.clone(),
+                });
             }
         }
+        let guest_revenue = (guest_amount * 100.0).round() / 100.0 + 0.0;
         if guest_rows > 0 {
-            let share = guest_rows as f64 / rows.max(1) as f64;
-            warnings.push(format!(
-                "{guest_rows} line(s) ({:.0}%, amount {}) have no customer id: guest orders, left out of the customer analyses",
-                share * 100.0,
-                (guest_amount * 100.0).round() / 100.0
-            ));
+            notices.push(Notice::Guests {
+                rows: guest_rows,
+                share: guest_rows as f64 / rows.max(1) as f64,
+                amount: guest_revenue,
+            });
         }
         let rows_excluded: u64 = statuses.iter().filter(|s| s.excluded).map(|s| s.rows).sum::<u64>() + excluded_lines;
         if rows_excluded > 0 {
-            let names: Vec<String> =
-                statuses.iter().filter(|s| s.excluded).map(|s| format!("{} ({})", s.status, s.rows)).collect();
-            let lines = if excluded_lines > 0 {
-                format!(" (and {excluded_lines} further line(s) of those orders)")
-            } else {
-                String::new()
-            };
-            warnings.push(format!("{rows_excluded} row(s) left out for their order status{lines}: {}", names.join(", ")));
+            let left: Vec<(String, u64)> = statuses.iter().filter(|s| s.excluded).map(|s| (s.status.clone(), s.rows)).collect();
+            notices.push(Notice::StatusesLeftOut { rows: rows_excluded, lines: excluded_lines, statuses: left });
+        }
+        if merged_lines > 0 {
+            notices.push(Notice::OrderLines { lines: merged_lines });
         }
         if cancellations > 0 {
-            warnings.push(format!("{cancellations} row(s) are cancellations (order ids starting with C): counted as returns"));
+            notices.push(Notice::Cancellations { rows: cancellations });
         }
         if refunded_rows > 0 {
-            warnings.push(format!("{refunded_rows} row(s) were refunded in full: not counted as orders"));
+            notices.push(Notice::RefundedInFull { rows: refunded_rows });
         }
         for l in &left_out {
-            warnings.push(format!(
-                "{} cell(s) of {} could not be read and were left out (first: line {}, '{}'); their rows are kept",
-                l.cells,
-                l.role.key(),
-                l.row,
-                l.value
-            ));
+            notices.push(Notice::CellsLeftOut { role: l.role, cells: l.cells, row: l.row, value: l.value.clone() });
         }
         if no_answer > 0 {
-            warnings.push(format!("{no_answer} row(s) have no score: counted as no answer"));
+            notices.push(Notice::NoAnswer { rows: no_answer });
         }
         let totals = dataset.totals();
         // Chosen, else written with the amounts, else named by a currency column.
@@ -1199,8 +1180,9 @@ impl Head {
             guests: (guest_rows > 0).then(|| Guests {
                 rows: guest_rows,
                 share: guest_rows as f64 / rows.max(1) as f64,
-                revenue: (guest_amount * 100.0).round() / 100.0 + 0.0,
+                revenue: guest_revenue,
             }),
+            notices,
             statuses,
             rows_excluded,
             cancellations,
@@ -1297,6 +1279,12 @@ fn present(cell: &str) -> &str {
     } else {
         cell
     }
+}
+
+/// Whether a cell holds nothing but white space (a visible first byte answers at once).
+#[inline]
+fn is_empty_cell(cell: &str) -> bool {
+    !cell.as_bytes().first().is_some_and(u8::is_ascii_graphic) && cell.trim().is_empty()
 }
 
 /// Money from arithmetic, rounded to a millionth: `6 × 2.55` is 15.3, not 15.299999999999999.
@@ -1441,7 +1429,7 @@ impl RowReader {
         // An order's further lines where the order's amount is on its first line only (Shopify):
         // not rejected, not counted again; checked against the orders once all rows are read.
         if let (AmountFrom::Amount, Some(ac), Some(oc)) = (self.amount_from, self.amount_col, self.order_col) {
-            if row.len() > ac && present(row.get(ac).unwrap_or("")).trim().is_empty() {
+            if row.len() > ac && is_empty_cell(present(row.get(ac).unwrap_or(""))) {
                 let order = present(trim_with(row.get(oc).unwrap_or(""), char::is_whitespace));
                 if !order.is_empty() {
                     self.tally.order_lines.push((crate::core::dataset::order_key(order), pos.line));
@@ -1529,7 +1517,7 @@ impl RowReader {
                         }
                     }
                 }
-                Role::RefundAmount if cell.trim().is_empty() => Ok(()),
+                Role::RefundAmount if is_empty_cell(cell) => Ok(()),
                 Role::RefundAmount => match values::parse_amount(cell, self.decimal_mark) {
                     Ok(a) => {
                         p.refund = a.value.abs();
@@ -1537,7 +1525,7 @@ impl RowReader {
                     }
                     Err(e) => Err(("refund_invalid", format!("refund amount: {e}"))),
                 },
-                Role::Score if cell.trim().is_empty() => {
+                Role::Score if is_empty_cell(cell) => {
                     if self.survey {
                         self.tally.no_answer += 1;
                     }

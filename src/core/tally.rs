@@ -164,6 +164,63 @@ impl Tally {
     }
 }
 
+/// Something reading did to rows that the user should know, as a code and its numbers: the UI words
+/// it in the page's language, `Display` in English.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Notice {
+    /// Rows without a customer id: guest orders, left out of the customer analyses.
+    Guests { rows: u64, share: f64, amount: f64 },
+    /// Rows left out for their order status (and further lines of those orders).
+    StatusesLeftOut { rows: u64, lines: u64, statuses: Vec<(String, u64)> },
+    /// Order lines without an amount, counted with their order.
+    OrderLines { lines: u64 },
+    /// Rows with the cancellation marker, counted as returns.
+    Cancellations { rows: u64 },
+    /// Rows refunded in full, not counted as orders.
+    RefundedInFull { rows: u64 },
+    /// Cells of an optional column that could not be read, left out of their rows.
+    CellsLeftOut { role: Role, cells: u64, row: u64, value: String },
+    /// Survey rows without a score.
+    NoAnswer { rows: u64 },
+    /// The date order, settled by a date further down than the head.
+    DateOrderSettled { day_first: bool, line: u64, text: String },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Guests { rows, share, amount } => write!(
+                f,
+                "{rows} line(s) ({:.0}%, amount {amount}) have no customer id: guest orders, left out of the customer analyses",
+                share * 100.0
+            ),
+            Self::StatusesLeftOut { rows, lines, statuses } => {
+                let names: Vec<String> = statuses.iter().map(|(s, n)| format!("{s} ({n})")).collect();
+                let more = if *lines > 0 { format!(" (and {lines} further line(s) of those orders)") } else { String::new() };
+                write!(f, "{rows} row(s) left out for their order status{more}: {}", names.join(", "))
+            }
+            Self::OrderLines { lines } => write!(
+                f,
+                "{lines} line(s) have no amount of their own: they belong to orders whose amount is on their first line, and are counted with them"
+            ),
+            Self::Cancellations { rows } => {
+                write!(f, "{rows} row(s) are cancellations (order ids starting with C): counted as returns")
+            }
+            Self::RefundedInFull { rows } => write!(f, "{rows} row(s) were refunded in full: not counted as orders"),
+            Self::CellsLeftOut { role, cells, row, value } => write!(
+                f,
+                "{cells} cell(s) of {} could not be read and were left out (first: line {row}, '{value}'); their rows are kept",
+                role.key()
+            ),
+            Self::NoAnswer { rows } => write!(f, "{rows} row(s) have no score: counted as no answer"),
+            Self::DateOrderSettled { day_first, line, text } => {
+                write!(f, "dates are written {}: line {line} has {text}", if *day_first { "day first" } else { "month first" })
+            }
+        }
+    }
+}
+
 /// The entry that counts the statuses beyond [`MAX_STATUSES`].
 pub const OTHER_STATUSES: &str = "(other statuses)";
 

@@ -432,9 +432,26 @@ fn strip_sign(s: &str) -> (&str, bool) {
 /// where a value is missing). Such a cell is empty for every role.
 #[inline]
 pub fn is_missing(cell: &str) -> bool {
-    let c = cell.trim();
-    // Every marker is at most four bytes: most cells are answered by their length.
-    if c.is_empty() || c.len() > 4 {
+    let b = cell.as_bytes();
+    // This runs for every cell of a file: most are answered by their length and ends, or their
+    // first byte, without trimming.
+    match b.len() {
+        0 => false,
+        n if b[0].is_ascii_graphic() && b[n - 1].is_ascii_graphic() => n <= 4 && is_marker(cell),
+        n if n <= 4 => is_marker(cell.trim()),
+        // Longer than a marker: one only with white space at an end (Chinese text mostly has none).
+        _ => {
+            let padded =
+                cell.chars().next().is_some_and(char::is_whitespace) || cell.chars().next_back().is_some_and(char::is_whitespace);
+            padded && is_marker(cell.trim())
+        }
+    }
+}
+
+/// A trimmed cell that is a "no value" marker.
+fn is_marker(c: &str) -> bool {
+    // Markers start with `-`, `#`, `N`, `n` or the first byte of `—`, `空`, `无`.
+    if c.len() > 4 || !c.as_bytes().first().is_some_and(|f| matches!(f, b'-' | b'#' | b'N' | b'n' | 0xE2 | 0xE6 | 0xE7)) {
         return false;
     }
     matches!(c, "-" | "—" | "空" | "无" | "#N/A" | "None" | "NULL" | "null")
@@ -599,6 +616,19 @@ pub fn detect_decimal_mark<'a>(cells: impl IntoIterator<Item = &'a str>) -> Deci
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_value_markers_are_missing_and_values_that_look_like_them_are_not() {
+        for cell in [
+            "NA", "na", "N/A", "n/a", "#N/A", "NULL", "null", "None", "nan", "NaN", "-", "—", "空", "无", " NA ", "\tN/A", "",
+            "  ",
+        ] {
+            assert_eq!(is_missing(cell), !cell.trim().is_empty(), "{cell:?}");
+        }
+        for cell in ["NAB", "n", "-5", "none of it", "N/A2", "0", "1", "Nan Jing", "空调", "无锡", "——", "#1001", "--"] {
+            assert!(!is_missing(cell), "{cell:?}");
+        }
+    }
 
     #[test]
     fn day_numbers_match_chrono_for_every_day_from_1600_to_2500() {

@@ -99,6 +99,34 @@ impl Lang {
         }
     }
 
+    /// What reading did to rows ([`crate::core::tally::Notice`]), in the page's language.
+    pub fn notice(self, notice: &crate::core::tally::Notice) -> String {
+        use crate::core::tally::Notice as N;
+        if self == Lang::En {
+            return notice.to_string();
+        }
+        match notice {
+            N::Guests { rows, share, amount } => {
+                format!("{rows} 行（{:.0}%，金额 {amount}）没有客户ID：是游客订单，不计入客户分析", share * 100.0)
+            }
+            N::StatusesLeftOut { rows, lines, statuses } => {
+                let names: Vec<String> = statuses.iter().map(|(s, n)| format!("{s}（{n}）")).collect();
+                let more = if *lines > 0 { format!("（另有这些订单的 {lines} 行明细）") } else { String::new() };
+                format!("{rows} 行因订单状态不计入{more}：{}", names.join("、"))
+            }
+            N::OrderLines { lines } => format!("{lines} 行明细没有自己的金额：它们属于金额写在首行的订单，随订单计算"),
+            N::Cancellations { rows } => format!("{rows} 行是取消单（订单号以 C 开头）：按退货计算"),
+            N::RefundedInFull { rows } => format!("{rows} 行已全额退款：不算作订单"),
+            N::CellsLeftOut { role, cells, row, value } => {
+                format!("{cells} 个“{}”单元格无法读取，已略去（第一个：第 {row} 行，“{value}”）；所在行保留", self.role(*role))
+            }
+            N::NoAnswer { rows } => format!("{rows} 行没有评分：记为未作答"),
+            N::DateOrderSettled { day_first, line, text } => {
+                format!("日期为{}：第 {line} 行是 {text}", if *day_first { "日在前" } else { "月在前" })
+            }
+        }
+    }
+
     /// How the amount is made, in the page's language.
     pub fn amount_from(self, from: crate::core::ingest::AmountFrom) -> &'static str {
         use crate::core::ingest::AmountFrom as A;
