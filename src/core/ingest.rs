@@ -881,6 +881,13 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
     let date_provisional = date_order_ambiguous;
     let decimal_mark =
         opts.decimal_mark.unwrap_or_else(|| money_col.map_or(DecimalMark::Dot, |i| values::detect_decimal_mark(cells_of(i))));
+    // Numeric customer ids: `0` is no customer (a shop's guest checkout), not one customer who
+    // bought everything no one else did.
+    let zero_is_guest = customer_col.is_some_and(|i| {
+        let ids: Vec<&str> = cells_of(i).into_iter().map(str::trim).filter(|c| !c.is_empty()).collect();
+        let digits = ids.iter().filter(|c| c.bytes().all(|b| b.is_ascii_digit())).count();
+        !ids.is_empty() && digits * 10 >= ids.len() * 9
+    });
     // Invoice numbers with a cancellation marker (`C536379` beside `536379`): ids of digits.
     let cancel_prefix = mapping.get(&Role::OrderId).is_some_and(|&i| {
         let ids: Vec<&str> = cells_of(i).into_iter().map(str::trim).filter(|c| !c.is_empty()).collect();
@@ -930,6 +937,7 @@ fn prepare(source: &Source, layout: Layout, opts: &IngestOptions, split: Option<
         amount_from,
         cancel_prefix,
         date_provisional,
+        zero_is_guest,
         exclude_statuses: opts.exclude_statuses.clone(),
         rows: expected_rows(source, layout.bytes, data_head.iter().map(|(_, r)| r)),
         at: 0,
@@ -1237,6 +1245,7 @@ pub(crate) struct RowReader {
     amount_from: AmountFrom,
     cancel_prefix: bool,
     date_provisional: bool,
+    zero_is_guest: bool,
     exclude_statuses: Option<Vec<String>>,
     /// Columns read before the others: the amount (order lines), the order id, the status.
     amount_col: Option<usize>,
@@ -1322,6 +1331,7 @@ impl RowReader {
             amount_from: plan.amount_from,
             cancel_prefix: plan.cancel_prefix,
             date_provisional: plan.date_provisional,
+            zero_is_guest: plan.zero_is_guest,
             exclude_statuses: plan.exclude_statuses.clone(),
             amount_col: mapping.get(&Role::Amount).copied(),
             order_col: mapping.get(&Role::OrderId).copied(),
@@ -1411,6 +1421,7 @@ impl RowReader {
     pub(crate) fn read(&mut self, pos: Position, row: &dyn Row, customer_col: Option<usize>) {
         self.rows += 1;
         let id = present(trim_with(customer_col.and_then(|c| row.get(c)).unwrap_or(""), is_blank));
+        let id = if self.zero_is_guest && !id.is_empty() && id.bytes().all(|b| b == b'0') { "" } else { id };
         if let (true, Some(customer_col)) = (id.is_empty() && !self.survey, customer_col) {
             if row.len() <= customer_col {
                 let reason = format!("the row has {} column(s); the customer id is in column {}", row.len(), customer_col + 1);

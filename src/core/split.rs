@@ -62,6 +62,9 @@ pub struct Plan {
     /// The head of the file left the date order open: dates are read either way round as they
     /// settle it ([`crate::core::tally::Tally::undecided_rows`]).
     pub date_provisional: bool,
+    /// Customer ids are numbers, and an id of only zeros (`0`) means no customer: a guest order
+    /// (WooCommerce writes customer 0 for guests).
+    pub zero_is_guest: bool,
     /// The order statuses to leave out; `None`: those that mean no sale
     /// ([`crate::core::tally::excluded_by_default`]).
     pub exclude_statuses: Option<Vec<String>>,

@@ -1,0 +1,16 @@
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+const server = await startServer('/work/main/dist', '/app/');
+const base = `http://127.0.0.1:${server.address().port}/app/`;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const context = await browser.newContext({ locale: process.argv[2] || 'zh-CN', viewport: { width: 1280, height: 2200 } });
+const page = await context.newPage();
+await page.goto(base);
+await page.getByTestId('file-input').setInputFiles('/work/main/tests/fixtures/exports/' + (process.argv[3] || 'taobao_orders.csv'));
+await page.locator('[data-testid="tab-overview"].active').waitFor({ timeout: 30000 });
+await page.screenshot({ path: '/tmp/overview.png' });
+await page.getByTestId('tab-data').click();
+await page.getByTestId('statuses').waitFor({ timeout: 30000 }).catch(() => {});
+await page.screenshot({ path: '/tmp/data.png', fullPage: true });
+await browser.close();
+server.close();
