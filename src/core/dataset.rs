@@ -383,13 +383,26 @@ impl OrderIds {
     /// are not spread (made up for a test) only make the buckets uneven; within a bucket they are
     /// mixed before probing.
     pub fn distinct(&self) -> usize {
+        self.distinct_of(|k, _| k)
+    }
+
+    /// [`OrderIds::distinct`] of the rows whose amount is not of negative sign (returns and
+    /// orders refunded in full are not orders), without a copy of the keys.
+    pub fn distinct_bought(&self, amounts: &[f64]) -> usize {
+        self.distinct_of(|k, i| if amounts.get(i).is_some_and(|a| a.is_sign_negative()) { NO_ORDER } else { k })
+    }
+
+    /// [`OrderIds::distinct`] of the keys as `key(key, row)` gives them ([`NO_ORDER`] leaves a row
+    /// out).
+    fn distinct_of(&self, key: impl Fn(u64, usize) -> u64) -> usize {
         /// Keys per bucket, on average.
         const BUCKET: usize = 256;
         let keys = &self.keys;
         let bits = (keys.len() / BUCKET).max(1).ilog2().min(20) + 1;
         let bucket = |k: u64| (k >> (64 - bits)) as usize;
         let mut starts = vec![0usize; (1 << bits) + 1];
-        for &k in keys.iter().filter(|&&k| k != NO_ORDER) {
+        let kept = || keys.iter().enumerate().map(|(i, &k)| key(k, i)).filter(|&k| k != NO_ORDER);
+        for k in kept() {
             starts[bucket(k) + 1] += 1;
         }
         for b in 1..starts.len() {
@@ -397,7 +410,7 @@ impl OrderIds {
         }
         let mut next = starts.clone();
         let mut spread = vec![NO_ORDER; starts[1 << bits]];
-        for &k in keys.iter().filter(|&&k| k != NO_ORDER) {
+        for k in kept() {
             let at = &mut next[bucket(k)];
             spread[*at] = k;
             *at += 1;
@@ -506,11 +519,10 @@ impl Dataset {
         // Returns and rows refunded in full (a negative sign, −0 included) are no orders.
         let returned = |i: usize| self.amount.as_ref().is_some_and(|a| a[i].is_sign_negative());
         let orders = match (&self.order, &self.day) {
-            (Some(order), _) if self.amount.as_ref().is_some_and(|a| a.iter().any(|v| v.is_sign_negative())) => {
-                let keys = order.keys.iter().enumerate().filter(|&(i, _)| !returned(i)).map(|(_, &k)| k).collect();
-                OrderIds { keys }.distinct()
-            }
-            (Some(order), _) => order.distinct(),
+            (Some(order), _) => match &self.amount {
+                Some(amounts) => order.distinct_bought(amounts),
+                None => order.distinct(),
+            },
             (None, Some(days)) => self
                 .customer
                 .iter()
@@ -645,6 +657,11 @@ mod tests {
             proptest::prop_assert_eq!(orders.distinct(), ids.iter().collect::<std::collections::HashSet<_>>().len());
             let raw = OrderIds { keys: bunched };
             proptest::prop_assert_eq!(raw.distinct(), raw.distinct_simple());
+            // Leaving out rows of negative sign: what the ids of the other rows count to.
+            let amounts: Vec<f64> = (0..orders.keys.len()).map(|i| match i % 5 { 0 => -1.0, 1 => -0.0, 2 => 0.0, _ => 3.0 }).collect();
+            let bought: std::collections::HashSet<u32> =
+                ids.iter().enumerate().filter(|&(i, _)| !amounts[i].is_sign_negative()).map(|(_, &id)| id).collect();
+            proptest::prop_assert_eq!(orders.distinct_bought(&amounts), bought.len());
         }
     }
 

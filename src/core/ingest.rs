@@ -1418,6 +1418,27 @@ impl RowReader {
         }
     }
 
+    /// The order (fingerprint) a row belongs to when it is an order's further line: no amount of
+    /// its own, an order id, and the amount read from an amount column.
+    fn order_line(&self, row: &dyn Row) -> Option<u64> {
+        let (AmountFrom::Amount, Some(ac), Some(oc)) = (self.amount_from, self.amount_col, self.order_col) else { return None };
+        if row.len() <= ac || !is_empty_cell(present(row.get(ac).unwrap_or(""))) {
+            return None;
+        }
+        let order = present(trim_with(row.get(oc).unwrap_or(""), char::is_whitespace));
+        (!order.is_empty()).then(|| crate::core::dataset::order_key(order))
+    }
+
+    /// Takes back the count of a row's status (the row turned out to be an order's further line).
+    fn uncount_status(&mut self, row: &dyn Row) {
+        if let Some(sc) = self.status_col {
+            let status = present(trim_with(row.get(sc).unwrap_or(""), char::is_whitespace));
+            if let Some(entry) = self.tally.statuses.iter_mut().find(|s| s.status == status) {
+                entry.rows -= 1;
+            }
+        }
+    }
+
     pub(crate) fn read(&mut self, pos: Position, row: &dyn Row, customer_col: Option<usize>) {
         self.rows += 1;
         let id = present(trim_with(customer_col.and_then(|c| row.get(c)).unwrap_or(""), is_blank));
@@ -1435,17 +1456,6 @@ impl RowReader {
                 let reason = format!("customer id is {n} characters long; ids longer than {MAX_ID_CHARS} are not accepted");
                 self.reject(pos, customer_col, id, ("id_too_long", reason));
                 return;
-            }
-        }
-        // An order's further lines where the order's amount is on its first line only (Shopify):
-        // not rejected, not counted again; checked against the orders once all rows are read.
-        if let (AmountFrom::Amount, Some(ac), Some(oc)) = (self.amount_from, self.amount_col, self.order_col) {
-            if row.len() > ac && is_empty_cell(present(row.get(ac).unwrap_or(""))) {
-                let order = present(trim_with(row.get(oc).unwrap_or(""), char::is_whitespace));
-                if !order.is_empty() {
-                    self.tally.order_lines.push((crate::core::dataset::order_key(order), pos.line));
-                    return;
-                }
             }
         }
         // Statuses that mean no sale leave the row out before anything else is asked of it (a
@@ -1563,6 +1573,14 @@ impl RowReader {
                 }
             };
             if let Err(reason) = result {
+                // An order's further line where the order's amount is on its first line only
+                // (Shopify): not rejected, not counted again; checked against the orders once all
+                // rows are read. Asked only of rows that fail, so that good rows pay nothing.
+                if let Some(order) = self.order_line(row) {
+                    self.uncount_status(row);
+                    self.tally.order_lines.push((order, pos.line));
+                    return;
+                }
                 self.reject(pos, col, raw, reason);
                 return;
             }

@@ -430,21 +430,61 @@ fn strip_sign(s: &str) -> (&str, bool) {
 /// Whether a cell is one of the ways exports write "no value": `NA`, `N/A`, `#N/A`, `NULL`,
 /// `null`, `None`, `nan`, `NaN`, `-`, `—`, `空`, `无` (R, pandas, Excel and databases write these
 /// where a value is missing). Such a cell is empty for every role.
-#[inline]
+#[inline(always)]
 pub fn is_missing(cell: &str) -> bool {
     let b = cell.as_bytes();
-    // This runs for every cell of a file: most are answered by their length and ends, or their
-    // first byte, without trimming.
-    match b.len() {
-        0 => false,
-        n if b[0].is_ascii_graphic() && b[n - 1].is_ascii_graphic() => n <= 4 && is_marker(cell),
-        n if n <= 4 => is_marker(cell.trim()),
-        // Longer than a marker: one only with white space at an end (Chinese text mostly has none).
-        _ => {
-            let padded =
-                cell.chars().next().is_some_and(char::is_whitespace) || cell.chars().next_back().is_some_and(char::is_whitespace);
-            padded && is_marker(cell.trim())
+    // This runs for every cell of a file: a cell longer than any marker with no white space at
+    // either end (told by its first and last bytes alone) is answered at once.
+    match (b.first(), b.last()) {
+        (None, _) | (_, None) => false,
+        (Some(&f), Some(&l)) if !MAY_START_SPACE[f as usize] && !MAY_END_SPACE[l as usize] => {
+            b.len() <= 4 && matches!(f, b'-' | b'#' | b'N' | b'n' | 0xE2 | 0xE6 | 0xE7) && is_marker(cell)
         }
+        _ => is_missing_slow(cell),
+    }
+}
+
+/// Bytes that may be the first of a white-space character: ASCII white space, and the lead bytes
+/// of U+0085, U+00A0 (C2), U+1680 (E1), U+2000–U+205F (E2), U+3000 (E3).
+const MAY_START_SPACE: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = [b' ', b'\t', b'\n', b'\r', 0x0B, 0x0C, 0xC2, 0xE1, 0xE2, 0xE3];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// Bytes that may be the last of a white-space character: ASCII white space, and the last bytes of
+/// U+0085 (85), U+00A0 (A0), U+1680 and U+2000–U+200A (80–8A), U+2028/9 (A8, A9), U+202F (AF),
+/// U+205F (9F), U+3000 (80).
+const MAY_END_SPACE: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = [b' ', b'\t', b'\n', b'\r', 0x0B, 0x0C, 0x9F, 0xA0, 0xA8, 0xA9, 0xAF];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    let mut b = 0x80;
+    while b <= 0x8A {
+        t[b] = true;
+        b += 1;
+    }
+    t
+};
+
+/// [`is_missing`] for short cells and cells that may have white space at an end.
+#[inline(never)]
+fn is_missing_slow(cell: &str) -> bool {
+    let padded =
+        cell.chars().next().is_some_and(char::is_whitespace) || cell.chars().next_back().is_some_and(char::is_whitespace);
+    if padded {
+        is_marker(cell.trim())
+    } else {
+        cell.len() <= 4 && is_marker(cell)
     }
 }
 
@@ -625,7 +665,23 @@ mod tests {
         ] {
             assert_eq!(is_missing(cell), !cell.trim().is_empty(), "{cell:?}");
         }
-        for cell in ["NAB", "n", "-5", "none of it", "N/A2", "0", "1", "Nan Jing", "空调", "无锡", "——", "#1001", "--"] {
+        for cell in [
+            "NAB",
+            "n",
+            "-5",
+            "none of it",
+            "N/A2",
+            "0",
+            "1",
+            "Nan Jing",
+            "空调",
+            "无锡",
+            "——",
+            "#1001",
+            "--",
+            "一一",
+            "\u{3000}空调",
+        ] {
             assert!(!is_missing(cell), "{cell:?}");
         }
     }
