@@ -1057,12 +1057,12 @@ impl Head {
             guest_rows,
             guest_amount,
             guest_lines,
-            statuses,
+            mut statuses,
             cancellations,
             refunded_rows,
             order_lines,
             excluded_orders,
-            left_out,
+            mut left_out,
             no_answer,
             day_first,
             month_first,
@@ -1095,6 +1095,9 @@ impl Head {
             }
             rejected.sort_by_key(|r| r.row);
         }
+        // Most rows first, then by name: the lists do not depend on the order of the file's rows.
+        statuses.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.status.cmp(&b.status)));
+        left_out.sort_by_key(|l| l.role);
         let mut notices = Vec::new();
         let (mut date_order, mut date_order_ambiguous) = (self.date_order, self.date_order_ambiguous);
         if date_order_ambiguous {

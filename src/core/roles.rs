@@ -954,6 +954,61 @@ mod tests {
         assert_eq!(role_from_name("colour"), None);
     }
 
+    /// Profiles of `rows` filled cells for each column, from (header, values).
+    fn proposed(columns: &[(&str, &[&str])]) -> Proposal {
+        let names: Vec<String> = columns.iter().map(|(n, _)| n.to_string()).collect();
+        let profiles: Vec<Profile> = columns.iter().map(|(_, v)| profile(v)).collect();
+        propose_with_reasons(&names, &profiles)
+    }
+
+    #[test]
+    fn an_address_a_phone_or_a_name_never_becomes_a_customer_id_or_an_amount() {
+        let phones: &[&str] = &["13812345678", "13987654321", "13812345678", "15011112222"];
+        let places: &[&str] = &["浙江省", "广东省", "浙江省", "北京"];
+        let money: &[&str] = &["12.50", "99.00", "12.50", "7.25"];
+        let dates: &[&str] = &["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"];
+        for vetoed in ["收货地址", "Shipping Province", "phone", "联系手机", "Billing Name", "city", "邮编", "桌号", "cashier"]
+        {
+            for values in [phones, places] {
+                let p = proposed(&[(vetoed, values), ("下单时间", dates), ("实付金额", money)]);
+                assert_eq!(p.mapping.get(&Role::CustomerId), None, "{vetoed} {values:?}");
+            }
+            let p = proposed(&[("客户ID", places), (vetoed, phones), ("下单时间", dates)]);
+            assert_eq!(p.mapping.get(&Role::Amount), None, "{vetoed}");
+        }
+        // Phone numbers are never an amount, whatever their header.
+        let p = proposed(&[("客户ID", places), ("x", phones), ("下单时间", dates)]);
+        assert_eq!(p.mapping.get(&Role::Amount), None);
+        // A buyer's phone number is a key by its header, and says so.
+        let p = proposed(&[("买家手机号", phones), ("下单时间", dates), ("实付金额", money)]);
+        assert_eq!(p.mapping.get(&Role::CustomerId), Some(&0));
+        assert_eq!(p.reasons[&Role::CustomerId].to_string(), "from the header 买家手机号");
+    }
+
+    #[test]
+    fn a_column_named_id_beats_an_unnamed_column_of_row_numbers() {
+        let rows: &[&str] = &["1", "2", "3", "4", "5", "6"];
+        let ids: &[&str] = &["R7", "R9", "R7", "R3", "R9", "R1"];
+        let scores: &[&str] = &["9", "NA", "3", "10", "7", "NA"];
+        let p = proposed(&[("", rows), ("id", ids), ("recommend", scores)]);
+        assert_eq!(p.mapping.get(&Role::CustomerId), Some(&1));
+        assert_eq!(p.mapping.get(&Role::Score), Some(&2));
+        // Row numbers are no customer even where nothing else is.
+        let p = proposed(&[("", rows), ("recommend", scores)]);
+        assert_eq!(p.mapping.get(&Role::CustomerId), None);
+    }
+
+    #[test]
+    fn values_make_a_customer_id_only_when_they_are_account_keys() {
+        let keys: &[&str] = &["u1001", "u1002", "u1001", "u1003", "u1002", "u1004"];
+        let titles: &[&str] = &["小米手环", "红米手机", "小米手环", "小米手环", "电视", "电视"];
+        let p = proposed(&[("备用字段", keys), ("商品", titles)]);
+        assert_eq!(p.mapping.get(&Role::CustomerId), Some(&0));
+        assert_eq!(p.reasons[&Role::CustomerId].to_string(), "from the values: 4 distinct ids over 6 rows");
+        let p = proposed(&[("商品标题", titles)]);
+        assert_eq!(p.mapping.get(&Role::CustomerId), None, "repeated product titles are no customers");
+    }
+
     #[test]
     fn role_names_are_written_normalised() {
         for role in Role::ALL {

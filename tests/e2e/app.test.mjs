@@ -369,6 +369,28 @@ test('real exports: the amount made from quantity × unit price, statuses left o
   await context.close();
 });
 
+test('every real-export fixture shows the customers and revenue pandas computed (tests/fixtures/exports/expected.json)', async () => {
+  const expected = JSON.parse(await readFile(fixture('exports/expected.json'), 'utf8'));
+  const { context, page } = await openApp();
+  const money = (v) => v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  let checked = 0;
+  for (const [file, want] of Object.entries(expected)) {
+    if (want.error || want.revenue === undefined) continue;
+    await upload(page, `exports/${file}`);
+    await page.locator('[data-testid="tab-overview"].active').waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('tab-data').click();
+    await page.getByTestId('file-name').filter({ hasText: file }).waitFor({ timeout: TIMEOUT });
+    await expectText(page, 'customers', want.customers.toLocaleString('en-US'));
+    await expectText(page, 'orders', want.orders.toLocaleString('en-US'));
+    // The revenue card carries the currency's symbol where the file names one.
+    const revenue = (await page.getByTestId('revenue').textContent()).trim();
+    assert.ok(revenue.endsWith(money(want.revenue)), `${file}: revenue ${revenue}, want ${money(want.revenue)}`);
+    checked += 1;
+  }
+  assert.equal(checked, 7);
+  await context.close();
+});
+
 test('a file whose every row is rejected says so, and lists the rows', async () => {
   const { context, page } = await openApp();
   await upload(page, 'all_rejected.csv');
