@@ -102,12 +102,30 @@ impl Lang {
     /// What reading did to rows ([`crate::core::tally::Notice`]), in the page's language.
     pub fn notice(self, notice: &crate::core::tally::Notice) -> String {
         use crate::core::tally::Notice as N;
-        if self == Lang::En {
-            return notice.to_string();
+        use crate::ui::format::{int, money};
+        match (self, notice) {
+            (Lang::En, N::Guests { rows, share, amount }) => format!(
+                "{} line(s) ({:.0}%, amount {}) have no customer id: guest orders, left out of the customer analyses",
+                int(*rows),
+                share * 100.0,
+                money(*amount)
+            ),
+            (Lang::En, _) => notice.to_string(),
+            (Lang::Zh, n) => self.notice_zh(n),
         }
+    }
+
+    fn notice_zh(self, notice: &crate::core::tally::Notice) -> String {
+        use crate::core::tally::Notice as N;
+        use crate::ui::format::{int, money};
         match notice {
             N::Guests { rows, share, amount } => {
-                format!("{rows} 行（{:.0}%，金额 {amount}）没有客户ID：是游客订单，不计入客户分析", share * 100.0)
+                format!(
+                    "{} 行（{:.0}%，金额 {}）没有客户ID：是游客订单，不计入客户分析",
+                    int(*rows),
+                    share * 100.0,
+                    money(*amount)
+                )
             }
             N::StatusesLeftOut { rows, lines, statuses } => {
                 let names: Vec<String> = statuses.iter().map(|(s, n)| format!("{s}（{n}）")).collect();

@@ -415,7 +415,7 @@ test('bad rows are listed with row, column and reason, and download as CSV', asy
   // Rows without a customer id are one notice (guest orders), bad scores are left out of their
   // rows: neither is a rejected row.
   const notices = await page.getByTestId('warnings').textContent();
-  assert.match(notices, /2 line\(s\) \(11%, amount 10\) have no customer id/);
+  assert.match(notices, /2 line\(s\) \(11%, amount 10.00\) have no customer id/);
   assert.match(notices, /4 cell\(s\) of score could not be read/);
   await showData(page);
   await expectText(page, 'rejected-count', '8');
