@@ -1846,7 +1846,7 @@ mod tests {
         assert_eq!(r.totals.customers, 2);
         let id = &r.mapping[&Role::CustomerId];
         assert_eq!((id.column, id.name.as_str()), (1, "客户ID"));
-        assert_eq!(id.reason, Reason::Header { header: "客户ID".into() });
+        assert_eq!(id.reason, Reason::Header { name: "客户ID".into() });
         assert_eq!(id.why, "from the header 客户ID");
         assert_eq!(r.mapping[&Role::Channel].column, 4);
         assert_eq!(r.currency.as_deref(), Some("CNY"));

@@ -546,14 +546,15 @@ pub fn looks_like_header(first: &[String], below: &[Vec<String>]) -> bool {
 pub type Mapping = BTreeMap<Role, usize>;
 
 /// Why a role was given to a column, shown next to the proposal so that a wrong guess is easy to
-/// spot.
+/// spot. In JSON `{"header": {"name": "买家昵称"}}`, `{"values": {…}}` or `"chosen"` (externally
+/// tagged, as [`crate::core::tally::Notice`] is, for the page's size).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "from")]
+#[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// The header names the role (`买家昵称` is a customer id).
-    Header { header: String },
+    Header { name: String },
     /// Part of the header names the role (`Lineitem quantity`).
-    HeaderPart { header: String, part: String },
+    HeaderPart { name: String, part: String },
     /// The values look like the role: `distinct` different values over `rows` filled cells.
     Values { kind: ValueKind, distinct: usize, rows: usize },
     /// Chosen by the user.
@@ -574,8 +575,8 @@ pub enum ValueKind {
 impl std::fmt::Display for Reason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Reason::Header { header } => write!(f, "from the header {header}"),
-            Reason::HeaderPart { header, part } => write!(f, "from the header {header} (“{part}”)"),
+            Reason::Header { name } => write!(f, "from the header {name}"),
+            Reason::HeaderPart { name, part } => write!(f, "from the header {name} (“{part}”)"),
             Reason::Values { kind, distinct, rows } => {
                 let what = match kind {
                     ValueKind::Dates => "dates",
@@ -802,7 +803,7 @@ pub fn propose_with_reasons(names: &[String], profiles: &[Profile]) -> Proposal 
         }
         for role in Role::ALL {
             if let Some(k) = role.names().iter().position(|x| *x == n) {
-                candidates.push(((0, k), i, role, Reason::Header { header: name.trim().to_string() }));
+                candidates.push(((0, k), i, role, Reason::Header { name: name.trim().to_string() }));
             }
         }
         let veto = vetoed(name);
@@ -819,7 +820,7 @@ pub fn propose_with_reasons(names: &[String], profiles: &[Profile]) -> Proposal 
             if role == Role::Date && p.non_empty > 0 && p.date_share() < 0.5 {
                 continue;
             }
-            let reason = Reason::HeaderPart { header: name.trim().to_string(), part: (*part).to_string() };
+            let reason = Reason::HeaderPart { name: name.trim().to_string(), part: (*part).to_string() };
             candidates.push(((1, 0), i, role, reason));
         }
     }

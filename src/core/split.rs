@@ -798,7 +798,7 @@ impl Part {
             })
             .collect::<Option<Vec<_>>>()?;
         let currencies = (0..r.len()?).map(|_| Some((r.text()?, r.value()?))).collect::<Option<Vec<_>>>()?;
-        let tally: Tally = serde_json::from_slice(r.bytes()?).ok()?;
+        let tally = Tally::from_bytes(r.bytes()?)?;
         let comments = match r.flag()? {
             false => None,
             true => Some((0..r.len()?).map(|_| Some((r.value()?, r.text()?))).collect::<Option<Vec<_>>>()?),
@@ -850,10 +850,10 @@ impl Part {
         })
     }
 
-    /// The tally as it goes through the wire: JSON (a few counts, and lists of lines and rows only
-    /// in files that have guest orders or undecided dates).
+    /// The tally as it goes through the wire (a few counts, and lists of lines and rows only in
+    /// files that have guest orders or undecided dates).
     fn tally_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.tally).unwrap_or_default()
+        self.tally.to_bytes()
     }
 }
 

@@ -83,8 +83,8 @@ impl Lang {
             return reason.to_string();
         }
         match reason {
-            Reason::Header { header } => format!("来自列名 {header}"),
-            Reason::HeaderPart { header, part } => format!("来自列名 {header}（“{part}”）"),
+            Reason::Header { name } => format!("来自列名 {name}"),
+            Reason::HeaderPart { name, part } => format!("来自列名 {name}（“{part}”）"),
             Reason::Values { kind, distinct, rows } => {
                 let what = match kind {
                     ValueKind::Dates => "个日期",
