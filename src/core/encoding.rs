@@ -65,6 +65,13 @@ fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
     }
     detector.feed(b"", true);
     let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+    // Chinese, Japanese and Korean text has runs of bytes over 0x7F (a character is two of them
+    // or more); a file whose every such byte stands alone between ASCII ones is Latin text with a
+    // stray `£` or `é`, whatever a few bytes made the detector guess (one `£` made it say Big5).
+    let cjk = ["GBK", "gb18030", "Big5", "Shift_JIS", "EUC-JP", "EUC-KR"];
+    if cjk.contains(&guess.name()) && !bytes.windows(2).any(|w| !w[0].is_ascii() && !w[1].is_ascii()) {
+        return encoding_rs::WINDOWS_1252;
+    }
     let latin = ["windows-1250", "windows-1254", "windows-1257", "ISO-8859-2", "ISO-8859-4", "ISO-8859-13", "ISO-8859-15"];
     if latin.contains(&guess.name()) {
         let mut seen = [false; 128];
@@ -180,6 +187,22 @@ pub const CHOICES: &[&str] = &["UTF-8", "GBK", "gb18030", "UTF-16LE", "UTF-16BE"
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stray_latin_byte_is_windows_1252_and_chinese_stays_gbk() {
+        // One pound sign in an otherwise ASCII file: chardetng alone says Big5 for this one.
+        let mut bytes = b"abc,def\n123,456\n".repeat(1000);
+        bytes.extend_from_slice(b"x\xA3y\n");
+        let mut alone = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        alone.feed(&bytes, true);
+        assert_eq!(alone.guess(None, chardetng::Utf8Detection::Allow).name(), "Big5");
+        let (detected, _) = detect_and_check(&bytes);
+        assert_eq!(detected.encoding, encoding_rs::WINDOWS_1252);
+        assert!(decode(&bytes, detected.encoding).text.contains("x£y"));
+        // GBK text, even a little of it, stays GBK.
+        let (gbk, _, _) = GBK.encode("客户,日期,金额\n张三,2024-01-01,5\n");
+        assert_eq!(detect_and_check(&gbk).0.encoding, GBK);
+    }
 
     #[test]
     fn a_latin1_file_whose_accents_come_after_the_first_megabyte_is_windows_1252() {
