@@ -113,6 +113,15 @@ impl AmountFrom {
         let s = s.trim().to_ascii_lowercase().replace('-', "_");
         [Self::Amount, Self::QuantityTimesUnitPrice, Self::UnitPrice].into_iter().find(|a| a.key() == s)
     }
+
+    /// A line's amount from what its cells gave (`None` where a cell was missing or unreadable).
+    fn line(self, amount: Option<f64>, quantity: Option<f64>, price: Option<f64>) -> Option<f64> {
+        match self {
+            Self::Amount => amount,
+            Self::QuantityTimesUnitPrice => Some(money(quantity? * price?)),
+            Self::UnitPrice => price,
+        }
+    }
 }
 
 /// A column of the file.
@@ -1130,13 +1139,13 @@ impl Head {
                 });
             }
         }
-        let guest_revenue = (guest_amount * 100.0).round() / 100.0 + 0.0;
-        if guest_rows > 0 {
-            notices.push(Notice::Guests {
-                rows: guest_rows,
-                share: guest_rows as f64 / rows.max(1) as f64,
-                amount: guest_revenue,
-            });
+        let guests = (guest_rows > 0).then(|| Guests {
+            rows: guest_rows,
+            share: guest_rows as f64 / rows.max(1) as f64,
+            revenue: (guest_amount * 100.0).round() / 100.0 + 0.0,
+        });
+        if let Some(g) = &guests {
+            notices.push(Notice::Guests { rows: g.rows, share: g.share, amount: g.revenue });
         }
         let rows_excluded: u64 = statuses.iter().filter(|s| s.excluded).map(|s| s.rows).sum::<u64>() + excluded_lines;
         if rows_excluded > 0 {
@@ -1188,11 +1197,7 @@ impl Head {
             warnings,
             rejected,
             amount_from: self.amount_from,
-            guests: (guest_rows > 0).then(|| Guests {
-                rows: guest_rows,
-                share: guest_rows as f64 / rows.max(1) as f64,
-                revenue: guest_revenue,
-            }),
+            guests,
             notices,
             statuses,
             rows_excluded,
@@ -1293,6 +1298,11 @@ fn present(cell: &str) -> &str {
     }
 }
 
+/// The text of column `col` of a row, trimmed; empty when it is missing or a "no value" marker.
+fn text_at(row: &dyn Row, col: usize) -> &str {
+    present(trim_with(row.get(col).unwrap_or(""), char::is_whitespace))
+}
+
 /// Whether a cell holds nothing but white space (a visible first byte answers at once).
 #[inline]
 fn is_empty_cell(cell: &str) -> bool {
@@ -1389,12 +1399,7 @@ impl RowReader {
             let col = self.cols.iter().find(|(r, _)| *r == role).map(|&(_, c)| c)?;
             values::parse_amount(present(row.get(col)?), self.decimal_mark).ok().map(|a| a.value)
         };
-        match self.amount_from {
-            AmountFrom::Amount => number(Role::Amount),
-            AmountFrom::QuantityTimesUnitPrice => number(Role::Quantity).zip(number(Role::UnitPrice)).map(|(q, p)| money(q * p)),
-            AmountFrom::UnitPrice => number(Role::UnitPrice),
-        }
-        .unwrap_or(0.0)
+        self.amount_from.line(number(Role::Amount), number(Role::Quantity), number(Role::UnitPrice)).unwrap_or(0.0)
     }
 
     /// Reads a date while the date order is open: `a/b/yyyy` with a part over 12 settles it (and is
@@ -1428,14 +1433,14 @@ impl RowReader {
         if row.len() <= ac || !is_empty_cell(present(row.get(ac).unwrap_or(""))) {
             return None;
         }
-        let order = present(trim_with(row.get(oc).unwrap_or(""), char::is_whitespace));
+        let order = text_at(row, oc);
         (!order.is_empty()).then(|| crate::core::dataset::order_key(order))
     }
 
     /// Takes back the count of a row's status (the row turned out to be an order's further line).
     fn uncount_status(&mut self, row: &dyn Row) {
         if let Some(sc) = self.status_col {
-            let status = present(trim_with(row.get(sc).unwrap_or(""), char::is_whitespace));
+            let status = text_at(row, sc);
             if let Some(entry) = self.tally.statuses.iter_mut().find(|s| s.status == status) {
                 entry.rows -= 1;
             }
@@ -1464,7 +1469,7 @@ impl RowReader {
         // Statuses that mean no sale leave the row out before anything else is asked of it (a
         // closed, unpaid order has no payment time).
         if let Some(sc) = self.status_col {
-            let status = present(trim_with(row.get(sc).unwrap_or(""), char::is_whitespace));
+            let status = text_at(row, sc);
             let amount = self.rough_amount(row);
             let exclude = &self.exclude_statuses;
             let entry = self.tally.status(status, |s| match exclude {
@@ -1475,7 +1480,7 @@ impl RowReader {
             entry.amount += amount;
             if entry.excluded {
                 if let Some(oc) = self.order_col {
-                    let order = present(trim_with(row.get(oc).unwrap_or(""), char::is_whitespace));
+                    let order = text_at(row, oc);
                     if !order.is_empty() {
                         self.tally.excluded_orders.push(crate::core::dataset::order_key(order));
                     }
@@ -1588,11 +1593,8 @@ impl RowReader {
                 return;
             }
         }
-        p.amount = match self.amount_from {
-            AmountFrom::Amount => p.amount,
-            AmountFrom::QuantityTimesUnitPrice => money(p.quantity.unwrap_or(0.0) * p.price),
-            AmountFrom::UnitPrice => p.price,
-        };
+        // Quantity × unit price only reaches here with a quantity (a row without one is rejected).
+        p.amount = self.amount_from.line(Some(p.amount), p.quantity, Some(p.price)).unwrap_or(0.0);
         if self.cancel_prefix && is_cancellation(p.texts[0]) {
             // A cancellation invoice returns what was bought: never an order.
             p.amount = -p.amount.abs();

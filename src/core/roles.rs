@@ -67,15 +67,6 @@ impl Role {
         }
     }
 
-    /// Roles whose bad cells are left out rather than rejecting the row: nothing the analyses count
-    /// by depends on them.
-    pub fn is_optional(self) -> bool {
-        matches!(
-            self,
-            Role::Quantity | Role::Channel | Role::Category | Role::MemberLevel | Role::Score | Role::Comment | Role::OrderStatus
-        )
-    }
-
     pub fn from_key(s: &str) -> Option<Role> {
         let s = s.trim().to_ascii_lowercase().replace('-', "_");
         Role::ALL.into_iter().find(|r| r.key() == s)
@@ -742,9 +733,8 @@ const CONTACT_PARTS: &[&str] = &["电话", "手机", "联系", "邮箱"];
 
 /// Whether a header is vetoed for anything but being a contact (see [`CONTACT_WORDS`]).
 fn vetoed_beyond_contact(name: &str) -> bool {
-    let lower = name.to_lowercase();
     let w: Vec<String> = words(name).into_iter().filter(|x| !CONTACT_WORDS.contains(&x.as_str())).collect();
-    let mut rest = lower.clone();
+    let mut rest = name.to_lowercase();
     for part in CONTACT_PARTS {
         rest = rest.replace(part, " ");
     }
@@ -796,20 +786,26 @@ pub fn propose_with_reasons(names: &[String], profiles: &[Profile]) -> Proposal 
     let headerless = names.iter().all(|n| n.trim().is_empty());
     // (rank, role order, column, role, reason): the smallest is given first.
     let mut candidates: Vec<((u8, usize), usize, Role, Reason)> = Vec::new();
+    // Columns whose header names something: a role (exactly or in part, as `role_from_name`
+    // finds it) or something no role is. Values never give them a role.
+    let mut spoken_for = vec![false; profiles.len()];
     for (i, name) in names.iter().enumerate() {
         let n = normalise_name(name);
         if n.is_empty() {
             continue;
         }
+        let veto = vetoed(name);
+        let mut names_a_role = false;
         for role in Role::ALL {
             if let Some(k) = role.names().iter().position(|x| *x == n) {
+                names_a_role = true;
                 candidates.push(((0, k), i, role, Reason::Header { name: name.trim().to_string() }));
             }
         }
-        let veto = vetoed(name);
         let lower = name.to_lowercase();
         for role in Role::ALL {
             let Some(part) = role.fragments().iter().find(|f| n.contains(*f) || lower.contains(*f)) else { continue };
+            names_a_role = true;
             if veto && !(role == Role::CustomerId && names_key(name) && !vetoed_beyond_contact(name)) {
                 continue;
             }
@@ -823,6 +819,9 @@ pub fn propose_with_reasons(names: &[String], profiles: &[Profile]) -> Proposal 
             let reason = Reason::HeaderPart { name: name.trim().to_string(), part: (*part).to_string() };
             candidates.push(((1, 0), i, role, reason));
         }
+        if let Some(slot) = spoken_for.get_mut(i) {
+            *slot = veto || names_a_role;
+        }
     }
     candidates.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     for (_, i, role, reason) in candidates {
@@ -834,9 +833,7 @@ pub fn propose_with_reasons(names: &[String], profiles: &[Profile]) -> Proposal 
         taken[i] = true;
     }
     // Values, for the roles no header named, from columns whose headers name nothing.
-    let open: Vec<usize> = (0..profiles.len())
-        .filter(|&i| !taken[i] && !names.get(i).is_some_and(|n| vetoed(n) || role_from_name(n).is_some()))
-        .collect();
+    let open: Vec<usize> = (0..profiles.len()).filter(|&i| !taken[i] && !spoken_for[i]).collect();
     let named = |i: usize| names.get(i).map_or("", String::as_str);
     let by_values = |kind: ValueKind, i: usize| Reason::Values { kind, distinct: prof(i).distinct, rows: prof(i).non_empty };
     let give = |out: &mut Proposal, taken: &mut Vec<bool>, role: Role, i: usize, kind: ValueKind| {
