@@ -100,6 +100,8 @@ pub enum AmountFrom {
 }
 
 impl AmountFrom {
+    pub const ALL: [AmountFrom; 3] = [Self::Amount, Self::QuantityTimesUnitPrice, Self::UnitPrice];
+
     /// The key used in JSON and on the command line.
     pub fn key(self) -> &'static str {
         match self {
@@ -111,7 +113,7 @@ impl AmountFrom {
 
     pub fn from_key(s: &str) -> Option<Self> {
         let s = s.trim().to_ascii_lowercase().replace('-', "_");
-        [Self::Amount, Self::QuantityTimesUnitPrice, Self::UnitPrice].into_iter().find(|a| a.key() == s)
+        Self::ALL.into_iter().find(|a| a.key() == s)
     }
 
     /// A line's amount from what its cells gave (`None` where a cell was missing or unreadable).

@@ -706,7 +706,7 @@ impl Part {
             wire::put_bytes(&mut out, currency.as_bytes());
             n.put(&mut out.buf);
         }
-        wire::put_bytes(&mut out, &self.tally_bytes());
+        wire::put_bytes(&mut out, &self.tally.to_bytes());
         match &self.comments {
             None => out.buf.push(0),
             Some(comments) => {
@@ -760,8 +760,8 @@ impl Part {
             .iter()
             .map(|r| 8 + [&r.column, &r.value, &r.reason, &r.code].iter().map(|t| bytes(t.len())).sum::<usize>())
             .sum();
-        let currencies: usize =
-            self.currencies.iter().map(|(c, _)| bytes(c.len()) + 8).sum::<usize>() + bytes(self.tally_bytes().len());
+        let currencies: usize = self.currencies.iter().map(|(c, _)| bytes(c.len()) + 8).sum();
+        let tally = bytes(self.tally.encoded_len());
         let comments = self.comments.as_ref().map_or(0, |c| 8 + c.iter().map(|(_, text)| 4 + bytes(text.len())).sum::<usize>());
         let coded: usize = self.coded.iter().map(|c| 1 + c.as_ref().map_or(0, |(t, codes)| texts(t) + column(Some(codes)))).sum();
         1 + 3 * 8
@@ -769,6 +769,7 @@ impl Part {
             + rejected
             + 8
             + currencies
+            + tally
             + 1
             + comments
             + texts(&self.customers)
@@ -848,12 +849,6 @@ impl Part {
             currencies,
             tally,
         })
-    }
-
-    /// The tally as it goes through the wire (a few counts, and lists of lines and rows only in
-    /// files that have guest orders or undecided dates).
-    fn tally_bytes(&self) -> Vec<u8> {
-        self.tally.to_bytes()
     }
 }
 

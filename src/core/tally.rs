@@ -215,6 +215,24 @@ impl Tally {
         w
     }
 
+    /// How many bytes [`Tally::to_bytes`] writes, without writing them (the wire's buffer is sized
+    /// before the part is written into it).
+    pub fn encoded_len(&self) -> usize {
+        let text = |t: &str| 8 + t.len();
+        let statuses: usize = self.statuses.iter().map(|s| text(&s.status) + 3 * 8).sum();
+        let left_out: usize = self.left_out.iter().map(|l| 3 * 8 + text(&l.value)).sum();
+        let settled = self.settled_by.as_ref().map_or(0, |(_, t)| 8 + text(t));
+        // Fourteen numbers always (counts, lists' lengths, whether settled), then the lists' items.
+        8 * 14
+            + 8 * self.guest_lines.len()
+            + statuses
+            + 16 * self.order_lines.len()
+            + 8 * self.excluded_orders.len()
+            + left_out
+            + settled
+            + 8 * self.undecided_rows.len()
+    }
+
     /// The tally [`Tally::to_bytes`] wrote; `None` for bytes it did not write.
     pub fn from_bytes(bytes: &[u8]) -> Option<Tally> {
         fn num(rest: &mut &[u8]) -> Option<u64> {
@@ -385,6 +403,8 @@ mod tests {
         t.settled_by = Some((1045, "1/13/2011 8:26".into()));
         t.undecided_rows = vec![0, u32::MAX];
         let bytes = t.to_bytes();
+        assert_eq!(t.encoded_len(), bytes.len());
+        assert_eq!(Tally::default().encoded_len(), Tally::default().to_bytes().len());
         let back = Tally::from_bytes(&bytes).expect("decodes");
         assert_eq!(back, t);
         assert!(back.statuses[1].amount.is_sign_negative() && back.guest_amount == 0.1 + 0.2);

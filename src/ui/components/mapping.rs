@@ -1,8 +1,9 @@
 //! The mapping screen: which column plays which role, editable.
 
 use super::summary::ReportProps;
-use crate::core::ingest::{AmountFrom, ColumnRef, MapOverride};
+use crate::core::ingest::{AmountFrom, ColumnRef, IngestOptions, MapOverride};
 use crate::core::roles::Role;
+use crate::protocol::Slot;
 use crate::ui::app::AppContext;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -57,24 +58,9 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
     });
     // The user's choice stands where its columns are mapped; otherwise ingest falls back and the
     // select shows what was used.
-    let on_amount_from = {
-        let (ctx, slot) = (ctx.clone(), props.slot);
-        Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            let mut options = ctx.state.options_for(slot).clone();
-            options.amount_from = AmountFrom::from_key(&value);
-            ctx.reparse(options, slot);
-        })
-    };
-    let on_currency = {
-        let (ctx, slot) = (ctx.clone(), props.slot);
-        Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            let mut options = ctx.state.options_for(slot).clone();
-            options.currency = (!value.is_empty()).then_some(value);
-            ctx.reparse(options, slot);
-        })
-    };
+    let on_amount_from = reparse_on_select(&ctx, props.slot, |options, value| options.amount_from = AmountFrom::from_key(&value));
+    let on_currency =
+        reparse_on_select(&ctx, props.slot, |options, value| options.currency = (!value.is_empty()).then_some(value));
     let chosen = ctx.state.options_for(props.slot).currency.clone();
     html! {
         <section class="card">
@@ -90,7 +76,7 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
                 <label>
                     { lang.pick("金额的计算方式：", "How the amount is made: ") }
                     <select onchange={on_amount_from} data-testid="amount-from">
-                        { for [AmountFrom::Amount, AmountFrom::QuantityTimesUnitPrice, AmountFrom::UnitPrice].into_iter().map(|a| html! {
+                        { for AmountFrom::ALL.into_iter().map(|a| html! {
                             <option key={a.key()} value={a.key()} selected={r.amount_from == a}>{ lang.amount_from(a) }</option>
                         }) }
                     </select>
@@ -110,4 +96,15 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
             </p>
         </section>
     }
+}
+
+/// A select's change: the file read again with its options as `set` changes them by the value chosen.
+fn reparse_on_select(ctx: &AppContext, slot: Slot, set: fn(&mut IngestOptions, String)) -> Callback<Event> {
+    let ctx = ctx.clone();
+    Callback::from(move |e: Event| {
+        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+        let mut options = ctx.state.options_for(slot).clone();
+        set(&mut options, value);
+        ctx.reparse(options, slot);
+    })
 }
