@@ -3,12 +3,13 @@
 //! `cargo bench --bench core`; regressions show as changed medians. The browser and cross-tool
 //! comparisons are `make bench` (BENCHMARKS.md).
 
+use loyalty_lens::core::analysis::{customers, rfm};
 use loyalty_lens::core::clv::summary::{summarise, Summary, Unit};
 use loyalty_lens::core::clv::{bgnbd, gamma_gamma, pareto_nbd};
 use loyalty_lens::core::dataset::Dataset;
 use loyalty_lens::core::ingest::{ingest, IngestOptions};
+use loyalty_lens::core::report::segments;
 use loyalty_lens::core::values::day_from_ymd;
-use loyalty_lens::core::{customers, rfm, segments};
 use std::sync::OnceLock;
 
 fn main() {

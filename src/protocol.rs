@@ -5,12 +5,12 @@
 //! worker reads its bytes (the main thread never copies them) and keeps them to re-read with other
 //! options.
 
+use crate::core::analysis::comments::Comment;
 use crate::core::clv::{ClvParams, ClvReport, CustomerClv};
-use crate::core::comments::Comment;
 use crate::core::export::ExportFormat;
 use crate::core::ingest::{IngestOptions, Report, Stage};
-use crate::core::nps::NpsSummary;
-use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
+use crate::core::report::nps_page::NpsSummary;
+use crate::core::report::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
 use serde::{Deserialize, Serialize};
 
 /// How many rejected rows a report sent to the UI lists; all are downloadable.

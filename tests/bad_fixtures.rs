@@ -5,7 +5,7 @@
 
 use loyalty_lens::core::clv::summary::{summarise, Unit};
 use loyalty_lens::core::ingest::{ingest, IngestOptions};
-use loyalty_lens::core::segments::{segment, SegmentationParams};
+use loyalty_lens::core::report::segments::{segment, SegmentationParams};
 use serde_json::Value;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bad");

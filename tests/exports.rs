@@ -3,7 +3,7 @@
 //! computed independently with pandas (expected.py beside them, its output in expected.json):
 //! the core's reading and customer facts, and the command line's `inspect`, `rfm` and `segments`.
 
-use loyalty_lens::core::customers::facts;
+use loyalty_lens::core::analysis::customers::facts;
 use loyalty_lens::core::ingest::{ingest, IngestOptions};
 use serde_json::Value;
 use std::process::Command;

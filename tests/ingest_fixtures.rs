@@ -1,8 +1,8 @@
 //! Every fixture in `tests/fixtures/` read end to end by the core, with what a user must see.
 
+use loyalty_lens::core::ingest::roles::Role;
+use loyalty_lens::core::ingest::table::Format;
 use loyalty_lens::core::ingest::{ingest, IngestOptions, MapOverride, Report};
-use loyalty_lens::core::roles::Role;
-use loyalty_lens::core::table::Format;
 use loyalty_lens::core::values::DateOrder;
 
 const TOLERANCE: f64 = 1e-6;

@@ -2,11 +2,12 @@
 //! user relies on hold for any data, and the results do not depend on row order or on how the file
 //! was saved (UTF-8 CSV, GBK CSV, XLSX).
 
+use loyalty_lens::core::analysis::nps::Survey;
+use loyalty_lens::core::analysis::states::Period;
 use loyalty_lens::core::export::{xlsx, Cell};
 use loyalty_lens::core::ingest::{ingest, IngestOptions};
-use loyalty_lens::core::nps::{summary as nps_summary, Survey};
-use loyalty_lens::core::segments::{segment, CustomerFilter, SegmentationParams};
-use loyalty_lens::core::states::Period;
+use loyalty_lens::core::report::nps_page::summary as nps_summary;
+use loyalty_lens::core::report::segments::{segment, CustomerFilter, SegmentationParams};
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -2,9 +2,9 @@
 //! (count, for each customer, the customers with a strictly worse value: O(N²)), and against
 //! values worked out by hand from the file.
 
-use loyalty_lens::core::customers::facts;
+use loyalty_lens::core::analysis::customers::facts;
+use loyalty_lens::core::analysis::rfm::{score, CnSegment, RfmParams};
 use loyalty_lens::core::ingest::{ingest, IngestOptions};
-use loyalty_lens::core::rfm::{score, CnSegment, RfmParams};
 
 const TOLERANCE: f64 = 1e-9;
 

@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 use loyalty_lens::core::clv::summary::{summarise, Unit};
 use loyalty_lens::core::ingest::{ingest, IngestOptions};
-use loyalty_lens::core::segments::{segment, SegmentationParams};
+use loyalty_lens::core::report::segments::{segment, SegmentationParams};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(ingested) = ingest(data, "fuzz.csv", &IngestOptions::default(), &mut |_, _| {}) else { return };

@@ -5,13 +5,13 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand};
+    use loyalty_lens::core::analysis::rfm::{RfmParams, Scoring};
+    use loyalty_lens::core::ingest::split::{read_part, split_point, Part, Plan, Split, SPLIT_MIN};
+    use loyalty_lens::core::ingest::table::Format;
     use loyalty_lens::core::ingest::{ingest, ingest_stream, AmountFrom, IngestOptions, MapOverride, Streamed, STREAM_PREFIX};
-    use loyalty_lens::core::rfm::{RfmParams, Scoring};
-    use loyalty_lens::core::rules::RulesForm;
+    use loyalty_lens::core::report::rules::RulesForm;
+    use loyalty_lens::core::report::segments::{scored, segment, RfmRow, SegmentationParams};
     use loyalty_lens::core::sample::write_sample;
-    use loyalty_lens::core::segments::{scored, segment, RfmRow, SegmentationParams};
-    use loyalty_lens::core::split::{read_part, split_point, Part, Plan, Split, SPLIT_MIN};
-    use loyalty_lens::core::table::Format;
     use loyalty_lens::core::values::{format_day, parse_date, DateOrder, DecimalMark};
     use std::io::Write;
     use std::path::PathBuf;
@@ -511,18 +511,19 @@ mod cli {
             }
             Command::Nps { file, read, latest, transactions, format: _ } => {
                 let run = || -> Result<String, String> {
-                    use loyalty_lens::core::nps::{from_dataset, summary, Survey};
+                    use loyalty_lens::core::analysis::nps::{from_dataset, Survey};
+                    use loyalty_lens::core::report::nps_page::summary;
                     let ingested = load(&file, &read)?;
                     let report = from_dataset(&ingested.dataset, latest).map_err(|e| format!("{}: {e}", file.display()))?;
                     let mut json = serde_json::to_value(&report).map_err(|e| e.to_string())?;
                     if let Some(tx_file) = &transactions {
                         let tx = load(tx_file, &ReadArgs::default())?;
                         let survey = Survey::joined(&ingested.dataset, &tx.dataset.customers);
-                        let params = loyalty_lens::core::segments::SegmentationParams::default();
-                        let seg = loyalty_lens::core::segments::segment_with(&tx.dataset, Some(&survey), None, &params)
+                        let params = loyalty_lens::core::report::segments::SegmentationParams::default();
+                        let seg = loyalty_lens::core::report::segments::segment_with(&tx.dataset, Some(&survey), None, &params)
                             .map_err(|e| format!("{}: {e}", tx_file.display()))?;
                         let s = summary(&survey, Some(&seg), params.states.period, latest).map_err(|e| e.to_string())?;
-                        let by = |groups: &[loyalty_lens::core::nps::GroupNps]| {
+                        let by = |groups: &[loyalty_lens::core::report::nps_page::GroupNps]| {
                             groups.iter().map(|g| (g.key.clone(), g.nps.clone())).collect::<std::collections::BTreeMap<_, _>>()
                         };
                         json["joined"] = serde_json::json!({

@@ -189,8 +189,8 @@ pub fn write_sample(customers: usize, seed: u64, out: &mut dyn Write) -> io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::ingest::roles::Role;
     use crate::core::ingest::{ingest, IngestOptions};
-    use crate::core::roles::Role;
 
     #[test]
     fn the_same_seed_gives_the_same_file_and_another_seed_another() {

@@ -21,9 +21,9 @@ pub fn money(v: f64) -> String {
 }
 
 /// Money where a card has little room: `¥1.71 亿` in Chinese, `¥170.9 M` in English from a million
-/// up ([`crate::core::compact`]); below that as [`money`].
+/// up ([`crate::core::report::compact`]); below that as [`money`].
 pub fn money_compact(v: f64, currency: Option<&str>, lang: crate::ui::i18n::Lang) -> String {
-    use crate::core::compact::{compact, Grouping, Unit};
+    use crate::core::report::compact::{compact, Grouping, Unit};
     let grouping = if lang == crate::ui::i18n::Lang::Zh { Grouping::Chinese } else { Grouping::Western };
     let symbol = currency_symbol(currency);
     match compact(v, grouping) {

@@ -1,7 +1,7 @@
 //! Interface texts in Chinese and English. The language follows the browser and can be switched;
 //! the choice (a setting, not customer data) is remembered in localStorage.
 
-use crate::core::roles::Role;
+use crate::core::ingest::roles::Role;
 use crate::protocol::ProgressStage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,8 +77,8 @@ impl Lang {
     }
 
     /// Why a role went to its column, in the page's language.
-    pub fn why(self, reason: &crate::core::roles::Reason) -> String {
-        use crate::core::roles::{Reason, ValueKind};
+    pub fn why(self, reason: &crate::core::ingest::roles::Reason) -> String {
+        use crate::core::ingest::roles::{Reason, ValueKind};
         if self == Lang::En {
             return reason.to_string();
         }
@@ -99,9 +99,9 @@ impl Lang {
         }
     }
 
-    /// What reading did to rows ([`crate::core::tally::Notice`]), in the page's language.
-    pub fn notice(self, notice: &crate::core::tally::Notice) -> String {
-        use crate::core::tally::Notice as N;
+    /// What reading did to rows ([`crate::core::ingest::tally::Notice`]), in the page's language.
+    pub fn notice(self, notice: &crate::core::ingest::tally::Notice) -> String {
+        use crate::core::ingest::tally::Notice as N;
         use crate::ui::format::{int, money};
         match (self, notice) {
             (Lang::En, N::Guests { rows, share, amount }) => format!(
@@ -115,8 +115,8 @@ impl Lang {
         }
     }
 
-    fn notice_zh(self, notice: &crate::core::tally::Notice) -> String {
-        use crate::core::tally::Notice as N;
+    fn notice_zh(self, notice: &crate::core::ingest::tally::Notice) -> String {
+        use crate::core::ingest::tally::Notice as N;
         use crate::ui::format::{int, money};
         match notice {
             N::Guests { rows, share, amount } => {
@@ -180,9 +180,9 @@ impl Lang {
     /// A segmentation error in the page's language: Chinese for the core's [`FactsError`]s (matched
     /// by their own text), else the core's message as it is.
     ///
-    /// [`FactsError`]: crate::core::customers::FactsError
+    /// [`FactsError`]: crate::core::analysis::customers::FactsError
     pub fn seg_error(self, message: &str) -> String {
-        use crate::core::customers::FactsError as E;
+        use crate::core::analysis::customers::FactsError as E;
         if self == Lang::Zh {
             let known = [
                 (E::NoDates, "计算最近消费需要日期：请指定日期列。"),

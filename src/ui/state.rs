@@ -1,11 +1,11 @@
 //! App state: one reducer for the ingest flow; leaf UI state stays in components.
 
 use super::i18n::Lang;
+use crate::core::analysis::comments::Comment;
 use crate::core::clv::{ClvReport, CustomerClv};
-use crate::core::comments::Comment;
 use crate::core::ingest::{IngestOptions, Report};
-use crate::core::nps::NpsSummary;
-use crate::core::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
+use crate::core::report::nps_page::NpsSummary;
+use crate::core::report::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
 use crate::protocol::{ClvSort, ClvStep, Loads, ProgressStage, Response, Slot};
 use std::cell::Cell;
 use std::rc::Rc;

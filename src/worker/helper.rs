@@ -1,5 +1,5 @@
 //! The second core: another instance of this worker (the helper) reads the second half of a big
-//! text file while this one reads the first (see [`crate::core::split`]).
+//! text file while this one reads the first (see [`crate::core::ingest::split`]).
 //!
 //! The worker starts the helper when it starts. For a file of [`SPLIT_MIN`] bytes and more, once
 //! the head of the file is understood, it posts the helper the [`Plan`] and the `File`; the helper
@@ -9,8 +9,8 @@
 //! read, parts that do not meet) the file is read again on one core, as before.
 
 use super::{scope, Chunks, FileStream};
+use crate::core::ingest::split::{read_part, split_point, Elsewhere, Part, PartReading, Pending, Plan, Split};
 use crate::core::ingest::{ingest_stream, IngestOptions, Ingested, Streamed};
-use crate::core::split::{read_part, split_point, Elsewhere, Part, PartReading, Pending, Plan, Split};
 use crate::protocol::Slot;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;

@@ -7,23 +7,22 @@
 //! `FileReaderSync`. Once read, its bytes are let go (before segmenting, which needs the memory)
 //! and the handle is kept to read it again.
 
+use crate::core::analysis::comments::Comment;
+use crate::core::analysis::nps::Survey;
 use crate::core::clv::bgnbd::BgNbd;
 use crate::core::clv::pareto_nbd::ParetoNbd;
 use crate::core::clv::summary::Summary;
 use crate::core::clv::{self, ClvParams, ClvReport, Fitted, SpendModel};
-use crate::core::comments::Comment;
 use crate::core::dataset::Labels;
 use crate::core::export::{self, ExportEncoding, ExportFormat};
+use crate::core::ingest::split::{split_point, Part, Plan, Split, Wire, SPLIT_MIN};
 use crate::core::ingest::{
-    ingest, ingest_pushed, ingest_stream, rejections_csv, Begun, IngestError, IngestOptions, Ingested, Stage, Streamed,
-    MAX_BROWSER_BYTES, STREAM_PREFIX,
+    ingest, ingest_pushed, ingest_stream, Begun, IngestError, IngestOptions, Ingested, Stage, Streamed, MAX_BROWSER_BYTES,
+    STREAM_PREFIX,
 };
-use crate::core::nps::{self, NpsSummary, Survey};
+use crate::core::report::nps_page::{self, NpsSummary};
+use crate::core::report::segments::{segment_with, CustomerFilter, Segmentation, SegmentationParams, SegmentationSummary};
 use crate::core::sample::write_sample;
-use crate::core::segments::{
-    rows_csv, rows_xlsx, segment_with, CustomerFilter, Segmentation, SegmentationParams, SegmentationSummary,
-};
-use crate::core::split::{split_point, Part, Plan, Split, Wire, SPLIT_MIN};
 use crate::protocol::{ClvSort, ClvStep, ProgressStage, Request, Response, Slot, PAGE_SIZE, REJECTED_SHOWN};
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
@@ -103,7 +102,7 @@ impl Held {
         let clv = self.clv.as_ref().map(|r| clv::by_code(r, &dataset.customers));
         let seg = segment_with(dataset, answers.as_ref(), clv.as_deref(), params)?;
         let nps = answers
-            .and_then(|a| nps::summary(&a, Some(&seg), seg.params.states.period, seg.params.nps_latest).ok())
+            .and_then(|a| nps_page::summary(&a, Some(&seg), seg.params.states.period, seg.params.nps_latest).ok())
             .map(Box::new);
         let summary = seg.summary();
         self.segmentation = Some(seg);
@@ -122,14 +121,16 @@ impl Held {
                     post(Response::SegmentFailed { message });
                     let nps = self
                         .answers()
-                        .and_then(|a| nps::summary(&a, None, params.states.period, params.nps_latest).ok())
+                        .and_then(|a| nps_page::summary(&a, None, params.states.period, params.nps_latest).ok())
                         .map(Box::new);
                     post(Response::Nps { nps });
                 }
             }
         } else {
-            let nps =
-                self.answers().and_then(|a| nps::summary(&a, None, params.states.period, params.nps_latest).ok()).map(Box::new);
+            let nps = self
+                .answers()
+                .and_then(|a| nps_page::summary(&a, None, params.states.period, params.nps_latest).ok())
+                .map(Box::new);
             post(Response::Nps { nps });
         }
     }
@@ -407,7 +408,7 @@ fn handle(event: MessageEvent) {
             let csv = HELD.with(|h| {
                 let mut h = h.borrow_mut();
                 let file = h.file(slot);
-                file.ingested.as_ref().map(|i| (file.name.clone(), rejections_csv(&i.report.rejected)))
+                file.ingested.as_ref().map(|i| (file.name.clone(), export::rejections_csv(&i.report.rejected)))
             });
             match csv {
                 Some((name, csv)) => post(Response::RejectedCsv { file_name: format!("{name}.rejected.csv"), csv }),
@@ -453,9 +454,9 @@ fn handle(event: MessageEvent) {
                 let h = h.borrow();
                 let rows = h.segmentation.as_ref()?.rows(&h.transactions.ingested.as_ref()?.dataset, &filter);
                 Some(match format {
-                    ExportFormat::CsvUtf8 => Ok(export::encode(&rows_csv(&rows), ExportEncoding::Utf8Bom).0),
-                    ExportFormat::CsvGbk => Ok(export::encode(&rows_csv(&rows), ExportEncoding::Gbk).0),
-                    ExportFormat::Xlsx => rows_xlsx(&rows),
+                    ExportFormat::CsvUtf8 => Ok(export::encode(&export::customers_csv(&rows), ExportEncoding::Utf8Bom).0),
+                    ExportFormat::CsvGbk => Ok(export::encode(&export::customers_csv(&rows), ExportEncoding::Gbk).0),
+                    ExportFormat::Xlsx => export::customers_xlsx(&rows),
                 })
             });
             match file {
@@ -500,7 +501,7 @@ fn handle(event: MessageEvent) {
             }
         }
         Request::ExportClv { file_name } => {
-            let csv = HELD.with(|h| h.borrow().clv.as_ref().map(|r| clv::rows_csv(&r.rows)));
+            let csv = HELD.with(|h| h.borrow().clv.as_ref().map(|r| export::clv_csv(&r.rows)));
             match csv {
                 Some(Ok(csv)) => post(Response::RejectedCsv { file_name: format!("{file_name}.csv"), csv }),
                 Some(Err(message)) => post(Response::ClvFailed { message: format!("the export failed: {message}") }),

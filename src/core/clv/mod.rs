@@ -309,7 +309,7 @@ pub fn analyse(ds: &Dataset, params: &ClvParams) -> Result<ClvReport, ClvError> 
 /// [`ClvError::Summary`] when dates or amounts are missing or the dates do not fit.
 pub fn prepare(ds: &Dataset, params: &ClvParams) -> Result<Summary, ClvError> {
     if ds.rows() == 0 {
-        return Err(ClvError::Summary(crate::core::customers::FactsError::NothingRead.to_string()));
+        return Err(ClvError::Summary(crate::core::analysis::customers::FactsError::NothingRead.to_string()));
     }
     let last_day = ds
         .day
@@ -489,21 +489,6 @@ fn order_by_keys(rows: &[CustomerClv], keys: &[f64]) -> Vec<usize> {
         keys[b].total_cmp(&keys[a]).then_with(|| rows[a].customer_id.cmp(&rows[b].customer_id)).then(a.cmp(&b))
     });
     order
-}
-
-/// Every customer's predictions as CSV (`customer_id,frequency,recency,T,monetary_value,p_alive,
-/// expected_purchases,expected_value,clv,holdout_actual,holdout_expected`), ids written as text and
-/// guarded against formula injection ([`crate::core::export::neutralise`]).
-///
-/// # Errors
-/// A message if a row cannot be written.
-pub fn rows_csv(rows: &[CustomerClv]) -> Result<String, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        w.serialize(row).map_err(|e| e.to_string())?;
-    }
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map(|t| crate::core::export::guard_csv(&t)).map_err(|e| e.to_string())
 }
 
 /// Each customer's CLV indexed by customer code (`customers` codes in all; NaN where there is none).

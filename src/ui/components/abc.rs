@@ -1,8 +1,8 @@
 //! ABC / Pareto: the Lorenz curve, the Gini coefficient, the top-20% share and the A/B/C table.
 
 use super::group_table::GroupTable;
-use crate::core::charts::unit_path;
-use crate::core::segments::SegmentationSummary;
+use crate::core::report::charts::unit_path;
+use crate::core::report::segments::SegmentationSummary;
 use crate::ui::app::AppContext;
 use std::rc::Rc;
 use yew::prelude::*;

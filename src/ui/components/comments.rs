@@ -1,8 +1,8 @@
 //! Survey comments by category (promoters, passives, detractors) with each category's frequent
 //! terms; filter by category and by text (click a term to filter by it).
 
-use crate::core::comments::category;
-use crate::core::nps::NpsSummary;
+use crate::core::analysis::comments::category;
+use crate::core::report::nps_page::NpsSummary;
 use crate::ui::app::AppContext;
 use crate::ui::format;
 use std::rc::Rc;

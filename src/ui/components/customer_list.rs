@@ -1,8 +1,9 @@
 //! The drill-down list: a page of customers (100 at a time, so 100,000 stay smooth), paging and CSV
 //! export of the whole list.
 
+use crate::core::analysis::groups::GroupStat;
 use crate::core::export::ExportFormat;
-use crate::core::segments::{CustomerFilter, GroupStat, SegmentationSummary};
+use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::{Request, PAGE_SIZE};
 use crate::ui::app::AppContext;
 use crate::ui::format;

@@ -2,8 +2,8 @@
 //! report without a buyer column): the file is read again with the column chosen, never with a
 //! guess.
 
+use crate::core::ingest::roles::Role;
 use crate::core::ingest::{ColumnRef, IngestOptions, MapOverride};
-use crate::core::roles::Role;
 use crate::protocol::Slot;
 use crate::ui::app::AppContext;
 use std::rc::Rc;

@@ -1,7 +1,7 @@
 //! The transition flow diagram: this period's states on the left, next period's on the right, bands
 //! as thick as the number of customers moving. Geometry from `core::charts::flow`.
 
-use crate::core::charts::flow;
+use crate::core::report::charts::flow;
 use crate::ui::format;
 use yew::prelude::*;
 

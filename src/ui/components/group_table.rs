@@ -2,7 +2,7 @@
 
 use super::more::{more, use_shown};
 use super::segment_bars::group_label;
-use crate::core::segments::GroupStat;
+use crate::core::analysis::groups::GroupStat;
 use crate::ui::app::AppContext;
 use crate::ui::format;
 use yew::prelude::*;

@@ -1,8 +1,8 @@
 //! The mapping screen: which column plays which role, editable.
 
 use super::summary::ReportProps;
+use crate::core::ingest::roles::Role;
 use crate::core::ingest::{AmountFrom, ColumnRef, IngestOptions, MapOverride};
-use crate::core::roles::Role;
 use crate::protocol::Slot;
 use crate::ui::app::AppContext;
 use web_sys::HtmlSelectElement;

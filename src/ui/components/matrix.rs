@@ -1,7 +1,7 @@
 //! A square or rectangular matrix of shares (0..1) as a heat-map table: transition probabilities,
 //! cross-category shares.
 
-use crate::core::charts::{heat, heat_text_is_light};
+use crate::core::report::charts::{heat, heat_text_is_light};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

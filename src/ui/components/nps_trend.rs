@@ -1,8 +1,8 @@
 //! NPS by month or quarter: the line with its 95% interval as a band, and a plain verdict on the
 //! last change.
 
-use crate::core::charts::unit_path;
-use crate::core::nps::NpsSummary;
+use crate::core::report::charts::unit_path;
+use crate::core::report::nps_page::NpsSummary;
 use crate::ui::app::AppContext;
 use std::rc::Rc;
 use yew::prelude::*;

@@ -1,7 +1,7 @@
 //! The loyalty pyramid as SVG: one band per tier, top first, heights proportional to customers or
 //! revenue, figures inside each band; click a band for its customers.
 
-use crate::core::pyramid::{bands, Pyramid};
+use crate::core::analysis::pyramid::{bands, Pyramid};
 use crate::ui::format;
 use yew::prelude::*;
 

@@ -1,9 +1,9 @@
 //! How the file was read (format, encoding, delimiter, header, sheet, date order), each overridable.
 
 use super::summary::ReportProps;
-use crate::core::encoding::CHOICES;
+use crate::core::ingest::encoding::CHOICES;
+use crate::core::ingest::table::Format;
 use crate::core::ingest::IngestOptions;
-use crate::core::table::Format;
 use crate::core::values::DateOrder;
 use crate::ui::app::AppContext;
 use web_sys::HtmlSelectElement;
@@ -93,7 +93,7 @@ pub fn ReadingPanel(props: &ReportProps) -> Html {
                         &detected(if r.header { t.header_yes } else { t.header_no }),
                         reread(|o, v| o.header = v.map(|v| v == "true"))) }
                 </label>
-                if r.mapping.contains_key(&crate::core::roles::Role::Date) {
+                if r.mapping.contains_key(&crate::core::ingest::roles::Role::Date) {
                     <label class={classes!(r.date_order_ambiguous.then_some("attention"))}>
                         <span>{ t.date_order }</span>
                         { select("date-order", opts.date_order.map(|d| d.key().to_string()),

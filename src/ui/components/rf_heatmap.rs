@@ -1,8 +1,8 @@
 //! The R × F heat map: customers per (R, F) score cell, coloured by count, with the cell's mean
 //! monetary value; click a cell for its customers.
 
-use crate::core::charts::{heat, heat_text_is_light};
-use crate::core::segments::GridCell;
+use crate::core::report::charts::{heat, heat_text_is_light};
+use crate::core::report::segments::GridCell;
 use crate::ui::format;
 use yew::prelude::*;
 

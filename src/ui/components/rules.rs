@@ -1,8 +1,8 @@
 //! The rules panel: every segmentation rule, editable, with the rule in words and a recalculate
 //! button. Shared by the segments and lifecycle pages.
 
-use crate::core::rules::RulesForm;
-use crate::core::segments::{CustomerFilter, SegmentationSummary};
+use crate::core::report::rules::RulesForm;
+use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
 use std::rc::Rc;

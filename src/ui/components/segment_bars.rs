@@ -1,8 +1,8 @@
 //! Horizontal SVG bars: customers per segment, with revenue share; click a bar for its customers.
 
 use super::more::{more, use_shown};
-use crate::core::charts::bar_lengths;
-use crate::core::segments::GroupStat;
+use crate::core::analysis::groups::GroupStat;
+use crate::core::report::charts::bar_lengths;
 use crate::ui::app::AppContext;
 use crate::ui::format;
 use crate::ui::i18n::Lang;

@@ -3,9 +3,9 @@
 //! P(alive) or expected purchases, with export. Runs in the worker step by step, with progress and
 //! a cancel button.
 
-use crate::core::charts::unit_path;
 use crate::core::clv::summary::Unit;
 use crate::core::clv::{ClvParams, ClvReport, Fitted};
+use crate::core::report::charts::unit_path;
 use crate::core::values::{format_day, parse_iso_date};
 use crate::protocol::{ClvSort, ClvStep, Request, PAGE_SIZE};
 use crate::ui::app::AppContext;

@@ -1,9 +1,9 @@
 //! Lifecycle and KPIs: membership tiers, the four lifecycle stages, customer states with their
 //! transition matrix and projection, per-period repurchase and reactivation, channels and categories.
 
-use crate::core::lifecycle::Stage;
-use crate::core::segments::{CustomerFilter, SegmentationSummary};
-use crate::core::states::State;
+use crate::core::analysis::lifecycle::Stage;
+use crate::core::analysis::states::State;
+use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
 use crate::ui::components::{

@@ -2,8 +2,9 @@
 //! and a plain verdict on the last change, NPS by pyramid tier, channel, RFM segment, lifecycle stage
 //! and membership tier, and the comments with their frequent terms.
 
-use crate::core::charts::bar_lengths;
-use crate::core::nps::{GroupNps, Interval, Nps, NpsSummary};
+use crate::core::analysis::nps::{Interval, Nps};
+use crate::core::report::charts::bar_lengths;
+use crate::core::report::nps_page::{GroupNps, NpsSummary};
 use crate::ui::app::AppContext;
 use crate::ui::components::more::{more, use_shown};
 use crate::ui::components::{chart_card::ChartCard, comments::CommentsPanel, nps_trend::NpsTrend, upload::SurveyUpload};

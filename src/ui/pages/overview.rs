@@ -3,9 +3,9 @@
 //! the top 20%, dormant reactivation), the loyalty pyramid, the segment bars, the NPS trend, and the
 //! rules used.
 
-use crate::core::nps::Interval;
-use crate::core::pyramid::tiers_text;
-use crate::core::segments::CustomerFilter;
+use crate::core::analysis::nps::Interval;
+use crate::core::analysis::pyramid::tiers_text;
+use crate::core::report::segments::CustomerFilter;
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
 use crate::ui::components::{

@@ -2,9 +2,9 @@
 //! revenue, figures inside each band), the loyalty ladder beside it, and click-through to each
 //! tier's customers. Geometry from `core::pyramid::bands`.
 
-use crate::core::charts::bar_lengths;
-use crate::core::pyramid::{parse_tiers, tiers_text, Measure, PyramidParams};
-use crate::core::segments::{CustomerFilter, SegmentationSummary};
+use crate::core::analysis::pyramid::{parse_tiers, tiers_text, Measure, PyramidParams};
+use crate::core::report::charts::bar_lengths;
+use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
 use crate::ui::components::chart_card::ChartCard;

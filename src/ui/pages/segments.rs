@@ -1,7 +1,7 @@
 //! The segmentation page: rules, RFM segments, R×F heat map, Chinese 8-class model, ABC/Pareto, and
 //! the drill-down list of whatever was clicked.
 
-use crate::core::segments::{CustomerFilter, SegmentationSummary};
+use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
 use crate::ui::components::{
@@ -46,10 +46,10 @@ pub fn SegmentsPage(props: &SegmentsPageProps) -> Html {
                     <h2>{ t.cn_title }</h2>
                     <p class="rule" data-testid="cn-means">{ format!("{} R < {:.1} · F > {:.2} · M > {}", t.high_means, s.cn_means.0, s.cn_means.1, crate::ui::format::money(s.cn_means.2)) }</p>
                     <GroupTable groups={s.cn_segments.clone()} testid="cn-table"
-                        onselect={open.reform(|i: usize| CustomerFilter::Cn(crate::core::rfm::CnSegment::ALL[i.min(7)]))} />
+                        onselect={open.reform(|i: usize| CustomerFilter::Cn(crate::core::analysis::rfm::CnSegment::ALL[i.min(7)]))} />
                 </section>
             </div>
-            <AbcPanel summary={s.clone()} onselect={open.reform(|i: usize| CustomerFilter::Abc(crate::core::pareto::Abc::ALL[i.min(2)]))} />
+            <AbcPanel summary={s.clone()} onselect={open.reform(|i: usize| CustomerFilter::Abc(crate::core::analysis::pareto::Abc::ALL[i.min(2)]))} />
         </>
     }
 }

@@ -3,8 +3,8 @@
 //! as the two workers do) and segments it, printing each stage's milliseconds. The first run
 //! includes V8's compiling; the later ones are the steady state.
 use loyalty_lens::core::ingest::{ingest_stream, IngestOptions, Ingested, Streamed, STREAM_PREFIX};
-use loyalty_lens::core::segments::segment;
-use loyalty_lens::core::split::{read_part, Part, Plan, Split, Wire};
+use loyalty_lens::core::report::segments::segment;
+use loyalty_lens::core::ingest::split::{read_part, Part, Plan, Split, Wire};
 use std::time::Instant;
 
 fn ms(since: Instant) -> f64 {

@@ -1,14 +1,15 @@
 //! Segmentation as the app shows it: facts, RFM and ABC computed once, summarised per group
 //! (named segment, Chinese class, R×F cell, ABC class), and customer lists for drill-down and export.
 
-use crate::core::customers::{facts, CustomerFacts, Facts};
+use crate::core::analysis::customers::{facts, Facts};
+use crate::core::analysis::groups::{GroupStat, Totals};
+use crate::core::analysis::kpis::{kpis, Kpis};
+use crate::core::analysis::lifecycle::{stage, tiers, Stage, StageParams, TierRule, Tiers};
+use crate::core::analysis::pareto::{pareto, Abc, AbcParams, Pareto};
+use crate::core::analysis::pyramid::{Pyramid, PyramidParams};
+use crate::core::analysis::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmParams};
+use crate::core::analysis::states::{probabilities, walk, State, StateParams, StatesResult};
 use crate::core::dataset::Dataset;
-use crate::core::kpis::{kpis, Kpis};
-use crate::core::lifecycle::{stage, tiers, Stage, StageParams, TierRule, Tiers};
-use crate::core::pareto::{pareto, Abc, AbcParams, Pareto};
-use crate::core::pyramid::{Pyramid, PyramidParams};
-use crate::core::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmParams};
-use crate::core::states::{probabilities, walk, State, StateParams, StatesResult};
 use crate::core::values::{format_day, Day};
 use serde::{Deserialize, Serialize};
 
@@ -48,7 +49,7 @@ pub struct Segmentation {
 /// A message saying what is missing (dates, amounts, rows before the as-of date) or which parameter
 /// is wrong.
 pub fn segment(dataset: &Dataset, params: &SegmentationParams) -> Result<Segmentation, String> {
-    let inline = dataset.score.is_some().then(|| crate::core::nps::Survey::inline(dataset));
+    let inline = dataset.score.is_some().then(|| crate::core::analysis::nps::Survey::inline(dataset));
     segment_with(dataset, inline.as_ref(), None, params)
 }
 
@@ -60,7 +61,7 @@ pub fn segment(dataset: &Dataset, params: &SegmentationParams) -> Result<Segment
 /// As [`segment`].
 pub fn segment_with(
     dataset: &Dataset,
-    survey: Option<&crate::core::nps::Survey>,
+    survey: Option<&crate::core::analysis::nps::Survey>,
     clv: Option<&[f64]>,
     params: &SegmentationParams,
 ) -> Result<Segmentation, String> {
@@ -72,7 +73,8 @@ pub fn segment_with(
     let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &params.stages)).collect();
     let states = walk(&facts.customers, facts.as_of, &params.states);
     let kpis = kpis(dataset, &facts.customers);
-    let pyramid = crate::core::pyramid::build(survey, clv, &facts, &rfm, &states.current, &dataset.customers, &params.pyramid)?;
+    let pyramid =
+        crate::core::analysis::pyramid::build(survey, clv, &facts, &rfm, &states.current, &dataset.customers, &params.pyramid)?;
     Ok(Segmentation { params: params.clone(), facts, rfm, pareto, tiers, stages, states, kpis, pyramid })
 }
 
@@ -120,26 +122,6 @@ impl<'a> RfmRow<'a> {
             cn_segment: s.cn_segment.zh(),
         }
     }
-}
-
-/// Totals for one group of customers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupStat {
-    /// The group's key (segment name, class key, `A`…).
-    pub key: String,
-    /// The Chinese name where there is one.
-    pub zh: Option<String>,
-    pub customers: usize,
-    pub revenue: f64,
-    pub customer_share: f64,
-    pub revenue_share: f64,
-    pub mean_recency_days: f64,
-    pub mean_frequency: f64,
-    pub mean_monetary: f64,
-    /// Share of the group's customers with two or more orders.
-    pub repurchase_rate: f64,
-    /// Revenue per order.
-    pub average_order_value: f64,
 }
 
 /// One cell of the R×F grid.
@@ -249,65 +231,6 @@ fn position<T: PartialEq>(all: &[T], x: &T) -> usize {
     all.iter().position(|a| a == x).unwrap_or(usize::MAX)
 }
 
-/// A group's running totals, added up customer by customer in the order of the facts: one pass over
-/// the customers gives every group of a grouping (the sums are the same additions, in the same
-/// order, as adding up a list of the group's members).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Totals {
-    customers: usize,
-    /// Sums start at −0.0, as `Iterator::sum` does for floats.
-    monetary: f64,
-    recency_days: f64,
-    frequency: f64,
-    repeat: usize,
-    orders: u64,
-}
-
-impl Default for Totals {
-    fn default() -> Self {
-        Self { customers: 0, monetary: -0.0, recency_days: -0.0, frequency: -0.0, repeat: 0, orders: 0 }
-    }
-}
-
-impl Totals {
-    pub(crate) fn add(&mut self, c: &CustomerFacts) {
-        self.customers += 1;
-        self.monetary += c.monetary;
-        self.recency_days += f64::from(c.recency_days);
-        self.frequency += f64::from(c.frequency);
-        self.repeat += usize::from(c.frequency >= 2);
-        self.orders += u64::from(c.frequency);
-    }
-
-    /// `sum` per customer of the group (0 for none).
-    fn mean(&self, sum: f64) -> f64 {
-        if self.customers == 0 {
-            0.0
-        } else {
-            sum / self.customers as f64
-        }
-    }
-
-    /// The group's [`GroupStat`] among `all` customers making `total_revenue`.
-    pub(crate) fn stat(&self, key: String, zh: Option<String>, all: usize, total_revenue: f64) -> GroupStat {
-        let n = self.customers;
-        let revenue = self.monetary + 0.0;
-        GroupStat {
-            key,
-            zh,
-            customers: n,
-            revenue,
-            customer_share: if all == 0 { 0.0 } else { n as f64 / all as f64 },
-            revenue_share: if total_revenue.abs() > 0.0 { revenue / total_revenue } else { 0.0 },
-            mean_recency_days: self.mean(self.recency_days),
-            mean_frequency: self.mean(self.frequency),
-            mean_monetary: self.mean(self.monetary),
-            repurchase_rate: if n == 0 { 0.0 } else { self.repeat as f64 / n as f64 },
-            average_order_value: if self.orders == 0 { 0.0 } else { revenue / self.orders as f64 },
-        }
-    }
-}
-
 impl Segmentation {
     /// Whether customer `i` (index into the facts) passes `filter`.
     pub fn matches(&self, i: usize, filter: &CustomerFilter) -> bool {
@@ -385,7 +308,11 @@ impl Segmentation {
         let abc =
             Abc::ALL.iter().zip(&by_abc).map(|(&a, totals)| totals.stat(a.label().to_string(), None, all, revenue)).collect();
         let rule = match (&params.recency, &params.frequency, &params.monetary) {
-            (crate::core::rfm::Scoring::Ranked, crate::core::rfm::Scoring::Ranked, crate::core::rfm::Scoring::Ranked) => format!(
+            (
+                crate::core::analysis::rfm::Scoring::Ranked,
+                crate::core::analysis::rfm::Scoring::Ranked,
+                crate::core::analysis::rfm::Scoring::Ranked,
+            ) => format!(
                 "score = 1 + floor({} · w / N), w = customers with a strictly worse value; as of {}",
                 params.bins,
                 format_day(self.facts.as_of)
@@ -399,10 +326,10 @@ impl Segmentation {
             .iter()
             .zip(&by_tier)
             .map(|(name, totals)| {
-                let en = crate::core::lifecycle::TIER_NAMES
+                let en = crate::core::analysis::lifecycle::TIER_NAMES
                     .iter()
                     .position(|n| n == name)
-                    .map(|p| crate::core::lifecycle::TIER_NAMES_EN[p]);
+                    .map(|p| crate::core::analysis::lifecycle::TIER_NAMES_EN[p]);
                 totals.stat(en.unwrap_or(name).to_string(), Some(name.clone()), all, revenue)
             })
             .collect();
@@ -432,14 +359,14 @@ impl Segmentation {
             sp.window_days, sp.window_days, sp.rise, sp.fall, sp.rise, sp.fall
         );
         let st = &self.states;
-        let to_vec = |m: &crate::core::states::Matrix| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
+        let to_vec = |m: &crate::core::analysis::states::Matrix| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
         let rates: Vec<f64> = st.periods.iter().filter(|p| p.dormant_at_start > 0).map(|p| p.reactivation_rate()).collect();
         let states = StatesSummary {
             rule: format!(
                 "per {}: churned after {} days without an order, loyal = 3 of the last 4 periods, dormant = {}+ days",
                 match st.params.period {
-                    crate::core::states::Period::Month => "month",
-                    crate::core::states::Period::Quarter => "quarter",
+                    crate::core::analysis::states::Period::Month => "month",
+                    crate::core::analysis::states::Period::Quarter => "quarter",
                 },
                 st.params.churn_days,
                 st.params.dormant_days
@@ -494,7 +421,7 @@ impl Segmentation {
     }
 
     fn rules_zh(&self) -> RulesZh {
-        use crate::core::rfm::Scoring::Ranked;
+        use crate::core::analysis::rfm::Scoring::Ranked;
         let p = &self.params;
         let as_of = format_day(self.facts.as_of);
         let rfm = match (&p.rfm.recency, &p.rfm.frequency, &p.rfm.monetary) {
@@ -525,8 +452,8 @@ impl Segmentation {
         let states = format!(
             "按{}：{} 天无订单为流失，近 4 期中至少 3 期有购买为忠诚，{} 天以上无购买为沉睡",
             match st.period {
-                crate::core::states::Period::Month => "月",
-                crate::core::states::Period::Quarter => "季度",
+                crate::core::analysis::states::Period::Month => "月",
+                crate::core::analysis::states::Period::Quarter => "季度",
             },
             st.churn_days,
             st.dormant_days
@@ -589,46 +516,7 @@ pub struct CustomerRow {
     pub state: String,
 }
 
-/// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc,tier,stage,state`),
-/// guarded against formula injection ([`crate::core::export::neutralise`]).
-pub fn rows_csv(rows: &[CustomerRow]) -> String {
-    // The header is written once, explicitly, so that an empty list still has it.
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    let _ = w.write_record(CUSTOMER_COLUMNS);
-    for r in rows {
-        let _ = w.serialize(r);
-    }
-    crate::core::export::guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
-}
-
-/// Customer rows as an XLSX workbook with the columns of [`rows_csv`]; numbers stay numbers.
-///
-/// # Errors
-/// What the workbook writer reports.
-pub fn rows_xlsx(rows: &[CustomerRow]) -> Result<Vec<u8>, String> {
-    use crate::core::export::Cell::{Number, Text};
-    // Each row's cells are made as the writer takes it, not all at once.
-    let cells = rows.iter().map(|r| {
-        vec![
-            Text(r.customer_id.clone()),
-            Number(f64::from(r.recency_days)),
-            Number(f64::from(r.frequency)),
-            Number(r.monetary),
-            Number(f64::from(r.r)),
-            Number(f64::from(r.f)),
-            Number(f64::from(r.m)),
-            Text(r.segment.clone()),
-            Text(r.cn_segment.clone()),
-            Text(r.abc.clone()),
-            Text(r.tier.clone()),
-            Text(r.stage.clone()),
-            Text(r.state.clone()),
-        ]
-    });
-    crate::core::export::xlsx("customers", &CUSTOMER_COLUMNS, cells)
-}
-
-/// The columns of [`rows_csv`], in the order of [`CustomerRow`]'s fields.
+/// The columns of a customer list exported ([`crate::core::export::customers_csv`]), in the order of [`CustomerRow`]'s fields.
 pub const CUSTOMER_COLUMNS: [&str; 13] = [
     "customer_id",
     "recency_days",
@@ -648,6 +536,7 @@ pub const CUSTOMER_COLUMNS: [&str; 13] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::analysis::customers::CustomerFacts;
     use crate::core::ingest::{ingest, IngestOptions};
 
     fn sample() -> Dataset {
@@ -763,7 +652,7 @@ mod tests {
         let s = seg.summary();
         assert!(seg.rfm.scores.iter().all(|x| x.r == 1 && x.f == 1), "nobody is worse than anybody on R and F");
         assert_eq!(s.states.periods.len(), 1);
-        assert_eq!(s.states.periods[0].mix[crate::core::states::State::New.index()], 30);
+        assert_eq!(s.states.periods[0].mix[crate::core::analysis::states::State::New.index()], 30);
         assert_eq!(s.stages[0].customers, 30, "one order each: all exploring");
         assert_eq!(s.kpis.repurchase_rate, 0.0);
     }
@@ -793,10 +682,10 @@ mod tests {
     fn exported_csv_has_the_rfm_columns_then_abc() {
         let ds = sample();
         let seg = segment(&ds, &SegmentationParams::default()).unwrap();
-        let csv = rows_csv(&seg.rows(&ds, &CustomerFilter::Abc(Abc::A)));
+        let csv = crate::core::export::customers_csv(&seg.rows(&ds, &CustomerFilter::Abc(Abc::A)));
         let header = "customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment,abc,tier,stage,state\n";
         assert!(csv.starts_with(header));
         assert!(csv.lines().skip(1).all(|l| l.split(',').nth(9) == Some("A")));
-        assert_eq!(rows_csv(&[]), header);
+        assert_eq!(crate::core::export::customers_csv(&[]), header);
     }
 }

@@ -198,7 +198,7 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    const XLS: &[u8] = include_bytes!("../../tests/fixtures/orders.xls");
+    const XLS: &[u8] = include_bytes!("../../../tests/fixtures/orders.xls");
 
     fn header_u32(bytes: &mut [u8], at: usize, value: u32) {
         bytes[at..at + 4].copy_from_slice(&value.to_le_bytes());

@@ -8,7 +8,7 @@
 //! Each becomes one notice with its count. A file read in two parts has a tally per part, added
 //! up by [`Tally::merge`] into exactly the tally of one reader.
 
-use crate::core::roles::Role;
+use crate::core::ingest::roles::Role;
 use serde::{Deserialize, Serialize};
 
 /// Status texts that mean no sale was made (default exclusions; lower-cased English, Chinese as
@@ -164,7 +164,7 @@ impl Tally {
     }
 }
 
-/// The bytes of a tally as one reader hands it to another ([`crate::core::split`]): numbers
+/// The bytes of a tally as one reader hands it to another ([`crate::core::ingest::split`]): numbers
 /// little-endian, lists and texts after their length. Written by hand rather than with a general
 /// format, which would add tens of kilobytes to the browser's worker for a few counts.
 impl Tally {

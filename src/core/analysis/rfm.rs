@@ -9,7 +9,7 @@
 //! `1 + #{t : value ≥ t}`. Named segments are looked up by the code `r f m` on scores rescaled to
 //! 1..5 (`round(1 + (s − 1) · 4 / (B − 1))`) when B ≠ 5.
 
-use crate::core::customers::CustomerFacts;
+use crate::core::analysis::customers::CustomerFacts;
 use serde::{Deserialize, Serialize};
 
 /// The default number of bins.

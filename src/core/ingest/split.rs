@@ -17,10 +17,10 @@
 //! carry a part between them as one buffer, written and read a piece at a time ([`Wire`]).
 
 use crate::core::dataset::{Categorical, Dataset, Labels, MISSING};
+use crate::core::ingest::roles::Mapping;
+use crate::core::ingest::table::{self, Format};
+use crate::core::ingest::tally::Tally;
 use crate::core::ingest::{AmountFrom, Head, Ingested, Rejection, RowReader, Stage};
-use crate::core::roles::Mapping;
-use crate::core::table::{self, Format};
-use crate::core::tally::Tally;
 use crate::core::values::{DateOrder, DecimalMark};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -60,13 +60,13 @@ pub struct Plan {
     /// Order ids are numbers, and one written `C` + digits is a cancellation.
     pub cancel_prefix: bool,
     /// The head of the file left the date order open: dates are read either way round as they
-    /// settle it ([`crate::core::tally::Tally::undecided_rows`]).
+    /// settle it ([`crate::core::ingest::tally::Tally::undecided_rows`]).
     pub date_provisional: bool,
     /// Customer ids are numbers, and an id of only zeros (`0`) means no customer: a guest order
     /// (WooCommerce writes customer 0 for guests).
     pub zero_is_guest: bool,
     /// The order statuses to leave out; `None`: those that mean no sale
-    /// ([`crate::core::tally::excluded_by_default`]).
+    /// ([`crate::core::ingest::tally::excluded_by_default`]).
     pub exclude_statuses: Option<Vec<String>>,
     /// About how many rows the file holds (to reserve room).
     pub rows: usize,

@@ -383,7 +383,7 @@ mod tests {
         assert_eq!(cell_text(&Data::Empty), "");
     }
 
-    use crate::core::export::workbook_with;
+    use crate::core::export::xlsx::workbook_with;
     use proptest::prelude::*;
 
     /// Every row of a grid as texts, `width` cells each.

@@ -62,6 +62,32 @@ pub struct Facts {
     pub rows_after_as_of: usize,
 }
 
+/// Where each customer's facts are, by the customer's code in the dataset: answers of a survey
+/// (and other rows keyed by customer) find their customer's facts through it.
+pub struct CodeIndex(Vec<usize>);
+
+impl CodeIndex {
+    /// The index of `customers` (facts in any order, each code once).
+    pub fn new(customers: &[CustomerFacts]) -> Self {
+        let codes = customers.iter().map(|c| c.customer as usize + 1).max().unwrap_or(0);
+        let mut index = vec![usize::MAX; codes];
+        for (k, c) in customers.iter().enumerate() {
+            index[c.customer as usize] = k;
+        }
+        Self(index)
+    }
+
+    /// One more than the highest code with facts.
+    pub fn codes(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The position of customer `code`'s facts, if the customer has any.
+    pub fn get(&self, code: u32) -> Option<usize> {
+        self.0.get(code as usize).copied().filter(|&k| k != usize::MAX)
+    }
+}
+
 /// Why facts cannot be computed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FactsError {

@@ -9,7 +9,7 @@
 //!   categories with the most buyers first, equal counts by name, the first 20 of them;
 //! - top-5% multiple = mean revenue of the top ⌈5% · N⌉ customers / mean revenue of the others.
 
-use crate::core::customers::CustomerFacts;
+use crate::core::analysis::customers::CustomerFacts;
 use crate::core::dataset::Dataset;
 use serde::{Deserialize, Serialize};
 

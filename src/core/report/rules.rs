@@ -1,10 +1,10 @@
 //! The rules form: every segmentation rule as the text a user types, and its conversion to checked
 //! [`SegmentationParams`] with a message naming the field when a value is wrong.
 
-use crate::core::lifecycle::TierRule;
-use crate::core::rfm::Scoring;
-use crate::core::segments::SegmentationParams;
-use crate::core::states::Period;
+use crate::core::analysis::lifecycle::TierRule;
+use crate::core::analysis::rfm::Scoring;
+use crate::core::analysis::states::Period;
+use crate::core::report::segments::SegmentationParams;
 use crate::core::values::{format_day, parse_date, DateOrder};
 use serde::{Deserialize, Serialize};
 

@@ -16,7 +16,7 @@
 //! above 1.25 × earlier; 稳定期 stability = 0.75× to 1.25×; 退化期 decline = below 0.75× (no recent
 //! order included).
 
-use crate::core::customers::CustomerFacts;
+use crate::core::analysis::customers::CustomerFacts;
 use crate::core::dataset::{Dataset, MISSING};
 use crate::core::values::Day;
 use serde::{Deserialize, Serialize};
@@ -245,7 +245,8 @@ mod tests {
 
     fn customer(code: u32, order_days: &[Day], daily: &[(Day, f64)]) -> CustomerFacts {
         let monetary = daily.iter().map(|d| d.1).sum();
-        let in_window = daily.iter().filter(|(d, _)| (crate::core::customers::spend_window_start(AS_OF)..=AS_OF).contains(d));
+        let in_window =
+            daily.iter().filter(|(d, _)| (crate::core::analysis::customers::spend_window_start(AS_OF)..=AS_OF).contains(d));
         let spend_12_months = in_window.map(|d| d.1).sum();
         CustomerFacts { monetary, spend_12_months, ..CustomerFacts::with_orders(code, order_days) }
     }

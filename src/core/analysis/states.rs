@@ -16,7 +16,7 @@
 //! threshold (default 180 days) before it; the reactivation rate is the share of dormant customers who
 //! buy within the period.
 
-use crate::core::customers::CustomerFacts;
+use crate::core::analysis::customers::CustomerFacts;
 use crate::core::values::{day_from_ymd, ymd_from_day, Day};
 use serde::{Deserialize, Serialize};
 

@@ -538,7 +538,7 @@ pub type Mapping = BTreeMap<Role, usize>;
 
 /// Why a role was given to a column, shown next to the proposal so that a wrong guess is easy to
 /// spot. In JSON `{"header": {"name": "买家昵称"}}`, `{"values": {…}}` or `"chosen"` (externally
-/// tagged, as [`crate::core::tally::Notice`] is, for the page's size).
+/// tagged, as [`crate::core::ingest::tally::Notice`] is, for the page's size).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {

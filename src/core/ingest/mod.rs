@@ -6,13 +6,20 @@
 //! with the row, column, value and reason; it never stops the file. Only a file that cannot be a
 //! table of customers at all is an [`IngestError`].
 
+pub mod cfb_check;
+pub mod encoding;
+pub mod excel;
+pub mod roles;
+pub mod split;
+pub mod table;
+pub mod tally;
+
+use self::excel::SheetInfo;
+use self::roles::{Mapping, Profile, Reason, Role};
+use self::split::{Pending, Plan, Split};
+use self::table::{Format, Position, Row, Source};
+use self::tally::{LeftOut, Notice, StatusCount, Tally};
 use crate::core::dataset::{Categorical, Dataset, Held, OrderIds, Recent, Totals, MISSING, NO_SCORE};
-use crate::core::encoding;
-use crate::core::excel::{self, SheetInfo};
-use crate::core::roles::{self, Mapping, Profile, Reason, Role};
-use crate::core::split::{Pending, Plan, Split};
-use crate::core::table::{self, Format, Position, Row, Source};
-use crate::core::tally::{self, LeftOut, Notice, StatusCount, Tally};
 use crate::core::values::{self, DateOrder, DecimalMark};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -511,7 +518,7 @@ pub const STREAM_PREFIX: usize = 8 << 20;
 /// delimited layout (CSV, TSV, …), the common case, the result is exactly what [`ingest`] gives for
 /// the same bytes; for anything else it says [`Streamed::Whole`] and [`ingest`] must read the file.
 ///
-/// With a `split`, another reader may take the rows after the split point (see [`crate::core::split`]).
+/// With a `split`, another reader may take the rows after the split point (see [`crate::core::ingest::split`]).
 ///
 /// # Errors
 /// As [`ingest`], and when reading `rest` fails.
@@ -1675,20 +1682,6 @@ fn parse_score(cell: &str) -> Result<u8, String> {
     }
 }
 
-/// Rejections as CSV (`row,column,value,reason,code`), for download; the rejected values come
-/// straight from the file, so every field is guarded against formula injection.
-pub fn rejections_csv(rejected: &[Rejection]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["row", "column", "value", "reason", "code"]);
-    for r in rejected {
-        let row = r.row.to_string();
-        let _ = w.write_record(
-            [row.as_str(), &r.column, &r.value, &r.reason, &r.code].map(|f| crate::core::export::neutralise(f).into_owned()),
-        );
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1945,7 +1938,7 @@ mod tests {
 
     #[test]
     fn rejections_export_as_csv() {
-        let csv = rejections_csv(&[Rejection {
+        let csv = crate::core::export::rejections_csv(&[Rejection {
             row: 3,
             column: "金额".into(),
             value: "1,2x".into(),

@@ -14,10 +14,11 @@
 //! - Ladder: repeat = 2+ orders; loyal = in the *loyal* state in the last period (bought in 3 of the
 //!   last 4); advocate = loyal and their latest survey answer is 9–10.
 
-use crate::core::dataset::{Dataset, Labels};
-use crate::core::nps::{nps, Counts, Nps, Survey};
-use crate::core::segments::{Segmentation, Totals};
-use crate::core::states::State;
+use crate::core::analysis::customers::CodeIndex;
+use crate::core::analysis::groups::Totals;
+use crate::core::analysis::nps::{nps, Counts, Nps, Survey};
+use crate::core::analysis::states::State;
+use crate::core::dataset::Labels;
 use serde::{Deserialize, Serialize};
 
 /// What customers are ranked by.
@@ -116,28 +117,15 @@ pub struct Pyramid {
     pub ladder: [usize; 4],
 }
 
-/// Builds the pyramid.
-///
-/// # Errors
-/// When the parameters are invalid (see [`PyramidParams::check`]).
-pub fn pyramid(
-    survey: Option<&Survey>,
-    dataset: &Dataset,
-    seg: &Segmentation,
-    params: &PyramidParams,
-) -> Result<Pyramid, String> {
-    build(survey, None, &seg.facts, &seg.rfm, &seg.states.current, &dataset.customers, params)
-}
-
-/// [`pyramid`] from the parts of a segmentation.
+/// Builds the pyramid from the parts of a segmentation: its customers' facts, RFM scores and states.
 ///
 /// # Errors
 /// When the parameters are invalid (see [`PyramidParams::check`]).
 pub fn build(
     survey: Option<&Survey>,
     clv: Option<&[f64]>,
-    facts: &crate::core::customers::Facts,
-    rfm: &crate::core::rfm::Rfm,
+    facts: &crate::core::analysis::customers::Facts,
+    rfm: &crate::core::analysis::rfm::Rfm,
     current: &[State],
     ids: &Labels,
     params: &PyramidParams,
@@ -188,16 +176,12 @@ pub fn build(
         start = end;
     }
     // Each tier's answers, through the customers' codes in the transactions.
-    let codes = customers.iter().map(|c| c.customer as usize + 1).max().unwrap_or(0);
-    let mut index = vec![usize::MAX; codes];
-    for (k, c) in customers.iter().enumerate() {
-        index[c.customer as usize] = k;
-    }
+    let index = CodeIndex::new(customers);
     let mut answers = vec![Counts::default(); params.tiers.len()];
     let scores = survey.and_then(|s| s.answers.score.as_ref());
     if let (Some(survey), Some(scores)) = (survey, scores) {
         for row in survey.rows() {
-            if let Some(&k) = index.get(survey.customer[row] as usize).filter(|&&k| k != usize::MAX) {
+            if let Some(k) = index.get(survey.customer[row]) {
                 answers[of[k]].add(scores[row]);
             }
         }
@@ -233,7 +217,7 @@ pub fn build(
     }
     let repeat = customers.iter().filter(|c| c.frequency >= 2).count();
     let loyal: Vec<usize> = (0..n).filter(|&i| current[i] == State::Loyal).collect();
-    let latest = survey.map(|s| s.latest(codes)).unwrap_or_default();
+    let latest = survey.map(|s| s.latest(index.codes())).unwrap_or_default();
     let latest_score =
         |i: usize| latest.get(customers[i].customer as usize).copied().flatten().and_then(|row| scores.map(|s| s[row]));
     let advocates = loyal.iter().filter(|&&i| latest_score(i).is_some_and(|s| s >= 9)).count();
@@ -278,8 +262,19 @@ pub fn bands(weights: &[f64], width: f64, height: f64, min_share: f64, top: f64)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::dataset::Dataset;
     use crate::core::ingest::{ingest, IngestOptions};
-    use crate::core::segments::{segment, SegmentationParams};
+    use crate::core::report::segments::{segment, Segmentation, SegmentationParams};
+
+    /// The pyramid of a segmentation's customers.
+    fn pyramid(
+        survey: Option<&Survey>,
+        dataset: &Dataset,
+        seg: &Segmentation,
+        params: &PyramidParams,
+    ) -> Result<Pyramid, String> {
+        build(survey, None, &seg.facts, &seg.rfm, &seg.states.current, &dataset.customers, params)
+    }
 
     fn sample(customers: usize) -> (Dataset, Segmentation) {
         let mut bytes = Vec::new();

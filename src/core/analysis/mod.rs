@@ -1,0 +1,14 @@
+//! The metrics and models of customers, computed from a validated dataset: each customer's facts,
+//! RFM, ABC/Pareto, lifecycle stages, customer states, the loyalty KPIs, NPS and its comments, and
+//! the loyalty pyramid. A metric knows the dataset and other metrics, never a page's aggregate.
+
+pub mod comments;
+pub mod customers;
+pub mod groups;
+pub mod kpis;
+pub mod lifecycle;
+pub mod nps;
+pub mod pareto;
+pub mod pyramid;
+pub mod rfm;
+pub mod states;

@@ -1,0 +1,77 @@
+//! The files users download: a list of customers (CSV or XLSX), every customer's CLV predictions,
+//! the rows a file had rejected. Each takes what its stage computed and writes it, every field from
+//! a user's file guarded against formula injection.
+
+use crate::core::clv::CustomerClv;
+use crate::core::export::csv::{guard_csv, neutralise};
+use crate::core::export::xlsx::{
+    xlsx,
+    Cell::{Number, Text},
+};
+use crate::core::ingest::Rejection;
+use crate::core::report::segments::{CustomerRow, CUSTOMER_COLUMNS};
+
+/// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc,tier,stage,state`),
+/// guarded against formula injection ([`neutralise`]).
+pub fn customers_csv(rows: &[CustomerRow]) -> String {
+    // The header is written once, explicitly, so that an empty list still has it.
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let _ = w.write_record(CUSTOMER_COLUMNS);
+    for r in rows {
+        let _ = w.serialize(r);
+    }
+    guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
+}
+
+/// Customer rows as an XLSX workbook with the columns of [`customers_csv`]; numbers stay numbers.
+///
+/// # Errors
+/// What the workbook writer reports.
+pub fn customers_xlsx(rows: &[CustomerRow]) -> Result<Vec<u8>, String> {
+    // Each row's cells are made as the writer takes it, not all at once.
+    let cells = rows.iter().map(|r| {
+        vec![
+            Text(r.customer_id.clone()),
+            Number(f64::from(r.recency_days)),
+            Number(f64::from(r.frequency)),
+            Number(r.monetary),
+            Number(f64::from(r.r)),
+            Number(f64::from(r.f)),
+            Number(f64::from(r.m)),
+            Text(r.segment.clone()),
+            Text(r.cn_segment.clone()),
+            Text(r.abc.clone()),
+            Text(r.tier.clone()),
+            Text(r.stage.clone()),
+            Text(r.state.clone()),
+        ]
+    });
+    xlsx("customers", &CUSTOMER_COLUMNS, cells)
+}
+
+/// Every customer's predictions as CSV (`customer_id,frequency,recency,T,monetary_value,p_alive,
+/// expected_purchases,expected_value,clv,holdout_actual,holdout_expected`), ids written as text and
+/// guarded against formula injection ([`neutralise`]).
+///
+/// # Errors
+/// A message if a row cannot be written.
+pub fn clv_csv(rows: &[CustomerClv]) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).map_err(|e| e.to_string())?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map(|t| guard_csv(&t)).map_err(|e| e.to_string())
+}
+
+/// Rejections as CSV (`row,column,value,reason,code`), for download; the rejected values come
+/// straight from the file, so every field is guarded against formula injection.
+pub fn rejections_csv(rejected: &[Rejection]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["row", "column", "value", "reason", "code"]);
+    for r in rejected {
+        let row = r.row.to_string();
+        let _ = w.write_record([row.as_str(), &r.column, &r.value, &r.reason, &r.code].map(|f| neutralise(f).into_owned()));
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

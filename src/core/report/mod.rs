@@ -1,0 +1,8 @@
+//! What the pages and the command line show: the segmentation that gathers every metric of a
+//! dataset under one set of rules, the typed rules form, chart geometry and compact figures.
+
+pub mod charts;
+pub mod compact;
+pub mod nps_page;
+pub mod rules;
+pub mod segments;
