@@ -9,5 +9,4 @@ pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
-#[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -184,17 +184,13 @@ pub enum Response {
         total: usize,
         rows: Vec<CustomerRow>,
     },
-    /// A customer list as a file to download (CSV with a UTF-8 BOM, GBK CSV, or XLSX).
-    CustomersFile {
+    /// A file to download: a customer list (CSV with a UTF-8 BOM, GBK CSV, or XLSX), every
+    /// customer's CLV predictions, or the rows a file had rejected (CSV with a UTF-8 BOM).
+    Download {
         file_name: String,
         mime: String,
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
-    },
-    /// The CSV of all rejected rows.
-    RejectedCsv {
-        file_name: String,
-        csv: String,
     },
     Cleared,
     /// A CLV run has reached `step`.

@@ -1,6 +1,6 @@
 //! The root component: owns the state reducer and the worker bridge, shares them by context.
 
-use super::bridge::{download_bytes, download_text, Bridge};
+use super::bridge::{download_bytes, Bridge};
 use super::components::customer_picker::CustomerPicker;
 use super::components::tabs::Tabs;
 use super::components::{header::Header, progress::ProgressBar, upload::SurveyUpload, upload::Upload};
@@ -68,8 +68,7 @@ pub fn App() -> Html {
             };
             let on_response = move |response: Response| {
                 match response {
-                    Response::RejectedCsv { ref file_name, ref csv } => download_text(file_name, csv, "text/csv;charset=utf-8"),
-                    Response::CustomersFile { ref file_name, ref mime, ref bytes } => download_bytes(file_name, bytes, mime),
+                    Response::Download { ref file_name, ref mime, ref bytes } => download_bytes(file_name, bytes, mime),
                     Response::Rehearsal { response, last } => return super::rehearsal::rehearse(*response, last),
                     _ => {}
                 }

@@ -325,7 +325,7 @@ impl Reducible for AppState {
                 Response::Timings { stages } => next.load_timings = stages,
                 // Rendered out of sight (`ui::rehearsal`), never into the app's state.
                 Response::Rehearsal { .. } => return self,
-                Response::RejectedCsv { .. } | Response::CustomersFile { .. } => return self,
+                Response::Download { .. } => return self,
                 Response::Nps { nps } => next.nps = nps.map(|n| Rc::new(with_comments(*n, &next.comments))),
                 Response::Comments { shown } => next.comments = Rc::new(shown),
                 Response::ClvProgress { step } => {

@@ -8,7 +8,8 @@
 //! loop until the part arrives, then joins the two. If anything goes wrong (no helper, a failed
 //! read, parts that do not meet) the file is read again on one core, as before.
 
-use super::{scope, Chunks, FileStream};
+use super::read::{joined, Chunks, FileStream};
+use super::shell::{now_ms, scope, WARM_UP_CUSTOMERS, WARM_UP_RUNS};
 use crate::core::ingest::split::{read_part, split_point, Elsewhere, Part, PartReading, Pending, Plan, Split};
 use crate::core::ingest::{ingest_stream, IngestOptions, Ingested, Streamed};
 use crate::protocol::Slot;
@@ -119,7 +120,7 @@ pub(super) fn spawn(loaded: impl FnOnce() + 'static) {
             s.waiting.take()
         });
         if let Some(w) = waiting {
-            super::joined(w, None);
+            joined(w, None);
         }
         run_loaded();
         run_queued();
@@ -249,7 +250,7 @@ fn on_reply(event: &MessageEvent) {
         None => message.get(1).dyn_into::<js_sys::Uint8Array>().ok().map(Posted),
         Some(_) => None,
     };
-    super::joined(waiting, part);
+    joined(waiting, part);
 }
 
 /// Starts the helper's side (in the helper): reads parts as they are asked for.
@@ -271,7 +272,7 @@ thread_local! {
 fn on_task(event: &MessageEvent) {
     let Ok(message) = event.data().dyn_into::<js_sys::Array>() else { return };
     let Ok(task) = serde_wasm_bindgen::from_value::<Task>(message.get(0)) else { return };
-    let started = super::now_ms();
+    let started = now_ms();
     let timings = vec![("helper-start".to_string(), epoch_ms() - task.posted)];
     let Ok(file) = message.get(1).dyn_into::<File>() else {
         return post_done(task.job, Err("no file came with the task".into()), timings);
@@ -326,7 +327,7 @@ fn read_sync(task: &Task, file: &File, started: f64, mut timings: Vec<(String, f
 /// helper's memory never holds it whole), with the helper's timings (`read_ms` of the time since
 /// `started` waiting for reads).
 fn encoded(part: Part, started: f64, read_ms: f64, timings: &mut Vec<(String, f64)>) -> js_sys::Uint8Array {
-    let parsed = super::now_ms();
+    let parsed = now_ms();
     timings.push(("helper-read".into(), read_ms));
     timings.push(("helper-parse".into(), parsed - started - read_ms));
     let mut array = js_sys::Uint8Array::new_with_length(part.encoded_size() as u32);
@@ -343,7 +344,7 @@ fn encoded(part: Part, started: f64, read_ms: f64, timings: &mut Vec<(String, f6
         written = end;
     });
     drop(part);
-    timings.push(("helper-encode".into(), super::now_ms() - parsed));
+    timings.push(("helper-encode".into(), now_ms() - parsed));
     array.subarray(0, written)
 }
 
@@ -411,8 +412,8 @@ pub(super) fn warm_up_split(bytes: &[u8]) -> Option<Ingested> {
 /// part read before would run as baseline code.
 fn warm_up() {
     let mut bytes = Vec::new();
-    if crate::core::sample::write_sample(super::WARM_UP_CUSTOMERS, 1, &mut bytes).is_ok() {
-        for _ in 0..super::WARM_UP_RUNS {
+    if crate::core::sample::write_sample(WARM_UP_CUSTOMERS, 1, &mut bytes).is_ok() {
+        for _ in 0..WARM_UP_RUNS {
             let _ = warm_up_split(&bytes);
         }
     }

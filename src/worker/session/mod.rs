@@ -1,0 +1,566 @@
+//! The worker's state and its answers, without the browser: the files read, the segmentation and
+//! the CLV run, and what each [`Request`] gets back. It compiles natively, so every request is
+//! tested here; the worker's shell (`shell.rs`, WebAssembly only) reads files with the browser's
+//! APIs, hands what it read to [`Session::settle`], and posts what the session sends.
+//!
+//! Answers go out through a sink (`out`) as they are made, so that progress reaches the page while
+//! a file is read; each answer about a load carries the load's number, passed in explicitly.
+
+use crate::core::analysis::comments::Comment;
+use crate::core::analysis::nps::Survey;
+use crate::core::clv::bgnbd::BgNbd;
+use crate::core::clv::pareto_nbd::ParetoNbd;
+use crate::core::clv::summary::Summary;
+use crate::core::clv::{self, ClvParams, ClvReport, Fitted, SpendModel};
+use crate::core::dataset::Labels;
+use crate::core::export::{self, ExportEncoding, ExportFormat};
+use crate::core::ingest::{ingest, IngestError, IngestOptions, Ingested};
+use crate::core::report::nps_page::{self, NpsSummary};
+use crate::core::report::segments::{segment_with, CustomerFilter, Segmentation, SegmentationParams, SegmentationSummary};
+use crate::core::sample::write_sample;
+use crate::protocol::{ClvSort, ClvStep, ProgressStage, Request, Response, Slot, PAGE_SIZE, REJECTED_SHOWN};
+
+/// Where the answers go: posted to the page by the worker, collected by tests.
+pub type Out<'o> = &'o mut dyn FnMut(Response);
+
+/// What the session needs of the machine it runs on.
+#[derive(Clone, Copy)]
+pub struct Host {
+    /// Milliseconds from a monotonic clock (`performance.now()` in a worker).
+    pub now_ms: fn() -> f64,
+    /// The memory the program holds, in megabytes, where it can be known (a worker's WebAssembly
+    /// memory); reported with a load's timings.
+    pub memory_mb: fn() -> Option<f64>,
+}
+
+impl Host {
+    /// A native host: `Instant` for the clock (it panics on wasm32), no memory figure.
+    pub fn native() -> Self {
+        fn now_ms() -> f64 {
+            static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+            START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64() * 1000.0
+        }
+        Self { now_ms, memory_mb: || None }
+    }
+}
+
+/// What the shell is to do after an answer: nothing, the next step of a CLV run (after the
+/// messages waiting now, a cancel among them), or read a user's file again.
+#[derive(Debug)]
+pub enum Next<F> {
+    Idle,
+    ClvStep(u32),
+    Read(ReadAgain<F>),
+}
+
+/// A user's file to read again with other options ([`Request::Reparse`]).
+#[derive(Debug)]
+pub struct ReadAgain<F> {
+    pub load: u32,
+    pub name: String,
+    pub file: F,
+    pub options: IngestOptions,
+    pub slot: Slot,
+}
+
+/// A file held in a slot: where to read it again with other options, and what was read from it.
+/// `F` is the handle of a user's file (a browser `File`); a generated file is kept as its bytes.
+struct Held<F> {
+    name: String,
+    file: Option<F>,
+    bytes: Vec<u8>,
+    ingested: Option<Ingested>,
+}
+
+impl<F> Default for Held<F> {
+    fn default() -> Self {
+        Self { name: String::new(), file: None, bytes: Vec::new(), ingested: None }
+    }
+}
+
+/// A file that failed, kept so that the user may fix the options (encoding, mapping) and read it
+/// again.
+pub struct Kept<F> {
+    pub name: String,
+    pub file: Option<F>,
+    pub bytes: Vec<u8>,
+}
+
+/// A CLV run between its steps.
+struct ClvJob {
+    run: u32,
+    params: ClvParams,
+    summary: Option<Summary>,
+    bgnbd: Option<Fitted<BgNbd>>,
+    pareto: Option<Result<Fitted<ParetoNbd>, String>>,
+    spend: Option<Result<SpendModel, String>>,
+    /// Milliseconds per finished step.
+    timings: Vec<f64>,
+}
+
+/// The datasets of a page and what was computed from them.
+pub struct Session<F> {
+    host: Host,
+    transactions: Held<F>,
+    survey: Held<F>,
+    segmentation: Option<Segmentation>,
+    /// The rules last asked for (kept while there are no transactions to apply them to).
+    params: SegmentationParams,
+    /// The CLV run in progress, and the last finished one with its list order.
+    clv_job: Option<ClvJob>,
+    clv: Option<ClvReport>,
+    clv_list: Option<(ClvSort, Vec<usize>)>,
+    /// Numbers CLV runs, so that a step of a cancelled or replaced run stops.
+    clv_runs: u32,
+    /// The sorted customers of the list last shown, so that paging does not sort again.
+    list: Option<(CustomerFilter, Vec<usize>)>,
+    /// The survey comments last sent to the page ([`Response::Comments`]), which it keeps.
+    comments_sent: Option<Vec<Comment>>,
+}
+
+impl<F> Session<F> {
+    pub fn new(host: Host) -> Self {
+        Self {
+            host,
+            transactions: Held::default(),
+            survey: Held::default(),
+            segmentation: None,
+            params: SegmentationParams::default(),
+            clv_job: None,
+            clv: None,
+            clv_list: None,
+            clv_runs: 0,
+            list: None,
+            comments_sent: None,
+        }
+    }
+
+    fn held(&mut self, slot: Slot) -> &mut Held<F> {
+        match slot {
+            Slot::Transactions => &mut self.transactions,
+            Slot::Survey => &mut self.survey,
+        }
+    }
+
+    /// The transactions read, if any.
+    pub fn transactions(&self) -> Option<&Ingested> {
+        self.transactions.ingested.as_ref()
+    }
+
+    /// Answers `request`. Loading a user's file and crashing on purpose are the shell's: they
+    /// reach here only as [`Session::begin_load`], [`Session::settle`] and [`Session::failed`].
+    pub fn handle(&mut self, request: Request, out: Out) -> Next<F> {
+        match request {
+            Request::Load { load, slot, .. } => {
+                self.fail(load, "internal error: a file to load must come with its handle", slot.unwrap_or_default(), out)
+            }
+            Request::Crash => {}
+            Request::Sample { load, customers, seed } => {
+                self.send(Response::Progress { load, stage: ProgressStage::Generating, fraction: 0.0 }, out);
+                let mut bytes = Vec::new();
+                if let Err(e) = write_sample(customers, seed, &mut bytes) {
+                    self.fail(load, &format!("could not generate the sample: {e}"), Slot::Transactions, out);
+                } else {
+                    let name = format!("sample-{customers}-customers-seed-{seed}.csv");
+                    self.read_bytes(load, name, bytes, IngestOptions::default(), Some(Slot::Transactions), out);
+                }
+            }
+            Request::Reparse { load, options, slot } => {
+                let held = std::mem::take(self.held(slot));
+                match held.file {
+                    Some(file) => return Next::Read(ReadAgain { load, name: held.name, file, options, slot }),
+                    None if !held.bytes.is_empty() => self.read_bytes(load, held.name, held.bytes, options, Some(slot), out),
+                    None => self.fail(load, "there is no file to read again: choose a file", Slot::Transactions, out),
+                }
+            }
+            Request::ExportRejected { slot } => {
+                let held = self.held(slot);
+                match &held.ingested {
+                    Some(i) => {
+                        let csv = export::rejections_csv(&i.report.rejected);
+                        let file_name = format!("{}.rejected.csv", held.name);
+                        self.send(csv_download(file_name, &csv), out);
+                    }
+                    None => self.fail(0, "there is nothing to export: choose a file", Slot::Transactions, out),
+                }
+            }
+            Request::DropSurvey => {
+                self.survey = Held::default();
+                self.refresh(out);
+            }
+            Request::Segment { params } if self.transactions.ingested.is_none() => {
+                self.params = params;
+                self.refresh(out);
+            }
+            Request::Segment { params } => match self.segment(&params) {
+                Ok((summary, nps)) => self.send(Response::Segmented { summary: Box::new(summary), params, nps }, out),
+                Err(message) => self.send(Response::SegmentFailed { message }, out),
+            },
+            Request::Customers { filter, offset } => match self.customers(&filter, offset) {
+                Some((total, rows)) => self.send(Response::Customers { filter, offset, total, rows }, out),
+                None => self.send(no_segmentation(), out),
+            },
+            Request::ExportCustomers { filter, file_name, format } => {
+                let file = self.segmentation.as_ref().zip(self.transactions.ingested.as_ref()).map(|(seg, i)| {
+                    let rows = seg.rows(&i.dataset, &filter);
+                    match format {
+                        ExportFormat::CsvUtf8 => Ok(export::encode(&export::customers_csv(&rows), ExportEncoding::Utf8Bom).0),
+                        ExportFormat::CsvGbk => Ok(export::encode(&export::customers_csv(&rows), ExportEncoding::Gbk).0),
+                        ExportFormat::Xlsx => export::customers_xlsx(&rows),
+                    }
+                });
+                let response = match file {
+                    Some(Ok(bytes)) => Response::Download {
+                        file_name: format!("{file_name}.{}", format.extension()),
+                        mime: format.mime().into(),
+                        bytes,
+                    },
+                    Some(Err(message)) => Response::SegmentFailed { message: format!("the export failed: {message}") },
+                    None => no_segmentation(),
+                };
+                self.send(response, out);
+            }
+            Request::Clv { params } => {
+                self.clv_runs += 1;
+                let run = self.clv_runs;
+                self.clv_job =
+                    Some(ClvJob { run, params, summary: None, bgnbd: None, pareto: None, spend: None, timings: Vec::new() });
+                return Next::ClvStep(run);
+            }
+            Request::ClvCancel => {
+                self.clv_job = None;
+                self.send(Response::ClvCancelled, out);
+            }
+            Request::ClvCustomers { sort, offset } => match self.clv_page(sort, offset) {
+                Some((total, rows)) => self.send(Response::ClvCustomers { sort, offset, total, rows }, out),
+                None => self.send(no_clv(), out),
+            },
+            Request::ExportClv { file_name } => {
+                let response = match self.clv.as_ref().map(|r| export::clv_csv(&r.rows)) {
+                    Some(Ok(csv)) => csv_download(format!("{file_name}.csv"), &csv),
+                    Some(Err(message)) => Response::ClvFailed { message: format!("the export failed: {message}") },
+                    None => no_clv(),
+                };
+                self.send(response, out);
+            }
+            Request::Clear => {
+                *self = Self::new(self.host);
+                // The page forgets its comments on `Cleared`.
+                self.send(Response::Cleared, out);
+            }
+        }
+        Next::Idle
+    }
+
+    /// A new file for `slot` is about to be read: a new transaction file replaces the old one, freed
+    /// now, before reading (a survey is small).
+    pub fn begin_load(&mut self, slot: Slot) {
+        if slot == Slot::Transactions {
+            self.transactions = Held::default();
+            self.segmentation = None;
+            self.list = None;
+        }
+    }
+
+    /// Reads generated `bytes` into `slot` (or the slot its content asks for), then refreshes the
+    /// pages; the bytes are kept to read again with other options.
+    fn read_bytes(&mut self, load: u32, name: String, bytes: Vec<u8>, options: IngestOptions, slot: Option<Slot>, out: Out) {
+        let started = (self.host.now_ms)();
+        let result = ingest(&bytes, &name, &options, &mut |stage, fraction| {
+            out(Response::Progress { load, stage: stage.into(), fraction });
+        });
+        match result {
+            Ok(ingested) => {
+                let stages = vec![("parse".to_string(), (self.host.now_ms)() - started)];
+                self.settle(load, Kept { name, file: None, bytes }, ingested, options, slot, stages, out);
+            }
+            Err(e) => {
+                let keep = retry_after(&e).then_some(Kept { name, file: None, bytes });
+                self.failed(load, keep, &e, slot, out);
+            }
+        }
+    }
+
+    /// Holds what was read in `slot` (or the slot its content asks for: a file with scores and no
+    /// amounts is a survey), tells the pages, segments, and sends the time of each stage (`stages`,
+    /// to which segmenting is added). Returns the slot.
+    #[allow(clippy::too_many_arguments)]
+    pub fn settle(
+        &mut self,
+        load: u32,
+        source: Kept<F>,
+        ingested: Ingested,
+        options: IngestOptions,
+        slot: Option<Slot>,
+        mut stages: Vec<(String, f64)>,
+        out: Out,
+    ) -> Slot {
+        let ds = &ingested.dataset;
+        let slot = slot.unwrap_or(if ds.score.is_some() && ds.amount.is_none() { Slot::Survey } else { Slot::Transactions });
+        let mut report = ingested.report.clone();
+        report.rejected.truncate(REJECTED_SHOWN);
+        *self.held(slot) = Held { name: source.name, file: source.file, bytes: source.bytes, ingested: Some(ingested) };
+        if slot == Slot::Transactions {
+            self.segmentation = None;
+            self.list = None;
+            self.clv_job = None;
+            self.clv = None;
+            self.clv_list = None;
+            // Rules start afresh for new transactions (an as-of date of the old file would not fit).
+            self.params = SegmentationParams { nps_latest: self.params.nps_latest, ..SegmentationParams::default() };
+        }
+        let parsed = (self.host.now_ms)();
+        self.send(Response::Loaded { load, report: Box::new(report), options, slot }, out);
+        // Segment with the rules in use right away, so the pages are ready when the user opens them.
+        self.refresh(out);
+        stages.push(("segment".into(), (self.host.now_ms)() - parsed));
+        if let Some(mb) = (self.host.memory_mb)() {
+            stages.push(("wasm-mb".into(), mb));
+        }
+        self.send(Response::Timings { stages }, out);
+        slot
+    }
+
+    /// Reports a file that could not be read; `keep` holds it when the user may fix the options
+    /// and read it again.
+    pub fn failed(&mut self, load: u32, keep: Option<Kept<F>>, e: &IngestError, slot: Option<Slot>, out: Out) {
+        let slot = slot.unwrap_or_default();
+        *self.held(slot) = match keep {
+            Some(k) => Held { name: k.name, file: k.file, bytes: k.bytes, ingested: None },
+            None => Held::default(),
+        };
+        if slot == Slot::Transactions {
+            self.segmentation = None;
+            self.list = None;
+        }
+        self.send(failure(load, e, slot), out);
+    }
+
+    /// Reports a failure that is not about a file's content (`load` 0 for a request that is no load).
+    pub fn fail(&self, load: u32, message: &str, slot: Slot, out: Out) {
+        out(Response::Failed { load, message: message.into(), code: String::new(), slot, columns: Vec::new() });
+    }
+
+    /// The survey answers: the survey file joined to the transactions, or else the transactions'
+    /// own score column.
+    fn answers(&self) -> Option<Survey<'_>> {
+        let tx = self.transactions.ingested.as_ref().map(|i| &i.dataset);
+        match (&self.survey.ingested, tx) {
+            (Some(survey), Some(tx)) => Some(Survey::joined(&survey.dataset, &tx.customers)),
+            (Some(survey), None) => Some(Survey::joined(&survey.dataset, &Labels::default())),
+            (None, Some(tx)) => tx.score.is_some().then(|| Survey::inline(tx)),
+            (None, None) => None,
+        }
+    }
+
+    /// The NPS page without a segmentation, from whatever answers there are.
+    fn nps_alone(&self, params: &SegmentationParams) -> Option<Box<NpsSummary>> {
+        self.answers().and_then(|a| nps_page::summary(&a, None, params.states.period, params.nps_latest).ok()).map(Box::new)
+    }
+
+    /// Segments the transactions (with the survey's answers for the pyramid) and builds the NPS page.
+    pub fn segment(&mut self, params: &SegmentationParams) -> Result<(SegmentationSummary, Option<Box<NpsSummary>>), String> {
+        self.params = params.clone();
+        let dataset = &self.transactions.ingested.as_ref().ok_or("there is no data to segment: choose a file")?.dataset;
+        let answers = self.answers();
+        let clv = self.clv.as_ref().map(|r| clv::by_code(r, &dataset.customers));
+        let seg = segment_with(dataset, answers.as_ref(), clv.as_deref(), params)?;
+        let nps = answers
+            .and_then(|a| nps_page::summary(&a, Some(&seg), seg.params.states.period, seg.params.nps_latest).ok())
+            .map(Box::new);
+        let summary = seg.summary();
+        self.segmentation = Some(seg);
+        self.list = None;
+        Ok((summary, nps))
+    }
+
+    /// Sends what the pages show after a file changed: the segmentation with NPS, or NPS alone.
+    fn refresh(&mut self, out: Out) {
+        let params = self.params.clone();
+        if self.transactions.ingested.is_none() {
+            let nps = self.nps_alone(&params);
+            return self.send(Response::Nps { nps }, out);
+        }
+        match self.segment(&params) {
+            Ok((summary, nps)) => self.send(Response::Segmented { summary: Box::new(summary), params, nps }, out),
+            Err(message) => {
+                self.segmentation = None;
+                self.send(Response::SegmentFailed { message }, out);
+                let nps = self.nps_alone(&params);
+                self.send(Response::Nps { nps }, out);
+            }
+        }
+    }
+
+    /// A page of the customers passing `filter` (their number, and the rows), sorted once per filter.
+    fn customers(
+        &mut self,
+        filter: &CustomerFilter,
+        offset: usize,
+    ) -> Option<(usize, Vec<crate::core::report::segments::CustomerRow>)> {
+        let (ingested, seg) = (self.transactions.ingested.as_ref()?, self.segmentation.as_ref()?);
+        if self.list.as_ref().is_none_or(|(f, _)| f != filter) {
+            self.list = Some((filter.clone(), seg.order(&ingested.dataset, filter)));
+        }
+        let order = &self.list.as_ref()?.1;
+        let rows = order.iter().skip(offset).take(PAGE_SIZE).map(|&i| seg.row(&ingested.dataset, i)).collect();
+        Some((order.len(), rows))
+    }
+
+    /// A page of the CLV list sorted by `sort`, sorted once per order.
+    fn clv_page(&mut self, sort: ClvSort, offset: usize) -> Option<(usize, Vec<clv::CustomerClv>)> {
+        let report = self.clv.as_ref()?;
+        if self.clv_list.as_ref().is_none_or(|(s, _)| *s != sort) {
+            self.clv_list = Some((sort, clv_order(report, sort)));
+        }
+        let order = &self.clv_list.as_ref()?.1;
+        Some((order.len(), order.iter().skip(offset).take(PAGE_SIZE).map(|&i| report.rows[i].clone()).collect()))
+    }
+
+    /// One step of CLV run `run`: the summary, one model fit, or the predictions. A step of a run
+    /// that was cancelled or replaced does nothing.
+    pub fn clv_step(&mut self, run: u32, out: Out) -> Next<F> {
+        let started = (self.host.now_ms)();
+        let more = self.clv_advance(run, started, out);
+        if !more {
+            return Next::Idle;
+        }
+        let now = (self.host.now_ms)();
+        match self.clv_job.as_mut().filter(|j| j.run == run) {
+            Some(job) => {
+                job.timings.push(now - started);
+                Next::ClvStep(run)
+            }
+            None => Next::Idle,
+        }
+    }
+
+    /// Runs the next step of `run`; whether another is due.
+    fn clv_advance(&mut self, run: u32, started: f64, out: Out) -> bool {
+        let Some(job) = self.clv_job.as_mut().filter(|j| j.run == run) else { return false };
+        let Some(ds) = self.transactions.ingested.as_ref().map(|i| &i.dataset) else {
+            self.clv_job = None;
+            out(Response::ClvFailed { message: "CLV needs a transaction file: choose one".into() });
+            return false;
+        };
+        let Some(summary) = &job.summary else {
+            out(Response::ClvProgress { step: ClvStep::Summary });
+            match clv::prepare(ds, &job.params) {
+                Ok(s) => job.summary = Some(s),
+                Err(e) => {
+                    out(Response::ClvFailed { message: e.to_string() });
+                    self.clv_job = None;
+                    return false;
+                }
+            }
+            return true;
+        };
+        if job.bgnbd.is_none() {
+            out(Response::ClvProgress { step: ClvStep::BgNbd });
+            match clv::fit_purchases(summary) {
+                Ok(f) => job.bgnbd = Some(f),
+                Err(e) => {
+                    out(Response::ClvFailed { message: e.to_string() });
+                    self.clv_job = None;
+                    return false;
+                }
+            }
+            return true;
+        }
+        if job.pareto.is_none() {
+            out(Response::ClvProgress { step: ClvStep::ParetoNbd });
+            job.pareto = Some(clv::fit_pareto(summary));
+            return true;
+        }
+        if job.spend.is_none() {
+            out(Response::ClvProgress { step: ClvStep::GammaGamma });
+            job.spend = Some(clv::fit_spend(ds, summary));
+            return true;
+        }
+        out(Response::ClvProgress { step: ClvStep::Predicting });
+        let Some(job) = self.clv_job.take() else { return false };
+        let (Some(summary), Some(bg), Some(pareto), Some(spend)) = (job.summary, job.bgnbd, job.pareto, job.spend) else {
+            return false;
+        };
+        let report = clv::report(ds, &summary, &job.params, bg, pareto, spend);
+        let order = clv_order(&report, ClvSort::Clv);
+        let top = order.iter().take(PAGE_SIZE).map(|&i| report.rows[i].clone()).collect();
+        let mut timings = job.timings;
+        timings.push((self.host.now_ms)() - started);
+        out(Response::ClvDone { report: Box::new(report.clone()), top, timings });
+        self.clv_list = Some((ClvSort::Clv, order));
+        self.clv = Some(report);
+        false
+    }
+
+    /// Sends `response`. NPS summaries go without their comments list, whichever answer carries
+    /// them: the page has it already, or gets it now (sent first, as [`Response::Comments`], when it
+    /// differs from the one sent last).
+    fn send(&mut self, mut response: Response, out: Out) {
+        if let Response::Segmented { nps: Some(summary), .. } | Response::Nps { nps: Some(summary) } = &mut response {
+            let shown = std::mem::take(&mut summary.comments.shown);
+            if self.comments_sent.as_ref() != Some(&shown) {
+                out(Response::Comments { shown: shown.clone() });
+                self.comments_sent = Some(shown);
+            }
+        }
+        out(response);
+    }
+}
+
+/// Whether a file that failed `e` is worth keeping: the user may fix the reading options
+/// (encoding, mapping) and read it again.
+pub fn retry_after(e: &IngestError) -> bool {
+    matches!(e, IngestError::NoCustomerColumn { .. } | IngestError::UnknownColumn { .. } | IngestError::UnknownEncoding(_))
+}
+
+/// The answer to a load that failed with `e`. Without a customer column, the page asks which
+/// column it is.
+pub fn failure(load: u32, e: &IngestError, slot: Slot) -> Response {
+    let columns = match e {
+        IngestError::NoCustomerColumn { columns } => columns.clone(),
+        _ => Vec::new(),
+    };
+    Response::Failed { load, message: e.to_string(), code: e.code().to_string(), slot, columns }
+}
+
+/// A CSV text to download, as UTF-8 with a byte-order mark (Excel then shows Chinese).
+fn csv_download(file_name: String, csv: &str) -> Response {
+    Response::Download { file_name, mime: "text/csv;charset=utf-8".into(), bytes: export::encode(csv, ExportEncoding::Utf8Bom).0 }
+}
+
+fn no_segmentation() -> Response {
+    Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }
+}
+
+fn no_clv() -> Response {
+    Response::ClvFailed { message: "there is no CLV result: run the models first".into() }
+}
+
+fn clv_order(report: &ClvReport, sort: ClvSort) -> Vec<usize> {
+    match sort {
+        ClvSort::Clv => clv::order_by(&report.rows, |r| r.clv.unwrap_or(f64::NEG_INFINITY)),
+        ClvSort::PAlive => clv::order_by(&report.rows, |r| r.p_alive),
+        ClvSort::ExpectedPurchases => clv::order_by(&report.rows, |r| r.expected_purchases),
+    }
+}
+
+/// What the page rehearses its first render with ([`Response::Rehearsal`]): the answers a load of
+/// the worker's warm-up file gave ([`Session::settle`] with load 1), after a progress answer, with
+/// timings that are no file's (the page does not show them).
+pub fn rehearsal(answers: Vec<Response>) -> Vec<Response> {
+    let mut responses = vec![Response::Progress { load: 1, stage: ProgressStage::Parsing, fraction: 0.5 }];
+    for answer in answers {
+        responses.push(match answer {
+            Response::Timings { .. } => {
+                let stages = ["read", "parse", "segment", "wasm-mb"].map(|stage| (stage.to_string(), 1.0)).to_vec();
+                Response::Timings { stages }
+            }
+            answer => answer,
+        });
+    }
+    responses
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,388 @@
+//! Every request the session answers, natively: what comes back, in what order, with which load
+//! number, and what a cancelled or replaced CLV run does.
+
+use super::*;
+use crate::core::report::segments::CustomerFilter;
+use crate::protocol::ClvSort;
+
+/// A browser `File` stands in as a name.
+type Test = Session<&'static str>;
+
+fn session() -> Test {
+    Session::new(Host::native())
+}
+
+/// The answers to `request`, and what is next.
+fn ask(s: &mut Test, request: Request) -> (Vec<Response>, Next<&'static str>) {
+    let mut out = Vec::new();
+    let next = s.handle(request, &mut |r| out.push(r));
+    (out, next)
+}
+
+fn answers(s: &mut Test, request: Request) -> Vec<Response> {
+    ask(s, request).0
+}
+
+/// The answers' variant names, for checking their order.
+fn kinds(responses: &[Response]) -> Vec<&'static str> {
+    responses
+        .iter()
+        .map(|r| match r {
+            Response::Ready => "Ready",
+            Response::Progress { .. } => "Progress",
+            Response::Loaded { .. } => "Loaded",
+            Response::Failed { .. } => "Failed",
+            Response::Nps { .. } => "Nps",
+            Response::Comments { .. } => "Comments",
+            Response::Segmented { .. } => "Segmented",
+            Response::SegmentFailed { .. } => "SegmentFailed",
+            Response::Customers { .. } => "Customers",
+            Response::Download { .. } => "Download",
+            Response::Cleared => "Cleared",
+            Response::ClvProgress { .. } => "ClvProgress",
+            Response::ClvDone { .. } => "ClvDone",
+            Response::ClvFailed { .. } => "ClvFailed",
+            Response::ClvCancelled => "ClvCancelled",
+            Response::Rehearsal { .. } => "Rehearsal",
+            Response::Timings { .. } => "Timings",
+            Response::ClvCustomers { .. } => "ClvCustomers",
+        })
+        .filter(|&k| k != "Progress")
+        .collect()
+}
+
+/// A session holding the demo sample of `customers` customers, read as load 7.
+fn with_sample(customers: usize) -> Test {
+    let mut s = session();
+    let out = answers(&mut s, Request::Sample { load: 7, customers, seed: 3 });
+    // The sample has survey answers with comments: they go first, on their own.
+    assert_eq!(kinds(&out), ["Loaded", "Comments", "Segmented", "Timings"]);
+    s
+}
+
+fn customers_page(s: &mut Test, filter: CustomerFilter, offset: usize) -> (usize, usize) {
+    match answers(s, Request::Customers { filter, offset }).as_slice() {
+        [Response::Customers { total, rows, .. }] => (*total, rows.len()),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Runs CLV run `run` step by step to its end; the answers of every step.
+fn run_clv(s: &mut Test, first: Next<&'static str>) -> Vec<Response> {
+    let mut out = Vec::new();
+    let mut next = first;
+    while let Next::ClvStep(run) = next {
+        next = s.clv_step(run, &mut |r| out.push(r));
+    }
+    out
+}
+
+#[test]
+fn a_sample_is_generated_read_and_segmented_and_every_answer_carries_its_load() {
+    let mut s = session();
+    let out = answers(&mut s, Request::Sample { load: 7, customers: 300, seed: 3 });
+    assert!(matches!(out[0], Response::Progress { load: 7, stage: ProgressStage::Generating, .. }));
+    for r in &out {
+        if let Response::Progress { load, .. } | Response::Loaded { load, .. } = r {
+            assert_eq!(*load, 7);
+        }
+    }
+    let Some(Response::Loaded { report, slot, .. }) = out.iter().find(|r| matches!(r, Response::Loaded { .. })) else {
+        panic!("{out:?}")
+    };
+    assert_eq!((report.totals.customers, *slot), (300, Slot::Transactions));
+    let Some(Response::Timings { stages }) = out.last() else { panic!("{out:?}") };
+    let names: Vec<&str> = stages.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["parse", "segment"], "natively there is no memory figure");
+}
+
+#[test]
+fn segmenting_with_other_rules_answers_with_them_and_bad_rules_fail_without_losing_the_file() {
+    let mut s = with_sample(200);
+    let mut params = SegmentationParams::default();
+    params.rfm.bins = 3;
+    match answers(&mut s, Request::Segment { params: params.clone() }).as_slice() {
+        [Response::Segmented { summary, params: echoed, .. }] => {
+            assert_eq!(summary.bins, 3);
+            assert_eq!(echoed, &params);
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut bad = SegmentationParams::default();
+    bad.rfm.bins = 1;
+    assert_eq!(kinds(&answers(&mut s, Request::Segment { params: bad })), ["SegmentFailed"]);
+    // The file is still there: good rules segment again.
+    assert_eq!(kinds(&answers(&mut s, Request::Segment { params })), ["Segmented"]);
+}
+
+#[test]
+fn customer_pages_follow_the_filter_and_the_offset() {
+    let mut s = with_sample(250);
+    let (total, shown) = customers_page(&mut s, CustomerFilter::All, 0);
+    assert_eq!((total, shown), (250, PAGE_SIZE));
+    assert_eq!(customers_page(&mut s, CustomerFilter::All, 200), (250, 50));
+    let (a, _) = customers_page(&mut s, CustomerFilter::Abc(crate::core::analysis::pareto::Abc::A), 0);
+    assert!(0 < a && a < 250, "class A is some of the customers: {a}");
+}
+
+#[test]
+fn without_a_file_lists_exports_and_clv_say_what_to_do() {
+    let mut s = session();
+    assert_eq!(kinds(&answers(&mut s, Request::Customers { filter: CustomerFilter::All, offset: 0 })), ["SegmentFailed"]);
+    let export = Request::ExportCustomers { filter: CustomerFilter::All, file_name: "x".into(), format: ExportFormat::CsvUtf8 };
+    assert_eq!(kinds(&answers(&mut s, export)), ["SegmentFailed"]);
+    match answers(&mut s, Request::ExportRejected { slot: Slot::Transactions }).as_slice() {
+        [Response::Failed { load: 0, message, .. }] => assert!(message.contains("choose a file")),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(kinds(&answers(&mut s, Request::ClvCustomers { sort: ClvSort::Clv, offset: 0 })), ["ClvFailed"]);
+    assert_eq!(kinds(&answers(&mut s, Request::ExportClv { file_name: "x".into() })), ["ClvFailed"]);
+    // A CLV run without transactions fails at its first step.
+    let (out, next) = ask(&mut s, Request::Clv { params: ClvParams::default() });
+    assert!(out.is_empty());
+    assert_eq!(kinds(&run_clv(&mut s, next)), ["ClvFailed"]);
+    // Rules asked for without a file are kept, and answered by the NPS page (none here).
+    let mut params = SegmentationParams::default();
+    params.rfm.bins = 4;
+    assert!(matches!(answers(&mut s, Request::Segment { params }).as_slice(), [Response::Nps { nps: None }]));
+}
+
+#[test]
+fn exports_are_files_with_their_names_and_formats() {
+    let mut s = with_sample(120);
+    let export = |format| Request::ExportCustomers { filter: CustomerFilter::All, file_name: "list".into(), format };
+    let utf8 = match answers(&mut s, export(ExportFormat::CsvUtf8)).as_slice() {
+        [Response::Download { file_name, bytes, .. }] => {
+            assert_eq!(file_name, "list.csv");
+            assert!(bytes.starts_with(b"\xEF\xBB\xBFcustomer_id,recency_days,"));
+            let text = std::str::from_utf8(&bytes[3..]).unwrap().to_string();
+            assert_eq!(text.lines().count(), 121, "a header and a line a customer");
+            assert!(text.contains("冠军客户") || text.contains("重要价值客户"), "Chinese segment names");
+            text
+        }
+        other => panic!("{:?}", kinds(other)),
+    };
+    match answers(&mut s, export(ExportFormat::CsvGbk)).as_slice() {
+        [Response::Download { file_name, bytes, .. }] => {
+            assert_eq!(file_name, "list.csv");
+            let (text, _, bad) = encoding_rs::GBK.decode(bytes);
+            assert!(!bad);
+            assert_eq!(text, utf8, "the same list, in GBK");
+        }
+        other => panic!("{:?}", kinds(other)),
+    }
+    match answers(&mut s, export(ExportFormat::Xlsx)).as_slice() {
+        [Response::Download { file_name, mime, bytes }] => {
+            assert_eq!(file_name, "list.xlsx");
+            assert!(mime.contains("spreadsheetml"));
+            assert!(bytes.starts_with(b"PK\x03\x04"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match answers(&mut s, Request::ExportRejected { slot: Slot::Transactions }).as_slice() {
+        [Response::Download { file_name, bytes, .. }] => {
+            assert_eq!(file_name, "sample-120-customers-seed-3.csv.rejected.csv");
+            assert_eq!(bytes.as_slice(), b"\xEF\xBB\xBFrow,column,value,reason,code\n", "the sample has no bad rows");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_generated_file_is_read_again_with_other_options_and_a_users_file_goes_back_to_the_shell() {
+    let mut s = with_sample(100);
+    let options = IngestOptions { exclude_statuses: Some(Vec::new()), ..IngestOptions::default() };
+    let out = answers(&mut s, Request::Reparse { load: 8, options: options.clone(), slot: Slot::Transactions });
+    assert_eq!(kinds(&out), ["Loaded", "Segmented", "Timings"], "the same comments are not sent again");
+    assert!(matches!(&out[out.len() - 3], Response::Loaded { load: 8, options: o, .. } if *o == options));
+    // A user's file is read by the shell: the session hands its handle back.
+    let mut s = session();
+    let e = IngestError::NoCustomerColumn { columns: vec!["a".into(), "b".into()] };
+    let kept = Kept { name: "orders.csv".into(), file: Some("handle"), bytes: Vec::new() };
+    let mut out = Vec::new();
+    s.failed(9, Some(kept), &e, None, &mut |r| out.push(r));
+    match out.as_slice() {
+        [Response::Failed { load: 9, code, columns, slot: Slot::Transactions, .. }] => {
+            assert_eq!(code, "no_customer_column");
+            assert_eq!(columns, &["a", "b"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    match ask(&mut s, Request::Reparse { load: 10, options: IngestOptions::default(), slot: Slot::Transactions }) {
+        (out, Next::Read(again)) => {
+            assert!(out.is_empty());
+            assert_eq!(
+                (again.load, again.name.as_str(), again.file, again.slot),
+                (10, "orders.csv", "handle", Slot::Transactions)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Taken: a second request finds nothing to read again.
+    match answers(&mut s, Request::Reparse { load: 11, options: IngestOptions::default(), slot: Slot::Transactions }).as_slice() {
+        [Response::Failed { load: 11, message, .. }] => assert!(message.contains("no file to read again")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_load_without_its_file_handle_is_an_internal_error_for_that_load() {
+    let mut s = session();
+    let request = Request::Load { load: 4, name: "a.csv".into(), size: 10, options: IngestOptions::default(), slot: None };
+    assert!(matches!(answers(&mut s, request).as_slice(), [Response::Failed { load: 4, .. }]));
+}
+
+/// Holds `text` as the file `name` read for load `load`; the answers.
+fn settle_text(s: &mut Test, load: u32, name: &'static str, text: &str) -> (Slot, Vec<Response>) {
+    let ingested = ingest(text.as_bytes(), name, &IngestOptions::default(), &mut |_, _| {}).unwrap();
+    let mut out = Vec::new();
+    let kept = Kept { name: name.into(), file: Some(name), bytes: Vec::new() };
+    let slot = s.settle(load, kept, ingested, IngestOptions::default(), None, Vec::new(), &mut |r| out.push(r));
+    (slot, out)
+}
+
+#[test]
+fn a_survey_file_goes_to_its_slot_joins_the_transactions_and_can_be_dropped() {
+    let mut s = session();
+    let tx = "客户ID,日期,金额\nc1,2025-01-01,100\nc1,2025-02-01,80\nc2,2025-01-15,30\nc3,2025-02-10,55\n";
+    let (slot, out) = settle_text(&mut s, 11, "orders.csv", tx);
+    assert_eq!(slot, Slot::Transactions);
+    assert!(matches!(
+        out.as_slice(),
+        [Response::Loaded { load: 11, .. }, Response::Segmented { nps: None, .. }, Response::Timings { .. }]
+    ));
+    let survey = "客户ID,日期,评分,评论\nc1,2025-03-02,10,很好\nc2,2025-03-03,3,太慢\nzz,2025-03-04,9,\n";
+    let (slot, out) = settle_text(&mut s, 12, "survey.csv", survey);
+    assert_eq!(slot, Slot::Survey, "scores and no amounts: a survey");
+    assert_eq!(kinds(&out), ["Loaded", "Comments", "Segmented", "Timings"]);
+    let Some(Response::Comments { shown }) = out.iter().find(|r| matches!(r, Response::Comments { .. })) else { panic!() };
+    assert_eq!(shown.len(), 2);
+    match out.iter().find(|r| matches!(r, Response::Segmented { .. })) {
+        Some(Response::Segmented { nps: Some(nps), .. }) => {
+            assert_eq!((nps.overall.responses, nps.matched), (3, Some(2)), "c1 and c2 bought; zz did not");
+            assert!(nps.comments.shown.is_empty(), "the comments go on their own, once");
+        }
+        _ => panic!("{:?}", kinds(&out)),
+    }
+    // The same comments are not sent again with the next segmentation.
+    assert_eq!(kinds(&answers(&mut s, Request::Segment { params: SegmentationParams::default() })), ["Segmented"]);
+    // Without the survey there is no NPS (the transactions have no scores of their own).
+    let dropped = answers(&mut s, Request::DropSurvey);
+    assert!(matches!(dropped.as_slice(), [Response::Segmented { nps: None, .. }]), "{:?}", kinds(&dropped));
+}
+
+#[test]
+fn a_new_transaction_file_resets_the_rules_and_the_clv_result() {
+    let mut s = with_sample(150);
+    let (_, first) = ask(&mut s, Request::Clv { params: ClvParams::default() });
+    let done = run_clv(&mut s, first);
+    assert_eq!(kinds(&done).last(), Some(&"ClvDone"));
+    let mut params = SegmentationParams { nps_latest: true, ..SegmentationParams::default() };
+    params.rfm.bins = 3;
+    answers(&mut s, Request::Segment { params });
+    let out = answers(&mut s, Request::Sample { load: 20, customers: 90, seed: 4 });
+    match out.iter().find(|r| matches!(r, Response::Segmented { .. })) {
+        Some(Response::Segmented { params, .. }) => {
+            assert_eq!(params.rfm.bins, SegmentationParams::default().rfm.bins, "rules start afresh");
+            assert!(params.nps_latest, "the NPS choice is kept");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(kinds(&answers(&mut s, Request::ClvCustomers { sort: ClvSort::Clv, offset: 0 })), ["ClvFailed"]);
+}
+
+#[test]
+fn a_clv_run_goes_step_by_step_to_its_report_its_list_and_its_file() {
+    let mut s = with_sample(400);
+    let (out, next) = ask(&mut s, Request::Clv { params: ClvParams::default() });
+    assert!(out.is_empty() && matches!(next, Next::ClvStep(1)));
+    let steps = run_clv(&mut s, next);
+    let progress: Vec<ClvStep> = steps
+        .iter()
+        .filter_map(|r| match r {
+            Response::ClvProgress { step } => Some(*step),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(progress, [ClvStep::Summary, ClvStep::BgNbd, ClvStep::ParetoNbd, ClvStep::GammaGamma, ClvStep::Predicting]);
+    let Some(Response::ClvDone { report, top, timings }) = steps.last() else { panic!("{steps:?}") };
+    assert_eq!(timings.len(), 5, "one timing a step");
+    assert_eq!(top.len(), PAGE_SIZE.min(report.rows.len()));
+    assert!(top.windows(2).all(|w| w[0].clv.unwrap_or(f64::NEG_INFINITY) >= w[1].clv.unwrap_or(f64::NEG_INFINITY)));
+    match answers(&mut s, Request::ClvCustomers { sort: ClvSort::PAlive, offset: 0 }).as_slice() {
+        [Response::ClvCustomers { total, rows, .. }] => {
+            assert_eq!(*total, report.rows.len());
+            assert!(rows.windows(2).all(|w| w[0].p_alive >= w[1].p_alive));
+        }
+        other => panic!("{other:?}"),
+    }
+    match answers(&mut s, Request::ExportClv { file_name: "clv".into() }).as_slice() {
+        [Response::Download { file_name, bytes, .. }] => {
+            assert_eq!(file_name, "clv.csv");
+            let text = std::str::from_utf8(&bytes[3..]).unwrap();
+            assert!(text.starts_with("customer_id,frequency,recency,T,monetary_value,p_alive,"));
+            assert_eq!(text.lines().count(), report.rows.len() + 1);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_cancelled_or_replaced_clv_run_stops_at_its_next_step() {
+    let mut s = with_sample(150);
+    let (_, first) = ask(&mut s, Request::Clv { params: ClvParams::default() });
+    let Next::ClvStep(run) = first else { panic!() };
+    let mut out = Vec::new();
+    assert!(matches!(s.clv_step(run, &mut |r| out.push(r)), Next::ClvStep(_)), "the summary is one step of several");
+    assert_eq!(kinds(&answers(&mut s, Request::ClvCancel)), ["ClvCancelled"]);
+    let mut late = Vec::new();
+    assert!(matches!(s.clv_step(run, &mut |r| late.push(r)), Next::Idle));
+    assert!(late.is_empty(), "a step of a cancelled run does nothing: {late:?}");
+    // A new run replaces the one before: the old run's steps do nothing, the new one finishes.
+    let (_, old) = ask(&mut s, Request::Clv { params: ClvParams::default() });
+    let (_, new) = ask(&mut s, Request::Clv { params: ClvParams::default() });
+    let (Next::ClvStep(old), Next::ClvStep(new)) = (old, new) else { panic!() };
+    assert_ne!(old, new);
+    let mut stale = Vec::new();
+    assert!(matches!(s.clv_step(old, &mut |r| stale.push(r)), Next::Idle) && stale.is_empty());
+    assert_eq!(kinds(&run_clv(&mut s, Next::ClvStep(new))).last(), Some(&"ClvDone"));
+}
+
+#[test]
+fn clearing_forgets_everything() {
+    let mut s = with_sample(100);
+    assert_eq!(kinds(&answers(&mut s, Request::Clear)), ["Cleared"]);
+    assert!(s.transactions().is_none());
+    assert_eq!(kinds(&answers(&mut s, Request::Customers { filter: CustomerFilter::All, offset: 0 })), ["SegmentFailed"]);
+    assert_eq!(
+        kinds(&answers(&mut s, Request::Reparse { load: 3, options: IngestOptions::default(), slot: Slot::Transactions })),
+        ["Failed"]
+    );
+}
+
+#[test]
+fn a_new_transaction_file_frees_the_old_one_before_it_is_read() {
+    let mut s = with_sample(100);
+    s.begin_load(Slot::Survey);
+    assert!(s.transactions().is_some(), "a survey leaves the transactions");
+    s.begin_load(Slot::Transactions);
+    assert!(s.transactions().is_none());
+    assert_eq!(kinds(&answers(&mut s, Request::Customers { filter: CustomerFilter::All, offset: 0 })), ["SegmentFailed"]);
+}
+
+#[test]
+fn the_rehearsal_is_a_loads_answers_in_order_with_timings_of_no_file() {
+    let mut s = session();
+    let mut bytes = Vec::new();
+    write_sample(200, 1, &mut bytes).unwrap();
+    let ingested = ingest(&bytes, "warm-up.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap();
+    let mut out = Vec::new();
+    let kept = Kept { name: "warm-up.csv".into(), file: None, bytes: Vec::new() };
+    s.settle(1, kept, ingested, IngestOptions::default(), Some(Slot::Transactions), Vec::new(), &mut |r| out.push(r));
+    let rehearsal = rehearsal(out);
+    assert!(matches!(rehearsal[0], Response::Progress { load: 1, .. }));
+    assert_eq!(kinds(&rehearsal), ["Loaded", "Comments", "Segmented", "Timings"]);
+    let Some(Response::Timings { stages }) = rehearsal.last() else { panic!() };
+    assert!(stages.iter().all(|(_, ms)| *ms == 1.0));
+    assert_eq!(stages.len(), 4);
+}
