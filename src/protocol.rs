@@ -176,6 +176,9 @@ pub enum Response {
     /// Segmentation is not possible (no dates or amounts mapped, bad parameters); the file stays loaded.
     SegmentFailed {
         message: String,
+        /// A stable key the page translates (`no_dates`, `rfm_bins`, `no_segmentation`, …).
+        #[serde(default)]
+        code: String,
     },
     /// A page of a customer list.
     Customers {
@@ -207,6 +210,9 @@ pub enum Response {
     },
     ClvFailed {
         message: String,
+        /// A stable key the page translates (`clv_no_repeat`, `no_clv`, …).
+        #[serde(default)]
+        code: String,
     },
     ClvCancelled,
     /// An answer a load of the worker's warm-up file gave (progress, loaded, comments, segmented,

@@ -212,7 +212,7 @@ mod cli {
             if let Some(path) = &self.segment_map {
                 form.segments = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
             }
-            form.to_params(&base)
+            form.to_params(&base).map_err(|e| e.to_string())
         }
     }
 

@@ -120,6 +120,8 @@ impl DateError {
     }
 }
 
+impl std::error::Error for DateError {}
+
 impl std::fmt::Display for DateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

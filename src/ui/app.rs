@@ -122,7 +122,7 @@ pub fn App() -> Html {
                 (Tab::Lifecycle, Some(summary), ..) => html! { <LifecyclePage summary={summary} /> },
                 (Tab::Pyramid, Some(summary), ..) => html! { <PyramidPage summary={summary} /> },
                 (_, None, Some(message), _) => html! {
-                    <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ state.lang.seg_error(&message) }</p></section>
+                    <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ state.lang.problem(&message) }</p></section>
                 },
                 _ => waiting,
             };

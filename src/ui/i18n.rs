@@ -1,8 +1,11 @@
 //! Interface texts in Chinese and English. The language follows the browser and can be switched;
 //! the choice (a setting, not customer data) is remembered in localStorage.
 
+use crate::core::analysis::pyramid::PyramidError;
 use crate::core::ingest::roles::Role;
+use crate::core::report::rules::{Field, RulesError};
 use crate::protocol::ProgressStage;
+use crate::ui::state::Problem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -177,24 +180,48 @@ impl Lang {
         })
     }
 
-    /// A segmentation error in the page's language: Chinese for the core's [`FactsError`]s (matched
-    /// by their own text), else the core's message as it is.
-    ///
-    /// [`FactsError`]: crate::core::analysis::customers::FactsError
-    pub fn seg_error(self, message: &str) -> String {
-        use crate::core::analysis::customers::FactsError as E;
+    /// Why the worker could not segment, fit CLV or export, in the page's language: Chinese by the
+    /// problem's code, else its English message.
+    pub fn problem(self, problem: &Problem) -> String {
         if self == Lang::Zh {
-            let known = [
-                (E::NoDates, "计算最近消费需要日期：请指定日期列。"),
-                (E::NoAmounts, "计算消费金额需要金额：请指定金额列。"),
-                (E::NoRows, "截止日期当天及之前没有消费记录。"),
-                (E::NothingRead, "文件中没有一行能读取：所有行都被拒绝（“数据”页列出了每一行及原因）。"),
-            ];
-            if let Some((_, zh)) = known.into_iter().find(|(e, _)| e.to_string() == message) {
+            if let Some(zh) = zh_problem(&problem.code) {
                 return zh.to_string();
             }
         }
-        message.to_string()
+        problem.message.clone()
+    }
+
+    /// A rules form that cannot be applied, in the page's language.
+    pub fn rules_error(self, e: &RulesError) -> String {
+        if self == Lang::En {
+            return e.to_string();
+        }
+        match e {
+            RulesError::NotANumber { field, text } => format!("{}：“{text}”不是数字", zh_field(*field)),
+            RulesError::NotWhole { field, text } => format!("{}：“{text}”不是整数", zh_field(*field)),
+            RulesError::AsOf(_) => "截止日期不是有效的日期（例如 2024-03-05）".into(),
+            RulesError::StateWindows => "流失窗口和沉睡阈值都至少是一天".into(),
+            RulesError::MapNoColon { line } => format!("分群规则第 {line} 行：应写作“名称: 555 554 …”"),
+            RulesError::MapNoName { line } => format!("分群规则第 {line} 行：分群没有名称"),
+            RulesError::MapCode { line, name, code } => {
+                format!("分群规则第 {line} 行（{name}）：“{code}”不是 RFM 代码（三位数字，每位 1 到 5）")
+            }
+            RulesError::MapEmpty => "分群规则是空的".into(),
+            RulesError::Rule(rule) => zh_problem(rule.code()).map_or_else(|| rule.to_string(), str::to_string),
+        }
+    }
+
+    /// Pyramid tiers that cannot be used, in the page's language.
+    pub fn pyramid_error(self, e: &PyramidError) -> String {
+        if self == Lang::En {
+            return e.to_string();
+        }
+        match e {
+            PyramidError::LineNoColon { line } => format!("金字塔第 {line} 行：应写作“名称: 百分比”"),
+            PyramidError::LineNotPercent { line, name, text } => format!("金字塔第 {line} 行（{name}）：“{text}”不是百分比"),
+            PyramidError::TierCount(n) => format!("金字塔需要 2 到 6 层，而不是 {n} 层"),
+            other => zh_problem(other.code()).map_or_else(|| other.to_string(), str::to_string),
+        }
     }
 
     /// A Chinese reason for a rejected row's code; English shows the core's own reason.
@@ -833,4 +860,51 @@ impl Texts {
         }
         out
     }
+}
+
+/// A rules form field's Chinese name.
+fn zh_field(field: Field) -> &'static str {
+    match field {
+        Field::Bins => "分箱数",
+        Field::RecencyThresholds => "最近消费阈值",
+        Field::FrequencyThresholds => "消费频次阈值",
+        Field::MonetaryThresholds => "消费金额阈值",
+        Field::AbcA => "ABC A 类 %",
+        Field::AbcB => "ABC B 类 %",
+        Field::Diamond => "钻石",
+        Field::Gold => "金卡",
+        Field::Silver => "银卡",
+        Field::Window => "生命周期窗口",
+        Field::Rise => "形成期系数",
+        Field::Fall => "退化期系数",
+        Field::Churn => "流失窗口",
+        Field::Dormant => "沉睡阈值",
+    }
+}
+
+/// The Chinese sentence for a problem's code (segmentation, rules, CLV, the session), where there
+/// is one.
+fn zh_problem(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "no_dates" => "计算最近消费需要日期：请指定日期列。",
+        "no_amounts" => "计算消费金额需要金额：请指定金额列。",
+        "no_rows" => "截止日期当天及之前没有消费记录。",
+        "nothing_read" => "文件中没有一行能读取：所有行都被拒绝（“数据”页列出了每一行及原因）。",
+        "no_data" => "还没有可以分群的数据：请选择文件。",
+        "no_segmentation" => "还没有分群结果：请选择文件。",
+        "no_clv" => "还没有 CLV 结果：请先拟合模型。",
+        "clv_no_transactions" => "CLV 需要交易文件：请选择一个。",
+        "rfm_bins" => "分箱数必须是 2 到 10。",
+        "rfm_thresholds" => "阈值必须是从小到大的有限数字，个数比分箱数少一。",
+        "rfm_segment_code" => "分群规则中有不是 RFM 代码的值（三位数字，每位 1 到 5）。",
+        "abc_cuts" => "ABC 分界必须是 0 到 1 之间的比例，合计不超过 100%。",
+        "tier_shares" => "会员等级的比例必须在 0 到 100% 之间，合计不超过 100%。",
+        "tier_amounts" => "会员等级的金额必须从钻石到银卡依次递减。",
+        "stage_params" => "生命周期窗口至少一天，且 0 < 退化期系数 ≤ 形成期系数。",
+        "pyramid_shares" => "金字塔各层的比例必须为正，合计 100%。",
+        "pyramid_needs_clv" => "按预测 CLV 排序前，请先在 CLV 页拟合模型。",
+        "clv_no_repeat" => "校准期结束前没有客户再次购买：模型需要重复购买来估计购买率，请选择更晚的校准截止日期。",
+        "clv_one_day" => "所有购买都在校准截止日当天：没有可供学习的时间，请选择更晚的校准截止日期。",
+        _ => return None,
+    })
 }

@@ -23,6 +23,14 @@ pub fn next_load() -> u32 {
     })
 }
 
+/// Why the worker could not answer a request: its stable code (which the page translates) and its
+/// English message (shown where there is no translation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub code: String,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
     /// Waiting for a file.
@@ -76,7 +84,7 @@ pub struct AppState {
     pub segmentation: Option<Rc<SegmentationSummary>>,
     /// The rules the shown segmentation used.
     pub seg_params: SegmentationParams,
-    pub seg_error: Option<String>,
+    pub seg_error: Option<Problem>,
     pub list: Option<Rc<CustomerList>>,
     /// The NPS page, when there are survey answers (in the transactions or a survey file).
     pub nps: Option<Rc<NpsSummary>>,
@@ -97,7 +105,7 @@ pub struct AppState {
     /// The last CLV result, the step of a run in progress, and why the last run failed.
     pub clv: Option<Rc<ClvReport>>,
     pub clv_step: Option<ClvStep>,
-    pub clv_error: Option<String>,
+    pub clv_error: Option<Problem>,
     pub clv_list: Option<Rc<ClvList>>,
     /// Milliseconds per step of the last CLV run.
     pub clv_timings: Vec<f64>,
@@ -338,9 +346,9 @@ impl Reducible for AppState {
                     next.clv_list = Some(Rc::new(ClvList { sort: ClvSort::Clv, offset: 0, total: report.customers, rows: top }));
                     next.clv = Some(Rc::new(*report));
                 }
-                Response::ClvFailed { message } => {
+                Response::ClvFailed { message, code } => {
                     next.clv_step = None;
-                    next.clv_error = Some(message);
+                    next.clv_error = Some(Problem { code, message });
                 }
                 Response::ClvCancelled => {
                     next.clv_step = None;
@@ -357,7 +365,7 @@ impl Reducible for AppState {
                     next.list = None;
                 }
                 // Keep the last good results on screen; the rules panel shows why the new ones failed.
-                Response::SegmentFailed { message } => next.seg_error = Some(message),
+                Response::SegmentFailed { message, code } => next.seg_error = Some(Problem { code, message }),
                 Response::Customers { filter, offset, total, rows } => {
                     next.list = Some(Rc::new(CustomerList { filter, offset, total, rows }));
                 }

@@ -225,6 +225,6 @@ fn replaced(loads: Vec<u32>, slot: Slot) {
 fn schedule_clv(run: u32) {
     let step = Closure::once_into_js(move || with_session(|s, out| s.clv_step(run, out)));
     if scope().set_timeout_with_callback_and_timeout_and_arguments_0(step.unchecked_ref(), 0).is_err() {
-        post(Response::ClvFailed { message: "internal error: the worker cannot schedule work".into() });
+        post(Response::ClvFailed { message: "internal error: the worker cannot schedule work".into(), code: String::new() });
     }
 }

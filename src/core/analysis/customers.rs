@@ -114,6 +114,20 @@ impl std::fmt::Display for FactsError {
     }
 }
 
+impl std::error::Error for FactsError {}
+
+impl FactsError {
+    /// A stable key for the page to translate.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NoDates => "no_dates",
+            Self::NoAmounts => "no_amounts",
+            Self::NoRows => "no_rows",
+            Self::NothingRead => "nothing_read",
+        }
+    }
+}
+
 /// The default as-of date: the day after the last transaction.
 pub fn default_as_of(dataset: &Dataset) -> Option<Day> {
     dataset.day.as_ref()?.iter().max().map(|d| d + 1)

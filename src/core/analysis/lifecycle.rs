@@ -42,19 +42,42 @@ impl Default for TierRule {
     }
 }
 
+/// A membership tier rule or lifecycle parameters that cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LifecycleError {
+    #[error("tier shares must be between 0 and 1 and add up to at most 100%")]
+    TierShares,
+    #[error("tier amounts must be numbers from 钻石 down to 银卡 (descending)")]
+    TierAmounts,
+    #[error("the lifecycle window must be at least a day and the factors 0 < decline ≤ formation")]
+    Stages,
+}
+
+impl LifecycleError {
+    /// A stable key for the page to translate.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::TierShares => "tier_shares",
+            Self::TierAmounts => "tier_amounts",
+            Self::Stages => "stage_params",
+        }
+    }
+}
+
 impl TierRule {
     /// # Errors
-    /// A message when shares are not in 0..1 summing to at most 1, or amounts are not descending.
-    pub fn check(&self) -> Result<(), String> {
+    /// [`LifecycleError`] when shares are not in 0..1 summing to at most 1, or amounts are not
+    /// descending.
+    pub fn check(&self) -> Result<(), LifecycleError> {
         match self {
             Self::Shares(s) => {
                 if s.iter().any(|x| !x.is_finite() || *x < 0.0) || s.iter().sum::<f64>() > 1.0 + 1e-9 {
-                    return Err("tier shares must be between 0 and 1 and add up to at most 100%".into());
+                    return Err(LifecycleError::TierShares);
                 }
             }
             Self::Amounts(a) => {
                 if a.iter().any(|x| !x.is_finite()) || a[0] < a[1] || a[1] < a[2] {
-                    return Err("tier amounts must be numbers from 钻石 down to 银卡 (descending)".into());
+                    return Err(LifecycleError::TierAmounts);
                 }
             }
         }
@@ -90,7 +113,7 @@ fn level_rank(label: &str) -> Option<usize> {
 ///
 /// # Errors
 /// When the rule is invalid (see [`TierRule::check`]).
-pub fn tiers(dataset: &Dataset, customers: &[CustomerFacts], as_of: Day, rule: &TierRule) -> Result<Tiers, String> {
+pub fn tiers(dataset: &Dataset, customers: &[CustomerFacts], as_of: Day, rule: &TierRule) -> Result<Tiers, LifecycleError> {
     if let (Some(levels), Some(days)) = (&dataset.member_level, &dataset.day) {
         // Each customer's level on their latest row on or before the as-of date (of rows on the
         // same day, the one later in the file: the level it was left at that day).
@@ -209,10 +232,11 @@ impl Default for StageParams {
 
 impl StageParams {
     /// # Errors
-    /// A message when the window is not positive or the factors are not 0 < fall ≤ rise.
-    pub fn check(&self) -> Result<(), String> {
+    /// [`LifecycleError::Stages`] when the window is not positive or the factors are not
+    /// 0 < fall ≤ rise.
+    pub fn check(&self) -> Result<(), LifecycleError> {
         if self.window_days < 1 || !(self.fall > 0.0 && self.fall <= self.rise && self.rise.is_finite()) {
-            return Err("the lifecycle window must be at least a day and the factors 0 < decline ≤ formation".into());
+            return Err(LifecycleError::Stages);
         }
         Ok(())
     }

@@ -45,16 +45,27 @@ impl Default for AbcParams {
     }
 }
 
+/// ABC cuts that cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AbcError {
+    #[error("ABC cuts must be shares between 0 and 1 adding up to at most 1 (got A {a} and B {b})")]
+    Cuts { a: f64, b: f64 },
+}
+
+impl AbcError {
+    /// A stable key for the page to translate.
+    pub fn code(&self) -> &'static str {
+        "abc_cuts"
+    }
+}
+
 impl AbcParams {
     /// # Errors
-    /// A message when the cuts are not shares in (0, 1) adding up to at most 1.
-    pub fn check(&self) -> Result<(), String> {
+    /// [`AbcError::Cuts`] when the cuts are not shares in (0, 1) adding up to at most 1.
+    pub fn check(&self) -> Result<(), AbcError> {
         let ok = |x: f64| x.is_finite() && x > 0.0 && x < 1.0;
         if !ok(self.a) || !ok(self.b) || self.a + self.b > 1.0 + 1e-12 {
-            return Err(format!(
-                "ABC cuts must be shares between 0 and 1 adding up to at most 1 (got A {} and B {})",
-                self.a, self.b
-            ));
+            return Err(AbcError::Cuts { a: self.a, b: self.b });
         }
         Ok(())
     }
@@ -80,7 +91,7 @@ pub const LORENZ_POINTS: usize = 100;
 ///
 /// # Errors
 /// When the cut points are invalid (see [`AbcParams::check`]).
-pub fn pareto(revenues: &[f64], params: AbcParams) -> Result<Pareto, String> {
+pub fn pareto(revenues: &[f64], params: AbcParams) -> Result<Pareto, AbcError> {
     params.check()?;
     let n = revenues.len();
     let positive: Vec<f64> = revenues.iter().map(|&x| if x.is_finite() { x.max(0.0) } else { 0.0 }).collect();

@@ -49,16 +49,46 @@ impl Default for PyramidParams {
     }
 }
 
+/// A pyramid that cannot be built as asked.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PyramidError {
+    #[error("the pyramid needs 2 to 6 tiers, not {0}")]
+    TierCount(usize),
+    #[error("pyramid tier shares must be positive and add up to 100%")]
+    Shares,
+    #[error("the pyramid ranks by predicted CLV only after the CLV models have run: fit them on the CLV page first")]
+    NeedsClv,
+    /// A line of the tiers as typed ([`parse_tiers`]) without `Name: percent`; lines count from 1.
+    #[error("pyramid tier line {line}: expected 'Name: percent'")]
+    LineNoColon { line: usize },
+    #[error("pyramid tier line {line} ({name}): '{text}' is not a percentage")]
+    LineNotPercent { line: usize, name: String, text: String },
+}
+
+impl PyramidError {
+    /// A stable key for the page to translate.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::TierCount(_) => "pyramid_tier_count",
+            Self::Shares => "pyramid_shares",
+            Self::NeedsClv => "pyramid_needs_clv",
+            Self::LineNoColon { .. } => "pyramid_line_no_colon",
+            Self::LineNotPercent { .. } => "pyramid_line_not_percent",
+        }
+    }
+}
+
 impl PyramidParams {
     /// # Errors
-    /// A message when there are not 2–6 tiers or the shares are not positive and adding up to 100%.
-    pub fn check(&self) -> Result<(), String> {
+    /// [`PyramidError`] when there are not 2–6 tiers or the shares are not positive and adding up
+    /// to 100%.
+    pub fn check(&self) -> Result<(), PyramidError> {
         if !(2..=6).contains(&self.tiers.len()) {
-            return Err(format!("the pyramid needs 2 to 6 tiers, not {}", self.tiers.len()));
+            return Err(PyramidError::TierCount(self.tiers.len()));
         }
         let total: f64 = self.tiers.iter().map(|t| t.1).sum();
         if self.tiers.iter().any(|t| !t.1.is_finite() || t.1 <= 0.0) || (total - 1.0).abs() > 1e-6 {
-            return Err("pyramid tier shares must be positive and add up to 100%".into());
+            return Err(PyramidError::Shares);
         }
         Ok(())
     }
@@ -72,18 +102,18 @@ pub fn tiers_text(tiers: &[(String, f64)]) -> String {
 /// Parses [`tiers_text`] back.
 ///
 /// # Errors
-/// A message naming the line that is not `Name: percent`.
-pub fn parse_tiers(text: &str) -> Result<Vec<(String, f64)>, String> {
+/// [`PyramidError`] naming the line that is not `Name: percent`.
+pub fn parse_tiers(text: &str) -> Result<Vec<(String, f64)>, PyramidError> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, line)| {
-            let (name, pct) =
-                line.rsplit_once([':', '：']).ok_or_else(|| format!("pyramid tier line {}: expected 'Name: percent'", i + 1))?;
-            let pct: f64 =
-                pct.trim().trim_end_matches('%').trim().parse().map_err(|_| {
-                    format!("pyramid tier line {} ({}): '{}' is not a percentage", i + 1, name.trim(), pct.trim())
-                })?;
+            let (name, pct) = line.rsplit_once([':', '：']).ok_or(PyramidError::LineNoColon { line: i + 1 })?;
+            let pct: f64 = pct.trim().trim_end_matches('%').trim().parse().map_err(|_| PyramidError::LineNotPercent {
+                line: i + 1,
+                name: name.trim().to_string(),
+                text: pct.trim().to_string(),
+            })?;
             Ok((name.trim().to_string(), pct / 100.0))
         })
         .collect()
@@ -129,12 +159,10 @@ pub fn build(
     current: &[State],
     ids: &Labels,
     params: &PyramidParams,
-) -> Result<Pyramid, String> {
+) -> Result<Pyramid, PyramidError> {
     params.check()?;
     if params.measure == Measure::Clv && clv.is_none() {
-        return Err(
-            "the pyramid ranks by predicted CLV only after the CLV models have run: fit them on the CLV page first".into()
-        );
+        return Err(PyramidError::NeedsClv);
     }
     let customers = &facts.customers;
     let n = customers.len();
@@ -272,7 +300,7 @@ mod tests {
         dataset: &Dataset,
         seg: &Segmentation,
         params: &PyramidParams,
-    ) -> Result<Pyramid, String> {
+    ) -> Result<Pyramid, PyramidError> {
         build(survey, None, &seg.facts, &seg.rfm, &seg.states.current, &dataset.customers, params)
     }
 
@@ -332,7 +360,7 @@ mod tests {
     fn predicted_clv_ranks_customers_once_it_exists() {
         let (ds, seg) = sample(100);
         let params = PyramidParams { measure: Measure::Clv, ..PyramidParams::default() };
-        assert!(pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &params).unwrap_err().contains("CLV page"));
+        assert_eq!(pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &params).unwrap_err(), PyramidError::NeedsClv);
         // CLV = the customer's code: the top 5 codes form the top tier.
         let clv: Vec<f64> = (0..ds.customers.len()).map(|c| c as f64).collect();
         let p = build(None, Some(&clv), &seg.facts, &seg.rfm, &seg.states.current, &ds.customers, &params).unwrap();
@@ -393,9 +421,12 @@ mod tests {
     fn bad_tier_settings_are_refused() {
         let (ds, seg) = sample(10);
         let one = PyramidParams { tiers: vec![("all".into(), 1.0)], ..PyramidParams::default() };
-        assert!(pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &one).unwrap_err().contains("2 to 6 tiers"));
+        assert_eq!(
+            pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &one).unwrap_err().to_string(),
+            "the pyramid needs 2 to 6 tiers, not 1"
+        );
         let wrong = PyramidParams { tiers: vec![("a".into(), 0.5), ("b".into(), 0.4)], ..PyramidParams::default() };
-        assert!(pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &wrong).unwrap_err().contains("add up to 100%"));
+        assert_eq!(pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &wrong).unwrap_err(), PyramidError::Shares);
     }
 
     #[test]
@@ -406,8 +437,8 @@ mod tests {
         let four = parse_tiers("A: 10%\nB：20\n\nC: 30\nD: 40").unwrap();
         assert_eq!(four.len(), 4);
         assert!(PyramidParams { tiers: four, ..PyramidParams::default() }.check().is_ok());
-        assert!(parse_tiers("A: ten").unwrap_err().contains("line 1 (A): 'ten'"));
-        assert!(parse_tiers("no separator").unwrap_err().contains("expected 'Name: percent'"));
+        assert!(parse_tiers("A: ten").unwrap_err().to_string().contains("line 1 (A): 'ten'"));
+        assert!(parse_tiers("no separator").unwrap_err().to_string().contains("expected 'Name: percent'"));
     }
 
     #[test]

@@ -69,6 +69,19 @@ impl std::fmt::Display for RfmError {
     }
 }
 
+impl std::error::Error for RfmError {}
+
+impl RfmError {
+    /// A stable key for the page to translate.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Bins(_) => "rfm_bins",
+            Self::Thresholds { .. } => "rfm_thresholds",
+            Self::Code { .. } => "rfm_segment_code",
+        }
+    }
+}
+
 impl RfmParams {
     /// Checks the parameters.
     ///

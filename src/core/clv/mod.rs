@@ -71,6 +71,22 @@ impl std::fmt::Display for ClvError {
     }
 }
 
+impl std::error::Error for ClvError {}
+
+impl ClvError {
+    /// A stable key for the page to translate.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Summary(_) => "clv_summary",
+            Self::TooFew(_) => "clv_too_few",
+            Self::NoRepeat => "clv_no_repeat",
+            Self::OneDay => "clv_one_day",
+            Self::Spend(_) => "clv_spend",
+            Self::Fit(_) => "clv_fit",
+        }
+    }
+}
+
 /// Refuses data no model can learn from.
 fn check_counts(data: &[Rft]) -> Result<(), ClvError> {
     if data.len() < 2 {

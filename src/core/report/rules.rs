@@ -1,11 +1,11 @@
 //! The rules form: every segmentation rule as the text a user types, and its conversion to checked
-//! [`SegmentationParams`] with a message naming the field when a value is wrong.
+//! [`SegmentationParams`] with a [`RulesError`] naming the field when a value is wrong.
 
 use crate::core::analysis::lifecycle::TierRule;
 use crate::core::analysis::rfm::Scoring;
 use crate::core::analysis::states::Period;
-use crate::core::report::segments::SegmentationParams;
-use crate::core::values::{format_day, parse_date, DateOrder};
+use crate::core::report::segments::{SegmentError, SegmentationParams};
+use crate::core::values::{format_day, parse_date, DateError, DateOrder};
 use serde::{Deserialize, Serialize};
 
 /// The form's fields, as typed. Empty threshold fields mean "by rank".
@@ -87,19 +87,19 @@ impl RulesForm {
     /// show, such as the segment map).
     ///
     /// # Errors
-    /// A message naming the field whose value is wrong.
-    pub fn to_params(&self, base: &SegmentationParams) -> Result<SegmentationParams, String> {
-        let number = |field: &str, text: &str| -> Result<f64, String> {
+    /// [`RulesError`] naming the field whose value is wrong, or the rule that cannot be used.
+    pub fn to_params(&self, base: &SegmentationParams) -> Result<SegmentationParams, RulesError> {
+        let number = |field: Field, text: &str| -> Result<f64, RulesError> {
             text.trim()
                 .parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite())
-                .ok_or_else(|| format!("{field}: '{}' is not a number", text.trim()))
+                .ok_or_else(|| RulesError::NotANumber { field, text: text.trim().to_string() })
         };
-        let whole = |field: &str, text: &str| -> Result<i32, String> {
-            text.trim().parse::<i32>().map_err(|_| format!("{field}: '{}' is not a whole number", text.trim()))
+        let whole = |field: Field, text: &str| -> Result<i32, RulesError> {
+            text.trim().parse::<i32>().map_err(|_| RulesError::NotWhole { field, text: text.trim().to_string() })
         };
-        let thresholds = |field: &str, text: &str| -> Result<Scoring, String> {
+        let thresholds = |field: Field, text: &str| -> Result<Scoring, RulesError> {
             if text.trim().is_empty() {
                 return Ok(Scoring::Ranked);
             }
@@ -112,46 +112,140 @@ impl RulesForm {
         let mut p = base.clone();
         p.as_of = match self.as_of.trim() {
             "" => None,
-            d => Some(parse_date(d, DateOrder::Ymd).map_err(|e| format!("as-of date: {e}"))?),
+            d => Some(parse_date(d, DateOrder::Ymd).map_err(RulesError::AsOf)?),
         };
-        p.rfm.bins = self.bins.trim().parse().map_err(|_| format!("bins: '{}' is not a whole number", self.bins.trim()))?;
-        p.rfm.recency = thresholds("recency thresholds", &self.r_thresholds)?;
-        p.rfm.frequency = thresholds("frequency thresholds", &self.f_thresholds)?;
-        p.rfm.monetary = thresholds("monetary thresholds", &self.m_thresholds)?;
+        p.rfm.bins =
+            self.bins.trim().parse().map_err(|_| RulesError::NotWhole { field: Field::Bins, text: self.bins.trim().into() })?;
+        p.rfm.recency = thresholds(Field::RecencyThresholds, &self.r_thresholds)?;
+        p.rfm.frequency = thresholds(Field::FrequencyThresholds, &self.f_thresholds)?;
+        p.rfm.monetary = thresholds(Field::MonetaryThresholds, &self.m_thresholds)?;
         p.rfm.segments = parse_segments(&self.segments)?;
-        p.rfm.check().map_err(|e| e.to_string())?;
-        p.abc.a = number("ABC A %", &self.abc_a)? / 100.0;
-        p.abc.b = number("ABC B %", &self.abc_b)? / 100.0;
-        p.abc.check()?;
-        let t = [number("钻石", &self.tiers[0])?, number("金卡", &self.tiers[1])?, number("银卡", &self.tiers[2])?];
+        p.rfm.check().map_err(SegmentError::from)?;
+        p.abc.a = number(Field::AbcA, &self.abc_a)? / 100.0;
+        p.abc.b = number(Field::AbcB, &self.abc_b)? / 100.0;
+        p.abc.check().map_err(SegmentError::from)?;
+        let t = [
+            number(Field::Diamond, &self.tiers[0])?,
+            number(Field::Gold, &self.tiers[1])?,
+            number(Field::Silver, &self.tiers[2])?,
+        ];
         p.tiers = if self.tier_mode == "amount" { TierRule::Amounts(t) } else { TierRule::Shares(t.map(|x| x / 100.0)) };
-        p.tiers.check()?;
-        p.stages.window_days = whole("lifecycle window", &self.window_days)?;
-        p.stages.rise = number("formation factor", &self.rise)?;
-        p.stages.fall = number("decline factor", &self.fall)?;
-        p.stages.check()?;
+        p.tiers.check().map_err(SegmentError::from)?;
+        p.stages.window_days = whole(Field::Window, &self.window_days)?;
+        p.stages.rise = number(Field::Rise, &self.rise)?;
+        p.stages.fall = number(Field::Fall, &self.fall)?;
+        p.stages.check().map_err(SegmentError::from)?;
         p.states.period = if self.period == "quarter" { Period::Quarter } else { Period::Month };
-        p.states.churn_days = whole("churn window", &self.churn_days)?;
-        p.states.dormant_days = whole("dormant after", &self.dormant_days)?;
+        p.states.churn_days = whole(Field::Churn, &self.churn_days)?;
+        p.states.dormant_days = whole(Field::Dormant, &self.dormant_days)?;
         if p.states.churn_days < 1 || p.states.dormant_days < 1 {
-            return Err("the churn window and the dormancy threshold must be at least one day".into());
+            return Err(RulesError::StateWindows);
         }
         Ok(p)
+    }
+}
+
+/// A field of the rules form, named in its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Bins,
+    RecencyThresholds,
+    FrequencyThresholds,
+    MonetaryThresholds,
+    AbcA,
+    AbcB,
+    Diamond,
+    Gold,
+    Silver,
+    Window,
+    Rise,
+    Fall,
+    Churn,
+    Dormant,
+}
+
+impl Field {
+    /// The field's name in English messages (the command line's, and the English page's).
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::Bins => "bins",
+            Self::RecencyThresholds => "recency thresholds",
+            Self::FrequencyThresholds => "frequency thresholds",
+            Self::MonetaryThresholds => "monetary thresholds",
+            Self::AbcA => "ABC A %",
+            Self::AbcB => "ABC B %",
+            Self::Diamond => "钻石",
+            Self::Gold => "金卡",
+            Self::Silver => "银卡",
+            Self::Window => "lifecycle window",
+            Self::Rise => "formation factor",
+            Self::Fall => "decline factor",
+            Self::Churn => "churn window",
+            Self::Dormant => "dormant after",
+        }
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.en())
+    }
+}
+
+/// What is wrong with the rules as typed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RulesError {
+    #[error("{field}: '{text}' is not a number")]
+    NotANumber { field: Field, text: String },
+    #[error("{field}: '{text}' is not a whole number")]
+    NotWhole { field: Field, text: String },
+    #[error("as-of date: {0}")]
+    AsOf(DateError),
+    #[error("the churn window and the dormancy threshold must be at least one day")]
+    StateWindows,
+    /// Line numbers count from 1.
+    #[error("segment map line {line}: expected 'Name: 555 554 …'")]
+    MapNoColon { line: usize },
+    #[error("segment map line {line}: the segment has no name")]
+    MapNoName { line: usize },
+    #[error("segment map line {line} ({name}): '{code}' is not an R-F-M code (three digits, each 1 to 5)")]
+    MapCode { line: usize, name: String, code: String },
+    #[error("the segment map is empty")]
+    MapEmpty,
+    /// A rule that reads as typed but cannot be used (bins, thresholds, ABC cuts, tiers, stages).
+    #[error(transparent)]
+    Rule(#[from] SegmentError),
+}
+
+impl RulesError {
+    /// A stable key for the page to translate.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotANumber { .. } => "rules_not_a_number",
+            Self::NotWhole { .. } => "rules_not_whole",
+            Self::AsOf(_) => "rules_as_of",
+            Self::StateWindows => "rules_state_windows",
+            Self::MapNoColon { .. } => "segment_map_no_colon",
+            Self::MapNoName { .. } => "segment_map_no_name",
+            Self::MapCode { .. } => "segment_map_code",
+            Self::MapEmpty => "segment_map_empty",
+            Self::Rule(e) => e.code(),
+        }
     }
 }
 
 /// Parses a segment map written one segment per line as `Name: 555 554 …` (blank lines skipped).
 ///
 /// # Errors
-/// A message naming the line that has no name, no colon, or a code that is not three digits 1–5.
-pub fn parse_segments(text: &str) -> Result<Vec<(String, Vec<u16>)>, String> {
+/// [`RulesError`] naming the line that has no name, no colon, or a code that is not three digits
+/// 1–5, or saying the map is empty.
+pub fn parse_segments(text: &str) -> Result<Vec<(String, Vec<u16>)>, RulesError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let (name, codes) =
-            line.split_once([':', '：']).ok_or_else(|| format!("segment map line {}: expected 'Name: 555 554 …'", i + 1))?;
+        let (name, codes) = line.split_once([':', '：']).ok_or(RulesError::MapNoColon { line: i + 1 })?;
         let name = name.trim();
         if name.is_empty() {
-            return Err(format!("segment map line {}: the segment has no name", i + 1));
+            return Err(RulesError::MapNoName { line: i + 1 });
         }
         let codes = codes
             .split([' ', ',', '，'])
@@ -161,15 +255,13 @@ pub fn parse_segments(text: &str) -> Result<Vec<(String, Vec<u16>)>, String> {
                 c.parse::<u16>()
                     .ok()
                     .filter(|&v| (111..=555).contains(&v) && c.bytes().all(|b| (b'1'..=b'5').contains(&b)))
-                    .ok_or_else(|| {
-                        format!("segment map line {} ({name}): '{c}' is not an R-F-M code (three digits, each 1 to 5)", i + 1)
-                    })
+                    .ok_or_else(|| RulesError::MapCode { line: i + 1, name: name.to_string(), code: c.to_string() })
             })
-            .collect::<Result<Vec<u16>, String>>()?;
+            .collect::<Result<Vec<u16>, RulesError>>()?;
         out.push((name.to_string(), codes));
     }
     if out.is_empty() {
-        return Err("the segment map is empty".into());
+        return Err(RulesError::MapEmpty);
     }
     Ok(out)
 }
@@ -232,11 +324,18 @@ mod tests {
             (|f| f.segments = "no colon here".into(), "line 1: expected"),
             (|f| f.segments = "   ".into(), "segment map is empty"),
         ];
+        let mut codes = Vec::new();
         for (edit, want) in cases {
             let mut form = RulesForm::from_params(&base, None);
             edit(&mut form);
             let err = form.to_params(&base).unwrap_err();
-            assert!(err.contains(want), "{want}: {err}");
+            assert!(err.to_string().contains(want), "{want}: {err}");
+            codes.push(err.code());
         }
+        // Each kind of mistake has its own code for the page to translate.
+        assert!(
+            codes.contains(&"rules_not_a_number") && codes.contains(&"segment_map_empty") && codes.contains(&"tier_shares"),
+            "{codes:?}"
+        );
     }
 }

@@ -1,13 +1,13 @@
 //! Segmentation as the app shows it: facts, RFM and ABC computed once, summarised per group
 //! (named segment, Chinese class, R×F cell, ABC class), and customer lists for drill-down and export.
 
-use crate::core::analysis::customers::{facts, Facts};
+use crate::core::analysis::customers::{facts, Facts, FactsError};
 use crate::core::analysis::groups::{GroupStat, Totals};
 use crate::core::analysis::kpis::{kpis, Kpis};
-use crate::core::analysis::lifecycle::{stage, tiers, Stage, StageParams, TierRule, Tiers};
-use crate::core::analysis::pareto::{pareto, Abc, AbcParams, Pareto};
-use crate::core::analysis::pyramid::{Pyramid, PyramidParams};
-use crate::core::analysis::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmParams};
+use crate::core::analysis::lifecycle::{stage, tiers, LifecycleError, Stage, StageParams, TierRule, Tiers};
+use crate::core::analysis::pareto::{pareto, Abc, AbcError, AbcParams, Pareto};
+use crate::core::analysis::pyramid::{Pyramid, PyramidError, PyramidParams};
+use crate::core::analysis::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmError, RfmParams};
 use crate::core::analysis::states::{probabilities, walk, State, StateParams, StatesResult};
 use crate::core::dataset::Dataset;
 use crate::core::values::{format_day, Day};
@@ -43,12 +43,41 @@ pub struct Segmentation {
     pub pyramid: Pyramid,
 }
 
+/// Why a dataset cannot be segmented: something it lacks, or a rule that cannot be used. The
+/// message is the area's own; [`SegmentError::code`] is a stable key for the page to translate.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SegmentError {
+    #[error(transparent)]
+    Facts(#[from] FactsError),
+    #[error(transparent)]
+    Rfm(#[from] RfmError),
+    #[error(transparent)]
+    Abc(#[from] AbcError),
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    #[error(transparent)]
+    Pyramid(#[from] PyramidError),
+}
+
+impl SegmentError {
+    /// The area's code: `no_dates`, `rfm_bins`, `abc_cuts`, `tier_shares`, `pyramid_needs_clv`, …
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Facts(e) => e.code(),
+            Self::Rfm(e) => e.code(),
+            Self::Abc(e) => e.code(),
+            Self::Lifecycle(e) => e.code(),
+            Self::Pyramid(e) => e.code(),
+        }
+    }
+}
+
 /// Computes facts, scores and classes.
 ///
 /// # Errors
-/// A message saying what is missing (dates, amounts, rows before the as-of date) or which parameter
-/// is wrong.
-pub fn segment(dataset: &Dataset, params: &SegmentationParams) -> Result<Segmentation, String> {
+/// [`SegmentError`]: what is missing (dates, amounts, rows before the as-of date) or which rule is
+/// wrong.
+pub fn segment(dataset: &Dataset, params: &SegmentationParams) -> Result<Segmentation, SegmentError> {
     let inline = dataset.score.is_some().then(|| crate::core::analysis::nps::Survey::inline(dataset));
     segment_with(dataset, inline.as_ref(), None, params)
 }
@@ -64,7 +93,7 @@ pub fn segment_with(
     survey: Option<&crate::core::analysis::nps::Survey>,
     clv: Option<&[f64]>,
     params: &SegmentationParams,
-) -> Result<Segmentation, String> {
+) -> Result<Segmentation, SegmentError> {
     let (facts, rfm) = scored(dataset, params.as_of, &params.rfm)?;
     let revenues: Vec<f64> = facts.customers.iter().map(|c| c.monetary).collect();
     let pareto = pareto(&revenues, params.abc)?;
@@ -83,9 +112,9 @@ pub fn segment_with(
 ///
 /// # Errors
 /// As [`segment`].
-pub fn scored(dataset: &Dataset, as_of: Option<Day>, params: &RfmParams) -> Result<(Facts, Rfm), String> {
-    let facts = facts(dataset, as_of).map_err(|e| e.to_string())?;
-    let rfm = score(&facts.customers, params).map_err(|e| e.to_string())?;
+pub fn scored(dataset: &Dataset, as_of: Option<Day>, params: &RfmParams) -> Result<(Facts, Rfm), SegmentError> {
+    let facts = facts(dataset, as_of)?;
+    let rfm = score(&facts.customers, params)?;
     Ok((facts, rfm))
 }
 

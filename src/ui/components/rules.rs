@@ -1,7 +1,7 @@
 //! The rules panel: every segmentation rule, editable, with the rule in words and a recalculate
 //! button. Shared by the segments and lifecycle pages.
 
-use crate::core::report::rules::RulesForm;
+use crate::core::report::rules::{RulesError, RulesForm};
 use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::Request;
 use crate::ui::app::AppContext;
@@ -21,7 +21,7 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
     let params = ctx.state.seg_params.clone();
     let as_of = crate::core::values::parse_date(&props.summary.as_of, crate::core::values::DateOrder::Ymd).ok();
     let form = use_state(|| RulesForm::from_params(&params, as_of));
-    let local_error = use_state(|| None::<String>);
+    let local_error = use_state(|| None::<RulesError>);
     {
         // New results (from any page) reset the form to the rules they used.
         let (form, local_error, params) = (form.clone(), local_error.clone(), params.clone());
@@ -65,7 +65,7 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
                 local_error.set(None);
                 ctx.send(Request::Segment { params }, None);
             }
-            Err(message) => local_error.set(Some(message)),
+            Err(e) => local_error.set(Some(e)),
         })
     };
     let all = {
@@ -74,7 +74,9 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
     };
     let f = &*form;
     let bins: Vec<(&'static str, &str)> = ["2", "3", "4", "5", "6", "7", "8", "9", "10"].iter().map(|b| (*b, *b)).collect();
-    let error = (*local_error).clone().or_else(|| ctx.state.seg_error.as_deref().map(|m| ctx.state.lang.seg_error(m)));
+    let lang = ctx.state.lang;
+    let error =
+        (*local_error).as_ref().map(|e| lang.rules_error(e)).or_else(|| ctx.state.seg_error.as_ref().map(|p| lang.problem(p)));
     html! {
         <section class="card" data-testid="rules">
             <h2>{ t.seg_rules }</h2>

@@ -159,7 +159,7 @@ pub fn ClvPage() -> Html {
                         }) }
                     </ol>
                 }
-                if let Some(e) = (*form_error).clone().or(ctx.state.clv_error.clone()) {
+                if let Some(e) = (*form_error).clone().or_else(|| ctx.state.clv_error.as_ref().map(|p| ctx.state.lang.problem(p))) {
                     <p class="attention-text" role="alert" data-testid="clv-error">{ e }</p>
                 }
                 <p class="rule">{ "CLV = Σ_{i=1..H} E[M] · (E[X(i months)] − E[X(i−1 months)]) / (1 + d)^i; E[X] from BG/NBD, E[M] from Gamma-Gamma; 1 month = 365.25/12 days" }</p>

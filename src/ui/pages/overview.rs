@@ -99,7 +99,7 @@ pub fn OverviewPage() -> Html {
             </section>
             }
             if let Some(message) = state.seg_error.clone() {
-                <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ state.lang.seg_error(&message) }</p></section>
+                <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ state.lang.problem(&message) }</p></section>
             }
             if let Some(s) = seg.clone() {
                 <div class="two-col">

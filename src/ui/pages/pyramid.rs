@@ -2,7 +2,7 @@
 //! revenue, figures inside each band), the loyalty ladder beside it, and click-through to each
 //! tier's customers. Geometry from `core::pyramid::bands`.
 
-use crate::core::analysis::pyramid::{parse_tiers, tiers_text, Measure, PyramidParams};
+use crate::core::analysis::pyramid::{parse_tiers, tiers_text, Measure, PyramidError, PyramidParams};
 use crate::core::report::charts::bar_lengths;
 use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::Request;
@@ -34,7 +34,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
     let params = ctx.state.seg_params.pyramid.clone();
     let measure = use_state(|| params.measure);
     let tiers_draft = use_state(|| tiers_text(&params.tiers));
-    let error = use_state(|| None::<String>);
+    let error = use_state(|| None::<PyramidError>);
     {
         let (measure, tiers, error, params) = (measure.clone(), tiers_draft.clone(), error.clone(), params.clone());
         use_effect_with(props.summary.clone(), move |_| {
@@ -54,7 +54,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                     error.set(None);
                     ctx.send(Request::Segment { params }, None);
                 }
-                Err(message) => error.set(Some(message)),
+                Err(e) => error.set(Some(e)),
             }
         })
     };
@@ -101,8 +101,8 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                     </label>
                     <button class="button primary" onclick={apply} data-testid="pyramid-apply">{ t.apply }</button>
                 </div>
-                if let Some(message) = (*error).clone() {
-                    <p class="attention-text" role="alert" data-testid="pyramid-error">{ message }</p>
+                if let Some(e) = (*error).as_ref() {
+                    <p class="attention-text" role="alert" data-testid="pyramid-error">{ ctx.state.lang.pyramid_error(e) }</p>
                 }
                 <div class="two-col">
                     <PyramidChart pyramid={p.clone()} by_revenue={*by_revenue} onselect={open.clone()} />

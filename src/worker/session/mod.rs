@@ -11,12 +11,14 @@ use crate::core::analysis::nps::Survey;
 use crate::core::clv::bgnbd::BgNbd;
 use crate::core::clv::pareto_nbd::ParetoNbd;
 use crate::core::clv::summary::Summary;
-use crate::core::clv::{self, ClvParams, ClvReport, Fitted, SpendModel};
+use crate::core::clv::{self, ClvError, ClvParams, ClvReport, Fitted, SpendModel};
 use crate::core::dataset::Labels;
 use crate::core::export::{self, ExportEncoding, ExportFormat};
 use crate::core::ingest::{ingest, IngestError, IngestOptions, Ingested};
 use crate::core::report::nps_page::{self, NpsSummary};
-use crate::core::report::segments::{segment_with, CustomerFilter, Segmentation, SegmentationParams, SegmentationSummary};
+use crate::core::report::segments::{
+    segment_with, CustomerFilter, SegmentError, Segmentation, SegmentationParams, SegmentationSummary,
+};
 use crate::core::sample::write_sample;
 use crate::protocol::{ClvSort, ClvStep, ProgressStage, Request, Response, Slot, PAGE_SIZE, REJECTED_SHOWN};
 
@@ -194,11 +196,11 @@ impl<F> Session<F> {
             }
             Request::Segment { params } => match self.segment(&params) {
                 Ok((summary, nps)) => self.send(Response::Segmented { summary: Box::new(summary), params, nps }, out),
-                Err(message) => self.send(Response::SegmentFailed { message }, out),
+                Err(e) => self.send(e.segment_failed(), out),
             },
             Request::Customers { filter, offset } => match self.customers(&filter, offset) {
                 Some((total, rows)) => self.send(Response::Customers { filter, offset, total, rows }, out),
-                None => self.send(no_segmentation(), out),
+                None => self.send(Refusal::NoSegmentation.segment_failed(), out),
             },
             Request::ExportCustomers { filter, file_name, format } => {
                 let file = self.segmentation.as_ref().zip(self.transactions.ingested.as_ref()).map(|(seg, i)| {
@@ -215,8 +217,8 @@ impl<F> Session<F> {
                         mime: format.mime().into(),
                         bytes,
                     },
-                    Some(Err(message)) => Response::SegmentFailed { message: format!("the export failed: {message}") },
-                    None => no_segmentation(),
+                    Some(Err(message)) => Refusal::Export(message).segment_failed(),
+                    None => Refusal::NoSegmentation.segment_failed(),
                 };
                 self.send(response, out);
             }
@@ -233,13 +235,13 @@ impl<F> Session<F> {
             }
             Request::ClvCustomers { sort, offset } => match self.clv_page(sort, offset) {
                 Some((total, rows)) => self.send(Response::ClvCustomers { sort, offset, total, rows }, out),
-                None => self.send(no_clv(), out),
+                None => self.send(Refusal::NoClv.clv_failed(), out),
             },
             Request::ExportClv { file_name } => {
                 let response = match self.clv.as_ref().map(|r| export::clv_csv(&r.rows)) {
                     Some(Ok(csv)) => csv_download(format!("{file_name}.csv"), &csv),
-                    Some(Err(message)) => Response::ClvFailed { message: format!("the export failed: {message}") },
-                    None => no_clv(),
+                    Some(Err(message)) => Refusal::Export(message).clv_failed(),
+                    None => Refusal::NoClv.clv_failed(),
                 };
                 self.send(response, out);
             }
@@ -359,9 +361,12 @@ impl<F> Session<F> {
     }
 
     /// Segments the transactions (with the survey's answers for the pyramid) and builds the NPS page.
-    pub fn segment(&mut self, params: &SegmentationParams) -> Result<(SegmentationSummary, Option<Box<NpsSummary>>), String> {
+    ///
+    /// # Errors
+    /// [`Refusal::NoData`] without transactions, else the segmentation's own error.
+    pub fn segment(&mut self, params: &SegmentationParams) -> Result<(SegmentationSummary, Option<Box<NpsSummary>>), Refusal> {
         self.params = params.clone();
-        let dataset = &self.transactions.ingested.as_ref().ok_or("there is no data to segment: choose a file")?.dataset;
+        let dataset = &self.transactions.ingested.as_ref().ok_or(Refusal::NoData)?.dataset;
         let answers = self.answers();
         let clv = self.clv.as_ref().map(|r| clv::by_code(r, &dataset.customers));
         let seg = segment_with(dataset, answers.as_ref(), clv.as_deref(), params)?;
@@ -383,9 +388,9 @@ impl<F> Session<F> {
         }
         match self.segment(&params) {
             Ok((summary, nps)) => self.send(Response::Segmented { summary: Box::new(summary), params, nps }, out),
-            Err(message) => {
+            Err(e) => {
                 self.segmentation = None;
-                self.send(Response::SegmentFailed { message }, out);
+                self.send(e.segment_failed(), out);
                 let nps = self.nps_alone(&params);
                 self.send(Response::Nps { nps }, out);
             }
@@ -440,7 +445,7 @@ impl<F> Session<F> {
         let Some(job) = self.clv_job.as_mut().filter(|j| j.run == run) else { return false };
         let Some(ds) = self.transactions.ingested.as_ref().map(|i| &i.dataset) else {
             self.clv_job = None;
-            out(Response::ClvFailed { message: "CLV needs a transaction file: choose one".into() });
+            out(Refusal::ClvNoTransactions.clv_failed());
             return false;
         };
         let Some(summary) = &job.summary else {
@@ -448,7 +453,7 @@ impl<F> Session<F> {
             match clv::prepare(ds, &job.params) {
                 Ok(s) => job.summary = Some(s),
                 Err(e) => {
-                    out(Response::ClvFailed { message: e.to_string() });
+                    out(Refusal::Clv(e).clv_failed());
                     self.clv_job = None;
                     return false;
                 }
@@ -460,7 +465,7 @@ impl<F> Session<F> {
             match clv::fit_purchases(summary) {
                 Ok(f) => job.bgnbd = Some(f),
                 Err(e) => {
-                    out(Response::ClvFailed { message: e.to_string() });
+                    out(Refusal::Clv(e).clv_failed());
                     self.clv_job = None;
                     return false;
                 }
@@ -529,12 +534,47 @@ fn csv_download(file_name: String, csv: &str) -> Response {
     Response::Download { file_name, mime: "text/csv;charset=utf-8".into(), bytes: export::encode(csv, ExportEncoding::Utf8Bom).0 }
 }
 
-fn no_segmentation() -> Response {
-    Response::SegmentFailed { message: "there is no segmentation: choose a file".into() }
+/// Why a request about the data cannot be answered: nothing to answer from yet, or the
+/// computation's own error. The page shows its message, translated by its code.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    #[error("there is no data to segment: choose a file")]
+    NoData,
+    #[error("there is no segmentation: choose a file")]
+    NoSegmentation,
+    #[error("there is no CLV result: run the models first")]
+    NoClv,
+    #[error("CLV needs a transaction file: choose one")]
+    ClvNoTransactions,
+    #[error("the export failed: {0}")]
+    Export(String),
+    #[error(transparent)]
+    Segment(#[from] SegmentError),
+    #[error(transparent)]
+    Clv(#[from] ClvError),
 }
 
-fn no_clv() -> Response {
-    Response::ClvFailed { message: "there is no CLV result: run the models first".into() }
+impl Refusal {
+    /// A stable key for the page to translate.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NoData => "no_data",
+            Self::NoSegmentation => "no_segmentation",
+            Self::NoClv => "no_clv",
+            Self::ClvNoTransactions => "clv_no_transactions",
+            Self::Export(_) => "export_failed",
+            Self::Segment(e) => e.code(),
+            Self::Clv(e) => e.code(),
+        }
+    }
+
+    fn segment_failed(&self) -> Response {
+        Response::SegmentFailed { message: self.to_string(), code: self.code().into() }
+    }
+
+    fn clv_failed(&self) -> Response {
+        Response::ClvFailed { message: self.to_string(), code: self.code().into() }
+    }
 }
 
 fn clv_order(report: &ClvReport, sort: ClvSort) -> Vec<usize> {
