@@ -7,6 +7,5 @@
 pub mod core;
 pub mod protocol;
 
-#[cfg(target_arch = "wasm32")]
 pub mod ui;
 pub mod worker;

@@ -331,7 +331,7 @@ mod cli {
 
     /// Reads a file as it streams from disk when it is UTF-8 delimited text (a few megabytes in
     /// memory, whatever its size), else whole. Text of [`SPLIT_MIN`] bytes and more is read on two
-    /// cores: the second half on another thread (see `core::split`).
+    /// cores: the second half on another thread (see `core::ingest::split`).
     fn read_file(file: &PathBuf, options: &IngestOptions) -> Result<loyalty_lens::core::ingest::Ingested, String> {
         read_file_split(file, options, true)
     }
@@ -543,13 +543,11 @@ mod cli {
             }
             Command::Clv { file, read, calibration_end, holdout_end, unit, horizon_months, discount, customers, format: _ } => {
                 let run = || -> Result<String, String> {
+                    use loyalty_lens::core::clv::form::{ClvParamsError, MAX_HORIZON_MONTHS};
                     use loyalty_lens::core::clv::{analyse, summary::Unit, ClvParams};
                     let day = |flag: &str, v: &str| {
                         loyalty_lens::core::values::parse_iso_date(v).map_err(|e| format!("--{flag} {v}: {e}"))
                     };
-                    if !(discount.is_finite() && (0.0..1.0).contains(&discount)) {
-                        return Err(format!("--discount {discount}: a monthly rate from 0 to 1, e.g. 0.01"));
-                    }
                     let params = ClvParams {
                         calibration_end: Some(day("calibration-end", &calibration_end)?),
                         holdout_end: holdout_end.as_deref().map(|h| day("holdout-end", h)).transpose()?,
@@ -557,6 +555,17 @@ mod cli {
                         horizon_months,
                         discount_monthly: discount,
                     };
+                    // The page's rules, worded by flag.
+                    match params.check() {
+                        Ok(()) => {}
+                        Err(ClvParamsError::Discount(_)) => {
+                            return Err(format!("--discount {discount}: a monthly rate from 0 to 1, e.g. 0.01"))
+                        }
+                        Err(ClvParamsError::Horizon(_)) => {
+                            return Err(format!("--horizon-months {horizon_months}: 1 to {MAX_HORIZON_MONTHS} months"))
+                        }
+                        Err(e @ ClvParamsError::HoldoutBeforeCalibration) => return Err(format!("{}: {e}", file.display())),
+                    }
                     let ingested = load(&file, &read)?;
                     let report = analyse(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))?;
                     if let Some(out) = &customers {

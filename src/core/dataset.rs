@@ -378,10 +378,9 @@ impl OrderIds {
     /// Fingerprints are spread evenly over 64 bits, so they are first put in buckets by their top
     /// bits (a counting pass and a scattering pass, about [`BUCKET`] keys to a bucket), and then
     /// each bucket's keys are counted in a small table of their own that stays in the cache (open
-    /// addressing, [`NO_ORDER`] marking a free slot). On the way from the file to the first page:
-    /// one sort of the million-row sample's keys took 23–26 ms natively, this 14–16 ms. Keys that
-    /// are not spread (made up for a test) only make the buckets uneven; within a bucket they are
-    /// mixed before probing.
+    /// addressing, [`NO_ORDER`] marking a free slot): quicker than one sort of all keys
+    /// (BENCHMARKS.md, "Design measurements"). Keys that are not spread (made up for a test) only
+    /// make the buckets uneven; within a bucket they are mixed before probing.
     pub fn distinct(&self) -> usize {
         self.distinct_of(|k, _| k)
     }

@@ -102,9 +102,15 @@ impl DateOrder {
 pub enum DateError {
     Empty,
     NotADate,
-    NoSuchDay { y: i32, m: u32, d: u32 },
+    NoSuchDay {
+        y: i32,
+        m: u32,
+        d: u32,
+    },
     YearOutOfRange(i32),
     Ambiguous,
+    /// An option that must be written `YYYY-MM-DD` ([`parse_iso_date`]) is not.
+    NotIso,
 }
 
 impl DateError {
@@ -116,6 +122,7 @@ impl DateError {
             Self::NoSuchDay { .. } => "date_no_such_day",
             Self::YearOutOfRange(_) => "date_year_out_of_range",
             Self::Ambiguous => "date_ambiguous",
+            Self::NotIso => "date_not_iso",
         }
     }
 }
@@ -130,6 +137,7 @@ impl std::fmt::Display for DateError {
             Self::NoSuchDay { y, m, d } => write!(f, "{y:04}-{m:02}-{d:02} is not a day in the calendar"),
             Self::YearOutOfRange(y) => write!(f, "year {y} is outside {MIN_YEAR}–{MAX_YEAR}"),
             Self::Ambiguous => write!(f, "day and month could be either way round: choose the date order"),
+            Self::NotIso => write!(f, "expected a date as YYYY-MM-DD"),
         }
     }
 }
@@ -189,8 +197,8 @@ fn small(s: &str) -> Option<u32> {
 /// A date typed as an option: exactly `YYYY-MM-DD` (no other form, so nothing is guessed).
 ///
 /// # Errors
-/// A message saying what form is expected, or why the day does not exist.
-pub fn parse_iso_date(s: &str) -> Result<Day, String> {
+/// [`DateError::NotIso`] for another form, or why the day does not exist.
+pub fn parse_iso_date(s: &str) -> Result<Day, DateError> {
     let t = s.trim();
     let b = t.as_bytes();
     let shape = b.len() == 10
@@ -198,9 +206,9 @@ pub fn parse_iso_date(s: &str) -> Result<Day, String> {
         && b[7] == b'-'
         && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
-        return Err("expected a date as YYYY-MM-DD".into());
+        return Err(DateError::NotIso);
     }
-    parse_date(t, DateOrder::Ymd).map_err(|e| e.to_string())
+    parse_date(t, DateOrder::Ymd)
 }
 
 /// Parses one date cell.
@@ -814,8 +822,8 @@ mod tests {
 
     #[test]
     fn option_dates_are_strictly_iso() {
-        assert_eq!(parse_iso_date("1997-09-30"), day_from_ymd(1997, 9, 30).ok_or(String::new()));
-        assert!(parse_iso_date("30/9/97").unwrap_err().contains("YYYY-MM-DD"));
+        assert_eq!(parse_iso_date("1997-09-30").ok(), day_from_ymd(1997, 9, 30));
+        assert_eq!(parse_iso_date("30/9/97").unwrap_err().to_string(), "expected a date as YYYY-MM-DD");
         assert!(parse_iso_date("1997-9-30").is_err());
         assert!(parse_iso_date("2024-02-30").is_err());
     }

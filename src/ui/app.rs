@@ -4,6 +4,7 @@ use super::bridge::{download_bytes, Bridge};
 use super::components::customer_picker::CustomerPicker;
 use super::components::tabs::Tabs;
 use super::components::{header::Header, progress::ProgressBar, upload::SurveyUpload, upload::Upload};
+use super::context::AppContext;
 use super::pages::clv::ClvPage;
 use super::pages::data::DataPage;
 use super::pages::lifecycle::LifecyclePage;
@@ -11,48 +12,14 @@ use super::pages::nps::NpsPage;
 use super::pages::overview::OverviewPage;
 use super::pages::pyramid::PyramidPage;
 use super::pages::segments::SegmentsPage;
-use super::state::{next_load, Action, AppState, Phase, Tab};
-use crate::core::ingest::IngestOptions;
-use crate::protocol::{Request, Response, Slot};
+use super::state::{Action, AppState, Phase, Tab};
+use crate::protocol::Response;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// What every component can reach: the state and a way to talk to the worker.
-#[derive(Clone)]
-pub struct AppContext {
-    pub state: UseReducerHandle<AppState>,
-    pub bridge: Rc<Option<Bridge>>,
-}
-
-impl PartialEq for AppContext {
-    fn eq(&self, other: &Self) -> bool {
-        self.state == other.state && Rc::ptr_eq(&self.bridge, &other.bridge)
-    }
-}
-
-impl AppContext {
-    pub fn send(&self, request: Request, file: Option<&web_sys::File>) {
-        if let Some(bridge) = self.bridge.as_ref() {
-            bridge.send(&request, file);
-        }
-    }
-
-    /// Reads a held file again with changed options.
-    pub fn reparse(&self, options: IngestOptions, slot: Slot) {
-        let report = match slot {
-            Slot::Transactions => self.state.report.as_ref(),
-            Slot::Survey => self.state.survey.as_ref(),
-        };
-        let name = report.map(|r| r.file.clone()).unwrap_or_default();
-        let load = next_load();
-        self.state.dispatch(Action::Started { load, target: Some(slot), name, landing: Tab::Data });
-        self.send(Request::Reparse { load, options, slot }, None);
-    }
-}
-
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(AppState::default);
+    let state = use_reducer(|| AppState::new(super::i18n::Lang::initial()));
     let bridge = {
         let dispatcher = state.dispatcher();
         // A new worker for each generation: a crashed one is dropped (terminated) and replaced.
@@ -86,7 +53,7 @@ pub fn App() -> Html {
             if *ready {
                 let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
                 if hash == "#crash-test=worker" && context.state.worker_generation == 0 {
-                    context.send(Request::Crash, None);
+                    context.crash_worker();
                 } else if hash == "#crash-test=ui" {
                     panic!("crash requested by #crash-test=ui");
                 }
@@ -94,29 +61,32 @@ pub fn App() -> Html {
         });
     }
     let t = state.lang.texts();
-    let body = match &state.phase {
+    let body = match &state.ingest.phase {
         Phase::Idle => html! {},
         Phase::Loading { name, stage, fraction } => html! {
             <ProgressBar name={name.clone()} label={state.lang.stage(*stage)} fraction={*fraction} />
         },
         Phase::Failed { message, code } => {
-            let footer = match &state.pick_customer {
+            let footer = match &state.ingest.pick_customer {
                 Some(columns) => html! { <CustomerPicker columns={Rc::new(columns.clone())} /> },
                 None => html! { <p class="hint">{ t.error_hint }</p> },
             };
             error_card(&state, message, code, footer)
         }
-        Phase::Loaded if state.report.is_some() || state.survey.is_some() => {
+        Phase::Loaded if state.ingest.report.is_some() || state.ingest.survey.is_some() => {
             let waiting = html! { <section class="card"><p class="muted">{ "…" }</p></section> };
             let needs_transactions = html! { <section class="card" data-testid="needs-transactions"><p class="hint">{ t.needs_transactions }</p></section> };
-            let page = match (state.tab, state.segmentation.clone(), state.seg_error.clone(), state.nps.clone()) {
+            let page = match (state.tab, state.segments.summary.clone(), state.segments.error.clone(), state.nps.summary.clone())
+            {
                 (Tab::Overview, ..) => html! { <OverviewPage /> },
                 (Tab::Data, ..) => html! { <DataPage /> },
                 (Tab::Nps, _, _, Some(summary)) => html! { <NpsPage {summary} /> },
-                (Tab::Nps, ..) if state.survey.is_none() && state.report.is_some() => html! {
+                (Tab::Nps, ..) if state.ingest.survey.is_none() && state.ingest.report.is_some() => html! {
                     <><SurveyUpload /><section class="card"><p class="hint">{ t.nps_needs_survey }</p></section></>
                 },
-                (Tab::Segments | Tab::Lifecycle | Tab::Pyramid | Tab::Clv, ..) if state.report.is_none() => needs_transactions,
+                (Tab::Segments | Tab::Lifecycle | Tab::Pyramid | Tab::Clv, ..) if state.ingest.report.is_none() => {
+                    needs_transactions
+                }
                 (Tab::Clv, ..) => html! { <ClvPage /> },
                 (Tab::Segments, Some(summary), ..) => html! { <SegmentsPage summary={summary} /> },
                 (Tab::Lifecycle, Some(summary), ..) => html! { <LifecyclePage summary={summary} /> },
@@ -126,10 +96,10 @@ pub fn App() -> Html {
                 },
                 _ => waiting,
             };
-            let refusal = state.refusal.as_ref().map(|(message, code)| {
+            let refusal = state.ingest.refusal.as_ref().map(|(message, code)| {
                 let dismiss = {
-                    let state = state.clone();
-                    Callback::from(move |_: MouseEvent| state.dispatch(Action::DismissRefusal))
+                    let context = context.clone();
+                    Callback::from(move |_: MouseEvent| context.dismiss_refusal())
                 };
                 error_card(
                     &state,
@@ -148,10 +118,10 @@ pub fn App() -> Html {
     let load_ms = load_ms(&state);
     html! {
         <ContextProvider<AppContext> context={context}>
-            <div class="app" data-worker={if state.worker_ready { "ready" } else { "starting" }} data-completed={state.completed.to_string()} data-load-ms={load_ms}>
+            <div class="app" data-worker={if state.worker_ready { "ready" } else { "starting" }} data-completed={state.ingest.completed.to_string()} data-load-ms={load_ms}>
                 <Header />
                 <div class="container content">
-                    <Upload compact={state.report.is_some() || state.survey.is_some()} />
+                    <Upload compact={state.ingest.report.is_some() || state.ingest.survey.is_some()} />
                     { body }
                 </div>
             </div>
@@ -161,7 +131,7 @@ pub fn App() -> Html {
 
 /// The last load's stages as `data-load-ms` shows them: `read:12.3,parse:…`.
 pub(super) fn load_ms(state: &AppState) -> String {
-    state.load_timings.iter().map(|(stage, ms)| format!("{stage}:{ms:.1}")).collect::<Vec<_>>().join(",")
+    state.ingest.load_timings.iter().map(|(stage, ms)| format!("{stage}:{ms:.1}")).collect::<Vec<_>>().join(",")
 }
 
 /// A file's error: in Chinese the translated sentence leads, the English message keeps the

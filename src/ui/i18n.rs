@@ -2,6 +2,7 @@
 //! the choice (a setting, not customer data) is remembered in localStorage.
 
 use crate::core::analysis::pyramid::PyramidError;
+use crate::core::clv::form::{ClvFormError, MAX_HORIZON_MONTHS};
 use crate::core::ingest::roles::Role;
 use crate::core::report::rules::{Field, RulesError};
 use crate::protocol::ProgressStage;
@@ -13,10 +14,12 @@ pub enum Lang {
     En,
 }
 
+#[cfg(target_arch = "wasm32")]
 const STORAGE_KEY: &str = "loyalty-lens.lang";
 
 impl Lang {
     /// The saved choice, else the browser's language.
+    #[cfg(target_arch = "wasm32")]
     pub fn initial() -> Lang {
         let window = web_sys::window();
         let saved =
@@ -29,6 +32,8 @@ impl Lang {
         }
     }
 
+    /// Remembers the choice (a setting, not customer data) for the next visit.
+    #[cfg(target_arch = "wasm32")]
     pub fn save(self) {
         if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
             let _ = storage.set_item(STORAGE_KEY, self.code());
@@ -208,6 +213,20 @@ impl Lang {
             }
             RulesError::MapEmpty => "分群规则是空的".into(),
             RulesError::Rule(rule) => zh_problem(rule.code()).map_or_else(|| rule.to_string(), str::to_string),
+        }
+    }
+
+    /// CLV settings that cannot be used, in the page's language.
+    pub fn clv_form_error(self, e: &ClvFormError) -> String {
+        if self == Lang::En {
+            return e.to_string();
+        }
+        match e {
+            ClvFormError::CalibrationEnd(_) => "校准截止日期应写作 YYYY-MM-DD，且是日历上的一天".into(),
+            ClvFormError::HoldoutEnd(_) => "验证截止日期应写作 YYYY-MM-DD，且是日历上的一天（或留空）".into(),
+            ClvFormError::Horizon => format!("预测期：1–{MAX_HORIZON_MONTHS} 的整数月数"),
+            ClvFormError::Discount => "折现率：每月的百分比，0–100".into(),
+            ClvFormError::Params(p) => zh_problem(p.code()).map_or_else(|| p.to_string(), str::to_string),
         }
     }
 
@@ -904,6 +923,7 @@ fn zh_problem(code: &str) -> Option<&'static str> {
         "pyramid_shares" => "金字塔各层的比例必须为正，合计 100%。",
         "pyramid_needs_clv" => "按预测 CLV 排序前，请先在 CLV 页拟合模型。",
         "clv_no_repeat" => "校准期结束前没有客户再次购买：模型需要重复购买来估计购买率，请选择更晚的校准截止日期。",
+        "clv_holdout_before_calibration" => "验证截止日期必须晚于校准截止日期。",
         "clv_one_day" => "所有购买都在校准截止日当天：没有可供学习的时间，请选择更晚的校准截止日期。",
         _ => return None,
     })

@@ -1,17 +1,31 @@
 //! The Yew app: a thin layer over the worker. Components lay out values the worker computed.
+//!
+//! The app's state ([`state`]), its texts ([`i18n`]) and number formats ([`format`]) compile natively and are tested there;
+//! everything that touches the browser is WebAssembly only.
 
-pub mod app;
-pub mod bridge;
-pub mod chart_export;
-pub mod components;
-pub mod crash;
 pub mod format;
 pub mod i18n;
-pub mod pages;
-pub mod rehearsal;
 pub mod state;
 
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod bridge;
+#[cfg(target_arch = "wasm32")]
+pub mod chart_export;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod context;
+#[cfg(target_arch = "wasm32")]
+pub mod crash;
+#[cfg(target_arch = "wasm32")]
+pub mod pages;
+#[cfg(target_arch = "wasm32")]
+pub mod rehearsal;
+
 /// Mounts the app into the page's `<main id="app">`, or the body.
+#[cfg(target_arch = "wasm32")]
 pub fn start() {
     crash::install_panic_hook();
     register_service_worker();
@@ -25,6 +39,7 @@ pub fn start() {
 /// Registers `sw.js` (written by the build), which keeps the app's own files so that it opens
 /// offline after the first load. Only where the browser allows service workers (https or
 /// localhost); elsewhere the app works the same, online.
+#[cfg(target_arch = "wasm32")]
 fn register_service_worker() {
     use wasm_bindgen::{closure::Closure, JsValue};
     let Some(window) = web_sys::window() else { return };

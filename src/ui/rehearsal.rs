@@ -1,19 +1,16 @@
 //! The first file's overview, rehearsed out of sight.
 //!
-//! The first load in a page spent about 80 ms more on the page's side than later ones (1M rows,
-//! from the change event to the frame, less the worker's stages: 114–158 ms on a first load,
-//! 30–43 ms once another file had been shown): decoding the answers, building the overview and
-//! laying it out ran in code the browser had not yet compiled, and in styles and fonts not yet
-//! matched. After its warm-up the worker posts the warm-up file's answers
-//! ([`Response::Rehearsal`]); here they go through a state and an overview of their own, rendered
-//! into an element outside the document, which is then put beside the app and taken out again in
-//! one task (laid out once, never painted: no frame, script or test sees it), and unmounted.
-//! Nothing of it reaches the app's state. Measured (BENCHMARKS.md): the first load's page side
-//! 98–132 → 66–98 ms (six pairs); it costs the start-up one task of 45–75 ms (the layout), while
-//! the user is choosing a file.
+//! The first load in a page spent noticeably more time on the page's side than later ones:
+//! decoding the answers, building the overview and laying it out ran in code the browser had not
+//! yet compiled, and in styles and fonts not yet matched. After its warm-up the worker posts the
+//! warm-up file's answers ([`Response::Rehearsal`]); here they go through a state and an overview
+//! of their own, rendered into an element outside the document, which is then put beside the app
+//! and taken out again in one task (laid out once, never painted: no frame, script or test sees
+//! it), and unmounted. Nothing of it reaches the app's state. It costs the start-up one task, while
+//! the user is choosing a file (the measurements are in BENCHMARKS.md, "Design measurements").
 
-use super::app::AppContext;
 use super::components::{progress::ProgressBar, tabs::Tabs};
+use super::context::AppContext;
 use super::pages::overview::OverviewPage;
 use super::state::{Action, AppState, Phase, Tab};
 use crate::protocol::{Response, Slot};
@@ -39,7 +36,7 @@ impl PartialEq for Props {
 /// progress first, then (a task later, as a file's answers come) the rest.
 #[component]
 fn Rehearsal(props: &Props) -> Html {
-    let state = use_reducer(AppState::default);
+    let state = use_reducer(|| AppState::new(super::i18n::Lang::initial()));
     let step = use_state(|| 0);
     {
         let (state, responses, set_step, rendered) =
@@ -63,11 +60,11 @@ fn Rehearsal(props: &Props) -> Html {
             }
         });
     }
-    let body = match &state.phase {
+    let body = match &state.ingest.phase {
         Phase::Loading { name, stage, fraction } => html! {
             <ProgressBar name={name.clone()} label={state.lang.stage(*stage)} fraction={*fraction} />
         },
-        Phase::Loaded if state.segmentation.is_some() => html! { <><Tabs /><OverviewPage /></> },
+        Phase::Loaded if state.segments.summary.is_some() => html! { <><Tabs /><OverviewPage /></> },
         _ => html! {},
     };
     let load_ms = super::app::load_ms(&state);

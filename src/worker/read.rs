@@ -25,11 +25,10 @@ use web_sys::{File, FileReaderSync};
 const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
 
 /// Bytes read per chunk of a file bigger than [`SMALL_STREAM`] streamed with `FileReaderSync` (a
-/// browser without [`FileStream`]). Each read is a new
-/// JavaScript buffer that only a garbage collection frees, and the worker does not return to its
-/// event loop until the file is read: smaller chunks keep less waiting for collection (10M rows,
-/// 850 MB: 8 MB chunks left ~590 MB of them in the tab at peak, 1 MB ~180–380 MB), but each read
-/// costs several milliseconds (2 MB chunks made reading a million rows 0.2 s slower than 8 MB).
+/// browser without [`FileStream`]). Each read is a new JavaScript buffer that only a garbage
+/// collection frees, and the worker does not return to its event loop until the file is read:
+/// smaller chunks keep less waiting for collection, but each read costs several milliseconds
+/// (BENCHMARKS.md, "Design measurements").
 const STREAM_CHUNK: f64 = 2.0 * 1024.0 * 1024.0;
 /// Files up to this size stream in chunks of [`CHUNK`] with `FileReaderSync`: what waits for
 /// collection is small beside the dataset, and fewer reads are quicker. Files up to this size are

@@ -15,6 +15,7 @@
 
 pub mod bgnbd;
 pub mod fit;
+pub mod form;
 pub mod gamma_gamma;
 pub mod pareto_nbd;
 pub mod special;

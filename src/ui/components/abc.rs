@@ -3,7 +3,7 @@
 use super::group_table::GroupTable;
 use crate::core::report::charts::unit_path;
 use crate::core::report::segments::SegmentationSummary;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use std::rc::Rc;
 use yew::prelude::*;
 

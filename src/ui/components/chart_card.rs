@@ -1,7 +1,7 @@
 //! A card holding a chart, with buttons to save the chart as SVG or PNG.
 
-use crate::ui::app::AppContext;
 use crate::ui::chart_export::{download_png, download_svg};
+use crate::ui::context::AppContext;
 use web_sys::Element;
 use yew::prelude::*;
 

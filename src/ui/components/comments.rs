@@ -3,7 +3,7 @@
 
 use crate::core::analysis::comments::category;
 use crate::core::report::nps_page::NpsSummary;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use crate::ui::format;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;

@@ -4,10 +4,10 @@
 use crate::core::analysis::groups::GroupStat;
 use crate::core::export::ExportFormat;
 use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
-use crate::protocol::{Request, PAGE_SIZE};
-use crate::ui::app::AppContext;
+use crate::protocol::PAGE_SIZE;
+use crate::ui::context::AppContext;
 use crate::ui::format;
-use crate::ui::state::CustomerList;
+use crate::ui::state::segments::CustomerList;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -39,19 +39,17 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let t = ctx.state.lang.texts();
     let l = &props.list;
-    let name = filter_name(&l.filter, ctx.state.segmentation.as_deref());
+    let name = filter_name(&l.filter, ctx.state.segments.summary.as_deref());
     let page = |offset: usize| {
         let (ctx, filter) = (ctx.clone(), l.filter.clone());
-        Callback::from(move |_: MouseEvent| ctx.send(Request::Customers { filter: filter.clone(), offset }, None))
+        Callback::from(move |_: MouseEvent| ctx.customers(filter.clone(), offset))
     };
     let format = use_state(ExportFormat::default);
     let export = {
         let (ctx, filter, format) = (ctx.clone(), l.filter.clone(), format.clone());
-        let file = ctx.state.report.as_ref().map(|r| r.file.clone()).unwrap_or_default();
+        let file = ctx.state.ingest.report.as_ref().map(|r| r.file.clone()).unwrap_or_default();
         let file_name = format!("{file}.{}.customers", name.replace([' ', '\''], "-"));
-        Callback::from(move |_: MouseEvent| {
-            ctx.send(Request::ExportCustomers { filter: filter.clone(), file_name: file_name.clone(), format: *format }, None)
-        })
+        Callback::from(move |_: MouseEvent| ctx.export_customers(filter.clone(), file_name.clone(), *format))
     };
     let on_format = {
         let format = format.clone();

@@ -5,7 +5,7 @@
 use crate::core::ingest::roles::Role;
 use crate::core::ingest::{ColumnRef, IngestOptions, MapOverride};
 use crate::protocol::Slot;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;

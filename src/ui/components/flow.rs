@@ -1,5 +1,5 @@
 //! The transition flow diagram: this period's states on the left, next period's on the right, bands
-//! as thick as the number of customers moving. Geometry from `core::charts::flow`.
+//! as thick as the number of customers moving. Geometry from `core::report::charts::flow`.
 
 use crate::core::report::charts::flow;
 use crate::ui::format;

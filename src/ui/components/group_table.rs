@@ -3,7 +3,7 @@
 use super::more::{more, use_shown};
 use super::segment_bars::group_label;
 use crate::core::analysis::groups::GroupStat;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use crate::ui::format;
 use yew::prelude::*;
 

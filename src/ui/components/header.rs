@@ -1,9 +1,7 @@
 //! The top bar: name, language switch, the privacy promise and "clear data".
 
-use crate::protocol::Request;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use crate::ui::i18n::Lang;
-use crate::ui::state::Action;
 use yew::prelude::*;
 
 #[component]
@@ -12,12 +10,12 @@ pub fn Header() -> Html {
     let lang = ctx.state.lang;
     let t = lang.texts();
     let set_lang = |l: Lang| {
-        let state = ctx.state.clone();
-        Callback::from(move |_| state.dispatch(Action::SetLang(l)))
+        let ctx = ctx.clone();
+        Callback::from(move |_| ctx.set_lang(l))
     };
     let clear = {
         let ctx = ctx.clone();
-        Callback::from(move |_| ctx.send(Request::Clear, None))
+        Callback::from(move |_| ctx.clear())
     };
     html! {
         <header class="topbar">
@@ -29,7 +27,7 @@ pub fn Header() -> Html {
                     <span class="tagline">{ t.tagline }</span>
                 </div>
                 <div class="actions">
-                    if ctx.state.report.is_some() {
+                    if ctx.state.ingest.report.is_some() {
                         <button class="ghost" onclick={clear} data-testid="clear">{ t.clear_data }</button>
                     }
                     <div class="lang" role="group" aria-label="language">

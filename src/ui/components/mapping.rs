@@ -4,7 +4,7 @@ use super::summary::ReportProps;
 use crate::core::ingest::roles::Role;
 use crate::core::ingest::{AmountFrom, ColumnRef, IngestOptions, MapOverride};
 use crate::protocol::Slot;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -31,7 +31,7 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
                     })
                     .collect();
                 map.push(MapOverride { role, column: chosen.map(ColumnRef::Position) });
-                let mut options = ctx.state.options_for(slot).clone();
+                let mut options = ctx.state.ingest.options_for(slot).clone();
                 options.map = map;
                 ctx.reparse(options, slot);
             })
@@ -61,7 +61,7 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
     let on_amount_from = reparse_on_select(&ctx, props.slot, |options, value| options.amount_from = AmountFrom::from_key(&value));
     let on_currency =
         reparse_on_select(&ctx, props.slot, |options, value| options.currency = (!value.is_empty()).then_some(value));
-    let chosen = ctx.state.options_for(props.slot).currency.clone();
+    let chosen = ctx.state.ingest.options_for(props.slot).currency.clone();
     html! {
         <section class="card">
             <h2>{ t.mapping_title }</h2>
@@ -103,7 +103,7 @@ fn reparse_on_select(ctx: &AppContext, slot: Slot, set: fn(&mut IngestOptions, S
     let ctx = ctx.clone();
     Callback::from(move |e: Event| {
         let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-        let mut options = ctx.state.options_for(slot).clone();
+        let mut options = ctx.state.ingest.options_for(slot).clone();
         set(&mut options, value);
         ctx.reparse(options, slot);
     })

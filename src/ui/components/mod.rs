@@ -1,4 +1,4 @@
-//! One component per file; each reads the shared [`super::app::AppContext`].
+//! One component per file; each reads the shared [`super::context::AppContext`].
 
 pub mod abc;
 pub mod chart_card;

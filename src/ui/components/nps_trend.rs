@@ -3,7 +3,7 @@
 
 use crate::core::report::charts::unit_path;
 use crate::core::report::nps_page::NpsSummary;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -1,7 +1,7 @@
 //! The first rows of the file as read, with each mapped column's role above its name.
 
 use super::summary::ReportProps;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use yew::prelude::*;
 
 #[component]

@@ -5,7 +5,7 @@ use crate::core::ingest::encoding::CHOICES;
 use crate::core::ingest::table::Format;
 use crate::core::ingest::IngestOptions;
 use crate::core::values::DateOrder;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -38,7 +38,7 @@ pub fn ReadingPanel(props: &ReportProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let t = ctx.state.lang.texts();
     let r = &props.report;
-    let opts = ctx.state.options_for(props.slot).clone();
+    let opts = ctx.state.ingest.options_for(props.slot).clone();
     let slot = props.slot;
     // Changing how the file is read invalidates column choices made for the old reading.
     let reread = |edit: fn(&mut IngestOptions, Option<String>)| {

@@ -1,8 +1,7 @@
 //! Rejected rows: the first 100 on screen, all as a CSV download.
 
 use super::summary::ReportProps;
-use crate::protocol::Request;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use crate::ui::format;
 use yew::prelude::*;
 
@@ -14,7 +13,7 @@ pub fn RejectedPanel(props: &ReportProps) -> Html {
     let r = &props.report;
     let download = {
         let (ctx, slot) = (ctx.clone(), props.slot);
-        Callback::from(move |_: MouseEvent| ctx.send(Request::ExportRejected { slot }, None))
+        Callback::from(move |_: MouseEvent| ctx.export_rejected(slot))
     };
     html! {
         <section class="card" data-testid="rejected">

@@ -3,8 +3,7 @@
 
 use crate::core::report::rules::{RulesError, RulesForm};
 use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
-use crate::protocol::Request;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -18,7 +17,7 @@ pub struct RulesProps {
 pub fn RulesPanel(props: &RulesProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let t = ctx.state.lang.texts();
-    let params = ctx.state.seg_params.clone();
+    let params = ctx.state.segments.params.clone();
     let as_of = crate::core::values::parse_date(&props.summary.as_of, crate::core::values::DateOrder::Ymd).ok();
     let form = use_state(|| RulesForm::from_params(&params, as_of));
     let local_error = use_state(|| None::<RulesError>);
@@ -63,20 +62,22 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
         Callback::from(move |_: MouseEvent| match form.to_params(&params) {
             Ok(params) => {
                 local_error.set(None);
-                ctx.send(Request::Segment { params }, None);
+                ctx.segment(params);
             }
             Err(e) => local_error.set(Some(e)),
         })
     };
     let all = {
         let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| ctx.send(Request::Customers { filter: CustomerFilter::All, offset: 0 }, None))
+        Callback::from(move |_: MouseEvent| ctx.customers(CustomerFilter::All, 0))
     };
     let f = &*form;
     let bins: Vec<(&'static str, &str)> = ["2", "3", "4", "5", "6", "7", "8", "9", "10"].iter().map(|b| (*b, *b)).collect();
     let lang = ctx.state.lang;
-    let error =
-        (*local_error).as_ref().map(|e| lang.rules_error(e)).or_else(|| ctx.state.seg_error.as_ref().map(|p| lang.problem(p)));
+    let error = (*local_error)
+        .as_ref()
+        .map(|e| lang.rules_error(e))
+        .or_else(|| ctx.state.segments.error.as_ref().map(|p| lang.problem(p)));
     html! {
         <section class="card" data-testid="rules">
             <h2>{ t.seg_rules }</h2>

@@ -3,7 +3,7 @@
 use super::more::{more, use_shown};
 use crate::core::analysis::groups::GroupStat;
 use crate::core::report::charts::bar_lengths;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use crate::ui::format;
 use crate::ui::i18n::Lang;
 use yew::prelude::*;

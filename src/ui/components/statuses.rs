@@ -3,8 +3,8 @@
 //! customer id (guest orders), downloadable by line.
 
 use super::summary::ReportProps;
-use crate::ui::app::AppContext;
 use crate::ui::bridge::download_text;
+use crate::ui::context::AppContext;
 use crate::ui::format;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -29,7 +29,7 @@ pub fn StatusesPanel(props: &ReportProps) -> Html {
                 if on {
                     left.push(status.clone());
                 }
-                let mut options = ctx.state.options_for(slot).clone();
+                let mut options = ctx.state.ingest.options_for(slot).clone();
                 options.exclude_statuses = Some(left);
                 ctx.reparse(options, slot);
             })

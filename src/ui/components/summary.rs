@@ -2,7 +2,7 @@
 
 use crate::core::ingest::Report;
 use crate::protocol::Slot;
-use crate::ui::app::AppContext;
+use crate::ui::context::AppContext;
 use crate::ui::format;
 use std::rc::Rc;
 use yew::prelude::*;

@@ -1,29 +1,14 @@
 //! Choosing data: a drop zone with a file input, and the sample-data button.
 
-use crate::core::ingest::{IngestError, IngestOptions, MAX_BROWSER_BYTES};
-use crate::protocol::{Request, Slot};
-use crate::ui::app::AppContext;
-use crate::ui::state::{next_load, Action, Tab};
-use web_sys::{DragEvent, File, HtmlInputElement};
+use crate::protocol::Slot;
+use crate::ui::context::AppContext;
+use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct UploadProps {
     /// A smaller drop zone once a file is shown.
     pub compact: bool,
-}
-
-/// Sends a file to the worker: into `slot`, or (None) wherever its content belongs.
-fn load(ctx: &AppContext, file: File, slot: Option<Slot>) {
-    let size = file.size() as u64;
-    if size > MAX_BROWSER_BYTES {
-        let e = IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES };
-        ctx.state.dispatch(Action::Failed { message: e.to_string(), code: e.code().to_string() });
-        return;
-    }
-    let load = next_load();
-    ctx.state.dispatch(Action::Started { load, target: slot, name: file.name(), landing: Tab::Overview });
-    ctx.send(Request::Load { load, name: file.name(), size, options: IngestOptions::default(), slot }, Some(&file));
 }
 
 #[component]
@@ -36,7 +21,7 @@ pub fn Upload(props: &UploadProps) -> Html {
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                load(&ctx, file, None);
+                ctx.load(&file, None);
             }
             // Choosing the same file again should read it again.
             input.set_value("");
@@ -59,17 +44,14 @@ pub fn Upload(props: &UploadProps) -> Html {
             e.prevent_default();
             dragging.set(false);
             if let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
-                load(&ctx, file, None);
+                ctx.load(&file, None);
             }
         })
     };
     let sample = {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| {
-            let load = next_load();
-            let target = Some(Slot::Transactions);
-            ctx.state.dispatch(Action::Started { load, target, name: "sample".into(), landing: Tab::Overview });
-            ctx.send(Request::Sample { load, customers: 20_000, seed: 42 }, None);
+            ctx.sample();
         })
     };
     html! {
@@ -103,7 +85,7 @@ pub fn SurveyUpload() -> Html {
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                load(&ctx, file, Some(Slot::Survey));
+                ctx.load(&file, Some(Slot::Survey));
             }
             input.set_value("");
         })
@@ -111,11 +93,10 @@ pub fn SurveyUpload() -> Html {
     let remove = {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| {
-            ctx.state.dispatch(Action::DropSurvey);
-            ctx.send(Request::DropSurvey, None);
+            ctx.drop_survey();
         })
     };
-    let survey = ctx.state.survey.clone();
+    let survey = ctx.state.ingest.survey.clone();
     html! {
         <section class="card survey-upload no-print" data-testid="survey-upload">
             <div class="card-head">
@@ -131,7 +112,7 @@ pub fn SurveyUpload() -> Html {
                 </div>
             </div>
             {
-                match (&survey, &ctx.state.survey_error, &ctx.state.nps) {
+                match (&survey, &ctx.state.ingest.survey_error, &ctx.state.nps.summary) {
                     (_, Some((message, code)), _) => html! {
                         <div class="error" role="alert" data-testid="survey-error">
                             if let Some(text) = ctx.state.lang.error(code) { <p class="error-text">{ text }</p> }

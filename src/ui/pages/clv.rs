@@ -3,16 +3,16 @@
 //! P(alive) or expected purchases, with export. Runs in the worker step by step, with progress and
 //! a cancel button.
 
+use crate::core::clv::form::{ClvForm, ClvFormError};
 use crate::core::clv::summary::Unit;
-use crate::core::clv::{ClvParams, ClvReport, Fitted};
+use crate::core::clv::{ClvReport, Fitted};
 use crate::core::report::charts::unit_path;
 use crate::core::values::{format_day, parse_iso_date};
-use crate::protocol::{ClvSort, ClvStep, Request, PAGE_SIZE};
-use crate::ui::app::AppContext;
+use crate::protocol::{ClvSort, ClvStep, PAGE_SIZE};
 use crate::ui::components::chart_card::ChartCard;
+use crate::ui::context::AppContext;
 use crate::ui::format;
 use crate::ui::i18n::Lang;
-use crate::ui::state::Action;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -52,14 +52,14 @@ pub fn ClvPage() -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let lang = ctx.state.lang;
     let p = |zh, en| lang.pick(zh, en);
-    let range = ctx.state.report.as_ref().and_then(|r| r.totals.date_range.clone());
+    let range = ctx.state.ingest.report.as_ref().and_then(|r| r.totals.date_range.clone());
     let defaults = default_dates(range.as_ref().map(|d| (d.first.as_str(), d.last.as_str())));
     let calibration = use_state(|| defaults.0.clone());
     let holdout = use_state(|| defaults.1.clone());
     let unit = use_state(|| Unit::Week);
     let horizon = use_state(|| "12".to_string());
     let discount = use_state(|| "1".to_string());
-    let form_error = use_state(|| None::<String>);
+    let form_error = use_state(|| None::<ClvFormError>);
     let text = |state: &UseStateHandle<String>| {
         let state = state.clone();
         Callback::from(move |e: Event| state.set(e.target_unchecked_into::<HtmlInputElement>().value()))
@@ -75,37 +75,17 @@ pub fn ClvPage() -> Html {
             form_error.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let parse = || -> Result<ClvParams, String> {
-                let calibration_end = parse_iso_date(&calibration).map_err(|e| format!("calibration end: {e}"))?;
-                let holdout_end = match holdout.trim() {
-                    "" => None,
-                    h => Some(parse_iso_date(h).map_err(|e| format!("holdout end: {e}"))?),
-                };
-                let horizon_months = horizon
-                    .trim()
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|m| (1..=120).contains(m))
-                    .ok_or("horizon: a whole number of months, 1–120")?;
-                let d = discount
-                    .trim()
-                    .trim_end_matches('%')
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|d| d.is_finite() && (0.0..100.0).contains(d));
-                let discount_monthly = d.ok_or("discount: a monthly rate in percent, 0–100")? / 100.0;
-                Ok(ClvParams {
-                    calibration_end: Some(calibration_end),
-                    holdout_end,
-                    unit: *unit,
-                    horizon_months,
-                    discount_monthly,
-                })
+            let form = ClvForm {
+                calibration_end: (*calibration).clone(),
+                holdout_end: (*holdout).clone(),
+                unit: *unit,
+                horizon_months: (*horizon).clone(),
+                discount_percent: (*discount).clone(),
             };
-            match parse() {
+            match form.to_params() {
                 Ok(params) => {
                     form_error.set(None);
-                    ctx.send(Request::Clv { params }, None);
+                    ctx.run_clv(params);
                 }
                 Err(e) => form_error.set(Some(e)),
             }
@@ -113,10 +93,7 @@ pub fn ClvPage() -> Html {
     };
     let cancel = {
         let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| {
-            ctx.state.dispatch(Action::ClvCancel);
-            ctx.send(Request::ClvCancel, None)
-        })
+        Callback::from(move |_: MouseEvent| ctx.cancel_clv())
     };
     let on_unit = {
         let unit = unit.clone();
@@ -124,7 +101,7 @@ pub fn ClvPage() -> Html {
             unit.set(if e.target_unchecked_into::<HtmlSelectElement>().value() == "day" { Unit::Day } else { Unit::Week })
         })
     };
-    let running = ctx.state.clv_step;
+    let running = ctx.state.clv.step;
     let step_names = [p("汇总客户", "Summary"), "BG/NBD", "Pareto/NBD", "Gamma-Gamma", p("预测", "Predicting")];
     html! {
         <>
@@ -159,12 +136,12 @@ pub fn ClvPage() -> Html {
                         }) }
                     </ol>
                 }
-                if let Some(e) = (*form_error).clone().or_else(|| ctx.state.clv_error.as_ref().map(|p| ctx.state.lang.problem(p))) {
+                if let Some(e) = (*form_error).as_ref().map(|e| lang.clv_form_error(e)).or_else(|| ctx.state.clv.error.as_ref().map(|p| lang.problem(p))) {
                     <p class="attention-text" role="alert" data-testid="clv-error">{ e }</p>
                 }
                 <p class="rule">{ "CLV = Σ_{i=1..H} E[M] · (E[X(i months)] − E[X(i−1 months)]) / (1 + d)^i; E[X] from BG/NBD, E[M] from Gamma-Gamma; 1 month = 365.25/12 days" }</p>
             </section>
-            if let Some(report) = ctx.state.clv.clone() {
+            if let Some(report) = ctx.state.clv.report.clone() {
                 <ClvResults {report} />
             }
         </>
@@ -231,7 +208,7 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
     let card = |label: &str, value: String, id: &'static str| {
         html! { <div class="stat"><div class="stat-label">{ label.to_string() }</div><div class="stat-value" data-testid={id}>{ value }</div></div> }
     };
-    let currency = ctx.state.report.as_ref().map(|r| format::currency_symbol(r.currency.as_deref())).unwrap_or_default();
+    let currency = ctx.state.ingest.report.as_ref().map(|r| format::currency_symbol(r.currency.as_deref())).unwrap_or_default();
     let bg = &r.bgnbd;
     let v = r.validation.as_ref();
     // Frequency groups: actual and expected holdout purchases per customer.
@@ -291,8 +268,8 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
                 </div>
                 <p class="rule">{ format!("{} {} · {} {} · {}: {}", p("校准期截止", "calibration end"), r.calibration_end,
                     p("观察期截止", "holdout end"), r.holdout_end.clone().unwrap_or_else(|| "—".into()), p("单位", "unit"), unit) }</p>
-                <p class="hint" data-testid="clv-timings" data-ms={ctx.state.clv_timings.iter().map(|ms| format!("{ms:.2}")).collect::<Vec<_>>().join(",")}>{
-                    ["summary", "BG/NBD", "Pareto/NBD", "Gamma-Gamma", "predictions"].iter().zip(&ctx.state.clv_timings)
+                <p class="hint" data-testid="clv-timings" data-ms={ctx.state.clv.timings.iter().map(|ms| format!("{ms:.2}")).collect::<Vec<_>>().join(",")}>{
+                    ["summary", "BG/NBD", "Pareto/NBD", "Gamma-Gamma", "predictions"].iter().zip(&ctx.state.clv.timings)
                         .map(|(name, ms)| format!("{name} {ms:.0} ms")).collect::<Vec<_>>().join(" · ")
                 }</p>
             </section>
@@ -346,7 +323,7 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
                     { fr_heatmap(&r.matrix, &r.matrix.expected, "clv-expected-matrix", &|v| format!("{v:.3}"), lang) }
                 </ChartCard>
             </div>
-            if let Some(list) = ctx.state.clv_list.clone() {
+            if let Some(list) = ctx.state.clv.list.clone() {
                 <ClvCustomers {list} />
             }
         </>
@@ -355,7 +332,7 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ClvCustomersProps {
-    list: Rc<crate::ui::state::ClvList>,
+    list: Rc<crate::ui::state::clv::ClvList>,
 }
 
 #[component]
@@ -366,7 +343,7 @@ fn ClvCustomers(props: &ClvCustomersProps) -> Html {
     let l = &props.list;
     let go = |sort: ClvSort, offset: usize| {
         let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| ctx.send(Request::ClvCustomers { sort, offset }, None))
+        Callback::from(move |_: MouseEvent| ctx.clv_customers(sort, offset))
     };
     let on_sort = {
         let ctx = ctx.clone();
@@ -376,13 +353,13 @@ fn ClvCustomers(props: &ClvCustomersProps) -> Html {
                 "expected" => ClvSort::ExpectedPurchases,
                 _ => ClvSort::Clv,
             };
-            ctx.send(Request::ClvCustomers { sort, offset: 0 }, None);
+            ctx.clv_customers(sort, 0);
         })
     };
     let export = {
         let ctx = ctx.clone();
-        let file = ctx.state.report.as_ref().map(|r| r.file.clone()).unwrap_or_default();
-        Callback::from(move |_: MouseEvent| ctx.send(Request::ExportClv { file_name: format!("{file}.clv") }, None))
+        let file = ctx.state.ingest.report.as_ref().map(|r| r.file.clone()).unwrap_or_default();
+        Callback::from(move |_: MouseEvent| ctx.export_clv(format!("{file}.clv")))
     };
     let end = (l.offset + l.rows.len()).min(l.total);
     html! {

@@ -3,12 +3,11 @@
 
 use crate::core::ingest::Report;
 use crate::protocol::Slot;
-use crate::ui::app::AppContext;
 use crate::ui::components::{
     mapping::MappingPanel, preview::Preview, reading::ReadingPanel, rejected::RejectedPanel, statuses::StatusesPanel,
     summary::Summary, upload::SurveyUpload,
 };
-use crate::ui::state::Action;
+use crate::ui::context::AppContext;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -16,16 +15,16 @@ use yew::prelude::*;
 pub fn DataPage() -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let t = ctx.state.lang.texts();
-    let (tx, survey) = (ctx.state.report.clone(), ctx.state.survey.clone());
-    let view = match (&tx, &survey, ctx.state.data_view) {
+    let (tx, survey) = (ctx.state.ingest.report.clone(), ctx.state.ingest.survey.clone());
+    let view = match (&tx, &survey, ctx.state.ingest.data_view) {
         (Some(_), Some(_), v) => v,
         (None, Some(_), _) => Slot::Survey,
         _ => Slot::Transactions,
     };
     let shown: Option<Rc<Report>> = if view == Slot::Survey { survey.clone() } else { tx.clone() };
     let pick = |slot: Slot| {
-        let state = ctx.state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::SetDataView(slot)))
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| ctx.set_data_view(slot))
     };
     html! {
         <>

@@ -4,8 +4,6 @@
 use crate::core::analysis::lifecycle::Stage;
 use crate::core::analysis::states::State;
 use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
-use crate::protocol::Request;
-use crate::ui::app::AppContext;
 use crate::ui::components::{
     customer_list::CustomerListPanel,
     flow::TransitionFlow,
@@ -15,6 +13,7 @@ use crate::ui::components::{
     rules::RulesPanel,
     segment_bars::SegmentBars,
 };
+use crate::ui::context::AppContext;
 use crate::ui::format;
 use crate::ui::i18n::Lang;
 use std::rc::Rc;
@@ -41,7 +40,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
     let channels_shown = use_shown();
     let open = {
         let ctx = ctx.clone();
-        Callback::from(move |filter: CustomerFilter| ctx.send(Request::Customers { filter, offset: 0 }, None))
+        Callback::from(move |filter: CustomerFilter| ctx.customers(filter, 0))
     };
     let state_names: Vec<String> =
         State::ALL.iter().map(|st| if lang == Lang::Zh { st.zh() } else { st.en() }.to_string()).collect();
@@ -66,7 +65,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                 </div>
                 <p class="rule">{ t.kpi_rules }</p>
             </section>
-            if let Some(list) = ctx.state.list.clone() {
+            if let Some(list) = ctx.state.segments.list.clone() {
                 <CustomerListPanel list={list} />
             }
             <div class="two-col">

@@ -5,9 +5,9 @@
 use crate::core::analysis::nps::{Interval, Nps};
 use crate::core::report::charts::bar_lengths;
 use crate::core::report::nps_page::{GroupNps, NpsSummary};
-use crate::ui::app::AppContext;
 use crate::ui::components::more::{more, use_shown};
 use crate::ui::components::{chart_card::ChartCard, comments::CommentsPanel, nps_trend::NpsTrend, upload::SurveyUpload};
+use crate::ui::context::AppContext;
 use crate::ui::format;
 use crate::ui::i18n::{Lang, Texts};
 use std::rc::Rc;
@@ -66,9 +66,9 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
     let toggle_latest = {
         let (ctx, latest) = (ctx.clone(), s.latest_only);
         Callback::from(move |_: Event| {
-            let mut params = ctx.state.seg_params.clone();
+            let mut params = ctx.state.segments.params.clone();
             params.nps_latest = !latest;
-            ctx.send(crate::protocol::Request::Segment { params }, None);
+            ctx.segment(params);
         })
     };
     html! {

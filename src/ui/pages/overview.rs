@@ -6,15 +6,14 @@
 use crate::core::analysis::nps::Interval;
 use crate::core::analysis::pyramid::tiers_text;
 use crate::core::report::segments::CustomerFilter;
-use crate::protocol::Request;
-use crate::ui::app::AppContext;
 use crate::ui::components::{
     chart_card::ChartCard, nps_trend::NpsTrend, pyramid_chart::PyramidChart, segment_bars::SegmentBars, summary::Summary,
     upload::SurveyUpload,
 };
+use crate::ui::context::AppContext;
 use crate::ui::format;
 use crate::ui::i18n::Lang;
-use crate::ui::state::{Action, Tab};
+use crate::ui::state::Tab;
 use yew::prelude::*;
 
 fn pct(x: f64) -> String {
@@ -28,14 +27,14 @@ pub fn OverviewPage() -> Html {
     let zh = lang == Lang::Zh;
     let t = lang.texts();
     let state = &ctx.state;
-    let seg = state.segmentation.clone();
-    let nps = state.nps.clone();
+    let seg = state.segments.summary.clone();
+    let nps = state.nps.summary.clone();
     // A click opens the page the chart comes from, with the clicked group's customers.
     let open = |tab: Tab| {
         let ctx = ctx.clone();
         Callback::from(move |filter: CustomerFilter| {
-            ctx.state.dispatch(Action::SetTab(tab));
-            ctx.send(Request::Customers { filter, offset: 0 }, None);
+            ctx.set_tab(tab);
+            ctx.customers(filter, 0);
         })
     };
     let print = Callback::from(|_: MouseEvent| {
@@ -52,7 +51,7 @@ pub fn OverviewPage() -> Html {
             </div>
         }
     };
-    let code = state.report.as_ref().and_then(|r| r.currency.as_deref());
+    let code = state.ingest.report.as_ref().and_then(|r| r.currency.as_deref());
     let currency = format::currency_symbol(code);
     let nps_card = nps.as_ref().map(|n| {
         let o = &n.overall;
@@ -69,10 +68,10 @@ pub fn OverviewPage() -> Html {
                 <button class="button" onclick={print} data-testid="print">{ t.print_report }</button>
             </div>
             <h1 class="print-only report-title">{ t.overview_title }</h1>
-            if let Some(report) = state.report.clone() {
+            if let Some(report) = state.ingest.report.clone() {
                 <Summary {report} />
             }
-            if let Some(survey) = state.survey.clone() {
+            if let Some(survey) = state.ingest.survey.clone() {
                 <p class="muted" data-testid="overview-survey">{ t.survey_status(&survey.file, survey.totals.responses, nps.as_ref().and_then(|n| n.matched), nps.as_ref().map_or(0, |n| n.anonymous)) }</p>
             }
             // Nothing to show when no row could be read and there is no survey (the error below says why).
@@ -98,7 +97,7 @@ pub fn OverviewPage() -> Html {
                 }
             </section>
             }
-            if let Some(message) = state.seg_error.clone() {
+            if let Some(message) = state.segments.error.clone() {
                 <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ state.lang.problem(&message) }</p></section>
             }
             if let Some(s) = seg.clone() {
@@ -127,7 +126,7 @@ pub fn OverviewPage() -> Html {
                             <li>{ format!("{}: {}", t.tiers_title, if zh { s.rules_zh.tiers.clone() } else { s.tier_rule.clone() }) }</li>
                             <li>{ format!("{}: {}", t.stages_title, if zh { s.rules_zh.stages.clone() } else { s.stage_rule.clone() }) }</li>
                             <li>{ format!("{}: {}", t.states_title, if zh { s.rules_zh.states.clone() } else { s.states.rule.clone() }) }</li>
-                            <li>{ format!("{}: {}", t.pyramid_title, tiers_text(&state.seg_params.pyramid.tiers).replace('\n', " / ")) }</li>
+                            <li>{ format!("{}: {}", t.pyramid_title, tiers_text(&state.segments.params.pyramid.tiers).replace('\n', " / ")) }</li>
                             <li>{ t.kpi_rules }</li>
                         </ul>
                     </section>

@@ -1,15 +1,14 @@
 //! The loyalty pyramid: tiers drawn as a true pyramid (band heights proportional to customers or
 //! revenue, figures inside each band), the loyalty ladder beside it, and click-through to each
-//! tier's customers. Geometry from `core::pyramid::bands`.
+//! tier's customers. Geometry from `core::analysis::pyramid::bands`.
 
 use crate::core::analysis::pyramid::{parse_tiers, tiers_text, Measure, PyramidError, PyramidParams};
 use crate::core::report::charts::bar_lengths;
 use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
-use crate::protocol::Request;
-use crate::ui::app::AppContext;
 use crate::ui::components::chart_card::ChartCard;
 use crate::ui::components::customer_list::CustomerListPanel;
 use crate::ui::components::pyramid_chart::{PyramidChart, COLOURS};
+use crate::ui::context::AppContext;
 use crate::ui::format;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -27,11 +26,11 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
     let by_revenue = use_state(|| false);
     let open = {
         let ctx = ctx.clone();
-        Callback::from(move |k: usize| ctx.send(Request::Customers { filter: CustomerFilter::Pyramid(k), offset: 0 }, None))
+        Callback::from(move |k: usize| ctx.customers(CustomerFilter::Pyramid(k), 0))
     };
     let ladder_labels = [t.ladder_customer, t.ladder_repeat, t.ladder_loyal, t.ladder_advocate];
     // The ranking measure and the tiers, editable; "recalculate" re-runs the segmentation with them.
-    let params = ctx.state.seg_params.pyramid.clone();
+    let params = ctx.state.segments.params.pyramid.clone();
     let measure = use_state(|| params.measure);
     let tiers_draft = use_state(|| tiers_text(&params.tiers));
     let error = use_state(|| None::<PyramidError>);
@@ -49,10 +48,10 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
             let next = parse_tiers(&tiers).map(|tiers| PyramidParams { measure: *measure, tiers });
             match next.and_then(|p| p.check().map(|_| p)) {
                 Ok(pyramid) => {
-                    let mut params = ctx.state.seg_params.clone();
+                    let mut params = ctx.state.segments.params.clone();
                     params.pyramid = pyramid;
                     error.set(None);
-                    ctx.send(Request::Segment { params }, None);
+                    ctx.segment(params);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -77,7 +76,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
     let ladder_len = bar_lengths(&ladder, 300.0);
     html! {
         <>
-            if let Some(list) = ctx.state.list.clone() {
+            if let Some(list) = ctx.state.segments.list.clone() {
                 <CustomerListPanel list={list} />
             }
             <ChartCard title={t.pyramid_title} file="loyalty-pyramid" testid="export-pyramid" controls={html! {
@@ -93,7 +92,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                             <option value="rfm" selected={*measure == Measure::RfmComposite}>{ t.rfm_composite }</option>
                             <option value="total_spend" selected={*measure == Measure::TotalSpend}>{ t.total_spend }</option>
                             <option value="spend_12m" selected={*measure == Measure::Spend12Months}>{ t.spend_12m }</option>
-                            <option value="clv" selected={*measure == Measure::Clv} disabled={ctx.state.clv.is_none()}>{ ctx.state.lang.pick("预测 CLV（先在 CLV 页拟合）", "Predicted CLV (fit on the CLV page first)") }</option>
+                            <option value="clv" selected={*measure == Measure::Clv} disabled={ctx.state.clv.report.is_none()}>{ ctx.state.lang.pick("预测 CLV（先在 CLV 页拟合）", "Predicted CLV (fit on the CLV page first)") }</option>
                         </select>
                     </label>
                     <label class="segment-map">{ t.pyramid_tiers }

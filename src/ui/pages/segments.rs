@@ -2,12 +2,11 @@
 //! the drill-down list of whatever was clicked.
 
 use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
-use crate::protocol::Request;
-use crate::ui::app::AppContext;
 use crate::ui::components::{
     abc::AbcPanel, customer_list::CustomerListPanel, group_table::GroupTable, rf_heatmap::RfHeatmap, rules::RulesPanel,
     segment_bars::SegmentBars,
 };
+use crate::ui::context::AppContext;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -23,9 +22,9 @@ pub fn SegmentsPage(props: &SegmentsPageProps) -> Html {
     let s = props.summary.clone();
     let open = {
         let ctx = ctx.clone();
-        Callback::from(move |filter: CustomerFilter| ctx.send(Request::Customers { filter, offset: 0 }, None))
+        Callback::from(move |filter: CustomerFilter| ctx.customers(filter, 0))
     };
-    let list = ctx.state.list.clone();
+    let list = ctx.state.segments.list.clone();
     html! {
         <>
             <RulesPanel summary={s.clone()} />

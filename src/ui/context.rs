@@ -1,0 +1,138 @@
+//! What every component can reach: the state, and commands that change it and talk to the worker.
+//! A component never builds a worker request itself: it calls a command (`load`, `segment`,
+//! `run_clv`, `cancel_clv`, …), which dispatches what the page shows meanwhile and sends the request.
+
+use super::bridge::Bridge;
+use super::i18n::Lang;
+use super::state::{next_load, Action, AppState, Tab};
+use crate::core::clv::ClvParams;
+use crate::core::export::ExportFormat;
+use crate::core::ingest::{IngestError, IngestOptions, MAX_BROWSER_BYTES};
+use crate::core::report::segments::{CustomerFilter, SegmentationParams};
+use crate::protocol::{ClvSort, Request, Slot};
+use std::rc::Rc;
+use web_sys::File;
+use yew::UseReducerHandle;
+
+#[derive(Clone)]
+pub struct AppContext {
+    pub state: UseReducerHandle<AppState>,
+    pub bridge: Rc<Option<Bridge>>,
+}
+
+impl PartialEq for AppContext {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state && Rc::ptr_eq(&self.bridge, &other.bridge)
+    }
+}
+
+impl AppContext {
+    fn send(&self, request: Request, file: Option<&File>) {
+        if let Some(bridge) = self.bridge.as_ref() {
+            bridge.send(&request, file);
+        }
+    }
+
+    /// Shows the pages in `lang`, and remembers the choice.
+    pub fn set_lang(&self, lang: Lang) {
+        lang.save();
+        self.state.dispatch(Action::SetLang(lang));
+    }
+
+    pub fn set_tab(&self, tab: Tab) {
+        self.state.dispatch(Action::SetTab(tab));
+    }
+
+    pub fn set_data_view(&self, slot: Slot) {
+        self.state.dispatch(Action::SetDataView(slot));
+    }
+
+    pub fn dismiss_refusal(&self) {
+        self.state.dispatch(Action::DismissRefusal);
+    }
+
+    /// Reads a file the user chose: into `slot`, or (None) wherever its content belongs. A file too
+    /// big for the tab is refused here, before it is read.
+    pub fn load(&self, file: &File, slot: Option<Slot>) {
+        let size = file.size() as u64;
+        if size > MAX_BROWSER_BYTES {
+            let e = IngestError::TooLarge { bytes: size, limit: MAX_BROWSER_BYTES };
+            self.state.dispatch(Action::Failed { message: e.to_string(), code: e.code().to_string() });
+            return;
+        }
+        let load = next_load();
+        self.state.dispatch(Action::Started { load, target: slot, name: file.name(), landing: Tab::Overview });
+        self.send(Request::Load { load, name: file.name(), size, options: IngestOptions::default(), slot }, Some(file));
+    }
+
+    /// Reads the demo dataset.
+    pub fn sample(&self) {
+        let load = next_load();
+        let target = Some(Slot::Transactions);
+        self.state.dispatch(Action::Started { load, target, name: "sample".into(), landing: Tab::Overview });
+        self.send(Request::Sample { load, customers: 20_000, seed: 42 }, None);
+    }
+
+    /// Reads a held file again with changed options.
+    pub fn reparse(&self, options: IngestOptions, slot: Slot) {
+        let report = match slot {
+            Slot::Transactions => self.state.ingest.report.as_ref(),
+            Slot::Survey => self.state.ingest.survey.as_ref(),
+        };
+        let name = report.map(|r| r.file.clone()).unwrap_or_default();
+        let load = next_load();
+        self.state.dispatch(Action::Started { load, target: Some(slot), name, landing: Tab::Data });
+        self.send(Request::Reparse { load, options, slot }, None);
+    }
+
+    pub fn drop_survey(&self) {
+        self.state.dispatch(Action::DropSurvey);
+        self.send(Request::DropSurvey, None);
+    }
+
+    /// Forgets every file and result.
+    pub fn clear(&self) {
+        self.send(Request::Clear, None);
+    }
+
+    /// Segments again with other rules.
+    pub fn segment(&self, params: SegmentationParams) {
+        self.send(Request::Segment { params }, None);
+    }
+
+    /// A page of the customers passing `filter`.
+    pub fn customers(&self, filter: CustomerFilter, offset: usize) {
+        self.send(Request::Customers { filter, offset }, None);
+    }
+
+    pub fn export_customers(&self, filter: CustomerFilter, file_name: String, format: ExportFormat) {
+        self.send(Request::ExportCustomers { filter, file_name, format }, None);
+    }
+
+    pub fn export_rejected(&self, slot: Slot) {
+        self.send(Request::ExportRejected { slot }, None);
+    }
+
+    pub fn run_clv(&self, params: ClvParams) {
+        self.send(Request::Clv { params }, None);
+    }
+
+    /// Stops the CLV run; what it still sends is dropped until the worker confirms.
+    pub fn cancel_clv(&self) {
+        self.state.dispatch(Action::ClvCancel);
+        self.send(Request::ClvCancel, None);
+    }
+
+    pub fn clv_customers(&self, sort: ClvSort, offset: usize) {
+        self.send(Request::ClvCustomers { sort, offset }, None);
+    }
+
+    pub fn export_clv(&self, file_name: String) {
+        self.send(Request::ExportClv { file_name }, None);
+    }
+
+    /// Crashes the worker on purpose (`#crash-test=worker`).
+    pub fn crash_worker(&self) {
+        self.send(Request::Crash, None);
+    }
+}

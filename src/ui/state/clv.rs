@@ -1,0 +1,80 @@
+//! The CLV page's state: the last result and its list, a run in progress, why the last run failed,
+//! and a cancel the worker has not confirmed yet.
+
+use super::Problem;
+use crate::core::clv::{ClvReport, CustomerClv};
+use crate::protocol::{ClvSort, ClvStep, Response};
+use std::rc::Rc;
+
+/// A page of the CLV customer list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClvList {
+    pub sort: ClvSort,
+    pub offset: usize,
+    pub total: usize,
+    pub rows: Vec<CustomerClv>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClvState {
+    pub report: Option<Rc<ClvReport>>,
+    /// The step of a run in progress.
+    pub step: Option<ClvStep>,
+    pub error: Option<Problem>,
+    pub list: Option<Rc<ClvList>>,
+    /// Milliseconds per step of the last run.
+    pub timings: Vec<f64>,
+    /// The user cancelled a run and the worker has not confirmed it yet: whatever that run still
+    /// sends (a result posted before the cancel reached the worker) is dropped.
+    pub cancelling: bool,
+}
+
+impl ClvState {
+    /// Takes the worker's answer about CLV; whether it changed anything.
+    pub fn answer(&mut self, response: Response) -> bool {
+        match response {
+            // Until the worker confirms the cancel, what the cancelled run still sends is stale.
+            Response::ClvProgress { .. } | Response::ClvDone { .. } | Response::ClvFailed { .. } if self.cancelling => {
+                return false
+            }
+            Response::ClvProgress { step } => {
+                self.step = Some(step);
+                self.error = None;
+            }
+            Response::ClvDone { report, top, timings } => {
+                self.step = None;
+                self.timings = timings;
+                self.list = Some(Rc::new(ClvList { sort: ClvSort::Clv, offset: 0, total: report.customers, rows: top }));
+                self.report = Some(Rc::new(*report));
+            }
+            Response::ClvFailed { message, code } => {
+                self.step = None;
+                self.error = Some(Problem { code, message });
+            }
+            Response::ClvCancelled => {
+                self.step = None;
+                self.cancelling = false;
+            }
+            Response::ClvCustomers { sort, offset, total, rows } => {
+                self.list = Some(Rc::new(ClvList { sort, offset, total, rows }));
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The user cancelled the run (the worker is told separately).
+    pub fn cancel(&mut self) {
+        self.step = None;
+        self.cancelling = true;
+    }
+
+    /// New transactions (or none): the last result was about the old ones. The last run's timings
+    /// and a cancel still unconfirmed stay.
+    pub fn new_file(&mut self) {
+        self.report = None;
+        self.step = None;
+        self.error = None;
+        self.list = None;
+    }
+}

@@ -1,0 +1,53 @@
+//! The segmentation pages' state: the numbers shown, the rules they used, why new rules failed,
+//! and the page of a customer list on screen.
+
+use super::Problem;
+use crate::core::report::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
+use crate::protocol::Response;
+use std::rc::Rc;
+
+/// A page of a drill-down list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerList {
+    pub filter: CustomerFilter,
+    pub offset: usize,
+    pub total: usize,
+    pub rows: Vec<CustomerRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SegmentsState {
+    pub summary: Option<Rc<SegmentationSummary>>,
+    /// The rules the shown segmentation used.
+    pub params: SegmentationParams,
+    /// Why the last rules asked for could not be applied (the last good results stay on screen).
+    pub error: Option<Problem>,
+    pub list: Option<Rc<CustomerList>>,
+}
+
+impl SegmentsState {
+    /// Takes the worker's answer about the segmentation; whether it was one.
+    pub fn answer(&mut self, response: Response) -> bool {
+        match response {
+            Response::Segmented { summary, params, .. } => {
+                self.summary = Some(Rc::new(*summary));
+                self.params = params;
+                self.error = None;
+                self.list = None;
+            }
+            Response::SegmentFailed { message, code } => self.error = Some(Problem { code, message }),
+            Response::Customers { filter, offset, total, rows } => {
+                self.list = Some(Rc::new(CustomerList { filter, offset, total, rows }));
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// New transactions: their segmentation is on its way. The rules stay until it comes.
+    pub fn new_file(&mut self) {
+        self.summary = None;
+        self.error = None;
+        self.list = None;
+    }
+}
