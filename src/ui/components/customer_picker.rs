@@ -32,14 +32,11 @@ pub fn CustomerPicker(props: &CustomerPickerProps) -> Html {
     };
     html! {
         <div class="pick-customer">
-            <p class="hint">{ lang.pick(
-                "没有哪一列的列名或数据表明它是客户（会员、买家、账号）。请选择标识每位客户的列；地址、电话、金额等列不会被自动当作客户ID。",
-                "No column's name or values say it identifies the customer (member, buyer, account). Choose the column that identifies each customer; an address, a phone or an amount is never taken for one on a guess.",
-            ) }</p>
+            <p class="hint">{ lang.texts().picker_hint }</p>
             <label>
-                { lang.pick("客户ID所在的列：", "The customer id is in: ") }
+                { lang.texts().picker_the_customer_id_is_in }
                 <select {onchange} data-testid="pick-customer">
-                    <option value="" selected=true>{ lang.pick("（请选择）", "(choose a column)") }</option>
+                    <option value="" selected=true>{ lang.texts().picker_choose_a_column }</option>
                     { for props.columns.iter().enumerate().map(|(i, name)| html! {
                         <option key={i} value={(i + 1).to_string()}>{ format!("{}. {name}", i + 1) }</option>
                     }) }

@@ -68,13 +68,13 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
             <p class="hint">{ t.mapping_hint }</p>
             <div class="table-wrap full">
                 <table class="mapping">
-                    <thead><tr><th>{ t.role }</th><th>{ t.column }</th><th>{ t.samples }</th><th>{ lang.pick("依据", "Why") }</th></tr></thead>
+                    <thead><tr><th>{ t.role }</th><th>{ t.column }</th><th>{ t.samples }</th><th>{ lang.texts().mapping_why }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>
             <p class="amount-from">
                 <label>
-                    { lang.pick("金额的计算方式：", "How the amount is made: ") }
+                    { lang.texts().mapping_how_the_amount_is_made }
                     <select onchange={on_amount_from} data-testid="amount-from">
                         { for AmountFrom::ALL.into_iter().map(|a| html! {
                             <option key={a.key()} value={a.key()} selected={r.amount_from == a}>{ lang.amount_from(a) }</option>
@@ -83,10 +83,10 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
                 </label>
                 { " " }
                 <label>
-                    { lang.pick("币种：", "Currency: ") }
+                    { lang.texts().mapping_currency }
                     <select onchange={on_currency} data-testid="currency">
                         <option value="" selected={chosen.is_none()}>
-                            { format!("{} ({})", lang.pick("按文件", "from the file"), r.currency.as_deref().unwrap_or("—")) }
+                            { format!("{} ({})", lang.texts().mapping_from_the_file, r.currency.as_deref().unwrap_or("—")) }
                         </option>
                         { for ["CNY", "USD", "EUR", "GBP", "HKD", "JPY"].into_iter().map(|c| html! {
                             <option key={c} value={c} selected={chosen.as_deref() == Some(c)}>{ c }</option>

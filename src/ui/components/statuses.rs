@@ -34,7 +34,7 @@ pub fn StatusesPanel(props: &ReportProps) -> Html {
                 ctx.reparse(options, slot);
             })
         };
-        let label = if s.status.is_empty() { lang.pick("（空）", "(empty)").to_string() } else { s.status.clone() };
+        let label = if s.status.is_empty() { lang.texts().statuses_empty.to_string() } else { s.status.clone() };
         html! {
             <tr key={i} class={classes!(s.excluded.then_some("excluded"))}>
                 <td><label><input type="checkbox" checked={s.excluded} {onchange} data-testid={format!("status-{i}")} />{ " " }{ label }</label></td>
@@ -59,24 +59,21 @@ pub fn StatusesPanel(props: &ReportProps) -> Html {
                     crate::ui::i18n::Lang::En => format!("{} lines ({:.0}%, {symbol}{}) have no customer id: guest orders, left out of the customer analyses.", format::int(g.rows), g.share * 100.0, format::money(g.revenue)),
                 } }
                 { " " }
-                <button class="link" onclick={download} data-testid="download-guests">{ lang.pick("下载这些行号", "Download their lines") }</button>
+                <button class="link" onclick={download} data-testid="download-guests">{ lang.texts().statuses_download_their_lines }</button>
             </p>
         }
     });
     html! {
         <section class="card" data-testid="statuses">
-            <h2>{ lang.pick("留出的行", "Rows left out") }</h2>
+            <h2>{ lang.texts().statuses_rows_left_out }</h2>
             if !r.statuses.is_empty() {
-                <p class="hint">{ lang.pick(
-                    "勾选的订单状态不算作销售（默认：关闭、取消、退款成功、未付款等）；可逐项修改。",
-                    "Ticked order statuses are not sales and are left out (by default: closed, cancelled, refunded, unpaid…); change any of them.",
-                ) }</p>
+                <p class="hint">{ lang.texts().statuses_hint }</p>
                 <div class="table-wrap">
                     <table class="statuses">
                         <thead><tr>
-                            <th>{ lang.pick("订单状态（勾选＝不计入）", "Order status (ticked = left out)") }</th>
-                            <th class="num">{ lang.pick("行数", "Rows") }</th>
-                            <th class="num">{ lang.pick("金额", "Amount") }</th>
+                            <th>{ lang.texts().statuses_order_status_ticked_left_out }</th>
+                            <th class="num">{ lang.texts().statuses_rows }</th>
+                            <th class="num">{ lang.texts().statuses_amount }</th>
                         </tr></thead>
                         <tbody>{ for rows }</tbody>
                     </table>

@@ -42,7 +42,7 @@ fn model_row<P>(name: &str, fitted: &Fitted<P>, names: &[&str], values: &[f64], 
                 <span class="param">{ format!("{n} = {}", fmt(*v)) }<span class="muted">{ se.get(i).map_or(String::new(), |s| format!(" (± {})", fmt(*s))) }</span></span>
             }) }</td>
             <td class="num">{ format!("{:.3}", fitted.log_likelihood) }</td>
-            <td>{ if fitted.converged { lang.pick("是", "yes") } else { lang.pick("否", "no") } }<span class="muted">{ format!(" · {} it.", fitted.iterations) }</span></td>
+            <td>{ if fitted.converged { lang.texts().clv_yes } else { lang.texts().clv_no } }<span class="muted">{ format!(" · {} it.", fitted.iterations) }</span></td>
         </tr>
     }
 }
@@ -51,7 +51,7 @@ fn model_row<P>(name: &str, fitted: &Fitted<P>, names: &[&str], values: &[f64], 
 pub fn ClvPage() -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let lang = ctx.state.lang;
-    let p = |zh, en| lang.pick(zh, en);
+    let tx = lang.texts();
     let range = ctx.state.ingest.report.as_ref().and_then(|r| r.totals.date_range.clone());
     let defaults = default_dates(range.as_ref().map(|d| (d.first.as_str(), d.last.as_str())));
     let calibration = use_state(|| defaults.0.clone());
@@ -102,29 +102,27 @@ pub fn ClvPage() -> Html {
         })
     };
     let running = ctx.state.clv.step;
-    let step_names = [p("汇总客户", "Summary"), "BG/NBD", "Pareto/NBD", "Gamma-Gamma", p("预测", "Predicting")];
+    let step_names = [tx.clv_summary, "BG/NBD", "Pareto/NBD", "Gamma-Gamma", tx.clv_predicting];
     html! {
         <>
             <section class="card">
-                <h2>{ p("客户终身价值 (CLV)", "Customer lifetime value (CLV)") }</h2>
-                <p class="hint">{ p(
-                    "用校准期的购买拟合 BG/NBD、Pareto/NBD 与 Gamma-Gamma 模型，预测每位客户是否仍活跃、未来购买次数与价值；设置观察期（holdout）可检验预测。",
-                    "BG/NBD, Pareto/NBD and Gamma-Gamma are fitted to the purchases up to the calibration end; they predict whether each customer is still active, how often they will buy and what they are worth. A holdout period checks the predictions against what happened.") }</p>
+                <h2>{ tx.clv_customer_lifetime_value_clv }</h2>
+                <p class="hint">{ tx.clv_intro }</p>
                 <div class="controls">
-                    <label>{ p("校准期截止", "Calibration end") }<input type="date" value={(*calibration).clone()} onchange={text(&calibration)} data-testid="clv-calibration" /></label>
-                    <label>{ p("观察期截止（可空）", "Holdout end (optional)") }<input type="date" value={(*holdout).clone()} onchange={text(&holdout)} data-testid="clv-holdout" /></label>
-                    <label>{ p("时间单位", "Unit") }
+                    <label>{ tx.clv_calibration_end }<input type="date" value={(*calibration).clone()} onchange={text(&calibration)} data-testid="clv-calibration" /></label>
+                    <label>{ tx.clv_holdout_end_optional }<input type="date" value={(*holdout).clone()} onchange={text(&holdout)} data-testid="clv-holdout" /></label>
+                    <label>{ tx.clv_unit }
                         <select onchange={on_unit} data-testid="clv-unit">
-                            <option value="week" selected={*unit == Unit::Week}>{ p("周", "week") }</option>
-                            <option value="day" selected={*unit == Unit::Day}>{ p("天", "day") }</option>
+                            <option value="week" selected={*unit == Unit::Week}>{ tx.clv_week }</option>
+                            <option value="day" selected={*unit == Unit::Day}>{ tx.clv_day }</option>
                         </select>
                     </label>
-                    <label>{ p("预测期（月）", "Horizon (months)") }<input type="number" min="1" max="120" value={(*horizon).clone()} onchange={text(&horizon)} data-testid="clv-horizon" /></label>
-                    <label>{ p("月贴现率 %", "Monthly discount %") }<input type="number" min="0" step="0.1" value={(*discount).clone()} onchange={text(&discount)} data-testid="clv-discount" /></label>
+                    <label>{ tx.clv_horizon_months }<input type="number" min="1" max="120" value={(*horizon).clone()} onchange={text(&horizon)} data-testid="clv-horizon" /></label>
+                    <label>{ tx.clv_monthly_discount }<input type="number" min="0" step="0.1" value={(*discount).clone()} onchange={text(&discount)} data-testid="clv-discount" /></label>
                     if running.is_some() {
-                        <button class="button" onclick={cancel} data-testid="clv-cancel">{ p("取消", "Cancel") }</button>
+                        <button class="button" onclick={cancel} data-testid="clv-cancel">{ tx.clv_cancel }</button>
                     } else {
-                        <button class="button primary" onclick={run} data-testid="clv-run">{ p("拟合模型", "Fit the models") }</button>
+                        <button class="button primary" onclick={run} data-testid="clv-run">{ tx.clv_fit_the_models }</button>
                     }
                 </div>
                 if let Some(step) = running {
@@ -184,7 +182,7 @@ fn fr_heatmap(
             <text class="axis" x={left.to_string()} y={(h - 18.0).to_string()}>{ "0" }</text>
             <text class="axis" x={w.to_string()} y={(h - 18.0).to_string()} text-anchor="end">{ format!("{:.0}", m.t) }</text>
             <text class="axis" x={(left + (w - left) / 2.0).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">
-                { lang.pick("最近一次购买时间 t_x →（纵轴：重复购买次数）", "recency t_x → (rows: repeat purchases)") }
+                { lang.texts().clv_recency_t_x_rows_repeat_purchases }
             </text>
         </svg>
     }
@@ -202,9 +200,9 @@ const H: f64 = 220.0;
 fn ClvResults(props: &ClvResultsProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let lang = ctx.state.lang;
-    let p = |zh, en| lang.pick(zh, en);
+    let tx = lang.texts();
     let r = &props.report;
-    let unit = if r.unit == Unit::Week { p("周", "weeks") } else { p("天", "days") };
+    let unit = if r.unit == Unit::Week { tx.clv_weeks } else { tx.clv_days };
     let card = |label: &str, value: String, id: &'static str| {
         html! { <div class="stat"><div class="stat-label">{ label.to_string() }</div><div class="stat-value" data-testid={id}>{ value }</div></div> }
     };
@@ -225,14 +223,14 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
                     let label = if i + 1 == v.by_frequency.len() && g.frequency >= 7 { format!("{}+", g.frequency) } else { g.frequency.to_string() };
                     html! {
                         <g key={i}>
-                            <title>{ format!("x = {label}: {} · {} {:.2} · {} {:.2}", g.customers, p("实际", "actual"), g.actual, p("预测", "expected"), g.expected) }</title>
+                            <title>{ format!("x = {label}: {} · {} {:.2} · {} {:.2}", g.customers, tx.clv_actual, g.actual, tx.clv_expected, g.expected) }</title>
                             <rect class="actual" x={(x + slot * 0.15).to_string()} y={(H - ha).to_string()} width={(slot * 0.33).to_string()} height={ha.max(0.5).to_string()} />
                             <rect class="expected" x={(x + slot * 0.52).to_string()} y={(H - he).to_string()} width={(slot * 0.33).to_string()} height={he.max(0.5).to_string()} />
                             <text class="axis" x={(x + slot / 2.0).to_string()} y={(H + 16.0).to_string()} text-anchor="middle">{ label }</text>
                         </g>
                     }
                 }) }
-                <text class="axis" x="0" y={(H + 34.0).to_string()}>{ p("校准期重复购买次数 → 观察期人均购买（左：实际，右：预测）", "repeat purchases in calibration → holdout purchases per customer (left actual, right expected)") }</text>
+                <text class="axis" x="0" y={(H + 34.0).to_string()}>{ tx.clv_repeat_purchases_in_calibration_hold }</text>
             </svg>
         }
     });
@@ -247,10 +245,10 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
                 <path class="split" d={unit_path(&[(split, 0.0), (split, 1.0)], W, H)} />
                 <path class="actual-line" d={unit_path(&actual, W, H)} />
                 <path class="expected-line" d={unit_path(&expected, W, H)} />
-                <text class="axis" x="0" y={(H + 18.0).to_string()}>{ p("第 1 周", "week 1") }</text>
-                <text class="axis" x={W.to_string()} y={(H + 18.0).to_string()} text-anchor="end">{ format!("{} {last:.0}", p("第 … 周", "week")) }</text>
-                <text class="axis" x={(split * W + 4.0).to_string()} y="4">{ p("观察期 →", "holdout →") }</text>
-                <text class="axis" x="4" y="4">{ format!("{} {}", format::int(top as u64), p("次累计重复购买", "cumulative repeat purchases")) }</text>
+                <text class="axis" x="0" y={(H + 18.0).to_string()}>{ tx.clv_week_1 }</text>
+                <text class="axis" x={W.to_string()} y={(H + 18.0).to_string()} text-anchor="end">{ format!("{} {last:.0}", tx.clv_week_2) }</text>
+                <text class="axis" x={(split * W + 4.0).to_string()} y="4">{ tx.clv_holdout }</text>
+                <text class="axis" x="4" y="4">{ format!("{} {}", format::int(top as u64), tx.clv_cumulative_repeat_purchases) }</text>
             </svg>
         }
     });
@@ -258,26 +256,26 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
         <>
             <section class="card">
                 <div class="stats">
-                    { card(p("客户数", "Customers"), format::int(r.customers as u64), "clv-customers") }
-                    { card(p("重复购买客户", "Repeat buyers"), format::int(r.repeat_buyers as u64), "clv-repeat") }
-                    { card(&format!("{} ({} {})", p("总 CLV", "Total CLV"), r.horizon_months, p("个月", "months")), r.total_clv.map_or("—".into(), |t| format!("{currency}{}", format::money(t))), "clv-total") }
+                    { card(tx.clv_customers, format::int(r.customers as u64), "clv-customers") }
+                    { card(tx.clv_repeat_buyers, format::int(r.repeat_buyers as u64), "clv-repeat") }
+                    { card(&format!("{} ({} {})", tx.clv_total_clv, r.horizon_months, tx.clv_months), r.total_clv.map_or("—".into(), |t| format!("{currency}{}", format::money(t))), "clv-total") }
                     if let Some(v) = v {
-                        { card(p("观察期总误差", "Holdout total error"), format!("{:+.1}%", v.total_error_percent), "clv-error-pct") }
-                        { card(p("人均绝对误差", "MAE per customer"), format!("{:.3}", v.mae_per_customer), "clv-mae") }
+                        { card(tx.clv_holdout_total_error, format!("{:+.1}%", v.total_error_percent), "clv-error-pct") }
+                        { card(tx.clv_mae_per_customer, format!("{:.3}", v.mae_per_customer), "clv-mae") }
                     }
                 </div>
-                <p class="rule">{ format!("{} {} · {} {} · {}: {}", p("校准期截止", "calibration end"), r.calibration_end,
-                    p("观察期截止", "holdout end"), r.holdout_end.clone().unwrap_or_else(|| "—".into()), p("单位", "unit"), unit) }</p>
+                <p class="rule">{ format!("{} {} · {} {} · {}: {}", tx.clv_calibration_end_2, r.calibration_end,
+                    tx.clv_holdout_end, r.holdout_end.clone().unwrap_or_else(|| "—".into()), tx.clv_unit_2, unit) }</p>
                 <p class="hint" data-testid="clv-timings" data-ms={ctx.state.clv.timings.iter().map(|ms| format!("{ms:.2}")).collect::<Vec<_>>().join(",")}>{
                     ["summary", "BG/NBD", "Pareto/NBD", "Gamma-Gamma", "predictions"].iter().zip(&ctx.state.clv.timings)
                         .map(|(name, ms)| format!("{name} {ms:.0} ms")).collect::<Vec<_>>().join(" · ")
                 }</p>
             </section>
             <section class="card">
-                <h2>{ p("模型", "Models") }</h2>
+                <h2>{ tx.clv_models }</h2>
                 <div class="table-wrap full">
                     <table data-testid="clv-models">
-                        <thead><tr><th>{ p("模型", "Model") }</th><th>{ p("参数（± 标准误）", "Parameters (± standard error)") }</th><th class="num">{ p("对数似然", "Log-likelihood") }</th><th>{ p("收敛", "Converged") }</th></tr></thead>
+                        <thead><tr><th>{ tx.clv_model }</th><th>{ tx.clv_parameters_standard_error }</th><th class="num">{ tx.clv_log_likelihood }</th><th>{ tx.clv_converged }</th></tr></thead>
                         <tbody>
                             { model_row("BG/NBD", bg, &["r", "α", "a", "b"], &[bg.params.r, bg.params.alpha, bg.params.a, bg.params.b], lang) }
                             if let Some(pn) = &r.pareto_nbd {
@@ -292,34 +290,33 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
                 if let Some(e) = &r.pareto_nbd_error { <p class="attention-text">{ format!("Pareto/NBD: {e}") }</p> }
                 if let Some(g) = r.gamma_gamma.as_ref().filter(|g| !g.left_out.is_empty()) {
                     <p class="hint" data-testid="clv-left-out">{ format!("{} {}: {}{}", g.left_out.len(),
-                        p("位重复购买客户的平均消费为零或负，未参与 Gamma-Gamma 拟合（其价值按总体均值估计）",
-                          "repeat buyer(s) with zero or negative mean spend were left out of Gamma-Gamma (valued at the population mean)"),
+                        tx.clv_left_out,
                         g.left_out.iter().take(10).cloned().collect::<Vec<_>>().join(", "), if g.left_out.len() > 10 { ", …" } else { "" }) }</p>
                 }
                 if let Some(e) = &r.gamma_gamma_error { <p class="attention-text" data-testid="clv-spend-error">{ format!("Gamma-Gamma: {e}") }</p> }
                 if let Some(c) = r.gamma_gamma.as_ref().and_then(|g| g.frequency_value_correlation) {
                     <p class={classes!(if c.abs() > 0.3 { "attention-text" } else { "hint" })} data-testid="clv-independence">
-                        { format!("{} {c:.2} {}", p("购买频次与客单价的相关系数", "Correlation of purchase frequency and mean spend:"),
-                            if c.abs() > 0.3 { p("——偏高，Gamma-Gamma 假设两者独立，价值预测需谨慎。", "— high: Gamma-Gamma assumes they are independent; treat value predictions with care.") }
-                            else { p("——接近 0，符合 Gamma-Gamma 的独立性假设。", "— near 0, as Gamma-Gamma assumes.") }) }
+                        { format!("{} {c:.2} {}", tx.clv_correlation_of_purchase_frequency_an,
+                            if c.abs() > 0.3 { tx.clv_high_gamma_gamma_assumes_they_are_in }
+                            else { tx.clv_near_0_as_gamma_gamma_assumes }) }
                     </p>
                 }
             </section>
             if v.is_some() {
                 <div class="two-col">
-                    <ChartCard title={p("观察期：按校准期频次对比", "Holdout by calibration frequency")} file="clv-holdout-by-frequency" testid="export-clv-frequency">
+                    <ChartCard title={tx.clv_holdout_by_calibration_frequency} file="clv-holdout-by-frequency" testid="export-clv-frequency">
                         { freq_chart.unwrap_or_default() }
                     </ChartCard>
-                    <ChartCard title={p("累计重复购买：实际 vs 预测", "Cumulative repeat purchases: actual vs expected")} file="clv-tracking" testid="export-clv-tracking">
+                    <ChartCard title={tx.clv_cumulative_repeat_purchases_actual_v} file="clv-tracking" testid="export-clv-tracking">
                         { tracking_chart.unwrap_or_default() }
                     </ChartCard>
                 </div>
             }
             <div class="two-col">
-                <ChartCard title={p("活跃概率 P(alive)：频次 × 最近购买", "P(alive) by frequency and recency")} file="clv-p-alive-matrix" testid="export-clv-palive">
+                <ChartCard title={tx.clv_p_alive_by_frequency_and_recency} file="clv-p-alive-matrix" testid="export-clv-palive">
                     { fr_heatmap(&r.matrix, &r.matrix.p_alive, "clv-palive-matrix", &|v| format!("{:.1}%", v * 100.0), lang) }
                 </ChartCard>
-                <ChartCard title={p("下个月预测购买次数：频次 × 最近购买", "Expected purchases next month by frequency and recency")} file="clv-expected-matrix" testid="export-clv-expected">
+                <ChartCard title={tx.clv_expected_purchases_next_month_by_fre} file="clv-expected-matrix" testid="export-clv-expected">
                     { fr_heatmap(&r.matrix, &r.matrix.expected, "clv-expected-matrix", &|v| format!("{v:.3}"), lang) }
                 </ChartCard>
             </div>
@@ -339,7 +336,7 @@ struct ClvCustomersProps {
 fn ClvCustomers(props: &ClvCustomersProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let lang = ctx.state.lang;
-    let p = |zh, en| lang.pick(zh, en);
+    let tx = lang.texts();
     let l = &props.list;
     let go = |sort: ClvSort, offset: usize| {
         let ctx = ctx.clone();
@@ -365,27 +362,27 @@ fn ClvCustomers(props: &ClvCustomersProps) -> Html {
     html! {
         <section class="card" data-testid="clv-list">
             <div class="card-head">
-                <h2>{ p("客户预测", "Customer predictions") }<span class="badge" data-testid="clv-list-total">{ format::int(l.total as u64) }</span></h2>
+                <h2>{ tx.clv_customer_predictions }<span class="badge" data-testid="clv-list-total">{ format::int(l.total as u64) }</span></h2>
                 <div class="controls">
-                    <label>{ p("排序", "Sort by") }
+                    <label>{ tx.clv_sort_by }
                         <select onchange={on_sort} data-testid="clv-sort">
                             <option value="clv" selected={l.sort == ClvSort::Clv}>{ "CLV" }</option>
-                            <option value="p_alive" selected={l.sort == ClvSort::PAlive}>{ p("活跃概率", "P(alive)") }</option>
-                            <option value="expected" selected={l.sort == ClvSort::ExpectedPurchases}>{ p("预测购买次数", "Expected purchases") }</option>
+                            <option value="p_alive" selected={l.sort == ClvSort::PAlive}>{ tx.clv_p_alive }</option>
+                            <option value="expected" selected={l.sort == ClvSort::ExpectedPurchases}>{ tx.clv_expected_purchases }</option>
                         </select>
                     </label>
                     <span class="hint">{ format!("{}–{} / {}", l.offset + 1, end, format::int(l.total as u64)) }</span>
                     <button class="button" disabled={l.offset == 0} onclick={go(l.sort, l.offset.saturating_sub(PAGE_SIZE))}>{ ctx.state.lang.texts().prev }</button>
                     <button class="button" disabled={end >= l.total} onclick={go(l.sort, l.offset + PAGE_SIZE)}>{ ctx.state.lang.texts().next }</button>
-                    <button class="button primary" onclick={export} data-testid="clv-export">{ p("导出 CSV", "Export CSV") }</button>
+                    <button class="button primary" onclick={export} data-testid="clv-export">{ tx.clv_export_csv }</button>
                 </div>
             </div>
             <div class="table-wrap full">
                 <table data-testid="clv-table">
                     <thead><tr>
-                        <th>{ p("客户ID", "Customer") }</th><th class="num">{ p("重复购买", "Repeats") }</th><th class="num">{ p("最近购买", "Recency") }</th><th class="num">{ "T" }</th>
-                        <th class="num">{ p("客单价", "Mean value") }</th><th class="num">{ p("活跃概率", "P(alive)") }</th><th class="num">{ p("预测购买", "Expected purchases") }</th>
-                        <th class="num">{ p("预测客单价", "Expected value") }</th><th class="num">{ "CLV" }</th>
+                        <th>{ tx.clv_customer }</th><th class="num">{ tx.clv_repeats }</th><th class="num">{ tx.clv_recency }</th><th class="num">{ "T" }</th>
+                        <th class="num">{ tx.clv_mean_value }</th><th class="num">{ tx.clv_p_alive }</th><th class="num">{ tx.clv_expected_purchases_2 }</th>
+                        <th class="num">{ tx.clv_expected_value }</th><th class="num">{ "CLV" }</th>
                     </tr></thead>
                     <tbody>
                         { for l.rows.iter().map(|c| html! {

@@ -92,7 +92,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                             <option value="rfm" selected={*measure == Measure::RfmComposite}>{ t.rfm_composite }</option>
                             <option value="total_spend" selected={*measure == Measure::TotalSpend}>{ t.total_spend }</option>
                             <option value="spend_12m" selected={*measure == Measure::Spend12Months}>{ t.spend_12m }</option>
-                            <option value="clv" selected={*measure == Measure::Clv} disabled={ctx.state.clv.report.is_none()}>{ ctx.state.lang.pick("预测 CLV（先在 CLV 页拟合）", "Predicted CLV (fit on the CLV page first)") }</option>
+                            <option value="clv" selected={*measure == Measure::Clv} disabled={ctx.state.clv.report.is_none()}>{ ctx.state.lang.texts().pyramid_predicted_clv_fit_on_the_clv_page_fi }</option>
                         </select>
                     </label>
                     <label class="segment-map">{ t.pyramid_tiers }
