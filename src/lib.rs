@@ -2,8 +2,10 @@
 //!
 //! Three layers: [`core`] (pure: ingest, metrics, models), `worker` + [`protocol`] (the Web Worker
 //! that holds the dataset and answers the UI's requests), and `ui` (the Yew app). The native command
-//! line (`src/bin/loyalty-lens.rs`) uses `core` directly.
+//! line ([`cli`], run by `src/bin/loyalty-lens.rs`) uses `core` directly.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod core;
 pub mod protocol;
 

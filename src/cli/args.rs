@@ -1,0 +1,309 @@
+//! The command line's commands and flags (clap), and their conversion to the core's options and
+//! rules.
+
+use super::*;
+
+#[derive(Parser)]
+#[command(name = "loyalty-lens", version, about = "Customer analytics on your own machine: nothing is uploaded anywhere")]
+pub(super) struct Cli {
+    #[command(subcommand)]
+    pub(super) command: Command,
+}
+
+// Parsed once per run: the size of the largest variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand)]
+pub(super) enum Command {
+    /// Read a file and print, as JSON, what was understood: format, encoding, columns, roles,
+    /// rows accepted, customers, date range, and every rejected row with its reason.
+    Inspect {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        /// Print the JSON on one line.
+        #[arg(long)]
+        compact: bool,
+    },
+    /// Score every customer: RFM scores, the named segment and the Chinese 8-class segment.
+    /// CSV columns: customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment.
+    Rfm {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        /// The day recency is measured to (default: the day after the last transaction).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Number of score bins (2 to 10).
+        #[arg(long, default_value_t = 5)]
+        bins: u8,
+        /// Recency thresholds in days, ascending, bins − 1 of them (e.g. 30,90,180,365).
+        #[arg(long, value_name = "T1,T2,…")]
+        r_thresholds: Option<String>,
+        /// Frequency thresholds in orders, ascending (e.g. 2,3,5,10).
+        #[arg(long, value_name = "T1,T2,…")]
+        f_thresholds: Option<String>,
+        /// Monetary thresholds, ascending.
+        #[arg(long, value_name = "T1,T2,…")]
+        m_thresholds: Option<String>,
+        /// Output format.
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+    },
+    /// Net Promoter Score of the file's score column, with its standard error and 95% interval
+    /// (adjusted Wald below 100 answers), overall and by channel, as JSON.
+    Nps {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        /// Keep only each customer's latest answer (default: all answers count).
+        #[arg(long)]
+        latest: bool,
+        /// A transaction file to join the answers to by customer id: adds `joined` with NPS by
+        /// RFM segment, lifecycle stage, membership tier and pyramid tier (default rules).
+        #[arg(long, value_name = "FILE")]
+        transactions: Option<PathBuf>,
+        #[arg(long, default_value = "json", value_parser = ["json"])]
+        format: String,
+    },
+    /// Customer lifetime value: BG/NBD, Pareto/NBD and Gamma-Gamma fitted by maximum likelihood
+    /// on the purchases up to the calibration end, CLV over a horizon, and (with a holdout end)
+    /// predicted against actual holdout purchases. JSON on stdout.
+    Clv {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        /// Last day of the calibration period (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        calibration_end: String,
+        /// Last day of the holdout period (YYYY-MM-DD); purchases after the calibration end up
+        /// to it are predicted and compared.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        holdout_end: Option<String>,
+        /// Time unit of frequency, recency and T.
+        #[arg(long, default_value = "week", value_parser = ["day", "week"])]
+        unit: String,
+        /// CLV horizon in months (of 30 days).
+        #[arg(long, default_value_t = 12)]
+        horizon_months: u32,
+        /// Monthly discount rate, e.g. 0.01.
+        #[arg(long, default_value_t = 0.01)]
+        discount: f64,
+        /// Also write every customer's predictions to this CSV file.
+        #[arg(long, value_name = "OUT.csv")]
+        customers: Option<PathBuf>,
+        #[arg(long, default_value = "json", value_parser = ["json"])]
+        format: String,
+    },
+    /// Print the whole segmentation as JSON: RFM segments, the Chinese 8-class model, the R×F
+    /// grid, ABC/Pareto, membership tiers, lifecycle stages, customer states with transition
+    /// matrices and projection, and the loyalty KPIs, each with the rule used.
+    Segments {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Print the JSON on one line.
+        #[arg(long)]
+        compact: bool,
+    },
+    /// Write the demo dataset (a consumer-electronics brand's orders) as CSV.
+    Sample {
+        /// Number of customers (about 8 rows each).
+        #[arg(long, default_value_t = 20_000)]
+        customers: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Output file, or - for standard output.
+        out: PathBuf,
+    },
+}
+
+/// Every segmentation rule; defaults as in the app.
+#[derive(clap::Args)]
+pub(super) struct RuleArgs {
+    /// The day recency is measured to (default: the day after the last transaction).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<String>,
+    #[arg(long, default_value = "5")]
+    bins: String,
+    /// Recency thresholds in days, ascending (default: by rank).
+    #[arg(long, default_value = "")]
+    r_thresholds: String,
+    #[arg(long, default_value = "")]
+    f_thresholds: String,
+    #[arg(long, default_value = "")]
+    m_thresholds: String,
+    /// Percent of revenue in class A.
+    #[arg(long, default_value = "80")]
+    abc_a: String,
+    /// Percent of revenue in class B.
+    #[arg(long, default_value = "15")]
+    abc_b: String,
+    /// Tiers by percent of customers for 钻石,金卡,银卡 (when no member level is mapped).
+    #[arg(long, value_name = "P1,P2,P3", conflicts_with = "tier_amounts")]
+    tier_shares: Option<String>,
+    /// Tiers by minimum 12-month spend for 钻石,金卡,银卡.
+    #[arg(long, value_name = "A1,A2,A3")]
+    tier_amounts: Option<String>,
+    /// Lifecycle window in days.
+    #[arg(long, default_value = "180")]
+    window_days: String,
+    /// Formation when recent orders exceed this factor × the earlier rate.
+    #[arg(long, default_value = "1.25")]
+    rise: String,
+    /// Decline when recent orders fall below this factor × the earlier rate.
+    #[arg(long, default_value = "0.75")]
+    fall: String,
+    #[arg(long, default_value = "month", value_parser = ["month", "quarter"])]
+    period: String,
+    #[arg(long, default_value = "365")]
+    churn_days: String,
+    #[arg(long, default_value = "180")]
+    dormant_days: String,
+    /// A file with the segment map, one segment per line: `Name: 555 554 …`.
+    #[arg(long, value_name = "FILE")]
+    segment_map: Option<PathBuf>,
+}
+
+impl RuleArgs {
+    pub(super) fn params(&self) -> Result<SegmentationParams, String> {
+        let base = SegmentationParams::default();
+        let mut form = RulesForm::from_params(&base, None);
+        form.as_of = self.as_of.clone().unwrap_or_default();
+        form.bins = self.bins.clone();
+        form.r_thresholds = self.r_thresholds.clone();
+        form.f_thresholds = self.f_thresholds.clone();
+        form.m_thresholds = self.m_thresholds.clone();
+        form.abc_a = self.abc_a.clone();
+        form.abc_b = self.abc_b.clone();
+        let three = |flag: &str, text: &str| -> Result<[String; 3], String> {
+            let parts: Vec<String> = text.split(',').map(|x| x.trim().to_string()).collect();
+            <[String; 3]>::try_from(parts).map_err(|_| format!("--{flag} takes three numbers, e.g. 5,15,30"))
+        };
+        if let Some(t) = &self.tier_shares {
+            form.tier_mode = "share".into();
+            form.tiers = three("tier-shares", t)?;
+        }
+        if let Some(t) = &self.tier_amounts {
+            form.tier_mode = "amount".into();
+            form.tiers = three("tier-amounts", t)?;
+        }
+        form.window_days = self.window_days.clone();
+        form.rise = self.rise.clone();
+        form.fall = self.fall.clone();
+        form.period = self.period.clone();
+        form.churn_days = self.churn_days.clone();
+        form.dormant_days = self.dormant_days.clone();
+        if let Some(path) = &self.segment_map {
+            form.segments = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        form.to_params(&base).map_err(|e| e.to_string())
+    }
+}
+
+/// How to read the file; everything is detected unless given.
+#[derive(clap::Args, Default)]
+pub(super) struct ReadArgs {
+    /// Assign a role to a column: ROLE=COLUMN, COLUMN a header name or 1-based position; ROLE=
+    /// unmaps. Roles: customer_id, date, amount, order_id, quantity, channel, category,
+    /// member_level, score, comment, unit_price, order_status, refund_amount.
+    #[arg(long = "map", value_name = "ROLE=COLUMN")]
+    map: Vec<String>,
+    /// Text encoding (UTF-8, GBK, GB18030, UTF-16LE, …).
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Delimiter: csv (,), tsv (tab), semicolon, pipe, whitespace.
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// The first row is a header.
+    #[arg(long, conflicts_with = "no_header")]
+    header: bool,
+    /// The first row is data.
+    #[arg(long)]
+    no_header: bool,
+    /// Excel sheet, by name or 1-based position.
+    #[arg(long)]
+    sheet: Option<String>,
+    /// How to read dates like 03/04/2024: dmy or mdy.
+    #[arg(long, value_name = "ymd|dmy|mdy")]
+    date_order: Option<String>,
+    /// Decimal mark of amounts: dot or comma.
+    #[arg(long, value_name = "dot|comma")]
+    decimal: Option<String>,
+    /// How each row's amount is made: amount (the amount column), quantity-x-unit-price, or
+    /// unit-price (default: the amount column when one is mapped, else quantity × unit price).
+    #[arg(long, value_name = "amount|quantity-x-unit-price|unit-price")]
+    amount_from: Option<String>,
+    /// Leave out rows with this order status (repeat for more); replaces the default, which
+    /// leaves out statuses that mean no sale (closed, cancelled, refunded, unpaid, …).
+    #[arg(long = "exclude-status", value_name = "STATUS", conflicts_with = "keep_all_statuses")]
+    exclude_status: Vec<String>,
+    /// Keep rows of every order status.
+    #[arg(long)]
+    keep_all_statuses: bool,
+    /// The currency of the amounts, an ISO code such as CNY or USD (default: from the symbols
+    /// or codes in the file).
+    #[arg(long, value_name = "CODE")]
+    currency: Option<String>,
+}
+
+impl ReadArgs {
+    pub(super) fn options(&self) -> Result<IngestOptions, String> {
+        let format = match &self.delimiter {
+            Some(d) => Some(
+                Format::from_key(d).ok_or_else(|| format!("unknown delimiter '{d}' (csv, tsv, semicolon, pipe, whitespace)"))?,
+            ),
+            None => None,
+        };
+        let date_order = match &self.date_order {
+            Some(d) => Some(DateOrder::from_key(d).ok_or_else(|| format!("unknown date order '{d}' (ymd, dmy, mdy)"))?),
+            None => None,
+        };
+        let decimal_mark = match self.decimal.as_deref().map(str::trim) {
+            Some("dot" | ".") => Some(DecimalMark::Dot),
+            Some("comma" | ",") => Some(DecimalMark::Comma),
+            Some(other) => return Err(format!("unknown decimal mark '{other}' (dot, comma)")),
+            None => None,
+        };
+        Ok(IngestOptions {
+            encoding: self.encoding.clone(),
+            format,
+            header: if self.header {
+                Some(true)
+            } else if self.no_header {
+                Some(false)
+            } else {
+                None
+            },
+            sheet: self.sheet.clone(),
+            date_order,
+            decimal_mark,
+            map: self.map.iter().map(|m| MapOverride::parse(m)).collect::<Result<_, _>>()?,
+            amount_from: match &self.amount_from {
+                Some(a) => Some(
+                    AmountFrom::from_key(a)
+                        .ok_or_else(|| format!("unknown --amount-from '{a}' (amount, quantity-x-unit-price, unit-price)"))?,
+                ),
+                None => None,
+            },
+            currency: self.currency.clone(),
+            exclude_statuses: if self.keep_all_statuses {
+                Some(Vec::new())
+            } else {
+                (!self.exclude_status.is_empty()).then(|| self.exclude_status.clone())
+            },
+        })
+    }
+}
+
+pub(super) fn thresholds(flag: &str, text: &Option<String>) -> Result<Scoring, String> {
+    match text {
+        None => Ok(Scoring::Ranked),
+        Some(t) => t
+            .split(',')
+            .map(|x| x.trim().parse::<f64>().map_err(|_| format!("--{flag}: '{x}' is not a number")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Scoring::Thresholds),
+    }
+}

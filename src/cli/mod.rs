@@ -1,0 +1,263 @@
+//! The native command line (`loyalty-lens`): the same core as the browser app, for files too big
+//! for a tab and for scripts. Prints JSON (or CSV) on stdout; a file that cannot be used at all gets
+//! one line on stderr and a non-zero exit. `src/bin/loyalty-lens.rs` only calls [`main`].
+
+use crate::core::analysis::rfm::{RfmParams, Scoring};
+use crate::core::ingest::split::{read_part, split_point, Part, Plan, Split, SPLIT_MIN};
+use crate::core::ingest::table::Format;
+use crate::core::ingest::{ingest, ingest_stream, AmountFrom, IngestOptions, MapOverride, Streamed, STREAM_PREFIX};
+use crate::core::report::rules::RulesForm;
+use crate::core::report::segments::{scored, segment, RfmRow, SegmentationParams};
+use crate::core::sample::write_sample;
+use crate::core::values::{format_day, parse_date, DateOrder, DecimalMark};
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod args;
+mod read;
+
+use self::args::*;
+use self::read::*;
+
+#[allow(clippy::too_many_arguments)]
+fn rfm(
+    file: &PathBuf,
+    read: &ReadArgs,
+    as_of: &Option<String>,
+    bins: u8,
+    r_thresholds: &Option<String>,
+    f_thresholds: &Option<String>,
+    m_thresholds: &Option<String>,
+    format: &str,
+) -> Result<(), String> {
+    let as_of = match as_of {
+        Some(text) => Some(parse_date(text, DateOrder::Ymd).map_err(|e| format!("--as-of {text}: {e}"))?),
+        None => None,
+    };
+    let params = RfmParams {
+        bins,
+        recency: thresholds("r-thresholds", r_thresholds)?,
+        frequency: thresholds("f-thresholds", f_thresholds)?,
+        monetary: thresholds("m-thresholds", m_thresholds)?,
+        ..RfmParams::default()
+    };
+    params.check().map_err(|e| e.to_string())?;
+    let ingested = load(file, read)?;
+    let dataset = &ingested.dataset;
+    // Only the RFM part of the segmentation: the rest is not printed.
+    let (facts, rfm) = &scored(dataset, as_of, &params).map_err(|e| format!("{}: {e}", file.display()))?;
+    // In the order of the customers' first appearance in the file.
+    let rows = (0..facts.customers.len()).map(|i| RfmRow::of(dataset, facts, rfm, i));
+    let write = || -> std::io::Result<()> {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        if format == "json" {
+            let rows: Vec<RfmRow> = rows.collect();
+            let report = RfmReport {
+                as_of: format_day(facts.as_of),
+                bins,
+                customers: rows.len(),
+                rows_after_as_of: facts.rows_after_as_of,
+                mean_recency_days: rfm.mean_recency,
+                mean_frequency: rfm.mean_frequency,
+                mean_monetary: rfm.mean_monetary,
+                rows,
+            };
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        } else {
+            // Built in memory first so that a closed pipe surfaces as an I/O error of that kind.
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for row in rows {
+                w.serialize(row)?;
+            }
+            out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+        }
+        out.flush()
+    };
+    match write() {
+        // `| head` closed the pipe: the reader has what it wanted.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+        Err(e) => return Err(e.to_string()),
+        Ok(()) => {}
+    }
+    if facts.rows_after_as_of > 0 {
+        eprintln!(
+            "loyalty-lens: {} row(s) dated after the as-of date {} were left out",
+            facts.rows_after_as_of,
+            format_day(facts.as_of)
+        );
+    }
+    Ok(())
+}
+
+/// `rfm --format json`.
+#[derive(serde::Serialize)]
+struct RfmReport<'a> {
+    as_of: String,
+    bins: u8,
+    customers: usize,
+    rows_after_as_of: usize,
+    /// The means the 8-class model compares against.
+    mean_recency_days: f64,
+    mean_frequency: f64,
+    mean_monetary: f64,
+    rows: Vec<RfmRow<'a>>,
+}
+
+/// Prints `text` and a line end on stdout. A closed pipe (`| head`) is not an error: the reader
+/// has what it wanted.
+fn print(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("writing the output: {e}")),
+        _ => Ok(()),
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("loyalty-lens: {message}");
+    ExitCode::FAILURE
+}
+
+pub fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Inspect { file, read, compact } => {
+            let options = match read.options() {
+                Ok(o) => o,
+                Err(e) => return fail(e),
+            };
+            let ingested = match read_file(&file, &options) {
+                Ok(i) => i,
+                Err(e) => return fail(format!("{}: {e}", file.display())),
+            };
+            let report = &ingested.report;
+            let json = if compact { serde_json::to_string(report) } else { serde_json::to_string_pretty(report) };
+            if let Err(e) = json.map_err(|e| e.to_string()).and_then(|text| print(&text)) {
+                return fail(e);
+            }
+            if report.rows_accepted == 0 {
+                let first = report.rejected.first().map_or_else(
+                    || "the file has a header but no data rows".to_string(),
+                    |r| format!("first problem: row {}, column `{}`: '{}': {}", r.row, r.column, r.value, r.reason),
+                );
+                return fail(format!("{}: no row could be read ({first})", file.display()));
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Rfm { file, read, as_of, bins, r_thresholds, f_thresholds, m_thresholds, format } => {
+            match rfm(&file, &read, &as_of, bins, &r_thresholds, &f_thresholds, &m_thresholds, &format) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
+        Command::Nps { file, read, latest, transactions, format: _ } => {
+            let run = || -> Result<String, String> {
+                use crate::core::analysis::nps::{from_dataset, Survey};
+                use crate::core::report::nps_page::summary;
+                let ingested = load(&file, &read)?;
+                let report = from_dataset(&ingested.dataset, latest).map_err(|e| format!("{}: {e}", file.display()))?;
+                let mut json = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+                if let Some(tx_file) = &transactions {
+                    let tx = load(tx_file, &ReadArgs::default())?;
+                    let survey = Survey::joined(&ingested.dataset, &tx.dataset.customers);
+                    let params = crate::core::report::segments::SegmentationParams::default();
+                    let seg = crate::core::report::segments::segment_with(&tx.dataset, Some(&survey), None, &params)
+                        .map_err(|e| format!("{}: {e}", tx_file.display()))?;
+                    let s = summary(&survey, Some(&seg), params.states.period, latest).map_err(|e| e.to_string())?;
+                    let by = |groups: &[crate::core::report::nps_page::GroupNps]| {
+                        groups.iter().map(|g| (g.key.clone(), g.nps.clone())).collect::<std::collections::BTreeMap<_, _>>()
+                    };
+                    json["joined"] = serde_json::json!({
+                        "matched": s.matched,
+                        "by_segment": by(&s.by_segment),
+                        "by_stage": by(&s.by_stage),
+                        "by_tier": by(&s.by_tier),
+                        "by_pyramid": by(&s.by_pyramid),
+                    });
+                }
+                serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
+            };
+            match run().and_then(|json| print(&json)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
+        Command::Clv { file, read, calibration_end, holdout_end, unit, horizon_months, discount, customers, format: _ } => {
+            let run = || -> Result<String, String> {
+                use crate::core::clv::form::{ClvParamsError, MAX_HORIZON_MONTHS};
+                use crate::core::clv::{analyse, summary::Unit, ClvParams};
+                let day = |flag: &str, v: &str| crate::core::values::parse_iso_date(v).map_err(|e| format!("--{flag} {v}: {e}"));
+                let params = ClvParams {
+                    calibration_end: Some(day("calibration-end", &calibration_end)?),
+                    holdout_end: holdout_end.as_deref().map(|h| day("holdout-end", h)).transpose()?,
+                    unit: if unit == "day" { Unit::Day } else { Unit::Week },
+                    horizon_months,
+                    discount_monthly: discount,
+                };
+                // The page's rules, worded by flag.
+                match params.check() {
+                    Ok(()) => {}
+                    Err(ClvParamsError::Discount(_)) => {
+                        return Err(format!("--discount {discount}: a monthly rate from 0 to 1, e.g. 0.01"))
+                    }
+                    Err(ClvParamsError::Horizon(_)) => {
+                        return Err(format!("--horizon-months {horizon_months}: 1 to {MAX_HORIZON_MONTHS} months"))
+                    }
+                    Err(e @ ClvParamsError::HoldoutBeforeCalibration) => return Err(format!("{}: {e}", file.display())),
+                }
+                let ingested = load(&file, &read)?;
+                let report = analyse(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))?;
+                if let Some(out) = &customers {
+                    let mut w = csv::Writer::from_path(out).map_err(|e| format!("{}: {e}", out.display()))?;
+                    for row in &report.rows {
+                        w.serialize(row).map_err(|e| format!("{}: {e}", out.display()))?;
+                    }
+                    w.flush().map_err(|e| format!("{}: {e}", out.display()))?;
+                }
+                serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+            };
+            match run().and_then(|json| print(&json)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
+        Command::Segments { file, read, rules, compact } => {
+            let run = || -> Result<String, String> {
+                let params = rules.params()?;
+                let ingested = load(&file, &read)?;
+                let seg = segment(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))?;
+                let summary = seg.summary();
+                if compact { serde_json::to_string(&summary) } else { serde_json::to_string_pretty(&summary) }
+                    .map_err(|e| e.to_string())
+            };
+            match run().and_then(|json| print(&json)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
+        Command::Sample { customers, seed, out } => {
+            let result = if out.as_os_str() == "-" {
+                let stdout = std::io::stdout();
+                let mut lock = std::io::BufWriter::new(stdout.lock());
+                write_sample(customers, seed, &mut lock).and_then(|s| lock.flush().map(|_| s))
+            } else {
+                std::fs::File::create(&out).and_then(|f| {
+                    let mut w = std::io::BufWriter::new(f);
+                    write_sample(customers, seed, &mut w).and_then(|s| w.flush().map(|_| s))
+                })
+            };
+            match result {
+                Ok(stats) => {
+                    eprintln!("wrote {} rows for {} customers to {}", stats.rows, stats.customers, out.display());
+                    ExitCode::SUCCESS
+                }
+                // `sample - | head`: the reader has what it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => fail(format!("{}: {e}", out.display())),
+            }
+        }
+    }
+}
