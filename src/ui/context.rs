@@ -105,6 +105,22 @@ impl AppContext {
         self.send(Request::Customers { filter, offset }, None);
     }
 
+    /// The drill-down list's callbacks: paging and export go to the worker.
+    pub fn on_list_page(&self) -> yew::Callback<(CustomerFilter, usize)> {
+        let ctx = self.clone();
+        yew::Callback::from(move |(filter, offset)| ctx.customers(filter, offset))
+    }
+
+    pub fn on_list_export(&self) -> yew::Callback<(CustomerFilter, String, ExportFormat)> {
+        let ctx = self.clone();
+        yew::Callback::from(move |(filter, file_name, format)| ctx.export_customers(filter, file_name, format))
+    }
+
+    /// The name of the transactions file shown, for the names of exports.
+    pub fn file_name(&self) -> yew::AttrValue {
+        self.state.ingest.report.as_ref().map(|r| yew::AttrValue::from(r.file.clone())).unwrap_or_default()
+    }
+
     pub fn export_customers(&self, filter: CustomerFilter, file_name: String, format: ExportFormat) {
         self.send(Request::ExportCustomers { filter, file_name, format }, None);
     }

@@ -5,8 +5,8 @@ use crate::core::analysis::groups::GroupStat;
 use crate::core::export::ExportFormat;
 use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::PAGE_SIZE;
-use crate::ui::context::AppContext;
 use crate::ui::format;
+use crate::ui::i18n::Lang;
 use crate::ui::state::segments::CustomerList;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -14,6 +14,15 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct CustomerListProps {
     pub list: Rc<CustomerList>,
+    /// The segmentation the filter's names come from.
+    pub summary: Option<Rc<SegmentationSummary>>,
+    /// The file's name, which the export's name starts with.
+    pub file: AttrValue,
+    pub lang: Lang,
+    /// The user asked for the page starting at this offset.
+    pub onpage: Callback<(CustomerFilter, usize)>,
+    /// The user asked for the whole list as a file: filter, file name, format.
+    pub onexport: Callback<(CustomerFilter, String, ExportFormat)>,
 }
 
 /// A short name for the filter, for the title and the export file name.
@@ -36,20 +45,18 @@ pub fn filter_name(filter: &CustomerFilter, summary: Option<&SegmentationSummary
 
 #[component]
 pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
-    let t = ctx.state.lang.texts();
+    let t = props.lang.texts();
     let l = &props.list;
-    let name = filter_name(&l.filter, ctx.state.segments.summary.as_deref());
+    let name = filter_name(&l.filter, props.summary.as_deref());
     let page = |offset: usize| {
-        let (ctx, filter) = (ctx.clone(), l.filter.clone());
-        Callback::from(move |_: MouseEvent| ctx.customers(filter.clone(), offset))
+        let filter = l.filter.clone();
+        props.onpage.reform(move |_: MouseEvent| (filter.clone(), offset))
     };
     let format = use_state(ExportFormat::default);
     let export = {
-        let (ctx, filter, format) = (ctx.clone(), l.filter.clone(), format.clone());
-        let file = ctx.state.ingest.report.as_ref().map(|r| r.file.clone()).unwrap_or_default();
-        let file_name = format!("{file}.{}.customers", name.replace([' ', '\''], "-"));
-        Callback::from(move |_: MouseEvent| ctx.export_customers(filter.clone(), file_name.clone(), *format))
+        let (filter, format) = (l.filter.clone(), format.clone());
+        let file_name = format!("{}.{}.customers", props.file, name.replace([' ', '\''], "-"));
+        props.onexport.reform(move |_: MouseEvent| (filter.clone(), file_name.clone(), *format))
     };
     let on_format = {
         let format = format.clone();

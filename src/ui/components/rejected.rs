@@ -1,20 +1,25 @@
 //! Rejected rows: the first 100 on screen, all as a CSV download.
 
-use super::summary::ReportProps;
-use crate::ui::context::AppContext;
+use crate::core::ingest::Report;
 use crate::ui::format;
+use crate::ui::i18n::Lang;
+use std::rc::Rc;
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq)]
+pub struct RejectedProps {
+    pub report: Rc<Report>,
+    pub lang: Lang,
+    /// The user asked for every rejected row as a file.
+    pub ondownload: Callback<()>,
+}
+
 #[component]
-pub fn RejectedPanel(props: &ReportProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
-    let lang = ctx.state.lang;
+pub fn RejectedPanel(props: &RejectedProps) -> Html {
+    let lang = props.lang;
     let t = lang.texts();
     let r = &props.report;
-    let download = {
-        let (ctx, slot) = (ctx.clone(), props.slot);
-        Callback::from(move |_: MouseEvent| ctx.export_rejected(slot))
-    };
+    let download = props.ondownload.reform(|_: MouseEvent| ());
     html! {
         <section class="card" data-testid="rejected">
             <div class="card-head">

@@ -39,7 +39,7 @@ pub fn DataPage() -> Html {
                 <ReadingPanel report={report.clone()} slot={view} />
                 <MappingPanel report={report.clone()} slot={view} />
                 <StatusesPanel report={report.clone()} slot={view} />
-                <RejectedPanel report={report.clone()} slot={view} />
+                <RejectedPanel report={report.clone()} lang={ctx.state.lang} ondownload={{ let ctx = ctx.clone(); Callback::from(move |()| ctx.export_rejected(view)) }} />
                 <Preview report={report} slot={view} />
             }
             if tx.is_some() {

@@ -66,7 +66,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                 <p class="rule">{ t.kpi_rules }</p>
             </section>
             if let Some(list) = ctx.state.segments.list.clone() {
-                <CustomerListPanel list={list} />
+                <CustomerListPanel {list} summary={ctx.state.segments.summary.clone()} file={ctx.file_name()} lang={ctx.state.lang} onpage={ctx.on_list_page()} onexport={ctx.on_list_export()} />
             }
             <div class="two-col">
                 <section class="card">

@@ -77,7 +77,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
     html! {
         <>
             if let Some(list) = ctx.state.segments.list.clone() {
-                <CustomerListPanel list={list} />
+                <CustomerListPanel {list} summary={ctx.state.segments.summary.clone()} file={ctx.file_name()} lang={ctx.state.lang} onpage={ctx.on_list_page()} onexport={ctx.on_list_export()} />
             }
             <ChartCard title={t.pyramid_title} file="loyalty-pyramid" testid="export-pyramid" controls={html! {
                 <div class="lang" role="group" aria-label={t.size_by}>

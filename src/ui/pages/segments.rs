@@ -29,7 +29,7 @@ pub fn SegmentsPage(props: &SegmentsPageProps) -> Html {
         <>
             <RulesPanel summary={s.clone()} />
             if let Some(list) = list {
-                <CustomerListPanel list={list} />
+                <CustomerListPanel {list} summary={ctx.state.segments.summary.clone()} file={ctx.file_name()} lang={ctx.state.lang} onpage={ctx.on_list_page()} onexport={ctx.on_list_export()} />
             }
             <section class="card">
                 <h2>{ t.segments_title }</h2>
