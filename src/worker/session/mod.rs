@@ -452,11 +452,7 @@ impl<F> Session<F> {
             out(Response::ClvProgress { step: ClvStep::Summary });
             match clv::prepare(ds, &job.params) {
                 Ok(s) => job.summary = Some(s),
-                Err(e) => {
-                    out(Refusal::Clv(e).clv_failed());
-                    self.clv_job = None;
-                    return false;
-                }
+                Err(e) => return self.stop_clv(e, out),
             }
             return true;
         };
@@ -464,11 +460,7 @@ impl<F> Session<F> {
             out(Response::ClvProgress { step: ClvStep::BgNbd });
             match clv::fit_purchases(summary) {
                 Ok(f) => job.bgnbd = Some(f),
-                Err(e) => {
-                    out(Refusal::Clv(e).clv_failed());
-                    self.clv_job = None;
-                    return false;
-                }
+                Err(e) => return self.stop_clv(e, out),
             }
             return true;
         }
@@ -495,6 +487,13 @@ impl<F> Session<F> {
         out(Response::ClvDone { report: Box::new(report.clone()), top, timings });
         self.clv_list = Some((ClvSort::Clv, order));
         self.clv = Some(report);
+        false
+    }
+
+    /// Ends the CLV run in progress on a step that failed; no step is due after it.
+    fn stop_clv(&mut self, e: ClvError, out: Out) -> bool {
+        out(Refusal::Clv(e).clv_failed());
+        self.clv_job = None;
         false
     }
 
