@@ -296,3 +296,26 @@ fn output_into_a_closed_pipe_is_not_an_error() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_big_file_read_by_one_or_several_readers_prints_the_same() {
+    // About 5.5 MB: over the size from which a file is read in parts.
+    let dir = std::env::temp_dir().join(format!("loyalty-lens-readers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("orders.csv");
+    let file = file.to_str().unwrap();
+    assert!(run(&["sample", "--customers", "70000", "--seed", "3", file]).status.success());
+    assert!(std::fs::metadata(file).unwrap().len() > 4 << 20);
+    let with = |readers: &str, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_loyalty-lens")).args(args).env("LOYALTY_LENS_READERS", readers).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    for args in [&["inspect", file][..], &["segments", file, "--compact"][..]] {
+        let one = with("1", args);
+        for readers in ["2", "3", "6"] {
+            assert!(with(readers, args) == one, "{args:?} with {readers} readers differs from one reader");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -268,6 +268,7 @@ pub(super) fn prepare(
         exclude_statuses: opts.exclude_statuses.clone(),
         rows: expected_rows(source, layout.bytes, data_head.iter().map(|(_, r)| r)),
         at: 0,
+        until: None,
         total: layout.bytes,
     };
     let mut reader = RowReader::new(&plan);

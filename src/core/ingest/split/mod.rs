@@ -1,14 +1,16 @@
-//! Reading one file on two cores: the rows before a point of the file on one, those after it on
-//! another, joined into exactly what one reader gives.
+//! Reading one file on several cores: the rows before a point of the file on one, the rest in parts
+//! on others, joined into exactly what one reader gives.
 //!
 //! The first reader works out the layout from the head of the file as always, and hands the
-//! decisions (a [`Plan`]) to a second one, which reads from the first line end at or after the
-//! split point ([`read_part`]). The first reader stops at the first record that starts at or after
-//! that point ([`crate::core::ingest::ingest_stream`] with a [`Split`]) and joins the second's
-//! [`Part`] ([`Pending::join`]).
+//! decisions (a [`Plan`]) to the others ([`Plan::parts`] cuts the rest of the file into one plan a
+//! reader). Each reads from the first line end at or after its start ([`read_part`]) and stops at
+//! the first record that starts at or after its end, as the first reader stops at its split point
+//! ([`crate::core::ingest::ingest_stream`] with a [`Split`]); the first reader joins their
+//! [`Part`]s in order ([`Pending::join_all`]). The browser has one other reader (the helper
+//! worker), the command line one a core.
 //!
 //! A line end is not always a record end: a quoted cell may hold line ends. The join therefore
-//! checks that both readers saw a record start at the same byte; a CSV reader at a record start
+//! checks that, at every point, the readers on both sides saw a record start at the same byte; a CSV reader at a record start
 //! reads on the same whatever came before, so from there the second reader's rows are the first
 //! reader's rows. Where the check fails (the split point fell in a multi-line cell) the join
 //! says so and the caller reads the file again on one core.
@@ -72,6 +74,10 @@ pub struct Plan {
     pub rows: usize,
     /// The split point: the second reader reads from the first line end at or after `at - 1`.
     pub at: u64,
+    /// Where this part ends: it stops at the first record that starts at or after it (the next
+    /// part's `at`); `None`: it reads to the end of the file.
+    #[serde(default)]
+    pub until: Option<u64>,
     /// The file's size.
     pub total: u64,
 }
@@ -81,6 +87,20 @@ impl Plan {
     pub fn from(&self) -> u64 {
         self.at.saturating_sub(1)
     }
+
+    /// The rest of the file from `at` on, cut into `n` parts of about the same size: one plan a
+    /// reader, in the file's order, the last reading to the end.
+    pub fn parts(&self, n: usize) -> Vec<Plan> {
+        let n = n.max(1) as u64;
+        let rest = self.total.saturating_sub(self.at);
+        let point = |k: u64| self.at + rest / n * k;
+        (0..n).map(|k| Plan { at: point(k), until: (k + 1 < n).then(|| point(k + 1)), ..self.clone() }).collect()
+    }
+}
+
+/// Where to split a file of `total` bytes read by `readers` readers: the first reader's share.
+pub fn first_share(total: u64, readers: usize) -> u64 {
+    total / readers.max(1) as u64
 }
 
 /// The rows the first reader read, waiting for the second reader's part.
@@ -98,13 +118,33 @@ impl Pending {
     /// not meet at a record start (the split point fell inside a multi-line cell, or the second
     /// reader met the end of the file): then the file must be read again without a split.
     pub fn join(self, part: Received) -> Option<Ingested> {
-        // The part's first record is on the first reader's line `line`, and no later a line of its
-        // own count (a part from a broken buffer may say otherwise: it is refused).
-        if part.start != Some(self.at) || part.first_line > self.line {
-            return None;
+        self.join_all(vec![part])
+    }
+
+    /// All parts, in the file's order, as one: [`Pending::join`] for a file read by several
+    /// readers. `None` when two neighbours do not meet at a record start, or a part before the
+    /// last did not stop at its end.
+    pub fn join_all(self, parts: Vec<Received>) -> Option<Ingested> {
+        let Pending { head, mut reader, mut at, mut line } = self;
+        let last = parts.len().checked_sub(1)?;
+        for (k, part) in parts.into_iter().enumerate() {
+            // The part's first record is where the reader before stopped, on its line `line`, and
+            // no later a line of its own count (a part from a broken buffer may say otherwise: it
+            // is refused).
+            if part.start != Some(at) || part.first_line > line {
+                return None;
+            }
+            let shift = line - part.first_line;
+            let next = match (k == last, part.end) {
+                (true, None) => None,
+                (false, Some((end, end_line))) => Some((end, end_line.checked_add(shift)?)),
+                _ => return None,
+            };
+            merge(&mut reader, part, line);
+            if let Some((end, end_line)) = next {
+                (at, line) = (end, end_line);
+            }
         }
-        let Pending { head, mut reader, line, .. } = self;
-        merge(&mut reader, part, line);
         Some(head.finish(reader))
     }
 }
@@ -144,6 +184,9 @@ pub struct Part {
     start: Option<u64>,
     /// The line of its first record, counting its own first line as 1.
     first_line: u64,
+    /// Where the record it stopped at starts, and its line (counted as `first_line`); `None` when
+    /// it read to the end of the file.
+    end: Option<(u64, u64)>,
     rows: u64,
     customers: Texts,
     customer: Vec<u32>,
@@ -172,6 +215,7 @@ pub struct Part {
 pub struct Received<'b> {
     start: Option<u64>,
     first_line: u64,
+    end: Option<(u64, u64)>,
     rows: u64,
     customers: Texts,
     customer: Column<'b, u32>,
@@ -191,6 +235,7 @@ impl From<Part> for Received<'static> {
         Received {
             start: part.start,
             first_line: part.first_line,
+            end: part.end,
             rows: part.rows,
             customers: part.customers,
             customer: Column::Owned(part.customer),
@@ -351,14 +396,23 @@ struct PartRows {
     /// Where the first record starts (a byte of the file), and its line.
     start: Option<u64>,
     first_line: u64,
+    /// Where the part ends (see [`Plan::until`]), and where the record it stopped at starts, with
+    /// its line.
+    until: Option<u64>,
+    end: Option<(u64, u64)>,
     last_reported: usize,
 }
 
 impl PartRows {
     fn visit(&mut self, pos: table::Position, row: &dyn table::Row, progress: &mut dyn FnMut(Stage, f64)) -> ControlFlow<()> {
+        let byte = self.begin + pos.byte;
         if self.start.is_none() {
-            self.start = Some(self.begin + pos.byte);
+            self.start = Some(byte);
             self.first_line = pos.line;
+        }
+        if self.until.is_some_and(|until| byte >= until) {
+            self.end = Some((byte, pos.line));
+            return ControlFlow::Break(());
         }
         if !row.is_blank() {
             self.reader.read(pos, row, self.customer_col);
@@ -379,6 +433,8 @@ impl PartReading {
             begin: plan.from(),
             start: None,
             first_line: 0,
+            until: plan.until,
+            end: None,
             last_reported: 0,
         };
         Self { plan: plan.clone(), skipped: 0, walker: None, rows, failed: None }
@@ -401,7 +457,8 @@ impl PartReading {
                 bytes = &bytes[end + 1..];
                 let plan = &self.plan;
                 let begin = plan.from() + self.skipped;
-                let share = plan.total.saturating_sub(begin) as f64 / plan.total.max(1) as f64;
+                let end = plan.until.unwrap_or(plan.total);
+                let share = end.saturating_sub(begin) as f64 / plan.total.max(1) as f64;
                 self.rows.reader.reserve((plan.rows as f64 * share) as usize);
                 self.rows.begin = begin;
                 self.walker.insert(table::Walker::new(plan.format, plan.total.saturating_sub(begin)))
@@ -412,11 +469,15 @@ impl PartReading {
             return false;
         }
         let rows = &mut self.rows;
-        if let Err(e) = walker.feed(bytes, &mut |pos, row| rows.visit(pos, row, progress)) {
-            self.failed = Some(e.to_string());
-            return false;
+        match walker.feed(bytes, &mut |pos, row| rows.visit(pos, row, progress)) {
+            Ok(ControlFlow::Continue(())) => true,
+            // At the part's end: the rest is the next reader's.
+            Ok(ControlFlow::Break(())) => false,
+            Err(e) => {
+                self.failed = Some(e.to_string());
+                false
+            }
         }
-        true
     }
 
     /// The part read, once the file's last bytes are pushed.
@@ -430,8 +491,10 @@ impl PartReading {
         // No line end after the split point: nothing to read.
         let Some(mut walker) = self.walker.take() else { return Ok(Part::default()) };
         let rows = &mut self.rows;
-        let _ = walker.finish(&mut |pos, row| rows.visit(pos, row, progress)).map_err(|e| e.to_string())?;
-        let PartRows { mut reader, start, first_line, .. } = self.rows;
+        if rows.end.is_none() {
+            let _ = walker.finish(&mut |pos, row| rows.visit(pos, row, progress)).map_err(|e| e.to_string())?;
+        }
+        let PartRows { mut reader, start, first_line, end, .. } = self.rows;
         reader.flush();
         let RowReader { dataset, rejected, rows, currencies, tally, .. } = reader;
         let Dataset { customers, customer, day, amount, order, channel, category, member_level, score, comments } = dataset;
@@ -439,6 +502,7 @@ impl PartReading {
         Ok(Part {
             start,
             first_line,
+            end,
             rows: rows as u64,
             customers: customers.into(),
             customer,
@@ -510,6 +574,7 @@ impl Received<'_> {
         Part {
             start: self.start,
             first_line: self.first_line,
+            end: self.end,
             rows: self.rows,
             customers: self.customers.clone(),
             customer: self.customer.to_vec(),
@@ -723,6 +788,97 @@ mod tests {
             }
             assert!(joined > 40 && declined > 0, "{joined} joined, {declined} declined");
         }
+    }
+
+    /// Reads `bytes` with `readers` readers as the command line does: the first reads up to its
+    /// share, the others read the parts of the rest, each stopping at its end; one part goes
+    /// through its wire encoding. `None`: the parts did not meet.
+    fn read_in_parts(bytes: &[u8], readers: usize) -> Option<Ingested> {
+        let mut plan = None;
+        let mut begin = |p: &Plan| {
+            plan = Some(p.clone());
+            true
+        };
+        let total = bytes.len() as u64;
+        let split = Split { at: first_share(total, readers), begin: &mut begin };
+        let streamed =
+            ingest_stream(bytes, &mut std::io::empty(), total, "f.csv", &IngestOptions::default(), Some(split), &mut |_, _| {});
+        let Ok(Streamed::Split(pending)) = streamed else { panic!("not split") };
+        let plans = plan.expect("a plan").parts(readers - 1);
+        assert_eq!(plans.len(), readers - 1);
+        let parts: Vec<Part> =
+            plans.iter().map(|p| read_part(p, &mut &bytes[p.from() as usize..], &mut |_, _| {}).unwrap()).collect();
+        for (p, part) in plans.iter().zip(&parts) {
+            // A part stops at its end, and says where; the last reads to the end of the file.
+            assert_eq!(part.end.is_some(), p.until.is_some());
+            if let (Some((end, _)), Some(until)) = (part.end, p.until) {
+                assert!(end >= until, "stopped at {end} before its end {until}");
+            }
+        }
+        let encoded: Vec<Vec<u8>> = parts.iter().map(Part::encode).collect();
+        let received: Vec<Received> = parts
+            .into_iter()
+            .zip(&encoded)
+            .enumerate()
+            .map(|(k, (part, wire))| if k == 1 { Part::decode(wire).expect("a part decodes") } else { Received::from(part) })
+            .collect();
+        pending.join_all(received)
+    }
+
+    #[test]
+    fn a_file_read_in_many_parts_reads_exactly_as_read_in_one() {
+        let tail =
+            "\n00000001,bad,2024-01-01,x,1,线上商城,电视,普通,,\"多行\n评论\"\n00000002,O9,2024-01-02,5,1,线上商城,电视,普通,,\n";
+        let lf = sample(400, tail);
+        let crlf = String::from_utf8(lf.clone()).unwrap().replace('\n', "\r\n").into_bytes();
+        for bytes in [lf, crlf] {
+            let whole = ingest(&bytes, "f.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap();
+            for readers in 2..=7 {
+                let joined = read_in_parts(&bytes, readers).unwrap_or_else(|| panic!("{readers} readers did not meet"));
+                assert_eq!(joined, whole, "{readers} readers");
+            }
+        }
+        // Parts in the wrong order, or one missing, do not meet: the file is read again.
+        let bytes = sample(400, "");
+        let total = bytes.len() as u64;
+        let mut plan = None;
+        let mut begin = |p: &Plan| {
+            plan = Some(p.clone());
+            true
+        };
+        let split = Split { at: first_share(total, 4), begin: &mut begin };
+        let Ok(Streamed::Split(pending)) =
+            ingest_stream(&bytes, &mut std::io::empty(), total, "f.csv", &IngestOptions::default(), Some(split), &mut |_, _| {})
+        else {
+            panic!("not split")
+        };
+        let plans = plan.unwrap().parts(3);
+        let part =
+            |k: usize| Received::from(read_part(&plans[k], &mut &bytes[plans[k].from() as usize..], &mut |_, _| {}).unwrap());
+        assert!(pending.join_all(vec![part(0), part(2), part(1)]).is_none());
+    }
+
+    #[test]
+    fn a_split_point_inside_a_multi_line_cell_sends_the_file_back_to_one_reader_whatever_the_number_of_parts() {
+        // A cell of many lines in the middle of the file: some of the points cut it.
+        let mut bytes = sample(300, "");
+        let long: String = (0..400).map(|i| format!("第{i}行\n")).collect();
+        let middle = bytes.len() / 2;
+        let at = bytes[middle..].iter().position(|&b| b == b'\n').unwrap() + middle + 1;
+        let row = format!("00000003,O77,2024-03-03,7,1,线上商城,电视,普通,8,\"{long}\"\n");
+        bytes.splice(at..at, row.into_bytes());
+        let whole = ingest(&bytes, "f.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap();
+        let (mut met, mut declined) = (0, 0);
+        for readers in 2..=9 {
+            match read_in_parts(&bytes, readers) {
+                Some(joined) => {
+                    assert_eq!(joined, whole, "{readers} readers");
+                    met += 1;
+                }
+                None => declined += 1,
+            }
+        }
+        assert!(met > 0 && declined > 0, "{met} met, {declined} declined");
     }
 
     #[test]

@@ -195,6 +195,11 @@ impl Part {
         for n in [self.start.unwrap_or_default(), self.first_line, self.rows] {
             n.put(buf);
         }
+        buf.push(u8::from(self.end.is_some()));
+        let (end, end_line) = self.end.unwrap_or_default();
+        for n in [end, end_line] {
+            n.put(buf);
+        }
         put_len(&mut out.buf, self.rejected.len());
         for r in &self.rejected {
             r.row.put(&mut out.buf);
@@ -266,6 +271,8 @@ impl Part {
         let comments = self.comments.as_ref().map_or(0, |c| 8 + c.iter().map(|(_, text)| 4 + bytes(text.len())).sum::<usize>());
         let coded: usize = self.coded.iter().map(|c| 1 + c.as_ref().map_or(0, |(t, codes)| texts(t) + column(Some(codes)))).sum();
         1 + 3 * 8
+            + 1
+            + 2 * 8
             + 8
             + rejected
             + 8
@@ -293,6 +300,8 @@ impl Part {
         let mut r = Reader::new(wire);
         let has_start = r.flag()?;
         let (start, first_line, rows) = (r.value::<u64>()?, r.value::<u64>()?, r.value::<u64>()?);
+        let has_end = r.flag()?;
+        let (end, end_line) = (r.value::<u64>()?, r.value::<u64>()?);
         let rejected = (0..r.len()?)
             .map(|_| {
                 let row = r.value()?;
@@ -337,6 +346,7 @@ impl Part {
         Some(Received {
             start: has_start.then_some(start),
             first_line,
+            end: has_end.then_some((end, end_line)),
             rows,
             customers,
             customer,
