@@ -307,7 +307,8 @@ fn a_big_file_read_by_one_or_several_readers_prints_the_same() {
     assert!(run(&["sample", "--customers", "70000", "--seed", "3", file]).status.success());
     assert!(std::fs::metadata(file).unwrap().len() > 4 << 20);
     let with = |readers: &str, args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_loyalty-lens")).args(args).env("LOYALTY_LENS_READERS", readers).output().unwrap();
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_loyalty-lens")).args(args).env("LOYALTY_LENS_READERS", readers).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         out.stdout
     };

@@ -3,7 +3,7 @@
 //! one line on stderr and a non-zero exit. `src/bin/loyalty-lens.rs` only calls [`main`].
 
 use crate::core::analysis::rfm::{RfmParams, Scoring};
-use crate::core::ingest::split::{first_share, read_part, Part, Plan, Received, Split, SPLIT_MIN};
+use crate::core::ingest::split::{read_part, split_at, Joined, Part, Plan, Received, Split};
 use crate::core::ingest::table::Format;
 use crate::core::ingest::{ingest, ingest_stream, AmountFrom, IngestOptions, MapOverride, Streamed, STREAM_PREFIX};
 use crate::core::report::rules::RulesForm;

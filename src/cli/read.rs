@@ -21,7 +21,7 @@ fn readers() -> usize {
 }
 
 /// Reads a file as it streams from disk when it is UTF-8 delimited text (a few megabytes in
-/// memory, whatever its size), else whole. Text of [`SPLIT_MIN`] bytes and more is read on several
+/// memory, whatever its size), else whole. Text of [`crate::core::ingest::split::SPLIT_MIN`] bytes and more is read on several
 /// cores: the first part here, the rest in parts on other threads (see `core::ingest::split`).
 pub(super) fn read_file(file: &PathBuf, options: &IngestOptions) -> Result<crate::core::ingest::Ingested, String> {
     read_file_split(file, options, readers())
@@ -52,16 +52,14 @@ fn read_file_split(file: &PathBuf, options: &IngestOptions, readers: usize) -> R
         }
         true
     };
-    let split = (readers > 1 && size >= SPLIT_MIN).then(|| Split { at: first_share(size, readers), begin: &mut begin });
+    let split = split_at(size, readers).map(|at| Split { at, begin: &mut begin });
     match ingest_stream(&prefix, &mut handle, size, &name, options, split, &mut |_, _| {}).map_err(|e| e.to_string())? {
         Streamed::Read(ingested) => Ok(*ingested),
         Streamed::Split(pending) => {
-            let parts: Option<Vec<_>> =
-                others.drain(..).map(|t| t.join().ok().and_then(Result::ok).map(Received::from)).collect();
-            match parts.and_then(|parts| pending.join_all(parts)) {
-                Some(ingested) => Ok(ingested),
-                // A split point fell inside a multi-line cell: read it again on one core.
-                None => read_file_split(file, options, 1),
+            let parts = others.drain(..).map(|t| t.join().ok().and_then(Result::ok).map(Received::from)).collect();
+            match pending.finish(parts) {
+                Joined::Read(ingested) => Ok(*ingested),
+                Joined::Again => read_file_split(file, options, 1),
             }
         }
         Streamed::Whole => {

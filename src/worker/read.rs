@@ -11,7 +11,7 @@
 use super::helper;
 use super::session::{failure, retry_after, Kept, Next};
 use super::shell::{fail_in, now_ms, post, with_session};
-use crate::core::ingest::split::{split_point, Part, Plan, Split, Wire, SPLIT_MIN};
+use crate::core::ingest::split::{split_at, Joined, Part, Plan, Split, Wire};
 use crate::core::ingest::{
     ingest, ingest_pushed, ingest_stream, Begun, IngestError, IngestOptions, Ingested, Stage, Streamed, MAX_BROWSER_BYTES,
     STREAM_PREFIX,
@@ -158,7 +158,7 @@ async fn read_streamed(read: Read, mut stream: FileStream) {
         job.is_some()
     };
     let size = read.size;
-    let split = split_at(size, read.split).map(|at| Split { at, begin: &mut begin });
+    let split = split_here(size, read.split).map(|at| Split { at, begin: &mut begin });
     let begun = ingest_pushed(&prefix, size, &read.name, &read.options, split, &mut progress);
     drop(prefix);
     let mut pushed = match begun {
@@ -205,11 +205,13 @@ async fn read_streamed(read: Read, mut stream: FileStream) {
     streamed_read(pushed.finish(&mut progress), job, file, name, size, options, slot, (started, read_ms), load);
 }
 
-/// Where to split a file of `size` bytes to read it on two cores, if it is to be (`split`: not
-/// read again after its parts did not meet). Up to the size streamed in big chunks: a second copy
-/// of part of the dataset, in the helper, matters little beside it; above it, memory is what counts.
-fn split_at(size: u64, split: bool) -> Option<u64> {
-    (split && size >= SPLIT_MIN && size as f64 <= SMALL_STREAM && helper::available()).then(|| split_point(size))
+/// Where to split a file of `size` bytes to read it on two cores (this worker and the helper), if it
+/// is to be (`split`: not read again after its parts did not meet). Up to the size streamed in big
+/// chunks: a second copy of part of the dataset, in the helper, matters little beside it; above it,
+/// memory is what counts.
+fn split_here(size: u64, split: bool) -> Option<u64> {
+    let readers = if split && size as f64 <= SMALL_STREAM && helper::available() { 2 } else { 1 };
+    split_at(size, readers)
 }
 
 /// Goes on with a file read as it streamed in (either way of reading it): waits for the helper's
@@ -355,7 +357,7 @@ fn load_file_sync(file: &File, name: String, size: u64, options: IngestOptions, 
         job = helper::begin(plan, file);
         job.is_some()
     };
-    let split = split_at(size, split).map(|at| Split { at, begin: &mut begin });
+    let split = split_here(size, split).map(|at| Split { at, begin: &mut begin });
     let streamed = ingest_stream(&prefix, &mut chunks, size, &name, &options, split, &mut |stage, fraction| {
         post(Response::Progress { load, stage: stage.into(), fraction });
     });
@@ -373,11 +375,11 @@ pub(super) fn joined(waiting: helper::Waiting, part: Option<helper::Posted>) {
     let waited = now_ms() - waiting.stopped;
     let helper::Waiting { load, pending, name, file, options, slot, started, read_ms, helper_timings, .. } = waiting;
     let joining = now_ms();
-    let ingested = part.as_ref().and_then(|part| Part::decode_from(Wire::Elsewhere(part))).and_then(|part| pending.join(part));
+    let joined = pending.finish(part.as_ref().and_then(|part| Part::decode_from(Wire::Elsewhere(part))).map(|part| vec![part]));
     // The part's buffer (outside WebAssembly memory) goes before segmenting.
     drop(part);
-    match ingested {
-        Some(ingested) => {
+    match joined {
+        Joined::Read(ingested) => {
             let parse_ms = now_ms() - started - read_ms;
             let join_ms = now_ms() - joining;
             let mut stages = vec![
@@ -387,9 +389,9 @@ pub(super) fn joined(waiting: helper::Waiting, part: Option<helper::Posted>) {
                 ("join".into(), join_ms),
             ];
             stages.extend(helper_timings);
-            settle(load, name, file, ingested, options, slot, stages);
+            settle(load, name, file, *ingested, options, slot, stages);
         }
-        None => {
+        Joined::Again => {
             let size = file.size() as u64;
             load_file(&file, name, size, options, slot, false, load);
         }

@@ -36,7 +36,7 @@ pub const SPLIT_MIN: u64 = 4 << 20;
 /// and joins the parts, but the second starts later (it waits for the plan) and has its part
 /// encoded and decoded; at a million rows in the browser, splitting at 55% was no quicker.
 pub fn split_point(total: u64) -> u64 {
-    total / 2
+    first_share(total, 2)
 }
 
 /// Asks [`crate::core::ingest::ingest_stream`] to stop reading at byte `at` of the file, once
@@ -103,6 +103,23 @@ pub fn first_share(total: u64, readers: usize) -> u64 {
     total / readers.max(1) as u64
 }
 
+/// Where the first of `readers` readers of a file of `size` bytes stops, if the file is read in
+/// parts at all: from [`SPLIT_MIN`] bytes on, with another reader to take the rest. The command
+/// line's threads and the browser's workers both ask here.
+pub fn split_at(size: u64, readers: usize) -> Option<u64> {
+    (readers > 1 && size >= SPLIT_MIN).then(|| first_share(size, readers))
+}
+
+/// How a read in parts ends.
+#[derive(Debug)]
+pub enum Joined {
+    /// Exactly what one reader gives.
+    Read(Box<Ingested>),
+    /// The parts did not meet (a split point fell inside a multi-line cell) or one could not be
+    /// read: the file is to be read again by one reader.
+    Again,
+}
+
 /// The rows the first reader read, waiting for the second reader's part.
 #[derive(Debug)]
 pub struct Pending {
@@ -119,6 +136,15 @@ impl Pending {
     /// reader met the end of the file): then the file must be read again without a split.
     pub fn join(self, part: Received) -> Option<Ingested> {
         self.join_all(vec![part])
+    }
+
+    /// The end of a read in parts, with the other readers' parts in the file's order (`None`: one
+    /// of them could not be read).
+    pub fn finish(self, parts: Option<Vec<Received>>) -> Joined {
+        match parts.and_then(|parts| self.join_all(parts)) {
+            Some(ingested) => Joined::Read(Box::new(ingested)),
+            None => Joined::Again,
+        }
     }
 
     /// All parts, in the file's order, as one: [`Pending::join`] for a file read by several
@@ -856,6 +882,23 @@ mod tests {
         let part =
             |k: usize| Received::from(read_part(&plans[k], &mut &bytes[plans[k].from() as usize..], &mut |_, _| {}).unwrap());
         assert!(pending.join_all(vec![part(0), part(2), part(1)]).is_none());
+    }
+
+    #[test]
+    fn a_file_is_split_from_its_minimum_size_on_when_another_reader_is_there() {
+        assert_eq!(split_at(SPLIT_MIN - 1, 8), None);
+        assert_eq!(split_at(SPLIT_MIN * 4, 1), None, "one reader reads it all");
+        assert_eq!(split_at(SPLIT_MIN * 4, 4), Some(SPLIT_MIN));
+        assert_eq!(split_at(SPLIT_MIN * 2, 2), Some(split_point(SPLIT_MIN * 2)));
+        // A part that could not be read sends the file back to one reader.
+        let bytes = sample(200, "");
+        let mut begin = |_: &Plan| true;
+        let split = Split { at: bytes.len() as u64 / 2, begin: &mut begin };
+        let opts = IngestOptions::default();
+        let streamed =
+            ingest_stream(&bytes, &mut std::io::empty(), bytes.len() as u64, "f.csv", &opts, Some(split), &mut |_, _| {});
+        let Ok(Streamed::Split(pending)) = streamed else { panic!("not split") };
+        assert!(matches!(pending.finish(None), Joined::Again));
     }
 
     #[test]
