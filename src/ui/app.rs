@@ -13,7 +13,7 @@ use super::pages::overview::OverviewPage;
 use super::pages::pyramid::PyramidPage;
 use super::pages::segments::SegmentsPage;
 use super::state::{Action, AppState, Phase, Tab};
-use crate::protocol::Response;
+use crate::protocol::{Response, Slot};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -68,7 +68,9 @@ pub fn App() -> Html {
         },
         Phase::Failed { message, code } => {
             let footer = match &state.ingest.pick_customer {
-                Some(columns) => html! { <CustomerPicker columns={Rc::new(columns.clone())} /> },
+                Some(columns) => {
+                    html! { <CustomerPicker columns={Rc::new(columns.clone())} lang={state.lang} onreparse={context.on_reparse(Slot::Transactions)} /> }
+                }
                 None => html! { <p class="hint">{ t.error_hint }</p> },
             };
             error_card(&state, message, code, footer)

@@ -85,6 +85,12 @@ impl AppContext {
         self.send(Request::Reparse { load, options, slot }, None);
     }
 
+    /// A callback that reads the file in `slot` again with the options it is given.
+    pub fn on_reparse(&self, slot: Slot) -> yew::Callback<IngestOptions> {
+        let ctx = self.clone();
+        yew::Callback::from(move |options| ctx.reparse(options, slot))
+    }
+
     pub fn drop_survey(&self) {
         self.state.dispatch(Action::DropSurvey);
         self.send(Request::DropSurvey, None);
@@ -98,6 +104,18 @@ impl AppContext {
     /// Segments again with other rules.
     pub fn segment(&self, params: SegmentationParams) {
         self.send(Request::Segment { params }, None);
+    }
+
+    /// A callback that segments with the rules it is given.
+    pub fn on_segment(&self) -> yew::Callback<SegmentationParams> {
+        let ctx = self.clone();
+        yew::Callback::from(move |params| ctx.segment(params))
+    }
+
+    /// A callback that lists every customer.
+    pub fn on_all_customers(&self) -> yew::Callback<()> {
+        let ctx = self.clone();
+        yew::Callback::from(move |()| ctx.customers(CustomerFilter::All, 0))
     }
 
     /// A page of the customers passing `filter`.

@@ -4,8 +4,7 @@
 
 use crate::core::ingest::roles::Role;
 use crate::core::ingest::{ColumnRef, IngestOptions, MapOverride};
-use crate::protocol::Slot;
-use crate::ui::context::AppContext;
+use crate::ui::i18n::Lang;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -14,19 +13,21 @@ use yew::prelude::*;
 pub struct CustomerPickerProps {
     /// The file's columns, in order.
     pub columns: Rc<Vec<String>>,
+    pub lang: Lang,
+    /// Read the transactions again with these options (the chosen column as the customer id).
+    pub onreparse: Callback<IngestOptions>,
 }
 
 #[component]
 pub fn CustomerPicker(props: &CustomerPickerProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
-    let lang = ctx.state.lang;
+    let lang = props.lang;
     let onchange = {
-        let ctx = ctx.clone();
+        let onreparse = props.onreparse.clone();
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
             if let Ok(position) = value.parse::<usize>() {
                 let map = vec![MapOverride { role: Role::CustomerId, column: Some(ColumnRef::Position(position)) }];
-                ctx.reparse(IngestOptions { map, ..IngestOptions::default() }, Slot::Transactions);
+                onreparse.emit(IngestOptions { map, ..IngestOptions::default() });
             }
         })
     };

@@ -1,23 +1,20 @@
 //! The mapping screen: which column plays which role, editable.
 
-use super::summary::ReportProps;
+use super::summary::RereadProps;
 use crate::core::ingest::roles::Role;
 use crate::core::ingest::{AmountFrom, ColumnRef, IngestOptions, MapOverride};
-use crate::protocol::Slot;
-use crate::ui::context::AppContext;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[component]
-pub fn MappingPanel(props: &ReportProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
-    let lang = ctx.state.lang;
+pub fn MappingPanel(props: &RereadProps) -> Html {
+    let lang = props.lang;
     let t = lang.texts();
     let r = props.report.clone();
     let rows = Role::ALL.iter().map(|&role| {
         let current = r.mapping.get(&role).map(|m| m.column);
         let onchange = {
-            let (ctx, r, slot) = (ctx.clone(), r.clone(), props.slot);
+            let (onreparse, options_read, r) = (props.onreparse.clone(), props.options.clone(), r.clone());
             Callback::from(move |e: Event| {
                 let value = e.target_unchecked_into::<HtmlSelectElement>().value();
                 let chosen = value.parse::<usize>().ok();
@@ -31,9 +28,9 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
                     })
                     .collect();
                 map.push(MapOverride { role, column: chosen.map(ColumnRef::Position) });
-                let mut options = ctx.state.ingest.options_for(slot).clone();
+                let mut options = (*options_read).clone();
                 options.map = map;
-                ctx.reparse(options, slot);
+                onreparse.emit(options);
             })
         };
         let samples = current.and_then(|c| r.columns.get(c - 1)).map(|c| c.samples.join(" · ")).unwrap_or_default();
@@ -58,10 +55,9 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
     });
     // The user's choice stands where its columns are mapped; otherwise ingest falls back and the
     // select shows what was used.
-    let on_amount_from = reparse_on_select(&ctx, props.slot, |options, value| options.amount_from = AmountFrom::from_key(&value));
-    let on_currency =
-        reparse_on_select(&ctx, props.slot, |options, value| options.currency = (!value.is_empty()).then_some(value));
-    let chosen = ctx.state.ingest.options_for(props.slot).currency.clone();
+    let on_amount_from = reparse_on_select(props, |options, value| options.amount_from = AmountFrom::from_key(&value));
+    let on_currency = reparse_on_select(props, |options, value| options.currency = (!value.is_empty()).then_some(value));
+    let chosen = props.options.currency.clone();
     html! {
         <section class="card">
             <h2>{ t.mapping_title }</h2>
@@ -99,12 +95,12 @@ pub fn MappingPanel(props: &ReportProps) -> Html {
 }
 
 /// A select's change: the file read again with its options as `set` changes them by the value chosen.
-fn reparse_on_select(ctx: &AppContext, slot: Slot, set: fn(&mut IngestOptions, String)) -> Callback<Event> {
-    let ctx = ctx.clone();
+fn reparse_on_select(props: &RereadProps, set: fn(&mut IngestOptions, String)) -> Callback<Event> {
+    let (onreparse, options_read) = (props.onreparse.clone(), props.options.clone());
     Callback::from(move |e: Event| {
         let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-        let mut options = ctx.state.ingest.options_for(slot).clone();
+        let mut options = (*options_read).clone();
         set(&mut options, value);
-        ctx.reparse(options, slot);
+        onreparse.emit(options);
     })
 }

@@ -1,11 +1,10 @@
 //! How the file was read (format, encoding, delimiter, header, sheet, date order), each overridable.
 
-use super::summary::ReportProps;
+use super::summary::RereadProps;
 use crate::core::ingest::encoding::CHOICES;
 use crate::core::ingest::table::Format;
 use crate::core::ingest::IngestOptions;
 use crate::core::values::DateOrder;
-use crate::ui::context::AppContext;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -34,20 +33,18 @@ fn select(
 }
 
 #[component]
-pub fn ReadingPanel(props: &ReportProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
-    let t = ctx.state.lang.texts();
+pub fn ReadingPanel(props: &RereadProps) -> Html {
+    let t = props.lang.texts();
     let r = &props.report;
-    let opts = ctx.state.ingest.options_for(props.slot).clone();
-    let slot = props.slot;
+    let opts = (*props.options).clone();
     // Changing how the file is read invalidates column choices made for the old reading.
     let reread = |edit: fn(&mut IngestOptions, Option<String>)| {
-        let (ctx, opts) = (ctx.clone(), opts.clone());
+        let (onreparse, opts) = (props.onreparse.clone(), opts.clone());
         Callback::from(move |value: Option<String>| {
             let mut o = opts.clone();
             edit(&mut o, value);
             o.map.clear();
-            ctx.reparse(o, slot);
+            onreparse.emit(o);
         })
     };
     let detected = |s: &str| format!("{} ({})", t.auto, s);
@@ -100,11 +97,11 @@ pub fn ReadingPanel(props: &ReportProps) -> Html {
                             vec![("dmy".into(), "DD/MM/YYYY".into()), ("mdy".into(), "MM/DD/YYYY".into()), ("ymd".into(), "YYYY-MM-DD".into())],
                             &detected(r.date_order.key()),
                             {
-                                let (ctx, opts) = (ctx.clone(), opts.clone());
+                                let (onreparse, opts) = (props.onreparse.clone(), opts.clone());
                                 Callback::from(move |v: Option<String>| {
                                     let mut o = opts.clone();
                                     o.date_order = v.and_then(|v| DateOrder::from_key(&v));
-                                    ctx.reparse(o, slot);
+                                    onreparse.emit(o);
                                 })
                             }) }
                     </label>

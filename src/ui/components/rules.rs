@@ -2,8 +2,9 @@
 //! button. Shared by the segments and lifecycle pages.
 
 use crate::core::report::rules::{RulesError, RulesForm};
-use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
-use crate::ui::context::AppContext;
+use crate::core::report::segments::{SegmentationParams, SegmentationSummary};
+use crate::ui::i18n::Lang;
+use crate::ui::state::Problem;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -11,13 +12,20 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct RulesProps {
     pub summary: Rc<SegmentationSummary>,
+    /// The rules the summary used, and why the last ones asked for were refused.
+    pub params: SegmentationParams,
+    pub error: Option<Problem>,
+    pub lang: Lang,
+    /// Segment with these rules.
+    pub onapply: Callback<SegmentationParams>,
+    /// List every customer.
+    pub onall: Callback<()>,
 }
 
 #[component]
 pub fn RulesPanel(props: &RulesProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
-    let t = ctx.state.lang.texts();
-    let params = ctx.state.segments.params.clone();
+    let t = props.lang.texts();
+    let params = props.params.clone();
     let as_of = crate::core::values::parse_date(&props.summary.as_of, crate::core::values::DateOrder::Ymd).ok();
     let form = use_state(|| RulesForm::from_params(&params, as_of));
     let local_error = use_state(|| None::<RulesError>);
@@ -58,26 +66,20 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
         }
     };
     let apply = {
-        let (ctx, form, local_error, params) = (ctx.clone(), form.clone(), local_error.clone(), params.clone());
+        let (onapply, form, local_error, params) = (props.onapply.clone(), form.clone(), local_error.clone(), params.clone());
         Callback::from(move |_: MouseEvent| match form.to_params(&params) {
             Ok(params) => {
                 local_error.set(None);
-                ctx.segment(params);
+                onapply.emit(params);
             }
             Err(e) => local_error.set(Some(e)),
         })
     };
-    let all = {
-        let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| ctx.customers(CustomerFilter::All, 0))
-    };
+    let all = props.onall.reform(|_: MouseEvent| ());
     let f = &*form;
     let bins: Vec<(&'static str, &str)> = ["2", "3", "4", "5", "6", "7", "8", "9", "10"].iter().map(|b| (*b, *b)).collect();
-    let lang = ctx.state.lang;
-    let error = (*local_error)
-        .as_ref()
-        .map(|e| lang.rules_error(e))
-        .or_else(|| ctx.state.segments.error.as_ref().map(|p| lang.problem(p)));
+    let lang = props.lang;
+    let error = (*local_error).as_ref().map(|e| lang.rules_error(e)).or_else(|| props.error.as_ref().map(|p| lang.problem(p)));
     html! {
         <section class="card" data-testid="rules">
             <h2>{ t.seg_rules }</h2>
@@ -122,7 +124,7 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
                 <p class="attention-text" role="alert" data-testid="rules-error">{ message }</p>
             }
             <p class="rule" data-testid="rule">
-                { if ctx.state.lang == crate::ui::i18n::Lang::Zh { props.summary.rules_zh.rfm.clone() } else { props.summary.rule.clone() } }
+                { if props.lang == Lang::Zh { props.summary.rules_zh.rfm.clone() } else { props.summary.rule.clone() } }
             </p>
             if props.summary.rows_after_as_of > 0 {
                 <p class="hint">{ format!("{}{}", t.rows_after_as_of, props.summary.rows_after_as_of) }</p>

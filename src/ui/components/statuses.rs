@@ -2,17 +2,15 @@
 //! status ticked is left out; the defaults are those that mean no sale), and the rows without a
 //! customer id (guest orders), downloadable by line.
 
-use super::summary::ReportProps;
+use super::summary::RereadProps;
 use crate::ui::bridge::download_text;
-use crate::ui::context::AppContext;
 use crate::ui::format;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[component]
-pub fn StatusesPanel(props: &ReportProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
-    let lang = ctx.state.lang;
+pub fn StatusesPanel(props: &RereadProps) -> Html {
+    let lang = props.lang;
     let r = props.report.clone();
     if r.statuses.is_empty() && r.guests.is_none() {
         return html! {};
@@ -20,7 +18,7 @@ pub fn StatusesPanel(props: &ReportProps) -> Html {
     let symbol = format::currency_symbol(r.currency.as_deref());
     let rows = r.statuses.iter().enumerate().map(|(i, s)| {
         let onchange = {
-            let (ctx, r, slot, status) = (ctx.clone(), r.clone(), props.slot, s.status.clone());
+            let (onreparse, options_read, r, status) = (props.onreparse.clone(), props.options.clone(), r.clone(), s.status.clone());
             Callback::from(move |e: Event| {
                 let on = e.target_unchecked_into::<HtmlInputElement>().checked();
                 // The whole list as shown, with this status changed: from then on the user's list.
@@ -29,9 +27,9 @@ pub fn StatusesPanel(props: &ReportProps) -> Html {
                 if on {
                     left.push(status.clone());
                 }
-                let mut options = ctx.state.ingest.options_for(slot).clone();
+                let mut options = (*options_read).clone();
                 options.exclude_statuses = Some(left);
-                ctx.reparse(options, slot);
+                onreparse.emit(options);
             })
         };
         let label = if s.status.is_empty() { lang.texts().statuses_empty.to_string() } else { s.status.clone() };

@@ -1,9 +1,10 @@
 //! Summary cards: rows, customers, orders, dates, revenue.
 
-use crate::core::ingest::Report;
+use crate::core::ingest::{IngestOptions, Report};
 use crate::protocol::Slot;
 use crate::ui::context::AppContext;
 use crate::ui::format;
+use crate::ui::i18n::Lang;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -13,6 +14,17 @@ pub struct ReportProps {
     /// Which file the report is of; edits and downloads go to it.
     #[prop_or_default]
     pub slot: Slot,
+}
+
+/// A panel of the data page that can have its file read again: the report, the options it was
+/// read with, and where changed options go.
+#[derive(Properties, PartialEq)]
+pub struct RereadProps {
+    pub report: Rc<Report>,
+    pub options: Rc<IngestOptions>,
+    pub lang: Lang,
+    /// Read the file again with these options.
+    pub onreparse: Callback<IngestOptions>,
 }
 
 #[component]

@@ -26,6 +26,9 @@ pub fn DataPage() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| ctx.set_data_view(slot))
     };
+    let lang = ctx.state.lang;
+    let options = Rc::new(ctx.state.ingest.options_for(view).clone());
+    let onreparse = ctx.on_reparse(view);
     html! {
         <>
             if tx.is_some() && survey.is_some() {
@@ -36,9 +39,9 @@ pub fn DataPage() -> Html {
             }
             if let Some(report) = shown {
                 <Summary report={report.clone()} slot={view} />
-                <ReadingPanel report={report.clone()} slot={view} />
-                <MappingPanel report={report.clone()} slot={view} />
-                <StatusesPanel report={report.clone()} slot={view} />
+                <ReadingPanel report={report.clone()} options={options.clone()} lang={lang} onreparse={onreparse.clone()} />
+                <MappingPanel report={report.clone()} options={options.clone()} lang={lang} onreparse={onreparse.clone()} />
+                <StatusesPanel report={report.clone()} options={options.clone()} {lang} {onreparse} />
                 <RejectedPanel report={report.clone()} lang={ctx.state.lang} ondownload={{ let ctx = ctx.clone(); Callback::from(move |()| ctx.export_rejected(view)) }} />
                 <Preview report={report} slot={view} />
             }

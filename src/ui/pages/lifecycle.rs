@@ -55,7 +55,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
     let recent: Vec<_> = s.states.periods.iter().rev().take(12).rev().collect();
     html! {
         <>
-            <RulesPanel summary={s.clone()} />
+            <RulesPanel summary={s.clone()} params={ctx.state.segments.params.clone()} error={ctx.state.segments.error.clone()} lang={ctx.state.lang} onapply={ctx.on_segment()} onall={ctx.on_all_customers()} />
             <section class="card">
                 <div class="stats">
                     { card(t.kpi_repurchase, pct(k.repurchase_rate), "kpi-repurchase") }

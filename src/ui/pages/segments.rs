@@ -27,7 +27,7 @@ pub fn SegmentsPage(props: &SegmentsPageProps) -> Html {
     let list = ctx.state.segments.list.clone();
     html! {
         <>
-            <RulesPanel summary={s.clone()} />
+            <RulesPanel summary={s.clone()} params={ctx.state.segments.params.clone()} error={ctx.state.segments.error.clone()} lang={ctx.state.lang} onapply={ctx.on_segment()} onall={ctx.on_all_customers()} />
             if let Some(list) = list {
                 <CustomerListPanel {list} summary={ctx.state.segments.summary.clone()} file={ctx.file_name()} lang={ctx.state.lang} onpage={ctx.on_list_page()} onexport={ctx.on_list_export()} />
             }
