@@ -58,7 +58,7 @@ fn rfm_score_cdnow_master(b: divan::Bencher) {
 #[divan::bench(sample_count = 10)]
 fn segmentation_cdnow_master(b: divan::Bencher) {
     let ds = master();
-    let params = segments::SegmentationParams::default();
+    let params = segments::SegmentationParams::default().check().unwrap();
     b.bench(|| segments::segment(ds, &params).unwrap());
 }
 

@@ -99,7 +99,7 @@ fn every_broken_file_is_refused_clearly_or_read_with_its_bad_rows_named() {
                 // is an error message, not a crash.
                 let ds = &ingested.dataset;
                 if ds.rows() > 0 {
-                    let _ = segment(ds, &SegmentationParams::default()).map(|s| s.summary());
+                    let _ = segment(ds, &SegmentationParams::default().check().unwrap()).map(|s| s.summary());
                     if let Some(last) = ds.day.as_ref().and_then(|d| d.iter().copied().max()) {
                         let _ = summarise(ds, last, None, Unit::Week);
                     }

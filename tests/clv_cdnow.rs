@@ -74,7 +74,7 @@ fn the_analysis_predicts_the_holdout_and_values_every_customer() {
     let ds = sample();
     let params =
         ClvParams { calibration_end: day_from_ymd(1997, 9, 30), holdout_end: day_from_ymd(1998, 6, 30), ..ClvParams::default() };
-    let r = analyse(&ds, &params).unwrap();
+    let r = analyse(&ds, &params.clone().check().unwrap()).unwrap();
     assert_eq!((r.customers, r.repeat_buyers, r.rows.len()), (2357, 946, 2357));
     let v = r.validation.as_ref().unwrap();
     close("holdout length", v.holdout_length, 39.0, 0);

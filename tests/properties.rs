@@ -49,7 +49,7 @@ fn csv(orders: &[Order]) -> String {
 /// (customers sorted by id, so that the order they were first seen in does not matter).
 fn analyse(bytes: &[u8], name: &str) -> (Value, Vec<Value>) {
     let ingested = ingest(bytes, name, &IngestOptions::default(), &mut |_, _| {}).unwrap();
-    let seg = segment(&ingested.dataset, &SegmentationParams::default()).unwrap();
+    let seg = segment(&ingested.dataset, &SegmentationParams::default().check().unwrap()).unwrap();
     let summary = serde_json::to_value(seg.summary()).unwrap();
     let mut rows: Vec<Value> =
         seg.rows(&ingested.dataset, &CustomerFilter::All).into_iter().map(|r| serde_json::to_value(r).unwrap()).collect();
@@ -163,7 +163,7 @@ proptest! {
         let b_text: String = std::iter::once(header.to_string()).chain(rows).collect();
         let all = |text: &str| {
             let ds = ingest(text.as_bytes(), "p.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
-            let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+            let seg = segment(&ds, &SegmentationParams::default().check().unwrap()).unwrap();
             let nps: Vec<Value> = [false, true]
                 .iter()
                 .map(|&latest| {

@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     if ds.rows() == 0 || ds.rows() > 5_000 {
         return;
     }
-    let _ = segment(ds, &SegmentationParams::default()).map(|s| s.summary());
+    let _ = segment(ds, &SegmentationParams::default().check().unwrap()).map(|s| s.summary());
     if let Some(last) = ds.day.as_ref().and_then(|d| d.iter().copied().max()) {
         let _ = summarise(ds, last, None, Unit::Week);
     }

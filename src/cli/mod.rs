@@ -163,7 +163,8 @@ pub fn main() -> ExitCode {
                 if let Some(tx_file) = &transactions {
                     let tx = load(tx_file, &ReadArgs::default())?;
                     let survey = Survey::joined(&ingested.dataset, &tx.dataset.customers);
-                    let params = crate::core::report::segments::SegmentationParams::default();
+                    let params =
+                        crate::core::report::segments::SegmentationParams::default().check().map_err(|e| e.to_string())?;
                     let seg = crate::core::report::segments::segment_with(&tx.dataset, Some(&survey), None, &params)
                         .map_err(|e| format!("{}: {e}", tx_file.display()))?;
                     let s = summary(&survey, Some(&seg), params.states.period, latest).map_err(|e| e.to_string())?;
@@ -198,8 +199,8 @@ pub fn main() -> ExitCode {
                     discount_monthly: discount,
                 };
                 // The page's rules, worded by flag.
-                match params.check() {
-                    Ok(()) => {}
+                let params = match params.check() {
+                    Ok(valid) => valid,
                     Err(ClvParamsError::Discount(_)) => {
                         return Err(format!("--discount {discount}: a monthly rate from 0 to 1, e.g. 0.01"))
                     }
@@ -207,7 +208,7 @@ pub fn main() -> ExitCode {
                         return Err(format!("--horizon-months {horizon_months}: 1 to {MAX_HORIZON_MONTHS} months"))
                     }
                     Err(e @ ClvParamsError::HoldoutBeforeCalibration) => return Err(format!("{}: {e}", file.display())),
-                }
+                };
                 let ingested = load(&file, &read)?;
                 let report = analyse(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))?;
                 if let Some(out) = &customers {
@@ -226,7 +227,7 @@ pub fn main() -> ExitCode {
         }
         Command::Segments { file, read, rules, compact } => {
             let run = || -> Result<String, String> {
-                let params = rules.params()?;
+                let params = rules.params()?.check().map_err(|e| e.to_string())?;
                 let ingested = load(&file, &read)?;
                 let seg = segment(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))?;
                 let summary = seg.summary();

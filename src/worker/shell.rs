@@ -156,7 +156,7 @@ fn warm_up() {
     let ds = &ingested.dataset;
     // The CLV fits too (not Pareto/NBD, the slowest to fit and not the default model): a first CLV
     // run then takes what later runs take.
-    if let Ok(summary) = clv::prepare(ds, &ClvParams::default()) {
+    if let Some(summary) = ClvParams::default().check().ok().and_then(|p| clv::prepare(ds, &p).ok()) {
         for _ in 0..WARM_UP_RUNS {
             let _ = clv::fit_purchases(&summary);
             let _ = clv::fit_spend(ds, &summary);

@@ -308,7 +308,7 @@ mod tests {
         let mut bytes = Vec::new();
         crate::core::sample::write_sample(customers, 11, &mut bytes).unwrap();
         let ds = ingest(&bytes, "s.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
-        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let seg = segment(&ds, &SegmentationParams::default().check().unwrap()).unwrap();
         (ds, seg)
     }
 
@@ -346,7 +346,7 @@ mod tests {
                 .chain(order.iter().map(|id| format!("{id},2024-03-01,99.00\n")))
                 .collect();
             let ds = ingest(text.as_bytes(), "t.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
-            let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+            let seg = segment(&ds, &SegmentationParams::default().check().unwrap()).unwrap();
             let p = pyramid(None, &ds, &seg, &PyramidParams::default()).unwrap();
             let top: Vec<&str> = (0..p.of.len())
                 .filter(|&i| p.of[i] == 0)

@@ -32,13 +32,26 @@ impl ClvParamsError {
     }
 }
 
+/// CLV settings that passed [`ClvParams::check`]: what [`crate::core::clv::prepare`] and
+/// [`crate::core::clv::analyse`] take.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidClvParams(ClvParams);
+
+impl std::ops::Deref for ValidClvParams {
+    type Target = ClvParams;
+
+    fn deref(&self) -> &ClvParams {
+        &self.0
+    }
+}
+
 impl ClvParams {
     /// Checks the settings: a horizon of 1 to [`MAX_HORIZON_MONTHS`] months, a monthly discount
     /// rate in [0, 1), a holdout end after the calibration end.
     ///
     /// # Errors
     /// [`ClvParamsError`] naming the setting that cannot be used.
-    pub fn check(&self) -> Result<(), ClvParamsError> {
+    pub fn check(self) -> Result<ValidClvParams, ClvParamsError> {
         if !(1..=MAX_HORIZON_MONTHS).contains(&self.horizon_months) {
             return Err(ClvParamsError::Horizon(self.horizon_months));
         }
@@ -50,7 +63,7 @@ impl ClvParams {
                 return Err(ClvParamsError::HoldoutBeforeCalibration);
             }
         }
-        Ok(())
+        Ok(ValidClvParams(self))
     }
 }
 
@@ -125,7 +138,7 @@ impl ClvForm {
             horizon_months,
             discount_monthly: percent / 100.0,
         };
-        params.check().map_err(|e| match e {
+        params.clone().check().map_err(|e| match e {
             // Worded as the form asks for them: months 1–120, percent 0–100.
             ClvParamsError::Horizon(_) => ClvFormError::Horizon,
             ClvParamsError::Discount(_) => ClvFormError::Discount,
@@ -184,7 +197,8 @@ mod tests {
         assert_eq!(ClvParams { horizon_months: 121, ..ok.clone() }.check(), Err(ClvParamsError::Horizon(121)));
         assert_eq!(ClvParams { discount_monthly: 1.0, ..ok.clone() }.check(), Err(ClvParamsError::Discount(1.0)));
         assert_eq!(ClvParams { discount_monthly: f64::NAN, ..ok.clone() }.check().map_err(|e| e.code()), Err("clv_discount"));
-        assert_eq!(ClvParams { horizon_months: 120, discount_monthly: 0.0, ..ok }.check(), Ok(()));
+        let edge = ClvParams { horizon_months: 120, discount_monthly: 0.0, ..ok };
+        assert_eq!(edge.clone().check().as_deref(), Ok(&edge));
     }
 
     #[test]

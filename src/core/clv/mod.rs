@@ -312,7 +312,7 @@ pub struct ClvReport {
 /// # Errors
 /// [`ClvError`] when the summary cannot be built or BG/NBD cannot be fitted (Pareto/NBD and
 /// Gamma-Gamma failures are reported inside the report, since BG/NBD alone is still useful).
-pub fn analyse(ds: &Dataset, params: &ClvParams) -> Result<ClvReport, ClvError> {
+pub fn analyse(ds: &Dataset, params: &form::ValidClvParams) -> Result<ClvReport, ClvError> {
     let s = prepare(ds, params)?;
     let bg = fit_purchases(&s)?;
     let pareto = fit_pareto(&s);
@@ -324,7 +324,7 @@ pub fn analyse(ds: &Dataset, params: &ClvParams) -> Result<ClvReport, ClvError> 
 ///
 /// # Errors
 /// [`ClvError::Summary`] when dates or amounts are missing or the dates do not fit.
-pub fn prepare(ds: &Dataset, params: &ClvParams) -> Result<Summary, ClvError> {
+pub fn prepare(ds: &Dataset, params: &form::ValidClvParams) -> Result<Summary, ClvError> {
     if ds.rows() == 0 {
         return Err(ClvError::Summary(crate::core::analysis::customers::FactsError::NothingRead.to_string()));
     }

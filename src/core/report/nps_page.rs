@@ -162,7 +162,7 @@ mod tests {
         let mut bytes = Vec::new();
         crate::core::sample::write_sample(800, 5, &mut bytes).unwrap();
         let ds = ingest(&bytes, "s.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
-        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let seg = segment(&ds, &SegmentationParams::default().check().unwrap()).unwrap();
         let s = summary(&Survey::inline(&ds), Some(&seg), Period::Quarter, false).unwrap();
         let n = s.overall.responses;
         assert_eq!(s.distribution.iter().sum::<usize>(), n);
@@ -199,7 +199,7 @@ mod tests {
         assert_eq!(sv.report.totals.responses, 4);
         let survey = Survey::joined(&sv.dataset, &tx.dataset.customers);
         assert_eq!(survey.matched(), 2, "a and b bought; the anonymous answer and zz did not");
-        let seg = segment_with(&tx.dataset, Some(&survey), None, &SegmentationParams::default()).unwrap();
+        let seg = segment_with(&tx.dataset, Some(&survey), None, &SegmentationParams::default().check().unwrap()).unwrap();
         let s = summary(&survey, Some(&seg), Period::Month, false).unwrap();
         assert_eq!((s.overall.responses, s.matched, s.anonymous), (4, Some(2), 1));
         let latest = summary(&survey, Some(&seg), Period::Month, true).unwrap();

@@ -72,12 +72,41 @@ impl SegmentError {
     }
 }
 
+/// Segmentation rules that passed [`SegmentationParams::check`]: what [`segment`] and
+/// [`segment_with`] take, so that every rule is checked once, where the rules come in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidSegmentationParams(SegmentationParams);
+
+impl std::ops::Deref for ValidSegmentationParams {
+    type Target = SegmentationParams;
+
+    fn deref(&self) -> &SegmentationParams {
+        &self.0
+    }
+}
+
+impl SegmentationParams {
+    /// Checks every rule: RFM bins, thresholds and segment codes, ABC cuts, membership tiers,
+    /// lifecycle stages, the pyramid.
+    ///
+    /// # Errors
+    /// The [`SegmentError`] of the first rule that cannot be used.
+    pub fn check(self) -> Result<ValidSegmentationParams, SegmentError> {
+        self.rfm.check()?;
+        self.abc.check()?;
+        self.tiers.check()?;
+        self.stages.check()?;
+        self.pyramid.check()?;
+        Ok(ValidSegmentationParams(self))
+    }
+}
+
 /// Computes facts, scores and classes.
 ///
 /// # Errors
-/// [`SegmentError`]: what is missing (dates, amounts, rows before the as-of date) or which rule is
-/// wrong.
-pub fn segment(dataset: &Dataset, params: &SegmentationParams) -> Result<Segmentation, SegmentError> {
+/// [`SegmentError`]: what the dataset lacks (dates, amounts, rows before the as-of date), or the
+/// pyramid ranked by CLV before the CLV models have run.
+pub fn segment(dataset: &Dataset, params: &ValidSegmentationParams) -> Result<Segmentation, SegmentError> {
     let inline = dataset.score.is_some().then(|| crate::core::analysis::nps::Survey::inline(dataset));
     segment_with(dataset, inline.as_ref(), None, params)
 }
@@ -92,19 +121,18 @@ pub fn segment_with(
     dataset: &Dataset,
     survey: Option<&crate::core::analysis::nps::Survey>,
     clv: Option<&[f64]>,
-    params: &SegmentationParams,
+    params: &ValidSegmentationParams,
 ) -> Result<Segmentation, SegmentError> {
     let (facts, rfm) = scored(dataset, params.as_of, &params.rfm)?;
     let revenues: Vec<f64> = facts.customers.iter().map(|c| c.monetary).collect();
     let pareto = pareto(&revenues, params.abc)?;
     let tiers = tiers(dataset, &facts.customers, facts.as_of, &params.tiers)?;
-    params.stages.check()?;
     let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &params.stages)).collect();
     let states = walk(&facts.customers, facts.as_of, &params.states);
     let kpis = kpis(dataset, &facts.customers);
     let pyramid =
         crate::core::analysis::pyramid::build(survey, clv, &facts, &rfm, &states.current, &dataset.customers, &params.pyramid)?;
-    Ok(Segmentation { params: params.clone(), facts, rfm, pareto, tiers, stages, states, kpis, pyramid })
+    Ok(Segmentation { params: params.0.clone(), facts, rfm, pareto, tiers, stages, states, kpis, pyramid })
 }
 
 /// Every customer's facts and RFM scores, and nothing else of the segmentation: what the `rfm`
@@ -577,7 +605,7 @@ mod tests {
     #[test]
     fn group_counts_and_shares_add_up() {
         let ds = sample();
-        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let seg = segment(&ds, &SegmentationParams::default().check().unwrap()).unwrap();
         let s = seg.summary();
         assert_eq!(s.customers, 500);
         for groups in [&s.segments, &s.cn_segments, &s.abc] {
@@ -627,7 +655,7 @@ mod tests {
     #[test]
     fn group_figures_are_exactly_those_of_each_group_s_members() {
         let ds = sample();
-        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let seg = segment(&ds, &SegmentationParams::default().check().unwrap()).unwrap();
         let s = seg.summary();
         let all = seg.facts.customers.len();
         let members = |filter: CustomerFilter| -> Vec<&CustomerFacts> {
@@ -661,7 +689,7 @@ mod tests {
         let ds = sample();
         let mut params = SegmentationParams::default();
         params.rfm.segments = vec![("Best".into(), vec![555])];
-        let seg = segment(&ds, &params).unwrap();
+        let seg = segment(&ds, &params.clone().check().unwrap()).unwrap();
         let s = seg.summary();
         assert_eq!(s.segments.len(), 2);
         assert_eq!(s.segments[1].key, "Unassigned");
@@ -677,7 +705,7 @@ mod tests {
             text.push_str(&format!("c{i},2024-05-01,{}\n", 10 + i));
         }
         let ds = ingest(text.as_bytes(), "t.csv", &IngestOptions::default(), &mut |_, _| {}).unwrap().dataset;
-        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let seg = segment(&ds, &SegmentationParams::default().check().unwrap()).unwrap();
         let s = seg.summary();
         assert!(seg.rfm.scores.iter().all(|x| x.r == 1 && x.f == 1), "nobody is worse than anybody on R and F");
         assert_eq!(s.states.periods.len(), 1);
@@ -689,7 +717,7 @@ mod tests {
     #[test]
     fn drill_down_lists_match_the_group_counts() {
         let ds = sample();
-        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let seg = segment(&ds, &SegmentationParams::default().check().unwrap()).unwrap();
         let s = seg.summary();
         for (k, g) in s.segments.iter().enumerate() {
             assert_eq!(seg.rows(&ds, &CustomerFilter::Segment(k)).len(), g.customers, "{}", g.key);
@@ -710,7 +738,7 @@ mod tests {
     #[test]
     fn exported_csv_has_the_rfm_columns_then_abc() {
         let ds = sample();
-        let seg = segment(&ds, &SegmentationParams::default()).unwrap();
+        let seg = segment(&ds, &SegmentationParams::default().check().unwrap()).unwrap();
         let csv = crate::core::export::customers_csv(&seg.rows(&ds, &CustomerFilter::Abc(Abc::A)));
         let header = "customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment,abc,tier,stage,state\n";
         assert!(csv.starts_with(header));

@@ -1,6 +1,7 @@
 //! How the session words its answers: a load that failed, a request it refuses (with a code the
 //! page translates), a file to download, the order of the CLV list, the page's rehearsal.
 
+use crate::core::clv::form::ClvParamsError;
 use crate::core::clv::{self, ClvError, ClvReport};
 use crate::core::export::{self, ExportEncoding};
 use crate::core::ingest::IngestError;
@@ -46,6 +47,8 @@ pub enum Refusal {
     Segment(#[from] SegmentError),
     #[error(transparent)]
     Clv(#[from] ClvError),
+    #[error(transparent)]
+    ClvParams(#[from] ClvParamsError),
 }
 
 impl Refusal {
@@ -59,6 +62,7 @@ impl Refusal {
             Self::Export(_) => "export_failed",
             Self::Segment(e) => e.code(),
             Self::Clv(e) => e.code(),
+            Self::ClvParams(e) => e.code(),
         }
     }
 

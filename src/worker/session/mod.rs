@@ -9,9 +9,10 @@
 use crate::core::analysis::comments::Comment;
 use crate::core::analysis::nps::Survey;
 use crate::core::clv::bgnbd::BgNbd;
+use crate::core::clv::form::ValidClvParams;
 use crate::core::clv::pareto_nbd::ParetoNbd;
 use crate::core::clv::summary::Summary;
-use crate::core::clv::{self, ClvError, ClvParams, ClvReport, Fitted, SpendModel};
+use crate::core::clv::{self, ClvError, ClvReport, Fitted, SpendModel};
 use crate::core::dataset::Labels;
 use crate::core::export::{self, ExportEncoding, ExportFormat};
 use crate::core::ingest::{ingest, IngestError, IngestOptions, Ingested};
@@ -96,7 +97,7 @@ pub struct Kept<F> {
 /// A CLV run between its steps.
 struct ClvJob {
     run: u32,
-    params: ClvParams,
+    params: ValidClvParams,
     summary: Option<Summary>,
     bgnbd: Option<Fitted<BgNbd>>,
     pareto: Option<Result<Fitted<ParetoNbd>, String>>,
@@ -230,6 +231,14 @@ impl<F> Session<F> {
             Request::Clv { params } => {
                 self.clv_runs += 1;
                 let run = self.clv_runs;
+                let params = match params.check() {
+                    Ok(valid) => valid,
+                    Err(e) => {
+                        self.clv_job = None;
+                        self.send(Refusal::ClvParams(e).clv_failed(), out);
+                        return Next::Idle;
+                    }
+                };
                 self.clv_job =
                     Some(ClvJob { run, params, summary: None, bgnbd: None, pareto: None, spend: None, timings: Vec::new() });
                 return Next::ClvStep(run);
@@ -374,7 +383,8 @@ impl<F> Session<F> {
         let dataset = &self.transactions.ingested.as_ref().ok_or(Refusal::NoData)?.dataset;
         let answers = self.answers();
         let clv = self.clv.as_ref().map(|r| clv::by_code(r, &dataset.customers));
-        let seg = segment_with(dataset, answers.as_ref(), clv.as_deref(), params)?;
+        let valid = params.clone().check()?;
+        let seg = segment_with(dataset, answers.as_ref(), clv.as_deref(), &valid)?;
         let nps = answers
             .and_then(|a| nps_page::summary(&a, Some(&seg), seg.params.states.period, seg.params.nps_latest).ok())
             .map(Box::new);

@@ -2,6 +2,7 @@
 //! number, and what a cancelled or replaced CLV run does.
 
 use super::*;
+use crate::core::clv::ClvParams;
 use crate::core::report::segments::CustomerFilter;
 use crate::protocol::ClvSort;
 
@@ -398,4 +399,17 @@ fn the_rehearsal_is_a_loads_answers_in_order_with_timings_of_no_file() {
     let Some(Response::Timings { stages }) = rehearsal.last() else { panic!() };
     assert!(stages.iter().all(|(_, ms)| *ms == 1.0));
     assert_eq!(stages.len(), 4);
+}
+
+#[test]
+fn clv_settings_are_checked_where_they_come_in() {
+    let mut s = with_sample(100);
+    let params = ClvParams { horizon_months: 0, ..ClvParams::default() };
+    match ask(&mut s, Request::Clv { params }) {
+        (out, Next::Idle) => match out.as_slice() {
+            [Response::ClvFailed { code, .. }] => assert_eq!(code, "clv_horizon"),
+            other => panic!("{:?}", kinds(other)),
+        },
+        (_, next) => panic!("a run was started: {next:?}"),
+    }
 }

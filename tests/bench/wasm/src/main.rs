@@ -65,7 +65,7 @@ fn main() -> Result<(), String> {
             }
         };
         let started = Instant::now();
-        let seg = segment(&ingested.dataset, &Default::default()).map_err(|e| e.to_string())?;
+        let seg = segment(&ingested.dataset, &loyalty_lens::core::report::segments::SegmentationParams::default().check().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         std::hint::black_box(&seg);
         println!("run {run}: {times} segment {:.0} ms ({} rows)", ms(started), ingested.dataset.rows());
     }
