@@ -112,17 +112,19 @@ impl IngestState {
         }
     }
 
-    /// The answer to load `load`: the answers that can be shown now, in order (a later file's
-    /// answer waits for the earlier ones; a replaced load shows nothing), shown through `show`.
-    pub fn answer(&mut self, load: u32, response: Response, show: &mut dyn FnMut(&mut Self, Response)) {
+    /// The answer to load `load`: shows the answers that can be shown now, in order (a later
+    /// file's answer waits for the earlier ones; a replaced load shows nothing), and returns their
+    /// outcomes.
+    pub fn answer(&mut self, load: u32, response: Response) -> Vec<Shown> {
         let slot = match &response {
             Response::Loaded { slot, .. } | Response::Failed { slot, .. } => *slot,
-            _ => return,
+            _ => return Vec::new(),
         };
         let replaced = matches!(&response, Response::Failed { code, .. } if code == "replaced");
         let was = self.phase.clone();
+        let mut shown = Vec::new();
         for answer in self.loads.answer(load, (!replaced).then_some(slot), response) {
-            show(self, answer);
+            shown.extend(self.show(answer));
         }
         // Another file is still being read: its progress stays on screen, and a failure shown
         // meanwhile waits for it.
@@ -143,6 +145,7 @@ impl IngestState {
                 self.refusal = Some((message, code));
             }
         }
+        shown
     }
 
     /// Shows the answer to a load: the file read, or why it could not be.

@@ -208,9 +208,7 @@ impl AppState {
                 Rc::make_mut(&mut self.ingest).progress(load, stage, fraction);
             }
             Response::Loaded { load, .. } | Response::Failed { load, .. } if load != 0 => {
-                let mut shown = Vec::new();
-                Rc::make_mut(&mut self.ingest).answer(load, response, &mut |ingest, answer| shown.extend(ingest.show(answer)));
-                for outcome in shown {
+                for outcome in Rc::make_mut(&mut self.ingest).answer(load, response) {
                     self.shown(outcome);
                 }
             }
