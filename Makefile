@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tests/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e clean crosscheck bench wasm-timing
+.PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e package package-test clean crosscheck bench wasm-timing
 
 serve: tools
 	trunk serve --release --no-autoreload --address 127.0.0.1 --port 8080
@@ -13,7 +13,7 @@ serve: tools
 build: tools
 	trunk build --release
 
-test: tools-browser fmt-check core-pure lint unit build e2e
+test: tools-browser fmt-check core-pure lint unit build package package-test e2e
 	@echo "all tests passed"
 
 tools:
@@ -32,18 +32,30 @@ core-pure:
 	else echo "src/core is pure"; fi
 
 lint:
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --all-targets $(WASM) -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets $(WASM) -- -D warnings
 
 unit:
 	cargo test
 
 e2e:
-	cd tests/e2e && node --test --test-concurrency=1 app.test.mjs
+	cargo build --bin loyalty-lens
+	cd tests/e2e && node --test --test-concurrency=1 app.test.mjs package.test.mjs
+
+# The npm package `loyalty-lens` (package/) built into pkg/: see package/README.md.
+package: tools
+	bash package/build.sh
+
+# The package in Node against the CLI on every fixture, its declarations type-checked, its README's
+# API reference generated from them (tests/package/).
+package-test:
+	cargo build --bin loyalty-lens
+	tsc -p tests/package/tsconfig.json
+	node --test tests/package/api.test.mjs
 
 clean:
 	cargo clean
-	rm -rf dist tests/e2e/node_modules
+	rm -rf dist pkg tests/e2e/node_modules
 
 # Per-customer CLV predictions against the Python package lifetimes (needs PyPI; not part of `test`).
 crosscheck:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping whatever is already there (idempotent):
 # the wasm32 target, trunk 0.21.14, wasm-bindgen-cli at exactly the version in Cargo.lock, the npm
-# packages (binaryen 132 for wasm-opt, playwright-core), and with --browser Debian's Chromium.
+# packages (binaryen 132 for wasm-opt, playwright-core, typescript for the package's declarations), and with --browser Debian's Chromium.
 # Installs go to the usual places (~/.cargo/bin, ~/.npm cache), so repeat runs are quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,8 +35,9 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WBG_VERSION}\$"; then
   cargo install wasm-bindgen-cli --version "=${WBG_VERSION}"
 fi
 
-if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ]; then
-  say "installing npm packages (binaryen, playwright-core)"
+if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ] \
+  || [ ! -x tests/e2e/node_modules/.bin/tsc ]; then
+  say "installing npm packages (binaryen, playwright-core, typescript)"
   (cd tests/e2e && npm ci --no-audit --no-fund)
 fi
 

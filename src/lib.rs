@@ -4,6 +4,7 @@
 //! that holds the dataset and answers the UI's requests), and `ui` (the Yew app). The native command
 //! line ([`cli`], run by `src/bin/loyalty-lens.rs`) uses `core` directly.
 
+pub mod api;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod core;

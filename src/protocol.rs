@@ -97,30 +97,10 @@ pub enum Request {
 }
 
 /// What the CLV customer list is sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ClvSort {
-    #[default]
-    Clv,
-    PAlive,
-    ExpectedPurchases,
-}
+pub use crate::core::clv::ClvSort;
 
 /// The steps of a CLV run, for its progress line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClvStep {
-    Summary,
-    BgNbd,
-    ParetoNbd,
-    GammaGamma,
-    Predicting,
-}
-
-impl ClvStep {
-    pub const ALL: [ClvStep; 5] =
-        [ClvStep::Summary, ClvStep::BgNbd, ClvStep::ParetoNbd, ClvStep::GammaGamma, ClvStep::Predicting];
-}
+pub use crate::core::clv::run::ClvStep;
 
 /// Worker → UI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -320,3 +320,32 @@ fn a_big_file_read_by_one_or_several_readers_prints_the_same() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn pyramid_by_total_spend_puts_the_biggest_spenders_on_top() {
+    let file = "cdnow/CDNOW_sample.txt";
+    let pyramid = json(&run(&["pyramid", file, "--measure", "total_spend", "--tiers", "Top: 5, Middle: 30, Rest: 65"]));
+    assert_eq!(pyramid["measure"], "total_spend");
+    let tiers = pyramid["tiers"].as_array().unwrap();
+    let names: Vec<&str> = tiers.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Top", "Middle", "Rest"]);
+    let sizes: Vec<u64> = tiers.iter().map(|t| t["customers"].as_u64().unwrap()).collect();
+    assert_eq!(sizes.iter().sum::<u64>(), 2_357);
+    // 5% of 2,357 customers is 117.85: 118 on top.
+    assert_eq!(sizes[0], 118);
+    // The top tier's revenue is the sum of the 118 largest spends the `rfm` command prints.
+    let rfm = run(&["rfm", file]);
+    let mut spend: Vec<f64> =
+        String::from_utf8(rfm.stdout).unwrap().lines().skip(1).map(|l| l.split(',').nth(3).unwrap().parse().unwrap()).collect();
+    spend.sort_by(|a, b| b.total_cmp(a));
+    let top: f64 = spend[..118].iter().sum();
+    let revenue = tiers[0]["revenue"].as_f64().unwrap();
+    assert!((revenue - top).abs() < 0.01 * 118.0, "{revenue} vs {top}");
+    // The same pyramid is the segmentation's, and the default one is 5/30/65 by the RFM composite.
+    let seg = json(&run(&["segments", file, "--measure", "total_spend", "--tiers", "Top: 5, Middle: 30, Rest: 65"]));
+    assert_eq!(seg["pyramid"], pyramid);
+    let default = json(&run(&["pyramid", file]));
+    assert_eq!(default["measure"], "rfm_composite");
+    assert_eq!(default["tiers"].as_array().unwrap().len(), 3);
+    fails_in_one_line(&["pyramid", file, "--tiers", "Top: 5, Rest: 50"], "add up to 100%");
+}

@@ -107,6 +107,19 @@ pub(super) enum Command {
         #[arg(long)]
         compact: bool,
     },
+    /// Print the loyalty pyramid as JSON: customers ranked by a measure and cut into tiers (default
+    /// 5% super fans / 30% active / 65% base), each tier's customers, revenue, orders, repurchase,
+    /// value multiple against the base and NPS, and the loyalty ladder.
+    Pyramid {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Print the JSON on one line.
+        #[arg(long)]
+        compact: bool,
+    },
     /// Write the demo dataset (a consumer-electronics brand's orders) as CSV.
     Sample {
         /// Number of customers (about 8 rows each).
@@ -164,41 +177,44 @@ pub(super) struct RuleArgs {
     /// A file with the segment map, one segment per line: `Name: 555 554 …`.
     #[arg(long, value_name = "FILE")]
     segment_map: Option<PathBuf>,
+    /// What the loyalty pyramid ranks customers by: rfm (r + f + m), total_spend, spend_12m.
+    #[arg(long, default_value = "rfm", value_parser = ["rfm", "total_spend", "spend_12m"])]
+    measure: Option<String>,
+    /// The pyramid's tiers, top first: `Name: percent`, separated by commas (default
+    /// `超级米粉 Super fans: 5, 活跃用户 Active: 30, 潜在用户 Base: 65`).
+    #[arg(long, value_name = "NAME: P, …")]
+    tiers: Option<String>,
 }
 
 impl RuleArgs {
     pub(super) fn params(&self) -> Result<SegmentationParams, String> {
-        let base = SegmentationParams::default();
-        let mut form = RulesForm::from_params(&base, None);
-        form.as_of = self.as_of.clone().unwrap_or_default();
-        form.bins = self.bins.clone();
-        form.r_thresholds = self.r_thresholds.clone();
-        form.f_thresholds = self.f_thresholds.clone();
-        form.m_thresholds = self.m_thresholds.clone();
-        form.abc_a = self.abc_a.clone();
-        form.abc_b = self.abc_b.clone();
-        let three = |flag: &str, text: &str| -> Result<[String; 3], String> {
-            let parts: Vec<String> = text.split(',').map(|x| x.trim().to_string()).collect();
-            <[String; 3]>::try_from(parts).map_err(|_| format!("--{flag} takes three numbers, e.g. 5,15,30"))
+        let text = |t: &String| Some(Given::Text(t.clone()));
+        let segment_map = match &self.segment_map {
+            Some(path) => Some(std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?),
+            None => None,
         };
-        if let Some(t) = &self.tier_shares {
-            form.tier_mode = "share".into();
-            form.tiers = three("tier-shares", t)?;
-        }
-        if let Some(t) = &self.tier_amounts {
-            form.tier_mode = "amount".into();
-            form.tiers = three("tier-amounts", t)?;
-        }
-        form.window_days = self.window_days.clone();
-        form.rise = self.rise.clone();
-        form.fall = self.fall.clone();
-        form.period = self.period.clone();
-        form.churn_days = self.churn_days.clone();
-        form.dormant_days = self.dormant_days.clone();
-        if let Some(path) = &self.segment_map {
-            form.segments = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
-        form.to_params(&base).map_err(|e| e.to_string())
+        let rules = Rules {
+            as_of: self.as_of.clone(),
+            bins: text(&self.bins),
+            r_thresholds: text(&self.r_thresholds),
+            f_thresholds: text(&self.f_thresholds),
+            m_thresholds: text(&self.m_thresholds),
+            abc_a: text(&self.abc_a),
+            abc_b: text(&self.abc_b),
+            tier_shares: self.tier_shares.as_ref().and_then(text),
+            tier_amounts: self.tier_amounts.as_ref().and_then(text),
+            window_days: text(&self.window_days),
+            rise: text(&self.rise),
+            fall: text(&self.fall),
+            period: Some(self.period.clone()),
+            churn_days: text(&self.churn_days),
+            dormant_days: text(&self.dormant_days),
+            segment_map,
+            measure: self.measure.clone(),
+            tiers: self.tiers.clone(),
+            nps_latest: false,
+        };
+        rules.params(flag).map_err(|e| e.message)
     }
 }
 
@@ -250,50 +266,27 @@ pub(super) struct ReadArgs {
 
 impl ReadArgs {
     pub(super) fn options(&self) -> Result<IngestOptions, String> {
-        let format = match &self.delimiter {
-            Some(d) => Some(
-                Format::from_key(d).ok_or_else(|| format!("unknown delimiter '{d}' (csv, tsv, semicolon, pipe, whitespace)"))?,
-            ),
-            None => None,
+        let header = if self.header {
+            Some(true)
+        } else if self.no_header {
+            Some(false)
+        } else {
+            None
         };
-        let date_order = match &self.date_order {
-            Some(d) => Some(DateOrder::from_key(d).ok_or_else(|| format!("unknown date order '{d}' (ymd, dmy, mdy)"))?),
-            None => None,
-        };
-        let decimal_mark = match self.decimal.as_deref().map(str::trim) {
-            Some("dot" | ".") => Some(DecimalMark::Dot),
-            Some("comma" | ",") => Some(DecimalMark::Comma),
-            Some(other) => return Err(format!("unknown decimal mark '{other}' (dot, comma)")),
-            None => None,
-        };
-        Ok(IngestOptions {
+        let read = ReadOptions {
+            map: self.map.clone(),
             encoding: self.encoding.clone(),
-            format,
-            header: if self.header {
-                Some(true)
-            } else if self.no_header {
-                Some(false)
-            } else {
-                None
-            },
+            delimiter: self.delimiter.clone(),
+            header,
             sheet: self.sheet.clone(),
-            date_order,
-            decimal_mark,
-            map: self.map.iter().map(|m| MapOverride::parse(m)).collect::<Result<_, _>>()?,
-            amount_from: match &self.amount_from {
-                Some(a) => Some(
-                    AmountFrom::from_key(a)
-                        .ok_or_else(|| format!("unknown --amount-from '{a}' (amount, quantity-x-unit-price, unit-price)"))?,
-                ),
-                None => None,
-            },
+            date_order: self.date_order.clone(),
+            decimal: self.decimal.clone(),
+            amount_from: self.amount_from.clone(),
+            exclude_status: self.exclude_status.clone(),
+            keep_all_statuses: self.keep_all_statuses,
             currency: self.currency.clone(),
-            exclude_statuses: if self.keep_all_statuses {
-                Some(Vec::new())
-            } else {
-                (!self.exclude_status.is_empty()).then(|| self.exclude_status.clone())
-            },
-        })
+        };
+        read.options(flag).map_err(|e| e.message)
     }
 }
 

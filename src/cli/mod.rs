@@ -2,14 +2,13 @@
 //! for a tab and for scripts. Prints JSON (or CSV) on stdout; a file that cannot be used at all gets
 //! one line on stderr and a non-zero exit. `src/bin/loyalty-lens.rs` only calls [`main`].
 
+use crate::api::options::{flag, Given, ReadOptions, Rules};
 use crate::core::analysis::rfm::{RfmParams, Scoring};
 use crate::core::ingest::split::{read_part, split_at, Joined, Part, Plan, Received, Split};
-use crate::core::ingest::table::Format;
-use crate::core::ingest::{ingest, ingest_stream, AmountFrom, IngestOptions, MapOverride, Streamed, STREAM_PREFIX};
-use crate::core::report::rules::RulesForm;
-use crate::core::report::segments::{scored, segment, RfmRow, SegmentationParams};
+use crate::core::ingest::{ingest, ingest_stream, IngestOptions, Streamed, STREAM_PREFIX};
+use crate::core::report::segments::SegmentationParams;
 use crate::core::sample::write_sample;
-use crate::core::values::{format_day, parse_date, DateOrder, DecimalMark};
+use crate::core::values::{parse_date, DateOrder};
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -45,32 +44,17 @@ fn rfm(
     };
     params.check().map_err(|e| e.to_string())?;
     let ingested = load(file, read)?;
-    let dataset = &ingested.dataset;
-    // Only the RFM part of the segmentation: the rest is not printed.
-    let (facts, rfm) = &scored(dataset, as_of, &params).map_err(|e| format!("{}: {e}", file.display()))?;
-    // In the order of the customers' first appearance in the file.
-    let rows = (0..facts.customers.len()).map(|i| RfmRow::of(dataset, facts, rfm, i));
+    let report = crate::api::rfm(&ingested.dataset, as_of, &params).map_err(|e| format!("{}: {e}", file.display()))?;
     let write = || -> std::io::Result<()> {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         if format == "json" {
-            let rows: Vec<RfmRow> = rows.collect();
-            let report = RfmReport {
-                as_of: format_day(facts.as_of),
-                bins,
-                customers: rows.len(),
-                rows_after_as_of: facts.rows_after_as_of,
-                mean_recency_days: rfm.mean_recency,
-                mean_frequency: rfm.mean_frequency,
-                mean_monetary: rfm.mean_monetary,
-                rows,
-            };
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         } else {
             // Built in memory first so that a closed pipe surfaces as an I/O error of that kind.
             let mut w = csv::Writer::from_writer(Vec::new());
-            for row in rows {
+            for row in report.rows() {
                 w.serialize(row)?;
             }
             out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
@@ -83,28 +67,14 @@ fn rfm(
         Err(e) => return Err(e.to_string()),
         Ok(()) => {}
     }
-    if facts.rows_after_as_of > 0 {
+    if report.rows_after_as_of() > 0 {
         eprintln!(
             "loyalty-lens: {} row(s) dated after the as-of date {} were left out",
-            facts.rows_after_as_of,
-            format_day(facts.as_of)
+            report.rows_after_as_of(),
+            report.as_of()
         );
     }
     Ok(())
-}
-
-/// `rfm --format json`.
-#[derive(serde::Serialize)]
-struct RfmReport<'a> {
-    as_of: String,
-    bins: u8,
-    customers: usize,
-    rows_after_as_of: usize,
-    /// The means the 8-class model compares against.
-    mean_recency_days: f64,
-    mean_frequency: f64,
-    mean_monetary: f64,
-    rows: Vec<RfmRow<'a>>,
 }
 
 /// Prints `text` and a line end on stdout. A closed pipe (`| head`) is not an error: the reader
@@ -155,30 +125,19 @@ pub fn main() -> ExitCode {
         }
         Command::Nps { file, read, latest, transactions, format: _ } => {
             let run = || -> Result<String, String> {
-                use crate::core::analysis::nps::{from_dataset, Survey};
-                use crate::core::report::nps_page::summary;
                 let ingested = load(&file, &read)?;
-                let report = from_dataset(&ingested.dataset, latest).map_err(|e| format!("{}: {e}", file.display()))?;
-                let mut json = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-                if let Some(tx_file) = &transactions {
-                    let tx = load(tx_file, &ReadArgs::default())?;
-                    let survey = Survey::joined(&ingested.dataset, &tx.dataset.customers);
-                    let params =
-                        crate::core::report::segments::SegmentationParams::default().check().map_err(|e| e.to_string())?;
-                    let seg = crate::core::report::segments::segment_with(&tx.dataset, Some(&survey), None, &params)
-                        .map_err(|e| format!("{}: {e}", tx_file.display()))?;
-                    let s = summary(&survey, Some(&seg), params.states.period, latest).map_err(|e| e.to_string())?;
-                    let by = |groups: &[crate::core::report::nps_page::GroupNps]| {
-                        groups.iter().map(|g| (g.key.clone(), g.nps.clone())).collect::<std::collections::BTreeMap<_, _>>()
+                let tx = transactions
+                    .as_ref()
+                    .map(|tx_file| load(tx_file, &ReadArgs::default()).map(|tx| (tx_file, tx)))
+                    .transpose()?;
+                let json = crate::api::nps(&ingested.dataset, latest, tx.as_ref().map(|(_, tx)| &tx.dataset)).map_err(|e| {
+                    // A file that cannot be joined is named as the one at fault.
+                    let at_fault = match (&tx, e.code.as_str()) {
+                        (Some((tx_file, _)), code) if code != "no_responses" => tx_file,
+                        _ => &file,
                     };
-                    json["joined"] = serde_json::json!({
-                        "matched": s.matched,
-                        "by_segment": by(&s.by_segment),
-                        "by_stage": by(&s.by_stage),
-                        "by_tier": by(&s.by_tier),
-                        "by_pyramid": by(&s.by_pyramid),
-                    });
-                }
+                    format!("{}: {e}", at_fault.display())
+                })?;
                 serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
             };
             match run().and_then(|json| print(&json)) {
@@ -229,9 +188,22 @@ pub fn main() -> ExitCode {
             let run = || -> Result<String, String> {
                 let params = rules.params()?.check().map_err(|e| e.to_string())?;
                 let ingested = load(&file, &read)?;
-                let seg = segment(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))?;
-                let summary = seg.summary();
+                let summary = crate::api::segments(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))?;
                 if compact { serde_json::to_string(&summary) } else { serde_json::to_string_pretty(&summary) }
+                    .map_err(|e| e.to_string())
+            };
+            match run().and_then(|json| print(&json)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
+        Command::Pyramid { file, read, rules, compact } => {
+            let run = || -> Result<String, String> {
+                let params = rules.params()?.check().map_err(|e| e.to_string())?;
+                let ingested = load(&file, &read)?;
+                let pyramid =
+                    crate::api::pyramid(&ingested.dataset, &params, None).map_err(|e| format!("{}: {e}", file.display()))?;
+                if compact { serde_json::to_string(&pyramid) } else { serde_json::to_string_pretty(&pyramid) }
                     .map_err(|e| e.to_string())
             };
             match run().and_then(|json| print(&json)) {

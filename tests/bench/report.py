@@ -88,6 +88,24 @@ def dist_sizes():
     return rows
 
 
+def package_sizes():
+    """The npm package (pkg/, `make package`): its wasm, and its JavaScript (glue and the package's own)."""
+    import gzip
+    wasm = Path("pkg/wasm/loyalty_lens_bg.wasm")
+    if not wasm.exists():
+        return "The npm package was not built (`make package`)."
+    raw = wasm.read_bytes()
+    js = [f for f in sorted(Path("pkg").rglob("*.js"))]
+    js_raw = b"".join(f.read_bytes() for f in js)
+    return (
+        f"The npm package (`make package`, `pkg/`): its WebAssembly module {len(raw) / 1024:,.0f} KB raw, "
+        f"**{len(gzip.compress(raw, 9)) / 1024:,.0f} KB gzip -9**, built like the worker (the same profile, `wasm-opt -O3`) "
+        f"but without the app's worker shell and protocol; its JavaScript ({len(js)} files: the package's own "
+        f"and wasm-bindgen's glue) {len(js_raw) / 1024:,.1f} KB raw, {len(gzip.compress(js_raw, 9)) / 1024:,.1f} KB gzipped. "
+        f"A page that uses it loads the module once, in `LoyaltyWorker`'s worker or on its own thread."
+    )
+
+
 ten = json.loads((out / "pipeline_10m.json").read_text()) if (out / "pipeline_10m.json").exists() else None
 if ten:
     t = ten["runs"][0]
@@ -612,6 +630,8 @@ them.
 |---|---:|---:|
 {size_rows}
 | **total** | | **{size_total:,.0f} KB** |
+
+{package_sizes()}
 
 The worker is built with `opt-level = 3` for the crates on the hot path of reading and segmenting
 (this crate, csv, hashbrown, foldhash, xxhash-rust, encoding_rs, memchr) and `z` for the rest, then `wasm-opt -O3`

@@ -18,6 +18,8 @@ mkdir -p "$OUT"
 
 bash .ci/tools.sh --browser
 trunk build --release
+# The npm package, for its size.
+bash package/build.sh
 test -x .venv-bench/bin/python || python3 -m venv .venv-bench
 .venv-bench/bin/pip install -q lifetimes pandas scipy polars
 

@@ -18,6 +18,7 @@ pub mod fit;
 pub mod form;
 pub mod gamma_gamma;
 pub mod pareto_nbd;
+pub mod run;
 pub mod special;
 pub mod summary;
 
@@ -306,18 +307,14 @@ pub struct ClvReport {
 }
 
 /// Fits the models and predicts every customer: [`prepare`], then [`fit_purchases`],
-/// [`fit_pareto`] and [`fit_spend`], then [`report`] (the worker runs them as separate steps, so
-/// that the user can cancel between them).
+/// [`fit_pareto`] and [`fit_spend`], then [`report`] — the steps of a [`run::Run`], which the worker
+/// and the npm package take one at a time, so that the user can cancel between them.
 ///
 /// # Errors
 /// [`ClvError`] when the summary cannot be built or BG/NBD cannot be fitted (Pareto/NBD and
 /// Gamma-Gamma failures are reported inside the report, since BG/NBD alone is still useful).
 pub fn analyse(ds: &Dataset, params: &form::ValidClvParams) -> Result<ClvReport, ClvError> {
-    let s = prepare(ds, params)?;
-    let bg = fit_purchases(&s)?;
-    let pareto = fit_pareto(&s);
-    let spend = fit_spend(ds, &s);
-    Ok(report(ds, &s, params, bg, pareto, spend))
+    run::Run::new(params.clone()).finish(ds)
 }
 
 /// The calibration summary (calibration end defaults to the last purchase day).
@@ -489,6 +486,27 @@ fn validate(s: &Summary, bg: &bgnbd::BgNbd, rows: &[CustomerClv]) -> Validation 
         total_error_percent: if actual_total > 0.0 { (expected_total - actual_total) / actual_total * 100.0 } else { 0.0 },
         actual_total,
         expected_total,
+    }
+}
+
+/// What a CLV customer list is sorted by (highest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ClvSort {
+    #[default]
+    Clv,
+    PAlive,
+    ExpectedPurchases,
+}
+
+impl ClvSort {
+    /// Row indices of the report's customers in this order (customers without a CLV last).
+    pub fn order(self, report: &ClvReport) -> Vec<usize> {
+        match self {
+            Self::Clv => order_by(&report.rows, |r| r.clv.unwrap_or(f64::NEG_INFINITY)),
+            Self::PAlive => order_by(&report.rows, |r| r.p_alive),
+            Self::ExpectedPurchases => order_by(&report.rows, |r| r.expected_purchases),
+        }
     }
 }
 

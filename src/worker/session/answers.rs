@@ -2,11 +2,11 @@
 //! page translates), a file to download, the order of the CLV list, the page's rehearsal.
 
 use crate::core::clv::form::ClvParamsError;
-use crate::core::clv::{self, ClvError, ClvReport};
+use crate::core::clv::ClvError;
 use crate::core::export::{self, ExportEncoding};
 use crate::core::ingest::IngestError;
 use crate::core::report::segments::SegmentError;
-use crate::protocol::{ClvSort, ProgressStage, Response, Slot};
+use crate::protocol::{ProgressStage, Response, Slot};
 
 /// Whether a file that failed `e` is worth keeping: the user may fix the reading options
 /// (encoding, mapping) and read it again.
@@ -72,14 +72,6 @@ impl Refusal {
 
     pub(super) fn clv_failed(&self) -> Response {
         Response::ClvFailed { message: self.to_string(), code: self.code().into() }
-    }
-}
-
-pub(super) fn clv_order(report: &ClvReport, sort: ClvSort) -> Vec<usize> {
-    match sort {
-        ClvSort::Clv => clv::order_by(&report.rows, |r| r.clv.unwrap_or(f64::NEG_INFINITY)),
-        ClvSort::PAlive => clv::order_by(&report.rows, |r| r.p_alive),
-        ClvSort::ExpectedPurchases => clv::order_by(&report.rows, |r| r.expected_purchases),
     }
 }
 

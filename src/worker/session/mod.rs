@@ -8,24 +8,20 @@
 
 use crate::core::analysis::comments::Comment;
 use crate::core::analysis::nps::Survey;
-use crate::core::clv::bgnbd::BgNbd;
-use crate::core::clv::form::ValidClvParams;
-use crate::core::clv::pareto_nbd::ParetoNbd;
-use crate::core::clv::summary::Summary;
-use crate::core::clv::{self, ClvError, ClvReport, Fitted, SpendModel};
+use crate::core::clv::{self, ClvError, ClvReport};
 use crate::core::dataset::Labels;
-use crate::core::export::{self, ExportEncoding, ExportFormat};
+use crate::core::export;
 use crate::core::ingest::{ingest, IngestError, IngestOptions, Ingested};
 use crate::core::report::nps_page::{self, NpsSummary};
 use crate::core::report::segments::{segment_with, CustomerFilter, Segmentation, SegmentationParams, SegmentationSummary};
 use crate::core::sample::write_sample;
-use crate::protocol::{ClvSort, ClvStep, ProgressStage, Request, Response, Slot, PAGE_SIZE, REJECTED_SHOWN};
+use crate::protocol::{ClvSort, ProgressStage, Request, Response, Slot, PAGE_SIZE, REJECTED_SHOWN};
 
 mod answers;
 #[cfg(test)]
 mod tests;
 
-use self::answers::{clv_order, csv_download};
+use self::answers::csv_download;
 pub use self::answers::{failure, rehearsal, retry_after, Refusal};
 
 /// Where the answers go: posted to the page by the worker, collected by tests.
@@ -94,14 +90,10 @@ pub struct Kept<F> {
     pub bytes: Vec<u8>,
 }
 
-/// A CLV run between its steps.
+/// A CLV run between its steps, and its number.
 struct ClvJob {
     run: u32,
-    params: ValidClvParams,
-    summary: Option<Summary>,
-    bgnbd: Option<Fitted<BgNbd>>,
-    pareto: Option<Result<Fitted<ParetoNbd>, String>>,
-    spend: Option<Result<SpendModel, String>>,
+    steps: clv::run::Run,
     /// Milliseconds per finished step.
     timings: Vec<f64>,
 }
@@ -209,21 +201,18 @@ impl<F> Session<F> {
                 None => self.send(Refusal::NoSegmentation.segment_failed(), out),
             },
             Request::ExportCustomers { filter, file_name, format } => {
-                let file = self.segmentation.as_ref().zip(self.transactions.ingested.as_ref()).map(|(seg, i)| {
-                    let rows = seg.rows(&i.dataset, &filter);
-                    match format {
-                        ExportFormat::CsvUtf8 => Ok(export::encode(&export::customers_csv(&rows), ExportEncoding::Utf8Bom).0),
-                        ExportFormat::CsvGbk => Ok(export::encode(&export::customers_csv(&rows), ExportEncoding::Gbk).0),
-                        ExportFormat::Xlsx => export::customers_xlsx(&rows),
-                    }
-                });
+                let file = self
+                    .segmentation
+                    .as_ref()
+                    .zip(self.transactions.ingested.as_ref())
+                    .map(|(seg, i)| crate::api::export(&i.dataset, seg, &filter, format));
                 let response = match file {
                     Some(Ok(bytes)) => Response::Download {
                         file_name: format!("{file_name}.{}", format.extension()),
                         mime: format.mime().into(),
                         bytes,
                     },
-                    Some(Err(message)) => Refusal::Export(message).segment_failed(),
+                    Some(Err(e)) => Refusal::Export(e.message).segment_failed(),
                     None => Refusal::NoSegmentation.segment_failed(),
                 };
                 self.send(response, out);
@@ -239,8 +228,7 @@ impl<F> Session<F> {
                         return Next::Idle;
                     }
                 };
-                self.clv_job =
-                    Some(ClvJob { run, params, summary: None, bgnbd: None, pareto: None, spend: None, timings: Vec::new() });
+                self.clv_job = Some(ClvJob { run, steps: clv::run::Run::new(params), timings: Vec::new() });
                 return Next::ClvStep(run);
             }
             Request::ClvCancel => {
@@ -431,7 +419,7 @@ impl<F> Session<F> {
     fn clv_page(&mut self, sort: ClvSort, offset: usize) -> Option<(usize, Vec<clv::CustomerClv>)> {
         let report = self.clv.as_ref()?;
         if self.clv_list.as_ref().is_none_or(|(s, _)| *s != sort) {
-            self.clv_list = Some((sort, clv_order(report, sort)));
+            self.clv_list = Some((sort, sort.order(report)));
         }
         let order = &self.clv_list.as_ref()?.1;
         Some((order.len(), order.iter().skip(offset).take(PAGE_SIZE).map(|&i| report.rows[i].clone()).collect()))
@@ -463,39 +451,14 @@ impl<F> Session<F> {
             out(Refusal::ClvNoTransactions.clv_failed());
             return false;
         };
-        let Some(summary) = &job.summary else {
-            out(Response::ClvProgress { step: ClvStep::Summary });
-            match clv::prepare(ds, &job.params) {
-                Ok(s) => job.summary = Some(s),
-                Err(e) => return self.stop_clv(e, out),
-            }
-            return true;
+        out(Response::ClvProgress { step: job.steps.next() });
+        let report = match job.steps.advance(ds) {
+            Ok(Some(report)) => report,
+            Ok(None) => return true,
+            Err(e) => return self.stop_clv(e, out),
         };
-        if job.bgnbd.is_none() {
-            out(Response::ClvProgress { step: ClvStep::BgNbd });
-            match clv::fit_purchases(summary) {
-                Ok(f) => job.bgnbd = Some(f),
-                Err(e) => return self.stop_clv(e, out),
-            }
-            return true;
-        }
-        if job.pareto.is_none() {
-            out(Response::ClvProgress { step: ClvStep::ParetoNbd });
-            job.pareto = Some(clv::fit_pareto(summary));
-            return true;
-        }
-        if job.spend.is_none() {
-            out(Response::ClvProgress { step: ClvStep::GammaGamma });
-            job.spend = Some(clv::fit_spend(ds, summary));
-            return true;
-        }
-        out(Response::ClvProgress { step: ClvStep::Predicting });
         let Some(job) = self.clv_job.take() else { return false };
-        let (Some(summary), Some(bg), Some(pareto), Some(spend)) = (job.summary, job.bgnbd, job.pareto, job.spend) else {
-            return false;
-        };
-        let report = clv::report(ds, &summary, &job.params, bg, pareto, spend);
-        let order = clv_order(&report, ClvSort::Clv);
+        let order = ClvSort::Clv.order(&report);
         let top = order.iter().take(PAGE_SIZE).map(|&i| report.rows[i].clone()).collect();
         let mut timings = job.timings;
         timings.push((self.host.now_ms)() - started);

@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::core::clv::ClvParams;
+use crate::core::export::ExportFormat;
 use crate::core::report::segments::CustomerFilter;
-use crate::protocol::ClvSort;
+use crate::protocol::{ClvSort, ClvStep};
 
 /// A browser `File` stands in as a name.
 type Test = Session<&'static str>;

@@ -1,0 +1,445 @@
+// Type declarations of the loyalty-lens package. Results carry the keys the `loyalty-lens` command
+// line prints as JSON (snake_case), and options are named as its flags (`--date-order` is
+// `date_order`). The API reference in README.md is generated from this file
+// (tests/package/apidoc.mjs).
+
+/** A failure with a stable `code` (what a program branches on) and a message in English. */
+export declare class LoyaltyError extends Error {
+  readonly name: 'LoyaltyError';
+  /** `no_customer_column`, `no_dates`, `no_amounts`, `binary`, `empty`, `rfm_bins`, `bad_option`, `cancelled`, … */
+  readonly code: string;
+  /** The file's columns, with `no_customer_column`: ask the user which one identifies the customer. */
+  readonly columns?: string[];
+}
+
+/** What the WebAssembly module can be loaded from. */
+export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Response | Promise<Response>;
+
+/** Loads the WebAssembly module (`open` does it on first use); `source` defaults to the .wasm file beside the package's index.js. */
+export declare function init(source?: WasmSource): Promise<void>;
+
+/** The `LoyaltyError` a value thrown by the WebAssembly side stands for. */
+export declare function toLoyaltyError(e: unknown): LoyaltyError;
+
+/** The roles a column can play. */
+export type Role =
+  | 'customer_id' | 'date' | 'amount' | 'order_id' | 'quantity' | 'channel' | 'category'
+  | 'member_level' | 'score' | 'comment' | 'unit_price' | 'order_status' | 'refund_amount';
+
+/** How to read a file; everything is detected unless given. */
+export interface OpenOptions {
+  /** The file's name (`.xlsx`, `.csv`, …): taken from a `File`; default `data`. */
+  name?: string;
+  /** Roles assigned to columns, by header name or 1-based position (`{ customer_id: '买家会员名' }`); an empty column unmaps. Or `ROLE=COLUMN` texts. */
+  map?: Partial<Record<Role, string | number | null>> | string[];
+  /** UTF-8, GBK, GB18030, UTF-16LE, … */
+  encoding?: string;
+  delimiter?: 'csv' | 'tsv' | 'semicolon' | 'pipe' | 'whitespace';
+  /** Whether the first row is a header. */
+  header?: boolean;
+  /** An Excel sheet, by name or 1-based position. */
+  sheet?: string;
+  /** How to read dates like 03/04/2024. */
+  date_order?: 'ymd' | 'dmy' | 'mdy';
+  /** The decimal mark of amounts. */
+  decimal?: 'dot' | 'comma';
+  /** How each row's amount is made (default: the amount column when one is mapped, else quantity × unit price). */
+  amount_from?: 'amount' | 'quantity-x-unit-price' | 'unit-price';
+  /** Order statuses to leave out, replacing the default list of statuses that mean no sale (closed, cancelled, refunded, unpaid, …). */
+  exclude_status?: string[];
+  /** Keep rows of every order status. */
+  keep_all_statuses?: boolean;
+  /** The currency of the amounts, an ISO code such as CNY (default: from the file's symbols or codes). */
+  currency?: string;
+  /** Called as the file is read. */
+  onProgress?: (progress: { stage: 'workbook' | 'decoding' | 'parsing'; fraction: number }) => void;
+}
+
+/** What `open` reads: a `File` or `Blob`, bytes, or a text (CSV). */
+export type Input = Blob | ArrayBuffer | ArrayBufferView | string;
+
+/** Reads a file (detects its format, encoding, columns and their roles) into a `Dataset`. */
+export declare function open(input: Input, options?: OpenOptions): Promise<Dataset>;
+
+/** A number, or the text the command line takes. */
+type Num = number | string;
+
+/** The segmentation's rules, named as the command line's flags; defaults as in the app. */
+export interface Rules {
+  /** YYYY-MM-DD: the day recency is measured to (default: the day after the last transaction). */
+  as_of?: string;
+  /** Score bins, 2 to 10 (default 5). */
+  bins?: Num;
+  /** Recency thresholds in days, ascending, bins − 1 of them (default: by rank). */
+  r_thresholds?: number[] | string;
+  /** Frequency thresholds in orders, ascending. */
+  f_thresholds?: number[] | string;
+  /** Monetary thresholds, ascending. */
+  m_thresholds?: number[] | string;
+  /** Percent of revenue in ABC class A (default 80). */
+  abc_a?: Num;
+  /** Percent of revenue in class B (default 15). */
+  abc_b?: Num;
+  /** Tiers 钻石, 金卡, 银卡 by percent of customers (when no member level is mapped). */
+  tier_shares?: [Num, Num, Num] | string;
+  /** Tiers 钻石, 金卡, 银卡 by minimum 12-month spend. */
+  tier_amounts?: [Num, Num, Num] | string;
+  /** Lifecycle window in days (default 180). */
+  window_days?: Num;
+  /** Formation when recent orders exceed this factor × the earlier rate (default 1.25). */
+  rise?: Num;
+  /** Decline when recent orders fall below this factor × the earlier rate (default 0.75). */
+  fall?: Num;
+  period?: 'month' | 'quarter';
+  churn_days?: Num;
+  dormant_days?: Num;
+  /** The segment map, one segment per line: `Name: 555 554 …`. */
+  segment_map?: string;
+  /** What the pyramid ranks customers by (`clv` once `clv()` has run on this dataset). */
+  measure?: 'rfm' | 'total_spend' | 'spend_12m' | 'clv';
+  /** The pyramid's tiers, top first: `[['Super fans', 5], ['Active', 30], ['Base', 65]]`, or `Name: percent` lines. */
+  tiers?: Array<[string, number]> | string;
+  /** NPS counts each customer's latest answer only. */
+  nps_latest?: boolean;
+}
+
+/** Net Promoter Score with its standard error and 95% interval. */
+export interface Nps {
+  nps: number;
+  se: number;
+  ci95: [number, number];
+  /** `wald`, or `adjusted_wald` below 100 answers. */
+  interval: string;
+  responses: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+}
+
+/** What was understood of a file (`loyalty-lens inspect`). */
+export interface Report {
+  file: string;
+  bytes: number;
+  format: string;
+  encoding: string;
+  bom: boolean;
+  encoding_errors: boolean;
+  delimiter: string;
+  sheets: string[];
+  sheet: string | null;
+  header: boolean;
+  columns: Array<{ position: number; name: string; role: Role | null; samples: string[] }>;
+  mapping: Partial<Record<Role, number | null>>;
+  date_order: string;
+  date_order_ambiguous: boolean;
+  decimal_mark: string;
+  rows: number;
+  rows_accepted: number;
+  rows_rejected: number;
+  customers: number;
+  orders: number;
+  date_range: { first: string; last: string } | null;
+  revenue: number;
+  refunds: number;
+  responses: number;
+  channels: number;
+  categories: number;
+  currency: string | null;
+  amount_from: string;
+  rows_excluded: number;
+  cancellations: number;
+  statuses: Array<{ status: string; rows: number; amount: number; excluded: boolean }>;
+  warnings: string[];
+  /** Every rejected row with its reason. */
+  rejected: Array<{ row: number; column: string; value: string; reason: string }>;
+  [more: string]: unknown;
+}
+
+/** One customer's RFM row (the `rfm` CSV columns). */
+export interface RfmRow {
+  customer_id: string;
+  recency_days: number;
+  frequency: number;
+  monetary: number;
+  r: number;
+  f: number;
+  m: number;
+  segment: string;
+  cn_segment: string;
+}
+
+/** Every customer's RFM scores (`loyalty-lens rfm --format json`), in the order of first appearance. */
+export interface RfmReport {
+  as_of: string;
+  bins: number;
+  customers: number;
+  rows_after_as_of: number;
+  mean_recency_days: number;
+  mean_frequency: number;
+  mean_monetary: number;
+  rows: RfmRow[];
+}
+
+/** A group's totals (a segment, a class, a tier, a stage, a state). */
+export interface GroupStat {
+  key: string;
+  zh: string | null;
+  customers: number;
+  revenue: number;
+  customer_share: number;
+  revenue_share: number;
+  mean_recency_days: number;
+  mean_frequency: number;
+  mean_monetary: number;
+  repurchase_rate: number;
+  average_order_value: number;
+}
+
+/** The loyalty pyramid (`loyalty-lens pyramid`). */
+export interface Pyramid {
+  measure: 'rfm_composite' | 'total_spend' | 'spend12_months' | 'clv' | string;
+  tiers: Array<{
+    name: string;
+    customers: number;
+    revenue: number;
+    revenue_share: number;
+    orders_per_customer: number;
+    repurchase_rate: number;
+    /** Revenue per customer against the base tier's. */
+    multiple: number | null;
+    nps: Nps | null;
+  }>;
+  /** Customers, repeat customers, loyal customers, advocates. */
+  ladder: [number, number, number, number];
+}
+
+/** The whole segmentation (`loyalty-lens segments`). */
+export interface Segmentation {
+  as_of: string;
+  customers: number;
+  rows_after_as_of: number;
+  revenue: number;
+  bins: number;
+  rule: string;
+  segments: GroupStat[];
+  cn_segments: GroupStat[];
+  cn_means: [number, number, number];
+  grid: Array<{ r: number; f: number; customers: number; mean_monetary: number }>;
+  abc: GroupStat[];
+  abc_cuts: { a: number; b: number };
+  gini: number;
+  top20_share: number;
+  lorenz: Array<[number, number]>;
+  tiers: GroupStat[];
+  tier_rule: string;
+  stages: GroupStat[];
+  stage_rule: string;
+  states: {
+    current: GroupStat[];
+    periods: Array<{ label: string; mix: number[]; repurchase_rate: number; reactivation_rate: number }>;
+    transitions: number[][];
+    probabilities: number[][];
+    last_transitions: number[][];
+    last_probabilities: number[][];
+    projection: number[][];
+    mean_reactivation_rate: number;
+    rule: string;
+  };
+  kpis: {
+    repurchase_rate: number;
+    top5_multiple: number;
+    cross_category_rate: number | null;
+    categories_total: number;
+    categories: unknown[];
+    category_matrix: number[][];
+    channels: Array<{ channel: string; customers: number; repeat_rate: number; revenue_per_customer: number }>;
+  };
+  rules_zh: { rfm: string; tiers: string; stages: string; states: string };
+  pyramid: Pyramid;
+}
+
+/** NPS options. */
+export interface NpsOptions {
+  /** Count each customer's latest answer only. */
+  latest?: boolean;
+  /** Transactions to join the answers to by customer id (adds `joined`). */
+  transactions?: Dataset;
+}
+
+/** NPS overall and by channel (`loyalty-lens nps`). */
+export interface NpsReport extends Nps {
+  by_channel: Record<string, Nps>;
+  joined?: {
+    matched: number;
+    by_segment: Record<string, Nps>;
+    by_stage: Record<string, Nps>;
+    by_tier: Record<string, Nps>;
+    by_pyramid: Record<string, Nps>;
+  };
+}
+
+/** CLV settings, named as the command line's flags. */
+export interface ClvOptions {
+  /** YYYY-MM-DD; default the last purchase day (no holdout). */
+  calibration_end?: string;
+  /** YYYY-MM-DD: purchases after the calibration end up to it are predicted and compared. */
+  holdout_end?: string;
+  unit?: 'week' | 'day';
+  /** 1 to 120 (default 12). */
+  horizon_months?: number;
+  /** Monthly discount rate from 0 to 1 (default 0.01). */
+  discount?: number;
+}
+
+/** A fitted model's parameters and how the fit went. */
+export interface Fitted {
+  converged: boolean;
+  iterations: number;
+  log_likelihood: number;
+  /** Standard errors of the parameters, in their order. */
+  se: number[];
+  [parameter: string]: number | boolean | number[] | unknown;
+}
+
+/** The CLV models and predictions (`loyalty-lens clv`). */
+export interface ClvReport {
+  customers: number;
+  unit: string;
+  calibration_end: string;
+  holdout_end: string | null;
+  repeat_buyers: number;
+  bgnbd: Fitted;
+  pareto_nbd: Fitted | null;
+  pareto_nbd_error: string | null;
+  gamma_gamma: Fitted | null;
+  gamma_gamma_error: string | null;
+  horizon_months: number;
+  discount_monthly: number;
+  validation: {
+    holdout_length: number;
+    actual_total: number;
+    expected_total: number;
+    total_error_percent: number;
+    mae_per_customer: number;
+    by_frequency: Array<{ frequency: number; customers: number; actual: number; expected: number }>;
+    tracking: number[][];
+  } | null;
+  matrix: { frequencies: number[]; recencies: number[]; t: number; horizon: number; expected: number[][]; p_alive: number[][] };
+  total_clv: number | null;
+}
+
+/** One customer's CLV predictions (the `clv --customers` CSV columns). */
+export interface CustomerClv {
+  customer_id: string;
+  frequency: number;
+  recency: number;
+  T: number;
+  monetary_value: number;
+  p_alive: number;
+  expected_purchases: number;
+  expected_value: number | null;
+  clv: number | null;
+  holdout_actual: number | null;
+  holdout_expected: number | null;
+}
+
+/** How a long computation reports and is stopped. */
+export interface RunOptions {
+  /** Called before each step (`summary`, `bg_nbd`, `pareto_nbd`, `gamma_gamma`, `predicting`). */
+  onProgress?: (progress: { step: string; index: number; steps: number }) => void;
+  /** Stops the run between steps: it rejects with a `LoyaltyError` of code `cancelled`. */
+  signal?: AbortSignal;
+}
+
+/** Which customers a list holds, by the names the results use. */
+export type Filter =
+  | 'all'
+  | { segment: string }
+  | { cn_segment: 'important_value' | 'important_develop' | 'important_keep' | 'important_retain' | 'general_value' | 'general_develop' | 'general_keep' | 'general_retain' }
+  | { cell: { r: number; f: number } }
+  | { abc: 'A' | 'B' | 'C' }
+  | { tier: string }
+  | { stage: 'exploration' | 'formation' | 'stability' | 'decline' }
+  | { state: 'new' | 'repeat' | 'loyal' | 'won_back' | 'lapsed' | 'churned' }
+  | { moved: { from: string; to: string } }
+  | { pyramid: string };
+
+/** Which part of a list. */
+export interface Page {
+  offset?: number;
+  /** Default 100. */
+  limit?: number;
+}
+
+/** One customer in a list (the export's columns). */
+export interface CustomerRow extends RfmRow {
+  abc: string;
+  tier: string;
+  stage: string;
+  state: string;
+}
+
+/** A page of a list. */
+export interface ListPage<T> {
+  total: number;
+  offset: number;
+  rows: T[];
+}
+
+/** A file to save. */
+export interface ExportFile {
+  bytes: Uint8Array;
+  extension: 'csv' | 'xlsx';
+  mime: string;
+}
+
+/** A file read, and the analyses on it. */
+export declare class Dataset {
+  private constructor();
+  /** What was understood: format, encoding, columns, roles, rows accepted, every rejected row. */
+  inspect(): Report;
+  /** Every customer's RFM scores and segments (only the RFM rules count). */
+  rfm(rules?: Rules): RfmReport;
+  /** The whole segmentation; `customers` and `export` then use these rules. */
+  segments(rules?: Rules): Segmentation;
+  /** The loyalty pyramid. */
+  pyramid(rules?: Rules): Pyramid;
+  /** NPS with its interval, overall and by channel; joined to transactions when given. */
+  nps(options?: NpsOptions): NpsReport;
+  /** Fits BG/NBD, Pareto/NBD and Gamma-Gamma and predicts every customer, step by step. */
+  clv(params?: ClvOptions, run?: RunOptions): Promise<ClvReport>;
+  /** A page of the last CLV run's customers, highest `sort` first. */
+  clvCustomers(sort?: 'clv' | 'p_alive' | 'expected_purchases', page?: Page): ListPage<CustomerClv>;
+  /** A page of the customers passing `filter`, highest spend first, under the last `segments` rules. */
+  customers(filter?: Filter, page?: Page): ListPage<CustomerRow>;
+  /** Every customer passing `filter` as a file: CSV (UTF-8 with a BOM, or GBK) or XLSX. */
+  export(filter?: Filter, format?: 'csv' | 'csv_gbk' | 'xlsx'): ExportFile;
+  /** Releases the dataset's memory at once. */
+  free(): void;
+}
+
+/** A dataset held by a `LoyaltyWorker`: the `Dataset` methods, answered asynchronously. */
+export interface WorkerDataset {
+  inspect(): Promise<Report>;
+  rfm(rules?: Rules): Promise<RfmReport>;
+  segments(rules?: Rules): Promise<Segmentation>;
+  pyramid(rules?: Rules): Promise<Pyramid>;
+  /** `transactions` is another dataset of the same worker. */
+  nps(options?: { latest?: boolean; transactions?: WorkerDataset }): Promise<NpsReport>;
+  clv(params?: ClvOptions, run?: RunOptions): Promise<ClvReport>;
+  clvCustomers(sort?: 'clv' | 'p_alive' | 'expected_purchases', page?: Page): Promise<ListPage<CustomerClv>>;
+  customers(filter?: Filter, page?: Page): Promise<ListPage<CustomerRow>>;
+  export(filter?: Filter, format?: 'csv' | 'csv_gbk' | 'xlsx'): Promise<ExportFile>;
+  free(): Promise<void>;
+  readonly handle: number;
+}
+
+/** Runs the analyses in a Web Worker (browsers), so that the page never blocks. */
+export declare class LoyaltyWorker {
+  /** `url` overrides where the package's worker.js is served from. */
+  constructor(options?: { url?: string | URL });
+  /** Reads a file in the worker (a `File` is read there, not copied through the page). */
+  open(input: Input, options?: OpenOptions): Promise<WorkerDataset>;
+  /** Stops the worker; every dataset it held is gone. */
+  terminate(): void;
+}

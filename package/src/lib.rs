@@ -1,0 +1,226 @@
+//! The npm package's WebAssembly side: a [`Dataset`] opened from a file's bytes, and the commands
+//! of `loyalty_lens::api` on it. Options come in and results go out as JSON text, so that a result
+//! is byte for byte what the CLI prints (the same serialiser); `package/js/index.js` wraps this in
+//! the package's typed API (objects, a `LoyaltyError` with a `code`, async CLV, the worker).
+//! Failures are thrown as the JSON of an `ApiError`.
+
+use loyalty_lens::api::options::key;
+use loyalty_lens::api::{self, ApiError, ClvOptions, Filter, ReadOptions, Rules};
+use loyalty_lens::core::clv::run::Run;
+use loyalty_lens::core::clv::{by_code, ClvReport, ClvSort};
+use loyalty_lens::core::export::ExportFormat;
+use loyalty_lens::core::ingest::{ingest, Ingested, Stage};
+use loyalty_lens::core::report::segments::{Segmentation, ValidSegmentationParams};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Talc in place of Rust's default WebAssembly allocator, as in the app's worker: a smaller module.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// The error thrown to JavaScript: an `ApiError`'s JSON.
+fn thrown(e: ApiError) -> JsValue {
+    JsValue::from_str(
+        &serde_json::to_string(&e).unwrap_or_else(|_| format!("{{\"code\":\"internal\",\"message\":{:?}}}", e.message)),
+    )
+}
+
+/// Options as JSON (an empty text, `null` or `undefined` for the defaults).
+fn parse<T: DeserializeOwned + Default>(json: &str, what: &str) -> Result<T, JsValue> {
+    match json.trim() {
+        "" | "null" | "undefined" => Ok(T::default()),
+        text => serde_json::from_str(text).map_err(|e| thrown(ApiError::option(format!("{what}: {e}")))),
+    }
+}
+
+fn json(value: &impl Serialize) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|e| thrown(ApiError::new("internal", e)))
+}
+
+fn stage(s: Stage) -> &'static str {
+    match s {
+        Stage::Workbook => "workbook",
+        Stage::Decoding => "decoding",
+        Stage::Parsing => "parsing",
+    }
+}
+
+/// Reads a file: `bytes` its content, `name` its name (`.xlsx`, `.csv` … help the detection),
+/// `options` the JSON of `ReadOptions`; `progress(stage, fraction)` is called as it goes.
+#[wasm_bindgen]
+pub fn open(bytes: &[u8], name: &str, options: &str, progress: Option<js_sys::Function>) -> Result<Dataset, JsValue> {
+    let read: ReadOptions = parse(options, "options")?;
+    let options = read.options(key).map_err(thrown)?;
+    let mut report = |s: Stage, fraction: f64| {
+        if let Some(f) = &progress {
+            // A throwing progress callback must not stop the read.
+            let _ = f.call2(&JsValue::NULL, &JsValue::from_str(stage(s)), &JsValue::from_f64(fraction));
+        }
+    };
+    let ingested = ingest(bytes, name, &options, &mut report).map_err(|e| thrown(e.into()))?;
+    Ok(Dataset { ingested, segmentation: None, clv: None })
+}
+
+/// A file read, and what was computed from it for the lists that page through it.
+#[wasm_bindgen]
+pub struct Dataset {
+    ingested: Ingested,
+    /// The segmentation of the last `segments` or `pyramid` call, with its rules (as given).
+    segmentation: Option<(String, Segmentation)>,
+    /// The last finished CLV run.
+    clv: Option<ClvReport>,
+}
+
+impl Dataset {
+    fn params(rules: &str) -> Result<ValidSegmentationParams, JsValue> {
+        let rules: Rules = parse(rules, "rules")?;
+        let params = rules.params(key).map_err(thrown)?;
+        params.check().map_err(|e| thrown(e.into()))
+    }
+
+    /// The segmentation under `rules`, computed unless it is the one kept.
+    fn segmented(&mut self, rules: &str) -> Result<&Segmentation, JsValue> {
+        if self.segmentation.as_ref().is_none_or(|(r, _)| r != rules) {
+            let params = Self::params(rules)?;
+            let ds = &self.ingested.dataset;
+            let clv = self.clv.as_ref().map(|r| by_code(r, &ds.customers));
+            let seg = api::segmentation(ds, &params, clv.as_deref()).map_err(thrown)?;
+            self.segmentation = Some((rules.to_string(), seg));
+        }
+        match &self.segmentation {
+            Some((_, seg)) => Ok(seg),
+            None => Err(thrown(ApiError::new("internal", "no segmentation"))),
+        }
+    }
+
+    /// The data and the segmentation kept, or one under the default rules.
+    fn kept(&mut self) -> Result<(&loyalty_lens::core::dataset::Dataset, &Segmentation), JsValue> {
+        let rules = self.segmentation.as_ref().map_or_else(String::new, |(r, _)| r.clone());
+        self.segmented(&rules)?;
+        match &self.segmentation {
+            Some((_, seg)) => Ok((&self.ingested.dataset, seg)),
+            None => Err(thrown(ApiError::new("internal", "no segmentation"))),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Dataset {
+    /// What was understood of the file: `inspect`'s JSON.
+    pub fn inspect(&self) -> Result<String, JsValue> {
+        json(&self.ingested.report)
+    }
+
+    /// `rfm --format json` under `rules` (the JSON of `Rules`; only the RFM ones count).
+    pub fn rfm(&self, rules: &str) -> Result<String, JsValue> {
+        let params = Self::params(rules)?;
+        json(&api::rfm(&self.ingested.dataset, params.as_of, &params.rfm).map_err(thrown)?)
+    }
+
+    /// `segments` under `rules`; the segmentation is kept for `customers` and `export`.
+    pub fn segments(&mut self, rules: &str) -> Result<String, JsValue> {
+        json(&self.segmented(rules)?.summary())
+    }
+
+    /// `pyramid` under `rules` (ranked by CLV once `clv` has run, when `measure` is `clv`).
+    pub fn pyramid(&mut self, rules: &str) -> Result<String, JsValue> {
+        json(&self.segmented(rules)?.pyramid)
+    }
+
+    /// `nps`: `options` the JSON of `{ latest }`.
+    pub fn nps(&self, options: &str) -> Result<String, JsValue> {
+        let options: NpsOptions = parse(options, "options")?;
+        json(&api::nps(&self.ingested.dataset, options.latest, None).map_err(thrown)?)
+    }
+
+    /// `nps --transactions`: these answers joined to `transactions` by customer id.
+    pub fn nps_joined(&self, options: &str, transactions: &Dataset) -> Result<String, JsValue> {
+        let options: NpsOptions = parse(options, "options")?;
+        let tx = Some(&transactions.ingested.dataset);
+        json(&api::nps(&self.ingested.dataset, options.latest, tx).map_err(thrown)?)
+    }
+
+    /// A page of the customers passing `filter` (the JSON of `Filter`) in the last segmentation
+    /// (default rules if none ran): `{ total, offset, rows }`.
+    pub fn customers(&mut self, filter: &str, offset: usize, limit: usize) -> Result<String, JsValue> {
+        let filter: Filter = parse(filter, "filter")?;
+        let (ds, seg) = self.kept()?;
+        let filter = filter.resolve(seg).map_err(thrown)?;
+        json(&api::customers(ds, seg, &filter, offset, limit))
+    }
+
+    /// Every customer passing `filter` as a file: `csv` (UTF-8 with a BOM), `csv_gbk` or `xlsx`.
+    pub fn export(&mut self, filter: &str, format: &str) -> Result<Vec<u8>, JsValue> {
+        let format = match format {
+            "csv" | "csv_utf8" => ExportFormat::CsvUtf8,
+            "csv_gbk" => ExportFormat::CsvGbk,
+            "xlsx" => ExportFormat::Xlsx,
+            other => return Err(thrown(ApiError::option(format!("format '{other}': csv, csv_gbk or xlsx")))),
+        };
+        let filter: Filter = parse(filter, "filter")?;
+        let (ds, seg) = self.kept()?;
+        let filter = filter.resolve(seg).map_err(thrown)?;
+        api::export(ds, seg, &filter, format).map_err(thrown)
+    }
+
+    /// A page of the last CLV run's customers, highest `sort` first (`clv`, `p_alive` or
+    /// `expected_purchases`): `{ total, offset, rows }`.
+    pub fn clv_customers(&self, sort: &str, offset: usize, limit: usize) -> Result<String, JsValue> {
+        let Some(report) = &self.clv else {
+            return Err(thrown(ApiError::new("no_clv", "there is no CLV result: run clv first")));
+        };
+        let sort: ClvSort = serde_json::from_value(sort.into())
+            .map_err(|_| thrown(ApiError::option(format!("sort '{sort}': clv, p_alive or expected_purchases"))))?;
+        let order = sort.order(report);
+        let rows: Vec<_> = order.iter().skip(offset).take(limit).map(|&i| &report.rows[i]).collect();
+        json(&serde_json::json!({ "total": order.len(), "offset": offset, "rows": rows }))
+    }
+
+    /// Rows the file had, accepted and rejected, and customers: for a quick look without JSON.
+    pub fn rows(&self) -> usize {
+        self.ingested.dataset.rows()
+    }
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct NpsOptions {
+    latest: bool,
+}
+
+/// A CLV analysis run step by step on a dataset, so that the caller can show progress and stop
+/// between steps.
+#[wasm_bindgen]
+pub struct ClvRun {
+    run: Run,
+}
+
+#[wasm_bindgen]
+impl ClvRun {
+    /// A run with `options` (the JSON of `ClvOptions`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str) -> Result<ClvRun, JsValue> {
+        let options: ClvOptions = parse(options, "options")?;
+        Ok(Self { run: Run::new(options.params(key).map_err(thrown)?) })
+    }
+
+    /// The step `advance` does next: `summary`, `bg_nbd`, `pareto_nbd`, `gamma_gamma`, `predicting`.
+    pub fn next(&self) -> String {
+        serde_json::to_value(self.run.next()).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    }
+
+    /// Does the next step on `dataset`; after the last, the `clv` JSON (the dataset keeps the
+    /// per-customer predictions for `clv_customers` and a pyramid by CLV).
+    pub fn advance(&mut self, dataset: &mut Dataset) -> Result<Option<String>, JsValue> {
+        let Some(report) = self.run.advance(&dataset.ingested.dataset).map_err(|e| thrown(e.into()))? else {
+            return Ok(None);
+        };
+        let out = json(&report)?;
+        dataset.clv = Some(report);
+        // A pyramid by CLV is ranked again with these predictions.
+        dataset.segmentation = None;
+        Ok(Some(out))
+    }
+}

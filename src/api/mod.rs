@@ -1,0 +1,227 @@
+//! The analyses as commands: what `loyalty-lens inspect | rfm | segments | nps | pyramid | clv` prints
+//! and what the npm package (`package/`) returns, built in one place so that the two give the same
+//! numbers under the same keys. The options come as the CLI's flags do (`options`): the CLI reads
+//! its flags into them, the package deserialises them from the page's objects.
+//!
+//! Every failure is an [`ApiError`]: a stable `code` (the same keys the app translates) and a
+//! message in English.
+
+pub mod options;
+
+use crate::core::analysis::customers::Facts;
+use crate::core::analysis::nps::{from_dataset, Survey};
+use crate::core::analysis::pyramid::Pyramid;
+use crate::core::analysis::rfm::{Rfm, RfmParams};
+use crate::core::dataset::Dataset;
+use crate::core::export::{self, ExportEncoding, ExportFormat};
+use crate::core::report::nps_page::{summary as nps_summary, GroupNps};
+use crate::core::report::segments::{
+    scored, segment_with, CustomerFilter, CustomerRow, RfmRow, Segmentation, SegmentationSummary, ValidSegmentationParams,
+};
+use crate::core::values::{format_day, Day};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub use self::options::{ClvOptions, Filter, ReadOptions, Rules};
+
+/// Why a command gave no result: `code` is stable (what a program branches on), `message` says what
+/// to do, in English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+    /// The file's columns, when the caller may ask the user which one is the customer id
+    /// (`no_customer_column`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+}
+
+impl ApiError {
+    pub fn new(code: &str, message: impl std::fmt::Display) -> Self {
+        Self { code: code.into(), message: message.to_string(), columns: Vec::new() }
+    }
+
+    /// An option that cannot be used (a flag of the CLI, a key of the package's options).
+    pub fn option(message: impl std::fmt::Display) -> Self {
+        Self::new("bad_option", message)
+    }
+}
+
+/// Builds `From<E> for ApiError` for the core's typed errors, each with its own `code()`.
+macro_rules! coded {
+    ($($t:ty),*) => {$(
+        impl From<$t> for ApiError {
+            fn from(e: $t) -> Self {
+                Self::new(e.code(), &e)
+            }
+        }
+    )*};
+}
+coded!(
+    crate::core::report::segments::SegmentError,
+    crate::core::report::rules::RulesError,
+    crate::core::clv::ClvError,
+    crate::core::clv::form::ClvParamsError,
+    crate::core::analysis::pyramid::PyramidError
+);
+
+impl From<crate::core::ingest::IngestError> for ApiError {
+    fn from(e: crate::core::ingest::IngestError) -> Self {
+        let columns = match &e {
+            crate::core::ingest::IngestError::NoCustomerColumn { columns } => columns.clone(),
+            _ => Vec::new(),
+        };
+        Self { columns, ..Self::new(e.code(), &e) }
+    }
+}
+
+impl From<crate::core::analysis::nps::NpsError> for ApiError {
+    fn from(e: crate::core::analysis::nps::NpsError) -> Self {
+        Self::new("no_responses", e)
+    }
+}
+
+/// `rfm`: every customer's RFM scores and segments, in the order of their first appearance in the
+/// file; serialised as `rfm --format json` prints it, the rows made as they are written.
+pub struct RfmReport<'a> {
+    ds: &'a Dataset,
+    facts: Facts,
+    rfm: Rfm,
+    bins: u8,
+}
+
+impl RfmReport<'_> {
+    /// The day recency is measured to.
+    pub fn as_of(&self) -> String {
+        format_day(self.facts.as_of)
+    }
+
+    /// Rows dated after the as-of day, left out.
+    pub fn rows_after_as_of(&self) -> usize {
+        self.facts.rows_after_as_of
+    }
+
+    /// Every customer's row.
+    pub fn rows(&self) -> impl Iterator<Item = RfmRow<'_>> {
+        (0..self.facts.customers.len()).map(|i| RfmRow::of(self.ds, &self.facts, &self.rfm, i))
+    }
+}
+
+impl Serialize for RfmReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        /// The rows, serialised as a list while they are made.
+        struct Rows<'r, 'a>(&'r RfmReport<'a>);
+        impl Serialize for Rows<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.rows())
+            }
+        }
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("RfmReport", 8)?;
+        out.serialize_field("as_of", &self.as_of())?;
+        out.serialize_field("bins", &self.bins)?;
+        out.serialize_field("customers", &self.facts.customers.len())?;
+        out.serialize_field("rows_after_as_of", &self.facts.rows_after_as_of)?;
+        // The means the 8-class model compares against.
+        out.serialize_field("mean_recency_days", &self.rfm.mean_recency)?;
+        out.serialize_field("mean_frequency", &self.rfm.mean_frequency)?;
+        out.serialize_field("mean_monetary", &self.rfm.mean_monetary)?;
+        out.serialize_field("rows", &Rows(self))?;
+        out.end()
+    }
+}
+
+/// Scores every customer of `ds` (`params` checked by the caller).
+///
+/// # Errors
+/// What the segmentation's facts and scoring refuse (no dates, no amounts, bad thresholds …).
+pub fn rfm<'a>(ds: &'a Dataset, as_of: Option<Day>, params: &RfmParams) -> Result<RfmReport<'a>, ApiError> {
+    let (facts, rfm) = scored(ds, as_of, params)?;
+    Ok(RfmReport { ds, facts, rfm, bins: params.bins })
+}
+
+/// The whole segmentation of `ds` (with its own score column as the survey, when it has one) and,
+/// when given, the predicted CLV of each customer code for a pyramid ranked by CLV.
+///
+/// # Errors
+/// What the segmentation refuses.
+pub fn segmentation(ds: &Dataset, params: &ValidSegmentationParams, clv: Option<&[f64]>) -> Result<Segmentation, ApiError> {
+    let inline = ds.score.is_some().then(|| Survey::inline(ds));
+    Ok(segment_with(ds, inline.as_ref(), clv, params)?)
+}
+
+/// `segments`: the summary of [`segmentation`].
+///
+/// # Errors
+/// What the segmentation refuses.
+pub fn segments(ds: &Dataset, params: &ValidSegmentationParams) -> Result<SegmentationSummary, ApiError> {
+    Ok(segmentation(ds, params, None)?.summary())
+}
+
+/// `pyramid`: the loyalty pyramid of [`segmentation`] (its rules in `params.pyramid`).
+///
+/// # Errors
+/// What the segmentation refuses (a pyramid by CLV without `clv` among them).
+pub fn pyramid(ds: &Dataset, params: &ValidSegmentationParams, clv: Option<&[f64]>) -> Result<Pyramid, ApiError> {
+    Ok(segmentation(ds, params, clv)?.pyramid)
+}
+
+/// `nps`: the Net Promoter Score of `answers`' score column with its interval, overall and by
+/// channel; with `transactions`, the answers joined to them by customer id under `joined` (NPS by
+/// RFM segment, lifecycle stage, membership tier and pyramid tier, default rules).
+///
+/// # Errors
+/// No score column, or a transaction file that cannot be segmented.
+pub fn nps(answers: &Dataset, latest: bool, transactions: Option<&Dataset>) -> Result<serde_json::Value, ApiError> {
+    let report = from_dataset(answers, latest)?;
+    let mut json = serde_json::to_value(&report).map_err(|e| ApiError::new("internal", e))?;
+    if let Some(tx) = transactions {
+        let survey = Survey::joined(answers, &tx.customers);
+        let params = crate::core::report::segments::SegmentationParams::default().check()?;
+        let seg = segment_with(tx, Some(&survey), None, &params)?;
+        let s = nps_summary(&survey, Some(&seg), params.states.period, latest)?;
+        let by = |groups: &[GroupNps]| groups.iter().map(|g| (g.key.clone(), g.nps.clone())).collect::<BTreeMap<_, _>>();
+        json["joined"] = serde_json::json!({
+            "matched": s.matched,
+            "by_segment": by(&s.by_segment),
+            "by_stage": by(&s.by_stage),
+            "by_tier": by(&s.by_tier),
+            "by_pyramid": by(&s.by_pyramid),
+        });
+    }
+    Ok(json)
+}
+
+/// A page of a customer list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomersPage {
+    /// Customers passing the filter.
+    pub total: usize,
+    pub offset: usize,
+    /// At most the page's limit of them, highest monetary value first (ties by customer id).
+    pub rows: Vec<CustomerRow>,
+}
+
+/// The customers of `seg` passing `filter`, from `offset`, at most `limit`.
+pub fn customers(ds: &Dataset, seg: &Segmentation, filter: &CustomerFilter, offset: usize, limit: usize) -> CustomersPage {
+    let order = seg.order(ds, filter);
+    let rows = order.iter().skip(offset).take(limit).map(|&i| seg.row(ds, i)).collect();
+    CustomersPage { total: order.len(), offset, rows }
+}
+
+/// The customers of `seg` passing `filter` as a file: CSV (UTF-8 with a BOM, or GBK) or XLSX.
+///
+/// # Errors
+/// `export_failed` when the file cannot be written.
+pub fn export(ds: &Dataset, seg: &Segmentation, filter: &CustomerFilter, format: ExportFormat) -> Result<Vec<u8>, ApiError> {
+    let rows = seg.rows(ds, filter);
+    match format {
+        ExportFormat::CsvUtf8 => Ok(export::encode(&export::customers_csv(&rows), ExportEncoding::Utf8Bom).0),
+        ExportFormat::CsvGbk => Ok(export::encode(&export::customers_csv(&rows), ExportEncoding::Gbk).0),
+        ExportFormat::Xlsx => export::customers_xlsx(&rows).map_err(|e| ApiError::new("export_failed", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests;

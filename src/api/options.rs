@@ -1,0 +1,343 @@
+//! The options of the commands, named as the CLI's flags are (`--date-order` is `date_order`): the
+//! CLI fills them from its flags, the npm package deserialises them from the page's objects, where
+//! a number may be given as a number, a list of thresholds as an array.
+
+use super::ApiError;
+use crate::core::analysis::lifecycle::{Stage, TIER_NAMES, TIER_NAMES_EN};
+use crate::core::analysis::pareto::Abc;
+use crate::core::analysis::pyramid::{parse_tiers, Measure};
+use crate::core::analysis::rfm::CnSegment;
+use crate::core::analysis::states::State;
+use crate::core::clv::form::ValidClvParams;
+use crate::core::clv::summary::Unit;
+use crate::core::clv::ClvParams;
+use crate::core::ingest::table::Format;
+use crate::core::ingest::{AmountFrom, IngestOptions, MapOverride};
+use crate::core::report::rules::RulesForm;
+use crate::core::report::segments::{CustomerFilter, Segmentation, SegmentationParams};
+use crate::core::values::{parse_iso_date, DateOrder, DecimalMark};
+use serde::Deserialize;
+
+/// How a key is named in messages: `--r-thresholds` on the command line, `r_thresholds` in the
+/// package.
+pub type Naming = fn(&str) -> String;
+
+/// Names keys as the CLI's flags.
+pub fn flag(key: &str) -> String {
+    format!("--{}", key.replace('_', "-"))
+}
+
+/// Names keys as the package's options.
+pub fn key(key: &str) -> String {
+    key.to_string()
+}
+
+/// How to read a file; everything is detected unless given.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReadOptions {
+    /// `ROLE=COLUMN` assignments, COLUMN a header name or 1-based position; `ROLE=` unmaps.
+    pub map: Vec<String>,
+    pub encoding: Option<String>,
+    /// csv, tsv, semicolon, pipe or whitespace.
+    pub delimiter: Option<String>,
+    /// Whether the first row is a header.
+    pub header: Option<bool>,
+    /// An Excel sheet, by name or 1-based position.
+    pub sheet: Option<String>,
+    /// ymd, dmy or mdy.
+    pub date_order: Option<String>,
+    /// dot or comma.
+    pub decimal: Option<String>,
+    /// amount, quantity-x-unit-price or unit-price.
+    pub amount_from: Option<String>,
+    /// Statuses to leave out (replacing the default list of statuses that mean no sale).
+    pub exclude_status: Vec<String>,
+    pub keep_all_statuses: bool,
+    /// An ISO code such as CNY.
+    pub currency: Option<String>,
+}
+
+impl ReadOptions {
+    /// The reader's options; `name` names keys in messages.
+    ///
+    /// # Errors
+    /// An option that names no known delimiter, date order, decimal mark, amount rule or role.
+    pub fn options(&self, name: Naming) -> Result<IngestOptions, ApiError> {
+        let format =
+            match &self.delimiter {
+                Some(d) => Some(Format::from_key(d).ok_or_else(|| {
+                    ApiError::option(format!("unknown delimiter '{d}' (csv, tsv, semicolon, pipe, whitespace)"))
+                })?),
+                None => None,
+            };
+        let date_order = match &self.date_order {
+            Some(d) => Some(
+                DateOrder::from_key(d).ok_or_else(|| ApiError::option(format!("unknown date order '{d}' (ymd, dmy, mdy)")))?,
+            ),
+            None => None,
+        };
+        let decimal_mark = match self.decimal.as_deref().map(str::trim) {
+            Some("dot" | ".") => Some(DecimalMark::Dot),
+            Some("comma" | ",") => Some(DecimalMark::Comma),
+            Some(other) => return Err(ApiError::option(format!("unknown decimal mark '{other}' (dot, comma)"))),
+            None => None,
+        };
+        let amount_from = match &self.amount_from {
+            Some(a) => Some(AmountFrom::from_key(a).ok_or_else(|| {
+                ApiError::option(format!("unknown {} '{a}' (amount, quantity-x-unit-price, unit-price)", name("amount_from")))
+            })?),
+            None => None,
+        };
+        Ok(IngestOptions {
+            encoding: self.encoding.clone(),
+            format,
+            header: self.header,
+            sheet: self.sheet.clone(),
+            date_order,
+            decimal_mark,
+            map: self.map.iter().map(|m| MapOverride::parse(m)).collect::<Result<_, _>>().map_err(ApiError::option)?,
+            amount_from,
+            currency: self.currency.clone(),
+            exclude_statuses: if self.keep_all_statuses {
+                Some(Vec::new())
+            } else {
+                (!self.exclude_status.is_empty()).then(|| self.exclude_status.clone())
+            },
+        })
+    }
+}
+
+/// A rule's value as given: text as typed on the command line, or a number, or a list of numbers.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Given {
+    Text(String),
+    Number(f64),
+    List(Vec<f64>),
+}
+
+impl Given {
+    /// As the rules form takes it.
+    fn text(&self) -> String {
+        match self {
+            Self::Text(t) => t.clone(),
+            Self::Number(x) => x.to_string(),
+            Self::List(xs) => xs.iter().map(f64::to_string).collect::<Vec<_>>().join(","),
+        }
+    }
+}
+
+/// Every segmentation rule (defaults as in the app), and the pyramid's.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rules {
+    /// YYYY-MM-DD; default the day after the last transaction.
+    pub as_of: Option<String>,
+    pub bins: Option<Given>,
+    pub r_thresholds: Option<Given>,
+    pub f_thresholds: Option<Given>,
+    pub m_thresholds: Option<Given>,
+    pub abc_a: Option<Given>,
+    pub abc_b: Option<Given>,
+    pub tier_shares: Option<Given>,
+    pub tier_amounts: Option<Given>,
+    pub window_days: Option<Given>,
+    pub rise: Option<Given>,
+    pub fall: Option<Given>,
+    /// month or quarter.
+    pub period: Option<String>,
+    pub churn_days: Option<Given>,
+    pub dormant_days: Option<Given>,
+    /// The segment map's text, one segment per line: `Name: 555 554 …`.
+    pub segment_map: Option<String>,
+    /// The pyramid's ranking: rfm (default), total_spend, spend_12m or clv.
+    pub measure: Option<String>,
+    /// The pyramid's tiers, top first, one per line or separated by commas: `Name: percent`.
+    pub tiers: Option<String>,
+    /// NPS counts each customer's latest answer only.
+    pub nps_latest: bool,
+}
+
+impl Rules {
+    /// The segmentation's parameters (not yet checked); `name` names keys in messages.
+    ///
+    /// # Errors
+    /// A rule that cannot be read as its kind (a number, three numbers, a date …).
+    pub fn params(&self, name: Naming) -> Result<SegmentationParams, ApiError> {
+        let base = SegmentationParams::default();
+        let mut form = RulesForm::from_params(&base, None);
+        let set = |field: &mut String, given: &Option<Given>| {
+            if let Some(g) = given {
+                *field = g.text();
+            }
+        };
+        form.as_of = self.as_of.clone().unwrap_or_default();
+        set(&mut form.bins, &self.bins);
+        set(&mut form.r_thresholds, &self.r_thresholds);
+        set(&mut form.f_thresholds, &self.f_thresholds);
+        set(&mut form.m_thresholds, &self.m_thresholds);
+        set(&mut form.abc_a, &self.abc_a);
+        set(&mut form.abc_b, &self.abc_b);
+        let three = |key: &str, given: &Given| -> Result<[String; 3], ApiError> {
+            let parts: Vec<String> = given.text().split(',').map(|x| x.trim().to_string()).collect();
+            <[String; 3]>::try_from(parts)
+                .map_err(|_| ApiError::option(format!("{} takes three numbers, e.g. 5,15,30", name(key))))
+        };
+        if let Some(t) = &self.tier_shares {
+            form.tier_mode = "share".into();
+            form.tiers = three("tier_shares", t)?;
+        }
+        if let Some(t) = &self.tier_amounts {
+            form.tier_mode = "amount".into();
+            form.tiers = three("tier_amounts", t)?;
+        }
+        set(&mut form.window_days, &self.window_days);
+        set(&mut form.rise, &self.rise);
+        set(&mut form.fall, &self.fall);
+        if let Some(p) = &self.period {
+            form.period = p.clone();
+        }
+        set(&mut form.churn_days, &self.churn_days);
+        set(&mut form.dormant_days, &self.dormant_days);
+        if let Some(map) = &self.segment_map {
+            form.segments = map.clone();
+        }
+        let mut params = form.to_params(&base)?;
+        if let Some(m) = &self.measure {
+            params.pyramid.measure = match m.as_str() {
+                "rfm" | "rfm_composite" => Measure::RfmComposite,
+                "total_spend" => Measure::TotalSpend,
+                "spend_12m" => Measure::Spend12Months,
+                "clv" => Measure::Clv,
+                other => {
+                    return Err(ApiError::option(format!("{} '{other}': rfm, total_spend, spend_12m or clv", name("measure"))))
+                }
+            };
+        }
+        if let Some(t) = &self.tiers {
+            params.pyramid.tiers = parse_tiers(&t.replace([',', '，'], "\n"))?;
+        }
+        params.nps_latest = self.nps_latest;
+        Ok(params)
+    }
+}
+
+/// The CLV settings as given.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClvOptions {
+    /// YYYY-MM-DD; default the last purchase day (no holdout).
+    pub calibration_end: Option<String>,
+    pub holdout_end: Option<String>,
+    /// week or day.
+    pub unit: String,
+    pub horizon_months: u32,
+    /// Monthly, e.g. 0.01.
+    pub discount: f64,
+}
+
+impl Default for ClvOptions {
+    fn default() -> Self {
+        let p = ClvParams::default();
+        Self {
+            calibration_end: None,
+            holdout_end: None,
+            unit: "week".into(),
+            horizon_months: p.horizon_months,
+            discount: p.discount_monthly,
+        }
+    }
+}
+
+impl ClvOptions {
+    /// The CLV parameters, checked.
+    ///
+    /// # Errors
+    /// A date that cannot be read, an unknown unit, or a setting [`ClvParams::check`] refuses.
+    pub fn params(&self, name: Naming) -> Result<ValidClvParams, ApiError> {
+        let day = |key: &str, v: &Option<String>| {
+            v.as_deref()
+                .map(|text| parse_iso_date(text).map_err(|e| ApiError::new(e.code(), format!("{} {text}: {e}", name(key)))))
+                .transpose()
+        };
+        let unit = match self.unit.as_str() {
+            "week" | "weeks" => Unit::Week,
+            "day" | "days" => Unit::Day,
+            other => return Err(ApiError::option(format!("{} '{other}': week or day", name("unit")))),
+        };
+        let params = ClvParams {
+            calibration_end: day("calibration_end", &self.calibration_end)?,
+            holdout_end: day("holdout_end", &self.holdout_end)?,
+            unit,
+            horizon_months: self.horizon_months,
+            discount_monthly: self.discount,
+        };
+        Ok(params.check()?)
+    }
+}
+
+/// Which customers a list holds, by the names the results use: `{"segment": "Champions"}`,
+/// `{"cn_segment": "important_value"}`, `{"cell": {"r": 5, "f": 4}}`, `{"abc": "A"}`,
+/// `{"tier": "金卡"}`, `{"stage": "decline"}`, `{"state": "lapsed"}`,
+/// `{"moved": {"from": "loyal", "to": "lapsed"}}`, `{"pyramid": "活跃用户 Active"}`, or `"all"`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Filter {
+    #[default]
+    All,
+    Segment(String),
+    CnSegment(CnSegment),
+    Cell {
+        r: u8,
+        f: u8,
+    },
+    Abc(Abc),
+    Tier(String),
+    Stage(Stage),
+    State(State),
+    Moved {
+        from: State,
+        to: State,
+    },
+    Pyramid(String),
+}
+
+impl Filter {
+    /// The segmentation's filter: names looked up among its segments, tiers and pyramid tiers.
+    ///
+    /// # Errors
+    /// `unknown_group` for a name the segmentation does not have.
+    pub fn resolve(&self, seg: &Segmentation) -> Result<CustomerFilter, ApiError> {
+        let find = |kind: &str, names: Vec<&str>, name: &str| -> Result<usize, ApiError> {
+            names
+                .iter()
+                .position(|n| *n == name)
+                .ok_or_else(|| ApiError::new("unknown_group", format!("there is no {kind} named '{name}'")))
+        };
+        Ok(match self {
+            Self::All => CustomerFilter::All,
+            Self::Segment(name) if name == "Unassigned" => CustomerFilter::Segment(seg.rfm.params.segments.len()),
+            Self::Segment(name) => {
+                CustomerFilter::Segment(find("segment", seg.rfm.params.segments.iter().map(|s| s.0.as_str()).collect(), name)?)
+            }
+            Self::CnSegment(c) => CustomerFilter::Cn(*c),
+            Self::Cell { r, f } => CustomerFilter::Cell { r: *r, f: *f },
+            Self::Abc(a) => CustomerFilter::Abc(*a),
+            Self::Tier(name) => {
+                // By the name the customer lists show (钻石) or the summary's key (Diamond).
+                fn english(n: &str) -> &str {
+                    TIER_NAMES.iter().position(|t| *t == n).map_or(n, |p| TIER_NAMES_EN[p])
+                }
+                let names = seg.tiers.names.iter().map(|n| if n == name { n.as_str() } else { english(n) }).collect();
+                CustomerFilter::Tier(find("tier", names, name)?)
+            }
+            Self::Stage(s) => CustomerFilter::Stage(*s),
+            Self::State(s) => CustomerFilter::State(*s),
+            Self::Moved { from, to } => CustomerFilter::Moved { from: *from, to: *to },
+            Self::Pyramid(name) => {
+                CustomerFilter::Pyramid(find("pyramid tier", seg.pyramid.tiers.iter().map(|t| t.name.as_str()).collect(), name)?)
+            }
+        })
+    }
+}

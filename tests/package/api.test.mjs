@@ -1,0 +1,251 @@
+// The npm package (pkg/, `make package`) in Node, against the command line: on every fixture, each
+// of the package's results equals what `loyalty-lens <command>` prints, key by key, and each
+// refusal is a LoyaltyError with the code the bad-file corpus expects. Run by `make package-test`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { open, LoyaltyError } from '../../pkg/node.js';
+import { readme } from './apidoc.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
+const bin = process.env.LOYALTY_LENS_BIN ?? join(repo, 'target', 'debug', 'loyalty-lens');
+const fixtures = join(repo, 'tests', 'fixtures');
+
+/** The CLI's answer: its JSON, or its error line. */
+function cli(...args) {
+  const run = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, LOYALTY_LENS_READERS: '1' } });
+  if (run.error) throw run.error;
+  return run.status === 0 ? { json: JSON.parse(run.stdout) } : { error: run.stderr.trim(), status: run.status };
+}
+
+/** Every path where `got` and `want` differ (`[]` when equal): numbers exactly, or within the
+ *  relative tolerance `tol` (a number, or a function of the path). */
+function differences(got, want, path = '$', within = 0) {
+  if (Object.is(got, want)) return [];
+  const tol = typeof within === 'function' ? within(path) : within;
+  if (tol > 0 && typeof got === 'number' && typeof want === 'number' && Math.abs(got - want) <= tol * Math.max(1, Math.abs(want))) return [];
+  if (typeof got !== 'object' || typeof want !== 'object' || got === null || want === null) return [`${path}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`];
+  if (Array.isArray(got) !== Array.isArray(want)) return [`${path}: array vs object`];
+  const keys = new Set([...Object.keys(got), ...Object.keys(want)]);
+  return [...keys].flatMap((k) => (k in got && k in want ? differences(got[k], want[k], `${path}.${k}`, within) : [`${path}.${k}: only in ${k in got ? 'the package' : 'the CLI'}`]));
+}
+
+/** The package's answer, as `cli` gives the CLI's. */
+async function pkg(f) {
+  try {
+    return { json: await f() };
+  } catch (e) {
+    assert.ok(e instanceof LoyaltyError, `not a LoyaltyError: ${e?.stack ?? e}`);
+    assert.match(e.code, /^[a-z0-9_]+$/, `code ${e.code}`);
+    return { error: e.message, code: e.code };
+  }
+}
+
+/** Both agree: the same JSON (numbers within `tol`, relative), or both refuse with the same message. */
+function agree(name, got, want, tol = 0) {
+  if (want.json !== undefined) {
+    assert.ok(got.json !== undefined, `${name}: the CLI answered, the package refused: ${got.error}`);
+    const diff = differences(got.json, want.json, '$', tol);
+    assert.deepEqual(diff, [], `${name}: ${diff.slice(0, 10).join('\n')}`);
+  } else {
+    assert.ok(got.error !== undefined, `${name}: the CLI refused (${want.error}), the package answered`);
+    assert.ok(want.error.includes(got.error), `${name}: the CLI said ${want.error}; the package ${got.error}`);
+  }
+}
+
+async function files(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await files(path)));
+    else if (/\.(csv|tsv|txt|xlsx?)$/.test(entry.name) && entry.name !== 'README.md') out.push(path);
+  }
+  return out.sort();
+}
+
+const all = await files(fixtures);
+
+test('there are fixtures to compare on', () => {
+  assert.ok(all.length >= 80, `${all.length} fixtures`);
+});
+
+for (const path of all) {
+  const name = relative(fixtures, path);
+  test(`${name}: inspect, rfm, segments, pyramid and nps equal the CLI's`, async () => {
+    const bytes = await readFile(path);
+    const opened = await pkg(() => open(bytes, { name: basename(path) }));
+    const inspect = cli('inspect', path);
+    if (opened.error !== undefined) {
+      // The CLI prints the report of a file with no usable row, and fails; the package refuses it.
+      assert.ok(inspect.error !== undefined, `${name}: the package refused (${opened.error}), the CLI read it`);
+      assert.ok(inspect.error.includes(opened.error) || inspect.error.includes('no row could be read'), `${name}: ${inspect.error} vs ${opened.error}`);
+      return;
+    }
+    const ds = opened.json;
+    try {
+      if (inspect.json !== undefined) agree(`${name} inspect`, { json: ds.inspect() }, inspect);
+      agree(`${name} rfm`, await pkg(() => ds.rfm()), cli('rfm', path, '--format', 'json'));
+      agree(`${name} segments`, await pkg(() => ds.segments()), cli('segments', path));
+      agree(`${name} pyramid`, await pkg(() => ds.pyramid()), cli('pyramid', path));
+      agree(`${name} nps`, await pkg(() => ds.nps()), cli('nps', path));
+    } finally {
+      ds.free();
+    }
+  });
+}
+
+test('a refused file is a LoyaltyError with the code the bad-file corpus expects', async () => {
+  const expected = JSON.parse(await readFile(join(fixtures, 'bad', 'expected.json'), 'utf8'));
+  let refused = 0;
+  for (const [file, want] of Object.entries(expected)) {
+    if (file === '_doc' || !want.error) continue;
+    const got = await pkg(async () => open(await readFile(join(fixtures, 'bad', file)), { name: file }));
+    assert.equal(got.code, want.error, `${file}: ${got.error}`);
+    assert.ok(got.error.includes(want.message), `${file}: ${got.error}`);
+    refused += 1;
+  }
+  assert.ok(refused >= 10, `${refused} refused files`);
+});
+
+test('rules and options are the CLI flags: the same numbers under the same names', async () => {
+  const woo = join(fixtures, 'exports', 'woocommerce_orders.csv');
+  const ds = await open(await readFile(woo), { name: 'woocommerce_orders.csv' });
+  const rules = { bins: 3, abc_a: 0.7, abc_b: '0.9', tier_shares: [0.05, 0.15, 0.3], window_days: 90, period: 'month', churn_days: 120 };
+  agree('segments with rules', { json: ds.segments(rules) }, cli('segments', woo, '--bins', '3', '--abc-a', '0.7', '--abc-b', '0.9', '--tier-shares', '0.05,0.15,0.3', '--window-days', '90', '--period', 'month', '--churn-days', '120'));
+  const pyramid = { measure: 'total_spend', tiers: [['Top', 10], ['Middle', 40], ['Rest', 50]] };
+  agree('pyramid with tiers', { json: ds.pyramid(pyramid) }, cli('pyramid', woo, '--measure', 'total_spend', '--tiers', 'Top: 10, Middle: 40, Rest: 50'));
+  const taobao = join(fixtures, 'exports', 'taobao_orders.csv');
+  const tb = await open(await readFile(taobao), { name: 'taobao_orders.csv' });
+  agree('rfm thresholds', { json: tb.rfm({ r_thresholds: [30, 60, 90, 180], f_thresholds: '2,3,4,5', m_thresholds: [100, 200, 500, 1000] }) },
+    cli('rfm', taobao, '--format', 'json', '--r-thresholds', '30,60,90,180', '--f-thresholds', '2,3,4,5', '--m-thresholds', '100,200,500,1000'));
+  const uci = join(fixtures, 'exports', 'uci_online_retail.csv');
+  const u = await open(await readFile(uci), { name: 'uci_online_retail.csv', amount_from: 'unit-price', keep_all_statuses: true });
+  agree('read options', { json: u.inspect() }, cli('inspect', uci, '--amount-from', 'unit-price', '--keep-all-statuses'));
+  const byMap = await open(await readFile(woo), { name: 'woocommerce_orders.csv', map: { customer_id: 'Billing Phone' } });
+  agree('a role mapped', { json: byMap.inspect() }, cli('inspect', woo, '--map', 'customer_id=Billing Phone'));
+  const wooBytes = await readFile(woo);
+  await assert.rejects(() => open(wooBytes, { name: 'w.csv', date_order: 'yyy' }), (e) => e instanceof LoyaltyError && e.code === 'bad_option' && /date order 'yyy'/.test(e.message));
+  assert.throws(() => ds.segments({ bins: 11 }), (e) => e.code === 'rfm_bins');
+  assert.throws(() => ds.segments({ binz: 5 }), (e) => e.code === 'bad_option' && /binz/.test(e.message));
+  for (const d of [ds, tb, u, byMap]) d.free();
+});
+
+test('nps joined to transactions equals `nps --transactions`', async () => {
+  const survey = join(fixtures, 'exports', 'survey_r_na.csv');
+  const orders = join(fixtures, 'exports', 'shopify_orders.csv');
+  const answers = await open(await readFile(survey), { name: 'survey_r_na.csv' });
+  const tx = await open(await readFile(orders), { name: 'shopify_orders.csv' });
+  agree('nps joined', { json: answers.nps({ latest: true, transactions: tx }) }, cli('nps', survey, '--transactions', orders, '--latest'));
+});
+
+test('clv equals `loyalty-lens clv` on CDNOW, customer by customer, with progress and cancel', async () => {
+  const cdnow = join(fixtures, 'cdnow', 'CDNOW_sample.txt');
+  const ds = await open(await readFile(cdnow), { name: 'CDNOW_sample.txt' });
+  const steps = [];
+  const params = { calibration_end: '1997-09-30', holdout_end: '1998-06-30' };
+  const report = await ds.clv(params, { onProgress: ({ step }) => steps.push(step) });
+  assert.deepEqual(steps, ['summary', 'bg_nbd', 'pareto_nbd', 'gamma_gamma', 'predicting']);
+  const csvPath = join(process.env.TMPDIR ?? '/tmp', `loyalty-lens-package-clv-${process.pid}.csv`);
+  // Not bit for bit: the fits run the same code, but exp, ln and lgamma come from glibc natively and
+  // from Rust's libm in WebAssembly; the optimum then differs in the 12th digit or so.
+  // Standard errors come from a finite-difference Hessian, which magnifies that to the 8th digit.
+  const TOL = (path) => (path.includes('.se.') ? 1e-6 : 1e-8);
+  agree('clv', { json: report }, cli('clv', cdnow, '--calibration-end', '1997-09-30', '--holdout-end', '1998-06-30', '--customers', csvPath), TOL);
+  // The published BG/NBD fit on this sample (lifetimes): r 0.243, α 4.414, a 0.793, b 2.426.
+  assert.ok(Math.abs(report.bgnbd.r - 0.243) < 0.001 && Math.abs(report.bgnbd.alpha - 4.414) < 0.01, JSON.stringify(report.bgnbd));
+  const [header, ...lines] = (await readFile(csvPath, 'utf8')).trim().split('\n');
+  const columns = header.split(',');
+  const page = ds.clvCustomers('clv', { limit: 100_000 });
+  assert.equal(page.total, lines.length);
+  const byId = new Map(page.rows.map((r) => [r.customer_id, r]));
+  for (const line of lines) {
+    const cells = line.split(',');
+    const row = byId.get(cells[0]);
+    columns.forEach((c, i) => {
+      const want = cells[i] === '' ? null : c === 'customer_id' ? cells[i] : Number(cells[i]);
+      assert.deepEqual(differences(row[c], want, `${cells[0]}.${c}`, 1e-8), []);
+    });
+  }
+  const sorted = page.rows.map((r) => r.clv);
+  assert.deepEqual(sorted, [...sorted].sort((a, b) => b - a), 'highest CLV first');
+  const controller = new AbortController();
+  const cancelled = ds.clv(params, { onProgress: ({ index }) => index === 1 && controller.abort(), signal: controller.signal });
+  await assert.rejects(cancelled, (e) => e instanceof LoyaltyError && e.code === 'cancelled');
+  await assert.rejects(() => ds.clv({ horizon_months: 0 }), (e) => e.code === 'clv_horizon');
+  ds.free();
+});
+
+test('customers and export list the CLI rfm rows of each group, sorted by spend', async () => {
+  const path = join(fixtures, 'exports', 'shopify_orders.csv');
+  const ds = await open(await readFile(path), { name: 'shopify_orders.csv' });
+  const seg = ds.segments();
+  const rfm = execFileSync(bin, ['rfm', path], { encoding: 'utf8' }).trim().split('\n');
+  const cliRows = new Map(rfm.slice(1).map((l) => [l.split(',')[0], l]));
+  const all = ds.customers('all', { limit: 1000 });
+  assert.equal(all.total, seg.customers);
+  for (const row of all.rows) {
+    const want = cliRows.get(row.customer_id).split(',').map((cell, i) => ([1, 2, 3, 4, 5, 6].includes(i) ? Number(cell) : cell));
+    assert.deepEqual([row.customer_id, row.recency_days, row.frequency, row.monetary, row.r, row.f, row.m, row.segment, row.cn_segment], want);
+  }
+  const spend = all.rows.map((r) => r.monetary);
+  assert.deepEqual(spend, [...spend].sort((a, b) => b - a));
+  for (const group of seg.segments) {
+    assert.equal(ds.customers({ segment: group.key }).total, group.customers, group.key);
+  }
+  for (const tier of seg.pyramid.tiers) assert.equal(ds.customers({ pyramid: tier.name }).total, tier.customers, tier.name);
+  for (const abc of seg.abc) assert.equal(ds.customers({ abc: abc.key }).total, abc.customers, abc.key);
+  assert.throws(() => ds.customers({ segment: 'Nobody' }), (e) => e.code === 'unknown_group');
+  const csv = ds.export({ abc: 'A' }, 'csv');
+  assert.deepEqual([...csv.bytes.slice(0, 3)], [0xef, 0xbb, 0xbf], 'a UTF-8 byte-order mark');
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(csv.bytes);
+  assert.ok(text.startsWith('\uFEFFcustomer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment,abc,tier,stage,state'), text.slice(0, 80));
+  assert.equal(text.trim().split('\n').length - 1, seg.abc.find((g) => g.key === 'A').customers);
+  const xlsx = ds.export('all', 'xlsx');
+  assert.equal(xlsx.extension, 'xlsx');
+  assert.deepEqual([...xlsx.bytes.slice(0, 2)], [0x50, 0x4b], 'a zip');
+  assert.throws(() => ds.export('all', 'pdf'), (e) => e.code === 'bad_option');
+  ds.free();
+});
+
+test('the API reference in the package README is generated from its declarations', async () => {
+  const { text, made } = await readme();
+  assert.equal(text, made, 'run node tests/package/apidoc.mjs');
+  const declarations = await readFile(join(repo, 'package', 'js', 'index.d.ts'), 'utf8');
+  const exported = [...declarations.matchAll(/^export declare (?:function|class) (\w+)/gm)].map((m) => m[1]);
+  assert.ok(exported.length >= 6, exported.join());
+  for (const name of exported) assert.ok(text.includes(`\`${name}`), `${name} is in the reference`);
+  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'nps', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
+    assert.ok(text.includes(`\`${method}(`), `Dataset.${method} is in the reference`);
+  }
+});
+
+test('a bundler takes the package as it is: the browser build without Node, the Node build with it', async () => {
+  const esbuild = createRequire(join(repo, 'tests', 'e2e', 'package.json'))('esbuild');
+  // A project that installed the package: node_modules/loyalty-lens is pkg/.
+  const project = await mkdtemp(join(tmpdir(), 'loyalty-lens-bundle-'));
+  try {
+    await mkdir(join(project, 'node_modules'));
+    await symlink(join(repo, 'pkg'), join(project, 'node_modules', 'loyalty-lens'), 'dir');
+    await writeFile(join(project, 'app.js'), "import { open, LoyaltyWorker } from 'loyalty-lens';\nexport { open, LoyaltyWorker };\n");
+    const bundle = async (platform) => {
+      const out = await esbuild.build({ entryPoints: [join(project, 'app.js')], bundle: true, format: 'esm', platform, write: false, logLevel: 'silent', absWorkingDir: project });
+      assert.deepEqual(out.errors, []);
+      return out.outputFiles[0].text;
+    };
+    const browser = await bundle('browser');
+    assert.ok(!/node:fs|node:path|require\(/.test(browser), 'no Node built-ins in the browser bundle');
+    assert.match(browser, /new URL\("loyalty_lens_bg\.wasm", import\.meta\.url\)/, 'the module found beside the glue');
+    assert.match(browser, /new URL\("\.\/worker\.js", import\.meta\.url\)/, 'the worker found beside the package');
+    assert.ok(!/globalThis\.\w+\s*=|window\.\w+\s*=/.test(browser), 'no globals set');
+    const node = await bundle('node');
+    assert.match(node, /node:fs\/promises/, 'the Node entry reads the module from disk');
+  } finally {
+    await rm(project, { recursive: true, force: true });
+  }
+});
