@@ -55,6 +55,14 @@ fn rfm_score_cdnow_master(b: divan::Bencher) {
     b.bench(|| rfm::score(&facts.customers, &params).unwrap());
 }
 
+#[divan::bench(sample_count = 20)]
+fn cohorts_cdnow_master(b: divan::Bencher) {
+    let facts = customers::facts(master(), None).unwrap();
+    b.bench(|| {
+        loyalty_lens::core::analysis::cohorts::cohorts(master(), &facts, loyalty_lens::core::analysis::states::Period::Month)
+    });
+}
+
 #[divan::bench(sample_count = 10)]
 fn segmentation_cdnow_master(b: divan::Bencher) {
     let ds = master();

@@ -349,3 +349,28 @@ fn pyramid_by_total_spend_puts_the_biggest_spenders_on_top() {
     assert_eq!(default["tiers"].as_array().unwrap().len(), 3);
     fails_in_one_line(&["pyramid", file, "--tiers", "Top: 5, Rest: 50"], "add up to 100%");
 }
+
+#[test]
+fn cohorts_of_cdnow_match_pandas() {
+    // Expected from tests/fixtures/cdnow/cohorts.py (pandas): every CDNOW customer first bought in
+    // 1997Q1; active customers, revenue and repeat customers by quarter since.
+    let out = run(&["cohorts", "cdnow/CDNOW_sample.txt", "--period", "quarter", "--format", "json"]);
+    let t = json(&out);
+    assert_eq!(t["period"], "quarter");
+    let first = &t["cohorts"][0];
+    assert_eq!(first["label"], "1997Q1");
+    assert_eq!(first["customers"], 2357);
+    assert_eq!(first["active"], serde_json::json!([2357, 524, 418, 404, 384, 300]));
+    assert_eq!(first["revenue"], serde_json::json!([112498.61, 33629.63, 26987.31, 28109.27, 24886.58, 17980.54]));
+    assert_eq!(first["repeat"], serde_json::json!([499, 805, 946, 1040, 1105, 1139]));
+    for later in t["cohorts"].as_array().unwrap().iter().skip(1) {
+        assert_eq!(later["customers"], 0, "{later}");
+    }
+    // The CSV: one row per cell with its shares.
+    let csv = String::from_utf8(run(&["cohorts", "cdnow/CDNOW_sample.txt", "--period", "quarter"]).stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("cohort,customers,k,period,active,retention,revenue,revenue_retained,repeat,repeat_share"));
+    let second: Vec<&str> = lines.nth(1).unwrap().split(',').collect();
+    assert_eq!(&second[..5], ["1997Q1", "2357", "1", "1997Q2", "524"]);
+    assert!((second[5].parse::<f64>().unwrap() - 524.0 / 2357.0).abs() < 1e-12);
+}

@@ -94,6 +94,10 @@ class WorkerDataset {
     return this.#ask('pyramid', [rules]);
   }
 
+  cohorts(rules = {}) {
+    return this.#ask('cohorts', [rules]);
+  }
+
   /** `transactions`, when given, is another `WorkerDataset` of the same worker. */
   nps(options = {}) {
     const { transactions, ...rest } = options;

@@ -213,6 +213,29 @@ export interface Pyramid {
   ladder: [number, number, number, number];
 }
 
+/** The cohort triangle (`loyalty-lens cohorts --format json`): customers by the period of their first order. */
+export interface Cohorts {
+  period: 'month' | 'quarter';
+  /** Oldest first; each list has one entry per period from the cohort's first (k = 0) to the last. */
+  cohorts: Array<{
+    /** `2024-03` or `2024Q1`. */
+    label: string;
+    /** The period's index (months or quarters since year 0). */
+    period: number;
+    customers: number;
+    /** Customers with an order in each period since the first. */
+    active: number[];
+    /** Net revenue of the cohort in each period since the first. */
+    revenue: number[];
+    /** Customers with a second order by the end of each period since the first. */
+    repeat: number[];
+  }>;
+  /** Whether the last period had ended by the as-of date. */
+  last_complete: boolean;
+  /** Customers of cohorts older than the 60 shown. */
+  left_out: number;
+}
+
 /** The whole segmentation (`loyalty-lens segments`). */
 export interface Segmentation {
   as_of: string;
@@ -256,6 +279,7 @@ export interface Segmentation {
   };
   rules_zh: { rfm: string; tiers: string; stages: string; states: string };
   pyramid: Pyramid;
+  cohorts: Cohorts;
 }
 
 /** NPS options. */
@@ -362,7 +386,8 @@ export type Filter =
   | { stage: 'exploration' | 'formation' | 'stability' | 'decline' }
   | { state: 'new' | 'repeat' | 'loyal' | 'won_back' | 'lapsed' | 'churned' }
   | { moved: { from: string; to: string } }
-  | { pyramid: string };
+  | { pyramid: string }
+  | { cohort: { label: string; k?: number } };
 
 /** Which part of a list. */
 export interface Page {
@@ -404,6 +429,8 @@ export declare class Dataset {
   segments(rules?: Rules): Segmentation;
   /** The loyalty pyramid. */
   pyramid(rules?: Rules): Pyramid;
+  /** The cohort triangle by the rules' `period`, up to their `as_of`. */
+  cohorts(rules?: Rules): Cohorts;
   /** NPS with its interval, overall and by channel; joined to transactions when given. */
   nps(options?: NpsOptions): NpsReport;
   /** Fits BG/NBD, Pareto/NBD and Gamma-Gamma and predicts every customer, step by step. */
@@ -424,6 +451,7 @@ export interface WorkerDataset {
   rfm(rules?: Rules): Promise<RfmReport>;
   segments(rules?: Rules): Promise<Segmentation>;
   pyramid(rules?: Rules): Promise<Pyramid>;
+  cohorts(rules?: Rules): Promise<Cohorts>;
   /** `transactions` is another dataset of the same worker. */
   nps(options?: { latest?: boolean; transactions?: WorkerDataset }): Promise<NpsReport>;
   clv(params?: ClvOptions, run?: RunOptions): Promise<ClvReport>;

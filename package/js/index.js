@@ -127,6 +127,11 @@ export class Dataset {
     return parsed(call(() => this.#raw.pyramid(rulesJson(rules))));
   }
 
+  /** The cohort triangle (`loyalty-lens cohorts --format json`) by the rules' period. */
+  cohorts(rules = {}) {
+    return parsed(call(() => this.#raw.cohorts(rulesJson(rules))));
+  }
+
   /** NPS with its interval (`loyalty-lens nps`); with `transactions`, joined to them by customer id. */
   nps(options = {}) {
     const { transactions, ...rest } = options;

@@ -48,6 +48,7 @@ async function answer({ id, op, input, options, handle, method, args = [] }) {
         case 'rfm':
         case 'segments':
         case 'pyramid':
+        case 'cohorts':
         case 'customers':
         case 'clvCustomers':
           return [d[method](...args)];

@@ -129,6 +129,12 @@ impl Dataset {
         json(&self.segmented(rules)?.pyramid)
     }
 
+    /// `cohorts --format json` under `rules` (their period and as-of date count).
+    pub fn cohorts(&self, rules: &str) -> Result<String, JsValue> {
+        let params = Self::params(rules)?;
+        json(&api::cohorts(&self.ingested.dataset, &params).map_err(thrown)?)
+    }
+
     /// `nps`: `options` the JSON of `{ latest }`.
     pub fn nps(&self, options: &str) -> Result<String, JsValue> {
         let options: NpsOptions = parse(options, "options")?;

@@ -8,6 +8,7 @@
 
 pub mod options;
 
+use crate::core::analysis::cohorts::Cohorts;
 use crate::core::analysis::customers::Facts;
 use crate::core::analysis::nps::{from_dataset, Survey};
 use crate::core::analysis::pyramid::Pyramid;
@@ -165,6 +166,16 @@ pub fn segments(ds: &Dataset, params: &ValidSegmentationParams) -> Result<Segmen
 /// What the segmentation refuses (a pyramid by CLV without `clv` among them).
 pub fn pyramid(ds: &Dataset, params: &ValidSegmentationParams, clv: Option<&[f64]>) -> Result<Pyramid, ApiError> {
     Ok(segmentation(ds, params, clv)?.pyramid)
+}
+
+/// `cohorts`: the cohort triangle of `ds` by the rules' period, up to their as-of date.
+///
+/// # Errors
+/// What computing the customers' facts refuses (no dates, no amounts, no rows).
+pub fn cohorts(ds: &Dataset, params: &ValidSegmentationParams) -> Result<Cohorts, ApiError> {
+    let facts =
+        crate::core::analysis::customers::facts(ds, params.as_of).map_err(crate::core::report::segments::SegmentError::from)?;
+    Ok(crate::core::analysis::cohorts::cohorts(ds, &facts, params.states.period))
 }
 
 /// `nps`: the Net Promoter Score of `answers`' score column with its interval, overall and by

@@ -280,7 +280,8 @@ impl ClvOptions {
 /// Which customers a list holds, by the names the results use: `{"segment": "Champions"}`,
 /// `{"cn_segment": "important_value"}`, `{"cell": {"r": 5, "f": 4}}`, `{"abc": "A"}`,
 /// `{"tier": "金卡"}`, `{"stage": "decline"}`, `{"state": "lapsed"}`,
-/// `{"moved": {"from": "loyal", "to": "lapsed"}}`, `{"pyramid": "活跃用户 Active"}`, or `"all"`.
+/// `{"moved": {"from": "loyal", "to": "lapsed"}}`, `{"pyramid": "活跃用户 Active"}`,
+/// `{"cohort": {"label": "2024-03", "k": 1}}`, or `"all"`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Filter {
@@ -301,6 +302,12 @@ pub enum Filter {
         to: State,
     },
     Pyramid(String),
+    /// A cohort by its label (`2024-03`, `2024Q1`), or with `k` those of it who bought k periods later.
+    Cohort {
+        label: String,
+        #[serde(default)]
+        k: Option<usize>,
+    },
 }
 
 impl Filter {
@@ -337,6 +344,10 @@ impl Filter {
             Self::Moved { from, to } => CustomerFilter::Moved { from: *from, to: *to },
             Self::Pyramid(name) => {
                 CustomerFilter::Pyramid(find("pyramid tier", seg.pyramid.tiers.iter().map(|t| t.name.as_str()).collect(), name)?)
+            }
+            Self::Cohort { label, k } => {
+                let at = find("cohort", seg.cohorts.cohorts.iter().map(|c| c.label.as_str()).collect(), label)?;
+                CustomerFilter::Cohort { period: seg.cohorts.cohorts[at].period, k: *k }
             }
         })
     }

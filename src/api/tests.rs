@@ -129,6 +129,15 @@ fn filters_name_the_groups_of_the_segmentation() {
         let zh = tier.zh.as_deref().unwrap();
         assert_eq!(filter(&format!(r#"{{"tier": {zh:?}}}"#)).unwrap(), CustomerFilter::Tier(k));
     }
+    for c in &summary.cohorts.cohorts {
+        for (k, &active) in c.active.iter().enumerate() {
+            let f = filter(&format!(r#"{{"cohort": {{"label": {:?}, "k": {k}}}}}"#, c.label)).unwrap();
+            assert_eq!(customers(&i.dataset, &seg, &f, 0, 0).total, active, "{} +{k}", c.label);
+        }
+        let all = filter(&format!(r#"{{"cohort": {{"label": {:?}}}}}"#, c.label)).unwrap();
+        assert_eq!(customers(&i.dataset, &seg, &all, 0, 0).total, c.customers);
+    }
+    assert!(summary.cohorts.cohorts.iter().any(|c| c.active.len() > 3 && c.active[3] > 0), "the sample has repeat buyers");
     assert_eq!(filter(r#""all""#).unwrap(), CustomerFilter::All);
     assert_eq!(filter(r#"{"cell": {"r": 5, "f": 4}}"#).unwrap(), CustomerFilter::Cell { r: 5, f: 4 });
     assert_eq!(

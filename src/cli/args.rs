@@ -120,6 +120,19 @@ pub(super) enum Command {
         #[arg(long)]
         compact: bool,
     },
+    /// Print the cohort triangle: customers by the period of their first order, and for each cohort,
+    /// period by period, how many bought, the revenue they brought and how many had ordered twice.
+    /// CSV columns: cohort,customers,k,period,active,retention,revenue,revenue_retained,repeat,repeat_share.
+    Cohorts {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Output format.
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+    },
     /// Write the demo dataset (a consumer-electronics brand's orders) as CSV.
     Sample {
         /// Number of customers (about 8 rows each).

@@ -3,10 +3,11 @@
 //! one line on stderr and a non-zero exit. `src/bin/loyalty-lens.rs` only calls [`main`].
 
 use crate::api::options::{flag, Given, ReadOptions, Rules};
+use crate::api::ApiError;
 use crate::core::analysis::rfm::{RfmParams, Scoring};
 use crate::core::ingest::split::{read_part, split_at, Joined, Part, Plan, Received, Split};
 use crate::core::ingest::{ingest, ingest_stream, IngestOptions, Streamed, STREAM_PREFIX};
-use crate::core::report::segments::SegmentationParams;
+use crate::core::report::segments::{SegmentationParams, ValidSegmentationParams};
 use crate::core::sample::write_sample;
 use crate::core::values::{parse_date, DateOrder};
 use clap::{Parser, Subcommand};
@@ -85,6 +86,31 @@ fn print(text: &str) -> Result<(), String> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("writing the output: {e}")),
         _ => Ok(()),
     }
+}
+
+/// A command on FILE under the segmentation rules: reads it, checks the rules, and prints what
+/// `answer` makes of them (a failure of the file's named with it, in one line on stderr).
+fn with_rules(
+    file: &PathBuf,
+    read: &ReadArgs,
+    rules: &RuleArgs,
+    answer: impl FnOnce(&crate::core::dataset::Dataset, &ValidSegmentationParams) -> Result<String, ApiError>,
+) -> ExitCode {
+    let run = || -> Result<String, String> {
+        let params = rules.params()?.check().map_err(|e| e.to_string())?;
+        let ingested = load(file, read)?;
+        answer(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))
+    };
+    match run().and_then(|text| print(&text)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+/// `value` as JSON, on one line or pretty.
+fn json(value: &impl serde::Serialize, compact: bool) -> Result<String, ApiError> {
+    if compact { serde_json::to_string(value) } else { serde_json::to_string_pretty(value) }
+        .map_err(|e| ApiError::new("internal", e))
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -185,31 +211,23 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Segments { file, read, rules, compact } => {
-            let run = || -> Result<String, String> {
-                let params = rules.params()?.check().map_err(|e| e.to_string())?;
-                let ingested = load(&file, &read)?;
-                let summary = crate::api::segments(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))?;
-                if compact { serde_json::to_string(&summary) } else { serde_json::to_string_pretty(&summary) }
-                    .map_err(|e| e.to_string())
-            };
-            match run().and_then(|json| print(&json)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(e),
-            }
+            with_rules(&file, &read, &rules, |ds, params| json(&crate::api::segments(ds, params)?, compact))
         }
-        Command::Pyramid { file, read, rules, compact } => {
-            let run = || -> Result<String, String> {
-                let params = rules.params()?.check().map_err(|e| e.to_string())?;
-                let ingested = load(&file, &read)?;
-                let pyramid =
-                    crate::api::pyramid(&ingested.dataset, &params, None).map_err(|e| format!("{}: {e}", file.display()))?;
-                if compact { serde_json::to_string(&pyramid) } else { serde_json::to_string_pretty(&pyramid) }
-                    .map_err(|e| e.to_string())
-            };
-            match run().and_then(|json| print(&json)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(e),
+        Command::Cohorts { file, read, rules, format } => with_rules(&file, &read, &rules, |ds, params| {
+            let cohorts = crate::api::cohorts(ds, params)?;
+            if format == "json" {
+                return json(&cohorts, false);
             }
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for cell in cohorts.cells() {
+                w.serialize(cell).map_err(ApiError::option)?;
+            }
+            let bytes = w.into_inner().map_err(|e| ApiError::option(e.error()))?;
+            // `print` adds the last line end.
+            Ok(String::from_utf8_lossy(&bytes).trim_end().to_string())
+        }),
+        Command::Pyramid { file, read, rules, compact } => {
+            with_rules(&file, &read, &rules, |ds, params| json(&crate::api::pyramid(ds, params, None)?, compact))
         }
         Command::Sample { customers, seed, out } => {
             let result = if out.as_os_str() == "-" {

@@ -1,6 +1,7 @@
 // End-to-end tests of the built app (dist/) in headless Chromium: real file input, real worker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,8 @@ const repo = join(here, '..', '..');
 const fixture = (name) => join(repo, 'tests', 'fixtures', name);
 const PREFIX = '/some/sub/path/';
 const TIMEOUT = 20_000;
+/** The native command line (`make e2e` builds it): the numbers the pages must show. */
+const CLI = process.env.LOYALTY_LENS_BIN ?? join(repo, 'target', 'debug', 'loyalty-lens');
 
 let server;
 let browser;
@@ -663,6 +666,70 @@ test('lifecycle page: KPIs, tiers, stages, transitions, and drill-down', async (
   await expectText(page, 'list-total', Number(moved).toLocaleString('en-US'));
   await page.getByTestId('category-matrix').waitFor();
   await page.getByTestId('channels').waitFor();
+  await context.close();
+});
+
+test('lifecycle page: the cohort triangle shows what `loyalty-lens cohorts` prints, and a cell opens its customers', async () => {
+  const { context, page } = await openApp();
+  const want = JSON.parse(execFileSync(CLI, ['cohorts', fixture('cdnow/CDNOW_sample.txt'), '--format', 'json'], { encoding: 'utf8' }));
+  const cohorts = want.cohorts.filter((c) => c.customers > 0);
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'customers', '2,357');
+  await page.getByTestId('tab-lifecycle').click();
+  const matrix = page.getByTestId('cohort-matrix');
+  await matrix.waitFor({ timeout: TIMEOUT });
+  const heads = await matrix.locator('tbody th').allTextContents();
+  assert.deepEqual(heads, cohorts.map((c) => `${c.label} (${c.customers.toLocaleString('en-US')})`));
+  const pct = (x) => `${Math.round(100 * x)}%`;
+  const shown = async () => matrix.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  assert.deepEqual(await shown(), cohorts.map((c) => c.active.map((a) => pct(a / c.customers))));
+  await page.getByTestId('cohort-revenue').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="cohort-revenue"]').getAttribute('aria-pressed') === 'true');
+  assert.deepEqual(await shown(), cohorts.map((c) => c.revenue.map((r) => pct(r / c.revenue[0]))));
+  await page.getByTestId('cohort-repeat').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="cohort-repeat"]').getAttribute('aria-pressed') === 'true');
+  assert.deepEqual(await shown(), cohorts.map((c) => c.repeat.map((r) => pct(r / c.customers))));
+  // The first cohort's customers who bought again three months later.
+  await page.getByTestId('cohort-active').click();
+  await page.getByTestId('cohort-matrix-0-3').click();
+  await expectText(page, 'list-total', cohorts[0].active[3].toLocaleString('en-US'));
+  assert.match(await page.getByTestId('customer-list').locator('h2').textContent(), /cohort-1997-01\+3/);
+  await context.close();
+});
+
+test('lifecycle page: KPI trends by period, and a change between two chosen periods tested as a two-proportion test', async () => {
+  const { context, page } = await openApp();
+  await page.getByTestId('sample').click();
+  await expectText(page, 'customers', '20,000');
+  await page.getByTestId('tab-lifecycle').click();
+  const table = page.getByTestId('kpi-periods');
+  await table.waitFor({ timeout: TIMEOUT });
+  // The headline: the last complete period against the one before, in words.
+  assert.match(await page.getByTestId('kpi-reactivation-change').textContent(), /vs .*(pts)/);
+  // Each cell's counts are in its title: hits / of.
+  const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.querySelector('td').textContent,
+    ...[...tr.querySelectorAll('td.num')].map((td) => td.getAttribute('title').split(' / ').map((x) => Number(x.replace(/,/g, ''))))]));
+  assert.ok(rows.length >= 12, `${rows.length} periods`);
+  // Compare the first and the last period shown: returning buyers (column 2).
+  const [first, last] = [rows[0], rows[rows.length - 1]];
+  await page.getByTestId('trend-before').selectOption({ label: first[0] });
+  await page.getByTestId('trend-after').selectOption({ label: last[0] });
+  const [[h1, n1], [h2, n2]] = [first[2], last[2]];
+  // The two-proportion z-test by hand (pooled SE; two-sided p from the normal distribution).
+  const pooled = (h1 + h2) / (n1 + n2);
+  const z = (h2 / n2 - h1 / n1) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  const erfc = (x) => { // Abramowitz–Stegun 7.1.26, |error| < 1.5e-7
+    const t = 1 / (1 + 0.3275911 * x);
+    return t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  };
+  const p = erfc(Math.abs(z) / Math.SQRT2);
+  const verdict = await page.getByTestId('trend-verdict-1').textContent();
+  const points = (100 * (h2 / n2 - h1 / n1)).toFixed(1);
+  assert.ok(verdict.startsWith(`${Number(points) >= 0 ? '+' : ''}${points} pts`), `${verdict} vs ${points}`);
+  const shownP = verdict.match(/p (< 0\.001|[\d.]+)/)[1];
+  if (shownP === '< 0.001') assert.ok(p < 0.001, `p ${p}`);
+  else assert.ok(Math.abs(Number(shownP) - p) < 0.0015, `${shownP} vs ${p}`);
+  assert.match(verdict, p < 0.05 ? /real change/ : /within the noise/);
   await context.close();
 });
 

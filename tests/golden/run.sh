@@ -23,6 +23,7 @@ for f in $files; do
   run "$key.segments" segments "$f"
   run "$key.nps" nps "$f"
   run "$key.pyramid" pyramid "$f"
+  run "$key.cohorts" cohorts "$f"
 done
 cdnow=tests/fixtures/cdnow/CDNOW_sample.txt
 run cdnow.clv clv "$cdnow" --calibration-end 1997-09-30 --holdout-end 1998-06-30 --customers "$out/cdnow.clv.customers.csv"

@@ -77,7 +77,7 @@ test('there are fixtures to compare on', () => {
 
 for (const path of all) {
   const name = relative(fixtures, path);
-  test(`${name}: inspect, rfm, segments, pyramid and nps equal the CLI's`, async () => {
+  test(`${name}: inspect, rfm, segments, pyramid, nps and cohorts equal the CLI's`, async () => {
     const bytes = await readFile(path);
     const opened = await pkg(() => open(bytes, { name: basename(path) }));
     const inspect = cli('inspect', path);
@@ -94,6 +94,7 @@ for (const path of all) {
       agree(`${name} segments`, await pkg(() => ds.segments()), cli('segments', path));
       agree(`${name} pyramid`, await pkg(() => ds.pyramid()), cli('pyramid', path));
       agree(`${name} nps`, await pkg(() => ds.nps()), cli('nps', path));
+      agree(`${name} cohorts`, await pkg(() => ds.cohorts({ period: 'quarter' })), cli('cohorts', path, '--format', 'json', '--period', 'quarter'));
     } finally {
       ds.free();
     }
@@ -200,6 +201,10 @@ test('customers and export list the CLI rfm rows of each group, sorted by spend'
   }
   for (const tier of seg.pyramid.tiers) assert.equal(ds.customers({ pyramid: tier.name }).total, tier.customers, tier.name);
   for (const abc of seg.abc) assert.equal(ds.customers({ abc: abc.key }).total, abc.customers, abc.key);
+  for (const c of seg.cohorts.cohorts) {
+    c.active.forEach((active, k) => assert.equal(ds.customers({ cohort: { label: c.label, k } }).total, active, `${c.label}+${k}`));
+    assert.equal(ds.customers({ cohort: { label: c.label } }).total, c.customers, c.label);
+  }
   assert.throws(() => ds.customers({ segment: 'Nobody' }), (e) => e.code === 'unknown_group');
   const csv = ds.export({ abc: 'A' }, 'csv');
   assert.deepEqual([...csv.bytes.slice(0, 3)], [0xef, 0xbb, 0xbf], 'a UTF-8 byte-order mark');
@@ -220,7 +225,7 @@ test('the API reference in the package README is generated from its declarations
   const exported = [...declarations.matchAll(/^export declare (?:function|class) (\w+)/gm)].map((m) => m[1]);
   assert.ok(exported.length >= 6, exported.join());
   for (const name of exported) assert.ok(text.includes(`\`${name}`), `${name} is in the reference`);
-  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'nps', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
+  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'cohorts', 'nps', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
     assert.ok(text.includes(`\`${method}(`), `Dataset.${method} is in the reference`);
   }
 });

@@ -1,7 +1,8 @@
 //! The metrics and models of customers, computed from a validated dataset: each customer's facts,
-//! RFM, ABC/Pareto, lifecycle stages, customer states, the loyalty KPIs, NPS and its comments, and
+//! RFM, ABC/Pareto, lifecycle stages, customer states, cohorts, the loyalty KPIs, NPS and its comments, and
 //! the loyalty pyramid. A metric knows the dataset and other metrics, never a page's aggregate.
 
+pub mod cohorts;
 pub mod comments;
 pub mod customers;
 pub mod groups;
@@ -12,3 +13,4 @@ pub mod pareto;
 pub mod pyramid;
 pub mod rfm;
 pub mod states;
+pub mod trends;

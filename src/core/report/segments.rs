@@ -1,6 +1,7 @@
 //! Segmentation as the app shows it: facts, RFM and ABC computed once, summarised per group
 //! (named segment, Chinese class, R×F cell, ABC class), and customer lists for drill-down and export.
 
+use crate::core::analysis::cohorts::{cohorts, Cohorts};
 use crate::core::analysis::customers::{facts, Facts, FactsError};
 use crate::core::analysis::groups::{GroupStat, Totals};
 use crate::core::analysis::kpis::{kpis, Kpis};
@@ -9,6 +10,7 @@ use crate::core::analysis::pareto::{pareto, Abc, AbcError, AbcParams, Pareto};
 use crate::core::analysis::pyramid::{Pyramid, PyramidError, PyramidParams};
 use crate::core::analysis::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmError, RfmParams};
 use crate::core::analysis::states::{probabilities, walk, State, StateParams, StatesResult};
+use crate::core::analysis::trends::{trends, KpiTrends};
 use crate::core::dataset::Dataset;
 use crate::core::values::{format_day, Day};
 use serde::{Deserialize, Serialize};
@@ -41,6 +43,8 @@ pub struct Segmentation {
     pub states: StatesResult,
     pub kpis: Kpis,
     pub pyramid: Pyramid,
+    pub cohorts: Cohorts,
+    pub trends: KpiTrends,
 }
 
 /// Why a dataset cannot be segmented: something it lacks, or a rule that cannot be used. The
@@ -132,7 +136,9 @@ pub fn segment_with(
     let kpis = kpis(dataset, &facts.customers);
     let pyramid =
         crate::core::analysis::pyramid::build(survey, clv, &facts, &rfm, &states.current, &dataset.customers, &params.pyramid)?;
-    Ok(Segmentation { params: params.0.clone(), facts, rfm, pareto, tiers, stages, states, kpis, pyramid })
+    let cohorts = cohorts(dataset, &facts, params.states.period);
+    let trends = trends(&facts.customers, &states.periods, &params.states, facts.as_of);
+    Ok(Segmentation { params: params.0.clone(), facts, rfm, pareto, tiers, stages, states, kpis, pyramid, cohorts, trends })
 }
 
 /// Every customer's facts and RFM scores, and nothing else of the segmentation: what the `rfm`
@@ -221,6 +227,10 @@ pub struct SegmentationSummary {
     /// The rules in Chinese, for the Chinese interface.
     pub rules_zh: RulesZh,
     pub pyramid: Pyramid,
+    /// Customers by the period of their first order, and what each cohort did after it.
+    pub cohorts: Cohorts,
+    /// The loyalty KPIs period by period, and the last period's change.
+    pub kpi_trends: KpiTrends,
 }
 
 /// Each rule of the summary in Chinese.
@@ -281,6 +291,12 @@ pub enum CustomerFilter {
     },
     /// A tier of the loyalty pyramid, top first.
     Pyramid(usize),
+    /// The customers of the cohort first buying in `period` (months or quarters since year 0, as
+    /// the rules' period counts), or, with `k`, those of them who bought in the k-th period after.
+    Cohort {
+        period: i32,
+        k: Option<usize>,
+    },
 }
 
 /// Where `x` is in `all` (a group's number in [`Segmentation::grouped`]).
@@ -304,6 +320,14 @@ impl Segmentation {
             CustomerFilter::State(st) => self.states.current[i] == st,
             CustomerFilter::Moved { from, to } => self.states.previous[i] == Some(from) && self.states.current[i] == to,
             CustomerFilter::Pyramid(k) => self.pyramid.of.get(i) == Some(&k),
+            CustomerFilter::Cohort { period, k } => {
+                let (c, length) = (&self.facts.customers[i], self.params.states.period);
+                length.of(c.first_day) == period
+                    && k.is_none_or(|k| {
+                        let q = period + k as i32;
+                        c.orders_between(length.start(q), length.end(q)) > 0
+                    })
+            }
         }
     }
 
@@ -452,6 +476,8 @@ impl Segmentation {
         };
         SegmentationSummary {
             pyramid: self.pyramid.clone(),
+            cohorts: self.cohorts.clone(),
+            kpi_trends: self.trends.clone(),
             rules_zh: self.rules_zh(),
             tiers,
             tier_rule,

@@ -8,6 +8,7 @@ pub mod customer_picker;
 pub mod flow;
 pub mod group_table;
 pub mod header;
+pub mod kpi_trend;
 pub mod mapping;
 pub mod matrix;
 pub mod more;

@@ -8,6 +8,7 @@ use crate::ui::components::{
     customer_list::CustomerListPanel,
     flow::TransitionFlow,
     group_table::GroupTable,
+    kpi_trend::{verdict, KpiTrend},
     matrix::MatrixHeatmap,
     more::{more, use_shown},
     rules::RulesPanel,
@@ -49,21 +50,39 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
     } else {
         (s.states.probabilities.clone(), s.states.transitions.clone())
     };
-    let card = |label: &str, value: String, id: &'static str| {
-        html! { <div class="stat"><div class="stat-label">{ label.to_string() }</div><div class="stat-value" data-testid={id}>{ value }</div></div> }
+    let card = |label: &str, value: String, hint: Option<String>, id: &'static str| {
+        html! {
+            <div class="stat">
+                <div class="stat-label">{ label.to_string() }</div>
+                <div class="stat-value" data-testid={id}>{ value }</div>
+                if let Some(hint) = hint { <div class="hint" data-testid={format!("{id}-change")}>{ hint }</div> }
+            </div>
+        }
     };
+    // The last complete period against the one before, in words.
+    let latest = s.kpi_trends.latest.as_ref();
+    let change = |test: Option<&crate::core::analysis::trends::ProportionTest>| {
+        latest.map(|l| {
+            format!("{}: {}", t.latest_vs.replace("{label}", &l.label).replace("{previous}", &l.previous), verdict(t, test))
+        })
+    };
+    let latest_reactivation = latest
+        .and_then(|l| s.kpi_trends.periods.iter().find(|p| p.label == l.label))
+        .and_then(|p| p.reactivation.rate())
+        .map_or_else(|| "—".into(), pct);
     let recent: Vec<_> = s.states.periods.iter().rev().take(12).rev().collect();
+    let cohort_view = use_state(|| CohortView::Active);
     html! {
         <>
             <RulesPanel summary={s.clone()} params={ctx.state.segments.params.clone()} error={ctx.state.segments.error.clone()} lang={ctx.state.lang} onapply={ctx.on_segment()} onall={ctx.on_all_customers()} />
             <section class="card">
                 <div class="stats">
-                    { card(t.kpi_repurchase, pct(k.repurchase_rate), "kpi-repurchase") }
-                    { card(t.kpi_reactivation, pct(s.states.mean_reactivation_rate), "kpi-reactivation") }
-                    { card(t.kpi_cross, k.cross_category_rate.map_or("—".into(), pct), "kpi-cross") }
-                    { card(t.kpi_top5, k.top5_multiple.map_or("—".into(), |m| format!("{m:.1}×")), "kpi-top5") }
+                    { card(t.kpi_repurchase, pct(k.repurchase_rate), change(latest.and_then(|l| l.repeat_customers.as_ref())), "kpi-repurchase") }
+                    { card(t.kpi_reactivation, latest_reactivation, change(latest.and_then(|l| l.reactivation.as_ref())), "kpi-reactivation") }
+                    { card(t.kpi_cross, k.cross_category_rate.map_or("—".into(), pct), None, "kpi-cross") }
+                    { card(t.kpi_top5, k.top5_multiple.map_or("—".into(), |m| format!("{m:.1}×")), None, "kpi-top5") }
                 </div>
-                <p class="rule">{ t.kpi_rules }</p>
+                <p class="rule">{ t.kpi_rules.replace("{dormant}", &s.kpi_trends.dormant_days.to_string()) }</p>
             </section>
             if let Some(list) = ctx.state.segments.list.clone() {
                 <CustomerListPanel {list} summary={ctx.state.segments.summary.clone()} file={ctx.file_name()} lang={ctx.state.lang} onpage={ctx.on_list_page()} onexport={ctx.on_list_export()} />
@@ -106,12 +125,18 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                         cols={state_names.clone()} values={s.states.projection.clone()} testid="projection" />
                 </section>
             </div>
+            <section class="card" data-testid="trends">
+                <h2>{ t.trends_title }</h2>
+                <p class="rule">{ t.trends_rule.replace("{dormant}", &s.kpi_trends.dormant_days.to_string()) }</p>
+                <KpiTrend trends={s.kpi_trends.clone()} {lang} />
+            </section>
+            { cohort_section(&s, lang, *cohort_view, &cohort_view, &open) }
             <section class="card">
                 <h2>{ t.periods_title }</h2>
                 <div class="table-wrap full">
                     <table data-testid="periods">
                         <thead><tr><th>{ t.period }</th>{ for state_names.iter().map(|n| html! { <th class="num" key={n.clone()}>{ n.clone() }</th> }) }
-                            <th class="num">{ t.kpi_repurchase }</th><th class="num">{ t.reactivation }</th></tr></thead>
+                            <th class="num">{ t.kpi_returning_buyers }</th><th class="num">{ t.reactivation }</th></tr></thead>
                         <tbody>
                             { for recent.iter().map(|p| html! {
                                 <tr key={p.label.clone()}>
@@ -159,5 +184,71 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                 }
             </div>
         </>
+    }
+}
+
+/// What the cohort triangle shows.
+#[derive(Clone, Copy, PartialEq)]
+enum CohortView {
+    Active,
+    Revenue,
+    Repeat,
+}
+
+/// The cohort triangle (cohorts without customers left out), one view at a time; a cell opens the
+/// customers of its cohort who bought in its period.
+fn cohort_section(
+    s: &SegmentationSummary,
+    lang: Lang,
+    view: CohortView,
+    set: &UseStateHandle<CohortView>,
+    open: &Callback<CustomerFilter>,
+) -> Html {
+    let t = lang.texts();
+    let c = &s.cohorts;
+    let shown: Vec<_> = c.cohorts.iter().filter(|c| c.customers > 0).collect();
+    if shown.is_empty() {
+        return html! {};
+    }
+    let width = shown.iter().map(|c| c.active.len()).max().unwrap_or(0);
+    let share = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    let values: Vec<Vec<f64>> = shown
+        .iter()
+        .map(|c| match view {
+            CohortView::Active => c.active.iter().map(|&a| share(a as f64, c.customers as f64)).collect(),
+            CohortView::Revenue => c.revenue.iter().map(|&r| share(r, c.revenue[0])).collect(),
+            CohortView::Repeat => c.repeat.iter().map(|&r| share(r as f64, c.customers as f64)).collect(),
+        })
+        .collect();
+    let counts: Vec<Vec<usize>> =
+        shown.iter().map(|c| if view == CohortView::Repeat { c.repeat.clone() } else { c.active.clone() }).collect();
+    let rows: Vec<String> = shown.iter().map(|c| format!("{} ({})", c.label, format::int(c.customers as u64))).collect();
+    let cols: Vec<String> = (0..width).map(|k| format!("+{k}")).collect();
+    let periods: Vec<i32> = shown.iter().map(|c| c.period).collect();
+    let period_word = if c.period == crate::core::analysis::states::Period::Quarter { t.quarter_word } else { t.month_word };
+    let button = |v: CohortView, label: &'static str, id: &'static str| {
+        let set = set.clone();
+        html! { <button class={classes!((view == v).then_some("active"))} aria-pressed={(view == v).to_string()} onclick={move |_| set.set(v)} data-testid={id}>{ label }</button> }
+    };
+    html! {
+        <section class="card" data-testid="cohorts">
+            <div class="card-head">
+                <h2>{ t.cohorts_title }</h2>
+                <div class="lang">
+                    { button(CohortView::Active, t.cohort_retention, "cohort-active") }
+                    { button(CohortView::Revenue, t.cohort_revenue, "cohort-revenue") }
+                    { button(CohortView::Repeat, t.cohort_repeat, "cohort-repeat") }
+                </div>
+            </div>
+            <p class="rule">{ t.cohorts_rule.replace("{period}", period_word) }</p>
+            <MatrixHeatmap {rows} {cols} {values} counts={Some(counts)} testid="cohort-matrix"
+                onselect={Some(open.reform(move |(i, k): (usize, usize)| CustomerFilter::Cohort { period: periods[i], k: Some(k) }))} />
+            if !c.last_complete {
+                <p class="hint">{ t.cohort_partial }</p>
+            }
+            if c.left_out > 0 {
+                <p class="hint">{ format!("{} {}", format::int(c.left_out as u64), t.cohort_left_out) }</p>
+            }
+        </section>
     }
 }

@@ -89,7 +89,12 @@ pub fn OverviewPage() -> Html {
                     }
                     if let Some(s) = &seg {
                         { card(t.top20, pct(s.top20_share), None, "ov-top20") }
-                        { card(t.kpi_reactivation, pct(s.states.mean_reactivation_rate), None, "ov-reactivation") }
+                        // The last complete period's, with which period it is.
+                        if let Some((label, rate)) = s.kpi_trends.latest.as_ref().and_then(|l| {
+                            s.kpi_trends.periods.iter().find(|p| p.label == l.label).and_then(|p| p.reactivation.rate()).map(|r| (l.label.clone(), r))
+                        }) {
+                            { card(t.kpi_reactivation, pct(rate), Some(label), "ov-reactivation") }
+                        }
                     }
                 </div>
                 if let Some(s) = &seg {
