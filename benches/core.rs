@@ -63,6 +63,22 @@ fn cohorts_cdnow_master(b: divan::Bencher) {
     });
 }
 
+#[divan::bench(sample_count = 20)]
+fn stage_chain_cdnow_master(b: divan::Bencher) {
+    let facts = customers::facts(master(), None).unwrap();
+    let p = segments::SegmentationParams::default();
+    b.bench(|| {
+        loyalty_lens::core::analysis::stage_chain::chain(
+            &facts.customers,
+            facts.as_of,
+            p.states.period,
+            p.states.churn_days,
+            &p.stages,
+            4,
+        )
+    });
+}
+
 #[divan::bench(sample_count = 10)]
 fn segmentation_cdnow_master(b: divan::Bencher) {
     let ds = master();

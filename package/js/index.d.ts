@@ -280,6 +280,42 @@ export interface Segmentation {
   rules_zh: { rfm: string; tiers: string; stages: string; states: string };
   pyramid: Pyramid;
   cohorts: Cohorts;
+  /** The loyalty KPIs period by period (shares with their counts) and the last complete period's change, tested. */
+  kpi_trends: {
+    periods: Array<{ label: string; repeat_customers: Share; returning_buyers: Share; reactivation: Share }>;
+    dormant_days: number;
+    latest: { label: string; previous: string; repeat_customers: ProportionTest | null; returning_buyers: ProportionTest | null; reactivation: ProportionTest | null } | null;
+  };
+  /** The lifecycle stages and 终止 as a Markov chain over the last 25 periods (rows and columns in `ChainState` order). */
+  stage_chain: {
+    period: 'month' | 'quarter';
+    churn_days: number;
+    periods: string[];
+    mix: number[][];
+    transitions: number[][];
+    probabilities: number[][];
+    last_transitions: number[][];
+    last_probabilities: number[][];
+    /** From exploration, formation, stability, decline; null where the end is never reached. */
+    expected_periods_to_end: Array<number | null>;
+    projection: number[][];
+  };
+}
+
+/** `hits` of `of`. */
+export interface Share {
+  hits: number;
+  of: number;
+}
+
+/** A two-proportion z-test of one share against another. */
+export interface ProportionTest {
+  /** As a share (0.13 is 13 points). */
+  difference: number;
+  z: number | null;
+  p_value: number | null;
+  ci95: [number, number];
+  significant: boolean;
 }
 
 /** NPS options. */
@@ -387,7 +423,11 @@ export type Filter =
   | { state: 'new' | 'repeat' | 'loyal' | 'won_back' | 'lapsed' | 'churned' }
   | { moved: { from: string; to: string } }
   | { pyramid: string }
-  | { cohort: { label: string; k?: number } };
+  | { cohort: { label: string; k?: number } }
+  | { stage_moved: { from: ChainState; to: ChainState } };
+
+/** A lifecycle stage, or the end of the relationship (终止). */
+export type ChainState = 'exploration' | 'formation' | 'stability' | 'decline' | 'end';
 
 /** Which part of a list. */
 export interface Page {

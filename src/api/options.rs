@@ -7,6 +7,7 @@ use crate::core::analysis::lifecycle::{Stage, TIER_NAMES, TIER_NAMES_EN};
 use crate::core::analysis::pareto::Abc;
 use crate::core::analysis::pyramid::{parse_tiers, Measure};
 use crate::core::analysis::rfm::CnSegment;
+use crate::core::analysis::stage_chain::ChainState;
 use crate::core::analysis::states::State;
 use crate::core::clv::form::ValidClvParams;
 use crate::core::clv::summary::Unit;
@@ -302,6 +303,11 @@ pub enum Filter {
         to: State,
     },
     Pyramid(String),
+    /// Customers whose stage (or `end`) moved from `from` to `to` in the stage chain's last transition.
+    StageMoved {
+        from: ChainState,
+        to: ChainState,
+    },
     /// A cohort by its label (`2024-03`, `2024Q1`), or with `k` those of it who bought k periods later.
     Cohort {
         label: String,
@@ -345,6 +351,7 @@ impl Filter {
             Self::Pyramid(name) => {
                 CustomerFilter::Pyramid(find("pyramid tier", seg.pyramid.tiers.iter().map(|t| t.name.as_str()).collect(), name)?)
             }
+            Self::StageMoved { from, to } => CustomerFilter::StageMoved { from: *from, to: *to },
             Self::Cohort { label, k } => {
                 let at = find("cohort", seg.cohorts.cohorts.iter().map(|c| c.label.as_str()).collect(), label)?;
                 CustomerFilter::Cohort { period: seg.cohorts.cohorts[at].period, k: *k }

@@ -138,6 +138,14 @@ fn filters_name_the_groups_of_the_segmentation() {
         assert_eq!(customers(&i.dataset, &seg, &all, 0, 0).total, c.customers);
     }
     assert!(summary.cohorts.cohorts.iter().any(|c| c.active.len() > 3 && c.active[3] > 0), "the sample has repeat buyers");
+    let chain = &summary.stage_chain;
+    for (a, from) in crate::core::analysis::stage_chain::ChainState::ALL.iter().enumerate() {
+        for (b, to) in crate::core::analysis::stage_chain::ChainState::ALL.iter().enumerate() {
+            let json = format!(r#"{{"stage_moved": {{"from": "{}", "to": "{}"}}}}"#, String::from(*from), String::from(*to));
+            assert_eq!(customers(&i.dataset, &seg, &filter(&json).unwrap(), 0, 0).total, chain.last_transitions[a][b], "{json}");
+        }
+    }
+    assert!(chain.last_transitions.iter().flatten().sum::<usize>() > 0);
     assert_eq!(filter(r#""all""#).unwrap(), CustomerFilter::All);
     assert_eq!(filter(r#"{"cell": {"r": 5, "f": 4}}"#).unwrap(), CustomerFilter::Cell { r: 5, f: 4 });
     assert_eq!(

@@ -689,6 +689,18 @@ test('lifecycle page: the cohort triangle shows what `loyalty-lens cohorts` prin
   await page.getByTestId('cohort-repeat').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="cohort-repeat"]').getAttribute('aria-pressed') === 'true');
   assert.deepEqual(await shown(), cohorts.map((c) => c.repeat.map((r) => pct(r / c.customers))));
+  // The stage chain: rows of probabilities add up to 100%; in the last transition a cell opens the
+  // customers who moved that way.
+  const chain = page.getByTestId('chain-matrix');
+  const sums = await chain.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].reduce((a, td) => a + parseFloat(td.textContent), 0)));
+  assert.equal(sums.length, 5);
+  assert.ok(sums.every((s) => s === 0 || Math.abs(s - 100) <= 3), `row sums ${sums}`);
+  await page.getByTestId('chain-last').click();
+  const stayed = page.getByTestId('chain-matrix-0-0');
+  await page.waitForFunction(() => document.querySelector('[data-testid="chain-last"]').getAttribute('aria-pressed') === 'true');
+  const count = (await stayed.getAttribute('title')).split(': ').pop();
+  await stayed.click();
+  await expectText(page, 'list-total', Number(count).toLocaleString('en-US'));
   // The first cohort's customers who bought again three months later.
   await page.getByTestId('cohort-active').click();
   await page.getByTestId('cohort-matrix-0-3').click();

@@ -16,7 +16,7 @@ export async function host(file: File, bytes: Uint8Array): Promise<number> {
   const controller = new AbortController();
   const clv: ClvReport = await dataset.clv({ calibration_end: '2025-06-30', unit: 'week', horizon_months: 12, discount: 0.01 }, { onProgress: ({ step, index, steps }) => console.log(step, index / steps), signal: controller.signal });
   const top: ListPage<CustomerClv> = dataset.clvCustomers('p_alive', { limit: 10 });
-  const filters: Filter[] = ['all', { segment: 'Champions' }, { stage: 'decline' }, { moved: { from: 'loyal', to: 'lapsed' } }, { cell: { r: 5, f: 5 } }, { cohort: { label: '2024-01', k: 1 } }];
+  const filters: Filter[] = ['all', { segment: 'Champions' }, { stage: 'decline' }, { moved: { from: 'loyal', to: 'lapsed' } }, { cell: { r: 5, f: 5 } }, { cohort: { label: '2024-01', k: 1 } }, { stage_moved: { from: 'stability', to: 'end' } }];
   const page: ListPage<CustomerRow> = dataset.customers(filters[1], { offset: 0, limit: 50 });
   const file1: ExportFile = dataset.export({ abc: 'A' }, 'xlsx');
   try {
@@ -32,5 +32,5 @@ export async function host(file: File, bytes: Uint8Array): Promise<number> {
   await remote.free();
   worker.terminate();
   dataset.free();
-  return report.rows_accepted + rfm.rows.length + seg.segments.length + pyramid.ladder[0] + nps.nps + (clv.total_clv ?? 0) + top.total + page.total + file1.bytes.length + tiers.tiers.length + remoteNps.responses + cohorts.cohorts.length + (await remote.cohorts()).left_out;
+  return report.rows_accepted + rfm.rows.length + seg.segments.length + pyramid.ladder[0] + nps.nps + (clv.total_clv ?? 0) + top.total + page.total + file1.bytes.length + tiers.tiers.length + remoteNps.responses + cohorts.cohorts.length + (seg.stage_chain.expected_periods_to_end[0] ?? 0) + (seg.kpi_trends.latest?.reactivation?.p_value ?? 0) + (await remote.cohorts()).left_out;
 }

@@ -244,13 +244,19 @@ impl StageParams {
 
 /// A customer's stage as of `as_of`.
 pub fn stage(c: &CustomerFacts, as_of: Day, p: &StageParams) -> Stage {
+    stage_of(&c.order_days, as_of, p)
+}
+
+/// The stage of a customer whose orders up to `as_of` fell on `days` (ascending).
+pub fn stage_of(days: &[Day], as_of: Day, p: &StageParams) -> Stage {
     let window_start = as_of - p.window_days + 1;
-    let first = c.order_days.first().copied().unwrap_or(c.first_day);
-    if c.order_days.len() <= 1 || first >= window_start {
+    let (Some(&first), true) = (days.first(), days.len() > 1) else { return Stage::Exploration };
+    if first >= window_start {
         return Stage::Exploration;
     }
-    let recent = c.orders_between(window_start, as_of) as f64;
-    let earlier_orders = c.orders_between(Day::MIN, window_start - 1) as f64;
+    let between = |from: Day, to: Day| days.partition_point(|&d| d <= to).saturating_sub(days.partition_point(|&d| d < from));
+    let recent = between(window_start, as_of) as f64;
+    let earlier_orders = between(Day::MIN, window_start - 1) as f64;
     let earlier_windows = f64::from(window_start - first) / f64::from(p.window_days);
     let earlier_rate = earlier_orders / earlier_windows.max(f64::MIN_POSITIVE);
     if recent > p.rise * earlier_rate {

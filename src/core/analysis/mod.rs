@@ -12,5 +12,6 @@ pub mod nps;
 pub mod pareto;
 pub mod pyramid;
 pub mod rfm;
+pub mod stage_chain;
 pub mod states;
 pub mod trends;

@@ -9,6 +9,7 @@ use crate::core::analysis::lifecycle::{stage, tiers, LifecycleError, Stage, Stag
 use crate::core::analysis::pareto::{pareto, Abc, AbcError, AbcParams, Pareto};
 use crate::core::analysis::pyramid::{Pyramid, PyramidError, PyramidParams};
 use crate::core::analysis::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmError, RfmParams};
+use crate::core::analysis::stage_chain::{chain, ChainState, StageChain};
 use crate::core::analysis::states::{probabilities, walk, State, StateParams, StatesResult};
 use crate::core::analysis::trends::{trends, KpiTrends};
 use crate::core::dataset::Dataset;
@@ -45,6 +46,7 @@ pub struct Segmentation {
     pub pyramid: Pyramid,
     pub cohorts: Cohorts,
     pub trends: KpiTrends,
+    pub chain: StageChain,
 }
 
 /// Why a dataset cannot be segmented: something it lacks, or a rule that cannot be used. The
@@ -138,7 +140,22 @@ pub fn segment_with(
         crate::core::analysis::pyramid::build(survey, clv, &facts, &rfm, &states.current, &dataset.customers, &params.pyramid)?;
     let cohorts = cohorts(dataset, &facts, params.states.period);
     let trends = trends(&facts.customers, &states.periods, &params.states, facts.as_of);
-    Ok(Segmentation { params: params.0.clone(), facts, rfm, pareto, tiers, stages, states, kpis, pyramid, cohorts, trends })
+    let s = &params.states;
+    let chain = chain(&facts.customers, facts.as_of, s.period, s.churn_days, &params.stages, s.horizon);
+    Ok(Segmentation {
+        params: params.0.clone(),
+        facts,
+        rfm,
+        pareto,
+        tiers,
+        stages,
+        states,
+        kpis,
+        pyramid,
+        cohorts,
+        trends,
+        chain,
+    })
 }
 
 /// Every customer's facts and RFM scores, and nothing else of the segmentation: what the `rfm`
@@ -231,6 +248,8 @@ pub struct SegmentationSummary {
     pub cohorts: Cohorts,
     /// The loyalty KPIs period by period, and the last period's change.
     pub kpi_trends: KpiTrends,
+    /// The lifecycle stages and the end of the relationship as a Markov chain.
+    pub stage_chain: StageChain,
 }
 
 /// Each rule of the summary in Chinese.
@@ -297,6 +316,12 @@ pub enum CustomerFilter {
         period: i32,
         k: Option<usize>,
     },
+    /// Customers whose lifecycle stage (or 终止) went from `from` to `to` in the stage chain's last
+    /// transition.
+    StageMoved {
+        from: ChainState,
+        to: ChainState,
+    },
 }
 
 /// Where `x` is in `all` (a group's number in [`Segmentation::grouped`]).
@@ -320,6 +345,9 @@ impl Segmentation {
             CustomerFilter::State(st) => self.states.current[i] == st,
             CustomerFilter::Moved { from, to } => self.states.previous[i] == Some(from) && self.states.current[i] == to,
             CustomerFilter::Pyramid(k) => self.pyramid.of.get(i) == Some(&k),
+            CustomerFilter::StageMoved { from, to } => {
+                self.chain.previous.get(i) == Some(&Some(from)) && self.chain.current.get(i) == Some(&Some(to))
+            }
             CustomerFilter::Cohort { period, k } => {
                 let (c, length) = (&self.facts.customers[i], self.params.states.period);
                 length.of(c.first_day) == period
@@ -478,6 +506,7 @@ impl Segmentation {
             pyramid: self.pyramid.clone(),
             cohorts: self.cohorts.clone(),
             kpi_trends: self.trends.clone(),
+            stage_chain: self.chain.clone(),
             rules_zh: self.rules_zh(),
             tiers,
             tier_rule,

@@ -40,6 +40,7 @@ pub fn filter_name(filter: &CustomerFilter, summary: Option<&SegmentationSummary
         CustomerFilter::State(st) => st.en().into(),
         CustomerFilter::Moved { from, to } => format!("{}-to-{}", from.en(), to.en()),
         CustomerFilter::Pyramid(k) => summary.and_then(|s| s.pyramid.tiers.get(*k)).map(|t| t.name.clone()).unwrap_or_default(),
+        CustomerFilter::StageMoved { from, to } => format!("{}-to-{}", from.en(), to.en()),
         CustomerFilter::Cohort { period, k } => {
             let label = summary.map_or_else(|| period.to_string(), |s| s.cohorts.period.label(*period));
             k.map_or_else(|| format!("cohort-{label}"), |k| format!("cohort-{label}+{k}"))

@@ -393,6 +393,11 @@ pub struct Texts {
     pub whole_history: &'static str,
     pub last_transition: &'static str,
     pub projection_title: &'static str,
+    pub chain_title: &'static str,
+    /// `{period}` month or quarter, `{churn}` the churn days.
+    pub chain_rule: &'static str,
+    pub chain_expected: &'static str,
+    pub chain_never: &'static str,
     pub trends_title: &'static str,
     /// The KPI rules; `{dormant}` is the dormancy in days.
     pub trends_rule: &'static str,

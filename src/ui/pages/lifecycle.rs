@@ -72,6 +72,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
         .map_or_else(|| "—".into(), pct);
     let recent: Vec<_> = s.states.periods.iter().rev().take(12).rev().collect();
     let cohort_view = use_state(|| CohortView::Active);
+    let chain_last = use_state(|| false);
     html! {
         <>
             <RulesPanel summary={s.clone()} params={ctx.state.segments.params.clone()} error={ctx.state.segments.error.clone()} lang={ctx.state.lang} onapply={ctx.on_segment()} onall={ctx.on_all_customers()} />
@@ -130,6 +131,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                 <p class="rule">{ t.trends_rule.replace("{dormant}", &s.kpi_trends.dormant_days.to_string()) }</p>
                 <KpiTrend trends={s.kpi_trends.clone()} {lang} />
             </section>
+            { chain_section(&s, lang, &chain_last, &open) }
             { cohort_section(&s, lang, *cohort_view, &cohort_view, &open) }
             <section class="card">
                 <h2>{ t.periods_title }</h2>
@@ -249,6 +251,63 @@ fn cohort_section(
             if c.left_out > 0 {
                 <p class="hint">{ format!("{} {}", format::int(c.left_out as u64), t.cohort_left_out) }</p>
             }
+        </section>
+    }
+}
+
+/// The stage chain: the transition matrix (whole history or the last move, whose cells open their
+/// customers), its flow, the expected periods until 终止 and the projection.
+fn chain_section(s: &SegmentationSummary, lang: Lang, last: &UseStateHandle<bool>, open: &Callback<CustomerFilter>) -> Html {
+    use crate::core::analysis::stage_chain::ChainState;
+    let t = lang.texts();
+    let c = &s.stage_chain;
+    if c.periods.len() < 2 {
+        return html! {};
+    }
+    let names: Vec<String> =
+        ChainState::ALL.iter().map(|st| if lang == Lang::Zh { st.zh() } else { st.en() }.to_string()).collect();
+    let rows = |m: &[[f64; 5]; 5]| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
+    let counts = |m: &[[usize; 5]; 5]| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
+    let (values, moved) = if **last {
+        (rows(&c.last_probabilities), counts(&c.last_transitions))
+    } else {
+        (rows(&c.probabilities), counts(&c.transitions))
+    };
+    let period_word = if c.period == crate::core::analysis::states::Period::Quarter { t.quarter_word } else { t.month_word };
+    let toggle = |value: bool, label: &'static str, id: &'static str| {
+        let handle = last.clone();
+        html! { <button class={classes!((**last == value).then_some("active"))} aria-pressed={(**last == value).to_string()} onclick={move |_| handle.set(value)} data-testid={id}>{ label }</button> }
+    };
+    html! {
+        <section class="card" data-testid="stage-chain">
+            <div class="card-head">
+                <h2>{ t.chain_title.replace("{period}", period_word) }</h2>
+                <div class="lang">
+                    { toggle(false, t.whole_history, "chain-whole") }
+                    { toggle(true, t.last_transition, "chain-last") }
+                </div>
+            </div>
+            <p class="rule">{ t.chain_rule.replace("{period}", period_word).replace("{churn}", &c.churn_days.to_string()) }</p>
+            <div class="two-col">
+                <div>
+                    <MatrixHeatmap rows={names.clone()} cols={names.clone()} {values} counts={Some(moved.clone())} testid="chain-matrix"
+                        onselect={(**last).then(|| open.reform(|(i, j): (usize, usize)| CustomerFilter::StageMoved { from: ChainState::ALL[i.min(4)], to: ChainState::ALL[j.min(4)] }))} />
+                    <div class="table-wrap full">
+                    <table data-testid="chain-expected">
+                        <thead><tr><th>{ t.chain_expected }</th>{ for names.iter().take(4).map(|n| html! { <th class="num">{ n.clone() }</th> }) }</tr></thead>
+                        <tbody><tr><td></td>{ for c.expected_periods_to_end.iter().map(|e| html! {
+                            <td class="num">{ e.map_or_else(|| t.chain_never.to_string(), |v| format!("{v:.1}")) }</td>
+                        }) }</tr></tbody>
+                    </table>
+                    </div>
+                </div>
+                <div>
+                    <TransitionFlow labels={names.clone()} counts={moved} />
+                    <MatrixHeatmap
+                        rows={(1..=c.projection.len()).map(|h| format!("+{h} {}", t.ahead)).collect::<Vec<_>>()}
+                        cols={names.clone()} values={c.projection.iter().map(|r| r.to_vec()).collect::<Vec<_>>()} testid="chain-projection" />
+                </div>
+            </div>
         </section>
     }
 }
