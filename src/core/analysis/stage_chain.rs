@@ -19,7 +19,7 @@
 
 use crate::core::analysis::customers::CustomerFacts;
 use crate::core::analysis::lifecycle::{stage_of, Stage, StageParams};
-use crate::core::analysis::states::Period;
+use crate::core::analysis::states::{probabilities, project, Period};
 use crate::core::values::Day;
 use serde::{Deserialize, Serialize};
 
@@ -115,19 +115,6 @@ pub struct StageChain {
     pub current: Vec<Option<ChainState>>,
     #[serde(skip)]
     pub previous: Vec<Option<ChainState>>,
-}
-
-fn probabilities(m: &ChainMatrix) -> [[f64; 5]; 5] {
-    let mut p = [[0.0; 5]; 5];
-    for (i, row) in m.iter().enumerate() {
-        let total: usize = row.iter().sum();
-        if total > 0 {
-            for j in 0..5 {
-                p[i][j] = row[j] as f64 / total as f64;
-            }
-        }
-    }
-    p
 }
 
 /// Solves (I − Q) t = 1 for the four stages by Gaussian elimination with partial pivoting; `None`
@@ -243,24 +230,7 @@ pub fn chain(
         previous.push(second_last);
     }
     let probabilities = probabilities(&transitions);
-    let total: usize = mix.last().map_or(0, |m| m.iter().sum());
-    let mut shares: [f64; 5] = mix.last().map_or([0.0; 5], |m| m.map(|x| if total > 0 { x as f64 / total as f64 } else { 0.0 }));
-    let projection = (0..horizon)
-        .map(|_| {
-            let mut next = [0.0; 5];
-            for i in 0..5 {
-                for j in 0..5 {
-                    next[j] += shares[i] * probabilities[i][j];
-                }
-            }
-            // A state no one has left in the data (a row without moves) keeps whoever it has.
-            for i in 0..5 {
-                next[i] += shares[i] * (1.0 - probabilities[i].iter().sum::<f64>());
-            }
-            shares = next;
-            next
-        })
-        .collect();
+    let projection = project(&mix.last().copied().unwrap_or_default(), &probabilities, horizon);
     StageChain {
         period,
         churn_days,

@@ -166,15 +166,39 @@ pub struct StatesResult {
 }
 
 /// Row probabilities of a count matrix (a row with no transitions stays all zero).
-pub fn probabilities(m: &Matrix) -> [[f64; 6]; 6] {
-    let mut p = [[0.0; 6]; 6];
-    for (i, row) in m.iter().enumerate() {
+pub fn probabilities<const N: usize>(m: &[[usize; N]; N]) -> [[f64; N]; N] {
+    let mut p = [[0.0; N]; N];
+    for (out, row) in p.iter_mut().zip(m) {
         let total: usize = row.iter().sum();
-        for j in 0..6 {
-            p[i][j] = ratio(row[j], total);
+        for (x, &count) in out.iter_mut().zip(row) {
+            *x = ratio(count, total);
         }
     }
     p
+}
+
+/// The shares of `mix` (counts) carried `horizon` periods forward by the probabilities `p`, no one
+/// joining; a state with no observed moves keeps its share where it is.
+pub fn project<const N: usize>(mix: &[usize; N], p: &[[f64; N]; N], horizon: usize) -> Vec<[f64; N]> {
+    let total: usize = mix.iter().sum();
+    let mut shares = mix.map(|count| ratio(count, total));
+    let mut projection = Vec::with_capacity(horizon);
+    for _ in 0..horizon {
+        let mut next = [0.0; N];
+        for (share, row) in shares.iter().zip(p) {
+            for (x, prob) in next.iter_mut().zip(row) {
+                *x += share * prob;
+            }
+        }
+        for (i, row) in p.iter().enumerate() {
+            if row.iter().sum::<f64>() == 0.0 {
+                next[i] += shares[i];
+            }
+        }
+        projection.push(next);
+        shares = next;
+    }
+    projection
 }
 
 /// Walks every customer through the periods up to the one holding `as_of − 1`.
@@ -276,30 +300,7 @@ pub fn walk(customers: &[CustomerFacts], as_of: Day, params: &StateParams) -> St
         before_last.push(second_last);
     }
     let p = probabilities(&transitions);
-    let mut mix: [f64; 6] = [0.0; 6];
-    if let Some(last) = periods.last() {
-        let total: usize = last.mix.iter().sum();
-        for (share, &count) in mix.iter_mut().zip(&last.mix) {
-            *share = ratio(count, total);
-        }
-    }
-    let mut projection = Vec::with_capacity(params.horizon);
-    for _ in 0..params.horizon {
-        let mut next = [0.0; 6];
-        for i in 0..6 {
-            for j in 0..6 {
-                next[j] += mix[i] * p[i][j];
-            }
-        }
-        // Rows with no observed transitions keep their share where it is.
-        for i in 0..6 {
-            if p[i].iter().sum::<f64>() == 0.0 {
-                next[i] += mix[i];
-            }
-        }
-        projection.push(next);
-        mix = next;
-    }
+    let projection = project(&periods.last().map_or([0; 6], |last| last.mix), &p, params.horizon);
     StatesResult { params: *params, periods, transitions, last_transitions, projection, current, previous: before_last }
 }
 
