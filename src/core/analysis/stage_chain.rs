@@ -13,7 +13,7 @@
 //!   by the row's total. A customer who orders again after 终止 moves out of it as the data shows
 //!   (in the matrix and the projection); the expected periods treat 终止 as the end.
 //! - Expected periods until 终止 from each stage: t = (I − Q)⁻¹·1, Q the whole history's
-//!   probabilities among the four stages (none when a stage never reaches 终止 in the data).
+//!   probabilities among the four stages (none for a stage from which the end is not certain).
 //! - Projection: the last period's mix times the probability matrix, `horizon` times (no new
 //!   customers).
 
@@ -118,10 +118,10 @@ pub struct StageChain {
 }
 
 /// Solves (I − Q) t = 1 for the four stages by Gaussian elimination with partial pivoting; `None`
-/// for a stage whose row cannot reach the end (a singular system, or a negative or infinite time).
+/// for a stage from which the end is not certain (the chain can move from it, directly or through
+/// other stages, to a stage that never reaches 终止: the expected time is then unbounded).
 fn expected_to_end(p: &[[f64; 5]; 5]) -> [Option<f64>; 4] {
-    // A stage that never leaves the four stages makes the system singular: solve only among the
-    // stages that reach 终止 with positive probability, directly or through others.
+    // The stages that reach 终止 with positive probability, directly or through others…
     let mut reaches = [false; 4];
     for (i, r) in reaches.iter_mut().enumerate() {
         *r = p[i][4] > 0.0;
@@ -138,10 +138,24 @@ fn expected_to_end(p: &[[f64; 5]; 5]) -> [Option<f64>; 4] {
             break;
         }
     }
-    let idx: Vec<usize> = (0..4).filter(|&i| reaches[i]).collect();
+    // …and of those, the ones that cannot move to a stage that does not: there the end is certain,
+    // and the system over them is well posed.
+    let mut certain = reaches;
+    loop {
+        let mut changed = false;
+        for i in 0..4 {
+            if certain[i] && (0..4).any(|j| !certain[j] && p[i][j] > 0.0) {
+                certain[i] = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let idx: Vec<usize> = (0..4).filter(|&i| certain[i]).collect();
     let n = idx.len();
-    // [I − Q | 1] over the stages that reach the end; the others are never entered from them? They
-    // may be: moving to a stage that never ends means never ending, so those rows count as None.
+    // [I − Q | 1] over those stages.
     let mut a: Vec<Vec<f64>> = idx
         .iter()
         .map(|&i| {
@@ -168,11 +182,8 @@ fn expected_to_end(p: &[[f64; 5]; 5]) -> [Option<f64>; 4] {
     }
     let mut out = [None; 4];
     for (k, &i) in idx.iter().enumerate() {
-        // A stage that can move to one that never ends might never end either: its time is then
-        // unbounded.
-        let leaks = (0..4).any(|j| !reaches[j] && p[i][j] > 0.0);
         let t = a[k][n] / a[k][k];
-        out[i] = (t.is_finite() && t > 0.0 && !leaks).then_some(t);
+        out[i] = (t.is_finite() && t > 0.0).then_some(t);
     }
     out
 }
@@ -335,6 +346,14 @@ mod tests {
         for (got, want) in t.iter().zip(want) {
             assert!((got.unwrap() - want).abs() < 1e-9, "{t:?}");
         }
+        // Stability never ends; Decline ends half the time and else becomes stable for good, so its
+        // end is not certain, nor Formation's, which always declines. Exploration always ends: 1.
+        let mut p = [[0.0; 5]; 5];
+        p[0][4] = 1.0;
+        p[1][3] = 1.0;
+        p[2][2] = 1.0;
+        (p[3][2], p[3][4]) = (0.5, 0.5);
+        assert_eq!(expected_to_end(&p), [Some(1.0), None, None, None]);
     }
 
     #[test]
