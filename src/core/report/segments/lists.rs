@@ -1,0 +1,143 @@
+//! Customer lists for drill-down and export: which customers a filter holds, in what order, as
+//! display rows.
+
+use super::*;
+
+/// Which customers a list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerFilter {
+    All,
+    /// Index into the segment list; one past its end means customers whose code no segment lists.
+    Segment(usize),
+    Cn(CnSegment),
+    Cell {
+        r: u8,
+        f: u8,
+    },
+    Abc(Abc),
+    Tier(usize),
+    Stage(Stage),
+    State(State),
+    /// Customers who moved from one state to another in the last transition.
+    Moved {
+        from: State,
+        to: State,
+    },
+    /// A tier of the loyalty pyramid, top first.
+    Pyramid(usize),
+    /// The customers of the cohort first buying in `period` (months or quarters since year 0, as
+    /// the rules' period counts), or, with `k`, those of them who bought in the k-th period after.
+    Cohort {
+        period: i32,
+        k: Option<usize>,
+    },
+    /// Customers whose lifecycle stage (or 终止) went from `from` to `to` in the stage chain's last
+    /// transition.
+    StageMoved {
+        from: ChainState,
+        to: ChainState,
+    },
+}
+
+impl Segmentation {
+    /// Whether customer `i` (index into the facts) passes `filter`.
+    pub fn matches(&self, i: usize, filter: &CustomerFilter) -> bool {
+        let s = &self.rfm.scores[i];
+        match *filter {
+            CustomerFilter::All => true,
+            CustomerFilter::Segment(k) if k >= self.rfm.params.segments.len() => s.segment.is_none(),
+            CustomerFilter::Segment(k) => s.segment == Some(k),
+            CustomerFilter::Cn(c) => s.cn_segment == c,
+            CustomerFilter::Cell { r, f } => s.r == r && s.f == f,
+            CustomerFilter::Abc(a) => self.pareto.classes[i] == a,
+            CustomerFilter::Tier(t) => self.tiers.of[i] == t,
+            CustomerFilter::Stage(st) => self.stages[i] == st,
+            CustomerFilter::State(st) => self.states.current[i] == st,
+            CustomerFilter::Moved { from, to } => self.states.previous[i] == Some(from) && self.states.current[i] == to,
+            CustomerFilter::Pyramid(k) => self.pyramid.of.get(i) == Some(&k),
+            CustomerFilter::StageMoved { from, to } => {
+                self.chain.previous.get(i) == Some(&Some(from)) && self.chain.current.get(i) == Some(&Some(to))
+            }
+            CustomerFilter::Cohort { period, k } => {
+                let (c, length) = (&self.facts.customers[i], self.params.states.period);
+                length.of(c.first_day) == period
+                    && k.is_none_or(|k| {
+                        let q = period + k as i32;
+                        c.orders_between(length.start(q), length.end(q)) > 0
+                    })
+            }
+        }
+    }
+
+    /// Customers passing `filter` as display rows, highest monetary value first.
+    pub fn rows(&self, dataset: &Dataset, filter: &CustomerFilter) -> Vec<CustomerRow> {
+        self.order(dataset, filter).into_iter().map(|i| self.row(dataset, i)).collect()
+    }
+
+    /// Indices (into the facts) of the customers passing `filter`, highest monetary value (to the
+    /// cent) first, ties by customer id. Cheap to keep, so a paged list sorts once, not per page.
+    pub fn order(&self, dataset: &Dataset, filter: &CustomerFilter) -> Vec<usize> {
+        let cents = |i: usize| (self.facts.customers[i].monetary * 100.0).round();
+        let id = |i: usize| dataset.customers.name(self.facts.customers[i].customer).unwrap_or_default();
+        let mut out: Vec<usize> = (0..self.facts.customers.len()).filter(|&i| self.matches(i, filter)).collect();
+        out.sort_by(|&a, &b| cents(b).total_cmp(&cents(a)).then_with(|| id(a).cmp(id(b))));
+        out
+    }
+
+    /// Customer `i` (index into the facts) as a display row.
+    pub fn row(&self, dataset: &Dataset, i: usize) -> CustomerRow {
+        let RfmRow { customer_id, recency_days, frequency, monetary, r, f, m, segment, cn_segment } =
+            RfmRow::of(dataset, &self.facts, &self.rfm, i);
+        CustomerRow {
+            customer_id: customer_id.to_string(),
+            recency_days,
+            frequency,
+            monetary,
+            r,
+            f,
+            m,
+            segment: segment.to_string(),
+            cn_segment: cn_segment.to_string(),
+            abc: self.pareto.classes[i].label().to_string(),
+            tier: self.tiers.names.get(self.tiers.of[i]).cloned().unwrap_or_default(),
+            stage: self.stages[i].zh().to_string(),
+            state: self.states.current[i].en().to_string(),
+        }
+    }
+}
+
+/// One customer in a list; the first nine fields are the `rfm` CSV columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    pub customer_id: String,
+    pub recency_days: i32,
+    pub frequency: u32,
+    pub monetary: f64,
+    pub r: u8,
+    pub f: u8,
+    pub m: u8,
+    pub segment: String,
+    pub cn_segment: String,
+    pub abc: String,
+    pub tier: String,
+    pub stage: String,
+    pub state: String,
+}
+
+/// The columns of a customer list exported ([`crate::core::export::customers_csv`]), in the order of [`CustomerRow`]'s fields.
+pub const CUSTOMER_COLUMNS: [&str; 13] = [
+    "customer_id",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "r",
+    "f",
+    "m",
+    "segment",
+    "cn_segment",
+    "abc",
+    "tier",
+    "stage",
+    "state",
+];

@@ -1,0 +1,213 @@
+//! Segmentation as the app shows it: facts, RFM and ABC computed once, summarised per group
+//! (named segment, Chinese class, R×F cell, ABC class), and customer lists for drill-down and export.
+
+use crate::core::analysis::cohorts::{cohorts, Cohorts};
+use crate::core::analysis::customers::{facts, Facts, FactsError};
+use crate::core::analysis::groups::{GroupStat, Totals};
+use crate::core::analysis::kpis::{kpis, Kpis};
+use crate::core::analysis::lifecycle::{stage, tiers, LifecycleError, Stage, StageParams, TierRule, Tiers};
+use crate::core::analysis::pareto::{pareto, Abc, AbcError, AbcParams, Pareto};
+use crate::core::analysis::pyramid::{Pyramid, PyramidError, PyramidParams};
+use crate::core::analysis::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmError, RfmParams};
+use crate::core::analysis::stage_chain::{chain, ChainState, StageChain};
+use crate::core::analysis::states::{probabilities, walk, State, StateParams, StatesResult};
+use crate::core::analysis::trends::{trends, KpiTrends};
+use crate::core::dataset::Dataset;
+use crate::core::values::{format_day, Day};
+use serde::{Deserialize, Serialize};
+
+mod lists;
+mod summary;
+#[cfg(test)]
+mod tests;
+
+pub use self::lists::{CustomerFilter, CustomerRow, CUSTOMER_COLUMNS};
+pub use self::summary::{GridCell, PeriodRow, RulesZh, SegmentationSummary, StatesSummary};
+
+/// Everything the user can set for segmentation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SegmentationParams {
+    /// Default: the day after the last transaction.
+    pub as_of: Option<Day>,
+    pub rfm: RfmParams,
+    pub abc: AbcParams,
+    pub tiers: TierRule,
+    pub stages: StageParams,
+    pub states: StateParams,
+    pub pyramid: PyramidParams,
+    /// NPS counts only each customer's latest answer (default: every answer counts).
+    #[serde(default)]
+    pub nps_latest: bool,
+}
+
+/// The computed segmentation, kept by the worker for drill-down.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segmentation {
+    pub params: SegmentationParams,
+    pub facts: Facts,
+    pub rfm: Rfm,
+    pub pareto: Pareto,
+    pub tiers: Tiers,
+    pub stages: Vec<Stage>,
+    pub states: StatesResult,
+    pub kpis: Kpis,
+    pub pyramid: Pyramid,
+    pub cohorts: Cohorts,
+    pub trends: KpiTrends,
+    pub chain: StageChain,
+}
+
+/// Why a dataset cannot be segmented: something it lacks, or a rule that cannot be used. The
+/// message is the area's own; [`SegmentError::code`] is a stable key for the page to translate.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SegmentError {
+    #[error(transparent)]
+    Facts(#[from] FactsError),
+    #[error(transparent)]
+    Rfm(#[from] RfmError),
+    #[error(transparent)]
+    Abc(#[from] AbcError),
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    #[error(transparent)]
+    Pyramid(#[from] PyramidError),
+}
+
+impl SegmentError {
+    /// The area's code: `no_dates`, `rfm_bins`, `abc_cuts`, `tier_shares`, `pyramid_needs_clv`, …
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Facts(e) => e.code(),
+            Self::Rfm(e) => e.code(),
+            Self::Abc(e) => e.code(),
+            Self::Lifecycle(e) => e.code(),
+            Self::Pyramid(e) => e.code(),
+        }
+    }
+}
+
+/// Segmentation rules that passed [`SegmentationParams::check`]: what [`segment`] and
+/// [`segment_with`] take, so that every rule is checked once, where the rules come in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidSegmentationParams(SegmentationParams);
+
+impl std::ops::Deref for ValidSegmentationParams {
+    type Target = SegmentationParams;
+
+    fn deref(&self) -> &SegmentationParams {
+        &self.0
+    }
+}
+
+impl SegmentationParams {
+    /// Checks every rule: RFM bins, thresholds and segment codes, ABC cuts, membership tiers,
+    /// lifecycle stages, the pyramid.
+    ///
+    /// # Errors
+    /// The [`SegmentError`] of the first rule that cannot be used.
+    pub fn check(self) -> Result<ValidSegmentationParams, SegmentError> {
+        self.rfm.check()?;
+        self.abc.check()?;
+        self.tiers.check()?;
+        self.stages.check()?;
+        self.pyramid.check()?;
+        Ok(ValidSegmentationParams(self))
+    }
+}
+
+/// Computes facts, scores and classes.
+///
+/// # Errors
+/// [`SegmentError`]: what the dataset lacks (dates, amounts, rows before the as-of date), or the
+/// pyramid ranked by CLV before the CLV models have run.
+pub fn segment(dataset: &Dataset, params: &ValidSegmentationParams) -> Result<Segmentation, SegmentError> {
+    let inline = dataset.score.is_some().then(|| crate::core::analysis::nps::Survey::inline(dataset));
+    segment_with(dataset, inline.as_ref(), None, params)
+}
+
+/// [`segment`] with survey answers from anywhere (the pyramid's NPS per tier and its advocates)
+/// and, when the CLV models have run, each customer's predicted CLV by customer code (for the
+/// pyramid ranked by CLV).
+///
+/// # Errors
+/// As [`segment`].
+pub fn segment_with(
+    dataset: &Dataset,
+    survey: Option<&crate::core::analysis::nps::Survey>,
+    clv: Option<&[f64]>,
+    params: &ValidSegmentationParams,
+) -> Result<Segmentation, SegmentError> {
+    let (facts, rfm) = scored(dataset, params.as_of, &params.rfm)?;
+    let revenues: Vec<f64> = facts.customers.iter().map(|c| c.monetary).collect();
+    let pareto = pareto(&revenues, params.abc)?;
+    let tiers = tiers(dataset, &facts.customers, facts.as_of, &params.tiers)?;
+    let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &params.stages)).collect();
+    let states = walk(&facts.customers, facts.as_of, &params.states);
+    let kpis = kpis(dataset, &facts.customers);
+    let pyramid =
+        crate::core::analysis::pyramid::build(survey, clv, &facts, &rfm, &states.current, &dataset.customers, &params.pyramid)?;
+    let cohorts = cohorts(dataset, &facts, params.states.period);
+    let trends = trends(&facts.customers, &states.periods, &params.states, facts.as_of);
+    let s = &params.states;
+    let chain = chain(&facts.customers, facts.as_of, s.period, s.churn_days, &params.stages, s.horizon);
+    Ok(Segmentation {
+        params: params.0.clone(),
+        facts,
+        rfm,
+        pareto,
+        tiers,
+        stages,
+        states,
+        kpis,
+        pyramid,
+        cohorts,
+        trends,
+        chain,
+    })
+}
+
+/// Every customer's facts and RFM scores, and nothing else of the segmentation: what the `rfm`
+/// command prints.
+///
+/// # Errors
+/// As [`segment`].
+pub fn scored(dataset: &Dataset, as_of: Option<Day>, params: &RfmParams) -> Result<(Facts, Rfm), SegmentError> {
+    let facts = facts(dataset, as_of)?;
+    let rfm = score(&facts.customers, params)?;
+    Ok((facts, rfm))
+}
+
+/// Customer `i`'s RFM columns: the `rfm` command's CSV row (the field order is the column order
+/// users' scripts rely on), and the first nine fields of a [`CustomerRow`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RfmRow<'a> {
+    pub customer_id: &'a str,
+    pub recency_days: i32,
+    pub frequency: u32,
+    /// Rounded to the cent.
+    pub monetary: f64,
+    pub r: u8,
+    pub f: u8,
+    pub m: u8,
+    pub segment: &'a str,
+    pub cn_segment: &'static str,
+}
+
+impl<'a> RfmRow<'a> {
+    /// Customer `i` (index into the facts).
+    pub fn of(dataset: &'a Dataset, facts: &'a Facts, rfm: &'a Rfm, i: usize) -> Self {
+        let c = &facts.customers[i];
+        let s = &rfm.scores[i];
+        Self {
+            customer_id: dataset.customers.name(c.customer).unwrap_or_default(),
+            recency_days: c.recency_days,
+            frequency: c.frequency,
+            monetary: (c.monetary * 100.0).round() / 100.0 + 0.0,
+            r: s.r,
+            f: s.f,
+            m: s.m,
+            segment: s.segment.map_or("", |k| &rfm.params.segments[k].0),
+            cn_segment: s.cn_segment.zh(),
+        }
+    }
+}

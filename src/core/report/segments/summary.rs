@@ -1,0 +1,308 @@
+//! The segmentation summarised for the pages and `loyalty-lens segments`: each group's totals
+//! (named segment, Chinese class, R×F cell, ABC class, tier, stage, state) and every rule in words.
+
+use super::*;
+
+/// One cell of the R×F grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GridCell {
+    pub r: u8,
+    pub f: u8,
+    pub customers: usize,
+    /// Mean monetary value of the cell's customers (0 when empty).
+    pub mean_monetary: f64,
+}
+
+/// What the segmentation page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentationSummary {
+    pub as_of: String,
+    pub customers: usize,
+    pub rows_after_as_of: usize,
+    pub revenue: f64,
+    pub bins: u8,
+    /// The scoring rule in words, shown next to the results.
+    pub rule: String,
+    pub segments: Vec<GroupStat>,
+    pub cn_segments: Vec<GroupStat>,
+    /// The customers' means the 8-class model compares against: recency days, orders, monetary.
+    pub cn_means: (f64, f64, f64),
+    pub grid: Vec<GridCell>,
+    pub abc: Vec<GroupStat>,
+    pub abc_cuts: AbcParams,
+    pub gini: f64,
+    pub top20_share: f64,
+    pub lorenz: Vec<(f64, f64)>,
+    pub tiers: Vec<GroupStat>,
+    /// The tier rule in words.
+    pub tier_rule: String,
+    pub stages: Vec<GroupStat>,
+    pub stage_rule: String,
+    pub states: StatesSummary,
+    pub kpis: Kpis,
+    /// The rules in Chinese, for the Chinese interface.
+    pub rules_zh: RulesZh,
+    pub pyramid: Pyramid,
+    /// Customers by the period of their first order, and what each cohort did after it.
+    pub cohorts: Cohorts,
+    /// The loyalty KPIs period by period, and the last period's change.
+    pub kpi_trends: KpiTrends,
+    /// The lifecycle stages and the end of the relationship as a Markov chain.
+    pub stage_chain: StageChain,
+}
+
+/// Each rule of the summary in Chinese.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RulesZh {
+    pub rfm: String,
+    pub tiers: String,
+    pub stages: String,
+    pub states: String,
+}
+
+/// The states page's numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatesSummary {
+    pub rule: String,
+    pub periods: Vec<PeriodRow>,
+    /// Counts, row = from, column = to, in [`State::ALL`] order.
+    pub transitions: Vec<Vec<usize>>,
+    pub probabilities: Vec<Vec<f64>>,
+    pub last_transitions: Vec<Vec<usize>>,
+    pub last_probabilities: Vec<Vec<f64>>,
+    pub projection: Vec<Vec<f64>>,
+    /// Customers by their state in the last period.
+    pub current: Vec<GroupStat>,
+    /// Mean over periods of the reactivation rate (periods with dormant customers only).
+    pub mean_reactivation_rate: f64,
+}
+
+/// One period of the state walk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodRow {
+    pub label: String,
+    pub mix: Vec<usize>,
+    pub repurchase_rate: f64,
+    pub reactivation_rate: f64,
+}
+
+/// Where `x` is in `all` (a group's number in [`Segmentation::grouped`]).
+fn position<T: PartialEq>(all: &[T], x: &T) -> usize {
+    all.iter().position(|a| a == x).unwrap_or(usize::MAX)
+}
+
+impl Segmentation {
+    /// The totals of each of `groups` groups, `key` giving customer `i`'s: the customers filtering by
+    /// each group's [`CustomerFilter`] gives (in the same order), added up in one pass instead of
+    /// one per group.
+    fn grouped(&self, groups: usize, key: impl Fn(usize) -> usize) -> Vec<Totals> {
+        let mut out = vec![Totals::default(); groups];
+        for (i, c) in self.facts.customers.iter().enumerate() {
+            if let Some(group) = out.get_mut(key(i)) {
+                group.add(c);
+            }
+        }
+        out
+    }
+
+    pub fn summary(&self) -> SegmentationSummary {
+        let all = self.facts.customers.len();
+        let revenue: f64 = self.facts.customers.iter().map(|c| c.monetary).sum::<f64>() + 0.0;
+        let params = &self.rfm.params;
+        let scores = &self.rfm.scores;
+        // The last group: customers whose code an edited map leaves out.
+        let mut by_segment = self.grouped(params.segments.len() + 1, |i| scores[i].segment.unwrap_or(params.segments.len()));
+        let unassigned = by_segment.pop().unwrap_or_default();
+        let mut segments: Vec<GroupStat> = params
+            .segments
+            .iter()
+            .zip(&by_segment)
+            .map(|((name, _), totals)| totals.stat(name.clone(), segment_name_zh(name).map(str::to_string), all, revenue))
+            .collect();
+        // An edited map may leave codes out: those customers are shown, not lost.
+        if unassigned.customers > 0 {
+            segments.push(unassigned.stat("Unassigned".into(), Some("未分配".into()), all, revenue));
+        }
+        let by_cn = self.grouped(CnSegment::ALL.len(), |i| position(&CnSegment::ALL, &scores[i].cn_segment));
+        let cn_segments = CnSegment::ALL
+            .iter()
+            .zip(&by_cn)
+            .map(|(&c, totals)| totals.stat(c.en().to_string(), Some(c.zh().to_string()), all, revenue))
+            .collect();
+        let bins = usize::from(params.bins);
+        let cell = |r: u8, f: u8| usize::from(r.wrapping_sub(1)) * bins + usize::from(f.wrapping_sub(1));
+        let by_cell = self.grouped(bins * bins, |i| {
+            let s = &scores[i];
+            if (1..=params.bins).contains(&s.r) && (1..=params.bins).contains(&s.f) {
+                cell(s.r, s.f)
+            } else {
+                usize::MAX
+            }
+        });
+        let mut grid = Vec::new();
+        for r in 1..=params.bins {
+            for f in 1..=params.bins {
+                let totals = &by_cell[cell(r, f)];
+                grid.push(GridCell { r, f, customers: totals.customers, mean_monetary: totals.mean(totals.monetary) });
+            }
+        }
+        let by_abc = self.grouped(Abc::ALL.len(), |i| position(&Abc::ALL, &self.pareto.classes[i]));
+        let abc =
+            Abc::ALL.iter().zip(&by_abc).map(|(&a, totals)| totals.stat(a.label().to_string(), None, all, revenue)).collect();
+        let rule = match (&params.recency, &params.frequency, &params.monetary) {
+            (
+                crate::core::analysis::rfm::Scoring::Ranked,
+                crate::core::analysis::rfm::Scoring::Ranked,
+                crate::core::analysis::rfm::Scoring::Ranked,
+            ) => format!(
+                "score = 1 + floor({} · w / N), w = customers with a strictly worse value; as of {}",
+                params.bins,
+                format_day(self.facts.as_of)
+            ),
+            _ => format!("scores from thresholds ({} bins); as of {}", params.bins, format_day(self.facts.as_of)),
+        };
+        let by_tier = self.grouped(self.tiers.names.len(), |i| self.tiers.of[i]);
+        let tiers = self
+            .tiers
+            .names
+            .iter()
+            .zip(&by_tier)
+            .map(|(name, totals)| {
+                let en = crate::core::analysis::lifecycle::TIER_NAMES
+                    .iter()
+                    .position(|n| n == name)
+                    .map(|p| crate::core::analysis::lifecycle::TIER_NAMES_EN[p]);
+                totals.stat(en.unwrap_or(name).to_string(), Some(name.clone()), all, revenue)
+            })
+            .collect();
+        let tier_rule = if self.tiers.from_column {
+            "tiers from the member-level column (each customer's latest level)".to_string()
+        } else {
+            match &self.params.tiers {
+                TierRule::Shares(s) => format!(
+                    "12-month spend to {}: top {:.0}% 钻石, next {:.0}% 金卡, next {:.0}% 银卡, rest 普通",
+                    format_day(self.facts.as_of),
+                    s[0] * 100.0,
+                    s[1] * 100.0,
+                    s[2] * 100.0
+                ),
+                TierRule::Amounts(a) => format!("12-month spend ≥ {} 钻石, ≥ {} 金卡, ≥ {} 银卡, else 普通", a[0], a[1], a[2]),
+            }
+        };
+        let by_stage = self.grouped(Stage::ALL.len(), |i| position(&Stage::ALL, &self.stages[i]));
+        let stages = Stage::ALL
+            .iter()
+            .zip(&by_stage)
+            .map(|(&st, totals)| totals.stat(st.en().into(), Some(st.zh().into()), all, revenue))
+            .collect();
+        let sp = &self.params.stages;
+        let stage_rule = format!(
+            "orders in the last {} days vs. the customer's earlier orders per {} days: > {}× 形成期, {}–{}× 稳定期, < {}× 退化期; one order or first order in the window 考察期",
+            sp.window_days, sp.window_days, sp.rise, sp.fall, sp.rise, sp.fall
+        );
+        let st = &self.states;
+        let to_vec = |m: &crate::core::analysis::states::Matrix| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
+        let rates: Vec<f64> = st.periods.iter().filter(|p| p.dormant_at_start > 0).map(|p| p.reactivation_rate()).collect();
+        let states = StatesSummary {
+            rule: format!(
+                "per {}: churned after {} days without an order, loyal = 3 of the last 4 periods, dormant = {}+ days",
+                match st.params.period {
+                    crate::core::analysis::states::Period::Month => "month",
+                    crate::core::analysis::states::Period::Quarter => "quarter",
+                },
+                st.params.churn_days,
+                st.params.dormant_days
+            ),
+            periods: st
+                .periods
+                .iter()
+                .map(|p| PeriodRow {
+                    label: p.label.clone(),
+                    mix: p.mix.to_vec(),
+                    repurchase_rate: p.repurchase_rate(),
+                    reactivation_rate: p.reactivation_rate(),
+                })
+                .collect(),
+            transitions: to_vec(&st.transitions),
+            probabilities: probabilities(&st.transitions).iter().map(|r| r.to_vec()).collect(),
+            last_transitions: to_vec(&st.last_transitions),
+            last_probabilities: probabilities(&st.last_transitions).iter().map(|r| r.to_vec()).collect(),
+            projection: st.projection.iter().map(|r| r.to_vec()).collect(),
+            current: State::ALL
+                .iter()
+                .zip(&self.grouped(State::ALL.len(), |i| position(&State::ALL, &st.current[i])))
+                .map(|(&s, totals)| totals.stat(s.en().into(), Some(s.zh().into()), all, revenue))
+                .collect(),
+            mean_reactivation_rate: if rates.is_empty() { 0.0 } else { rates.iter().sum::<f64>() / rates.len() as f64 },
+        };
+        SegmentationSummary {
+            pyramid: self.pyramid.clone(),
+            cohorts: self.cohorts.clone(),
+            kpi_trends: self.trends.clone(),
+            stage_chain: self.chain.clone(),
+            rules_zh: self.rules_zh(),
+            tiers,
+            tier_rule,
+            stages,
+            stage_rule,
+            states,
+            kpis: self.kpis.clone(),
+            as_of: format_day(self.facts.as_of),
+            customers: all,
+            rows_after_as_of: self.facts.rows_after_as_of,
+            revenue,
+            bins: params.bins,
+            rule,
+            segments,
+            cn_segments,
+            cn_means: (self.rfm.mean_recency, self.rfm.mean_frequency, self.rfm.mean_monetary),
+            grid,
+            abc,
+            abc_cuts: self.params.abc,
+            gini: self.pareto.gini,
+            top20_share: self.pareto.top20_share,
+            lorenz: self.pareto.lorenz.clone(),
+        }
+    }
+
+    fn rules_zh(&self) -> RulesZh {
+        use crate::core::analysis::rfm::Scoring::Ranked;
+        let p = &self.params;
+        let as_of = format_day(self.facts.as_of);
+        let rfm = match (&p.rfm.recency, &p.rfm.frequency, &p.rfm.monetary) {
+            (Ranked, Ranked, Ranked) => {
+                format!("得分 = 1 + floor({} · w / N)，w 为取值严格更差的客户数；截止 {as_of}", p.rfm.bins)
+            }
+            _ => format!("按阈值打分（{} 档）；截止 {as_of}", p.rfm.bins),
+        };
+        let tiers = if self.tiers.from_column {
+            "按文件中的会员等级列（取每位客户最近一次的等级）".to_string()
+        } else {
+            match &p.tiers {
+                TierRule::Shares(x) => format!(
+                    "截至 {as_of} 的近 12 个月消费：前 {:.0}% 钻石，其后 {:.0}% 金卡，再 {:.0}% 银卡，其余普通",
+                    x[0] * 100.0,
+                    x[1] * 100.0,
+                    x[2] * 100.0
+                ),
+                TierRule::Amounts(a) => format!("近 12 个月消费 ≥ {} 钻石，≥ {} 金卡，≥ {} 银卡，其余普通", a[0], a[1], a[2]),
+            }
+        };
+        let sp = &p.stages;
+        let stages = format!(
+            "近 {} 天的订单数与该客户此前每 {} 天的平均订单数相比：高于 {} 倍为形成期，{}–{} 倍为稳定期，低于 {} 倍为退化期；只有一单或首单在窗口内为考察期",
+            sp.window_days, sp.window_days, sp.rise, sp.fall, sp.rise, sp.fall
+        );
+        let st = &p.states;
+        let states = format!(
+            "按{}：{} 天无订单为流失，近 4 期中至少 3 期有购买为忠诚，{} 天以上无购买为沉睡",
+            match st.period {
+                crate::core::analysis::states::Period::Month => "月",
+                crate::core::analysis::states::Period::Quarter => "季度",
+            },
+            st.churn_days,
+            st.dormant_days
+        );
+        RulesZh { rfm, tiers, stages, states }
+    }
+}
