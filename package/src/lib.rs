@@ -80,8 +80,8 @@ impl Dataset {
         params.check().map_err(|e| thrown(e.into()))
     }
 
-    /// The segmentation under `rules`, computed unless it is the one kept.
-    fn segmented(&mut self, rules: &str) -> Result<&Segmentation, JsValue> {
+    /// The data and the segmentation under `rules`, computed unless it is the one kept.
+    fn segmented(&mut self, rules: &str) -> Result<(&loyalty_lens::core::dataset::Dataset, &Segmentation), JsValue> {
         if self.segmentation.as_ref().is_none_or(|(r, _)| r != rules) {
             let params = Self::params(rules)?;
             let ds = &self.ingested.dataset;
@@ -90,7 +90,7 @@ impl Dataset {
             self.segmentation = Some((rules.to_string(), seg));
         }
         match &self.segmentation {
-            Some((_, seg)) => Ok(seg),
+            Some((_, seg)) => Ok((&self.ingested.dataset, seg)),
             None => Err(thrown(ApiError::new("internal", "no segmentation"))),
         }
     }
@@ -98,11 +98,7 @@ impl Dataset {
     /// The data and the segmentation kept, or one under the default rules.
     fn kept(&mut self) -> Result<(&loyalty_lens::core::dataset::Dataset, &Segmentation), JsValue> {
         let rules = self.segmentation.as_ref().map_or_else(String::new, |(r, _)| r.clone());
-        self.segmented(&rules)?;
-        match &self.segmentation {
-            Some((_, seg)) => Ok((&self.ingested.dataset, seg)),
-            None => Err(thrown(ApiError::new("internal", "no segmentation"))),
-        }
+        self.segmented(&rules)
     }
 }
 
@@ -121,12 +117,12 @@ impl Dataset {
 
     /// `segments` under `rules`; the segmentation is kept for `customers` and `export`.
     pub fn segments(&mut self, rules: &str) -> Result<String, JsValue> {
-        json(&self.segmented(rules)?.summary())
+        json(&self.segmented(rules)?.1.summary())
     }
 
     /// `pyramid` under `rules` (ranked by CLV once `clv` has run, when `measure` is `clv`).
     pub fn pyramid(&mut self, rules: &str) -> Result<String, JsValue> {
-        json(&self.segmented(rules)?.pyramid)
+        json(&self.segmented(rules)?.1.pyramid)
     }
 
     /// `cohorts --format json` under `rules` (their period and as-of date count).

@@ -73,10 +73,31 @@ pub struct CohortCell {
     pub repeat_share: Option<f64>,
 }
 
+/// `a / b`, none where `b` is not positive.
+fn share(a: f64, b: f64) -> Option<f64> {
+    (b > 0.0).then(|| a / b)
+}
+
+impl Cohort {
+    /// Retention in period k: active in k / the cohort's customers.
+    pub fn retention(&self, k: usize) -> Option<f64> {
+        share(self.active[k] as f64, self.customers as f64)
+    }
+
+    /// Revenue retained in period k: revenue in k / revenue in period 0.
+    pub fn revenue_retained(&self, k: usize) -> Option<f64> {
+        share(self.revenue[k], self.revenue[0])
+    }
+
+    /// Repeat share by period k: repeat customers by then / the cohort's customers.
+    pub fn repeat_share(&self, k: usize) -> Option<f64> {
+        share(self.repeat[k] as f64, self.customers as f64)
+    }
+}
+
 impl Cohorts {
     /// Every cell, cohort by cohort, k ascending.
     pub fn cells(&self) -> Vec<CohortCell> {
-        let share = |a: f64, b: f64| (b > 0.0).then(|| a / b);
         self.cohorts
             .iter()
             .flat_map(|c| {
@@ -86,11 +107,11 @@ impl Cohorts {
                     k,
                     period: self.period.label(c.period + k as i32),
                     active: c.active[k],
-                    retention: share(c.active[k] as f64, c.customers as f64),
+                    retention: c.retention(k),
                     revenue: c.revenue[k],
-                    revenue_retained: share(c.revenue[k], c.revenue[0]),
+                    revenue_retained: c.revenue_retained(k),
                     repeat: c.repeat[k],
-                    repeat_share: share(c.repeat[k] as f64, c.customers as f64),
+                    repeat_share: c.repeat_share(k),
                 })
             })
             .collect()
@@ -101,11 +122,12 @@ impl Cohorts {
 pub fn cohorts(ds: &Dataset, facts: &Facts, period: Period) -> Cohorts {
     let customers = &facts.customers;
     // The days the rows span: a refund may come after a customer's last order, or before the first.
-    let in_window = |d: &&Day| **d <= facts.as_of;
     let days = ds.day.as_deref().unwrap_or_default();
-    let (Some(&d0), Some(&d1), Some(first)) =
-        (days.iter().filter(in_window).min(), days.iter().filter(in_window).max(), customers.iter().map(|c| c.first_day).min())
-    else {
+    let span = days
+        .iter()
+        .filter(|&&d| d <= facts.as_of)
+        .fold(None, |span: Option<(Day, Day)>, &d| Some(span.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d)))));
+    let (Some((d0, d1)), Some(first)) = (span, customers.iter().map(|c| c.first_day).min()) else {
         return Cohorts { period, ..Cohorts::default() };
     };
     let d0 = d0.min(first);

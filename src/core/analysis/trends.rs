@@ -97,6 +97,14 @@ pub struct LatestChange {
     pub reactivation: Option<ProportionTest>,
 }
 
+impl KpiTrends {
+    /// The KPIs of the latest complete period (the one `latest` compares).
+    pub fn latest_period(&self) -> Option<&KpiPeriod> {
+        let latest = self.latest.as_ref()?;
+        self.periods.iter().find(|p| p.label == latest.label)
+    }
+}
+
 /// The series from the state walk's periods (`periods`, labelled from the first period) and the
 /// customers' order days, up to `as_of`.
 pub fn trends(customers: &[CustomerFacts], periods: &[PeriodStats], params: &StateParams, as_of: Day) -> KpiTrends {

@@ -66,10 +66,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
             format!("{}: {}", t.latest_vs.replace("{label}", &l.label).replace("{previous}", &l.previous), verdict(t, test))
         })
     };
-    let latest_reactivation = latest
-        .and_then(|l| s.kpi_trends.periods.iter().find(|p| p.label == l.label))
-        .and_then(|p| p.reactivation.rate())
-        .map_or_else(|| "—".into(), pct);
+    let latest_reactivation = s.kpi_trends.latest_period().and_then(|p| p.reactivation.rate()).map_or_else(|| "—".into(), pct);
     let recent: Vec<_> = s.states.periods.iter().rev().take(12).rev().collect();
     let cohort_view = use_state(|| CohortView::Active);
     let chain_last = use_state(|| false);
@@ -213,13 +210,17 @@ fn cohort_section(
         return html! {};
     }
     let width = shown.iter().map(|c| c.active.len()).max().unwrap_or(0);
-    let share = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
     let values: Vec<Vec<f64>> = shown
         .iter()
-        .map(|c| match view {
-            CohortView::Active => c.active.iter().map(|&a| share(a as f64, c.customers as f64)).collect(),
-            CohortView::Revenue => c.revenue.iter().map(|&r| share(r, c.revenue[0])).collect(),
-            CohortView::Repeat => c.repeat.iter().map(|&r| share(r as f64, c.customers as f64)).collect(),
+        .map(|c| {
+            (0..c.active.len())
+                .map(|k| match view {
+                    CohortView::Active => c.retention(k),
+                    CohortView::Revenue => c.revenue_retained(k),
+                    CohortView::Repeat => c.repeat_share(k),
+                })
+                .map(|x| x.unwrap_or(0.0))
+                .collect()
         })
         .collect();
     let counts: Vec<Vec<usize>> =

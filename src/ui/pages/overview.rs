@@ -90,9 +90,7 @@ pub fn OverviewPage() -> Html {
                     if let Some(s) = &seg {
                         { card(t.top20, pct(s.top20_share), None, "ov-top20") }
                         // The last complete period's, with which period it is.
-                        if let Some((label, rate)) = s.kpi_trends.latest.as_ref().and_then(|l| {
-                            s.kpi_trends.periods.iter().find(|p| p.label == l.label).and_then(|p| p.reactivation.rate()).map(|r| (l.label.clone(), r))
-                        }) {
+                        if let Some((label, rate)) = s.kpi_trends.latest_period().and_then(|p| p.reactivation.rate().map(|r| (p.label.clone(), r))) {
                             { card(t.kpi_reactivation, pct(rate), Some(label), "ov-reactivation") }
                         }
                     }
