@@ -6,6 +6,7 @@
 //! options.
 
 use crate::core::analysis::comments::Comment;
+use crate::core::analysis::cross_sell::{CrossSell, CrossSellParams};
 use crate::core::clv::{ClvParams, ClvReport, CustomerClv};
 use crate::core::export::ExportFormat;
 use crate::core::ingest::{IngestOptions, Report, Stage};
@@ -73,6 +74,10 @@ pub enum Request {
         filter: CustomerFilter,
         file_name: String,
         format: ExportFormat,
+    },
+    /// Cross-purchase in sequence under the segmentation's as-of date and period.
+    CrossSell {
+        params: CrossSellParams,
     },
     /// Fit the CLV models (in steps, with progress; a new request or [`Request::ClvCancel`] stops
     /// the one running between steps).
@@ -214,6 +219,15 @@ pub enum Response {
         offset: usize,
         total: usize,
         rows: Vec<CustomerClv>,
+    },
+    /// Cross-purchase in sequence, as asked.
+    CrossSell {
+        result: Box<CrossSell>,
+    },
+    /// Cross-purchase cannot be measured as asked (no category column, a name not in the file …).
+    CrossSellFailed {
+        message: String,
+        code: String,
     },
 }
 

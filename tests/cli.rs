@@ -351,6 +351,28 @@ fn pyramid_by_total_spend_puts_the_biggest_spenders_on_top() {
 }
 
 #[test]
+fn stages_of_cdnow_match_pandas() {
+    // Expected from tests/fixtures/cdnow/stages.py (pandas, the rule as the README states it): at
+    // the default as-of date and on 1997-09-30.
+    let cases = [(None, [0, 231, 30, 551, 1545]), (Some("1997-09-30"), [1411, 37, 23, 886, 0])];
+    for (as_of, want) in cases {
+        let mut args = vec!["segments", "cdnow/CDNOW_sample.txt"];
+        if let Some(d) = as_of {
+            args.extend(["--as-of", d]);
+        }
+        let t = json(&run(&args));
+        let got: Vec<(String, u64)> = t["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["key"].as_str().unwrap().to_string(), g["customers"].as_u64().unwrap()))
+            .collect();
+        let keys = ["Exploration", "Formation", "Stability", "Decline", "End"];
+        assert_eq!(got, keys.iter().zip(want).map(|(k, n)| (k.to_string(), n)).collect::<Vec<_>>(), "as of {as_of:?}");
+    }
+}
+
+#[test]
 fn cohorts_of_cdnow_match_pandas() {
     // Expected from tests/fixtures/cdnow/cohorts.py (pandas): every CDNOW customer first bought in
     // 1997Q1; active customers, revenue and repeat customers by quarter since.
@@ -373,4 +395,39 @@ fn cohorts_of_cdnow_match_pandas() {
     let second: Vec<&str> = lines.nth(1).unwrap().split(',').collect();
     assert_eq!(&second[..5], ["1997Q1", "2357", "1", "1997Q2", "524"]);
     assert!((second[5].parse::<f64>().unwrap() - 524.0 / 2357.0).abs() < 1e-12);
+}
+
+#[test]
+fn cross_sell_in_sequence_of_a_hand_worked_file() {
+    // tests/fixtures/cross_sell.csv, worked out by hand in `core::analysis::cross_sell`'s tests: of
+    // 7 phone buyers, f is too recent for 30 days; a (14 days) and c (same day) of the other 6
+    // bought a band or a speaker in time; e, f and h have bought none.
+    let args = [
+        "cross-sell",
+        "cross_sell.csv",
+        "--anchor",
+        "手机",
+        "--targets",
+        "手环, 音箱",
+        "--within-days",
+        "30",
+        "--as-of",
+        "2024-03-31",
+    ];
+    let t = json(&run(&args));
+    assert_eq!((t["anchor_buyers"].as_u64(), t["too_recent"].as_u64(), t["not_yet"].as_u64()), (Some(7), Some(1), Some(3)));
+    assert_eq!(t["converted"], serde_json::json!({"hits": 2, "of": 6}));
+    assert_eq!(t["median_days"], 7.0);
+    assert_eq!(t["test"]["benchmark"], 0.28);
+    let later = json(&run(&[&args[..], &["--exclude-same-day", "--benchmark", "none"]].concat()));
+    assert_eq!(later["converted"], serde_json::json!({"hits": 1, "of": 6}));
+    assert!(later["test"].is_null());
+    let csv = String::from_utf8(run(&[&args[..], &["--format", "csv"]].concat()).stdout).unwrap();
+    let ids: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ids, ["e", "f", "h"]);
+    fails_in_one_line(
+        &["cross-sell", "cross_sell.csv", "--anchor", "手机", "--targets", "TV"],
+        "'TV' is not a category of the file",
+    );
+    fails_in_one_line(&["cross-sell", "cross_sell.csv", "--anchor", "手机", "--targets", "手机"], "both an anchor and a target");
 }

@@ -98,6 +98,10 @@ class WorkerDataset {
     return this.#ask('cohorts', [rules]);
   }
 
+  crossSell(options, rules = {}) {
+    return this.#ask('crossSell', [options, rules]);
+  }
+
   /** `transactions`, when given, is another `WorkerDataset` of the same worker. */
   nps(options = {}) {
     const { transactions, ...rest } = options;

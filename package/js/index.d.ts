@@ -86,10 +86,14 @@ export interface Rules {
   tier_amounts?: [Num, Num, Num] | string;
   /** Lifecycle window in days (default 180). */
   window_days?: Num;
-  /** Formation when recent orders exceed this factor × the earlier rate (default 1.25). */
+  /** Formation when recent orders or spend exceed this factor × the earlier rate (default 1.25). */
   rise?: Num;
-  /** Decline when recent orders fall below this factor × the earlier rate (default 0.75). */
+  /** Decline when recent orders or spend fall below this factor × the earlier rate (default 0.75). */
   fall?: Num;
+  /** Stability needs at least this many orders in the lifecycle window (default 2). */
+  stable_orders?: Num;
+  /** Stability needs at least this much spend in the lifecycle window (default 0). */
+  stable_spend?: Num;
   period?: 'month' | 'quarter';
   churn_days?: Num;
   dormant_days?: Num;
@@ -236,6 +240,43 @@ export interface Cohorts {
   left_out: number;
 }
 
+/** What `crossSell` measures (named as the `cross-sell` command's flags). */
+export interface CrossSellOptions {
+  /** Anchor categories (e.g. `['手机']`, or `'手机'`), by their names in the file. */
+  anchor: string[] | string;
+  /** Target categories (e.g. `['穿戴设备', '智能家居']`, or `'穿戴设备,智能家居'`). */
+  targets: string[] | string;
+  /** A target bought at most this many days after the first anchor purchase counts (default 180). */
+  within_days?: Num;
+  /** Whether a target bought on the anchor's day counts (default true). */
+  same_day?: boolean;
+  /** The share to compare with (default 0.28); `null` or `'none'` for none. */
+  benchmark?: Num | null;
+}
+
+/** Cross-purchase in sequence (`loyalty-lens cross-sell`). */
+export interface CrossSell {
+  params: { anchor: string[]; targets: string[]; within_days: number; same_day: boolean; benchmark: number | null };
+  /** Customers who bought an anchor category. */
+  anchor_buyers: number;
+  /** Anchor buyers seen for fewer than `within_days` days since their first anchor purchase: left out. */
+  too_recent: number;
+  /** Anchor buyers who bought a target in time, of those seen long enough. */
+  converted: Share;
+  share: number | null;
+  /** The share's 95% Wilson interval. */
+  ci95: [number, number] | null;
+  /** Median days from the first anchor purchase to the first target, of the converted. */
+  median_days: number | null;
+  /** The one-sample z-test against the benchmark. */
+  test: { benchmark: number; difference: number; z: number | null; p_value: number | null; significant: boolean } | null;
+  /** Anchor buyers with no target at all (the `not_yet` filter lists them). */
+  not_yet: number;
+  period: 'month' | 'quarter';
+  /** By the period of the first anchor purchase, oldest first. */
+  periods: Array<{ label: string; anchor_buyers: number; converted: Share }>;
+}
+
 /** The whole segmentation (`loyalty-lens segments`). */
 export interface Segmentation {
   as_of: string;
@@ -286,7 +327,7 @@ export interface Segmentation {
     dormant_days: number;
     latest: { label: string; previous: string; repeat_customers: ProportionTest | null; returning_buyers: ProportionTest | null; reactivation: ProportionTest | null } | null;
   };
-  /** The lifecycle stages and 终止 as a Markov chain over the last 25 periods (rows and columns in `ChainState` order). */
+  /** The lifecycle stages and 终止 as a Markov chain over the last 25 periods (rows and columns in `Stage` order). */
   stage_chain: {
     period: 'month' | 'quarter';
     churn_days: number;
@@ -419,15 +460,16 @@ export type Filter =
   | { cell: { r: number; f: number } }
   | { abc: 'A' | 'B' | 'C' }
   | { tier: string }
-  | { stage: 'exploration' | 'formation' | 'stability' | 'decline' }
+  | { stage: Stage }
   | { state: 'new' | 'repeat' | 'loyal' | 'won_back' | 'lapsed' | 'churned' }
   | { moved: { from: string; to: string } }
   | { pyramid: string }
   | { cohort: { label: string; k?: number } }
-  | { stage_moved: { from: ChainState; to: ChainState } };
+  | { stage_moved: { from: Stage; to: Stage } }
+  | { not_yet: { anchor: string[] | string; targets: string[] | string } };
 
 /** A lifecycle stage, or the end of the relationship (终止). */
-export type ChainState = 'exploration' | 'formation' | 'stability' | 'decline' | 'end';
+export type Stage = 'exploration' | 'formation' | 'stability' | 'decline' | 'end';
 
 /** Which part of a list. */
 export interface Page {
@@ -471,6 +513,8 @@ export declare class Dataset {
   pyramid(rules?: Rules): Pyramid;
   /** The cohort triangle by the rules' `period`, up to their `as_of`. */
   cohorts(rules?: Rules): Cohorts;
+  /** Cross-purchase from anchor to target categories, up to the rules' `as_of`, by their `period`. */
+  crossSell(options: CrossSellOptions, rules?: Rules): CrossSell;
   /** NPS with its interval, overall and by channel; joined to transactions when given. */
   nps(options?: NpsOptions): NpsReport;
   /** Fits BG/NBD, Pareto/NBD and Gamma-Gamma and predicts every customer, step by step. */
@@ -492,6 +536,7 @@ export interface WorkerDataset {
   segments(rules?: Rules): Promise<Segmentation>;
   pyramid(rules?: Rules): Promise<Pyramid>;
   cohorts(rules?: Rules): Promise<Cohorts>;
+  crossSell(options: CrossSellOptions, rules?: Rules): Promise<CrossSell>;
   /** `transactions` is another dataset of the same worker. */
   nps(options?: { latest?: boolean; transactions?: WorkerDataset }): Promise<NpsReport>;
   clv(params?: ClvOptions, run?: RunOptions): Promise<ClvReport>;

@@ -132,6 +132,14 @@ export class Dataset {
     return parsed(call(() => this.#raw.cohorts(rulesJson(rules))));
   }
 
+  /**
+   * Cross-purchase in sequence (`loyalty-lens cross-sell`): of the anchor categories' buyers, the
+   * share who bought a target category within `within_days`; `rules` give the as-of date and period.
+   */
+  crossSell(options, rules = {}) {
+    return parsed(call(() => this.#raw.cross_sell(JSON.stringify(options ?? {}), rulesJson(rules))));
+  }
+
   /** NPS with its interval (`loyalty-lens nps`); with `transactions`, joined to them by customer id. */
   nps(options = {}) {
     const { transactions, ...rest } = options;

@@ -49,6 +49,7 @@ async function answer({ id, op, input, options, handle, method, args = [] }) {
         case 'segments':
         case 'pyramid':
         case 'cohorts':
+        case 'crossSell':
         case 'customers':
         case 'clvCustomers':
           return [d[method](...args)];

@@ -5,7 +5,7 @@
 //! Failures are thrown as the JSON of an `ApiError`.
 
 use loyalty_lens::api::options::key;
-use loyalty_lens::api::{self, ApiError, ClvOptions, Filter, ReadOptions, Rules};
+use loyalty_lens::api::{self, ApiError, ClvOptions, CrossSellOptions, Filter, ReadOptions, Rules};
 use loyalty_lens::core::clv::run::Run;
 use loyalty_lens::core::clv::{by_code, ClvReport, ClvSort};
 use loyalty_lens::core::export::ExportFormat;
@@ -131,6 +131,15 @@ impl Dataset {
         json(&api::cohorts(&self.ingested.dataset, &params).map_err(thrown)?)
     }
 
+    /// `cross-sell` under `rules` (their as-of date and period count): `options` the JSON of
+    /// `CrossSellOptions`. The segmentation is kept, as by `segments`.
+    pub fn cross_sell(&mut self, options: &str, rules: &str) -> Result<String, JsValue> {
+        let options: CrossSellOptions = parse(options, "options")?;
+        let params = options.params(key).map_err(thrown)?;
+        let (ds, seg) = self.segmented(rules)?;
+        json(&api::cross_sell(ds, seg, &params).map_err(thrown)?)
+    }
+
     /// `nps`: `options` the JSON of `{ latest }`.
     pub fn nps(&self, options: &str) -> Result<String, JsValue> {
         let options: NpsOptions = parse(options, "options")?;
@@ -149,7 +158,7 @@ impl Dataset {
     pub fn customers(&mut self, filter: &str, offset: usize, limit: usize) -> Result<String, JsValue> {
         let filter: Filter = parse(filter, "filter")?;
         let (ds, seg) = self.kept()?;
-        let filter = filter.resolve(seg).map_err(thrown)?;
+        let filter = filter.resolve(ds, seg).map_err(thrown)?;
         json(&api::customers(ds, seg, &filter, offset, limit))
     }
 
@@ -163,7 +172,7 @@ impl Dataset {
         };
         let filter: Filter = parse(filter, "filter")?;
         let (ds, seg) = self.kept()?;
-        let filter = filter.resolve(seg).map_err(thrown)?;
+        let filter = filter.resolve(ds, seg).map_err(thrown)?;
         api::export(ds, seg, &filter, format).map_err(thrown)
     }
 

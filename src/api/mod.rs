@@ -23,7 +23,7 @@ use crate::core::values::{format_day, Day};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub use self::options::{ClvOptions, Filter, ReadOptions, Rules};
+pub use self::options::{ClvOptions, CrossSellOptions, Filter, ReadOptions, Rules};
 
 /// Why a command gave no result: `code` is stable (what a program branches on), `message` says what
 /// to do, in English.
@@ -64,7 +64,8 @@ coded!(
     crate::core::report::rules::RulesError,
     crate::core::clv::ClvError,
     crate::core::clv::form::ClvParamsError,
-    crate::core::analysis::pyramid::PyramidError
+    crate::core::analysis::pyramid::PyramidError,
+    crate::core::analysis::cross_sell::CrossSellError
 );
 
 impl From<crate::core::ingest::IngestError> for ApiError {
@@ -176,6 +177,20 @@ pub fn cohorts(ds: &Dataset, params: &ValidSegmentationParams) -> Result<Cohorts
     let facts =
         crate::core::analysis::customers::facts(ds, params.as_of).map_err(crate::core::report::segments::SegmentError::from)?;
     Ok(crate::core::analysis::cohorts::cohorts(ds, &facts, params.states.period))
+}
+
+/// `cross-sell`: cross-purchase from the anchor to the target categories, up to the
+/// segmentation's as-of date and by its period.
+///
+/// # Errors
+/// The cross-sell codes: `no_category`, `unknown_category`, `cross_sell_nothing_chosen`,
+/// `cross_sell_both`, `cross_sell_params`.
+pub fn cross_sell(
+    ds: &Dataset,
+    seg: &Segmentation,
+    params: &crate::core::analysis::cross_sell::CrossSellParams,
+) -> Result<crate::core::analysis::cross_sell::CrossSell, ApiError> {
+    Ok(crate::core::analysis::cross_sell::cross_sell(ds, seg.facts.as_of, seg.params.states.period, params)?)
 }
 
 /// `nps`: the Net Promoter Score of `answers`' score column with its interval, overall and by

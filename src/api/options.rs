@@ -3,11 +3,11 @@
 //! a number may be given as a number, a list of thresholds as an array.
 
 use super::ApiError;
+use crate::core::analysis::cross_sell::CrossSellParams;
 use crate::core::analysis::lifecycle::{Stage, TIER_NAMES, TIER_NAMES_EN};
 use crate::core::analysis::pareto::Abc;
 use crate::core::analysis::pyramid::{parse_tiers, Measure};
 use crate::core::analysis::rfm::CnSegment;
-use crate::core::analysis::stage_chain::ChainState;
 use crate::core::analysis::states::State;
 use crate::core::clv::form::ValidClvParams;
 use crate::core::clv::summary::Unit;
@@ -146,6 +146,9 @@ pub struct Rules {
     pub window_days: Option<Given>,
     pub rise: Option<Given>,
     pub fall: Option<Given>,
+    /// The stable level: orders and spend in the lifecycle window.
+    pub stable_orders: Option<Given>,
+    pub stable_spend: Option<Given>,
     /// month or quarter.
     pub period: Option<String>,
     pub churn_days: Option<Given>,
@@ -196,6 +199,8 @@ impl Rules {
         set(&mut form.window_days, &self.window_days);
         set(&mut form.rise, &self.rise);
         set(&mut form.fall, &self.fall);
+        set(&mut form.stable_orders, &self.stable_orders);
+        set(&mut form.stable_spend, &self.stable_spend);
         if let Some(p) = &self.period {
             form.period = p.clone();
         }
@@ -278,11 +283,92 @@ impl ClvOptions {
     }
 }
 
+/// Category names: a list, or one text with names separated by commas.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Names {
+    List(Vec<String>),
+    Text(String),
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Self::List(Vec::new())
+    }
+}
+
+impl Names {
+    pub fn names(&self) -> Vec<String> {
+        match self {
+            Self::List(names) => names.iter().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect(),
+            Self::Text(text) => text.split([',', '，']).map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect(),
+        }
+    }
+}
+
+/// Cross-purchase in sequence, named as the `cross-sell` command's flags: `anchor` and `targets`
+/// (category names), `within_days` (default 180), `same_day` (default true), `benchmark` (a share,
+/// default 0.28; `null` or `"none"` for none).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CrossSellOptions {
+    pub anchor: Names,
+    pub targets: Names,
+    pub within_days: Option<Given>,
+    pub same_day: bool,
+    /// `None` (`null`) for no benchmark.
+    pub benchmark: Option<Given>,
+}
+
+impl Default for CrossSellOptions {
+    fn default() -> Self {
+        Self {
+            anchor: Names::default(),
+            targets: Names::default(),
+            within_days: None,
+            same_day: true,
+            benchmark: Some(Given::Number(0.28)),
+        }
+    }
+}
+
+impl CrossSellOptions {
+    /// The core's parameters; `name` names keys in messages.
+    ///
+    /// # Errors
+    /// `bad_option` for a window or benchmark that is not a number.
+    pub fn params(&self, name: Naming) -> Result<CrossSellParams, ApiError> {
+        let defaults = CrossSellParams::default();
+        let within_days = match &self.within_days {
+            None => defaults.within_days,
+            Some(g) => g.text().trim().parse().map_err(|_| {
+                ApiError::option(format!("{}: '{}' is not a whole number of days", name("within_days"), g.text()))
+            })?,
+        };
+        let benchmark =
+            match &self.benchmark {
+                None => None,
+                Some(g) if matches!(g.text().trim(), "" | "none") => None,
+                Some(g) => Some(g.text().trim().parse::<f64>().map_err(|_| {
+                    ApiError::option(format!("{}: '{}' is not a share such as 0.28", name("benchmark"), g.text()))
+                })?),
+            };
+        Ok(CrossSellParams {
+            anchor: self.anchor.names(),
+            targets: self.targets.names(),
+            within_days,
+            same_day: self.same_day,
+            benchmark,
+        })
+    }
+}
+
 /// Which customers a list holds, by the names the results use: `{"segment": "Champions"}`,
 /// `{"cn_segment": "important_value"}`, `{"cell": {"r": 5, "f": 4}}`, `{"abc": "A"}`,
 /// `{"tier": "金卡"}`, `{"stage": "decline"}`, `{"state": "lapsed"}`,
 /// `{"moved": {"from": "loyal", "to": "lapsed"}}`, `{"pyramid": "活跃用户 Active"}`,
-/// `{"cohort": {"label": "2024-03", "k": 1}}`, or `"all"`.
+/// `{"cohort": {"label": "2024-03", "k": 1}}`, `{"not_yet": {"anchor": ["手机"], "targets": "穿戴设备,智能家居"}}`,
+/// or `"all"`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Filter {
@@ -305,8 +391,8 @@ pub enum Filter {
     Pyramid(String),
     /// Customers whose stage (or `end`) moved from `from` to `to` in the stage chain's last transition.
     StageMoved {
-        from: ChainState,
-        to: ChainState,
+        from: Stage,
+        to: Stage,
     },
     /// A cohort by its label (`2024-03`, `2024Q1`), or with `k` those of it who bought k periods later.
     Cohort {
@@ -314,14 +400,21 @@ pub enum Filter {
         #[serde(default)]
         k: Option<usize>,
     },
+    /// Customers who bought an `anchor` category and no `targets` category yet.
+    NotYet {
+        anchor: Names,
+        targets: Names,
+    },
 }
 
 impl Filter {
-    /// The segmentation's filter: names looked up among its segments, tiers and pyramid tiers.
+    /// The segmentation's filter: names looked up among its segments, tiers and pyramid tiers, and
+    /// categories among `ds`'s.
     ///
     /// # Errors
-    /// `unknown_group` for a name the segmentation does not have.
-    pub fn resolve(&self, seg: &Segmentation) -> Result<CustomerFilter, ApiError> {
+    /// `unknown_group` for a name the segmentation does not have; `unknown_category` and the
+    /// other cross-sell codes for categories that cannot be used.
+    pub fn resolve(&self, ds: &crate::core::dataset::Dataset, seg: &Segmentation) -> Result<CustomerFilter, ApiError> {
         let find = |kind: &str, names: Vec<&str>, name: &str| -> Result<usize, ApiError> {
             names
                 .iter()
@@ -355,6 +448,13 @@ impl Filter {
             Self::Cohort { label, k } => {
                 let at = find("cohort", seg.cohorts.cohorts.iter().map(|c| c.label.as_str()).collect(), label)?;
                 CustomerFilter::Cohort { period: seg.cohorts.cohorts[at].period, k: *k }
+            }
+            Self::NotYet { anchor, targets } => {
+                let (anchor, targets) = (anchor.names(), targets.names());
+                CrossSellParams { anchor: anchor.clone(), targets: targets.clone(), ..CrossSellParams::default() }
+                    .resolve(ds)
+                    .map_err(ApiError::from)?;
+                CustomerFilter::NotYet { anchor, targets }
             }
         })
     }

@@ -115,7 +115,7 @@ fn filters_name_the_groups_of_the_segmentation() {
     let params = SegmentationParams::default().check().unwrap();
     let seg = segmentation(&i.dataset, &params, None).unwrap();
     let summary = seg.summary();
-    let filter = |json: &str| serde_json::from_str::<Filter>(json).unwrap().resolve(&seg);
+    let filter = |json: &str| serde_json::from_str::<Filter>(json).unwrap().resolve(&i.dataset, &seg);
     for (k, group) in summary.segments.iter().enumerate().filter(|(_, g)| g.key != "Unassigned") {
         let f = filter(&format!(r#"{{"segment": {:?}}}"#, group.key)).unwrap();
         assert_eq!(f, CustomerFilter::Segment(k));
@@ -139,9 +139,10 @@ fn filters_name_the_groups_of_the_segmentation() {
     }
     assert!(summary.cohorts.cohorts.iter().any(|c| c.active.len() > 3 && c.active[3] > 0), "the sample has repeat buyers");
     let chain = &summary.stage_chain;
-    for (a, from) in crate::core::analysis::stage_chain::ChainState::ALL.iter().enumerate() {
-        for (b, to) in crate::core::analysis::stage_chain::ChainState::ALL.iter().enumerate() {
-            let json = format!(r#"{{"stage_moved": {{"from": "{}", "to": "{}"}}}}"#, String::from(*from), String::from(*to));
+    let key = |s: &crate::core::analysis::lifecycle::Stage| serde_json::to_value(s).unwrap().as_str().unwrap().to_string();
+    for (a, from) in crate::core::analysis::lifecycle::Stage::ALL.iter().enumerate() {
+        for (b, to) in crate::core::analysis::lifecycle::Stage::ALL.iter().enumerate() {
+            let json = format!(r#"{{"stage_moved": {{"from": "{}", "to": "{}"}}}}"#, key(from), key(to));
             assert_eq!(customers(&i.dataset, &seg, &filter(&json).unwrap(), 0, 0).total, chain.last_transitions[a][b], "{json}");
         }
     }
@@ -211,4 +212,27 @@ fn the_rfm_report_is_every_customer_in_order_of_first_appearance() {
     assert_eq!(rows.len(), 300);
     assert_eq!(rows[0]["customer_id"], i.dataset.customers.name(0).unwrap());
     assert_eq!(report.rows().count(), 300);
+}
+
+#[test]
+fn cross_sell_counts_its_not_yet_customers_and_the_filter_lists_them() {
+    let i = sample();
+    let params = SegmentationParams::default().check().unwrap();
+    let seg = segmentation(&i.dataset, &params, None).unwrap();
+    let options: CrossSellOptions =
+        serde_json::from_str(r#"{"anchor": "手机", "targets": ["穿戴设备", "智能家居"], "within_days": "90"}"#).unwrap();
+    let p = options.params(key).unwrap();
+    assert_eq!((p.within_days, p.same_day, p.benchmark), (90, true, Some(0.28)));
+    let x = cross_sell(&i.dataset, &seg, &p).unwrap();
+    assert!(x.converted.of > 100 && x.converted.hits > 0 && x.not_yet > 0, "{:?} {}", x.converted, x.not_yet);
+    assert_eq!(x.anchor_buyers, x.converted.of + x.too_recent);
+    let filter = serde_json::from_str::<Filter>(r#"{"not_yet": {"anchor": ["手机"], "targets": "穿戴设备,智能家居"}}"#).unwrap();
+    let filter = filter.resolve(&i.dataset, &seg).unwrap();
+    assert_eq!(customers(&i.dataset, &seg, &filter, 0, 10).total, x.not_yet);
+    let unknown = serde_json::from_str::<Filter>(r#"{"not_yet": {"anchor": "手机", "targets": "TV"}}"#).unwrap();
+    assert_eq!(unknown.resolve(&i.dataset, &seg).unwrap_err().code, "unknown_category");
+    let none: CrossSellOptions = serde_json::from_str(r#"{"anchor": "手机", "targets": "配件", "benchmark": null}"#).unwrap();
+    assert_eq!(none.params(key).unwrap().benchmark, None);
+    let bad: CrossSellOptions = serde_json::from_str(r#"{"anchor": "手机", "targets": "配件", "within_days": "soon"}"#).unwrap();
+    assert_eq!(bad.params(key).unwrap_err().code, "bad_option");
 }

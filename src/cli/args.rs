@@ -133,6 +133,38 @@ pub(super) enum Command {
         #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
         format: String,
     },
+    /// Cross-purchase in sequence: of the customers who bought an anchor category, the share who
+    /// bought a target category within N days of their first anchor purchase (those with fewer
+    /// than N days seen are left out, as too recent), the median days, the test against a
+    /// benchmark, and the share by period of the first anchor purchase, as JSON. With `--format
+    /// csv`, the anchor buyers with no target yet, in the customer lists' columns.
+    CrossSell {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Anchor categories, separated by commas (e.g. 手机).
+        #[arg(long, value_name = "NAMES")]
+        anchor: String,
+        /// Target categories, separated by commas (e.g. 穿戴设备,智能家居).
+        #[arg(long, value_name = "NAMES")]
+        targets: String,
+        /// A target bought this many days after the anchor at most counts.
+        #[arg(long, default_value = "180")]
+        within_days: String,
+        /// A target bought on the anchor's day does not count.
+        #[arg(long)]
+        exclude_same_day: bool,
+        /// The share to compare with (e.g. 0.28 for an industry 28%), or none.
+        #[arg(long, default_value = "0.28")]
+        benchmark: String,
+        #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+        format: String,
+        /// Print the JSON on one line.
+        #[arg(long)]
+        compact: bool,
+    },
     /// Write the demo dataset (a consumer-electronics brand's orders) as CSV.
     Sample {
         /// Number of customers (about 8 rows each).
@@ -175,12 +207,18 @@ pub(super) struct RuleArgs {
     /// Lifecycle window in days.
     #[arg(long, default_value = "180")]
     window_days: String,
-    /// Formation when recent orders exceed this factor × the earlier rate.
+    /// Formation when recent orders or spend exceed this factor × the earlier rate.
     #[arg(long, default_value = "1.25")]
     rise: String,
-    /// Decline when recent orders fall below this factor × the earlier rate.
+    /// Decline when recent orders or spend fall below this factor × the earlier rate.
     #[arg(long, default_value = "0.75")]
     fall: String,
+    /// Stability needs at least this many orders in the lifecycle window.
+    #[arg(long, default_value = "2")]
+    stable_orders: String,
+    /// Stability needs at least this much spend in the lifecycle window.
+    #[arg(long, default_value = "0")]
+    stable_spend: String,
     #[arg(long, default_value = "month", value_parser = ["month", "quarter"])]
     period: String,
     #[arg(long, default_value = "365")]
@@ -219,6 +257,8 @@ impl RuleArgs {
             window_days: text(&self.window_days),
             rise: text(&self.rise),
             fall: text(&self.fall),
+            stable_orders: text(&self.stable_orders),
+            stable_spend: text(&self.stable_spend),
             period: Some(self.period.clone()),
             churn_days: text(&self.churn_days),
             dormant_days: text(&self.dormant_days),

@@ -226,6 +226,27 @@ pub fn main() -> ExitCode {
             // `print` adds the last line end.
             Ok(String::from_utf8_lossy(&bytes).trim_end().to_string())
         }),
+        Command::CrossSell { file, read, rules, anchor, targets, within_days, exclude_same_day, benchmark, format, compact } => {
+            let options = crate::api::CrossSellOptions {
+                anchor: crate::api::options::Names::Text(anchor),
+                targets: crate::api::options::Names::Text(targets),
+                within_days: Some(crate::api::options::Given::Text(within_days)),
+                same_day: !exclude_same_day,
+                benchmark: Some(crate::api::options::Given::Text(benchmark)),
+            };
+            with_rules(&file, &read, &rules, |ds, params| {
+                let cross = options.params(flag)?;
+                let seg = crate::api::segmentation(ds, params, None)?;
+                let x = crate::api::cross_sell(ds, &seg, &cross)?;
+                if format == "json" {
+                    return json(&x, compact);
+                }
+                let filter =
+                    crate::core::report::segments::CustomerFilter::NotYet { anchor: cross.anchor, targets: cross.targets };
+                // `print` adds the last line end.
+                Ok(crate::core::export::customers_csv(&seg.rows(ds, &filter)).trim_end().to_string())
+            })
+        }
         Command::Pyramid { file, read, rules, compact } => {
             with_rules(&file, &read, &rules, |ds, params| json(&crate::api::pyramid(ds, params, None)?, compact))
         }

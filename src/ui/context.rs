@@ -118,6 +118,12 @@ impl AppContext {
         yew::Callback::from(move |()| ctx.customers(CustomerFilter::All, 0))
     }
 
+    /// A callback that measures cross-purchase in sequence as it is asked.
+    pub fn on_cross_sell(&self) -> yew::Callback<crate::core::analysis::cross_sell::CrossSellParams> {
+        let ctx = self.clone();
+        yew::Callback::from(move |params| ctx.send(Request::CrossSell { params }, None))
+    }
+
     /// A page of the customers passing `filter`.
     pub fn customers(&self, filter: CustomerFilter, offset: usize) {
         self.send(Request::Customers { filter, offset }, None);

@@ -101,6 +101,25 @@ for (const path of all) {
   });
 }
 
+test('crossSell equals `loyalty-lens cross-sell`, and its not_yet filter lists the customers the CSV does', async () => {
+  const path = join(fixtures, 'cross_sell.csv');
+  const ds = await open(await readFile(path), { name: 'cross_sell.csv' });
+  try {
+    const options = { anchor: '手机', targets: ['手环', '音箱'], within_days: 30 };
+    const got = ds.crossSell(options, { as_of: '2024-03-31' });
+    agree('cross-sell', { json: got }, cli('cross-sell', path, '--anchor', '手机', '--targets', '手环,音箱', '--within-days', '30', '--as-of', '2024-03-31'));
+    // Worked out by hand (tests/fixtures/README.md): 2 of 6 in time; e, f and h have no target.
+    assert.deepEqual(got.converted, { hits: 2, of: 6 });
+    const list = ds.customers({ not_yet: { anchor: ['手机'], targets: '手环,音箱' } });
+    assert.deepEqual(list.rows.map((r) => r.customer_id), ['e', 'f', 'h']);
+    const unknown = await pkg(() => ds.crossSell({ anchor: '手机', targets: 'TV' }));
+    assert.equal(unknown.code, 'unknown_category');
+    assert.equal(ds.crossSell({ ...options, benchmark: null }, { as_of: '2024-03-31' }).test, null);
+  } finally {
+    ds.free();
+  }
+});
+
 test('a refused file is a LoyaltyError with the code the bad-file corpus expects', async () => {
   const expected = JSON.parse(await readFile(join(fixtures, 'bad', 'expected.json'), 'utf8'));
   let refused = 0;
@@ -225,7 +244,7 @@ test('the API reference in the package README is generated from its declarations
   const exported = [...declarations.matchAll(/^export declare (?:function|class) (\w+)/gm)].map((m) => m[1]);
   assert.ok(exported.length >= 6, exported.join());
   for (const name of exported) assert.ok(text.includes(`\`${name}`), `${name} is in the reference`);
-  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'cohorts', 'nps', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
+  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'cohorts', 'crossSell', 'nps', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
     assert.ok(text.includes(`\`${method}(`), `Dataset.${method} is in the reference`);
   }
 });

@@ -9,12 +9,15 @@
 //! a customer is in the top share p when fewer than p·N customers spent strictly more, so equal
 //! spend means equal tier — or by amount thresholds.
 //!
-//! # Stages (the case studies' four-stage model)
-//! Orders in the recent window (default the 180 days up to the as-of date) against the customer's own
-//! average orders per window over their earlier history (first order to the window's start):
-//! 考察期 exploration = one order only, or the first order inside the window; 形成期 formation = recent
-//! above 1.25 × earlier; 稳定期 stability = 0.75× to 1.25×; 退化期 decline = below 0.75× (no recent
-//! order included).
+//! # Stages (the case studies' four-stage model, and the end)
+//! Orders and spend in the recent window (default the 180 days up to the as-of date) against the
+//! customer's own orders and spend per window over their earlier history (first order to the
+//! window's start), spend being the value of the orders bought (returns are not orders): 终止 end
+//! = no order for longer than the churn window; 考察期 exploration = one order, no repeat
+//! relationship yet; 退化期 decline = orders or spend below 0.75× the earlier rate, from any stage;
+//! 形成期 formation = orders or spend above 1.25× (or every order inside the window); 稳定期
+//! stability = neither, at a level of at least 2 orders (and an optional spend floor) in the
+//! window; a steady customer below that level is still in formation. See [`stage_of`].
 
 use crate::core::analysis::customers::CustomerFacts;
 use crate::core::dataset::{Dataset, MISSING};
@@ -184,7 +187,7 @@ pub fn tiers(dataset: &Dataset, customers: &[CustomerFacts], as_of: Day, rule: &
     Ok(Tiers { names: TIER_NAMES.iter().map(|s| s.to_string()).collect(), of, from_column: false })
 }
 
-/// A lifecycle stage.
+/// A lifecycle stage, or the end of the relationship.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -192,16 +195,19 @@ pub enum Stage {
     Formation,
     Stability,
     Decline,
+    /// 终止: no order for longer than the churn window.
+    End,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 4] = [Stage::Exploration, Stage::Formation, Stage::Stability, Stage::Decline];
+    pub const ALL: [Stage; 5] = [Stage::Exploration, Stage::Formation, Stage::Stability, Stage::Decline, Stage::End];
     pub fn zh(self) -> &'static str {
         match self {
             Stage::Exploration => "考察期",
             Stage::Formation => "形成期",
             Stage::Stability => "稳定期",
             Stage::Decline => "退化期",
+            Stage::End => "终止",
         }
     }
     pub fn en(self) -> &'static str {
@@ -210,7 +216,23 @@ impl Stage {
             Stage::Formation => "Formation",
             Stage::Stability => "Stability",
             Stage::Decline => "Decline",
+            Stage::End => "End",
         }
+    }
+    /// The other names the same literature gives the stages (获取期 acquisition, 成长期 growth,
+    /// 成熟期 maturity, 衰退期 decline; 流失 for the end), Chinese and English.
+    pub fn alternative(self) -> (&'static str, &'static str) {
+        match self {
+            Stage::Exploration => ("获取期", "Acquisition"),
+            Stage::Formation => ("成长期", "Growth"),
+            Stage::Stability => ("成熟期", "Maturity"),
+            Stage::Decline => ("衰退期", "Decline"),
+            Stage::End => ("流失", "Lost"),
+        }
+    }
+    /// The stage's place in [`Stage::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -218,53 +240,89 @@ impl Stage {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct StageParams {
     pub window_days: i32,
-    /// Recent rate above `rise` × earlier rate is formation.
+    /// Recent orders or spend above `rise` × the earlier rate is formation.
     pub rise: f64,
-    /// Recent rate below `fall` × earlier rate is decline.
+    /// Recent orders or spend below `fall` × the earlier rate is decline.
     pub fall: f64,
+    /// Stability needs at least this many orders in the window…
+    #[serde(default = "default_stable_orders")]
+    pub stable_orders: u32,
+    /// …and at least this much spend in it.
+    #[serde(default)]
+    pub stable_spend: f64,
+}
+
+fn default_stable_orders() -> u32 {
+    2
 }
 
 impl Default for StageParams {
     fn default() -> Self {
-        Self { window_days: 180, rise: 1.25, fall: 0.75 }
+        Self { window_days: 180, rise: 1.25, fall: 0.75, stable_orders: default_stable_orders(), stable_spend: 0.0 }
     }
 }
 
 impl StageParams {
     /// # Errors
-    /// [`LifecycleError::Stages`] when the window is not positive or the factors are not
-    /// 0 < fall ≤ rise.
+    /// [`LifecycleError::Stages`] when the window is not positive, the factors are not
+    /// 0 < fall ≤ rise, or the spend floor is negative.
     pub fn check(&self) -> Result<(), LifecycleError> {
-        if self.window_days < 1 || !(self.fall > 0.0 && self.fall <= self.rise && self.rise.is_finite()) {
+        if self.window_days < 1
+            || !(self.fall > 0.0 && self.fall <= self.rise && self.rise.is_finite())
+            || !(self.stable_spend >= 0.0 && self.stable_spend.is_finite())
+        {
             return Err(LifecycleError::Stages);
         }
         Ok(())
     }
 }
 
-/// A customer's stage as of `as_of`.
-pub fn stage(c: &CustomerFacts, as_of: Day, p: &StageParams) -> Stage {
-    stage_of(&c.order_days, as_of, p)
+/// A customer's stage as of `as_of` (the facts' as-of date), 终止 after `churn_days` without an
+/// order.
+pub fn stage(c: &CustomerFacts, as_of: Day, p: &StageParams, churn_days: i32) -> Stage {
+    stage_of(&c.order_days, &c.order_spend, as_of, p, churn_days)
 }
 
-/// The stage of a customer whose orders up to `as_of` fell on `days` (ascending).
-pub fn stage_of(days: &[Day], as_of: Day, p: &StageParams) -> Stage {
-    let window_start = as_of - p.window_days + 1;
-    let (Some(&first), true) = (days.first(), days.len() > 1) else { return Stage::Exploration };
-    if first >= window_start {
+/// The stage of a customer whose orders up to `as_of` fell on `days` (ascending), each worth the
+/// same place of `spend`.
+///
+/// # Formula
+/// With W the window (`window_days` up to `as_of`), n and s the orders and spend in it, and n₀ and
+/// s₀ the orders and spend per window before it (from the first order to the window's start):
+/// - 终止 when `as_of` − last order > `churn_days`;
+/// - 考察期 with one order;
+/// - 形成期 when every order is in W (a relationship growing from nothing);
+/// - 退化期 when n < fall·n₀ or s < fall·s₀ (volume or frequency falling, from any stage);
+/// - 形成期 when n > rise·n₀ or s > rise·s₀ (rising);
+/// - 稳定期 when n ≥ `stable_orders` and s ≥ `stable_spend` (a high level, not falling);
+/// - otherwise 形成期 (steady, below the stable level).
+pub fn stage_of(days: &[Day], spend: &[f64], as_of: Day, p: &StageParams, churn_days: i32) -> Stage {
+    let (Some(&first), Some(&last)) = (days.first(), days.last()) else { return Stage::Exploration };
+    if as_of - last > churn_days {
+        return Stage::End;
+    }
+    if days.len() == 1 {
         return Stage::Exploration;
     }
-    let between = |from: Day, to: Day| days.partition_point(|&d| d <= to).saturating_sub(days.partition_point(|&d| d < from));
-    let recent = between(window_start, as_of) as f64;
-    let earlier_orders = between(Day::MIN, window_start - 1) as f64;
-    let earlier_windows = f64::from(window_start - first) / f64::from(p.window_days);
-    let earlier_rate = earlier_orders / earlier_windows.max(f64::MIN_POSITIVE);
-    if recent > p.rise * earlier_rate {
+    let window_start = as_of - p.window_days + 1;
+    if first >= window_start {
+        return Stage::Formation;
+    }
+    let split = days.partition_point(|&d| d < window_start);
+    let upto = days.partition_point(|&d| d <= as_of);
+    let recent_orders = upto.saturating_sub(split) as f64;
+    let recent_spend: f64 = spend.get(split..upto).map_or(0.0, |s| s.iter().sum());
+    let earlier_windows = (f64::from(window_start - first) / f64::from(p.window_days)).max(f64::MIN_POSITIVE);
+    let earlier_orders = split as f64 / earlier_windows;
+    let earlier_spend = spend.get(..split).map_or(0.0, |s| s.iter().sum::<f64>()) / earlier_windows;
+    if recent_orders < p.fall * earlier_orders || recent_spend < p.fall * earlier_spend {
+        Stage::Decline
+    } else if recent_orders > p.rise * earlier_orders || recent_spend > p.rise * earlier_spend {
         Stage::Formation
-    } else if recent >= p.fall * earlier_rate {
+    } else if recent_orders >= f64::from(p.stable_orders) && recent_spend >= p.stable_spend {
         Stage::Stability
     } else {
-        Stage::Decline
+        Stage::Formation
     }
 }
 
@@ -283,32 +341,76 @@ mod tests {
 
     const AS_OF: Day = 1000;
 
+    const CHURN: i32 = 365;
+
+    /// The stage of orders on `days`, worth `spend` each (the same order), as of [`AS_OF`].
+    fn stage_with(days: &[Day], spend: &[f64], p: &StageParams) -> Stage {
+        let c = CustomerFacts { order_spend: spend.to_vec(), ..CustomerFacts::with_orders(0, days) };
+        stage(&c, AS_OF, p, CHURN)
+    }
+
     #[test]
-    fn stages_follow_the_four_stage_rule() {
-        let p = StageParams::default(); // window: days 821..=1000
+    fn stages_follow_the_four_stage_rule_and_the_end() {
+        let p = StageParams::default(); // window: days 821..=1000; stable from 2 orders in it
+        let none = |days: &[Day]| vec![0.0; days.len()];
         let cases: &[(&str, &[Day], Stage)] = &[
-            ("one order only", &[100], Stage::Exploration),
-            ("first order inside the window", &[850, 900, 950], Stage::Exploration),
+            ("one recent order", &[900], Stage::Exploration),
+            // 1000 − 100 = 900 days without an order > 365.
+            ("one order long ago", &[100], Stage::End),
+            ("gone for longer than the churn window", &[100, 600], Stage::End),
+            ("several orders, all inside the window", &[850, 900, 950], Stage::Formation),
             // Earlier: 1 order over 720 days = 4 windows → 0.25 per window; recent 2 > 1.25 × 0.25.
             ("buying faster than before", &[101, 900, 950], Stage::Formation),
-            // Earlier: 4 orders over 4 windows = 1 per window; recent 1 = 1 × 1.
-            ("buying as before", &[101, 300, 500, 700, 900], Stage::Stability),
-            // Earlier: 4 per 4 windows; recent 0 < 0.75.
+            // Earlier: 4 orders over 4 windows = 1 per window; recent 1 = 1 × 1 — steady, but below
+            // the stable level of 2 orders per window.
+            ("steady at one order per window", &[101, 300, 500, 700, 900], Stage::Formation),
+            // Earlier: 8 orders over 4 windows = 2 per window; recent 2 = 1 × 2, and 2 ≥ 2.
+            ("steady at two orders per window", &[101, 200, 300, 400, 500, 600, 700, 800, 850, 950], Stage::Stability),
+            // Earlier: 4 per 4 windows; recent 0 < 0.75; last order 300 days ago ≤ 365.
             ("no order in the window", &[101, 300, 500, 700], Stage::Decline),
         ];
         for (what, days, want) in cases {
-            assert_eq!(stage(&customer(0, days, &[]), AS_OF, &p), *want, "{what}");
+            assert_eq!(stage_with(days, &none(days), &p), *want, "{what}");
         }
+        let one_per_window = StageParams { stable_orders: 1, ..p };
+        assert_eq!(stage_with(&[101, 300, 500, 700, 900], &[0.0; 5], &one_per_window), Stage::Stability);
+    }
+
+    #[test]
+    fn spend_falling_or_rising_moves_the_stage_when_orders_do_not() {
+        // Earlier: 8 orders of 50 over 4 windows = 2 orders and 100 per window; recent: 2 orders,
+        // as often as before.
+        let days = [101, 200, 300, 400, 500, 600, 700, 800, 850, 950];
+        let spend = |recent: f64| {
+            let mut s = vec![50.0; 8];
+            s.extend([recent, recent]);
+            s
+        };
+        let p = StageParams::default();
+        let cases = [
+            ("spend 60 < 0.75 × 100", 30.0, Stage::Decline),
+            ("spend 100: as before", 50.0, Stage::Stability),
+            ("spend 200 > 1.25 × 100", 100.0, Stage::Formation),
+        ];
+        for (what, each, want) in cases {
+            assert_eq!(stage_with(&days, &spend(each), &p), want, "{what}");
+        }
+        // A spend floor of 150 in the window: 100 is steady, but not the stable level.
+        let floor = StageParams { stable_spend: 150.0, ..p };
+        assert_eq!(stage_with(&days, &spend(50.0), &floor), Stage::Formation);
     }
 
     #[test]
     fn the_boundaries_of_the_factors_belong_to_stability() {
-        let p = StageParams { window_days: 100, rise: 1.25, fall: 0.75 }; // window 901..=1000
-                                                                          // Earlier: 4 orders over 800 days = 8 windows → 0.5; recent 1 = 2 × 0.5: formation.
-        assert_eq!(stage(&customer(0, &[101, 300, 500, 700, 950], &[]), AS_OF, &p), Stage::Formation);
+        let p = StageParams { window_days: 100, stable_orders: 1, ..StageParams::default() }; // window 901..=1000
+                                                                                              // Earlier: 4 orders over 800 days = 8 windows → 0.5; recent 1 = 2 × 0.5: formation.
+        assert_eq!(stage_with(&[101, 300, 500, 700, 950], &[0.0; 5], &p), Stage::Formation);
         // Earlier: 8 orders over 8 windows = 1; recent 1 = exactly 1.0 ×: stability.
         let days = [101, 200, 300, 400, 500, 600, 700, 800, 950];
-        assert_eq!(stage(&customer(0, &days, &[]), AS_OF, &p), Stage::Stability);
+        assert_eq!(stage_with(&days, &[0.0; 9], &p), Stage::Stability);
+        // Exactly the churn window without an order is not yet the end.
+        assert_eq!(stage_with(&[AS_OF - CHURN], &[0.0], &p), Stage::Exploration);
+        assert_eq!(stage_with(&[AS_OF - CHURN - 1], &[0.0], &p), Stage::End);
     }
 
     #[test]
@@ -422,5 +524,6 @@ mod tests {
         assert!(TierRule::Amounts([1.0, 5.0, 10.0]).check().is_err());
         assert!(StageParams { window_days: 0, ..StageParams::default() }.check().is_err());
         assert!(StageParams { rise: 0.5, fall: 0.75, ..StageParams::default() }.check().is_err());
+        assert!(StageParams { stable_spend: -1.0, ..StageParams::default() }.check().is_err());
     }
 }

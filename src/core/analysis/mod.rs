@@ -4,6 +4,7 @@
 
 pub mod cohorts;
 pub mod comments;
+pub mod cross_sell;
 pub mod customers;
 pub mod groups;
 pub mod kpis;

@@ -5,9 +5,9 @@
 //!
 //! # Rules
 //! - At the end of each of the last [`MAX_PERIODS`] periods (the last one: up to the as-of date), a
-//!   customer who has ordered by then is in *终止 (end)* when their last order is more than the
-//!   churn window before that day, else in the lifecycle stage the stage rule gives on the orders up
-//!   to that day (`lifecycle::stage_of`).
+//!   customer who has ordered by then is in the stage the stage rule gives on the orders up to
+//!   that day (`lifecycle::stage_of`): one of the four, or *终止 (end)* when their last order is
+//!   more than the churn window before that day.
 //! - The transition matrix counts each customer's state at one period's end against the next, for
 //!   every pair of consecutive periods (whole history) and for the last pair; probabilities divide
 //!   by the row's total. A customer who orders again after 终止 moves out of it as the data shows
@@ -26,69 +26,7 @@ use serde::{Deserialize, Serialize};
 /// The most recent periods the chain walks through (two years of months).
 pub const MAX_PERIODS: usize = 25;
 
-/// A state of the chain: one of the four stages, or the end of the relationship. Written as the
-/// stage's key (`exploration` …) or `end`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(into = "String", try_from = "String")]
-pub enum ChainState {
-    Stage(Stage),
-    End,
-}
-
-impl ChainState {
-    pub const ALL: [ChainState; 5] = [
-        ChainState::Stage(Stage::Exploration),
-        ChainState::Stage(Stage::Formation),
-        ChainState::Stage(Stage::Stability),
-        ChainState::Stage(Stage::Decline),
-        ChainState::End,
-    ];
-
-    pub fn index(self) -> usize {
-        match self {
-            ChainState::Stage(s) => s as usize,
-            ChainState::End => 4,
-        }
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            ChainState::Stage(s) => s.zh(),
-            ChainState::End => "终止",
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        match self {
-            ChainState::Stage(s) => s.en(),
-            ChainState::End => "End",
-        }
-    }
-}
-
-impl From<ChainState> for String {
-    fn from(s: ChainState) -> String {
-        match s {
-            ChainState::Stage(stage) => {
-                serde_json::to_value(stage).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-            }
-            ChainState::End => "end".into(),
-        }
-    }
-}
-
-impl TryFrom<String> for ChainState {
-    type Error = String;
-
-    fn try_from(key: String) -> Result<Self, String> {
-        ChainState::ALL
-            .into_iter()
-            .find(|s| String::from(*s) == key)
-            .ok_or_else(|| format!("'{key}' is no stage: exploration, formation, stability, decline or end"))
-    }
-}
-
-/// Counts of moves from row state to column state ([`ChainState::index`] order).
+/// Counts of moves from row state to column state ([`Stage::index`] order: the four stages, then 终止).
 pub type ChainMatrix = [[usize; 5]; 5];
 
 /// The chain.
@@ -112,9 +50,9 @@ pub struct StageChain {
     /// Each customer's state at the end of the last period and of the one before (`None`: not a
     /// customer yet), in the order of the facts; for the customer lists, not sent to the page.
     #[serde(skip)]
-    pub current: Vec<Option<ChainState>>,
+    pub current: Vec<Option<Stage>>,
     #[serde(skip)]
-    pub previous: Vec<Option<ChainState>>,
+    pub previous: Vec<Option<Stage>>,
 }
 
 /// Solves (I − Q) t = 1 for the four stages by Gaussian elimination with partial pivoting; `None`
@@ -212,7 +150,7 @@ pub fn chain(
     let (mut current, mut previous) = (Vec::with_capacity(customers.len()), Vec::with_capacity(customers.len()));
     for c in customers {
         let days = &c.order_days;
-        let mut before: Option<ChainState> = None;
+        let mut before: Option<Stage> = None;
         let mut second_last = None;
         let mut seen = 0;
         for (k, &at) in ends.iter().enumerate() {
@@ -220,11 +158,7 @@ pub fn chain(
             while seen < days.len() && days[seen] < at {
                 seen += 1;
             }
-            let state = match days[..seen].last() {
-                None => None,
-                Some(&last_order) if at - 1 - last_order > churn_days => Some(ChainState::End),
-                Some(_) => Some(ChainState::Stage(stage_of(&days[..seen], at - 1, params))),
-            };
+            let state = (seen > 0).then(|| stage_of(&days[..seen], &c.order_spend[..seen], at - 1, params, churn_days));
             if let Some(s) = state {
                 mix[k][s.index()] += 1;
                 if let Some(b) = before {
@@ -272,22 +206,24 @@ mod tests {
     }
 
     const E: usize = 0;
+    const F: usize = 1;
     const S: usize = 2;
     const END: usize = 4;
 
-    /// Three customers walked month by month by hand (a 60-day window, churn after 90 days, seen up
-    /// to May 1st, 2024):
+    /// Three customers walked month by month by hand (a 60-day window, churn after 90 days, stable
+    /// from 2 orders in the window, seen up to May 1st, 2024):
     ///
-    /// | customer | orders                   | Jan  | Feb  | Mar  | Apr (as of May 1)          |
-    /// |----------|--------------------------|------|------|------|----------------------------|
-    /// | X        | Jan 10                   | 考察 | 考察 | 考察 | 终止 (112 days > 90)        |
-    /// | Y        | Jan 5, Feb 5, Mar 5, Apr 5 | 考察 | 考察 | 稳定 | 稳定                        |
-    /// | Z        | Mar 20                   | —    | —    | 考察 | 考察                        |
+    /// | customer | orders                     | Jan  | Feb  | Mar  | Apr (as of May 1)    |
+    /// |----------|----------------------------|------|------|------|----------------------|
+    /// | X        | Jan 10                     | 考察 | 考察 | 考察 | 终止 (112 days > 90)  |
+    /// | Y        | Jan 5, Feb 5, Mar 5, Apr 5 | 考察 | 形成 | 稳定 | 稳定                  |
+    /// | Z        | Mar 20                     | —    | —    | 考察 | 考察                  |
     ///
-    /// Y at the end of March: window Feb 1 – Mar 31 holds 2 orders; before it, 1 order in 27 days =
-    /// 0.45 windows, a rate of 2.22; 2 is neither above 1.25 × 2.22 nor below 0.75 × 2.22: stable.
-    /// At May 1st: window Mar 3 – May 1 holds 2; before, 2 in 58 days (0.967 windows), rate 2.07:
-    /// stable again.
+    /// Y at the end of February: two orders, both inside the window Dec 31 – Feb 29: a relationship
+    /// forming. At the end of March: window Feb 1 – Mar 31 holds 2 orders; before it, 1 order in 27
+    /// days = 0.45 windows, a rate of 2.22; 2 is neither above 1.25 × 2.22 nor below 0.75 × 2.22,
+    /// and reaches the level of 2: stable. At May 1st: window Mar 3 – May 1 holds 2; before, 2 in
+    /// 58 days (0.967 windows), rate 2.07: stable again.
     #[test]
     fn a_stage_walk_month_by_month_worked_out_by_hand() {
         let customers = [
@@ -295,38 +231,30 @@ mod tests {
             customer(1, &["2024-01-05", "2024-02-05", "2024-03-05", "2024-04-05"]),
             customer(2, &["2024-03-20"]),
         ];
-        let params = StageParams { window_days: 60, rise: 1.25, fall: 0.75 };
+        let params = StageParams { window_days: 60, ..StageParams::default() };
         let c = chain(&customers, day("2024-05-01"), Period::Month, 90, &params, 2);
         assert_eq!(c.periods, ["2024-01", "2024-02", "2024-03", "2024-04"]);
-        assert_eq!(c.mix, vec![[2, 0, 0, 0, 0], [2, 0, 0, 0, 0], [2, 0, 1, 0, 0], [1, 0, 1, 0, 1]]);
+        assert_eq!(c.mix, vec![[2, 0, 0, 0, 0], [1, 1, 0, 0, 0], [2, 0, 1, 0, 0], [1, 0, 1, 0, 1]]);
         let mut want = [[0usize; 5]; 5];
-        want[E][E] = 4; // X twice, Y once, Z once
-        want[E][S] = 1; // Y in March
+        want[E][E] = 3; // X twice, Z once
+        want[E][F] = 1; // Y in February
+        want[F][S] = 1; // Y in March
         want[E][END] = 1; // X in April
         want[S][S] = 1; // Y in April
         assert_eq!(c.transitions, want);
         let mut last = [[0usize; 5]; 5];
         (last[E][END], last[S][S], last[E][E]) = (1, 1, 1);
         assert_eq!(c.last_transitions, last);
-        assert_eq!(c.probabilities[E], [4.0 / 6.0, 0.0, 1.0 / 6.0, 0.0, 1.0 / 6.0]);
-        assert_eq!(
-            c.current,
-            [Some(ChainState::End), Some(ChainState::Stage(Stage::Stability)), Some(ChainState::Stage(Stage::Exploration))]
-        );
-        assert_eq!(
-            c.previous,
-            [
-                Some(ChainState::Stage(Stage::Exploration)),
-                Some(ChainState::Stage(Stage::Stability)),
-                Some(ChainState::Stage(Stage::Exploration))
-            ]
-        );
-        // Stability never reaches 终止 in these data, and Exploration can move there: no finite time.
+        assert_eq!(c.probabilities[E], [3.0 / 5.0, 1.0 / 5.0, 0.0, 0.0, 1.0 / 5.0]);
+        assert_eq!(c.current, [Some(Stage::End), Some(Stage::Stability), Some(Stage::Exploration)]);
+        assert_eq!(c.previous, [Some(Stage::Exploration), Some(Stage::Stability), Some(Stage::Exploration)]);
+        // Stability never reaches 终止 in these data, and Exploration and Formation lead to it: no
+        // finite time.
         assert_eq!(c.expected_periods_to_end, [None; 4]);
-        // One period ahead: Exploration (1/3) splits 4:1:1, Stability (1/3) stays, 终止 (1/3) keeps its own.
+        // One period ahead: Exploration (1/3) splits 3:1:1, Stability (1/3) stays, 终止 (1/3) keeps its own.
         let third = 1.0 / 3.0;
         let ahead = c.projection[0];
-        let want = [third * 4.0 / 6.0, 0.0, third + third / 6.0, 0.0, third + third / 6.0];
+        let want = [third * 3.0 / 5.0, third / 5.0, third, 0.0, third + third / 5.0];
         assert!(ahead.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12), "{ahead:?}");
         assert!((c.projection[1].iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
@@ -357,7 +285,7 @@ mod tests {
     }
 
     #[test]
-    fn the_last_state_is_the_stage_of_the_stages_page_unless_the_customer_has_gone() {
+    fn the_last_state_is_the_stage_of_the_stages_page() {
         let customers = [
             customer(0, &["2023-01-10", "2023-03-01", "2023-09-15", "2024-02-01", "2024-04-20"]),
             customer(1, &["2022-05-01", "2022-06-01"]),
@@ -367,10 +295,9 @@ mod tests {
         let (as_of, params) = (day("2024-05-01"), StageParams::default());
         let c = chain(&customers, as_of, Period::Month, 365, &params, 1);
         for (k, f) in customers.iter().enumerate() {
-            let stage = crate::core::analysis::lifecycle::stage(f, as_of, &params);
-            let gone = as_of - f.last_day > 365;
-            assert_eq!(c.current[k], Some(if gone { ChainState::End } else { ChainState::Stage(stage) }), "customer {k}");
+            assert_eq!(c.current[k], Some(crate::core::analysis::lifecycle::stage(f, as_of, &params, 365)), "customer {k}");
         }
+        assert_eq!(c.current[3], Some(Stage::End));
         // From January 2020 to April 2024, the last 25 months only.
         assert_eq!((c.periods.len(), c.periods[0].as_str()), (MAX_PERIODS, "2022-04"));
     }

@@ -26,6 +26,11 @@ pub struct RulesForm {
     pub window_days: String,
     pub rise: String,
     pub fall: String,
+    /// The stable level: orders and spend in the window (empty: the default).
+    #[serde(default)]
+    pub stable_orders: String,
+    #[serde(default)]
+    pub stable_spend: String,
     /// `month` or `quarter`.
     pub period: String,
     pub churn_days: String,
@@ -66,6 +71,8 @@ impl RulesForm {
             window_days: p.stages.window_days.to_string(),
             rise: num(p.stages.rise),
             fall: num(p.stages.fall),
+            stable_orders: p.stages.stable_orders.to_string(),
+            stable_spend: num(p.stages.stable_spend),
             period: match p.states.period {
                 Period::Month => "month",
                 Period::Quarter => "quarter",
@@ -134,6 +141,16 @@ impl RulesForm {
         p.stages.window_days = whole(Field::Window, &self.window_days)?;
         p.stages.rise = number(Field::Rise, &self.rise)?;
         p.stages.fall = number(Field::Fall, &self.fall)?;
+        if !self.stable_orders.trim().is_empty() {
+            p.stages.stable_orders = self
+                .stable_orders
+                .trim()
+                .parse()
+                .map_err(|_| RulesError::NotWhole { field: Field::StableOrders, text: self.stable_orders.trim().into() })?;
+        }
+        if !self.stable_spend.trim().is_empty() {
+            p.stages.stable_spend = number(Field::StableSpend, &self.stable_spend)?;
+        }
         p.stages.check().map_err(SegmentError::from)?;
         p.states.period = if self.period == "quarter" { Period::Quarter } else { Period::Month };
         p.states.churn_days = whole(Field::Churn, &self.churn_days)?;
@@ -160,6 +177,8 @@ pub enum Field {
     Window,
     Rise,
     Fall,
+    StableOrders,
+    StableSpend,
     Churn,
     Dormant,
 }
@@ -180,6 +199,8 @@ impl Field {
             Self::Window => "lifecycle window",
             Self::Rise => "formation factor",
             Self::Fall => "decline factor",
+            Self::StableOrders => "stable orders",
+            Self::StableSpend => "stable spend",
             Self::Churn => "churn window",
             Self::Dormant => "dormant after",
         }

@@ -3,6 +3,7 @@
 pub mod abc;
 pub mod chart_card;
 pub mod comments;
+pub mod cross_sell;
 pub mod customer_list;
 pub mod customer_picker;
 pub mod flow;

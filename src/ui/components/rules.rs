@@ -107,6 +107,8 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
                     { input(t.window_days, "window-days", f.window_days.clone(), |f, v| f.window_days = v) }
                     { input(t.rise, "rise", f.rise.clone(), |f, v| f.rise = v) }
                     { input(t.fall, "fall", f.fall.clone(), |f, v| f.fall = v) }
+                    { input(t.stable_orders, "stable-orders", f.stable_orders.clone(), |f, v| f.stable_orders = v) }
+                    { input(t.stable_spend, "stable-spend", f.stable_spend.clone(), |f, v| f.stable_spend = v) }
                     { choice(t.period_label, "period", &f.period, vec![("month", t.month), ("quarter", t.quarter)], |f, v| f.period = v) }
                     { input(t.churn_days, "churn-days", f.churn_days.clone(), |f, v| f.churn_days = v) }
                     { input(t.dormant_days, "dormant-days", f.dormant_days.clone(), |f, v| f.dormant_days = v) }

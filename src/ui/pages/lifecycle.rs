@@ -5,6 +5,7 @@ use crate::core::analysis::lifecycle::Stage;
 use crate::core::analysis::states::State;
 use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
 use crate::ui::components::{
+    cross_sell::CrossSellSection,
     customer_list::CustomerListPanel,
     flow::TransitionFlow,
     group_table::GroupTable,
@@ -27,6 +28,13 @@ pub struct LifecyclePageProps {
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
+}
+
+/// A stage's name in the page's language: the four-stage model's, or the alternative names the
+/// same literature uses (获取期, 成长期, 成熟期, 衰退期) when the user chose them.
+fn stage_name(st: Stage, lang: Lang, alternative: bool) -> String {
+    let (zh, en) = if alternative { st.alternative() } else { (st.zh(), st.en()) };
+    if lang == Lang::Zh { zh } else { en }.to_string()
 }
 
 #[component]
@@ -70,6 +78,22 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
     let recent: Vec<_> = s.states.periods.iter().rev().take(12).rev().collect();
     let cohort_view = use_state(|| CohortView::Active);
     let chain_last = use_state(|| false);
+    let alternative = use_state(|| false);
+    // The stages' groups under the chosen names (the bars show `zh` on a Chinese page, else `key`).
+    let stage_groups: Vec<crate::core::analysis::groups::GroupStat> = s
+        .stages
+        .iter()
+        .zip(Stage::ALL)
+        .map(|(g, st)| crate::core::analysis::groups::GroupStat {
+            key: stage_name(st, Lang::En, *alternative),
+            zh: Some(stage_name(st, Lang::Zh, *alternative)),
+            ..g.clone()
+        })
+        .collect();
+    let names_toggle = |value: bool, label: &'static str, id: &'static str| {
+        let handle = alternative.clone();
+        html! { <button class={classes!((*alternative == value).then_some("active"))} aria-pressed={(*alternative == value).to_string()} onclick={move |_| handle.set(value)} data-testid={id}>{ label }</button> }
+    };
     html! {
         <>
             <RulesPanel summary={s.clone()} params={ctx.state.segments.params.clone()} error={ctx.state.segments.error.clone()} lang={ctx.state.lang} onapply={ctx.on_segment()} onall={ctx.on_all_customers()} />
@@ -92,10 +116,16 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                     <SegmentBars groups={s.tiers.clone()} onselect={open.reform(CustomerFilter::Tier)} />
                     <GroupTable groups={s.tiers.clone()} testid="tier-table" extra=true onselect={open.reform(CustomerFilter::Tier)} />
                 </section>
-                <section class="card">
-                    <h2>{ t.stages_title }</h2>
+                <section class="card" data-testid="stages">
+                    <div class="card-head">
+                        <h2>{ t.stages_title }</h2>
+                        <div class="lang">
+                            { names_toggle(false, t.stage_names_classic, "stage-names-classic") }
+                            { names_toggle(true, t.stage_names_alternative, "stage-names-alternative") }
+                        </div>
+                    </div>
                     <p class="rule">{ if zh { s.rules_zh.stages.clone() } else { s.stage_rule.clone() } }</p>
-                    <SegmentBars groups={s.stages.clone()} onselect={open.reform(|i: usize| CustomerFilter::Stage(Stage::ALL[i.min(3)]))} />
+                    <SegmentBars groups={stage_groups} onselect={open.reform(|i: usize| CustomerFilter::Stage(Stage::ALL[i.min(4)]))} />
                 </section>
             </div>
             <section class="card">
@@ -128,7 +158,10 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                 <p class="rule">{ t.trends_rule.replace("{dormant}", &s.kpi_trends.dormant_days.to_string()) }</p>
                 <KpiTrend trends={s.kpi_trends.clone()} {lang} />
             </section>
-            { chain_section(&s, lang, &chain_last, &open) }
+            { chain_section(&s, lang, *alternative, &chain_last, &open) }
+            <CrossSellSection key={s.kpis.categories.join("\u{1f}")} categories={s.kpis.categories.clone()}
+                generation={Rc::as_ptr(&s) as usize} result={ctx.state.segments.cross_sell.clone()} {lang}
+                onask={ctx.on_cross_sell()} onopen={open.clone()} />
             { cohort_section(&s, lang, *cohort_view, &cohort_view, &open) }
             <section class="card">
                 <h2>{ t.periods_title }</h2>
@@ -258,15 +291,19 @@ fn cohort_section(
 
 /// The stage chain: the transition matrix (whole history or the last move, whose cells open their
 /// customers), its flow, the expected periods until 终止 and the projection.
-fn chain_section(s: &SegmentationSummary, lang: Lang, last: &UseStateHandle<bool>, open: &Callback<CustomerFilter>) -> Html {
-    use crate::core::analysis::stage_chain::ChainState;
+fn chain_section(
+    s: &SegmentationSummary,
+    lang: Lang,
+    alternative: bool,
+    last: &UseStateHandle<bool>,
+    open: &Callback<CustomerFilter>,
+) -> Html {
     let t = lang.texts();
     let c = &s.stage_chain;
     if c.periods.len() < 2 {
         return html! {};
     }
-    let names: Vec<String> =
-        ChainState::ALL.iter().map(|st| if lang == Lang::Zh { st.zh() } else { st.en() }.to_string()).collect();
+    let names: Vec<String> = Stage::ALL.iter().map(|&st| stage_name(st, lang, alternative)).collect();
     let rows = |m: &[[f64; 5]; 5]| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
     let counts = |m: &[[usize; 5]; 5]| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
     let (values, moved) = if **last {
@@ -292,7 +329,7 @@ fn chain_section(s: &SegmentationSummary, lang: Lang, last: &UseStateHandle<bool
             <div class="two-col">
                 <div>
                     <MatrixHeatmap rows={names.clone()} cols={names.clone()} {values} counts={Some(moved.clone())} testid="chain-matrix"
-                        onselect={(**last).then(|| open.reform(|(i, j): (usize, usize)| CustomerFilter::StageMoved { from: ChainState::ALL[i.min(4)], to: ChainState::ALL[j.min(4)] }))} />
+                        onselect={(**last).then(|| open.reform(|(i, j): (usize, usize)| CustomerFilter::StageMoved { from: Stage::ALL[i.min(4)], to: Stage::ALL[j.min(4)] }))} />
                     <div class="table-wrap full">
                     <table data-testid="chain-expected">
                         <thead><tr><th>{ t.chain_expected }</th>{ for names.iter().take(4).map(|n| html! { <th class="num">{ n.clone() }</th> }) }</tr></thead>

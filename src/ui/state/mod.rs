@@ -198,7 +198,10 @@ impl AppState {
                 Rc::make_mut(&mut self.nps).show(nps);
                 Rc::make_mut(&mut self.segments).answer(Response::Segmented { summary, params, nps: None });
             }
-            r @ (Response::SegmentFailed { .. } | Response::Customers { .. }) => {
+            r @ (Response::SegmentFailed { .. }
+            | Response::Customers { .. }
+            | Response::CrossSell { .. }
+            | Response::CrossSellFailed { .. }) => {
                 Rc::make_mut(&mut self.segments).answer(r);
             }
             Response::Progress { load, stage, fraction } => {

@@ -2,6 +2,7 @@
 //! and the page of a customer list on screen.
 
 use super::Problem;
+use crate::core::analysis::cross_sell::CrossSell;
 use crate::core::report::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
 use crate::protocol::Response;
 use std::rc::Rc;
@@ -23,6 +24,8 @@ pub struct SegmentsState {
     /// Why the last rules asked for could not be applied (the last good results stay on screen).
     pub error: Option<Problem>,
     pub list: Option<Rc<CustomerList>>,
+    /// Cross-purchase in sequence as last asked, or why it could not be measured.
+    pub cross_sell: Option<Result<Rc<CrossSell>, Problem>>,
 }
 
 impl SegmentsState {
@@ -39,6 +42,8 @@ impl SegmentsState {
             Response::Customers { filter, offset, total, rows } => {
                 self.list = Some(Rc::new(CustomerList { filter, offset, total, rows }));
             }
+            Response::CrossSell { result } => self.cross_sell = Some(Ok(Rc::new(*result))),
+            Response::CrossSellFailed { message, code } => self.cross_sell = Some(Err(Problem { code, message })),
             _ => return false,
         }
         true
@@ -49,5 +54,6 @@ impl SegmentsState {
         self.summary = None;
         self.error = None;
         self.list = None;
+        self.cross_sell = None;
     }
 }

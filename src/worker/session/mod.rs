@@ -217,6 +217,19 @@ impl<F> Session<F> {
                 };
                 self.send(response, out);
             }
+            Request::CrossSell { params } => {
+                let answer = match (self.transactions.ingested.as_ref(), self.segmentation.as_ref()) {
+                    (Some(i), Some(seg)) => match crate::api::cross_sell(&i.dataset, seg, &params) {
+                        Ok(result) => Response::CrossSell { result: Box::new(result) },
+                        Err(e) => Response::CrossSellFailed { message: e.message, code: e.code },
+                    },
+                    _ => {
+                        let refusal = Refusal::NoSegmentation;
+                        Response::CrossSellFailed { message: refusal.to_string(), code: refusal.code().into() }
+                    }
+                };
+                self.send(answer, out);
+            }
             Request::Clv { params } => {
                 self.clv_runs += 1;
                 let run = self.clv_runs;

@@ -48,6 +48,8 @@ fn kinds(responses: &[Response]) -> Vec<&'static str> {
             Response::Rehearsal { .. } => "Rehearsal",
             Response::Timings { .. } => "Timings",
             Response::ClvCustomers { .. } => "ClvCustomers",
+            Response::CrossSell { .. } => "CrossSell",
+            Response::CrossSellFailed { .. } => "CrossSellFailed",
         })
         .filter(|&k| k != "Progress")
         .collect()
@@ -413,4 +415,29 @@ fn clv_settings_are_checked_where_they_come_in() {
         },
         (_, next) => panic!("a run was started: {next:?}"),
     }
+}
+
+#[test]
+fn cross_sell_is_measured_on_the_segmentation_and_its_not_yet_customers_listed() {
+    let mut s = session();
+    let params = || crate::core::analysis::cross_sell::CrossSellParams {
+        anchor: vec!["手机".into()],
+        targets: vec!["穿戴设备".into(), "智能家居".into()],
+        ..Default::default()
+    };
+    assert!(
+        matches!(answers(&mut s, Request::CrossSell { params: params() }).as_slice(), [Response::CrossSellFailed { code, .. }] if code == "no_segmentation")
+    );
+    let mut s = with_sample(400);
+    let not_yet = match answers(&mut s, Request::CrossSell { params: params() }).as_slice() {
+        [Response::CrossSell { result }] => result.not_yet,
+        other => panic!("{other:?}"),
+    };
+    assert!(not_yet > 0);
+    let filter = CustomerFilter::NotYet { anchor: params().anchor, targets: params().targets };
+    assert_eq!(customers_page(&mut s, filter, 0).0, not_yet);
+    let unknown = crate::core::analysis::cross_sell::CrossSellParams { targets: vec!["TV".into()], ..params() };
+    assert!(
+        matches!(answers(&mut s, Request::CrossSell { params: unknown }).as_slice(), [Response::CrossSellFailed { code, .. }] if code == "unknown_category")
+    );
 }

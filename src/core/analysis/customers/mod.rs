@@ -33,6 +33,10 @@ pub struct CustomerFacts {
     pub first_channel: Option<u32>,
     /// The day of each order (the first day of each order id, or each purchase day), ascending.
     pub order_days: Vec<Day>,
+    /// The value of each order of [`CustomerFacts::order_days`], in the same order: the sum of its
+    /// purchase rows (the order id's rows, or the day's rows without an id, that are not returns).
+    /// What the lifecycle stages measure spend by.
+    pub order_spend: Vec<f64>,
     /// Net spend (refunds included) in the 365 days up to the as-of date, `as_of − 364 ..= as_of`:
     /// what membership tiers by amount and the pyramid by 12-month spend rank by. Kept as a sum,
     /// not as a list of daily amounts: a list per customer is megabytes at a million customers.
@@ -51,6 +55,26 @@ impl CustomerFacts {
         let hi = self.order_days.partition_point(|&d| d <= to);
         hi.saturating_sub(lo)
     }
+}
+
+/// Each order as (day, value) from purchases with an order id, `(id, day, value)` rows in (day,
+/// row) order (each id's first day; its rows' values added up in that order), and purchases
+/// without one, `(day, value)` one per day: by day, then value (so that the result never depends
+/// on the order of the rows).
+fn orders_by_day(with_id: &mut [(u64, Day, f64)], without_id: &[(Day, f64)], out: &mut Vec<(Day, f64)>) {
+    out.clear();
+    // Stable: each id's rows stay in (day, row) order.
+    with_id.sort_by_key(|r| r.0);
+    let mut previous = None;
+    for &(id, day, value) in with_id.iter() {
+        match out.last_mut() {
+            Some(last) if previous == Some(id) => last.1 += value,
+            _ => out.push((day, value)),
+        }
+        previous = Some(id);
+    }
+    out.extend_from_slice(without_id);
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
 }
 
 /// Facts for every customer with a purchase on or before the as-of date.
@@ -335,7 +359,7 @@ impl Input<'_> {
     /// more than the work in WebAssembly); the tests compare with [`Input::customer_simple`].
     fn customer(&self, customer: u32, rows: &[Row], scratch: &mut Scratch) -> CustomerFacts {
         let Input { dataset, as_of, .. } = *self;
-        let Scratch { firsts, loose, codes, channel_codes } = scratch;
+        let Scratch { firsts, loose, orders, codes, channel_codes } = scratch;
         let with_orders = dataset.order.is_some();
         let channels_mapped = dataset.channel.as_ref();
         firsts.clear();
@@ -370,9 +394,12 @@ impl Input<'_> {
             // A purchase. One entry per order: each order id on its first day; purchases without an
             // id, once per day.
             if with_orders && r.order != NO_ORDER {
-                firsts.push((r.order, r.day));
-            } else if loose.last() != Some(&r.day) {
-                loose.push(r.day);
+                firsts.push((r.order, r.day, r.amount));
+            } else {
+                match loose.last_mut() {
+                    Some((d, value)) if *d == r.day => *value += r.amount,
+                    _ => loose.push((r.day, r.amount)),
+                }
             }
             first_purchase.get_or_insert(r.day);
             last_purchase = Some(r.day);
@@ -407,14 +434,9 @@ impl Input<'_> {
             }
         }
         let monetary = monetary + 0.0;
-        let mut order_days: Vec<Day> = if with_orders {
-            firsts.sort_unstable();
-            firsts.dedup_by_key(|(id, _)| *id);
-            firsts.iter().map(|&(_, d)| d).chain(loose.iter().copied()).collect()
-        } else {
-            loose.to_vec()
-        };
-        order_days.sort_unstable();
+        orders_by_day(firsts, loose, orders);
+        let order_days: Vec<Day> = orders.iter().map(|o| o.0).collect();
+        let order_spend: Vec<f64> = orders.iter().map(|o| o.1 + 0.0).collect();
         let frequency = order_days.len() as u32;
         // The first and last purchase; a customer with only refunds, the first and last row.
         let (first_day, last_day) = match (first_purchase, last_purchase) {
@@ -441,6 +463,7 @@ impl Input<'_> {
             channels: distinct(channel_codes),
             first_channel: first_channel.map(|(_, r)| r.channel),
             order_days,
+            order_spend,
             spend_12_months: spend_12_months + 0.0,
         }
     }
@@ -465,8 +488,9 @@ struct Row {
 /// Working lists of [`Input::customer`], reused from one customer to the next.
 #[derive(Default)]
 struct Scratch {
-    firsts: Vec<(u64, Day)>,
-    loose: Vec<Day>,
+    firsts: Vec<(u64, Day, f64)>,
+    loose: Vec<(Day, f64)>,
+    orders: Vec<(Day, f64)>,
     codes: Vec<u32>,
     channel_codes: Vec<u32>,
 }

@@ -21,6 +21,7 @@ impl CustomerFacts {
             channels: vec![],
             first_channel: None,
             order_days: order_days.to_vec(),
+            order_spend: vec![0.0; order_days.len()],
             spend_12_months: 0.0,
         }
     }
@@ -31,32 +32,29 @@ impl Input<'_> {
     /// the gathered rows are tested against.
     fn customer_simple(&self, group: &[u32]) -> CustomerFacts {
         let Input { dataset, days, amounts, as_of, .. } = *self;
-        let (mut purchases, mut firsts, mut loose): (Vec<usize>, Vec<(u64, Day)>, Vec<Day>) = Default::default();
+        let mut purchases: Vec<usize> = Vec::new();
         let customer = dataset.customer[group[0] as usize];
         let orders = dataset.order.as_ref();
         let codes =
             |c: &Option<crate::core::dataset::Categorical>, i: usize| c.as_ref().map(|c| c.codes[i]).filter(|&x| x != MISSING);
         purchases.clear();
         purchases.extend(group.iter().map(|&i| i as usize).filter(|&i| !amounts[i].is_sign_negative()));
-        // One entry per order: each order id on its first day; purchases without an id, once per day.
-        let mut order_days: Vec<Day> = match orders {
-            Some(o) => {
-                firsts.clear();
-                firsts.extend(purchases.iter().filter(|&&i| o.keys[i] != NO_ORDER).map(|&i| (o.keys[i], days[i])));
-                firsts.sort_unstable();
-                firsts.dedup_by_key(|(id, _)| *id);
-                loose.clear();
-                loose.extend(purchases.iter().filter(|&&i| o.keys[i] == NO_ORDER).map(|&i| days[i]));
-                loose.dedup();
-                firsts.iter().map(|&(_, d)| d).chain(loose.iter().copied()).collect()
-            }
-            None => {
-                let mut d: Vec<Day> = purchases.iter().map(|&i| days[i]).collect();
-                d.dedup();
-                d
-            }
-        };
-        order_days.sort_unstable();
+        // One entry per order: each order id on its first day with the sum of its purchase rows;
+        // purchases without an id, once per day with the day's sum.
+        let mut by_order: std::collections::BTreeMap<(bool, u64), (Day, f64)> = Default::default();
+        for &i in &purchases {
+            let key = match orders.map(|o| o.keys[i]).filter(|&k| k != NO_ORDER) {
+                Some(id) => (true, id),
+                None => (false, days[i] as u64),
+            };
+            let entry = by_order.entry(key).or_insert((days[i], 0.0));
+            entry.0 = entry.0.min(days[i]);
+            entry.1 += amounts[i];
+        }
+        let mut list: Vec<(Day, f64)> = by_order.into_values().collect();
+        list.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let order_days: Vec<Day> = list.iter().map(|o| o.0).collect();
+        let order_spend: Vec<f64> = list.iter().map(|o| o.1 + 0.0).collect();
         let frequency = order_days.len() as u32;
         let days_bought = 1 + group.windows(2).filter(|w| days[w[0] as usize] != days[w[1] as usize]).count();
         let mut daily: Vec<(Day, f64)> = Vec::with_capacity(days_bought);
@@ -103,6 +101,7 @@ impl Input<'_> {
             channels,
             first_channel,
             order_days,
+            order_spend,
             spend_12_months: daily
                 .iter()
                 .filter(|(d, _)| (spend_window_start(as_of)..=as_of).contains(d))
@@ -175,6 +174,24 @@ fn frequency_counts_distinct_orders_with_order_ids_and_refunds_are_netted_not_co
     assert_eq!(a.frequency, 3);
     assert!((a.monetary - 10.0).abs() < EPS);
     assert_eq!(a.last_day, day(2, 1));
+}
+
+#[test]
+fn each_order_is_worth_its_purchase_rows_on_its_first_day() {
+    let ds = dataset(&[
+        ("a", 1, 5, 10.0, "o1"),
+        ("a", 1, 5, 5.0, "o1"),
+        ("a", 1, 6, -3.0, "o1"), // a return: not a purchase
+        ("a", 1, 7, 2.0, "o1"),  // a line shipped later: still o1, on Jan 5
+        ("a", 2, 1, 20.0, "o2"),
+        ("a", 2, 1, 7.0, ""), // purchases without an id: the day's, one order
+        ("a", 2, 1, 8.0, ""),
+    ]);
+    let f = facts(&ds, None).unwrap();
+    let a = of(&f, &ds, "a");
+    // o1 = 10 + 5 + 2 on Jan 5; on Feb 1 the day's loose purchases (15) and o2 (20), by value.
+    assert_eq!(a.order_days, vec![day(1, 5), day(2, 1), day(2, 1)]);
+    assert_eq!(a.order_spend, vec![17.0, 15.0, 20.0]);
 }
 
 #[test]

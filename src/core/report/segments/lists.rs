@@ -35,16 +35,25 @@ pub enum CustomerFilter {
     /// Customers whose lifecycle stage (or 终止) went from `from` to `to` in the stage chain's last
     /// transition.
     StageMoved {
-        from: ChainState,
-        to: ChainState,
+        from: Stage,
+        to: Stage,
+    },
+    /// Customers who bought one of the `anchor` categories and none of the `targets` (at any time):
+    /// whom to offer a target (see `analysis::cross_sell`). Needs the rows, so only
+    /// [`Segmentation::order`] knows them.
+    NotYet {
+        anchor: Vec<String>,
+        targets: Vec<String>,
     },
 }
 
 impl Segmentation {
-    /// Whether customer `i` (index into the facts) passes `filter`.
+    /// Whether customer `i` (index into the facts) passes `filter`; never for
+    /// [`CustomerFilter::NotYet`], which needs the rows ([`Segmentation::order`]).
     pub fn matches(&self, i: usize, filter: &CustomerFilter) -> bool {
         let s = &self.rfm.scores[i];
         match *filter {
+            CustomerFilter::NotYet { .. } => false,
             CustomerFilter::All => true,
             CustomerFilter::Segment(k) if k >= self.rfm.params.segments.len() => s.segment.is_none(),
             CustomerFilter::Segment(k) => s.segment == Some(k),
@@ -80,7 +89,18 @@ impl Segmentation {
     pub fn order(&self, dataset: &Dataset, filter: &CustomerFilter) -> Vec<usize> {
         let cents = |i: usize| (self.facts.customers[i].monetary * 100.0).round();
         let id = |i: usize| dataset.customers.name(self.facts.customers[i].customer).unwrap_or_default();
-        let mut out: Vec<usize> = (0..self.facts.customers.len()).filter(|&i| self.matches(i, filter)).collect();
+        let mut out: Vec<usize> = match filter {
+            CustomerFilter::NotYet { anchor, targets } => {
+                let params = CrossSellParams { anchor: anchor.clone(), targets: targets.clone(), ..CrossSellParams::default() };
+                // Names that are not categories hold nobody (the API checks them before).
+                let pending = cross_sell(dataset, self.facts.as_of, self.params.states.period, &params)
+                    .map(|x| x.pending)
+                    .unwrap_or_default();
+                let pending = |i: usize| pending.get(self.facts.customers[i].customer as usize).copied().unwrap_or(false);
+                (0..self.facts.customers.len()).filter(|&i| pending(i)).collect()
+            }
+            _ => (0..self.facts.customers.len()).filter(|&i| self.matches(i, filter)).collect(),
+        };
         out.sort_by(|&a, &b| cents(b).total_cmp(&cents(a)).then_with(|| id(a).cmp(id(b))));
         out
     }

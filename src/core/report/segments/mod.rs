@@ -2,6 +2,7 @@
 //! (named segment, Chinese class, R×F cell, ABC class), and customer lists for drill-down and export.
 
 use crate::core::analysis::cohorts::{cohorts, Cohorts};
+use crate::core::analysis::cross_sell::{cross_sell, CrossSellParams};
 use crate::core::analysis::customers::{facts, Facts, FactsError};
 use crate::core::analysis::groups::{GroupStat, Totals};
 use crate::core::analysis::kpis::{kpis, Kpis};
@@ -9,7 +10,7 @@ use crate::core::analysis::lifecycle::{stage, tiers, LifecycleError, Stage, Stag
 use crate::core::analysis::pareto::{pareto, Abc, AbcError, AbcParams, Pareto};
 use crate::core::analysis::pyramid::{Pyramid, PyramidError, PyramidParams};
 use crate::core::analysis::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmError, RfmParams};
-use crate::core::analysis::stage_chain::{chain, ChainState, StageChain};
+use crate::core::analysis::stage_chain::{chain, StageChain};
 use crate::core::analysis::states::{probabilities, walk, State, StateParams, StatesResult};
 use crate::core::analysis::trends::{trends, KpiTrends};
 use crate::core::dataset::Dataset;
@@ -141,7 +142,8 @@ pub fn segment_with(
     let revenues: Vec<f64> = facts.customers.iter().map(|c| c.monetary).collect();
     let pareto = pareto(&revenues, params.abc)?;
     let tiers = tiers(dataset, &facts.customers, facts.as_of, &params.tiers)?;
-    let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &params.stages)).collect();
+    let churn = params.states.churn_days;
+    let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &params.stages, churn)).collect();
     let states = walk(&facts.customers, facts.as_of, &params.states);
     let kpis = kpis(dataset, &facts.customers);
     let pyramid =

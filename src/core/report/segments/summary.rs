@@ -196,9 +196,17 @@ impl Segmentation {
             .map(|(&st, totals)| totals.stat(st.en().into(), Some(st.zh().into()), all, revenue))
             .collect();
         let sp = &self.params.stages;
+        let floor = if sp.stable_spend > 0.0 { format!(" and spend ≥ {}", sp.stable_spend) } else { String::new() };
         let stage_rule = format!(
-            "orders in the last {} days vs. the customer's earlier orders per {} days: > {}× 形成期, {}–{}× 稳定期, < {}× 退化期; one order or first order in the window 考察期",
-            sp.window_days, sp.window_days, sp.rise, sp.fall, sp.rise, sp.fall
+            "orders and spend (the orders' value) in the last {w} days vs. the customer's earlier rate per {w} days: \
+             终止 no order for over {churn} days; 考察期 one order; 退化期 orders or spend < {fall}×; \
+             形成期 orders or spend > {rise}×, or every order in the window; 稳定期 neither, with ≥ {n} orders{floor} in the window \
+             (steady below that level: 形成期)",
+            w = sp.window_days,
+            churn = self.params.states.churn_days,
+            fall = sp.fall,
+            rise = sp.rise,
+            n = sp.stable_orders,
         );
         let st = &self.states;
         let to_vec = |m: &crate::core::analysis::states::Matrix| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
@@ -289,9 +297,16 @@ impl Segmentation {
             }
         };
         let sp = &p.stages;
+        let floor = if sp.stable_spend > 0.0 { format!("、消费 ≥ {}", sp.stable_spend) } else { String::new() };
         let stages = format!(
-            "近 {} 天的订单数与该客户此前每 {} 天的平均订单数相比：高于 {} 倍为形成期，{}–{} 倍为稳定期，低于 {} 倍为退化期；只有一单或首单在窗口内为考察期",
-            sp.window_days, sp.window_days, sp.rise, sp.fall, sp.rise, sp.fall
+            "近 {w} 天的订单数与消费额（订单金额）和该客户此前每 {w} 天的水平相比：超过 {churn} 天无订单为终止；只有一单为考察期；\
+             订单数或消费低于 {fall} 倍为退化期；订单数或消费高于 {rise} 倍、或全部订单都在窗口内为形成期；\
+             两者都持平且窗口内订单 ≥ {n}{floor} 为稳定期（持平但未达此水平仍为形成期）",
+            w = sp.window_days,
+            churn = p.states.churn_days,
+            fall = sp.fall,
+            rise = sp.rise,
+            n = sp.stable_orders,
         );
         let st = &p.states;
         let states = format!(
