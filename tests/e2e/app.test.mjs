@@ -689,6 +689,9 @@ test('lifecycle page: the cohort triangle shows what `loyalty-lens cohorts` prin
   await page.getByTestId('cohort-repeat').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="cohort-repeat"]').getAttribute('aria-pressed') === 'true');
   assert.deepEqual(await shown(), cohorts.map((c) => c.repeat.map((r) => pct(r / c.customers))));
+  // The cumulative repurchase curve of each cohort (at most the 8 most recent).
+  const curves = await page.getByTestId('cohort-curves').locator('path.line title').allTextContents();
+  assert.deepEqual(curves, cohorts.filter((c) => c.active.length >= 2).slice(-8).map((c) => c.label));
   // The stage chain: rows of probabilities add up to 100%; in the last transition a cell opens the
   // customers who moved that way.
   const chain = page.getByTestId('chain-matrix');
@@ -1036,6 +1039,33 @@ test('a survey file alone gives the NPS page, with anonymous answers counted', a
   await upload(page, 'survey_cdnow_gbk.csv');
   await expectText(page, 'nps-responses', '625');
   assert.equal(await page.getByTestId('tab-segments').count(), 0, 'no transactions, no segmentation pages');
+  // Any two periods compared: the first and the last month, tested by hand from the file (the NPS
+  // difference's z-test, each period's variance (p + d − (p − d)²) / n).
+  const text = new TextDecoder('gbk').decode(await readFile(fixture('survey_cdnow_gbk.csv')));
+  const months = new Map();
+  for (const line of text.trim().split(/\r?\n/).slice(1)) {
+    const [, date, score] = line.split(',');
+    const c = months.get(date.slice(0, 7)) ?? { p: 0, d: 0, n: 0 };
+    c.n += 1;
+    c.p += Number(score) >= 9 ? 1 : 0;
+    c.d += Number(score) <= 6 ? 1 : 0;
+    months.set(date.slice(0, 7), c);
+  }
+  const labels = [...months.keys()].sort();
+  const [first, last] = [months.get(labels[0]), months.get(labels[labels.length - 1])];
+  const score = (c) => (100 * (c.p - c.d)) / c.n;
+  const variance = (c) => (c.p / c.n + c.d / c.n - ((c.p - c.d) / c.n) ** 2) / c.n;
+  const z = (score(last) - score(first)) / 100 / Math.sqrt(variance(first) + variance(last));
+  // Φ by Abramowitz and Stegun 7.1.26 (error below 1.5e-7).
+  const erf = (x) => { const t = 1 / (1 + 0.3275911 * x); return 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x); };
+  const p = 1 - erf(Math.abs(z) / Math.SQRT2);
+  await page.getByTestId('nps-before').selectOption({ label: labels[0] });
+  await page.getByTestId('nps-after').selectOption({ label: labels[labels.length - 1] });
+  const diff = (score(last) - score(first)).toFixed(1);
+  await page.waitForFunction((d) => document.querySelector('[data-testid="nps-compare-verdict"]')?.textContent.includes(`: ${d} (p `), (diff.startsWith('-') ? '' : '+') + diff);
+  const shown = await page.getByTestId('nps-compare-verdict').textContent();
+  const pShown = Number(shown.match(/\(p (< )?([\d.]+)\)/)[2]);
+  assert.ok(Math.abs(pShown - p) < 0.002, `${shown} vs p ${p}`);
   await page.getByTestId('tab-overview').click();
   await page.getByTestId('ov-nps').waitFor();
   await page.getByTestId('nps-trend').waitFor();

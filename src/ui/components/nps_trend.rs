@@ -1,6 +1,8 @@
-//! NPS by month or quarter: the line with its 95% interval as a band, and a plain verdict on the
-//! last change.
+//! NPS by month or quarter: the line with its 95% interval as a band, a plain verdict on the last
+//! change, and the test of the change between any two periods the user picks (before and after a
+//! campaign, say).
 
+use crate::core::analysis::nps::{compare, Counts, Nps};
 use crate::core::report::charts::unit_path;
 use crate::core::report::nps_page::NpsSummary;
 use crate::ui::context::AppContext;
@@ -27,6 +29,32 @@ pub fn NpsTrend(props: &NpsTrendProps) -> Html {
     let line: Vec<(f64, f64)> = s.trend.iter().enumerate().map(|(k, g)| (x(k), y(g.nps.nps))).collect();
     let mut band: Vec<(f64, f64)> = s.trend.iter().enumerate().map(|(k, g)| (x(k), y(g.nps.ci95[1]))).collect();
     band.extend(s.trend.iter().enumerate().rev().map(|(k, g)| (x(k), y(g.nps.ci95[0]))));
+    // The two periods compared: the last two until the user picks others.
+    let pick = use_state(|| None::<(usize, usize)>);
+    let (a, b) = pick.unwrap_or((n.saturating_sub(2), n.saturating_sub(1)));
+    let counts = |g: &Nps| Counts { promoters: g.promoters, passives: g.passives, detractors: g.detractors };
+    let select = |which: usize, value: usize| {
+        let pick = pick.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let v: usize = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse().unwrap_or(0);
+            pick.set(Some(if which == 0 { (v, b) } else { (a, v) }));
+        });
+        html! {
+            <label>{ if which == 0 { t.trend_before } else { t.trend_after } }
+                <select {onchange} data-testid={format!("nps-{}", if which == 0 { "before" } else { "after" })}>
+                    { for s.trend.iter().enumerate().map(|(k, g)| html! { <option value={k.to_string()} selected={k == value}>{ g.key.clone() }</option> }) }
+                </select>
+            </label>
+        }
+    };
+    let chosen = match (s.trend.get(a), s.trend.get(b)) {
+        (Some(pa), Some(pb)) if n >= 2 => compare(counts(&pa.nps), counts(&pb.nps)).ok().map(|c| {
+            let p = c.p_value.map_or_else(|| "—".into(), |p| if p < 0.001 { "< 0.001".into() } else { format!("{p:.3}") });
+            let word = if c.significant { t.trend_significant } else { t.trend_not_significant };
+            format!("{} {:.1} → {} {:.1}: {:+.1} (p {p}): {word}", pa.key, pa.nps.nps, pb.key, pb.nps.nps, c.difference)
+        }),
+        _ => None,
+    };
     html! {
         <>
             if n > 0 {
@@ -45,6 +73,13 @@ pub fn NpsTrend(props: &NpsTrendProps) -> Html {
                     <text class="axis" x="0" y={(TREND_H + 20.0).to_string()}>{ s.trend.first().map(|g| g.key.clone()).unwrap_or_default() }</text>
                     <text class="axis" x={TREND_W.to_string()} y={(TREND_H + 20.0).to_string()} text-anchor="end">{ s.trend.last().map(|g| g.key.clone()).unwrap_or_default() }</text>
                 </svg>
+            }
+            if let Some(verdict) = chosen {
+                <div class="compare" data-testid="nps-compare">
+                    { select(0, a) }
+                    { select(1, b) }
+                    <p data-testid="nps-compare-verdict">{ verdict }</p>
+                </div>
             }
             if let Some(c) = &s.last_change {
                 <p class={classes!(if c.significant { "attention-text" } else { "hint" })} data-testid="nps-change">

@@ -277,6 +277,7 @@ fn cohort_section(
                 </div>
             </div>
             <p class="rule">{ t.cohorts_rule.replace("{period}", period_word) }</p>
+            if view == CohortView::Repeat { { repeat_curves(&shown, t) } }
             <MatrixHeatmap {rows} {cols} {values} counts={Some(counts)} testid="cohort-matrix"
                 onselect={Some(open.reform(move |(i, k): (usize, usize)| CustomerFilter::Cohort { period: periods[i], k: Some(k) }))} />
             if !c.last_complete {
@@ -286,6 +287,50 @@ fn cohort_section(
                 <p class="hint">{ format!("{} {}", format::int(c.left_out as u64), t.cohort_left_out) }</p>
             }
         </section>
+    }
+}
+
+/// The cumulative repurchase curves of the most recent cohorts (up to 8 with two periods or
+/// more): the share who had ordered twice by each period since the first, on an axis up to the
+/// highest share (rounded up to 10 points), older cohorts paler.
+fn repeat_curves(shown: &[&crate::core::analysis::cohorts::Cohort], t: &crate::ui::i18n::Texts) -> Html {
+    use crate::core::report::charts::{heat, unit_path};
+    const W: f64 = 640.0;
+    const H: f64 = 160.0;
+    let mut recent: Vec<_> = shown.iter().rev().filter(|c| c.active.len() >= 2).take(8).collect();
+    recent.reverse();
+    let width = recent.iter().map(|c| c.active.len()).max().unwrap_or(0);
+    if recent.is_empty() || width < 2 {
+        return html! {};
+    }
+    let shares = |c: &crate::core::analysis::cohorts::Cohort| -> Vec<f64> {
+        (0..c.active.len()).map(|k| c.repeat_share(k).unwrap_or(0.0)).collect()
+    };
+    let highest = recent.iter().flat_map(|c| shares(c)).fold(0.0_f64, f64::max);
+    let top = ((highest * 10.0).ceil() / 10.0).max(0.1);
+    let colour = |i: usize| heat(0.35 + 0.65 * i as f64 / (recent.len() - 1).max(1) as f64);
+    html! {
+        <>
+            <svg class="chart" viewBox={format!("-36 -6 {} {}", W + 46.0, H + 30.0)} role="img" data-testid="cohort-curves">
+                <title>{ t.cohort_repeat }</title>
+                { for [0.0, 0.5, 1.0].iter().map(|v| html! {
+                    <text class="axis" x="-6" y={((1.0 - v) * H + 4.0).to_string()} text-anchor="end">{ format!("{:.0}%", v * top * 100.0) }</text>
+                }) }
+                <path class="zero" d={unit_path(&[(0.0, 0.0), (1.0, 0.0)], W, H)} />
+                { for recent.iter().enumerate().map(|(i, c)| {
+                    let points: Vec<(f64, f64)> = shares(c).iter().enumerate().map(|(k, s)| (k as f64 / (width - 1) as f64, s / top)).collect();
+                    html! { <path key={c.label.clone()} class="line" stroke={colour(i)} d={unit_path(&points, W, H)}><title>{ c.label.clone() }</title></path> }
+                }) }
+                <text class="axis" x="0" y={(H + 20.0).to_string()}>{ "+0" }</text>
+                <text class="axis" x={W.to_string()} y={(H + 20.0).to_string()} text-anchor="end">{ format!("+{}", width - 1) }</text>
+            </svg>
+            // Colours as SVG attributes: the page's CSP allows no inline style.
+            <ul class="legend swatches">
+                { for recent.iter().enumerate().map(|(i, c)| html! {
+                    <li key={c.label.clone()}><svg width="16" height="4" aria-hidden="true"><rect width="16" height="4" fill={colour(i)} /></svg>{ c.label.clone() }</li>
+                }) }
+            </ul>
+        </>
     }
 }
 
