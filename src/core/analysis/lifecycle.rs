@@ -297,6 +297,34 @@ pub fn stage(c: &CustomerFacts, as_of: Day, p: &StageParams, churn_days: i32) ->
 /// - 稳定期 when n ≥ `stable_orders` and s ≥ `stable_spend` (a high level, not falling);
 /// - otherwise 形成期 (steady, below the stable level).
 pub fn stage_of(days: &[Day], spend: &[f64], as_of: Day, p: &StageParams, churn_days: i32) -> Stage {
+    stage_with(days, as_of, p, churn_days, |window_start| {
+        let split = days.partition_point(|&d| d < window_start);
+        let upto = days.partition_point(|&d| d <= as_of);
+        let before = spend.get(..split).map_or(0.0, |s| s.iter().fold(0.0, |a, x| a + x));
+        let through = spend.get(split..upto).map_or(before, |s| s.iter().fold(before, |a, x| a + x));
+        Window { split, upto, before, through }
+    })
+}
+
+/// Where the window falls among a customer's orders: the orders before it (`split`), the orders up
+/// to the as-of date (`upto`), and the spend of each, as running totals from the first order on
+/// (summed in order, so that [`stage_of`] and a walk keeping the totals get the same bits).
+pub(crate) struct Window {
+    pub split: usize,
+    pub upto: usize,
+    pub before: f64,
+    pub through: f64,
+}
+
+/// [`stage_of`], with `window(window_start)` saying where the window falls: a walk through many
+/// as-of dates keeps its place and its totals instead of searching and summing again.
+pub(crate) fn stage_with(
+    days: &[Day],
+    as_of: Day,
+    p: &StageParams,
+    churn_days: i32,
+    window: impl FnOnce(Day) -> Window,
+) -> Stage {
     let (Some(&first), Some(&last)) = (days.first(), days.last()) else { return Stage::Exploration };
     if as_of - last > churn_days {
         return Stage::End;
@@ -308,13 +336,12 @@ pub fn stage_of(days: &[Day], spend: &[f64], as_of: Day, p: &StageParams, churn_
     if first >= window_start {
         return Stage::Formation;
     }
-    let split = days.partition_point(|&d| d < window_start);
-    let upto = days.partition_point(|&d| d <= as_of);
+    let Window { split, upto, before, through } = window(window_start);
     let recent_orders = upto.saturating_sub(split) as f64;
-    let recent_spend: f64 = spend.get(split..upto).map_or(0.0, |s| s.iter().sum());
+    let recent_spend = through - before;
     let earlier_windows = (f64::from(window_start - first) / f64::from(p.window_days)).max(f64::MIN_POSITIVE);
     let earlier_orders = split as f64 / earlier_windows;
-    let earlier_spend = spend.get(..split).map_or(0.0, |s| s.iter().sum::<f64>()) / earlier_windows;
+    let earlier_spend = before / earlier_windows;
     if recent_orders < p.fall * earlier_orders || recent_spend < p.fall * earlier_spend {
         Stage::Decline
     } else if recent_orders > p.rise * earlier_orders || recent_spend > p.rise * earlier_spend {

@@ -18,7 +18,7 @@
 //!   customers).
 
 use crate::core::analysis::customers::CustomerFacts;
-use crate::core::analysis::lifecycle::{stage_of, Stage, StageParams};
+use crate::core::analysis::lifecycle::{stage_with, Stage, StageParams, Window};
 use crate::core::analysis::states::{probabilities, project, Period};
 use crate::core::values::Day;
 use serde::{Deserialize, Serialize};
@@ -148,17 +148,33 @@ pub fn chain(
     let mut transitions = [[0usize; 5]; 5];
     let mut last_transitions = [[0usize; 5]; 5];
     let (mut current, mut previous) = (Vec::with_capacity(customers.len()), Vec::with_capacity(customers.len()));
+    // Each customer's running spend totals, kept once for the walk through every period's end.
+    let mut cumulative: Vec<f64> = Vec::new();
     for c in customers {
         let days = &c.order_days;
+        cumulative.clear();
+        cumulative.push(0.0);
+        for s in &c.order_spend {
+            cumulative.push(cumulative[cumulative.len() - 1] + s);
+        }
         let mut before: Option<Stage> = None;
         let mut second_last = None;
         let mut seen = 0;
+        // The orders before the window: the window only moves forward.
+        let mut split = 0;
         for (k, &at) in ends.iter().enumerate() {
             // Orders strictly before the day the period is seen from.
             while seen < days.len() && days[seen] < at {
                 seen += 1;
             }
-            let state = (seen > 0).then(|| stage_of(&days[..seen], &c.order_spend[..seen], at - 1, params, churn_days));
+            let state = (seen > 0).then(|| {
+                stage_with(&days[..seen], at - 1, params, churn_days, |window_start| {
+                    while split < seen && days[split] < window_start {
+                        split += 1;
+                    }
+                    Window { split, upto: seen, before: cumulative[split], through: cumulative[seen] }
+                })
+            });
             if let Some(s) = state {
                 mix[k][s.index()] += 1;
                 if let Some(b) = before {

@@ -57,24 +57,26 @@ impl CustomerFacts {
     }
 }
 
-/// Each order as (day, value) from purchases with an order id, `(id, day, value)` rows in (day,
-/// row) order (each id's first day; its rows' values added up in that order), and purchases
-/// without one, `(day, value)` one per day: by day, then value (so that the result never depends
-/// on the order of the rows).
-fn orders_by_day(with_id: &mut [(u64, Day, f64)], without_id: &[(Day, f64)], out: &mut Vec<(Day, f64)>) {
+/// Each order as (day, value) from purchases without an order id, `(day, value)` one per day in
+/// day order, and with one, `(id, day, place, value)` rows numbered by their place in (day, row)
+/// order (each id's first day; its rows' values added up in that order): by day, and on one day
+/// the purchases without an id, then the orders by id (so that the result never depends on the
+/// order of the rows).
+fn orders_by_day(with_id: &mut [(u64, Day, u32, f64)], without_id: &[(Day, f64)], out: &mut Vec<(Day, f64)>) {
     out.clear();
-    // Stable: each id's rows stay in (day, row) order.
-    with_id.sort_by_key(|r| r.0);
+    out.extend_from_slice(without_id);
+    // By id, then place: each id's rows in (day, row) order, without a stable sort's buffer.
+    with_id.sort_unstable_by_key(|r| (r.0, r.2));
     let mut previous = None;
-    for &(id, day, value) in with_id.iter() {
+    for &(id, day, _, value) in with_id.iter() {
         match out.last_mut() {
             Some(last) if previous == Some(id) => last.1 += value,
             _ => out.push((day, value)),
         }
         previous = Some(id);
     }
-    out.extend_from_slice(without_id);
-    out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    // Stable, by day only: a customer's orders are few (a small sort needs no buffer).
+    out.sort_by_key(|o| o.0);
 }
 
 /// Facts for every customer with a purchase on or before the as-of date.
@@ -394,7 +396,7 @@ impl Input<'_> {
             // A purchase. One entry per order: each order id on its first day; purchases without an
             // id, once per day.
             if with_orders && r.order != NO_ORDER {
-                firsts.push((r.order, r.day, r.amount));
+                firsts.push((r.order, r.day, firsts.len() as u32, r.amount));
             } else {
                 match loose.last_mut() {
                     Some((d, value)) if *d == r.day => *value += r.amount,
@@ -434,9 +436,15 @@ impl Input<'_> {
             }
         }
         let monetary = monetary + 0.0;
-        orders_by_day(firsts, loose, orders);
-        let order_days: Vec<Day> = orders.iter().map(|o| o.0).collect();
-        let order_spend: Vec<f64> = orders.iter().map(|o| o.1 + 0.0).collect();
+        // Purchases without ids are one per day, in day order already: only ids need sorting.
+        let by_day: &[(Day, f64)] = if firsts.is_empty() {
+            loose
+        } else {
+            orders_by_day(firsts, loose, orders);
+            orders
+        };
+        let order_days: Vec<Day> = by_day.iter().map(|o| o.0).collect();
+        let order_spend: Vec<f64> = by_day.iter().map(|o| o.1 + 0.0).collect();
         let frequency = order_days.len() as u32;
         // The first and last purchase; a customer with only refunds, the first and last row.
         let (first_day, last_day) = match (first_purchase, last_purchase) {
@@ -488,7 +496,7 @@ struct Row {
 /// Working lists of [`Input::customer`], reused from one customer to the next.
 #[derive(Default)]
 struct Scratch {
-    firsts: Vec<(u64, Day, f64)>,
+    firsts: Vec<(u64, Day, u32, f64)>,
     loose: Vec<(Day, f64)>,
     orders: Vec<(Day, f64)>,
     codes: Vec<u32>,

@@ -51,8 +51,9 @@ impl Input<'_> {
             entry.0 = entry.0.min(days[i]);
             entry.1 += amounts[i];
         }
+        // By day; on one day the purchases without an id (keys `false`), then the orders by id.
         let mut list: Vec<(Day, f64)> = by_order.into_values().collect();
-        list.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        list.sort_by_key(|o| o.0);
         let order_days: Vec<Day> = list.iter().map(|o| o.0).collect();
         let order_spend: Vec<f64> = list.iter().map(|o| o.1 + 0.0).collect();
         let frequency = order_days.len() as u32;
@@ -189,7 +190,7 @@ fn each_order_is_worth_its_purchase_rows_on_its_first_day() {
     ]);
     let f = facts(&ds, None).unwrap();
     let a = of(&f, &ds, "a");
-    // o1 = 10 + 5 + 2 on Jan 5; on Feb 1 the day's loose purchases (15) and o2 (20), by value.
+    // o1 = 10 + 5 + 2 on Jan 5; on Feb 1 the day's purchases without an id (15), then o2 (20).
     assert_eq!(a.order_days, vec![day(1, 5), day(2, 1), day(2, 1)]);
     assert_eq!(a.order_spend, vec![17.0, 15.0, 20.0]);
 }
