@@ -431,3 +431,44 @@ fn cross_sell_in_sequence_of_a_hand_worked_file() {
     );
     fails_in_one_line(&["cross-sell", "cross_sell.csv", "--anchor", "手机", "--targets", "手机"], "both an anchor and a target");
 }
+
+#[test]
+fn actions_apply_a_playbook_to_a_dozen_customers_worked_out_by_hand() {
+    // tests/fixtures/actions_dozen.csv and playbook.csv, worked out in `core::report::actions`'s
+    // tests: stages by hand, the pyramid's top 25% by total spend, first matching row wins.
+    let rules = ["--as-of", "2024-12-31", "--tiers", "Top: 25, Rest: 75", "--measure", "total_spend"];
+    let args = [&["actions", "actions_dozen.csv", "--playbook", "playbook.csv"][..], &rules[..]].concat();
+    let csv = String::from_utf8(run(&args).stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("customer_id,action,channel,priority,segment,r,f,m,pyramid_tier,stage,state,last_order,orders,spend,clv,p_alive,nps_score,nps_comment")
+    );
+    let got: Vec<(String, String)> = lines.map(|l| l.split(',').collect::<Vec<_>>()).map(|f| (f[0].to_string(), f[1].to_string())).collect();
+    let want = [
+        ("c07", "VIP welcome"),
+        ("c08", "VIP welcome"),
+        ("c09", "VIP welcome"),
+        ("c05", "Keep"),
+        ("c01", "First-order reward"),
+        ("c12", "First-order reward"),
+        ("c11", "First-order reward"),
+        ("c06", "First-order reward"),
+        ("c10", "First-order reward"),
+        ("c04", "Win back or let go"),
+        ("c02", "Win back or let go"),
+        ("c03", "Newsletter"),
+    ];
+    assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    let totals = json(&run(&[&args[..], &["--format", "json"]].concat()));
+    assert_eq!(totals["stats"][0]["customers"], 3);
+    assert_eq!(totals["stats"][0]["expected_revenue"], 6000.0);
+    assert_eq!(totals["unmatched"], 0);
+    // One action's list, and the win-back ranking (12-month spend: c04 100, c02 0; floor 50).
+    let one = String::from_utf8(run(&[&args[..], &["--action", "Keep"]].concat()).stdout).unwrap();
+    assert_eq!(one.lines().count(), 2);
+    let w = String::from_utf8(run(&[&["winback", "actions_dozen.csv", "--floor", "50"][..], &rules[..]].concat()).stdout).unwrap();
+    assert_eq!(w.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect::<Vec<_>>(), ["c04", "c02"]);
+    assert!(w.lines().nth(1).unwrap().ends_with(",100.0,true"), "{w}");
+    fails_in_one_line(&["actions", "actions_dozen.csv", "--playbook", "cross_sell.csv"], "lacks the column 'action'");
+}

@@ -65,7 +65,8 @@ coded!(
     crate::core::clv::ClvError,
     crate::core::clv::form::ClvParamsError,
     crate::core::analysis::pyramid::PyramidError,
-    crate::core::analysis::cross_sell::CrossSellError
+    crate::core::analysis::cross_sell::CrossSellError,
+    crate::core::report::actions::PlaybookError
 );
 
 impl From<crate::core::ingest::IngestError> for ApiError {
@@ -191,6 +192,17 @@ pub fn cross_sell(
     params: &crate::core::analysis::cross_sell::CrossSellParams,
 ) -> Result<crate::core::analysis::cross_sell::CrossSell, ApiError> {
     Ok(crate::core::analysis::cross_sell::cross_sell(ds, seg.facts.as_of, seg.params.states.period, params)?)
+}
+
+/// Each customer code's predicted CLV and P(alive) from a CLV run on the whole history (default
+/// CLV options: calibration to the last purchase, no holdout), for the action lists and win-back.
+///
+/// # Errors
+/// What the CLV models refuse (no repeat purchases, too few customers …).
+pub fn clv_by_code(ds: &Dataset) -> Result<crate::core::report::actions::ClvByCode, ApiError> {
+    let params = ClvOptions::default().params(options::key)?;
+    let report = crate::core::clv::analyse(ds, &params)?;
+    Ok(crate::core::report::actions::clv_by_code(&report.rows, &ds.customers))
 }
 
 /// `nps`: the Net Promoter Score of `answers`' score column with its interval, overall and by

@@ -165,6 +165,58 @@ pub(super) enum Command {
         #[arg(long)]
         compact: bool,
     },
+    /// Give every customer one action by a playbook (RFM segment × lifecycle stage × pyramid tier,
+    /// first matching row wins; default: the built-in one) and write the action lists: CSV columns
+    /// customer_id,action,channel,priority,segment,r,f,m,pyramid_tier,stage,state,last_order,orders,
+    /// spend,clv,p_alive,nps_score,nps_comment. `--format json` prints each action's totals instead.
+    Actions {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// The playbook, CSV (segment,stage,pyramid,action,channel,priority,response_rate) or JSON.
+        #[arg(long, value_name = "FILE")]
+        playbook: Option<PathBuf>,
+        /// The language of the built-in playbook's action names.
+        #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+        lang: String,
+        /// Only this action's customers.
+        #[arg(long, value_name = "NAME")]
+        action: Option<String>,
+        /// Fit the CLV models on the whole history to fill the clv and p_alive columns.
+        #[arg(long)]
+        clv: bool,
+        /// Write the list here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+        /// Print the built-in playbook as CSV (to edit and pass back with --playbook) and stop.
+        #[arg(long)]
+        print_playbook: bool,
+    },
+    /// Win-back priorities: the customers in 退化期 or with no order for --dormant-days, ranked by
+    /// value at risk (predicted CLV × (1 − P(alive)) with --clv, else 12-month spend), split at a
+    /// value floor (default: their median) into a second development and letting go. CSV columns
+    /// customer_id,stage,recency_days,spend_12_months,clv,p_alive,value_at_risk,invest.
+    Winback {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        #[arg(long, default_value_t = 180)]
+        winback_dormant_days: i32,
+        /// Value at risk from which a customer is worth a second development (default: the median).
+        #[arg(long)]
+        floor: Option<f64>,
+        /// Fit the CLV models on the whole history for CLV and P(alive).
+        #[arg(long)]
+        clv: bool,
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+    },
     /// Write the demo dataset (a consumer-electronics brand's orders) as CSV.
     Sample {
         /// Number of customers (about 8 rows each).

@@ -101,7 +101,8 @@ fn with_rules(
         let ingested = load(file, read)?;
         answer(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))
     };
-    match run().and_then(|text| print(&text)) {
+    // A command that wrote its own file prints nothing.
+    match run().and_then(|text| if text.is_empty() { Ok(()) } else { print(&text) }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
     }
@@ -247,6 +248,58 @@ pub fn main() -> ExitCode {
                 Ok(crate::core::export::customers_csv(&seg.rows(ds, &filter)).trim_end().to_string())
             })
         }
+        Command::Actions { file, read, rules, playbook, lang, action, clv, out, format, print_playbook } => {
+            use crate::core::report::actions::{assign, rows, Playbook};
+            if print_playbook {
+                return match print(Playbook::default_in(lang == "zh").to_csv().trim_end()) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => fail(e),
+                };
+            }
+            let playbook = match &playbook {
+                Some(path) => match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| Playbook::parse(&t).map_err(|e| e.to_string())) {
+                    Ok(p) => p,
+                    Err(e) => return fail(format!("{}: {e}", path.display())),
+                },
+                None => Playbook::default_in(lang == "zh"),
+            };
+            with_rules(&file, &read, &rules, |ds, params| {
+                let inline = ds.score.is_some().then(|| crate::core::analysis::nps::Survey::inline(ds));
+                let seg = crate::api::segmentation(ds, params, None)?;
+                let predicted = if clv { Some(crate::api::clv_by_code(ds)?) } else { None };
+                let actions = assign(&seg, &playbook, predicted.as_ref())?;
+                if format == "json" {
+                    return json(&actions, false);
+                }
+                let only = match &action {
+                    Some(name) => Some(playbook.rows.iter().position(|r| &r.action == name).ok_or_else(|| {
+                        ApiError::option(format!("--action '{name}': the playbook has no such action"))
+                    })?),
+                    None => None,
+                };
+                let answers = inline.as_ref().map(|s| crate::core::report::actions::answers_by_code(s, ds.customers.len()));
+                let list = rows(ds, &seg, &actions, only, predicted.as_ref(), answers.as_ref());
+                let text = crate::core::export::action_csv(&list);
+                match &out {
+                    Some(path) => {
+                        std::fs::write(path, &text).map_err(|e| ApiError::new("export_failed", format!("{}: {e}", path.display())))?;
+                        eprintln!("wrote {} customers to {}", list.len(), path.display());
+                        Ok(String::new())
+                    }
+                    None => Ok(text.trim_end().to_string()),
+                }
+            })
+        }
+        Command::Winback { file, read, rules, winback_dormant_days, floor, clv, format } => with_rules(&file, &read, &rules, |ds, params| {
+            use crate::core::report::actions::{winback, WinbackParams};
+            let seg = crate::api::segmentation(ds, params, None)?;
+            let predicted = if clv { Some(crate::api::clv_by_code(ds)?) } else { None };
+            let w = winback(ds, &seg, predicted.as_ref(), WinbackParams { dormant_days: winback_dormant_days, floor });
+            if format == "json" {
+                return json(&w, false);
+            }
+            Ok(crate::core::export::winback_csv(&w.rows).trim_end().to_string())
+        }),
         Command::Pyramid { file, read, rules, compact } => {
             with_rules(&file, &read, &rules, |ds, params| json(&crate::api::pyramid(ds, params, None)?, compact))
         }

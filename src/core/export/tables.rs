@@ -9,6 +9,7 @@ use crate::core::export::xlsx::{
     Cell::{Number, Text},
 };
 use crate::core::ingest::Rejection;
+use crate::core::report::actions::{ActionRow, WinbackRow, ACTION_COLUMNS};
 use crate::core::report::segments::{CustomerRow, CUSTOMER_COLUMNS};
 
 /// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc,tier,stage,state`),
@@ -47,6 +48,62 @@ pub fn customers_xlsx(rows: &[CustomerRow]) -> Result<Vec<u8>, String> {
         ]
     });
     xlsx("customers", &CUSTOMER_COLUMNS, cells)
+}
+
+/// An action list as CSV with a header ([`ACTION_COLUMNS`]), guarded against formula injection
+/// ([`neutralise`]): comments and names come from users' files.
+pub fn action_csv(rows: &[ActionRow]) -> String {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let _ = w.write_record(ACTION_COLUMNS);
+    for r in rows {
+        let _ = w.serialize(r);
+    }
+    guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
+}
+
+/// An action list as an XLSX workbook with the columns of [`action_csv`]; numbers stay numbers,
+/// missing ones empty.
+///
+/// # Errors
+/// What the workbook writer reports.
+pub fn action_xlsx(rows: &[ActionRow]) -> Result<Vec<u8>, String> {
+    let maybe = |v: Option<f64>| v.map_or_else(|| Text(String::new()), Number);
+    let cells = rows.iter().map(|r| {
+        vec![
+            Text(r.customer_id.clone()),
+            Text(r.action.clone()),
+            Text(r.channel.clone()),
+            Number(f64::from(r.priority)),
+            Text(r.segment.clone()),
+            Number(f64::from(r.r)),
+            Number(f64::from(r.f)),
+            Number(f64::from(r.m)),
+            Text(r.pyramid_tier.clone()),
+            Text(r.stage.clone()),
+            Text(r.state.clone()),
+            Text(r.last_order.clone()),
+            Number(f64::from(r.orders)),
+            Number(r.spend),
+            maybe(r.clv),
+            maybe(r.p_alive),
+            maybe(r.nps_score.map(f64::from)),
+            Text(r.nps_comment.clone()),
+        ]
+    });
+    xlsx("actions", &ACTION_COLUMNS, cells)
+}
+
+/// Win-back candidates as CSV (`customer_id,stage,recency_days,spend_12_months,clv,p_alive,
+/// value_at_risk,invest`), guarded against formula injection.
+pub fn winback_csv(rows: &[WinbackRow]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        let _ = w.serialize(r);
+    }
+    if rows.is_empty() {
+        let _ = w.write_record(["customer_id", "stage", "recency_days", "spend_12_months", "clv", "p_alive", "value_at_risk", "invest"]);
+    }
+    guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
 }
 
 /// Every customer's predictions as CSV (`customer_id,frequency,recency,T,monetary_value,p_alive,

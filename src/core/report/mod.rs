@@ -1,6 +1,7 @@
 //! What the pages and the command line show: the segmentation that gathers every metric of a
 //! dataset under one set of rules, the typed rules form, chart geometry and compact figures.
 
+pub mod actions;
 pub mod charts;
 pub mod compact;
 pub mod nps_page;
