@@ -10,6 +10,7 @@ use crate::core::analysis::cross_sell::{CrossSell, CrossSellParams};
 use crate::core::clv::{ClvParams, ClvReport, CustomerClv};
 use crate::core::export::ExportFormat;
 use crate::core::ingest::{IngestOptions, Report, Stage};
+use crate::core::report::actions::{Actions, Playbook, Winback, WinbackParams};
 use crate::core::report::nps_page::NpsSummary;
 use crate::core::report::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,9 @@ use serde::{Deserialize, Serialize};
 /// How many rejected rows a report sent to the UI lists; all are downloadable.
 pub const REJECTED_SHOWN: usize = 100;
 /// Customers per page of a drill-down list.
+/// Win-back candidates sent to the page (the export has them all).
+pub const WINBACK_SHOWN: usize = 100;
+
 pub const PAGE_SIZE: usize = 100;
 
 /// Which of the two files a message is about: the transactions (purchases) or a survey file of
@@ -78,6 +82,22 @@ pub enum Request {
     /// Cross-purchase in sequence under the segmentation's as-of date and period.
     CrossSell {
         params: CrossSellParams,
+    },
+    /// Every customer's action under `playbook`, and the win-back priorities.
+    Actions {
+        playbook: Playbook,
+        winback: WinbackParams,
+    },
+    /// One action's customers (every customer with an action when `None`) as a file.
+    ExportActions {
+        action: Option<usize>,
+        file_name: String,
+        format: ExportFormat,
+    },
+    /// The win-back candidates as a file.
+    ExportWinback {
+        file_name: String,
+        format: ExportFormat,
     },
     /// Fit the CLV models (in steps, with progress; a new request or [`Request::ClvCancel`] stops
     /// the one running between steps).
@@ -223,6 +243,16 @@ pub enum Response {
     /// Cross-purchase in sequence, as asked.
     CrossSell {
         result: Box<CrossSell>,
+    },
+    /// The actions' totals, and the win-back priorities with their first [`WINBACK_SHOWN`] rows.
+    Actions {
+        actions: Box<Actions>,
+        winback: Box<Winback>,
+    },
+    /// The playbook cannot be applied (a name the segmentation does not have …).
+    ActionsFailed {
+        message: String,
+        code: String,
     },
     /// Cross-purchase cannot be measured as asked (no category column, a name not in the file …).
     CrossSellFailed {

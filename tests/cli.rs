@@ -444,7 +444,8 @@ fn actions_apply_a_playbook_to_a_dozen_customers_worked_out_by_hand() {
         lines.next(),
         Some("customer_id,action,channel,priority,segment,r,f,m,pyramid_tier,stage,state,last_order,orders,spend,clv,p_alive,nps_score,nps_comment")
     );
-    let got: Vec<(String, String)> = lines.map(|l| l.split(',').collect::<Vec<_>>()).map(|f| (f[0].to_string(), f[1].to_string())).collect();
+    let got: Vec<(String, String)> =
+        lines.map(|l| l.split(',').collect::<Vec<_>>()).map(|f| (f[0].to_string(), f[1].to_string())).collect();
     let want = [
         ("c07", "VIP welcome"),
         ("c08", "VIP welcome"),
@@ -467,7 +468,8 @@ fn actions_apply_a_playbook_to_a_dozen_customers_worked_out_by_hand() {
     // One action's list, and the win-back ranking (12-month spend: c04 100, c02 0; floor 50).
     let one = String::from_utf8(run(&[&args[..], &["--action", "Keep"]].concat()).stdout).unwrap();
     assert_eq!(one.lines().count(), 2);
-    let w = String::from_utf8(run(&[&["winback", "actions_dozen.csv", "--floor", "50"][..], &rules[..]].concat()).stdout).unwrap();
+    let w =
+        String::from_utf8(run(&[&["winback", "actions_dozen.csv", "--floor", "50"][..], &rules[..]].concat()).stdout).unwrap();
     assert_eq!(w.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect::<Vec<_>>(), ["c04", "c02"]);
     assert!(w.lines().nth(1).unwrap().ends_with(",100.0,true"), "{w}");
     fails_in_one_line(&["actions", "actions_dozen.csv", "--playbook", "cross_sell.csv"], "lacks the column 'action'");

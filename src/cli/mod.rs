@@ -257,7 +257,10 @@ pub fn main() -> ExitCode {
                 };
             }
             let playbook = match &playbook {
-                Some(path) => match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| Playbook::parse(&t).map_err(|e| e.to_string())) {
+                Some(path) => match std::fs::read_to_string(path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| Playbook::parse(&t).map_err(|e| e.to_string()))
+                {
                     Ok(p) => p,
                     Err(e) => return fail(format!("{}: {e}", path.display())),
                 },
@@ -272,9 +275,13 @@ pub fn main() -> ExitCode {
                     return json(&actions, false);
                 }
                 let only = match &action {
-                    Some(name) => Some(playbook.rows.iter().position(|r| &r.action == name).ok_or_else(|| {
-                        ApiError::option(format!("--action '{name}': the playbook has no such action"))
-                    })?),
+                    Some(name) => Some(
+                        playbook
+                            .rows
+                            .iter()
+                            .position(|r| &r.action == name)
+                            .ok_or_else(|| ApiError::option(format!("--action '{name}': the playbook has no such action")))?,
+                    ),
                     None => None,
                 };
                 let answers = inline.as_ref().map(|s| crate::core::report::actions::answers_by_code(s, ds.customers.len()));
@@ -282,7 +289,8 @@ pub fn main() -> ExitCode {
                 let text = crate::core::export::action_csv(&list);
                 match &out {
                     Some(path) => {
-                        std::fs::write(path, &text).map_err(|e| ApiError::new("export_failed", format!("{}: {e}", path.display())))?;
+                        std::fs::write(path, &text)
+                            .map_err(|e| ApiError::new("export_failed", format!("{}: {e}", path.display())))?;
                         eprintln!("wrote {} customers to {}", list.len(), path.display());
                         Ok(String::new())
                     }
@@ -290,16 +298,18 @@ pub fn main() -> ExitCode {
                 }
             })
         }
-        Command::Winback { file, read, rules, winback_dormant_days, floor, clv, format } => with_rules(&file, &read, &rules, |ds, params| {
-            use crate::core::report::actions::{winback, WinbackParams};
-            let seg = crate::api::segmentation(ds, params, None)?;
-            let predicted = if clv { Some(crate::api::clv_by_code(ds)?) } else { None };
-            let w = winback(ds, &seg, predicted.as_ref(), WinbackParams { dormant_days: winback_dormant_days, floor });
-            if format == "json" {
-                return json(&w, false);
-            }
-            Ok(crate::core::export::winback_csv(&w.rows).trim_end().to_string())
-        }),
+        Command::Winback { file, read, rules, winback_dormant_days, floor, clv, format } => {
+            with_rules(&file, &read, &rules, |ds, params| {
+                use crate::core::report::actions::{winback, WinbackParams};
+                let seg = crate::api::segmentation(ds, params, None)?;
+                let predicted = if clv { Some(crate::api::clv_by_code(ds)?) } else { None };
+                let w = winback(ds, &seg, predicted.as_ref(), WinbackParams { dormant_days: winback_dormant_days, floor });
+                if format == "json" {
+                    return json(&w, false);
+                }
+                Ok(crate::core::export::winback_csv(&w.rows).trim_end().to_string())
+            })
+        }
         Command::Pyramid { file, read, rules, compact } => {
             with_rules(&file, &read, &rules, |ds, params| json(&crate::api::pyramid(ds, params, None)?, compact))
         }

@@ -5,6 +5,7 @@ use super::components::customer_picker::CustomerPicker;
 use super::components::tabs::Tabs;
 use super::components::{header::Header, progress::ProgressBar, upload::SurveyUpload, upload::Upload};
 use super::context::AppContext;
+use super::pages::actions::ActionsPage;
 use super::pages::clv::ClvPage;
 use super::pages::data::DataPage;
 use super::pages::lifecycle::LifecyclePage;
@@ -86,13 +87,16 @@ pub fn App() -> Html {
                 (Tab::Nps, ..) if state.ingest.survey.is_none() && state.ingest.report.is_some() => html! {
                     <><SurveyUpload /><section class="card"><p class="hint">{ t.nps_needs_survey }</p></section></>
                 },
-                (Tab::Segments | Tab::Lifecycle | Tab::Pyramid | Tab::Clv, ..) if state.ingest.report.is_none() => {
+                (Tab::Segments | Tab::Lifecycle | Tab::Pyramid | Tab::Clv | Tab::Actions, ..)
+                    if state.ingest.report.is_none() =>
+                {
                     needs_transactions
                 }
                 (Tab::Clv, ..) => html! { <ClvPage /> },
                 (Tab::Segments, Some(summary), ..) => html! { <SegmentsPage summary={summary} /> },
                 (Tab::Lifecycle, Some(summary), ..) => html! { <LifecyclePage summary={summary} /> },
                 (Tab::Pyramid, Some(summary), ..) => html! { <PyramidPage summary={summary} /> },
+                (Tab::Actions, Some(summary), ..) => html! { <ActionsPage summary={summary} /> },
                 (_, None, Some(message), _) => html! {
                     <section class="card error" data-testid="segment-error"><h2>{ t.seg_unavailable }</h2><p>{ state.lang.problem(&message) }</p></section>
                 },

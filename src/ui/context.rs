@@ -118,6 +118,25 @@ impl AppContext {
         yew::Callback::from(move |()| ctx.customers(CustomerFilter::All, 0))
     }
 
+    /// Gives every customer an action under `playbook`, and ranks the win-back candidates.
+    pub fn actions(
+        &self,
+        playbook: crate::core::report::actions::Playbook,
+        winback: crate::core::report::actions::WinbackParams,
+    ) {
+        self.send(Request::Actions { playbook, winback }, None);
+    }
+
+    /// One action's list (every customer with an action when `None`) as a file.
+    pub fn export_actions(&self, action: Option<usize>, file_name: String, format: ExportFormat) {
+        self.send(Request::ExportActions { action, file_name, format }, None);
+    }
+
+    /// The win-back candidates as a file.
+    pub fn export_winback(&self, file_name: String, format: ExportFormat) {
+        self.send(Request::ExportWinback { file_name, format }, None);
+    }
+
     /// A callback that measures cross-purchase in sequence as it is asked.
     pub fn on_cross_sell(&self) -> yew::Callback<crate::core::analysis::cross_sell::CrossSellParams> {
         let ctx = self.clone();

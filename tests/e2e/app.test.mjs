@@ -743,6 +743,32 @@ test('lifecycle page: cross-purchase in sequence on a hand-worked file, its "not
   await context.close();
 });
 
+test('actions page: every customer gets one action, the exported list reads back as the CLI writes it, a playbook naming what the file lacks is refused', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'actions_dozen.csv');
+  await expectText(page, 'customers', '12');
+  await page.getByTestId('tab-actions').click();
+  const table = page.getByTestId('actions-table');
+  await table.waitFor({ timeout: TIMEOUT });
+  const counts = await table.locator('td[data-testid^="action-customers-"]').allTextContents();
+  assert.equal(counts.reduce((a, c) => a + Number(c), 0), 12, 'every customer has exactly one action');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('actions-export-all').click()]);
+  const got = parseCsv((await readFile(await download.path(), 'utf8')).replace(/^\ufeff/, '').trim());
+  const want = parseCsv(execFileSync(CLI, ['actions', fixture('actions_dozen.csv')], { encoding: 'utf8' }).trim());
+  assert.deepEqual(got[0], want[0]);
+  assert.deepEqual(got.slice(1).map((r) => [r[0], r[1]]), want.slice(1).map((r) => [r[0], r[1]]));
+  assert.equal(got.length, 13);
+  // The hand-worked playbook names the pyramid tier "Top", which the default pyramid does not have.
+  await page.getByTestId('pb-load').setInputFiles(fixture('playbook.csv'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="pb-0-3"]')?.value === 'VIP welcome');
+  await page.getByTestId('pb-apply').click();
+  await page.waitForFunction(() => /Top/.test(document.querySelector('[data-testid="actions-error"]')?.textContent ?? ''));
+  // The win-back priorities: c04 (退化期) and c02 (long gone) at 180 days.
+  const ids = await page.getByTestId('winback-table').locator('tbody tr td:first-child').allTextContents();
+  assert.deepEqual([...ids].sort(), ['c02', 'c04']);
+  await context.close();
+});
+
 test('lifecycle page: KPI trends by period, and a change between two chosen periods tested as a two-proportion test', async () => {
   const { context, page } = await openApp();
   await page.getByTestId('sample').click();

@@ -7,7 +7,9 @@ pub mod tables;
 pub mod xlsx;
 
 pub use self::csv::{guard_csv, neutralise};
-pub use self::tables::{action_csv, action_xlsx, clv_csv, customers_csv, customers_xlsx, rejections_csv, winback_csv};
+pub use self::tables::{
+    action_csv, action_xlsx, clv_csv, customers_csv, customers_xlsx, rejections_csv, winback_csv, winback_xlsx,
+};
 pub use self::xlsx::{xlsx, Cell};
 
 use serde::{Deserialize, Serialize};

@@ -101,10 +101,35 @@ pub fn winback_csv(rows: &[WinbackRow]) -> String {
         let _ = w.serialize(r);
     }
     if rows.is_empty() {
-        let _ = w.write_record(["customer_id", "stage", "recency_days", "spend_12_months", "clv", "p_alive", "value_at_risk", "invest"]);
+        let _ = w.write_record(WINBACK_COLUMNS);
     }
     guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
 }
+
+/// Win-back candidates as an XLSX workbook with the columns of [`winback_csv`].
+///
+/// # Errors
+/// What the workbook writer reports.
+pub fn winback_xlsx(rows: &[WinbackRow]) -> Result<Vec<u8>, String> {
+    let maybe = |v: Option<f64>| v.map_or_else(|| Text(String::new()), Number);
+    let cells = rows.iter().map(|r| {
+        vec![
+            Text(r.customer_id.clone()),
+            Text(r.stage.clone()),
+            Number(f64::from(r.recency_days)),
+            Number(r.spend_12_months),
+            maybe(r.clv),
+            maybe(r.p_alive),
+            Number(r.value_at_risk),
+            Text(r.invest.to_string()),
+        ]
+    });
+    xlsx("winback", &WINBACK_COLUMNS, cells)
+}
+
+/// The columns of [`winback_csv`].
+pub const WINBACK_COLUMNS: [&str; 8] =
+    ["customer_id", "stage", "recency_days", "spend_12_months", "clv", "p_alive", "value_at_risk", "invest"];
 
 /// Every customer's predictions as CSV (`customer_id,frequency,recency,T,monetary_value,p_alive,
 /// expected_purchases,expected_value,clv,holdout_actual,holdout_expected`), ids written as text and

@@ -61,7 +61,9 @@ pub struct Playbook {
 pub enum PlaybookError {
     #[error("the playbook has no rows")]
     Empty,
-    #[error("the playbook's header lacks the column '{0}' (columns: segment,stage,pyramid,action,channel,priority,response_rate)")]
+    #[error(
+        "the playbook's header lacks the column '{0}' (columns: segment,stage,pyramid,action,channel,priority,response_rate)"
+    )]
     Header(String),
     #[error("playbook line {line}: {message}")]
     Line { line: usize, message: String },
@@ -159,20 +161,34 @@ impl Playbook {
             let line = k + 2;
             let record = record.map_err(|e| PlaybookError::Line { line, message: e.to_string() })?;
             let cell = |name: &str| column(name).and_then(|c| record.get(c)).unwrap_or("").trim();
-            let list = |name: &str| cell(name).split('|').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect::<Vec<_>>();
+            let list =
+                |name: &str| cell(name).split('|').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect::<Vec<_>>();
             let stages = list("stage")
                 .iter()
-                .map(|s| stage_named(s).ok_or_else(|| PlaybookError::Line { line, message: format!("'{s}' is not a lifecycle stage (exploration, formation, stability, decline, end)") }))
+                .map(|s| {
+                    stage_named(s).ok_or_else(|| PlaybookError::Line {
+                        line,
+                        message: format!("'{s}' is not a lifecycle stage (exploration, formation, stability, decline, end)"),
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let priority = match cell("priority") {
                 "" => default_priority(),
-                p => p.parse().map_err(|_| PlaybookError::Line { line, message: format!("priority '{p}' is not a whole number") })?,
+                p => p
+                    .parse()
+                    .map_err(|_| PlaybookError::Line { line, message: format!("priority '{p}' is not a whole number") })?,
             };
             let response_rate = match cell("response_rate").trim_end_matches('%') {
                 "" => 0.0,
                 r => {
-                    let v: f64 = r.parse().map_err(|_| PlaybookError::Line { line, message: format!("response rate '{r}' is not a number") })?;
-                    if cell("response_rate").ends_with('%') || v > 1.0 { v / 100.0 } else { v }
+                    let v: f64 = r
+                        .parse()
+                        .map_err(|_| PlaybookError::Line { line, message: format!("response rate '{r}' is not a number") })?;
+                    if cell("response_rate").ends_with('%') || v > 1.0 {
+                        v / 100.0
+                    } else {
+                        v
+                    }
                 }
             };
             rows.push(PlaybookRow {
@@ -199,7 +215,10 @@ impl Playbook {
                 return Err(PlaybookError::Line { line, message: "the action is empty".into() });
             }
             if !(0.0..=1.0).contains(&row.response_rate) {
-                return Err(PlaybookError::Line { line, message: format!("response rate {} is not between 0 and 100%", row.response_rate) });
+                return Err(PlaybookError::Line {
+                    line,
+                    message: format!("response rate {} is not between 0 and 100%", row.response_rate),
+                });
             }
         }
         Ok(self)
@@ -249,7 +268,11 @@ fn stage_named(text: &str) -> Option<Stage> {
     let t = text.trim();
     Stage::ALL.into_iter().find(|&s| {
         let (alt_zh, alt_en) = s.alternative();
-        stage_key(s) == t.to_lowercase() || s.en().eq_ignore_ascii_case(t) || s.zh() == t || alt_zh == t || alt_en.eq_ignore_ascii_case(t)
+        stage_key(s) == t.to_lowercase()
+            || s.en().eq_ignore_ascii_case(t)
+            || s.zh() == t
+            || alt_zh == t
+            || alt_en.eq_ignore_ascii_case(t)
     })
 }
 
@@ -454,7 +477,12 @@ pub fn rows(
                 r: s.r,
                 f: s.f,
                 m: s.m,
-                pyramid_tier: seg.pyramid.of.get(i).and_then(|&k| seg.pyramid.tiers.get(k)).map_or_else(String::new, |t| t.name.clone()),
+                pyramid_tier: seg
+                    .pyramid
+                    .of
+                    .get(i)
+                    .and_then(|&k| seg.pyramid.tiers.get(k))
+                    .map_or_else(String::new, |t| t.name.clone()),
                 stage: seg.stages[i].zh().to_string(),
                 state: seg.states.current[i].en().to_string(),
                 last_order: format_day(c.last_day),
@@ -669,7 +697,10 @@ mod tests {
         assert_eq!(ids[..5], ["c07", "c08", "c09", "c05", "c01"]);
         assert_eq!(list.len(), 12);
         let vip = rows(&ds, &seg, &a, Some(0), None, None);
-        assert_eq!((vip.len(), vip[0].last_order.as_str(), vip[0].stage.as_str(), vip[0].pyramid_tier.as_str()), (3, "2024-11-05", "考察期", "Top"));
+        assert_eq!(
+            (vip.len(), vip[0].last_order.as_str(), vip[0].stage.as_str(), vip[0].pyramid_tier.as_str()),
+            (3, "2024-11-05", "考察期", "Top")
+        );
     }
 
     #[test]
@@ -683,7 +714,10 @@ mod tests {
         // The default playbooks end with a row for everybody: no customer is left without an action.
         assert_eq!(assign(&seg, &Playbook::default_in(false), None).unwrap().unmatched, 0);
         let bad = |text: &str| Playbook::parse(text).and_then(|p| p.check(&seg)).unwrap_err();
-        assert_eq!(bad("segment,action\nChampions,Hi\nChampoins,Typo\n").to_string().split(" (").next().unwrap(), "playbook line 3: there is no segment 'Champoins'");
+        assert_eq!(
+            bad("segment,action\nChampions,Hi\nChampoins,Typo\n").to_string().split(" (").next().unwrap(),
+            "playbook line 3: there is no segment 'Champoins'"
+        );
         assert_eq!(bad("stage,action\nsoon,x\n").code(), "playbook_line");
         assert_eq!(bad("pyramid,action\nGold,x\n").code(), "playbook_unknown_tier");
         assert_eq!(bad("segment,stage\nChampions,decline\n").code(), "playbook_header");

@@ -23,6 +23,7 @@ pub fn Tabs() -> Html {
                 <button role="tab" class={classes!((tab == Tab::Lifecycle).then_some("active"))} onclick={to(Tab::Lifecycle)} data-testid="tab-lifecycle">{ t.tab_lifecycle }</button>
                 <button role="tab" class={classes!((tab == Tab::Pyramid).then_some("active"))} onclick={to(Tab::Pyramid)} data-testid="tab-pyramid">{ t.tab_pyramid }</button>
                 <button role="tab" class={classes!((tab == Tab::Clv).then_some("active"))} onclick={to(Tab::Clv)} data-testid="tab-clv">{ ctx.state.lang.texts().tab_clv }</button>
+                <button role="tab" class={classes!((tab == Tab::Actions).then_some("active"))} onclick={to(Tab::Actions)} data-testid="tab-actions">{ t.tab_actions }</button>
             }
             if ctx.state.nps.summary.is_some() || ctx.state.ingest.report.is_some() {
                 <button role="tab" class={classes!((tab == Tab::Nps).then_some("active"))} onclick={to(Tab::Nps)} data-testid="tab-nps">{ t.tab_nps }</button>

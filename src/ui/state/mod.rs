@@ -66,6 +66,7 @@ pub enum Tab {
     Nps,
     Pyramid,
     Clv,
+    Actions,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -201,7 +202,9 @@ impl AppState {
             r @ (Response::SegmentFailed { .. }
             | Response::Customers { .. }
             | Response::CrossSell { .. }
-            | Response::CrossSellFailed { .. }) => {
+            | Response::CrossSellFailed { .. }
+            | Response::Actions { .. }
+            | Response::ActionsFailed { .. }) => {
                 Rc::make_mut(&mut self.segments).answer(r);
             }
             Response::Progress { load, stage, fraction } => {

@@ -3,6 +3,7 @@
 
 use super::Problem;
 use crate::core::analysis::cross_sell::CrossSell;
+use crate::core::report::actions::{Actions, Winback};
 use crate::core::report::segments::{CustomerFilter, CustomerRow, SegmentationParams, SegmentationSummary};
 use crate::protocol::Response;
 use std::rc::Rc;
@@ -26,6 +27,10 @@ pub struct SegmentsState {
     pub list: Option<Rc<CustomerList>>,
     /// Cross-purchase in sequence as last asked, or why it could not be measured.
     pub cross_sell: Option<Result<Rc<CrossSell>, Problem>>,
+    /// The actions under the playbook last applied, with the win-back priorities.
+    pub actions: Option<Rc<(Actions, Winback)>>,
+    /// Why the last playbook asked for could not be applied (the last good results stay).
+    pub actions_error: Option<Problem>,
 }
 
 impl SegmentsState {
@@ -44,6 +49,11 @@ impl SegmentsState {
             }
             Response::CrossSell { result } => self.cross_sell = Some(Ok(Rc::new(*result))),
             Response::CrossSellFailed { message, code } => self.cross_sell = Some(Err(Problem { code, message })),
+            Response::Actions { actions, winback } => {
+                self.actions = Some(Rc::new((*actions, *winback)));
+                self.actions_error = None;
+            }
+            Response::ActionsFailed { message, code } => self.actions_error = Some(Problem { code, message }),
             _ => return false,
         }
         true
@@ -55,5 +65,7 @@ impl SegmentsState {
         self.error = None;
         self.list = None;
         self.cross_sell = None;
+        self.actions = None;
+        self.actions_error = None;
     }
 }

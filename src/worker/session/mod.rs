@@ -116,6 +116,9 @@ pub struct Session<F> {
     list: Option<(CustomerFilter, Vec<usize>)>,
     /// The survey comments last sent to the page ([`Response::Comments`]), which it keeps.
     comments_sent: Option<Vec<Comment>>,
+    /// The last actions and win-back priorities computed, for their exports (dropped with the
+    /// segmentation they came from).
+    actions: Option<(crate::core::report::actions::Actions, crate::core::report::actions::Winback)>,
 }
 
 impl<F> Session<F> {
@@ -132,6 +135,7 @@ impl<F> Session<F> {
             clv_runs: 0,
             list: None,
             comments_sent: None,
+            actions: None,
         }
     }
 
@@ -214,6 +218,35 @@ impl<F> Session<F> {
                     },
                     Some(Err(e)) => Refusal::Export(e.message).segment_failed(),
                     None => Refusal::NoSegmentation.segment_failed(),
+                };
+                self.send(response, out);
+            }
+            Request::Actions { playbook, winback } => {
+                let answer = match self.actions(&playbook, winback) {
+                    Ok((actions, winback)) => Response::Actions { actions: Box::new(actions), winback: Box::new(winback) },
+                    Err(e) => Response::ActionsFailed { message: e.message, code: e.code },
+                };
+                self.send(answer, out);
+            }
+            Request::ExportActions { action, file_name, format } => {
+                let response = match self.export_actions(action, format) {
+                    Ok(bytes) => Response::Download {
+                        file_name: format!("{file_name}.{}", format.extension()),
+                        mime: format.mime().into(),
+                        bytes,
+                    },
+                    Err(e) => Response::ActionsFailed { message: e.message, code: e.code },
+                };
+                self.send(response, out);
+            }
+            Request::ExportWinback { file_name, format } => {
+                let response = match self.export_winback(format) {
+                    Ok(bytes) => Response::Download {
+                        file_name: format!("{file_name}.{}", format.extension()),
+                        mime: format.mime().into(),
+                        bytes,
+                    },
+                    Err(e) => Response::ActionsFailed { message: e.message, code: e.code },
                 };
                 self.send(response, out);
             }
@@ -392,6 +425,7 @@ impl<F> Session<F> {
         let summary = seg.summary();
         self.segmentation = Some(seg);
         self.list = None;
+        self.actions = None;
         Ok((summary, nps))
     }
 
@@ -426,6 +460,69 @@ impl<F> Session<F> {
         let order = &self.list.as_ref()?.1;
         let rows = order.iter().skip(offset).take(PAGE_SIZE).map(|&i| seg.row(&ingested.dataset, i)).collect();
         Some((order.len(), rows))
+    }
+
+    /// The predictions of the last CLV run by customer code, when there is one.
+    fn clv_by_code(&self, ds: &crate::core::dataset::Dataset) -> Option<crate::core::report::actions::ClvByCode> {
+        self.clv.as_ref().map(|r| crate::core::report::actions::clv_by_code(&r.rows, &ds.customers))
+    }
+
+    /// Every customer's action under `playbook` and the win-back priorities (kept for the
+    /// exports); the page gets the first [`crate::protocol::WINBACK_SHOWN`] candidates.
+    fn actions(
+        &mut self,
+        playbook: &crate::core::report::actions::Playbook,
+        params: crate::core::report::actions::WinbackParams,
+    ) -> Result<(crate::core::report::actions::Actions, crate::core::report::actions::Winback), crate::api::ApiError> {
+        use crate::core::report::actions::{assign, winback};
+        let no_segmentation = || crate::api::ApiError::new(Refusal::NoSegmentation.code(), Refusal::NoSegmentation);
+        let (ingested, seg) = (self.transactions.ingested.as_ref(), self.segmentation.as_ref());
+        let (Some(ingested), Some(seg)) = (ingested, seg) else { return Err(no_segmentation()) };
+        let clv = self.clv_by_code(&ingested.dataset);
+        let actions = assign(seg, playbook, clv.as_ref())?;
+        let w = winback(&ingested.dataset, seg, clv.as_ref(), params);
+        let mut shown = w.clone();
+        shown.rows.truncate(crate::protocol::WINBACK_SHOWN);
+        self.actions = Some((actions.clone(), w));
+        Ok((actions, shown))
+    }
+
+    /// One action's customers (all with an action when `None`) as a file.
+    fn export_actions(
+        &self,
+        action: Option<usize>,
+        format: crate::core::export::ExportFormat,
+    ) -> Result<Vec<u8>, crate::api::ApiError> {
+        use crate::core::export::{action_csv, action_xlsx, encode, ExportEncoding};
+        let (Some(ingested), Some(seg), Some((actions, _))) =
+            (self.transactions.ingested.as_ref(), self.segmentation.as_ref(), self.actions.as_ref())
+        else {
+            return Err(crate::api::ApiError::new(Refusal::NoSegmentation.code(), Refusal::NoSegmentation));
+        };
+        let ds = &ingested.dataset;
+        let clv = self.clv_by_code(ds);
+        let answers = self.answers().map(|s| crate::core::report::actions::answers_by_code(&s, ds.customers.len()));
+        let rows = crate::core::report::actions::rows(ds, seg, actions, action, clv.as_ref(), answers.as_ref());
+        match format {
+            crate::core::export::ExportFormat::CsvUtf8 => Ok(encode(&action_csv(&rows), ExportEncoding::Utf8Bom).0),
+            crate::core::export::ExportFormat::CsvGbk => Ok(encode(&action_csv(&rows), ExportEncoding::Gbk).0),
+            crate::core::export::ExportFormat::Xlsx => {
+                action_xlsx(&rows).map_err(|e| crate::api::ApiError::new("export_failed", e))
+            }
+        }
+    }
+
+    /// The win-back candidates as a file (CSV; a workbook of the same columns).
+    fn export_winback(&self, format: crate::core::export::ExportFormat) -> Result<Vec<u8>, crate::api::ApiError> {
+        use crate::core::export::{encode, winback_csv, winback_xlsx, ExportEncoding, ExportFormat};
+        let Some((_, w)) = self.actions.as_ref() else {
+            return Err(crate::api::ApiError::new(Refusal::NoSegmentation.code(), Refusal::NoSegmentation));
+        };
+        match format {
+            ExportFormat::CsvUtf8 => Ok(encode(&winback_csv(&w.rows), ExportEncoding::Utf8Bom).0),
+            ExportFormat::CsvGbk => Ok(encode(&winback_csv(&w.rows), ExportEncoding::Gbk).0),
+            ExportFormat::Xlsx => winback_xlsx(&w.rows).map_err(|e| crate::api::ApiError::new("export_failed", e)),
+        }
     }
 
     /// A page of the CLV list sorted by `sort`, sorted once per order.

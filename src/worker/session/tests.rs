@@ -50,6 +50,8 @@ fn kinds(responses: &[Response]) -> Vec<&'static str> {
             Response::ClvCustomers { .. } => "ClvCustomers",
             Response::CrossSell { .. } => "CrossSell",
             Response::CrossSellFailed { .. } => "CrossSellFailed",
+            Response::Actions { .. } => "Actions",
+            Response::ActionsFailed { .. } => "ActionsFailed",
         })
         .filter(|&k| k != "Progress")
         .collect()
@@ -439,5 +441,33 @@ fn cross_sell_is_measured_on_the_segmentation_and_its_not_yet_customers_listed()
     let unknown = crate::core::analysis::cross_sell::CrossSellParams { targets: vec!["TV".into()], ..params() };
     assert!(
         matches!(answers(&mut s, Request::CrossSell { params: unknown }).as_slice(), [Response::CrossSellFailed { code, .. }] if code == "unknown_category")
+    );
+}
+
+#[test]
+fn actions_are_assigned_ranked_and_exported_from_the_segmentation() {
+    use crate::core::report::actions::{Playbook, WinbackParams};
+    let mut s = with_sample(400);
+    let ask_actions =
+        |s: &mut Test, playbook: Playbook| answers(s, Request::Actions { playbook, winback: WinbackParams::default() });
+    let (customers, candidates) = match ask_actions(&mut s, Playbook::default_in(false)).as_slice() {
+        [Response::Actions { actions, winback }] => {
+            assert_eq!(actions.unmatched, 0);
+            assert!(winback.rows.len() <= crate::protocol::WINBACK_SHOWN);
+            (actions.stats.iter().map(|a| a.customers).sum::<usize>(), winback.invest_customers + winback.let_go_customers)
+        }
+        other => panic!("{other:?}"),
+    };
+    let lines = |r: &[Response]| match r {
+        [Response::Download { bytes, .. }] => String::from_utf8_lossy(bytes).lines().count() - 1,
+        other => panic!("{other:?}"),
+    };
+    let all = answers(&mut s, Request::ExportActions { action: None, file_name: "a".into(), format: ExportFormat::CsvUtf8 });
+    assert_eq!(lines(&all), customers, "every customer with an action is listed once");
+    let winback = answers(&mut s, Request::ExportWinback { file_name: "w".into(), format: ExportFormat::CsvUtf8 });
+    assert_eq!(lines(&winback), candidates, "the export has every candidate, the page the first 100");
+    let typo = Playbook::parse("segment,action\nChampoins,x\n").unwrap();
+    assert!(
+        matches!(ask_actions(&mut s, typo).as_slice(), [Response::ActionsFailed { code, .. }] if code == "playbook_unknown_segment")
     );
 }
