@@ -120,6 +120,22 @@ class WorkerDataset {
     return this.#ask('customers', [filter, page]);
   }
 
+  actions(options = {}, rules = {}) {
+    return this.#ask('actions', [options, rules]);
+  }
+
+  actionList(options = {}, rules = {}) {
+    return this.#ask('actionList', [options, rules]);
+  }
+
+  exportActions(options = {}, format = 'csv', rules = {}) {
+    return this.#ask('exportActions', [options, format, rules]);
+  }
+
+  winback(options = {}, rules = {}) {
+    return this.#ask('winback', [options, rules]);
+  }
+
   export(filter = 'all', format = 'csv') {
     return this.#ask('export', [filter, format]);
   }

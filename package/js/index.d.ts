@@ -277,6 +277,76 @@ export interface CrossSell {
   periods: Array<{ label: string; anchor_buyers: number; converted: Share }>;
 }
 
+/** One playbook row: the customers it matches (empty lists: any) and their action. */
+export interface PlaybookRow {
+  /** RFM segment names. */
+  segments?: string[];
+  stages?: Stage[];
+  /** Pyramid tier names. */
+  pyramid?: string[];
+  action: string;
+  channel?: string;
+  /** 1 is the most urgent (default 3). */
+  priority?: number;
+  /** The share assumed to respond, 0..1. */
+  response_rate?: number;
+}
+
+/** What `actions` applies (named as the `actions` command's flags). */
+export interface ActionsOptions {
+  /** The playbook: its CSV or JSON text (as saved by the app or `loyalty-lens actions --print-playbook`), or its rows; default the built-in one. */
+  playbook?: string | PlaybookRow[];
+  /** The built-in playbook's language (default `en`). */
+  lang?: 'en' | 'zh';
+  /** For the list: only this action's customers. */
+  action?: string;
+}
+
+/** Each action's totals (`loyalty-lens actions --format json`). */
+export interface Actions {
+  playbook: { rows: Required<PlaybookRow>[] };
+  /** One per playbook row, in its order. */
+  stats: Array<{ action: string; channel: string; priority: number; response_rate: number; customers: number; revenue: number; clv: number | null; expected_revenue: number }>;
+  /** Customers no row matched. */
+  unmatched: number;
+}
+
+/** One customer of a campaign list (`loyalty-lens actions`' CSV columns). */
+export interface ActionRow {
+  customer_id: string;
+  action: string;
+  channel: string;
+  priority: number;
+  segment: string;
+  r: number;
+  f: number;
+  m: number;
+  pyramid_tier: string;
+  stage: string;
+  state: string;
+  last_order: string;
+  orders: number;
+  spend: number;
+  clv: number | null;
+  p_alive: number | null;
+  nps_score: number | null;
+  nps_comment: string;
+}
+
+/** Win-back priorities (`loyalty-lens winback --format json`). */
+export interface Winback {
+  params: { dormant_days: number; floor: number | null };
+  /** The floor used: the one given, or the candidates' median value at risk. */
+  floor: number;
+  /** Whether value at risk is CLV × (1 − P(alive)) (a `clv` run), not 12-month spend. */
+  with_clv: boolean;
+  invest_customers: number;
+  invest_value: number;
+  let_go_customers: number;
+  let_go_value: number;
+  rows: Array<{ customer_id: string; stage: string; recency_days: number; spend_12_months: number; clv: number | null; p_alive: number | null; value_at_risk: number; invest: boolean }>;
+}
+
 /** The whole segmentation (`loyalty-lens segments`). */
 export interface Segmentation {
   as_of: string;
@@ -515,6 +585,14 @@ export declare class Dataset {
   cohorts(rules?: Rules): Cohorts;
   /** Cross-purchase from anchor to target categories, up to the rules' `as_of`, by their `period`. */
   crossSell(options: CrossSellOptions, rules?: Rules): CrossSell;
+  /** Every customer's action under a playbook, and each action's totals (CLV from the last `clv` run). */
+  actions(options?: ActionsOptions, rules?: Rules): Actions;
+  /** The campaign list of `options.action` (every customer with an action when none is named). */
+  actionList(options?: ActionsOptions, rules?: Rules): ActionRow[];
+  /** The campaign list as a file: CSV (UTF-8 with a BOM, or GBK) or XLSX. */
+  exportActions(options?: ActionsOptions, format?: 'csv' | 'csv_gbk' | 'xlsx', rules?: Rules): ExportFile;
+  /** Win-back priorities: 退化期 or dormant customers by value at risk, split at a value floor. */
+  winback(options?: { winback_dormant_days?: number; floor?: number }, rules?: Rules): Winback;
   /** NPS with its interval, overall and by channel; joined to transactions when given. */
   nps(options?: NpsOptions): NpsReport;
   /** Fits BG/NBD, Pareto/NBD and Gamma-Gamma and predicts every customer, step by step. */
@@ -537,6 +615,10 @@ export interface WorkerDataset {
   pyramid(rules?: Rules): Promise<Pyramid>;
   cohorts(rules?: Rules): Promise<Cohorts>;
   crossSell(options: CrossSellOptions, rules?: Rules): Promise<CrossSell>;
+  actions(options?: ActionsOptions, rules?: Rules): Promise<Actions>;
+  actionList(options?: ActionsOptions, rules?: Rules): Promise<ActionRow[]>;
+  exportActions(options?: ActionsOptions, format?: 'csv' | 'csv_gbk' | 'xlsx', rules?: Rules): Promise<ExportFile>;
+  winback(options?: { winback_dormant_days?: number; floor?: number }, rules?: Rules): Promise<Winback>;
   /** `transactions` is another dataset of the same worker. */
   nps(options?: { latest?: boolean; transactions?: WorkerDataset }): Promise<NpsReport>;
   clv(params?: ClvOptions, run?: RunOptions): Promise<ClvReport>;

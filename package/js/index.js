@@ -140,6 +140,26 @@ export class Dataset {
     return parsed(call(() => this.#raw.cross_sell(JSON.stringify(options ?? {}), rulesJson(rules))));
   }
 
+  /** Every customer's action under a playbook, each action's totals (`loyalty-lens actions --format json`). */
+  actions(options = {}, rules = {}) {
+    return parsed(call(() => this.#raw.actions(JSON.stringify(options ?? {}), rulesJson(rules))));
+  }
+
+  /** The campaign list of `options.action` (every customer with an action when none is named). */
+  actionList(options = {}, rules = {}) {
+    return parsed(call(() => this.#raw.action_list(JSON.stringify(options ?? {}), rulesJson(rules))));
+  }
+
+  /** The campaign list as a file: `csv` (UTF-8 with a BOM), `csv_gbk` or `xlsx`. */
+  exportActions(options = {}, format = 'csv', rules = {}) {
+    return file(call(() => this.#raw.export_actions(JSON.stringify(options ?? {}), rulesJson(rules), format)), format);
+  }
+
+  /** Win-back priorities (`loyalty-lens winback --format json`). */
+  winback(options = {}, rules = {}) {
+    return parsed(call(() => this.#raw.winback(JSON.stringify(options ?? {}), rulesJson(rules))));
+  }
+
   /** NPS with its interval (`loyalty-lens nps`); with `transactions`, joined to them by customer id. */
   nps(options = {}) {
     const { transactions, ...rest } = options;
@@ -181,13 +201,7 @@ export class Dataset {
 
   /** Every customer passing `filter` as a file: `csv` (UTF-8 with a BOM), `csv_gbk` or `xlsx`. */
   export(filter = 'all', format = 'csv') {
-    const bytes = call(() => this.#raw.export(JSON.stringify(filter), format));
-    const xlsx = format === 'xlsx';
-    return {
-      bytes,
-      extension: xlsx ? 'xlsx' : 'csv',
-      mime: xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : `text/csv;charset=${format === 'csv_gbk' ? 'gbk' : 'utf-8'}`,
-    };
+    return file(call(() => this.#raw.export(JSON.stringify(filter), format)), format);
   }
 
   /** Releases the dataset's memory. */
@@ -195,6 +209,16 @@ export class Dataset {
     this.#raw?.free();
     this.#raw = undefined;
   }
+}
+
+/** A file's bytes with the extension and type its format gives. */
+function file(bytes, format) {
+  const xlsx = format === 'xlsx';
+  return {
+    bytes,
+    extension: xlsx ? 'xlsx' : 'csv',
+    mime: xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : `text/csv;charset=${format === 'csv_gbk' ? 'gbk' : 'utf-8'}`,
+  };
 }
 
 export { LoyaltyWorker } from './client.js';

@@ -36,8 +36,9 @@ async function answer({ id, op, input, options, handle, method, args = [] }) {
             cancelled.delete(id);
           }
         }
-        case 'export': {
-          const file = d.export(...args);
+        case 'export':
+        case 'exportActions': {
+          const file = d[method](...args);
           return [file, [file.bytes.buffer]];
         }
         case 'free':
@@ -50,6 +51,9 @@ async function answer({ id, op, input, options, handle, method, args = [] }) {
         case 'pyramid':
         case 'cohorts':
         case 'crossSell':
+        case 'actions':
+        case 'actionList':
+        case 'winback':
         case 'customers':
         case 'clvCustomers':
           return [d[method](...args)];

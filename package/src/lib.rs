@@ -4,7 +4,7 @@
 //! the package's typed API (objects, a `LoyaltyError` with a `code`, async CLV, the worker).
 //! Failures are thrown as the JSON of an `ApiError`.
 
-use loyalty_lens::api::options::key;
+use loyalty_lens::api::options::{key, ActionsOptions, WinbackOptions};
 use loyalty_lens::api::{self, ApiError, ClvOptions, CrossSellOptions, Filter, ReadOptions, Rules};
 use loyalty_lens::core::clv::run::Run;
 use loyalty_lens::core::clv::{by_code, ClvReport, ClvSort};
@@ -138,6 +138,55 @@ impl Dataset {
         let params = options.params(key).map_err(thrown)?;
         let (ds, seg) = self.segmented(rules)?;
         json(&api::cross_sell(ds, seg, &params).map_err(thrown)?)
+    }
+
+    /// The predictions of the last `clv` run by customer code.
+    fn predicted(&self) -> Option<loyalty_lens::core::report::actions::ClvByCode> {
+        let customers = &self.ingested.dataset.customers;
+        self.clv.as_ref().map(|r| loyalty_lens::core::report::actions::clv_by_code(&r.rows, customers))
+    }
+
+    /// `actions --format json` under `rules`: `options` the JSON of `ActionsOptions`; CLV and
+    /// P(alive) from the last `clv` run.
+    pub fn actions(&mut self, options: &str, rules: &str) -> Result<String, JsValue> {
+        let options: ActionsOptions = parse(options, "options")?;
+        let predicted = self.predicted();
+        let (_, seg) = self.segmented(rules)?;
+        json(&api::actions(seg, &options, predicted.as_ref()).map_err(thrown)?)
+    }
+
+    /// `actions`' campaign list as rows (its `action`, or every customer with an action).
+    pub fn action_list(&mut self, options: &str, rules: &str) -> Result<String, JsValue> {
+        let options: ActionsOptions = parse(options, "options")?;
+        let predicted = self.predicted();
+        let (ds, seg) = self.segmented(rules)?;
+        let actions = api::actions(seg, &options, predicted.as_ref()).map_err(thrown)?;
+        json(&api::action_rows(ds, seg, &actions, &options, predicted.as_ref(), key).map_err(thrown)?)
+    }
+
+    /// `actions`' campaign list as a file: `csv` (UTF-8 with a BOM), `csv_gbk` or `xlsx`.
+    pub fn export_actions(&mut self, options: &str, rules: &str, format: &str) -> Result<Vec<u8>, JsValue> {
+        use loyalty_lens::core::export::{action_csv, action_xlsx, encode, ExportEncoding};
+        let options: ActionsOptions = parse(options, "options")?;
+        let predicted = self.predicted();
+        let (ds, seg) = self.segmented(rules)?;
+        let actions = api::actions(seg, &options, predicted.as_ref()).map_err(thrown)?;
+        let rows = api::action_rows(ds, seg, &actions, &options, predicted.as_ref(), key).map_err(thrown)?;
+        match format {
+            "csv" | "csv_utf8" => Ok(encode(&action_csv(&rows), ExportEncoding::Utf8Bom).0),
+            "csv_gbk" => Ok(encode(&action_csv(&rows), ExportEncoding::Gbk).0),
+            "xlsx" => action_xlsx(&rows).map_err(|e| thrown(ApiError::new("export_failed", e))),
+            other => Err(thrown(ApiError::option(format!("format '{other}': csv, csv_gbk or xlsx")))),
+        }
+    }
+
+    /// `winback --format json` under `rules`: `options` the JSON of `WinbackOptions`; CLV and
+    /// P(alive) from the last `clv` run.
+    pub fn winback(&mut self, options: &str, rules: &str) -> Result<String, JsValue> {
+        let options: WinbackOptions = parse(options, "options")?;
+        let predicted = self.predicted();
+        let (ds, seg) = self.segmented(rules)?;
+        json(&loyalty_lens::core::report::actions::winback(ds, seg, predicted.as_ref(), options.params()))
     }
 
     /// `nps`: `options` the JSON of `{ latest }`.

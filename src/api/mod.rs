@@ -205,6 +205,38 @@ pub fn clv_by_code(ds: &Dataset) -> Result<crate::core::report::actions::ClvByCo
     Ok(crate::core::report::actions::clv_by_code(&report.rows, &ds.customers))
 }
 
+/// `actions --format json`: every customer of `seg` given the action of the options' playbook,
+/// with each action's totals (predicted CLV from `clv` when given).
+///
+/// # Errors
+/// The playbook's errors: `playbook_line`, `playbook_unknown_segment` … (with the line to fix).
+pub fn actions(
+    seg: &Segmentation,
+    options: &options::ActionsOptions,
+    clv: Option<&crate::core::report::actions::ClvByCode>,
+) -> Result<crate::core::report::actions::Actions, ApiError> {
+    Ok(crate::core::report::actions::assign(seg, &options.playbook()?, clv)?)
+}
+
+/// `actions`: the campaign list of the options' `action` (every customer with an action when none
+/// is named), with each customer's latest answer when the file has scores.
+///
+/// # Errors
+/// `bad_option` for an action the playbook does not have.
+pub fn action_rows(
+    ds: &Dataset,
+    seg: &Segmentation,
+    actions: &crate::core::report::actions::Actions,
+    options: &options::ActionsOptions,
+    clv: Option<&crate::core::report::actions::ClvByCode>,
+    name: options::Naming,
+) -> Result<Vec<crate::core::report::actions::ActionRow>, ApiError> {
+    let only = options.action(&actions.playbook, name)?;
+    let survey = ds.score.is_some().then(|| Survey::inline(ds));
+    let answers = survey.as_ref().map(|s| crate::core::report::actions::answers_by_code(s, ds.customers.len()));
+    Ok(crate::core::report::actions::rows(ds, seg, actions, only, clv, answers.as_ref()))
+}
+
 /// `nps`: the Net Promoter Score of `answers`' score column with its interval, overall and by
 /// channel; with `transactions`, the answers joined to them by customer id under `joined` (NPS by
 /// RFM segment, lifecycle stage, membership tier and pyramid tier, default rules).

@@ -363,6 +363,82 @@ impl CrossSellOptions {
     }
 }
 
+/// The `actions` command's options: the playbook (its CSV or JSON text, or its rows; none: the
+/// built-in one with its action names in `lang`), and for the list, one `action` by name.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActionsOptions {
+    pub playbook: Option<PlaybookGiven>,
+    /// `en` (default) or `zh`.
+    pub lang: Option<String>,
+    pub action: Option<String>,
+}
+
+/// A playbook as given: its file's text, or its rows.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum PlaybookGiven {
+    Text(String),
+    Rows(Vec<crate::core::report::actions::PlaybookRow>),
+}
+
+impl ActionsOptions {
+    /// The playbook.
+    ///
+    /// # Errors
+    /// The playbook's own errors (`playbook_line`, `playbook_header` …), or an unknown language.
+    pub fn playbook(&self) -> Result<crate::core::report::actions::Playbook, ApiError> {
+        use crate::core::report::actions::Playbook;
+        let zh = match self.lang.as_deref() {
+            None | Some("en") => false,
+            Some("zh") => true,
+            Some(other) => return Err(ApiError::option(format!("lang '{other}': en or zh"))),
+        };
+        Ok(match &self.playbook {
+            None => Playbook::default_in(zh),
+            Some(PlaybookGiven::Text(text)) => Playbook::parse(text)?,
+            Some(PlaybookGiven::Rows(rows)) => {
+                Playbook::parse(&serde_json::to_string(rows).map_err(|e| ApiError::new("internal", e))?)?
+            }
+        })
+    }
+
+    /// The index of `action` in `playbook`, when one is named.
+    ///
+    /// # Errors
+    /// `bad_option` for a name the playbook does not have.
+    pub fn action(&self, playbook: &crate::core::report::actions::Playbook, name: Naming) -> Result<Option<usize>, ApiError> {
+        self.action
+            .as_ref()
+            .map(|a| {
+                playbook
+                    .rows
+                    .iter()
+                    .position(|r| &r.action == a)
+                    .ok_or_else(|| ApiError::option(format!("{} '{a}': the playbook has no such action", name("action"))))
+            })
+            .transpose()
+    }
+}
+
+/// The `winback` command's options, named as its flags.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WinbackOptions {
+    pub winback_dormant_days: Option<i32>,
+    pub floor: Option<f64>,
+}
+
+impl WinbackOptions {
+    pub fn params(&self) -> crate::core::report::actions::WinbackParams {
+        let d = crate::core::report::actions::WinbackParams::default();
+        crate::core::report::actions::WinbackParams {
+            dormant_days: self.winback_dormant_days.unwrap_or(d.dormant_days),
+            floor: self.floor,
+        }
+    }
+}
+
 /// Which customers a list holds, by the names the results use: `{"segment": "Champions"}`,
 /// `{"cn_segment": "important_value"}`, `{"cell": {"r": 5, "f": 4}}`, `{"abc": "A"}`,
 /// `{"tier": "金卡"}`, `{"stage": "decline"}`, `{"state": "lapsed"}`,

@@ -249,43 +249,33 @@ pub fn main() -> ExitCode {
             })
         }
         Command::Actions { file, read, rules, playbook, lang, action, clv, out, format, print_playbook } => {
-            use crate::core::report::actions::{assign, rows, Playbook};
+            use crate::api::options::{ActionsOptions, PlaybookGiven};
             if print_playbook {
-                return match print(Playbook::default_in(lang == "zh").to_csv().trim_end()) {
+                let csv = crate::core::report::actions::Playbook::default_in(lang == "zh").to_csv();
+                return match print(csv.trim_end()) {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(e) => fail(e),
                 };
             }
-            let playbook = match &playbook {
-                Some(path) => match std::fs::read_to_string(path)
-                    .map_err(|e| e.to_string())
-                    .and_then(|t| Playbook::parse(&t).map_err(|e| e.to_string()))
-                {
-                    Ok(p) => p,
+            let text = match &playbook {
+                Some(path) => match std::fs::read_to_string(path) {
+                    Ok(text) => Some(text),
                     Err(e) => return fail(format!("{}: {e}", path.display())),
                 },
-                None => Playbook::default_in(lang == "zh"),
+                None => None,
             };
+            let options = ActionsOptions { playbook: text.map(PlaybookGiven::Text), lang: Some(lang), action };
+            if let (Err(e), Some(path)) = (options.playbook(), &playbook) {
+                return fail(format!("{}: {e}", path.display()));
+            }
             with_rules(&file, &read, &rules, |ds, params| {
-                let inline = ds.score.is_some().then(|| crate::core::analysis::nps::Survey::inline(ds));
                 let seg = crate::api::segmentation(ds, params, None)?;
                 let predicted = if clv { Some(crate::api::clv_by_code(ds)?) } else { None };
-                let actions = assign(&seg, &playbook, predicted.as_ref())?;
+                let actions = crate::api::actions(&seg, &options, predicted.as_ref())?;
                 if format == "json" {
                     return json(&actions, false);
                 }
-                let only = match &action {
-                    Some(name) => Some(
-                        playbook
-                            .rows
-                            .iter()
-                            .position(|r| &r.action == name)
-                            .ok_or_else(|| ApiError::option(format!("--action '{name}': the playbook has no such action")))?,
-                    ),
-                    None => None,
-                };
-                let answers = inline.as_ref().map(|s| crate::core::report::actions::answers_by_code(s, ds.customers.len()));
-                let list = rows(ds, &seg, &actions, only, predicted.as_ref(), answers.as_ref());
+                let list = crate::api::action_rows(ds, &seg, &actions, &options, predicted.as_ref(), flag)?;
                 let text = crate::core::export::action_csv(&list);
                 match &out {
                     Some(path) => {

@@ -120,6 +120,28 @@ test('crossSell equals `loyalty-lens cross-sell`, and its not_yet filter lists t
   }
 });
 
+test('actions, actionList and winback equal `loyalty-lens actions` and `winback` on the hand-worked dozen', async () => {
+  const path = join(fixtures, 'actions_dozen.csv');
+  const ds = await open(await readFile(path), { name: 'actions_dozen.csv' });
+  try {
+    const rules = { as_of: '2024-12-31', tiers: 'Top: 25, Rest: 75', measure: 'total_spend' };
+    const flags = ['--as-of', '2024-12-31', '--tiers', 'Top: 25, Rest: 75', '--measure', 'total_spend'];
+    const playbook = await readFile(join(fixtures, 'playbook.csv'), 'utf8');
+    agree('actions', { json: ds.actions({ playbook }, rules) }, cli('actions', path, '--playbook', join(fixtures, 'playbook.csv'), '--format', 'json', ...flags));
+    agree('winback', { json: ds.winback({ floor: 50 }, rules) }, cli('winback', path, '--floor', '50', '--format', 'json', ...flags));
+    // The list as the CLI's CSV gives it (worked out by hand in tests/cli.rs).
+    const list = ds.actionList({ playbook, action: 'VIP welcome' }, rules);
+    assert.deepEqual(list.map((r) => r.customer_id), ['c07', 'c08', 'c09']);
+    assert.equal(list[0].pyramid_tier, 'Top');
+    const csv = new TextDecoder().decode(ds.exportActions({ playbook }, 'csv', rules).bytes).replace(/^\ufeff/, '');
+    assert.equal(csv.trim().split('\n').length, 13);
+    const typo = await pkg(() => ds.actions({ playbook: 'segment,action\nChampoins,x\n' }, rules));
+    assert.equal(typo.code, 'playbook_unknown_segment');
+  } finally {
+    ds.free();
+  }
+});
+
 test('a refused file is a LoyaltyError with the code the bad-file corpus expects', async () => {
   const expected = JSON.parse(await readFile(join(fixtures, 'bad', 'expected.json'), 'utf8'));
   let refused = 0;
@@ -244,7 +266,7 @@ test('the API reference in the package README is generated from its declarations
   const exported = [...declarations.matchAll(/^export declare (?:function|class) (\w+)/gm)].map((m) => m[1]);
   assert.ok(exported.length >= 6, exported.join());
   for (const name of exported) assert.ok(text.includes(`\`${name}`), `${name} is in the reference`);
-  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'cohorts', 'crossSell', 'nps', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
+  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'cohorts', 'crossSell', 'actions', 'actionList', 'exportActions', 'winback', 'nps', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
     assert.ok(text.includes(`\`${method}(`), `Dataset.${method} is in the reference`);
   }
 });

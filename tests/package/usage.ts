@@ -1,7 +1,7 @@
 // Type-checked (not run) by `make package-test` against the package's declarations: the calls a
 // host page makes, with the types it relies on. A declaration that drifts from this use fails tsc.
 import { open, init, LoyaltyWorker, LoyaltyError, toLoyaltyError } from 'loyalty-lens';
-import type { Cohorts, CrossSell, Dataset, Pyramid, Segmentation, RfmReport, ClvReport, NpsReport, Report, ListPage, CustomerRow, CustomerClv, ExportFile, Filter } from 'loyalty-lens';
+import type { Actions, ActionRow, Cohorts, CrossSell, Winback, Dataset, Pyramid, Segmentation, RfmReport, ClvReport, NpsReport, Report, ListPage, CustomerRow, CustomerClv, ExportFile, Filter } from 'loyalty-lens';
 
 export async function host(file: File, bytes: Uint8Array): Promise<number> {
   await init();
@@ -11,6 +11,10 @@ export async function host(file: File, bytes: Uint8Array): Promise<number> {
   const seg: Segmentation = dataset.segments({ as_of: '2025-07-01', tier_shares: [5, 15, 30], period: 'quarter' });
   const pyramid: Pyramid = dataset.pyramid({ measure: 'total_spend', tiers: [['Super fans', 5], ['Active', 30], ['Base', 65]] });
   const cohorts: Cohorts = dataset.cohorts({ period: 'quarter' });
+  const acts: Actions = dataset.actions({ lang: 'zh' });
+  const list: ActionRow[] = dataset.actionList({ playbook: [{ stages: ['decline'], action: 'Win back', response_rate: 0.1 }, { action: 'Newsletter' }], action: 'Win back' });
+  const win: Winback = dataset.winback({ winback_dormant_days: 90, floor: 500 });
+  const sheet: ExportFile = dataset.exportActions({}, 'xlsx');
   const cross: CrossSell = dataset.crossSell({ anchor: '手机', targets: ['穿戴设备', '智能家居'], within_days: 90, benchmark: null }, { period: 'quarter' });
   const survey = await open(bytes, { name: 'survey.csv' });
   const nps: NpsReport = survey.nps({ latest: true, transactions: dataset });
@@ -33,5 +37,5 @@ export async function host(file: File, bytes: Uint8Array): Promise<number> {
   await remote.free();
   worker.terminate();
   dataset.free();
-  return report.rows_accepted + rfm.rows.length + seg.segments.length + pyramid.ladder[0] + nps.nps + (clv.total_clv ?? 0) + top.total + page.total + file1.bytes.length + tiers.tiers.length + remoteNps.responses + cohorts.cohorts.length + (seg.stage_chain.expected_periods_to_end[0] ?? 0) + (seg.kpi_trends.latest?.reactivation?.p_value ?? 0) + (await remote.cohorts()).left_out + cross.converted.hits + (cross.median_days ?? 0) + (await remote.crossSell({ anchor: ['手机'], targets: ['配件'] })).not_yet;
+  return report.rows_accepted + rfm.rows.length + seg.segments.length + pyramid.ladder[0] + nps.nps + (clv.total_clv ?? 0) + top.total + page.total + file1.bytes.length + tiers.tiers.length + remoteNps.responses + cohorts.cohorts.length + (seg.stage_chain.expected_periods_to_end[0] ?? 0) + (seg.kpi_trends.latest?.reactivation?.p_value ?? 0) + (await remote.cohorts()).left_out + acts.unmatched + list.length + win.invest_customers + sheet.bytes.length + (await remote.winback()).floor + cross.converted.hits + (cross.median_days ?? 0) + (await remote.crossSell({ anchor: ['手机'], targets: ['配件'] })).not_yet;
 }
