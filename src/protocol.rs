@@ -83,6 +83,8 @@ pub enum Request {
     CrossSell {
         params: CrossSellParams,
     },
+    /// The last CLV run's predictions rolled up by group under the segmentation.
+    ClvGroups,
     /// Every customer's action under `playbook`, and the win-back priorities.
     Actions {
         playbook: Playbook,
@@ -243,6 +245,10 @@ pub enum Response {
     /// Cross-purchase in sequence, as asked.
     CrossSell {
         result: Box<CrossSell>,
+    },
+    /// Predicted CLV by group; `None` without a CLV run or a segmentation.
+    ClvGroups {
+        groups: Option<Box<crate::core::report::clv_groups::ClvGroups>>,
     },
     /// The actions' totals, and the win-back priorities with their first [`WINBACK_SHOWN`] rows.
     Actions {

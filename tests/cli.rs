@@ -474,3 +474,27 @@ fn actions_apply_a_playbook_to_a_dozen_customers_worked_out_by_hand() {
     assert!(w.lines().nth(1).unwrap().ends_with(",100.0,true"), "{w}");
     fails_in_one_line(&["actions", "actions_dozen.csv", "--playbook", "cross_sell.csv"], "lacks the column 'action'");
 }
+
+#[test]
+fn clv_groups_add_up_to_the_per_customer_predictions() {
+    // The roll-ups fit the models on the whole history: the same as `clv` to the last purchase day.
+    let t = json(&run(&["clv-groups", "cdnow/CDNOW_sample.txt"]));
+    let out = std::env::temp_dir().join(format!("clv-groups-{}.csv", std::process::id()));
+    let clv = run(&["clv", "cdnow/CDNOW_sample.txt", "--calibration-end", "1998-06-30", "--customers", out.to_str().unwrap()]);
+    assert!(clv.status.success(), "{}", String::from_utf8_lossy(&clv.stderr));
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let column = reader.headers().unwrap().iter().position(|h| h == "clv").unwrap();
+    let sum: f64 = reader.records().map(|r| r.unwrap()[column].parse::<f64>().unwrap_or(0.0)).sum();
+    let _ = std::fs::remove_file(&out);
+    let total = t["total"].as_f64().unwrap();
+    assert!((total - sum).abs() < 1e-6 * sum, "{total} vs {sum}");
+    for key in ["by_pyramid", "by_segment", "by_stage", "by_tier"] {
+        let groups = t[key].as_array().unwrap();
+        let (customers, clv): (u64, f64) =
+            groups.iter().fold((0, 0.0), |(n, s), g| (n + g["customers"].as_u64().unwrap(), s + g["clv"].as_f64().unwrap()));
+        assert_eq!(customers, 2357, "{key}");
+        assert!((clv - total).abs() < 1e-6 * total, "{key}");
+    }
+    let m = &t["multiple"];
+    assert!(m["value"].as_f64().unwrap() > 1.0 && m["ci95"][0].as_f64().unwrap() <= m["value"].as_f64().unwrap());
+}

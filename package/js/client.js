@@ -132,6 +132,10 @@ class WorkerDataset {
     return this.#ask('exportActions', [options, format, rules]);
   }
 
+  clvGroups(rules = {}) {
+    return this.#ask('clvGroups', [rules]);
+  }
+
   winback(options = {}, rules = {}) {
     return this.#ask('winback', [options, rules]);
   }

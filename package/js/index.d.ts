@@ -347,6 +347,33 @@ export interface Winback {
   rows: Array<{ customer_id: string; stage: string; recency_days: number; spend_12_months: number; clv: number | null; p_alive: number | null; value_at_risk: number; invest: boolean }>;
 }
 
+/** One group's predicted CLV. */
+export interface GroupClv {
+  key: string;
+  zh: string | null;
+  customers: number;
+  /** Customers with a prediction. */
+  with_clv: number;
+  clv: number;
+  /** Over the customers with a prediction. */
+  mean: number | null;
+  customer_share: number;
+  clv_share: number;
+}
+
+/** Predicted CLV by group (`loyalty-lens clv-groups`). */
+export interface ClvGroups {
+  total: number;
+  by_pyramid: GroupClv[];
+  by_segment: GroupClv[];
+  by_stage: GroupClv[];
+  /** Empty without a channel column. */
+  by_channel: GroupClv[];
+  by_tier: GroupClv[];
+  /** The top pyramid tier's mean CLV over the bottom tier's, with its bootstrap interval. */
+  multiple: { top: string; base: string; value: number; ci95: [number, number] | null } | null;
+}
+
 /** The whole segmentation (`loyalty-lens segments`). */
 export interface Segmentation {
   as_of: string;
@@ -591,6 +618,8 @@ export declare class Dataset {
   actionList(options?: ActionsOptions, rules?: Rules): ActionRow[];
   /** The campaign list as a file: CSV (UTF-8 with a BOM, or GBK) or XLSX. */
   exportActions(options?: ActionsOptions, format?: 'csv' | 'csv_gbk' | 'xlsx', rules?: Rules): ExportFile;
+  /** The last `clv` run's predictions by group under `rules`. */
+  clvGroups(rules?: Rules): ClvGroups;
   /** Win-back priorities: 退化期 or dormant customers by value at risk, split at a value floor. */
   winback(options?: { winback_dormant_days?: number; floor?: number }, rules?: Rules): Winback;
   /** NPS with its interval, overall and by channel; joined to transactions when given. */
@@ -619,6 +648,7 @@ export interface WorkerDataset {
   actionList(options?: ActionsOptions, rules?: Rules): Promise<ActionRow[]>;
   exportActions(options?: ActionsOptions, format?: 'csv' | 'csv_gbk' | 'xlsx', rules?: Rules): Promise<ExportFile>;
   winback(options?: { winback_dormant_days?: number; floor?: number }, rules?: Rules): Promise<Winback>;
+  clvGroups(rules?: Rules): Promise<ClvGroups>;
   /** `transactions` is another dataset of the same worker. */
   nps(options?: { latest?: boolean; transactions?: WorkerDataset }): Promise<NpsReport>;
   clv(params?: ClvOptions, run?: RunOptions): Promise<ClvReport>;

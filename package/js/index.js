@@ -155,6 +155,11 @@ export class Dataset {
     return file(call(() => this.#raw.export_actions(JSON.stringify(options ?? {}), rulesJson(rules), format)), format);
   }
 
+  /** The last `clv` run's predictions by group, and the top tier's CLV multiple (`loyalty-lens clv-groups`). */
+  clvGroups(rules = {}) {
+    return parsed(call(() => this.#raw.clv_groups(rulesJson(rules))));
+  }
+
   /** Win-back priorities (`loyalty-lens winback --format json`). */
   winback(options = {}, rules = {}) {
     return parsed(call(() => this.#raw.winback(JSON.stringify(options ?? {}), rulesJson(rules))));

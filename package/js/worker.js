@@ -54,6 +54,7 @@ async function answer({ id, op, input, options, handle, method, args = [] }) {
         case 'actions':
         case 'actionList':
         case 'winback':
+        case 'clvGroups':
         case 'customers':
         case 'clvCustomers':
           return [d[method](...args)];

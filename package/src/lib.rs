@@ -180,6 +180,15 @@ impl Dataset {
         }
     }
 
+    /// `clv-groups`: the last `clv` run's predictions rolled up by group under `rules`.
+    pub fn clv_groups(&mut self, rules: &str) -> Result<String, JsValue> {
+        let Some(predicted) = self.predicted() else {
+            return Err(thrown(ApiError::new("no_clv", "there is no CLV result: run clv first")));
+        };
+        let (ds, seg) = self.segmented(rules)?;
+        json(&loyalty_lens::core::report::clv_groups::clv_groups(ds, seg, &predicted))
+    }
+
     /// `winback --format json` under `rules`: `options` the JSON of `WinbackOptions`; CLV and
     /// P(alive) from the last `clv` run.
     pub fn winback(&mut self, options: &str, rules: &str) -> Result<String, JsValue> {

@@ -217,6 +217,17 @@ pub(super) enum Command {
         #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
         format: String,
     },
+    /// Predicted CLV (the models fitted on the whole history) rolled up by pyramid tier, RFM segment,
+    /// lifecycle stage, first-purchase channel and membership tier, each group's share of CLV beside
+    /// its share of customers, and the top pyramid tier's mean CLV as a multiple of the bottom
+    /// tier's with its bootstrap interval, as JSON.
+    ClvGroups {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
     /// Write the demo dataset (a consumer-electronics brand's orders) as CSV.
     Sample {
         /// Number of customers (about 8 rows each).

@@ -288,6 +288,11 @@ pub fn main() -> ExitCode {
                 }
             })
         }
+        Command::ClvGroups { file, read, rules } => with_rules(&file, &read, &rules, |ds, params| {
+            let seg = crate::api::segmentation(ds, params, None)?;
+            let predicted = crate::api::clv_by_code(ds)?;
+            json(&crate::core::report::clv_groups::clv_groups(ds, &seg, &predicted), false)
+        }),
         Command::Winback { file, read, rules, winback_dormant_days, floor, clv, format } => {
             with_rules(&file, &read, &rules, |ds, params| {
                 use crate::core::report::actions::{winback, WinbackParams};

@@ -118,6 +118,11 @@ impl AppContext {
         yew::Callback::from(move |()| ctx.customers(CustomerFilter::All, 0))
     }
 
+    /// The last CLV run's predictions by group.
+    pub fn clv_groups(&self) {
+        self.send(Request::ClvGroups, None);
+    }
+
     /// Gives every customer an action under `playbook`, and ranks the win-back candidates.
     pub fn actions(
         &self,

@@ -1151,6 +1151,16 @@ test('CLV: BG/NBD, Pareto/NBD and Gamma-Gamma fitted in the browser on CDNOW, va
   const lines = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
   assert.equal(lines[0], 'customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_value,clv,holdout_actual,holdout_expected');
   assert.equal(lines.length, 2358);
+  // The predictions by group: every customer in one pyramid tier, the shares of CLV adding up, and
+  // the CLV column summing to the exported customers' (rounded to the cent per group).
+  const groups = await page.getByTestId('clv-groups-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  const number = (x) => Number(x.replace(/[,%]/g, ''));
+  assert.equal(groups.reduce((a, r) => a + number(r[0]), 0), 2357);
+  assert.ok(Math.abs(groups.reduce((a, r) => a + number(r[3]), 0) - 100) < 0.5);
+  const clvColumn = lines[0].split(',').indexOf('clv');
+  const exported = lines.slice(1).reduce((a, l) => a + (Number(l.split(',')[clvColumn]) || 0), 0);
+  assert.ok(Math.abs(groups.reduce((a, r) => a + number(r[2]), 0) - exported) < 0.01 * groups.length, `${exported}`);
+  assert.match(await page.getByTestId('clv-multiple').textContent(), /\d+\.\d× … \d+\.\d×/);
   // Predicted CLV now ranks the loyalty pyramid.
   await page.getByTestId('tab-pyramid').click();
   const rfmMultiple = await page.getByTestId('multiple-0').textContent();

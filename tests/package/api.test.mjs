@@ -142,6 +142,18 @@ test('actions, actionList and winback equal `loyalty-lens actions` and `winback`
   }
 });
 
+test('clvGroups after clv equals `loyalty-lens clv-groups` (both fit the whole history)', async () => {
+  const path = join(fixtures, 'cdnow', 'CDNOW_sample.txt');
+  const ds = await open(await readFile(path), { name: 'CDNOW_sample.txt' });
+  try {
+    assert.equal((await pkg(() => ds.clvGroups())).code, 'no_clv');
+    await ds.clv();
+    agree('clv-groups', { json: ds.clvGroups() }, cli('clv-groups', path), 1e-6);
+  } finally {
+    ds.free();
+  }
+});
+
 test('a refused file is a LoyaltyError with the code the bad-file corpus expects', async () => {
   const expected = JSON.parse(await readFile(join(fixtures, 'bad', 'expected.json'), 'utf8'));
   let refused = 0;
@@ -266,7 +278,7 @@ test('the API reference in the package README is generated from its declarations
   const exported = [...declarations.matchAll(/^export declare (?:function|class) (\w+)/gm)].map((m) => m[1]);
   assert.ok(exported.length >= 6, exported.join());
   for (const name of exported) assert.ok(text.includes(`\`${name}`), `${name} is in the reference`);
-  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'cohorts', 'crossSell', 'actions', 'actionList', 'exportActions', 'winback', 'nps', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
+  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'cohorts', 'crossSell', 'actions', 'actionList', 'exportActions', 'winback', 'clvGroups', 'nps', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
     assert.ok(text.includes(`\`${method}(`), `Dataset.${method} is in the reference`);
   }
 });

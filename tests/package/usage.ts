@@ -1,7 +1,7 @@
 // Type-checked (not run) by `make package-test` against the package's declarations: the calls a
 // host page makes, with the types it relies on. A declaration that drifts from this use fails tsc.
 import { open, init, LoyaltyWorker, LoyaltyError, toLoyaltyError } from 'loyalty-lens';
-import type { Actions, ActionRow, Cohorts, CrossSell, Winback, Dataset, Pyramid, Segmentation, RfmReport, ClvReport, NpsReport, Report, ListPage, CustomerRow, CustomerClv, ExportFile, Filter } from 'loyalty-lens';
+import type { Actions, ActionRow, ClvGroups, Cohorts, CrossSell, Winback, Dataset, Pyramid, Segmentation, RfmReport, ClvReport, NpsReport, Report, ListPage, CustomerRow, CustomerClv, ExportFile, Filter } from 'loyalty-lens';
 
 export async function host(file: File, bytes: Uint8Array): Promise<number> {
   await init();
@@ -20,6 +20,7 @@ export async function host(file: File, bytes: Uint8Array): Promise<number> {
   const nps: NpsReport = survey.nps({ latest: true, transactions: dataset });
   const controller = new AbortController();
   const clv: ClvReport = await dataset.clv({ calibration_end: '2025-06-30', unit: 'week', horizon_months: 12, discount: 0.01 }, { onProgress: ({ step, index, steps }) => console.log(step, index / steps), signal: controller.signal });
+  const byGroup: ClvGroups = dataset.clvGroups({ measure: 'clv' });
   const top: ListPage<CustomerClv> = dataset.clvCustomers('p_alive', { limit: 10 });
   const filters: Filter[] = ['all', { segment: 'Champions' }, { stage: 'decline' }, { moved: { from: 'loyal', to: 'lapsed' } }, { cell: { r: 5, f: 5 } }, { cohort: { label: '2024-01', k: 1 } }, { stage_moved: { from: 'stability', to: 'end' } }, { not_yet: { anchor: ['手机'], targets: '穿戴设备' } }];
   const page: ListPage<CustomerRow> = dataset.customers(filters[1], { offset: 0, limit: 50 });
@@ -37,5 +38,5 @@ export async function host(file: File, bytes: Uint8Array): Promise<number> {
   await remote.free();
   worker.terminate();
   dataset.free();
-  return report.rows_accepted + rfm.rows.length + seg.segments.length + pyramid.ladder[0] + nps.nps + (clv.total_clv ?? 0) + top.total + page.total + file1.bytes.length + tiers.tiers.length + remoteNps.responses + cohorts.cohorts.length + (seg.stage_chain.expected_periods_to_end[0] ?? 0) + (seg.kpi_trends.latest?.reactivation?.p_value ?? 0) + (await remote.cohorts()).left_out + acts.unmatched + list.length + win.invest_customers + sheet.bytes.length + (await remote.winback()).floor + cross.converted.hits + (cross.median_days ?? 0) + (await remote.crossSell({ anchor: ['手机'], targets: ['配件'] })).not_yet;
+  return report.rows_accepted + rfm.rows.length + seg.segments.length + pyramid.ladder[0] + nps.nps + (clv.total_clv ?? 0) + top.total + page.total + file1.bytes.length + tiers.tiers.length + remoteNps.responses + cohorts.cohorts.length + (seg.stage_chain.expected_periods_to_end[0] ?? 0) + (seg.kpi_trends.latest?.reactivation?.p_value ?? 0) + (await remote.cohorts()).left_out + byGroup.total + (byGroup.multiple?.ci95?.[0] ?? 0) + acts.unmatched + list.length + win.invest_customers + sheet.bytes.length + (await remote.winback()).floor + cross.converted.hits + (cross.median_days ?? 0) + (await remote.crossSell({ anchor: ['手机'], targets: ['配件'] })).not_yet;
 }

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod charts;
+pub mod clv_groups;
 pub mod compact;
 pub mod nps_page;
 pub mod rules;

@@ -2,6 +2,7 @@
 
 pub mod abc;
 pub mod chart_card;
+pub mod clv_groups;
 pub mod comments;
 pub mod cross_sell;
 pub mod customer_list;

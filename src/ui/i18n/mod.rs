@@ -481,6 +481,12 @@ pub struct Texts {
     pub wb_value: &'static str,
     pub wb_floor_used: &'static str,
     pub wb_spend_12m: &'static str,
+    pub clv_first_channel: &'static str,
+    pub clv_groups_title: &'static str,
+    pub clv_multiple: &'static str,
+    pub clv_groups_customer_share: &'static str,
+    pub clv_groups_clv_share: &'static str,
+    pub clv_groups_mean: &'static str,
     pub cross_title: &'static str,
     /// `{days}` the window, `{same}` whether same-day purchases count.
     pub cross_rule: &'static str,

@@ -101,6 +101,19 @@ pub fn ClvPage() -> Html {
             unit.set(if e.target_unchecked_into::<HtmlSelectElement>().value() == "day" { Unit::Day } else { Unit::Week })
         })
     };
+    {
+        // The roll-ups of each new run, and again under new segmentation rules.
+        let generation = (
+            ctx.state.clv.report.as_ref().map_or(0, |r| Rc::as_ptr(r) as usize),
+            ctx.state.segments.summary.as_ref().map_or(0, |s| Rc::as_ptr(s) as usize),
+        );
+        let ctx = ctx.clone();
+        use_effect_with(generation, move |(report, summary)| {
+            if *report != 0 && *summary != 0 {
+                ctx.clv_groups();
+            }
+        });
+    }
     let running = ctx.state.clv.step;
     let step_names = [tx.clv_summary, "BG/NBD", "Pareto/NBD", "Gamma-Gamma", tx.clv_predicting];
     html! {
@@ -141,6 +154,9 @@ pub fn ClvPage() -> Html {
             </section>
             if let Some(report) = ctx.state.clv.report.clone() {
                 <ClvResults {report} />
+            }
+            if let (Some(groups), Some(_)) = (ctx.state.clv.groups.clone(), ctx.state.clv.report.as_ref()) {
+                <crate::ui::components::clv_groups::ClvGroupsSection {groups} {lang} />
             }
         </>
     }

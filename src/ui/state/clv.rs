@@ -22,6 +22,8 @@ pub struct ClvState {
     pub step: Option<ClvStep>,
     pub error: Option<Problem>,
     pub list: Option<Rc<ClvList>>,
+    /// The predictions rolled up by group under the segmentation shown.
+    pub groups: Option<Rc<crate::core::report::clv_groups::ClvGroups>>,
     /// Milliseconds per step of the last run.
     pub timings: Vec<f64>,
     /// The user cancelled a run and the worker has not confirmed it yet: whatever that run still
@@ -46,6 +48,7 @@ impl ClvState {
                 self.timings = timings;
                 self.list = Some(Rc::new(ClvList { sort: ClvSort::Clv, offset: 0, total: report.customers, rows: top }));
                 self.report = Some(Rc::new(*report));
+                self.groups = None;
             }
             Response::ClvFailed { message, code } => {
                 self.step = None;
@@ -58,6 +61,7 @@ impl ClvState {
             Response::ClvCustomers { sort, offset, total, rows } => {
                 self.list = Some(Rc::new(ClvList { sort, offset, total, rows }));
             }
+            Response::ClvGroups { groups } => self.groups = groups.map(|g| Rc::new(*g)),
             _ => return false,
         }
         true
@@ -76,5 +80,6 @@ impl ClvState {
         self.step = None;
         self.error = None;
         self.list = None;
+        self.groups = None;
     }
 }

@@ -187,7 +187,8 @@ impl AppState {
             | Response::ClvDone { .. }
             | Response::ClvFailed { .. }
             | Response::ClvCancelled
-            | Response::ClvCustomers { .. }) => {
+            | Response::ClvCustomers { .. }
+            | Response::ClvGroups { .. }) => {
                 // A stale answer of a cancelled run changes nothing, and clones nothing.
                 let mut clv = (*self.clv).clone();
                 if !clv.answer(r) {

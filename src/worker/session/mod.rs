@@ -221,6 +221,15 @@ impl<F> Session<F> {
                 };
                 self.send(response, out);
             }
+            Request::ClvGroups => {
+                let groups = match (self.transactions.ingested.as_ref(), self.segmentation.as_ref()) {
+                    (Some(i), Some(seg)) => self
+                        .clv_by_code(&i.dataset)
+                        .map(|p| Box::new(crate::core::report::clv_groups::clv_groups(&i.dataset, seg, &p))),
+                    _ => None,
+                };
+                self.send(Response::ClvGroups { groups }, out);
+            }
             Request::Actions { playbook, winback } => {
                 let answer = match self.actions(&playbook, winback) {
                     Ok((actions, winback)) => Response::Actions { actions: Box::new(actions), winback: Box::new(winback) },

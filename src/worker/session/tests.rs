@@ -51,6 +51,7 @@ fn kinds(responses: &[Response]) -> Vec<&'static str> {
             Response::CrossSell { .. } => "CrossSell",
             Response::CrossSellFailed { .. } => "CrossSellFailed",
             Response::Actions { .. } => "Actions",
+            Response::ClvGroups { .. } => "ClvGroups",
             Response::ActionsFailed { .. } => "ActionsFailed",
         })
         .filter(|&k| k != "Progress")
