@@ -438,6 +438,19 @@ export interface Segmentation {
     expected_periods_to_end: Array<number | null>;
     projection: number[][];
   };
+  /** Behaviour (loyal, repeat, new, lapsed) × attitude (promoter, passive, detractor) of the customers who answered; null without answers. */
+  loyalty_matrix: {
+    /** Rows loyal, repeat, new, lapsed; columns promoter, passive, detractor. */
+    cells: Array<Array<{ customers: number; revenue: number }>>;
+    true_loyalty: { customers: number; revenue: number };
+    latent: { customers: number; revenue: number };
+    spurious: { customers: number; revenue: number };
+    no_loyalty: { customers: number; revenue: number };
+    answered: number;
+    promoters_bought_after: Share;
+    detractors_bought_after: Share;
+    test: ProportionTest | null;
+  } | null;
 }
 
 /** `hits` of `of`. */
@@ -563,7 +576,8 @@ export type Filter =
   | { pyramid: string }
   | { cohort: { label: string; k?: number } }
   | { stage_moved: { from: Stage; to: Stage } }
-  | { not_yet: { anchor: string[] | string; targets: string[] | string } };
+  | { not_yet: { anchor: string[] | string; targets: string[] | string } }
+  | { attitude: { behaviour: 'loyal' | 'repeat' | 'new' | 'lapsed'; attitude: 'promoter' | 'passive' | 'detractor' } };
 
 /** A lifecycle stage, or the end of the relationship (终止). */
 export type Stage = 'exploration' | 'formation' | 'stability' | 'decline' | 'end';

@@ -476,6 +476,11 @@ pub enum Filter {
         #[serde(default)]
         k: Option<usize>,
     },
+    /// A cell of the behaviour × attitude matrix.
+    Attitude {
+        behaviour: crate::core::report::attitude::Behaviour,
+        attitude: crate::core::report::attitude::Attitude,
+    },
     /// Customers who bought an `anchor` category and no `targets` category yet.
     NotYet {
         anchor: Names,
@@ -525,6 +530,7 @@ impl Filter {
                 let at = find("cohort", seg.cohorts.cohorts.iter().map(|c| c.label.as_str()).collect(), label)?;
                 CustomerFilter::Cohort { period: seg.cohorts.cohorts[at].period, k: *k }
             }
+            Self::Attitude { behaviour, attitude } => CustomerFilter::Attitude { behaviour: *behaviour, attitude: *attitude },
             Self::NotYet { anchor, targets } => {
                 let (anchor, targets) = (anchor.names(), targets.names());
                 CrossSellParams { anchor: anchor.clone(), targets: targets.clone(), ..CrossSellParams::default() }

@@ -236,3 +236,24 @@ fn cross_sell_counts_its_not_yet_customers_and_the_filter_lists_them() {
     let bad: CrossSellOptions = serde_json::from_str(r#"{"anchor": "手机", "targets": "配件", "within_days": "soon"}"#).unwrap();
     assert_eq!(bad.params(key).unwrap_err().code, "bad_option");
 }
+
+#[test]
+fn the_loyalty_matrix_cells_list_their_customers() {
+    let i = sample();
+    let params = SegmentationParams::default().check().unwrap();
+    let seg = segmentation(&i.dataset, &params, None).unwrap();
+    let m = seg.summary().loyalty_matrix.expect("the sample has survey answers");
+    let mut listed = 0;
+    for (b, behaviour) in ["loyal", "repeat", "new", "lapsed"].iter().enumerate() {
+        for (a, attitude) in ["promoter", "passive", "detractor"].iter().enumerate() {
+            let json = format!(r#"{{"attitude": {{"behaviour": "{behaviour}", "attitude": "{attitude}"}}}}"#);
+            let filter = serde_json::from_str::<Filter>(&json).unwrap().resolve(&i.dataset, &seg).unwrap();
+            let total = customers(&i.dataset, &seg, &filter, 0, 0).total;
+            assert_eq!(total, m.cells[b][a].customers, "{json}");
+            listed += total;
+        }
+    }
+    assert_eq!(listed, m.answered);
+    assert!(m.answered > 0 && m.true_loyalty.customers > 0);
+    assert!(m.promoters_bought_after.of > 0 && m.detractors_bought_after.of > 0, "the sample's answers are dated");
+}

@@ -905,6 +905,15 @@ test('NPS page: score with its interval, distribution, and breakdowns', async ()
   const channels = await page.getByTestId('nps-by-channel').textContent();
   assert.match(channels, /线上商城/);
   await page.getByTestId('nps-by-tier').waitFor();
+  // Behaviour × attitude: the four answers in the grid, and a cell opens its customers.
+  const cells = page.getByTestId('loyalty-matrix').locator('[data-testid^="lm-grid-"]');
+  const counts = (await cells.evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('title').split(': ').pop()))));
+  assert.equal(counts.reduce((a, c) => a + c, 0), 4);
+  const promoters = counts.filter((_, k) => k % 3 === 0).reduce((a, c) => a + c, 0);
+  assert.equal(promoters, 2, 'scores 10 and 9');
+  const k = counts.findIndex((c) => c > 0);
+  await cells.nth(k).click();
+  await expectText(page, 'list-total', String(counts[k]));
   await context.close();
 });
 

@@ -2,6 +2,7 @@
 //! dataset under one set of rules, the typed rules form, chart geometry and compact figures.
 
 pub mod actions;
+pub mod attitude;
 pub mod charts;
 pub mod clv_groups;
 pub mod compact;

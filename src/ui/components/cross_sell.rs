@@ -7,6 +7,7 @@ use crate::core::analysis::cross_sell::{BenchmarkTest, CrossSell, CrossSellParam
 use crate::core::analysis::trends::{two_proportions, Share};
 use crate::core::report::charts::unit_path;
 use crate::core::report::segments::CustomerFilter;
+use crate::ui::components::compare::{period_selects, text_field, Pick};
 use crate::ui::components::kpi_trend::verdict;
 use crate::ui::format;
 use crate::ui::i18n::{Lang, Texts};
@@ -116,15 +117,6 @@ pub fn CrossSellSection(props: &CrossSellProps) -> Html {
             onask.emit(f);
         })
     };
-    let text_input = |label: &'static str, id: &'static str, handle: &UseStateHandle<String>| {
-        let h = handle.clone();
-        html! {
-            <label>{ label }
-                <input type="text" inputmode="decimal" value={(**handle).clone()} data-testid={id}
-                    oninput={move |e: InputEvent| h.set(e.target_unchecked_into::<HtmlInputElement>().value())} />
-            </label>
-        }
-    };
     let same_day = {
         let form = form.clone();
         Callback::from(move |e: Event| {
@@ -148,9 +140,9 @@ pub fn CrossSellSection(props: &CrossSellProps) -> Html {
                 <fieldset><legend>{ t.cross_targets }</legend>{ boxes(1, &form.targets, "cross-targets") }</fieldset>
             </div>
             <div class="controls">
-                { text_input(t.cross_within, "cross-within", &within) }
+                { text_field(t.cross_within, "cross-within", &within) }
                 <label><input type="checkbox" checked={form.same_day} onchange={same_day} data-testid="cross-same-day" />{ t.cross_same_day }</label>
-                { text_input(t.cross_benchmark, "cross-benchmark", &benchmark) }
+                { text_field(t.cross_benchmark, "cross-benchmark", &benchmark) }
                 <button class="button primary" onclick={apply} data-testid="cross-apply">{ t.apply }</button>
             </div>
             { result }
@@ -159,7 +151,7 @@ pub fn CrossSellSection(props: &CrossSellProps) -> Html {
 }
 
 /// The measurement: cards, the line by period with the benchmark, two periods compared, the table.
-fn results(props: &CrossSellProps, t: &Texts, x: &CrossSell, pick: &UseStateHandle<Option<(usize, usize)>>) -> Html {
+fn results(props: &CrossSellProps, t: &Texts, x: &CrossSell, pick: &Pick) -> Html {
     let p = &x.params;
     let same = if p.same_day { t.cross_same_counts } else { t.cross_same_excluded };
     let rule = t.cross_rule.replace("{days}", &p.within_days.to_string()).replace("{same}", same);
@@ -172,20 +164,7 @@ fn results(props: &CrossSellProps, t: &Texts, x: &CrossSell, pick: &UseStateHand
     let line: Vec<(f64, f64)> = complete.iter().filter_map(|&k| x.periods[k].converted.rate().map(|r| (xk(k), r))).collect();
     let (a, b) =
         pick.unwrap_or((complete.len().checked_sub(2).map_or(0, |i| complete[i]), complete.last().copied().unwrap_or(0)));
-    let select = |which: usize, value: usize| {
-        let pick = pick.clone();
-        let onchange = Callback::from(move |e: Event| {
-            let v: usize = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse().unwrap_or(0);
-            pick.set(Some(if which == 0 { (v, b) } else { (a, v) }));
-        });
-        html! {
-            <label>{ if which == 0 { t.trend_before } else { t.trend_after } }
-                <select {onchange} data-testid={format!("cross-{}", if which == 0 { "before" } else { "after" })}>
-                    { for x.periods.iter().enumerate().map(|(k, period)| html! { <option value={k.to_string()} selected={k == value}>{ period.label.clone() }</option> }) }
-                </select>
-            </label>
-        }
-    };
+    let labels: Vec<String> = x.periods.iter().map(|p| p.label.clone()).collect();
     let open = {
         let filter = CustomerFilter::NotYet { anchor: p.anchor.clone(), targets: p.targets.clone() };
         props.onopen.reform(move |_: MouseEvent| filter.clone())
@@ -240,8 +219,7 @@ fn results(props: &CrossSellProps, t: &Texts, x: &CrossSell, pick: &UseStateHand
             }
             if let (Some(pa), Some(pb)) = (pa, pb) {
                 <div class="compare" data-testid="cross-compare">
-                    { select(0, a) }
-                    { select(1, b) }
+                    { period_selects(t, &labels, pick, (a, b), "cross") }
                     <p data-testid="cross-compare-verdict">{ format!("{} {} → {} {}: {}", pa.label, pct(pa.converted), pb.label, pct(pb.converted), verdict(t, two_proportions(pa.converted, pb.converted).as_ref())) }</p>
                 </div>
             }

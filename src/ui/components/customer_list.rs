@@ -45,6 +45,7 @@ pub fn filter_name(filter: &CustomerFilter, summary: Option<&SegmentationSummary
             let label = summary.map_or_else(|| period.to_string(), |s| s.cohorts.period.label(*period));
             k.map_or_else(|| format!("cohort-{label}"), |k| format!("cohort-{label}+{k}"))
         }
+        CustomerFilter::Attitude { behaviour, attitude } => format!("{behaviour:?}-{attitude:?}").to_lowercase(),
         CustomerFilter::NotYet { anchor, targets } => format!("{}-not-yet-{}", anchor.join("+"), targets.join("+")),
     }
 }

@@ -59,21 +59,7 @@ pub fn KpiTrend(props: &KpiTrendProps) -> Html {
             unit_path(&points, W, H)
         })
         .collect();
-    let select = |which: usize, value: usize| {
-        let pick = pick.clone();
-        let onchange = Callback::from(move |e: Event| {
-            let v: usize = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse().unwrap_or(0);
-            pick.set(Some(if which == 0 { (v, b) } else { (a, v) }));
-        });
-        let label = if which == 0 { t.trend_before } else { t.trend_after };
-        html! {
-            <label>{ label }
-                <select {onchange} data-testid={format!("trend-{}", if which == 0 { "before" } else { "after" })}>
-                    { for all.iter().enumerate().map(|(k, p)| html! { <option value={k.to_string()} selected={k == value}>{ p.label.clone() }</option> }) }
-                </select>
-            </label>
-        }
-    };
+    let labels: Vec<String> = all.iter().map(|p| p.label.clone()).collect();
     let (pa, pb) = (&all[a], &all[b]);
     html! {
         <>
@@ -91,8 +77,7 @@ pub fn KpiTrend(props: &KpiTrendProps) -> Html {
                 { for names.iter().enumerate().map(|(j, name)| html! { <li key={j} class={format!("series-{j}")}>{ *name }</li> }) }
             </ul>
             <div class="compare" data-testid="trend-compare">
-                { select(0, a) }
-                { select(1, b) }
+                { crate::ui::components::compare::period_selects(t, &labels, &pick, (a, b), "trend") }
                 <div class="table-wrap full">
                 <table>
                     <thead><tr><th></th><th class="num">{ pa.label.clone() }</th><th class="num">{ pb.label.clone() }</th><th>{ t.trend_change }</th></tr></thead>

@@ -4,6 +4,7 @@ pub mod abc;
 pub mod chart_card;
 pub mod clv_groups;
 pub mod comments;
+pub mod compare;
 pub mod cross_sell;
 pub mod customer_list;
 pub mod customer_picker;

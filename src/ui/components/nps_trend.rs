@@ -33,20 +33,7 @@ pub fn NpsTrend(props: &NpsTrendProps) -> Html {
     let pick = use_state(|| None::<(usize, usize)>);
     let (a, b) = pick.unwrap_or((n.saturating_sub(2), n.saturating_sub(1)));
     let counts = |g: &Nps| Counts { promoters: g.promoters, passives: g.passives, detractors: g.detractors };
-    let select = |which: usize, value: usize| {
-        let pick = pick.clone();
-        let onchange = Callback::from(move |e: Event| {
-            let v: usize = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse().unwrap_or(0);
-            pick.set(Some(if which == 0 { (v, b) } else { (a, v) }));
-        });
-        html! {
-            <label>{ if which == 0 { t.trend_before } else { t.trend_after } }
-                <select {onchange} data-testid={format!("nps-{}", if which == 0 { "before" } else { "after" })}>
-                    { for s.trend.iter().enumerate().map(|(k, g)| html! { <option value={k.to_string()} selected={k == value}>{ g.key.clone() }</option> }) }
-                </select>
-            </label>
-        }
-    };
+    let labels: Vec<String> = s.trend.iter().map(|g| g.key.clone()).collect();
     let chosen = match (s.trend.get(a), s.trend.get(b)) {
         (Some(pa), Some(pb)) if n >= 2 => compare(counts(&pa.nps), counts(&pb.nps)).ok().map(|c| {
             let p = c.p_value.map_or_else(|| "—".into(), |p| if p < 0.001 { "< 0.001".into() } else { format!("{p:.3}") });
@@ -76,8 +63,7 @@ pub fn NpsTrend(props: &NpsTrendProps) -> Html {
             }
             if let Some(verdict) = chosen {
                 <div class="compare" data-testid="nps-compare">
-                    { select(0, a) }
-                    { select(1, b) }
+                    { crate::ui::components::compare::period_selects(t, &labels, &pick, (a, b), "nps") }
                     <p data-testid="nps-compare-verdict">{ verdict }</p>
                 </div>
             }

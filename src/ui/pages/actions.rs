@@ -5,6 +5,7 @@
 use crate::core::export::ExportFormat;
 use crate::core::report::actions::{Actions, Playbook, Winback, WinbackParams, PLAYBOOK_COLUMNS};
 use crate::core::report::segments::SegmentationSummary;
+use crate::ui::components::compare::text_field;
 use crate::ui::context::AppContext;
 use crate::ui::format;
 use crate::ui::i18n::{Lang, Texts};
@@ -56,17 +57,6 @@ fn format_of(value: &str) -> ExportFormat {
         "gbk" => ExportFormat::CsvGbk,
         "xlsx" => ExportFormat::Xlsx,
         _ => ExportFormat::CsvUtf8,
-    }
-}
-
-/// A labelled text input bound to `handle`.
-fn text_field(label: &'static str, id: &'static str, handle: &UseStateHandle<String>) -> Html {
-    let h = handle.clone();
-    html! {
-        <label>{ label }
-            <input type="text" inputmode="decimal" value={(**handle).clone()} data-testid={id}
-                oninput={move |e: InputEvent| h.set(e.target_unchecked_into::<HtmlInputElement>().value())} />
-        </label>
     }
 }
 

@@ -51,6 +51,60 @@ fn table(lang: Lang, title: &str, groups: &[GroupNps], testid: &'static str, sho
     }
 }
 
+/// Behaviour × attitude: the grid (a cell opens its customers), the four named quadrants, and
+/// whether promoters and detractors bought again after answering.
+fn loyalty_matrix(
+    t: &Texts,
+    m: &crate::core::report::attitude::LoyaltyMatrix,
+    open: &Callback<crate::core::report::segments::CustomerFilter>,
+) -> Html {
+    use crate::core::report::attitude::{Attitude, Behaviour};
+    use crate::core::report::segments::CustomerFilter;
+    use crate::ui::components::matrix::MatrixHeatmap;
+    let rows: Vec<String> = [t.beh_loyal, t.beh_repeat, t.beh_new, t.beh_lapsed].iter().map(|s| s.to_string()).collect();
+    let cols: Vec<String> = [t.promoters, t.passives, t.detractors].iter().map(|s| s.to_string()).collect();
+    let values: Vec<Vec<f64>> =
+        m.cells.iter().map(|r| r.iter().map(|c| c.customers as f64 / m.answered.max(1) as f64).collect()).collect();
+    let counts: Vec<Vec<usize>> = m.cells.iter().map(|r| r.iter().map(|c| c.customers).collect()).collect();
+    let quadrant = |label: &str, c: &crate::core::report::attitude::Cell, id: &'static str| {
+        html! {
+            <div class="stat">
+                <div class="stat-label">{ label.to_string() }</div>
+                <div class="stat-value" data-testid={id}>{ format::int(c.customers as u64) }</div>
+                <div class="hint">{ format::money(c.revenue) }</div>
+            </div>
+        }
+    };
+    let pct = |s: crate::core::analysis::trends::Share| s.rate().map_or_else(|| "—".into(), |r| format!("{:.1}%", r * 100.0));
+    let after = format!(
+        "{} {} ({}/{}) · {} {} ({}/{}): {}",
+        t.promoters,
+        pct(m.promoters_bought_after),
+        m.promoters_bought_after.hits,
+        m.promoters_bought_after.of,
+        t.detractors,
+        pct(m.detractors_bought_after),
+        m.detractors_bought_after.hits,
+        m.detractors_bought_after.of,
+        crate::ui::components::kpi_trend::verdict(t, m.test.as_ref())
+    );
+    html! {
+        <section class="card" data-testid="loyalty-matrix">
+            <h2>{ t.lm_title }</h2>
+            <p class="rule">{ t.lm_rule }</p>
+            <div class="stats">
+                { quadrant(t.lm_true, &m.true_loyalty, "lm-true") }
+                { quadrant(t.lm_latent, &m.latent, "lm-latent") }
+                { quadrant(t.lm_spurious, &m.spurious, "lm-spurious") }
+                { quadrant(t.lm_none, &m.no_loyalty, "lm-none") }
+            </div>
+            <MatrixHeatmap {rows} {cols} {values} counts={Some(counts)} testid="lm-grid"
+                onselect={Some(open.reform(|(b, a): (usize, usize)| CustomerFilter::Attitude { behaviour: Behaviour::ALL[b.min(3)], attitude: Attitude::ALL[a.min(2)] }))} />
+            <p class="hint" data-testid="lm-after">{ format!("{}: {after}", t.lm_after) }</p>
+        </section>
+    }
+}
+
 #[component]
 pub fn NpsPage(props: &NpsPageProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
@@ -63,6 +117,10 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
     let share = |k: usize| if o.responses == 0 { 0.0 } else { k as f64 / o.responses as f64 * 100.0 };
     let dist: Vec<f64> = s.distribution.iter().map(|&c| c as f64).collect();
     let heights = bar_lengths(&dist, 150.0);
+    let open = {
+        let ctx = ctx.clone();
+        Callback::from(move |filter| ctx.customers(filter, 0))
+    };
     let toggle_latest = {
         let (ctx, latest) = (ctx.clone(), s.latest_only);
         Callback::from(move |_: Event| {
@@ -117,6 +175,12 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
                 { table(lang, t.by_segment_title, &s.by_segment, "nps-by-segment", &shown[3]) }
                 { table(lang, t.by_stage_title, &s.by_stage, "nps-by-stage", &shown[4]) }
             </div>
+            if let Some(m) = ctx.state.segments.summary.as_ref().and_then(|s| s.loyalty_matrix.as_ref()) {
+                { loyalty_matrix(t, m, &open) }
+            }
+            if let Some(list) = ctx.state.segments.list.clone() {
+                <crate::ui::components::customer_list::CustomerListPanel {list} summary={ctx.state.segments.summary.clone()} file={ctx.file_name()} lang={ctx.state.lang} onpage={ctx.on_list_page()} onexport={ctx.on_list_export()} />
+            }
             <CommentsPanel summary={props.summary.clone()} />
         </>
     }

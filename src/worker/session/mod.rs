@@ -121,6 +121,20 @@ pub struct Session<F> {
     actions: Option<(crate::core::report::actions::Actions, crate::core::report::actions::Winback)>,
 }
 
+/// An action list or the win-back list as a download, or why it could not be made.
+fn actions_download(
+    file: Result<Vec<u8>, crate::api::ApiError>,
+    file_name: &str,
+    format: crate::core::export::ExportFormat,
+) -> Response {
+    match file {
+        Ok(bytes) => {
+            Response::Download { file_name: format!("{file_name}.{}", format.extension()), mime: format.mime().into(), bytes }
+        }
+        Err(e) => Response::ActionsFailed { message: e.message, code: e.code },
+    }
+}
+
 impl<F> Session<F> {
     pub fn new(host: Host) -> Self {
         Self {
@@ -238,26 +252,12 @@ impl<F> Session<F> {
                 self.send(answer, out);
             }
             Request::ExportActions { action, file_name, format } => {
-                let response = match self.export_actions(action, format) {
-                    Ok(bytes) => Response::Download {
-                        file_name: format!("{file_name}.{}", format.extension()),
-                        mime: format.mime().into(),
-                        bytes,
-                    },
-                    Err(e) => Response::ActionsFailed { message: e.message, code: e.code },
-                };
-                self.send(response, out);
+                let file = self.export_actions(action, format);
+                self.send(actions_download(file, &file_name, format), out);
             }
             Request::ExportWinback { file_name, format } => {
-                let response = match self.export_winback(format) {
-                    Ok(bytes) => Response::Download {
-                        file_name: format!("{file_name}.{}", format.extension()),
-                        mime: format.mime().into(),
-                        bytes,
-                    },
-                    Err(e) => Response::ActionsFailed { message: e.message, code: e.code },
-                };
-                self.send(response, out);
+                let file = self.export_winback(format);
+                self.send(actions_download(file, &file_name, format), out);
             }
             Request::CrossSell { params } => {
                 let answer = match (self.transactions.ingested.as_ref(), self.segmentation.as_ref()) {

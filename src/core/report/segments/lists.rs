@@ -38,6 +38,11 @@ pub enum CustomerFilter {
         from: Stage,
         to: Stage,
     },
+    /// Customers of one cell of the behaviour × attitude matrix.
+    Attitude {
+        behaviour: crate::core::report::attitude::Behaviour,
+        attitude: crate::core::report::attitude::Attitude,
+    },
     /// Customers who bought one of the `anchor` categories and none of the `targets` (at any time):
     /// whom to offer a target (see `analysis::cross_sell`). Needs the rows, so only
     /// [`Segmentation::order`] knows them.
@@ -54,6 +59,10 @@ impl Segmentation {
         let s = &self.rfm.scores[i];
         match *filter {
             CustomerFilter::NotYet { .. } => false,
+            CustomerFilter::Attitude { behaviour, attitude } => {
+                crate::core::report::attitude::Behaviour::of(self.states.current[i]) == behaviour
+                    && self.attitude.get(i).copied().flatten().is_some_and(|a| a.0 == attitude)
+            }
             CustomerFilter::All => true,
             CustomerFilter::Segment(k) if k >= self.rfm.params.segments.len() => s.segment.is_none(),
             CustomerFilter::Segment(k) => s.segment == Some(k),

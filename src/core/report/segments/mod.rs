@@ -56,6 +56,9 @@ pub struct Segmentation {
     pub cohorts: Cohorts,
     pub trends: KpiTrends,
     pub chain: StageChain,
+    /// Each customer's latest survey answer (attitude and day), in the facts' order; all `None`
+    /// without answers.
+    pub attitude: Vec<Option<(crate::core::report::attitude::Attitude, Option<Day>)>>,
 }
 
 /// Why a dataset cannot be segmented: something it lacks, or a rule that cannot be used. The
@@ -152,6 +155,10 @@ pub fn segment_with(
     let trends = trends(&facts.customers, &states.periods, &params.states, facts.as_of);
     let s = &params.states;
     let chain = chain(&facts.customers, facts.as_of, s.period, s.churn_days, &params.stages, s.horizon);
+    let attitude = match survey {
+        Some(survey) => crate::core::report::attitude::attitudes(survey, &facts),
+        None => vec![None; facts.customers.len()],
+    };
     Ok(Segmentation {
         params: params.0.clone(),
         facts,
@@ -165,6 +172,7 @@ pub fn segment_with(
         cohorts,
         trends,
         chain,
+        attitude,
     })
 }
 

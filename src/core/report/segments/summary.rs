@@ -49,6 +49,9 @@ pub struct SegmentationSummary {
     pub kpi_trends: KpiTrends,
     /// The lifecycle stages and the end of the relationship as a Markov chain.
     pub stage_chain: StageChain,
+    /// Behaviour × attitude (`None` without survey answers).
+    #[serde(default)]
+    pub loyalty_matrix: Option<crate::core::report::attitude::LoyaltyMatrix>,
 }
 
 /// Each rule of the summary in Chinese.
@@ -248,6 +251,7 @@ impl Segmentation {
             cohorts: self.cohorts.clone(),
             kpi_trends: self.trends.clone(),
             stage_chain: self.chain.clone(),
+            loyalty_matrix: crate::core::report::attitude::matrix(&self.facts, &self.states.current, &self.attitude),
             rules_zh: self.rules_zh(),
             tiers,
             tier_rule,
