@@ -85,6 +85,16 @@ pub enum Request {
     },
     /// The last CLV run's predictions rolled up by group under the segmentation.
     ClvGroups,
+    /// The complaints to follow up (detractors, and passives when asked), the most valuable first.
+    FollowUp {
+        passives: bool,
+    },
+    /// That list as a file.
+    ExportFollowUp {
+        passives: bool,
+        file_name: String,
+        format: ExportFormat,
+    },
     /// Every customer's action under `playbook`, and the win-back priorities.
     Actions {
         playbook: Playbook,
@@ -245,6 +255,12 @@ pub enum Response {
     /// Cross-purchase in sequence, as asked.
     CrossSell {
         result: Box<CrossSell>,
+    },
+    /// The first [`WINBACK_SHOWN`] customers to follow up, and how many there are.
+    FollowUp {
+        passives: bool,
+        rows: Vec<crate::core::report::follow_up::FollowUpRow>,
+        total: usize,
     },
     /// Predicted CLV by group; `None` without a CLV run or a segmentation.
     ClvGroups {

@@ -498,3 +498,45 @@ fn clv_groups_add_up_to_the_per_customer_predictions() {
     let m = &t["multiple"];
     assert!(m["value"].as_f64().unwrap() > 1.0 && m["ci95"][0].as_f64().unwrap() <= m["value"].as_f64().unwrap());
 }
+
+#[test]
+fn follow_up_lists_every_customer_whose_latest_answer_is_a_detractors() {
+    // Independently of the app: the survey file read here (GBK; id, date, score, …), each
+    // customer's latest answer (by date, then row), kept when the id bought in CDNOW's sample.
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/survey_cdnow_gbk.csv")).unwrap();
+    let (text, _, _) = encoding_rs::GBK.decode(&bytes);
+    let buyers: std::collections::HashSet<String> =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/cdnow/CDNOW_sample.txt"))
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.split_whitespace().next().map(String::from))
+            .collect();
+    let mut latest: std::collections::HashMap<String, (String, usize, u8)> = Default::default();
+    for (row, line) in text.lines().skip(1).enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        // Scores the file gets wrong ("N/A", "7.5") are no answers (the app rejects or skips them).
+        let (id, date) = (f[0].to_string(), f[1].to_string());
+        let Some(score) = f[2].parse::<u8>().ok().filter(|s| *s <= 10) else { continue };
+        if id.is_empty() || !buyers.contains(&id) {
+            continue;
+        }
+        let entry = latest.entry(id).or_insert((date.clone(), row, score));
+        if (date.as_str(), row) >= (entry.0.as_str(), entry.1) {
+            *entry = (date, row, score);
+        }
+    }
+    let want = latest.values().filter(|v| v.2 <= 6).count();
+    let out = run(&["follow-up", "survey_cdnow_gbk.csv", "--transactions", "cdnow/CDNOW_sample.txt"]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "customer_id,score,category,answered,comment,history,segment,stage,last_order,orders,spend,clv"
+    );
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), want);
+    assert!(want > 10);
+    // The most valuable first.
+    let spend: Vec<f64> = rows.iter().map(|r| r[10].parse().unwrap()).collect();
+    assert!(spend.windows(2).all(|w| w[0] >= w[1]));
+}

@@ -228,6 +228,27 @@ pub(super) enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// The follow-up list of complaints (投诉闭环): customers whose latest answer is a detractor's
+    /// (with --passives, also a passive's), with its comment, every score they gave and their
+    /// value, the most valuable first. CSV columns: customer_id,score,category,answered,comment,
+    /// history,segment,stage,last_order,orders,spend,clv.
+    FollowUp {
+        /// The file with the answers (and the orders, unless --transactions names them).
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// The transactions to join the answers to by customer id.
+        #[arg(long, value_name = "FILE")]
+        transactions: Option<PathBuf>,
+        /// Passives (7–8) too.
+        #[arg(long)]
+        passives: bool,
+        /// Fit the CLV models on the whole history: value by predicted CLV.
+        #[arg(long)]
+        clv: bool,
+    },
     /// Write the demo dataset (a consumer-electronics brand's orders) as CSV.
     Sample {
         /// Number of customers (about 8 rows each).

@@ -288,6 +288,27 @@ pub fn main() -> ExitCode {
                 }
             })
         }
+        Command::FollowUp { file, read, rules, transactions, passives, clv } => {
+            let tx = match transactions.as_ref().map(|t| load(t, &ReadArgs::default()).map_err(|e| e.to_string())).transpose() {
+                Ok(tx) => tx,
+                Err(e) => return fail(e),
+            };
+            with_rules(&file, &read, &rules, |answers, params| {
+                use crate::core::analysis::nps::Survey;
+                let ds = tx.as_ref().map_or(answers, |t| &t.dataset);
+                let survey = match &tx {
+                    Some(t) => Survey::joined(answers, &t.dataset.customers),
+                    None => Survey::inline(answers),
+                };
+                if answers.score.is_none() {
+                    return Err(ApiError::new("no_responses", "there are no survey answers (scores 0–10): map a score column"));
+                }
+                let seg = crate::api::segmentation(ds, params, None)?;
+                let predicted = if clv { Some(crate::api::clv_by_code(ds)?) } else { None };
+                let list = crate::core::report::follow_up::follow_up(ds, &seg, &survey, predicted.as_ref(), passives);
+                Ok(crate::core::export::follow_up_csv(&list).trim_end().to_string())
+            })
+        }
         Command::ClvGroups { file, read, rules } => with_rules(&file, &read, &rules, |ds, params| {
             let seg = crate::api::segmentation(ds, params, None)?;
             let predicted = crate::api::clv_by_code(ds)?;

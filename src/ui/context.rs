@@ -118,6 +118,16 @@ impl AppContext {
         yew::Callback::from(move |()| ctx.customers(CustomerFilter::All, 0))
     }
 
+    /// The complaints to follow up.
+    pub fn follow_up(&self, passives: bool) {
+        self.send(Request::FollowUp { passives }, None);
+    }
+
+    /// The follow-up list as a file.
+    pub fn export_follow_up(&self, passives: bool, file_name: String, format: ExportFormat) {
+        self.send(Request::ExportFollowUp { passives, file_name, format }, None);
+    }
+
     /// The last CLV run's predictions by group.
     pub fn clv_groups(&self) {
         self.send(Request::ClvGroups, None);

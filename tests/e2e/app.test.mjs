@@ -588,6 +588,15 @@ test('a survey chosen while a new transactions file is read: both are shown', as
   await chooseAtOnce(page, [['file-input', 'cdnow-again.txt', 'cdnow/CDNOW_sample.txt'], ['survey-input', 'survey_cdnow_gbk.csv', 'survey_cdnow_gbk.csv']]);
   await expectText(page, 'nps-responses', '625');
   await expectText(page, 'survey-status', 'survey_cdnow_gbk.csv: 625 answers, 600 joined to customers, 25 anonymous');
+  // The complaints to follow up: as many as `loyalty-lens follow-up` lists (checked by hand in
+  // tests/cli.rs), the whole list exported; passives add to it.
+  const followUp = (...flags) => execFileSync(CLI, ['follow-up', fixture('survey_cdnow_gbk.csv'), '--transactions', fixture('cdnow/CDNOW_sample.txt'), ...flags], { encoding: 'utf8' }).trim().split('\n').length - 1;
+  await expectText(page, 'follow-up-total', String(followUp()));
+  const [list] = await Promise.all([page.waitForEvent('download'), page.getByTestId('follow-up-export').click()]);
+  const exported = parseCsv((await readFile(await list.path(), 'utf8')).replace(/^\ufeff/, '').trim());
+  assert.equal(exported.length - 1, followUp());
+  await page.getByTestId('follow-up-passives').check();
+  await expectText(page, 'follow-up-total', String(followUp('--passives')));
   await page.getByTestId('tab-overview').click();
   await expectText(page, 'ov-customers', '2,357');
   assert.match(await page.getByTestId('file-name').textContent(), /^cdnow-again\.txt · /);

@@ -10,6 +10,7 @@ use crate::core::export::xlsx::{
 };
 use crate::core::ingest::Rejection;
 use crate::core::report::actions::{ActionRow, WinbackRow, ACTION_COLUMNS};
+use crate::core::report::follow_up::{FollowUpRow, FOLLOW_UP_COLUMNS};
 use crate::core::report::segments::{CustomerRow, CUSTOMER_COLUMNS};
 
 /// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc,tier,stage,state`),
@@ -91,6 +92,41 @@ pub fn action_xlsx(rows: &[ActionRow]) -> Result<Vec<u8>, String> {
         ]
     });
     xlsx("actions", &ACTION_COLUMNS, cells)
+}
+
+/// The follow-up list as CSV with a header ([`FOLLOW_UP_COLUMNS`]), guarded against formula
+/// injection: comments come from users' files.
+pub fn follow_up_csv(rows: &[FollowUpRow]) -> String {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let _ = w.write_record(FOLLOW_UP_COLUMNS);
+    for r in rows {
+        let _ = w.serialize(r);
+    }
+    guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
+}
+
+/// The follow-up list as an XLSX workbook with the columns of [`follow_up_csv`].
+///
+/// # Errors
+/// What the workbook writer reports.
+pub fn follow_up_xlsx(rows: &[FollowUpRow]) -> Result<Vec<u8>, String> {
+    let cells = rows.iter().map(|r| {
+        vec![
+            Text(r.customer_id.clone()),
+            Number(f64::from(r.score)),
+            Text(r.category.clone()),
+            Text(r.answered.clone()),
+            Text(r.comment.clone()),
+            Text(r.history.clone()),
+            Text(r.segment.clone()),
+            Text(r.stage.clone()),
+            Text(r.last_order.clone()),
+            Number(f64::from(r.orders)),
+            Number(r.spend),
+            r.clv.map_or_else(|| Text(String::new()), Number),
+        ]
+    });
+    xlsx("follow-up", &FOLLOW_UP_COLUMNS, cells)
 }
 
 /// Win-back candidates as CSV (`customer_id,stage,recency_days,spend_12_months,clv,p_alive,

@@ -6,6 +6,7 @@ pub mod attitude;
 pub mod charts;
 pub mod clv_groups;
 pub mod compact;
+pub mod follow_up;
 pub mod nps_page;
 pub mod rules;
 pub mod segments;

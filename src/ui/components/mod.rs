@@ -9,6 +9,7 @@ pub mod cross_sell;
 pub mod customer_list;
 pub mod customer_picker;
 pub mod flow;
+pub mod follow_up;
 pub mod group_table;
 pub mod header;
 pub mod kpi_trend;

@@ -498,6 +498,13 @@ pub struct Texts {
     pub lm_spurious: &'static str,
     pub lm_none: &'static str,
     pub lm_after: &'static str,
+    pub fu_title: &'static str,
+    pub fu_rule: &'static str,
+    pub fu_passives: &'static str,
+    pub fu_score: &'static str,
+    pub fu_answered: &'static str,
+    pub fu_comment: &'static str,
+    pub fu_history: &'static str,
     pub cross_title: &'static str,
     /// `{days}` the window, `{same}` whether same-day purchases count.
     pub cross_rule: &'static str,

@@ -182,6 +182,7 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
                 <crate::ui::components::customer_list::CustomerListPanel {list} summary={ctx.state.segments.summary.clone()} file={ctx.file_name()} lang={ctx.state.lang} onpage={ctx.on_list_page()} onexport={ctx.on_list_export()} />
             }
             <CommentsPanel summary={props.summary.clone()} />
+            <crate::ui::components::follow_up::FollowUpSection />
         </>
     }
 }

@@ -205,6 +205,7 @@ impl AppState {
             | Response::CrossSell { .. }
             | Response::CrossSellFailed { .. }
             | Response::Actions { .. }
+            | Response::FollowUp { .. }
             | Response::ActionsFailed { .. }) => {
                 Rc::make_mut(&mut self.segments).answer(r);
             }

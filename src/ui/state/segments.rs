@@ -29,6 +29,8 @@ pub struct SegmentsState {
     pub cross_sell: Option<Result<Rc<CrossSell>, Problem>>,
     /// The actions under the playbook last applied, with the win-back priorities.
     pub actions: Option<Rc<(Actions, Winback)>>,
+    /// The first customers to follow up (with passives or not), and how many there are.
+    pub follow_up: Option<Rc<(bool, Vec<crate::core::report::follow_up::FollowUpRow>, usize)>>,
     /// Why the last playbook asked for could not be applied (the last good results stay).
     pub actions_error: Option<Problem>,
 }
@@ -54,6 +56,7 @@ impl SegmentsState {
                 self.actions_error = None;
             }
             Response::ActionsFailed { message, code } => self.actions_error = Some(Problem { code, message }),
+            Response::FollowUp { passives, rows, total } => self.follow_up = Some(Rc::new((passives, rows, total))),
             _ => return false,
         }
         true
@@ -67,5 +70,6 @@ impl SegmentsState {
         self.cross_sell = None;
         self.actions = None;
         self.actions_error = None;
+        self.follow_up = None;
     }
 }

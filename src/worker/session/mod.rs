@@ -235,6 +235,22 @@ impl<F> Session<F> {
                 };
                 self.send(response, out);
             }
+            Request::FollowUp { passives } => {
+                let mut rows = self.follow_up(passives);
+                let total = rows.len();
+                rows.truncate(crate::protocol::WINBACK_SHOWN);
+                self.send(Response::FollowUp { passives, rows, total }, out);
+            }
+            Request::ExportFollowUp { passives, file_name, format } => {
+                use crate::core::export::{encode, follow_up_csv, follow_up_xlsx, ExportEncoding, ExportFormat};
+                let rows = self.follow_up(passives);
+                let file = match format {
+                    ExportFormat::CsvUtf8 => Ok(encode(&follow_up_csv(&rows), ExportEncoding::Utf8Bom).0),
+                    ExportFormat::CsvGbk => Ok(encode(&follow_up_csv(&rows), ExportEncoding::Gbk).0),
+                    ExportFormat::Xlsx => follow_up_xlsx(&rows).map_err(|e| crate::api::ApiError::new("export_failed", e)),
+                };
+                self.send(actions_download(file, &file_name, format), out);
+            }
             Request::ClvGroups => {
                 let groups = match (self.transactions.ingested.as_ref(), self.segmentation.as_ref()) {
                     (Some(i), Some(seg)) => self
@@ -469,6 +485,17 @@ impl<F> Session<F> {
         let order = &self.list.as_ref()?.1;
         let rows = order.iter().skip(offset).take(PAGE_SIZE).map(|&i| seg.row(&ingested.dataset, i)).collect();
         Some((order.len(), rows))
+    }
+
+    /// The follow-up list (empty without answers or a segmentation).
+    fn follow_up(&self, passives: bool) -> Vec<crate::core::report::follow_up::FollowUpRow> {
+        let (Some(ingested), Some(seg), Some(survey)) =
+            (self.transactions.ingested.as_ref(), self.segmentation.as_ref(), self.answers())
+        else {
+            return Vec::new();
+        };
+        let clv = self.clv_by_code(&ingested.dataset);
+        crate::core::report::follow_up::follow_up(&ingested.dataset, seg, &survey, clv.as_ref(), passives)
     }
 
     /// The predictions of the last CLV run by customer code, when there is one.

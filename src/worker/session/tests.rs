@@ -52,6 +52,7 @@ fn kinds(responses: &[Response]) -> Vec<&'static str> {
             Response::CrossSellFailed { .. } => "CrossSellFailed",
             Response::Actions { .. } => "Actions",
             Response::ClvGroups { .. } => "ClvGroups",
+            Response::FollowUp { .. } => "FollowUp",
             Response::ActionsFailed { .. } => "ActionsFailed",
         })
         .filter(|&k| k != "Progress")
@@ -471,4 +472,25 @@ fn actions_are_assigned_ranked_and_exported_from_the_segmentation() {
     assert!(
         matches!(ask_actions(&mut s, typo).as_slice(), [Response::ActionsFailed { code, .. }] if code == "playbook_unknown_segment")
     );
+}
+
+#[test]
+fn the_follow_up_list_is_sent_in_part_and_exported_whole() {
+    let mut s = with_sample(400);
+    let (shown, total) = match answers(&mut s, Request::FollowUp { passives: false }).as_slice() {
+        [Response::FollowUp { rows, total, .. }] => (rows.len(), *total),
+        other => panic!("{other:?}"),
+    };
+    assert!(total > 0 && shown == total.min(crate::protocol::WINBACK_SHOWN));
+    let with_passives = match answers(&mut s, Request::FollowUp { passives: true }).as_slice() {
+        [Response::FollowUp { total, .. }] => *total,
+        other => panic!("{other:?}"),
+    };
+    assert!(with_passives > total);
+    match answers(&mut s, Request::ExportFollowUp { passives: false, file_name: "f".into(), format: ExportFormat::Xlsx })
+        .as_slice()
+    {
+        [Response::Download { file_name, bytes, .. }] => assert!(file_name.ends_with(".xlsx") && bytes.starts_with(b"PK")),
+        other => panic!("{other:?}"),
+    }
 }

@@ -1,0 +1,86 @@
+//! The complaints to follow up (投诉闭环) on the NPS page: detractors (and passives, when asked)
+//! with their comment, every score they gave and their value, the most valuable first; the whole
+//! list exported.
+
+use crate::core::export::ExportFormat;
+use crate::ui::context::AppContext;
+use crate::ui::format;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[component]
+pub fn FollowUpSection() -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let t = ctx.state.lang.texts();
+    let passives = use_state(|| false);
+    let format = use_state(ExportFormat::default);
+    {
+        // Asked again under new rules or a new survey (a new segmentation), and when passives change.
+        let generation = (ctx.state.segments.summary.as_ref().map_or(0, |s| Rc::as_ptr(s) as usize), *passives);
+        let ctx = ctx.clone();
+        use_effect_with(generation, move |(summary, passives)| {
+            if *summary != 0 {
+                ctx.follow_up(*passives);
+            }
+        });
+    }
+    let Some(list) = ctx.state.segments.follow_up.clone() else { return html! {} };
+    let toggle = {
+        let passives = passives.clone();
+        Callback::from(move |_: Event| passives.set(!*passives))
+    };
+    let export = {
+        let (ctx, passives, format) = (ctx.clone(), *passives, *format);
+        let file_name = format!("{}.follow-up", ctx.file_name());
+        Callback::from(move |_: MouseEvent| ctx.export_follow_up(passives, file_name.clone(), format))
+    };
+    let on_format = {
+        let format = format.clone();
+        Callback::from(move |e: Event| {
+            format.set(match e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().as_str() {
+                "gbk" => ExportFormat::CsvGbk,
+                "xlsx" => ExportFormat::Xlsx,
+                _ => ExportFormat::CsvUtf8,
+            })
+        })
+    };
+    let (_, rows, total) = &*list;
+    html! {
+        <section class="card" data-testid="follow-up">
+            <div class="card-head">
+                <h2>{ t.fu_title }<span class="badge" data-testid="follow-up-total">{ format::int(*total as u64) }</span></h2>
+                <div class="pager">
+                    <select onchange={on_format} aria-label="format">
+                        <option value="utf8" selected={*format == ExportFormat::CsvUtf8}>{ "CSV (UTF-8)" }</option>
+                        <option value="gbk" selected={*format == ExportFormat::CsvGbk}>{ "CSV (GBK)" }</option>
+                        <option value="xlsx" selected={*format == ExportFormat::Xlsx}>{ "Excel (.xlsx)" }</option>
+                    </select>
+                    <button class="button primary" onclick={export} data-testid="follow-up-export">{ t.export }</button>
+                </div>
+            </div>
+            <p class="rule">{ t.fu_rule }</p>
+            <label class="check">
+                <input type="checkbox" checked={*passives} onchange={toggle} data-testid="follow-up-passives" />
+                { t.fu_passives }
+            </label>
+            <div class="table-wrap full">
+                <table data-testid="follow-up-table">
+                    <caption class="muted">{ format!("{} / {}", format::int(rows.len() as u64), format::int(*total as u64)) }</caption>
+                    <thead><tr><th>{ "ID" }</th><th class="num">{ t.fu_score }</th><th>{ t.fu_answered }</th><th>{ t.fu_comment }</th>
+                        <th>{ t.fu_history }</th><th>{ t.segment }</th><th>{ t.stages_title }</th><th class="num">{ t.monetary }</th><th class="num">{ "CLV" }</th></tr></thead>
+                    <tbody>
+                        { for rows.iter().map(|r| html! {
+                            <tr key={r.customer_id.clone()}>
+                                <td>{ r.customer_id.clone() }</td><td class="num">{ r.score }</td><td>{ r.answered.clone() }</td>
+                                <td>{ r.comment.clone() }</td><td class="muted">{ r.history.clone() }</td>
+                                <td>{ r.segment.clone() }</td><td>{ r.stage.clone() }</td>
+                                <td class="num">{ format::money(r.spend) }</td>
+                                <td class="num">{ r.clv.map_or_else(|| "—".into(), format::money) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
