@@ -1,7 +1,8 @@
 //! Small form pieces shared by the pages: the two periods a comparison is between (before and
-//! after a campaign, say) — the KPI, cross-purchase and NPS trends use them — and a labelled text
-//! field bound to a state.
+//! after a campaign, say) — the KPI, cross-purchase and NPS trends use them — a labelled text
+//! field bound to a state, and the format of an export.
 
+use crate::core::export::ExportFormat;
 use crate::ui::i18n::Texts;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -38,5 +39,24 @@ pub fn text_field(label: &'static str, id: &'static str, handle: &UseStateHandle
             <input type="text" inputmode="decimal" value={(**handle).clone()} data-testid={id}
                 oninput={move |e: InputEvent| h.set(e.target_unchecked_into::<HtmlInputElement>().value())} />
         </label>
+    }
+}
+
+/// The export format's select (CSV UTF-8, CSV GBK, XLSX) bound to `format`, with test id `id`.
+pub fn format_select(format: &UseStateHandle<ExportFormat>, id: &'static str) -> Html {
+    let handle = format.clone();
+    let onchange = Callback::from(move |e: Event| {
+        handle.set(match e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().as_str() {
+            "gbk" => ExportFormat::CsvGbk,
+            "xlsx" => ExportFormat::Xlsx,
+            _ => ExportFormat::CsvUtf8,
+        })
+    });
+    html! {
+        <select {onchange} data-testid={id} aria-label="format">
+            <option value="utf8" selected={**format == ExportFormat::CsvUtf8}>{ "CSV (UTF-8)" }</option>
+            <option value="gbk" selected={**format == ExportFormat::CsvGbk}>{ "CSV (GBK)" }</option>
+            <option value="xlsx" selected={**format == ExportFormat::Xlsx}>{ "Excel (.xlsx)" }</option>
+        </select>
     }
 }

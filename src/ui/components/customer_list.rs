@@ -65,16 +65,6 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
         let file_name = format!("{}.{}.customers", props.file, name.replace([' ', '\''], "-"));
         props.onexport.reform(move |_: MouseEvent| (filter.clone(), file_name.clone(), *format))
     };
-    let on_format = {
-        let format = format.clone();
-        Callback::from(move |e: Event| {
-            format.set(match e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().as_str() {
-                "gbk" => ExportFormat::CsvGbk,
-                "xlsx" => ExportFormat::Xlsx,
-                _ => ExportFormat::CsvUtf8,
-            })
-        })
-    };
     let end = (l.offset + l.rows.len()).min(l.total);
     // A click on a chart far down the page opens the list above it: bring it into view.
     let node = use_node_ref();
@@ -94,11 +84,7 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
                     <button class="button" disabled={l.offset == 0} onclick={page(l.offset.saturating_sub(PAGE_SIZE))}>{ t.prev }</button>
                     <span class="muted">{ format!("{}–{} / {}", if l.total == 0 { 0 } else { l.offset + 1 }, end, format::int(l.total as u64)) }</span>
                     <button class="button" disabled={end >= l.total} onclick={page(l.offset + PAGE_SIZE)} data-testid="next-page">{ t.next }</button>
-                    <select onchange={on_format} data-testid="export-format" aria-label="format">
-                        <option value="utf8" selected={*format == ExportFormat::CsvUtf8}>{ "CSV (UTF-8)" }</option>
-                        <option value="gbk" selected={*format == ExportFormat::CsvGbk}>{ "CSV (GBK)" }</option>
-                        <option value="xlsx" selected={*format == ExportFormat::Xlsx}>{ "Excel (.xlsx)" }</option>
-                    </select>
+                    { crate::ui::components::compare::format_select(&format, "export-format") }
                     <button class="button primary" onclick={export} data-testid="export-customers">{ t.export }</button>
                 </div>
             </div>

@@ -34,27 +34,13 @@ pub fn FollowUpSection() -> Html {
         let file_name = format!("{}.follow-up", ctx.file_name());
         Callback::from(move |_: MouseEvent| ctx.export_follow_up(passives, file_name.clone(), format))
     };
-    let on_format = {
-        let format = format.clone();
-        Callback::from(move |e: Event| {
-            format.set(match e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().as_str() {
-                "gbk" => ExportFormat::CsvGbk,
-                "xlsx" => ExportFormat::Xlsx,
-                _ => ExportFormat::CsvUtf8,
-            })
-        })
-    };
     let (_, rows, total) = &*list;
     html! {
         <section class="card" data-testid="follow-up">
             <div class="card-head">
                 <h2>{ t.fu_title }<span class="badge" data-testid="follow-up-total">{ format::int(*total as u64) }</span></h2>
                 <div class="pager">
-                    <select onchange={on_format} aria-label="format">
-                        <option value="utf8" selected={*format == ExportFormat::CsvUtf8}>{ "CSV (UTF-8)" }</option>
-                        <option value="gbk" selected={*format == ExportFormat::CsvGbk}>{ "CSV (GBK)" }</option>
-                        <option value="xlsx" selected={*format == ExportFormat::Xlsx}>{ "Excel (.xlsx)" }</option>
-                    </select>
+                    { crate::ui::components::compare::format_select(&format, "follow-up-format") }
                     <button class="button primary" onclick={export} data-testid="follow-up-export">{ t.export }</button>
                 </div>
             </div>

@@ -52,14 +52,6 @@ fn csv_of(rows: &[RowText]) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-fn format_of(value: &str) -> ExportFormat {
-    match value {
-        "gbk" => ExportFormat::CsvGbk,
-        "xlsx" => ExportFormat::Xlsx,
-        _ => ExportFormat::CsvUtf8,
-    }
-}
-
 #[component]
 pub fn ActionsPage(props: &ActionsPageProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
@@ -167,10 +159,6 @@ pub fn ActionsPage(props: &ActionsPageProps) -> Html {
         .replace("{tiers}", &s.pyramid.tiers.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", "));
     let headers = [t.pb_segment, t.pb_stage, t.pb_pyramid, t.pb_action, t.pb_channel, t.pb_priority, t.pb_rate];
     let error = (*local_error).as_ref().or(ctx.state.segments.actions_error.as_ref()).map(|p| lang.problem(p));
-    let on_format = {
-        let format = format.clone();
-        Callback::from(move |e: Event| format.set(format_of(&e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())))
-    };
     html! {
         <>
             <section class="card" data-testid="playbook">
@@ -209,7 +197,7 @@ pub fn ActionsPage(props: &ActionsPageProps) -> Html {
                 }
             </section>
             if let Some(answer) = &ctx.state.segments.actions {
-                { summary_section(t, &answer.0, &ctx, &format, on_format) }
+                { summary_section(t, &answer.0, &ctx, &format) }
                 { winback_section(t, &answer.1, &ctx, *format) }
             }
         </>
@@ -217,13 +205,7 @@ pub fn ActionsPage(props: &ActionsPageProps) -> Html {
 }
 
 /// Each action's customers, revenue, predicted CLV and expected revenue, with its list's export.
-fn summary_section(
-    t: &Texts,
-    a: &Actions,
-    ctx: &AppContext,
-    format: &UseStateHandle<ExportFormat>,
-    on_format: Callback<Event>,
-) -> Html {
+fn summary_section(t: &Texts, a: &Actions, ctx: &AppContext, format: &UseStateHandle<ExportFormat>) -> Html {
     let file = ctx.file_name();
     let export = |action: Option<usize>, name: &str| {
         let (ctx, format) = (ctx.clone(), **format);
@@ -236,11 +218,7 @@ fn summary_section(
             <div class="card-head">
                 <h2>{ t.act_title }</h2>
                 <div class="pager">
-                    <select onchange={on_format} data-testid="actions-format" aria-label="format">
-                        <option value="utf8" selected={**format == ExportFormat::CsvUtf8}>{ "CSV (UTF-8)" }</option>
-                        <option value="gbk" selected={**format == ExportFormat::CsvGbk}>{ "CSV (GBK)" }</option>
-                        <option value="xlsx" selected={**format == ExportFormat::Xlsx}>{ "Excel (.xlsx)" }</option>
-                    </select>
+                    { crate::ui::components::compare::format_select(format, "actions-format") }
                     <button class="button primary" onclick={export(None, "all")} data-testid="actions-export-all">{ t.act_export_all }</button>
                 </div>
             </div>
