@@ -330,7 +330,6 @@ pub fn clv_by_code(rows: &[crate::core::clv::CustomerClv], customers: &crate::co
 /// A name in the playbook that `seg` does not have.
 pub fn assign(seg: &Segmentation, playbook: &Playbook, clv: Option<&ClvByCode>) -> Result<Actions, PlaybookError> {
     playbook.check(seg)?;
-    let segment_names = &seg.rfm.params.segments;
     let n = playbook.rows.len();
     let mut stats: Vec<ActionStat> = playbook
         .rows
@@ -349,7 +348,7 @@ pub fn assign(seg: &Segmentation, playbook: &Playbook, clv: Option<&ClvByCode>) 
     let mut orders = vec![0u64; n];
     let mut of = Vec::with_capacity(seg.facts.customers.len());
     for (i, c) in seg.facts.customers.iter().enumerate() {
-        let segment = seg.rfm.scores[i].segment.map_or("Unassigned", |k| segment_names[k].0.as_str());
+        let segment = seg.segment_name(i);
         let tier = seg.pyramid.of.get(i).and_then(|&k| seg.pyramid.tiers.get(k)).map_or("", |t| t.name.as_str());
         let stage = seg.stages[i];
         let row = playbook.rows.iter().position(|r| {
@@ -473,7 +472,7 @@ pub fn rows(
                 action: row.action.clone(),
                 channel: row.channel.clone(),
                 priority: row.priority,
-                segment: s.segment.map_or("Unassigned", |k| seg.rfm.params.segments[k].0.as_str()).to_string(),
+                segment: seg.segment_name(i).to_string(),
                 r: s.r,
                 f: s.f,
                 m: s.m,

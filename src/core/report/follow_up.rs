@@ -92,7 +92,6 @@ pub fn follow_up(ds: &Dataset, seg: &Segmentation, survey: &Survey, clv: Option<
             })
             .collect::<Vec<_>>()
             .join(" → ");
-        let s = &seg.rfm.scores[k];
         out.push((
             predicted.unwrap_or(c.monetary),
             FollowUpRow {
@@ -102,7 +101,7 @@ pub fn follow_up(ds: &Dataset, seg: &Segmentation, survey: &Survey, clv: Option<
                 answered: dated(latest),
                 comment: comment(latest),
                 history,
-                segment: s.segment.map_or("Unassigned", |j| seg.rfm.params.segments[j].0.as_str()).to_string(),
+                segment: seg.segment_name(k).to_string(),
                 stage: seg.stages[k].zh().to_string(),
                 last_order: format_day(c.last_day),
                 orders: c.frequency,

@@ -53,6 +53,12 @@ pub enum CustomerFilter {
 }
 
 impl Segmentation {
+    /// Customer `i`'s (index into the facts) named segment; `Unassigned` when no segment lists
+    /// their code.
+    pub fn segment_name(&self, i: usize) -> &str {
+        self.rfm.scores[i].segment.map_or("Unassigned", |k| self.rfm.params.segments[k].0.as_str())
+    }
+
     /// Whether customer `i` (index into the facts) passes `filter`; never for
     /// [`CustomerFilter::NotYet`], which needs the rows ([`Segmentation::order`]).
     pub fn matches(&self, i: usize, filter: &CustomerFilter) -> bool {
