@@ -85,6 +85,12 @@ pub enum Request {
     },
     /// The last CLV run's predictions rolled up by group under the segmentation.
     ClvGroups,
+    /// One customer's story: the profile of the customer with this id, with the action of the
+    /// playbook last applied (the built-in one, in Chinese with `zh`, before any).
+    Profile {
+        customer_id: String,
+        zh: bool,
+    },
     /// The complaints to follow up (detractors, and passives when asked), the most valuable first.
     FollowUp {
         passives: bool,
@@ -261,6 +267,16 @@ pub enum Response {
         passives: bool,
         rows: Vec<crate::core::report::follow_up::FollowUpRow>,
         total: usize,
+    },
+    /// One customer's story, as asked.
+    Profile {
+        profile: Box<crate::core::report::profile::Profile>,
+    },
+    /// No story for this id: no customer with it, or nothing segmented.
+    ProfileFailed {
+        customer_id: String,
+        message: String,
+        code: String,
     },
     /// Predicted CLV by group; `None` without a CLV run or a segmentation.
     ClvGroups {

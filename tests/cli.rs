@@ -540,3 +540,51 @@ fn follow_up_lists_every_customer_whose_latest_answer_is_a_detractors() {
     let spend: Vec<f64> = rows.iter().map(|r| r[10].parse().unwrap()).collect();
     assert!(spend.windows(2).all(|w| w[0] >= w[1]));
 }
+
+#[test]
+fn profile_tells_one_customers_story_worked_out_by_hand() {
+    // profile.csv as of 2024-06-30, by hand: c1's orders A1 (100 + 20 on 01-05), A2 (50) and A3 (30)
+    // on 03-10, A4 (200 + 10, from 05-02); a return of 20 on 04-01; A5 after the as-of date. The
+    // playbook's first row for 形成期 customers is Cross-sell by email.
+    let out = run(&[
+        "profile",
+        "profile.csv",
+        "--customer",
+        "c1",
+        "--as-of",
+        "2024-06-30",
+        "--survey",
+        "profile_survey.csv",
+        "--playbook",
+        "profile_playbook.csv",
+    ]);
+    let p = json(&out);
+    assert_eq!(p["customer"]["customer_id"], "c1");
+    assert_eq!(p["customer"]["frequency"], 4);
+    assert_eq!(p["customer"]["monetary"], 390.0);
+    assert_eq!(p["customer"]["stage"], "形成期");
+    assert_eq!(p["first_order"], "2024-01-05");
+    assert_eq!(p["rows_after_as_of"], 1);
+    let timeline: Vec<(String, f64, bool)> = p["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["date"].as_str().unwrap().to_string(), e["amount"].as_f64().unwrap(), e["returned"].as_bool().unwrap()))
+        .collect();
+    let want = [
+        ("2024-01-05", 120.0, false),
+        ("2024-03-10", 50.0, false),
+        ("2024-03-10", 30.0, false),
+        ("2024-04-01", -20.0, true),
+        ("2024-05-02", 210.0, false),
+    ];
+    assert_eq!(timeline, want.map(|(d, a, r)| (d.to_string(), a, r)));
+    let states: Vec<&str> = p["periods"].as_array().unwrap().iter().map(|s| s["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["new", "lapsed", "repeat", "lapsed", "repeat", "lapsed"]);
+    let scores: Vec<u64> = p["answers"].as_array().unwrap().iter().map(|a| a["score"].as_u64().unwrap()).collect();
+    assert_eq!(scores, [6, 9]);
+    assert_eq!(p["answers"][0]["comment"], "太慢");
+    assert_eq!((&p["action"]["action"], &p["action"]["channel"]), (&"Cross-sell".into(), &"Email".into()));
+    assert!(p["clv"].is_null());
+    fails_in_one_line(&["profile", "profile.csv", "--customer", "c9"], "no customer with the id 'c9'");
+}

@@ -108,6 +108,17 @@ class WorkerDataset {
     return this.#ask('nps', [rest, transactions ? transactions.handle : null]);
   }
 
+  /** `survey`, when given, is another `WorkerDataset` of the same worker. */
+  followUp(options = {}, rules = {}) {
+    const { survey, ...rest } = options ?? {};
+    return this.#ask('followUp', [rest, rules, survey ? survey.handle : null]);
+  }
+
+  profile(id, options = {}, rules = {}) {
+    const { survey, ...rest } = options ?? {};
+    return this.#ask('profile', [id, rest, rules, survey ? survey.handle : null]);
+  }
+
   clv(params = {}, { onProgress, signal } = {}) {
     return this.#ask('clv', [params], { onProgress, signal });
   }

@@ -597,6 +597,54 @@ export interface CustomerRow extends RfmRow {
   state: string;
 }
 
+/** One customer to follow up (`loyalty-lens follow-up`'s CSV columns). */
+export interface FollowUpRow {
+  customer_id: string;
+  /** The latest answer's score, its category (`detractor` or `passive`) and date (empty when undated). */
+  score: number;
+  category: 'detractor' | 'passive';
+  answered: string;
+  comment: string;
+  /** Every score the customer gave, oldest first: `6 (2024-01-02) → 3 (2024-05-01)`. */
+  history: string;
+  segment: string;
+  stage: string;
+  last_order: string;
+  orders: number;
+  spend: number;
+  clv: number | null;
+}
+
+/** One customer's story (`loyalty-lens profile`). */
+export interface Profile {
+  /** The customer as the lists show them. */
+  customer: CustomerRow;
+  as_of: string;
+  first_order: string;
+  /** The last day with a purchase (what recency counts from). */
+  last_order: string;
+  tenure_days: number;
+  average_order_value: number;
+  spend_12_months: number;
+  pyramid: string | null;
+  first_channel: string | null;
+  /** In the order first bought. */
+  categories: string[];
+  channels: string[];
+  /** Orders (grouped as the facts count them) and returns, oldest first. */
+  timeline: Array<{ date: string; days_before_as_of: number; amount: number; returned: boolean; rows: number; categories: string[]; channels: string[] }>;
+  period: 'month' | 'quarter';
+  /** From the period of the first order to the as-of date's; `stage` is null before the chain's last 25 periods. */
+  periods: Array<{ period: string; orders: number; spend: number; state: 'new' | 'repeat' | 'loyal' | 'won_back' | 'lapsed' | 'churned'; stage: Stage | null }>;
+  /** The last `clv` run's prediction. */
+  clv: { p_alive: number; expected_purchases: number; expected_value: number | null; clv: number | null; horizon_months: number } | null;
+  /** Every answer, oldest first. */
+  answers: Array<{ date: string | null; score: number; category: 'promoter' | 'passive' | 'detractor'; comment: string | null }>;
+  action: { action: string; channel: string; priority: number } | null;
+  /** The customer's rows dated after the as-of date (not in the story). */
+  rows_after_as_of: number;
+}
+
 /** A page of a list. */
 export interface ListPage<T> {
   total: number;
@@ -638,6 +686,10 @@ export declare class Dataset {
   winback(options?: { winback_dormant_days?: number; floor?: number }, rules?: Rules): Winback;
   /** NPS with its interval, overall and by channel; joined to transactions when given. */
   nps(options?: NpsOptions): NpsReport;
+  /** Complaints to follow up: customers whose latest answer (this dataset's, or `survey`'s joined by id) is a detractor's (with `passives`, a passive's too), the most valuable first. */
+  followUp(options?: { passives?: boolean; survey?: Dataset }, rules?: Rules): FollowUpRow[];
+  /** One customer's story: orders, state and stage by period, scores, tiers, action, answers (this dataset's, or `survey`'s) and the last `clv` run's prediction. Throws `unknown_customer` for an id without purchases. */
+  profile(id: string, options?: { playbook?: string | PlaybookRow[]; lang?: 'en' | 'zh'; survey?: Dataset }, rules?: Rules): Profile;
   /** Fits BG/NBD, Pareto/NBD and Gamma-Gamma and predicts every customer, step by step. */
   clv(params?: ClvOptions, run?: RunOptions): Promise<ClvReport>;
   /** A page of the last CLV run's customers, highest `sort` first. */
@@ -665,6 +717,9 @@ export interface WorkerDataset {
   clvGroups(rules?: Rules): Promise<ClvGroups>;
   /** `transactions` is another dataset of the same worker. */
   nps(options?: { latest?: boolean; transactions?: WorkerDataset }): Promise<NpsReport>;
+  /** `survey` is another dataset of the same worker. */
+  followUp(options?: { passives?: boolean; survey?: WorkerDataset }, rules?: Rules): Promise<FollowUpRow[]>;
+  profile(id: string, options?: { playbook?: string | PlaybookRow[]; lang?: 'en' | 'zh'; survey?: WorkerDataset }, rules?: Rules): Promise<Profile>;
   clv(params?: ClvOptions, run?: RunOptions): Promise<ClvReport>;
   clvCustomers(sort?: 'clv' | 'p_alive' | 'expected_purchases', page?: Page): Promise<ListPage<CustomerClv>>;
   customers(filter?: Filter, page?: Page): Promise<ListPage<CustomerRow>>;

@@ -173,6 +173,23 @@ export class Dataset {
     return parsed(call(() => this.#raw.nps(json)));
   }
 
+  /** Complaints to follow up (`loyalty-lens follow-up`); `survey`, another Dataset, holds the answers when given. */
+  followUp(options = {}, rules = {}) {
+    const { survey, ...rest } = options ?? {};
+    const json = JSON.stringify(rest);
+    if (survey && survey !== this) return parsed(call(() => this.#raw.follow_up_joined(json, rulesJson(rules), survey.raw)));
+    return parsed(call(() => this.#raw.follow_up(json, rulesJson(rules))));
+  }
+
+  /** One customer's story (`loyalty-lens profile`); `survey`, another Dataset, holds the answers when given. */
+  profile(id, options = {}, rules = {}) {
+    const { survey, ...rest } = options ?? {};
+    const json = JSON.stringify(rest);
+    const text = String(id ?? '');
+    if (survey && survey !== this) return parsed(call(() => this.#raw.profile_joined(text, json, rulesJson(rules), survey.raw)));
+    return parsed(call(() => this.#raw.profile(text, json, rulesJson(rules))));
+  }
+
   /**
    * Fits BG/NBD, Pareto/NBD and Gamma-Gamma and predicts every customer (`loyalty-lens clv`), one
    * step at a time: `onProgress({ step, index, steps })` before each, `signal` (an AbortSignal)

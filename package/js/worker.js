@@ -28,6 +28,14 @@ async function answer({ id, op, input, options, handle, method, args = [] }) {
           const [opts, transactions] = args;
           return [d.nps({ ...opts, ...(transactions ? { transactions: dataset(transactions) } : {}) })];
         }
+        case 'followUp': {
+          const [opts, rules, survey] = args;
+          return [d.followUp({ ...opts, ...(survey ? { survey: dataset(survey) } : {}) }, rules)];
+        }
+        case 'profile': {
+          const [id, opts, rules, survey] = args;
+          return [d.profile(id, { ...opts, ...(survey ? { survey: dataset(survey) } : {}) }, rules)];
+        }
         case 'clv': {
           const signal = { get aborted() { return cancelled.has(id); } };
           try {

@@ -95,6 +95,36 @@ impl Dataset {
         }
     }
 
+    fn follow_up_of(
+        &mut self,
+        options: &str,
+        rules: &str,
+        survey: Option<&loyalty_lens::core::dataset::Dataset>,
+    ) -> Result<String, JsValue> {
+        let options: FollowUpOptions = parse(options, "options")?;
+        let predicted = self.predicted();
+        let (ds, seg) = self.segmented(rules)?;
+        json(&api::follow_up(ds, seg, survey, predicted.as_ref(), options.passives).map_err(thrown)?)
+    }
+
+    fn profile_of(
+        &mut self,
+        id: &str,
+        options: &str,
+        rules: &str,
+        survey: Option<&loyalty_lens::core::dataset::Dataset>,
+    ) -> Result<String, JsValue> {
+        let options: ProfileOptions = parse(options, "options")?;
+        let playbook =
+            ActionsOptions { playbook: options.playbook, lang: options.lang, action: None }.playbook().map_err(thrown)?;
+        self.segmented(rules)?;
+        let (Some((_, seg)), ds) = (&self.segmentation, &self.ingested.dataset) else {
+            return Err(thrown(ApiError::new("internal", "no segmentation")));
+        };
+        let answers = api::answers(ds, survey);
+        json(&api::profile(ds, seg, id, answers.as_ref(), self.clv.as_ref(), Some(&playbook)).map_err(thrown)?)
+    }
+
     /// The data and the segmentation kept, or one under the default rules.
     fn kept(&mut self) -> Result<(&loyalty_lens::core::dataset::Dataset, &Segmentation), JsValue> {
         let rules = self.segmentation.as_ref().map_or_else(String::new, |(r, _)| r.clone());
@@ -198,6 +228,29 @@ impl Dataset {
         json(&loyalty_lens::core::report::actions::winback(ds, seg, predicted.as_ref(), options.params()))
     }
 
+    /// `follow-up` as rows: `options` the JSON of `{ passives }`; the answers are the dataset's own
+    /// score column, values by the last `clv` run's CLV.
+    pub fn follow_up(&mut self, options: &str, rules: &str) -> Result<String, JsValue> {
+        self.follow_up_of(options, rules, None)
+    }
+
+    /// `follow-up --transactions`: the answers of `survey` joined to this dataset's customers.
+    pub fn follow_up_joined(&mut self, options: &str, rules: &str, survey: &Dataset) -> Result<String, JsValue> {
+        self.follow_up_of(options, rules, Some(&survey.ingested.dataset))
+    }
+
+    /// `profile`: the story of the customer with id `id`, with the action of `options`' playbook
+    /// (`{ playbook, lang }`, the built-in one by default), the last `clv` run's prediction and
+    /// the dataset's own answers.
+    pub fn profile(&mut self, id: &str, options: &str, rules: &str) -> Result<String, JsValue> {
+        self.profile_of(id, options, rules, None)
+    }
+
+    /// `profile --survey`: with the answers of `survey` joined by customer id.
+    pub fn profile_joined(&mut self, id: &str, options: &str, rules: &str, survey: &Dataset) -> Result<String, JsValue> {
+        self.profile_of(id, options, rules, Some(&survey.ingested.dataset))
+    }
+
     /// `nps`: `options` the JSON of `{ latest }`.
     pub fn nps(&self, options: &str) -> Result<String, JsValue> {
         let options: NpsOptions = parse(options, "options")?;
@@ -257,6 +310,19 @@ impl Dataset {
 #[serde(default, deny_unknown_fields)]
 struct NpsOptions {
     latest: bool,
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FollowUpOptions {
+    passives: bool,
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ProfileOptions {
+    playbook: Option<loyalty_lens::api::options::PlaybookGiven>,
+    lang: Option<String>,
 }
 
 /// A CLV analysis run step by step on a dataset, so that the caller can show progress and stop

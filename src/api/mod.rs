@@ -200,9 +200,17 @@ pub fn cross_sell(
 /// # Errors
 /// What the CLV models refuse (no repeat purchases, too few customers …).
 pub fn clv_by_code(ds: &Dataset) -> Result<crate::core::report::actions::ClvByCode, ApiError> {
-    let params = ClvOptions::default().params(options::key)?;
-    let report = crate::core::clv::analyse(ds, &params)?;
+    let report = clv_whole_history(ds)?;
     Ok(crate::core::report::actions::clv_by_code(&report.rows, &ds.customers))
+}
+
+/// The CLV run of [`clv_by_code`]: default CLV options on the whole history.
+///
+/// # Errors
+/// What the CLV models refuse.
+pub fn clv_whole_history(ds: &Dataset) -> Result<crate::core::clv::ClvReport, ApiError> {
+    let params = ClvOptions::default().params(options::key)?;
+    Ok(crate::core::clv::analyse(ds, &params)?)
 }
 
 /// `actions --format json`: every customer of `seg` given the action of the options' playbook,
@@ -235,6 +243,71 @@ pub fn action_rows(
     let survey = ds.score.is_some().then(|| Survey::inline(ds));
     let answers = survey.as_ref().map(|s| crate::core::report::actions::answers_by_code(s, ds.customers.len()));
     Ok(crate::core::report::actions::rows(ds, seg, actions, only, clv, answers.as_ref()))
+}
+
+/// The answers of `survey` joined to `ds`'s customers by id, or `ds`'s own score column without
+/// one (`None` when it has none).
+pub fn answers<'a>(ds: &'a Dataset, survey: Option<&'a Dataset>) -> Option<Survey<'a>> {
+    match survey {
+        Some(answers) => Some(Survey::joined(answers, &ds.customers)),
+        None => ds.score.is_some().then(|| Survey::inline(ds)),
+    }
+}
+
+/// `follow-up`: the customers of `seg` whose latest answer (in `survey`, else `ds`'s own score
+/// column) is a detractor's (or a passive's, with `passives`), the most valuable first.
+///
+/// # Errors
+/// `no_responses` when there are no answers.
+pub fn follow_up(
+    ds: &Dataset,
+    seg: &Segmentation,
+    survey: Option<&Dataset>,
+    clv: Option<&crate::core::report::actions::ClvByCode>,
+    passives: bool,
+) -> Result<Vec<crate::core::report::follow_up::FollowUpRow>, ApiError> {
+    let answers = answers(ds, survey)
+        .filter(|s| s.answers.score.is_some())
+        .ok_or_else(|| ApiError::new("no_responses", "there are no survey answers (scores 0–10): map a score column"))?;
+    Ok(crate::core::report::follow_up::follow_up(ds, seg, &answers, clv, passives))
+}
+
+/// `profile`: the story of the customer with id `id` in `seg` — their orders on a timeline, their
+/// state and stage by period, scores and tiers — with their answers in `survey`, their prediction
+/// in the CLV run `clv` and their action under `playbook`, when given.
+///
+/// # Errors
+/// `unknown_customer` when no customer with that id has a purchase on or before the as-of date;
+/// the playbook's errors when it names what `seg` does not have.
+pub fn profile(
+    ds: &Dataset,
+    seg: &Segmentation,
+    id: &str,
+    survey: Option<&Survey>,
+    clv: Option<&crate::core::clv::ClvReport>,
+    playbook: Option<&crate::core::report::actions::Playbook>,
+) -> Result<crate::core::report::profile::Profile, ApiError> {
+    use crate::core::report::profile::{profile, ProfileAction};
+    let i = seg.index_of(ds, id).ok_or_else(|| {
+        let as_of = format_day(seg.facts.as_of);
+        // An id typed without its leading zeros or in another case is an easy slip: name the ids
+        // it could have meant, never take one for it.
+        let loose = |s: &str| s.trim().trim_start_matches('0').to_lowercase();
+        let wanted = loose(id);
+        let near: Vec<&str> = ds.customers.iter().filter(|n| loose(n) == wanted && !wanted.is_empty()).take(3).collect();
+        let hint = if near.is_empty() { String::new() } else { format!(" (did you mean '{}'?)", near.join("', '")) };
+        ApiError::new("unknown_customer", format!("no customer with the id '{}' bought on or before {as_of}{hint}", id.trim()))
+    })?;
+    let clv = clv.and_then(|r| r.rows.iter().find(|row| row.customer_id == id.trim()).map(|row| (row, r.horizon_months)));
+    if let Some(p) = playbook {
+        p.check(seg)?;
+    }
+    let action = playbook.and_then(|p| p.row_for(seg, i).map(|k| &p.rows[k])).map(|row| ProfileAction {
+        action: row.action.clone(),
+        channel: row.channel.clone(),
+        priority: row.priority,
+    });
+    Ok(profile(ds, seg, i, survey, clv, action))
 }
 
 /// `nps`: the Net Promoter Score of `answers`' score column with its interval, overall and by

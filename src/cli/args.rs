@@ -249,6 +249,35 @@ pub(super) enum Command {
         #[arg(long)]
         clv: bool,
     },
+    /// One customer's story as JSON: every order and return on a timeline (amount, categories,
+    /// channels), the state and lifecycle stage in each period, RFM scores, segment, tiers, the
+    /// action under the playbook (default: the built-in one), the answers given and, with --clv,
+    /// P(alive), expected purchases and CLV.
+    Profile {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// The customer's id, as written in the file.
+        #[arg(long, value_name = "ID")]
+        customer: String,
+        /// Survey answers to join by customer id (the file's own score column otherwise).
+        #[arg(long, value_name = "FILE")]
+        survey: Option<PathBuf>,
+        /// The playbook, CSV or JSON (as `actions --playbook`).
+        #[arg(long, value_name = "FILE")]
+        playbook: Option<PathBuf>,
+        /// The language of the built-in playbook's action names.
+        #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+        lang: String,
+        /// Fit the CLV models on the whole history for P(alive), expected purchases and CLV.
+        #[arg(long)]
+        clv: bool,
+        /// Print the JSON on one line.
+        #[arg(long)]
+        compact: bool,
+    },
     /// Write the demo dataset (a consumer-electronics brand's orders) as CSV.
     Sample {
         /// Number of customers (about 8 rows each).

@@ -294,19 +294,41 @@ pub fn main() -> ExitCode {
                 Err(e) => return fail(e),
             };
             with_rules(&file, &read, &rules, |answers, params| {
-                use crate::core::analysis::nps::Survey;
-                let ds = tx.as_ref().map_or(answers, |t| &t.dataset);
-                let survey = match &tx {
-                    Some(t) => Survey::joined(answers, &t.dataset.customers),
-                    None => Survey::inline(answers),
+                // The answers are the file's; the orders are --transactions', else the file's too.
+                let (ds, survey) = match &tx {
+                    Some(t) => (&t.dataset, Some(answers)),
+                    None => (answers, None),
                 };
-                if answers.score.is_none() {
-                    return Err(ApiError::new("no_responses", "there are no survey answers (scores 0–10): map a score column"));
-                }
                 let seg = crate::api::segmentation(ds, params, None)?;
                 let predicted = if clv { Some(crate::api::clv_by_code(ds)?) } else { None };
-                let list = crate::core::report::follow_up::follow_up(ds, &seg, &survey, predicted.as_ref(), passives);
+                let list = crate::api::follow_up(ds, &seg, survey, predicted.as_ref(), passives)?;
                 Ok(crate::core::export::follow_up_csv(&list).trim_end().to_string())
+            })
+        }
+        Command::Profile { file, read, rules, customer, survey, playbook, lang, clv, compact } => {
+            use crate::api::options::{ActionsOptions, PlaybookGiven};
+            let answers = match survey.as_ref().map(|s| load(s, &ReadArgs::default()).map_err(|e| e.to_string())).transpose() {
+                Ok(a) => a,
+                Err(e) => return fail(e),
+            };
+            let text = match &playbook {
+                Some(path) => match std::fs::read_to_string(path) {
+                    Ok(text) => Some(text),
+                    Err(e) => return fail(format!("{}: {e}", path.display())),
+                },
+                None => None,
+            };
+            let options = ActionsOptions { playbook: text.map(PlaybookGiven::Text), lang: Some(lang), action: None };
+            if let (Err(e), Some(path)) = (options.playbook(), &playbook) {
+                return fail(format!("{}: {e}", path.display()));
+            }
+            with_rules(&file, &read, &rules, |ds, params| {
+                let joined = crate::api::answers(ds, answers.as_ref().map(|a| &a.dataset));
+                let seg = crate::api::segmentation(ds, params, None)?;
+                let report = if clv { Some(crate::api::clv_whole_history(ds)?) } else { None };
+                let story =
+                    crate::api::profile(ds, &seg, &customer, joined.as_ref(), report.as_ref(), Some(&options.playbook()?))?;
+                json(&story, compact)
             })
         }
         Command::ClvGroups { file, read, rules } => with_rules(&file, &read, &rules, |ds, params| {

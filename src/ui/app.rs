@@ -2,6 +2,7 @@
 
 use super::bridge::{download_bytes, Bridge};
 use super::components::customer_picker::CustomerPicker;
+use super::components::profile::ProfileDialog;
 use super::components::tabs::Tabs;
 use super::components::{header::Header, progress::ProgressBar, upload::SurveyUpload, upload::Upload};
 use super::context::AppContext;
@@ -130,6 +131,7 @@ pub fn App() -> Html {
                     <Upload compact={state.ingest.report.is_some() || state.ingest.survey.is_some()} />
                     { body }
                 </div>
+                <ProfileDialog />
             </div>
         </ContextProvider<AppContext>>
     }

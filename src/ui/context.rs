@@ -158,6 +158,18 @@ impl AppContext {
         yew::Callback::from(move |params| ctx.send(Request::CrossSell { params }, None))
     }
 
+    /// Opens the story of customer `at` of `list` (ids, the list it is opened from).
+    pub fn open_profile(&self, list: Rc<Vec<String>>, at: usize) {
+        let Some(customer_id) = list.get(at).cloned() else { return };
+        let zh = self.state.lang == Lang::Zh;
+        self.state.dispatch(Action::OpenProfile { list, at });
+        self.send(Request::Profile { customer_id, zh }, None);
+    }
+
+    pub fn close_profile(&self) {
+        self.state.dispatch(Action::CloseProfile);
+    }
+
     /// A page of the customers passing `filter`.
     pub fn customers(&self, filter: CustomerFilter, offset: usize) {
         self.send(Request::Customers { filter, offset }, None);

@@ -54,10 +54,15 @@ pub(super) fn now_ms() -> f64 {
     scope().performance().map_or_else(js_sys::Date::now, |p| p.now())
 }
 
+/// How answers become JavaScript values: JSON-like objects, bytes as one `Uint8Array` (as an array of
+/// numbers, a file of 20 MB took a second to post and another to read on the page).
+fn serializer() -> serde_wasm_bindgen::Serializer {
+    serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false)
+}
+
 /// Posts `response` to the page.
 pub(super) fn post(response: Response) {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    match response.serialize(&serializer) {
+    match response.serialize(&serializer()) {
         Ok(value) => {
             if let Err(e) = scope().post_message(&value) {
                 web_sys::console::error_2(&"loyalty-lens worker: cannot post".into(), &e);
@@ -145,7 +150,7 @@ fn warm_up() {
     for _ in 1..WARM_UP_RUNS {
         if let Ok((summary, nps)) = session.segment(&params) {
             let response = Response::Segmented { summary: Box::new(summary), params: params.clone(), nps };
-            let _ = response.serialize(&serde_wasm_bindgen::Serializer::json_compatible());
+            let _ = response.serialize(&serializer());
         }
     }
     let mut responses = rehearsal(answers).into_iter().peekable();

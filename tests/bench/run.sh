@@ -81,6 +81,8 @@ echo "1M transactions: the native CLI ($RUNS runs)…"
 MASTER=tests/fixtures/cdnow/CDNOW_master.txt
 echo "CLV in the browser ($RUNS runs)…"
 (cd tests/e2e && node bench.mjs clv "../../$MASTER" --runs "$RUNS") > "$OUT/clv_browser.json"
+echo "1M transactions: the Actions page after a CLV fit, and its export (3 runs)…"
+(cd tests/e2e && node bench.mjs actions "../../$MILLION" --runs 3) > "$OUT/actions_browser.json"
 echo "CLV with lifetimes ($RUNS runs)…"
 .venv-bench/bin/python tests/bench/lifetimes_clv.py "$MASTER" --runs "$RUNS" > "$OUT/clv_lifetimes.json"
 echo "CLV with the native CLI…"

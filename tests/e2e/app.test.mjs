@@ -778,6 +778,62 @@ test('actions page: every customer gets one action, the exported list reads back
   await context.close();
 });
 
+test("a customer's story opens from a list with the keyboard, steps through the list, and goes back to it or to the lists the customer is in", async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'profile.csv');
+  await expectText(page, 'ov-customers', '2');
+  await page.getByTestId('survey-input').setInputFiles(fixture('profile_survey.csv'));
+  await page.getByTestId('survey-status').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('tab-segments').click();
+  await page.getByTestId('all-customers').click();
+  await expectText(page, 'list-total', '2');
+  // The keyboard alone: focus c1's id in the list (the biggest spender first) and press Enter.
+  const first = page.getByTestId('customer-list').getByTestId('open-profile').first();
+  assert.equal(await first.getAttribute('data-customer'), 'c1');
+  await first.focus();
+  await page.keyboard.press('Enter');
+  const body = page.getByTestId('profile-body');
+  await page.waitForFunction(() => document.querySelector('[data-testid="profile-body"]')?.dataset.customer === 'c1', null, { timeout: TIMEOUT });
+  assert.ok(await page.getByTestId('profile').evaluate((d) => d.open && d.matches(':modal')), 'a modal dialog');
+  // By hand (tests/fixtures/profile.csv, as of the day after the last row, 2024-08-02): orders A1
+  // (100 + 20), A2 (50) and A3 (30) on one day, A4 over two days (200 + 10), A5 (70); a return of 20.
+  const rows = await body.getByTestId('pf-orders').locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent.trim())));
+  assert.deepEqual(rows, [
+    ['2024-01-05', '120.00'], ['2024-03-10', '50.00'], ['2024-03-10', '30.00'], ['2024-04-01 (return)', '-20.00'], ['2024-05-02', '210.00'], ['2024-08-01', '70.00'],
+  ]);
+  assert.equal((await body.getByTestId('pf-spend').textContent()).trim(), '460.00');
+  assert.equal((await body.getByTestId('pf-first-channel').textContent()).trim(), '天猫');
+  assert.equal((await body.getByTestId('pf-categories').textContent()).trim(), '手机、配件、耳机');
+  const answers = await body.getByTestId('pf-answers').locator('li').allTextContents();
+  assert.equal(answers.length, 2);
+  assert.match(answers[0], /^6 · 2024-02-01 · Detractors.*太慢/);
+  assert.match(answers[1], /^9 · 2024-05-10 · Promoters/);
+  // The periods, latest first: January 2024 to the month of the as-of date's eve (2024-08-01).
+  const periods = await body.getByTestId('pf-periods').locator('tbody tr td:first-child').allTextContents();
+  assert.deepEqual(periods, ['2024-08', '2024-07', '2024-06', '2024-05', '2024-04', '2024-03', '2024-02', '2024-01']);
+  assert.match(await body.getByTestId('pf-no-clv').textContent(), /CLV page/);
+  // → steps to the next customer of the list; Esc goes back to the list, on that customer.
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-testid="profile-body"]')?.dataset.customer === 'c2', null, { timeout: TIMEOUT });
+  await expectText(page, 'profile-place', '2 / 2');
+  assert.equal((await page.getByTestId('pf-spend').textContent()).trim(), '40.00');
+  assert.deepEqual(await page.getByTestId('pf-answers').locator('li').allTextContents(), ['10 · 2024-02-02 · Promoters (9–10) — 好']);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('profile').waitFor({ state: 'detached', timeout: TIMEOUT });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.customer), 'c2');
+  // From the story to another list: everyone in c2's state, on the lifecycle page.
+  await page.keyboard.press('Enter');
+  await page.getByTestId('pf-list-state').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('pf-list-state').press('Enter');
+  await page.locator('[data-testid="tab-lifecycle"].active').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('customer-list').waitFor({ timeout: TIMEOUT });
+  assert.ok(await page.evaluate(() => document.activeElement?.closest('[data-testid="customer-list"]') !== null), 'the keyboard is on the new list');
+  const state = await page.getByTestId('customer-list').locator('tbody tr td:last-child').allTextContents();
+  assert.ok(state.length >= 1 && state.every((s) => s === state[0]), state.join());
+  await context.close();
+});
+
 test('lifecycle page: KPI trends by period, and a change between two chosen periods tested as a two-proportion test', async () => {
   const { context, page } = await openApp();
   await page.getByTestId('sample').click();

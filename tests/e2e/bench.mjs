@@ -4,6 +4,7 @@
 //   node bench.mjs pipeline FILE [--runs N]
 //   node bench.mjs duckdb FILE --www DIR [--runs N]
 //   node bench.mjs repeat FILE [--runs N] [--loads N] [--idle MS] [--first OTHER]
+//   node bench.mjs actions FILE [--runs N]
 //
 // clv: loads FILE, runs the CLV analysis N times in one page (default 5) and prints JSON with each
 // run's stage times as measured in the worker with performance.now() (summary, BG/NBD,
@@ -22,6 +23,11 @@
 // page, chooses FILE and runs DuckDB-Wasm's read_csv into a table and the RFM GROUP BY with NTILE
 // scores on it (tests/bench/duckdb/page.mjs); prints JSON with each run's times.
 //
+// actions: loads FILE, fits the CLV models once (default settings), then N times opens the Actions
+// page and times it from the tab's click to the frame after its table and the win-back list are
+// drawn, and the export of every customer's action (CSV) from the click to the download; prints
+// JSON with the customers exported and each run's times (ms, the page's and this script's clocks).
+//
 // repeat: in each of N fresh pages, chooses FILE --loads times (default 3) and waits for the
 // overview each time as pipeline does; prints JSON with each load's total and the worker's stages
 // (what a first load pays that later ones in the same page do not). --idle MS waits that long after
@@ -34,8 +40,8 @@ import { stat } from 'node:fs/promises';
 
 const [mode, file, ...rest] = process.argv.slice(2);
 const runs = Number(rest[rest.indexOf('--runs') + 1] ?? 5) || 5;
-if (!['clv', 'pipeline', 'duckdb', 'repeat'].includes(mode) || !file) {
-  console.error('usage: node bench.mjs clv|pipeline|duckdb|repeat FILE [--runs N] [--loads N] [--www DIR]');
+if (!['clv', 'pipeline', 'duckdb', 'repeat', 'actions'].includes(mode) || !file) {
+  console.error('usage: node bench.mjs clv|pipeline|duckdb|repeat|actions FILE [--runs N] [--loads N] [--www DIR]');
   process.exit(2);
 }
 const repo = resolve(import.meta.dirname, '..', '..');
@@ -54,6 +60,7 @@ try {
   if (mode === 'clv') await clv();
   else if (mode === 'duckdb') await duck();
   else if (mode === 'repeat') await repeat();
+  else if (mode === 'actions') await actions();
   else await pipeline();
 } finally {
   await browser.close();
@@ -296,4 +303,43 @@ async function repeat() {
     await context.close();
   }
   console.log(JSON.stringify({ file, runs: out }));
+}
+
+// The Actions page after a CLV fit: how long it takes to appear, and to export every customer's
+// action. A fresh page each run, so that each open is the first after its fit.
+async function actions() {
+  const out = [];
+  let customers = 0;
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ locale: 'en-US', acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(base);
+    await page.locator('[data-worker="ready"]').waitFor();
+    await page.getByTestId('file-input').setInputFiles(resolve(file));
+    await page.getByTestId('ov-customers').waitFor({ timeout: 120000 });
+    customers = Number((await page.getByTestId('ov-customers').textContent()).replace(/[^0-9]/g, ''));
+    await page.getByTestId('tab-clv').click();
+    await page.getByTestId('clv-run').click();
+    await page.getByTestId('clv-timings').waitFor({ timeout: 600000 });
+    // From the click to the frame after every action's totals and the win-back list are drawn.
+    const open_ms = await page.evaluate(() => new Promise((done) => {
+      const t0 = performance.now();
+      const ready = () => document.querySelector('[data-testid="actions-table"] tbody tr') && document.querySelector('[data-testid="winback-table"]');
+      const observer = new MutationObserver(() => {
+        if (ready()) {
+          observer.disconnect();
+          requestAnimationFrame(() => done(performance.now() - t0));
+        }
+      });
+      observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+      document.querySelector('[data-testid="tab-actions"]').click();
+    }));
+    // From the click to the file saved.
+    const t0 = performance.now();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120000 }), page.getByTestId('actions-export-all').click()]);
+    await download.path();
+    out.push({ open_ms, export_ms: performance.now() - t0 });
+    await context.close();
+  }
+  console.log(JSON.stringify({ file, customers, runs: out }));
 }

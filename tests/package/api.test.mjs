@@ -142,6 +142,48 @@ test('actions, actionList and winback equal `loyalty-lens actions` and `winback`
   }
 });
 
+test('profile equals `loyalty-lens profile` on the hand-worked customer, with a survey of its own', async () => {
+  const path = join(fixtures, 'profile.csv');
+  const ds = await open(await readFile(path), { name: 'profile.csv' });
+  const survey = await open(await readFile(join(fixtures, 'profile_survey.csv')), { name: 'profile_survey.csv' });
+  try {
+    const playbook = await readFile(join(fixtures, 'profile_playbook.csv'), 'utf8');
+    const rules = { as_of: '2024-06-30' };
+    const got = ds.profile('c1', { playbook, survey }, rules);
+    const flags = ['--customer', 'c1', '--as-of', '2024-06-30', '--survey', join(fixtures, 'profile_survey.csv'), '--playbook', join(fixtures, 'profile_playbook.csv')];
+    agree('profile', { json: got }, cli('profile', path, ...flags));
+    // Worked out by hand (tests/cli.rs): four orders and a return, the action of the playbook's 形成期 row.
+    assert.deepEqual(got.timeline.map((e) => e.amount), [120, 50, 30, -20, 210]);
+    assert.equal(got.action.action, 'Cross-sell');
+    assert.deepEqual(got.answers.map((a) => a.score), [6, 9]);
+    const nobody = await pkg(() => ds.profile('c9', {}, rules));
+    assert.equal(nobody.code, 'unknown_customer');
+  } finally {
+    ds.free();
+    survey.free();
+  }
+});
+
+test('followUp equals `loyalty-lens follow-up` on the CDNOW survey joined to the sample', async () => {
+  const tx = await open(await readFile(join(fixtures, 'cdnow', 'CDNOW_sample.txt')), { name: 'CDNOW_sample.txt' });
+  const survey = await open(await readFile(join(fixtures, 'survey_cdnow_gbk.csv')), { name: 'survey_cdnow_gbk.csv' });
+  try {
+    const rows = tx.followUp({ survey });
+    const run = spawnSync(bin, ['follow-up', join(fixtures, 'survey_cdnow_gbk.csv'), '--transactions', join(fixtures, 'cdnow', 'CDNOW_sample.txt')], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    // Ids and scores are the first two columns (no commas or quotes in either).
+    const want = run.stdout.trim().split('\n').slice(1).map((line) => line.split(',').slice(0, 2));
+    assert.ok(want.length > 10);
+    assert.deepEqual(rows.map((r) => [r.customer_id, String(r.score)]), want);
+    assert.ok(tx.followUp({ survey, passives: true }).length > rows.length);
+    // The sample has no score column of its own.
+    assert.equal((await pkg(() => tx.followUp())).code, 'no_responses');
+  } finally {
+    tx.free();
+    survey.free();
+  }
+});
+
 test('clvGroups after clv equals `loyalty-lens clv-groups` (both fit the whole history)', async () => {
   const path = join(fixtures, 'cdnow', 'CDNOW_sample.txt');
   const ds = await open(await readFile(path), { name: 'CDNOW_sample.txt' });
@@ -278,7 +320,7 @@ test('the API reference in the package README is generated from its declarations
   const exported = [...declarations.matchAll(/^export declare (?:function|class) (\w+)/gm)].map((m) => m[1]);
   assert.ok(exported.length >= 6, exported.join());
   for (const name of exported) assert.ok(text.includes(`\`${name}`), `${name} is in the reference`);
-  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'cohorts', 'crossSell', 'actions', 'actionList', 'exportActions', 'winback', 'clvGroups', 'nps', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
+  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'cohorts', 'crossSell', 'actions', 'actionList', 'exportActions', 'winback', 'clvGroups', 'nps', 'followUp', 'profile', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
     assert.ok(text.includes(`\`${method}(`), `Dataset.${method} is in the reference`);
   }
 });

@@ -1,7 +1,7 @@
 // Type-checked (not run) by `make package-test` against the package's declarations: the calls a
 // host page makes, with the types it relies on. A declaration that drifts from this use fails tsc.
 import { open, init, LoyaltyWorker, LoyaltyError, toLoyaltyError } from 'loyalty-lens';
-import type { Actions, ActionRow, ClvGroups, Cohorts, CrossSell, Winback, Dataset, Pyramid, Segmentation, RfmReport, ClvReport, NpsReport, Report, ListPage, CustomerRow, CustomerClv, ExportFile, Filter } from 'loyalty-lens';
+import type { Actions, ActionRow, FollowUpRow, Profile, ClvGroups, Cohorts, CrossSell, Winback, Dataset, Pyramid, Segmentation, RfmReport, ClvReport, NpsReport, Report, ListPage, CustomerRow, CustomerClv, ExportFile, Filter } from 'loyalty-lens';
 
 export async function host(file: File, bytes: Uint8Array): Promise<number> {
   await init();
@@ -12,6 +12,9 @@ export async function host(file: File, bytes: Uint8Array): Promise<number> {
   const pyramid: Pyramid = dataset.pyramid({ measure: 'total_spend', tiers: [['Super fans', 5], ['Active', 30], ['Base', 65]] });
   const cohorts: Cohorts = dataset.cohorts({ period: 'quarter' });
   const acts: Actions = dataset.actions({ lang: 'zh' });
+  const complaints: FollowUpRow[] = dataset.followUp({ passives: true });
+  const story: Profile = dataset.profile('c1', { lang: 'zh', survey: dataset }, { as_of: '2025-07-01' });
+  const remoteStory: Profile = await (await new LoyaltyWorker().open(file)).profile('c1', { playbook: [{ action: 'Call' }] });
   const list: ActionRow[] = dataset.actionList({ playbook: [{ stages: ['decline'], action: 'Win back', response_rate: 0.1 }, { action: 'Newsletter' }], action: 'Win back' });
   const win: Winback = dataset.winback({ winback_dormant_days: 90, floor: 500 });
   const sheet: ExportFile = dataset.exportActions({}, 'xlsx');
@@ -38,5 +41,5 @@ export async function host(file: File, bytes: Uint8Array): Promise<number> {
   await remote.free();
   worker.terminate();
   dataset.free();
-  return report.rows_accepted + rfm.rows.length + seg.segments.length + pyramid.ladder[0] + nps.nps + (clv.total_clv ?? 0) + top.total + page.total + file1.bytes.length + tiers.tiers.length + remoteNps.responses + cohorts.cohorts.length + (seg.stage_chain.expected_periods_to_end[0] ?? 0) + (seg.kpi_trends.latest?.reactivation?.p_value ?? 0) + (await remote.cohorts()).left_out + byGroup.total + (byGroup.multiple?.ci95?.[0] ?? 0) + acts.unmatched + list.length + win.invest_customers + sheet.bytes.length + (await remote.winback()).floor + cross.converted.hits + (cross.median_days ?? 0) + (await remote.crossSell({ anchor: ['手机'], targets: ['配件'] })).not_yet;
+  return complaints.length + story.timeline.length + (story.clv?.p_alive ?? 0) + remoteStory.periods.length + report.rows_accepted + rfm.rows.length + seg.segments.length + pyramid.ladder[0] + nps.nps + (clv.total_clv ?? 0) + top.total + page.total + file1.bytes.length + tiers.tiers.length + remoteNps.responses + cohorts.cohorts.length + (seg.stage_chain.expected_periods_to_end[0] ?? 0) + (seg.kpi_trends.latest?.reactivation?.p_value ?? 0) + (await remote.cohorts()).left_out + byGroup.total + (byGroup.multiple?.ci95?.[0] ?? 0) + acts.unmatched + list.length + win.invest_customers + sheet.bytes.length + (await remote.winback()).floor + cross.converted.hits + (cross.median_days ?? 0) + (await remote.crossSell({ anchor: ['手机'], targets: ['配件'] })).not_yet;
 }

@@ -324,6 +324,21 @@ pub fn clv_by_code(rows: &[crate::core::clv::CustomerClv], customers: &crate::co
     out
 }
 
+impl Playbook {
+    /// The row that gives customer `i` (index into `seg`'s facts) their action: the first that
+    /// matches their segment, stage and pyramid tier.
+    pub fn row_for(&self, seg: &Segmentation, i: usize) -> Option<usize> {
+        let segment = seg.segment_name(i);
+        let tier = seg.pyramid.of.get(i).and_then(|&k| seg.pyramid.tiers.get(k)).map_or("", |t| t.name.as_str());
+        let stage = seg.stages[i];
+        self.rows.iter().position(|r| {
+            (r.segments.is_empty() || r.segments.iter().any(|s| s == segment))
+                && (r.stages.is_empty() || r.stages.contains(&stage))
+                && (r.pyramid.is_empty() || r.pyramid.iter().any(|p| p == tier))
+        })
+    }
+}
+
 /// Gives every customer of `seg` their action under `playbook` (checked against `seg` first).
 ///
 /// # Errors
@@ -348,15 +363,7 @@ pub fn assign(seg: &Segmentation, playbook: &Playbook, clv: Option<&ClvByCode>) 
     let mut orders = vec![0u64; n];
     let mut of = Vec::with_capacity(seg.facts.customers.len());
     for (i, c) in seg.facts.customers.iter().enumerate() {
-        let segment = seg.segment_name(i);
-        let tier = seg.pyramid.of.get(i).and_then(|&k| seg.pyramid.tiers.get(k)).map_or("", |t| t.name.as_str());
-        let stage = seg.stages[i];
-        let row = playbook.rows.iter().position(|r| {
-            (r.segments.is_empty() || r.segments.iter().any(|s| s == segment))
-                && (r.stages.is_empty() || r.stages.contains(&stage))
-                && (r.pyramid.is_empty() || r.pyramid.iter().any(|p| p == tier))
-        });
-        let k = row.unwrap_or(n);
+        let k = playbook.row_for(seg, i).unwrap_or(n);
         of.push(k);
         if let Some(s) = stats.get_mut(k) {
             s.customers += 1;

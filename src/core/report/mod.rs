@@ -8,5 +8,6 @@ pub mod clv_groups;
 pub mod compact;
 pub mod follow_up;
 pub mod nps_page;
+pub mod profile;
 pub mod rules;
 pub mod segments;

@@ -5,10 +5,12 @@ use crate::core::analysis::groups::GroupStat;
 use crate::core::export::ExportFormat;
 use crate::core::report::segments::{CustomerFilter, SegmentationSummary};
 use crate::protocol::PAGE_SIZE;
+use crate::ui::components::profile::customer_button;
 use crate::ui::format;
 use crate::ui::i18n::Lang;
 use crate::ui::state::segments::CustomerList;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -66,7 +68,10 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
         props.onexport.reform(move |_: MouseEvent| (filter.clone(), file_name.clone(), *format))
     };
     let end = (l.offset + l.rows.len()).min(l.total);
-    // A click on a chart far down the page opens the list above it: bring it into view.
+    let ctx = use_context::<crate::ui::context::AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
+    let ids: Rc<Vec<String>> = Rc::new(l.rows.iter().map(|r| r.customer_id.clone()).collect());
+    // A click on a chart far down the page (or a story's "everyone in …") opens the list elsewhere:
+    // bring it into view, and the keyboard's focus to it.
     let node = use_node_ref();
     {
         let node = node.clone();
@@ -76,10 +81,20 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
             }
         });
     }
+    {
+        // Focus moves to a new list, not to each page of one (paging keeps it on the pager).
+        let node = node.clone();
+        use_effect_with(l.filter.clone(), move |_| {
+            let title = node.cast::<web_sys::Element>().and_then(|el| el.query_selector("h2").ok().flatten());
+            if let Some(title) = title.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = title.focus();
+            }
+        });
+    }
     html! {
         <section class="card" data-testid="customer-list" ref={node}>
             <div class="card-head">
-                <h2>{ format!("{} · {}", t.list_title, name) }<span class="badge" data-testid="list-total">{ format::int(l.total as u64) }</span></h2>
+                <h2 tabindex="-1">{ format!("{} · {}", t.list_title, name) }<span class="badge" data-testid="list-total">{ format::int(l.total as u64) }</span></h2>
                 <div class="pager">
                     <button class="button" disabled={l.offset == 0} onclick={page(l.offset.saturating_sub(PAGE_SIZE))}>{ t.prev }</button>
                     <span class="muted">{ format!("{}–{} / {}", if l.total == 0 { 0 } else { l.offset + 1 }, end, format::int(l.total as u64)) }</span>
@@ -96,9 +111,9 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
                         <th>{ t.tiers_title }</th><th>{ t.stages_title }</th><th>{ t.states_title }</th>
                     </tr></thead>
                     <tbody>
-                        { for l.rows.iter().map(|r| html! {
+                        { for l.rows.iter().enumerate().map(|(k, r)| html! {
                             <tr key={r.customer_id.clone()}>
-                                <td>{ r.customer_id.clone() }</td>
+                                <td>{ customer_button(&ctx, &ids, k) }</td>
                                 <td class="num">{ r.recency_days }</td>
                                 <td class="num">{ r.frequency }</td>
                                 <td class="num">{ format::money(r.monetary) }</td>

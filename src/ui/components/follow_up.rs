@@ -3,6 +3,7 @@
 //! list exported.
 
 use crate::core::export::ExportFormat;
+use crate::ui::components::profile::customer_button;
 use crate::ui::context::AppContext;
 use crate::ui::format;
 use std::rc::Rc;
@@ -35,6 +36,7 @@ pub fn FollowUpSection() -> Html {
         Callback::from(move |_: MouseEvent| ctx.export_follow_up(passives, file_name.clone(), format))
     };
     let (_, rows, total) = &*list;
+    let ids: Rc<Vec<String>> = Rc::new(rows.iter().map(|r| r.customer_id.clone()).collect());
     html! {
         <section class="card" data-testid="follow-up">
             <div class="card-head">
@@ -55,9 +57,9 @@ pub fn FollowUpSection() -> Html {
                     <thead><tr><th>{ "ID" }</th><th class="num">{ t.fu_score }</th><th>{ t.fu_answered }</th><th>{ t.fu_comment }</th>
                         <th>{ t.fu_history }</th><th>{ t.segment }</th><th>{ t.stages_title }</th><th class="num">{ t.monetary }</th><th class="num">{ "CLV" }</th></tr></thead>
                     <tbody>
-                        { for rows.iter().map(|r| html! {
+                        { for rows.iter().enumerate().map(|(k, r)| html! {
                             <tr key={r.customer_id.clone()}>
-                                <td>{ r.customer_id.clone() }</td><td class="num">{ r.score }</td><td>{ r.answered.clone() }</td>
+                                <td>{ customer_button(&ctx, &ids, k) }</td><td class="num">{ r.score }</td><td>{ r.answered.clone() }</td>
                                 <td>{ r.comment.clone() }</td><td class="muted">{ r.history.clone() }</td>
                                 <td>{ r.segment.clone() }</td><td>{ r.stage.clone() }</td>
                                 <td class="num">{ format::money(r.spend) }</td>

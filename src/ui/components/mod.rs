@@ -18,6 +18,7 @@ pub mod matrix;
 pub mod more;
 pub mod nps_trend;
 pub mod preview;
+pub mod profile;
 pub mod progress;
 pub mod pyramid_chart;
 pub mod reading;

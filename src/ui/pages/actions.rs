@@ -262,6 +262,7 @@ fn winback_section(t: &Texts, w: &Winback, ctx: &AppContext, format: ExportForma
     let basis = if w.with_clv { t.wb_basis_clv } else { t.wb_basis_spend };
     let rule = t.wb_rule.replace("{days}", &w.params.dormant_days.to_string()).replace("{basis}", basis);
     let total = w.invest_customers + w.let_go_customers;
+    let ids: std::rc::Rc<Vec<String>> = std::rc::Rc::new(w.rows.iter().map(|r| r.customer_id.clone()).collect());
     html! {
         <section class="card" data-testid="winback">
             <div class="card-head">
@@ -291,9 +292,9 @@ fn winback_section(t: &Texts, w: &Winback, ctx: &AppContext, format: ExportForma
                     <thead><tr><th>{ "ID" }</th><th>{ t.stages_title }</th><th class="num">{ t.recency }</th><th class="num">{ t.wb_spend_12m }</th>
                         <th class="num">{ "CLV" }</th><th class="num">{ "P(alive)" }</th><th class="num">{ t.wb_value }</th><th></th></tr></thead>
                     <tbody>
-                        { for w.rows.iter().map(|r| html! {
+                        { for w.rows.iter().enumerate().map(|(k, r)| html! {
                             <tr key={r.customer_id.clone()}>
-                                <td>{ r.customer_id.clone() }</td><td>{ r.stage.clone() }</td><td class="num">{ r.recency_days }</td>
+                                <td>{ crate::ui::components::profile::customer_button(ctx, &ids, k) }</td><td>{ r.stage.clone() }</td><td class="num">{ r.recency_days }</td>
                                 <td class="num">{ format::money(r.spend_12_months) }</td>
                                 <td class="num">{ r.clv.map_or_else(|| "—".into(), format::money) }</td>
                                 <td class="num">{ r.p_alive.map_or_else(|| "—".into(), |p| format!("{:.1}%", p * 100.0)) }</td>

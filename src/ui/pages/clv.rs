@@ -375,6 +375,7 @@ fn ClvCustomers(props: &ClvCustomersProps) -> Html {
         Callback::from(move |_: MouseEvent| ctx.export_clv(format!("{file}.clv")))
     };
     let end = (l.offset + l.rows.len()).min(l.total);
+    let ids: std::rc::Rc<Vec<String>> = std::rc::Rc::new(l.rows.iter().map(|c| c.customer_id.clone()).collect());
     html! {
         <section class="card" data-testid="clv-list">
             <div class="card-head">
@@ -401,9 +402,9 @@ fn ClvCustomers(props: &ClvCustomersProps) -> Html {
                         <th class="num">{ tx.clv_expected_value }</th><th class="num">{ "CLV" }</th>
                     </tr></thead>
                     <tbody>
-                        { for l.rows.iter().map(|c| html! {
+                        { for l.rows.iter().enumerate().map(|(k, c)| html! {
                             <tr key={c.customer_id.clone()}>
-                                <td>{ c.customer_id.clone() }</td>
+                                <td>{ crate::ui::components::profile::customer_button(&ctx, &ids, k) }</td>
                                 <td class="num">{ c.frequency }</td>
                                 <td class="num">{ format!("{:.1}", c.recency) }</td>
                                 <td class="num">{ format!("{:.1}", c.t) }</td>

@@ -8,11 +8,13 @@
 pub mod clv;
 pub mod ingest;
 pub mod nps;
+pub mod profile;
 pub mod segments;
 
 use self::clv::ClvState;
 use self::ingest::{IngestState, Shown};
 use self::nps::NpsState;
+use self::profile::ProfileState;
 use self::segments::SegmentsState;
 use super::i18n::Lang;
 use crate::protocol::{ProgressStage, Response, Slot};
@@ -81,6 +83,8 @@ pub struct AppState {
     pub segments: Rc<SegmentsState>,
     pub nps: Rc<NpsState>,
     pub clv: Rc<ClvState>,
+    /// One customer's story, when open.
+    pub profile: Rc<ProfileState>,
 }
 
 impl AppState {
@@ -95,6 +99,7 @@ impl AppState {
             segments: Rc::default(),
             nps: Rc::default(),
             clv: Rc::default(),
+            profile: Rc::default(),
         }
     }
 }
@@ -120,6 +125,12 @@ pub enum Action {
     DismissRefusal,
     /// The user cancelled the CLV run (the worker is told separately).
     ClvCancel,
+    /// Customer `at` of `list` (ids) opens in the story view.
+    OpenProfile {
+        list: Rc<Vec<String>>,
+        at: usize,
+    },
+    CloseProfile,
     /// A message from the worker.
     Worker(Response),
     /// The worker crashed after it had started: everything it held is gone, a new one starts.
@@ -165,6 +176,8 @@ impl AppState {
                 };
             }
             Action::ClvCancel => Rc::make_mut(&mut next.clv).cancel(),
+            Action::OpenProfile { list, at } => Rc::make_mut(&mut next.profile).open(list, at),
+            Action::CloseProfile => Rc::make_mut(&mut next.profile).close(),
             Action::Worker(response) => {
                 if !next.answer(response) {
                     return None;
@@ -209,6 +222,9 @@ impl AppState {
             | Response::ActionsFailed { .. }) => {
                 Rc::make_mut(&mut self.segments).answer(r);
             }
+            r @ (Response::Profile { .. } | Response::ProfileFailed { .. }) => {
+                Rc::make_mut(&mut self.profile).answer(r);
+            }
             Response::Progress { load, stage, fraction } => {
                 if self.ingest.loads.sent(load).is_none() {
                     return false;
@@ -227,6 +243,7 @@ impl AppState {
             }
             Response::Cleared => {
                 self.nps = Rc::default();
+                self.profile = Rc::default();
                 Rc::make_mut(&mut self.clv).new_file();
                 let segments = Rc::make_mut(&mut self.segments);
                 segments.summary = None;
@@ -243,6 +260,7 @@ impl AppState {
         match outcome {
             Shown::Transactions => {
                 self.tab = self.ingest.landing;
+                self.profile = Rc::default();
                 Rc::make_mut(&mut self.segments).new_file();
                 Rc::make_mut(&mut self.clv).new_file();
             }

@@ -260,6 +260,13 @@ impl<F> Session<F> {
                 };
                 self.send(Response::ClvGroups { groups }, out);
             }
+            Request::Profile { customer_id, zh } => {
+                let answer = match self.profile(&customer_id, zh) {
+                    Ok(profile) => Response::Profile { profile: Box::new(profile) },
+                    Err(e) => Response::ProfileFailed { customer_id, message: e.message, code: e.code },
+                };
+                self.send(answer, out);
+            }
             Request::Actions { playbook, winback } => {
                 let answer = match self.actions(&playbook, winback) {
                     Ok((actions, winback)) => Response::Actions { actions: Box::new(actions), winback: Box::new(winback) },
@@ -501,6 +508,24 @@ impl<F> Session<F> {
     /// The predictions of the last CLV run by customer code, when there is one.
     fn clv_by_code(&self, ds: &crate::core::dataset::Dataset) -> Option<crate::core::report::actions::ClvByCode> {
         self.clv.as_ref().map(|r| crate::core::report::actions::clv_by_code(&r.rows, &ds.customers))
+    }
+
+    /// The story of the customer with id `id`, with their answers, the last CLV run's prediction
+    /// and the action of the playbook last applied (the built-in one before any).
+    fn profile(&self, id: &str, zh: bool) -> Result<crate::core::report::profile::Profile, crate::api::ApiError> {
+        let (Some(ingested), Some(seg)) = (self.transactions.ingested.as_ref(), self.segmentation.as_ref()) else {
+            return Err(crate::api::ApiError::new(Refusal::NoSegmentation.code(), Refusal::NoSegmentation));
+        };
+        let built_in;
+        let playbook = match &self.actions {
+            Some((actions, _)) => &actions.playbook,
+            None => {
+                built_in = crate::core::report::actions::Playbook::default_in(zh);
+                &built_in
+            }
+        };
+        let survey = self.answers();
+        crate::api::profile(&ingested.dataset, seg, id, survey.as_ref(), self.clv.as_ref(), Some(playbook))
     }
 
     /// Every customer's action under `playbook` and the win-back priorities (kept for the

@@ -54,6 +54,8 @@ fn kinds(responses: &[Response]) -> Vec<&'static str> {
             Response::ClvGroups { .. } => "ClvGroups",
             Response::FollowUp { .. } => "FollowUp",
             Response::ActionsFailed { .. } => "ActionsFailed",
+            Response::Profile { .. } => "Profile",
+            Response::ProfileFailed { .. } => "ProfileFailed",
         })
         .filter(|&k| k != "Progress")
         .collect()
@@ -491,6 +493,41 @@ fn the_follow_up_list_is_sent_in_part_and_exported_whole() {
         .as_slice()
     {
         [Response::Download { file_name, bytes, .. }] => assert!(file_name.ends_with(".xlsx") && bytes.starts_with(b"PK")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_customers_story_comes_with_the_playbook_applied_last_and_the_clv_run() {
+    let mut s = with_sample(300);
+    let first = match answers(&mut s, Request::Customers { filter: CustomerFilter::All, offset: 0 }).as_slice() {
+        [Response::Customers { rows, .. }] => rows[0].clone(),
+        other => panic!("{other:?}"),
+    };
+    let story =
+        |s: &mut Test, zh: bool| match answers(s, Request::Profile { customer_id: first.customer_id.clone(), zh }).as_slice() {
+            [Response::Profile { profile }] => profile.clone(),
+            other => panic!("{other:?}"),
+        };
+    // Before any playbook, the built-in one in the page's language; no CLV yet.
+    let p = story(&mut s, true);
+    assert_eq!(p.customer, first);
+    assert!(p.clv.is_none());
+    let zh_action = p.action.clone().unwrap().action;
+    assert!(zh_action.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{zh_action}");
+    // After a playbook is applied, its action.
+    let one = crate::core::report::actions::Playbook::parse("segment,action,channel\n,Call everyone,Phone\n").unwrap();
+    let _ = answers(&mut s, Request::Actions { playbook: one, winback: Default::default() });
+    assert_eq!(story(&mut s, true).action.unwrap().action, "Call everyone");
+    // After a CLV run, the customer's prediction.
+    let next = ask(&mut s, Request::Clv { params: ClvParams::default() }).1;
+    let _ = run_clv(&mut s, next);
+    let clv = story(&mut s, false).clv.expect("a prediction after the CLV run");
+    assert!((0.0..=1.0).contains(&clv.p_alive) && clv.expected_purchases >= 0.0);
+    match answers(&mut s, Request::Profile { customer_id: "nobody".into(), zh: false }).as_slice() {
+        [Response::ProfileFailed { customer_id, code, .. }] => {
+            assert_eq!((customer_id.as_str(), code.as_str()), ("nobody", "unknown_customer"))
+        }
         other => panic!("{other:?}"),
     }
 }
