@@ -588,3 +588,92 @@ fn profile_tells_one_customers_story_worked_out_by_hand() {
     assert!(p["clv"].is_null());
     fails_in_one_line(&["profile", "profile.csv", "--customer", "c9"], "no customer with the id 'c9'");
 }
+
+#[test]
+fn a_dates_only_file_scores_r_and_f_and_fits_the_purchase_models_as_lifetimes_does() {
+    // visits/expected.json: lifetimes' BG/NBD fit and pandas' R-F segment counts of the same log
+    // (tests/fixtures/visits/fit.py).
+    let want: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/visits/expected.json")).unwrap(),
+    )
+    .unwrap();
+    let clv = json(&run(&["clv", "visits/grocery_visits.csv", "--calibration-end", "2007-12-30", "--unit", "day"]));
+    assert_eq!(clv["customers"], want["customers"]);
+    assert_eq!(clv["repeat_buyers"], want["repeat_buyers"]);
+    for p in ["r", "alpha", "a", "b"] {
+        let (got, expected) = (clv["bgnbd"][p].as_f64().unwrap(), want[p].as_f64().unwrap());
+        assert!((got - expected).abs() <= 0.005 * expected, "{p}: {got} vs lifetimes' {expected}");
+    }
+    // No amounts: no spend model and no CLV, said in a note; P(alive) and expected purchases stay.
+    assert!(clv["gamma_gamma"].is_null() && clv["total_clv"].is_null());
+    assert!(clv["notes"][0].as_str().unwrap().contains("no amount column"));
+    let path = std::env::temp_dir().join(format!("loyalty-lens-visits-{}.csv", std::process::id()));
+    let _ = json(&run(&[
+        "clv",
+        "visits/grocery_visits.csv",
+        "--calibration-end",
+        "2007-12-30",
+        "--unit",
+        "day",
+        "--customers",
+        path.to_str().unwrap(),
+    ]));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    let row = text.lines().find(|l| l.starts_with("0001,")).expect("customer 0001");
+    let f: Vec<&str> = row.split(',').collect();
+    assert_eq!((f[1], f[2], f[3], f[4]), ("4.0", "457.0", "568.0", ""), "frequency, recency, T; no mean value");
+    let p_alive: f64 = f[5].parse().unwrap();
+    let expected = want["customer_0001"]["p_alive"].as_f64().unwrap();
+    assert!((p_alive - expected).abs() <= 0.005 * expected, "P(alive) {p_alive} vs {expected}");
+    // R and F scores, no M, the named segments of the R-F map: the counts pandas found.
+    let rfm = String::from_utf8(run(&["rfm", "visits/grocery_visits.csv"]).stdout).unwrap();
+    let mut counts = std::collections::BTreeMap::<String, u64>::new();
+    for line in rfm.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!((f[3], f[6], f[8]), ("", "", ""), "monetary, m and the 8-class model are empty: {line}");
+        *counts.entry(f[7].to_string()).or_default() += 1;
+    }
+    for (name, n) in want["rf_segments"].as_object().unwrap() {
+        assert_eq!(counts.get(name).copied().unwrap_or(0), n.as_u64().unwrap(), "{name}");
+    }
+    // What still needs amounts says so, in one line.
+    fails_in_one_line(&["segments", "visits/grocery_visits.csv"], "the segmentation needs amounts");
+}
+
+#[test]
+fn funnel_of_a_member_list_worked_out_by_hand() {
+    // funnel_members.csv against funnel_orders.csv, as of 2024-07-01 (by hand, as in
+    // core::analysis::funnel's test): 广告 3 leads (one member had bought before registering), 2
+    // first orders, 1 second; 推荐 2 leads, 2 and 1; one member without a source; one registered
+    // after the as-of date.
+    let out = json(&run(&["funnel", "funnel_orders.csv", "--members", "funnel_members.csv", "--compare", "广告", "推荐"]));
+    assert_eq!((out["members"].as_u64(), out["registered_after_as_of"].as_u64()), (Some(8), Some(1)));
+    let source = |k: &str| out["by_source"].as_array().unwrap().iter().find(|s| s["key"] == k).unwrap().clone();
+    let ads = source("广告");
+    assert_eq!((ads["leads"].as_u64(), ads["already_customers"].as_u64()), (Some(3), Some(1)));
+    assert_eq!((ads["first_order"]["hits"].as_u64(), ads["second_order"]["hits"].as_u64()), (Some(2), Some(1)));
+    assert_eq!((ads["median_days_to_first_order"].as_f64(), ads["revenue"].as_f64()), (Some(3.5), Some(230.0)));
+    assert_eq!(source("推荐")["median_days_to_first_order"].as_f64(), Some(53.5));
+    // statsmodels' proportions_ztest([2, 2], [2, 3]): z 0.912871, p 0.361310 (推荐 2 of 2 against 广告 2 of 3).
+    let test = &out["comparison"]["first_order"];
+    assert!((test["z"].as_f64().unwrap() - 0.912_871).abs() < 1e-6);
+    assert!((test["p_value"].as_f64().unwrap() - 0.361_310).abs() < 1e-6);
+    // The activation lists: never bought (m2 and m7), bought once (m3; m6 once after registering).
+    let never =
+        String::from_utf8(run(&["funnel", "funnel_orders.csv", "--members", "funnel_members.csv", "--list", "never"]).stdout)
+            .unwrap();
+    assert_eq!(
+        never.trim(),
+        "member_id,registered,source,orders_after,first_order_after\nm2,2024-02-01,广告,0,\nm7,2024-04-01,,0,"
+    );
+    let once =
+        String::from_utf8(run(&["funnel", "funnel_orders.csv", "--members", "funnel_members.csv", "--list", "once"]).stdout)
+            .unwrap();
+    let ids: Vec<&str> = once.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ids, ["m3", "m6"]);
+    fails_in_one_line(
+        &["funnel", "funnel_orders.csv", "--members", "funnel_members.csv", "--compare", "广告", "电视"],
+        "no source '电视'",
+    );
+}

@@ -108,6 +108,15 @@ class WorkerDataset {
     return this.#ask('nps', [rest, transactions ? transactions.handle : null]);
   }
 
+  /** `members` is another `WorkerDataset` of the same worker. */
+  funnel(members, options = {}, rules = {}) {
+    return this.#ask('funnel', [members.handle, options, rules]);
+  }
+
+  funnelList(members, which = 'never', rules = {}) {
+    return this.#ask('funnelList', [members.handle, which, rules]);
+  }
+
   /** `survey`, when given, is another `WorkerDataset` of the same worker. */
   followUp(options = {}, rules = {}) {
     const { survey, ...rest } = options ?? {};

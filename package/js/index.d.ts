@@ -164,10 +164,11 @@ export interface RfmRow {
   customer_id: string;
   recency_days: number;
   frequency: number;
-  monetary: number;
+  /** `null` for a file without amounts (a visit log): no M score, no 8-class model (`cn_segment` empty), segments from the R-F map. */
+  monetary: number | null;
   r: number;
   f: number;
-  m: number;
+  m: number | null;
   segment: string;
   cn_segment: string;
 }
@@ -180,7 +181,8 @@ export interface RfmReport {
   rows_after_as_of: number;
   mean_recency_days: number;
   mean_frequency: number;
-  mean_monetary: number;
+  /** `null` without amounts. */
+  mean_monetary: number | null;
   rows: RfmRow[];
 }
 
@@ -384,7 +386,7 @@ export interface Segmentation {
   rule: string;
   segments: GroupStat[];
   cn_segments: GroupStat[];
-  cn_means: [number, number, number];
+  cn_means: [number, number, number | null];
   grid: Array<{ r: number; f: number; customers: number; mean_monetary: number }>;
   abc: GroupStat[];
   abc_cuts: { a: number; b: number };
@@ -537,6 +539,8 @@ export interface ClvReport {
   } | null;
   matrix: { frequencies: number[]; recencies: number[]; t: number; horizon: number; expected: number[][]; p_alive: number[][] };
   total_clv: number | null;
+  /** What the report leaves out and why (a file without amounts: no Gamma-Gamma, no CLV in money). */
+  notes: string[];
 }
 
 /** One customer's CLV predictions (the `clv --customers` CSV columns). */
@@ -545,7 +549,8 @@ export interface CustomerClv {
   frequency: number;
   recency: number;
   T: number;
-  monetary_value: number;
+  /** The mean value of the repeat purchases; `null` without amounts. */
+  monetary_value: number | null;
   p_alive: number;
   expected_purchases: number;
   expected_value: number | null;
@@ -645,6 +650,46 @@ export interface Profile {
   rows_after_as_of: number;
 }
 
+/** One group's acquisition funnel (a source, a registration period, or everyone). */
+export interface FunnelStage {
+  key: string;
+  /** Members who had not ordered before registering. */
+  leads: number;
+  first_order: { hits: number; of: number };
+  first_order_ci95: [number, number] | null;
+  second_order: { hits: number; of: number };
+  second_order_ci95: [number, number] | null;
+  median_days_to_first_order: number | null;
+  /** `null` for orders without amounts. */
+  revenue: number | null;
+  revenue_per_lead: number | null;
+  /** Members who had ordered before registering (not in the rates). */
+  already_customers: number;
+}
+
+/** The acquisition funnel (`loyalty-lens funnel --members`). */
+export interface Funnel {
+  as_of: string;
+  period: 'month' | 'quarter';
+  members: number;
+  registered_after_as_of: number;
+  total: FunnelStage;
+  /** The most leads first; members without a source under "". */
+  by_source: FunnelStage[];
+  by_cohort: FunnelStage[];
+  /** With `compare`: source `b`'s first-order conversion tested against `a`'s. */
+  comparison?: { a: string; b: string; first_order: { difference: number; z: number | null; p_value: number | null; ci95: [number, number]; significant: boolean } | null };
+}
+
+/** A member of the funnel's activation lists (`funnel --list`'s CSV columns). */
+export interface MemberRow {
+  member_id: string;
+  registered: string;
+  source: string;
+  orders_after: number;
+  first_order_after: string;
+}
+
 /** A page of a list. */
 export interface ListPage<T> {
   total: number;
@@ -686,6 +731,10 @@ export declare class Dataset {
   winback(options?: { winback_dormant_days?: number; floor?: number }, rules?: Rules): Winback;
   /** NPS with its interval, overall and by channel; joined to transactions when given. */
   nps(options?: NpsOptions): NpsReport;
+  /** The acquisition funnel of `members` (a member or lead list: id, registration date, source) against these orders, by source and registration period; `compare` tests two sources. */
+  funnel(members: Dataset, options?: { compare?: [string, string] }, rules?: Rules): Funnel;
+  /** The members who registered and `never` bought, or bought `once` (leads only). */
+  funnelList(members: Dataset, which?: 'never' | 'once', rules?: Rules): MemberRow[];
   /** Complaints to follow up: customers whose latest answer (this dataset's, or `survey`'s joined by id) is a detractor's (with `passives`, a passive's too), the most valuable first. */
   followUp(options?: { passives?: boolean; survey?: Dataset }, rules?: Rules): FollowUpRow[];
   /** One customer's story: orders, state and stage by period, scores, tiers, action, answers (this dataset's, or `survey`'s) and the last `clv` run's prediction. Throws `unknown_customer` for an id without purchases. */
@@ -717,6 +766,9 @@ export interface WorkerDataset {
   clvGroups(rules?: Rules): Promise<ClvGroups>;
   /** `transactions` is another dataset of the same worker. */
   nps(options?: { latest?: boolean; transactions?: WorkerDataset }): Promise<NpsReport>;
+  /** `members` is another dataset of the same worker. */
+  funnel(members: WorkerDataset, options?: { compare?: [string, string] }, rules?: Rules): Promise<Funnel>;
+  funnelList(members: WorkerDataset, which?: 'never' | 'once', rules?: Rules): Promise<MemberRow[]>;
   /** `survey` is another dataset of the same worker. */
   followUp(options?: { passives?: boolean; survey?: WorkerDataset }, rules?: Rules): Promise<FollowUpRow[]>;
   profile(id: string, options?: { playbook?: string | PlaybookRow[]; lang?: 'en' | 'zh'; survey?: WorkerDataset }, rules?: Rules): Promise<Profile>;

@@ -173,6 +173,16 @@ export class Dataset {
     return parsed(call(() => this.#raw.nps(json)));
   }
 
+  /** The acquisition funnel of a member or lead list (another Dataset: id, registration date, source) against these orders (`loyalty-lens funnel --members`). */
+  funnel(members, options = {}, rules = {}) {
+    return parsed(call(() => this.#raw.funnel(members.raw, JSON.stringify(options ?? {}), rulesJson(rules))));
+  }
+
+  /** The funnel's activation list: members who registered and `never` bought, or bought `once` (`loyalty-lens funnel --list`). */
+  funnelList(members, which = 'never', rules = {}) {
+    return parsed(call(() => this.#raw.funnel_list(members.raw, which, rulesJson(rules))));
+  }
+
   /** Complaints to follow up (`loyalty-lens follow-up`); `survey`, another Dataset, holds the answers when given. */
   followUp(options = {}, rules = {}) {
     const { survey, ...rest } = options ?? {};

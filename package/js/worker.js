@@ -28,6 +28,11 @@ async function answer({ id, op, input, options, handle, method, args = [] }) {
           const [opts, transactions] = args;
           return [d.nps({ ...opts, ...(transactions ? { transactions: dataset(transactions) } : {}) })];
         }
+        case 'funnel':
+        case 'funnelList': {
+          const [members, ...rest] = args;
+          return [d[method](dataset(members), ...rest)];
+        }
         case 'followUp': {
           const [opts, rules, survey] = args;
           return [d.followUp({ ...opts, ...(survey ? { survey: dataset(survey) } : {}) }, rules)];

@@ -251,6 +251,22 @@ impl Dataset {
         self.profile_of(id, options, rules, Some(&survey.ingested.dataset))
     }
 
+    /// `funnel`: the acquisition funnel of the member list `members` against these orders under
+    /// `rules` (their as-of date and period); `options` the JSON of `{ compare: [a, b] }`.
+    pub fn funnel(&self, members: &Dataset, options: &str, rules: &str) -> Result<String, JsValue> {
+        let options: FunnelOptions = parse(options, "options")?;
+        let params = Self::params(rules)?;
+        let ds = &self.ingested.dataset;
+        json(&api::funnel(ds, &members.ingested.dataset, &params, options.compare.as_deref()).map_err(thrown)?)
+    }
+
+    /// The funnel's activation lists as rows: the members who registered and `never` bought, or
+    /// bought `once`.
+    pub fn funnel_list(&self, members: &Dataset, which: &str, rules: &str) -> Result<String, JsValue> {
+        let params = Self::params(rules)?;
+        json(&api::funnel_list(&self.ingested.dataset, &members.ingested.dataset, &params, which).map_err(thrown)?)
+    }
+
     /// `nps`: `options` the JSON of `{ latest }`.
     pub fn nps(&self, options: &str) -> Result<String, JsValue> {
         let options: NpsOptions = parse(options, "options")?;
@@ -310,6 +326,12 @@ impl Dataset {
 #[serde(default, deny_unknown_fields)]
 struct NpsOptions {
     latest: bool,
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FunnelOptions {
+    compare: Option<Vec<String>>,
 }
 
 #[derive(Default, serde::Deserialize)]

@@ -175,9 +175,74 @@ pub fn pyramid(ds: &Dataset, params: &ValidSegmentationParams, clv: Option<&[f64
 /// # Errors
 /// What computing the customers' facts refuses (no dates, no amounts, no rows).
 pub fn cohorts(ds: &Dataset, params: &ValidSegmentationParams) -> Result<Cohorts, ApiError> {
-    let facts =
-        crate::core::analysis::customers::facts(ds, params.as_of).map_err(crate::core::report::segments::SegmentError::from)?;
+    use crate::core::analysis::customers::{facts, FactsError};
+    use crate::core::report::segments::SegmentError;
+    let facts = facts(ds, params.as_of).map_err(SegmentError::from)?;
+    // The triangle's revenue would be 0 without amounts: refused, as the segmentation is (issue 33).
+    if !facts.amounts {
+        return Err(SegmentError::from(FactsError::NoAmounts).into());
+    }
     Ok(crate::core::analysis::cohorts::cohorts(ds, &facts, params.states.period))
+}
+
+/// The rules' facts of the orders `ds`, for the funnel of the member file `members`.
+fn funnel_facts(ds: &Dataset, members: &Dataset, params: &ValidSegmentationParams) -> Result<Facts, ApiError> {
+    if members.day.is_none() {
+        return Err(ApiError::option("the member file has no date column: map the registration date"));
+    }
+    Ok(crate::core::analysis::customers::facts(ds, params.as_of).map_err(crate::core::report::segments::SegmentError::from)?)
+}
+
+/// `funnel`: the acquisition funnel of the member file `members` against the orders of `ds` (the
+/// rules' as-of date and period), with `compare`'s two sources' first-order conversion tested
+/// (`comparison`).
+///
+/// # Errors
+/// What computing the orders' facts refuses; `bad_option` for a source to compare that the member
+/// file does not have, or a member file without dates.
+pub fn funnel(
+    ds: &Dataset,
+    members: &Dataset,
+    params: &ValidSegmentationParams,
+    compare: Option<&[String]>,
+) -> Result<serde_json::Value, ApiError> {
+    use crate::core::analysis::funnel;
+    let facts = funnel_facts(ds, members, params)?;
+    let f = funnel::funnel(members, ds, &facts, params.states.period);
+    let mut value = serde_json::to_value(&f).map_err(|e| ApiError::new("internal", e))?;
+    if let Some([a, b]) = compare {
+        for k in [a, b] {
+            if !f.by_source.iter().any(|s| &s.key == k) {
+                let names: Vec<&str> = f.by_source.iter().map(|s| s.key.as_str()).collect();
+                return Err(ApiError::option(format!(
+                    "there is no source '{k}' in the member file (sources: {})",
+                    names.join(", ")
+                )));
+            }
+        }
+        value["comparison"] = serde_json::json!({ "a": a, "b": b, "first_order": funnel::compare(&f, a, b) });
+    }
+    Ok(value)
+}
+
+/// `funnel --list`: the members (leads: not customers before registering) who `never` bought
+/// after registering, or bought `once`, in the member file's order.
+///
+/// # Errors
+/// As [`funnel`]; `bad_option` for another list.
+pub fn funnel_list(
+    ds: &Dataset,
+    members: &Dataset,
+    params: &ValidSegmentationParams,
+    which: &str,
+) -> Result<Vec<crate::core::analysis::funnel::MemberRow>, ApiError> {
+    let orders = match which {
+        "never" => 0,
+        "once" => 1,
+        other => return Err(ApiError::option(format!("list '{other}': never or once"))),
+    };
+    let facts = funnel_facts(ds, members, params)?;
+    Ok(crate::core::analysis::funnel::member_rows(members, ds, &facts, orders))
 }
 
 /// `cross-sell`: cross-purchase from the anchor to the target categories, up to the

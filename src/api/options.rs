@@ -504,9 +504,9 @@ impl Filter {
         };
         Ok(match self {
             Self::All => CustomerFilter::All,
-            Self::Segment(name) if name == "Unassigned" => CustomerFilter::Segment(seg.rfm.params.segments.len()),
+            Self::Segment(name) if name == "Unassigned" => CustomerFilter::Segment(seg.rfm.segment_map().len()),
             Self::Segment(name) => {
-                CustomerFilter::Segment(find("segment", seg.rfm.params.segments.iter().map(|s| s.0.as_str()).collect(), name)?)
+                CustomerFilter::Segment(find("segment", seg.rfm.segment_map().iter().map(|s| s.0.as_str()).collect(), name)?)
             }
             Self::CnSegment(c) => CustomerFilter::Cn(*c),
             Self::Cell { r, f } => CustomerFilter::Cell { r: *r, f: *f },

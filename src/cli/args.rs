@@ -133,6 +133,28 @@ pub(super) enum Command {
         #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
         format: String,
     },
+    /// The acquisition funnel: a member or lead list (id, registration date, source) joined to the
+    /// orders of FILE by id — per source and per registration period, leads → first order → second
+    /// order with Wilson intervals, median days to the first order and revenue per lead (members
+    /// who had ordered before registering counted apart), as JSON. `--compare A B` tests source B's
+    /// conversion against A's; `--list never|once` writes those members instead (CSV columns
+    /// member_id,registered,source,orders_after,first_order_after).
+    Funnel {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// The member or lead list: id, registration or lead date, source.
+        #[arg(long, value_name = "FILE")]
+        members: PathBuf,
+        /// Two sources whose first-order conversion to compare.
+        #[arg(long, num_args = 2, value_names = ["A", "B"])]
+        compare: Option<Vec<String>>,
+        /// The members registered and never bought, or who bought once, as CSV.
+        #[arg(long, value_parser = ["never", "once"])]
+        list: Option<String>,
+    },
     /// Cross-purchase in sequence: of the customers who bought an anchor category, the share who
     /// bought a target category within N days of their first anchor purchase (those with fewer
     /// than N days seen are left out, as too recent), the median days, the test against a

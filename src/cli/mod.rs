@@ -214,6 +214,19 @@ pub fn main() -> ExitCode {
         Command::Segments { file, read, rules, compact } => {
             with_rules(&file, &read, &rules, |ds, params| json(&crate::api::segments(ds, params)?, compact))
         }
+        Command::Funnel { file, read, rules, members, compare, list } => {
+            let members = match load(&members, &ReadArgs::default()) {
+                Ok(m) => m,
+                Err(e) => return fail(e),
+            };
+            with_rules(&file, &read, &rules, |ds, params| match &list {
+                Some(which) => {
+                    let rows = crate::api::funnel_list(ds, &members.dataset, params, which)?;
+                    Ok(crate::core::export::member_csv(&rows).trim_end().to_string())
+                }
+                None => json(&crate::api::funnel(ds, &members.dataset, params, compare.as_deref())?, false),
+            })
+        }
         Command::Cohorts { file, read, rules, format } => with_rules(&file, &read, &rules, |ds, params| {
             let cohorts = crate::api::cohorts(ds, params)?;
             if format == "json" {

@@ -1172,6 +1172,35 @@ test('a survey file alone gives the NPS page, with anonymous answers counted', a
   await context.close();
 });
 
+test('a dates-only visit log: the segmentation says it needs amounts, the CLV page fits the purchase models on the dates as lifetimes does', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'visits/grocery_visits.csv');
+  await page.locator('[data-testid="tab-overview"].active').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('tab-segments').click();
+  assert.match(await page.getByTestId('segment-error').textContent(), /the segmentation needs amounts/);
+  await page.getByTestId('tab-clv').click();
+  await page.getByTestId('clv-calibration').fill('2007-12-30');
+  await page.getByTestId('clv-holdout').fill('');
+  await page.getByTestId('clv-unit').selectOption('day');
+  await page.getByTestId('clv-run').click();
+  await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
+  // lifetimes' BG/NBD on the same log (tests/fixtures/visits/fit.py → expected.json), within 0.5%.
+  const want = JSON.parse(await readFile(fixture('visits/expected.json'), 'utf8'));
+  const models = await page.getByTestId('clv-models').textContent();
+  for (const [name, key] of [['r', 'r'], ['α', 'alpha'], ['a', 'a'], ['b', 'b']]) {
+    const got = Number(new RegExp(`BG/NBD.*?${name} = ([0-9.]+)`).exec(models)[1]);
+    assert.ok(Math.abs(got - want[key]) <= 0.005 * want[key], `${name}: ${got} vs lifetimes' ${want[key]}`);
+  }
+  assert.doesNotMatch(models, /Gamma-Gamma/);
+  assert.match(await page.getByTestId('clv-needs-amount').textContent(), /no amount column/);
+  // Every customer has P(alive) and expected purchases; the mean value and CLV say they need amounts.
+  const first = await page.getByTestId('clv-table').locator('tbody tr').first().locator('td').allTextContents();
+  assert.equal(first[4], '—');
+  assert.equal(first.at(-1), '—');
+  assert.match(first[5], /^\d/);
+  await context.close();
+});
+
 test('CLV: BG/NBD, Pareto/NBD and Gamma-Gamma fitted in the browser on CDNOW, validated on the holdout, customers exported', async () => {
   const { context, page, requests, errors } = await openApp();
   await upload(page, 'cdnow/CDNOW_sample.txt');

@@ -149,7 +149,9 @@ test('the page used only its own server, the package in a worker, and no app cod
   }
   assert.ok(!paths.some((p) => p.startsWith('/dist/') || p.startsWith('/src/')), paths.join(' '));
   // The module loaded in the worker only: the page's thread fetched the bindings, not the wasm.
+  // Every worker is the package's (one per LoyaltyWorker; a terminated one can linger in the
+  // list a moment, so the check is on what they are, not how many are still listed).
   const workers = page.workers();
-  assert.equal(workers.length, 1, 'one worker');
-  assert.match(workers[0].url(), /\/pkg\/worker\.js$/);
+  assert.ok(workers.length >= 1, 'a worker');
+  for (const w of workers) assert.match(w.url(), /\/pkg\/worker\.js$/);
 });

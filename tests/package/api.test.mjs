@@ -164,6 +164,26 @@ test('profile equals `loyalty-lens profile` on the hand-worked customer, with a 
   }
 });
 
+test('funnel and funnelList equal `loyalty-lens funnel` on the hand-worked member list', async () => {
+  const orders = await open(await readFile(join(fixtures, 'funnel_orders.csv')), { name: 'funnel_orders.csv' });
+  const members = await open(await readFile(join(fixtures, 'funnel_members.csv')), { name: 'funnel_members.csv' });
+  try {
+    const args = ['funnel', join(fixtures, 'funnel_orders.csv'), '--members', join(fixtures, 'funnel_members.csv')];
+    agree('funnel', { json: orders.funnel(members, { compare: ['广告', '推荐'] }) }, cli(...args, '--compare', '广告', '推荐'));
+    // By hand (tests/cli.rs): 广告 3 leads, 2 first orders.
+    const ads = orders.funnel(members).by_source.find((s) => s.key === '广告');
+    assert.deepEqual([ads.leads, ads.first_order.hits, ads.already_customers], [3, 2, 1]);
+    const run = spawnSync(bin, [...args, '--list', 'never'], { encoding: 'utf8' });
+    const want = run.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+    assert.deepEqual(orders.funnelList(members, 'never').map((r) => r.member_id), want);
+    assert.deepEqual(want, ['m2', 'm7']);
+    assert.equal((await pkg(() => orders.funnel(members, { compare: ['广告', '电视'] }))).code, 'bad_option');
+  } finally {
+    orders.free();
+    members.free();
+  }
+});
+
 test('followUp equals `loyalty-lens follow-up` on the CDNOW survey joined to the sample', async () => {
   const tx = await open(await readFile(join(fixtures, 'cdnow', 'CDNOW_sample.txt')), { name: 'CDNOW_sample.txt' });
   const survey = await open(await readFile(join(fixtures, 'survey_cdnow_gbk.csv')), { name: 'survey_cdnow_gbk.csv' });
@@ -320,7 +340,7 @@ test('the API reference in the package README is generated from its declarations
   const exported = [...declarations.matchAll(/^export declare (?:function|class) (\w+)/gm)].map((m) => m[1]);
   assert.ok(exported.length >= 6, exported.join());
   for (const name of exported) assert.ok(text.includes(`\`${name}`), `${name} is in the reference`);
-  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'cohorts', 'crossSell', 'actions', 'actionList', 'exportActions', 'winback', 'clvGroups', 'nps', 'followUp', 'profile', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
+  for (const method of ['inspect', 'rfm', 'segments', 'pyramid', 'cohorts', 'crossSell', 'actions', 'actionList', 'exportActions', 'winback', 'clvGroups', 'nps', 'followUp', 'profile', 'funnel', 'funnelList', 'clv', 'clvCustomers', 'customers', 'export', 'free']) {
     assert.ok(text.includes(`\`${method}(`), `Dataset.${method} is in the reference`);
   }
 });

@@ -8,6 +8,10 @@
 //! thresholds per metric: recency scores `1 + #{t : days ≤ t}`, frequency and monetary
 //! `1 + #{t : value ≥ t}`. Named segments are looked up by the code `r f m` on scores rescaled to
 //! 1..5 (`round(1 + (s − 1) · 4 / (B − 1))`) when B ≠ 5.
+//!
+//! A file without amounts (a visit or check-in log) has no M: its customers get no M score and no
+//! 8-class model, and their named segments are looked up by the code `r f` in the R-F map
+//! ([`default_rf_segments`]).
 
 use crate::core::analysis::customers::CustomerFacts;
 use serde::{Deserialize, Serialize};
@@ -35,6 +39,9 @@ pub struct RfmParams {
     pub monetary: Scoring,
     /// Segment name → codes (`555`, `554`, …) on the 1..5 scale.
     pub segments: Vec<(String, Vec<u16>)>,
+    /// Segment name → R-F codes (`55`, `54`, …): the map for files without amounts.
+    #[serde(default = "default_rf_segments")]
+    pub rf_segments: Vec<(String, Vec<u16>)>,
 }
 
 impl Default for RfmParams {
@@ -45,6 +52,7 @@ impl Default for RfmParams {
             frequency: Scoring::Ranked,
             monetary: Scoring::Ranked,
             segments: default_segments(),
+            rf_segments: default_rf_segments(),
         }
     }
 }
@@ -55,6 +63,7 @@ pub enum RfmError {
     Bins(u8),
     Thresholds { metric: &'static str, why: String },
     Code { segment: String, code: u16 },
+    RfCode { segment: String, code: u16 },
 }
 
 impl std::fmt::Display for RfmError {
@@ -64,6 +73,9 @@ impl std::fmt::Display for RfmError {
             Self::Thresholds { metric, why } => write!(f, "{metric} thresholds: {why}"),
             Self::Code { segment, code } => {
                 write!(f, "segment '{segment}': {code} is not an R-F-M code (three digits, each 1 to 5)")
+            }
+            Self::RfCode { segment, code } => {
+                write!(f, "segment '{segment}' of the R-F map: {code} is not an R-F code (two digits, each 1 to 5)")
             }
         }
     }
@@ -78,6 +90,7 @@ impl RfmError {
             Self::Bins(_) => "rfm_bins",
             Self::Thresholds { .. } => "rfm_thresholds",
             Self::Code { .. } => "rfm_segment_code",
+            Self::RfCode { .. } => "rf_segment_code",
         }
     }
 }
@@ -110,12 +123,21 @@ impl RfmParams {
                 return Err(RfmError::Code { segment: name.clone(), code });
             }
         }
+        for (name, codes) in &self.rf_segments {
+            if let Some(&code) = codes.iter().find(|&&c| !valid_rf_code(c)) {
+                return Err(RfmError::RfCode { segment: name.clone(), code });
+            }
+        }
         Ok(())
     }
 }
 
 fn valid_code(c: u16) -> bool {
     (111..=555).contains(&c) && [c / 100, c / 10 % 10, c % 10].iter().all(|d| (1..=5).contains(d))
+}
+
+fn valid_rf_code(c: u16) -> bool {
+    (11..=55).contains(&c) && [c / 10, c % 10].iter().all(|d| (1..=5).contains(d))
 }
 
 /// The 11-segment map over the 125 R-F-M codes (issue 3).
@@ -141,6 +163,28 @@ pub fn default_segments() -> Vec<(String, Vec<u16>)> {
         ("Can't Lose Them", &[155, 154, 144, 214, 215, 115, 114, 113]),
         ("Hibernating", &[332, 322, 233, 232, 223, 222, 132, 123, 122, 212, 211]),
         ("Lost", &[111, 112, 121, 131, 141, 151]),
+    ];
+    table.iter().map(|(n, c)| (n.to_string(), c.to_vec())).collect()
+}
+
+/// The 11 named segments over the 25 R-F codes, for files without amounts: the R-F map that RFM
+/// guides use where M is not known (R then F: Champions 5[4-5], Loyal [3-4][4-5], Potential
+/// Loyalist [4-5][2-3], New Customers 51, Promising 41, Need Attention 33, About To Sleep 3[1-2],
+/// At Risk [1-2][3-4], Can't Lose Them [1-2]5, Hibernating [1-2][1-2]), with 11 — the longest
+/// gone who came least — as Lost.
+pub fn default_rf_segments() -> Vec<(String, Vec<u16>)> {
+    let table: [(&str, &[u16]); 11] = [
+        ("Champions", &[55, 54]),
+        ("Loyal", &[45, 44, 35, 34]),
+        ("Potential Loyalist", &[53, 52, 43, 42]),
+        ("New Customers", &[51]),
+        ("Promising", &[41]),
+        ("Need Attention", &[33]),
+        ("About To Sleep", &[32, 31]),
+        ("At Risk", &[24, 23, 14, 13]),
+        ("Can't Lose Them", &[25, 15]),
+        ("Hibernating", &[22, 21, 12]),
+        ("Lost", &[11]),
     ];
     table.iter().map(|(n, c)| (n.to_string(), c.to_vec())).collect()
 }
@@ -235,10 +279,13 @@ impl CnSegment {
 pub struct RfmScore {
     pub r: u8,
     pub f: u8,
+    /// 0 without amounts (no M score).
     pub m: u8,
-    /// The named segment (index into the params' segments), if its code is listed.
+    /// The named segment (index into the params' segments, or without amounts into the R-F map),
+    /// if its code is listed.
     pub segment: Option<usize>,
-    pub cn_segment: CnSegment,
+    /// `None` without amounts: the 8 classes need M.
+    pub cn_segment: Option<CnSegment>,
 }
 
 /// Scores for every customer, in the order of the facts given.
@@ -249,7 +296,24 @@ pub struct Rfm {
     /// The means the 8-class model compares against.
     pub mean_recency: f64,
     pub mean_frequency: f64,
-    pub mean_monetary: f64,
+    /// `None` without amounts.
+    pub mean_monetary: Option<f64>,
+}
+
+impl Rfm {
+    /// Whether there are M scores (the file has amounts).
+    pub fn monetary(&self) -> bool {
+        self.mean_monetary.is_some()
+    }
+
+    /// The segment map the named segments come from: R-F-M, or R-F without amounts.
+    pub fn segment_map(&self) -> &[(String, Vec<u16>)] {
+        if self.monetary() {
+            &self.params.segments
+        } else {
+            &self.params.rf_segments
+        }
+    }
 }
 
 /// Ranked scores: `1 + floor(bins · w / n)`, w = how many values are strictly worse.
@@ -313,39 +377,48 @@ fn mean(values: &[f64]) -> f64 {
 /// # Errors
 /// [`RfmError`] when the parameters are invalid (see [`RfmParams::check`]).
 pub fn score(customers: &[CustomerFacts], params: &RfmParams) -> Result<Rfm, RfmError> {
+    score_with(customers, params, true)
+}
+
+/// [`score`], with `monetary` false for customers of a file without amounts: no M scores, no
+/// 8-class model, named segments from the R-F map.
+///
+/// # Errors
+/// As [`score`].
+pub fn score_with(customers: &[CustomerFacts], params: &RfmParams, monetary: bool) -> Result<Rfm, RfmError> {
     params.check()?;
     let recency: Vec<f64> = customers.iter().map(|c| f64::from(c.recency_days)).collect();
     let frequency: Vec<f64> = customers.iter().map(|c| f64::from(c.frequency)).collect();
-    let monetary: Vec<f64> = customers.iter().map(|c| c.monetary).collect();
+    let amounts: Vec<f64> = customers.iter().map(|c| c.monetary).collect();
     let scores_for = |values: &[f64], scoring: &Scoring, higher: bool| match scoring {
         Scoring::Ranked => ranked_scores(values, params.bins, higher),
         Scoring::Thresholds(t) => threshold_scores(values, t, higher),
     };
     let r = scores_for(&recency, &params.recency, false);
     let f = scores_for(&frequency, &params.frequency, true);
-    let m = scores_for(&monetary, &params.monetary, true);
-    let (mr, mf, mm) = (mean(&recency), mean(&frequency), mean(&monetary));
+    let m = if monetary { scores_for(&amounts, &params.monetary, true) } else { vec![0; customers.len()] };
+    let (mr, mf, mm) = (mean(&recency), mean(&frequency), mean(&amounts));
+    let map = if monetary { &params.segments } else { &params.rf_segments };
     let mut lookup = [None; 556];
-    for (i, (_, codes)) in params.segments.iter().enumerate() {
+    for (i, (_, codes)) in map.iter().enumerate() {
         for &c in codes {
             lookup[usize::from(c)].get_or_insert(i);
         }
     }
     let scores = (0..customers.len())
         .map(|i| {
-            let code = u16::from(to_five(r[i], params.bins)) * 100
-                + u16::from(to_five(f[i], params.bins)) * 10
-                + u16::from(to_five(m[i], params.bins));
+            let rf = u16::from(to_five(r[i], params.bins)) * 10 + u16::from(to_five(f[i], params.bins));
+            let code = if monetary { rf * 10 + u16::from(to_five(m[i], params.bins)) } else { rf };
             RfmScore {
                 r: r[i],
                 f: f[i],
                 m: m[i],
                 segment: lookup[usize::from(code)],
-                cn_segment: CnSegment::of(recency[i] < mr, frequency[i] > mf, monetary[i] > mm),
+                cn_segment: monetary.then(|| CnSegment::of(recency[i] < mr, frequency[i] > mf, amounts[i] > mm)),
             }
         })
         .collect();
-    Ok(Rfm { params: params.clone(), scores, mean_recency: mr, mean_frequency: mf, mean_monetary: mm })
+    Ok(Rfm { params: params.clone(), scores, mean_recency: mr, mean_frequency: mf, mean_monetary: monetary.then_some(mm) })
 }
 
 #[cfg(test)]
@@ -434,6 +507,40 @@ mod tests {
     }
 
     #[test]
+    fn the_r_f_map_names_each_of_the_25_codes_once() {
+        let mut seen = std::collections::BTreeMap::new();
+        for (name, codes) in default_rf_segments() {
+            for c in codes {
+                assert!(seen.insert(c, name.clone()).is_none(), "{c} twice");
+            }
+        }
+        assert_eq!(seen.len(), 25);
+        let names: Vec<String> = default_segments().into_iter().map(|s| s.0).collect();
+        let rf_names: Vec<String> = default_rf_segments().into_iter().map(|s| s.0).collect();
+        assert_eq!(names, rf_names, "the same 11 segments, so that playbooks and lists name them alike");
+    }
+
+    #[test]
+    fn without_amounts_there_is_no_m_and_segments_come_from_r_and_f() {
+        // Five customers (recency days, orders), scored 1 + floor(5w / 5) = 1 + w with w the
+        // customers strictly worse: (1, 9) has four worse on both: 5 and 5
+        // (Champions); (10, 1): three are less recent, nobody has fewer orders → 41, Promising;
+        // (20, 3): two less recent, three with fewer orders → 34, Loyal; the oldest single
+        // visitor 11, Lost.
+        let rows = [(1, 9, 0.0), (10, 1, 0.0), (20, 3, 0.0), (30, 1, 0.0), (400, 1, 0.0)];
+        let rfm = score_with(&facts(&rows), &RfmParams::default(), false).unwrap();
+        let named: Vec<(u8, u8, u8, &str)> =
+            rfm.scores.iter().map(|s| (s.r, s.f, s.m, rfm.segment_map()[s.segment.unwrap()].0.as_str())).collect();
+        assert_eq!(
+            named,
+            [(5, 5, 0, "Champions"), (4, 1, 0, "Promising"), (3, 4, 0, "Loyal"), (2, 1, 0, "Hibernating"), (1, 1, 0, "Lost")]
+        );
+        assert!(rfm.scores.iter().all(|s| s.cn_segment.is_none()));
+        assert_eq!(rfm.mean_monetary, None);
+        assert!(!rfm.monetary());
+    }
+
+    #[test]
     fn all_eight_chinese_classes_come_from_the_mean_comparisons() {
         // Means: recency 50, frequency 5, monetary 500. Each customer is high or low on each.
         let cases = [
@@ -448,17 +555,17 @@ mod tests {
         ];
         let rows: Vec<(i32, u32, f64)> = cases.iter().map(|c| c.0).collect();
         let rfm = score(&facts(&rows), &RfmParams::default()).unwrap();
-        assert_eq!((rfm.mean_recency, rfm.mean_frequency, rfm.mean_monetary), (50.0, 5.0, 500.0));
+        assert_eq!((rfm.mean_recency, rfm.mean_frequency, rfm.mean_monetary), (50.0, 5.0, Some(500.0)));
         for (s, (_, want, zh)) in rfm.scores.iter().zip(cases) {
-            assert_eq!(s.cn_segment, want);
-            assert_eq!(s.cn_segment.zh(), zh);
+            assert_eq!(s.cn_segment, Some(want));
+            assert_eq!(s.cn_segment.map(CnSegment::zh), Some(zh));
         }
     }
 
     #[test]
     fn a_value_equal_to_the_mean_is_not_high() {
         let rfm = score(&facts(&[(5, 2, 10.0), (5, 2, 10.0)]), &RfmParams::default()).unwrap();
-        assert!(rfm.scores.iter().all(|s| s.cn_segment == CnSegment::GeneralRetain));
+        assert!(rfm.scores.iter().all(|s| s.cn_segment == Some(CnSegment::GeneralRetain)));
     }
 
     #[test]

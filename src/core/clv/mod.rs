@@ -207,7 +207,8 @@ pub struct CustomerClv {
     pub recency: f64,
     #[serde(rename = "T")]
     pub t: f64,
-    pub monetary_value: f64,
+    /// The mean value of the repeat purchases; `None` without amounts.
+    pub monetary_value: Option<f64>,
     pub p_alive: f64,
     /// Expected purchases over the CLV horizon.
     pub expected_purchases: f64,
@@ -302,6 +303,9 @@ pub struct ClvReport {
     pub matrix: FrMatrix,
     /// Sum of CLV over all customers.
     pub total_clv: Option<f64>,
+    /// What the report leaves out and why (a file without amounts: no spend model, no CLV).
+    #[serde(default)]
+    pub notes: Vec<String>,
     #[serde(skip)]
     pub rows: Vec<CustomerClv>,
 }
@@ -351,8 +355,15 @@ pub fn fit_pareto(s: &Summary) -> Result<Fitted<pareto_nbd::ParetoNbd>, String> 
     pareto_nbd::fit(&rft(s)).map(|(m, f)| Fitted::new(m, f)).map_err(|e| e.to_string())
 }
 
+/// Why a file without amounts has no spend model.
+pub const NO_AMOUNTS: &str =
+    "the file has no amount column: Gamma-Gamma, the expected value of a purchase and CLV in money need one (P(alive) and the expected purchases come from the dates alone)";
+
 /// Gamma-Gamma on the repeat buyers, or why not (naming customers with no positive spend).
 pub fn fit_spend(ds: &Dataset, s: &Summary) -> Result<SpendModel, String> {
+    if ds.amount.is_none() {
+        return Err(NO_AMOUNTS.into());
+    }
     let repeat: Vec<&summary::CustomerSummary> = s.customers.iter().filter(|c| c.x > 0.0).collect();
     let spend_data: Vec<(f64, f64)> = repeat.iter().map(|c| (c.x, c.monetary)).collect();
     let ids: Vec<String> = repeat.iter().map(|c| ds.customers.name(c.customer).unwrap_or_default().to_string()).collect();
@@ -402,7 +413,7 @@ pub fn report(
                 frequency: c.x,
                 recency: c.t_x,
                 t: c.t,
-                monetary_value: c.monetary,
+                monetary_value: ds.amount.is_some().then_some(c.monetary),
                 p_alive: bg.p_alive(c.x, c.t_x, c.t),
                 expected_purchases: bg.expected(f64::from(params.horizon_months) * per_month, c.x, c.t_x, c.t),
                 expected_value,
@@ -430,6 +441,7 @@ pub fn report(
         validation,
         matrix: fr_matrix(&bg, s, 13),
         total_clv,
+        notes: if ds.amount.is_none() { vec![NO_AMOUNTS.to_string()] } else { Vec::new() },
         rows,
     }
 }
@@ -548,7 +560,7 @@ mod tests {
             frequency: 0.0,
             recency: 0.0,
             t: 0.0,
-            monetary_value: 0.0,
+            monetary_value: Some(0.0),
             p_alive,
             expected_purchases: 0.0,
             expected_value: None,

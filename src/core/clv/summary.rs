@@ -71,7 +71,6 @@ pub struct Summary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SummaryError {
     NoDates,
-    NoAmounts,
     NoneBefore(String),
     HoldoutBeforeCalibration,
 }
@@ -80,7 +79,6 @@ impl std::fmt::Display for SummaryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::NoDates => write!(f, "CLV needs purchase dates: map a date column"),
-            Self::NoAmounts => write!(f, "CLV needs amounts: map an amount column"),
             Self::NoneBefore(d) => write!(f, "no customer bought on or before the calibration end {d}: choose a later date"),
             Self::HoldoutBeforeCalibration => write!(f, "the holdout end must be after the calibration end"),
         }
@@ -94,22 +92,23 @@ impl Summary {
     }
 }
 
-/// Summarises the customers of `ds`.
+/// Summarises the customers of `ds`. Without an amount column every row is a purchase (of nothing:
+/// the mean repeat value is 0, and Gamma-Gamma is not fitted).
 ///
 /// # Errors
-/// [`SummaryError`] when dates or amounts are not mapped, nobody bought by the calibration end, or
-/// the holdout ends before the calibration.
+/// [`SummaryError`] when dates are not mapped, nobody bought by the calibration end, or the
+/// holdout ends before the calibration.
 pub fn summarise(ds: &Dataset, calibration_end: Day, holdout_end: Option<Day>, unit: Unit) -> Result<Summary, SummaryError> {
     let days = ds.day.as_ref().ok_or(SummaryError::NoDates)?;
-    let amounts = ds.amount.as_ref().ok_or(SummaryError::NoAmounts)?;
+    let amount = |i: usize| ds.amount.as_ref().map_or(0.0, |a| a[i]);
     if holdout_end.is_some_and(|h| h <= calibration_end) {
         return Err(SummaryError::HoldoutBeforeCalibration);
     }
     let last = holdout_end.unwrap_or(calibration_end);
     // (customer, day, amount) of the rows up to the end of the holdout, grouped by customer and day.
     let mut rows: Vec<(u32, Day, f64)> = (0..ds.rows())
-        .filter(|&i| days[i] <= last && !amounts[i].is_sign_negative() && ds.customer[i] != crate::core::dataset::MISSING)
-        .map(|i| (ds.customer[i], days[i], amounts[i]))
+        .filter(|&i| days[i] <= last && !amount(i).is_sign_negative() && ds.customer[i] != crate::core::dataset::MISSING)
+        .map(|i| (ds.customer[i], days[i], amount(i)))
         .collect();
     rows.sort_unstable_by_key(|r| (r.0, r.1));
     let mut out = Vec::new();

@@ -36,10 +36,10 @@ pub fn customers_xlsx(rows: &[CustomerRow]) -> Result<Vec<u8>, String> {
             Text(r.customer_id.clone()),
             Number(f64::from(r.recency_days)),
             Number(f64::from(r.frequency)),
-            Number(r.monetary),
+            r.monetary.map_or_else(|| Text(String::new()), Number),
             Number(f64::from(r.r)),
             Number(f64::from(r.f)),
-            Number(f64::from(r.m)),
+            r.m.map_or_else(|| Text(String::new()), |m| Number(f64::from(m))),
             Text(r.segment.clone()),
             Text(r.cn_segment.clone()),
             Text(r.abc.clone()),
@@ -49,6 +49,18 @@ pub fn customers_xlsx(rows: &[CustomerRow]) -> Result<Vec<u8>, String> {
         ]
     });
     xlsx("customers", &CUSTOMER_COLUMNS, cells)
+}
+
+/// The funnel's activation list as CSV with a header
+/// (`member_id,registered,source,orders_after,first_order_after`), guarded against formula
+/// injection ([`neutralise`]).
+pub fn member_csv(rows: &[crate::core::analysis::funnel::MemberRow]) -> String {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let _ = w.write_record(["member_id", "registered", "source", "orders_after", "first_order_after"]);
+    for r in rows {
+        let _ = w.serialize(r);
+    }
+    guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
 }
 
 /// An action list as CSV with a header ([`ACTION_COLUMNS`]), guarded against formula injection

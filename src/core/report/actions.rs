@@ -248,7 +248,7 @@ impl Playbook {
     /// # Errors
     /// [`PlaybookError::UnknownSegment`] or [`PlaybookError::UnknownTier`] with the row's line.
     pub fn check(&self, seg: &Segmentation) -> Result<(), PlaybookError> {
-        let segments: Vec<&str> = seg.rfm.params.segments.iter().map(|s| s.0.as_str()).chain(["Unassigned"]).collect();
+        let segments: Vec<&str> = seg.rfm.segment_map().iter().map(|s| s.0.as_str()).chain(["Unassigned"]).collect();
         let tiers: Vec<&str> = seg.pyramid.tiers.iter().map(|t| t.name.as_str()).collect();
         for (k, row) in self.rows.iter().enumerate() {
             let line = k + 2;

@@ -174,7 +174,7 @@ mod tests {
             .enumerate()
             .map(|(k, r)| CustomerFacts { monetary: r.3, ..CustomerFacts::with_orders(k as u32, &[1, r.2]) })
             .collect();
-        let facts = Facts { as_of: 50, customers, rows_after_as_of: 0 };
+        let facts = Facts { as_of: 50, customers, rows_after_as_of: 0, amounts: true };
         let states: Vec<State> = rows.iter().map(|r| r.0).collect();
         let attitudes: Vec<_> = rows.iter().map(|r| r.1.map(|(s, d)| (Attitude::of(s), Some(d)))).collect();
         let m = matrix(&facts, &states, &attitudes).unwrap();

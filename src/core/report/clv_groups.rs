@@ -119,7 +119,7 @@ pub fn clv_groups(ds: &Dataset, seg: &Segmentation, predicted: &ClvByCode) -> Cl
     let plain = |names: Vec<String>| names.into_iter().map(|n| (n, None)).collect::<Vec<_>>();
     let pyramid = plain(seg.pyramid.tiers.iter().map(|t| t.name.clone()).collect());
     let by_pyramid = rolled(&pyramid, |i| seg.pyramid.of.get(i).copied().unwrap_or(usize::MAX), &clv, "(none)");
-    let segments = plain(seg.rfm.params.segments.iter().map(|s| s.0.clone()).collect());
+    let segments = plain(seg.rfm.segment_map().iter().map(|s| s.0.clone()).collect());
     let by_segment = rolled(&segments, |i| seg.rfm.scores[i].segment.unwrap_or(usize::MAX), &clv, "Unassigned");
     let stages: Vec<(String, Option<String>)> =
         Stage::ALL.iter().map(|s| (s.en().to_string(), Some(s.zh().to_string()))).collect();

@@ -98,7 +98,7 @@ pub fn summary(survey: &Survey, seg: Option<&Segmentation>, period: Period, late
         let of: Vec<Option<usize>> = rows.iter().map(|&i| index.get(survey.customer[i])).collect();
         matched = Some(of.iter().filter(|k| k.is_some()).count());
         let by = |key: &dyn Fn(usize) -> Option<usize>| tally(of.iter().zip(&rows).map(|(k, &i)| (k.and_then(key), scores[i])));
-        let names = &seg.rfm.params.segments;
+        let names = &seg.rfm.segment_map();
         by_segment = by(&|k| seg.rfm.scores[k].segment)
             .into_iter()
             .map(|(s, n)| {

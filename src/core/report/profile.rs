@@ -375,7 +375,7 @@ mod tests {
         );
         assert_eq!(p.timeline[0].days_before_as_of, 177);
         assert_eq!(p.rows_after_as_of, 1);
-        assert_eq!((p.customer.frequency, p.customer.monetary), (4, 390.0));
+        assert_eq!((p.customer.frequency, p.customer.monetary), (4, Some(390.0)));
         // The last purchase is A4's second day (recency counts from it), though the order is on its first.
         assert_eq!((p.first_order.as_str(), p.last_order.as_str(), p.as_of.as_str()), ("2024-01-05", "2024-05-03", "2024-06-30"));
         assert_eq!(p.customer.recency_days, 58);

@@ -116,8 +116,8 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
                                 <td>{ customer_button(&ctx, &ids, k) }</td>
                                 <td class="num">{ r.recency_days }</td>
                                 <td class="num">{ r.frequency }</td>
-                                <td class="num">{ format::money(r.monetary) }</td>
-                                <td>{ r.r }</td><td>{ r.f }</td><td>{ r.m }</td>
+                                <td class="num">{ r.monetary.map_or_else(|| "—".into(), format::money) }</td>
+                                <td>{ r.r }</td><td>{ r.f }</td><td>{ r.m.map_or_else(|| "—".into(), |m| m.to_string()) }</td>
                                 <td>{ r.segment.clone() }</td><td>{ r.cn_segment.clone() }</td><td>{ r.abc.clone() }</td>
                                 <td>{ r.tier.clone() }</td><td>{ r.stage.clone() }</td><td>{ r.state.clone() }</td>
                             </tr>

@@ -210,7 +210,7 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
         <div class={classes!("profile-body", stale.then_some("stale"))} data-testid="profile-body" data-customer={c.customer_id.clone()}>
             <dl class="profile-facts">
                 { fact(t.segment, format!("{} · {}", c.segment, c.cn_segment), "segment") }
-                { fact("R · F · M", format!("{} · {} · {}", c.r, c.f, c.m), "rfm") }
+                { fact("R · F · M", format!("{} · {} · {}", c.r, c.f, c.m.map_or_else(dash, |m| m.to_string())), "rfm") }
                 { fact(t.pf_stage, stage.map_or_else(|| c.stage.clone(), |s| stage_name(lang, s).to_string()), "stage") }
                 { fact(t.pf_state, state.map_or_else(|| c.state.clone(), |s| state_name(lang, s).to_string()), "state") }
                 { fact(t.pf_tier, c.tier.clone(), "tier") }
@@ -219,7 +219,7 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
                 { fact(t.pf_first_order, p.first_order.clone(), "first") }
                 { fact(t.pf_last_purchase, format!("{} ({} {})", p.last_order, c.recency_days, t.pf_days_ago), "last") }
                 { fact(t.pf_orders, c.frequency.to_string(), "orders") }
-                { fact(t.pf_spend, format::money(c.monetary), "spend") }
+                { fact(t.pf_spend, c.monetary.map_or_else(dash, format::money), "spend") }
                 { fact(t.pf_aov, format::money(p.average_order_value), "aov") }
                 { fact(t.pf_spend_12m, format::money(p.spend_12_months), "spend-12m") }
                 { fact(t.pf_first_channel, p.first_channel.clone().unwrap_or_else(dash), "first-channel") }

@@ -238,6 +238,7 @@ pub static EN: Texts = Texts {
     pf_tier: "Membership tier",
     pf_orders: "Orders",
     pf_spend: "Spend",
+    clv_needs_amount: "This file has no amount column: P(alive) and the expected purchases come from the dates alone; Gamma-Gamma, the expected value of a purchase and CLV in money need an amount column.",
     fu_title: "Complaints to follow up (投诉闭环)",
     fu_rule: "Customers whose latest answer is a detractor's (0–6), with that answer's comment and every score they gave, the most valuable first (predicted CLV after a CLV fit, else spend to date). Answers without a customer id, or from people with no purchases, cannot be followed up and are not listed.",
     fu_passives: "Passives (7–8) too",

@@ -534,6 +534,7 @@ pub struct Texts {
     pub pf_tier: &'static str,
     pub pf_orders: &'static str,
     pub pf_spend: &'static str,
+    pub clv_needs_amount: &'static str,
     pub fu_title: &'static str,
     pub fu_rule: &'static str,
     pub fu_passives: &'static str,

@@ -239,6 +239,7 @@ pub static ZH: Texts = Texts {
     pf_tier: "会员等级",
     pf_orders: "购买次数",
     pf_spend: "消费金额",
+    clv_needs_amount: "该文件没有金额列：存活概率和预期购买次数仅由日期得出；Gamma-Gamma、单次购买期望金额和以金额计的 CLV 需要金额列。",
     fu_title: "待跟进的投诉（投诉闭环）",
     fu_rule: "最近一次作答为贬损者（0–6 分）的客户，附该次评论和历次评分，按价值从高到低排列（拟合 CLV 后按预测 CLV，否则按累计消费）。没有客户 ID 或没有购买记录的作答无法跟进，不列出。",
     fu_passives: "包括被动者（7–8 分）",
@@ -437,7 +438,7 @@ pub(super) fn zh_field(field: Field) -> &'static str {
 pub(super) fn zh_problem(code: &str) -> Option<&'static str> {
     Some(match code {
         "no_dates" => "计算最近消费需要日期：请指定日期列。",
-        "no_amounts" => "计算消费金额需要金额：请指定金额列。",
+        "no_amounts" => "客户分群需要金额列：请指定金额列（CLV 页的购买模型仅凭日期即可拟合）。",
         "no_rows" => "截止日期当天及之前没有消费记录。",
         "nothing_read" => "文件中没有一行能读取：所有行都被拒绝（“数据”页列出了每一行及原因）。",
         "no_data" => "还没有可以分群的数据：请选择文件。",

@@ -309,7 +309,13 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
                         tx.clv_left_out,
                         g.left_out.iter().take(10).cloned().collect::<Vec<_>>().join(", "), if g.left_out.len() > 10 { ", …" } else { "" }) }</p>
                 }
-                if let Some(e) = &r.gamma_gamma_error { <p class="attention-text" data-testid="clv-spend-error">{ format!("Gamma-Gamma: {e}") }</p> }
+                if let Some(e) = &r.gamma_gamma_error {
+                    if e == crate::core::clv::NO_AMOUNTS {
+                        <p class="attention-text" data-testid="clv-needs-amount">{ tx.clv_needs_amount }</p>
+                    } else {
+                        <p class="attention-text" data-testid="clv-spend-error">{ format!("Gamma-Gamma: {e}") }</p>
+                    }
+                }
                 if let Some(c) = r.gamma_gamma.as_ref().and_then(|g| g.frequency_value_correlation) {
                     <p class={classes!(if c.abs() > 0.3 { "attention-text" } else { "hint" })} data-testid="clv-independence">
                         { format!("{} {c:.2} {}", tx.clv_correlation_of_purchase_frequency_an,
@@ -408,7 +414,7 @@ fn ClvCustomers(props: &ClvCustomersProps) -> Html {
                                 <td class="num">{ c.frequency }</td>
                                 <td class="num">{ format!("{:.1}", c.recency) }</td>
                                 <td class="num">{ format!("{:.1}", c.t) }</td>
-                                <td class="num">{ format::money(c.monetary_value) }</td>
+                                <td class="num">{ c.monetary_value.map_or_else(|| "—".into(), format::money) }</td>
                                 <td class="num">{ format!("{:.1}%", c.p_alive * 100.0) }</td>
                                 <td class="num">{ format!("{:.2}", c.expected_purchases) }</td>
                                 <td class="num">{ c.expected_value.map_or("—".into(), format::money) }</td>

@@ -43,7 +43,7 @@ pub fn SegmentsPage(props: &SegmentsPageProps) -> Html {
                 </section>
                 <section class="card">
                     <h2>{ t.cn_title }</h2>
-                    <p class="rule" data-testid="cn-means">{ format!("{} R < {:.1} · F > {:.2} · M > {}", t.high_means, s.cn_means.0, s.cn_means.1, crate::ui::format::money(s.cn_means.2)) }</p>
+                    <p class="rule" data-testid="cn-means">{ format!("{} R < {:.1} · F > {:.2} · M > {}", t.high_means, s.cn_means.0, s.cn_means.1, s.cn_means.2.map_or_else(|| "—".into(), crate::ui::format::money)) }</p>
                     <GroupTable groups={s.cn_segments.clone()} testid="cn-table"
                         onselect={open.reform(|i: usize| CustomerFilter::Cn(crate::core::analysis::rfm::CnSegment::ALL[i.min(7)]))} />
                 </section>

@@ -86,6 +86,10 @@ pub struct Facts {
     pub customers: Vec<CustomerFacts>,
     /// Rows dated after the as-of date, left out.
     pub rows_after_as_of: usize,
+    /// Whether the file has amounts. Without them (a visit or check-in log) every row is a
+    /// purchase of nothing: recency, frequency and the order days hold, and monetary value, the
+    /// orders' values and the 12-month spend are 0 — no figure of money may be shown from them.
+    pub amounts: bool,
 }
 
 /// Where each customer's facts are, by the customer's code in the dataset: answers of a survey
@@ -118,6 +122,7 @@ impl CodeIndex {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FactsError {
     NoDates,
+    /// The segmentation of a file without amounts (facts themselves are computed without them).
     NoAmounts,
     NoRows,
     /// The dataset has no row at all: every row of the file was rejected.
@@ -128,7 +133,10 @@ impl std::fmt::Display for FactsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::NoDates => write!(f, "recency needs dates: map a date column"),
-            Self::NoAmounts => write!(f, "monetary value needs amounts: map an amount column"),
+            Self::NoAmounts => write!(
+                f,
+                "the segmentation needs amounts: map an amount column (the CLV models, and `loyalty-lens rfm` by R and F, run on dates alone)"
+            ),
             Self::NoRows => write!(f, "no purchases on or before the as-of date"),
             Self::NothingRead => {
                 write!(
@@ -229,7 +237,15 @@ const GATHER_ROWS: usize = 1 << 20;
 /// [`facts_in`], gathering at most `gather` rows at a time (tests make it small).
 fn facts_gathering(dataset: &Dataset, as_of: Option<Day>, parts: usize, gather: usize) -> Result<Facts, FactsError> {
     let days = dataset.day.as_ref().ok_or(FactsError::NoDates)?;
-    let amounts = dataset.amount.as_ref().ok_or(FactsError::NoAmounts)?;
+    // Without an amount column every row counts as a purchase of nothing (see `Facts::amounts`).
+    let nothing;
+    let amounts = match dataset.amount.as_ref() {
+        Some(a) => a,
+        None => {
+            nothing = vec![0.0; dataset.rows()];
+            &nothing
+        }
+    };
     if dataset.rows() == 0 {
         return Err(FactsError::NothingRead);
     }
@@ -263,7 +279,7 @@ fn facts_gathering(dataset: &Dataset, as_of: Option<Day>, parts: usize, gather: 
             all
         })
     };
-    Ok(Facts { as_of, customers, rows_after_as_of })
+    Ok(Facts { as_of, customers, rows_after_as_of, amounts: dataset.amount.is_some() })
 }
 
 /// The end of the run of buckets from `lo` (before `to`) whose rows are gathered together: as many

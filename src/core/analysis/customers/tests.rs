@@ -271,11 +271,24 @@ fn facts_computed_on_threads_equal_those_computed_on_one() {
 }
 
 #[test]
-fn facts_need_dates_and_amounts() {
+fn facts_need_dates() {
     let ds = Dataset { amount: Some(vec![]), ..Dataset::default() };
     assert_eq!(facts(&ds, None), Err(FactsError::NoDates));
-    let ds = Dataset { day: Some(vec![]), ..Dataset::default() };
-    assert_eq!(facts(&ds, None), Err(FactsError::NoAmounts));
+}
+
+#[test]
+fn without_amounts_every_row_is_a_purchase_and_no_money_is_counted() {
+    // A visit log: a visits on two days (twice on the second), b once; as of 2024-01-11.
+    let text = "cust,date\na,2024-01-01\na,2024-01-05\na,2024-01-05\nb,2024-01-10\n";
+    let ds = crate::core::ingest::ingest(text.as_bytes(), "v.csv", &Default::default(), &mut |_, _| {}).unwrap().dataset;
+    assert!(ds.amount.is_none());
+    let f = facts(&ds, None).unwrap();
+    assert!(!f.amounts);
+    let a = &f.customers[0];
+    // Distinct days without order ids: two visits; recency from the last, 2024-01-05, to the 11th.
+    assert_eq!((a.frequency, a.recency_days, a.order_days.len()), (2, 6, 2));
+    assert_eq!((a.monetary, a.spend_12_months), (0.0, 0.0));
+    assert_eq!(f.customers[1].frequency, 1);
 }
 #[test]
 fn customers_are_gathered_in_runs_of_at_most_the_buffer_s_rows() {

@@ -56,7 +56,7 @@ impl Segmentation {
     /// Customer `i`'s (index into the facts) named segment; `Unassigned` when no segment lists
     /// their code.
     pub fn segment_name(&self, i: usize) -> &str {
-        self.rfm.scores[i].segment.map_or("Unassigned", |k| self.rfm.params.segments[k].0.as_str())
+        self.rfm.scores[i].segment.map_or("Unassigned", |k| self.rfm.segment_map()[k].0.as_str())
     }
 
     /// Whether customer `i` (index into the facts) passes `filter`; never for
@@ -70,9 +70,9 @@ impl Segmentation {
                     && self.attitude.get(i).copied().flatten().is_some_and(|a| a.0 == attitude)
             }
             CustomerFilter::All => true,
-            CustomerFilter::Segment(k) if k >= self.rfm.params.segments.len() => s.segment.is_none(),
+            CustomerFilter::Segment(k) if k >= self.rfm.segment_map().len() => s.segment.is_none(),
             CustomerFilter::Segment(k) => s.segment == Some(k),
-            CustomerFilter::Cn(c) => s.cn_segment == c,
+            CustomerFilter::Cn(c) => s.cn_segment == Some(c),
             CustomerFilter::Cell { r, f } => s.r == r && s.f == f,
             CustomerFilter::Abc(a) => self.pareto.classes[i] == a,
             CustomerFilter::Tier(t) => self.tiers.of[i] == t,
@@ -148,10 +148,11 @@ pub struct CustomerRow {
     pub customer_id: String,
     pub recency_days: i32,
     pub frequency: u32,
-    pub monetary: f64,
+    /// `None` without amounts (printed empty).
+    pub monetary: Option<f64>,
     pub r: u8,
     pub f: u8,
-    pub m: u8,
+    pub m: Option<u8>,
     pub segment: String,
     pub cn_segment: String,
     pub abc: String,

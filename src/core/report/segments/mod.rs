@@ -9,7 +9,7 @@ use crate::core::analysis::kpis::{kpis, Kpis};
 use crate::core::analysis::lifecycle::{stage, tiers, LifecycleError, Stage, StageParams, TierRule, Tiers};
 use crate::core::analysis::pareto::{pareto, Abc, AbcError, AbcParams, Pareto};
 use crate::core::analysis::pyramid::{Pyramid, PyramidError, PyramidParams};
-use crate::core::analysis::rfm::{score, segment_name_zh, CnSegment, Rfm, RfmError, RfmParams};
+use crate::core::analysis::rfm::{segment_name_zh, CnSegment, Rfm, RfmError, RfmParams};
 use crate::core::analysis::stage_chain::{chain, StageChain};
 use crate::core::analysis::states::{probabilities, walk, State, StateParams, StatesResult};
 use crate::core::analysis::trends::{trends, KpiTrends};
@@ -142,6 +142,11 @@ pub fn segment_with(
     params: &ValidSegmentationParams,
 ) -> Result<Segmentation, SegmentError> {
     let (facts, rfm) = scored(dataset, params.as_of, &params.rfm)?;
+    // Until every page and list marks its money parts as needing an amount (issue 33), a file
+    // without amounts is refused here rather than shown with money figures of 0.
+    if !facts.amounts {
+        return Err(crate::core::analysis::customers::FactsError::NoAmounts.into());
+    }
     let revenues: Vec<f64> = facts.customers.iter().map(|c| c.monetary).collect();
     let pareto = pareto(&revenues, params.abc)?;
     let tiers = tiers(dataset, &facts.customers, facts.as_of, &params.tiers)?;
@@ -183,7 +188,7 @@ pub fn segment_with(
 /// As [`segment`].
 pub fn scored(dataset: &Dataset, as_of: Option<Day>, params: &RfmParams) -> Result<(Facts, Rfm), SegmentError> {
     let facts = facts(dataset, as_of)?;
-    let rfm = score(&facts.customers, params)?;
+    let rfm = crate::core::analysis::rfm::score_with(&facts.customers, params, facts.amounts)?;
     Ok((facts, rfm))
 }
 
@@ -194,11 +199,12 @@ pub struct RfmRow<'a> {
     pub customer_id: &'a str,
     pub recency_days: i32,
     pub frequency: u32,
-    /// Rounded to the cent.
-    pub monetary: f64,
+    /// Rounded to the cent; `None` without amounts (printed empty).
+    pub monetary: Option<f64>,
     pub r: u8,
     pub f: u8,
-    pub m: u8,
+    /// `None` without amounts.
+    pub m: Option<u8>,
     pub segment: &'a str,
     pub cn_segment: &'static str,
 }
@@ -212,12 +218,12 @@ impl<'a> RfmRow<'a> {
             customer_id: dataset.customers.name(c.customer).unwrap_or_default(),
             recency_days: c.recency_days,
             frequency: c.frequency,
-            monetary: (c.monetary * 100.0).round() / 100.0 + 0.0,
+            monetary: rfm.monetary().then(|| (c.monetary * 100.0).round() / 100.0 + 0.0),
             r: s.r,
             f: s.f,
-            m: s.m,
-            segment: s.segment.map_or("", |k| &rfm.params.segments[k].0),
-            cn_segment: s.cn_segment.zh(),
+            m: rfm.monetary().then_some(s.m),
+            segment: s.segment.map_or("", |k| &rfm.segment_map()[k].0),
+            cn_segment: s.cn_segment.map_or("", CnSegment::zh),
         }
     }
 }

@@ -26,7 +26,7 @@ pub struct SegmentationSummary {
     pub segments: Vec<GroupStat>,
     pub cn_segments: Vec<GroupStat>,
     /// The customers' means the 8-class model compares against: recency days, orders, monetary.
-    pub cn_means: (f64, f64, f64),
+    pub cn_means: (f64, f64, Option<f64>),
     pub grid: Vec<GridCell>,
     pub abc: Vec<GroupStat>,
     pub abc_cuts: AbcParams,
@@ -113,11 +113,11 @@ impl Segmentation {
         let revenue: f64 = self.facts.customers.iter().map(|c| c.monetary).sum::<f64>() + 0.0;
         let params = &self.rfm.params;
         let scores = &self.rfm.scores;
+        let map = self.rfm.segment_map();
         // The last group: customers whose code an edited map leaves out.
-        let mut by_segment = self.grouped(params.segments.len() + 1, |i| scores[i].segment.unwrap_or(params.segments.len()));
+        let mut by_segment = self.grouped(map.len() + 1, |i| scores[i].segment.unwrap_or(map.len()));
         let unassigned = by_segment.pop().unwrap_or_default();
-        let mut segments: Vec<GroupStat> = params
-            .segments
+        let mut segments: Vec<GroupStat> = map
             .iter()
             .zip(&by_segment)
             .map(|((name, _), totals)| totals.stat(name.clone(), segment_name_zh(name).map(str::to_string), all, revenue))
@@ -126,7 +126,10 @@ impl Segmentation {
         if unassigned.customers > 0 {
             segments.push(unassigned.stat("Unassigned".into(), Some("未分配".into()), all, revenue));
         }
-        let by_cn = self.grouped(CnSegment::ALL.len(), |i| position(&CnSegment::ALL, &scores[i].cn_segment));
+        // Without amounts no customer has a class (`position` of none is past the end: no group).
+        let by_cn = self.grouped(CnSegment::ALL.len(), |i| {
+            scores[i].cn_segment.map_or(CnSegment::ALL.len(), |c| position(&CnSegment::ALL, &c))
+        });
         let cn_segments = CnSegment::ALL
             .iter()
             .zip(&by_cn)
