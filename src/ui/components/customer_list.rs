@@ -118,8 +118,8 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
                                 <td class="num">{ r.frequency }</td>
                                 <td class="num">{ r.monetary.map_or_else(|| "—".into(), format::money) }</td>
                                 <td>{ r.r }</td><td>{ r.f }</td><td>{ r.m.map_or_else(|| "—".into(), |m| m.to_string()) }</td>
-                                <td>{ r.segment.clone() }</td><td>{ r.cn_segment.clone() }</td><td>{ r.abc.clone() }</td>
-                                <td>{ r.tier.clone() }</td><td>{ r.stage.clone() }</td><td>{ r.state.clone() }</td>
+                                <td>{ props.lang.segment_label(&r.segment) }</td><td>{ props.lang.class_label(&r.cn_segment) }</td><td>{ r.abc.clone() }</td>
+                                <td>{ r.tier.clone() }</td><td>{ props.lang.stage_label(&r.stage) }</td><td>{ props.lang.state_label(&r.state) }</td>
                             </tr>
                         }) }
                     </tbody>

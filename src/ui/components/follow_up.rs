@@ -12,7 +12,8 @@ use yew::prelude::*;
 #[component]
 pub fn FollowUpSection() -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
-    let t = ctx.state.lang.texts();
+    let lang = ctx.state.lang;
+    let t = lang.texts();
     let passives = use_state(|| false);
     let format = use_state(ExportFormat::default);
     {
@@ -61,7 +62,7 @@ pub fn FollowUpSection() -> Html {
                             <tr key={r.customer_id.clone()}>
                                 <td>{ customer_button(&ctx, &ids, k) }</td><td class="num">{ r.score }</td><td>{ r.answered.clone() }</td>
                                 <td>{ r.comment.clone() }</td><td class="muted">{ r.history.clone() }</td>
-                                <td>{ r.segment.clone() }</td><td>{ r.stage.clone() }</td>
+                                <td>{ lang.segment_label(&r.segment) }</td><td>{ lang.stage_label(&r.stage) }</td>
                                 <td class="num">{ format::money(r.spend) }</td>
                                 <td class="num">{ r.clv.map_or_else(|| "—".into(), format::money) }</td>
                             </tr>

@@ -191,7 +191,7 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
         <div class="pager profile-lists">
             if let Some(k) = segment_index {
                 <button class="button" onclick={open_list(CustomerFilter::Segment(k), Tab::Segments)} data-testid="pf-list-segment">
-                    { t.pf_everyone_in.replace("{name}", &c.segment) }
+                    { t.pf_everyone_in.replace("{name}", &lang.segment_label(&c.segment)) }
                 </button>
             }
             if let Some(s) = stage {
@@ -209,7 +209,7 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
     html! {
         <div class={classes!("profile-body", stale.then_some("stale"))} data-testid="profile-body" data-customer={c.customer_id.clone()}>
             <dl class="profile-facts">
-                { fact(t.segment, format!("{} · {}", c.segment, c.cn_segment), "segment") }
+                { fact(t.segment, format!("{} · {}", lang.segment_label(&c.segment), lang.class_label(&c.cn_segment)), "segment") }
                 { fact("R · F · M", format!("{} · {} · {}", c.r, c.f, c.m.map_or_else(dash, |m| m.to_string())), "rfm") }
                 { fact(t.pf_stage, stage.map_or_else(|| c.stage.clone(), |s| stage_name(lang, s).to_string()), "stage") }
                 { fact(t.pf_state, state.map_or_else(|| c.state.clone(), |s| state_name(lang, s).to_string()), "state") }

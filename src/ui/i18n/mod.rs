@@ -184,6 +184,41 @@ impl Lang {
         })
     }
 
+    /// A named segment in the page's language (a name of an edited map stays as it is).
+    pub fn segment_label(self, name: &str) -> String {
+        match self {
+            Lang::Zh => crate::core::analysis::rfm::segment_name_zh(name).unwrap_or(name).to_string(),
+            Lang::En => name.to_string(),
+        }
+    }
+
+    /// An 8-class model class as the lists carry it (its Chinese name) in the page's language.
+    pub fn class_label(self, zh: &str) -> String {
+        use crate::core::analysis::rfm::CnSegment;
+        match (self, CnSegment::ALL.into_iter().find(|c| c.zh() == zh)) {
+            (Lang::En, Some(c)) => c.en().to_string(),
+            _ => zh.to_string(),
+        }
+    }
+
+    /// A lifecycle stage as the lists carry it (its Chinese name) in the page's language.
+    pub fn stage_label(self, zh: &str) -> String {
+        use crate::core::analysis::lifecycle::Stage;
+        match (self, Stage::ALL.into_iter().find(|s| s.zh() == zh)) {
+            (Lang::En, Some(s)) => s.en().to_string(),
+            _ => zh.to_string(),
+        }
+    }
+
+    /// A customer state as the lists carry it (its English name) in the page's language.
+    pub fn state_label(self, en: &str) -> String {
+        use crate::core::analysis::states::State;
+        match (self, State::ALL.into_iter().find(|s| s.en() == en)) {
+            (Lang::Zh, Some(s)) => s.zh().to_string(),
+            _ => en.to_string(),
+        }
+    }
+
     /// Why the worker could not segment, fit CLV or export, in the page's language: Chinese by the
     /// problem's code, else its English message.
     pub fn problem(self, problem: &Problem) -> String {
@@ -788,6 +823,17 @@ mod tests {
             let zh = Lang::Zh.problem(&problem);
             assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}: {zh}", r.code());
         }
+    }
+
+    #[test]
+    fn list_values_read_in_the_page_s_language() {
+        assert_eq!(Lang::Zh.segment_label("Champions"), "冠军客户");
+        assert_eq!(Lang::En.segment_label("Champions"), "Champions");
+        assert_eq!(Lang::Zh.segment_label("My own segment"), "My own segment");
+        assert_eq!((Lang::En.stage_label("退化期"), Lang::Zh.stage_label("退化期")), ("Decline".into(), "退化期".into()));
+        assert_eq!((Lang::Zh.state_label("Lapsed"), Lang::En.state_label("Lapsed")), ("沉默".into(), "Lapsed".into()));
+        assert_eq!(Lang::En.class_label("重要价值客户"), "Important value");
+        assert_eq!(Lang::En.class_label(""), "");
     }
 
     #[test]
