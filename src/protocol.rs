@@ -85,6 +85,23 @@ pub enum Request {
     },
     /// The last CLV run's predictions rolled up by group under the segmentation.
     ClvGroups,
+    /// Read the member or lead list posted with this message (id, registration date, source) and
+    /// answer with the acquisition funnel; it stays, as a survey does, for the next transactions.
+    Members {
+        name: String,
+    },
+    /// Forget the member list.
+    DropMembers,
+    /// The funnel again, with two sources' first-order conversion compared.
+    Funnel {
+        compare: Option<(String, String)>,
+    },
+    /// The leads who never bought (`once`: bought once) as a file.
+    ExportFunnelList {
+        once: bool,
+        file_name: String,
+        format: ExportFormat,
+    },
     /// One customer's story: the profile of the customer with this id, with the action of the
     /// playbook last applied (the built-in one, in Chinese with `zh`, before any).
     Profile {
@@ -268,6 +285,16 @@ pub enum Response {
         rows: Vec<crate::core::report::follow_up::FollowUpRow>,
         total: usize,
     },
+    /// The acquisition funnel of the member list `file` against the transactions, with the
+    /// comparison asked for; or why there is none (`error`: code and English message).
+    Funnel {
+        file: String,
+        funnel: Option<Box<crate::core::analysis::funnel::Funnel>>,
+        compare: Option<(String, String, Option<crate::core::analysis::trends::ProportionTest>)>,
+        error: Option<(String, String)>,
+    },
+    /// The member list was dropped.
+    MembersDropped,
     /// One customer's story, as asked.
     Profile {
         profile: Box<crate::core::report::profile::Profile>,

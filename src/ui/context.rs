@@ -158,6 +158,25 @@ impl AppContext {
         yew::Callback::from(move |params| ctx.send(Request::CrossSell { params }, None))
     }
 
+    /// Reads a member or lead list (id, registration date, source) for the acquisition funnel.
+    pub fn load_members(&self, file: &File) {
+        self.send(Request::Members { name: file.name() }, Some(file));
+    }
+
+    pub fn drop_members(&self) {
+        self.send(Request::DropMembers, None);
+    }
+
+    /// The funnel again, with two sources compared.
+    pub fn funnel(&self, compare: Option<(String, String)>) {
+        self.send(Request::Funnel { compare }, None);
+    }
+
+    /// The leads who never bought (or bought once) as a file.
+    pub fn export_funnel_list(&self, once: bool, file_name: String, format: ExportFormat) {
+        self.send(Request::ExportFunnelList { once, file_name, format }, None);
+    }
+
     /// Opens the story of customer `at` of `list` (ids, the list it is opened from).
     pub fn open_profile(&self, list: Rc<Vec<String>>, at: usize) {
         let Some(customer_id) = list.get(at).cloned() else { return };

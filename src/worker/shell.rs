@@ -206,6 +206,25 @@ fn handle(event: MessageEvent) {
             replaced(cancel_all(), Slot::Transactions);
             with_session(|s, out| s.handle(request, out));
         }
+        Request::Members { name } => {
+            // A member list is small beside the orders: read whole, at once.
+            let bytes = message.get(1).dyn_into::<File>().ok().and_then(|file| {
+                let reader = web_sys::FileReaderSync::new().ok()?;
+                reader.read_as_array_buffer(&file).ok().map(|b| js_sys::Uint8Array::new(&b).to_vec())
+            });
+            match bytes {
+                Some(bytes) => with_session(|s, out| {
+                    s.members_read(name, &bytes, out);
+                    Next::Idle
+                }),
+                None => post(Response::Funnel {
+                    file: name,
+                    funnel: None,
+                    compare: None,
+                    error: Some(("unreadable".into(), "the member list could not be read".into())),
+                }),
+            }
+        }
         Request::Crash => panic!("crash requested by #crash-test=worker"),
         request => with_session(|s, out| s.handle(request, out)),
     }

@@ -834,6 +834,30 @@ test("a customer's story opens from a list with the keyboard, steps through the 
   await context.close();
 });
 
+test('lifecycle page: a member list gives the funnel by source, the two biggest sources compared, and the leads to activate exported', async () => {
+  const { context, page } = await openApp();
+  await upload(page, 'funnel_orders.csv');
+  await expectText(page, 'ov-customers', '6');
+  await page.getByTestId('tab-lifecycle').click();
+  await page.getByTestId('members-input').setInputFiles(fixture('funnel_members.csv'));
+  // By hand (tests/cli.rs, funnel_of_a_member_list_worked_out_by_hand): 8 members, one after the as-of date.
+  await expectText(page, 'funnel-status', 'funnel_members.csv: 8 members, 1 registered after the as-of date (left out)');
+  const rows = await page.getByTestId('funnel-sources').locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+  const ads = rows.find((r) => r[0] === '广告');
+  // Leads 3; first order 2 of 3 (Wilson 20.8–93.9, statsmodels); second 1 of 3; median 3.5 days;
+  // revenue 230 over 3 leads; one member had bought before registering.
+  assert.deepEqual([ads[1], ads[2], ads[3].endsWith('1/3'), ads[4], ads[5], ads[6]], ['3', '66.7% (20.8–93.9) · 2/3', true, '3.5', '76.67', '1']);
+  assert.deepEqual(rows[0].slice(0, 2), ['All members', '6']);
+  // The two sources with most leads compared: 推荐 (2 of 2) against 广告 (2 of 3), p 0.361 (statsmodels).
+  await page.getByTestId('funnel-verdict').waitFor({ timeout: TIMEOUT });
+  assert.match(await page.getByTestId('funnel-verdict').textContent(), /^推荐 − 广告: \+33\.3 .*p 0\.361/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('funnel-export-never').click()]);
+  const got = parseCsv((await readFile(await download.path(), 'utf8')).replace(/^\ufeff/, '').trim());
+  assert.deepEqual(got.map((r) => r[0]), ['member_id', 'm2', 'm7']);
+  await context.close();
+});
+
 test('lifecycle page: KPI trends by period, and a change between two chosen periods tested as a two-proportion test', async () => {
   const { context, page } = await openApp();
   await page.getByTestId('sample').click();

@@ -56,12 +56,32 @@ pub fn customers_xlsx(rows: &[CustomerRow]) -> Result<Vec<u8>, String> {
 /// injection ([`neutralise`]).
 pub fn member_csv(rows: &[crate::core::analysis::funnel::MemberRow]) -> String {
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    let _ = w.write_record(["member_id", "registered", "source", "orders_after", "first_order_after"]);
+    let _ = w.write_record(MEMBER_COLUMNS);
     for r in rows {
         let _ = w.serialize(r);
     }
     guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
 }
+
+/// The funnel's activation list as an XLSX workbook with the columns of [`member_csv`].
+///
+/// # Errors
+/// What the workbook writer reports.
+pub fn member_xlsx(rows: &[crate::core::analysis::funnel::MemberRow]) -> Result<Vec<u8>, String> {
+    let cells = rows.iter().map(|r| {
+        vec![
+            Text(r.member_id.clone()),
+            Text(r.registered.clone()),
+            Text(r.source.clone()),
+            Number(r.orders_after as f64),
+            Text(r.first_order_after.clone()),
+        ]
+    });
+    xlsx("members", &MEMBER_COLUMNS, cells)
+}
+
+/// The columns of [`member_csv`].
+pub const MEMBER_COLUMNS: [&str; 5] = ["member_id", "registered", "source", "orders_after", "first_order_after"];
 
 /// An action list as CSV with a header ([`ACTION_COLUMNS`]), guarded against formula injection
 /// ([`neutralise`]): comments and names come from users' files.

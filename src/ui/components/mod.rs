@@ -10,6 +10,7 @@ pub mod customer_list;
 pub mod customer_picker;
 pub mod flow;
 pub mod follow_up;
+pub mod funnel;
 pub mod group_table;
 pub mod header;
 pub mod kpi_trend;

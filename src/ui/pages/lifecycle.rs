@@ -162,6 +162,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
             <CrossSellSection key={s.kpis.categories.join("\u{1f}")} categories={s.kpis.categories.clone()}
                 generation={Rc::as_ptr(&s) as usize} result={ctx.state.segments.cross_sell.clone()} {lang}
                 onask={ctx.on_cross_sell()} onopen={open.clone()} />
+            <crate::ui::components::funnel::FunnelSection />
             { cohort_section(&s, lang, *cohort_view, &cohort_view, &open) }
             <section class="card">
                 <h2>{ t.periods_title }</h2>

@@ -219,6 +219,8 @@ impl AppState {
             | Response::CrossSellFailed { .. }
             | Response::Actions { .. }
             | Response::FollowUp { .. }
+            | Response::Funnel { .. }
+            | Response::MembersDropped
             | Response::ActionsFailed { .. }) => {
                 Rc::make_mut(&mut self.segments).answer(r);
             }
@@ -248,6 +250,7 @@ impl AppState {
                 let segments = Rc::make_mut(&mut self.segments);
                 segments.summary = None;
                 segments.list = None;
+                segments.funnel = None;
                 Rc::make_mut(&mut self.ingest).cleared();
                 self.tab = Tab::Data;
             }

@@ -33,6 +33,17 @@ pub struct SegmentsState {
     pub follow_up: Option<Rc<(bool, Vec<crate::core::report::follow_up::FollowUpRow>, usize)>>,
     /// Why the last playbook asked for could not be applied (the last good results stay).
     pub actions_error: Option<Problem>,
+    /// The acquisition funnel of the member list loaded, or why there is none.
+    pub funnel: Option<Rc<FunnelAnswer>>,
+}
+
+/// The worker's answer about the member list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunnelAnswer {
+    pub file: String,
+    pub funnel: Option<crate::core::analysis::funnel::Funnel>,
+    pub compare: Option<(String, String, Option<crate::core::analysis::trends::ProportionTest>)>,
+    pub error: Option<Problem>,
 }
 
 impl SegmentsState {
@@ -57,6 +68,11 @@ impl SegmentsState {
             }
             Response::ActionsFailed { message, code } => self.actions_error = Some(Problem { code, message }),
             Response::FollowUp { passives, rows, total } => self.follow_up = Some(Rc::new((passives, rows, total))),
+            Response::Funnel { file, funnel, compare, error } => {
+                let error = error.map(|(code, message)| Problem { code, message });
+                self.funnel = Some(Rc::new(FunnelAnswer { file, funnel: funnel.map(|f| *f), compare, error }));
+            }
+            Response::MembersDropped => self.funnel = None,
             _ => return false,
         }
         true

@@ -119,6 +119,9 @@ pub struct Session<F> {
     /// The last actions and win-back priorities computed, for their exports (dropped with the
     /// segmentation they came from).
     actions: Option<(crate::core::report::actions::Actions, crate::core::report::actions::Winback)>,
+    /// The member or lead list (its name and what was read), and the sources compared last.
+    members: Option<(String, Ingested)>,
+    compare: Option<(String, String)>,
 }
 
 /// An action list or the win-back list as a download, or why it could not be made.
@@ -150,6 +153,8 @@ impl<F> Session<F> {
             list: None,
             comments_sent: None,
             actions: None,
+            members: None,
+            compare: None,
         }
     }
 
@@ -210,10 +215,14 @@ impl<F> Session<F> {
                 self.params = params;
                 self.refresh(out);
             }
-            Request::Segment { params } => match self.segment(&params) {
-                Ok((summary, nps)) => self.send(Response::Segmented { summary: Box::new(summary), params, nps }, out),
-                Err(e) => self.send(e.segment_failed(), out),
-            },
+            Request::Segment { params } => {
+                match self.segment(&params) {
+                    Ok((summary, nps)) => self.send(Response::Segmented { summary: Box::new(summary), params, nps }, out),
+                    Err(e) => self.send(e.segment_failed(), out),
+                }
+                // Another as-of date or period: the funnel under them.
+                self.send_funnel(out);
+            }
             Request::Customers { filter, offset } => match self.customers(&filter, offset) {
                 Some((total, rows)) => self.send(Response::Customers { filter, offset, total, rows }, out),
                 None => self.send(Refusal::NoSegmentation.segment_failed(), out),
@@ -259,6 +268,22 @@ impl<F> Session<F> {
                     _ => None,
                 };
                 self.send(Response::ClvGroups { groups }, out);
+            }
+            Request::Members { .. } => {
+                self.fail(0, "internal error: a member list must come with its file", Slot::Transactions, out)
+            }
+            Request::DropMembers => {
+                self.members = None;
+                self.compare = None;
+                self.send(Response::MembersDropped, out);
+            }
+            Request::Funnel { compare } => {
+                self.compare = compare;
+                self.send_funnel(out);
+            }
+            Request::ExportFunnelList { once, file_name, format } => {
+                let file = self.export_funnel_list(once, format);
+                self.send(actions_download(file, &file_name, format), out);
             }
             Request::Profile { customer_id, zh } => {
                 let answer = match self.profile(&customer_id, zh) {
@@ -461,6 +486,79 @@ impl<F> Session<F> {
         Ok((summary, nps))
     }
 
+    /// Reads the member list `bytes` (file `name`) and sends its funnel, or why it cannot be read.
+    pub fn members_read(&mut self, name: String, bytes: &[u8], out: Out) {
+        match ingest(bytes, &name, &IngestOptions::default(), &mut |_, _| {}) {
+            Ok(ingested) => {
+                self.members = Some((name, ingested));
+                self.compare = None;
+                self.send_funnel(out);
+            }
+            Err(e) => {
+                let error = Some((e.code().to_string(), e.to_string()));
+                self.send(Response::Funnel { file: name, funnel: None, compare: None, error }, out);
+            }
+        }
+    }
+
+    /// The facts the funnel counts orders by: the segmentation's, or (a file the segmentation
+    /// refuses, such as one without amounts) computed under the rules in use.
+    fn funnel_facts(&self) -> Result<std::borrow::Cow<'_, crate::core::analysis::customers::Facts>, crate::api::ApiError> {
+        if let Some(seg) = &self.segmentation {
+            return Ok(std::borrow::Cow::Borrowed(&seg.facts));
+        }
+        let ds = &self
+            .transactions
+            .ingested
+            .as_ref()
+            .ok_or_else(|| crate::api::ApiError::new(Refusal::NoData.code(), Refusal::NoData))?
+            .dataset;
+        let facts = crate::core::analysis::customers::facts(ds, self.params.as_of)
+            .map_err(|e| crate::api::ApiError::from(crate::core::report::segments::SegmentError::from(e)))?;
+        Ok(std::borrow::Cow::Owned(facts))
+    }
+
+    /// Sends the funnel of the member list held, when there is one.
+    fn send_funnel(&mut self, out: Out) {
+        let Some((file, members)) = &self.members else { return };
+        let file = file.clone();
+        let answer = match (members.dataset.day.is_some(), self.transactions.ingested.as_ref(), self.funnel_facts()) {
+            (false, ..) => {
+                Err(("no_dates".to_string(), "the member list has no date column: map the registration date".to_string()))
+            }
+            (true, Some(tx), Ok(facts)) => {
+                let f = crate::core::analysis::funnel::funnel(&members.dataset, &tx.dataset, &facts, self.params.states.period);
+                let compare = self.compare.clone().map(|(a, b)| {
+                    let test = crate::core::analysis::funnel::compare(&f, &a, &b);
+                    (a, b, test)
+                });
+                Ok((Box::new(f), compare))
+            }
+            (true, _, Err(e)) => Err((e.code, e.message)),
+            (true, None, Ok(_)) => Err((Refusal::NoData.code().to_string(), Refusal::NoData.to_string())),
+        };
+        let response = match answer {
+            Ok((funnel, compare)) => Response::Funnel { file, funnel: Some(funnel), compare, error: None },
+            Err(error) => Response::Funnel { file, funnel: None, compare: None, error: Some(error) },
+        };
+        self.send(response, out);
+    }
+
+    /// The leads who never bought (or bought once) as a file.
+    fn export_funnel_list(&self, once: bool, format: crate::core::export::ExportFormat) -> Result<Vec<u8>, crate::api::ApiError> {
+        use crate::core::export::{encode, member_csv, member_xlsx, ExportEncoding, ExportFormat};
+        let (Some((_, members)), Some(tx)) = (&self.members, self.transactions.ingested.as_ref()) else {
+            return Err(crate::api::ApiError::new(Refusal::NoData.code(), Refusal::NoData));
+        };
+        let facts = self.funnel_facts()?;
+        let rows = crate::core::analysis::funnel::member_rows(&members.dataset, &tx.dataset, &facts, usize::from(once));
+        match format {
+            ExportFormat::CsvUtf8 => Ok(encode(&member_csv(&rows), ExportEncoding::Utf8Bom).0),
+            ExportFormat::CsvGbk => Ok(encode(&member_csv(&rows), ExportEncoding::Gbk).0),
+            ExportFormat::Xlsx => member_xlsx(&rows).map_err(|e| crate::api::ApiError::new("export_failed", e)),
+        }
+    }
+
     /// Sends what the pages show after a file changed: the segmentation with NPS, or NPS alone.
     fn refresh(&mut self, out: Out) {
         let params = self.params.clone();
@@ -477,6 +575,8 @@ impl<F> Session<F> {
                 self.send(Response::Nps { nps }, out);
             }
         }
+        // The member list stays for new transactions: its funnel against them.
+        self.send_funnel(out);
     }
 
     /// A page of the customers passing `filter` (their number, and the rows), sorted once per filter.

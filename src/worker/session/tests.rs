@@ -56,6 +56,8 @@ fn kinds(responses: &[Response]) -> Vec<&'static str> {
             Response::ActionsFailed { .. } => "ActionsFailed",
             Response::Profile { .. } => "Profile",
             Response::ProfileFailed { .. } => "ProfileFailed",
+            Response::Funnel { .. } => "Funnel",
+            Response::MembersDropped => "MembersDropped",
         })
         .filter(|&k| k != "Progress")
         .collect()
@@ -530,4 +532,49 @@ fn a_customers_story_comes_with_the_playbook_applied_last_and_the_clv_run() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_member_list_gives_its_funnel_kept_for_new_rules_and_exported() {
+    let mut s = with_sample(300);
+    let ids: Vec<String> = match answers(&mut s, Request::Customers { filter: CustomerFilter::All, offset: 0 }).as_slice() {
+        [Response::Customers { rows, .. }] => rows.iter().take(2).map(|r| r.customer_id.clone()).collect(),
+        other => panic!("{other:?}"),
+    };
+    // Two sample customers registered before any order (广告), and a lead who never bought (门店).
+    let list =
+        format!("member_id,registered,source\n{},2000-01-01,广告\n{},2000-01-01,广告\nnobody,2000-01-01,门店\n", ids[0], ids[1]);
+    let mut out = Vec::new();
+    s.members_read("members.csv".into(), list.as_bytes(), &mut |r| out.push(r));
+    let funnel = match out.as_slice() {
+        [Response::Funnel { funnel: Some(f), error: None, .. }] => f.clone(),
+        other => panic!("{other:?}"),
+    };
+    let source = |k: &str| funnel.by_source.iter().find(|x| x.key == k).unwrap().clone();
+    assert_eq!((source("广告").leads, source("广告").first_order.hits), (2, 2));
+    assert_eq!((source("门店").leads, source("门店").first_order.hits), (1, 0));
+    match answers(&mut s, Request::Funnel { compare: Some(("门店".into(), "广告".into())) }).as_slice() {
+        [Response::Funnel { compare: Some((a, b, Some(test))), .. }] => {
+            assert_eq!((a.as_str(), b.as_str()), ("门店", "广告"));
+            assert!((test.difference - 1.0).abs() < 1e-12);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Other rules: the funnel comes again after the segmentation.
+    let again = answers(&mut s, Request::Segment { params: crate::core::report::segments::SegmentationParams::default() });
+    assert_eq!(kinds(&again), ["Segmented", "Funnel"]);
+    match answers(&mut s, Request::ExportFunnelList { once: false, file_name: "m".into(), format: ExportFormat::CsvUtf8 })
+        .as_slice()
+    {
+        [Response::Download { bytes, .. }] => {
+            let text = String::from_utf8_lossy(bytes);
+            assert_eq!(text.trim_start_matches('\u{feff}').lines().skip(1).collect::<Vec<_>>(), ["nobody,2000-01-01,门店,0,"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(kinds(&answers(&mut s, Request::DropMembers)), ["MembersDropped"]);
+    assert!(answers(&mut s, Request::Funnel { compare: None }).is_empty());
+    let mut out = Vec::new();
+    s.members_read("bad.csv".into(), b"\x89PNG\r\n\x1a\n", &mut |r| out.push(r));
+    assert!(matches!(out.as_slice(), [Response::Funnel { funnel: None, error: Some(_), .. }]));
 }
