@@ -514,6 +514,12 @@ impl Dataset {
         self.customer.len()
     }
 
+    /// The comment of row `row`, when it has one.
+    pub fn comment(&self, row: usize) -> Option<&str> {
+        let comments = self.comments.as_deref()?;
+        comments.binary_search_by_key(&(row as u32), |c| c.0).ok().map(|k| comments[k].1.as_str())
+    }
+
     pub fn totals(&self) -> Totals {
         // Returns and rows refunded in full (a negative sign, −0 included) are no orders.
         let returned = |i: usize| self.amount.as_ref().is_some_and(|a| a[i].is_sign_negative());
@@ -543,7 +549,7 @@ impl Dataset {
             orders,
             date_range,
             // Money: cents, so that float noise (2500315.6300004106) does not reach the user.
-            revenue: self.amount.as_ref().map(|a| (a.iter().sum::<f64>() * 100.0).round() / 100.0 + 0.0),
+            revenue: self.amount.as_ref().map(|a| crate::core::values::to_cents(a.iter().sum::<f64>())),
             refunds: self.amount.as_ref().map_or(0, |a| a.iter().filter(|&&v| v < 0.0).count()),
             responses: self.score.as_ref().map_or(0, |s| s.iter().filter(|&&v| v != NO_SCORE).count()),
             channels: self.channel.as_ref().map_or(0, |c| c.labels.len()),

@@ -196,7 +196,7 @@ pub fn cohorts(ds: &Dataset, facts: &Facts, period: Period) -> Cohorts {
     for row in &mut rows {
         for r in &mut row.revenue {
             // To the cent, as amounts are (the sums of many carry float noise otherwise); +0.0 makes −0 zero.
-            *r = (*r * 100.0).round() / 100.0 + 0.0;
+            *r = crate::core::values::to_cents(*r);
         }
     }
     Cohorts { period, cohorts: rows, last_complete: facts.as_of > period.end(last), left_out }

@@ -13,16 +13,22 @@ use crate::core::report::actions::{ActionRow, WinbackRow, ACTION_COLUMNS};
 use crate::core::report::follow_up::{FollowUpRow, FOLLOW_UP_COLUMNS};
 use crate::core::report::segments::{CustomerRow, CUSTOMER_COLUMNS};
 
-/// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc,tier,stage,state`),
-/// guarded against formula injection ([`neutralise`]).
-pub fn customers_csv(rows: &[CustomerRow]) -> String {
-    // The header is written once, explicitly, so that an empty list still has it.
+/// `rows` as CSV under `header` (written once, explicitly, so that an empty list still has it),
+/// every field guarded against formula injection ([`neutralise`]): names and comments come from
+/// users' files.
+fn guarded_csv<T: serde::Serialize>(header: &[&str], rows: &[T]) -> String {
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    let _ = w.write_record(CUSTOMER_COLUMNS);
+    let _ = w.write_record(header);
     for r in rows {
         let _ = w.serialize(r);
     }
     guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
+}
+
+/// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc,tier,stage,state`),
+/// guarded against formula injection ([`neutralise`]).
+pub fn customers_csv(rows: &[CustomerRow]) -> String {
+    guarded_csv(&CUSTOMER_COLUMNS, rows)
 }
 
 /// Customer rows as an XLSX workbook with the columns of [`customers_csv`]; numbers stay numbers.
@@ -55,12 +61,7 @@ pub fn customers_xlsx(rows: &[CustomerRow]) -> Result<Vec<u8>, String> {
 /// (`member_id,registered,source,orders_after,first_order_after`), guarded against formula
 /// injection ([`neutralise`]).
 pub fn member_csv(rows: &[crate::core::analysis::funnel::MemberRow]) -> String {
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    let _ = w.write_record(MEMBER_COLUMNS);
-    for r in rows {
-        let _ = w.serialize(r);
-    }
-    guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
+    guarded_csv(&MEMBER_COLUMNS, rows)
 }
 
 /// The funnel's activation list as an XLSX workbook with the columns of [`member_csv`].
@@ -86,12 +87,7 @@ pub const MEMBER_COLUMNS: [&str; 5] = ["member_id", "registered", "source", "ord
 /// An action list as CSV with a header ([`ACTION_COLUMNS`]), guarded against formula injection
 /// ([`neutralise`]): comments and names come from users' files.
 pub fn action_csv(rows: &[ActionRow]) -> String {
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    let _ = w.write_record(ACTION_COLUMNS);
-    for r in rows {
-        let _ = w.serialize(r);
-    }
-    guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
+    guarded_csv(&ACTION_COLUMNS, rows)
 }
 
 /// An action list as an XLSX workbook with the columns of [`action_csv`]; numbers stay numbers,
@@ -129,12 +125,7 @@ pub fn action_xlsx(rows: &[ActionRow]) -> Result<Vec<u8>, String> {
 /// The follow-up list as CSV with a header ([`FOLLOW_UP_COLUMNS`]), guarded against formula
 /// injection: comments come from users' files.
 pub fn follow_up_csv(rows: &[FollowUpRow]) -> String {
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    let _ = w.write_record(FOLLOW_UP_COLUMNS);
-    for r in rows {
-        let _ = w.serialize(r);
-    }
-    guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
+    guarded_csv(&FOLLOW_UP_COLUMNS, rows)
 }
 
 /// The follow-up list as an XLSX workbook with the columns of [`follow_up_csv`].
@@ -164,14 +155,7 @@ pub fn follow_up_xlsx(rows: &[FollowUpRow]) -> Result<Vec<u8>, String> {
 /// Win-back candidates as CSV (`customer_id,stage,recency_days,spend_12_months,clv,p_alive,
 /// value_at_risk,invest`), guarded against formula injection.
 pub fn winback_csv(rows: &[WinbackRow]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        let _ = w.serialize(r);
-    }
-    if rows.is_empty() {
-        let _ = w.write_record(WINBACK_COLUMNS);
-    }
-    guard_csv(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
+    guarded_csv(&WINBACK_COLUMNS, rows)
 }
 
 /// Win-back candidates as an XLSX workbook with the columns of [`winback_csv`].

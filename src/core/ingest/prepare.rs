@@ -461,7 +461,7 @@ impl Head {
         let guests = (guest_rows > 0).then(|| Guests {
             rows: guest_rows,
             share: guest_rows as f64 / rows.max(1) as f64,
-            revenue: (guest_amount * 100.0).round() / 100.0 + 0.0,
+            revenue: crate::core::values::to_cents(guest_amount),
         });
         if let Some(g) = &guests {
             notices.push(Notice::Guests { rows: g.rows, share: g.share, amount: g.revenue });

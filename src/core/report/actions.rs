@@ -433,15 +433,13 @@ pub type AnswersByCode = Vec<Option<(u8, Option<String>)>>;
 /// [`AnswersByCode`] from a survey (its latest answer per customer of `customers` codes).
 pub fn answers_by_code(survey: &crate::core::analysis::nps::Survey, customers: usize) -> AnswersByCode {
     let scores = survey.answers.score.as_deref().unwrap_or_default();
-    let comments = survey.answers.comments.as_deref().unwrap_or_default();
     survey
         .latest(customers)
         .into_iter()
         .map(|row| {
             let row = row?;
             let score = *scores.get(row)?;
-            let comment = comments.binary_search_by_key(&(row as u32), |c| c.0).ok().map(|k| comments[k].1.clone());
-            Some((score, comment))
+            Some((score, survey.answers.comment(row).map(str::to_string)))
         })
         .collect()
 }
@@ -493,7 +491,7 @@ pub fn rows(
                 state: seg.states.current[i].en().to_string(),
                 last_order: format_day(c.last_day),
                 orders: c.frequency,
-                spend: (c.monetary * 100.0).round() / 100.0 + 0.0,
+                spend: crate::core::values::to_cents(c.monetary),
                 clv: predicted.and_then(|p| p.0),
                 p_alive: predicted.map(|p| p.1),
                 nps_score: answer.as_ref().map(|a| a.0),

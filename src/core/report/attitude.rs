@@ -62,6 +62,15 @@ impl Attitude {
             _ => Self::Detractor,
         }
     }
+
+    /// `promoter`, `passive` or `detractor`: as it is serialised, for the lists' columns.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Promoter => "promoter",
+            Self::Passive => "passive",
+            Self::Detractor => "detractor",
+        }
+    }
 }
 
 /// Customers and their net spend.

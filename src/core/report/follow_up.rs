@@ -11,11 +11,12 @@
 //!   prediction), else spend to date. Ties by customer id.
 
 use super::actions::ClvByCode;
+use super::attitude::Attitude;
 use super::segments::Segmentation;
 use crate::core::analysis::customers::CodeIndex;
 use crate::core::analysis::nps::Survey;
 use crate::core::dataset::{Dataset, MISSING};
-use crate::core::values::format_day;
+use crate::core::values::{format_day, to_cents};
 use serde::{Deserialize, Serialize};
 
 /// One customer to follow up.
@@ -66,22 +67,18 @@ pub fn follow_up(ds: &Dataset, seg: &Segmentation, survey: &Survey, clv: Option<
             answers[k].push(row);
         }
     }
-    let comments = survey.answers.comments.as_deref().unwrap_or_default();
-    let comment = |row: usize| {
-        comments.binary_search_by_key(&(row as u32), |c| c.0).ok().map_or_else(String::new, |k| comments[k].1.clone())
-    };
+    let comment = |row: usize| survey.answers.comment(row).unwrap_or_default().to_string();
     let dated = |row: usize| day(row).map_or_else(String::new, format_day);
     let mut out: Vec<(f64, FollowUpRow)> = Vec::new();
     for (k, rows) in answers.iter_mut().enumerate() {
         rows.sort_by_key(|&r| (day(r), r));
         let Some(&latest) = rows.last() else { continue };
         let score = scores[latest];
-        let category = match score {
-            0..=6 => "detractor",
-            7..=8 if passives => "passive",
-            _ => continue,
-        }
-        .to_string();
+        let category = match Attitude::of(score) {
+            Attitude::Passive if !passives => continue,
+            Attitude::Promoter => continue,
+            a => a.key().to_string(),
+        };
         let c = &seg.facts.customers[k];
         let predicted = clv.and_then(|m| m.get(c.customer as usize).copied().flatten()).and_then(|p| p.0);
         let history = rows
@@ -105,7 +102,7 @@ pub fn follow_up(ds: &Dataset, seg: &Segmentation, survey: &Survey, clv: Option<
                 stage: seg.stages[k].zh().to_string(),
                 last_order: format_day(c.last_day),
                 orders: c.frequency,
-                spend: (c.monetary * 100.0).round() / 100.0 + 0.0,
+                spend: to_cents(c.monetary),
                 clv: predicted,
             },
         ));

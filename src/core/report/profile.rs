@@ -18,7 +18,7 @@ use crate::core::analysis::stage_chain;
 use crate::core::analysis::states::{self, Period, State};
 use crate::core::clv::CustomerClv;
 use crate::core::dataset::{Dataset, MISSING, NO_ORDER, NO_SCORE};
-use crate::core::values::{format_day, Day};
+use crate::core::values::{format_day, to_cents, Day};
 use serde::{Deserialize, Serialize};
 
 /// One customer's story.
@@ -97,8 +97,7 @@ pub struct ProfileClv {
 pub struct ProfileAnswer {
     pub date: Option<String>,
     pub score: u8,
-    /// `promoter`, `passive` or `detractor`.
-    pub category: String,
+    pub category: crate::core::report::attitude::Attitude,
     pub comment: Option<String>,
 }
 
@@ -156,8 +155,8 @@ pub fn profile(
         first_order: format_day(c.first_day),
         last_order: format_day(c.last_day),
         tenure_days: c.tenure_days,
-        average_order_value: round(c.average_order_value),
-        spend_12_months: round(c.spend_12_months),
+        average_order_value: to_cents(c.average_order_value),
+        spend_12_months: to_cents(c.spend_12_months),
         pyramid: seg.pyramid.of.get(i).and_then(|&k| seg.pyramid.tiers.get(k)).map(|t| t.name.clone()),
         first_channel: c.first_channel.map(|code| name(ds.channel.as_ref(), code)),
         categories,
@@ -176,11 +175,6 @@ pub fn profile(
         action,
         rows_after_as_of,
     }
-}
-
-/// Cents, without a negative zero.
-fn round(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// The customer's orders and returns up to `as_of`, oldest first, and how many of their rows are
@@ -234,7 +228,7 @@ fn timeline(ds: &Dataset, code: u32, as_of: Day) -> (Vec<TimelineEntry>, usize) 
     let entry = |day: Day, amount: f64, returned: bool, rows: &[usize]| TimelineEntry {
         date: format_day(day),
         days_before_as_of: as_of - day,
-        amount: round(amount),
+        amount: to_cents(amount),
         returned,
         rows: rows.len() as u32,
         categories: labels(ds.category.as_ref(), rows),
@@ -282,7 +276,7 @@ fn periods(seg: &Segmentation, i: usize) -> Vec<PeriodStory> {
             let lo = c.order_days.partition_point(|&d| d < period.start(q));
             let hi = c.order_days.partition_point(|&d| d <= period.end(q));
             let spend = c.order_spend[lo..hi].iter().fold(0.0, |a, x| a + x);
-            Some(PeriodStory { period: s.label.clone(), orders: (hi - lo) as u32, spend: round(spend), state, stage })
+            Some(PeriodStory { period: s.label.clone(), orders: (hi - lo) as u32, spend: to_cents(spend), state, stage })
         })
         .collect()
 }
@@ -291,7 +285,6 @@ fn periods(seg: &Segmentation, i: usize) -> Vec<PeriodStory> {
 fn answers(survey: &Survey, code: u32) -> Vec<ProfileAnswer> {
     let Some(scores) = survey.answers.score.as_deref() else { return Vec::new() };
     let days = survey.answers.day.as_deref();
-    let comments = survey.answers.comments.as_deref().unwrap_or_default();
     let mut rows: Vec<usize> =
         (0..survey.customer.len()).filter(|&r| survey.customer[r] == code && scores[r] != NO_SCORE).collect();
     rows.sort_by_key(|&r| (days.map(|d| d[r]), r));
@@ -299,13 +292,8 @@ fn answers(survey: &Survey, code: u32) -> Vec<ProfileAnswer> {
         .map(|r| ProfileAnswer {
             date: days.map(|d| format_day(d[r])),
             score: scores[r],
-            category: match scores[r] {
-                0..=6 => "detractor",
-                7..=8 => "passive",
-                _ => "promoter",
-            }
-            .into(),
-            comment: comments.binary_search_by_key(&(r as u32), |c| c.0).ok().map(|k| comments[k].1.clone()),
+            category: crate::core::report::attitude::Attitude::of(scores[r]),
+            comment: survey.answers.comment(r).map(str::to_string),
         })
         .collect()
 }
@@ -397,7 +385,7 @@ mod tests {
             ]
         );
         let answered: Vec<(Option<&str>, u8, &str, Option<&str>)> =
-            p.answers.iter().map(|a| (a.date.as_deref(), a.score, a.category.as_str(), a.comment.as_deref())).collect();
+            p.answers.iter().map(|a| (a.date.as_deref(), a.score, a.category.key(), a.comment.as_deref())).collect();
         assert_eq!(answered, vec![(Some("2024-02-01"), 6, "detractor", Some("太慢")), (Some("2024-05-10"), 9, "promoter", None)]);
         assert_eq!(p.action, Some(action));
         assert!(p.clv.is_none());
@@ -422,7 +410,7 @@ mod tests {
             let mut orders: Vec<(String, f64)> =
                 p.timeline.iter().filter(|e| !e.returned).map(|e| (e.date.clone(), e.amount)).collect();
             let mut facts: Vec<(String, f64)> =
-                c.order_days.iter().zip(&c.order_spend).map(|(&d, &s)| (format_day(d), round(s))).collect();
+                c.order_days.iter().zip(&c.order_spend).map(|(&d, &s)| (format_day(d), to_cents(s))).collect();
             orders.sort_by(|a, b| a.partial_cmp(b).unwrap());
             facts.sort_by(|a, b| a.partial_cmp(b).unwrap());
             assert_eq!(orders, facts, "{id}");

@@ -96,6 +96,11 @@ pub(super) fn strip_sign(s: &str) -> (&str, bool) {
     (s.strip_prefix('+').unwrap_or(s).trim(), false)
 }
 
+/// An amount rounded to the cent, without a negative zero: how figures of money are reported.
+pub fn to_cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0 + 0.0
+}
+
 /// Parses one amount cell.
 ///
 /// # Errors

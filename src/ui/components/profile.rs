@@ -6,6 +6,7 @@
 
 use crate::core::analysis::lifecycle::Stage;
 use crate::core::analysis::states::State;
+use crate::core::report::attitude::Attitude;
 use crate::core::report::profile::Profile;
 use crate::core::report::segments::CustomerFilter;
 use crate::ui::context::AppContext;
@@ -27,22 +28,6 @@ pub fn customer_button(ctx: &AppContext, ids: &Rc<Vec<String>>, at: usize) -> Ht
     let label = ctx.state.lang.texts().pf_open.replace("{id}", &id);
     html! {
         <button type="button" class="link" {onclick} data-testid="open-profile" data-customer={id.clone()} aria-label={label}>{ id }</button>
-    }
-}
-
-fn stage_name(lang: Lang, s: Stage) -> &'static str {
-    if lang == Lang::Zh {
-        s.zh()
-    } else {
-        s.en()
-    }
-}
-
-fn state_name(lang: Lang, s: State) -> &'static str {
-    if lang == Lang::Zh {
-        s.zh()
-    } else {
-        s.en()
     }
 }
 
@@ -196,12 +181,12 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
             }
             if let Some(s) = stage {
                 <button class="button" onclick={open_list(CustomerFilter::Stage(s), Tab::Lifecycle)} data-testid="pf-list-stage">
-                    { t.pf_everyone_in.replace("{name}", stage_name(lang, s)) }
+                    { t.pf_everyone_in.replace("{name}", lang.stage_name(s)) }
                 </button>
             }
             if let Some(s) = state {
                 <button class="button" onclick={open_list(CustomerFilter::State(s), Tab::Lifecycle)} data-testid="pf-list-state">
-                    { t.pf_everyone_in.replace("{name}", state_name(lang, s)) }
+                    { t.pf_everyone_in.replace("{name}", lang.state_name(s)) }
                 </button>
             }
         </div>
@@ -211,8 +196,8 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
             <dl class="profile-facts">
                 { fact(t.segment, format!("{} · {}", lang.segment_label(&c.segment), lang.class_label(&c.cn_segment)), "segment") }
                 { fact("R · F · M", format!("{} · {} · {}", c.r, c.f, c.m.map_or_else(dash, |m| m.to_string())), "rfm") }
-                { fact(t.pf_stage, stage.map_or_else(|| c.stage.clone(), |s| stage_name(lang, s).to_string()), "stage") }
-                { fact(t.pf_state, state.map_or_else(|| c.state.clone(), |s| state_name(lang, s).to_string()), "state") }
+                { fact(t.pf_stage, lang.stage_label(&c.stage), "stage") }
+                { fact(t.pf_state, lang.state_label(&c.state), "state") }
                 { fact(t.pf_tier, c.tier.clone(), "tier") }
                 { fact(t.pf_pyramid, p.pyramid.clone().unwrap_or_else(dash), "pyramid") }
                 { fact(t.abc_class, c.abc.clone(), "abc") }
@@ -256,8 +241,8 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
                         { for p.periods.iter().rev().map(|s| html! {
                             <tr>
                                 <td>{ s.period.clone() }</td><td class="num">{ s.orders }</td><td class="num">{ format::money(s.spend) }</td>
-                                <td class={format!("state-{:?}", s.state).to_lowercase()}>{ state_name(lang, s.state) }</td>
-                                <td>{ s.stage.map_or("—", |x| stage_name(lang, x)) }</td>
+                                <td class={format!("state-{:?}", s.state).to_lowercase()}>{ lang.state_name(s.state) }</td>
+                                <td>{ s.stage.map_or("—", |x| lang.stage_name(x)) }</td>
                             </tr>
                         }) }
                     </tbody>
@@ -270,8 +255,8 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
                 <ul class="profile-answers" data-testid="pf-answers">
                     { for p.answers.iter().map(|a| html! {
                         <li>
-                            <strong>{ a.score }</strong>{ format!(" · {} · {}", a.date.clone().unwrap_or_else(dash), match a.category.as_str() {
-                                "promoter" => t.promoters, "passive" => t.passives, _ => t.detractors,
+                            <strong>{ a.score }</strong>{ format!(" · {} · {}", a.date.clone().unwrap_or_else(dash), match a.category {
+                                Attitude::Promoter => t.promoters, Attitude::Passive => t.passives, Attitude::Detractor => t.detractors,
                             }) }
                             if let Some(comment) = &a.comment { <span class="comment">{ format!(" — {comment}") }</span> }
                         </li>

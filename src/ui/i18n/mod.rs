@@ -201,22 +201,34 @@ impl Lang {
         }
     }
 
+    /// A lifecycle stage's name in the page's language.
+    pub fn stage_name(self, s: crate::core::analysis::lifecycle::Stage) -> &'static str {
+        if self == Lang::Zh {
+            s.zh()
+        } else {
+            s.en()
+        }
+    }
+
+    /// A customer state's name in the page's language.
+    pub fn state_name(self, s: crate::core::analysis::states::State) -> &'static str {
+        if self == Lang::Zh {
+            s.zh()
+        } else {
+            s.en()
+        }
+    }
+
     /// A lifecycle stage as the lists carry it (its Chinese name) in the page's language.
     pub fn stage_label(self, zh: &str) -> String {
         use crate::core::analysis::lifecycle::Stage;
-        match (self, Stage::ALL.into_iter().find(|s| s.zh() == zh)) {
-            (Lang::En, Some(s)) => s.en().to_string(),
-            _ => zh.to_string(),
-        }
+        Stage::ALL.into_iter().find(|s| s.zh() == zh).map_or_else(|| zh.to_string(), |s| self.stage_name(s).to_string())
     }
 
     /// A customer state as the lists carry it (its English name) in the page's language.
     pub fn state_label(self, en: &str) -> String {
         use crate::core::analysis::states::State;
-        match (self, State::ALL.into_iter().find(|s| s.en() == en)) {
-            (Lang::Zh, Some(s)) => s.zh().to_string(),
-            _ => en.to_string(),
-        }
+        State::ALL.into_iter().find(|s| s.en() == en).map_or_else(|| en.to_string(), |s| self.state_name(s).to_string())
     }
 
     /// Why the worker could not segment, fit CLV or export, in the page's language: Chinese by the

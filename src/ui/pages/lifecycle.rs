@@ -33,7 +33,10 @@ fn pct(x: f64) -> String {
 /// A stage's name in the page's language: the four-stage model's, or the alternative names the
 /// same literature uses (获取期, 成长期, 成熟期, 衰退期) when the user chose them.
 fn stage_name(st: Stage, lang: Lang, alternative: bool) -> String {
-    let (zh, en) = if alternative { st.alternative() } else { (st.zh(), st.en()) };
+    if !alternative {
+        return lang.stage_name(st).to_string();
+    }
+    let (zh, en) = st.alternative();
     if lang == Lang::Zh { zh } else { en }.to_string()
 }
 
@@ -51,8 +54,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
         let ctx = ctx.clone();
         Callback::from(move |filter: CustomerFilter| ctx.customers(filter, 0))
     };
-    let state_names: Vec<String> =
-        State::ALL.iter().map(|st| if lang == Lang::Zh { st.zh() } else { st.en() }.to_string()).collect();
+    let state_names: Vec<String> = State::ALL.iter().map(|&st| lang.state_name(st).to_string()).collect();
     let (values, counts) = if *last_only {
         (s.states.last_probabilities.clone(), s.states.last_transitions.clone())
     } else {

@@ -452,10 +452,10 @@ impl<F> Session<F> {
     /// own score column.
     fn answers(&self) -> Option<Survey<'_>> {
         let tx = self.transactions.ingested.as_ref().map(|i| &i.dataset);
-        match (&self.survey.ingested, tx) {
-            (Some(survey), Some(tx)) => Some(Survey::joined(&survey.dataset, &tx.customers)),
-            (Some(survey), None) => Some(Survey::joined(&survey.dataset, &Labels::default())),
-            (None, Some(tx)) => tx.score.is_some().then(|| Survey::inline(tx)),
+        let survey = self.survey.ingested.as_ref().map(|s| &s.dataset);
+        match (survey, tx) {
+            (survey, Some(tx)) => crate::api::answers(tx, survey),
+            (Some(survey), None) => Some(Survey::joined(survey, &Labels::default())),
             (None, None) => None,
         }
     }

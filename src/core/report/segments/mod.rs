@@ -218,7 +218,7 @@ impl<'a> RfmRow<'a> {
             customer_id: dataset.customers.name(c.customer).unwrap_or_default(),
             recency_days: c.recency_days,
             frequency: c.frequency,
-            monetary: rfm.monetary().then(|| (c.monetary * 100.0).round() / 100.0 + 0.0),
+            monetary: rfm.monetary().then(|| crate::core::values::to_cents(c.monetary)),
             r: s.r,
             f: s.f,
             m: rfm.monetary().then_some(s.m),
