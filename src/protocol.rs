@@ -92,6 +92,14 @@ pub enum Request {
     },
     /// Forget the member list.
     DropMembers,
+    /// Read the engagement events file posted with this message (id, date, event type, points)
+    /// and segment again with it: each customer's engagement score, the pyramid of participation.
+    /// It stays, as a survey does, for the next transactions.
+    Events {
+        name: String,
+    },
+    /// Forget the events file.
+    DropEvents,
     /// The funnel again, with two sources' first-order conversion compared.
     Funnel {
         compare: Option<(String, String)>,
@@ -295,6 +303,12 @@ pub enum Response {
     },
     /// The member list was dropped.
     MembersDropped,
+    /// The events file `file` was read (`error`: code and English message when it was not), or
+    /// dropped (`file` empty); the segmentation that follows carries its engagement.
+    Events {
+        file: String,
+        error: Option<(String, String)>,
+    },
     /// One customer's story, as asked.
     Profile {
         profile: Box<crate::core::report::profile::Profile>,

@@ -637,8 +637,88 @@ fn a_dates_only_file_scores_r_and_f_and_fits_the_purchase_models_as_lifetimes_do
     for (name, n) in want["rf_segments"].as_object().unwrap() {
         assert_eq!(counts.get(name).copied().unwrap_or(0), n.as_u64().unwrap(), "{name}");
     }
-    // What still needs amounts says so, in one line.
-    fails_in_one_line(&["segments", "visits/grocery_visits.csv"], "the segmentation needs amounts");
+    // The segmentation runs on dates alone: the R-F segments, repurchase, the stages by orders and
+    // the cohorts as pandas found them (fit.py); every figure of money null, and a note says why.
+    let seg = json(&run(&["segments", "visits/grocery_visits.csv"]));
+    for key in ["revenue", "cn_segments", "abc", "gini", "top20_share", "lorenz", "tiers"] {
+        assert!(seg[key].is_null(), "{key} needs amounts: {}", seg[key]);
+    }
+    assert!(seg["notes"][0].as_str().unwrap().contains("no amounts"));
+    for g in seg["segments"].as_array().unwrap() {
+        let name = g["key"].as_str().unwrap();
+        assert_eq!(g["customers"], want["rf_segments"][name], "{name}");
+        assert!(g["revenue"].is_null() && g["mean_monetary"].is_null() && g["revenue_share"].is_null(), "{name}");
+    }
+    let repurchase = seg["kpis"]["repurchase_rate"].as_f64().unwrap();
+    assert!((repurchase - want["repurchase_rate"].as_f64().unwrap()).abs() < 1e-12);
+    for g in seg["stages"].as_array().unwrap() {
+        let zh = g["zh"].as_str().unwrap();
+        assert_eq!(g["customers"].as_u64(), Some(want["stages"][zh].as_u64().unwrap_or(0)), "{zh}");
+    }
+    // Months in which nobody bought first are rows of none (2007: every customer came in 2006).
+    let cohorts: Vec<&serde_json::Value> =
+        seg["cohorts"]["cohorts"].as_array().unwrap().iter().filter(|c| c["customers"] != 0).collect();
+    assert_eq!(cohorts.len(), want["cohorts"].as_object().unwrap().len());
+    for c in cohorts {
+        let expected = &want["cohorts"][c["label"].as_str().unwrap()];
+        assert_eq!(c["customers"], expected["customers"], "{}", c["label"]);
+        assert!(c["revenue"].is_null());
+        // pandas lists the months up to the cohort's last active one; the triangle runs to the last month.
+        let (active, expected) = (c["active"].as_array().unwrap(), expected["active"].as_array().unwrap());
+        assert_eq!(&active[..expected.len()], &expected[..], "{}", c["label"]);
+        assert!(active[expected.len()..].iter().all(|n| n == 0), "{}", c["label"]);
+    }
+    let tiers = seg["pyramid"]["tiers"].as_array().unwrap();
+    assert_eq!(tiers.iter().map(|t| t["customers"].as_u64().unwrap()).sum::<u64>(), 1525);
+    assert!(tiers.iter().all(|t| t["revenue"].is_null() && t["multiple"].is_null()));
+    // The cohort command too; what cannot be had without amounts refuses with the reason, in one line.
+    let csv = String::from_utf8(run(&["cohorts", "visits/grocery_visits.csv"]).stdout).unwrap();
+    let first = csv.lines().nth(1).unwrap().split(',').collect::<Vec<_>>();
+    assert_eq!((first[0], first[1], first[4], first[6], first[7]), ("2006-01", "114", "114", "", ""), "revenue empty");
+    fails_in_one_line(&["winback", "visits/grocery_visits.csv"], "the file has no amounts");
+    // Dates without amounts that are not purchases are refused, not analysed as visits: a member
+    // list's sign-ups and a survey's answers, by the segmentation and by the CLV models alike.
+    fails_in_one_line(&["segments", "funnel_members.csv"], "the date column is a registration date");
+    fails_in_one_line(&["clv", "funnel_members.csv", "--calibration-end", "2024-04-01"], "a member or lead list");
+    fails_in_one_line(&["rfm", "survey_cdnow_gbk.csv"], "this file holds survey answers");
+}
+
+#[test]
+fn engagement_events_score_customers_and_build_the_pyramid_of_participation_as_pandas_does() {
+    // engagement/expected.json: the scores, tiers and the comparison with the pyramid by spend,
+    // computed with pandas from the same two files (tests/fixtures/engagement/make.py).
+    let want: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/engagement/expected.json")).unwrap(),
+    )
+    .unwrap();
+    let rules = ["--events", "engagement/events.csv", "--event-weights", "推荐好友: 5, 内测: 4", "--measure", "engagement"];
+    let seg = json(&run(&[&["segments", "engagement/orders.csv"][..], &rules[..]].concat()));
+    let e = &seg["engagement"];
+    for key in ["matched", "unknown_events", "unknown_customers", "after_as_of", "bad_points", "customers"] {
+        assert_eq!(e[key], want[key], "{key}");
+    }
+    assert_eq!(e["as_of"], want["as_of"]);
+    let tiers: Vec<u64> = seg["pyramid"]["tiers"].as_array().unwrap().iter().map(|t| t["customers"].as_u64().unwrap()).collect();
+    assert_eq!(serde_json::json!(tiers), want["tier_customers"]);
+    let p = &seg["pyramid"]["participation"];
+    for key in ["both_top", "engaged_not_spending", "spending_not_engaged"] {
+        assert_eq!(p[key]["customers"], want[key]["customers"], "{key}");
+        assert!((p[key]["revenue"].as_f64().unwrap() - want[key]["revenue"].as_f64().unwrap()).abs() < 1e-9, "{key}");
+    }
+    // Every customer's score (in their story and in the customer exports' column).
+    for (id, score) in want["scores"].as_object().unwrap() {
+        let story = json(&run(&[&["profile", "engagement/orders.csv", "--customer", id][..], &rules[..]].concat()));
+        let got = story["customer"]["engagement_score"].as_f64().unwrap();
+        assert!((got - score.as_f64().unwrap()).abs() < 1e-6, "{id}: {got} vs pandas' {score}");
+    }
+    // The campaign lists carry the score too (its column last).
+    let list = String::from_utf8(run(&[&["actions", "engagement/orders.csv"][..], &rules[..]].concat()).stdout).unwrap();
+    assert!(list.lines().next().unwrap().ends_with(",engagement_score"));
+    let c04 = list.lines().find(|l| l.starts_with("c04,")).unwrap();
+    assert!((c04.rsplit(',').next().unwrap().parse::<f64>().unwrap() - want["scores"]["c04"].as_f64().unwrap()).abs() < 1e-6);
+    // Without --events, no engagement and no such column; the pyramid by engagement needs one.
+    assert!(json(&run(&["segments", "engagement/orders.csv"])).get("engagement").is_none());
+    fails_in_one_line(&["pyramid", "engagement/orders.csv", "--measure", "engagement"], "once an events file is given");
 }
 
 #[test]
@@ -676,4 +756,24 @@ fn funnel_of_a_member_list_worked_out_by_hand() {
         &["funnel", "funnel_orders.csv", "--members", "funnel_members.csv", "--compare", "广告", "电视"],
         "no source '电视'",
     );
+    fails_in_one_line(&["funnel", "funnel_orders.csv"], "--members FILE");
+    // The member list beside other commands: `segments` adds the same funnel; campaign lists gain
+    // each customer's source (their registration's: m6 registered through 推荐 first, 广告 later;
+    // x bought without registering).
+    let seg = json(&run(&["segments", "funnel_orders.csv", "--members", "funnel_members.csv"]));
+    let funnel = json(&run(&["funnel", "funnel_orders.csv", "--members", "funnel_members.csv"]));
+    assert_eq!(seg["funnel"], funnel);
+    let list = String::from_utf8(run(&["actions", "funnel_orders.csv", "--members", "funnel_members.csv"]).stdout).unwrap();
+    assert!(list.lines().next().unwrap().ends_with(",nps_comment,source"), "{list}");
+    let mut sources: Vec<(String, String)> = list
+        .lines()
+        .skip(1)
+        .map(|l| (l.split(',').next().unwrap().to_string(), l.rsplit(',').next().unwrap().to_string()))
+        .collect();
+    sources.sort();
+    let want = [("m1", "广告"), ("m3", "广告"), ("m4", "广告"), ("m5", "推荐"), ("m6", "推荐"), ("x", "")];
+    assert_eq!(sources, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    // Without the list, no such column.
+    let plain = String::from_utf8(run(&["actions", "funnel_orders.csv"]).stdout).unwrap();
+    assert!(plain.lines().next().unwrap().ends_with(",nps_comment"));
 }

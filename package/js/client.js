@@ -117,6 +117,11 @@ class WorkerDataset {
     return this.#ask('funnelList', [members.handle, which, rules]);
   }
 
+  /** The events file's bytes are posted to the worker (a File or Blob is read there). */
+  useEvents(input, options = {}) {
+    return this.#ask('useEvents', [input, options]);
+  }
+
   /** `survey`, when given, is another `WorkerDataset` of the same worker. */
   followUp(options = {}, rules = {}) {
     const { survey, ...rest } = options ?? {};

@@ -99,8 +99,12 @@ export interface Rules {
   dormant_days?: Num;
   /** The segment map, one segment per line: `Name: 555 554 …`. */
   segment_map?: string;
-  /** What the pyramid ranks customers by (`clv` once `clv()` has run on this dataset). */
-  measure?: 'rfm' | 'total_spend' | 'spend_12m' | 'clv';
+  /** What the pyramid ranks customers by (`clv` once `clv()` has run on this dataset; `engagement` once `useEvents()` has read an events file). */
+  measure?: 'rfm' | 'total_spend' | 'spend_12m' | 'clv' | 'engagement';
+  /** Engagement weights per event type: `type: weight` lines or comma-separated (a type not named weighs 1). */
+  event_weights?: string;
+  /** Days after which an event counts half in the engagement score (default 90). */
+  half_life_days?: Num;
   /** The pyramid's tiers, top first: `[['Super fans', 5], ['Active', 30], ['Base', 65]]`, or `Name: percent` lines. */
   tiers?: Array<[string, number]> | string;
   /** NPS counts each customer's latest answer only. */
@@ -191,14 +195,15 @@ export interface GroupStat {
   key: string;
   zh: string | null;
   customers: number;
-  revenue: number;
+  /** `null`, as every figure of money, for a file without amounts (a visit log). */
+  revenue: number | null;
   customer_share: number;
-  revenue_share: number;
+  revenue_share: number | null;
   mean_recency_days: number;
   mean_frequency: number;
-  mean_monetary: number;
+  mean_monetary: number | null;
   repurchase_rate: number;
-  average_order_value: number;
+  average_order_value: number | null;
 }
 
 /** The loyalty pyramid (`loyalty-lens pyramid`). */
@@ -207,8 +212,9 @@ export interface Pyramid {
   tiers: Array<{
     name: string;
     customers: number;
-    revenue: number;
-    revenue_share: number;
+    /** `null` without amounts. */
+    revenue: number | null;
+    revenue_share: number | null;
     orders_per_customer: number;
     repurchase_rate: number;
     /** Revenue per customer against the base tier's. */
@@ -217,6 +223,16 @@ export interface Pyramid {
   }>;
   /** Customers, repeat customers, loyal customers, advocates. */
   ladder: [number, number, number, number];
+  /** The tiers by engagement against the same tiers by total spend (an events file and amounts). */
+  participation?: {
+    /** Row = tier by engagement, column = tier by spend, top first. */
+    cells: Array<Array<{ customers: number; revenue: number }>>;
+    both_top: { customers: number; revenue: number };
+    /** Top by engagement, bottom by spend. */
+    engaged_not_spending: { customers: number; revenue: number };
+    /** Top by spend, bottom by engagement. */
+    spending_not_engaged: { customers: number; revenue: number };
+  };
 }
 
 /** The cohort triangle (`loyalty-lens cohorts --format json`): customers by the period of their first order. */
@@ -231,8 +247,8 @@ export interface Cohorts {
     customers: number;
     /** Customers with an order in each period since the first. */
     active: number[];
-    /** Net revenue of the cohort in each period since the first. */
-    revenue: number[];
+    /** Net revenue of the cohort in each period since the first; `null` without amounts. */
+    revenue: number[] | null;
     /** Customers with a second order by the end of each period since the first. */
     repeat: number[];
   }>;
@@ -308,7 +324,7 @@ export interface ActionsOptions {
 export interface Actions {
   playbook: { rows: Required<PlaybookRow>[] };
   /** One per playbook row, in its order. */
-  stats: Array<{ action: string; channel: string; priority: number; response_rate: number; customers: number; revenue: number; clv: number | null; expected_revenue: number }>;
+  stats: Array<{ action: string; channel: string; priority: number; response_rate: number; customers: number; revenue: number | null; clv: number | null; expected_revenue: number | null }>;
   /** Customers no row matched. */
   unmatched: number;
 }
@@ -322,17 +338,22 @@ export interface ActionRow {
   segment: string;
   r: number;
   f: number;
-  m: number;
+  /** `null`, as `spend`, without amounts. */
+  m: number | null;
   pyramid_tier: string;
   stage: string;
   state: string;
   last_order: string;
   orders: number;
-  spend: number;
+  spend: number | null;
   clv: number | null;
   p_alive: number | null;
   nps_score: number | null;
   nps_comment: string;
+  /** With an events file (`useEvents`): the engagement score. */
+  engagement_score?: number;
+  /** With a member list (`--members`): the customer's acquisition source. */
+  source?: string;
 }
 
 /** Win-back priorities (`loyalty-lens winback --format json`). */
@@ -347,6 +368,8 @@ export interface Winback {
   let_go_customers: number;
   let_go_value: number;
   rows: Array<{ customer_id: string; stage: string; recency_days: number; spend_12_months: number; clv: number | null; p_alive: number | null; value_at_risk: number; invest: boolean }>;
+  /** Why there are no priorities: a file without amounts has no value at risk (absent otherwise). */
+  notes?: string[];
 }
 
 /** One group's predicted CLV. */
@@ -381,19 +404,23 @@ export interface Segmentation {
   as_of: string;
   customers: number;
   rows_after_as_of: number;
-  revenue: number;
+  /** `null`, as every figure of money below, for a file without amounts. */
+  revenue: number | null;
   bins: number;
   rule: string;
   segments: GroupStat[];
-  cn_segments: GroupStat[];
+  /** The 8 value classes; `null` without amounts. */
+  cn_segments: GroupStat[] | null;
   cn_means: [number, number, number | null];
-  grid: Array<{ r: number; f: number; customers: number; mean_monetary: number }>;
-  abc: GroupStat[];
+  grid: Array<{ r: number; f: number; customers: number; mean_monetary: number | null }>;
+  /** ABC by revenue, with its Gini, top-20% share and Lorenz curve: `null` without amounts. */
+  abc: GroupStat[] | null;
   abc_cuts: { a: number; b: number };
-  gini: number;
-  top20_share: number;
-  lorenz: Array<[number, number]>;
-  tiers: GroupStat[];
+  gini: number | null;
+  top20_share: number | null;
+  lorenz: Array<[number, number]> | null;
+  /** `null` when the tiers would come from spend and the file has no amounts. */
+  tiers: GroupStat[] | null;
   tier_rule: string;
   stages: GroupStat[];
   stage_rule: string;
@@ -415,7 +442,7 @@ export interface Segmentation {
     categories_total: number;
     categories: unknown[];
     category_matrix: number[][];
-    channels: Array<{ channel: string; customers: number; repeat_rate: number; revenue_per_customer: number }>;
+    channels: Array<{ channel: string; customers: number; repeat_rate: number; revenue_per_customer: number | null }>;
   };
   rules_zh: { rfm: string; tiers: string; stages: string; states: string };
   pyramid: Pyramid;
@@ -443,16 +470,20 @@ export interface Segmentation {
   /** Behaviour (loyal, repeat, new, lapsed) × attitude (promoter, passive, detractor) of the customers who answered; null without answers. */
   loyalty_matrix: {
     /** Rows loyal, repeat, new, lapsed; columns promoter, passive, detractor. */
-    cells: Array<Array<{ customers: number; revenue: number }>>;
-    true_loyalty: { customers: number; revenue: number };
-    latent: { customers: number; revenue: number };
-    spurious: { customers: number; revenue: number };
-    no_loyalty: { customers: number; revenue: number };
+    cells: Array<Array<{ customers: number; revenue: number | null }>>;
+    true_loyalty: { customers: number; revenue: number | null };
+    latent: { customers: number; revenue: number | null };
+    spurious: { customers: number; revenue: number | null };
+    no_loyalty: { customers: number; revenue: number | null };
     answered: number;
     promoters_bought_after: Share;
     detractors_bought_after: Share;
     test: ProportionTest | null;
   } | null;
+  /** What could not be computed and why (a file without amounts); absent otherwise. */
+  notes?: string[];
+  /** With an events file (`useEvents`). */
+  engagement?: Engagement;
 }
 
 /** `hits` of `of`. */
@@ -579,6 +610,8 @@ export type Filter =
   | { state: 'new' | 'repeat' | 'loyal' | 'won_back' | 'lapsed' | 'churned' }
   | { moved: { from: string; to: string } }
   | { pyramid: string }
+  /** Tier names of the pyramid: by engagement, and by total spend. */
+  | { participation: { engagement: string; spend: string } }
   | { cohort: { label: string; k?: number } }
   | { stage_moved: { from: Stage; to: Stage } }
   | { not_yet: { anchor: string[] | string; targets: string[] | string } }
@@ -600,6 +633,34 @@ export interface CustomerRow extends RfmRow {
   tier: string;
   stage: string;
   state: string;
+  /** With an events file (`useEvents`): the engagement score, to 6 decimals. */
+  engagement_score?: number;
+  /** With a member list (the app's, `--members`): the customer's acquisition source. */
+  source?: string;
+}
+
+/** What an events file held and how it scored the customers (`segments().engagement`). */
+export interface Engagement {
+  as_of: string;
+  half_life_days: number;
+  /** `score = Σ weight(type) × points × ½^(days before the as-of date / half-life)` in words. */
+  formula: string;
+  /** Rows of the events file. */
+  events: number;
+  /** Events of the transactions' customers up to the as-of date: those scored. */
+  matched: number;
+  /** Events of ids that bought nothing, those ids, and the first few of them. */
+  unknown_events: number;
+  unknown_customers: number;
+  unknown_examples: string[];
+  after_as_of: number;
+  /** Customers with at least one scored event. */
+  customers: number;
+  points: boolean;
+  /** Points cells that were not numbers (those events counted once). */
+  bad_points: number;
+  /** Most events first. */
+  types: Array<{ name: string; weight: number; events: number; customers: number }>;
 }
 
 /** One customer to follow up (`loyalty-lens follow-up`'s CSV columns). */
@@ -616,7 +677,8 @@ export interface FollowUpRow {
   stage: string;
   last_order: string;
   orders: number;
-  spend: number;
+  /** `null` without amounts. */
+  spend: number | null;
   clv: number | null;
 }
 
@@ -629,18 +691,19 @@ export interface Profile {
   /** The last day with a purchase (what recency counts from). */
   last_order: string;
   tenure_days: number;
-  average_order_value: number;
-  spend_12_months: number;
+  /** `null`, as every figure of money of the story, without amounts. */
+  average_order_value: number | null;
+  spend_12_months: number | null;
   pyramid: string | null;
   first_channel: string | null;
   /** In the order first bought. */
   categories: string[];
   channels: string[];
   /** Orders (grouped as the facts count them) and returns, oldest first. */
-  timeline: Array<{ date: string; days_before_as_of: number; amount: number; returned: boolean; rows: number; categories: string[]; channels: string[] }>;
+  timeline: Array<{ date: string; days_before_as_of: number; amount: number | null; returned: boolean; rows: number; categories: string[]; channels: string[] }>;
   period: 'month' | 'quarter';
   /** From the period of the first order to the as-of date's; `stage` is null before the chain's last 25 periods. */
-  periods: Array<{ period: string; orders: number; spend: number; state: 'new' | 'repeat' | 'loyal' | 'won_back' | 'lapsed' | 'churned'; stage: Stage | null }>;
+  periods: Array<{ period: string; orders: number; spend: number | null; state: 'new' | 'repeat' | 'loyal' | 'won_back' | 'lapsed' | 'churned'; stage: Stage | null }>;
   /** The last `clv` run's prediction. */
   clv: { p_alive: number; expected_purchases: number; expected_value: number | null; clv: number | null; horizon_months: number } | null;
   /** Every answer, oldest first. */
@@ -663,6 +726,8 @@ export interface FunnelStage {
   /** `null` for orders without amounts. */
   revenue: number | null;
   revenue_per_lead: number | null;
+  /** The leads' predicted CLV over the leads, once `clv()` has run on these orders (absent before). */
+  predicted_value_per_lead?: number;
   /** Members who had ordered before registering (not in the rates). */
   already_customers: number;
 }
@@ -735,6 +800,8 @@ export declare class Dataset {
   funnel(members: Dataset, options?: { compare?: [string, string] }, rules?: Rules): Funnel;
   /** The members who registered and `never` bought, or bought `once` (leads only). */
   funnelList(members: Dataset, which?: 'never' | 'once', rules?: Rules): MemberRow[];
+  /** Scores every later segmentation with an engagement events file (customer id, date, event type, optionally points); `null` forgets it. Throws `events_no_type` without an event-type column. */
+  useEvents(input: Input | null, options?: { name?: string }): Promise<void>;
   /** Complaints to follow up: customers whose latest answer (this dataset's, or `survey`'s joined by id) is a detractor's (with `passives`, a passive's too), the most valuable first. */
   followUp(options?: { passives?: boolean; survey?: Dataset }, rules?: Rules): FollowUpRow[];
   /** One customer's story: orders, state and stage by period, scores, tiers, action, answers (this dataset's, or `survey`'s) and the last `clv` run's prediction. Throws `unknown_customer` for an id without purchases. */
@@ -769,6 +836,7 @@ export interface WorkerDataset {
   /** `members` is another dataset of the same worker. */
   funnel(members: WorkerDataset, options?: { compare?: [string, string] }, rules?: Rules): Promise<Funnel>;
   funnelList(members: WorkerDataset, which?: 'never' | 'once', rules?: Rules): Promise<MemberRow[]>;
+  useEvents(input: Input | null, options?: { name?: string }): Promise<void>;
   /** `survey` is another dataset of the same worker. */
   followUp(options?: { passives?: boolean; survey?: WorkerDataset }, rules?: Rules): Promise<FollowUpRow[]>;
   profile(id: string, options?: { playbook?: string | PlaybookRow[]; lang?: 'en' | 'zh'; survey?: WorkerDataset }, rules?: Rules): Promise<Profile>;

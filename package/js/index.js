@@ -183,6 +183,21 @@ export class Dataset {
     return parsed(call(() => this.#raw.funnel_list(members.raw, which, rulesJson(rules))));
   }
 
+  /**
+   * Scores every later segmentation with an engagement events file (`--events`): customer id, date,
+   * event type (论坛发帖, 内测, 推荐好友 …), optionally points — a File, Blob, ArrayBuffer, Uint8Array
+   * or text; `null` forgets it. Rules `event_weights` and `half_life_days` set the score,
+   * `measure: 'engagement'` ranks the pyramid by it.
+   */
+  async useEvents(input, options = {}) {
+    if (input == null) {
+      call(() => this.#raw.drop_events());
+      return;
+    }
+    const [bytes, name] = await bytesOf(input, { name: 'events.csv', ...options });
+    call(() => this.#raw.use_events(bytes, name));
+  }
+
   /** Complaints to follow up (`loyalty-lens follow-up`); `survey`, another Dataset, holds the answers when given. */
   followUp(options = {}, rules = {}) {
     const { survey, ...rest } = options ?? {};

@@ -33,6 +33,8 @@ async function answer({ id, op, input, options, handle, method, args = [] }) {
           const [members, ...rest] = args;
           return [d[method](dataset(members), ...rest)];
         }
+        case 'useEvents':
+          return [await d.useEvents(...args)];
         case 'followUp': {
           const [opts, rules, survey] = args;
           return [d.followUp({ ...opts, ...(survey ? { survey: dataset(survey) } : {}) }, rules)];

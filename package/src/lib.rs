@@ -60,7 +60,7 @@ pub fn open(bytes: &[u8], name: &str, options: &str, progress: Option<js_sys::Fu
         }
     };
     let ingested = ingest(bytes, name, &options, &mut report).map_err(|e| thrown(e.into()))?;
-    Ok(Dataset { ingested, segmentation: None, clv: None })
+    Ok(Dataset { ingested, segmentation: None, clv: None, events: None })
 }
 
 /// A file read, and what was computed from it for the lists that page through it.
@@ -71,6 +71,8 @@ pub struct Dataset {
     segmentation: Option<(String, Segmentation)>,
     /// The last finished CLV run.
     clv: Option<ClvReport>,
+    /// The engagement events file in use (`use_events`).
+    events: Option<Ingested>,
 }
 
 impl Dataset {
@@ -86,7 +88,8 @@ impl Dataset {
             let params = Self::params(rules)?;
             let ds = &self.ingested.dataset;
             let clv = self.clv.as_ref().map(|r| by_code(r, &ds.customers));
-            let seg = api::segmentation(ds, &params, clv.as_deref()).map_err(thrown)?;
+            let events = self.events.as_ref().map(|e| &e.dataset);
+            let seg = api::segmentation_with(ds, &params, clv.as_deref(), events).map_err(thrown)?;
             self.segmentation = Some((rules.to_string(), seg));
         }
         match &self.segmentation {
@@ -143,6 +146,20 @@ impl Dataset {
     pub fn rfm(&self, rules: &str) -> Result<String, JsValue> {
         let params = Self::params(rules)?;
         json(&api::rfm(&self.ingested.dataset, params.as_of, &params.rfm).map_err(thrown)?)
+    }
+
+    /// Reads an engagement events file (`--events`: customer id, date, event type, points) and
+    /// scores every later segmentation with it.
+    pub fn use_events(&mut self, bytes: &[u8], name: &str) -> Result<(), JsValue> {
+        self.events = Some(api::read_events(bytes, name).map_err(thrown)?);
+        self.segmentation = None;
+        Ok(())
+    }
+
+    /// Forgets the events file.
+    pub fn drop_events(&mut self) {
+        self.events = None;
+        self.segmentation = None;
     }
 
     /// `segments` under `rules`; the segmentation is kept for `customers` and `export`.
@@ -257,7 +274,10 @@ impl Dataset {
         let options: FunnelOptions = parse(options, "options")?;
         let params = Self::params(rules)?;
         let ds = &self.ingested.dataset;
-        json(&api::funnel(ds, &members.ingested.dataset, &params, options.compare.as_deref()).map_err(thrown)?)
+        // Once `clv` has run: the predicted value per lead.
+        let clv = self.clv.as_ref().map(|r| by_code(r, &ds.customers));
+        let compare = options.compare.as_deref();
+        json(&api::funnel(ds, &members.ingested.dataset, &params, compare, clv.as_deref()).map_err(thrown)?)
     }
 
     /// The funnel's activation lists as rows: the members who registered and `never` bought, or
@@ -300,7 +320,7 @@ impl Dataset {
         let filter: Filter = parse(filter, "filter")?;
         let (ds, seg) = self.kept()?;
         let filter = filter.resolve(ds, seg).map_err(thrown)?;
-        api::export(ds, seg, &filter, format).map_err(thrown)
+        api::export(ds, seg, &filter, format, None).map_err(thrown)
     }
 
     /// A page of the last CLV run's customers, highest `sort` first (`clv`, `p_alive` or

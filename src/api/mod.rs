@@ -61,6 +61,7 @@ macro_rules! coded {
 }
 coded!(
     crate::core::report::segments::SegmentError,
+    crate::core::analysis::engagement::EngagementError,
     crate::core::report::rules::RulesError,
     crate::core::clv::ClvError,
     crate::core::clv::form::ClvParamsError,
@@ -150,8 +151,84 @@ pub fn rfm<'a>(ds: &'a Dataset, as_of: Option<Day>, params: &RfmParams) -> Resul
 /// # Errors
 /// What the segmentation refuses.
 pub fn segmentation(ds: &Dataset, params: &ValidSegmentationParams, clv: Option<&[f64]>) -> Result<Segmentation, ApiError> {
+    segmentation_with(ds, params, clv, None)
+}
+
+/// [`segmentation`] with an events file (see [`read_events`]): each customer's engagement score
+/// and the pyramid of participation.
+///
+/// # Errors
+/// What the segmentation refuses.
+pub fn segmentation_with(
+    ds: &Dataset,
+    params: &ValidSegmentationParams,
+    clv: Option<&[f64]>,
+    events: Option<&Dataset>,
+) -> Result<Segmentation, ApiError> {
     let inline = ds.score.is_some().then(|| Survey::inline(ds));
-    Ok(segment_with(ds, inline.as_ref(), clv, params)?)
+    Ok(segment_with(ds, inline.as_ref(), clv, events, params)?)
+}
+
+/// Names (normalised, in part) of an events file's event-type column and of its points column.
+const EVENT_TYPE_NAMES: [&str; 12] =
+    ["eventtype", "event", "type", "action", "activity", "interaction", "事件", "类型", "行为", "互动", "活动", "参与"];
+const POINTS_NAMES: [&str; 7] = ["points", "point", "积分", "分值", "weight", "权重", "分数"];
+
+/// Reads an engagement events file: customer id, date, event type (论坛发帖, 内测 …) and
+/// optionally points. The customer id and the date are found as in any file; the event type is
+/// the column named as one (`event_type`, `事件类型`, `行为` …) — failing that, the text column
+/// the reader took for a category, channel or comment — and the points the column named as
+/// points (`积分`, `points`, `weight`). The type is read as the file's category and the points'
+/// cells as its comments (text by row, so that a blank cell counts the event once rather than
+/// rejecting the row): [`crate::core::analysis::engagement::engagement`] reads them so.
+///
+/// # Errors
+/// What reading refuses; `events_no_type` without an event-type column, `no_dates` without dates.
+pub fn read_events(bytes: &[u8], name: &str) -> Result<crate::core::ingest::Ingested, ApiError> {
+    use crate::core::ingest::roles::{normalise_name, Role};
+    use crate::core::ingest::{ColumnRef, IngestOptions, MapOverride};
+    let first = crate::core::ingest::ingest(bytes, name, &IngestOptions::default(), &mut |_, _| {})?;
+    let columns = &first.report.columns;
+    let taken = |c: &crate::core::ingest::Column| matches!(c.role, Some(Role::CustomerId | Role::Date));
+    let named = |names: &[&str], c: &crate::core::ingest::Column| {
+        let n = normalise_name(&c.name);
+        names.iter().any(|x| n.contains(x))
+    };
+    let points = columns.iter().find(|c| !taken(c) && named(&POINTS_NAMES, c));
+    let kind = columns
+        .iter()
+        .find(|c| !taken(c) && Some(c.position) != points.map(|p| p.position) && named(&EVENT_TYPE_NAMES, c))
+        .or_else(|| {
+            columns.iter().find(|c| {
+                matches!(c.role, Some(Role::Category | Role::Channel | Role::Comment))
+                    && Some(c.position) != points.map(|p| p.position)
+            })
+        })
+        .ok_or_else(|| {
+            let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+            ApiError::new(
+                "events_no_type",
+                format!(
+                    "the events file needs an event-type column (论坛发帖, 内测, 推荐好友 …) named as one (event, type, 事件, 类型, 行为); columns: {}",
+                    names.join(", ")
+                ),
+            )
+        })?;
+    if first.dataset.day.is_none() {
+        return Err(ApiError::new("no_dates", "the events file needs a date column"));
+    }
+    // Only the id, the date, the type and the points are read: every other role is unmapped.
+    let at = |role: Role, c: Option<&crate::core::ingest::Column>| MapOverride {
+        role,
+        column: c.map(|c| ColumnRef::Position(c.position)),
+    };
+    let map = Role::ALL
+        .into_iter()
+        .filter(|r| !matches!(r, Role::CustomerId | Role::Date | Role::Category | Role::Comment))
+        .map(|r| at(r, None))
+        .chain([at(Role::Category, Some(kind)), at(Role::Comment, points)])
+        .collect();
+    Ok(crate::core::ingest::ingest(bytes, name, &IngestOptions { map, ..IngestOptions::default() }, &mut |_, _| {})?)
 }
 
 /// `segments`: the summary of [`segmentation`].
@@ -173,15 +250,12 @@ pub fn pyramid(ds: &Dataset, params: &ValidSegmentationParams, clv: Option<&[f64
 /// `cohorts`: the cohort triangle of `ds` by the rules' period, up to their as-of date.
 ///
 /// # Errors
-/// What computing the customers' facts refuses (no dates, no amounts, no rows).
+/// What computing the customers' facts refuses (no dates, no rows). Without amounts the
+/// triangle's revenue is `null`.
 pub fn cohorts(ds: &Dataset, params: &ValidSegmentationParams) -> Result<Cohorts, ApiError> {
-    use crate::core::analysis::customers::{facts, FactsError};
+    use crate::core::analysis::customers::facts;
     use crate::core::report::segments::SegmentError;
     let facts = facts(ds, params.as_of).map_err(SegmentError::from)?;
-    // The triangle's revenue would be 0 without amounts: refused, as the segmentation is (issue 33).
-    if !facts.amounts {
-        return Err(SegmentError::from(FactsError::NoAmounts).into());
-    }
     Ok(crate::core::analysis::cohorts::cohorts(ds, &facts, params.states.period))
 }
 
@@ -195,7 +269,7 @@ fn funnel_facts(ds: &Dataset, members: &Dataset, params: &ValidSegmentationParam
 
 /// `funnel`: the acquisition funnel of the member file `members` against the orders of `ds` (the
 /// rules' as-of date and period), with `compare`'s two sources' first-order conversion tested
-/// (`comparison`).
+/// (`comparison`); with `clv` (predicted CLV by customer code), the predicted value per lead.
 ///
 /// # Errors
 /// What computing the orders' facts refuses; `bad_option` for a source to compare that the member
@@ -205,10 +279,11 @@ pub fn funnel(
     members: &Dataset,
     params: &ValidSegmentationParams,
     compare: Option<&[String]>,
+    clv: Option<&[f64]>,
 ) -> Result<serde_json::Value, ApiError> {
     use crate::core::analysis::funnel;
     let facts = funnel_facts(ds, members, params)?;
-    let f = funnel::funnel(members, ds, &facts, params.states.period);
+    let f = funnel::funnel(members, ds, &facts, params.states.period, clv);
     let mut value = serde_json::to_value(&f).map_err(|e| ApiError::new("internal", e))?;
     if let Some([a, b]) = compare {
         for k in [a, b] {
@@ -387,7 +462,7 @@ pub fn nps(answers: &Dataset, latest: bool, transactions: Option<&Dataset>) -> R
     if let Some(tx) = transactions {
         let survey = Survey::joined(answers, &tx.customers);
         let params = crate::core::report::segments::SegmentationParams::default().check()?;
-        let seg = segment_with(tx, Some(&survey), None, &params)?;
+        let seg = segment_with(tx, Some(&survey), None, None, &params)?;
         let s = nps_summary(&survey, Some(&seg), params.states.period, latest)?;
         let by = |groups: &[GroupNps]| groups.iter().map(|g| (g.key.clone(), g.nps.clone())).collect::<BTreeMap<_, _>>();
         json["joined"] = serde_json::json!({
@@ -418,12 +493,32 @@ pub fn customers(ds: &Dataset, seg: &Segmentation, filter: &CustomerFilter, offs
     CustomersPage { total: order.len(), offset, rows }
 }
 
-/// The customers of `seg` passing `filter` as a file: CSV (UTF-8 with a BOM, or GBK) or XLSX.
+/// Each customer's acquisition source in the member list `members`, by the customer's id in `ds`
+/// (empty for one the list does not name): the customer exports' `source` column.
+pub fn source_by_id<'a>(ds: &'a Dataset, members: &Dataset) -> impl Fn(&str) -> String + 'a {
+    let by_code = crate::core::analysis::funnel::sources(members, ds);
+    move |id| ds.customers.code(id).and_then(|c| by_code.get(c as usize).cloned()).unwrap_or_default()
+}
+
+/// The customers of `seg` passing `filter` as a file: CSV (UTF-8 with a BOM, or GBK) or XLSX;
+/// with a member list, each customer's source in it.
 ///
 /// # Errors
 /// `export_failed` when the file cannot be written.
-pub fn export(ds: &Dataset, seg: &Segmentation, filter: &CustomerFilter, format: ExportFormat) -> Result<Vec<u8>, ApiError> {
-    let rows = seg.rows(ds, filter);
+pub fn export(
+    ds: &Dataset,
+    seg: &Segmentation,
+    filter: &CustomerFilter,
+    format: ExportFormat,
+    members: Option<&Dataset>,
+) -> Result<Vec<u8>, ApiError> {
+    let mut rows = seg.rows(ds, filter);
+    if let Some(members) = members {
+        let source = source_by_id(ds, members);
+        for r in &mut rows {
+            r.source = Some(source(&r.customer_id));
+        }
+    }
     match format {
         ExportFormat::CsvUtf8 => Ok(export::encode(&export::customers_csv(&rows), ExportEncoding::Utf8Bom).0),
         ExportFormat::CsvGbk => Ok(export::encode(&export::customers_csv(&rows), ExportEncoding::Gbk).0),

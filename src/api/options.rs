@@ -159,6 +159,10 @@ pub struct Rules {
     pub measure: Option<String>,
     /// The pyramid's tiers, top first, one per line or separated by commas: `Name: percent`.
     pub tiers: Option<String>,
+    /// Engagement weights per event type: `type: weight`, one per line or separated by commas.
+    pub event_weights: Option<String>,
+    /// Days after which an event counts half in the engagement score (default 90).
+    pub half_life_days: Option<Given>,
     /// NPS counts each customer's latest answer only.
     pub nps_latest: bool,
 }
@@ -216,13 +220,27 @@ impl Rules {
                 "total_spend" => Measure::TotalSpend,
                 "spend_12m" => Measure::Spend12Months,
                 "clv" => Measure::Clv,
+                "engagement" => Measure::Engagement,
                 other => {
-                    return Err(ApiError::option(format!("{} '{other}': rfm, total_spend, spend_12m or clv", name("measure"))))
+                    return Err(ApiError::option(format!(
+                        "{} '{other}': rfm, total_spend, spend_12m, clv or engagement",
+                        name("measure")
+                    )))
                 }
             };
         }
         if let Some(t) = &self.tiers {
             params.pyramid.tiers = parse_tiers(&t.replace([',', '，'], "\n"))?;
+        }
+        if let Some(w) = &self.event_weights {
+            params.engagement.weights = crate::core::analysis::engagement::parse_weights(w)?;
+        }
+        if let Some(h) = &self.half_life_days {
+            params.engagement.half_life_days = h
+                .text()
+                .trim()
+                .parse()
+                .map_err(|_| ApiError::option(format!("{} takes a number of days", name("half_life_days"))))?;
         }
         params.nps_latest = self.nps_latest;
         Ok(params)
@@ -465,6 +483,12 @@ pub enum Filter {
         to: State,
     },
     Pyramid(String),
+    /// Customers in tier `engagement` of the pyramid by engagement and tier `spend` of the pyramid
+    /// by total spend (tier names): needs an events file and amounts.
+    Participation {
+        engagement: String,
+        spend: String,
+    },
     /// Customers whose stage (or `end`) moved from `from` to `to` in the stage chain's last transition.
     StageMoved {
         from: Stage,
@@ -510,13 +534,19 @@ impl Filter {
             }
             Self::CnSegment(c) => CustomerFilter::Cn(*c),
             Self::Cell { r, f } => CustomerFilter::Cell { r: *r, f: *f },
+            Self::Abc(_) if seg.pareto.is_none() => {
+                return Err(ApiError::new("no_amounts", "ABC classes are by revenue: the file has no amounts"));
+            }
             Self::Abc(a) => CustomerFilter::Abc(*a),
             Self::Tier(name) => {
                 // By the name the customer lists show (钻石) or the summary's key (Diamond).
                 fn english(n: &str) -> &str {
                     TIER_NAMES.iter().position(|t| *t == n).map_or(n, |p| TIER_NAMES_EN[p])
                 }
-                let names = seg.tiers.names.iter().map(|n| if n == name { n.as_str() } else { english(n) }).collect();
+                let Some(tiers) = &seg.tiers else {
+                    return Err(ApiError::new("no_amounts", "membership tiers are by spend: the file has no amounts"));
+                };
+                let names = tiers.names.iter().map(|n| if n == name { n.as_str() } else { english(n) }).collect();
                 CustomerFilter::Tier(find("tier", names, name)?)
             }
             Self::Stage(s) => CustomerFilter::Stage(*s),
@@ -526,6 +556,19 @@ impl Filter {
                 CustomerFilter::Pyramid(find("pyramid tier", seg.pyramid.tiers.iter().map(|t| t.name.as_str()).collect(), name)?)
             }
             Self::StageMoved { from, to } => CustomerFilter::StageMoved { from: *from, to: *to },
+            Self::Participation { engagement, spend } => {
+                if seg.pyramid.participation.is_none() {
+                    return Err(ApiError::new(
+                        "no_participation",
+                        "the participation comparison needs an events file and a file with amounts",
+                    ));
+                }
+                let names: Vec<&str> = seg.pyramid.tiers.iter().map(|t| t.name.as_str()).collect();
+                CustomerFilter::Participation {
+                    engagement: find("pyramid tier", names.clone(), engagement)?,
+                    spend: find("pyramid tier", names, spend)?,
+                }
+            }
             Self::Cohort { label, k } => {
                 let at = find("cohort", seg.cohorts.cohorts.iter().map(|c| c.label.as_str()).collect(), label)?;
                 CustomerFilter::Cohort { period: seg.cohorts.cohorts[at].period, k: *k }

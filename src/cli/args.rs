@@ -145,15 +145,15 @@ pub(super) enum Command {
         read: ReadArgs,
         #[command(flatten)]
         rules: RuleArgs,
-        /// The member or lead list: id, registration or lead date, source.
-        #[arg(long, value_name = "FILE")]
-        members: PathBuf,
         /// Two sources whose first-order conversion to compare.
         #[arg(long, num_args = 2, value_names = ["A", "B"])]
         compare: Option<Vec<String>>,
         /// The members registered and never bought, or who bought once, as CSV.
         #[arg(long, value_parser = ["never", "once"])]
         list: Option<String>,
+        /// Fit the CLV models on the whole history for each group's predicted value per lead.
+        #[arg(long)]
+        clv: bool,
     },
     /// Cross-purchase in sequence: of the customers who bought an anchor category, the share who
     /// bought a target category within N days of their first anchor purchase (those with fewer
@@ -363,13 +363,30 @@ pub(super) struct RuleArgs {
     /// A file with the segment map, one segment per line: `Name: 555 554 …`.
     #[arg(long, value_name = "FILE")]
     segment_map: Option<PathBuf>,
-    /// What the loyalty pyramid ranks customers by: rfm (r + f + m), total_spend, spend_12m.
-    #[arg(long, default_value = "rfm", value_parser = ["rfm", "total_spend", "spend_12m"])]
+    /// What the loyalty pyramid ranks customers by: rfm (r + f + m), total_spend, spend_12m, or
+    /// engagement (the score of `--events`: the pyramid of participation).
+    #[arg(long, default_value = "rfm", value_parser = ["rfm", "total_spend", "spend_12m", "engagement"])]
     measure: Option<String>,
     /// The pyramid's tiers, top first: `Name: percent`, separated by commas (default
     /// `超级米粉 Super fans: 5, 活跃用户 Active: 30, 潜在用户 Base: 65`).
     #[arg(long, value_name = "NAME: P, …")]
     tiers: Option<String>,
+    /// An engagement events file: customer id, date, event type (论坛发帖, 内测, 推荐好友 …),
+    /// optionally points. Each customer's engagement score, the pyramid by engagement
+    /// (`--measure engagement`) and its comparison with the pyramid by spend.
+    #[arg(long, value_name = "FILE")]
+    pub(super) events: Option<PathBuf>,
+    /// A member or lead list: id, registration or lead date, source (渠道/来源). `funnel` reads
+    /// the funnel from it (required there); `segments` adds that funnel as `funnel`; customer
+    /// lists and campaign lists (`actions`, `cross-sell --format csv`) gain a `source` column.
+    #[arg(long, value_name = "FILE")]
+    pub(super) members: Option<PathBuf>,
+    /// Weights per event type, `type: weight` separated by commas (a type not named weighs 1).
+    #[arg(long, value_name = "TYPE: W, …")]
+    event_weights: Option<String>,
+    /// Days after which an event counts half in the engagement score.
+    #[arg(long, default_value = "90")]
+    half_life_days: String,
 }
 
 impl RuleArgs {
@@ -400,6 +417,8 @@ impl RuleArgs {
             segment_map,
             measure: self.measure.clone(),
             tiers: self.tiers.clone(),
+            event_weights: self.event_weights.clone(),
+            half_life_days: text(&self.half_life_days),
             nps_latest: false,
         };
         rules.params(flag).map_err(|e| e.message)

@@ -94,17 +94,70 @@ fn with_rules(
     file: &PathBuf,
     read: &ReadArgs,
     rules: &RuleArgs,
-    answer: impl FnOnce(&crate::core::dataset::Dataset, &ValidSegmentationParams) -> Result<String, ApiError>,
+    answer: impl FnOnce(&crate::core::dataset::Dataset, &RulesGiven) -> Result<String, ApiError>,
 ) -> ExitCode {
     let run = || -> Result<String, String> {
         let params = rules.params()?.check().map_err(|e| e.to_string())?;
+        let events = match &rules.events {
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                Some(crate::api::read_events(&bytes, &name).map_err(|e| format!("{}: {e}", path.display()))?)
+            }
+            None => None,
+        };
+        let members = rules.members.as_ref().map(|path| load(path, &ReadArgs::default())).transpose()?;
         let ingested = load(file, read)?;
-        answer(&ingested.dataset, &params).map_err(|e| format!("{}: {e}", file.display()))
+        answer(&ingested.dataset, &RulesGiven { params, events, members }).map_err(|e| format!("{}: {e}", file.display()))
     };
     // A command that wrote its own file prints nothing.
     match run().and_then(|text| if text.is_empty() { Ok(()) } else { print(&text) }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
+    }
+}
+
+/// A command's checked rules and the events file given with them (`--events`); the rules as
+/// [`ValidSegmentationParams`] through `Deref`.
+struct RulesGiven {
+    params: ValidSegmentationParams,
+    events: Option<crate::core::ingest::Ingested>,
+    /// The member or lead list (`--members`).
+    members: Option<crate::core::ingest::Ingested>,
+}
+
+impl std::ops::Deref for RulesGiven {
+    type Target = ValidSegmentationParams;
+
+    fn deref(&self) -> &ValidSegmentationParams {
+        &self.params
+    }
+}
+
+impl RulesGiven {
+    /// The segmentation of `ds` under these rules, with the events file when one was given.
+    fn segmentation(&self, ds: &crate::core::dataset::Dataset) -> Result<crate::core::report::segments::Segmentation, ApiError> {
+        crate::api::segmentation_with(ds, &self.params, None, self.events.as_ref().map(|e| &e.dataset))
+    }
+
+    fn members(&self) -> Option<&crate::core::dataset::Dataset> {
+        self.members.as_ref().map(|m| &m.dataset)
+    }
+
+    /// Each row's acquisition source (`set`), when a member list was given.
+    fn sources<R>(
+        &self,
+        ds: &crate::core::dataset::Dataset,
+        rows: &mut [R],
+        set: impl Fn(&mut R) -> (&str, &mut Option<String>),
+    ) {
+        if let Some(members) = self.members() {
+            let source = crate::api::source_by_id(ds, members);
+            for r in rows {
+                let (id, slot) = set(r);
+                *slot = Some(source(id));
+            }
+        }
     }
 }
 
@@ -212,19 +265,38 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Segments { file, read, rules, compact } => {
-            with_rules(&file, &read, &rules, |ds, params| json(&crate::api::segments(ds, params)?, compact))
-        }
-        Command::Funnel { file, read, rules, members, compare, list } => {
-            let members = match load(&members, &ReadArgs::default()) {
-                Ok(m) => m,
-                Err(e) => return fail(e),
-            };
-            with_rules(&file, &read, &rules, |ds, params| match &list {
-                Some(which) => {
-                    let rows = crate::api::funnel_list(ds, &members.dataset, params, which)?;
-                    Ok(crate::core::export::member_csv(&rows).trim_end().to_string())
+            with_rules(&file, &read, &rules, |ds, params| {
+                let summary = params.segmentation(ds)?.summary();
+                // With a member list, its acquisition funnel beside the segmentation.
+                match params.members() {
+                    Some(members) => {
+                        let mut value = serde_json::to_value(&summary).map_err(|e| ApiError::new("internal", e))?;
+                        value["funnel"] = crate::api::funnel(ds, members, params, None, None)?;
+                        json(&value, compact)
+                    }
+                    None => json(&summary, compact),
                 }
-                None => json(&crate::api::funnel(ds, &members.dataset, params, compare.as_deref())?, false),
+            })
+        }
+        Command::Funnel { file, read, rules, compare, list, clv } => {
+            if rules.members.is_none() {
+                return fail("funnel needs the member or lead list: --members FILE");
+            }
+            with_rules(&file, &read, &rules, |ds, params| {
+                let members = params.members().ok_or_else(|| ApiError::option("--members FILE"))?;
+                match &list {
+                    Some(which) => {
+                        let rows = crate::api::funnel_list(ds, members, params, which)?;
+                        Ok(crate::core::export::member_csv(&rows).trim_end().to_string())
+                    }
+                    None => {
+                        let predicted = match clv {
+                            true => Some(crate::core::clv::by_code(&crate::api::clv_whole_history(ds)?, &ds.customers)),
+                            false => None,
+                        };
+                        json(&crate::api::funnel(ds, members, params, compare.as_deref(), predicted.as_deref())?, false)
+                    }
+                }
             })
         }
         Command::Cohorts { file, read, rules, format } => with_rules(&file, &read, &rules, |ds, params| {
@@ -250,7 +322,7 @@ pub fn main() -> ExitCode {
             };
             with_rules(&file, &read, &rules, |ds, params| {
                 let cross = options.params(flag)?;
-                let seg = crate::api::segmentation(ds, params, None)?;
+                let seg = params.segmentation(ds)?;
                 let x = crate::api::cross_sell(ds, &seg, &cross)?;
                 if format == "json" {
                     return json(&x, compact);
@@ -258,7 +330,9 @@ pub fn main() -> ExitCode {
                 let filter =
                     crate::core::report::segments::CustomerFilter::NotYet { anchor: cross.anchor, targets: cross.targets };
                 // `print` adds the last line end.
-                Ok(crate::core::export::customers_csv(&seg.rows(ds, &filter)).trim_end().to_string())
+                let mut rows = seg.rows(ds, &filter);
+                params.sources(ds, &mut rows, |r| (r.customer_id.as_str(), &mut r.source));
+                Ok(crate::core::export::customers_csv(&rows).trim_end().to_string())
             })
         }
         Command::Actions { file, read, rules, playbook, lang, action, clv, out, format, print_playbook } => {
@@ -282,13 +356,14 @@ pub fn main() -> ExitCode {
                 return fail(format!("{}: {e}", path.display()));
             }
             with_rules(&file, &read, &rules, |ds, params| {
-                let seg = crate::api::segmentation(ds, params, None)?;
+                let seg = params.segmentation(ds)?;
                 let predicted = if clv { Some(crate::api::clv_by_code(ds)?) } else { None };
                 let actions = crate::api::actions(&seg, &options, predicted.as_ref())?;
                 if format == "json" {
                     return json(&actions, false);
                 }
-                let list = crate::api::action_rows(ds, &seg, &actions, &options, predicted.as_ref(), flag)?;
+                let mut list = crate::api::action_rows(ds, &seg, &actions, &options, predicted.as_ref(), flag)?;
+                params.sources(ds, &mut list, |r| (r.customer_id.as_str(), &mut r.source));
                 let text = crate::core::export::action_csv(&list);
                 match &out {
                     Some(path) => {
@@ -312,7 +387,7 @@ pub fn main() -> ExitCode {
                     Some(t) => (&t.dataset, Some(answers)),
                     None => (answers, None),
                 };
-                let seg = crate::api::segmentation(ds, params, None)?;
+                let seg = params.segmentation(ds)?;
                 let predicted = if clv { Some(crate::api::clv_by_code(ds)?) } else { None };
                 let list = crate::api::follow_up(ds, &seg, survey, predicted.as_ref(), passives)?;
                 Ok(crate::core::export::follow_up_csv(&list).trim_end().to_string())
@@ -337,7 +412,7 @@ pub fn main() -> ExitCode {
             }
             with_rules(&file, &read, &rules, |ds, params| {
                 let joined = crate::api::answers(ds, answers.as_ref().map(|a| &a.dataset));
-                let seg = crate::api::segmentation(ds, params, None)?;
+                let seg = params.segmentation(ds)?;
                 let report = if clv { Some(crate::api::clv_whole_history(ds)?) } else { None };
                 let story =
                     crate::api::profile(ds, &seg, &customer, joined.as_ref(), report.as_ref(), Some(&options.playbook()?))?;
@@ -345,16 +420,20 @@ pub fn main() -> ExitCode {
             })
         }
         Command::ClvGroups { file, read, rules } => with_rules(&file, &read, &rules, |ds, params| {
-            let seg = crate::api::segmentation(ds, params, None)?;
+            let seg = params.segmentation(ds)?;
             let predicted = crate::api::clv_by_code(ds)?;
             json(&crate::core::report::clv_groups::clv_groups(ds, &seg, &predicted), false)
         }),
         Command::Winback { file, read, rules, winback_dormant_days, floor, clv, format } => {
             with_rules(&file, &read, &rules, |ds, params| {
                 use crate::core::report::actions::{winback, WinbackParams};
-                let seg = crate::api::segmentation(ds, params, None)?;
+                let seg = params.segmentation(ds)?;
                 let predicted = if clv { Some(crate::api::clv_by_code(ds)?) } else { None };
                 let w = winback(ds, &seg, predicted.as_ref(), WinbackParams { dormant_days: winback_dormant_days, floor });
+                // A list of nobody would read as "no one to win back": refused with the reason.
+                if let Some(note) = w.notes.first() {
+                    return Err(crate::api::ApiError::new("no_amounts", note.clone()));
+                }
                 if format == "json" {
                     return json(&w, false);
                 }
@@ -362,7 +441,7 @@ pub fn main() -> ExitCode {
             })
         }
         Command::Pyramid { file, read, rules, compact } => {
-            with_rules(&file, &read, &rules, |ds, params| json(&crate::api::pyramid(ds, params, None)?, compact))
+            with_rules(&file, &read, &rules, |ds, params| json(&params.segmentation(ds)?.pyramid, compact))
         }
         Command::Sample { customers, seed, out } => {
             let result = if out.as_os_str() == "-" {

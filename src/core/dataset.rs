@@ -483,6 +483,9 @@ pub struct Dataset {
     pub score: Option<Vec<u8>>,
     /// Non-empty comments with the index of their row.
     pub comments: Option<Vec<(u32, String)>>,
+    /// Whether the date column's name says registration (注册日期, signup date): a member list's
+    /// dates, not purchases' — what a file without amounts cannot be analysed as.
+    pub registration_dates: bool,
 }
 
 /// The first and last purchase day, as `YYYY-MM-DD`.
@@ -510,6 +513,12 @@ pub struct Totals {
 }
 
 impl Dataset {
+    /// Whether the file is a survey: scores and no amounts (its dates are answers, its customers
+    /// may be anonymous), not purchases — a visit log has neither scores nor amounts.
+    pub fn is_survey(&self) -> bool {
+        self.score.is_some() && self.amount.is_none()
+    }
+
     pub fn rows(&self) -> usize {
         self.customer.len()
     }

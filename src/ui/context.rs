@@ -167,6 +167,15 @@ impl AppContext {
         self.send(Request::DropMembers, None);
     }
 
+    /// Reads an engagement events file (id, date, event type, points) and segments again with it.
+    pub fn load_events(&self, file: &File) {
+        self.send(Request::Events { name: file.name() }, Some(file));
+    }
+
+    pub fn drop_events(&self) {
+        self.send(Request::DropEvents, None);
+    }
+
     /// The funnel again, with two sources compared.
     pub fn funnel(&self, compare: Option<(String, String)>) {
         self.send(Request::Funnel { compare }, None);

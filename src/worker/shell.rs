@@ -206,12 +206,18 @@ fn handle(event: MessageEvent) {
             replaced(cancel_all(), Slot::Transactions);
             with_session(|s, out| s.handle(request, out));
         }
+        Request::Events { name } => match whole_file(&message) {
+            Some(bytes) => with_session(|s, out| {
+                s.events_read(name, &bytes, out);
+                Next::Idle
+            }),
+            None => post(Response::Events {
+                file: name,
+                error: Some(("unreadable".into(), "the events file could not be read".into())),
+            }),
+        },
         Request::Members { name } => {
-            // A member list is small beside the orders: read whole, at once.
-            let bytes = message.get(1).dyn_into::<File>().ok().and_then(|file| {
-                let reader = web_sys::FileReaderSync::new().ok()?;
-                reader.read_as_array_buffer(&file).ok().map(|b| js_sys::Uint8Array::new(&b).to_vec())
-            });
+            let bytes = whole_file(&message);
             match bytes {
                 Some(bytes) => with_session(|s, out| {
                     s.members_read(name, &bytes, out);
@@ -233,6 +239,14 @@ fn handle(event: MessageEvent) {
 /// Answers the loads that another request replaced before they finished (they waited for the
 /// helper): the page counts the loads it sent, and takes an answer as the end of the oldest.
 /// Before reading on two cores the worker answered every load, one after the other; it still does.
+/// The file posted with `message` (its second part), read whole at once: a member list or an
+/// events file is small beside the orders.
+fn whole_file(message: &js_sys::Array) -> Option<Vec<u8>> {
+    let file = message.get(1).dyn_into::<File>().ok()?;
+    let reader = web_sys::FileReaderSync::new().ok()?;
+    reader.read_as_array_buffer(&file).ok().map(|b| js_sys::Uint8Array::new(&b).to_vec())
+}
+
 fn replaced(loads: Vec<u32>, slot: Slot) {
     for load in loads {
         post(Response::Failed {

@@ -855,6 +855,14 @@ test('lifecycle page: a member list gives the funnel by source, the two biggest 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('funnel-export-never').click()]);
   const got = parseCsv((await readFile(await download.path(), 'utf8')).replace(/^\ufeff/, '').trim());
   assert.deepEqual(got.map((r) => r[0]), ['member_id', 'm2', 'm7']);
+  // With the list loaded, customer exports carry each customer's source (m6: 推荐, its first
+  // registration; x bought without registering).
+  await page.getByTestId('all-customers').first().click();
+  await expectText(page, 'list-total', '6');
+  const [all] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-customers').click()]);
+  const table = parseCsv((await readFile(await all.path(), 'utf8')).replace(/^\ufeff/, '').trim());
+  assert.equal(table[0].at(-1), 'source');
+  assert.deepEqual(Object.fromEntries(table.slice(1).map((r) => [r[0], r.at(-1)])), { m1: '广告', m3: '广告', m4: '广告', m5: '推荐', m6: '推荐', x: '' });
   await context.close();
 });
 
@@ -1034,6 +1042,64 @@ test('loyalty pyramid: tiers of 5/30/65%, the ladder, and a tier\'s customers', 
   await context.close();
 });
 
+test('an events file scores engagement as pandas does and ranks the pyramid of participation against spend', async () => {
+  const { context, page, requests, errors } = await openApp();
+  await upload(page, 'engagement/orders.csv');
+  await expectText(page, 'customers', '20');
+  await page.getByTestId('tab-pyramid').click();
+  await page.getByTestId('participation').waitFor({ timeout: TIMEOUT });
+  const before = requests.length;
+  await page.getByTestId('events-input').setInputFiles(fixture('engagement/events.csv'));
+  // What pandas found (tests/fixtures/engagement/make.py → expected.json).
+  const want = JSON.parse(await readFile(fixture('engagement/expected.json'), 'utf8'));
+  await page.getByTestId('events-status').waitFor({ timeout: TIMEOUT });
+  assert.match(await page.getByTestId('events-status').textContent(), new RegExp(`${want.matched} of the customers' events scored, ${want.customers} customers`));
+  assert.match(await page.getByTestId('events-unknown').textContent(), new RegExp(`${want.unknown_events} events of ${want.unknown_customers} ids .*z1, z2`));
+  await page.getByTestId('events-after').waitFor();
+  await page.getByTestId('events-bad-points').waitFor();
+  // The rule: weights per type (every type listed at 1 first), then the pyramid by engagement.
+  assert.match(await page.getByTestId('events-weights').inputValue(), /推荐好友: 1/);
+  await page.getByTestId('events-weights').fill('推荐好友: 5\n内测: 4');
+  await page.getByTestId('events-apply').click();
+  await page.waitForFunction(() => /推荐好友\s*5/.test(document.querySelector('[data-testid="events-types"]')?.textContent ?? ''), null, { timeout: TIMEOUT });
+  await page.getByTestId('pyramid-measure').selectOption('engagement');
+  await page.getByTestId('pyramid-apply').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="pyramid-measure"]').value === 'engagement', null, { timeout: TIMEOUT });
+  const sizes = await page.getByTestId('pyramid-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.querySelectorAll('td')[1].textContent)));
+  assert.deepEqual(sizes, want.tier_customers);
+  // The top two tiers by engagement are the customers pandas ranked there.
+  const top = [];
+  for (const k of [0, 1]) {
+    await page.getByTestId(`pyramid-tier-${k}`).click();
+    await expectText(page, 'list-total', String(want.tier_customers[k]));
+    top.push(...(await page.getByTestId('customer-list').locator('tbody tr td:first-child').allTextContents()));
+  }
+  assert.deepEqual(top.sort(), want.top_engaged);
+  // Against spend: engaged but not spending, spending but not engaged, each a list with its scores.
+  await expectText(page, 'versus-both-top', String(want.both_top.customers));
+  await expectText(page, 'versus-engaged', String(want.engaged_not_spending.customers));
+  await expectText(page, 'versus-spending', String(want.spending_not_engaged.customers));
+  await page.getByTestId('versus-engaged').click();
+  await expectText(page, 'list-total', String(want.engaged_not_spending.customers));
+  const row = await page.getByTestId('customer-list').locator('tbody tr').first().locator('td').allTextContents();
+  assert.equal(row[0], 'c04');
+  assert.equal(Number(row.at(-1)), Number(want.scores.c04.toFixed(2)));
+  // The list exported with its engagement column, as the core writes it.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-customers').click()]);
+  const text = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '');
+  const [header, first] = text.trim().split(/\r?\n/);
+  assert.ok(header.endsWith(',engagement_score'), header);
+  assert.ok(Math.abs(Number(first.split(',').at(-1)) - want.scores.c04) < 1e-6, first);
+  // No request left the page: the events were read in the tab.
+  assert.deepEqual(requests.slice(before), []);
+  // Removed: the pyramid goes back to its default ranking.
+  await page.getByTestId('events-remove').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="versus-matrix"]'), null, { timeout: TIMEOUT });
+  assert.equal(await page.getByTestId('pyramid-measure').inputValue(), 'rfm');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('sample data is generated in the browser', async () => {
   const { context, page, requests } = await openApp();
   const before = requests.length;
@@ -1196,12 +1262,56 @@ test('a survey file alone gives the NPS page, with anonymous answers counted', a
   await context.close();
 });
 
-test('a dates-only visit log: the segmentation says it needs amounts, the CLV page fits the purchase models on the dates as lifetimes does', async () => {
-  const { context, page } = await openApp();
+test('a dates-only visit log: every analysis the dates allow, the money parts marked as needing an amount; the CLV page fits the purchase models on the dates as lifetimes does', async () => {
+  const { context, page, errors } = await openApp();
   await upload(page, 'visits/grocery_visits.csv');
   await page.locator('[data-testid="tab-overview"].active').waitFor({ timeout: TIMEOUT });
+  // What pandas found on the same log (tests/fixtures/visits/fit.py → expected.json).
+  const want = JSON.parse(await readFile(fixture('visits/expected.json'), 'utf8'));
+  await expectText(page, 'ov-customers', '1,525');
+  await expectText(page, 'ov-revenue', 'needs an amount column');
+  await expectText(page, 'ov-top20', 'needs an amount column');
+  await expectText(page, 'ov-repurchase', `${(want.repurchase_rate * 100).toFixed(1)}%`);
+  assert.match(await page.getByTestId('no-amounts').textContent(), /no amount column/);
+  // The R-F segments with the counts pandas found; the 8 classes and ABC say what they need.
   await page.getByTestId('tab-segments').click();
-  assert.match(await page.getByTestId('segment-error').textContent(), /the segmentation needs amounts/);
+  const bars = page.getByTestId('segment-bars').first().locator('g.bar');
+  await bars.first().waitFor({ timeout: TIMEOUT });
+  const shown = {};
+  for (const bar of await bars.all()) shown[await bar.locator('text.label').textContent()] = Number((await bar.locator('text.value').textContent()).replace(/,/g, ''));
+  for (const [name, n] of Object.entries(want.rf_segments)) assert.equal(shown[name] ?? 0, n, name);
+  assert.match(await page.getByTestId('cn-needs-amount').textContent(), /needs an amount column/);
+  assert.match(await page.getByTestId('abc-needs-amount').textContent(), /needs an amount column/);
+  // A segment's customers: no spend, M, class or ABC columns, and a line saying why.
+  await bars.first().click();
+  await page.getByTestId('customer-list').waitFor({ timeout: TIMEOUT });
+  const heads = await page.getByTestId('customer-list').locator('thead th').allTextContents();
+  assert.ok(!heads.includes('M') && !heads.some((h) => /Monetary|ABC/i.test(h)), heads.join('|'));
+  await page.getByTestId('list-money-left-out').waitFor();
+  // Stages by orders, as pandas counted them; tiers by spend need an amount.
+  await page.getByTestId('tab-lifecycle').click();
+  await page.getByTestId('tiers-need-amount').waitFor({ timeout: TIMEOUT });
+  const stages = await page.getByTestId('stages').locator('text.value').allTextContents();
+  assert.deepEqual(stages.map((v) => Number(v.replace(/,/g, ''))), ['考察期', '形成期', '稳定期', '退化期', '终止'].map((s) => want.stages[s] ?? 0));
+  // The cohorts: each month's customers (the row label) as pandas found them; no revenue view.
+  await page.getByTestId('cohort-matrix').waitFor();
+  assert.equal(await page.getByTestId('cohort-revenue').count(), 0);
+  const rows = (await page.getByTestId('cohort-matrix').textContent());
+  for (const [label, c] of Object.entries(want.cohorts)) assert.ok(rows.includes(`${label} (${c.customers})`), `${label} (${c.customers})`);
+  // The pyramid by R and F: every customer in a tier, no revenue share.
+  await page.getByTestId('tab-pyramid').click();
+  const tiers = await page.getByTestId('pyramid-table').locator('tbody tr').all();
+  let total = 0;
+  for (const tier of tiers) {
+    const cells = await tier.locator('td').allTextContents();
+    total += Number(cells[1].replace(/,/g, ''));
+    assert.equal(cells[2], 'needs an amount column');
+  }
+  assert.equal(total, 1525);
+  // The playbook's actions without money; win-back priorities say what they need.
+  await page.getByTestId('tab-actions').click();
+  await page.getByTestId('wb-needs-amount').waitFor({ timeout: TIMEOUT });
+  assert.deepEqual(errors, []);
   await page.getByTestId('tab-clv').click();
   await page.getByTestId('clv-calibration').fill('2007-12-30');
   await page.getByTestId('clv-holdout').fill('');
@@ -1209,7 +1319,6 @@ test('a dates-only visit log: the segmentation says it needs amounts, the CLV pa
   await page.getByTestId('clv-run').click();
   await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
   // lifetimes' BG/NBD on the same log (tests/fixtures/visits/fit.py → expected.json), within 0.5%.
-  const want = JSON.parse(await readFile(fixture('visits/expected.json'), 'utf8'));
   const models = await page.getByTestId('clv-models').textContent();
   for (const [name, key] of [['r', 'r'], ['α', 'alpha'], ['a', 'a'], ['b', 'b']]) {
     const got = Number(new RegExp(`BG/NBD.*?${name} = ([0-9.]+)`).exec(models)[1]);

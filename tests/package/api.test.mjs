@@ -184,6 +184,34 @@ test('funnel and funnelList equal `loyalty-lens funnel` on the hand-worked membe
   }
 });
 
+test('useEvents: segments, pyramid, profile and the participation lists equal `loyalty-lens --events`', async () => {
+  const orders = await open(await readFile(join(fixtures, 'engagement', 'orders.csv')), { name: 'orders.csv' });
+  try {
+    const rules = { event_weights: '推荐好友: 5, 内测: 4', measure: 'engagement' };
+    const flags = ['--events', join(fixtures, 'engagement', 'events.csv'), '--event-weights', '推荐好友: 5, 内测: 4', '--measure', 'engagement'];
+    const path = join(fixtures, 'engagement', 'orders.csv');
+    // Before: no events, the pyramid by engagement refused as by the CLI.
+    agree('no events', await pkg(() => orders.pyramid(rules)), cli('pyramid', path, '--measure', 'engagement'));
+    await orders.useEvents(await readFile(join(fixtures, 'engagement', 'events.csv')), { name: 'events.csv' });
+    agree('segments', { json: orders.segments(rules) }, cli('segments', path, ...flags));
+    agree('pyramid', { json: orders.pyramid(rules) }, cli('pyramid', path, ...flags));
+    agree('profile', { json: orders.profile('c04', {}, rules) }, cli('profile', path, '--customer', 'c04', ...flags));
+    // The engaged who do not spend, by tier names (pandas: c04, tests/fixtures/engagement/make.py).
+    const names = orders.pyramid(rules).tiers.map((t) => t.name);
+    const page = orders.customers({ participation: { engagement: names[0], spend: names[2] } });
+    assert.deepEqual(page.rows.map((r) => [r.customer_id, r.engagement_score]), [['c04', 9.674802]]);
+    const file = orders.export({ participation: { engagement: names[0], spend: names[2] } }, 'csv');
+    assert.match(new TextDecoder().decode(file.bytes), /,engagement_score\r?\nc04,.*,9\.674802/);
+    // A file without an event-type column is refused with its code; the events in use stay.
+    assert.equal((await pkg(() => orders.useEvents('customer_id,date\na,2024-01-01\n'))).code, 'events_no_type');
+    assert.ok(orders.segments(rules).engagement);
+    await orders.useEvents(null);
+    assert.equal(orders.segments({}).engagement, undefined);
+  } finally {
+    orders.free();
+  }
+});
+
 test('followUp equals `loyalty-lens follow-up` on the CDNOW survey joined to the sample', async () => {
   const tx = await open(await readFile(join(fixtures, 'cdnow', 'CDNOW_sample.txt')), { name: 'CDNOW_sample.txt' });
   const survey = await open(await readFile(join(fixtures, 'survey_cdnow_gbk.csv')), { name: 'survey_cdnow_gbk.csv' });

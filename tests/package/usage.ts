@@ -1,7 +1,7 @@
 // Type-checked (not run) by `make package-test` against the package's declarations: the calls a
 // host page makes, with the types it relies on. A declaration that drifts from this use fails tsc.
 import { open, init, LoyaltyWorker, LoyaltyError, toLoyaltyError } from 'loyalty-lens';
-import type { Actions, ActionRow, FollowUpRow, Profile, Funnel, MemberRow, ClvGroups, Cohorts, CrossSell, Winback, Dataset, Pyramid, Segmentation, RfmReport, ClvReport, NpsReport, Report, ListPage, CustomerRow, CustomerClv, ExportFile, Filter } from 'loyalty-lens';
+import type { Actions, ActionRow, FollowUpRow, Profile, Funnel, MemberRow, ClvGroups, Cohorts, CrossSell, Winback, Dataset, Pyramid, Segmentation, RfmReport, ClvReport, NpsReport, Report, ListPage, CustomerRow, CustomerClv, ExportFile, Filter, Engagement } from 'loyalty-lens';
 
 export async function host(file: File, bytes: Uint8Array): Promise<number> {
   await init();
@@ -14,6 +14,9 @@ export async function host(file: File, bytes: Uint8Array): Promise<number> {
   const acts: Actions = dataset.actions({ lang: 'zh' });
   const complaints: FollowUpRow[] = dataset.followUp({ passives: true });
   const leads: Funnel = dataset.funnel(dataset, { compare: ['广告', '推荐'] }, { period: 'month' });
+  await dataset.useEvents('customer_id,date,event_type\na,2024-01-01,内测\n', { name: 'events.csv' });
+  const engaged: Engagement | undefined = dataset.segments({ measure: 'engagement', event_weights: '内测: 4', half_life_days: 60 }).engagement;
+  const versus = dataset.pyramid({ measure: 'engagement' }).participation?.engaged_not_spending.customers ?? 0;
   const never: MemberRow[] = dataset.funnelList(dataset, 'never');
   const story: Profile = dataset.profile('c1', { lang: 'zh', survey: dataset }, { as_of: '2025-07-01' });
   const remoteStory: Profile = await (await new LoyaltyWorker().open(file)).profile('c1', { playbook: [{ action: 'Call' }] });
@@ -43,5 +46,5 @@ export async function host(file: File, bytes: Uint8Array): Promise<number> {
   await remote.free();
   worker.terminate();
   dataset.free();
-  return leads.total.leads + never.length + (leads.comparison?.first_order?.p_value ?? 0) + complaints.length + story.timeline.length + (story.clv?.p_alive ?? 0) + remoteStory.periods.length + report.rows_accepted + rfm.rows.length + seg.segments.length + pyramid.ladder[0] + nps.nps + (clv.total_clv ?? 0) + top.total + page.total + file1.bytes.length + tiers.tiers.length + remoteNps.responses + cohorts.cohorts.length + (seg.stage_chain.expected_periods_to_end[0] ?? 0) + (seg.kpi_trends.latest?.reactivation?.p_value ?? 0) + (await remote.cohorts()).left_out + byGroup.total + (byGroup.multiple?.ci95?.[0] ?? 0) + acts.unmatched + list.length + win.invest_customers + sheet.bytes.length + (await remote.winback()).floor + cross.converted.hits + (cross.median_days ?? 0) + (await remote.crossSell({ anchor: ['手机'], targets: ['配件'] })).not_yet;
+  return leads.total.leads + never.length + (leads.comparison?.first_order?.p_value ?? 0) + complaints.length + story.timeline.length + (story.clv?.p_alive ?? 0) + remoteStory.periods.length + report.rows_accepted + rfm.rows.length + seg.segments.length + pyramid.ladder[0] + nps.nps + (clv.total_clv ?? 0) + top.total + page.total + file1.bytes.length + tiers.tiers.length + remoteNps.responses + cohorts.cohorts.length + (seg.stage_chain.expected_periods_to_end[0] ?? 0) + (seg.kpi_trends.latest?.reactivation?.p_value ?? 0) + (await remote.cohorts()).left_out + byGroup.total + (byGroup.multiple?.ci95?.[0] ?? 0) + acts.unmatched + list.length + win.invest_customers + sheet.bytes.length + (await remote.winback()).floor + cross.converted.hits + (cross.median_days ?? 0) + (engaged?.matched ?? 0) + versus + (await remote.crossSell({ anchor: ['手机'], targets: ['配件'] })).not_yet;
 }

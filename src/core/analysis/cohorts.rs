@@ -36,8 +36,9 @@ pub struct Cohort {
     pub customers: usize,
     /// Customers with an order in each period since the first.
     pub active: Vec<usize>,
-    /// Net revenue of the cohort's customers in each period since the first.
-    pub revenue: Vec<f64>,
+    /// Net revenue of the cohort's customers in each period since the first; `None` when the file
+    /// has no amounts.
+    pub revenue: Option<Vec<f64>>,
     /// Customers with a second order by the end of each period since the first.
     pub repeat: Vec<usize>,
 }
@@ -65,8 +66,9 @@ pub struct CohortCell {
     pub active: usize,
     /// `active / customers` (empty for a cohort without customers).
     pub retention: Option<f64>,
-    pub revenue: f64,
-    /// `revenue / revenue in period 0` (empty where that is not positive).
+    /// Empty when the file has no amounts.
+    pub revenue: Option<f64>,
+    /// `revenue / revenue in period 0` (empty where that is not positive or there are no amounts).
     pub revenue_retained: Option<f64>,
     pub repeat: usize,
     /// `repeat / customers`.
@@ -86,7 +88,7 @@ impl Cohort {
 
     /// Revenue retained in period k: revenue in k / revenue in period 0.
     pub fn revenue_retained(&self, k: usize) -> Option<f64> {
-        share(self.revenue[k], self.revenue[0])
+        self.revenue.as_ref().and_then(|r| share(r[k], r[0]))
     }
 
     /// Repeat share by period k: repeat customers by then / the cohort's customers.
@@ -108,7 +110,7 @@ impl Cohorts {
                     period: self.period.label(c.period + k as i32),
                     active: c.active[k],
                     retention: c.retention(k),
-                    revenue: c.revenue[k],
+                    revenue: c.revenue.as_ref().map(|r| r[k]),
                     revenue_retained: c.revenue_retained(k),
                     repeat: c.repeat[k],
                     repeat_share: c.repeat_share(k),
@@ -145,7 +147,7 @@ pub fn cohorts(ds: &Dataset, facts: &Facts, period: Period) -> Cohorts {
                 period: p,
                 customers: 0,
                 active: vec![0; n],
-                revenue: vec![0.0; n],
+                revenue: ds.amount.is_some().then(|| vec![0.0; n]),
                 repeat: vec![0; n],
             }
         })
@@ -189,12 +191,14 @@ pub fn cohorts(ds: &Dataset, facts: &Facts, period: Period) -> Cohorts {
             }
             if let Some(p) = index.get(code).and_then(|i| cohort_of[i]) {
                 // A row dated before the customer's first order (a refund of an older one) counts in the first period.
-                rows[(p - oldest) as usize].revenue[(period_of(day) - p).max(0) as usize] += amount;
+                if let Some(revenue) = &mut rows[(p - oldest) as usize].revenue {
+                    revenue[(period_of(day) - p).max(0) as usize] += amount;
+                }
             }
         }
     }
     for row in &mut rows {
-        for r in &mut row.revenue {
+        for r in row.revenue.iter_mut().flatten() {
             // To the cent, as amounts are (the sums of many carry float noise otherwise); +0.0 makes −0 zero.
             *r = crate::core::values::to_cents(*r);
         }
@@ -235,8 +239,11 @@ mod tests {
         let t = cohorts(&ds, &f, Period::Month);
         /// A cohort's label, customers, active, revenue and repeat.
         type Row<'a> = (&'a str, usize, &'a [usize], &'a [f64], &'a [usize]);
-        let got: Vec<Row> =
-            t.cohorts.iter().map(|c| (c.label.as_str(), c.customers, &c.active[..], &c.revenue[..], &c.repeat[..])).collect();
+        let got: Vec<Row> = t
+            .cohorts
+            .iter()
+            .map(|c| (c.label.as_str(), c.customers, &c.active[..], &c.revenue.as_ref().unwrap()[..], &c.repeat[..]))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -273,7 +280,7 @@ mod tests {
             ("2024Q1", 4, &[4, 1][..], &[2, 2][..]),
             "D's April refund is no order"
         );
-        assert_eq!(q1.revenue, vec![7.0 + 10.0 + 20.0 + 3.0 + 4.0 + 6.0 + 8.0, 5.0 - 2.0]);
+        assert_eq!(q1.revenue.as_deref().unwrap(), vec![7.0 + 10.0 + 20.0 + 3.0 + 4.0 + 6.0 + 8.0, 5.0 - 2.0]);
         assert_eq!((t.cohorts[1].label.as_str(), t.cohorts[1].customers), ("2024Q2", 0));
     }
 
@@ -285,7 +292,7 @@ mod tests {
         let t = cohorts(&ds, &f, Period::Month);
         assert_eq!(t.cohorts.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(), ["2024-01", "2024-02", "2024-03"]);
         assert_eq!(t.cohorts.iter().map(|c| c.customers).sum::<usize>(), f.customers.len());
-        let revenue: f64 = t.cohorts.iter().flat_map(|c| &c.revenue).sum();
+        let revenue: f64 = t.cohorts.iter().flat_map(|c| c.revenue.iter().flatten()).sum();
         let monetary: f64 = f.customers.iter().map(|c| c.monetary).sum();
         assert!((revenue - monetary).abs() < 0.005 * 6.0, "{revenue} vs {monetary}");
         assert_eq!(t.cohorts[2].customers, 0, "D's first order is after the as-of date");
@@ -300,7 +307,7 @@ mod tests {
         let labels: Vec<&str> = t.cohorts.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(labels, ["2024-02", "2024-03"], "cohorts by first order; the periods run to the last row");
         assert_eq!(t.cohorts[0].customers, 2);
-        assert_eq!(t.cohorts[0].revenue, vec![9.0 - 1.0 + 5.0, -5.0]);
+        assert_eq!(t.cohorts[0].revenue.as_deref().unwrap(), vec![9.0 - 1.0 + 5.0, -5.0]);
         assert_eq!(t.cohorts[0].active, vec![2, 0], "a refund is no order");
     }
 

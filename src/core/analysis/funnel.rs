@@ -14,6 +14,8 @@
 //!   Intervals are Wilson's 95%; two sources are compared with the two-proportion z-test.
 //! - Revenue per lead: the value of the orders after registering over the leads (the facts'
 //!   order values: returns are not taken off); `None` for a file without amounts.
+//! - Predicted value per lead, once the CLV models have run: the leads' predicted CLV over the
+//!   leads (a lead who never bought has no prediction and counts 0); absent before.
 
 use crate::core::analysis::cross_sell::wilson;
 use crate::core::analysis::customers::{CodeIndex, Facts};
@@ -37,6 +39,9 @@ pub struct Stage {
     pub median_days_to_first_order: Option<f64>,
     pub revenue: Option<f64>,
     pub revenue_per_lead: Option<f64>,
+    /// The leads' predicted CLV over the leads, once the CLV models have run (left out before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicted_value_per_lead: Option<f64>,
     /// Members who had ordered before registering (not in the rates).
     pub already_customers: usize,
 }
@@ -69,6 +74,32 @@ pub struct Member {
     pub after: usize,
     pub first_after: Option<Day>,
     pub value_after: f64,
+    /// The member's code among the orders' customers, when they bought.
+    pub customer: Option<u32>,
+}
+
+/// Each customer's source in the member file, by the customer's code in `tx`: the source of their
+/// registration (their earliest row, as the funnel counts it); empty for a customer the file does
+/// not list or lists without a source. For the customer exports' `source` column.
+pub fn sources(members: &Dataset, tx: &Dataset) -> Vec<String> {
+    let mut out = vec![String::new(); tx.customers.len()];
+    let (Some(days), Some(sources)) = (members.day.as_deref(), members.channel.as_ref()) else { return out };
+    let mut first: Vec<Option<(Day, usize)>> = vec![None; members.customers.len()];
+    for (row, &code) in members.customer.iter().enumerate() {
+        if let Some(slot) = first.get_mut(code as usize) {
+            if slot.is_none_or(|f| (days[row], row) < f) {
+                *slot = Some((days[row], row));
+            }
+        }
+    }
+    for (code, f) in first.iter().enumerate() {
+        let Some((_, row)) = *f else { continue };
+        let name = members.customers.name(code as u32).unwrap_or_default();
+        if let Some(c) = tx.customers.code(name.trim()) {
+            out[c as usize] = sources.labels.name(sources.codes[row]).unwrap_or_default().to_string();
+        }
+    }
+    out
 }
 
 /// Every member of `members` (registered up to `facts.as_of`), joined to the customers of `tx`
@@ -97,7 +128,8 @@ pub fn members(members: &Dataset, tx: &Dataset, facts: &Facts) -> (Vec<Member>, 
             continue;
         }
         let name = members.customers.name(code as u32).unwrap_or_default();
-        let orders = tx.customers.code(name.trim()).and_then(|c| index.get(c)).map(|k| &facts.customers[k]);
+        let customer = tx.customers.code(name.trim());
+        let orders = customer.and_then(|c| index.get(c)).map(|k| &facts.customers[k]);
         let (mut before, mut after, mut first_after, mut value_after) = (0, 0, None, 0.0);
         if let Some(c) = orders {
             for (&d, &v) in c.order_days.iter().zip(&c.order_spend) {
@@ -118,6 +150,7 @@ pub fn members(members: &Dataset, tx: &Dataset, facts: &Facts) -> (Vec<Member>, 
             after,
             first_after,
             value_after,
+            customer,
         });
     }
     (out, later)
@@ -152,8 +185,8 @@ pub fn member_rows(members_file: &Dataset, tx: &Dataset, facts: &Facts, orders: 
         .collect()
 }
 
-/// The funnel of `group` (members) under `key`.
-fn stage(key: String, group: &[&Member], amounts: bool) -> Stage {
+/// The funnel of `group` (members) under `key`; `clv`: each customer's predicted CLV by code.
+fn stage(key: String, group: &[&Member], amounts: bool, clv: Option<&[f64]>) -> Stage {
     let leads: Vec<&&Member> = group.iter().filter(|m| m.before == 0).collect();
     let n = leads.len();
     let first = leads.iter().filter(|m| m.after >= 1).count();
@@ -176,13 +209,18 @@ fn stage(key: String, group: &[&Member], amounts: bool) -> Stage {
         median_days_to_first_order: median,
         revenue_per_lead: revenue.filter(|_| n > 0).map(|r| r / n as f64),
         revenue,
+        predicted_value_per_lead: clv.filter(|_| n > 0).map(|clv| {
+            let of = |m: &Member| m.customer.and_then(|c| clv.get(c as usize)).copied().filter(|v| v.is_finite()).unwrap_or(0.0);
+            leads.iter().fold(0.0, |a, m| a + of(m)) / n as f64
+        }),
         already_customers: group.len() - n,
     }
 }
 
 /// The funnel of the member file `members` against the orders `tx` (their facts `facts`), by
-/// source and by registration `period`.
-pub fn funnel(members_file: &Dataset, tx: &Dataset, facts: &Facts, period: Period) -> Funnel {
+/// source and by registration `period`; with `clv` (predicted CLV by customer code), the predicted
+/// value per lead.
+pub fn funnel(members_file: &Dataset, tx: &Dataset, facts: &Facts, period: Period, clv: Option<&[f64]>) -> Funnel {
     let (all, later) = members(members_file, tx, facts);
     let everyone: Vec<&Member> = all.iter().collect();
     let source_name = |code: u32| members_file.channel.as_ref().and_then(|c| c.labels.name(code)).unwrap_or_default().to_string();
@@ -193,7 +231,7 @@ pub fn funnel(members_file: &Dataset, tx: &Dataset, facts: &Facts, period: Perio
         .iter()
         .map(|&s| {
             let group: Vec<&Member> = all.iter().filter(|m| m.source == s).collect();
-            stage(source_name(s), &group, facts.amounts)
+            stage(source_name(s), &group, facts.amounts, clv)
         })
         .collect();
     by_source.sort_by(|a, b| b.leads.cmp(&a.leads).then_with(|| a.key.cmp(&b.key)));
@@ -204,7 +242,7 @@ pub fn funnel(members_file: &Dataset, tx: &Dataset, facts: &Facts, period: Perio
         .iter()
         .map(|&p| {
             let group: Vec<&Member> = all.iter().filter(|m| period.of(m.registered) == p).collect();
-            stage(period.label(p), &group, facts.amounts)
+            stage(period.label(p), &group, facts.amounts, clv)
         })
         .collect();
     Funnel {
@@ -212,7 +250,7 @@ pub fn funnel(members_file: &Dataset, tx: &Dataset, facts: &Facts, period: Perio
         period,
         members: all.len() + later,
         registered_after_as_of: later,
-        total: stage("all".into(), &everyone, facts.amounts),
+        total: stage("all".into(), &everyone, facts.amounts, clv),
         by_source,
         by_cohort,
     }
@@ -255,7 +293,7 @@ mod tests {
              m5,2024-01-20,60\nm5,2024-04-01,40\nm6,2024-06-30,10\nx,2024-06-30,5\n",
         );
         let f = facts(&tx, None).unwrap();
-        let funnel = funnel(&members, &tx, &f, Period::Quarter);
+        let funnel = funnel(&members, &tx, &f, Period::Quarter, None);
         assert_eq!((funnel.members, funnel.registered_after_as_of, funnel.as_of.as_str()), (8, 1, "2024-07-01"));
         let ads = funnel.by_source.iter().find(|s| s.key == "广告").unwrap();
         assert_eq!((ads.leads, ads.already_customers), (3, 1));
@@ -278,5 +316,15 @@ mod tests {
         assert!((lo - 0.207_659_6).abs() < 1e-6 && (hi - 0.938_508_1).abs() < 1e-6, "{lo} {hi}");
         let test = compare(&funnel, "广告", "推荐").unwrap();
         assert!((test.difference - (1.0 - 2.0 / 3.0)).abs() < 1e-12);
+        assert_eq!(ads.predicted_value_per_lead, None, "before the CLV models run");
+        // Predicted CLV 30 for m1, 12 for m3, 99 for m4 (not a lead), 6 for m5 and m6: 广告's leads
+        // m1, m2 (never bought: 0), m3 → 42 / 3 = 14; 推荐's m5 and m6 → 12 / 2 = 6.
+        let mut clv = vec![f64::NAN; tx.customers.len()];
+        for (id, v) in [("m1", 30.0), ("m3", 12.0), ("m4", 99.0), ("m5", 6.0), ("m6", 6.0)] {
+            clv[tx.customers.code(id).unwrap() as usize] = v;
+        }
+        let with = super::funnel(&members, &tx, &f, Period::Quarter, Some(&clv));
+        let value = |k: &str| with.by_source.iter().find(|s| s.key == k).unwrap().predicted_value_per_lead.unwrap();
+        assert!((value("广告") - 14.0).abs() < 1e-12 && (value("推荐") - 6.0).abs() < 1e-12);
     }
 }

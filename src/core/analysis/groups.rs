@@ -13,16 +13,17 @@ pub struct GroupStat {
     /// The Chinese name where there is one.
     pub zh: Option<String>,
     pub customers: usize,
-    pub revenue: f64,
+    /// `None` (like every figure of money here) when the file has no amounts.
+    pub revenue: Option<f64>,
     pub customer_share: f64,
-    pub revenue_share: f64,
+    pub revenue_share: Option<f64>,
     pub mean_recency_days: f64,
     pub mean_frequency: f64,
-    pub mean_monetary: f64,
+    pub mean_monetary: Option<f64>,
     /// Share of the group's customers with two or more orders.
     pub repurchase_rate: f64,
     /// Revenue per order.
-    pub average_order_value: f64,
+    pub average_order_value: Option<f64>,
 }
 
 /// A group's running totals, added up customer by customer in the order of the facts: one pass over
@@ -64,22 +65,24 @@ impl Totals {
         }
     }
 
-    /// The group's [`GroupStat`] among `all` customers making `total_revenue`.
-    pub fn stat(&self, key: String, zh: Option<String>, all: usize, total_revenue: f64) -> GroupStat {
+    /// The group's [`GroupStat`] among `all` customers making `total_revenue` (`None`: the file
+    /// has no amounts, and the group's figures of money are `None` too).
+    pub fn stat(&self, key: String, zh: Option<String>, all: usize, total_revenue: Option<f64>) -> GroupStat {
         let n = self.customers;
         let revenue = self.monetary + 0.0;
+        let money = |x: f64| total_revenue.map(|_| x);
         GroupStat {
             key,
             zh,
             customers: n,
-            revenue,
+            revenue: money(revenue),
             customer_share: if all == 0 { 0.0 } else { n as f64 / all as f64 },
-            revenue_share: if total_revenue.abs() > 0.0 { revenue / total_revenue } else { 0.0 },
+            revenue_share: total_revenue.map(|t| if t.abs() > 0.0 { revenue / t } else { 0.0 }),
             mean_recency_days: self.mean(self.recency_days),
             mean_frequency: self.mean(self.frequency),
-            mean_monetary: self.mean(self.monetary),
+            mean_monetary: money(self.mean(self.monetary)),
             repurchase_rate: if n == 0 { 0.0 } else { self.repeat as f64 / n as f64 },
-            average_order_value: if self.orders == 0 { 0.0 } else { revenue / self.orders as f64 },
+            average_order_value: money(if self.orders == 0 { 0.0 } else { revenue / self.orders as f64 }),
         }
     }
 }

@@ -22,7 +22,8 @@ pub struct ChannelStat {
     pub channel: String,
     pub customers: usize,
     pub repeat_rate: f64,
-    pub revenue_per_customer: f64,
+    /// `None` when the file has no amounts.
+    pub revenue_per_customer: Option<f64>,
 }
 
 /// The KPIs.
@@ -112,7 +113,7 @@ pub fn kpis(dataset: &Dataset, customers: &[CustomerFacts]) -> Kpis {
                 channel: name.to_string(),
                 customers: count,
                 repeat_rate: share(repeat, count),
-                revenue_per_customer: revenue / count as f64,
+                revenue_per_customer: dataset.amount.is_some().then(|| revenue / count as f64),
             })
             .collect();
         channels.sort_by(|a, b| b.customers.cmp(&a.customers).then_with(|| a.channel.cmp(&b.channel)));
@@ -122,7 +123,7 @@ pub fn kpis(dataset: &Dataset, customers: &[CustomerFacts]) -> Kpis {
     // Values that compare equal are the same bits: an unstable sort gives the same list.
     revenue.sort_unstable_by(|a, b| b.total_cmp(a));
     let top = n.div_ceil(20);
-    let top5_multiple = if n > top {
+    let top5_multiple = if n > top && dataset.amount.is_some() {
         let top_mean = revenue[..top].iter().sum::<f64>() / top as f64;
         let rest_mean = revenue[top..].iter().sum::<f64>() / (n - top) as f64;
         (rest_mean > 0.0).then(|| top_mean / rest_mean)
@@ -221,13 +222,16 @@ mod tests {
 
     #[test]
     fn channels_are_judged_by_their_first_purchases() {
-        let ds = Dataset { channel: Some(labelled(&["App", "零售门店"])), ..Dataset::default() };
+        let ds = Dataset { channel: Some(labelled(&["App", "零售门店"])), amount: Some(vec![]), ..Dataset::default() };
         let customers = vec![customer(3, 300.0, &[], Some(0)), customer(1, 100.0, &[], Some(0)), customer(1, 50.0, &[], Some(1))];
         let k = kpis(&ds, &customers);
         assert_eq!(k.channels.len(), 2);
         assert_eq!((k.channels[0].channel.as_str(), k.channels[0].customers), ("App", 2));
         assert!((k.channels[0].repeat_rate - 0.5).abs() < EPS);
-        assert!((k.channels[0].revenue_per_customer - 200.0).abs() < EPS);
+        assert!((k.channels[0].revenue_per_customer.unwrap() - 200.0).abs() < EPS);
+        // A file without amounts: the same channels and repeat rates, no revenue per customer.
+        let k = kpis(&Dataset { amount: None, ..ds }, &customers);
+        assert_eq!((k.channels[0].customers, k.channels[0].revenue_per_customer), (2, None));
     }
 
     #[test]
@@ -235,10 +239,12 @@ mod tests {
         // 20 customers: the top one (5%) has 100, the other 19 have 10 each: multiple 10.
         let mut customers: Vec<CustomerFacts> = (0..19).map(|_| customer(1, 10.0, &[], None)).collect();
         customers.push(customer(1, 100.0, &[], None));
-        let k = kpis(&Dataset::default(), &customers);
+        let with_amounts = Dataset { amount: Some(vec![]), ..Dataset::default() };
+        let k = kpis(&with_amounts, &customers);
         assert!((k.top5_multiple.unwrap() - 10.0).abs() < EPS);
+        assert_eq!(kpis(&Dataset::default(), &customers).top5_multiple, None, "no multiple without amounts");
         assert_eq!(k.cross_category_rate, None);
         assert!(k.channels.is_empty());
-        assert_eq!(kpis(&Dataset::default(), &[customer(1, 5.0, &[], None)]).top5_multiple, None);
+        assert_eq!(kpis(&with_amounts, &[customer(1, 5.0, &[], None)]).top5_multiple, None);
     }
 }

@@ -6,6 +6,7 @@ pub mod cohorts;
 pub mod comments;
 pub mod cross_sell;
 pub mod customers;
+pub mod engagement;
 pub mod funnel;
 pub mod groups;
 pub mod kpis;

@@ -14,7 +14,7 @@
 //! - Ladder: repeat = 2+ orders; loyal = in the *loyal* state in the last period (bought in 3 of the
 //!   last 4); advocate = loyal and their latest survey answer is 9–10.
 
-use crate::core::analysis::customers::CodeIndex;
+use crate::core::analysis::customers::{CodeIndex, CustomerFacts};
 use crate::core::analysis::groups::Totals;
 use crate::core::analysis::nps::{nps, Counts, Nps, Survey};
 use crate::core::analysis::states::State;
@@ -31,6 +31,9 @@ pub enum Measure {
     Spend12Months,
     /// Predicted CLV from the CLV models (customers without a prediction rank as 0).
     Clv,
+    /// The engagement score of the events file (customers without events rank as 0): the
+    /// pyramid of participation.
+    Engagement,
 }
 
 /// Tier names and shares, top first; validated by [`PyramidParams::check`].
@@ -58,6 +61,10 @@ pub enum PyramidError {
     Shares,
     #[error("the pyramid ranks by predicted CLV only after the CLV models have run: fit them on the CLV page first")]
     NeedsClv,
+    #[error("the pyramid ranks by spend only when the file has amounts: rank by RFM, or map an amount column")]
+    NeedsAmounts,
+    #[error("the pyramid ranks by engagement once an events file is given (customer, date, event type)")]
+    NeedsEvents,
     /// A line of the tiers as typed ([`parse_tiers`]) without `Name: percent`; lines count from 1.
     #[error("pyramid tier line {line}: expected 'Name: percent'")]
     LineNoColon { line: usize },
@@ -72,6 +79,8 @@ impl PyramidError {
             Self::TierCount(_) => "pyramid_tier_count",
             Self::Shares => "pyramid_shares",
             Self::NeedsClv => "pyramid_needs_clv",
+            Self::NeedsAmounts => "pyramid_needs_amounts",
+            Self::NeedsEvents => "pyramid_needs_events",
             Self::LineNoColon { .. } => "pyramid_line_no_colon",
             Self::LineNotPercent { .. } => "pyramid_line_not_percent",
         }
@@ -124,8 +133,9 @@ pub fn parse_tiers(text: &str) -> Result<Vec<(String, f64)>, PyramidError> {
 pub struct Tier {
     pub name: String,
     pub customers: usize,
-    pub revenue: f64,
-    pub revenue_share: f64,
+    /// `None` when the file has no amounts.
+    pub revenue: Option<f64>,
+    pub revenue_share: Option<f64>,
     pub orders_per_customer: f64,
     pub repurchase_rate: f64,
     /// Revenue per customer against the base tier's (`None` when the base has no revenue).
@@ -145,15 +155,48 @@ pub struct Pyramid {
     pub of: Vec<usize>,
     /// Customers, repeat customers, loyal customers, advocates.
     pub ladder: [usize; 4],
+    /// The pyramid of participation against the pyramid of spend, when an events file is given
+    /// and the transactions have amounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participation: Option<Participation>,
 }
 
-/// Builds the pyramid from the parts of a segmentation: its customers' facts, RFM scores and states.
+/// Customers and what they spent.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct Cell {
+    pub customers: usize,
+    pub revenue: f64,
+}
+
+/// The tiers by engagement score against the same tiers by total spend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Participation {
+    /// Row = tier by engagement, column = tier by total spend (the pyramid's tiers, top first).
+    pub cells: Vec<Vec<Cell>>,
+    /// Top tier by engagement and by spend alike.
+    pub both_top: Cell,
+    /// Top tier by engagement, bottom tier by spend: engaged, not spending.
+    pub engaged_not_spending: Cell,
+    /// Top tier by spend, bottom tier by engagement: spending, not engaged.
+    pub spending_not_engaged: Cell,
+    /// Each customer's tier by engagement and by spend, in the facts' order (for the lists).
+    #[serde(skip)]
+    pub engagement_of: Vec<usize>,
+    #[serde(skip)]
+    pub spend_of: Vec<usize>,
+}
+
+/// Builds the pyramid from the parts of a segmentation: its customers' facts, RFM scores and states;
+/// the predicted CLV and the engagement score by customer code when there are any.
 ///
 /// # Errors
-/// When the parameters are invalid (see [`PyramidParams::check`]).
+/// When the parameters are invalid (see [`PyramidParams::check`]), or the measure needs what is
+/// not there (the CLV models, an events file, amounts).
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     survey: Option<&Survey>,
     clv: Option<&[f64]>,
+    engagement: Option<&[f64]>,
     facts: &crate::core::analysis::customers::Facts,
     rfm: &crate::core::analysis::rfm::Rfm,
     current: &[State],
@@ -164,45 +207,30 @@ pub fn build(
     if params.measure == Measure::Clv && clv.is_none() {
         return Err(PyramidError::NeedsClv);
     }
+    if params.measure == Measure::Engagement && engagement.is_none() {
+        return Err(PyramidError::NeedsEvents);
+    }
+    if matches!(params.measure, Measure::TotalSpend | Measure::Spend12Months) && !facts.amounts {
+        return Err(PyramidError::NeedsAmounts);
+    }
     let customers = &facts.customers;
     let n = customers.len();
-    let value = |i: usize| -> f64 {
+    let by_code =
+        |v: Option<&[f64]>, code: u32| v.and_then(|v| v.get(code as usize).copied()).filter(|v| v.is_finite()).unwrap_or(0.0);
+    let value = |measure: Measure, i: usize| -> f64 {
         let c = &customers[i];
-        match params.measure {
+        match measure {
             Measure::RfmComposite => {
                 let s = &rfm.scores[i];
                 f64::from(s.r) + f64::from(s.f) + f64::from(s.m)
             }
             Measure::TotalSpend => c.monetary,
             Measure::Spend12Months => c.spend_12_months,
-            Measure::Clv => clv.and_then(|v| v.get(c.customer as usize).copied()).filter(|v| v.is_finite()).unwrap_or(0.0),
+            Measure::Clv => by_code(clv, c.customer),
+            Measure::Engagement => by_code(engagement, c.customer),
         }
     };
-    // Highest value first, then highest spend, then the customer's id: a total order (ids are
-    // distinct) that does not depend on the order customers were first seen in, as their codes do.
-    // The sort keys side by side, so that comparing two customers does not reach into their facts;
-    // the ids are looked up only for exact ties.
-    let mut keyed: Vec<(f64, f64, u32, u32)> =
-        (0..n).map(|i| (value(i), customers[i].monetary, customers[i].customer, i as u32)).collect();
-    let first = |a: &(f64, f64, u32, u32), b: &(f64, f64, u32, u32)| {
-        b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then_with(|| ids.name(a.2).cmp(&ids.name(b.2))).then(a.2.cmp(&b.2))
-    };
-    // Cumulative cut points in whole customers. Only which tier each customer falls in matters, not
-    // the order within a tier: each cut selects the customers before it (linear time, not a sort).
-    let mut of = vec![0usize; n];
-    let mut cumulative = 0.0;
-    let mut start = 0usize;
-    for (k, (_, share)) in params.tiers.iter().enumerate() {
-        cumulative += share;
-        let end = if k + 1 == params.tiers.len() { n } else { ((cumulative * n as f64).round() as usize).clamp(start, n) };
-        if start < end && end < n {
-            keyed[start..].select_nth_unstable_by(end - start, first);
-        }
-        for &(_, _, _, i) in &keyed[start..end] {
-            of[i as usize] = k;
-        }
-        start = end;
-    }
+    let of = cut(customers, ids, &params.tiers, |i| value(params.measure, i));
     // Each tier's answers, through the customers' codes in the transactions.
     let index = CodeIndex::new(customers);
     let mut answers = vec![Counts::default(); params.tiers.len()];
@@ -214,7 +242,7 @@ pub fn build(
             }
         }
     }
-    let total_revenue: f64 = customers.iter().map(|c| c.monetary).sum();
+    let total_revenue = facts.amounts.then(|| customers.iter().map(|c| c.monetary).sum::<f64>());
     // Each tier's totals, in one pass over the customers.
     let mut totals = vec![Totals::default(); params.tiers.len()];
     for (c, &k) in customers.iter().zip(&of) {
@@ -238,9 +266,10 @@ pub fn build(
             }
         })
         .collect();
-    let base = tiers.last().map(|t| if t.customers == 0 { 0.0 } else { t.revenue / t.customers as f64 }).unwrap_or(0.0);
+    let per_customer = |t: &Tier| t.revenue.map(|r| if t.customers == 0 { 0.0 } else { r / t.customers as f64 });
+    let base = tiers.last().and_then(per_customer).unwrap_or(0.0);
     for t in &mut tiers {
-        let per = if t.customers == 0 { 0.0 } else { t.revenue / t.customers as f64 };
+        let per = per_customer(t).unwrap_or(0.0);
         t.multiple = (base > 0.0 && t.customers > 0).then(|| per / base);
     }
     let repeat = customers.iter().filter(|c| c.frequency >= 2).count();
@@ -249,7 +278,67 @@ pub fn build(
     let latest_score =
         |i: usize| latest.get(customers[i].customer as usize).copied().flatten().and_then(|row| scores.map(|s| s[row]));
     let advocates = loyal.iter().filter(|&&i| latest_score(i).is_some_and(|s| s >= 9)).count();
-    Ok(Pyramid { measure: params.measure, tiers, of, ladder: [n, repeat, loyal.len(), advocates] })
+    let participation = match engagement {
+        Some(_) if facts.amounts => {
+            let engagement_of = cut(customers, ids, &params.tiers, |i| value(Measure::Engagement, i));
+            let spend_of = cut(customers, ids, &params.tiers, |i| value(Measure::TotalSpend, i));
+            Some(participation(customers, engagement_of, spend_of, params.tiers.len()))
+        }
+        _ => None,
+    };
+    Ok(Pyramid { measure: params.measure, tiers, of, ladder: [n, repeat, loyal.len(), advocates], participation })
+}
+
+/// Each customer's tier (index into `tiers`) by `value`: the highest values first, then the
+/// highest spend, then the customer's id — a total order (ids are distinct) that does not depend
+/// on the order customers were first seen in, as their codes do.
+fn cut(customers: &[CustomerFacts], ids: &Labels, tiers: &[(String, f64)], value: impl Fn(usize) -> f64) -> Vec<usize> {
+    let n = customers.len();
+    // The sort keys side by side, so that comparing two customers does not reach into their facts;
+    // the ids are looked up only for exact ties.
+    let mut keyed: Vec<(f64, f64, u32, u32)> =
+        (0..n).map(|i| (value(i), customers[i].monetary, customers[i].customer, i as u32)).collect();
+    let first = |a: &(f64, f64, u32, u32), b: &(f64, f64, u32, u32)| {
+        b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then_with(|| ids.name(a.2).cmp(&ids.name(b.2))).then(a.2.cmp(&b.2))
+    };
+    // Cumulative cut points in whole customers. Only which tier each customer falls in matters, not
+    // the order within a tier: each cut selects the customers before it (linear time, not a sort).
+    let mut of = vec![0usize; n];
+    let mut cumulative = 0.0;
+    let mut start = 0usize;
+    for (k, (_, share)) in tiers.iter().enumerate() {
+        cumulative += share;
+        let end = if k + 1 == tiers.len() { n } else { ((cumulative * n as f64).round() as usize).clamp(start, n) };
+        if start < end && end < n {
+            keyed[start..].select_nth_unstable_by(end - start, first);
+        }
+        for &(_, _, _, i) in &keyed[start..end] {
+            of[i as usize] = k;
+        }
+        start = end;
+    }
+    of
+}
+
+/// The tiers by engagement against the tiers by spend.
+fn participation(customers: &[CustomerFacts], engagement_of: Vec<usize>, spend_of: Vec<usize>, tiers: usize) -> Participation {
+    let mut cells = vec![vec![Cell::default(); tiers]; tiers];
+    let (mut both_top, mut engaged_not_spending, mut spending_not_engaged) = (Cell::default(), Cell::default(), Cell::default());
+    let bottom = tiers - 1;
+    for ((c, &e), &s) in customers.iter().zip(&engagement_of).zip(&spend_of) {
+        let add = |cell: &mut Cell| {
+            cell.customers += 1;
+            cell.revenue += c.monetary;
+        };
+        add(&mut cells[e][s]);
+        match (e, s) {
+            (0, 0) => add(&mut both_top),
+            (0, s) if s == bottom => add(&mut engaged_not_spending),
+            (e, 0) if e == bottom => add(&mut spending_not_engaged),
+            _ => {}
+        }
+    }
+    Participation { cells, both_top, engaged_not_spending, spending_not_engaged, engagement_of, spend_of }
 }
 
 /// A tier drawn as a trapezoid: the four corners, top-left first, in a `width` × `height` box.
@@ -301,7 +390,7 @@ mod tests {
         seg: &Segmentation,
         params: &PyramidParams,
     ) -> Result<Pyramid, PyramidError> {
-        build(survey, None, &seg.facts, &seg.rfm, &seg.states.current, &dataset.customers, params)
+        build(survey, None, None, &seg.facts, &seg.rfm, &seg.states.current, &dataset.customers, params)
     }
 
     fn sample(customers: usize) -> (Dataset, Segmentation) {
@@ -318,7 +407,7 @@ mod tests {
         let p = pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &PyramidParams::default()).unwrap();
         let sizes: Vec<usize> = p.tiers.iter().map(|t| t.customers).collect();
         assert_eq!(sizes, vec![50, 300, 650]);
-        let share: f64 = p.tiers.iter().map(|t| t.revenue_share).sum();
+        let share: f64 = p.tiers.iter().map(|t| t.revenue_share.unwrap()).sum();
         assert!((share - 1.0).abs() < 1e-9);
         assert_eq!(p.tiers[2].multiple, Some(1.0));
         assert!(p.tiers[0].multiple.unwrap() > p.tiers[1].multiple.unwrap(), "the top tier is worth more per customer");
@@ -363,7 +452,7 @@ mod tests {
         assert_eq!(pyramid(Some(&Survey::inline(&ds)), &ds, &seg, &params).unwrap_err(), PyramidError::NeedsClv);
         // CLV = the customer's code: the top 5 codes form the top tier.
         let clv: Vec<f64> = (0..ds.customers.len()).map(|c| c as f64).collect();
-        let p = build(None, Some(&clv), &seg.facts, &seg.rfm, &seg.states.current, &ds.customers, &params).unwrap();
+        let p = build(None, Some(&clv), None, &seg.facts, &seg.rfm, &seg.states.current, &ds.customers, &params).unwrap();
         let top: Vec<u32> = (0..p.of.len()).filter(|&i| p.of[i] == 0).map(|i| seg.facts.customers[i].customer).collect();
         let mut want: Vec<u32> = seg.facts.customers.iter().map(|c| c.customer).collect();
         want.sort_unstable_by(|a, b| b.cmp(a));
@@ -381,10 +470,13 @@ mod tests {
         let customers = &seg.facts.customers;
         let n = customers.len();
         let clv: Vec<f64> = (0..ds.customers.len()).map(|c| (c % 7) as f64).collect();
-        for measure in [Measure::RfmComposite, Measure::TotalSpend, Measure::Spend12Months, Measure::Clv] {
+        // Engagement scores: the code's remainder by 5, so that many customers tie.
+        let scores: Vec<f64> = (0..ds.customers.len()).map(|c| (c % 5) as f64).collect();
+        for measure in [Measure::RfmComposite, Measure::TotalSpend, Measure::Spend12Months, Measure::Clv, Measure::Engagement] {
             for tiers in [PyramidParams::default().tiers, parse_tiers("a: 10\nb: 15\nc: 25\nd: 50").unwrap()] {
                 let params = PyramidParams { measure, tiers };
-                let p = build(None, Some(&clv), &seg.facts, &seg.rfm, &seg.states.current, &ds.customers, &params).unwrap();
+                let p = build(None, Some(&clv), Some(&scores), &seg.facts, &seg.rfm, &seg.states.current, &ds.customers, &params)
+                    .unwrap();
                 let value = |i: usize| match measure {
                     Measure::RfmComposite => {
                         let s = &seg.rfm.scores[i];
@@ -393,6 +485,7 @@ mod tests {
                     Measure::TotalSpend => customers[i].monetary,
                     Measure::Spend12Months => customers[i].spend_12_months,
                     Measure::Clv => clv[customers[i].customer as usize],
+                    Measure::Engagement => scores[customers[i].customer as usize],
                 };
                 let mut ranked: Vec<usize> = (0..n).collect();
                 ranked.sort_by(|&a, &b| {
@@ -413,6 +506,17 @@ mod tests {
                     start = end;
                 }
                 assert_eq!(p.of, want, "{measure:?}, {:?}", params.tiers);
+                // The comparison's two cuts are the pyramids by engagement and by spend.
+                let part = p.participation.as_ref().expect("events and amounts: the comparison");
+                match measure {
+                    Measure::Engagement => assert_eq!(part.engagement_of, want),
+                    Measure::TotalSpend => assert_eq!(part.spend_of, want),
+                    _ => {}
+                }
+                let cells: usize = part.cells.iter().flatten().map(|c| c.customers).sum();
+                assert_eq!(cells, n);
+                let top_both = (0..n).filter(|&i| part.engagement_of[i] == 0 && part.spend_of[i] == 0).count();
+                assert_eq!(part.both_top.customers, top_both);
             }
         }
     }

@@ -71,6 +71,8 @@ pub struct Summary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SummaryError {
     NoDates,
+    /// The rows are not purchases (a survey, a member list).
+    NotPurchases(crate::core::analysis::customers::FactsError),
     NoneBefore(String),
     HoldoutBeforeCalibration,
 }
@@ -79,6 +81,7 @@ impl std::fmt::Display for SummaryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::NoDates => write!(f, "CLV needs purchase dates: map a date column"),
+            Self::NotPurchases(e) => write!(f, "{e}"),
             Self::NoneBefore(d) => write!(f, "no customer bought on or before the calibration end {d}: choose a later date"),
             Self::HoldoutBeforeCalibration => write!(f, "the holdout end must be after the calibration end"),
         }
@@ -100,6 +103,7 @@ impl Summary {
 /// holdout ends before the calibration.
 pub fn summarise(ds: &Dataset, calibration_end: Day, holdout_end: Option<Day>, unit: Unit) -> Result<Summary, SummaryError> {
     let days = ds.day.as_ref().ok_or(SummaryError::NoDates)?;
+    crate::core::analysis::customers::purchases(ds).map_err(SummaryError::NotPurchases)?;
     let amount = |i: usize| ds.amount.as_ref().map_or(0.0, |a| a[i]);
     if holdout_end.is_some_and(|h| h <= calibration_end) {
         return Err(SummaryError::HoldoutBeforeCalibration);

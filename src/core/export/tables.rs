@@ -28,7 +28,32 @@ fn guarded_csv<T: serde::Serialize>(header: &[&str], rows: &[T]) -> String {
 /// Customer rows as CSV with a header (`customer_id,recency_days,…,cn_segment,abc,tier,stage,state`),
 /// guarded against formula injection ([`neutralise`]).
 pub fn customers_csv(rows: &[CustomerRow]) -> String {
-    guarded_csv(&CUSTOMER_COLUMNS, rows)
+    guarded_csv(&customer_columns(rows), rows)
+}
+
+/// [`CUSTOMER_COLUMNS`], then `engagement_score` and `source` when the rows have them (an events
+/// file, a member list given).
+fn customer_columns(rows: &[CustomerRow]) -> Vec<&'static str> {
+    let first = rows.first();
+    extra_columns(
+        &CUSTOMER_COLUMNS,
+        first.is_some_and(|r| r.engagement_score.is_some()),
+        first.is_some_and(|r| r.source.is_some()),
+    )
+}
+
+/// `columns`, then `engagement_score` and `source` when the rows have them.
+fn extra_columns(columns: &[&'static str], engagement: bool, source: bool) -> Vec<&'static str> {
+    let mut out = columns.to_vec();
+    out.extend(engagement.then_some("engagement_score"));
+    out.extend(source.then_some("source"));
+    out
+}
+
+/// [`ACTION_COLUMNS`], then `engagement_score` and `source` when the rows have them.
+fn action_columns(rows: &[ActionRow]) -> Vec<&'static str> {
+    let first = rows.first();
+    extra_columns(&ACTION_COLUMNS, first.is_some_and(|r| r.engagement_score.is_some()), first.is_some_and(|r| r.source.is_some()))
 }
 
 /// Customer rows as an XLSX workbook with the columns of [`customers_csv`]; numbers stay numbers.
@@ -53,8 +78,12 @@ pub fn customers_xlsx(rows: &[CustomerRow]) -> Result<Vec<u8>, String> {
             Text(r.stage.clone()),
             Text(r.state.clone()),
         ]
+        .into_iter()
+        .chain(r.engagement_score.map(Number))
+        .chain(r.source.clone().map(Text))
+        .collect::<Vec<_>>()
     });
-    xlsx("customers", &CUSTOMER_COLUMNS, cells)
+    xlsx("customers", &customer_columns(rows), cells)
 }
 
 /// The funnel's activation list as CSV with a header
@@ -87,7 +116,7 @@ pub const MEMBER_COLUMNS: [&str; 5] = ["member_id", "registered", "source", "ord
 /// An action list as CSV with a header ([`ACTION_COLUMNS`]), guarded against formula injection
 /// ([`neutralise`]): comments and names come from users' files.
 pub fn action_csv(rows: &[ActionRow]) -> String {
-    guarded_csv(&ACTION_COLUMNS, rows)
+    guarded_csv(&action_columns(rows), rows)
 }
 
 /// An action list as an XLSX workbook with the columns of [`action_csv`]; numbers stay numbers,
@@ -106,20 +135,24 @@ pub fn action_xlsx(rows: &[ActionRow]) -> Result<Vec<u8>, String> {
             Text(r.segment.clone()),
             Number(f64::from(r.r)),
             Number(f64::from(r.f)),
-            Number(f64::from(r.m)),
+            maybe(r.m.map(f64::from)),
             Text(r.pyramid_tier.clone()),
             Text(r.stage.clone()),
             Text(r.state.clone()),
             Text(r.last_order.clone()),
             Number(f64::from(r.orders)),
-            Number(r.spend),
+            maybe(r.spend),
             maybe(r.clv),
             maybe(r.p_alive),
             maybe(r.nps_score.map(f64::from)),
             Text(r.nps_comment.clone()),
         ]
+        .into_iter()
+        .chain(r.engagement_score.map(Number))
+        .chain(r.source.clone().map(Text))
+        .collect::<Vec<_>>()
     });
-    xlsx("actions", &ACTION_COLUMNS, cells)
+    xlsx("actions", &action_columns(rows), cells)
 }
 
 /// The follow-up list as CSV with a header ([`FOLLOW_UP_COLUMNS`]), guarded against formula
@@ -145,7 +178,7 @@ pub fn follow_up_xlsx(rows: &[FollowUpRow]) -> Result<Vec<u8>, String> {
             Text(r.stage.clone()),
             Text(r.last_order.clone()),
             Number(f64::from(r.orders)),
-            Number(r.spend),
+            r.spend.map_or_else(|| Text(String::new()), Number),
             r.clv.map_or_else(|| Text(String::new()), Number),
         ]
     });

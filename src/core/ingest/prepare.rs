@@ -381,6 +381,13 @@ impl Head {
         reader.flush();
         let RowReader { mut dataset, mut rejected, rows, currencies, tally, .. } = reader;
         let mut warnings = self.warnings;
+        dataset.registration_dates = self.mapping.get(&Role::Date).is_some_and(|m| super::roles::is_registration_date(&m.name));
+        if dataset.registration_dates && dataset.amount.is_none() && dataset.score.is_none() {
+            warnings.push(
+                "the date column is a registration date and there are no amounts: a member or lead list, not purchases (use it as the member list of the funnel, or map a purchase date)"
+                    .into(),
+            );
+        }
         let Tally {
             guest_rows,
             guest_amount,

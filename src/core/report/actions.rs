@@ -288,12 +288,12 @@ pub struct ActionStat {
     pub priority: u32,
     pub response_rate: f64,
     pub customers: usize,
-    /// Net spend to date.
-    pub revenue: f64,
+    /// Net spend to date (`None`, as the expected revenue, when the file has no amounts).
+    pub revenue: Option<f64>,
     /// Predicted CLV summed over the customers who have one (`None` before the CLV models run).
     pub clv: Option<f64>,
     /// customers × response rate × their mean order value.
-    pub expected_revenue: f64,
+    pub expected_revenue: Option<f64>,
 }
 
 /// Every customer's action and each action's totals.
@@ -355,9 +355,9 @@ pub fn assign(seg: &Segmentation, playbook: &Playbook, clv: Option<&ClvByCode>) 
             priority: r.priority,
             response_rate: r.response_rate,
             customers: 0,
-            revenue: 0.0,
+            revenue: seg.facts.amounts.then_some(0.0),
             clv: clv.map(|_| 0.0),
-            expected_revenue: 0.0,
+            expected_revenue: None,
         })
         .collect();
     let mut orders = vec![0u64; n];
@@ -367,7 +367,9 @@ pub fn assign(seg: &Segmentation, playbook: &Playbook, clv: Option<&ClvByCode>) 
         of.push(k);
         if let Some(s) = stats.get_mut(k) {
             s.customers += 1;
-            s.revenue += c.monetary;
+            if let Some(r) = &mut s.revenue {
+                *r += c.monetary;
+            }
             orders[k] += u64::from(c.frequency);
             if let (Some(sum), Some(Some((Some(v), _)))) = (s.clv.as_mut(), clv.and_then(|m| m.get(c.customer as usize))) {
                 *sum += v;
@@ -375,8 +377,8 @@ pub fn assign(seg: &Segmentation, playbook: &Playbook, clv: Option<&ClvByCode>) 
         }
     }
     for (s, &o) in stats.iter_mut().zip(&orders) {
-        let mean_order = if o > 0 { s.revenue / o as f64 } else { 0.0 };
-        s.expected_revenue = s.customers as f64 * s.response_rate * mean_order;
+        let mean_order = s.revenue.map(|r| if o > 0 { r / o as f64 } else { 0.0 });
+        s.expected_revenue = mean_order.map(|m| s.customers as f64 * s.response_rate * m);
     }
     let unmatched = of.iter().filter(|&&k| k == n).count();
     Ok(Actions { playbook: playbook.clone(), stats, unmatched, of })
@@ -392,17 +394,24 @@ pub struct ActionRow {
     pub segment: String,
     pub r: u8,
     pub f: u8,
-    pub m: u8,
+    /// Empty, as the spend, when the file has no amounts.
+    pub m: Option<u8>,
     pub pyramid_tier: String,
     pub stage: String,
     pub state: String,
     pub last_order: String,
     pub orders: u32,
-    pub spend: f64,
+    pub spend: Option<f64>,
     pub clv: Option<f64>,
     pub p_alive: Option<f64>,
     pub nps_score: Option<u8>,
     pub nps_comment: String,
+    /// With an events file: the engagement score; with a member list: the acquisition source.
+    /// Each column is left out of the export without them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engagement_score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The columns of [`ActionRow`], in order.
@@ -480,7 +489,7 @@ pub fn rows(
                 segment: seg.segment_name(i).to_string(),
                 r: s.r,
                 f: s.f,
-                m: s.m,
+                m: seg.facts.amounts.then_some(s.m),
                 pyramid_tier: seg
                     .pyramid
                     .of
@@ -491,11 +500,13 @@ pub fn rows(
                 state: seg.states.current[i].en().to_string(),
                 last_order: format_day(c.last_day),
                 orders: c.frequency,
-                spend: crate::core::values::to_cents(c.monetary),
+                spend: seg.facts.amounts.then(|| crate::core::values::to_cents(c.monetary)),
                 clv: predicted.and_then(|p| p.0),
                 p_alive: predicted.map(|p| p.1),
                 nps_score: answer.as_ref().map(|a| a.0),
                 nps_comment: answer.and_then(|a| a.1).unwrap_or_default(),
+                engagement_score: seg.engagement_score(i),
+                source: None,
             }
         })
         .collect()
@@ -545,10 +556,23 @@ pub struct Winback {
     pub let_go_value: f64,
     /// Every candidate, highest value at risk first (ties by id).
     pub rows: Vec<WinbackRow>,
+    /// Why there are no priorities (a file without amounts has no value at risk); left out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
+
+/// The win-back note of a file without amounts.
+pub const WINBACK_NO_AMOUNTS: &str =
+    "win-back priorities rank by the value at risk (12-month spend or CLV in money): the file has no amounts";
 
 /// Ranks the customers in 退化期 or dormant for `params.dormant_days` or more by value at risk.
 pub fn winback(ds: &Dataset, seg: &Segmentation, clv: Option<&ClvByCode>, params: WinbackParams) -> Winback {
+    if !seg.facts.amounts {
+        let (invest_customers, let_go_customers, rows, notes) = (0, 0, Vec::new(), vec![WINBACK_NO_AMOUNTS.to_string()]);
+        let (floor, invest_value, let_go_value) = (0.0, 0.0, 0.0);
+        let with_clv = clv.is_some();
+        return Winback { params, floor, with_clv, invest_customers, invest_value, let_go_customers, let_go_value, rows, notes };
+    }
     let mut rows: Vec<WinbackRow> = seg
         .facts
         .customers
@@ -591,7 +615,18 @@ pub fn winback(ds: &Dataset, seg: &Segmentation, clv: Option<&ClvByCode>, params
             let_go_value += r.value_at_risk;
         }
     }
-    Winback { params, floor, with_clv: clv.is_some(), invest_customers, invest_value, let_go_customers, let_go_value, rows }
+    let notes = Vec::new();
+    Winback {
+        params,
+        floor,
+        with_clv: clv.is_some(),
+        invest_customers,
+        invest_value,
+        let_go_customers,
+        let_go_value,
+        rows,
+        notes,
+    }
 }
 
 #[cfg(test)]
@@ -688,7 +723,8 @@ mod tests {
         ];
         assert_eq!(by_id.into_iter().collect::<Vec<_>>(), want);
         assert_eq!(a.unmatched, 0);
-        let got: Vec<(usize, f64, f64)> = a.stats.iter().map(|s| (s.customers, s.revenue, s.expected_revenue)).collect();
+        let got: Vec<(usize, f64, f64)> =
+            a.stats.iter().map(|s| (s.customers, s.revenue.unwrap(), s.expected_revenue.unwrap())).collect();
         // Expected revenue = customers × rate × mean order value: VIP 3 × 0.5 × 4,000; first order
         // 5 × 0.1 × 34; win back 2 × 0.05 × (350 / 4 orders).
         let want = [(3, 12000.0, 6000.0), (5, 170.0, 17.0), (2, 350.0, 8.75), (1, 800.0, 0.0), (1, 120.0, 0.0)];

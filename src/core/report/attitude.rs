@@ -73,11 +73,11 @@ impl Attitude {
     }
 }
 
-/// Customers and their net spend.
+/// Customers and their net spend (`None` when the file has no amounts).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct Cell {
     pub customers: usize,
-    pub revenue: f64,
+    pub revenue: Option<f64>,
 }
 
 /// The matrix.
@@ -115,7 +115,8 @@ pub fn attitudes(survey: &Survey, facts: &Facts) -> Vec<Option<(Attitude, Option
 /// The matrix of `facts`' customers by their `states` and `attitudes` (both in the facts' order);
 /// `None` when nobody answered.
 pub fn matrix(facts: &Facts, states: &[State], attitudes: &[Option<(Attitude, Option<Day>)>]) -> Option<LoyaltyMatrix> {
-    let mut cells = vec![vec![Cell::default(); 3]; 4];
+    let empty = Cell { customers: 0, revenue: facts.amounts.then_some(0.0) };
+    let mut cells = vec![vec![empty; 3]; 4];
     let (mut promoters, mut detractors) = (Share::default(), Share::default());
     let mut answered = 0;
     for ((c, &state), attitude) in facts.customers.iter().zip(states).zip(attitudes) {
@@ -124,7 +125,9 @@ pub fn matrix(facts: &Facts, states: &[State], attitudes: &[Option<(Attitude, Op
         let b = Behaviour::ALL.iter().position(|&x| x == Behaviour::of(state)).unwrap_or(0);
         let a = Attitude::ALL.iter().position(|&x| x == attitude).unwrap_or(0);
         cells[b][a].customers += 1;
-        cells[b][a].revenue += c.monetary;
+        if let Some(r) = &mut cells[b][a].revenue {
+            *r += c.monetary;
+        }
         if let Some(day) = day {
             let after = c.order_days.last().is_some_and(|&last| last > day);
             let share = match attitude {
@@ -140,9 +143,9 @@ pub fn matrix(facts: &Facts, states: &[State], attitudes: &[Option<(Attitude, Op
         return None;
     }
     let add = |parts: &[(usize, usize)]| {
-        parts.iter().fold(Cell::default(), |s, &(b, a)| Cell {
+        parts.iter().fold(empty, |s, &(b, a)| Cell {
             customers: s.customers + cells[b][a].customers,
-            revenue: s.revenue + cells[b][a].revenue,
+            revenue: s.revenue.zip(cells[b][a].revenue).map(|(x, y)| x + y),
         })
     };
     // Rows: loyal 0, repeat 1, new 2, lapsed 3; columns: promoter 0, passive 1, detractor 2.
@@ -188,7 +191,7 @@ mod tests {
         let attitudes: Vec<_> = rows.iter().map(|r| r.1.map(|(s, d)| (Attitude::of(s), Some(d)))).collect();
         let m = matrix(&facts, &states, &attitudes).unwrap();
         assert_eq!(m.answered, 6);
-        assert_eq!((m.true_loyalty.customers, m.true_loyalty.revenue), (2, 150.0));
+        assert_eq!((m.true_loyalty.customers, m.true_loyalty.revenue), (2, Some(150.0)));
         assert_eq!((m.spurious.customers, m.latent.customers, m.no_loyalty.customers), (1, 1, 1));
         assert_eq!(m.cells[2][1].customers, 1, "the new passive");
         // Promoters: loyal (after), repeat (not), lapsed (not) → 1 of 3; detractors: won back

@@ -132,7 +132,10 @@ pub fn clv_groups(ds: &Dataset, seg: &Segmentation, predicted: &ClvByCode) -> Cl
         }
         None => Vec::new(),
     };
-    let by_tier = rolled(&plain(seg.tiers.names.clone()), |i| seg.tiers.of[i], &clv, "(none)");
+    let by_tier = match &seg.tiers {
+        Some(t) => rolled(&plain(t.names.clone()), |i| t.of[i], &clv, "(none)"),
+        None => Vec::new(),
+    };
     let total = clv.iter().flatten().sum();
     let multiple = match (seg.pyramid.tiers.first(), seg.pyramid.tiers.last()) {
         (Some(top), Some(base)) if seg.pyramid.tiers.len() >= 2 => {

@@ -34,7 +34,8 @@ pub struct FollowUpRow {
     pub stage: String,
     pub last_order: String,
     pub orders: u32,
-    pub spend: f64,
+    /// Empty when the file has no amounts.
+    pub spend: Option<f64>,
     pub clv: Option<f64>,
 }
 
@@ -102,7 +103,7 @@ pub fn follow_up(ds: &Dataset, seg: &Segmentation, survey: &Survey, clv: Option<
                 stage: seg.stages[k].zh().to_string(),
                 last_order: format_day(c.last_day),
                 orders: c.frequency,
-                spend: to_cents(c.monetary),
+                spend: seg.facts.amounts.then(|| to_cents(c.monetary)),
                 clv: predicted,
             },
         ));
@@ -147,7 +148,7 @@ mod tests {
         let got: Vec<(&str, u8, &str, &str)> =
             list.iter().map(|r| (r.customer_id.as_str(), r.score, r.comment.as_str(), r.history.as_str())).collect();
         assert_eq!(got, [("d", 2, "坏了", "2 (2024-02-03)"), ("a", 5, "还是慢", "3 (2024-01-05) → 5 (2024-03-05)")]);
-        assert_eq!(list[1].spend, 150.0);
+        assert_eq!(list[1].spend, Some(150.0));
         let with_passives: Vec<String> = follow_up(&ds, &seg, &survey, None, true).into_iter().map(|r| r.customer_id).collect();
         assert_eq!(with_passives, ["d", "c", "a"], "by spend: 500, 200, 150");
         // With CLV, its prediction is the value: a's 900 puts them first.

@@ -113,10 +113,12 @@ pub fn summary(survey: &Survey, seg: Option<&Segmentation>, period: Period, late
             .map(|(st, n)| (Stage::ALL[st], n))
             .map(|(st, n)| GroupNps { key: st.en().into(), zh: Some(st.zh().into()), nps: n })
             .collect();
-        by_tier = by(&|k| Some(seg.tiers.of[k]))
-            .into_iter()
-            .map(|(t, n)| GroupNps { key: seg.tiers.names.get(t).cloned().unwrap_or_default(), zh: None, nps: n })
-            .collect();
+        if let Some(tiers) = &seg.tiers {
+            by_tier = by(&|k| Some(tiers.of[k]))
+                .into_iter()
+                .map(|(t, n)| GroupNps { key: tiers.names.get(t).cloned().unwrap_or_default(), zh: None, nps: n })
+                .collect();
+        }
         by_pyramid = by(&|k| seg.pyramid.of.get(k).copied())
             .into_iter()
             .map(|(t, n)| GroupNps {
@@ -199,7 +201,7 @@ mod tests {
         assert_eq!(sv.report.totals.responses, 4);
         let survey = Survey::joined(&sv.dataset, &tx.dataset.customers);
         assert_eq!(survey.matched(), 2, "a and b bought; the anonymous answer and zz did not");
-        let seg = segment_with(&tx.dataset, Some(&survey), None, &SegmentationParams::default().check().unwrap()).unwrap();
+        let seg = segment_with(&tx.dataset, Some(&survey), None, None, &SegmentationParams::default().check().unwrap()).unwrap();
         let s = summary(&survey, Some(&seg), Period::Month, false).unwrap();
         assert_eq!((s.overall.responses, s.matched, s.anonymous), (4, Some(2), 1));
         let latest = summary(&survey, Some(&seg), Period::Month, true).unwrap();

@@ -32,8 +32,9 @@ pub struct Profile {
     /// its second).
     pub last_order: String,
     pub tenure_days: i32,
-    pub average_order_value: f64,
-    pub spend_12_months: f64,
+    /// `None` (as every figure of money of the story) when the file has no amounts.
+    pub average_order_value: Option<f64>,
+    pub spend_12_months: Option<f64>,
     /// The loyalty pyramid's tier.
     pub pyramid: Option<String>,
     pub first_channel: Option<String>,
@@ -61,8 +62,8 @@ pub struct TimelineEntry {
     pub date: String,
     /// Days from this entry to the as-of date (where the timeline places it).
     pub days_before_as_of: i32,
-    /// The order's value (a return's negative amount).
-    pub amount: f64,
+    /// The order's value (a return's negative amount); `None` without amounts.
+    pub amount: Option<f64>,
     pub returned: bool,
     /// Rows of the file in the entry.
     pub rows: u32,
@@ -75,8 +76,9 @@ pub struct TimelineEntry {
 pub struct PeriodStory {
     pub period: String,
     pub orders: u32,
-    /// The value of the period's orders (returns not taken off, as the stages measure spend).
-    pub spend: f64,
+    /// The value of the period's orders (returns not taken off, as the stages measure spend);
+    /// `None` without amounts.
+    pub spend: Option<f64>,
     pub state: State,
     /// The lifecycle stage at the period's end (`None` before the chain's first period).
     pub stage: Option<Stage>,
@@ -155,8 +157,8 @@ pub fn profile(
         first_order: format_day(c.first_day),
         last_order: format_day(c.last_day),
         tenure_days: c.tenure_days,
-        average_order_value: to_cents(c.average_order_value),
-        spend_12_months: to_cents(c.spend_12_months),
+        average_order_value: seg.facts.amounts.then(|| to_cents(c.average_order_value)),
+        spend_12_months: seg.facts.amounts.then(|| to_cents(c.spend_12_months)),
         pyramid: seg.pyramid.of.get(i).and_then(|&k| seg.pyramid.tiers.get(k)).map(|t| t.name.clone()),
         first_channel: c.first_channel.map(|code| name(ds.channel.as_ref(), code)),
         categories,
@@ -180,7 +182,17 @@ pub fn profile(
 /// The customer's orders and returns up to `as_of`, oldest first, and how many of their rows are
 /// dated after it.
 fn timeline(ds: &Dataset, code: u32, as_of: Day) -> (Vec<TimelineEntry>, usize) {
-    let (Some(days), Some(amounts)) = (ds.day.as_deref(), ds.amount.as_deref()) else { return (Vec::new(), 0) };
+    let Some(days) = ds.day.as_deref() else { return (Vec::new(), 0) };
+    // Without amounts every row is a purchase of nothing (as the facts count it), shown without a value.
+    let zeros;
+    let amounts = match ds.amount.as_deref() {
+        Some(a) => a,
+        None => {
+            zeros = vec![0.0; days.len()];
+            &zeros
+        }
+    };
+    let money = ds.amount.is_some();
     let orders = ds.order.as_ref().map(|o| o.keys.as_slice());
     let mut after = 0;
     // (day, key, row): an order's key is its id's fingerprint, or its day for purchases without one.
@@ -228,7 +240,7 @@ fn timeline(ds: &Dataset, code: u32, as_of: Day) -> (Vec<TimelineEntry>, usize) 
     let entry = |day: Day, amount: f64, returned: bool, rows: &[usize]| TimelineEntry {
         date: format_day(day),
         days_before_as_of: as_of - day,
-        amount: to_cents(amount),
+        amount: money.then(|| to_cents(amount)),
         returned,
         rows: rows.len() as u32,
         categories: labels(ds.category.as_ref(), rows),
@@ -262,7 +274,14 @@ fn periods(seg: &Segmentation, i: usize) -> Vec<PeriodStory> {
     let period = p.states.period;
     let one = std::slice::from_ref(c);
     let walk = states::walk(one, seg.facts.as_of, &p.states);
-    let chain = stage_chain::chain(one, seg.facts.as_of, period, p.states.churn_days, &p.stages, 0);
+    let chain = stage_chain::chain(
+        one,
+        seg.facts.as_of,
+        period,
+        p.states.churn_days,
+        &super::segments::stage_params(&p.stages, seg.facts.amounts),
+        0,
+    );
     let first = c.order_days.first().map_or(0, |&d| period.of(d));
     let one_of = |mix: &[usize]| mix.iter().position(|&n| n == 1);
     walk.periods
@@ -276,7 +295,8 @@ fn periods(seg: &Segmentation, i: usize) -> Vec<PeriodStory> {
             let lo = c.order_days.partition_point(|&d| d < period.start(q));
             let hi = c.order_days.partition_point(|&d| d <= period.end(q));
             let spend = c.order_spend[lo..hi].iter().fold(0.0, |a, x| a + x);
-            Some(PeriodStory { period: s.label.clone(), orders: (hi - lo) as u32, spend: to_cents(spend), state, stage })
+            let spend = seg.facts.amounts.then(|| to_cents(spend));
+            Some(PeriodStory { period: s.label.clone(), orders: (hi - lo) as u32, spend, state, stage })
         })
         .collect()
 }
@@ -348,7 +368,7 @@ mod tests {
                 fn names(v: &[String]) -> Vec<&str> {
                     v.iter().map(String::as_str).collect()
                 }
-                (e.date.as_str(), e.amount, e.returned, e.rows, names(&e.categories), names(&e.channels))
+                (e.date.as_str(), e.amount.unwrap(), e.returned, e.rows, names(&e.categories), names(&e.channels))
             })
             .collect();
         assert_eq!(
@@ -371,7 +391,7 @@ mod tests {
         assert_eq!(p.channels, ["天猫", "京东", "官网"]);
         assert_eq!(p.first_channel.as_deref(), Some("天猫"));
         let periods: Vec<(&str, u32, f64, State, Option<Stage>)> =
-            p.periods.iter().map(|s| (s.period.as_str(), s.orders, s.spend, s.state, s.stage)).collect();
+            p.periods.iter().map(|s| (s.period.as_str(), s.orders, s.spend.unwrap(), s.state, s.stage)).collect();
         use {Stage::*, State::*};
         assert_eq!(
             periods,
@@ -408,13 +428,13 @@ mod tests {
             assert_eq!(seg.index_of(&ds, id), Some(i));
             let p = profile(&ds, &seg, i, None, None, None);
             let mut orders: Vec<(String, f64)> =
-                p.timeline.iter().filter(|e| !e.returned).map(|e| (e.date.clone(), e.amount)).collect();
+                p.timeline.iter().filter(|e| !e.returned).map(|e| (e.date.clone(), e.amount.unwrap())).collect();
             let mut facts: Vec<(String, f64)> =
                 c.order_days.iter().zip(&c.order_spend).map(|(&d, &s)| (format_day(d), to_cents(s))).collect();
             orders.sort_by(|a, b| a.partial_cmp(b).unwrap());
             facts.sort_by(|a, b| a.partial_cmp(b).unwrap());
             assert_eq!(orders, facts, "{id}");
-            let net: f64 = p.timeline.iter().map(|e| e.amount).sum();
+            let net: f64 = p.timeline.iter().map(|e| e.amount.unwrap()).sum();
             assert!((net - c.monetary).abs() < 0.01 * p.timeline.len() as f64, "{id}: {net} vs {}", c.monetary);
             let last = p.periods.last().unwrap();
             assert_eq!(last.state, seg.states.current[i], "{id}");

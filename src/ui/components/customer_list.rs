@@ -37,12 +37,13 @@ pub fn filter_name(filter: &CustomerFilter, summary: Option<&SegmentationSummary
         CustomerFilter::Cn(c) => c.zh().into(),
         CustomerFilter::Cell { r, f } => format!("R{r}-F{f}"),
         CustomerFilter::Abc(a) => format!("ABC-{}", a.label()),
-        CustomerFilter::Tier(k) => key(summary.map(|s| &s.tiers), *k),
+        CustomerFilter::Tier(k) => key(summary.and_then(|s| s.tiers.as_ref()), *k),
         CustomerFilter::Stage(st) => st.en().into(),
         CustomerFilter::State(st) => st.en().into(),
         CustomerFilter::Moved { from, to } => format!("{}-to-{}", from.en(), to.en()),
         CustomerFilter::Pyramid(k) => summary.and_then(|s| s.pyramid.tiers.get(*k)).map(|t| t.name.clone()).unwrap_or_default(),
         CustomerFilter::StageMoved { from, to } => format!("{}-to-{}", from.en(), to.en()),
+        CustomerFilter::Participation { engagement, spend } => format!("engagement-{}-spend-{}", engagement + 1, spend + 1),
         CustomerFilter::Cohort { period, k } => {
             let label = summary.map_or_else(|| period.to_string(), |s| s.cohorts.period.label(*period));
             k.map_or_else(|| format!("cohort-{label}"), |k| format!("cohort-{label}+{k}"))
@@ -68,6 +69,11 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
         props.onexport.reform(move |_: MouseEvent| (filter.clone(), file_name.clone(), *format))
     };
     let end = (l.offset + l.rows.len()).min(l.total);
+    // A file without amounts: its money columns (spend, M, the 8 classes, ABC) and tiers by spend are left out.
+    let money = props.summary.as_ref().is_none_or(|s| s.revenue.is_some());
+    let tiers = props.summary.as_ref().is_none_or(|s| s.tiers.is_some());
+    // An events file given: each customer's engagement score too.
+    let engaged = l.rows.first().is_some_and(|r| r.engagement_score.is_some());
     let ctx = use_context::<crate::ui::context::AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let ids: Rc<Vec<String>> = Rc::new(l.rows.iter().map(|r| r.customer_id.clone()).collect());
     // A click on a chart far down the page (or a story's "everyone in …") opens the list elsewhere:
@@ -103,12 +109,21 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
                     <button class="button primary" onclick={export} data-testid="export-customers">{ t.export }</button>
                 </div>
             </div>
+            if !money {
+                <p class="hint" data-testid="list-money-left-out">{ t.money_left_out }</p>
+            }
             <div class="table-wrap">
                 <table>
                     <thead><tr>
-                        <th>{ "ID" }</th><th class="num">{ t.recency }</th><th class="num">{ t.frequency }</th><th class="num">{ t.monetary }</th>
-                        <th>{ "R" }</th><th>{ "F" }</th><th>{ "M" }</th><th>{ t.segment }</th><th>{ t.cn_segment }</th><th>{ t.abc_class }</th>
-                        <th>{ t.tiers_title }</th><th>{ t.stages_title }</th><th>{ t.states_title }</th>
+                        <th>{ "ID" }</th><th class="num">{ t.recency }</th><th class="num">{ t.frequency }</th>
+                        if money { <th class="num">{ t.monetary }</th> }
+                        <th>{ "R" }</th><th>{ "F" }</th>
+                        if money { <th>{ "M" }</th> }
+                        <th>{ t.segment }</th>
+                        if money { <th>{ t.cn_segment }</th><th>{ t.abc_class }</th> }
+                        if tiers { <th>{ t.tiers_title }</th> }
+                        <th>{ t.stages_title }</th><th>{ t.states_title }</th>
+                        if engaged { <th class="num">{ t.engagement_score }</th> }
                     </tr></thead>
                     <tbody>
                         { for l.rows.iter().enumerate().map(|(k, r)| html! {
@@ -116,10 +131,14 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
                                 <td>{ customer_button(&ctx, &ids, k) }</td>
                                 <td class="num">{ r.recency_days }</td>
                                 <td class="num">{ r.frequency }</td>
-                                <td class="num">{ r.monetary.map_or_else(|| "—".into(), format::money) }</td>
-                                <td>{ r.r }</td><td>{ r.f }</td><td>{ r.m.map_or_else(|| "—".into(), |m| m.to_string()) }</td>
-                                <td>{ props.lang.segment_label(&r.segment) }</td><td>{ props.lang.class_label(&r.cn_segment) }</td><td>{ r.abc.clone() }</td>
-                                <td>{ r.tier.clone() }</td><td>{ props.lang.stage_label(&r.stage) }</td><td>{ props.lang.state_label(&r.state) }</td>
+                                if money { <td class="num">{ r.monetary.map_or_else(|| "—".into(), format::money) }</td> }
+                                <td>{ r.r }</td><td>{ r.f }</td>
+                                if money { <td>{ r.m.map_or_else(|| "—".into(), |m| m.to_string()) }</td> }
+                                <td>{ props.lang.segment_label(&r.segment) }</td>
+                                if money { <td>{ props.lang.class_label(&r.cn_segment) }</td><td>{ r.abc.clone() }</td> }
+                                if tiers { <td>{ r.tier.clone() }</td> }
+                                <td>{ props.lang.stage_label(&r.stage) }</td><td>{ props.lang.state_label(&r.state) }</td>
+                                if let Some(score) = r.engagement_score { <td class="num">{ format!("{score:.2}") }</td> }
                             </tr>
                         }) }
                     </tbody>

@@ -63,7 +63,7 @@ pub fn FollowUpSection() -> Html {
                                 <td>{ customer_button(&ctx, &ids, k) }</td><td class="num">{ r.score }</td><td>{ r.answered.clone() }</td>
                                 <td>{ r.comment.clone() }</td><td class="muted">{ r.history.clone() }</td>
                                 <td>{ lang.segment_label(&r.segment) }</td><td>{ lang.stage_label(&r.stage) }</td>
-                                <td class="num">{ format::money(r.spend) }</td>
+                                <td class="num">{ r.spend.map_or_else(|| "—".into(), format::money) }</td>
                                 <td class="num">{ r.clv.map_or_else(|| "—".into(), format::money) }</td>
                             </tr>
                         }) }

@@ -7,7 +7,7 @@ use crate::core::export::ExportFormat;
 use crate::ui::context::AppContext;
 use crate::ui::format;
 use crate::ui::i18n::Texts;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 fn rate(s: &Stage, second: bool) -> String {
@@ -22,12 +22,16 @@ fn rate(s: &Stage, second: bool) -> String {
 
 /// The funnel's rows as a table (`key` names the first column).
 fn table(t: &Texts, stages: &[Stage], key: &str, testid: &str, no_source: &str) -> Html {
+    // Once the CLV models have run: what each lead is predicted to be worth.
+    let predicted = stages.iter().any(|s| s.predicted_value_per_lead.is_some());
     html! {
         <div class="table-wrap full" tabindex="0" role="region" aria-label={key.to_string()}>
             <table data-testid={testid.to_string()}>
                 <thead><tr>
                     <th>{ key }</th><th class="num">{ t.fn_leads }</th><th class="num">{ t.fn_first }</th><th class="num">{ t.fn_second }</th>
-                    <th class="num">{ t.fn_days }</th><th class="num">{ t.fn_per_lead }</th><th class="num">{ t.fn_already }</th>
+                    <th class="num">{ t.fn_days }</th><th class="num">{ t.fn_per_lead }</th>
+                    if predicted { <th class="num">{ t.fn_predicted_per_lead }</th> }
+                    <th class="num">{ t.fn_already }</th>
                 </tr></thead>
                 <tbody>
                     { for stages.iter().map(|s| html! {
@@ -38,6 +42,7 @@ fn table(t: &Texts, stages: &[Stage], key: &str, testid: &str, no_source: &str) 
                             <td class="num">{ rate(s, true) }</td>
                             <td class="num">{ s.median_days_to_first_order.map_or_else(|| "—".into(), |d| format!("{d:.1}")) }</td>
                             <td class="num">{ s.revenue_per_lead.map_or_else(|| "—".into(), format::money) }</td>
+                            if predicted { <td class="num">{ s.predicted_value_per_lead.map_or_else(|| "—".into(), format::money) }</td> }
                             <td class="num">{ format::int(s.already_customers as u64) }</td>
                         </tr>
                     }) }
@@ -54,14 +59,7 @@ pub fn FunnelSection() -> Html {
     let format = use_state(ExportFormat::default);
     let onchange = {
         let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            let input = e.target_unchecked_into::<HtmlInputElement>();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                ctx.load_members(&file);
-            }
-            // The same file can be chosen again.
-            input.set_value("");
-        })
+        super::on_file_chosen(move |file| ctx.load_members(file))
     };
     let answer = ctx.state.segments.funnel.clone();
     {

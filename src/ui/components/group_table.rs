@@ -23,6 +23,8 @@ pub fn GroupTable(props: &GroupTableProps) -> Html {
     let lang = ctx.state.lang;
     let t = lang.texts();
     let shown = use_shown();
+    // A file without amounts has no figure of money: those columns are left out, and said so.
+    let money = props.groups.iter().all(|g| g.revenue.is_some());
     html! {
         <>
         <div class="table-wrap full">
@@ -30,8 +32,11 @@ pub fn GroupTable(props: &GroupTableProps) -> Html {
                 <thead>
                     <tr>
                         <th>{ t.group }</th><th class="num">{ t.customers }</th><th class="num">{ t.customer_share }</th>
-                        <th class="num">{ t.revenue_share }</th><th class="num">{ t.mean_r }</th><th class="num">{ t.mean_f }</th><th class="num">{ t.mean_m }</th>
-                        if props.extra { <th class="num">{ t.repeat_rate }</th><th class="num">{ t.aov }</th> }
+                        if money { <th class="num">{ t.revenue_share }</th> }
+                        <th class="num">{ t.mean_r }</th><th class="num">{ t.mean_f }</th>
+                        if money { <th class="num">{ t.mean_m }</th> }
+                        if props.extra { <th class="num">{ t.repeat_rate }</th> }
+                        if props.extra && money { <th class="num">{ t.aov }</th> }
                     </tr>
                 </thead>
                 <tbody>
@@ -42,13 +47,13 @@ pub fn GroupTable(props: &GroupTableProps) -> Html {
                                 <td>{ group_label(lang, g) }</td>
                                 <td class="num">{ format::int(g.customers as u64) }</td>
                                 <td class="num">{ format!("{:.1}%", g.customer_share * 100.0) }</td>
-                                <td class="num">{ format!("{:.1}%", g.revenue_share * 100.0) }</td>
+                                if let Some(share) = g.revenue_share { <td class="num">{ format!("{:.1}%", share * 100.0) }</td> }
                                 <td class="num">{ format!("{:.0}", g.mean_recency_days) }</td>
                                 <td class="num">{ format!("{:.2}", g.mean_frequency) }</td>
-                                <td class="num">{ format::money(g.mean_monetary) }</td>
-                                if props.extra {
-                                    <td class="num">{ format!("{:.1}%", g.repurchase_rate * 100.0) }</td>
-                                    <td class="num">{ format::money(g.average_order_value) }</td>
+                                if let Some(m) = g.mean_monetary { <td class="num">{ format::money(m) }</td> }
+                                if props.extra { <td class="num">{ format!("{:.1}%", g.repurchase_rate * 100.0) }</td> }
+                                if let (true, Some(aov)) = (props.extra, g.average_order_value) {
+                                    <td class="num">{ format::money(aov) }</td>
                                 }
                             </tr>
                         }
@@ -56,6 +61,7 @@ pub fn GroupTable(props: &GroupTableProps) -> Html {
                 </tbody>
             </table>
         </div>
+        if !money && !props.groups.is_empty() { <p class="hint" data-testid="money-left-out">{ t.money_left_out }</p> }
         { more(lang, props.groups.len(), &shown, &format!("{}-more", props.testid)) }
         </>
     }

@@ -18,6 +18,7 @@ pub mod mapping;
 pub mod matrix;
 pub mod more;
 pub mod nps_trend;
+pub mod participation;
 pub mod preview;
 pub mod profile;
 pub mod progress;
@@ -31,3 +32,16 @@ pub mod statuses;
 pub mod summary;
 pub mod tabs;
 pub mod upload;
+
+/// The `onchange` of a file input for a second file (a survey, a member list, events): `load`
+/// gets the file chosen, and the input is emptied so that the same file can be chosen again.
+pub fn on_file_chosen(load: impl Fn(&web_sys::File) + 'static) -> yew::Callback<web_sys::Event> {
+    use yew::TargetCast;
+    yew::Callback::from(move |e: web_sys::Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            load(&file);
+        }
+        input.set_value("");
+    })
+}

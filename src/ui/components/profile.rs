@@ -141,6 +141,8 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
         html! { <div class="fact"><dt>{ name.to_string() }</dt><dd data-testid={format!("pf-{key}")}>{ value }</dd></div> }
     };
     let dash = || "—".to_string();
+    // A file without amounts has no figure of money in the story: those columns are left out.
+    let money = p.average_order_value.is_some();
     let stage = Stage::ALL.into_iter().find(|s| s.zh() == c.stage);
     let state = State::ALL.into_iter().find(|s| s.en() == c.state);
     let (clv_facts, clv_hint) = match &p.clv {
@@ -198,16 +200,18 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
                 { fact("R · F · M", format!("{} · {} · {}", c.r, c.f, c.m.map_or_else(dash, |m| m.to_string())), "rfm") }
                 { fact(t.pf_stage, lang.stage_label(&c.stage), "stage") }
                 { fact(t.pf_state, lang.state_label(&c.state), "state") }
-                { fact(t.pf_tier, c.tier.clone(), "tier") }
+                // Empty without amounts (tiers by spend, ABC by revenue): what they need instead.
+                { fact(t.pf_tier, if c.tier.is_empty() { t.needs_amount.to_string() } else { c.tier.clone() }, "tier") }
                 { fact(t.pf_pyramid, p.pyramid.clone().unwrap_or_else(dash), "pyramid") }
-                { fact(t.abc_class, c.abc.clone(), "abc") }
+                { fact(t.abc_class, if c.abc.is_empty() { t.needs_amount.to_string() } else { c.abc.clone() }, "abc") }
                 { fact(t.pf_first_order, p.first_order.clone(), "first") }
                 { fact(t.pf_last_purchase, format!("{} ({} {})", p.last_order, c.recency_days, t.pf_days_ago), "last") }
                 { fact(t.pf_orders, c.frequency.to_string(), "orders") }
-                { fact(t.pf_spend, c.monetary.map_or_else(dash, format::money), "spend") }
-                { fact(t.pf_aov, format::money(p.average_order_value), "aov") }
-                { fact(t.pf_spend_12m, format::money(p.spend_12_months), "spend-12m") }
+                { fact(t.pf_spend, c.monetary.map_or_else(|| t.needs_amount.to_string(), format::money), "spend") }
+                { fact(t.pf_aov, p.average_order_value.map_or_else(|| t.needs_amount.to_string(), format::money), "aov") }
+                { fact(t.pf_spend_12m, p.spend_12_months.map_or_else(|| t.needs_amount.to_string(), format::money), "spend-12m") }
                 { fact(t.pf_first_channel, p.first_channel.clone().unwrap_or_else(dash), "first-channel") }
+                if let Some(score) = c.engagement_score { { fact(t.engagement_score, format!("{score:.2}"), "engagement") } }
                 { fact(t.pf_categories, if p.categories.is_empty() { dash() } else { p.categories.join("、") }, "categories") }
                 { clv_facts }
                 { fact(t.pf_action, action, "action") }
@@ -218,12 +222,12 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
             { timeline_chart(p, t) }
             <div class="table-wrap" tabindex="0" role="region" aria-label={t.pf_timeline}>
                 <table data-testid="pf-orders">
-                    <thead><tr><th>{ t.pf_date }</th><th class="num">{ t.pf_amount }</th><th>{ t.pf_categories }</th><th>{ t.pf_channels }</th><th class="num">{ t.pf_rows }</th></tr></thead>
+                    <thead><tr><th>{ t.pf_date }</th>if money { <th class="num">{ t.pf_amount }</th> }<th>{ t.pf_categories }</th><th>{ t.pf_channels }</th><th class="num">{ t.pf_rows }</th></tr></thead>
                     <tbody>
                         { for p.timeline.iter().map(|e| html! {
                             <tr class={classes!(e.returned.then_some("returned"))}>
                                 <td>{ e.date.clone() }{ if e.returned { format!(" ({})", t.pf_return) } else { String::new() } }</td>
-                                <td class="num">{ format::money(e.amount) }</td>
+                                if let Some(amount) = e.amount { <td class="num">{ format::money(amount) }</td> }
                                 <td>{ e.categories.join("、") }</td><td>{ e.channels.join("、") }</td><td class="num">{ e.rows }</td>
                             </tr>
                         }) }
@@ -236,11 +240,11 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
             <h3>{ t.pf_periods }</h3>
             <div class="table-wrap" tabindex="0" role="region" aria-label={t.pf_periods}>
                 <table data-testid="pf-periods">
-                    <thead><tr><th>{ t.pf_period }</th><th class="num">{ t.pf_orders }</th><th class="num">{ t.pf_amount }</th><th>{ t.pf_state_short }</th><th>{ t.pf_stage }</th></tr></thead>
+                    <thead><tr><th>{ t.pf_period }</th><th class="num">{ t.pf_orders }</th>if money { <th class="num">{ t.pf_amount }</th> }<th>{ t.pf_state_short }</th><th>{ t.pf_stage }</th></tr></thead>
                     <tbody>
                         { for p.periods.iter().rev().map(|s| html! {
                             <tr>
-                                <td>{ s.period.clone() }</td><td class="num">{ s.orders }</td><td class="num">{ format::money(s.spend) }</td>
+                                <td>{ s.period.clone() }</td><td class="num">{ s.orders }</td>if let Some(spend) = s.spend { <td class="num">{ format::money(spend) }</td> }
                                 <td class={format!("state-{:?}", s.state).to_lowercase()}>{ lang.state_name(s.state) }</td>
                                 <td>{ s.stage.map_or("—", |x| lang.stage_name(x)) }</td>
                             </tr>
@@ -275,7 +279,8 @@ fn timeline_chart(p: &Profile, t: &Texts) -> Html {
     // The baseline: orders above it, returns (usually smaller) below.
     const BASE: f64 = 110.0;
     let span = p.timeline.iter().map(|e| e.days_before_as_of).max().unwrap_or(0).max(1) as f64;
-    let top = p.timeline.iter().map(|e| e.amount.abs()).fold(0.0, f64::max);
+    // Without amounts every order is drawn at one height: when, not how much.
+    let top = p.timeline.iter().map(|e| e.amount.map_or(1.0, f64::abs)).fold(0.0, f64::max);
     let x = |days: i32| 30.0 + (W - 60.0) * (1.0 - days as f64 / span);
     let height = |amount: f64| if top > 0.0 { (amount.abs() / top * (BASE - 10.0)).max(2.0) } else { 2.0 };
     let orders = p.timeline.iter().filter(|e| !e.returned).count();
@@ -292,12 +297,12 @@ fn timeline_chart(p: &Profile, t: &Texts) -> Html {
             <desc id="pf-chart-desc">{ desc }</desc>
             <line x1="30" x2={(W - 30.0).to_string()} y1={BASE.to_string()} y2={BASE.to_string()} class="pt-axis" />
             { for p.timeline.iter().map(|e| {
-                let h = height(e.amount).min(if e.returned { H - BASE - 16.0 } else { BASE - 4.0 });
+                let h = height(e.amount.unwrap_or(top)).min(if e.returned { H - BASE - 16.0 } else { BASE - 4.0 });
                 let y = if e.returned { BASE } else { BASE - h };
                 html! {
                     <rect x={format!("{:.1}", x(e.days_before_as_of) - 3.0)} y={format!("{y:.1}")} width="6" height={format!("{h:.1}")}
                         class={if e.returned { "pt-bar returned" } else { "pt-bar" }}>
-                        <title>{ format!("{} · {}", e.date, format::money(e.amount)) }</title>
+                        <title>{ match e.amount { Some(a) => format!("{} · {}", e.date, format::money(a)), None => e.date.clone() } }</title>
                     </rect>
                 }
             }) }

@@ -23,8 +23,14 @@ pub const COLOURS: [&str; 6] = ["#a8071a", "#d4380d", "#fa8c16", "#ffc069", "#ff
 #[component]
 pub fn PyramidChart(props: &PyramidChartProps) -> Html {
     let p = &props.pyramid;
-    let weights: Vec<f64> =
-        p.tiers.iter().map(|tier| if props.by_revenue { tier.revenue } else { tier.customers as f64 }).collect();
+    let weights: Vec<f64> = p
+        .tiers
+        .iter()
+        .map(|tier| match (props.by_revenue, tier.revenue) {
+            (true, Some(revenue)) => revenue,
+            _ => tier.customers as f64,
+        })
+        .collect();
     let shapes = bands(&weights, W, H, 0.16, 0.42);
     html! {
         <svg class="chart pyramid" viewBox={format!("0 0 {W} {H}")} role="img" data-testid="pyramid">
@@ -32,17 +38,22 @@ pub fn PyramidChart(props: &PyramidChartProps) -> Html {
                 let points = band.points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
                 let nps = tier.nps.as_ref().map_or("—".to_string(), |n| format!("NPS {} ({}–{})", format::one_decimal(n.nps), format::one_decimal(n.ci95[0]), format::one_decimal(n.ci95[1])));
                 let multiple = tier.multiple.map_or("—".to_string(), |m| format!("{m:.1}×"));
+                // Without amounts a tier has no revenue share: its customers alone.
+                let figures = match tier.revenue_share {
+                    Some(share) => format!("{} · {:.1}% · {multiple}", format::int(tier.customers as u64), share * 100.0),
+                    None => format::int(tier.customers as u64),
+                };
                 let light = k < 2;
                 let onclick = props.onselect.reform(move |_: MouseEvent| k);
                 html! {
                     <g key={k} class="tier" {onclick} data-testid={format!("pyramid-tier-{k}")}>
-                        <title>{ format!("{}: {} · {:.1}% · {} · {}", tier.name, format::int(tier.customers as u64), tier.revenue_share * 100.0, multiple, nps) }</title>
+                        <title>{ format!("{}: {figures} · {nps}", tier.name) }</title>
                         <polygon {points} fill={COLOURS[k.min(5)]} />
                         <text x={(W / 2.0).to_string()} y={(band.label_y - 10.0).to_string()} text-anchor="middle" class={classes!("tier-name", light.then_some("light"))}>
                             { tier.name.clone() }
                         </text>
                         <text x={(W / 2.0).to_string()} y={(band.label_y + 8.0).to_string()} text-anchor="middle" class={classes!("tier-figures", light.then_some("light"))}>
-                            { format!("{} · {:.1}% · {multiple}", format::int(tier.customers as u64), tier.revenue_share * 100.0) }
+                            { figures }
                         </text>
                         <text x={(W / 2.0).to_string()} y={(band.label_y + 26.0).to_string()} text-anchor="middle" class={classes!("tier-figures", light.then_some("light"))}
                             data-testid={format!("pyramid-nps-{k}")}>

@@ -29,15 +29,19 @@ pub fn RfHeatmap(props: &RfHeatmapProps) -> Html {
                 let y = (b - f64::from(c.r)) * CELL;
                 let t = c.customers as f64 / max;
                 let (r, f) = (c.r, c.f);
+                // The cell's mean spend where the file has amounts.
+                let mean = c.mean_monetary.map(|m| format!(" · {}", format::money(m))).unwrap_or_default();
                 let onclick = props.onselect.reform(move |_: MouseEvent| (r, f));
                 html! {
                     <g key={format!("{r}{f}")} class="cell" {onclick} data-testid={format!("cell-{r}-{f}")}>
-                        <title>{ format!("R{r} F{f}: {} · {}", format::int(c.customers as u64), format::money(c.mean_monetary)) }</title>
+                        <title>{ format!("R{r} F{f}: {}{mean}", format::int(c.customers as u64)) }</title>
                         <rect x={x.to_string()} y={y.to_string()} width={(CELL - 2.0).to_string()} height={(CELL - 2.0).to_string()} rx="4" fill={heat(t)} />
                         <text x={(x + CELL / 2.0 - 1.0).to_string()} y={(y + CELL / 2.0 - 4.0).to_string()} text-anchor="middle"
                             class={classes!("count", heat_text_is_light(t).then_some("light"))}>{ format::int(c.customers as u64) }</text>
-                        <text x={(x + CELL / 2.0 - 1.0).to_string()} y={(y + CELL / 2.0 + 12.0).to_string()} text-anchor="middle"
-                            class={classes!("sub", heat_text_is_light(t).then_some("light"))}>{ format!("{:.0}", c.mean_monetary) }</text>
+                        if let Some(m) = c.mean_monetary {
+                            <text x={(x + CELL / 2.0 - 1.0).to_string()} y={(y + CELL / 2.0 + 12.0).to_string()} text-anchor="middle"
+                                class={classes!("sub", heat_text_is_light(t).then_some("light"))}>{ format!("{m:.0}") }</text>
+                        }
                     </g>
                 }
             }) }

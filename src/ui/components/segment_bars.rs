@@ -44,7 +44,9 @@ pub fn SegmentBars(props: &SegmentBarsProps) -> Html {
             { for groups.iter().zip(lengths).enumerate().map(|(i, (g, len))| {
                 let y = i as f64 * ROW;
                 let onclick = props.onselect.reform(move |_: MouseEvent| i);
-                let title = format!("{}: {} · {:.1}% · {:.1}%", g.key, format::int(g.customers as u64), g.customer_share * 100.0, g.revenue_share * 100.0);
+                // The revenue share where the file has amounts; the customers alone where not.
+                let revenue_share = g.revenue_share.map(|s| format!(" · {:.1}%", s * 100.0)).unwrap_or_default();
+                let title = format!("{}: {} · {:.1}%{revenue_share}", g.key, format::int(g.customers as u64), g.customer_share * 100.0);
                 html! {
                     <g key={g.key.clone()} class="bar" {onclick} data-testid={format!("segment-bar-{i}")}>
                         <title>{ title }</title>
@@ -52,7 +54,7 @@ pub fn SegmentBars(props: &SegmentBarsProps) -> Html {
                         <text x={(LABEL - 8.0).to_string()} y={(y + 19.0).to_string()} text-anchor="end" class="label">{ group_label(lang, g) }</text>
                         <rect class="fill" x={LABEL.to_string()} y={(y + 6.0).to_string()} width={len.max(1.0).to_string()} height={(ROW - 12.0).to_string()} rx="3" />
                         <text x={(LABEL + len + 6.0).to_string()} y={(y + 19.0).to_string()} class="value">
-                            { format!("{} · {:.1}%", format::int(g.customers as u64), g.revenue_share * 100.0) }
+                            { format!("{}{revenue_share}", format::int(g.customers as u64)) }
                         </text>
                     </g>
                 }

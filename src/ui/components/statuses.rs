@@ -50,11 +50,15 @@ pub fn StatusesPanel(props: &RereadProps) -> Html {
             }
             download_text(&format!("{name}.guest-rows.csv"), &text, "text/csv;charset=utf-8");
         });
+        // Their amount where the file has amounts (a visit log has none to add up).
+        let amount = r.totals.revenue.map(|_| format!("{symbol}{}", format::money(g.revenue)));
         html! {
             <p class="guests" data-testid="guests">
-                { match lang {
-                    crate::ui::i18n::Lang::Zh => format!("{} 行（{:.0}%，金额 {symbol}{}）没有客户ID：是游客订单，不计入客户分析。", format::int(g.rows), g.share * 100.0, format::money(g.revenue)),
-                    crate::ui::i18n::Lang::En => format!("{} lines ({:.0}%, {symbol}{}) have no customer id: guest orders, left out of the customer analyses.", format::int(g.rows), g.share * 100.0, format::money(g.revenue)),
+                { match (lang, amount) {
+                    (crate::ui::i18n::Lang::Zh, Some(a)) => format!("{} 行（{:.0}%，金额 {a}）没有客户ID：是游客订单，不计入客户分析。", format::int(g.rows), g.share * 100.0),
+                    (crate::ui::i18n::Lang::Zh, None) => format!("{} 行（{:.0}%）没有客户ID：是游客订单，不计入客户分析。", format::int(g.rows), g.share * 100.0),
+                    (crate::ui::i18n::Lang::En, Some(a)) => format!("{} lines ({:.0}%, {a}) have no customer id: guest orders, left out of the customer analyses.", format::int(g.rows), g.share * 100.0),
+                    (crate::ui::i18n::Lang::En, None) => format!("{} lines ({:.0}%) have no customer id: guest orders, left out of the customer analyses.", format::int(g.rows), g.share * 100.0),
                 } }
                 { " " }
                 <button class="link" onclick={download} data-testid="download-guests">{ lang.texts().statuses_download_their_lines }</button>

@@ -82,13 +82,7 @@ pub fn SurveyUpload() -> Html {
     let t = ctx.state.lang.texts();
     let onchange = {
         let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                ctx.load(&file, Some(Slot::Survey));
-            }
-            input.set_value("");
-        })
+        super::on_file_chosen(move |file| ctx.load(file, Some(Slot::Survey)))
     };
     let remove = {
         let ctx = ctx.clone();

@@ -238,10 +238,10 @@ fn summary_section(t: &Texts, a: &Actions, ctx: &AppContext, format: &UseStateHa
                             <tr key={k}>
                                 <td>{ s.action.clone() }</td><td>{ s.channel.clone() }</td><td class="num">{ s.priority }</td>
                                 <td class="num" data-testid={format!("action-customers-{k}")}>{ format::int(s.customers as u64) }</td>
-                                <td class="num">{ format::money(s.revenue) }</td>
+                                <td class="num">{ s.revenue.map_or_else(|| t.needs_amount.to_string(), format::money) }</td>
                                 if has_clv { <td class="num">{ s.clv.map_or_else(|| "—".into(), format::money) }</td> }
                                 <td class="num">{ format!("{:.1}%", s.response_rate * 100.0) }</td>
-                                <td class="num">{ format::money(s.expected_revenue) }</td>
+                                <td class="num">{ s.expected_revenue.map_or_else(|| t.needs_amount.to_string(), format::money) }</td>
                                 <td><button class="button" onclick={export(Some(k), &s.action)} data-testid={format!("action-export-{k}")}>{ t.export }</button></td>
                             </tr>
                         }) }
@@ -263,6 +263,15 @@ fn winback_section(t: &Texts, w: &Winback, ctx: &AppContext, format: ExportForma
     let rule = t.wb_rule.replace("{days}", &w.params.dormant_days.to_string()).replace("{basis}", basis);
     let total = w.invest_customers + w.let_go_customers;
     let ids: std::rc::Rc<Vec<String>> = std::rc::Rc::new(w.rows.iter().map(|r| r.customer_id.clone()).collect());
+    // No value at risk without amounts: the reason in place of the priorities.
+    if !w.notes.is_empty() {
+        return html! {
+            <section class="card" data-testid="winback">
+                <h2>{ t.wb_title }</h2>
+                <p class="attention-text" data-testid="wb-needs-amount">{ t.wb_needs_amount }</p>
+            </section>
+        };
+    }
     html! {
         <section class="card" data-testid="winback">
             <div class="card-head">

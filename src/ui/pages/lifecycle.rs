@@ -64,7 +64,8 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
         html! {
             <div class="stat">
                 <div class="stat-label">{ label.to_string() }</div>
-                <div class="stat-value" data-testid={id}>{ value }</div>
+                // "needs an amount column" is a reason, not a figure: set smaller.
+                <div class={classes!("stat-value", (value == t.needs_amount).then_some("na"))} data-testid={id}>{ value }</div>
                 if let Some(hint) = hint { <div class="hint" data-testid={format!("{id}-change")}>{ hint }</div> }
             </div>
         }
@@ -104,7 +105,11 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                     { card(t.kpi_repurchase, pct(k.repurchase_rate), change(latest.and_then(|l| l.repeat_customers.as_ref())), "kpi-repurchase") }
                     { card(t.kpi_reactivation, latest_reactivation, change(latest.and_then(|l| l.reactivation.as_ref())), "kpi-reactivation") }
                     { card(t.kpi_cross, k.cross_category_rate.map_or("—".into(), pct), None, "kpi-cross") }
-                    { card(t.kpi_top5, k.top5_multiple.map_or("—".into(), |m| format!("{m:.1}×")), None, "kpi-top5") }
+                    { card(t.kpi_top5, match (k.top5_multiple, s.revenue) {
+                        (Some(m), _) => format!("{m:.1}×"),
+                        (None, None) => t.needs_amount.to_string(),
+                        (None, Some(_)) => "—".into(),
+                    }, None, "kpi-top5") }
                 </div>
                 <p class="rule">{ t.kpi_rules.replace("{dormant}", &s.kpi_trends.dormant_days.to_string()) }</p>
             </section>
@@ -115,8 +120,12 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                 <section class="card">
                     <h2>{ t.tiers_title }</h2>
                     <p class="rule">{ if zh { s.rules_zh.tiers.clone() } else { s.tier_rule.clone() } }</p>
-                    <SegmentBars groups={s.tiers.clone()} onselect={open.reform(CustomerFilter::Tier)} />
-                    <GroupTable groups={s.tiers.clone()} testid="tier-table" extra=true onselect={open.reform(CustomerFilter::Tier)} />
+                    if let Some(tiers) = s.tiers.clone() {
+                        <SegmentBars groups={tiers.clone()} onselect={open.reform(CustomerFilter::Tier)} />
+                        <GroupTable groups={tiers} testid="tier-table" extra=true onselect={open.reform(CustomerFilter::Tier)} />
+                    } else {
+                        <p class="attention-text" data-testid="tiers-need-amount">{ t.tiers_need_amount }</p>
+                    }
                 </section>
                 <section class="card" data-testid="stages">
                     <div class="card-head">
@@ -195,7 +204,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                                     { for k.channels.iter().take(*channels_shown).map(|c| html! {
                                         <tr key={c.channel.clone()}>
                                             <td>{ c.channel.clone() }</td><td class="num">{ format::int(c.customers as u64) }</td>
-                                            <td class="num">{ pct(c.repeat_rate) }</td><td class="num">{ format::money(c.revenue_per_customer) }</td>
+                                            <td class="num">{ pct(c.repeat_rate) }</td><td class="num">{ c.revenue_per_customer.map_or_else(|| t.needs_amount.to_string(), format::money) }</td>
                                         </tr>
                                     }) }
                                 </tbody>
@@ -275,7 +284,10 @@ fn cohort_section(
                 <h2>{ t.cohorts_title }</h2>
                 <div class="lang">
                     { button(CohortView::Active, t.cohort_retention, "cohort-active") }
-                    { button(CohortView::Revenue, t.cohort_revenue, "cohort-revenue") }
+                    // Revenue retained needs amounts: without them the view is not offered.
+                    if c.cohorts.iter().all(|c| c.revenue.is_some()) {
+                        { button(CohortView::Revenue, t.cohort_revenue, "cohort-revenue") }
+                    }
                     { button(CohortView::Repeat, t.cohort_repeat, "cohort-repeat") }
                 </div>
             </div>

@@ -71,7 +71,7 @@ fn loyalty_matrix(
             <div class="stat">
                 <div class="stat-label">{ label.to_string() }</div>
                 <div class="stat-value" data-testid={id}>{ format::int(c.customers as u64) }</div>
-                <div class="hint">{ format::money(c.revenue) }</div>
+                <div class="hint">{ c.revenue.map_or_else(|| t.needs_amount.to_string(), format::money) }</div>
             </div>
         }
     };

@@ -46,7 +46,8 @@ pub fn OverviewPage() -> Html {
         html! {
             <div class="stat">
                 <div class="stat-label">{ label.to_string() }</div>
-                <div class="stat-value" data-testid={id}>{ value }</div>
+                // "needs an amount column" is a reason, not a figure: set smaller.
+                <div class={classes!("stat-value", (value == t.needs_amount).then_some("na"))} data-testid={id}>{ value }</div>
                 if let Some(h) = hint { <div class="hint">{ h }</div> }
             </div>
         }
@@ -81,14 +82,18 @@ pub fn OverviewPage() -> Html {
                     if let Some(s) = &seg {
                         { card(t.customers, format::int(s.customers as u64), None, "ov-customers") }
                         // Compact on the card (1.71 亿 / 170.9 M), exact beneath it.
-                        { card(t.revenue, format::money_compact(s.revenue, code, state.lang), (s.revenue.abs() >= 1e6).then(|| format!("{currency}{}", format::money(s.revenue))), "ov-revenue") }
+                        // A file without amounts says what the figure needs, in its place.
+                        { match s.revenue {
+                            Some(revenue) => card(t.revenue, format::money_compact(revenue, code, state.lang), (revenue.abs() >= 1e6).then(|| format!("{currency}{}", format::money(revenue))), "ov-revenue"),
+                            None => card(t.revenue, t.needs_amount.to_string(), None, "ov-revenue"),
+                        } }
                         { card(t.kpi_repurchase, pct(s.kpis.repurchase_rate), None, "ov-repurchase") }
                     }
                     if let Some((value, hint)) = nps_card {
                         { card("NPS", value, Some(hint), "ov-nps") }
                     }
                     if let Some(s) = &seg {
-                        { card(t.top20, pct(s.top20_share), None, "ov-top20") }
+                        { card(t.top20, s.top20_share.map_or_else(|| t.needs_amount.to_string(), pct), None, "ov-top20") }
                         // The last complete period's, with which period it is.
                         if let Some((label, rate)) = s.kpi_trends.latest_period().and_then(|p| p.reactivation.rate().map(|r| (p.label.clone(), r))) {
                             { card(t.kpi_reactivation, pct(rate), Some(label), "ov-reactivation") }
@@ -97,6 +102,9 @@ pub fn OverviewPage() -> Html {
                 </div>
                 if let Some(s) = &seg {
                     <p class="rule">{ format!("{} {}", t.as_of, s.as_of) }</p>
+                    if s.revenue.is_none() {
+                        <p class="attention-text" data-testid="no-amounts">{ t.no_amounts_banner }</p>
+                    }
                 }
             </section>
             }

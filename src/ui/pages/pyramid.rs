@@ -64,6 +64,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                 "total_spend" => Measure::TotalSpend,
                 "spend_12m" => Measure::Spend12Months,
                 "clv" => Measure::Clv,
+                "engagement" => Measure::Engagement,
                 _ => Measure::RfmComposite,
             })
         })
@@ -85,7 +86,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                         <button class={classes!((*by_revenue).then_some("active"))} onclick={{ let b = by_revenue.clone(); move |_| b.set(true) }} data-testid="pyramid-by-revenue">{ t.by_revenue }</button>
                     </div>
             }}>
-                <p class="rule">{ t.pyramid_rule }</p>
+                <p class="rule">{ if p.measure == Measure::Engagement { t.pyramid_rule_engagement } else { t.pyramid_rule } }</p>
                 <div class="controls pyramid-controls">
                     <label>{ t.rank_by }
                         <select onchange={on_measure} data-testid="pyramid-measure">
@@ -93,6 +94,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                             <option value="total_spend" selected={*measure == Measure::TotalSpend}>{ t.total_spend }</option>
                             <option value="spend_12m" selected={*measure == Measure::Spend12Months}>{ t.spend_12m }</option>
                             <option value="clv" selected={*measure == Measure::Clv} disabled={ctx.state.clv.report.is_none()}>{ ctx.state.lang.texts().pyramid_predicted_clv_fit_on_the_clv_page_fi }</option>
+                            <option value="engagement" selected={*measure == Measure::Engagement} disabled={props.summary.engagement.is_none()}>{ t.engagement_measure }</option>
                         </select>
                     </label>
                     <label class="segment-map">{ t.pyramid_tiers }
@@ -130,7 +132,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                                         <tr key={k} class="clickable" onclick={open.reform(move |_: MouseEvent| k)}>
                                             <td>{ tier.name.clone() }</td>
                                             <td class="num">{ format::int(tier.customers as u64) }</td>
-                                            <td class="num">{ format!("{:.1}%", tier.revenue_share * 100.0) }</td>
+                                            <td class="num">{ tier.revenue_share.map_or_else(|| t.needs_amount.to_string(), |s| format!("{:.1}%", s * 100.0)) }</td>
                                             <td class="num">{ format!("{:.2}", tier.orders_per_customer) }</td>
                                             <td class="num">{ format!("{:.1}%", tier.repurchase_rate * 100.0) }</td>
                                             <td class="num" data-testid={format!("multiple-{k}")}>{ tier.multiple.map_or("—".to_string(), |m| format!("{m:.1}×")) }</td>
@@ -143,6 +145,7 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                     </div>
                 </div>
             </ChartCard>
+            <crate::ui::components::participation::ParticipationSection summary={props.summary.clone()} />
         </>
     }
 }

@@ -38,14 +38,19 @@ pub fn SegmentsPage(props: &SegmentsPageProps) -> Html {
             </section>
             <div class="two-col">
                 <section class="card">
-                    <h2>{ t.rf_title }</h2>
+                    <h2>{ if s.revenue.is_some() { t.rf_title } else { t.rf_title_counts } }</h2>
                     <RfHeatmap cells={s.grid.clone()} bins={s.bins} onselect={open.reform(|(r, f)| CustomerFilter::Cell { r, f })} />
                 </section>
                 <section class="card">
                     <h2>{ t.cn_title }</h2>
-                    <p class="rule" data-testid="cn-means">{ format!("{} R < {:.1} · F > {:.2} · M > {}", t.high_means, s.cn_means.0, s.cn_means.1, s.cn_means.2.map_or_else(|| "—".into(), crate::ui::format::money)) }</p>
-                    <GroupTable groups={s.cn_segments.clone()} testid="cn-table"
-                        onselect={open.reform(|i: usize| CustomerFilter::Cn(crate::core::analysis::rfm::CnSegment::ALL[i.min(7)]))} />
+                    // The 8 classes compare M with its mean: without amounts, what they need instead.
+                    if let (Some(m), Some(groups)) = (s.cn_means.2, s.cn_segments.clone()) {
+                        <p class="rule" data-testid="cn-means">{ format!("{} R < {:.1} · F > {:.2} · M > {}", t.high_means, s.cn_means.0, s.cn_means.1, crate::ui::format::money(m)) }</p>
+                        <GroupTable {groups} testid="cn-table"
+                            onselect={open.reform(|i: usize| CustomerFilter::Cn(crate::core::analysis::rfm::CnSegment::ALL[i.min(7)]))} />
+                    } else {
+                        <p class="attention-text" data-testid="cn-needs-amount">{ t.cn_needs_amount }</p>
+                    }
                 </section>
             </div>
             <AbcPanel summary={s.clone()} onselect={open.reform(|i: usize| CustomerFilter::Abc(crate::core::analysis::pareto::Abc::ALL[i.min(2)]))} />

@@ -221,6 +221,7 @@ impl AppState {
             | Response::FollowUp { .. }
             | Response::Funnel { .. }
             | Response::MembersDropped
+            | Response::Events { .. }
             | Response::ActionsFailed { .. }) => {
                 Rc::make_mut(&mut self.segments).answer(r);
             }
@@ -251,6 +252,7 @@ impl AppState {
                 segments.summary = None;
                 segments.list = None;
                 segments.funnel = None;
+                segments.events = None;
                 Rc::make_mut(&mut self.ingest).cleared();
                 self.tab = Tab::Data;
             }

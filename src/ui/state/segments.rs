@@ -35,6 +35,8 @@ pub struct SegmentsState {
     pub actions_error: Option<Problem>,
     /// The acquisition funnel of the member list loaded, or why there is none.
     pub funnel: Option<Rc<FunnelAnswer>>,
+    /// The engagement events file read (its name), or why the last one chosen could not be.
+    pub events: Option<Result<String, (String, Problem)>>,
 }
 
 /// The worker's answer about the member list.
@@ -73,6 +75,13 @@ impl SegmentsState {
                 self.funnel = Some(Rc::new(FunnelAnswer { file, funnel: funnel.map(|f| *f), compare, error }));
             }
             Response::MembersDropped => self.funnel = None,
+            Response::Events { file, error } => {
+                self.events = match error {
+                    _ if file.is_empty() => None,
+                    None => Some(Ok(file)),
+                    Some((code, message)) => Some(Err((file, Problem { code, message }))),
+                }
+            }
             _ => return false,
         }
         true

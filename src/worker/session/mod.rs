@@ -121,6 +121,8 @@ pub struct Session<F> {
     actions: Option<(crate::core::report::actions::Actions, crate::core::report::actions::Winback)>,
     /// The member or lead list (its name and what was read), and the sources compared last.
     members: Option<(String, Ingested)>,
+    /// The engagement events file, by name.
+    events: Option<(String, Ingested)>,
     compare: Option<(String, String)>,
 }
 
@@ -154,6 +156,7 @@ impl<F> Session<F> {
             comments_sent: None,
             actions: None,
             members: None,
+            events: None,
             compare: None,
         }
     }
@@ -228,11 +231,10 @@ impl<F> Session<F> {
                 None => self.send(Refusal::NoSegmentation.segment_failed(), out),
             },
             Request::ExportCustomers { filter, file_name, format } => {
-                let file = self
-                    .segmentation
-                    .as_ref()
-                    .zip(self.transactions.ingested.as_ref())
-                    .map(|(seg, i)| crate::api::export(&i.dataset, seg, &filter, format));
+                let file = self.segmentation.as_ref().zip(self.transactions.ingested.as_ref()).map(|(seg, i)| {
+                    let members = self.members.as_ref().map(|(_, m)| &m.dataset);
+                    crate::api::export(&i.dataset, seg, &filter, format, members)
+                });
                 let response = match file {
                     Some(Ok(bytes)) => Response::Download {
                         file_name: format!("{file_name}.{}", format.extension()),
@@ -271,6 +273,18 @@ impl<F> Session<F> {
             }
             Request::Members { .. } => {
                 self.fail(0, "internal error: a member list must come with its file", Slot::Transactions, out)
+            }
+            Request::Events { .. } => {
+                self.fail(0, "internal error: an events file must come with its file", Slot::Transactions, out)
+            }
+            Request::DropEvents => {
+                self.events = None;
+                // A pyramid by engagement has nothing to rank by any more: back to the default.
+                if self.params.pyramid.measure == crate::core::analysis::pyramid::Measure::Engagement {
+                    self.params.pyramid.measure = crate::core::analysis::pyramid::Measure::default();
+                }
+                self.send(Response::Events { file: String::new(), error: None }, out);
+                self.refresh(out);
             }
             Request::DropMembers => {
                 self.members = None;
@@ -403,7 +417,7 @@ impl<F> Session<F> {
         out: Out,
     ) -> Slot {
         let ds = &ingested.dataset;
-        let slot = slot.unwrap_or(if ds.score.is_some() && ds.amount.is_none() { Slot::Survey } else { Slot::Transactions });
+        let slot = slot.unwrap_or(if ds.is_survey() { Slot::Survey } else { Slot::Transactions });
         let mut report = ingested.report.clone();
         report.rejected.truncate(REJECTED_SHOWN);
         *self.held(slot) = Held { name: source.name, file: source.file, bytes: source.bytes, ingested: Some(ingested) };
@@ -475,7 +489,8 @@ impl<F> Session<F> {
         let answers = self.answers();
         let clv = self.clv.as_ref().map(|r| clv::by_code(r, &dataset.customers));
         let valid = params.clone().check()?;
-        let seg = segment_with(dataset, answers.as_ref(), clv.as_deref(), &valid)?;
+        let events = self.events.as_ref().map(|(_, e)| &e.dataset);
+        let seg = segment_with(dataset, answers.as_ref(), clv.as_deref(), events, &valid)?;
         let nps = answers
             .and_then(|a| nps_page::summary(&a, Some(&seg), seg.params.states.period, seg.params.nps_latest).ok())
             .map(Box::new);
@@ -484,6 +499,19 @@ impl<F> Session<F> {
         self.list = None;
         self.actions = None;
         Ok((summary, nps))
+    }
+
+    /// Reads the events file `bytes` (file `name`) and segments again with it, or says why it
+    /// cannot be read (the events held before stay then).
+    pub fn events_read(&mut self, name: String, bytes: &[u8], out: Out) {
+        match crate::api::read_events(bytes, &name) {
+            Ok(ingested) => {
+                self.events = Some((name.clone(), ingested));
+                self.send(Response::Events { file: name, error: None }, out);
+                self.refresh(out);
+            }
+            Err(e) => self.send(Response::Events { file: name, error: Some((e.code, e.message)) }, out),
+        }
     }
 
     /// Reads the member list `bytes` (file `name`) and sends its funnel, or why it cannot be read.
@@ -527,7 +555,10 @@ impl<F> Session<F> {
                 Err(("no_dates".to_string(), "the member list has no date column: map the registration date".to_string()))
             }
             (true, Some(tx), Ok(facts)) => {
-                let f = crate::core::analysis::funnel::funnel(&members.dataset, &tx.dataset, &facts, self.params.states.period);
+                // Once the CLV models have run: the predicted value per lead.
+                let clv = self.clv.as_ref().map(|r| clv::by_code(r, &tx.dataset.customers));
+                let period = self.params.states.period;
+                let f = crate::core::analysis::funnel::funnel(&members.dataset, &tx.dataset, &facts, period, clv.as_deref());
                 let compare = self.compare.clone().map(|(a, b)| {
                     let test = crate::core::analysis::funnel::compare(&f, &a, &b);
                     (a, b, test)
@@ -663,7 +694,14 @@ impl<F> Session<F> {
         let ds = &ingested.dataset;
         let clv = self.clv_by_code(ds);
         let answers = self.answers().map(|s| crate::core::report::actions::answers_by_code(&s, ds.customers.len()));
-        let rows = crate::core::report::actions::rows(ds, seg, actions, action, clv.as_ref(), answers.as_ref());
+        let mut rows = crate::core::report::actions::rows(ds, seg, actions, action, clv.as_ref(), answers.as_ref());
+        // With a member list, each customer's source: whom to reach through which channel.
+        if let Some((_, members)) = &self.members {
+            let source = crate::api::source_by_id(ds, &members.dataset);
+            for r in &mut rows {
+                r.source = Some(source(&r.customer_id));
+            }
+        }
         match format {
             crate::core::export::ExportFormat::CsvUtf8 => Ok(encode(&action_csv(&rows), ExportEncoding::Utf8Bom).0),
             crate::core::export::ExportFormat::CsvGbk => Ok(encode(&action_csv(&rows), ExportEncoding::Gbk).0),
@@ -736,6 +774,8 @@ impl<F> Session<F> {
         out(Response::ClvDone { report: Box::new(report.clone()), top, timings });
         self.clv_list = Some((ClvSort::Clv, order));
         self.clv = Some(report);
+        // The member list's funnel again, now with the predicted value per lead.
+        self.send_funnel(out);
         false
     }
 

@@ -58,6 +58,7 @@ fn kinds(responses: &[Response]) -> Vec<&'static str> {
             Response::ProfileFailed { .. } => "ProfileFailed",
             Response::Funnel { .. } => "Funnel",
             Response::MembersDropped => "MembersDropped",
+            Response::Events { .. } => "Events",
         })
         .filter(|&k| k != "Progress")
         .collect()
@@ -572,9 +573,80 @@ fn a_member_list_gives_its_funnel_kept_for_new_rules_and_exported() {
         }
         other => panic!("{other:?}"),
     }
+    // Once the CLV models have run, the funnel comes again with each lead's predicted value: the
+    // two 广告 leads' predicted CLV over 2 leads; the lead who never bought (门店) is worth 0.
+    let (_, first) = ask(&mut s, Request::Clv { params: ClvParams::default() });
+    let done = run_clv(&mut s, first);
+    assert_eq!(&kinds(&done)[kinds(&done).len() - 2..], ["ClvDone", "Funnel"]);
+    let (Some(Response::ClvDone { report, .. }), Some(Response::Funnel { funnel: Some(f), .. })) =
+        (done.iter().find(|r| matches!(r, Response::ClvDone { .. })), done.last())
+    else {
+        panic!("{done:?}")
+    };
+    let clv = |id: &str| report.rows.iter().find(|r| r.customer_id == id).and_then(|r| r.clv).unwrap_or(0.0);
+    let ads = f.by_source.iter().find(|x| x.key == "广告").unwrap();
+    assert!((ads.predicted_value_per_lead.unwrap() - (clv(&ids[0]) + clv(&ids[1])) / 2.0).abs() < 1e-9);
+    assert_eq!(f.by_source.iter().find(|x| x.key == "门店").unwrap().predicted_value_per_lead, Some(0.0));
     assert_eq!(kinds(&answers(&mut s, Request::DropMembers)), ["MembersDropped"]);
     assert!(answers(&mut s, Request::Funnel { compare: None }).is_empty());
     let mut out = Vec::new();
     s.members_read("bad.csv".into(), b"\x89PNG\r\n\x1a\n", &mut |r| out.push(r));
     assert!(matches!(out.as_slice(), [Response::Funnel { funnel: None, error: Some(_), .. }]));
+}
+
+#[test]
+fn an_events_file_scores_engagement_ranks_the_pyramid_and_lists_the_comparison() {
+    let mut s = with_sample(300);
+    // The last page of everyone, by spend: the three who spent least.
+    let ids: Vec<String> = match answers(&mut s, Request::Customers { filter: CustomerFilter::All, offset: 250 }).as_slice() {
+        [Response::Customers { rows, .. }] => rows.iter().rev().take(3).map(|r| r.customer_id.clone()).collect(),
+        other => panic!("{other:?}"),
+    };
+    // They take part a lot (the sample runs to 2025-12-31), and an id that bought nothing.
+    let mut text = String::from("customer_id,date,event_type,points\n");
+    for (k, id) in ids.iter().enumerate() {
+        for _ in 0..=k + 20 {
+            text.push_str(&format!("{id},2025-12-01,推荐好友,\n"));
+        }
+    }
+    text.push_str("stranger,2025-12-01,内测,3\n");
+    let mut out = Vec::new();
+    s.events_read("events.csv".into(), text.as_bytes(), &mut |r| out.push(r));
+    assert_eq!(kinds(&out), ["Events", "Segmented"]);
+    let summary = match out.last() {
+        Some(Response::Segmented { summary, .. }) => summary.clone(),
+        other => panic!("{other:?}"),
+    };
+    let e = summary.engagement.as_ref().expect("the engagement of the events");
+    assert_eq!((e.customers, e.unknown_events, e.unknown_examples.clone()), (3, 1, vec!["stranger".to_string()]));
+    // Ranked by engagement: the 5% top tier (15 of 300) holds the three who took part.
+    let mut params = crate::core::report::segments::SegmentationParams::default();
+    params.pyramid.measure = crate::core::analysis::pyramid::Measure::Engagement;
+    let again = answers(&mut s, Request::Segment { params });
+    let Some(Response::Segmented { summary, .. }) = again.first() else { panic!("{again:?}") };
+    let p = summary.pyramid.participation.as_ref().expect("events and amounts: the comparison");
+    // They spent least: top by engagement, bottom by spend.
+    assert_eq!(p.engaged_not_spending.customers, 3);
+    let filter = CustomerFilter::Participation { engagement: 0, spend: 2 };
+    match answers(&mut s, Request::Customers { filter, offset: 0 }).as_slice() {
+        [Response::Customers { rows, total: 3, .. }] => {
+            let mut got: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
+            let mut want = ids.clone();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want);
+            // 21 to 23 referrals 31 days before the as-of date: each ½^(31/90) ≈ 0.788.
+            assert!(rows.iter().all(|r| r.engagement_score.is_some_and(|x| x > 16.0)), "{rows:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Dropped: no engagement, and the pyramid back to its default ranking.
+    let dropped = answers(&mut s, Request::DropEvents);
+    assert_eq!(kinds(&dropped), ["Events", "Segmented"]);
+    let Some(Response::Segmented { summary, .. }) = dropped.last() else { panic!() };
+    assert!(summary.engagement.is_none() && summary.pyramid.participation.is_none());
+    // A file without an event type is refused with the reason; nothing else changes.
+    let mut out = Vec::new();
+    s.events_read("bad.csv".into(), b"customer_id,date\na,2024-01-01\n", &mut |r| out.push(r));
+    assert!(matches!(out.as_slice(), [Response::Events { error: Some((code, _)), .. }] if code == "events_no_type"), "{out:?}");
 }

@@ -122,8 +122,10 @@ impl CodeIndex {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FactsError {
     NoDates,
-    /// The segmentation of a file without amounts (facts themselves are computed without them).
-    NoAmounts,
+    /// A survey file (scores, no amounts): its dates are answers, not purchases.
+    SurveyOnly,
+    /// A member list (registration dates, no amounts): its dates are sign-ups, not purchases.
+    RegistrationDates,
     NoRows,
     /// The dataset has no row at all: every row of the file was rejected.
     NothingRead,
@@ -133,9 +135,15 @@ impl std::fmt::Display for FactsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::NoDates => write!(f, "recency needs dates: map a date column"),
-            Self::NoAmounts => write!(
+            Self::SurveyOnly => write!(
                 f,
-                "the segmentation needs amounts: map an amount column (the CLV models, and `loyalty-lens rfm` by R and F, run on dates alone)"
+                "this file holds survey answers (a score column, no amounts): its dates are answers, not purchases — \
+                 read it for NPS (`loyalty-lens nps`), or with a transactions file (`--survey`)"
+            ),
+            Self::RegistrationDates => write!(
+                f,
+                "the date column is a registration date and the file has no amounts: a member or lead list, not purchases — \
+                 use it as the funnel's member list (`loyalty-lens funnel ORDERS --members FILE`), or map a purchase date"
             ),
             Self::NoRows => write!(f, "no purchases on or before the as-of date"),
             Self::NothingRead => {
@@ -155,7 +163,8 @@ impl FactsError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::NoDates => "no_dates",
-            Self::NoAmounts => "no_amounts",
+            Self::SurveyOnly => "survey_only",
+            Self::RegistrationDates => "registration_dates",
             Self::NoRows => "no_rows",
             Self::NothingRead => "nothing_read",
         }
@@ -216,10 +225,27 @@ fn threads() -> usize {
     1
 }
 
+/// Whether `dataset`'s rows are purchases: not a survey's answers, nor a member list's sign-ups
+/// (dates without amounts whose column says registration) — what every analysis of purchases,
+/// facts or the CLV models, checks first.
+///
+/// # Errors
+/// [`FactsError::SurveyOnly`] or [`FactsError::RegistrationDates`].
+pub fn purchases(dataset: &Dataset) -> Result<(), FactsError> {
+    if dataset.is_survey() {
+        Err(FactsError::SurveyOnly)
+    } else if dataset.registration_dates && dataset.amount.is_none() {
+        Err(FactsError::RegistrationDates)
+    } else {
+        Ok(())
+    }
+}
+
 /// Computes every customer's facts.
 ///
 /// # Errors
-/// [`FactsError`] when dates or amounts are not mapped, or no row is on or before `as_of`.
+/// [`FactsError`] when dates are not mapped, or no row is on or before `as_of` (amounts may be
+/// missing: see [`Facts::amounts`]).
 pub fn facts(dataset: &Dataset, as_of: Option<Day>) -> Result<Facts, FactsError> {
     facts_in(dataset, as_of, if dataset.rows() >= PARALLEL_ROWS { threads() } else { 1 })
 }
@@ -237,6 +263,7 @@ const GATHER_ROWS: usize = 1 << 20;
 /// [`facts_in`], gathering at most `gather` rows at a time (tests make it small).
 fn facts_gathering(dataset: &Dataset, as_of: Option<Day>, parts: usize, gather: usize) -> Result<Facts, FactsError> {
     let days = dataset.day.as_ref().ok_or(FactsError::NoDates)?;
+    purchases(dataset)?;
     // Without an amount column every row counts as a purchase of nothing (see `Facts::amounts`).
     let nothing;
     let amounts = match dataset.amount.as_ref() {

@@ -290,6 +290,49 @@ fn without_amounts_every_row_is_a_purchase_and_no_money_is_counted() {
     assert_eq!((a.monetary, a.spend_12_months), (0.0, 0.0));
     assert_eq!(f.customers[1].frequency, 1);
 }
+
+#[test]
+fn a_survey_or_a_member_list_is_not_read_as_purchases() {
+    let read =
+        |text: &str| crate::core::ingest::ingest(text.as_bytes(), "f.csv", &Default::default(), &mut |_, _| {}).unwrap().dataset;
+    // Answers (a score, no amounts): their dates are answers, some customers anonymous.
+    let survey = read(
+        "customer_id,date,score
+a,2024-01-01,9
+,2024-01-02,3
+",
+    );
+    assert_eq!(facts(&survey, None), Err(FactsError::SurveyOnly));
+    // Sign-ups (the date column says registration, no amounts), in Chinese and in English.
+    for header in ["会员ID,注册日期,来源", "member_id,Signup Date,source", "id,registered_at,channel"] {
+        let members = read(&format!(
+            "{header}
+m1,2024-01-05,广告
+m2,2024-02-01,门店
+"
+        ));
+        assert!(members.registration_dates, "{header}");
+        assert_eq!(facts(&members, None), Err(FactsError::RegistrationDates), "{header}");
+    }
+    // With amounts the same column is what the user mapped as the purchase date: read as purchases.
+    let orders = read(
+        "customer_id,注册日期,amount
+a,2024-01-05,10
+",
+    );
+    assert!(orders.registration_dates && facts(&orders, None).is_ok());
+    // A visit log's dates are visits.
+    assert!(facts(
+        &read(
+            "cust,visit_date
+a,2024-01-05
+"
+        ),
+        None
+    )
+    .is_ok());
+}
+
 #[test]
 fn customers_are_gathered_in_runs_of_at_most_the_buffer_s_rows() {
     // Buckets of 3, 0, 2, 5 and 1 rows.

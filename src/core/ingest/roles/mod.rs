@@ -366,6 +366,15 @@ impl Role {
     }
 }
 
+/// Whether a date column's name says it holds registrations (a member or lead list's dates), not
+/// purchases: 注册日期, 入会时间, 开卡日期, `signup_date`, `registered_at`, `Join Date`, `lead date`.
+pub fn is_registration_date(name: &str) -> bool {
+    const FRAGMENTS: [&str; 12] =
+        ["注册", "入会", "开卡", "加入", "线索", "留资", "regist", "signup", "signedup", "join", "membersince", "lead"];
+    let name = normalise_name(name);
+    FRAGMENTS.iter().any(|f| name.contains(f))
+}
+
 /// Lower-cases and drops spaces, underscores, hyphens and dots, so `Customer ID`, `customer_id` and
 /// `CUSTOMER-ID` compare equal.
 pub fn normalise_name(name: &str) -> String {

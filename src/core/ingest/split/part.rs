@@ -351,7 +351,7 @@ impl PartReading {
         let PartRows { mut reader, start, first_line, end, .. } = self.rows;
         reader.flush();
         let RowReader { dataset, rejected, rows, currencies, tally, .. } = reader;
-        let Dataset { customers, customer, day, amount, order, channel, category, member_level, score, comments } = dataset;
+        let Dataset { customers, customer, day, amount, order, channel, category, member_level, score, comments, .. } = dataset;
         let coded = |c: Option<Categorical>| c.map(|c| (Texts::from(c.labels), c.codes));
         Ok(Part {
             start,

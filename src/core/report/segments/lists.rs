@@ -38,6 +38,12 @@ pub enum CustomerFilter {
         from: Stage,
         to: Stage,
     },
+    /// Customers in tier `engagement` of the pyramid by engagement and tier `spend` of the pyramid
+    /// by total spend (the participation comparison).
+    Participation {
+        engagement: usize,
+        spend: usize,
+    },
     /// Customers of one cell of the behaviour × attitude matrix.
     Attitude {
         behaviour: crate::core::report::attitude::Behaviour,
@@ -74,12 +80,17 @@ impl Segmentation {
             CustomerFilter::Segment(k) => s.segment == Some(k),
             CustomerFilter::Cn(c) => s.cn_segment == Some(c),
             CustomerFilter::Cell { r, f } => s.r == r && s.f == f,
-            CustomerFilter::Abc(a) => self.pareto.classes[i] == a,
-            CustomerFilter::Tier(t) => self.tiers.of[i] == t,
+            CustomerFilter::Abc(a) => self.pareto.as_ref().is_some_and(|p| p.classes[i] == a),
+            CustomerFilter::Tier(t) => self.tiers.as_ref().is_some_and(|x| x.of[i] == t),
             CustomerFilter::Stage(st) => self.stages[i] == st,
             CustomerFilter::State(st) => self.states.current[i] == st,
             CustomerFilter::Moved { from, to } => self.states.previous[i] == Some(from) && self.states.current[i] == to,
             CustomerFilter::Pyramid(k) => self.pyramid.of.get(i) == Some(&k),
+            CustomerFilter::Participation { engagement, spend } => self
+                .pyramid
+                .participation
+                .as_ref()
+                .is_some_and(|p| p.engagement_of.get(i) == Some(&engagement) && p.spend_of.get(i) == Some(&spend)),
             CustomerFilter::StageMoved { from, to } => {
                 self.chain.previous.get(i) == Some(&Some(from)) && self.chain.current.get(i) == Some(&Some(to))
             }
@@ -94,15 +105,31 @@ impl Segmentation {
         }
     }
 
+    /// Customer `i`'s (index into the facts) engagement score, to 6 decimals, when an events
+    /// file is given.
+    pub fn engagement_score(&self, i: usize) -> Option<f64> {
+        let e = self.engagement.as_ref()?;
+        let score = e.score.get(self.facts.customers[i].customer as usize).copied().unwrap_or(0.0);
+        Some((score * 1e6).round() / 1e6 + 0.0)
+    }
+
     /// Customers passing `filter` as display rows, highest monetary value first.
     pub fn rows(&self, dataset: &Dataset, filter: &CustomerFilter) -> Vec<CustomerRow> {
         self.order(dataset, filter).into_iter().map(|i| self.row(dataset, i)).collect()
     }
 
     /// Indices (into the facts) of the customers passing `filter`, highest monetary value (to the
-    /// cent) first, ties by customer id. Cheap to keep, so a paged list sorts once, not per page.
+    /// cent) first — without amounts, most orders first — ties by customer id. Cheap to keep, so a
+    /// paged list sorts once, not per page.
     pub fn order(&self, dataset: &Dataset, filter: &CustomerFilter) -> Vec<usize> {
-        let cents = |i: usize| (self.facts.customers[i].monetary * 100.0).round();
+        let cents = |i: usize| {
+            let c = &self.facts.customers[i];
+            if self.facts.amounts {
+                (c.monetary * 100.0).round()
+            } else {
+                f64::from(c.frequency)
+            }
+        };
         let id = |i: usize| dataset.customers.name(self.facts.customers[i].customer).unwrap_or_default();
         let mut out: Vec<usize> = match filter {
             CustomerFilter::NotYet { anchor, targets } => {
@@ -134,10 +161,12 @@ impl Segmentation {
             m,
             segment: segment.to_string(),
             cn_segment: cn_segment.to_string(),
-            abc: self.pareto.classes[i].label().to_string(),
-            tier: self.tiers.names.get(self.tiers.of[i]).cloned().unwrap_or_default(),
+            abc: self.pareto.as_ref().map(|p| p.classes[i].label().to_string()).unwrap_or_default(),
+            tier: self.tiers.as_ref().and_then(|t| t.names.get(t.of[i]).cloned()).unwrap_or_default(),
             stage: self.stages[i].zh().to_string(),
             state: self.states.current[i].en().to_string(),
+            engagement_score: self.engagement_score(i),
+            source: None,
         }
     }
 }
@@ -159,6 +188,14 @@ pub struct CustomerRow {
     pub tier: String,
     pub stage: String,
     pub state: String,
+    /// The engagement score (to 6 decimals) when an events file is given; the column is left out
+    /// of the export otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engagement_score: Option<f64>,
+    /// The acquisition source of the member list, when one is given (empty for a customer it
+    /// does not list); the column is left out of the export otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The columns of a customer list exported ([`crate::core::export::customers_csv`]), in the order of [`CustomerRow`]'s fields.

@@ -4,6 +4,7 @@
 use crate::core::analysis::cohorts::{cohorts, Cohorts};
 use crate::core::analysis::cross_sell::{cross_sell, CrossSellParams};
 use crate::core::analysis::customers::{facts, Facts, FactsError};
+use crate::core::analysis::engagement::{Engagement, EngagementError, EngagementParams};
 use crate::core::analysis::groups::{GroupStat, Totals};
 use crate::core::analysis::kpis::{kpis, Kpis};
 use crate::core::analysis::lifecycle::{stage, tiers, LifecycleError, Stage, StageParams, TierRule, Tiers};
@@ -39,6 +40,9 @@ pub struct SegmentationParams {
     /// NPS counts only each customer's latest answer (default: every answer counts).
     #[serde(default)]
     pub nps_latest: bool,
+    /// How an events file scores engagement (weights per type, half-life).
+    #[serde(default)]
+    pub engagement: EngagementParams,
 }
 
 /// The computed segmentation, kept by the worker for drill-down.
@@ -47,8 +51,10 @@ pub struct Segmentation {
     pub params: SegmentationParams,
     pub facts: Facts,
     pub rfm: Rfm,
-    pub pareto: Pareto,
-    pub tiers: Tiers,
+    /// ABC by revenue; `None` when the file has no amounts.
+    pub pareto: Option<Pareto>,
+    /// Membership tiers; `None` when they would come from spend and the file has no amounts.
+    pub tiers: Option<Tiers>,
     pub stages: Vec<Stage>,
     pub states: StatesResult,
     pub kpis: Kpis,
@@ -56,6 +62,8 @@ pub struct Segmentation {
     pub cohorts: Cohorts,
     pub trends: KpiTrends,
     pub chain: StageChain,
+    /// Every customer's engagement score from an events file, when one is given.
+    pub engagement: Option<Engagement>,
     /// Each customer's latest survey answer (attitude and day), in the facts' order; all `None`
     /// without answers.
     pub attitude: Vec<Option<(crate::core::report::attitude::Attitude, Option<Day>)>>,
@@ -75,6 +83,8 @@ pub enum SegmentError {
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]
     Pyramid(#[from] PyramidError),
+    #[error(transparent)]
+    Engagement(#[from] EngagementError),
 }
 
 impl SegmentError {
@@ -86,6 +96,7 @@ impl SegmentError {
             Self::Abc(e) => e.code(),
             Self::Lifecycle(e) => e.code(),
             Self::Pyramid(e) => e.code(),
+            Self::Engagement(e) => e.code(),
         }
     }
 }
@@ -115,6 +126,7 @@ impl SegmentationParams {
         self.tiers.check()?;
         self.stages.check()?;
         self.pyramid.check()?;
+        self.engagement.check()?;
         Ok(ValidSegmentationParams(self))
     }
 }
@@ -126,12 +138,13 @@ impl SegmentationParams {
 /// pyramid ranked by CLV before the CLV models have run.
 pub fn segment(dataset: &Dataset, params: &ValidSegmentationParams) -> Result<Segmentation, SegmentError> {
     let inline = dataset.score.is_some().then(|| crate::core::analysis::nps::Survey::inline(dataset));
-    segment_with(dataset, inline.as_ref(), None, params)
+    segment_with(dataset, inline.as_ref(), None, None, params)
 }
 
 /// [`segment`] with survey answers from anywhere (the pyramid's NPS per tier and its advocates)
 /// and, when the CLV models have run, each customer's predicted CLV by customer code (for the
-/// pyramid ranked by CLV).
+/// pyramid ranked by CLV), and an events file (read by `api::read_events`: the engagement scores,
+/// the pyramid of participation).
 ///
 /// # Errors
 /// As [`segment`].
@@ -139,27 +152,44 @@ pub fn segment_with(
     dataset: &Dataset,
     survey: Option<&crate::core::analysis::nps::Survey>,
     clv: Option<&[f64]>,
+    events: Option<&Dataset>,
     params: &ValidSegmentationParams,
 ) -> Result<Segmentation, SegmentError> {
     let (facts, rfm) = scored(dataset, params.as_of, &params.rfm)?;
-    // Until every page and list marks its money parts as needing an amount (issue 33), a file
-    // without amounts is refused here rather than shown with money figures of 0.
-    if !facts.amounts {
-        return Err(crate::core::analysis::customers::FactsError::NoAmounts.into());
-    }
-    let revenues: Vec<f64> = facts.customers.iter().map(|c| c.monetary).collect();
-    let pareto = pareto(&revenues, params.abc)?;
-    let tiers = tiers(dataset, &facts.customers, facts.as_of, &params.tiers)?;
+    // Without amounts (a visit log) every figure of money is left out, not shown as 0: ABC by
+    // revenue, tiers by spend, and the stages' spend floor (stages then follow orders alone).
+    let pareto = if facts.amounts {
+        let revenues: Vec<f64> = facts.customers.iter().map(|c| c.monetary).collect();
+        Some(pareto(&revenues, params.abc)?)
+    } else {
+        None
+    };
+    let tiers = if facts.amounts || dataset.member_level.is_some() {
+        Some(tiers(dataset, &facts.customers, facts.as_of, &params.tiers)?)
+    } else {
+        None
+    };
+    let stage_params = stage_params(&params.stages, facts.amounts);
     let churn = params.states.churn_days;
-    let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &params.stages, churn)).collect();
+    let stages = facts.customers.iter().map(|c| stage(c, facts.as_of, &stage_params, churn)).collect();
     let states = walk(&facts.customers, facts.as_of, &params.states);
     let kpis = kpis(dataset, &facts.customers);
-    let pyramid =
-        crate::core::analysis::pyramid::build(survey, clv, &facts, &rfm, &states.current, &dataset.customers, &params.pyramid)?;
+    let engagement = events.map(|e| crate::core::analysis::engagement::engagement(e, dataset, facts.as_of, &params.engagement));
+    let scores = engagement.as_ref().map(|e| e.score.as_slice());
+    let pyramid = crate::core::analysis::pyramid::build(
+        survey,
+        clv,
+        scores,
+        &facts,
+        &rfm,
+        &states.current,
+        &dataset.customers,
+        &params.pyramid,
+    )?;
     let cohorts = cohorts(dataset, &facts, params.states.period);
     let trends = trends(&facts.customers, &states.periods, &params.states, facts.as_of);
     let s = &params.states;
-    let chain = chain(&facts.customers, facts.as_of, s.period, s.churn_days, &params.stages, s.horizon);
+    let chain = chain(&facts.customers, facts.as_of, s.period, s.churn_days, &stage_params, s.horizon);
     let attitude = match survey {
         Some(survey) => crate::core::report::attitude::attitudes(survey, &facts),
         None => vec![None; facts.customers.len()],
@@ -177,8 +207,19 @@ pub fn segment_with(
         cohorts,
         trends,
         chain,
+        engagement,
         attitude,
     })
+}
+
+/// The stage rules as they apply: without amounts every order is worth 0, so a spend floor
+/// would keep everyone out of 稳定期 — stages follow the orders alone.
+pub fn stage_params(params: &StageParams, amounts: bool) -> StageParams {
+    if amounts {
+        *params
+    } else {
+        StageParams { stable_spend: 0.0, ..*params }
+    }
 }
 
 /// Every customer's facts and RFM scores, and nothing else of the segmentation: what the `rfm`

@@ -9,8 +9,8 @@ pub struct GridCell {
     pub r: u8,
     pub f: u8,
     pub customers: usize,
-    /// Mean monetary value of the cell's customers (0 when empty).
-    pub mean_monetary: f64,
+    /// Mean monetary value of the cell's customers (0 when empty; `None` without amounts).
+    pub mean_monetary: Option<f64>,
 }
 
 /// What the segmentation page shows.
@@ -19,21 +19,25 @@ pub struct SegmentationSummary {
     pub as_of: String,
     pub customers: usize,
     pub rows_after_as_of: usize,
-    pub revenue: f64,
+    /// `None` (as every figure of money below) when the file has no amounts.
+    pub revenue: Option<f64>,
     pub bins: u8,
     /// The scoring rule in words, shown next to the results.
     pub rule: String,
     pub segments: Vec<GroupStat>,
-    pub cn_segments: Vec<GroupStat>,
+    /// The 8 value classes (they compare M with its mean): `None` without amounts.
+    pub cn_segments: Option<Vec<GroupStat>>,
     /// The customers' means the 8-class model compares against: recency days, orders, monetary.
     pub cn_means: (f64, f64, Option<f64>),
     pub grid: Vec<GridCell>,
-    pub abc: Vec<GroupStat>,
+    /// ABC by revenue, its Gini, top-20% share and Lorenz curve: `None` without amounts.
+    pub abc: Option<Vec<GroupStat>>,
     pub abc_cuts: AbcParams,
-    pub gini: f64,
-    pub top20_share: f64,
-    pub lorenz: Vec<(f64, f64)>,
-    pub tiers: Vec<GroupStat>,
+    pub gini: Option<f64>,
+    pub top20_share: Option<f64>,
+    pub lorenz: Option<Vec<(f64, f64)>>,
+    /// `None` when the tiers would come from spend and the file has no amounts.
+    pub tiers: Option<Vec<GroupStat>>,
     /// The tier rule in words.
     pub tier_rule: String,
     pub stages: Vec<GroupStat>,
@@ -52,7 +56,18 @@ pub struct SegmentationSummary {
     /// Behaviour × attitude (`None` without survey answers).
     #[serde(default)]
     pub loyalty_matrix: Option<crate::core::report::attitude::LoyaltyMatrix>,
+    /// What the events file held and the engagement rule, when one is given; left out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engagement: Option<crate::core::analysis::engagement::Engagement>,
+    /// What could not be computed and why (a file without amounts); empty, and left out, otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
+
+/// The note of a file without amounts: what is left out, and what still holds.
+pub const NO_AMOUNTS_NOTE: &str = "the file has no amounts: revenue, monetary value and M, ABC by revenue, \
+     membership tiers by spend and the pyramid's revenue are left out (null); recency, frequency, \
+     the R-F segments, states, stages (by orders), cohorts and the pyramid by R and F hold";
 
 /// Each rule of the summary in Chinese.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,7 +125,8 @@ impl Segmentation {
 
     pub fn summary(&self) -> SegmentationSummary {
         let all = self.facts.customers.len();
-        let revenue: f64 = self.facts.customers.iter().map(|c| c.monetary).sum::<f64>() + 0.0;
+        let amounts = self.facts.amounts;
+        let revenue = amounts.then(|| self.facts.customers.iter().map(|c| c.monetary).sum::<f64>() + 0.0);
         let params = &self.rfm.params;
         let scores = &self.rfm.scores;
         let map = self.rfm.segment_map();
@@ -130,11 +146,13 @@ impl Segmentation {
         let by_cn = self.grouped(CnSegment::ALL.len(), |i| {
             scores[i].cn_segment.map_or(CnSegment::ALL.len(), |c| position(&CnSegment::ALL, &c))
         });
-        let cn_segments = CnSegment::ALL
-            .iter()
-            .zip(&by_cn)
-            .map(|(&c, totals)| totals.stat(c.en().to_string(), Some(c.zh().to_string()), all, revenue))
-            .collect();
+        let cn_segments = amounts.then(|| {
+            CnSegment::ALL
+                .iter()
+                .zip(&by_cn)
+                .map(|(&c, totals)| totals.stat(c.en().to_string(), Some(c.zh().to_string()), all, revenue))
+                .collect()
+        });
         let bins = usize::from(params.bins);
         let cell = |r: u8, f: u8| usize::from(r.wrapping_sub(1)) * bins + usize::from(f.wrapping_sub(1));
         let by_cell = self.grouped(bins * bins, |i| {
@@ -149,12 +167,14 @@ impl Segmentation {
         for r in 1..=params.bins {
             for f in 1..=params.bins {
                 let totals = &by_cell[cell(r, f)];
-                grid.push(GridCell { r, f, customers: totals.customers, mean_monetary: totals.mean(totals.monetary) });
+                let mean_monetary = amounts.then(|| totals.mean(totals.monetary));
+                grid.push(GridCell { r, f, customers: totals.customers, mean_monetary });
             }
         }
-        let by_abc = self.grouped(Abc::ALL.len(), |i| position(&Abc::ALL, &self.pareto.classes[i]));
-        let abc =
-            Abc::ALL.iter().zip(&by_abc).map(|(&a, totals)| totals.stat(a.label().to_string(), None, all, revenue)).collect();
+        let abc = self.pareto.as_ref().map(|pareto| {
+            let by_abc = self.grouped(Abc::ALL.len(), |i| position(&Abc::ALL, &pareto.classes[i]));
+            Abc::ALL.iter().zip(&by_abc).map(|(&a, totals)| totals.stat(a.label().to_string(), None, all, revenue)).collect()
+        });
         let rule = match (&params.recency, &params.frequency, &params.monetary) {
             (
                 crate::core::analysis::rfm::Scoring::Ranked,
@@ -167,22 +187,30 @@ impl Segmentation {
             ),
             _ => format!("scores from thresholds ({} bins); as of {}", params.bins, format_day(self.facts.as_of)),
         };
-        let by_tier = self.grouped(self.tiers.names.len(), |i| self.tiers.of[i]);
-        let tiers = self
-            .tiers
-            .names
-            .iter()
-            .zip(&by_tier)
-            .map(|(name, totals)| {
-                let en = crate::core::analysis::lifecycle::TIER_NAMES
-                    .iter()
-                    .position(|n| n == name)
-                    .map(|p| crate::core::analysis::lifecycle::TIER_NAMES_EN[p]);
-                totals.stat(en.unwrap_or(name).to_string(), Some(name.clone()), all, revenue)
-            })
-            .collect();
-        let tier_rule = if self.tiers.from_column {
+        // Without amounts the named segments come from the R-F map: said where the rule is read.
+        let rule = if amounts {
+            rule
+        } else {
+            format!("{rule}; R and F only (no amounts): the named segments from the R-F map, by R and F")
+        };
+        let tiers = self.tiers.as_ref().map(|t| {
+            let by_tier = self.grouped(t.names.len(), |i| t.of[i]);
+            t.names
+                .iter()
+                .zip(&by_tier)
+                .map(|(name, totals)| {
+                    let en = crate::core::analysis::lifecycle::TIER_NAMES
+                        .iter()
+                        .position(|n| n == name)
+                        .map(|p| crate::core::analysis::lifecycle::TIER_NAMES_EN[p]);
+                    totals.stat(en.unwrap_or(name).to_string(), Some(name.clone()), all, revenue)
+                })
+                .collect()
+        });
+        let tier_rule = if self.tiers.as_ref().is_some_and(|t| t.from_column) {
             "tiers from the member-level column (each customer's latest level)".to_string()
+        } else if self.tiers.is_none() {
+            "tiers by spend need amounts: the file has none (map an amount column, or a member-level column)".to_string()
         } else {
             match &self.params.tiers {
                 TierRule::Shares(s) => format!(
@@ -202,11 +230,17 @@ impl Segmentation {
             .map(|(&st, totals)| totals.stat(st.en().into(), Some(st.zh().into()), all, revenue))
             .collect();
         let sp = &self.params.stages;
-        let floor = if sp.stable_spend > 0.0 { format!(" and spend ≥ {}", sp.stable_spend) } else { String::new() };
+        // Without amounts the stages follow orders alone (the spend floor does not apply).
+        let (measure, either, floor) = if amounts {
+            let floor = if sp.stable_spend > 0.0 { format!(" and spend ≥ {}", sp.stable_spend) } else { String::new() };
+            ("orders and spend (the orders' value)", "orders or spend", floor)
+        } else {
+            ("orders (the file has no amounts: orders alone)", "orders", String::new())
+        };
         let stage_rule = format!(
-            "orders and spend (the orders' value) in the last {w} days vs. the customer's earlier rate per {w} days: \
-             终止 no order for over {churn} days; 考察期 one order; 退化期 orders or spend < {fall}×; \
-             形成期 orders or spend > {rise}×, or every order in the window; 稳定期 neither, with ≥ {n} orders{floor} in the window \
+            "{measure} in the last {w} days vs. the customer's earlier rate per {w} days: \
+             终止 no order for over {churn} days; 考察期 one order; 退化期 {either} < {fall}×; \
+             形成期 {either} > {rise}×, or every order in the window; 稳定期 neither, with ≥ {n} orders{floor} in the window \
              (steady below that level: 形成期)",
             w = sp.window_days,
             churn = self.params.states.churn_days,
@@ -274,9 +308,11 @@ impl Segmentation {
             grid,
             abc,
             abc_cuts: self.params.abc,
-            gini: self.pareto.gini,
-            top20_share: self.pareto.top20_share,
-            lorenz: self.pareto.lorenz.clone(),
+            gini: self.pareto.as_ref().map(|p| p.gini),
+            top20_share: self.pareto.as_ref().map(|p| p.top20_share),
+            lorenz: self.pareto.as_ref().map(|p| p.lorenz.clone()),
+            engagement: self.engagement.clone(),
+            notes: if amounts { Vec::new() } else { vec![NO_AMOUNTS_NOTE.to_string()] },
         }
     }
 
@@ -290,8 +326,15 @@ impl Segmentation {
             }
             _ => format!("按阈值打分（{} 档）；截止 {as_of}", p.rfm.bins),
         };
-        let tiers = if self.tiers.from_column {
+        let rfm = if self.facts.amounts {
+            rfm
+        } else {
+            format!("{rfm}；仅 R 和 F（没有金额）：客户分群按 R-F 对照表命名")
+        };
+        let tiers = if self.tiers.as_ref().is_some_and(|t| t.from_column) {
             "按文件中的会员等级列（取每位客户最近一次的等级）".to_string()
+        } else if self.tiers.is_none() {
+            "按消费分级需要金额：文件中没有金额列（请映射金额列或会员等级列）".to_string()
         } else {
             match &p.tiers {
                 TierRule::Shares(x) => format!(
@@ -304,11 +347,17 @@ impl Segmentation {
             }
         };
         let sp = &p.stages;
-        let floor = if sp.stable_spend > 0.0 { format!("、消费 ≥ {}", sp.stable_spend) } else { String::new() };
+        let (measure, either, both, floor) = if self.facts.amounts {
+            let floor = if sp.stable_spend > 0.0 { format!("、消费 ≥ {}", sp.stable_spend) } else { String::new() };
+            ("订单数与消费额（订单金额）", "订单数或消费", "两者都持平", floor)
+        } else {
+            ("订单数", "订单数", "持平", String::new())
+        };
+        let no_amounts = if self.facts.amounts { "" } else { "（文件中没有金额，只看订单数）" };
         let stages = format!(
-            "近 {w} 天的订单数与消费额（订单金额）和该客户此前每 {w} 天的水平相比：超过 {churn} 天无订单为终止；只有一单为考察期；\
-             订单数或消费低于 {fall} 倍为退化期；订单数或消费高于 {rise} 倍、或全部订单都在窗口内为形成期；\
-             两者都持平且窗口内订单 ≥ {n}{floor} 为稳定期（持平但未达此水平仍为形成期）",
+            "近 {w} 天的{measure}和该客户此前每 {w} 天的水平相比{no_amounts}：超过 {churn} 天无订单为终止；只有一单为考察期；\
+             {either}低于 {fall} 倍为退化期；{either}高于 {rise} 倍、或全部订单都在窗口内为形成期；\
+             {both}且窗口内订单 ≥ {n}{floor} 为稳定期（持平但未达此水平仍为形成期）",
             w = sp.window_days,
             churn = p.states.churn_days,
             fall = sp.fall,
