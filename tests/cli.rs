@@ -710,6 +710,12 @@ fn engagement_events_score_customers_and_build_the_pyramid_of_participation_as_p
         let story = json(&run(&[&["profile", "engagement/orders.csv", "--customer", id][..], &rules[..]].concat()));
         let got = story["customer"]["engagement_score"].as_f64().unwrap();
         assert!((got - score.as_f64().unwrap()).abs() < 1e-6, "{id}: {got} vs pandas' {score}");
+        assert_eq!(story["engagement"]["score"], story["customer"]["engagement_score"]);
+        if id == "c04" {
+            // By hand from events.csv: 推荐好友 07-01, 论坛发帖 04-02, 内测 06-01 (one each, by name).
+            assert_eq!(story["engagement"]["by_type"], serde_json::json!([["内测", 1], ["推荐好友", 1], ["论坛发帖", 1]]));
+            assert_eq!(story["engagement"]["last_event"], "2024-07-01");
+        }
     }
     // The campaign lists carry the score too (its column last).
     let list = String::from_utf8(run(&[&["actions", "engagement/orders.csv"][..], &rules[..]].concat()).stdout).unwrap();

@@ -704,6 +704,8 @@ export interface Profile {
   period: 'month' | 'quarter';
   /** From the period of the first order to the as-of date's; `stage` is null before the chain's last 25 periods. */
   periods: Array<{ period: string; orders: number; spend: number | null; state: 'new' | 'repeat' | 'loyal' | 'won_back' | 'lapsed' | 'churned'; stage: Stage | null }>;
+  /** With an events file (`useEvents`): the score, events by type (most first) and the last event. */
+  engagement?: { score: number; events: number; by_type: Array<[string, number]>; last_event: string | null };
   /** The last `clv` run's prediction. */
   clv: { p_alive: number; expected_purchases: number; expected_value: number | null; clv: number | null; horizon_months: number } | null;
   /** Every answer, oldest first. */

@@ -149,6 +149,48 @@ pub struct Engagement {
     /// Each customer's last scored event, by code.
     #[serde(skip)]
     pub last: Vec<Option<Day>>,
+    /// Every scored event as (customer code, type code, day), by customer: a customer's events by
+    /// type for their story.
+    #[serde(skip)]
+    pub scored: Vec<(u32, u32, Day)>,
+    /// The type names by type code (the file's order).
+    #[serde(skip)]
+    pub type_names: Vec<String>,
+}
+
+/// One customer's engagement, for their story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerEngagement {
+    /// To 6 decimals.
+    pub score: f64,
+    pub events: u32,
+    /// Events by type, most first (equal counts by name).
+    pub by_type: Vec<(String, u32)>,
+    pub last_event: Option<String>,
+}
+
+impl Engagement {
+    /// Customer `code`'s (in the transactions) engagement.
+    pub fn of(&self, code: u32) -> CustomerEngagement {
+        let k = code as usize;
+        let lo = self.scored.partition_point(|e| e.0 < code);
+        let hi = self.scored.partition_point(|e| e.0 <= code);
+        let mut counts: Vec<(String, u32)> = Vec::new();
+        for &(_, kind, _) in &self.scored[lo..hi] {
+            let name = self.type_names.get(kind as usize).cloned().unwrap_or_default();
+            match counts.iter_mut().find(|(n, _)| *n == name) {
+                Some(c) => c.1 += 1,
+                None => counts.push((name, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        CustomerEngagement {
+            score: (self.score.get(k).copied().unwrap_or(0.0) * 1e6).round() / 1e6 + 0.0,
+            events: self.count.get(k).copied().unwrap_or(0),
+            by_type: counts,
+            last_event: self.last.get(k).copied().flatten().map(format_day),
+        }
+    }
 }
 
 /// How many unknown ids are named.
@@ -181,6 +223,7 @@ pub fn engagement(events: &Dataset, tx: &Dataset, as_of: Day, params: &Engagemen
     let mut unknown_seen = vec![false; events.customers.len()];
     let mut unknown_examples = Vec::new();
     let mut by_type = vec![(0usize, Vec::<u32>::new()); type_names.len()];
+    let mut scored = Vec::new();
     for (row, &code) in events.customer.iter().enumerate() {
         if code == MISSING {
             continue;
@@ -215,6 +258,7 @@ pub fn engagement(events: &Dataset, tx: &Dataset, as_of: Day, params: &Engagemen
         count[k] += 1;
         last[k] = Some(last[k].map_or(day, |d| d.max(day)));
         matched += 1;
+        scored.push((c, kind, day));
         if let Some(t) = by_type.get_mut(kind as usize) {
             t.0 += 1;
             t.1.push(c);
@@ -230,6 +274,7 @@ pub fn engagement(events: &Dataset, tx: &Dataset, as_of: Day, params: &Engagemen
         })
         .collect();
     types.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name)));
+    scored.sort_unstable();
     Engagement {
         as_of: format_day(as_of),
         half_life_days: params.half_life_days,
@@ -251,6 +296,8 @@ pub fn engagement(events: &Dataset, tx: &Dataset, as_of: Day, params: &Engagemen
         score,
         count,
         last,
+        scored,
+        type_names: type_names.iter().map(|n| n.to_string()).collect(),
     }
 }
 
@@ -294,6 +341,11 @@ mod tests {
             e.types.iter().map(|t| (t.name.as_str(), t.events, t.customers, t.weight)).collect();
         assert_eq!(types, [("论坛发帖", 2, 2, 1.0), ("推荐好友", 1, 1, 5.0), ("评价", 0, 0, 1.0)]);
         assert_eq!(e.last[code("a")], Some(as_of));
+        // a's story: two events (the one after the as-of date left out), the last today.
+        let a = e.of(code("a") as u32);
+        assert_eq!((a.score, a.events, a.last_event.as_deref()), (6.0, 2, Some("2024-07-01")));
+        assert_eq!(a.by_type, [("推荐好友".to_string(), 1), ("论坛发帖".to_string(), 1)]);
+        assert_eq!((e.of(code("c") as u32).events, e.of(code("c") as u32).last_event), (0, None));
     }
 
     #[test]

@@ -10,15 +10,64 @@ pub fn bar_lengths(values: &[f64], max_len: f64) -> Vec<f64> {
 
 /// A colour from the app's pale to strong accent for `t` in 0..1, as `#rrggbb`.
 pub fn heat(t: f64) -> String {
+    let (r, g, b) = heat_rgb(t);
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// [`heat`] as red, green and blue.
+fn heat_rgb(t: f64) -> (u8, u8, u8) {
     let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
     let (from, to) = ((0xfa_u8, 0xfa_u8, 0xfa_u8), (0xd4_u8, 0x38_u8, 0x0d_u8));
     let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
-    format!("#{:02x}{:02x}{:02x}", mix(from.0, to.0), mix(from.1, to.1), mix(from.2, to.2))
+    (mix(from.0, to.0), mix(from.1, to.1), mix(from.2, to.2))
 }
 
-/// Whether text on the [`heat`] colour for `t` should be white for contrast.
+/// An axis range for `values` that includes 0 (the zero line shown), widened to multiples of
+/// `step` and to at least two steps, within `limits`: a 30-point NPS line fills its chart instead
+/// of lying flat on −100..100.
+pub fn axis_range(values: impl IntoIterator<Item = f64>, step: f64, limits: (f64, f64)) -> (f64, f64) {
+    let (mut lo, mut hi) =
+        values.into_iter().filter(|v| v.is_finite()).fold((0.0_f64, 0.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    lo = (lo / step).floor() * step;
+    hi = (hi / step).ceil() * step;
+    if hi - lo < 2.0 * step {
+        if hi > 0.0 || lo == 0.0 {
+            hi = lo + 2.0 * step;
+        } else {
+            lo = hi - 2.0 * step;
+        }
+    }
+    (lo.max(limits.0), hi.min(limits.1))
+}
+
+/// WCAG 2 relative luminance of an sRGB colour.
+fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let lin = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.040_45 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+/// The dark text on heat cells (`.heat-ink` in style.css): black, as the page's ink falls short
+/// of 4.5:1 on the scale's middle.
+const INK: (u8, u8, u8) = (0, 0, 0);
+
+/// WCAG contrast ratio of two luminances.
+fn contrast(a: f64, b: f64) -> f64 {
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+/// Whether text on the [`heat`] colour for `t` should be white: whichever of white and the ink
+/// contrasts more with the cell (on every colour of the scale one of them reaches 4.5:1, the
+/// WCAG AA level for text).
 pub fn heat_text_is_light(t: f64) -> bool {
-    t > 0.55
+    let cell = luminance(heat_rgb(t));
+    contrast(1.0, cell) > contrast(luminance(INK), cell)
 }
 
 /// An SVG path through `points` in 0..1 × 0..1, drawn in a `width` × `height` box with y upwards.
@@ -118,6 +167,33 @@ mod tests {
         assert_eq!(heat(1.0), "#d4380d");
         assert_eq!(heat(7.0), "#d4380d");
         assert_eq!(heat(f64::NAN), "#fafafa");
+    }
+
+    #[test]
+    fn axis_ranges_hold_the_values_and_zero_in_whole_steps() {
+        // NPS between 12 and 41 (intervals 5..48): 0..50, not −100..100.
+        assert_eq!(axis_range([12.0, 41.0, 5.0, 48.0], 10.0, (-100.0, 100.0)), (0.0, 50.0));
+        // Negative NPS: the zero line at the top.
+        assert_eq!(axis_range([-35.0, -12.5], 10.0, (-100.0, 100.0)), (-40.0, 0.0));
+        // Both signs; within the limits; at least two steps for a flat line.
+        assert_eq!(axis_range([-3.0, 7.0], 10.0, (-100.0, 100.0)), (-10.0, 10.0));
+        assert_eq!(axis_range([-100.0, 100.0], 10.0, (-100.0, 100.0)), (-100.0, 100.0));
+        assert_eq!(axis_range([0.0], 10.0, (-100.0, 100.0)), (0.0, 20.0));
+        assert_eq!(axis_range([f64::NAN, 3.0], 10.0, (-100.0, 100.0)), (0.0, 20.0));
+    }
+
+    #[test]
+    fn text_on_every_heat_colour_reads_at_four_and_a_half_to_one() {
+        // Black on white is 21:1; the ink on its own background and the accent's white text as
+        // WCAG's formula gives them (checked with WebAIM's contrast checker: #d4380d 4.80:1).
+        assert!((contrast(1.0, 0.0) - 21.0).abs() < 1e-9);
+        assert!((contrast(1.0, luminance((0xd4, 0x38, 0x0d))) - 4.80).abs() < 0.01);
+        for k in 0..=1000 {
+            let t = f64::from(k) / 1000.0;
+            let cell = luminance(heat_rgb(t));
+            let text = if heat_text_is_light(t) { 1.0 } else { luminance(INK) };
+            assert!(contrast(text, cell) >= 4.5, "t {t}: {} on {}", if heat_text_is_light(t) { "white" } else { "ink" }, heat(t));
+        }
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub struct Profile {
     pub action: Option<ProfileAction>,
     /// The customer's rows dated after the as-of date (not in the story).
     pub rows_after_as_of: usize,
+    /// Their engagement (score, events by type, last event) when an events file is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engagement: Option<crate::core::analysis::engagement::CustomerEngagement>,
 }
 
 /// An order (or a return) on the timeline.
@@ -176,6 +179,7 @@ pub fn profile(
         answers: survey.map(|s| answers(s, c.customer)).unwrap_or_default(),
         action,
         rows_after_as_of,
+        engagement: seg.engagement.as_ref().map(|e| e.of(c.customer)),
     }
 }
 

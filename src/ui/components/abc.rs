@@ -43,7 +43,7 @@ pub fn AbcPanel(props: &AbcProps) -> Html {
                     <GroupTable groups={abc.clone()} onselect={props.onselect.clone()} testid="abc-table" />
                 </div>
                 <figure class="lorenz">
-                    <svg class="chart" viewBox={format!("-30 -10 {} {}", SIZE + 40.0, SIZE + 40.0)} role="img" data-testid="lorenz">
+                    <svg class="chart" viewBox={format!("-30 -10 {} {}", SIZE + 40.0, SIZE + 40.0)} role="img" aria-label={format!("{}: {} {:.1}% · {} {:.3}", t.lorenz, t.top20, top20 * 100.0, t.gini, gini)} data-testid="lorenz">
                         <rect x="0" y="0" width={SIZE.to_string()} height={SIZE.to_string()} class="frame" />
                         <path d={unit_path(&[(0.0, 0.0), (1.0, 1.0)], SIZE, SIZE)} class="diagonal" />
                         <path d={unit_path(lorenz, SIZE, SIZE)} class="curve" />

@@ -54,7 +54,7 @@ pub fn ClvGroupsSection(props: &ClvGroupsProps) -> Html {
                         .replace("{resamples}", &RESAMPLES.to_string())
                 }</p>
             }
-            <div class="table-wrap full">
+            <div class="table-wrap full" tabindex="0">
                 <table data-testid="clv-groups-table">
                     <thead><tr><th></th><th class="num">{ t.customers }</th><th class="num">{ t.clv_groups_customer_share }</th>
                         <th class="num">{ "CLV" }</th><th class="num">{ t.clv_groups_clv_share }</th><th class="num">{ t.clv_groups_mean }</th></tr></thead>

@@ -78,7 +78,7 @@ pub fn CommentsPanel(props: &CommentsPanelProps) -> Html {
                     <input type="search" placeholder={t.comments_filter} value={(*query).clone()} {oninput} data-testid="comments-filter" />
                     <span class="hint" data-testid="comments-count">{ format!("{} / {}", format::int(matching.len() as u64), format::int(c.total as u64)) }</span>
                 </div>
-                <div class="table-wrap full comments-list">
+                <div class="table-wrap full comments-list" tabindex="0">
                     <table data-testid="comments-table">
                         <tbody>
                             { for matching.iter().take(LISTED).enumerate().map(|(i, x)| html! {

@@ -223,7 +223,7 @@ fn results(props: &CrossSellProps, t: &Texts, x: &CrossSell, pick: &Pick) -> Htm
                     <p data-testid="cross-compare-verdict">{ format!("{} {} → {} {}: {}", pa.label, pct(pa.converted), pb.label, pct(pb.converted), verdict(t, two_proportions(pa.converted, pb.converted).as_ref())) }</p>
                 </div>
             }
-            <div class="table-wrap full">
+            <div class="table-wrap full" tabindex="0">
                 <table data-testid="cross-periods">
                     <thead><tr><th>{ t.period }</th><th class="num">{ t.cross_anchor_buyers }</th><th class="num">{ t.cross_share }</th></tr></thead>
                     <tbody>

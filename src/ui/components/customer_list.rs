@@ -112,7 +112,7 @@ pub fn CustomerListPanel(props: &CustomerListProps) -> Html {
             if !money {
                 <p class="hint" data-testid="list-money-left-out">{ t.money_left_out }</p>
             }
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table>
                     <thead><tr>
                         <th>{ "ID" }</th><th class="num">{ t.recency }</th><th class="num">{ t.frequency }</th>

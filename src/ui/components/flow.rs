@@ -25,7 +25,9 @@ pub fn TransitionFlow(props: &FlowProps) -> Html {
     let colour = |i: usize| COLOURS[i % COLOURS.len()];
     let label = |i: usize| props.labels.get(i).cloned().unwrap_or_default();
     html! {
-        <svg class="chart flow" viewBox={format!("0 0 {W} {}", H + 4.0)} role="img" data-testid="transition-flow">
+        <svg class="chart flow" viewBox={format!("0 0 {W} {}", H + 4.0)} role="img" aria-label={props.counts.iter().enumerate().flat_map(|(i, row)| {
+            row.iter().enumerate().filter(|(_, &n)| n > 0).map(move |(j, n)| (i, j, *n))
+        }).map(|(i, j, n)| format!("{} → {}: {n}", label(i), label(j))).collect::<Vec<_>>().join(" · ")} data-testid="transition-flow">
             { for links.iter().map(|k| html! {
                 <path key={format!("{}-{}", k.from, k.to)} d={k.path.clone()} fill={colour(k.from)} class="band">
                     <title>{ format!("{} → {}: {}", label(k.from), label(k.to), format::int(k.count as u64)) }</title>

@@ -52,7 +52,7 @@ pub fn FollowUpSection() -> Html {
                 <input type="checkbox" checked={*passives} onchange={toggle} data-testid="follow-up-passives" />
                 { t.fu_passives }
             </label>
-            <div class="table-wrap full">
+            <div class="table-wrap full" tabindex="0">
                 <table data-testid="follow-up-table">
                     <caption class="muted">{ format!("{} / {}", format::int(rows.len() as u64), format::int(*total as u64)) }</caption>
                     <thead><tr><th>{ "ID" }</th><th class="num">{ t.fu_score }</th><th>{ t.fu_answered }</th><th>{ t.fu_comment }</th>

@@ -27,7 +27,7 @@ pub fn GroupTable(props: &GroupTableProps) -> Html {
     let money = props.groups.iter().all(|g| g.revenue.is_some());
     html! {
         <>
-        <div class="table-wrap full">
+        <div class="table-wrap full" tabindex="0">
             <table class="groups" data-testid={props.testid.clone()}>
                 <thead>
                     <tr>
@@ -42,8 +42,9 @@ pub fn GroupTable(props: &GroupTableProps) -> Html {
                 <tbody>
                     { for props.groups.iter().take(*shown).enumerate().map(|(i, g)| {
                         let onclick = props.onselect.reform(move |_: MouseEvent| i);
+                        let onkeydown = super::on_activate(props.onselect.reform(move |()| i));
                         html! {
-                            <tr key={g.key.clone()} class="clickable" {onclick}>
+                            <tr key={g.key.clone()} class="clickable" {onclick} {onkeydown} tabindex="0">
                                 <td>{ group_label(lang, g) }</td>
                                 <td class="num">{ format::int(g.customers as u64) }</td>
                                 <td class="num">{ format!("{:.1}%", g.customer_share * 100.0) }</td>

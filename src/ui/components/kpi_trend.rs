@@ -63,7 +63,10 @@ pub fn KpiTrend(props: &KpiTrendProps) -> Html {
     let (pa, pb) = (&all[a], &all[b]);
     html! {
         <>
-            <svg class="chart" viewBox={format!("-36 -6 {} {}", W + 46.0, H + 30.0)} role="img" data-testid="kpi-trend">
+            <svg class="chart" viewBox={format!("-36 -6 {} {}", W + 46.0, H + 30.0)} role="img" aria-label={recent.iter().map(|p| {
+                let rates: Vec<String> = (0..3).map(|j| shares(p)[j].rate().map_or_else(|| "—".into(), |r| format!("{} {:.1}%", names[j], r * 100.0))).collect();
+                format!("{}: {}", p.label, rates.join(", "))
+            }).collect::<Vec<_>>().join(" · ")} data-testid="kpi-trend">
                 <title>{ t.trends_title }</title>
                 { for [0.0, 0.5, 1.0].iter().map(|v| html! {
                     <text class="axis" x="-6" y={((1.0 - v) * H + 4.0).to_string()} text-anchor="end">{ format!("{:.0}%", v * 100.0) }</text>
@@ -78,7 +81,7 @@ pub fn KpiTrend(props: &KpiTrendProps) -> Html {
             </ul>
             <div class="compare" data-testid="trend-compare">
                 { crate::ui::components::compare::period_selects(t, &labels, &pick, (a, b), "trend") }
-                <div class="table-wrap full">
+                <div class="table-wrap full" tabindex="0">
                 <table>
                     <thead><tr><th></th><th class="num">{ pa.label.clone() }</th><th class="num">{ pb.label.clone() }</th><th>{ t.trend_change }</th></tr></thead>
                     <tbody>
@@ -96,7 +99,7 @@ pub fn KpiTrend(props: &KpiTrendProps) -> Html {
                 </table>
                 </div>
             </div>
-            <div class="table-wrap full">
+            <div class="table-wrap full" tabindex="0">
                 <table data-testid="kpi-periods">
                     <thead><tr><th>{ t.period }</th>{ for names.iter().map(|n| html! { <th class="num">{ *n }</th> }) }</tr></thead>
                     <tbody>

@@ -39,7 +39,7 @@ pub fn MappingPanel(props: &RereadProps) -> Html {
             <tr key={role.key()}>
                 <th scope="row">{ lang.role(role) }<span class="muted role-key">{ role.key() }</span></th>
                 <td>
-                    <select {onchange} data-testid={format!("map-{}", role.key())}>
+                    <select {onchange} aria-label={lang.role(role)} data-testid={format!("map-{}", role.key())}>
                         <option value="" selected={current.is_none()}>{ t.not_mapped }</option>
                         { for r.columns.iter().map(|c| html! {
                             <option key={c.position} value={c.position.to_string()} selected={current == Some(c.position)}>
@@ -62,7 +62,7 @@ pub fn MappingPanel(props: &RereadProps) -> Html {
         <section class="card">
             <h2>{ t.mapping_title }</h2>
             <p class="hint">{ t.mapping_hint }</p>
-            <div class="table-wrap full">
+            <div class="table-wrap full" tabindex="0">
                 <table class="mapping">
                     <thead><tr><th>{ t.role }</th><th>{ t.column }</th><th>{ t.samples }</th><th>{ lang.texts().mapping_why }</th></tr></thead>
                     <tbody>{ for rows }</tbody>

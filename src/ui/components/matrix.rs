@@ -42,7 +42,7 @@ pub fn MatrixHeatmap(props: &MatrixProps) -> Html {
         use_effect(move || paint(&table));
     }
     html! {
-        <div class="table-wrap full">
+        <div class="table-wrap full" tabindex="0">
             <table class="matrix" data-testid={props.testid.clone()} ref={table}>
                 <thead><tr><th></th>{ for props.cols.iter().map(|c| html! { <th key={c.clone()}>{ c.clone() }</th> }) }</tr></thead>
                 <tbody>
@@ -53,9 +53,11 @@ pub fn MatrixHeatmap(props: &MatrixProps) -> Html {
                                 let count = props.counts.as_ref().and_then(|c| c.get(i)).and_then(|row| row.get(j)).copied();
                                 let colour = heat(v);
                                 let onclick = props.onselect.as_ref().map(|cb| cb.reform(move |_: MouseEvent| (i, j)));
+                                let onkeydown = props.onselect.as_ref().map(|cb| super::on_activate(cb.reform(move |()| (i, j))));
+                                let tabindex = onclick.is_some().then_some("0");
                                 let clickable = onclick.is_some().then_some("clickable");
                                 html! {
-                                    <td key={j} data-heat={colour} {onclick} data-testid={format!("{}-{i}-{j}", props.testid)}
+                                    <td key={j} data-heat={colour} {onclick} {onkeydown} {tabindex} data-testid={format!("{}-{i}-{j}", props.testid)}
                                         class={classes!("num", heat_text_is_light(v).then_some("light"), clickable)}
                                         title={count.map(|c| format!("{r} → {}: {c}", props.cols.get(j).cloned().unwrap_or_default()))}>
                                         { format!("{:.0}%", v * 100.0) }

@@ -12,6 +12,7 @@ pub mod flow;
 pub mod follow_up;
 pub mod funnel;
 pub mod group_table;
+pub mod guide;
 pub mod header;
 pub mod kpi_trend;
 pub mod mapping;
@@ -43,5 +44,16 @@ pub fn on_file_chosen(load: impl Fn(&web_sys::File) + 'static) -> yew::Callback<
             load(&file);
         }
         input.set_value("");
+    })
+}
+
+/// `onkeydown` for a chart part or table row that opens something on click: Enter or Space does
+/// the same (with `tabindex="0"` and `role="button"` the whole flow works with the keyboard alone).
+pub fn on_activate(open: yew::Callback<()>) -> yew::Callback<web_sys::KeyboardEvent> {
+    yew::Callback::from(move |e: web_sys::KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            open.emit(());
+        }
     })
 }

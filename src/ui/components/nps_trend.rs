@@ -22,10 +22,14 @@ pub fn NpsTrend(props: &NpsTrendProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let t = ctx.state.lang.texts();
     let s = &props.summary;
-    // NPS on −100..100 mapped to 0..1, the band from the intervals.
+    // NPS on an axis scaled to the intervals (and 0) mapped to 0..1, the band from the intervals.
     let n = s.trend.len();
     let x = |k: usize| if n <= 1 { 0.5 } else { k as f64 / (n - 1) as f64 };
-    let y = |v: f64| (v + 100.0) / 200.0;
+    let (lo, hi) = crate::core::report::charts::axis_range(s.trend.iter().flat_map(|g| g.nps.ci95), 10.0, (-100.0, 100.0));
+    let y = |v: f64| (v - lo) / (hi - lo);
+    // The axis's ends and its zero line, once each (0 may be an end).
+    let mut ticks = vec![hi, 0.0, lo];
+    ticks.dedup();
     let line: Vec<(f64, f64)> = s.trend.iter().enumerate().map(|(k, g)| (x(k), y(g.nps.nps))).collect();
     let mut band: Vec<(f64, f64)> = s.trend.iter().enumerate().map(|(k, g)| (x(k), y(g.nps.ci95[1]))).collect();
     band.extend(s.trend.iter().enumerate().rev().map(|(k, g)| (x(k), y(g.nps.ci95[0]))));
@@ -45,8 +49,8 @@ pub fn NpsTrend(props: &NpsTrendProps) -> Html {
     html! {
         <>
             if n > 0 {
-                <svg class="chart" viewBox={format!("-30 -6 {} {}", TREND_W + 40.0, TREND_H + 30.0)} role="img" data-testid="nps-trend">
-                    <path class="zero" d={unit_path(&[(0.0, 0.5), (1.0, 0.5)], TREND_W, TREND_H)} />
+                <svg class="chart" viewBox={format!("-30 -6 {} {}", TREND_W + 40.0, TREND_H + 30.0)} role="img" aria-label={format!("NPS: {}", s.trend.iter().map(|g| format!("{} {:.1}", g.key, g.nps.nps)).collect::<Vec<_>>().join(" · "))} data-testid="nps-trend">
+                    <path class="zero" d={unit_path(&[(0.0, y(0.0)), (1.0, y(0.0))], TREND_W, TREND_H)} />
                     <path class="band" d={format!("{}Z", unit_path(&band, TREND_W, TREND_H))} />
                     <path class="line" d={unit_path(&line, TREND_W, TREND_H)} />
                     { for s.trend.iter().enumerate().map(|(k, g)| html! {
@@ -54,9 +58,9 @@ pub fn NpsTrend(props: &NpsTrendProps) -> Html {
                             <title>{ format!("{}: NPS {:.1} ({:.1} – {:.1}), n = {}", g.key, g.nps.nps, g.nps.ci95[0], g.nps.ci95[1], g.nps.responses) }</title>
                         </circle>
                     }) }
-                    <text class="axis" x="-6" y="4" text-anchor="end">{ "100" }</text>
-                    <text class="axis" x="-6" y={(TREND_H / 2.0 + 4.0).to_string()} text-anchor="end">{ "0" }</text>
-                    <text class="axis" x="-6" y={(TREND_H + 4.0).to_string()} text-anchor="end">{ "−100" }</text>
+                    { for ticks.iter().map(|&v| html! {
+                        <text class="axis" x="-6" y={((1.0 - y(v)) * TREND_H + 4.0).to_string()} text-anchor="end">{ format!("{v:.0}").replace('-', "−") }</text>
+                    }) }
                     <text class="axis" x="0" y={(TREND_H + 20.0).to_string()}>{ s.trend.first().map(|g| g.key.clone()).unwrap_or_default() }</text>
                     <text class="axis" x={TREND_W.to_string()} y={(TREND_H + 20.0).to_string()} text-anchor="end">{ s.trend.last().map(|g| g.key.clone()).unwrap_or_default() }</text>
                 </svg>

@@ -181,7 +181,7 @@ fn types(t: &Texts, e: &Engagement) -> Html {
 /// The pyramid by engagement against the pyramid by spend: the cross table and the three groups
 /// a CRM team acts on, each opening its customers.
 fn versus(ctx: &AppContext, t: &Texts, p: &Participation, s: &SegmentationSummary) -> Html {
-    let names: Vec<String> = s.pyramid.tiers.iter().map(|x| x.name.clone()).collect();
+    let names: Vec<String> = s.pyramid.tiers.iter().map(|x| ctx.state.lang.tier_label(&x.name)).collect();
     let bottom = names.len().saturating_sub(1);
     let open = |engagement: usize, spend: usize| {
         let ctx = ctx.clone();

@@ -12,7 +12,7 @@ pub fn Preview(props: &ReportProps) -> Html {
     html! {
         <section class="card">
             <h2>{ lang.texts().preview_title }</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="preview" data-testid="preview">
                     <thead>
                         <tr>

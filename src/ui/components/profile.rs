@@ -202,7 +202,7 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
                 { fact(t.pf_state, lang.state_label(&c.state), "state") }
                 // Empty without amounts (tiers by spend, ABC by revenue): what they need instead.
                 { fact(t.pf_tier, if c.tier.is_empty() { t.needs_amount.to_string() } else { c.tier.clone() }, "tier") }
-                { fact(t.pf_pyramid, p.pyramid.clone().unwrap_or_else(dash), "pyramid") }
+                { fact(t.pf_pyramid, p.pyramid.as_deref().map_or_else(dash, |n| lang.tier_label(n)), "pyramid") }
                 { fact(t.abc_class, if c.abc.is_empty() { t.needs_amount.to_string() } else { c.abc.clone() }, "abc") }
                 { fact(t.pf_first_order, p.first_order.clone(), "first") }
                 { fact(t.pf_last_purchase, format!("{} ({} {})", p.last_order, c.recency_days, t.pf_days_ago), "last") }
@@ -211,7 +211,13 @@ fn story(ctx: &AppContext, p: &Profile, lang: Lang, t: &Texts, stale: bool) -> H
                 { fact(t.pf_aov, p.average_order_value.map_or_else(|| t.needs_amount.to_string(), format::money), "aov") }
                 { fact(t.pf_spend_12m, p.spend_12_months.map_or_else(|| t.needs_amount.to_string(), format::money), "spend-12m") }
                 { fact(t.pf_first_channel, p.first_channel.clone().unwrap_or_else(dash), "first-channel") }
-                if let Some(score) = c.engagement_score { { fact(t.engagement_score, format!("{score:.2}"), "engagement") } }
+                if let Some(e) = &p.engagement {
+                    { fact(t.engagement_score, format!("{:.2}", e.score), "engagement") }
+                    { fact(t.pf_events, if e.by_type.is_empty() { dash() } else {
+                        e.by_type.iter().map(|(name, n)| format!("{name} ×{n}")).collect::<Vec<_>>().join(" · ")
+                    }, "events") }
+                    { fact(t.pf_last_event, e.last_event.clone().unwrap_or_else(dash), "last-event") }
+                }
                 { fact(t.pf_categories, if p.categories.is_empty() { dash() } else { p.categories.join("、") }, "categories") }
                 { clv_facts }
                 { fact(t.pf_action, action, "action") }

@@ -22,6 +22,7 @@ pub const COLOURS: [&str; 6] = ["#a8071a", "#d4380d", "#fa8c16", "#ffc069", "#ff
 
 #[component]
 pub fn PyramidChart(props: &PyramidChartProps) -> Html {
+    let lang = use_context::<crate::ui::context::AppContext>().map_or(crate::ui::i18n::Lang::En, |c| c.state.lang);
     let p = &props.pyramid;
     let weights: Vec<f64> = p
         .tiers
@@ -33,7 +34,7 @@ pub fn PyramidChart(props: &PyramidChartProps) -> Html {
         .collect();
     let shapes = bands(&weights, W, H, 0.16, 0.42);
     html! {
-        <svg class="chart pyramid" viewBox={format!("0 0 {W} {H}")} role="img" data-testid="pyramid">
+        <svg class="chart pyramid" viewBox={format!("0 0 {W} {H}")} role="group" aria-label={p.tiers.iter().map(|tier| format!("{}: {}", lang.tier_label(&tier.name), format::int(tier.customers as u64))).collect::<Vec<_>>().join(" · ")} data-testid="pyramid">
             { for p.tiers.iter().zip(&shapes).enumerate().map(|(k, (tier, band))| {
                 let points = band.points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
                 let nps = tier.nps.as_ref().map_or("—".to_string(), |n| format!("NPS {} ({}–{})", format::one_decimal(n.nps), format::one_decimal(n.ci95[0]), format::one_decimal(n.ci95[1])));
@@ -45,12 +46,13 @@ pub fn PyramidChart(props: &PyramidChartProps) -> Html {
                 };
                 let light = k < 2;
                 let onclick = props.onselect.reform(move |_: MouseEvent| k);
+                let onkeydown = super::on_activate(props.onselect.reform(move |()| k));
                 html! {
-                    <g key={k} class="tier" {onclick} data-testid={format!("pyramid-tier-{k}")}>
-                        <title>{ format!("{}: {figures} · {nps}", tier.name) }</title>
+                    <g key={k} class="tier" {onclick} {onkeydown} tabindex="0" role="button" data-testid={format!("pyramid-tier-{k}")}>
+                        <title>{ format!("{}: {figures} · {nps}", lang.tier_label(&tier.name)) }</title>
                         <polygon {points} fill={COLOURS[k.min(5)]} />
                         <text x={(W / 2.0).to_string()} y={(band.label_y - 10.0).to_string()} text-anchor="middle" class={classes!("tier-name", light.then_some("light"))}>
-                            { tier.name.clone() }
+                            { lang.tier_label(&tier.name) }
                         </text>
                         <text x={(W / 2.0).to_string()} y={(band.label_y + 8.0).to_string()} text-anchor="middle" class={classes!("tier-figures", light.then_some("light"))}>
                             { figures }

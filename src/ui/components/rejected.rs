@@ -32,7 +32,7 @@ pub fn RejectedPanel(props: &RejectedProps) -> Html {
                 <p class="ok">{ t.rejected_none }</p>
             } else {
                 if r.rows_rejected > r.rejected.len() as u64 { <p class="hint">{ t.rejected_shown }</p> }
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table>
                         <thead><tr><th>{ t.row }</th><th>{ t.column }</th><th>{ t.value }</th><th>{ t.reason }</th></tr></thead>
                         <tbody>

@@ -22,7 +22,7 @@ pub fn RfHeatmap(props: &RfHeatmapProps) -> Html {
     let max = props.cells.iter().map(|c| c.customers).max().unwrap_or(0).max(1) as f64;
     let size = AXIS + CELL * b;
     html! {
-        <svg class="chart heatmap" viewBox={format!("0 0 {size} {size}")} role="img" data-testid="rf-heatmap">
+        <svg class="chart heatmap" viewBox={format!("0 0 {size} {size}")} role="group" aria-label={props.cells.iter().map(|c| format!("R{} F{}: {}", c.r, c.f, format::int(c.customers as u64))).collect::<Vec<_>>().join(" · ")} data-testid="rf-heatmap">
             { for props.cells.iter().map(|c| {
                 // F grows to the right, R grows upwards.
                 let x = AXIS + (f64::from(c.f) - 1.0) * CELL;
@@ -32,8 +32,9 @@ pub fn RfHeatmap(props: &RfHeatmapProps) -> Html {
                 // The cell's mean spend where the file has amounts.
                 let mean = c.mean_monetary.map(|m| format!(" · {}", format::money(m))).unwrap_or_default();
                 let onclick = props.onselect.reform(move |_: MouseEvent| (r, f));
+                let onkeydown = super::on_activate(props.onselect.reform(move |()| (r, f)));
                 html! {
-                    <g key={format!("{r}{f}")} class="cell" {onclick} data-testid={format!("cell-{r}-{f}")}>
+                    <g key={format!("{r}{f}")} class="cell" {onclick} {onkeydown} tabindex="0" role="button" data-testid={format!("cell-{r}-{f}")}>
                         <title>{ format!("R{r} F{f}: {}{mean}", format::int(c.customers as u64)) }</title>
                         <rect x={x.to_string()} y={y.to_string()} width={(CELL - 2.0).to_string()} height={(CELL - 2.0).to_string()} rx="4" fill={heat(t)} />
                         <text x={(x + CELL / 2.0 - 1.0).to_string()} y={(y + CELL / 2.0 - 4.0).to_string()} text-anchor="middle"

@@ -39,16 +39,17 @@ pub fn SegmentBars(props: &SegmentBarsProps) -> Html {
     let height = ROW * groups.len() as f64 + 4.0;
     html! {
         <>
-        <div class="chart-scroll">
-        <svg class="chart bars" viewBox={format!("0 0 640 {height}")} role="img" data-testid="segment-bars">
+        <div class="chart-scroll" tabindex="0">
+        <svg class="chart bars" viewBox={format!("0 0 640 {height}")} role="group" aria-label={props.groups.iter().map(|g| format!("{}: {}", group_label(lang, g), format::int(g.customers as u64))).collect::<Vec<_>>().join(" · ")} data-testid="segment-bars">
             { for groups.iter().zip(lengths).enumerate().map(|(i, (g, len))| {
                 let y = i as f64 * ROW;
                 let onclick = props.onselect.reform(move |_: MouseEvent| i);
+                let onkeydown = super::on_activate(props.onselect.reform(move |()| i));
                 // The revenue share where the file has amounts; the customers alone where not.
                 let revenue_share = g.revenue_share.map(|s| format!(" · {:.1}%", s * 100.0)).unwrap_or_default();
                 let title = format!("{}: {} · {:.1}%{revenue_share}", g.key, format::int(g.customers as u64), g.customer_share * 100.0);
                 html! {
-                    <g key={g.key.clone()} class="bar" {onclick} data-testid={format!("segment-bar-{i}")}>
+                    <g key={g.key.clone()} class="bar" {onclick} {onkeydown} tabindex="0" role="button" data-testid={format!("segment-bar-{i}")}>
                         <title>{ title }</title>
                         <rect class="hit" x="0" y={y.to_string()} width="640" height={ROW.to_string()} />
                         <text x={(LABEL - 8.0).to_string()} y={(y + 19.0).to_string()} text-anchor="end" class="label">{ group_label(lang, g) }</text>

@@ -70,7 +70,7 @@ pub fn StatusesPanel(props: &RereadProps) -> Html {
             <h2>{ lang.texts().statuses_rows_left_out }</h2>
             if !r.statuses.is_empty() {
                 <p class="hint">{ lang.texts().statuses_hint }</p>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table class="statuses">
                         <thead><tr>
                             <th>{ lang.texts().statuses_order_status_ticked_left_out }</th>

@@ -184,6 +184,17 @@ impl Lang {
         })
     }
 
+    /// A pyramid tier's name in the page's language: the default names are bilingual
+    /// (`超级米粉 Super fans`) so that exports read in both; a page shows its own half. A name the
+    /// user typed stays as it is.
+    pub fn tier_label(self, name: &str) -> String {
+        let defaults = crate::core::analysis::pyramid::PyramidParams::default().tiers;
+        match (defaults.iter().any(|(n, _)| n == name), name.split_once(' ')) {
+            (true, Some((zh, en))) => if self == Lang::Zh { zh } else { en }.to_string(),
+            _ => name.to_string(),
+        }
+    }
+
     /// A named segment in the page's language (a name of an edited map stays as it is).
     pub fn segment_label(self, name: &str) -> String {
         match self {
@@ -619,6 +630,26 @@ pub struct Texts {
     pub engagement_measure: &'static str,
     pub engagement_score: &'static str,
     pub fn_predicted_per_lead: &'static str,
+    pub g_overview_q: &'static str,
+    pub g_overview_a: &'static str,
+    pub g_data_q: &'static str,
+    pub g_data_a: &'static str,
+    pub g_segments_q: &'static str,
+    pub g_segments_a: &'static str,
+    pub g_lifecycle_q: &'static str,
+    pub g_lifecycle_a: &'static str,
+    pub g_pyramid_q: &'static str,
+    pub g_pyramid_a: &'static str,
+    pub g_pyramid_a_plain: &'static str,
+    pub g_clv_q: &'static str,
+    pub g_clv_a: &'static str,
+    pub g_actions_q: &'static str,
+    pub g_actions_a: &'static str,
+    pub g_nps_q: &'static str,
+    pub g_nps_a: &'static str,
+
+    pub pf_events: &'static str,
+    pub pf_last_event: &'static str,
     /// The pyramid's rule when it is ranked by engagement.
     pub pyramid_rule_engagement: &'static str,
     pub wb_needs_amount: &'static str,
@@ -901,6 +932,16 @@ mod tests {
             let zh = Lang::Zh.problem(&problem);
             assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}: {zh}", r.code());
         }
+    }
+
+    #[test]
+    fn the_default_pyramid_tiers_read_in_the_page_s_language() {
+        assert_eq!(
+            (Lang::Zh.tier_label("超级米粉 Super fans"), Lang::En.tier_label("超级米粉 Super fans")),
+            ("超级米粉".into(), "Super fans".into())
+        );
+        assert_eq!(Lang::En.tier_label("潜在用户 Base"), "Base");
+        assert_eq!(Lang::Zh.tier_label("Top spenders"), "Top spenders", "a name the user typed stays");
     }
 
     #[test]

@@ -161,10 +161,11 @@ pub fn ActionsPage(props: &ActionsPageProps) -> Html {
     let error = (*local_error).as_ref().or(ctx.state.segments.actions_error.as_ref()).map(|p| lang.problem(p));
     html! {
         <>
+            { crate::ui::components::guide::guide("actions", t.g_actions_q, t.g_actions_a.to_string()) }
             <section class="card" data-testid="playbook">
                 <h2>{ t.pb_title }</h2>
                 <p class="rule">{ t.pb_rule }</p>
-                <div class="table-wrap full">
+                <div class="table-wrap full" tabindex="0">
                     <table class="playbook">
                         <thead><tr>{ for headers.iter().map(|h| html! { <th>{ *h }</th> }) }<th></th></tr></thead>
                         <tbody>
@@ -225,7 +226,7 @@ fn summary_section(t: &Texts, a: &Actions, ctx: &AppContext, format: &UseStateHa
             if a.unmatched > 0 {
                 <p class="attention-text">{ t.act_unmatched.replace("{n}", &format::int(a.unmatched as u64)) }</p>
             }
-            <div class="table-wrap full">
+            <div class="table-wrap full" tabindex="0">
                 <table data-testid="actions-table">
                     <thead><tr>
                         <th>{ t.pb_action }</th><th>{ t.pb_channel }</th><th class="num">{ t.pb_priority }</th><th class="num">{ t.customers }</th>
@@ -295,7 +296,7 @@ fn winback_section(t: &Texts, w: &Winback, ctx: &AppContext, format: ExportForma
                     <div class="stat-value" data-testid="wb-floor-used">{ format::money(w.floor) }</div>
                 </div>
             </div>
-            <div class="table-wrap full">
+            <div class="table-wrap full" tabindex="0">
                 <table data-testid="winback-table">
                     <caption class="muted">{ format!("{} / {}", format::int(w.rows.len() as u64), format::int(total as u64)) }</caption>
                     <thead><tr><th>{ "ID" }</th><th>{ t.stages_title }</th><th class="num">{ t.recency }</th><th class="num">{ t.wb_spend_12m }</th>

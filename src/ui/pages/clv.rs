@@ -118,6 +118,7 @@ pub fn ClvPage() -> Html {
     let step_names = [tx.clv_summary, "BG/NBD", "Pareto/NBD", "Gamma-Gamma", tx.clv_predicting];
     html! {
         <>
+            { crate::ui::components::guide::guide("clv", tx.g_clv_q, tx.g_clv_a.to_string()) }
             <section class="card">
                 <h2>{ tx.clv_customer_lifetime_value_clv }</h2>
                 <p class="hint">{ tx.clv_intro }</p>
@@ -175,7 +176,11 @@ fn fr_heatmap(
     let max = values.iter().flatten().copied().fold(0.0, f64::max).max(1e-12);
     let (w, h) = (left + cw * cols as f64, ch * rows as f64 + bottom);
     html! {
-        <svg class="chart fr-matrix" viewBox={format!("0 0 {w} {h}")} role="img" data-testid={testid}>
+        <svg class="chart fr-matrix" viewBox={format!("0 0 {w} {h}")} role="img" data-testid={testid}
+            aria-label={m.frequencies.iter().enumerate().map(|(i, x)| {
+                let row: Vec<String> = m.recencies.iter().enumerate().map(|(j, r)| format!("{r}: {}", value(values[i][j]))).collect();
+                format!("x = {x}: {}", row.join(", "))
+            }).collect::<Vec<_>>().join(" · ")}>
             { for m.frequencies.iter().enumerate().map(|(i, &x)| {
                 let y = (rows - 1 - i) as f64 * ch;
                 html! {
@@ -231,7 +236,8 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
         let n = v.by_frequency.len().max(1) as f64;
         let slot = W / n;
         html! {
-            <svg class="chart" viewBox={format!("0 -10 {W} {}", H + 40.0)} role="img" data-testid="clv-by-frequency">
+            <svg class="chart" viewBox={format!("0 -10 {W} {}", H + 40.0)} role="img" data-testid="clv-by-frequency"
+                aria-label={v.by_frequency.iter().map(|g| format!("x = {}: {} {:.2}, {} {:.2}", g.frequency, tx.clv_actual, g.actual, tx.clv_expected, g.expected)).collect::<Vec<_>>().join(" · ")}>
                 { for v.by_frequency.iter().enumerate().map(|(i, g)| {
                     let x = i as f64 * slot;
                     let ha = g.actual / max * H;
@@ -257,7 +263,8 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
         let expected: Vec<(f64, f64)> = v.tracking.iter().map(|t| (t.0 / last, t.2 / top)).collect();
         let split = 1.0 - v.holdout_length * r.unit.days() / 7.0 / last;
         html! {
-            <svg class="chart" viewBox={format!("-10 -10 {} {}", W + 20.0, H + 40.0)} role="img" data-testid="clv-tracking">
+            <svg class="chart" viewBox={format!("-10 -10 {} {}", W + 20.0, H + 40.0)} role="img" data-testid="clv-tracking"
+                aria-label={format!("{} / {}: {}", tx.clv_actual, tx.clv_expected, v.tracking.iter().map(|t| format!("{:.0}: {:.0} / {:.0}", t.0, t.1, t.2)).collect::<Vec<_>>().join(" · "))}>
                 <path class="split" d={unit_path(&[(split, 0.0), (split, 1.0)], W, H)} />
                 <path class="actual-line" d={unit_path(&actual, W, H)} />
                 <path class="expected-line" d={unit_path(&expected, W, H)} />
@@ -289,7 +296,7 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
             </section>
             <section class="card">
                 <h2>{ tx.clv_models }</h2>
-                <div class="table-wrap full">
+                <div class="table-wrap full" tabindex="0">
                     <table data-testid="clv-models">
                         <thead><tr><th>{ tx.clv_model }</th><th>{ tx.clv_parameters_standard_error }</th><th class="num">{ tx.clv_log_likelihood }</th><th>{ tx.clv_converged }</th></tr></thead>
                         <tbody>
@@ -400,7 +407,7 @@ fn ClvCustomers(props: &ClvCustomersProps) -> Html {
                     <button class="button primary" onclick={export} data-testid="clv-export">{ tx.clv_export_csv }</button>
                 </div>
             </div>
-            <div class="table-wrap full">
+            <div class="table-wrap full" tabindex="0">
                 <table data-testid="clv-table">
                     <thead><tr>
                         <th>{ tx.clv_customer }</th><th class="num">{ tx.clv_repeats }</th><th class="num">{ tx.clv_recency }</th><th class="num">{ "T" }</th>

@@ -31,6 +31,9 @@ pub fn DataPage() -> Html {
     let onreparse = ctx.on_reparse(view);
     html! {
         <>
+            if tx.is_some() || survey.is_some() {
+                { crate::ui::components::guide::guide("data", t.g_data_q, t.g_data_a.to_string()) }
+            }
             if tx.is_some() && survey.is_some() {
                 <div class="lang data-switch" role="group">
                     <button class={classes!((view == Slot::Transactions).then_some("active"))} onclick={pick(Slot::Transactions)} data-testid="data-transactions">{ t.data_transactions }</button>

@@ -48,6 +48,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
     let s = props.summary.clone();
     let zh = lang == Lang::Zh;
     let k = &s.kpis;
+    let decline = s.stages.iter().find(|g| g.key == Stage::Decline.en()).map_or(0, |g| g.customers);
     let last_only = use_state(|| false);
     let channels_shown = use_shown();
     let open = {
@@ -99,6 +100,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
     };
     html! {
         <>
+            { crate::ui::components::guide::guide("lifecycle", t.g_lifecycle_q, t.g_lifecycle_a.replace("{n}", &format::int(decline as u64))) }
             <RulesPanel summary={s.clone()} params={ctx.state.segments.params.clone()} error={ctx.state.segments.error.clone()} lang={ctx.state.lang} onapply={ctx.on_segment()} onall={ctx.on_all_customers()} />
             <section class="card">
                 <div class="stats">
@@ -177,7 +179,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
             { cohort_section(&s, lang, *cohort_view, &cohort_view, &open) }
             <section class="card">
                 <h2>{ t.periods_title }</h2>
-                <div class="table-wrap full">
+                <div class="table-wrap full" tabindex="0">
                     <table data-testid="periods">
                         <thead><tr><th>{ t.period }</th>{ for state_names.iter().map(|n| html! { <th class="num" key={n.clone()}>{ n.clone() }</th> }) }
                             <th class="num">{ t.kpi_returning_buyers }</th><th class="num">{ t.reactivation }</th></tr></thead>
@@ -197,7 +199,7 @@ pub fn LifecyclePage(props: &LifecyclePageProps) -> Html {
                 if !k.channels.is_empty() {
                     <section class="card">
                         <h2>{ t.channels_title }</h2>
-                        <div class="table-wrap full">
+                        <div class="table-wrap full" tabindex="0">
                             <table data-testid="channels">
                                 <thead><tr><th>{ t.channel }</th><th class="num">{ t.customers }</th><th class="num">{ t.repeat_rate }</th><th class="num">{ t.revenue_per_customer }</th></tr></thead>
                                 <tbody>
@@ -390,7 +392,7 @@ fn chain_section(
                 <div>
                     <MatrixHeatmap rows={names.clone()} cols={names.clone()} {values} counts={Some(moved.clone())} testid="chain-matrix"
                         onselect={(**last).then(|| open.reform(|(i, j): (usize, usize)| CustomerFilter::StageMoved { from: Stage::ALL[i.min(4)], to: Stage::ALL[j.min(4)] }))} />
-                    <div class="table-wrap full">
+                    <div class="table-wrap full" tabindex="0">
                     <table data-testid="chain-expected">
                         <thead><tr><th>{ t.chain_expected }</th>{ for names.iter().take(4).map(|n| html! { <th class="num">{ n.clone() }</th> }) }</tr></thead>
                         <tbody><tr><td></td>{ for c.expected_periods_to_end.iter().map(|e| html! {

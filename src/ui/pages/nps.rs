@@ -31,13 +31,14 @@ fn table(lang: Lang, title: &str, groups: &[GroupNps], testid: &'static str, sho
     html! {
         <section class="card">
             <h2>{ title.to_string() }</h2>
-            <div class="table-wrap full">
+            <div class="table-wrap full" tabindex="0">
                 <table data-testid={testid}>
                     <thead><tr><th>{ t.group }</th><th class="num">{ t.responses_label }</th><th class="num">{ "NPS" }</th><th class="num">{ t.interval }</th></tr></thead>
                     <tbody>
                         { for groups.iter().take(**shown).map(|g| html! {
                             <tr key={g.key.clone()}>
-                                <td>{ if lang == Lang::Zh { g.zh.clone().unwrap_or_else(|| g.key.clone()) } else { g.key.clone() } }</td>
+                                // Pyramid tiers' default names are bilingual: the page's half.
+                                <td>{ lang.tier_label(&if lang == Lang::Zh { g.zh.clone().unwrap_or_else(|| g.key.clone()) } else { g.key.clone() }) }</td>
                                 <td class="num">{ format::int(g.nps.responses as u64) }</td>
                                 <td class="num">{ format::one_decimal(g.nps.nps) }</td>
                                 <td class="num">{ format!("{} – {}", format::one_decimal(g.nps.ci95[0]), format::one_decimal(g.nps.ci95[1])) }</td>
@@ -114,6 +115,7 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
     // How many rows each breakdown shows (pyramid, channel, tier, segment, stage).
     let shown = [use_shown(), use_shown(), use_shown(), use_shown(), use_shown()];
     let o = &s.overall;
+    let guide = t.g_nps_a.replace("{n}", &format::int(o.detractors as u64)).replace("{total}", &format::int(o.responses as u64));
     let share = |k: usize| if o.responses == 0 { 0.0 } else { k as f64 / o.responses as f64 * 100.0 };
     let dist: Vec<f64> = s.distribution.iter().map(|&c| c as f64).collect();
     let heights = bar_lengths(&dist, 150.0);
@@ -131,6 +133,7 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
     };
     html! {
         <>
+            { crate::ui::components::guide::guide("nps", t.g_nps_q, guide) }
             <SurveyUpload />
             <section class="card">
                 <h2>{ t.nps_title }</h2>
@@ -150,7 +153,8 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
             </section>
             <div class="two-col">
                 <ChartCard title={t.distribution_title} file="nps-distribution" testid="export-distribution">
-                    <svg class="chart" viewBox="0 0 440 190" role="img" data-testid="nps-distribution">
+                    <svg class="chart" viewBox="0 0 440 190" role="img" data-testid="nps-distribution"
+                        aria-label={format!("{}: {}", t.distribution_title, s.distribution.iter().enumerate().map(|(k, n)| format!("{k}: {}", format::int(*n as u64))).collect::<Vec<_>>().join(" · "))}>
                         { for heights.iter().enumerate().map(|(score, &h)| {
                             let class = match score { 9..=10 => "promoter", 7..=8 => "passive", _ => "detractor" };
                             let xpos = 10.0 + score as f64 * 39.0;

@@ -69,6 +69,12 @@ pub fn OverviewPage() -> Html {
                 <button class="button" onclick={print} data-testid="print">{ t.print_report }</button>
             </div>
             <h1 class="print-only report-title">{ t.overview_title }</h1>
+            if let Some(s) = &seg {
+                { crate::ui::components::guide::guide("overview", t.g_overview_q, {
+                    let lapsed = s.states.current.iter().find(|g| g.key == "Lapsed").map_or(0, |g| g.customers);
+                    t.g_overview_a.replace("{repeat}", &pct(s.kpis.repurchase_rate)).replace("{lapsed}", &format::int(lapsed as u64))
+                }) }
+            }
             if let Some(report) = state.ingest.report.clone() {
                 <Summary {report} />
             }

@@ -75,8 +75,16 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
     };
     let ladder: Vec<f64> = p.ladder.iter().map(|&n| n as f64).collect();
     let ladder_len = bar_lengths(&ladder, 300.0);
+    let guide = match p.tiers.first() {
+        Some(top) => match top.multiple {
+            Some(m) => t.g_pyramid_a.replace("{n}", &format::int(top.customers as u64)).replace("{m}", &format!("{m:.1}")),
+            None => t.g_pyramid_a_plain.replace("{n}", &format::int(top.customers as u64)),
+        },
+        None => String::new(),
+    };
     html! {
         <>
+            { crate::ui::components::guide::guide("pyramid", t.g_pyramid_q, guide) }
             if let Some(list) = ctx.state.segments.list.clone() {
                 <CustomerListPanel {list} summary={ctx.state.segments.summary.clone()} file={ctx.file_name()} lang={ctx.state.lang} onpage={ctx.on_list_page()} onexport={ctx.on_list_export()} />
             }
@@ -105,11 +113,11 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                 if let Some(e) = (*error).as_ref() {
                     <p class="attention-text" role="alert" data-testid="pyramid-error">{ ctx.state.lang.pyramid_error(e) }</p>
                 }
-                <div class="two-col">
+                <div class="two-col pyramid-row">
                     <PyramidChart pyramid={p.clone()} by_revenue={*by_revenue} onselect={open.clone()} />
                     <div>
                         <h3>{ t.ladder_title }</h3>
-                        <svg class="chart" viewBox="0 0 480 150" role="img" data-testid="ladder">
+                        <svg class="chart" viewBox="0 0 480 150" role="img" aria-label={ladder_labels.iter().zip(p.ladder).map(|(l, n)| format!("{l}: {}", format::int(n as u64))).collect::<Vec<_>>().join(" · ")} data-testid="ladder">
                             { for ladder_len.iter().enumerate().map(|(k, &len)| {
                                 let y = k as f64 * 36.0;
                                 let share = if p.ladder[0] == 0 { 0.0 } else { p.ladder[k] as f64 / p.ladder[0] as f64 * 100.0 };
@@ -123,26 +131,27 @@ pub fn PyramidPage(props: &PyramidPageProps) -> Html {
                                 }
                             }) }
                         </svg>
-                        <div class="table-wrap full">
-                            <table data-testid="pyramid-table">
-                                <thead><tr><th>{ t.group }</th><th class="num">{ t.customers }</th><th class="num">{ t.revenue_share }</th>
-                                    <th class="num">{ t.orders_per_customer }</th><th class="num">{ t.repeat_rate }</th><th class="num">{ t.multiple }</th><th class="num">{ "NPS" }</th></tr></thead>
-                                <tbody>
-                                    { for p.tiers.iter().enumerate().map(|(k, tier)| html! {
-                                        <tr key={k} class="clickable" onclick={open.reform(move |_: MouseEvent| k)}>
-                                            <td>{ tier.name.clone() }</td>
-                                            <td class="num">{ format::int(tier.customers as u64) }</td>
-                                            <td class="num">{ tier.revenue_share.map_or_else(|| t.needs_amount.to_string(), |s| format!("{:.1}%", s * 100.0)) }</td>
-                                            <td class="num">{ format!("{:.2}", tier.orders_per_customer) }</td>
-                                            <td class="num">{ format!("{:.1}%", tier.repurchase_rate * 100.0) }</td>
-                                            <td class="num" data-testid={format!("multiple-{k}")}>{ tier.multiple.map_or("—".to_string(), |m| format!("{m:.1}×")) }</td>
-                                            <td class="num">{ tier.nps.as_ref().map_or("—".to_string(), |n| format::one_decimal(n.nps)) }</td>
-                                        </tr>
-                                    }) }
-                                </tbody>
-                            </table>
-                        </div>
                     </div>
+                </div>
+                // The tiers' figures below the chart, the card's full width: no column is cut off.
+                <div class="table-wrap full" tabindex="0">
+                    <table data-testid="pyramid-table">
+                        <thead><tr><th>{ t.group }</th><th class="num">{ t.customers }</th><th class="num">{ t.revenue_share }</th>
+                            <th class="num">{ t.orders_per_customer }</th><th class="num">{ t.repeat_rate }</th><th class="num">{ t.multiple }</th><th class="num">{ "NPS" }</th></tr></thead>
+                        <tbody>
+                            { for p.tiers.iter().enumerate().map(|(k, tier)| html! {
+                                <tr key={k} class="clickable" onclick={open.reform(move |_: MouseEvent| k)} onkeydown={crate::ui::components::on_activate(open.reform(move |()| k))} tabindex="0">
+                                    <td>{ ctx.state.lang.tier_label(&tier.name) }</td>
+                                    <td class="num">{ format::int(tier.customers as u64) }</td>
+                                    <td class="num">{ tier.revenue_share.map_or_else(|| t.needs_amount.to_string(), |s| format!("{:.1}%", s * 100.0)) }</td>
+                                    <td class="num">{ format!("{:.2}", tier.orders_per_customer) }</td>
+                                    <td class="num">{ format!("{:.1}%", tier.repurchase_rate * 100.0) }</td>
+                                    <td class="num" data-testid={format!("multiple-{k}")}>{ tier.multiple.map_or("—".to_string(), |m| format!("{m:.1}×")) }</td>
+                                    <td class="num">{ tier.nps.as_ref().map_or("—".to_string(), |n| format::one_decimal(n.nps)) }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
                 </div>
             </ChartCard>
             <crate::ui::components::participation::ParticipationSection summary={props.summary.clone()} />

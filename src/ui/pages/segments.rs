@@ -25,8 +25,10 @@ pub fn SegmentsPage(props: &SegmentsPageProps) -> Html {
         Callback::from(move |filter: CustomerFilter| ctx.customers(filter, 0))
     };
     let list = ctx.state.segments.list.clone();
+    let champions = s.segments.iter().find(|g| g.key == "Champions").map_or(0, |g| g.customers);
     html! {
         <>
+            { crate::ui::components::guide::guide("segments", t.g_segments_q, t.g_segments_a.replace("{n}", &crate::ui::format::int(champions as u64))) }
             <RulesPanel summary={s.clone()} params={ctx.state.segments.params.clone()} error={ctx.state.segments.error.clone()} lang={ctx.state.lang} onapply={ctx.on_segment()} onall={ctx.on_all_customers()} />
             if let Some(list) = list {
                 <CustomerListPanel {list} summary={ctx.state.segments.summary.clone()} file={ctx.file_name()} lang={ctx.state.lang} onpage={ctx.on_list_page()} onexport={ctx.on_list_export()} />
