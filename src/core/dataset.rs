@@ -513,6 +513,12 @@ pub struct Totals {
 }
 
 impl Dataset {
+    /// Row `row`'s amount; 0 in a file without amounts, where every row is a purchase of nothing
+    /// (as the facts count it).
+    pub fn amount_or_zero(&self, row: usize) -> f64 {
+        self.amount.as_ref().map_or(0.0, |a| a[row])
+    }
+
     /// Whether the file is a survey: scores and no amounts (its dates are answers, its customers
     /// may be anonymous), not purchases — a visit log has neither scores nor amounts.
     pub fn is_survey(&self) -> bool {

@@ -143,14 +143,8 @@ pub struct Engagement {
     /// Each customer's score, by their code in the transactions (0 without events).
     #[serde(skip)]
     pub score: Vec<f64>,
-    /// Each customer's scored events, by code.
-    #[serde(skip)]
-    pub count: Vec<u32>,
-    /// Each customer's last scored event, by code.
-    #[serde(skip)]
-    pub last: Vec<Option<Day>>,
-    /// Every scored event as (customer code, type code, day), by customer: a customer's events by
-    /// type for their story.
+    /// Every scored event as (customer code, type code, day), in that order: a customer's events,
+    /// by type and last, for their story, and the types' figures.
     #[serde(skip)]
     pub scored: Vec<(u32, u32, Day)>,
     /// The type names by type code (the file's order).
@@ -172,11 +166,11 @@ pub struct CustomerEngagement {
 impl Engagement {
     /// Customer `code`'s (in the transactions) engagement.
     pub fn of(&self, code: u32) -> CustomerEngagement {
-        let k = code as usize;
         let lo = self.scored.partition_point(|e| e.0 < code);
         let hi = self.scored.partition_point(|e| e.0 <= code);
+        let mine = &self.scored[lo..hi];
         let mut counts: Vec<(String, u32)> = Vec::new();
-        for &(_, kind, _) in &self.scored[lo..hi] {
+        for &(_, kind, _) in mine {
             let name = self.type_names.get(kind as usize).cloned().unwrap_or_default();
             match counts.iter_mut().find(|(n, _)| *n == name) {
                 Some(c) => c.1 += 1,
@@ -185,10 +179,10 @@ impl Engagement {
         }
         counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         CustomerEngagement {
-            score: (self.score.get(k).copied().unwrap_or(0.0) * 1e6).round() / 1e6 + 0.0,
-            events: self.count.get(k).copied().unwrap_or(0),
+            score: (self.score.get(code as usize).copied().unwrap_or(0.0) * 1e6).round() / 1e6 + 0.0,
+            events: mine.len() as u32,
             by_type: counts,
-            last_event: self.last.get(k).copied().flatten().map(format_day),
+            last_event: mine.iter().map(|e| e.2).max().map(format_day),
         }
     }
 }
@@ -200,7 +194,7 @@ const EXAMPLES: usize = 5;
 /// its category and the points as its comment: see `api::read_events`), as of `as_of`.
 pub fn engagement(events: &Dataset, tx: &Dataset, as_of: Day, params: &EngagementParams) -> Engagement {
     let n = tx.customers.len();
-    let (mut score, mut count, mut last) = (vec![0.0f64; n], vec![0u32; n], vec![None::<Day>; n]);
+    let mut score = vec![0.0f64; n];
     let days = events.day.as_deref().unwrap_or_default();
     let types = events.category.as_ref();
     let type_names: Vec<&str> = types.map(|t| t.labels.names()).unwrap_or_default();
@@ -219,10 +213,9 @@ pub fn engagement(events: &Dataset, tx: &Dataset, as_of: Day, params: &Engagemen
     let to_tx: Vec<Option<u32>> = (0..events.customers.len() as u32)
         .map(|c| events.customers.name(c).and_then(|name| tx.customers.code(name.trim())))
         .collect();
-    let (mut matched, mut unknown_events, mut after_as_of) = (0, 0, 0);
+    let (mut unknown_events, mut after_as_of) = (0, 0);
     let mut unknown_seen = vec![false; events.customers.len()];
     let mut unknown_examples = Vec::new();
-    let mut by_type = vec![(0usize, Vec::<u32>::new()); type_names.len()];
     let mut scored = Vec::new();
     for (row, &code) in events.customer.iter().enumerate() {
         if code == MISSING {
@@ -253,28 +246,24 @@ pub fn engagement(events: &Dataset, tx: &Dataset, as_of: Day, params: &Engagemen
             },
         };
         let decay = 0.5f64.powf(f64::from(as_of - day) / params.half_life_days);
-        let k = c as usize;
-        score[k] += weight * p * decay;
-        count[k] += 1;
-        last[k] = Some(last[k].map_or(day, |d| d.max(day)));
-        matched += 1;
+        score[c as usize] += weight * p * decay;
         scored.push((c, kind, day));
-        if let Some(t) = by_type.get_mut(kind as usize) {
-            t.0 += 1;
-            t.1.push(c);
-        }
     }
+    // By customer, type and day: each type's events and customers (a customer once per type), and
+    // the customers with any, counted from the events themselves.
+    scored.sort_unstable();
     let mut types: Vec<TypeStat> = type_names
         .iter()
-        .zip(by_type)
-        .map(|(name, (events, mut who))| {
-            who.sort_unstable();
-            who.dedup();
-            TypeStat { name: name.to_string(), weight: params.weight(name), events, customers: who.len() }
-        })
+        .map(|name| TypeStat { name: name.to_string(), weight: params.weight(name), events: 0, customers: 0 })
         .collect();
+    for (i, &(c, kind, _)) in scored.iter().enumerate() {
+        if let Some(t) = types.get_mut(kind as usize) {
+            t.events += 1;
+            t.customers += usize::from(i == 0 || scored[i - 1].0 != c || scored[i - 1].1 != kind);
+        }
+    }
+    let customers = scored.iter().enumerate().filter(|&(i, e)| i == 0 || scored[i - 1].0 != e.0).count();
     types.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name)));
-    scored.sort_unstable();
     Engagement {
         as_of: format_day(as_of),
         half_life_days: params.half_life_days,
@@ -284,18 +273,16 @@ pub fn engagement(events: &Dataset, tx: &Dataset, as_of: Day, params: &Engagemen
             params.half_life_days
         ),
         events: events.rows(),
-        matched,
+        matched: scored.len(),
         unknown_events,
         unknown_customers: unknown_seen.iter().filter(|&&s| s).count(),
         unknown_examples,
         after_as_of,
-        customers: count.iter().filter(|&&n| n > 0).count(),
+        customers,
         points: events.comments.is_some(),
         bad_points,
         types,
         score,
-        count,
-        last,
         scored,
         type_names: type_names.iter().map(|n| n.to_string()).collect(),
     }
@@ -333,14 +320,13 @@ mod tests {
         // 07-01), weight 1 × 2 points × ½¹ = 1 → 6. b: 论坛发帖 today, an unreadable point → 1.
         assert!((e.score[code("a")] - 6.0).abs() < 1e-12, "{}", e.score[code("a")]);
         assert!((e.score[code("b")] - 1.0).abs() < 1e-12);
-        assert_eq!((e.score[code("c")], e.count[code("c")]), (0.0, 0));
+        assert_eq!((e.score[code("c")], e.of(code("c") as u32).events), (0.0, 0));
         assert_eq!((e.matched, e.unknown_events, e.unknown_customers, e.after_as_of, e.bad_points), (3, 2, 1, 1, 1));
         assert_eq!(e.unknown_examples, ["z"]);
         assert_eq!((e.customers, e.events, e.points), (2, 6, true));
         let types: Vec<(&str, usize, usize, f64)> =
             e.types.iter().map(|t| (t.name.as_str(), t.events, t.customers, t.weight)).collect();
         assert_eq!(types, [("论坛发帖", 2, 2, 1.0), ("推荐好友", 1, 1, 5.0), ("评价", 0, 0, 1.0)]);
-        assert_eq!(e.last[code("a")], Some(as_of));
         // a's story: two events (the one after the as-of date left out), the last today.
         let a = e.of(code("a") as u32);
         assert_eq!((a.score, a.events, a.last_event.as_deref()), (6.0, 2, Some("2024-07-01")));

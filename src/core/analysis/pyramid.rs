@@ -280,8 +280,12 @@ pub fn build(
     let advocates = loyal.iter().filter(|&&i| latest_score(i).is_some_and(|s| s >= 9)).count();
     let participation = match engagement {
         Some(_) if facts.amounts => {
-            let engagement_of = cut(customers, ids, &params.tiers, |i| value(Measure::Engagement, i));
-            let spend_of = cut(customers, ids, &params.tiers, |i| value(Measure::TotalSpend, i));
+            // The pyramid itself is one of the two when it is ranked by engagement or by spend.
+            let by = |measure: Measure| match params.measure == measure {
+                true => of.clone(),
+                false => cut(customers, ids, &params.tiers, |i| value(measure, i)),
+            };
+            let (engagement_of, spend_of) = (by(Measure::Engagement), by(Measure::TotalSpend));
             Some(participation(customers, engagement_of, spend_of, params.tiers.len()))
         }
         _ => None,

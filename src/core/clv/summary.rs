@@ -104,7 +104,7 @@ impl Summary {
 pub fn summarise(ds: &Dataset, calibration_end: Day, holdout_end: Option<Day>, unit: Unit) -> Result<Summary, SummaryError> {
     let days = ds.day.as_ref().ok_or(SummaryError::NoDates)?;
     crate::core::analysis::customers::purchases(ds).map_err(SummaryError::NotPurchases)?;
-    let amount = |i: usize| ds.amount.as_ref().map_or(0.0, |a| a[i]);
+    let amount = |i: usize| ds.amount_or_zero(i);
     if holdout_end.is_some_and(|h| h <= calibration_end) {
         return Err(SummaryError::HoldoutBeforeCalibration);
     }

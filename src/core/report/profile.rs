@@ -187,15 +187,8 @@ pub fn profile(
 /// dated after it.
 fn timeline(ds: &Dataset, code: u32, as_of: Day) -> (Vec<TimelineEntry>, usize) {
     let Some(days) = ds.day.as_deref() else { return (Vec::new(), 0) };
-    // Without amounts every row is a purchase of nothing (as the facts count it), shown without a value.
-    let zeros;
-    let amounts = match ds.amount.as_deref() {
-        Some(a) => a,
-        None => {
-            zeros = vec![0.0; days.len()];
-            &zeros
-        }
-    };
+    // Without amounts every row is a purchase of nothing, shown without a value.
+    let amount = |row: usize| ds.amount_or_zero(row);
     let money = ds.amount.is_some();
     let orders = ds.order.as_ref().map(|o| o.keys.as_slice());
     let mut after = 0;
@@ -205,9 +198,9 @@ fn timeline(ds: &Dataset, code: u32, as_of: Day) -> (Vec<TimelineEntry>, usize) 
     for (row, _) in ds.customer.iter().enumerate().filter(|&(_, &c)| c == code) {
         if days[row] > as_of {
             after += 1;
-        } else if amounts[row].is_sign_negative() {
+        } else if amount(row).is_sign_negative() {
             returns.push(row);
-        } else if !amounts[row].is_nan() {
+        } else if !amount(row).is_nan() {
             let key = orders.map_or(NO_ORDER, |o| o[row]);
             purchases.push((days[row], key, row));
         }
@@ -258,12 +251,12 @@ fn timeline(ds: &Dataset, code: u32, as_of: Day) -> (Vec<TimelineEntry>, usize) 
         let end = k + keyed[k..].iter().take_while(|x| same(x)).count();
         let rows: Vec<usize> = keyed[k..end].iter().map(|x| x.1).collect();
         // Summed in row order, as the facts add an order's rows.
-        let amount = rows.iter().fold(0.0, |a, &r| a + amounts[r]);
-        out.push((day, rows[0], entry(day, amount, false, &rows)));
+        let value = rows.iter().fold(0.0, |a, &r| a + amount(r));
+        out.push((day, rows[0], entry(day, value, false, &rows)));
         k = end;
     }
     for r in returns {
-        out.push((days[r], r, entry(days[r], amounts[r], true, &[r])));
+        out.push((days[r], r, entry(days[r], amount(r), true, &[r])));
     }
     out.sort_by_key(|e| (e.0, e.1));
     (out.into_iter().map(|e| e.2).collect(), after)

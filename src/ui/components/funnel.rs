@@ -94,10 +94,7 @@ pub fn FunnelSection() -> Html {
             <div class="card-head">
                 <h2>{ t.fn_title }</h2>
                 <div class="dropzone-actions">
-                    <label class="button">
-                        { t.fn_choose }
-                        <input type="file" class="visually-hidden" accept=".csv,.tsv,.txt,.xlsx,.xls,.xlsm,text/csv,text/plain" {onchange} data-testid="members-input" />
-                    </label>
+                    { super::data_file_button(t.fn_choose, onchange, "members-input", false) }
                     if answer.is_some() {
                         <button class="button" onclick={remove} data-testid="members-remove">{ t.fn_remove }</button>
                     }

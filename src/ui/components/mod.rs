@@ -57,3 +57,18 @@ pub fn on_activate(open: yew::Callback<()>) -> yew::Callback<web_sys::KeyboardEv
         }
     })
 }
+
+/// What a data file input offers to choose: the formats the reader understands.
+const DATA_FILES: &str = ".csv,.tsv,.txt,.xlsx,.xls,.xlsm,text/csv,text/plain";
+
+/// A button that chooses a data file (transactions, a survey, a member list, events): `label` on a
+/// button (`primary` or not) over a hidden file input with test id `testid`.
+pub fn data_file_button(label: &str, onchange: yew::Callback<web_sys::Event>, testid: &'static str, primary: bool) -> yew::Html {
+    use yew::prelude::*;
+    html! {
+        <label class={classes!("button", primary.then_some("primary"))}>
+            { label.to_string() }
+            <input type="file" class="visually-hidden" accept={DATA_FILES} {onchange} data-testid={testid} />
+        </label>
+    }
+}

@@ -55,10 +55,7 @@ pub fn ParticipationSection(props: &ParticipationProps) -> Html {
             <div class="card-head">
                 <h2>{ t.ev_title }</h2>
                 <div class="dropzone-actions">
-                    <label class="button">
-                        { t.ev_choose }
-                        <input type="file" class="visually-hidden" accept=".csv,.tsv,.txt,.xlsx,.xls,.xlsm,text/csv,text/plain" {onchange} data-testid="events-input" />
-                    </label>
+                    { super::data_file_button(t.ev_choose, onchange, "events-input", false) }
                     if answer.is_some() {
                         <button class="button" onclick={remove} data-testid="events-remove">{ t.ev_remove }</button>
                     }

@@ -64,10 +64,7 @@ pub fn Upload(props: &UploadProps) -> Html {
                 <span class="hint">{ t.formats_hint }</span>
             </div>
             <div class="dropzone-actions">
-                <label class="button primary">
-                    { t.choose_file }
-                    <input type="file" class="visually-hidden" accept=".csv,.tsv,.txt,.xlsx,.xls,.xlsm,text/csv,text/plain" {onchange} data-testid="file-input" />
-                </label>
+                { super::data_file_button(t.choose_file, onchange, "file-input", true) }
                 <button class="button" onclick={sample} data-testid="sample">{ t.try_sample }</button>
             </div>
         </section>
@@ -96,10 +93,7 @@ pub fn SurveyUpload() -> Html {
             <div class="card-head">
                 <h2>{ t.survey_title }</h2>
                 <div class="dropzone-actions">
-                    <label class="button">
-                        { if survey.is_some() { t.survey_replace } else { t.survey_add } }
-                        <input type="file" class="visually-hidden" accept=".csv,.tsv,.txt,.xlsx,.xls,.xlsm,text/csv,text/plain" {onchange} data-testid="survey-input" />
-                    </label>
+                    { super::data_file_button(if survey.is_some() { t.survey_replace } else { t.survey_add }, onchange, "survey-input", false) }
                     if survey.is_some() {
                         <button class="button" onclick={remove} data-testid="survey-remove">{ t.survey_remove }</button>
                     }
