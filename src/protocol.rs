@@ -430,6 +430,16 @@ impl<A> Loads<A> {
     }
 }
 
+/// The file name the generated sample data is read under.
+pub fn sample_file_name(customers: usize, seed: u64) -> String {
+    format!("sample-{customers}-customers-seed-{seed}.csv")
+}
+
+/// Whether `name` is the generated sample data's (the first-run tour shows on it).
+pub fn is_sample_file(name: &str) -> bool {
+    name.strip_prefix("sample-").and_then(|rest| rest.strip_suffix(".csv")).is_some_and(|rest| rest.contains("-customers-seed-"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,5 +548,11 @@ mod tests {
             let json = serde_json::to_string(&sent).unwrap();
             assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), sent);
         }
+    }
+
+    #[test]
+    fn the_sample_file_is_known_by_its_name() {
+        assert!(super::is_sample_file(&super::sample_file_name(20_000, 42)));
+        assert!(!super::is_sample_file("sample.csv") && !super::is_sample_file("orders-20000-customers-seed-1.csv"));
     }
 }

@@ -157,7 +157,10 @@ export interface Report {
   rows_excluded: number;
   cancellations: number;
   statuses: Array<{ status: string; rows: number; amount: number; excluded: boolean }>;
+  /** What to check about the file, one English sentence each. */
   warnings: string[];
+  /** The same warnings as codes and their numbers, to word them in another language, e.g. `{ title_lines: { lines: 1 } }`, `"ambiguous_dates"`. */
+  warning_codes: Array<string | Record<string, Record<string, unknown>>>;
   /** Every rejected row with its reason. */
   rejected: Array<{ row: number; column: string; value: string; reason: string }>;
   [more: string]: unknown;

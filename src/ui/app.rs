@@ -3,7 +3,9 @@
 use super::bridge::{download_bytes, Bridge};
 use super::components::customer_picker::CustomerPicker;
 use super::components::profile::ProfileDialog;
+use super::components::report::Report;
 use super::components::tabs::Tabs;
+use super::components::tour::Tour;
 use super::components::{header::Header, progress::ProgressBar, upload::SurveyUpload, upload::Upload};
 use super::context::AppContext;
 use super::pages::actions::ActionsPage;
@@ -62,6 +64,21 @@ pub fn App() -> Html {
             }
         });
     }
+    {
+        // The printed report: printed once rendered and no CLV fit is running (a fit started for
+        // it fills its CLV section); the browser's `afterprint` takes it away again.
+        let context = context.clone();
+        let ready = state.printing && state.clv.step.is_none();
+        use_effect_with(ready, move |ready| {
+            let listener = web_sys::window().filter(|_| *ready).map(|w| {
+                // Listening first: Chromium fires `afterprint` before `print()` returns.
+                let listener = gloo::events::EventListener::once(&w, "afterprint", move |_| context.printed());
+                let _ = w.print();
+                listener
+            });
+            move || drop(listener)
+        });
+    }
     let t = state.lang.texts();
     let body = match &state.ingest.phase {
         Phase::Idle => html! {},
@@ -118,20 +135,21 @@ pub fn App() -> Html {
                     </> },
                 )
             });
-            html! { <>{ for refusal }<Tabs />{ page }</> }
+            html! { <>{ for refusal }<Tabs /><Tour />{ page }</> }
         }
         Phase::Loaded => html! {},
     };
     let load_ms = load_ms(&state);
     html! {
         <ContextProvider<AppContext> context={context}>
-            <div class="app" data-worker={if state.worker_ready { "ready" } else { "starting" }} data-completed={state.ingest.completed.to_string()} data-load-ms={load_ms}>
+            <div class={classes!("app", state.printing.then_some("printing"))} data-worker={if state.worker_ready { "ready" } else { "starting" }} data-completed={state.ingest.completed.to_string()} data-load-ms={load_ms}>
                 <Header />
                 <div class="container content">
                     <Upload compact={state.ingest.report.is_some() || state.ingest.survey.is_some()} />
                     { body }
                 </div>
                 <ProfileDialog />
+                if state.printing { <Report /> }
             </div>
         </ContextProvider<AppContext>>
     }

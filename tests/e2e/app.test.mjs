@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -1162,10 +1162,8 @@ test('axe-core finds no WCAG 2.1 A/AA violation, and nothing overlaps or overflo
           await page.getByTestId('segment-bar-0').click();
           await page.getByTestId('customer-list').waitFor({ timeout: TIMEOUT });
         }
-        if (tab === 'clv') {
-          await page.getByTestId('clv-run').click();
-          await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
-        }
+        // The CLV page fits the models on its own.
+        if (tab === 'clv') await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
         if (tab === 'actions') await page.getByTestId('winback').waitFor({ timeout: TIMEOUT });
         await page.evaluate(axe);
         const result = await page.evaluate((values) => window.axe.run(document, { runOnly: { type: 'tag', values } }), tags);
@@ -1191,6 +1189,82 @@ async function tabTo(page, testid, limit = 400) {
   const at = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120));
   assert.fail(`Tab never reached ${testid} (focus on ${at})`);
 }
+
+test('one language at a time: no English sentence on any Chinese page (texts, rules, notes, the playbook), data aside', async () => {
+  const { context, page, errors } = await openApp('zh-CN');
+  await page.getByTestId('sample').click();
+  await expectText(page, 'ov-customers', '20,000');
+  const found = [];
+  for (const tab of ['overview', 'data', 'segments', 'lifecycle', 'pyramid', 'clv', 'actions', 'nps']) {
+    await page.getByTestId(`tab-${tab}`).click();
+    await page.locator(`[data-testid="tab-${tab}"].active`).waitFor({ timeout: TIMEOUT });
+    if (tab === 'clv') await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
+    if (tab === 'actions') await page.getByTestId('winback').waitFor({ timeout: TIMEOUT });
+    const english = await page.evaluate(() => {
+      const out = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const el = walker.currentNode.parentElement;
+        // The file's own values (the preview, a column's sample values, the customers' comments and
+        // their frequent terms) are data.
+        if (!el || !el.checkVisibility() || el.closest('.preview, .samples, .terms, .comments-list, [data-testid="comments-table"], [data-testid="follow-up-table"]')) continue;
+        for (const m of walker.currentNode.textContent.matchAll(/[A-Za-z][A-Za-z'’-]+(?:[ ,;:]+[A-Za-z][A-Za-z'’-]+){2,}/g)) out.push(`${m[0]} (${el.closest('[data-testid]')?.dataset.testid})`);
+      }
+      // Editable cells too (the playbook).
+      for (const input of document.querySelectorAll('input[type=text], input:not([type])')) {
+        const m = input.value.match(/[A-Za-z][A-Za-z'’-]+(?:[ ,;:]+[A-Za-z][A-Za-z'’-]+){1,}/);
+        if (m && input.checkVisibility()) out.push(`${input.dataset.testid ?? 'input'}: ${m[0]}`);
+      }
+      return out;
+    });
+    for (const e of english) found.push(`${tab}: ${e}`);
+  }
+  assert.deepEqual(found, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('first-run tour on the sample data: each step opens its page; closed it returns with the next sample, dismissed for good it does not', async () => {
+  const { context, page, errors } = await openApp();
+  // The next visit: the page opened again (localStorage kept), the sample chosen.
+  const sampleAgain = async () => {
+    await page.reload();
+    await page.locator('[data-worker="ready"]').waitFor({ state: 'attached', timeout: TIMEOUT });
+    await page.getByTestId('sample').click();
+  };
+  await page.getByTestId('sample').click();
+  await expectText(page, 'ov-customers', '20,000');
+  await expectText(page, 'tour-step', 'Step 1 of 8');
+  const pages = ['overview', 'data', 'segments', 'lifecycle', 'pyramid', 'clv', 'actions', 'overview'];
+  for (let k = 1; k < pages.length; k++) {
+    await page.getByTestId('tour-next').click();
+    await expectText(page, 'tour-step', `Step ${k + 1} of 8`);
+    await page.locator(`[data-testid="tab-${pages[k]}"].active`).waitFor({ timeout: TIMEOUT });
+  }
+  await page.getByTestId('tour-back').click();
+  await page.locator('[data-testid="tab-actions"].active').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('tour-next').click();
+  await page.getByTestId('tour-done').click();
+  assert.equal(await page.getByTestId('tour').count(), 0);
+  // Closed, not dismissed: the next visit's sample shows it again.
+  await sampleAgain();
+  await page.getByTestId('tour').waitFor({ timeout: TIMEOUT });
+  // Escape closes it too; "Don't show again" is remembered across visits.
+  await page.getByTestId('tour-next').focus();
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByTestId('tour').count(), 0);
+  await sampleAgain();
+  await page.getByTestId('tour-never').click();
+  assert.equal(await page.getByTestId('tour').count(), 0);
+  await sampleAgain();
+  await expectText(page, 'ov-customers', '20,000');
+  await page.getByTestId('tab-segments').click();
+  await page.getByTestId('segment-bar-0').waitFor({ timeout: TIMEOUT });
+  assert.equal(await page.getByTestId('tour').count(), 0);
+  assert.deepEqual(await page.evaluate(() => ({ ...localStorage })), { 'loyalty-lens.tour': 'dismissed' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
 
 test("the whole flow with the keyboard alone: sample data, every tab, a segment's customers, their story, the export", async () => {
   const { context, page, errors } = await openApp();
@@ -1478,11 +1552,12 @@ test('a dates-only visit log: every analysis the dates allow, the money parts ma
   await page.getByTestId('wb-needs-amount').waitFor({ timeout: TIMEOUT });
   assert.deepEqual(errors, []);
   await page.getByTestId('tab-clv').click();
+  // Fitted on opening with the defaults; then again with the split lifetimes was given.
+  await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
   await page.getByTestId('clv-calibration').fill('2007-12-30');
   await page.getByTestId('clv-holdout').fill('');
   await page.getByTestId('clv-unit').selectOption('day');
-  await page.getByTestId('clv-run').click();
-  await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
+  await fitAgain(page);
   // lifetimes' BG/NBD on the same log (tests/fixtures/visits/fit.py → expected.json), within 0.5%.
   const models = await page.getByTestId('clv-models').textContent();
   for (const [name, key] of [['r', 'r'], ['α', 'alpha'], ['a', 'a'], ['b', 'b']]) {
@@ -1499,18 +1574,93 @@ test('a dates-only visit log: every analysis the dates allow, the money parts ma
   await context.close();
 });
 
+/** Fits the CLV models again with the settings on the page, after its automatic fit has finished. */
+async function fitAgain(page) {
+  await page.getByTestId('clv-timings').waitFor({ timeout: 120_000 });
+  const runs = Number(await page.getByTestId('clv-timings').getAttribute('data-runs'));
+  await page.getByTestId('clv-run').click();
+  await page.waitForFunction(
+    (runs) => Number(document.querySelector('[data-testid="clv-timings"]')?.dataset.runs) > runs,
+    runs,
+    { timeout: 120_000 },
+  );
+}
+
+/** The PDF's page count and its outline's titles (Chromium writes literal or UTF-16BE hex strings). */
+function pdfFacts(pdf) {
+  const text = pdf.toString('latin1');
+  const pages = (text.match(/\/Type\s*\/Page\b/g) || []).length;
+  const titles = [...text.matchAll(/\/Title\s*(\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f]+>)/g)].map(([, t]) => {
+    if (t.startsWith('(')) return t.slice(1, -1).replace(/\\(.)/g, '$1');
+    const bytes = Buffer.from(t.slice(1, -1), 'hex');
+    const utf16 = bytes.subarray(2);
+    return Buffer.from(utf16.swap16()).toString('utf16le');
+  });
+  return { pages, titles };
+}
+
+test('Print report: an A4 PDF with a cover, the KPIs with their definitions, pyramid, segments, lifecycle, NPS and CLV', async () => {
+  const { context, page, errors } = await openApp('zh-CN');
+  await upload(page, 'cdnow/CDNOW_sample.txt');
+  await expectText(page, 'ov-customers', '2,357');
+  await page.getByTestId('survey-input').setInputFiles(fixture('survey_cdnow_gbk.csv'));
+  await expectText(page, 'nps-responses', '625');
+  await page.getByTestId('tab-overview').click();
+  await page.getByTestId('ov-nps').waitFor({ timeout: TIMEOUT });
+  // Each chart's numbers as a table, one toggle away: every customer in one segment, the chart back.
+  await page.getByTestId('ov-export-segments-table').click();
+  const view = page.getByTestId('ov-export-segments-table-view');
+  const counts = await view.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.cells[1].textContent.replace(/,/g, ''))));
+  assert.equal(counts.reduce((a, b) => a + b, 0), 2357);
+  assert.equal(await page.getByTestId('ov-export-segments-table').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByTestId('segment-bar-0').isVisible(), false);
+  await page.getByTestId('ov-export-segments-table').click();
+  await page.getByTestId('segment-bar-0').waitFor({ timeout: TIMEOUT });
+  assert.equal(await view.count(), 0);
+  // The browser's print dialog is not there to be closed in a test: the page's print() is counted
+  // instead, and Chromium's own printing makes the PDF.
+  await page.evaluate(() => { window.print = () => { window.__printed = (window.__printed ?? 0) + 1; }; });
+  assert.equal(await page.getByTestId('report').count(), 0, 'the report is rendered only to print');
+  await page.getByTestId('print').click();
+  // The CLV models were not fitted yet: the report fits them with the page's defaults first.
+  await page.waitForFunction(() => window.__printed === 1, null, { timeout: 120_000 });
+  const clv = await page.getByTestId('report-clv').textContent();
+  // Fader, Hardie & Lee (2005) on the CDNOW sample: r 0.243, α 4.414, a 0.793, b 2.426.
+  assert.match(clv, /r 0\.243 · α 4\.414 · a 0\.793 · b 2\.426/);
+  const kpis = await page.getByTestId('report-kpis').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.ok(kpis.length >= 6, JSON.stringify(kpis));
+  for (const [name, value, definition] of kpis) assert.ok(name && value && definition.length > 10, `${name}: ${value} — ${definition}`);
+  assert.deepEqual(kpis[0].slice(0, 2), ['客户数', '2,357']);
+  // Every chart has the same numbers in a table beside it: nothing is read from colour alone.
+  for (const id of ['pyramid', 'segments']) {
+    const section = page.getByTestId(`report-${id}`);
+    assert.equal(await section.locator('svg').count() > 0 && await section.locator('table').count(), 1, id);
+  }
+  const pdf = await page.pdf({ format: 'A4', outline: true, tagged: true, printBackground: true });
+  if (process.env.REPORT_PDF) await writeFile(process.env.REPORT_PDF, pdf);
+  const { pages, titles } = pdfFacts(pdf);
+  // A cover and one page or two for each of the six sections.
+  assert.ok(pages >= 7 && pages <= 14, `${pages} pages`);
+  for (const want of ['客户洞察报告', '核心指标', '忠诚度金字塔', 'RFM 客户分层', '生命周期与 KPI', 'NPS', 'CLV']) {
+    assert.ok(titles.includes(want), `the PDF's outline lacks ${want}: ${JSON.stringify(titles)}`);
+  }
+  // One language: no English section names in the Chinese report.
+  assert.ok(!titles.some((t) => /Headline|pyramid|segments|Lifecycle/i.test(t)), JSON.stringify(titles));
+  // Once printed, the report goes away again.
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  await page.getByTestId('report').waitFor({ state: 'detached', timeout: TIMEOUT });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('CLV: BG/NBD, Pareto/NBD and Gamma-Gamma fitted in the browser on CDNOW, validated on the holdout, customers exported', async () => {
   const { context, page, requests, errors } = await openApp();
   await upload(page, 'cdnow/CDNOW_sample.txt');
   await expectText(page, 'ov-customers', '2,357');
-  await page.getByTestId('tab-clv').click();
-  // The default split is the classic one for CDNOW: calibration to 1997-09-30, holdout to 1998-06-30.
-  assert.equal(await page.getByTestId('clv-calibration').inputValue(), '1997-09-30');
-  assert.equal(await page.getByTestId('clv-holdout').inputValue(), '1998-06-30');
   const before = requests.length;
-  // A run can be cancelled between its steps. The fits take a fraction of a second here, so the
-  // cancel is clicked from the page the moment the progress shows; whatever the run had already
-  // sent back must not reach the screen.
+  // The page fits the models on opening; a run can be cancelled between its steps. The fits take
+  // a fraction of a second here, so the cancel is clicked from the page the moment the progress
+  // shows; whatever the run had already sent back must not reach the screen.
   await page.evaluate(() => {
     const observer = new MutationObserver(() => {
       const cancel = document.querySelector('[data-testid="clv-cancel"]');
@@ -1522,13 +1672,16 @@ test('CLV: BG/NBD, Pareto/NBD and Gamma-Gamma fitted in the browser on CDNOW, va
     });
     observer.observe(document.body, { childList: true, subtree: true });
   });
-  await page.getByTestId('clv-run').click();
+  await page.getByTestId('tab-clv').click();
   await page.waitForFunction(() => window.__cancelClicked === true, null, { timeout: TIMEOUT });
   await page.getByTestId('clv-run').waitFor({ timeout: 60_000 });
   // Long enough for a result posted before the cancel reached the worker to have arrived.
   await page.waitForTimeout(1500);
-  assert.equal(await page.getByTestId('clv-models').count(), 0, 'a cancelled run shows no results');
+  assert.equal(await page.getByTestId('clv-models').count(), 0, 'a cancelled run shows no results, and the page does not fit again on its own');
   assert.equal(await page.getByTestId('clv-progress').count(), 0);
+  // The default split is the classic one for CDNOW: calibration to 1997-09-30, holdout to 1998-06-30.
+  assert.equal(await page.getByTestId('clv-calibration').inputValue(), '1997-09-30');
+  assert.equal(await page.getByTestId('clv-holdout').inputValue(), '1998-06-30');
   await page.getByTestId('clv-run').click();
   await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
   const models = await page.getByTestId('clv-models').textContent();
@@ -1676,7 +1829,6 @@ test('privacy: the policy is in force; after the upload nothing is requested, no
   await page.getByTestId('pyramid-tier-0').click();
   await save('export-customers');
   await page.getByTestId('tab-clv').click();
-  await page.getByTestId('clv-run').click();
   await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
   await save('clv-export');
   await page.getByTestId('tab-overview').click();
@@ -1689,7 +1841,7 @@ test('privacy: the policy is in force; after the upload nothing is requested, no
   assert.deepEqual(server.log.slice(served), []);
   assert.deepEqual([...requests, ...all].filter((u) => !u.startsWith(base) && !u.startsWith('blob:')), [], 'no request to another origin, ever');
 
-  // Nothing about customers is stored: one setting in localStorage, no cookies, no IndexedDB, and
+  // Nothing about customers is stored: settings in localStorage (the language, the tour dismissed), no cookies, no IndexedDB, and
   // the only cache is the service worker's copy of the app's own files.
   const dist = new Set(['', ...(await readdir(join(repo, 'dist')))]);
   const stored = await page.evaluate(async () => ({
@@ -1699,7 +1851,7 @@ test('privacy: the policy is in force; after the upload nothing is requested, no
     idb: (await indexedDB.databases()).map((d) => d.name),
     cached: (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)))).flat(),
   }));
-  assert.ok(stored.local.every((k) => k === 'loyalty-lens.lang'), `localStorage: ${stored.local}`);
+  assert.ok(stored.local.every((k) => ['loyalty-lens.lang', 'loyalty-lens.tour'].includes(k)), `localStorage: ${stored.local}`);
   assert.deepEqual(stored.session, []);
   assert.equal(stored.cookie, '');
   assert.deepEqual(stored.idb, []);

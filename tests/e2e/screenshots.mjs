@@ -1,6 +1,7 @@
 // `make screenshots`: every page of the built app (dist/) on the sample data, at 1440 and 360 px,
 // in English and in Chinese, as docs/screenshots/<lang>-<width>-<page>.png (the top of each page,
-// one screen high: what a user sees first). Needs fonts-noto-cjk for the Chinese pages.
+// one screen high: what a user sees first), and the first-run tour as <lang>-<width>-tour.png.
+// Needs fonts-noto-cjk for the Chinese pages.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,13 +26,15 @@ try {
       await page.locator('[data-worker="ready"]').waitFor({ state: 'attached', timeout: 30_000 });
       await page.getByTestId('sample').click();
       await page.getByTestId('ov-customers').waitFor({ timeout: 60_000 });
+      // The first-run tour as a new user meets it, then closed for the pages' own shots.
+      await page.getByTestId('tour').waitFor();
+      await page.screenshot({ path: join(out, `${lang}-${width}-tour.png`) });
+      await page.getByTestId('tour-close').click();
       for (const name of PAGES) {
         await page.getByTestId(`tab-${name}`).click();
         await page.locator(`[data-testid="tab-${name}"].active`).waitFor();
-        if (name === 'clv' && (await page.getByTestId('clv-models').count()) === 0) {
-          await page.getByTestId('clv-run').click();
-          await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
-        }
+        // The CLV page fits the models on opening.
+        if (name === 'clv') await page.getByTestId('clv-models').waitFor({ timeout: 120_000 });
         // Charts settle after their data arrives; the page scrolled to its tabs.
         await page.waitForTimeout(400);
         await page.getByTestId(`tab-${name}`).scrollIntoViewIfNeeded();

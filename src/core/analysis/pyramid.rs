@@ -43,12 +43,13 @@ pub struct PyramidParams {
     pub tiers: Vec<(String, f64)>,
 }
 
+/// The default tiers: the loyalty pyramid of the case studies (5% super fans, 30% active, 65% base),
+/// each named in Chinese and English.
+const DEFAULT_TIERS: [(&str, f64); 3] = [("超级米粉 Super fans", 0.05), ("活跃用户 Active", 0.30), ("潜在用户 Base", 0.65)];
+
 impl Default for PyramidParams {
     fn default() -> Self {
-        Self {
-            measure: Measure::RfmComposite,
-            tiers: vec![("超级米粉 Super fans".into(), 0.05), ("活跃用户 Active".into(), 0.30), ("潜在用户 Base".into(), 0.65)],
-        }
+        Self { measure: Measure::RfmComposite, tiers: DEFAULT_TIERS.iter().map(|&(n, share)| (n.to_string(), share)).collect() }
     }
 }
 
@@ -101,6 +102,18 @@ impl PyramidParams {
         }
         Ok(())
     }
+}
+
+/// The Chinese and English halves of a default tier name (`超级米粉 Super fans`); `None` for a
+/// name the user gave.
+pub fn default_tier_halves(name: &str) -> Option<(&str, &str)> {
+    DEFAULT_TIERS.iter().any(|(n, _)| *n == name).then(|| name.split_once(' ')).flatten()
+}
+
+/// Whether `written` (a playbook's cell) names tier `name`: the name itself, or either half of a
+/// default name.
+pub fn tier_named(written: &str, name: &str) -> bool {
+    written == name || default_tier_halves(name).is_some_and(|(zh, en)| written == zh || written == en)
 }
 
 /// Tiers as the user writes them, one per line, top first: `Name: percent`.

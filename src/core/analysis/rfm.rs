@@ -207,6 +207,25 @@ pub fn segment_name_zh(name: &str) -> Option<&'static str> {
     })
 }
 
+/// The named segment whose Chinese name is `zh` (`冠军客户` → `Champions`): a playbook may name
+/// segments either way.
+pub fn segment_from_zh(zh: &str) -> Option<&'static str> {
+    const NAMED: [&str; 11] = [
+        "Champions",
+        "Loyal",
+        "Potential Loyalist",
+        "New Customers",
+        "Promising",
+        "Need Attention",
+        "About To Sleep",
+        "At Risk",
+        "Can't Lose Them",
+        "Hibernating",
+        "Lost",
+    ];
+    NAMED.into_iter().find(|n| segment_name_zh(n) == Some(zh))
+}
+
 /// The Chinese 8-class model: R, F, M each high or low against the customers' mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

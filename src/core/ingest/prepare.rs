@@ -105,10 +105,7 @@ pub(super) fn prepare(
     }
     let mut warnings = Vec::new();
     if layout.encoding_errors {
-        warnings.push(format!(
-            "some bytes are not valid {}; they were replaced with �. If text looks garbled, choose another encoding.",
-            layout.encoding
-        ));
+        warnings.push(Warning::EncodingErrors { encoding: layout.encoding.to_string() });
     }
     // Report titles above the header ("订单报表 2024年") have a single cell; skip them.
     let width = table::typical_width(&head);
@@ -119,7 +116,7 @@ pub(super) fn prepare(
     };
     let titles = titles.min(head.len().saturating_sub(1));
     if titles > 0 {
-        warnings.push(format!("skipped {titles} title line(s) above the table"));
+        warnings.push(Warning::TitleLines { lines: titles });
     }
     let head = &head[titles..];
     // A row of tens of thousands of fields (the whole file on one line) is not a table: its columns
@@ -143,7 +140,7 @@ pub(super) fn prepare(
         let mut seen = std::collections::HashSet::new();
         for n in &names {
             if !seen.insert(n) {
-                warnings.push(format!("the header names '{n}' more than once; the first such column is used when named"));
+                warnings.push(Warning::DuplicateHeader { name: n.to_string() });
             }
         }
     }
@@ -197,7 +194,7 @@ pub(super) fn prepare(
         None => return Err(IngestError::NoCustomerColumn { columns: names.clone() }),
     };
     if survey && customer_col.is_none() {
-        warnings.push("no customer id column: the answers count for NPS but cannot be joined to purchases".into());
+        warnings.push(Warning::SurveyWithoutIds);
     }
     let (date_order, date_order_ambiguous) = match (opts.date_order, mapping.get(&Role::Date)) {
         (Some(order), _) => (order, false),
@@ -369,7 +366,7 @@ pub(crate) struct Head {
     date_order_ambiguous: bool,
     decimal_mark: DecimalMark,
     preview: Vec<Vec<String>>,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     /// The currency chosen by the user.
     currency_chosen: Option<String>,
     /// The currency a currency column names (`Currency`, `order_currency`, `币种`).
@@ -383,10 +380,7 @@ impl Head {
         let mut warnings = self.warnings;
         dataset.registration_dates = self.mapping.get(&Role::Date).is_some_and(|m| super::roles::is_registration_date(&m.name));
         if dataset.registration_dates && dataset.amount.is_none() && dataset.score.is_none() {
-            warnings.push(
-                "the date column is a registration date and there are no amounts: a member or lead list, not purchases (use it as the member list of the funnel, or map a purchase date)"
-                    .into(),
-            );
+            warnings.push(Warning::RegistrationList);
         }
         let Tally {
             guest_rows,
@@ -452,10 +446,8 @@ impl Head {
                     (date_order, date_order_ambiguous) = (DateOrder::Dmy, false);
                 }
                 (false, true) => (date_order, date_order_ambiguous) = (DateOrder::Mdy, false),
-                (true, true) => warnings.push(format!(
-                    "the date column has day-first dates ({day_first}, such as 13/01) and month-first dates ({month_first}, such as 01/13); those with both parts 12 or under were read month first: choose the date order if that is wrong"
-                )),
-                (false, false) => warnings.push("dates such as 03/04/2024 could be day-first or month-first; month-first was assumed: choose the date order if that is wrong".into()),
+                (true, true) => warnings.push(Warning::MixedDateOrders { day_first, month_first }),
+                (false, false) => warnings.push(Warning::AmbiguousDates),
             }
             if let (false, Some((line, text))) = (date_order_ambiguous, &settled_by) {
                 notices.push(Notice::DateOrderSettled {
@@ -520,7 +512,8 @@ impl Head {
             totals,
             currency,
             preview: self.preview,
-            warnings,
+            warnings: warnings.iter().map(ToString::to_string).collect(),
+            warning_codes: warnings,
             rejected,
             amount_from: self.amount_from,
             guests,

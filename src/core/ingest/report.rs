@@ -80,7 +80,10 @@ pub struct Report {
     pub totals: Totals,
     pub currency: Option<String>,
     pub preview: Vec<Vec<String>>,
+    /// What the user should check about the file, in English.
     pub warnings: Vec<String>,
+    /// The same as codes and numbers (the app words them in its language).
+    pub warning_codes: Vec<Warning>,
     pub rejected: Vec<Rejection>,
     /// How each row's amount was made (`amount`, `quantity_x_unit_price`, `unit_price`).
     pub amount_from: AmountFrom,

@@ -331,6 +331,55 @@ impl std::fmt::Display for Notice {
     }
 }
 
+/// Something about the file the user should check, as a code and its numbers: `Display` is the
+/// English sentence the report's `warnings` list carries; the app words it in its language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Warning {
+    /// Bytes not valid in the encoding, replaced with U+FFFD.
+    EncodingErrors { encoding: String },
+    /// Report titles above the header, skipped.
+    TitleLines { lines: usize },
+    /// A column name the header repeats.
+    DuplicateHeader { name: String },
+    /// A survey without a customer id column.
+    SurveyWithoutIds,
+    /// A registration date without amounts: a member list, not purchases.
+    RegistrationList,
+    /// Both day-first and month-first dates; the ambiguous ones read month first.
+    MixedDateOrders { day_first: u64, month_first: u64 },
+    /// Only ambiguous dates; month first assumed.
+    AmbiguousDates,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::EncodingErrors { encoding } => write!(
+                f,
+                "some bytes are not valid {encoding}; they were replaced with \u{FFFD}. If text looks garbled, choose another encoding."
+            ),
+            Self::TitleLines { lines } => write!(f, "skipped {lines} title line(s) above the table"),
+            Self::DuplicateHeader { name } => {
+                write!(f, "the header names '{name}' more than once; the first such column is used when named")
+            }
+            Self::SurveyWithoutIds => {
+                f.write_str("no customer id column: the answers count for NPS but cannot be joined to purchases")
+            }
+            Self::RegistrationList => f.write_str(
+                "the date column is a registration date and there are no amounts: a member or lead list, not purchases (use it as the member list of the funnel, or map a purchase date)",
+            ),
+            Self::MixedDateOrders { day_first, month_first } => write!(
+                f,
+                "the date column has day-first dates ({day_first}, such as 13/01) and month-first dates ({month_first}, such as 01/13); those with both parts 12 or under were read month first: choose the date order if that is wrong"
+            ),
+            Self::AmbiguousDates => f.write_str(
+                "dates such as 03/04/2024 could be day-first or month-first; month-first was assumed: choose the date order if that is wrong",
+            ),
+        }
+    }
+}
+
 /// The entry that counts the statuses beyond [`MAX_STATUSES`].
 pub const OTHER_STATUSES: &str = "(other statuses)";
 

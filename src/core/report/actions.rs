@@ -19,6 +19,7 @@
 
 use super::segments::Segmentation;
 use crate::core::analysis::lifecycle::Stage;
+use crate::core::analysis::pyramid::tier_named;
 use crate::core::dataset::Dataset;
 use crate::core::values::format_day;
 use serde::{Deserialize, Serialize};
@@ -89,30 +90,32 @@ impl PlaybookError {
 /// The playbook's CSV columns.
 pub const PLAYBOOK_COLUMNS: [&str; 7] = ["segment", "stage", "pyramid", "action", "channel", "priority", "response_rate"];
 
-/// A default row: segments, stages, the action in English and Chinese, channel, priority, rate.
-type DefaultRow = (&'static [&'static str], &'static [Stage], &'static str, &'static str, &'static str, u32, f64);
+/// A default row: segments, stages, the action in English and Chinese, the channel in English and
+/// Chinese, priority, response rate.
+type DefaultRow = (&'static [&'static str], &'static [Stage], &'static str, &'static str, &'static str, &'static str, u32, f64);
 
 /// The default playbook: the named RFM segments' plays, then the stage strategies of the
 /// four-stage model for anyone left, then everybody.
+#[rustfmt::skip]
 const DEFAULT: &[DefaultRow] = &[
-    (&["Champions"], &[Stage::Decline], "Personal check-in before they drift", "核心客户二次开发：专人回访", "1:1", 1, 0.30),
-    (&["Champions"], &[], "Advocacy and referral (以老带新)", "以老带新：邀请推荐与社群共创", "App / community", 2, 0.15),
-    (&["Can't Lose Them"], &[], "Win-back offer for a high-value customer", "高价值挽回：专属优惠", "Phone / 1:1", 1, 0.20),
-    (&["At Risk"], &[], "Win-back offer", "挽回优惠券", "SMS + coupon", 1, 0.10),
-    (&["Loyal"], &[], "Loyalty benefits and early access", "忠诚权益与新品优先体验", "App", 2, 0.12),
-    (&["New Customers"], &[], "Second-order nudge", "促成第二单", "SMS", 2, 0.10),
-    (&["Potential Loyalist"], &[], "Cross-sell bundle", "交叉销售套餐", "App push", 3, 0.08),
-    (&["Promising"], &[], "Onboarding and personal value", "新客引导与个性化推荐", "App push", 3, 0.06),
-    (&["Need Attention"], &[], "Personal recommendation", "个性化推荐", "Email", 3, 0.05),
-    (&["About To Sleep"], &[], "Reminder with a limited offer", "限时优惠提醒", "SMS", 3, 0.05),
-    (&["Hibernating"], &[], "Low-cost reactivation", "低成本唤醒", "Email", 4, 0.02),
-    (&["Lost"], &[], "Let go (no spend)", "放弃：不再投入", "—", 5, 0.0),
-    (&[], &[Stage::Exploration], "Reward the first order, lower the uncertainty", "奖励首单，降低顾虑", "SMS", 3, 0.05),
-    (&[], &[Stage::Formation], "Cross-sell and personal value", "交叉销售与个性化价值", "App push", 3, 0.06),
-    (&[], &[Stage::Stability], "Keep them: loyalty benefits", "保持：忠诚权益", "App", 2, 0.08),
-    (&[], &[Stage::Decline], "Second development or let go, by value", "按价值二次开发或放弃", "Email", 3, 0.03),
-    (&[], &[Stage::End], "Let go", "放弃", "—", 5, 0.0),
-    (&[], &[], "Regular newsletter", "常规资讯", "Email", 5, 0.01),
+    (&["Champions"], &[Stage::Decline], "Personal check-in before they drift", "核心客户二次开发：专人回访", "1:1", "1对1", 1, 0.30),
+    (&["Champions"], &[], "Advocacy and referral (以老带新)", "以老带新：邀请推荐与社群共创", "App / community", "App / 社群", 2, 0.15),
+    (&["Can't Lose Them"], &[], "Win-back offer for a high-value customer", "高价值挽回：专属优惠", "Phone / 1:1", "电话 / 1对1", 1, 0.20),
+    (&["At Risk"], &[], "Win-back offer", "挽回优惠券", "SMS + coupon", "短信 + 优惠券", 1, 0.10),
+    (&["Loyal"], &[], "Loyalty benefits and early access", "忠诚权益与新品优先体验", "App", "App", 2, 0.12),
+    (&["New Customers"], &[], "Second-order nudge", "促成第二单", "SMS", "短信", 2, 0.10),
+    (&["Potential Loyalist"], &[], "Cross-sell bundle", "交叉销售套餐", "App push", "App 推送", 3, 0.08),
+    (&["Promising"], &[], "Onboarding and personal value", "新客引导与个性化推荐", "App push", "App 推送", 3, 0.06),
+    (&["Need Attention"], &[], "Personal recommendation", "个性化推荐", "Email", "邮件", 3, 0.05),
+    (&["About To Sleep"], &[], "Reminder with a limited offer", "限时优惠提醒", "SMS", "短信", 3, 0.05),
+    (&["Hibernating"], &[], "Low-cost reactivation", "低成本唤醒", "Email", "邮件", 4, 0.02),
+    (&["Lost"], &[], "Let go (no spend)", "放弃：不再投入", "—", "—", 5, 0.0),
+    (&[], &[Stage::Exploration], "Reward the first order, lower the uncertainty", "奖励首单，降低顾虑", "SMS", "短信", 3, 0.05),
+    (&[], &[Stage::Formation], "Cross-sell and personal value", "交叉销售与个性化价值", "App push", "App 推送", 3, 0.06),
+    (&[], &[Stage::Stability], "Keep them: loyalty benefits", "保持：忠诚权益", "App", "App", 2, 0.08),
+    (&[], &[Stage::Decline], "Second development or let go, by value", "按价值二次开发或放弃", "Email", "邮件", 3, 0.03),
+    (&[], &[Stage::End], "Let go", "放弃", "—", "—", 5, 0.0),
+    (&[], &[], "Regular newsletter", "常规资讯", "Email", "邮件", 5, 0.01),
 ];
 
 impl Playbook {
@@ -120,12 +123,12 @@ impl Playbook {
     pub fn default_in(zh: bool) -> Self {
         let rows = DEFAULT
             .iter()
-            .map(|&(segments, stages, en, zh_name, channel, priority, response_rate)| PlaybookRow {
+            .map(|&(segments, stages, en, zh_name, channel, channel_zh, priority, response_rate)| PlaybookRow {
                 segments: segments.iter().map(|s| s.to_string()).collect(),
                 stages: stages.to_vec(),
                 pyramid: Vec::new(),
                 action: if zh { zh_name } else { en }.to_string(),
-                channel: channel.to_string(),
+                channel: if zh { channel_zh } else { channel }.to_string(),
                 priority,
                 response_rate,
             })
@@ -134,7 +137,8 @@ impl Playbook {
     }
 
     /// Reads a playbook from CSV (the [`PLAYBOOK_COLUMNS`], in any order; alternatives in a cell
-    /// separated by `|`; stages by key or name: `decline`, `退化期`, `Decline`) or from JSON (the
+    /// separated by `|`; stages by key or name: `decline`, `退化期`, `Decline`; named segments in
+    /// English or Chinese; a default pyramid tier by its whole name or either half) or from JSON (the
     /// serialised [`Playbook`], or its list of rows).
     ///
     /// # Errors
@@ -204,8 +208,14 @@ impl Playbook {
         Self { rows }.checked_shape()
     }
 
-    /// Rows with an action and a response rate in 0..=1.
-    fn checked_shape(self) -> Result<Self, PlaybookError> {
+    /// Rows with an action and a response rate in 0..=1; a named segment written in Chinese
+    /// (`冠军客户`) becomes its name (`Champions`).
+    fn checked_shape(mut self) -> Result<Self, PlaybookError> {
+        for name in self.rows.iter_mut().flat_map(|r| r.segments.iter_mut()) {
+            if let Some(key) = crate::core::analysis::rfm::segment_from_zh(name) {
+                *name = key.to_string();
+            }
+        }
         if self.rows.is_empty() {
             return Err(PlaybookError::Empty);
         }
@@ -255,7 +265,7 @@ impl Playbook {
             if let Some(name) = row.segments.iter().find(|s| !segments.contains(&s.as_str())) {
                 return Err(PlaybookError::UnknownSegment { line, name: name.clone(), known: segments.join(", ") });
             }
-            if let Some(name) = row.pyramid.iter().find(|s| !tiers.contains(&s.as_str())) {
+            if let Some(name) = row.pyramid.iter().find(|s| !tiers.iter().any(|t| tier_named(s, t))) {
                 return Err(PlaybookError::UnknownTier { line, name: name.clone(), known: tiers.join(", ") });
             }
         }
@@ -334,7 +344,7 @@ impl Playbook {
         self.rows.iter().position(|r| {
             (r.segments.is_empty() || r.segments.iter().any(|s| s == segment))
                 && (r.stages.is_empty() || r.stages.contains(&stage))
-                && (r.pyramid.is_empty() || r.pyramid.iter().any(|p| p == tier))
+                && (r.pyramid.is_empty() || r.pyramid.iter().any(|p| tier_named(p, tier)))
         })
     }
 }
@@ -741,6 +751,32 @@ mod tests {
             (vip.len(), vip[0].last_order.as_str(), vip[0].stage.as_str(), vip[0].pyramid_tier.as_str()),
             (3, "2024-11-05", "考察期", "Top")
         );
+    }
+
+    #[test]
+    fn a_playbook_may_name_segments_stages_and_default_tiers_in_chinese() {
+        let en = Playbook::parse(
+            "segment,stage,pyramid,action\nChampions,decline,超级米粉 Super fans,A\nAt Risk|Lost,,,B\n,,Active,C\n",
+        )
+        .unwrap();
+        let zh = Playbook::parse(
+            "segment,stage,pyramid,action\n冠军客户,退化期,超级米粉 Super fans,A\n流失风险|已流失,,,B\n,,活跃用户,C\n",
+        )
+        .unwrap();
+        assert_eq!(
+            en.rows.iter().map(|r| (&r.segments, &r.stages)).collect::<Vec<_>>(),
+            zh.rows.iter().map(|r| (&r.segments, &r.stages)).collect::<Vec<_>>()
+        );
+        assert_eq!(zh.rows[0].segments, vec!["Champions"]);
+        // A default tier by either half of its name; a name the user gave only whole.
+        use crate::core::analysis::pyramid::tier_named;
+        assert!(tier_named("活跃用户", "活跃用户 Active") && tier_named("Active", "活跃用户 Active"));
+        assert!(!tier_named("Top", "Top spenders") && tier_named("Top spenders", "Top spenders"));
+        // Every default row's channel is in the playbook's language.
+        assert!(Playbook::default_in(true)
+            .rows
+            .iter()
+            .all(|r| !r.channel.contains("SMS") && !r.channel.contains("push") && !r.channel.contains("Email")));
     }
 
     #[test]

@@ -26,12 +26,15 @@ pub mod progress;
 pub mod pyramid_chart;
 pub mod reading;
 pub mod rejected;
+pub mod report;
 pub mod rf_heatmap;
 pub mod rules;
 pub mod segment_bars;
 pub mod statuses;
 pub mod summary;
+pub mod tables;
 pub mod tabs;
+pub mod tour;
 pub mod upload;
 
 /// The `onchange` of a file input for a second file (a survey, a member list, events): `load`
@@ -71,4 +74,12 @@ pub fn data_file_button(label: &str, onchange: yew::Callback<web_sys::Event>, te
             <input type="file" class="visually-hidden" accept={DATA_FILES} {onchange} data-testid={testid} />
         </label>
     }
+}
+
+/// Money in a card or a line of text: compact ([`crate::ui::format::money_compact`]) with the exact amount, currency
+/// symbol included, on hover (the exports carry the exact value).
+pub fn money_html(v: f64, currency: Option<&str>, lang: crate::ui::i18n::Lang) -> yew::Html {
+    use crate::ui::format;
+    let exact = format!("{}{}", format::currency_symbol(currency), format::money(v));
+    yew::html! { <span title={exact}>{ format::money_compact(v, currency, lang) }</span> }
 }

@@ -184,12 +184,13 @@ fn versus(ctx: &AppContext, t: &Texts, p: &Participation, s: &SegmentationSummar
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| ctx.customers(CustomerFilter::Participation { engagement, spend }, 0))
     };
+    let code = ctx.state.ingest.report.as_ref().and_then(|r| r.currency.as_deref());
     let group = |label: &str, cell: &crate::core::analysis::pyramid::Cell, e: usize, sp: usize, id: &'static str| {
         html! {
             <div class="stat">
                 <div class="stat-label">{ label.to_string() }</div>
                 <div class="stat-value"><button class="link" onclick={open(e, sp)} data-testid={id}>{ format::int(cell.customers as u64) }</button></div>
-                <div class="hint">{ format!("{} {}", format::money(cell.revenue), t.ev_spent) }</div>
+                <div class="hint">{ crate::ui::components::money_html(cell.revenue, code, ctx.state.lang) }{ format!(" {}", t.ev_spent) }</div>
             </div>
         }
     };

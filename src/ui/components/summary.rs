@@ -61,11 +61,11 @@ pub fn Summary(props: &ReportProps) -> Html {
                 if r.totals.refunds > 0 { { card(t.refunds, format::int(r.totals.refunds as u64), "refunds") } }
                 if r.totals.responses > 0 { { card(t.responses, format::int(r.totals.responses as u64), "responses") } }
             </div>
-            if !r.warnings.is_empty() || !r.notices.is_empty() {
+            if !r.warning_codes.is_empty() || !r.notices.is_empty() {
                 <div class="warnings" data-testid="warnings">
                     <strong>{ t.warnings_title }</strong>
                     <ul>
-                        { for r.warnings.iter().enumerate().map(|(i, w)| html! { <li key={format!("w{i}")}>{ w.clone() }</li> }) }
+                        { for r.warning_codes.iter().enumerate().map(|(i, w)| html! { <li key={format!("w{i}")}>{ ctx.state.lang.warning(w) }</li> }) }
                         { for r.notices.iter().enumerate().map(|(i, n)| html! { <li key={format!("n{i}")}>{ ctx.state.lang.notice(n) }</li> }) }
                     </ul>
                 </div>

@@ -152,6 +152,31 @@ impl Lang {
         }
     }
 
+    /// A warning about the file in the page's language.
+    pub fn warning(self, warning: &crate::core::ingest::tally::Warning) -> String {
+        use crate::core::ingest::tally::Warning as W;
+        if self == Lang::En {
+            return warning.to_string();
+        }
+        match warning {
+            W::EncodingErrors { encoding } => {
+                format!("部分字节不是有效的 {encoding}，已替换为 �。如果文字显示为乱码，请选择其他编码。")
+            }
+            W::TitleLines { lines } => format!("已跳过表格上方的 {lines} 行标题"),
+            W::DuplicateHeader { name } => format!("表头中“{name}”出现了不止一次；按列名选择时使用第一列"),
+            W::SurveyWithoutIds => "没有客户ID列：这些回答计入 NPS，但无法与购买记录关联".to_string(),
+            W::RegistrationList => {
+                "日期列是注册日期且没有金额：这是会员或线索名单，不是购买记录（可作为漏斗的会员名单使用，或映射购买日期）".to_string()
+            }
+            W::MixedDateOrders { day_first, month_first } => format!(
+                "日期列既有日在前的日期（{day_first} 个，如 13/01），也有月在前的日期（{month_first} 个，如 01/13）；两部分都不超过 12 的日期按月在前读取：如有误，请选择日期顺序"
+            ),
+            W::AmbiguousDates => {
+                "03/04/2024 这样的日期既可能是日在前也可能是月在前；已按月在前读取：如有误，请选择日期顺序".to_string()
+            }
+        }
+    }
+
     /// How the amount is made, in the page's language.
     pub fn amount_from(self, from: crate::core::ingest::AmountFrom) -> &'static str {
         use crate::core::ingest::AmountFrom as A;
@@ -188,10 +213,9 @@ impl Lang {
     /// (`超级米粉 Super fans`) so that exports read in both; a page shows its own half. A name the
     /// user typed stays as it is.
     pub fn tier_label(self, name: &str) -> String {
-        let defaults = crate::core::analysis::pyramid::PyramidParams::default().tiers;
-        match (defaults.iter().any(|(n, _)| n == name), name.split_once(' ')) {
-            (true, Some((zh, en))) => if self == Lang::Zh { zh } else { en }.to_string(),
-            _ => name.to_string(),
+        match crate::core::analysis::pyramid::default_tier_halves(name) {
+            Some((zh, en)) => if self == Lang::Zh { zh } else { en }.to_string(),
+            None => name.to_string(),
         }
     }
 
@@ -641,8 +665,44 @@ pub struct Texts {
     pub g_pyramid_q: &'static str,
     pub g_pyramid_a: &'static str,
     pub g_pyramid_a_plain: &'static str,
+    pub report_file: &'static str,
+    pub report_generated: &'static str,
+    pub report_privacy: &'static str,
+    pub report_kpis: &'static str,
+    pub report_measure: &'static str,
+    pub report_value: &'static str,
+    pub report_definition: &'static str,
+    pub report_no_survey: &'static str,
+    pub report_clv_not_fitted: &'static str,
+    pub report_clv_calibration: &'static str,
+    pub def_customers: &'static str,
+    pub def_revenue: &'static str,
+    pub def_repurchase: &'static str,
+    pub def_top20: &'static str,
+    pub def_gini: &'static str,
+    pub def_reactivation: &'static str,
+    pub def_nps: &'static str,
+    pub def_repeat_buyers: &'static str,
+    pub def_clv: &'static str,
+    pub def_holdout_error: &'static str,
+    pub def_bgnbd: &'static str,
+    pub score: &'static str,
+    pub chart_as_table: &'static str,
+    pub chart_as_table_hint: &'static str,
+    pub tour_title: &'static str,
+    pub tour_step: &'static str,
+    pub tour_back: &'static str,
+    pub tour_next: &'static str,
+    pub tour_done: &'static str,
+    pub tour_close: &'static str,
+    pub tour_never: &'static str,
+    /// The first-run tour's steps, one per page it opens.
+    pub tour_steps: [&'static str; 8],
+    pub nps_rule: &'static str,
     pub g_clv_q: &'static str,
     pub g_clv_a: &'static str,
+    pub g_clv_a_fitted: &'static str,
+    pub g_clv_a_fitted_plain: &'static str,
     pub g_actions_q: &'static str,
     pub g_actions_a: &'static str,
     pub g_nps_q: &'static str,
@@ -970,6 +1030,39 @@ mod tests {
             let zh = Lang::Zh.clv_form_error(&ClvFormError::Params(e.clone()));
             assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{e}: {zh}");
             assert_eq!(Lang::En.clv_form_error(&ClvFormError::Params(e.clone())), e.to_string());
+        }
+    }
+
+    #[test]
+    fn warnings_about_a_file_read_in_the_page_s_language() {
+        use crate::core::ingest::tally::Warning as W;
+        // A file with a title line, a repeated column name and dates that could be either order.
+        let file = "订单报表 2024\n会员ID,日期,金额,金额\nA,03/04/2024,10,1\nB,05/06/2024,20,2\n";
+        let ds = crate::core::ingest::ingest(file.as_bytes(), "orders.csv", &Default::default(), &mut |_, _| {})
+            .expect("the file reads");
+        let codes = &ds.report.warning_codes;
+        assert_eq!(
+            codes,
+            &vec![W::TitleLines { lines: 1 }, W::DuplicateHeader { name: "金额".into() }, W::AmbiguousDates],
+            "{:?}",
+            ds.report.warnings
+        );
+        // The report's English list is unchanged: one sentence per warning, as before.
+        assert_eq!(ds.report.warnings[0], "skipped 1 title line(s) above the table");
+        let all = [
+            W::EncodingErrors { encoding: "GBK".into() },
+            W::TitleLines { lines: 2 },
+            W::DuplicateHeader { name: "amount".into() },
+            W::SurveyWithoutIds,
+            W::RegistrationList,
+            W::MixedDateOrders { day_first: 3, month_first: 4 },
+            W::AmbiguousDates,
+        ];
+        for w in all {
+            assert_eq!(Lang::En.warning(&w), w.to_string());
+            let zh = Lang::Zh.warning(&w);
+            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{w}: {zh}");
+            assert!(!zh.contains("the ") && !zh.contains("column"), "{zh}");
         }
     }
 }

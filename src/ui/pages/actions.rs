@@ -22,7 +22,26 @@ pub struct ActionsPageProps {
 /// A playbook row as typed, in [`PLAYBOOK_COLUMNS`] order (the response rate in percent).
 type RowText = [String; 7];
 
-fn rows_of(p: &Playbook) -> Vec<RowText> {
+fn rows_of(p: &Playbook, lang: Lang) -> Vec<RowText> {
+    // Names in the page's language (the playbook reads them back either way); stages by key in
+    // English, as the CLI's playbook writes them.
+    let keys = rows_as_csv(p);
+    p.rows
+        .iter()
+        .zip(keys)
+        .map(|(r, mut row)| {
+            if lang == Lang::Zh {
+                row[1] = r.stages.iter().map(|s| s.zh()).collect::<Vec<_>>().join("|");
+            }
+            row[0] = r.segments.iter().map(|s| lang.segment_label(s)).collect::<Vec<_>>().join("|");
+            row[2] = r.pyramid.iter().map(|s| lang.tier_label(s)).collect::<Vec<_>>().join("|");
+            row
+        })
+        .collect()
+}
+
+/// The playbook's rows as its CSV writes them, the rate as a percentage (as people type it).
+fn rows_as_csv(p: &Playbook) -> Vec<RowText> {
     let csv = p.to_csv();
     let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
     reader
@@ -33,7 +52,6 @@ fn rows_of(p: &Playbook) -> Vec<RowText> {
             for (k, cell) in row.iter_mut().enumerate() {
                 *cell = r.get(k).unwrap_or("").to_string();
             }
-            // The rate as a percentage, as people type it.
             if let Ok(rate) = row[6].parse::<f64>() {
                 row[6] = format!("{}%", (rate * 1000.0).round() / 10.0);
             }
@@ -57,7 +75,7 @@ pub fn ActionsPage(props: &ActionsPageProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App"); // invariant: App provides it
     let lang = ctx.state.lang;
     let t = lang.texts();
-    let rows = use_state(|| rows_of(&Playbook::default_in(lang == Lang::Zh)));
+    let rows = use_state(|| rows_of(&Playbook::default_in(lang == Lang::Zh), lang));
     let dormant = use_state(|| WinbackParams::default().dormant_days.to_string());
     let floor = use_state(String::new);
     let local_error = use_state(|| None::<Problem>);
@@ -124,7 +142,7 @@ pub fn ActionsPage(props: &ActionsPageProps) -> Html {
     };
     let reset = {
         let rows = rows.clone();
-        Callback::from(move |_: MouseEvent| rows.set(rows_of(&Playbook::default_in(lang == Lang::Zh))))
+        Callback::from(move |_: MouseEvent| rows.set(rows_of(&Playbook::default_in(lang == Lang::Zh), lang)))
     };
     let save = {
         let rows = rows.clone();
@@ -144,7 +162,7 @@ pub fn ActionsPage(props: &ActionsPageProps) -> Html {
                     wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
                 match Playbook::parse(&text) {
                     Ok(p) => {
-                        rows.set(rows_of(&p));
+                        rows.set(rows_of(&p, lang));
                         local_error.set(None);
                     }
                     Err(e) => local_error.set(Some(Problem { code: e.code().into(), message: e.to_string() })),
@@ -155,8 +173,8 @@ pub fn ActionsPage(props: &ActionsPageProps) -> Html {
     let s = &props.summary;
     let names = t
         .pb_names
-        .replace("{segments}", &s.segments.iter().map(|g| g.key.as_str()).collect::<Vec<_>>().join(", "))
-        .replace("{tiers}", &s.pyramid.tiers.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", "));
+        .replace("{segments}", &s.segments.iter().map(|g| lang.segment_label(&g.key)).collect::<Vec<_>>().join(", "))
+        .replace("{tiers}", &s.pyramid.tiers.iter().map(|g| lang.tier_label(&g.name)).collect::<Vec<_>>().join(", "));
     let headers = [t.pb_segment, t.pb_stage, t.pb_pyramid, t.pb_action, t.pb_channel, t.pb_priority, t.pb_rate];
     let error = (*local_error).as_ref().or(ctx.state.segments.actions_error.as_ref()).map(|p| lang.problem(p));
     html! {
@@ -261,6 +279,7 @@ fn winback_section(t: &Texts, w: &Winback, ctx: &AppContext, format: ExportForma
         Callback::from(move |_: MouseEvent| ctx.export_winback(file_name.clone(), format))
     };
     let basis = if w.with_clv { t.wb_basis_clv } else { t.wb_basis_spend };
+    let (lang, code) = (ctx.state.lang, ctx.state.ingest.report.as_ref().and_then(|r| r.currency.as_deref()));
     let rule = t.wb_rule.replace("{days}", &w.params.dormant_days.to_string()).replace("{basis}", basis);
     let total = w.invest_customers + w.let_go_customers;
     let ids: std::rc::Rc<Vec<String>> = std::rc::Rc::new(w.rows.iter().map(|r| r.customer_id.clone()).collect());
@@ -284,16 +303,16 @@ fn winback_section(t: &Texts, w: &Winback, ctx: &AppContext, format: ExportForma
                 <div class="stat">
                     <div class="stat-label">{ t.wb_invest }</div>
                     <div class="stat-value" data-testid="wb-invest">{ format::int(w.invest_customers as u64) }</div>
-                    <div class="hint">{ format!("{} {}", format::money(w.invest_value), t.wb_value) }</div>
+                    <div class="hint">{ crate::ui::components::money_html(w.invest_value, code, lang) }{ format!(" {}", t.wb_value) }</div>
                 </div>
                 <div class="stat">
                     <div class="stat-label">{ t.wb_let_go }</div>
                     <div class="stat-value" data-testid="wb-let-go">{ format::int(w.let_go_customers as u64) }</div>
-                    <div class="hint">{ format!("{} {}", format::money(w.let_go_value), t.wb_value) }</div>
+                    <div class="hint">{ crate::ui::components::money_html(w.let_go_value, code, lang) }{ format!(" {}", t.wb_value) }</div>
                 </div>
                 <div class="stat">
                     <div class="stat-label">{ t.wb_floor_used }</div>
-                    <div class="stat-value" data-testid="wb-floor-used">{ format::money(w.floor) }</div>
+                    <div class="stat-value" data-testid="wb-floor-used">{ crate::ui::components::money_html(w.floor, code, lang) }</div>
                 </div>
             </div>
             <div class="table-wrap full" tabindex="0">

@@ -9,7 +9,7 @@ use crate::core::clv::{ClvReport, Fitted};
 use crate::core::report::charts::unit_path;
 use crate::core::values::{format_day, parse_iso_date};
 use crate::protocol::{ClvSort, ClvStep, PAGE_SIZE};
-use crate::ui::components::chart_card::ChartCard;
+use crate::ui::components::{chart_card::ChartCard, tables};
 use crate::ui::context::AppContext;
 use crate::ui::format;
 use crate::ui::i18n::Lang;
@@ -23,6 +23,13 @@ fn default_dates(range: Option<(&str, &str)>) -> (String, String) {
         return (String::new(), String::new());
     };
     (format_day(first + (last - first) / 2), format_day(last))
+}
+
+/// The settings the page opens with (and fits with on its own) for data from `range` (first and
+/// last date): weeks, 12 months ahead, 1% a month.
+pub fn default_form(range: Option<(&str, &str)>) -> ClvForm {
+    let (calibration_end, holdout_end) = default_dates(range);
+    ClvForm { calibration_end, holdout_end, unit: Unit::Week, horizon_months: "12".into(), discount_percent: "1".into() }
 }
 
 fn fmt(v: f64) -> String {
@@ -53,42 +60,45 @@ pub fn ClvPage() -> Html {
     let lang = ctx.state.lang;
     let tx = lang.texts();
     let range = ctx.state.ingest.report.as_ref().and_then(|r| r.totals.date_range.clone());
-    let defaults = default_dates(range.as_ref().map(|d| (d.first.as_str(), d.last.as_str())));
-    let calibration = use_state(|| defaults.0.clone());
-    let holdout = use_state(|| defaults.1.clone());
-    let unit = use_state(|| Unit::Week);
-    let horizon = use_state(|| "12".to_string());
-    let discount = use_state(|| "1".to_string());
+    let defaults = default_form(range.as_ref().map(|d| (d.first.as_str(), d.last.as_str())));
+    let calibration = use_state(|| defaults.calibration_end.clone());
+    let holdout = use_state(|| defaults.holdout_end.clone());
+    let unit = use_state(|| defaults.unit);
+    let horizon = use_state(|| defaults.horizon_months.clone());
+    let discount = use_state(|| defaults.discount_percent.clone());
     let form_error = use_state(|| None::<ClvFormError>);
     let text = |state: &UseStateHandle<String>| {
         let state = state.clone();
         Callback::from(move |e: Event| state.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
-    let run = {
-        let (ctx, calibration, holdout, unit, horizon, discount, form_error) = (
-            ctx.clone(),
-            calibration.clone(),
-            holdout.clone(),
-            unit.clone(),
-            horizon.clone(),
-            discount.clone(),
-            form_error.clone(),
-        );
-        Callback::from(move |_: MouseEvent| {
-            let form = ClvForm {
-                calibration_end: (*calibration).clone(),
-                holdout_end: (*holdout).clone(),
-                unit: *unit,
-                horizon_months: (*horizon).clone(),
-                discount_percent: (*discount).clone(),
-            };
-            match form.to_params() {
-                Ok(params) => {
-                    form_error.set(None);
-                    ctx.run_clv(params);
+    let form = ClvForm {
+        calibration_end: (*calibration).clone(),
+        holdout_end: (*holdout).clone(),
+        unit: *unit,
+        horizon_months: (*horizon).clone(),
+        discount_percent: (*discount).clone(),
+    };
+    {
+        // A first visit fits the models with the settings shown (the defaults), when the file
+        // allows it; the button runs them again with the user's.
+        let (ctx, form) = (ctx.clone(), form.clone());
+        let wants = ctx.state.clv.wants_auto_fit() && ctx.state.segments.summary.is_some();
+        use_effect_with(wants, move |wants| {
+            if *wants {
+                if let Ok(params) = form.to_params() {
+                    ctx.auto_fit_clv(params);
                 }
-                Err(e) => form_error.set(Some(e)),
             }
+        });
+    }
+    let run = {
+        let (ctx, form, form_error) = (ctx.clone(), form.clone(), form_error.clone());
+        Callback::from(move |_: MouseEvent| match form.to_params() {
+            Ok(params) => {
+                form_error.set(None);
+                ctx.run_clv(params);
+            }
+            Err(e) => form_error.set(Some(e)),
         })
     };
     let cancel = {
@@ -115,10 +125,20 @@ pub fn ClvPage() -> Html {
         });
     }
     let running = ctx.state.clv.step;
+    let code = ctx.state.ingest.report.as_ref().and_then(|r| r.currency.as_deref());
     let step_names = [tx.clv_summary, "BG/NBD", "Pareto/NBD", "Gamma-Gamma", tx.clv_predicting];
     html! {
         <>
-            { crate::ui::components::guide::guide("clv", tx.g_clv_q, tx.g_clv_a.to_string()) }
+            { crate::ui::components::guide::guide("clv", tx.g_clv_q, match ctx.state.clv.report.as_deref() {
+                None => tx.g_clv_a.to_string(),
+                Some(r) => {
+                    let text = match r.total_clv {
+                        Some(total) => tx.g_clv_a_fitted.replace("{total}", &format::money_compact(total, code, lang)).replace("{months}", &r.horizon_months.to_string()),
+                        None => tx.g_clv_a_fitted_plain.to_string(),
+                    };
+                    text.replace("{customers}", &format::int(r.customers as u64))
+                }
+            }) }
             <section class="card">
                 <h2>{ tx.clv_customer_lifetime_value_clv }</h2>
                 <p class="hint">{ tx.clv_intro }</p>
@@ -209,6 +229,20 @@ fn fr_heatmap(
     }
 }
 
+/// A frequency × recency matrix as a table: a row per frequency, a column per recency.
+fn fr_table(m: &crate::core::clv::FrMatrix, values: &[Vec<f64>], value: &dyn Fn(f64) -> String) -> Html {
+    let heads: Vec<String> =
+        std::iter::once("x \\ t_x".to_string()).chain(m.recencies.iter().map(|r| format!("{r:.1}"))).collect();
+    let columns: Vec<(&str, bool)> = heads.iter().enumerate().map(|(i, h)| (h.as_str(), i > 0)).collect();
+    let rows = m
+        .frequencies
+        .iter()
+        .zip(values)
+        .map(|(x, row)| std::iter::once(x.to_string()).chain(row.iter().map(|v| value(*v))).collect())
+        .collect();
+    tables::series(&columns, rows).html("chart-table")
+}
+
 #[derive(Properties, PartialEq)]
 struct ClvResultsProps {
     report: Rc<ClvReport>,
@@ -224,10 +258,10 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
     let tx = lang.texts();
     let r = &props.report;
     let unit = if r.unit == Unit::Week { tx.clv_weeks } else { tx.clv_days };
-    let card = |label: &str, value: String, id: &'static str| {
+    let card = |label: &str, value: Html, id: &'static str| {
         html! { <div class="stat"><div class="stat-label">{ label.to_string() }</div><div class="stat-value" data-testid={id}>{ value }</div></div> }
     };
-    let currency = ctx.state.ingest.report.as_ref().map(|r| format::currency_symbol(r.currency.as_deref())).unwrap_or_default();
+    let code = ctx.state.ingest.report.as_ref().and_then(|r| r.currency.as_deref());
     let bg = &r.bgnbd;
     let v = r.validation.as_ref();
     // Frequency groups: actual and expected holdout purchases per customer.
@@ -275,21 +309,41 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
             </svg>
         }
     });
+    let freq_table = v.map(|v| {
+        let rows = v
+            .by_frequency
+            .iter()
+            .map(|g| {
+                vec![
+                    g.frequency.to_string(),
+                    format::int(g.customers as u64),
+                    format!("{:.2}", g.actual),
+                    format!("{:.2}", g.expected),
+                ]
+            })
+            .collect();
+        tables::series(&[("x", false), (tx.clv_customers, true), (tx.clv_actual, true), (tx.clv_expected, true)], rows)
+            .html("chart-table")
+    });
+    let tracking_table = v.map(|v| {
+        let rows = v.tracking.iter().map(|t| vec![format!("{:.0}", t.0), format!("{:.0}", t.1), format!("{:.1}", t.2)]).collect();
+        tables::series(&[(tx.clv_week, false), (tx.clv_actual, true), (tx.clv_expected, true)], rows).html("chart-table")
+    });
     html! {
         <>
             <section class="card">
                 <div class="stats">
-                    { card(tx.clv_customers, format::int(r.customers as u64), "clv-customers") }
-                    { card(tx.clv_repeat_buyers, format::int(r.repeat_buyers as u64), "clv-repeat") }
-                    { card(&format!("{} ({} {})", tx.clv_total_clv, r.horizon_months, tx.clv_months), r.total_clv.map_or("—".into(), |t| format!("{currency}{}", format::money(t))), "clv-total") }
+                    { card(tx.clv_customers, html! { format::int(r.customers as u64) }, "clv-customers") }
+                    { card(tx.clv_repeat_buyers, html! { format::int(r.repeat_buyers as u64) }, "clv-repeat") }
+                    { card(&format!("{} ({} {})", tx.clv_total_clv, r.horizon_months, tx.clv_months), r.total_clv.map_or_else(|| html! { "—" }, |t| crate::ui::components::money_html(t, code, lang)), "clv-total") }
                     if let Some(v) = v {
-                        { card(tx.clv_holdout_total_error, format!("{:+.1}%", v.total_error_percent), "clv-error-pct") }
-                        { card(tx.clv_mae_per_customer, format!("{:.3}", v.mae_per_customer), "clv-mae") }
+                        { card(tx.clv_holdout_total_error, html! { format!("{:+.1}%", v.total_error_percent) }, "clv-error-pct") }
+                        { card(tx.clv_mae_per_customer, html! { format!("{:.3}", v.mae_per_customer) }, "clv-mae") }
                     }
                 </div>
                 <p class="rule">{ format!("{} {} · {} {} · {}: {}", tx.clv_calibration_end_2, r.calibration_end,
                     tx.clv_holdout_end, r.holdout_end.clone().unwrap_or_else(|| "—".into()), tx.clv_unit_2, unit) }</p>
-                <p class="hint" data-testid="clv-timings" data-ms={ctx.state.clv.timings.iter().map(|ms| format!("{ms:.2}")).collect::<Vec<_>>().join(",")}>{
+                <p class="hint" data-testid="clv-timings" data-runs={ctx.state.clv.runs.to_string()} data-ms={ctx.state.clv.timings.iter().map(|ms| format!("{ms:.2}")).collect::<Vec<_>>().join(",")}>{
                     ["summary", "BG/NBD", "Pareto/NBD", "Gamma-Gamma", "predictions"].iter().zip(&ctx.state.clv.timings)
                         .map(|(name, ms)| format!("{name} {ms:.0} ms")).collect::<Vec<_>>().join(" · ")
                 }</p>
@@ -333,19 +387,19 @@ fn ClvResults(props: &ClvResultsProps) -> Html {
             </section>
             if v.is_some() {
                 <div class="two-col">
-                    <ChartCard title={tx.clv_holdout_by_calibration_frequency} file="clv-holdout-by-frequency" testid="export-clv-frequency">
+                    <ChartCard title={tx.clv_holdout_by_calibration_frequency} file="clv-holdout-by-frequency" testid="export-clv-frequency" table={freq_table}>
                         { freq_chart.unwrap_or_default() }
                     </ChartCard>
-                    <ChartCard title={tx.clv_cumulative_repeat_purchases_actual_v} file="clv-tracking" testid="export-clv-tracking">
+                    <ChartCard title={tx.clv_cumulative_repeat_purchases_actual_v} file="clv-tracking" testid="export-clv-tracking" table={tracking_table}>
                         { tracking_chart.unwrap_or_default() }
                     </ChartCard>
                 </div>
             }
             <div class="two-col">
-                <ChartCard title={tx.clv_p_alive_by_frequency_and_recency} file="clv-p-alive-matrix" testid="export-clv-palive">
+                <ChartCard title={tx.clv_p_alive_by_frequency_and_recency} file="clv-p-alive-matrix" testid="export-clv-palive" table={fr_table(&r.matrix, &r.matrix.p_alive, &|v| format!("{:.1}%", v * 100.0))}>
                     { fr_heatmap(&r.matrix, &r.matrix.p_alive, "clv-palive-matrix", &|v| format!("{:.1}%", v * 100.0), lang) }
                 </ChartCard>
-                <ChartCard title={tx.clv_expected_purchases_next_month_by_fre} file="clv-expected-matrix" testid="export-clv-expected">
+                <ChartCard title={tx.clv_expected_purchases_next_month_by_fre} file="clv-expected-matrix" testid="export-clv-expected" table={fr_table(&r.matrix, &r.matrix.expected, &|v| format!("{v:.3}"))}>
                     { fr_heatmap(&r.matrix, &r.matrix.expected, "clv-expected-matrix", &|v| format!("{v:.3}"), lang) }
                 </ChartCard>
             </div>

@@ -149,10 +149,10 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
                     <input type="checkbox" checked={s.latest_only} onchange={toggle_latest} data-testid="nps-latest" />
                     { t.nps_latest }
                 </label>
-                <p class="rule">{ "NPS = %promoters − %detractors; SE = 100 · sqrt((p + d − (p − d)²) / n); 95% = NPS ± 1.96 SE (adjusted Wald: n + 3, ¾ added to promoters and detractors, below 100 answers)" }</p>
+                <p class="rule">{ t.nps_rule }</p>
             </section>
             <div class="two-col">
-                <ChartCard title={t.distribution_title} file="nps-distribution" testid="export-distribution">
+                <ChartCard title={t.distribution_title} file="nps-distribution" testid="export-distribution" table={crate::ui::components::tables::distribution(t, &s.distribution).html("chart-table")}>
                     <svg class="chart" viewBox="0 0 440 190" role="img" data-testid="nps-distribution"
                         aria-label={format!("{}: {}", t.distribution_title, s.distribution.iter().enumerate().map(|(k, n)| format!("{k}: {}", format::int(*n as u64))).collect::<Vec<_>>().join(" · "))}>
                         { for heights.iter().enumerate().map(|(score, &h)| {
@@ -168,7 +168,7 @@ pub fn NpsPage(props: &NpsPageProps) -> Html {
                         }) }
                     </svg>
                 </ChartCard>
-                <ChartCard title={t.trend_title} file="nps-trend" testid="export-trend">
+                <ChartCard title={t.trend_title} file="nps-trend" testid="export-trend" table={crate::ui::components::tables::nps_trend(t, s).html("chart-table")}>
                     <NpsTrend summary={props.summary.clone()} />
                 </ChartCard>
             </div>

@@ -7,7 +7,7 @@ use crate::core::analysis::nps::Interval;
 use crate::core::analysis::pyramid::tiers_text;
 use crate::core::report::segments::CustomerFilter;
 use crate::ui::components::{
-    chart_card::ChartCard, nps_trend::NpsTrend, pyramid_chart::PyramidChart, segment_bars::SegmentBars, summary::Summary,
+    chart_card::ChartCard, nps_trend::NpsTrend, pyramid_chart::PyramidChart, segment_bars::SegmentBars, summary::Summary, tables,
     upload::SurveyUpload,
 };
 use crate::ui::context::AppContext;
@@ -37,11 +37,10 @@ pub fn OverviewPage() -> Html {
             ctx.customers(filter, 0);
         })
     };
-    let print = Callback::from(|_: MouseEvent| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    });
+    let print = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| ctx.print_report())
+    };
     let card = |label: &str, value: String, hint: Option<String>, id: &'static str| {
         html! {
             <div class="stat">
@@ -119,17 +118,17 @@ pub fn OverviewPage() -> Html {
             }
             if let Some(s) = seg.clone() {
                 <div class="two-col">
-                    <ChartCard title={t.pyramid_title} file="loyalty-pyramid" testid="ov-export-pyramid">
+                    <ChartCard title={t.pyramid_title} file="loyalty-pyramid" testid="ov-export-pyramid" table={tables::tiers(t, lang, &s.pyramid).html("chart-table")}>
                         <PyramidChart pyramid={s.pyramid.clone()} onselect={open(Tab::Pyramid).reform(CustomerFilter::Pyramid)} />
                     </ChartCard>
-                    <ChartCard title={t.segments_title} file="rfm-segments" testid="ov-export-segments">
+                    <ChartCard title={t.segments_title} file="rfm-segments" testid="ov-export-segments" table={tables::groups(t, lang, &s.segments).html("chart-table")}>
                         <SegmentBars groups={s.segments.clone()} onselect={open(Tab::Segments).reform(CustomerFilter::Segment)} />
                     </ChartCard>
                 </div>
             }
             <div class="two-col">
                 if let Some(n) = nps.clone() {
-                    <ChartCard title={t.trend_title} file="nps-trend" testid="ov-export-trend">
+                    <ChartCard title={t.trend_title} file="nps-trend" testid="ov-export-trend" table={tables::nps_trend(t, &n).html("chart-table")}>
                         <NpsTrend summary={n} />
                     </ChartCard>
                 } else {

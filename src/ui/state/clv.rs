@@ -29,6 +29,11 @@ pub struct ClvState {
     /// The user cancelled a run and the worker has not confirmed it yet: whatever that run still
     /// sends (a result posted before the cancel reached the worker) is dropped.
     pub cancelling: bool,
+    /// The page has started its one automatic fit for this file (with the default settings), so
+    /// it does not start another after a cancel, a failure or a cleared result.
+    pub auto_started: bool,
+    /// Results received so far (a test or a script waits for the next one).
+    pub runs: u32,
 }
 
 impl ClvState {
@@ -45,6 +50,7 @@ impl ClvState {
             }
             Response::ClvDone { report, top, timings } => {
                 self.step = None;
+                self.runs += 1;
                 self.timings = timings;
                 self.list = Some(Rc::new(ClvList { sort: ClvSort::Clv, offset: 0, total: report.customers, rows: top }));
                 self.report = Some(Rc::new(*report));
@@ -81,5 +87,19 @@ impl ClvState {
         self.error = None;
         self.list = None;
         self.groups = None;
+        self.auto_started = false;
+    }
+
+    /// The page's automatic fit was sent: running from now (the report waits for it), before the
+    /// worker's first progress arrives.
+    pub fn auto_start(&mut self) {
+        self.auto_started = true;
+        self.step = Some(ClvStep::ALL[0]);
+    }
+
+    /// Whether the page should fit the models on its own now: once per file, when nothing was
+    /// fitted, is running, failed or is being cancelled.
+    pub fn wants_auto_fit(&self) -> bool {
+        !self.auto_started && self.report.is_none() && self.step.is_none() && self.error.is_none() && !self.cancelling
     }
 }

@@ -85,6 +85,9 @@ pub struct AppState {
     pub clv: Rc<ClvState>,
     /// One customer's story, when open.
     pub profile: Rc<ProfileState>,
+    /// The user asked for the printed report: it is rendered (and printed once no CLV fit is
+    /// running) until the browser says printing is over.
+    pub printing: bool,
 }
 
 impl AppState {
@@ -100,6 +103,7 @@ impl AppState {
             nps: Rc::default(),
             clv: Rc::default(),
             profile: Rc::default(),
+            printing: false,
         }
     }
 }
@@ -125,6 +129,10 @@ pub enum Action {
     DismissRefusal,
     /// The user cancelled the CLV run (the worker is told separately).
     ClvCancel,
+    /// The user asked for the printed report (`true`) or the browser finished printing.
+    Print(bool),
+    /// The CLV page started its automatic fit (the worker is told separately).
+    ClvAutoStarted,
     /// Customer `at` of `list` (ids) opens in the story view.
     OpenProfile {
         list: Rc<Vec<String>>,
@@ -176,6 +184,9 @@ impl AppState {
                 };
             }
             Action::ClvCancel => Rc::make_mut(&mut next.clv).cancel(),
+            Action::Print(on) if on == self.printing => return None,
+            Action::Print(on) => next.printing = on,
+            Action::ClvAutoStarted => Rc::make_mut(&mut next.clv).auto_start(),
             Action::OpenProfile { list, at } => Rc::make_mut(&mut next.profile).open(list, at),
             Action::CloseProfile => Rc::make_mut(&mut next.profile).close(),
             Action::Worker(response) => {

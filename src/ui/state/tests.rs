@@ -138,6 +138,25 @@ fn a_cancelled_clv_run_drops_what_it_still_sends_until_the_worker_confirms() {
 }
 
 #[test]
+fn the_clv_page_fits_on_its_own_once_per_file() {
+    let mut s = session();
+    let state = with_sample(&mut s, AppState::new(Lang::En), 1, 150);
+    assert!(state.clv.wants_auto_fit());
+    let started = apply(state, [Action::ClvAutoStarted]);
+    assert!(!started.clv.wants_auto_fit());
+    assert!(started.clv.step.is_some(), "running from the request on: the printed report waits for it");
+    // Cancelled: the page waits for the button, even once the worker confirms.
+    let cancelled = apply(started.clone(), [Action::ClvCancel, Action::Worker(Response::ClvCancelled)]);
+    assert!(!cancelled.clv.wants_auto_fit() && cancelled.clv.report.is_none());
+    // A new file gets its own automatic fit.
+    let next = with_sample(&mut s, cancelled, 2, 80);
+    assert!(next.clv.wants_auto_fit());
+    // A result or a failure already shown: nothing to fit.
+    let done = apply(next, worker(answers(&mut s, Request::Clv { params: ClvParams::default() })));
+    assert!(!done.clv.wants_auto_fit());
+}
+
+#[test]
 fn new_transactions_start_the_segmentation_and_clv_afresh() {
     let mut s = session();
     let state = with_sample(&mut s, AppState::new(Lang::En), 1, 150);

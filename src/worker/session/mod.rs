@@ -188,7 +188,7 @@ impl<F> Session<F> {
                 if let Err(e) = write_sample(customers, seed, &mut bytes) {
                     self.fail(load, &format!("could not generate the sample: {e}"), Slot::Transactions, out);
                 } else {
-                    let name = format!("sample-{customers}-customers-seed-{seed}.csv");
+                    let name = crate::protocol::sample_file_name(customers, seed);
                     self.read_bytes(load, name, bytes, IngestOptions::default(), Some(Slot::Transactions), out);
                 }
             }
