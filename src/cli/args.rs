@@ -300,7 +300,9 @@ pub(super) enum Command {
         #[arg(long)]
         compact: bool,
     },
-    /// Write the demo dataset (a consumer-electronics brand's orders) as CSV.
+    /// Write the demo dataset (a consumer-electronics brand's orders) as CSV, in time order. Memory
+    /// stays near a million rows whatever the size: a bigger sample is sorted in parts spilled to
+    /// temporary files (as much disk again as the file).
     Sample {
         /// Number of customers (about 8 rows each).
         #[arg(long, default_value_t = 20_000)]

@@ -8,7 +8,6 @@ use crate::core::analysis::rfm::{RfmParams, Scoring};
 use crate::core::ingest::split::{read_part, split_at, Joined, Part, Plan, Received, Split};
 use crate::core::ingest::{ingest, ingest_stream, IngestOptions, Streamed, STREAM_PREFIX};
 use crate::core::report::segments::{SegmentationParams, ValidSegmentationParams};
-use crate::core::sample::write_sample;
 use crate::core::values::{parse_date, DateOrder};
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -17,6 +16,7 @@ use std::process::ExitCode;
 
 mod args;
 mod read;
+mod sample;
 
 use self::args::*;
 use self::read::*;
@@ -447,11 +447,11 @@ pub fn main() -> ExitCode {
             let result = if out.as_os_str() == "-" {
                 let stdout = std::io::stdout();
                 let mut lock = std::io::BufWriter::new(stdout.lock());
-                write_sample(customers, seed, &mut lock).and_then(|s| lock.flush().map(|_| s))
+                sample::write(customers, seed, &mut lock, sample::HOLD).and_then(|s| lock.flush().map(|_| s))
             } else {
                 std::fs::File::create(&out).and_then(|f| {
                     let mut w = std::io::BufWriter::new(f);
-                    write_sample(customers, seed, &mut w).and_then(|s| w.flush().map(|_| s))
+                    sample::write(customers, seed, &mut w, sample::HOLD).and_then(|s| w.flush().map(|_| s))
                 })
             };
             match result {

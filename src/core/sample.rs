@@ -80,10 +80,13 @@ fn member_level(spend: f64) -> &'static str {
     }
 }
 
-struct Line {
-    day: Day,
-    second: u32,
-    text: String,
+/// One line of the sample as generated: the file is ordered by (`day`, `second`), lines of the same
+/// moment in the order they were generated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub day: Day,
+    pub second: u32,
+    pub text: String,
 }
 
 /// Writes a CSV of about 8 rows per customer over the three years 2023–2025.
@@ -100,15 +103,34 @@ fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 pub fn write_sample(customers: usize, seed: u64, out: &mut dyn Write) -> io::Result<SampleStats> {
+    let mut lines: Vec<Line> = Vec::with_capacity(customers * 9);
+    generate(customers, seed, &mut |line| {
+        lines.push(line);
+        Ok(())
+    })?;
+    // Stable: lines of the same moment stay in the order they were generated.
+    lines.sort_by_key(|l| (l.day, l.second));
+    writeln!(out, "{HEADER}")?;
+    for l in &lines {
+        writeln!(out, "{}", l.text)?;
+    }
+    Ok(SampleStats { customers, rows: lines.len() })
+}
+
+/// The sample's lines customer by customer, each passed to `emit` as it is made (not in the file's
+/// order: [`write_sample`] sorts them; a writer of a sample too big to hold sorts it in parts).
+///
+/// # Errors
+/// What `emit` reports.
+pub fn generate(customers: usize, seed: u64, emit: &mut dyn FnMut(Line) -> io::Result<()>) -> io::Result<()> {
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
-    let start = crate::core::values::day_from_ymd(2023, 1, 1).unwrap_or(19358); // invariant: a valid date
-    let end = crate::core::values::day_from_ymd(2025, 12, 31).unwrap_or(20453); // invariant: a valid date
+    let (start, last) = sample_days();
+    let end = last - 7;
     let span = f64::from(end - start + 1);
     // Purchase rate per day ~ Gamma(r, 1/α); dropout after a purchase ~ Beta(a, b).
     let rate = Gamma::new(1.2, 1.0 / 50.0).map_err(io::Error::other)?;
     let dropout = Beta::new(1.0, 9.0).map_err(io::Error::other)?;
     let satisfaction = Beta::new(5.0, 1.6).map_err(io::Error::other)?;
-    let mut lines: Vec<Line> = Vec::with_capacity(customers * 9);
     let mut order_no: u64 = 0;
     for c in 0..customers {
         let id = format!("{:08}", c + 1);
@@ -159,7 +181,7 @@ pub fn write_sample(customers: usize, seed: u64, out: &mut dyn Write) -> io::Res
                     cat.0,
                     csv_field(comment)
                 );
-                lines.push(Line { day, second, text });
+                emit(Line { day, second, text })?;
                 if rng.random::<f64>() < 0.02 && day + 7 <= end {
                     // A refund a week later, against the same order.
                     let text = format!(
@@ -168,7 +190,7 @@ pub fn write_sample(customers: usize, seed: u64, out: &mut dyn Write) -> io::Res
                         cat.0
                     );
                     spend -= amount;
-                    lines.push(Line { day: day + 7, second: 36000, text });
+                    emit(Line { day: day + 7, second: 36000, text })?;
                 }
             }
             first = false;
@@ -178,12 +200,15 @@ pub fn write_sample(customers: usize, seed: u64, out: &mut dyn Write) -> io::Res
             t += gap.sample(&mut rng).max(1.0);
         }
     }
-    lines.sort_by_key(|l| (l.day, l.second));
-    writeln!(out, "{HEADER}")?;
-    for l in &lines {
-        writeln!(out, "{}", l.text)?;
-    }
-    Ok(SampleStats { customers, rows: lines.len() })
+    Ok(())
+}
+
+/// The first and last day a sample line can fall on: purchases over 2023–2025, refunds up to a
+/// week after the last purchase day.
+pub fn sample_days() -> (Day, Day) {
+    let start = crate::core::values::day_from_ymd(2023, 1, 1).unwrap_or(19358); // invariant: a valid date
+    let end = crate::core::values::day_from_ymd(2025, 12, 31).unwrap_or(20453); // invariant: a valid date
+    (start, end + 7)
 }
 
 #[cfg(test)]
