@@ -170,6 +170,17 @@ pub use crate::core::clv::ClvSort;
 /// The steps of a CLV run, for its progress line.
 pub use crate::core::clv::run::ClvStep;
 
+/// Decodes one part of an answer in a function of its own. Derived, the decoder of [`Response`]
+/// held every variant's parts inlined in one function of some 84,000 instructions, which the
+/// browser compiles the first time any answer arrives: a 111 ms task on the page's thread at
+/// start-up. Apart, each part is compiled when its first answer comes. The call goes through a
+/// pointer the optimisers cannot see through: wasm-opt inlines a function called from one place
+/// whatever its size, `#[inline(never)]` or not.
+fn apart<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    let decode: fn(D) -> Result<T, D::Error> = std::hint::black_box(T::deserialize);
+    decode(d)
+}
+
 /// Worker → UI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Response {
@@ -185,7 +196,9 @@ pub enum Response {
     /// The file was read; `report.rejected` holds at most [`REJECTED_SHOWN`] rows.
     Loaded {
         load: u32,
+        #[serde(deserialize_with = "apart")]
         report: Box<Report>,
+        #[serde(deserialize_with = "apart")]
         options: IngestOptions,
         slot: Slot,
     },
@@ -205,6 +218,7 @@ pub enum Response {
     /// The NPS page when there is no segmentation to carry it (a survey file without transactions,
     /// or after the survey was dropped).
     Nps {
+        #[serde(deserialize_with = "apart")]
         nps: Option<Box<NpsSummary>>,
     },
     /// The survey comments the NPS page lists (an NPS summary's `comments.shown`), sent before a
@@ -213,12 +227,16 @@ pub enum Response {
     /// 115 KB of a 155 KB `Segmented` answer, decoded again on the page's thread after every
     /// segmentation.
     Comments {
+        #[serde(deserialize_with = "apart")]
         shown: Vec<Comment>,
     },
     /// The segmentation pages' numbers; `nps` is present when the file has survey answers.
     Segmented {
+        #[serde(deserialize_with = "apart")]
         summary: Box<SegmentationSummary>,
+        #[serde(deserialize_with = "apart")]
         params: SegmentationParams,
+        #[serde(deserialize_with = "apart")]
         nps: Option<Box<NpsSummary>>,
     },
     /// Segmentation is not possible (no dates or amounts mapped, bad parameters); the file stays loaded.
@@ -233,6 +251,7 @@ pub enum Response {
         filter: CustomerFilter,
         offset: usize,
         total: usize,
+        #[serde(deserialize_with = "apart")]
         rows: Vec<CustomerRow>,
     },
     /// A file to download: a customer list (CSV with a UTF-8 BOM, GBK CSV, or XLSX), every
@@ -251,7 +270,9 @@ pub enum Response {
     /// The CLV run finished (the report's per-customer rows stay in the worker; `top` is the first
     /// page by CLV).
     ClvDone {
+        #[serde(deserialize_with = "apart")]
         report: Box<ClvReport>,
+        #[serde(deserialize_with = "apart")]
         top: Vec<CustomerClv>,
         /// Milliseconds each step took, in [`ClvStep::ALL`] order.
         timings: Vec<f64>,
@@ -268,6 +289,7 @@ pub enum Response {
     /// the first time that code runs (see `ui::rehearsal`). Sent after the warm-up, one answer a
     /// message (each is decoded in a task of its own); `last` on the last.
     Rehearsal {
+        #[serde(deserialize_with = "apart")]
         response: Box<Response>,
         last: bool,
     },
@@ -281,15 +303,18 @@ pub enum Response {
         sort: ClvSort,
         offset: usize,
         total: usize,
+        #[serde(deserialize_with = "apart")]
         rows: Vec<CustomerClv>,
     },
     /// Cross-purchase in sequence, as asked.
     CrossSell {
+        #[serde(deserialize_with = "apart")]
         result: Box<CrossSell>,
     },
     /// The first [`WINBACK_SHOWN`] customers to follow up, and how many there are.
     FollowUp {
         passives: bool,
+        #[serde(deserialize_with = "apart")]
         rows: Vec<crate::core::report::follow_up::FollowUpRow>,
         total: usize,
     },
@@ -297,6 +322,7 @@ pub enum Response {
     /// comparison asked for; or why there is none (`error`: code and English message).
     Funnel {
         file: String,
+        #[serde(deserialize_with = "apart")]
         funnel: Option<Box<crate::core::analysis::funnel::Funnel>>,
         compare: Option<(String, String, Option<crate::core::analysis::trends::ProportionTest>)>,
         error: Option<(String, String)>,
@@ -311,6 +337,7 @@ pub enum Response {
     },
     /// One customer's story, as asked.
     Profile {
+        #[serde(deserialize_with = "apart")]
         profile: Box<crate::core::report::profile::Profile>,
     },
     /// No story for this id: no customer with it, or nothing segmented.
@@ -321,11 +348,14 @@ pub enum Response {
     },
     /// Predicted CLV by group; `None` without a CLV run or a segmentation.
     ClvGroups {
+        #[serde(deserialize_with = "apart")]
         groups: Option<Box<crate::core::report::clv_groups::ClvGroups>>,
     },
     /// The actions' totals, and the win-back priorities with their first [`WINBACK_SHOWN`] rows.
     Actions {
+        #[serde(deserialize_with = "apart")]
         actions: Box<Actions>,
+        #[serde(deserialize_with = "apart")]
         winback: Box<Winback>,
     },
     /// The playbook cannot be applied (a name the segmentation does not have …).
