@@ -234,13 +234,10 @@ impl AppContext {
     /// The printed report: with the CLV models fitted first when the page would fit them on its
     /// own (the report then has its CLV section); the app prints once no fit is running.
     pub fn print_report(&self) {
-        if self.state.clv.wants_auto_fit() && self.state.segments.summary.is_some() {
-            let range = self.state.ingest.report.as_ref().and_then(|r| r.totals.date_range.clone());
-            let form = crate::ui::pages::clv::default_form(range.as_ref().map(|d| (d.first.as_str(), d.last.as_str())));
-            if let Ok(params) = form.to_params() {
-                self.auto_fit_clv(params);
-            }
-        }
+        let range = self.state.ingest.report.as_ref().and_then(|r| r.totals.date_range.clone());
+        self.fit_clv_on_its_own(&crate::ui::pages::clv::default_form(
+            range.as_ref().map(|d| (d.first.as_str(), d.last.as_str())),
+        ));
         self.state.dispatch(Action::Print(true));
     }
 
@@ -249,10 +246,17 @@ impl AppContext {
         self.state.dispatch(Action::Print(false));
     }
 
-    /// The CLV page's one automatic fit for this file.
-    pub fn auto_fit_clv(&self, params: ClvParams) {
-        self.state.dispatch(Action::ClvAutoStarted);
-        self.run_clv(params);
+    /// The one automatic CLV fit for this file (from the CLV page or the printed report), with
+    /// `form`'s settings: when the file is segmented, nothing was fitted, runs or failed, and the
+    /// settings are valid.
+    pub fn fit_clv_on_its_own(&self, form: &crate::core::clv::form::ClvForm) {
+        if !self.state.clv.wants_auto_fit() || self.state.segments.summary.is_none() {
+            return;
+        }
+        if let Ok(params) = form.to_params() {
+            self.state.dispatch(Action::ClvAutoStarted);
+            self.run_clv(params);
+        }
     }
 
     /// Stops the CLV run; what it still sends is dropped until the worker confirms.

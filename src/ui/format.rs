@@ -42,6 +42,11 @@ pub fn money_compact(v: f64, currency: Option<&str>, lang: crate::ui::i18n::Lang
     }
 }
 
+/// Money to the cent with its currency's symbol (`¥170,928,040.00`): what a compact figure stands for.
+pub fn money_exact(v: f64, currency: Option<&str>) -> String {
+    format!("{}{}", currency_symbol(currency), money(v))
+}
+
 /// The symbol for an ISO currency code (none for others).
 pub fn currency_symbol(code: Option<&str>) -> &'static str {
     match code {

@@ -80,6 +80,5 @@ pub fn data_file_button(label: &str, onchange: yew::Callback<web_sys::Event>, te
 /// symbol included, on hover (the exports carry the exact value).
 pub fn money_html(v: f64, currency: Option<&str>, lang: crate::ui::i18n::Lang) -> yew::Html {
     use crate::ui::format;
-    let exact = format!("{}{}", format::currency_symbol(currency), format::money(v));
-    yew::html! { <span title={exact}>{ format::money_compact(v, currency, lang) }</span> }
+    yew::html! { <span title={format::money_exact(v, currency)}>{ format::money_compact(v, currency, lang) }</span> }
 }

@@ -5,14 +5,15 @@
 //! the report stays whole in greyscale.
 
 use super::segment_bars::SegmentBars;
-use super::tables;
+use super::tables::{self, pct};
 use super::{nps_trend::NpsTrend, pyramid_chart::PyramidChart};
 use crate::ui::context::AppContext;
 use crate::ui::format;
 use yew::prelude::*;
 
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
+/// NPS with its 95% interval: `-26.2 (-32.2 – -20.3)`.
+fn nps_with_interval(o: &crate::core::analysis::nps::Nps) -> String {
+    format!("{} ({} – {})", format::one_decimal(o.nps), format::one_decimal(o.ci95[0]), format::one_decimal(o.ci95[1]))
 }
 
 /// A section of the report: its heading (the PDF's outline entry) and body.
@@ -36,7 +37,7 @@ pub fn Report() -> Html {
         return html! {};
     };
     let code = state.ingest.report.as_ref().and_then(|r| r.currency.as_deref());
-    let exact = |v: f64| format!("{}{}", format::currency_symbol(code), format::money(v));
+    let exact = |v: f64| format::money_exact(v, code);
     let file = state.ingest.report.as_ref().map(|r| r.file.clone()).unwrap_or_default();
     let range =
         state.ingest.report.as_ref().and_then(|r| r.totals.date_range.as_ref()).map(|d| format!("{} – {}", d.first, d.last));
@@ -69,11 +70,7 @@ pub fn Report() -> Html {
     }
     if let Some(n) = &nps {
         let o = &n.overall;
-        kpis.push((
-            "NPS".into(),
-            format!("{} ({} – {})", format::one_decimal(o.nps), format::one_decimal(o.ci95[0]), format::one_decimal(o.ci95[1])),
-            t.def_nps.into(),
-        ));
+        kpis.push(("NPS".into(), nps_with_interval(o), t.def_nps.into()));
     }
 
     let pyramid = &s.pyramid;
@@ -138,7 +135,7 @@ pub fn Report() -> Html {
                         <table class="report-table">
                             <thead><tr><th>{ "NPS" }</th><th class="num">{ t.responses_label }</th><th class="num">{ t.promoters }</th><th class="num">{ t.passives }</th><th class="num">{ t.detractors }</th></tr></thead>
                             <tbody><tr>
-                                <td>{ format!("{} ({} – {})", format::one_decimal(o.nps), format::one_decimal(o.ci95[0]), format::one_decimal(o.ci95[1])) }</td>
+                                <td>{ nps_with_interval(o) }</td>
                                 <td class="num">{ format::int(o.responses as u64) }</td>
                                 <td class="num">{ share(o.promoters) }</td><td class="num">{ share(o.passives) }</td><td class="num">{ share(o.detractors) }</td>
                             </tr></tbody>

@@ -41,10 +41,7 @@ pub fn Summary(props: &ReportProps) -> Html {
         }
     };
     let range = r.totals.date_range.as_ref().map_or("—".to_string(), |d| format!("{} – {}", d.first, d.last));
-    let revenue = r
-        .totals
-        .revenue
-        .map_or("—".to_string(), |v| format!("{}{}", format::currency_symbol(r.currency.as_deref()), format::money(v)));
+    let revenue = r.totals.revenue.map_or("—".to_string(), |v| format::money_exact(v, r.currency.as_deref()));
     html! {
         <section class="card">
             <div class="card-head">

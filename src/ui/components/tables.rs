@@ -35,7 +35,8 @@ impl Rows {
     }
 }
 
-fn pct(x: f64) -> String {
+/// A share as a percentage with one decimal (`0.2264` → `22.6%`).
+pub(super) fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 

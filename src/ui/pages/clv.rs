@@ -83,13 +83,7 @@ pub fn ClvPage() -> Html {
         // allows it; the button runs them again with the user's.
         let (ctx, form) = (ctx.clone(), form.clone());
         let wants = ctx.state.clv.wants_auto_fit() && ctx.state.segments.summary.is_some();
-        use_effect_with(wants, move |wants| {
-            if *wants {
-                if let Ok(params) = form.to_params() {
-                    ctx.auto_fit_clv(params);
-                }
-            }
-        });
+        use_effect_with(wants, move |_| ctx.fit_clv_on_its_own(&form));
     }
     let run = {
         let (ctx, form, form_error) = (ctx.clone(), form.clone(), form_error.clone());

@@ -52,7 +52,6 @@ pub fn OverviewPage() -> Html {
         }
     };
     let code = state.ingest.report.as_ref().and_then(|r| r.currency.as_deref());
-    let currency = format::currency_symbol(code);
     let nps_card = nps.as_ref().map(|n| {
         let o = &n.overall;
         let label = if o.interval == Interval::Wald { t.ci_wald } else { t.ci_adjusted };
@@ -89,7 +88,7 @@ pub fn OverviewPage() -> Html {
                         // Compact on the card (1.71 亿 / 170.9 M), exact beneath it.
                         // A file without amounts says what the figure needs, in its place.
                         { match s.revenue {
-                            Some(revenue) => card(t.revenue, format::money_compact(revenue, code, state.lang), (revenue.abs() >= 1e6).then(|| format!("{currency}{}", format::money(revenue))), "ov-revenue"),
+                            Some(revenue) => card(t.revenue, format::money_compact(revenue, code, state.lang), (revenue.abs() >= 1e6).then(|| format::money_exact(revenue, code)), "ov-revenue"),
                             None => card(t.revenue, t.needs_amount.to_string(), None, "ov-revenue"),
                         } }
                         { card(t.kpi_repurchase, pct(s.kpis.repurchase_rate), None, "ov-repurchase") }
