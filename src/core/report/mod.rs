@@ -8,6 +8,7 @@ pub mod clv_groups;
 pub mod compact;
 pub mod follow_up;
 pub mod nps_page;
+pub mod playbook;
 pub mod profile;
 pub mod rules;
 pub mod segments;
