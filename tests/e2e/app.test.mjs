@@ -1631,6 +1631,10 @@ test('Print report: an A4 PDF with a cover, the KPIs with their definitions, pyr
   assert.ok(kpis.length >= 6, JSON.stringify(kpis));
   for (const [name, value, definition] of kpis) assert.ok(name && value && definition.length > 10, `${name}: ${value} — ${definition}`);
   assert.deepEqual(kpis[0].slice(0, 2), ['客户数', '2,357']);
+  // pandas on the same file (tests/fixtures/cdnow/report_kpis.py): repeat customers 48.3%, the top
+  // 20%'s share of revenue 67.5%, Gini 0.631.
+  const value = (name) => kpis.find(([n]) => n === name)?.[1];
+  assert.deepEqual([value('复购客户占比'), value('前 20% 客户贡献的收入'), value('基尼系数')], ['48.3%', '67.5%', '0.631']);
   // Every chart has the same numbers in a table beside it: nothing is read from colour alone.
   for (const id of ['pyramid', 'segments']) {
     const section = page.getByTestId(`report-${id}`);
