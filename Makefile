@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tests/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e package package-test clean crosscheck bench wasm-timing screenshots
+.PHONY: serve build test tools tools-browser fmt-check lint core-pure unit e2e package package-test clean crosscheck bench wasm-timing screenshots spark-check
 
 serve: tools
 	trunk serve --release --no-autoreload --address 127.0.0.1 --port 8080
@@ -66,6 +66,17 @@ crosscheck:
 	test -x .venv-lifetimes/bin/python || (python3 -m venv .venv-lifetimes && .venv-lifetimes/bin/pip install -q lifetimes pandas scipy)
 	cargo build --release
 	.venv-lifetimes/bin/python tests/crosscheck/lifetimes_crosscheck.py
+
+# The customer facts job (`loyalty-lens facts-sql`, jobs/facts_job.py) on Apache Spark in local[2]
+# and on DuckDB, against the CLI's own facts and analyses, on the fixtures and a generated million
+# rows (tests/spark/check.py). Needs PyPI and Java 17 (Debian's openjdk-17-jre-headless, installed
+# when missing); not part of `test`. SPARK_CHECK_ROWS=0 skips the million rows.
+SPARK_CHECK_ROWS ?= 1000000
+spark-check:
+	command -v java >/dev/null || (sudo -n apt-get install -y -q openjdk-17-jre-headless || apt-get install -y -q openjdk-17-jre-headless)
+	test -x .venv-spark/bin/python || (python3 -m venv .venv-spark && .venv-spark/bin/pip install -q 'pyspark>=4,<5' 'duckdb>=1.1' 'pandas<3')
+	cargo build --release --bin loyalty-lens
+	.venv-spark/bin/python tests/spark/check.py --rows $(SPARK_CHECK_ROWS)
 
 # Side-by-side benchmarks (app in headless Chromium, lifetimes, native micro-benchmarks) written
 # to BENCHMARKS.md. Needs PyPI for its venv; not part of `test`.

@@ -783,3 +783,78 @@ fn funnel_of_a_member_list_worked_out_by_hand() {
     let plain = String::from_utf8(run(&["actions", "funnel_orders.csv"]).stdout).unwrap();
     assert!(plain.lines().next().unwrap().ends_with(",nps_comment"));
 }
+
+/// A directory of this test run's own for files it writes.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("loyalty-lens-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
+
+/// The customer facts file stands in for the transactions: every command gives the same output
+/// on the facts as on the file they were written from (the name of the file aside), on files
+/// with order ids, refunds, cancellations, categories, channels, member levels and inline survey
+/// answers, and on CDNOW.
+#[test]
+fn every_command_gives_the_same_on_the_facts_file_as_on_its_transactions() {
+    let dir = scratch("same");
+    let files = [
+        "cdnow/CDNOW_sample.txt",
+        "gbk_orders.csv",
+        "cross_sell.csv",
+        "profile.csv",
+        "exports/uci_online_retail.csv",
+        "exports/taobao_orders.csv",
+        "exports/shopify_orders.csv",
+        "visits/grocery_visits.csv",
+    ];
+    let commands: [&[&str]; 11] = [
+        &["segments"],
+        &["rfm"],
+        &["cohorts"],
+        &["pyramid"],
+        &["actions"],
+        &["actions", "--format", "json"],
+        &["winback"],
+        &["clv-groups"],
+        &["clv"],
+        &["follow-up"],
+        &["nps"],
+    ];
+    for file in files {
+        let facts = dir.join(format!("{}.facts.csv", file.replace('/', "_")));
+        let facts = facts.to_str().expect("a UTF-8 path");
+        let out = run(&["facts", file, "--out", facts]);
+        assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        let text = std::fs::read_to_string(facts).expect("the facts file");
+        assert!(text.starts_with("loyalty_lens_facts,customer,"), "{file}");
+        for command in commands {
+            let on = |path: &str| {
+                let out = run(&[command, &[path]].concat());
+                let text = |b: &[u8]| String::from_utf8_lossy(b).replace(path, "FILE");
+                (out.status.success(), text(&out.stdout), text(&out.stderr))
+            };
+            assert_eq!(on(file), on(facts), "{command:?} on {file}");
+        }
+    }
+}
+
+#[test]
+fn a_facts_file_whose_summary_its_lines_do_not_give_is_refused_with_the_line() {
+    let dir = scratch("refused");
+    let facts = dir.join("f.csv");
+    let facts = facts.to_str().expect("a UTF-8 path");
+    assert!(run(&["facts", "gbk_orders.csv", "--out", facts]).status.success());
+    let text = std::fs::read_to_string(facts).expect("the facts file");
+    // The first customer's net spend made larger by one.
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let fields: Vec<&str> = lines[1].split(',').collect();
+    let net: f64 = fields[5].parse().expect("a net spend");
+    let mut changed: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+    changed[5] = (net + 1.0).to_string();
+    lines[1] = changed.join(",");
+    std::fs::write(facts, lines.join("\n")).expect("written");
+    fails_in_one_line(&["segments", facts], "line 2 of this customer facts file: net_spend says");
+    std::fs::write(facts, text.replacen("\n1,", "\n2,", 1)).expect("written");
+    fails_in_one_line(&["segments", facts], "version '2'");
+}

@@ -300,6 +300,35 @@ pub(super) enum Command {
         #[arg(long)]
         compact: bool,
     },
+    /// Write the customer facts file of FILE: one row per customer (first and last purchase,
+    /// orders, net and 12-month spend, first channel, latest member level, their labels, and their
+    /// lines — the rows of each order on each day, added up exactly), which the app and every
+    /// command read in place of the transactions with the same results. CSV columns:
+    /// loyalty_lens_facts,customer,first_purchase,last_purchase,orders,net_spend,spend_12_months,
+    /// first_channel,member_level,categories,channels,levels,lines_by_order,lines_without_order.
+    Facts {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Print the SQL of the customer facts job for Apache Spark or DuckDB: it computes, where the
+    /// order lines are, the facts file `facts` writes, following the rules FILE is read with (its
+    /// mapping, amounts, dates, statuses, cancellations, refunds). FILE is the table's export, or
+    /// a sample of it with the same columns; TABLE is the table or view with the rows in file
+    /// order. See jobs/facts_job.py for a spark-submit entry point.
+    FactsSql {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[arg(long, value_parser = ["spark", "duckdb"])]
+        engine: String,
+        /// The table or view the SQL reads.
+        #[arg(long, default_value = "transactions")]
+        table: String,
+    },
     /// Write the demo dataset (a consumer-electronics brand's orders) as CSV, in time order. Memory
     /// stays near a million rows whatever the size: a bigger sample is sorted in parts spilled to
     /// temporary files (as much disk again as the file).

@@ -443,6 +443,32 @@ pub fn main() -> ExitCode {
         Command::Pyramid { file, read, rules, compact } => {
             with_rules(&file, &read, &rules, |ds, params| json(&params.segmentation(ds)?.pyramid, compact))
         }
+        Command::Facts { file, read, out } => {
+            let written = read::load(&file, &read).and_then(|ingested| {
+                let text = crate::core::export::facts_csv(&ingested.dataset).map_err(|e| format!("{}: {e}", file.display()))?;
+                match &out {
+                    Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display())),
+                    None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string()),
+                }
+            });
+            match written {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
+        Command::FactsSql { file, read, engine, table } => {
+            let engine = crate::core::export::facts_sql::Engine::from_key(&engine)
+                .unwrap_or(crate::core::export::facts_sql::Engine::Spark);
+            let sql = read::load(&file, &read).and_then(|ingested| {
+                let statuses = read.options()?.exclude_statuses;
+                crate::core::export::facts_sql::facts_sql(&ingested.report, engine, &table, statuses.as_deref())
+                    .map_err(|e| format!("{}: {e}", file.display()))
+            });
+            match sql.and_then(|sql| print(&sql)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
         Command::Sample { customers, seed, out } => {
             let result = if out.as_os_str() == "-" {
                 let stdout = std::io::stdout();

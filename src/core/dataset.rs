@@ -564,7 +564,10 @@ impl Dataset {
             orders,
             date_range,
             // Money: cents, so that float noise (2500315.6300004106) does not reach the user.
-            revenue: self.amount.as_ref().map(|a| crate::core::values::to_cents(a.iter().sum::<f64>())),
+            revenue: self
+                .amount
+                .as_ref()
+                .map(|a| crate::core::values::to_cents(crate::core::values::Money::of(a.iter().copied()).value())),
             refunds: self.amount.as_ref().map_or(0, |a| a.iter().filter(|&&v| v < 0.0).count()),
             responses: self.score.as_ref().map_or(0, |s| s.iter().filter(|&&v| v != NO_SCORE).count()),
             channels: self.channel.as_ref().map_or(0, |c| c.labels.len()),

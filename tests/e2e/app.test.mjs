@@ -394,6 +394,43 @@ test('every real-export fixture shows the customers and revenue pandas computed 
   await context.close();
 });
 
+test('a customer facts file (`loyalty-lens facts`) shows the overview, segments and lifecycle of the transactions it was written from', async () => {
+  const { tmpdir } = await import('node:os');
+  const { mkdtemp } = await import('node:fs/promises');
+  const dir = await mkdtemp(join(tmpdir(), 'facts-'));
+  // Channels, categories, member levels, order ids, returns, survey answers with comments.
+  const orders = join(dir, 'orders.csv');
+  const facts = join(dir, 'orders.facts.csv');
+  execFileSync(CLI, ['sample', '--customers', '3000', '--seed', '5', orders]);
+  execFileSync(CLI, ['facts', orders, '--out', facts]);
+  const { context, page } = await openApp();
+  // What the pages show of the analysis (the file's own summary aside).
+  const shown = async () => {
+    const text = {};
+    await page.getByTestId('tab-overview').click();
+    text.kpis = await page.getByTestId('kpis').innerText();
+    for (const tab of ['segments', 'lifecycle', 'pyramid']) {
+      await page.getByTestId(`tab-${tab}`).click();
+      await page.locator(`[data-testid="tab-${tab}"].active`).waitFor({ timeout: TIMEOUT });
+      text[tab] = await page.locator('main').innerText();
+    }
+    return text;
+  };
+  await page.getByTestId('file-input').setInputFiles(orders);
+  await page.locator('[data-testid="tab-overview"].active').waitFor({ timeout: TIMEOUT });
+  const want = await shown();
+  await page.getByTestId('file-input').setInputFiles(facts);
+  await page.locator('[data-testid="tab-overview"].active').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('tab-data').click();
+  await page.getByTestId('file-name').filter({ hasText: 'orders.facts.csv' }).waitFor({ timeout: TIMEOUT });
+  await expectText(page, 'customers', '3,000');
+  assert.match(await page.locator('main').innerText(), /customer facts file: 3,000 customer/);
+  const got = await shown();
+  for (const key of Object.keys(want)) assert.equal(got[key], want[key], key);
+  assert.match(want.kpis, /Repeat/i);
+  await context.close();
+});
+
 test('a file whose every row is rejected says so, and lists the rows', async () => {
   const { context, page } = await openApp();
   await upload(page, 'all_rejected.csv');

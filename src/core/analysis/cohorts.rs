@@ -19,7 +19,7 @@
 use crate::core::analysis::customers::{CodeIndex, Facts};
 use crate::core::analysis::states::Period;
 use crate::core::dataset::Dataset;
-use crate::core::values::Day;
+use crate::core::values::{Day, Money};
 use serde::{Deserialize, Serialize};
 
 /// The most recent cohorts shown (five years of months).
@@ -184,6 +184,8 @@ pub fn cohorts(ds: &Dataset, facts: &Facts, period: Period) -> Cohorts {
         }
     }
     if let (Some(days), Some(amounts)) = (&ds.day, &ds.amount) {
+        // Added up exactly (the same in any order of the rows), then to the cent, as amounts are.
+        let mut sums: Vec<Vec<Money>> = rows.iter().map(|r| vec![Money::default(); r.active.len()]).collect();
         let index = CodeIndex::new(customers);
         for ((&code, &day), &amount) in ds.customer.iter().zip(days).zip(amounts) {
             if day > facts.as_of {
@@ -191,16 +193,14 @@ pub fn cohorts(ds: &Dataset, facts: &Facts, period: Period) -> Cohorts {
             }
             if let Some(p) = index.get(code).and_then(|i| cohort_of[i]) {
                 // A row dated before the customer's first order (a refund of an older one) counts in the first period.
-                if let Some(revenue) = &mut rows[(p - oldest) as usize].revenue {
-                    revenue[(period_of(day) - p).max(0) as usize] += amount;
-                }
+                sums[(p - oldest) as usize][(period_of(day) - p).max(0) as usize].add(amount);
             }
         }
-    }
-    for row in &mut rows {
-        for r in row.revenue.iter_mut().flatten() {
-            // To the cent, as amounts are (the sums of many carry float noise otherwise); +0.0 makes −0 zero.
-            *r = crate::core::values::to_cents(*r);
+        for (row, sums) in rows.iter_mut().zip(sums) {
+            if let Some(revenue) = &mut row.revenue {
+                // +0.0 makes −0 zero.
+                revenue.iter_mut().zip(sums).for_each(|(r, sum)| *r = crate::core::values::to_cents(sum.value()));
+            }
         }
     }
     Cohorts { period, cohorts: rows, last_complete: facts.as_of > period.end(last), left_out }

@@ -220,7 +220,10 @@ pub fn summarise(ds: &Dataset, rows: &[usize]) -> Comments {
         out.terms[c] = terms(t, TOP_TERMS);
     }
     let day = |r: usize| ds.day.as_ref().map_or(0, |d| d[r]);
-    picked.sort_by_key(|&(r, _)| std::cmp::Reverse((day(r), r)));
+    // Latest first; on one day by customer, then text, so that the list never depends on the order
+    // of the rows.
+    picked
+        .sort_by(|&(r, t), &(q, u)| day(q).cmp(&day(r)).then(ds.customer[r].cmp(&ds.customer[q])).then(t.cmp(u)).then(r.cmp(&q)));
     let label = |c: &Option<crate::core::dataset::Categorical>, r: usize| {
         c.as_ref().and_then(|c| (c.codes[r] != MISSING).then(|| c.labels.name(c.codes[r]).map(str::to_string)).flatten())
     };

@@ -100,16 +100,44 @@ pub struct Tiers {
 /// Orders member-level labels best first: the usual Chinese and English names in their order, any
 /// other label after them by mean spend.
 fn level_rank(label: &str) -> Option<usize> {
-    const ORDER: [&[&str]; 6] = [
-        &["钻石", "钻石会员", "黑卡", "diamond", "platinum", "白金"],
-        &["金卡", "金卡会员", "黄金", "gold"],
-        &["银卡", "银卡会员", "白银", "silver"],
-        &["铜卡", "bronze"],
-        &["普通", "普通会员", "注册会员", "regular", "normal", "basic", "member"],
-        &["非会员", "none", "guest"],
-    ];
     let l = label.trim().to_lowercase();
-    ORDER.iter().position(|names| names.iter().any(|n| *n == l))
+    LEVEL_ORDER.iter().position(|names| names.iter().any(|n| *n == l))
+}
+
+/// The usual member-level names, best first; names of one rank together (lower-cased).
+pub const LEVEL_ORDER: [&[&str]; 6] = [
+    &["钻石", "钻石会员", "黑卡", "diamond", "platinum", "白金"],
+    &["金卡", "金卡会员", "黄金", "gold"],
+    &["银卡", "银卡会员", "白银", "silver"],
+    &["铜卡", "bronze"],
+    &["普通", "普通会员", "注册会员", "regular", "normal", "basic", "member"],
+    &["非会员", "none", "guest"],
+];
+
+/// Each customer's member level (a code, [`MISSING`] for none) on their latest row with one on or
+/// before `as_of`, with its day, by customer code; `None` without a member-level column or dates.
+/// Of levels on the same day (the file does not say which came later), the best known one, then
+/// the last by name, so that the result never depends on the order of the rows.
+pub fn latest_levels(dataset: &Dataset, as_of: Day) -> Option<Vec<(Day, u32)>> {
+    let (levels, days) = (dataset.member_level.as_ref()?, dataset.day.as_ref()?);
+    let labels = levels.labels.names();
+    let better = |a: u32, b: u32| {
+        let (x, y) = (labels[a as usize], labels[b as usize]);
+        match (level_rank(x), level_rank(y)) {
+            (Some(p), Some(q)) if p != q => p < q,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            _ => x > y,
+        }
+    };
+    let mut latest: Vec<(Day, u32)> = vec![(Day::MIN, MISSING); dataset.customers.len()];
+    for (i, (&c, &code)) in dataset.customer.iter().zip(&levels.codes).enumerate() {
+        let Some(&(day, held)) = latest.get(c as usize) else { continue };
+        if code != MISSING && days[i] <= as_of && (days[i] > day || (days[i] == day && better(code, held))) {
+            latest[c as usize] = (days[i], code);
+        }
+    }
+    Some(latest)
 }
 
 /// Assigns tiers.
@@ -117,15 +145,7 @@ fn level_rank(label: &str) -> Option<usize> {
 /// # Errors
 /// When the rule is invalid (see [`TierRule::check`]).
 pub fn tiers(dataset: &Dataset, customers: &[CustomerFacts], as_of: Day, rule: &TierRule) -> Result<Tiers, LifecycleError> {
-    if let (Some(levels), Some(days)) = (&dataset.member_level, &dataset.day) {
-        // Each customer's level on their latest row on or before the as-of date (of rows on the
-        // same day, the one later in the file: the level it was left at that day).
-        let mut latest: Vec<(Day, u32)> = vec![(Day::MIN, MISSING); dataset.customers.len()];
-        for (i, (&c, &code)) in dataset.customer.iter().zip(&levels.codes).enumerate() {
-            if code != MISSING && days[i] <= as_of && days[i] >= latest[c as usize].0 {
-                latest[c as usize] = (days[i], code);
-            }
-        }
+    if let (Some(levels), Some(latest)) = (&dataset.member_level, latest_levels(dataset, as_of)) {
         let labels = levels.labels.names();
         let mut order: Vec<usize> = (0..labels.len()).collect();
         // Mean spend per label, once: the sort below compares labels many times.

@@ -204,14 +204,18 @@ impl<'a> Survey<'a> {
         self.rows().into_iter().filter(|&i| self.customer[i] != MISSING).count()
     }
 
-    /// Each customer's latest answered row (by date, then by row order), indexed by the customer
-    /// code of the transactions (`customers` codes in all).
+    /// Each customer's latest answered row, indexed by the customer code of the transactions
+    /// (`customers` codes in all). Of answers on the same day (the file does not say which came
+    /// later), the lowest score, so that a complaint is never hidden behind praise, then the
+    /// comment last in text order: the result never depends on the order of the rows.
     pub fn latest(&self, customers: usize) -> Vec<Option<usize>> {
         let mut latest: Vec<Option<usize>> = vec![None; customers];
         let day = |i: usize| self.answers.day.as_ref().map_or(0, |d| d[i]);
+        let score = |i: usize| self.answers.score.as_ref().map_or(NO_SCORE, |s| s[i]);
+        let key = |i: usize| (day(i), std::cmp::Reverse(score(i)), self.answers.comment(i));
         for row in self.rows() {
             let Some(slot) = latest.get_mut(self.customer[row] as usize) else { continue };
-            if slot.is_none_or(|e| (day(row), row) >= (day(e), e)) {
+            if slot.is_none_or(|e| key(row) >= key(e)) {
                 *slot = Some(row);
             }
         }

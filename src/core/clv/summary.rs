@@ -13,7 +13,7 @@
 //! - Holdout: purchase days after `calibration_end` up to and including `holdout_end`.
 
 use crate::core::dataset::Dataset;
-use crate::core::values::{format_day, Day};
+use crate::core::values::{format_day, Day, Money};
 use serde::{Deserialize, Serialize};
 
 /// The time unit of x, t_x and T.
@@ -119,16 +119,17 @@ pub fn summarise(ds: &Dataset, calibration_end: Day, holdout_end: Option<Day>, u
     let mut i = 0;
     while i < rows.len() {
         let customer = rows[i].0;
-        // The customer's purchase days with their totals.
-        let mut purchases: Vec<(Day, f64)> = Vec::new();
+        // The customer's purchase days with their totals (exact: the same in any order of the rows).
+        let mut days: Vec<(Day, Money)> = Vec::new();
         while i < rows.len() && rows[i].0 == customer {
             let (_, day, amount) = rows[i];
-            match purchases.last_mut() {
-                Some((d, total)) if *d == day => *total += amount,
-                _ => purchases.push((day, amount)),
+            match days.last_mut() {
+                Some((d, total)) if *d == day => total.add(amount),
+                _ => days.push((day, Money::of([amount]))),
             }
             i += 1;
         }
+        let purchases: Vec<(Day, f64)> = days.into_iter().map(|(d, total)| (d, total.value())).collect();
         let first = purchases[0].0;
         if first > calibration_end {
             continue;
@@ -137,7 +138,7 @@ pub fn summarise(ds: &Dataset, calibration_end: Day, holdout_end: Option<Day>, u
         let x = calibration.len() - 1;
         let u = unit.days();
         let last_day = calibration.last().map_or(first, |p| p.0);
-        let monetary = if x == 0 { 0.0 } else { calibration[1..].iter().map(|p| p.1).sum::<f64>() / x as f64 };
+        let monetary = if x == 0 { 0.0 } else { Money::of(calibration[1..].iter().map(|p| p.1)).value() / x as f64 };
         out.push(CustomerSummary {
             customer,
             first,

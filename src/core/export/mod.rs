@@ -3,10 +3,13 @@
 //! stages before it computed (customer lists, CLV predictions, rejected rows) and nothing imports it.
 
 pub mod csv;
+pub mod facts;
+pub mod facts_sql;
 pub mod tables;
 pub mod xlsx;
 
 pub use self::csv::{guard_csv, neutralise};
+pub use self::facts::facts_csv;
 pub use self::tables::{
     action_csv, action_xlsx, clv_csv, customers_csv, customers_xlsx, follow_up_csv, follow_up_xlsx, member_csv, member_xlsx,
     rejections_csv, winback_csv, winback_xlsx,

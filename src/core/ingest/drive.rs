@@ -86,6 +86,9 @@ pub fn ingest(
     if let Some(kind) = text_kind(&decoded.text) {
         return Err(IngestError::Binary(kind));
     }
+    if facts::is_facts(decoded.text.as_bytes()) {
+        return facts::read(&decoded.text, file, bytes.len() as u64, detected.bom);
+    }
     let format = opts.format.unwrap_or_else(|| table::sniff_format(&decoded.text));
     let text = if format == Format::Whitespace {
         table::normalise_line_endings(&decoded.text)
@@ -258,6 +261,7 @@ pub(super) fn stream_start<'p>(prefix: &'p [u8], total: u64, file: &str, opts: &
     let workbook = prefix.starts_with(ZIP_MAGIC) || prefix.starts_with(OLE_MAGIC);
     if forced
         || workbook
+        || facts::is_facts(prefix)
         || prefix.iter().all(u8::is_ascii_whitespace)
         || binary_kind(prefix).is_some()
         || opts.format.is_some_and(|f| f.delimiter().is_none())

@@ -28,6 +28,12 @@ pub enum IngestError {
     TooWide {
         line: u64,
     },
+    /// A customer facts file ([`super::facts`]) that is not what its header promises: the line and
+    /// what is wrong with it.
+    Facts {
+        line: u64,
+        why: String,
+    },
 }
 
 impl IngestError {
@@ -43,6 +49,7 @@ impl IngestError {
             Self::NotText(_) => "not_text",
             Self::TooLarge { .. } => "too_large",
             Self::TooWide { .. } => "too_wide",
+            Self::Facts { .. } => "facts_invalid",
         }
     }
 }
@@ -76,6 +83,7 @@ impl std::fmt::Display for IngestError {
                 "line {line} has more than {} fields, more than a table can have columns: are the file's line ends missing?",
                 table::MAX_COLUMNS
             ),
+            Self::Facts { line, why } => write!(f, "line {line} of this customer facts file: {why}; nothing was read from it"),
         }
     }
 }

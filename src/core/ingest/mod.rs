@@ -9,6 +9,7 @@
 pub mod cfb_check;
 pub mod encoding;
 pub mod excel;
+pub mod facts;
 pub mod roles;
 pub mod split;
 pub mod table;

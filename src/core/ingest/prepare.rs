@@ -376,7 +376,7 @@ pub(crate) struct Head {
 impl Head {
     pub(crate) fn finish(self, mut reader: RowReader) -> Ingested {
         reader.flush();
-        let RowReader { mut dataset, mut rejected, rows, currencies, tally, .. } = reader;
+        let RowReader { mut dataset, mut rejected, rows, currencies, tally, cancel_prefix, zero_is_guest, .. } = reader;
         let mut warnings = self.warnings;
         dataset.registration_dates = self.mapping.get(&Role::Date).is_some_and(|m| super::roles::is_registration_date(&m.name));
         if dataset.registration_dates && dataset.amount.is_none() && dataset.score.is_none() {
@@ -527,6 +527,8 @@ impl Head {
             no_answer,
             date_order_settled_by: if date_order_ambiguous { None } else { settled_by },
             guest_lines,
+            zero_ids_are_guests: zero_is_guest,
+            cancellation_marker: cancel_prefix,
         };
         Ingested { report, dataset }
     }

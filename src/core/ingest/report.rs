@@ -112,4 +112,10 @@ pub struct Report {
     /// What reading did to rows besides rejecting them, as codes and numbers (English in
     /// `Display`; the app words them in its language).
     pub notices: Vec<Notice>,
+    /// Customer ids are numbers, and an id of zeros (`0`, `000`) is a guest checkout, no customer.
+    #[serde(default)]
+    pub zero_ids_are_guests: bool,
+    /// Order ids are invoice numbers, and `C` before one (`C536379`) marks a cancellation.
+    #[serde(default)]
+    pub cancellation_marker: bool,
 }

@@ -19,9 +19,9 @@ pub(crate) struct RowReader {
     /// Survey answers: the customer id may be empty (an anonymous answer), the score may not.
     survey: bool,
     amount_from: AmountFrom,
-    cancel_prefix: bool,
+    pub(crate) cancel_prefix: bool,
     date_provisional: bool,
-    zero_is_guest: bool,
+    pub(crate) zero_is_guest: bool,
     exclude_statuses: Option<Vec<String>>,
     /// Columns read before the others: the amount (order lines), the order id, the status.
     amount_col: Option<usize>,

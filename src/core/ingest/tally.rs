@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// Status texts that mean no sale was made (default exclusions; lower-cased English, Chinese as
 /// written): closed, cancelled, refunded, unpaid, pending payment, voided, failed.
-const NO_SALE: &[&str] = &[
+pub const NO_SALE: &[&str] = &[
     "关闭",
     "取消",
     "退款成功",
@@ -37,7 +37,7 @@ const NO_SALE: &[&str] = &[
 ];
 /// Texts that keep a status in although it names a refund: a partial refund is still a sale (the
 /// refunded part is subtracted through the refund amount).
-const PARTIAL: &[&str] = &["partial", "部分"];
+pub const PARTIAL: &[&str] = &["partial", "部分"];
 
 /// Whether a status is left out unless the user says otherwise: it names no sale ([`NO_SALE`])
 /// and not a partial refund.
@@ -295,6 +295,9 @@ pub enum Notice {
     NoAnswer { rows: u64 },
     /// The date order, settled by a date further down than the head.
     DateOrderSettled { day_first: bool, line: u64, text: String },
+    /// A customer facts file: its customers and lines (each the rows of an order on a day with one
+    /// category, channel and level) stand for the transactions it was made from.
+    FactsFile { customers: u64, lines: u64 },
 }
 
 impl std::fmt::Display for Notice {
@@ -327,6 +330,11 @@ impl std::fmt::Display for Notice {
             Self::DateOrderSettled { day_first, line, text } => {
                 write!(f, "dates are written {}: line {line} has {text}", if *day_first { "day first" } else { "month first" })
             }
+            Self::FactsFile { customers, lines } => write!(
+                f,
+                "a customer facts file: {customers} customer(s), {lines} line(s) standing for their orders and returns; \
+                 a customer's story shows these lines, not the order lines they were added up from"
+            ),
         }
     }
 }

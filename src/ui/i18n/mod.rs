@@ -149,6 +149,11 @@ impl Lang {
             N::DateOrderSettled { day_first, line, text } => {
                 format!("日期为{}：第 {line} 行是 {text}", if *day_first { "日在前" } else { "月在前" })
             }
+            N::FactsFile { customers, lines } => format!(
+                "这是客户事实文件：{} 位客户，{} 条汇总明细（代表他们的订单与退货）；客户详情显示这些汇总明细，而不是原始订单行",
+                int(*customers),
+                int(*lines)
+            ),
         }
     }
 
@@ -205,6 +210,9 @@ impl Lang {
             "too_large" => "文件太大，浏览器放不下：请使用 loyalty-lens 命令行工具处理更大的文件。",
             "too_wide" => "有一行的字段超过 16,384 个，比表格能有的列还多：文件的换行符可能丢失了。",
             "replaced" => "已改为读取另一个文件。",
+            "facts_invalid" => {
+                "这个客户事实文件的内容与它的表头不符（某一行的汇总列与明细不一致，或格式有误），没有读取任何数据。"
+            }
             _ => return None,
         })
     }

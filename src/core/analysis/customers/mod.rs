@@ -8,7 +8,7 @@
 //! but is not an order; an order for nothing (+0: free items, promotions) is an order.
 
 use crate::core::dataset::{Dataset, MISSING, NO_ORDER};
-use crate::core::values::Day;
+use crate::core::values::{Day, Money};
 use serde::{Deserialize, Serialize};
 
 /// What one customer did up to the as-of date.
@@ -59,10 +59,9 @@ impl CustomerFacts {
 
 /// Each order as (day, value) from purchases without an order id, `(day, value)` one per day in
 /// day order, and with one, `(id, day, place, value)` rows numbered by their place in (day, row)
-/// order (each id's first day; its rows' values added up in that order): by day, and on one day
-/// the purchases without an id, then the orders by id (so that the result never depends on the
-/// order of the rows).
-fn orders_by_day(with_id: &mut [(u64, Day, u32, f64)], without_id: &[(Day, f64)], out: &mut Vec<(Day, f64)>) {
+/// order (each id's first day; its rows' values added up exactly): by day, and on one day by
+/// value, so that the result never depends on the order of the rows.
+fn orders_by_day(with_id: &mut [(u64, Day, u32, f64)], without_id: &[(Day, Money)], out: &mut Vec<(Day, Money)>) {
     out.clear();
     out.extend_from_slice(without_id);
     // By id, then place: each id's rows in (day, row) order, without a stable sort's buffer.
@@ -70,13 +69,18 @@ fn orders_by_day(with_id: &mut [(u64, Day, u32, f64)], without_id: &[(Day, f64)]
     let mut previous = None;
     for &(id, day, _, value) in with_id.iter() {
         match out.last_mut() {
-            Some(last) if previous == Some(id) => last.1 += value,
-            _ => out.push((day, value)),
+            Some(last) if previous == Some(id) => last.1.add(value),
+            _ => out.push((day, Money::of([value]))),
         }
         previous = Some(id);
     }
-    // Stable, by day only: a customer's orders are few (a small sort needs no buffer).
-    out.sort_by_key(|o| o.0);
+    sort_orders(out);
+}
+
+/// Orders by day, and on one day by value (a customer's orders are few: a small sort needs no
+/// buffer).
+fn sort_orders(orders: &mut [(Day, Money)]) {
+    orders.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.micros().cmp(&b.1.micros())));
 }
 
 /// Facts for every customer with a purchase on or before the as-of date.
@@ -404,29 +408,30 @@ impl Input<'_> {
     /// more than the work in WebAssembly); the tests compare with [`Input::customer_simple`].
     fn customer(&self, customer: u32, rows: &[Row], scratch: &mut Scratch) -> CustomerFacts {
         let Input { dataset, as_of, .. } = *self;
-        let Scratch { firsts, loose, orders, codes, channel_codes } = scratch;
+        let Scratch { firsts, loose, orders, codes, channel_codes, first_channels } = scratch;
         let with_orders = dataset.order.is_some();
         let channels_mapped = dataset.channel.as_ref();
         firsts.clear();
         loose.clear();
         codes.clear();
         channel_codes.clear();
+        first_channels.clear();
         let window = spend_window_start(as_of)..=as_of;
-        // Sums start at −0.0, as `Iterator::sum` does for floats.
-        let (mut monetary, mut spend_12_months) = (-0.0, 0.0);
+        // Sums of money are exact (see `Money`): the same in any order of the rows.
+        let (mut monetary, mut spend_12_months) = (Money::default(), Money::default());
         // Each day's net amount (the rows are in day order), added up over the window's days.
-        let mut day: Option<(Day, f64)> = None;
+        let mut day: Option<(Day, Money)> = None;
         let (mut first_purchase, mut last_purchase): (Option<Day>, Option<Day>) = (None, None);
-        // The first purchase's channel (see below): the first day with one, and the best row so far.
-        let mut first_channel: Option<(Day, &Row)> = None;
+        // The first day with a channel (see below).
+        let mut first_channel_day: Option<Day> = None;
         for r in rows {
-            monetary += r.amount;
+            monetary.add(r.amount);
             match day.as_mut() {
-                Some((last, sum)) if *last == r.day => *sum += r.amount,
+                Some((last, sum)) if *last == r.day => sum.add(r.amount),
                 _ => {
-                    if let Some((d, sum)) = day.replace((r.day, r.amount)) {
+                    if let Some((d, sum)) = day.replace((r.day, Money::of([r.amount]))) {
                         if window.contains(&d) {
-                            spend_12_months += sum;
+                            spend_12_months.add_sum(sum);
                         }
                     }
                 }
@@ -442,8 +447,8 @@ impl Input<'_> {
                 firsts.push((r.order, r.day, firsts.len() as u32, r.amount));
             } else {
                 match loose.last_mut() {
-                    Some((d, value)) if *d == r.day => *value += r.amount,
-                    _ => loose.push((r.day, r.amount)),
+                    Some((d, value)) if *d == r.day => value.add(r.amount),
+                    _ => loose.push((r.day, Money::of([r.amount]))),
                 }
             }
             first_purchase.get_or_insert(r.day);
@@ -453,41 +458,40 @@ impl Input<'_> {
             }
             if r.channel != MISSING {
                 channel_codes.push(r.channel);
-                // When several orders share the first day with a channel (the file does not say
-                // which came first), the largest order's, then the first by name, so that the
-                // result never depends on the order of the rows.
-                if let Some(ch) = channels_mapped {
-                    match first_channel {
-                        None => first_channel = Some((r.day, r)),
-                        Some((d, best)) if d == r.day => {
-                            let order = r
-                                .amount
-                                .total_cmp(&best.amount)
-                                .then_with(|| ch.labels.name(best.channel).cmp(&ch.labels.name(r.channel)));
-                            if order != std::cmp::Ordering::Less {
-                                first_channel = Some((d, r));
-                            }
-                        }
-                        Some(_) => {}
+                // The first day's purchases by channel: added up, as the file's rows of one order
+                // may be one row or several.
+                if *first_channel_day.get_or_insert(r.day) == r.day {
+                    match first_channels.iter_mut().find(|(c, _)| *c == r.channel) {
+                        Some((_, sum)) => sum.add(r.amount),
+                        None => first_channels.push((r.channel, Money::of([r.amount]))),
                     }
                 }
             }
         }
         if let Some((d, sum)) = day {
             if window.contains(&d) {
-                spend_12_months += sum;
+                spend_12_months.add_sum(sum);
             }
         }
-        let monetary = monetary + 0.0;
+        // When several channels share the first day with a channel (the file does not say which
+        // came first), the one bought most through, then the first by name, so that the result
+        // never depends on the order of the rows.
+        let first_channel = channels_mapped.and_then(|ch| {
+            first_channels
+                .iter()
+                .max_by(|a, b| a.1.micros().cmp(&b.1.micros()).then_with(|| ch.labels.name(b.0).cmp(&ch.labels.name(a.0))))
+                .map(|&(c, _)| c)
+        });
+        let monetary = monetary.value() + 0.0;
         // Purchases without ids are one per day, in day order already: only ids need sorting.
-        let by_day: &[(Day, f64)] = if firsts.is_empty() {
+        let by_day: &[(Day, Money)] = if firsts.is_empty() {
             loose
         } else {
             orders_by_day(firsts, loose, orders);
             orders
         };
         let order_days: Vec<Day> = by_day.iter().map(|o| o.0).collect();
-        let order_spend: Vec<f64> = by_day.iter().map(|o| o.1 + 0.0).collect();
+        let order_spend: Vec<f64> = by_day.iter().map(|o| o.1.value() + 0.0).collect();
         let frequency = order_days.len() as u32;
         // The first and last purchase; a customer with only refunds, the first and last row.
         let (first_day, last_day) = match (first_purchase, last_purchase) {
@@ -512,10 +516,10 @@ impl Input<'_> {
             average_order_value: if frequency > 0 { monetary / f64::from(frequency) } else { 0.0 },
             categories: distinct(codes),
             channels: distinct(channel_codes),
-            first_channel: first_channel.map(|(_, r)| r.channel),
+            first_channel,
             order_days,
             order_spend,
-            spend_12_months: spend_12_months + 0.0,
+            spend_12_months: spend_12_months.value() + 0.0,
         }
     }
 }
@@ -540,10 +544,11 @@ struct Row {
 #[derive(Default)]
 struct Scratch {
     firsts: Vec<(u64, Day, u32, f64)>,
-    loose: Vec<(Day, f64)>,
-    orders: Vec<(Day, f64)>,
+    loose: Vec<(Day, Money)>,
+    orders: Vec<(Day, Money)>,
     codes: Vec<u32>,
     channel_codes: Vec<u32>,
+    first_channels: Vec<(u32, Money)>,
 }
 
 #[cfg(test)]

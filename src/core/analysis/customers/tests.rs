@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::core::dataset::{Categorical, OrderIds};
-use crate::core::values::day_from_ymd;
+use crate::core::values::{day_from_ymd, Money};
 
 impl CustomerFacts {
     /// A customer with orders on `order_days` and nothing else; tests set what they need with
@@ -41,32 +41,24 @@ impl Input<'_> {
         purchases.extend(group.iter().map(|&i| i as usize).filter(|&i| !amounts[i].is_sign_negative()));
         // One entry per order: each order id on its first day with the sum of its purchase rows;
         // purchases without an id, once per day with the day's sum.
-        let mut by_order: std::collections::BTreeMap<(bool, u64), (Day, f64)> = Default::default();
+        let mut by_order: std::collections::BTreeMap<(bool, u64), (Day, Vec<f64>)> = Default::default();
         for &i in &purchases {
             let key = match orders.map(|o| o.keys[i]).filter(|&k| k != NO_ORDER) {
                 Some(id) => (true, id),
                 None => (false, days[i] as u64),
             };
-            let entry = by_order.entry(key).or_insert((days[i], 0.0));
+            let entry = by_order.entry(key).or_insert((days[i], Vec::new()));
             entry.0 = entry.0.min(days[i]);
-            entry.1 += amounts[i];
+            entry.1.push(amounts[i]);
         }
-        // By day; on one day the purchases without an id (keys `false`), then the orders by id.
-        let mut list: Vec<(Day, f64)> = by_order.into_values().collect();
-        list.sort_by_key(|o| o.0);
+        // By day, and on one day by value; each order's value its rows' exact sum.
+        let mut list: Vec<(Day, Money)> = by_order.into_values().map(|(d, a)| (d, Money::of(a))).collect();
+        list.sort_by_key(|o| (o.0, o.1.micros()));
         let order_days: Vec<Day> = list.iter().map(|o| o.0).collect();
-        let order_spend: Vec<f64> = list.iter().map(|o| o.1 + 0.0).collect();
+        let order_spend: Vec<f64> = list.iter().map(|o| o.1.value() + 0.0).collect();
         let frequency = order_days.len() as u32;
-        let days_bought = 1 + group.windows(2).filter(|w| days[w[0] as usize] != days[w[1] as usize]).count();
-        let mut daily: Vec<(Day, f64)> = Vec::with_capacity(days_bought);
-        for &i in group {
-            let (d, a) = (days[i as usize], amounts[i as usize]);
-            match daily.last_mut() {
-                Some((last, sum)) if *last == d => *sum += a,
-                _ => daily.push((d, a)),
-            }
-        }
-        let monetary: f64 = group.iter().map(|&i| amounts[i as usize]).sum::<f64>() + 0.0;
+        let in_window = |i: &u32| (spend_window_start(as_of)..=as_of).contains(&days[*i as usize]);
+        let monetary = Money::of(group.iter().map(|&i| amounts[i as usize])).value() + 0.0;
         // The first and last purchase; a customer with only refunds, the first and last row.
         let (first_day, last_day) = match (purchases.first(), purchases.last()) {
             (Some(&f), Some(&l)) => (days[f], days[l]),
@@ -76,16 +68,17 @@ impl Input<'_> {
         categories.sort_unstable();
         categories.dedup();
         let mut channels: Vec<u32> = purchases.iter().filter_map(|&i| codes(&dataset.channel, i)).collect();
-        // The channel of the first purchase; when several orders share that first day (the file
-        // does not say which came first), the largest order's, then the first by name, so that
-        // the result never depends on the order of the rows.
+        // The channel of the first purchase; when several channels share that first day (the file
+        // does not say which came first), the one bought most through, then the first by name, so
+        // that the result never depends on the order of the rows.
         let first_channel = dataset.channel.as_ref().and_then(|ch| {
             let with_channel = || purchases.iter().filter_map(|&i| codes(&dataset.channel, i).map(|c| (days[i], amounts[i], c)));
             let day = with_channel().map(|(d, _, _)| d).min()?;
-            with_channel()
-                .filter(|&(d, _, _)| d == day)
-                .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| ch.labels.name(b.2).cmp(&ch.labels.name(a.2))))
-                .map(|(_, _, c)| c)
+            let mut sums: std::collections::BTreeMap<u32, Money> = Default::default();
+            with_channel().filter(|&(d, _, _)| d == day).for_each(|(_, a, c)| sums.entry(c).or_default().add(a));
+            sums.into_iter()
+                .max_by(|a, b| a.1.micros().cmp(&b.1.micros()).then_with(|| ch.labels.name(b.0).cmp(&ch.labels.name(a.0))))
+                .map(|(c, _)| c)
         });
         channels.sort_unstable();
         channels.dedup();
@@ -103,12 +96,7 @@ impl Input<'_> {
             first_channel,
             order_days,
             order_spend,
-            spend_12_months: daily
-                .iter()
-                .filter(|(d, _)| (spend_window_start(as_of)..=as_of).contains(d))
-                .map(|(_, a)| a)
-                .sum::<f64>()
-                + 0.0,
+            spend_12_months: Money::of(group.iter().filter(|i| in_window(i)).map(|&i| amounts[i as usize])).value() + 0.0,
         }
     }
 }

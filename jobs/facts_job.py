@@ -1,0 +1,73 @@
+"""The loyalty-lens customer facts job on Apache Spark.
+
+    loyalty-lens facts-sql sample.csv --engine spark > facts.sql
+    spark-submit jobs/facts_job.py --sql facts.sql --input s3://bucket/orders/ --out s3://bucket/facts/
+    spark-submit jobs/facts_job.py --sql facts.sql --table warehouse.orders --out /data/facts/
+
+Reads the order lines (CSV with a header, Parquet, or a table), runs the SQL that `loyalty-lens
+facts-sql` generated from a sample of them, and writes the facts file: one CSV with a header, one
+row per customer, to drop into the app or give to any `loyalty-lens` command.
+
+The rows must come in the order of the file (`monotonically_increasing_id()` numbers them): the
+app numbers customers and labels in the order it first meets them, and the facts keep that order.
+"""
+
+import argparse
+
+from pyspark.sql import SparkSession
+
+
+def read(spark, source=None, table=None, fmt="csv"):
+    """The order lines as a DataFrame of the columns the SQL names (text as the file has it)."""
+    if table:
+        return spark.table(table)
+    if fmt == "parquet":
+        return spark.read.parquet(source)
+    # Every column as text, as the app reads it; quoted cells may hold line ends.
+    return (
+        spark.read.option("header", True)
+        .option("inferSchema", False)
+        .option("multiLine", True)
+        .option("escape", '"')
+        .option("encoding", "UTF-8")
+        .csv(source)
+    )
+
+
+def facts(spark, sql, lines):
+    """The facts of `lines` (a DataFrame) by `sql`, ordered as the app orders customers."""
+    lines.createOrReplaceTempView("transactions")
+    return spark.sql(sql)
+
+
+def write(df, out):
+    """One CSV file with a header in the directory `out` (part-*.csv), in the facts' order."""
+    (
+        df.coalesce(1)
+        .write.mode("overwrite")
+        .option("header", True)
+        .option("escape", '"')
+        .option("emptyValue", "")
+        .csv(out)
+    )
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sql", required=True, help="the SQL from `loyalty-lens facts-sql --engine spark`")
+    ap.add_argument("--input", help="the order lines: a CSV file or directory, or Parquet with --format parquet")
+    ap.add_argument("--table", help="or a table of the order lines")
+    ap.add_argument("--format", default="csv", choices=["csv", "parquet"])
+    ap.add_argument("--out", required=True, help="the directory the facts CSV is written to")
+    args = ap.parse_args()
+    if not (args.input or args.table):
+        ap.error("give --input or --table")
+    spark = SparkSession.builder.appName("loyalty-lens facts").getOrCreate()
+    with open(args.sql, encoding="utf-8") as f:
+        sql = f.read()
+    write(facts(spark, sql, read(spark, args.input, args.table, args.format)), args.out)
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main()
