@@ -34,10 +34,27 @@ def read(spark, source=None, table=None, fmt="csv"):
     )
 
 
+def statements(sql):
+    """The SQL's statements: they are separated by a line holding only `;`."""
+    parts, current = [], []
+    for line in sql.splitlines():
+        if line.strip() == ";":
+            parts.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    parts.append("\n".join(current))
+    return [p for p in parts if p.strip()]
+
+
 def facts(spark, sql, lines):
-    """The facts of `lines` (a DataFrame) by `sql`, ordered as the app orders customers."""
+    """The facts of `lines` (a DataFrame) by `sql`, ordered as the app orders customers: the
+    statements before the last (the rows as read, cached) are run, the last is the facts."""
     lines.createOrReplaceTempView("transactions")
-    return spark.sql(sql)
+    *first, last = statements(sql)
+    for statement in first:
+        spark.sql(statement)
+    return spark.sql(last)
 
 
 def write(df, out):

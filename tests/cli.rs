@@ -858,3 +858,34 @@ fn a_facts_file_whose_summary_its_lines_do_not_give_is_refused_with_the_line() {
     std::fs::write(facts, text.replacen("\n1,", "\n2,", 1)).expect("written");
     fails_in_one_line(&["segments", facts], "version '2'");
 }
+
+/// `facts` on the CDNOW sample against pandas (tests/fixtures/cdnow/facts_check.py): customers,
+/// orders (purchase days: CDNOW has no order ids), net spend, and three customers' summaries.
+#[test]
+fn the_facts_of_cdnow_are_those_pandas_computes() {
+    let out = run(&["facts", "cdnow/CDNOW_sample.txt"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2357);
+    let orders: u64 = rows.iter().map(|r| r[at("orders")].parse::<u64>().expect("orders")).sum();
+    assert_eq!(orders, 6696);
+    // Exact: cents added as integers.
+    let cents: i64 = rows.iter().map(|r| (r[at("net_spend")].parse::<f64>().expect("net") * 100.0).round() as i64).sum();
+    assert_eq!(cents, 24_409_194);
+    for (id, first, last, n, net) in [
+        ("00004", "1997-01-01", "1997-12-12", "4", "100.5"),
+        ("00021", "1997-01-01", "1997-01-13", "2", "75.11"),
+        ("00018", "1997-01-04", "1997-01-04", "1", "14.96"),
+    ] {
+        let r = rows.iter().find(|r| r[at("customer")] == id).expect(id);
+        assert_eq!(
+            [r[at("first_purchase")], r[at("last_purchase")], r[at("orders")], r[at("net_spend")]],
+            [first, last, n, net],
+            "{id}"
+        );
+    }
+}

@@ -55,7 +55,7 @@ export interface OpenOptions {
   onProgress?: (progress: { stage: 'workbook' | 'decoding' | 'parsing'; fraction: number }) => void;
 }
 
-/** What `open` reads: a `File` or `Blob`, bytes, or a text (CSV). */
+/** What `open` reads: a `File` or `Blob`, bytes, or a text (CSV). A customer facts file (`loyalty-lens facts`, or the Spark job of `loyalty-lens facts-sql`) is recognised by its header and gives the results of the transactions it was made from. */
 export type Input = Blob | ArrayBuffer | ArrayBufferView | string;
 
 /** Reads a file (detects its format, encoding, columns and their roles) into a `Dataset`. */

@@ -626,6 +626,70 @@ come back); and storing the customers' order days, channels and categories in fl
 allocations per customer remain; the segmentation is much of the WebAssembly memory at ten million
 rows).
 
+## Beyond one machine: the customer facts job (issue #30)
+
+Measured once on this 2-core machine (2026-12-07), by `make spark-check` (tests/spark/check.py)
+and tests/spark/scale.py; `make bench` does not re-run them. Spark 4.3.0 from PyPI on OpenJDK 17
+in `local[2]` (one JVM, 8 GB driver, the executors inside it), DuckDB 2.0.1.
+
+**Identical results.** `make spark-check` runs the SQL of `loyalty-lens facts-sql` on Spark (through
+jobs/facts_job.py) and on DuckDB over ten real-export fixtures (GBK Taobao/JD exports, UCI invoices
+with cancellations, WooCommerce, Youzan, CDNOW…) and the million-row sample, and compares each
+customer's facts field by field with `loyalty-lens facts`, then 11 analysis commands on each
+engine's facts file with the same command on the transactions: all identical. On the million rows
+(125,000 customers): the CLI 1.3 s, DuckDB 6.5 s, Spark 108 s (the CSV is read with `multiLine`,
+which Spark cannot split: one core reads it).
+
+**The job's rate.** Order lines generated inside Spark (no file to read; two lines an order, ten
+columns as the demo data's), the facts written as one CSV:
+
+| rows | customers | local[2] | rows / s / core | JVM peak | facts file |
+|---|---|---|---|---|---|
+| 10,000,000 | 1,249,999 | 547 s | 9,146 | 7.5 GiB | 387 MB |
+| 10,000,000 (the first plan: only the rows cached) | 1,249,999 | 417 s | 11,987 | 7.1 GiB | 387 MB |
+
+The plan kept caches the rows as read and their lines, then aggregates per customer from the lines
+(DuckDB: 30.3 → 6.5 s on the million rows; Spark in one JVM: slower, as above — its cache and the
+garbage collector share 8 GB). 100 M rows were not run: at this rate ~1.5 hours on two cores, with a
+cache that would not fit the driver; the projection below uses the measured rate instead.
+
+**The facts file's size.** 310 MB per million customers at 8 lines each (the demo data), 131 MB
+per million at two orders each (the generated file below; its transactions are 116 MB: a facts file
+is small against a warehouse's order lines, with their dozens of columns and several lines an
+order, not against a narrow CSV).
+
+**Loading facts in the app** (`node tests/e2e/bench.mjs pipeline FILE --runs 1`, file chosen →
+overview rendered) and natively, on a generated file of 1 M and 5 M customers with 1–30 orders each
+(mean 2; made by `loyalty-lens facts` from its transactions):
+
+| file | bytes | tab: total | parse | segment | wasm memory | renderer peak | CLI `segments` |
+|---|---|---|---|---|---|---|---|
+| 1 M customers, transactions (1,989,481 rows) | 116 MB | 2.0 s | 0.7 s (2 readers) | 1.2 s | 358 MB | 0.90 GB | — |
+| 1 M customers, facts | 131 MB | 3.6 s | 2.1 s | 1.1 s | 362 MB | 0.91 GB | — |
+| 5 M customers, transactions (9.9 M rows) | 585 MB | — | — | — | — | — | 9.1 s, 2.2 GB |
+| 5 M customers, facts | 657 MB | 19.6 s | 10.9 s | 6.3 s | 2,051 MB | 2.47 GB | 14.4 s, 2.2 GB |
+
+The 5 M-customer facts file is analysed in the tab in 2 GB of wasm32's 4 GiB, and the CLI's
+`segments` on it is byte-identical to `segments` on its transactions. Reading facts is slower than
+reading a CSV of the same size: one reader (the CSV text is split over two workers, the facts are
+not yet), and each customer's summary columns checked against their lines as they are read (a file
+whose summary and lines disagree is refused). A first version of the reader, which checked them by
+computing every customer's facts once more and allocated per label, took 29.2 s and 3,027 MB of
+wasm memory for the 5 M customers (natively, 1 M customers 2.5 s and 630 MB against 1.5 s and
+317 MB now). Splitting the facts over the workers as the CSV reader is split is what is left.
+
+**Projection to a cluster.** The job is one pass of grouping: the rows into lines (one shuffle of
+each row's customer, order, day, labels and amount, ~100 bytes), the lines by customer (a second,
+usually smaller shuffle), then per-customer aggregates on co-partitioned data. At the measured
+~10,000 rows per second per core (a pessimistic figure: one JVM on two cores, its cache and GC in
+8 GB), 1 B rows are 100,000 core-seconds — ~17 minutes on 100 cores — and 10 B rows ~28 minutes on
+600 cores. What limits it: the shuffle of the customer ids (≈ 100 GB moved twice for 1 B rows; the
+network, not the CPUs, at that size), customers with very many lines (each customer's lines are one
+cell built by one task: a customer with 100,000 lines is a 3 MB cell), and the final sort into one
+file (`ORDER BY` + one partition: one task writes the whole file, ~30 GB for 100 M customers — write
+the sorted parts and concatenate them in order instead). DuckDB on one machine: ~77,000 rows per
+second per core on the million rows.
+
 ## Design measurements
 
 The figures behind choices the code explains (moved here from its comments, which say why and

@@ -101,6 +101,28 @@ for (const path of all) {
   });
 }
 
+test('a customer facts file (`loyalty-lens facts`) opens with the results of the transactions it was written from', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'facts-'));
+  try {
+    for (const file of ['profile.csv', 'gbk_orders.csv', 'exports/uci_online_retail.csv', 'cdnow/CDNOW_sample.txt']) {
+      const facts = join(dir, basename(file) + '.facts.csv');
+      execFileSync(bin, ['facts', join(fixtures, file), '--out', facts]);
+      const ds = await open(await readFile(facts), { name: basename(facts) });
+      try {
+        const report = ds.inspect();
+        assert.equal(report.columns[0].name, 'loyalty_lens_facts', file);
+        agree(`${file} segments`, await pkg(() => ds.segments()), cli('segments', join(fixtures, file)));
+        agree(`${file} pyramid`, await pkg(() => ds.pyramid()), cli('pyramid', join(fixtures, file)));
+        agree(`${file} nps`, await pkg(() => ds.nps()), cli('nps', join(fixtures, file)));
+      } finally {
+        ds.free();
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('crossSell equals `loyalty-lens cross-sell`, and its not_yet filter lists the customers the CSV does', async () => {
   const path = join(fixtures, 'cross_sell.csv');
   const ds = await open(await readFile(path), { name: 'cross_sell.csv' });

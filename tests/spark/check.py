@@ -76,7 +76,12 @@ def duckdb_facts(sql, path, out):
         "CREATE TABLE transactions AS SELECT * FROM read_csv(?, all_varchar = true, header = true, delim = ',', quote = '\"', escape = '\"')",
         [path],
     )
-    con.execute(f"COPY ({sql}) TO '{out}' (HEADER, DELIMITER ',')")
+    import facts_job
+
+    *first, last = facts_job.statements(sql)
+    for statement in first:
+        con.execute(statement)
+    con.execute(f"COPY ({last}) TO '{out}' (HEADER, DELIMITER ',')")
     con.close()
 
 

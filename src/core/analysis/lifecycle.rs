@@ -21,6 +21,7 @@
 
 use crate::core::analysis::customers::CustomerFacts;
 use crate::core::dataset::{Dataset, MISSING};
+use crate::core::values::level_rank;
 use crate::core::values::Day;
 use serde::{Deserialize, Serialize};
 
@@ -96,23 +97,6 @@ pub struct Tiers {
     /// Whether the tiers come from the file's member-level column.
     pub from_column: bool,
 }
-
-/// Orders member-level labels best first: the usual Chinese and English names in their order, any
-/// other label after them by mean spend.
-fn level_rank(label: &str) -> Option<usize> {
-    let l = label.trim().to_lowercase();
-    LEVEL_ORDER.iter().position(|names| names.iter().any(|n| *n == l))
-}
-
-/// The usual member-level names, best first; names of one rank together (lower-cased).
-pub const LEVEL_ORDER: [&[&str]; 6] = [
-    &["钻石", "钻石会员", "黑卡", "diamond", "platinum", "白金"],
-    &["金卡", "金卡会员", "黄金", "gold"],
-    &["银卡", "银卡会员", "白银", "silver"],
-    &["铜卡", "bronze"],
-    &["普通", "普通会员", "注册会员", "regular", "normal", "basic", "member"],
-    &["非会员", "none", "guest"],
-];
 
 /// Each customer's member level (a code, [`MISSING`] for none) on their latest row with one on or
 /// before `as_of`, with its day, by customer code; `None` without a member-level column or dates.

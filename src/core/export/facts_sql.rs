@@ -7,18 +7,20 @@
 //! named in a `-- rule:` comment ([`RULES`]; a test checks every one is there). Sums are exact
 //! (`DECIMAL(38, 6)`, the millionths the core counts money in: [`crate::core::values::Money`]).
 //!
+//! The SQL is statements separated by a line holding only `;`, the last the facts: those before
+//! keep the rows as read and their lines (Spark: `CACHE TABLE`; DuckDB: temporary tables).
+//!
 //! The job reads text or typed columns (dates as `DATE`/`TIMESTAMP` or text in the file's date
 //! order: `2024-01-05`, `2024/1/5`, `20240105`, with or without a time; amounts as numbers or text
 //! with a currency sign, thousands separators and a sign), one table or view whose rows are in the
 //! order of the file (Spark: `monotonically_increasing_id()`; DuckDB: a table's `rowid`), because
 //! customers and labels are numbered in the order the file names them first.
 
-use crate::core::analysis::lifecycle::LEVEL_ORDER;
 use crate::core::ingest::facts::Has;
 use crate::core::ingest::roles::Role;
 use crate::core::ingest::tally::{NO_SALE, PARTIAL};
 use crate::core::ingest::{AmountFrom, Report};
-use crate::core::values::{DateOrder, DecimalMark};
+use crate::core::values::{DateOrder, DecimalMark, LEVEL_ORDER};
 
 /// Where the SQL runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +95,13 @@ pub fn facts_sql(report: &Report, engine: Engine, table: &str, exclude_statuses:
         report.file
     ));
     put("-- One row per customer, as `loyalty-lens facts` writes from the file; read it with the app or the CLI.");
-    put(&format!("WITH source AS (\n  SELECT *, {} AS ll_pos FROM {table}\n),", d.position()));
+    // Three statements: the rows as read, kept; their lines, kept (every step after reads them, and
+    // Spark would compute them again for each); then the facts.
+    let cache = |name: &str| match engine {
+        Engine::Spark => format!("DROP VIEW IF EXISTS {name}\n;\nCACHE TABLE {name} AS"),
+        Engine::DuckDb => format!("CREATE OR REPLACE TEMP TABLE {name} AS"),
+    };
+    put(&format!("{}\nWITH source AS (\n  SELECT *, {} AS ll_pos FROM {table}\n),", cache("ll_netted"), d.position()));
     put("-- rule: no_value_markers — empty cells and NA, N/A, #N/A, NULL, None, nan, -, —, 空, 无 are no value");
     put("cells AS (\n  SELECT ll_pos,");
     let mut cells = vec![
@@ -191,89 +199,113 @@ pub fn facts_sql(report: &Report, engine: Engine, table: &str, exclude_statuses:
          WHERE day IS NOT NULL AND gross IS NOT NULL AND abs(gross) <= 1000000000000\n),\n\
          netted AS (\n  SELECT ll_pos, customer, day, order_id, category, channel, member_level, score, comment, amount,\n    \
          amount < 0 OR (amount = 0 AND (cancelled OR (refunded = 0 AND negative_zero) OR (refunded > 0 AND gross > 0))) AS refund\n  \
-         FROM signed\n),",
+         FROM signed\n)\nSELECT * FROM netted\n;",
     );
     put("-- rule: scores — whole numbers 0–10; an unreadable score is left out, its row kept");
-    // Labels: ranks among the file's labels, and each customer's places.
-    put("customers AS (\n  SELECT customer, MIN(ll_pos) AS first_pos,\n    coalesce(MIN(CASE WHEN NOT refund THEN day END), MIN(day)) AS base,\n    coalesce(MAX(CASE WHEN NOT refund THEN day END), MAX(day)) AS last_purchase,\n    SUM(amount) AS net\n  FROM netted GROUP BY customer\n),");
-    put(&format!("as_of AS (\n  SELECT {} AS as_of FROM netted\n),", d.add_days("MAX(day)", 1)));
+    // From here on everything is per customer: the rows are grouped into lines once (one shuffle),
+    // the lines placed in one pass over each customer's, and every column aggregated from them.
+    put(&format!("{}\nWITH netted AS (SELECT * FROM ll_netted),", cache("ll_items")));
     for (kind, col) in [("category", "category"), ("channel", "channel"), ("level", "member_level")] {
         put(&format!(
-            "{kind}_ranks AS (\n  SELECT {col} AS label, dense_rank() OVER (ORDER BY MIN(ll_pos)) AS ranked FROM netted WHERE {col} IS NOT NULL GROUP BY {col}\n),\n\
-             {kind}_places AS (\n  SELECT customer, label, ranked, row_number() OVER (PARTITION BY customer ORDER BY ranked) AS place\n  \
-             FROM (SELECT DISTINCT n.customer, r.label, r.ranked FROM netted n JOIN {kind}_ranks r ON n.{col} = r.label) t\n),\n\
-             {kind}_lists AS (\n  SELECT customer, {} AS list FROM {kind}_places GROUP BY customer\n),",
-            d.sorted_join("ranked", &format!("concat(CAST(ranked AS {}), ':', {})", d.string(), d.escape("label")), ";", "TRUE")
+            "{kind}_ranks AS (\n  SELECT {col} AS label, dense_rank() OVER (ORDER BY MIN(ll_pos)) AS ranked FROM netted WHERE {col} IS NOT NULL GROUP BY {col}\n),"
         ));
     }
     put("-- rule: lines — the rows of one order (or of no order) on one day with one category, channel and level, purchases apart from returns, added up");
     put(&format!(
-        "lines AS (\n  SELECT customer, order_id, day, category, channel, member_level, refund, SUM(amount) AS amount\n  \
-         FROM netted GROUP BY customer, order_id, day, category, channel, member_level, refund\n),\n\
-         items AS (\n  SELECT l.customer, l.order_id,\n    concat(CAST({} AS {}), ':', {}, ':', coalesce(CAST(k.place AS {s}), ''), ':', coalesce(CAST(h.place AS {s}), ''), ':', coalesce(CAST(v.place AS {s}), '')) AS item\n  \
-         FROM lines l JOIN customers c ON l.customer = c.customer\n  \
-         LEFT JOIN category_places k ON l.customer = k.customer AND l.category = k.label\n  \
-         LEFT JOIN channel_places h ON l.customer = h.customer AND l.channel = h.label\n  \
-         LEFT JOIN level_places v ON l.customer = v.customer AND l.member_level = v.label\n),",
-        d.days_between("c.base", "l.day"),
-        d.string(),
+        "lines AS (\n  SELECT customer, order_id, day, category, channel, member_level, refund, SUM(amount) AS amount, MIN(ll_pos) AS first_pos,\n    \
+         {} AS answers\n  FROM netted GROUP BY customer, order_id, day, category, channel, member_level, refund\n),",
+        d.collect_answers()
+    ));
+    let place = |rank: &str, label: &str| {
+        format!("CASE WHEN l.{label} IS NULL THEN NULL ELSE dense_rank() OVER (PARTITION BY l.customer ORDER BY {rank}.ranked NULLS LAST) END")
+    };
+    put(&format!(
+        "placed AS (\n  SELECT l.*, k.ranked AS k_rank, h.ranked AS h_rank, v.ranked AS v_rank,\n    \
+         {} AS k_place,\n    {} AS h_place,\n    {} AS v_place,\n    \
+         coalesce(MIN(CASE WHEN NOT l.refund THEN l.day END) OVER (PARTITION BY l.customer), MIN(l.day) OVER (PARTITION BY l.customer)) AS base\n  \
+         FROM lines l LEFT JOIN category_ranks k ON l.category = k.label LEFT JOIN channel_ranks h ON l.channel = h.label\n  \
+         LEFT JOIN level_ranks v ON l.member_level = v.label\n),",
+        place("k", "category"),
+        place("h", "channel"),
+        place("v", "member_level"),
+    ));
+    let s_ = d.string();
+    let places = format!(
+        "coalesce(CAST(k_place AS {s_}), ''), ':', coalesce(CAST(h_place AS {s_}), ''), ':', coalesce(CAST(v_place AS {s_}), '')"
+    );
+    put(&format!(
+        "items AS (\n  SELECT *, CAST({} AS {s_}) AS offset_text,\n    concat(CAST({} AS {s_}), ':', {}, ':', {places}) AS item\n  FROM placed\n)\nSELECT * FROM items\n;",
+        d.days_between("base", "day"),
+        d.days_between("base", "day"),
         if has.amounts {
-            format!("CASE WHEN l.refund THEN concat('-', {}) ELSE {} END", d.decimal_text("abs(l.amount)"), d.decimal_text("l.amount"))
+            format!("CASE WHEN refund THEN concat('-', {}) ELSE {} END", d.decimal_text("abs(amount)"), d.decimal_text("amount"))
         } else {
             "''".into()
         },
-        s = d.string()
     ));
     put(&format!(
-        "order_texts AS (\n  SELECT customer, order_id, {} AS order_text FROM items WHERE order_id IS NOT NULL GROUP BY customer, order_id\n),\n\
-         by_order AS (\n  SELECT customer, {} AS text FROM order_texts GROUP BY customer\n),\n\
-         without_order AS (\n  SELECT customer, {} AS text FROM items WHERE order_id IS NULL GROUP BY customer\n),",
-        d.sorted_join("item", "item", "|", "TRUE"),
-        d.sorted_join("order_text", "order_text", ";", "TRUE"),
-        d.sorted_join("item", "item", ";", "TRUE"),
+        "WITH items AS (SELECT * FROM ll_items),\nas_of AS (\n  SELECT {} AS as_of FROM items\n),",
+        d.add_days("MAX(day)", 1)
     ));
     put("-- rule: orders — each order id with a purchase, and each day of purchases without one");
     put(&format!(
-        "counts AS (\n  SELECT n.customer,\n    COUNT(DISTINCT CASE WHEN NOT n.refund AND n.order_id IS NOT NULL THEN n.order_id END)\n      + COUNT(DISTINCT CASE WHEN NOT n.refund AND n.order_id IS NULL THEN n.day END) AS orders,\n    \
-         SUM(CASE WHEN {} <= 364 THEN n.amount ELSE 0 END) AS spend_12_months\n  FROM netted n CROSS JOIN as_of a GROUP BY n.customer\n),",
-        d.days_between("n.day", "a.as_of")
+        "order_texts AS (\n  SELECT customer, order_id, {} AS order_text, MAX(CASE WHEN refund THEN 0 ELSE 1 END) AS bought\n  \
+         FROM items WHERE order_id IS NOT NULL GROUP BY customer, order_id\n),\n\
+         by_order AS (\n  SELECT customer, {} AS text, SUM(bought) AS orders FROM order_texts GROUP BY customer\n),",
+        d.sorted_join("item", "item", "|", "TRUE"),
+        d.sorted_join("order_text", "order_text", ";", "TRUE"),
     ));
-    put("-- rule: first_channel — on the first day with a channel, the channel bought most through, then the first by name");
-    put(
-        "first_channel AS (\n  SELECT customer, channel FROM (\n    SELECT customer, channel, row_number() OVER (PARTITION BY customer ORDER BY total DESC, channel ASC) AS k FROM (\n      \
-         SELECT n.customer, n.channel, SUM(coalesce(n.amount, 0)) AS total FROM netted n\n      \
-         JOIN (SELECT customer, MIN(day) AS day FROM netted WHERE NOT refund AND channel IS NOT NULL GROUP BY customer) f\n        \
-         ON n.customer = f.customer AND n.day = f.day\n      WHERE NOT n.refund AND n.channel IS NOT NULL GROUP BY n.customer, n.channel) t\n  ) r WHERE k = 1\n),",
-    );
+    for (kind, col, p) in [("category", "category", "k"), ("channel", "channel", "h"), ("level", "member_level", "v")] {
+        put(&format!(
+            "{kind}_lists AS (\n  SELECT customer, {} AS list FROM (SELECT DISTINCT customer, {p}_place, {p}_rank, {col} FROM items WHERE {col} IS NOT NULL) t GROUP BY customer\n),",
+            d.sorted_join(&format!("{p}_place"), &format!("concat(CAST({p}_rank AS {s_}), ':', {})", d.escape(col)), ";", "TRUE")
+        ));
+    }
     put("-- rule: member_level — the level of the latest row with one; on one day the best known level, then the last by name");
     let ranks: Vec<String> = LEVEL_ORDER
         .iter()
         .enumerate()
         .flat_map(|(k, names)| names.iter().map(move |n| (k, n)))
-        .map(|(k, n)| format!("WHEN {} THEN {k}", d.lit(n)))
+        .map(|(k, n)| format!("WHEN {} THEN {}", d.lit(n), 99 - k))
         .collect();
     put(&format!(
-        "latest_level AS (\n  SELECT customer, member_level FROM (\n    SELECT customer, member_level, row_number() OVER (PARTITION BY customer ORDER BY day DESC,\n      \
-         CASE lower(trim(member_level)) {} ELSE 99 END ASC, member_level DESC) AS k\n    \
-         FROM netted WHERE member_level IS NOT NULL\n  ) r WHERE k = 1\n),",
-        ranks.join(" ")
+        "summary AS (\n  SELECT i.customer, MIN(i.first_pos) AS first_pos, MIN(i.base) AS base,\n    \
+         coalesce(MAX(CASE WHEN NOT i.refund THEN i.day END), MAX(i.day)) AS last_purchase,\n    SUM(i.amount) AS net,\n    \
+         SUM(CASE WHEN {} <= 364 THEN i.amount ELSE 0 END) AS spend_12_months,\n    \
+         COUNT(DISTINCT CASE WHEN NOT i.refund AND i.order_id IS NULL THEN i.day END) AS loose_orders,\n    \
+         {} AS without_order,\n    \
+         {} AS member_level\n  FROM items i CROSS JOIN as_of a GROUP BY i.customer\n),",
+        d.days_between("i.day", "a.as_of"),
+        d.sorted_join("i.item", "i.item", ";", "i.order_id IS NULL"),
+        d.max_by(
+            "i.member_level",
+            &format!(
+                "CASE WHEN i.member_level IS NOT NULL THEN {} END",
+                d.tuple(&[
+                    "i.day",
+                    &format!("CASE lower(trim(i.member_level)) {} ELSE 0 END", ranks.join(" ")),
+                    "i.member_level"
+                ])
+            )
+        ),
     ));
+    put("-- rule: first_channel — on the first day with a channel, the channel bought most through, then the first by name");
+    put(
+        "first_channel AS (\n  SELECT customer, channel FROM (\n    SELECT customer, channel, row_number() OVER (PARTITION BY customer ORDER BY total DESC, channel ASC) AS k FROM (\n      \
+         SELECT customer, channel, SUM(coalesce(amount, 0)) AS total FROM (\n        \
+         SELECT customer, channel, amount, day, MIN(day) OVER (PARTITION BY customer) AS first_day FROM items WHERE NOT refund AND channel IS NOT NULL\n      \
+         ) f WHERE day = first_day GROUP BY customer, channel\n    ) t\n  ) r WHERE k = 1\n),",
+    );
     put(&format!(
-        "answers AS (\n  SELECT n.customer, {} AS text FROM netted n JOIN customers c ON n.customer = c.customer\n  \
-         LEFT JOIN category_places k ON n.customer = k.customer AND n.category = k.label\n  \
-         LEFT JOIN channel_places h ON n.customer = h.customer AND n.channel = h.label\n  \
-         LEFT JOIN level_places v ON n.customer = v.customer AND n.member_level = v.label\n  \
-         WHERE n.score IS NOT NULL OR n.comment IS NOT NULL GROUP BY n.customer\n)",
+        "answers AS (\n  SELECT customer, {} AS text FROM (\n    SELECT customer, offset_text, k_place, h_place, v_place, {} AS a FROM items\n  ) e GROUP BY customer\n)",
         {
             let answer = format!(
-                "concat(CAST({} AS {s}), ':', coalesce(CAST(n.score AS {s}), ''), ':', coalesce(CAST(k.place AS {s}), ''), ':', \
-                 coalesce(CAST(h.place AS {s}), ''), ':', coalesce(CAST(v.place AS {s}), ''), ':', {})",
-                d.days_between("c.base", "n.day"),
-                d.escape("coalesce(n.comment, '')"),
-                s = d.string()
+                "concat(offset_text, ':', coalesce(CAST(a.score AS {s_}), ''), ':', {places}, ':', {})",
+                d.escape("coalesce(a.comment, '')")
             );
-            d.sorted_join(&answer, &answer, ";", "TRUE")
-        }
+            d.sorted_join(&answer, &answer, ";", "a IS NOT NULL")
+        },
+        d.explode("answers")
     ));
     let money = |e: &str| {
         format!("CASE WHEN {e} < 0 THEN concat('-', {}) ELSE {} END", d.decimal_text(&format!("-({e})")), d.decimal_text(e))
@@ -283,26 +315,25 @@ pub fn facts_sql(report: &Report, engine: Engine, table: &str, exclude_statuses:
         ("customer", "c.customer".into()),
         ("first_purchase", format!("CAST(c.base AS {})", d.string())),
         ("last_purchase", format!("CAST(c.last_purchase AS {})", d.string())),
-        ("orders", format!("CAST(o.orders AS {})", d.string())),
+        ("orders", format!("CAST(coalesce(bo.orders, 0) + c.loose_orders AS {})", d.string())),
         ("net_spend", money("c.net")),
-        ("spend_12_months", money("o.spend_12_months")),
+        ("spend_12_months", money("c.spend_12_months")),
         ("first_channel", "coalesce(fc.channel, '')".into()),
-        ("member_level", "coalesce(ml.member_level, '')".into()),
+        ("member_level", "coalesce(c.member_level, '')".into()),
         ("categories", "coalesce(kl.list, '')".into()),
         ("channels", "coalesce(hl.list, '')".into()),
         ("levels", "coalesce(vl.list, '')".into()),
         ("lines_by_order", "coalesce(bo.text, '')".into()),
-        ("lines_without_order", "coalesce(wo.text, '')".into()),
+        ("lines_without_order", "coalesce(c.without_order, '')".into()),
         ("answers", "coalesce(an.text, '')".into()),
         ("comments", "coalesce(an.text, '')".into()),
     ];
     let select: Vec<String> =
         select.into_iter().filter(|(name, _)| has.column(name)).map(|(name, e)| format!("{e} AS {name}")).collect();
     put(&format!(
-        "SELECT\n  {}\nFROM customers c\n  JOIN counts o ON c.customer = o.customer\n  LEFT JOIN first_channel fc ON c.customer = fc.customer\n  \
-         LEFT JOIN latest_level ml ON c.customer = ml.customer\n  LEFT JOIN category_lists kl ON c.customer = kl.customer\n  \
-         LEFT JOIN channel_lists hl ON c.customer = hl.customer\n  LEFT JOIN level_lists vl ON c.customer = vl.customer\n  \
-         LEFT JOIN by_order bo ON c.customer = bo.customer\n  LEFT JOIN without_order wo ON c.customer = wo.customer\n  \
+        "SELECT\n  {}\nFROM summary c\n  LEFT JOIN first_channel fc ON c.customer = fc.customer\n  \
+         LEFT JOIN category_lists kl ON c.customer = kl.customer\n  LEFT JOIN channel_lists hl ON c.customer = hl.customer\n  \
+         LEFT JOIN level_lists vl ON c.customer = vl.customer\n  LEFT JOIN by_order bo ON c.customer = bo.customer\n  \
          LEFT JOIN answers an ON c.customer = an.customer\nORDER BY c.first_pos",
         select.join(",\n  ")
     ));
@@ -467,6 +498,42 @@ impl Dialect {
     /// A label with `\` and `;` escaped.
     fn escape(&self, e: &str) -> String {
         format!("replace(replace({e}, {}, {}), ';', {})", self.lit("\\"), self.lit("\\\\"), self.lit("\\;"))
+    }
+
+    /// A line's answers (score and comment of each of its rows that has one).
+    fn collect_answers(&self) -> &'static str {
+        if self.spark() {
+            "collect_list(CASE WHEN score IS NOT NULL OR comment IS NOT NULL THEN named_struct('score', score, 'comment', comment) END)"
+        } else {
+            "list({'score': score, 'comment': comment}) FILTER (WHERE score IS NOT NULL OR comment IS NOT NULL)"
+        }
+    }
+
+    /// One row for each element of a list column (none for an empty one).
+    fn explode(&self, list: &str) -> String {
+        if self.spark() {
+            format!("explode({list})")
+        } else {
+            format!("unnest({list})")
+        }
+    }
+
+    /// Values compared in order, first to last.
+    fn tuple(&self, parts: &[&str]) -> String {
+        if self.spark() {
+            format!("struct({})", parts.join(", "))
+        } else {
+            format!("[{}]", parts.iter().map(|p| format!("CAST({p} AS {})", self.string())).collect::<Vec<_>>().join(", "))
+        }
+    }
+
+    /// The `value` of the greatest `key` (rows with a `NULL` key aside).
+    fn max_by(&self, value: &str, key: &str) -> String {
+        if self.spark() {
+            format!("max_by({value}, {key})")
+        } else {
+            format!("arg_max({value}, {key})")
+        }
     }
 
     /// The texts of a group joined by `sep` in the order of `key` (text order when the key is the

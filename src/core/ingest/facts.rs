@@ -32,10 +32,8 @@ use super::report::{Column, MappedColumn, Report};
 use super::roles::{Reason, Role};
 use super::table::Format;
 use super::{AmountFrom, IngestError, Ingested, Notice};
-use crate::core::analysis::customers::{self, spend_window_start};
-use crate::core::analysis::lifecycle::latest_levels;
 use crate::core::dataset::{Categorical, Dataset, OrderIds, MISSING, NO_SCORE};
-use crate::core::values::{format_day, parse_iso_date, DateOrder, DecimalMark, Money};
+use crate::core::values::{format_day, parse_iso_date, DateOrder, Day, DecimalMark, Money};
 use std::collections::BTreeMap;
 
 /// The format's version, in the first column of every row.
@@ -136,6 +134,18 @@ pub fn escape(label: &str) -> String {
     label.replace('\\', "\\\\").replace(';', "\\;")
 }
 
+/// Each label of a `;`-joined list, borrowed where it has no escape (a file of millions of
+/// customers has millions of lists).
+fn each_in_list<'a>(
+    cell: &'a str,
+    mut each: impl FnMut(std::borrow::Cow<'a, str>) -> Result<(), IngestError>,
+) -> Result<(), IngestError> {
+    if cell.contains('\\') {
+        return unescape_list(cell).into_iter().try_for_each(|l| each(std::borrow::Cow::Owned(l)));
+    }
+    cell.split(';').filter(|_| !cell.is_empty()).try_for_each(|l| each(std::borrow::Cow::Borrowed(l)))
+}
+
 /// The labels of a `;`-joined list.
 fn unescape_list(cell: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -175,6 +185,19 @@ fn parse_line_amount(text: &str) -> Option<f64> {
     plain.then(|| text.parse().ok()).flatten()
 }
 
+/// The codes (as first read) of a line's or an answer's places in the customer's label lists
+/// (empty: none).
+fn labels_at(places: &[&str], codes: &[Vec<u32>; 3]) -> Result<[u32; 3], String> {
+    let mut code = [MISSING; 3];
+    for (j, place) in places.iter().enumerate().take(3) {
+        if !place.is_empty() {
+            let p: usize = place.parse().map_err(|_| format!("'{place}' is not a place in the customer's labels"))?;
+            code[j] = *p.checked_sub(1).and_then(|p| codes[j].get(p)).ok_or_else(|| format!("there is no label {place}"))?;
+        }
+    }
+    Ok(code)
+}
+
 /// An order id made up for the `order`-th order of customer `customer`: distinct for every pair
 /// (a bijection of the pair), never the empty order's.
 fn order_key(customer: u32, order: u32) -> u64 {
@@ -197,10 +220,11 @@ struct Ranked {
 
 impl Ranked {
     /// The codes (in the order first read) of a customer's `rank:label` list.
-    fn read(&mut self, cell: &str) -> Result<Vec<u32>, String> {
-        unescape_list(cell)
-            .iter()
-            .map(|entry| {
+    fn read(&mut self, cell: &str, codes: &mut Vec<u32>) -> Result<(), String> {
+        codes.clear();
+        let mut fail = None;
+        let _ = each_in_list(cell, |entry| {
+            let step = (|| {
                 let (rank, name) = entry.split_once(':').ok_or_else(|| format!("'{entry}' is not rank:label"))?;
                 let rank: u32 = rank.parse().map_err(|_| format!("'{rank}' is not a rank"))?;
                 let code = self.labels.intern(name);
@@ -209,13 +233,20 @@ impl Ranked {
                     Some(&r) if r != rank => return Err(format!("'{name}' has rank {r} and {rank}")),
                     Some(_) => {}
                 }
-                Ok(code)
+                codes.push(code);
+                Ok(())
+            })();
+            step.map_err(|why| {
+                fail = Some(why);
+                IngestError::Empty
             })
-            .collect()
+        });
+        fail.map_or(Ok(()), Err)
     }
 
-    /// The column of `codes` (as first read), its labels in the order of their ranks.
-    fn column(self, codes: Vec<u32>) -> Categorical {
+    /// The column of `codes` (as first read), its labels in the order of their ranks, and each
+    /// code as first read in it.
+    fn column(self, codes: Vec<u32>) -> (Categorical, Vec<u32>) {
         let mut order: Vec<u32> = (0..self.rank.len() as u32).collect();
         order.sort_unstable_by_key(|&c| self.rank[c as usize]);
         let mut column = Categorical::default();
@@ -224,20 +255,24 @@ impl Ranked {
             to[c as usize] = column.labels.intern(self.labels.name(c).unwrap_or(""));
         }
         column.codes = codes.into_iter().map(|c| if c == MISSING { MISSING } else { to[c as usize] }).collect();
-        column
+        (column, to)
     }
 }
 
 /// One customer's summary columns, as written.
+///
+/// Parsed, not kept as text: a file of five million customers holds five million of these.
 struct Summary {
-    line: u64,
-    first: String,
-    last: String,
-    orders: String,
-    net: String,
-    spend_12: String,
-    first_channel: String,
-    level: String,
+    line: u32,
+    first: Day,
+    last: Day,
+    orders: u32,
+    /// Millionths (0 without amounts).
+    net: i64,
+    spend_12: i64,
+    /// Codes among the labels as first read ([`MISSING`] for none).
+    first_channel: u32,
+    level: u32,
 }
 
 /// Reads a customer facts file (`text`, UTF-8 without its byte order mark).
@@ -263,6 +298,10 @@ pub fn read(text: &str, file: &str, bytes: u64, bom: bool) -> Result<Ingested, I
     let (mut days, mut amounts, mut orders) = (Vec::new(), Vec::new(), OrderIds::default());
     let (mut category, mut channel, mut level) = (Vec::new(), Vec::new(), Vec::new());
     let mut ranks: [Ranked; 3] = Default::default();
+    // Each customer's labels (codes as first read), reused from one customer to the next.
+    let mut codes: [Vec<u32>; 3] = Default::default();
+    let mut answered: Vec<bool> = Vec::new();
+    let mut keys: Vec<(bool, u64)> = Vec::new();
     let (mut scores, mut comments): (Vec<u8>, Vec<(u32, String)>) = (Vec::new(), Vec::new());
 
     let mut summaries = Vec::new();
@@ -292,19 +331,16 @@ pub fn read(text: &str, file: &str, bytes: u64, bom: bool) -> Result<Ingested, I
         }
         let base = parse_iso_date(field("first_purchase"))
             .map_err(|_| fail(line, format!("first_purchase '{}' is not a YYYY-MM-DD date", field("first_purchase"))))?;
-        let mut codes: Vec<Vec<u32>> = Vec::with_capacity(3);
-        for (kind, ranked) in ranks.iter_mut().zip(["categories", "channels", "levels"]) {
-            let list = kind.read(field(ranked)).map_err(|why| fail(line, format!("{ranked}: {why}")))?;
-            codes.push(list);
+        for ((kind, ranked), codes) in ranks.iter_mut().zip(["categories", "channels", "levels"]).zip(codes.iter_mut()) {
+            kind.read(field(ranked), codes).map_err(|why| fail(line, format!("{ranked}: {why}")))?;
         }
         let first_row = days.len();
         let mut add = |item: &str, order: u64| -> Result<(), IngestError> {
-            let parts: Vec<&str> = item.split(':').collect();
             let bad = |what: String| fail(line, format!("line '{item}': {what}"));
-            let [offset, amount, places @ ..] = parts.as_slice() else {
-                return Err(bad("a line is day:amount:category:channel:level".into()));
-            };
-            if places.len() != 3 {
+            let mut parts = item.split(':');
+            let mut next = || parts.next().ok_or_else(|| bad("a line is day:amount:category:channel:level".into()));
+            let (offset, amount, places) = (next()?, next()?, [next()?, next()?, next()?]);
+            if parts.next().is_some() {
                 return Err(bad("a line is day:amount:category:channel:level".into()));
             }
             let offset: i32 = offset.parse().map_err(|_| bad(format!("'{offset}' is not a number of days")))?;
@@ -322,17 +358,7 @@ pub fn read(text: &str, file: &str, bytes: u64, bom: bool) -> Result<Ingested, I
                 };
                 return Err(bad(why.into()));
             }
-            let mut code = [MISSING; 3];
-            for (j, place) in places.iter().enumerate() {
-                if !place.is_empty() {
-                    let p: usize =
-                        place.parse().map_err(|_| bad(format!("'{place}' is not a place in the customer's labels")))?;
-                    code[j] = *p
-                        .checked_sub(1)
-                        .and_then(|p| codes[j].get(p))
-                        .ok_or_else(|| bad(format!("there is no label {place}")))?;
-                }
-            }
+            let code = labels_at(&places, &codes).map_err(bad)?;
             ds.customer.push(customer);
             days.push(day);
             amounts.push(value.unwrap_or(0.0));
@@ -354,7 +380,8 @@ pub fn read(text: &str, file: &str, bytes: u64, bom: bool) -> Result<Ingested, I
         // was on a row), or on a row of its own that is no purchase (−0) where they have more
         // answers than lines.
         scores.resize(days.len(), NO_SCORE);
-        let mut answered = vec![false; days.len() - first_row];
+        answered.clear();
+        answered.resize(days.len() - first_row, false);
         let answers = if has.scores { field("answers") } else { field("comments") };
         for answer in unescape_list(answers) {
             let bad = |what: String| fail(line, format!("answer '{answer}': {what}"));
@@ -368,17 +395,7 @@ pub fn read(text: &str, file: &str, bytes: u64, bom: bool) -> Result<Ingested, I
             let offset: i32 = offset.parse().map_err(|_| bad(format!("'{offset}' is not a number of days")))?;
             let day = base.checked_add(offset).ok_or_else(|| bad("the day is out of range".into()))?;
             let score = if score.is_empty() { NO_SCORE } else { super::rows::parse_score(score).map_err(bad)? };
-            let mut code = [MISSING; 3];
-            for (j, place) in places.iter().enumerate() {
-                if !place.is_empty() {
-                    let p: usize =
-                        place.parse().map_err(|_| bad(format!("'{place}' is not a place in the customer's labels")))?;
-                    code[j] = *p
-                        .checked_sub(1)
-                        .and_then(|p| codes[j].get(p))
-                        .ok_or_else(|| bad(format!("there is no label {place}")))?;
-                }
-            }
+            let code = labels_at(places, &codes).map_err(bad)?;
             let same = |r: usize| days[r] == day && [category[r], channel[r], level[r]] == code;
             let row = match (first_row..days.len()).find(|&r| same(r) && !answered[r - first_row]) {
                 Some(r) => r,
@@ -401,19 +418,61 @@ pub fn read(text: &str, file: &str, bytes: u64, bom: bool) -> Result<Ingested, I
                 comments.push((row as u32, comment.to_string()));
             }
         }
+        let date = |name: &str| {
+            parse_iso_date(field(name)).map_err(|_| fail(line, format!("{name} '{}' is not a YYYY-MM-DD date", field(name))))
+        };
+        let money = |name: &str| -> Result<i64, IngestError> {
+            let text = field(name);
+            match (has.amounts, parse_line_amount(text)) {
+                (false, _) if text.is_empty() => Ok(0),
+                (true, Some(v)) => Ok(Money::of([v]).micros() as i64),
+                _ => Err(fail(line, format!("{name} '{text}' is not an amount"))),
+            }
+        };
+        let label = |kind: usize, name: &str| -> Result<u32, IngestError> {
+            match field(name) {
+                "" => Ok(MISSING),
+                text => ranks[kind]
+                    .labels
+                    .code(text)
+                    .ok_or_else(|| fail(line, format!("{name} '{text}' is none of the customer's labels"))),
+            }
+        };
         summaries.push(Summary {
-            line,
-            first: field("first_purchase").into(),
-            last: field("last_purchase").into(),
-            orders: field("orders").into(),
-            net: field("net_spend").into(),
-            spend_12: field("spend_12_months").into(),
-            first_channel: field("first_channel").into(),
-            level: field("member_level").into(),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            first: base,
+            last: date("last_purchase")?,
+            orders: field("orders").parse().map_err(|_| fail(line, format!("orders '{}' is not a number", field("orders"))))?,
+            net: money("net_spend")?,
+            spend_12: money("spend_12_months")?,
+            first_channel: label(1, "first_channel")?,
+            level: label(2, "member_level")?,
         });
+        if let Some(s) = summaries.last() {
+            let l = Lines { days: &days, amounts: &amounts, orders: &orders.keys, channel: &channel, level: &level };
+            check_customer(s, first_row..days.len(), &l, has, &ranks, &mut keys)?;
+        }
     }
     if summaries.is_empty() {
         return Err(IngestError::Empty);
+    }
+    // The 12-month spend, as of the day after the last line.
+    if has.amounts {
+        let as_of = days.iter().max().map_or(0, |d| d + 1);
+        let mut spend = vec![Money::default(); summaries.len()];
+        for ((&c, &d), &a) in ds.customer.iter().zip(&days).zip(&amounts) {
+            if d >= as_of - 364 {
+                spend[c as usize].add(a);
+            }
+        }
+        if let Some((s, m)) = summaries.iter().zip(&spend).find(|(s, m)| m.micros() as i64 != s.spend_12) {
+            let why = format!(
+                "spend_12_months says '{}', the customer's lines give '{}'",
+                micros_text(i128::from(s.spend_12)),
+                micros_text(m.micros())
+            );
+            return Err(IngestError::Facts { line: u64::from(s.line), why });
+        }
     }
     let lines = days.len() as u64;
     let days_len = |ds: &Dataset| ds.day.as_ref().map_or(0, Vec::len);
@@ -421,15 +480,17 @@ pub fn read(text: &str, file: &str, bytes: u64, bom: bool) -> Result<Ingested, I
     ds.amount = has.amounts.then_some(amounts);
     ds.order = has.orders.then_some(orders);
     let [c, h, l] = ranks;
-    ds.category = has.categories.then(|| c.column(category));
-    ds.channel = has.channels.then(|| h.column(channel));
-    ds.member_level = has.levels.then(|| l.column(level));
+    let (category, _) = c.column(category);
+    let (channel, _) = h.column(channel);
+    let (level, _) = l.column(level);
+    ds.category = has.categories.then_some(category);
+    ds.channel = has.channels.then_some(channel);
+    ds.member_level = has.levels.then_some(level);
     scores.resize(days_len(&ds), NO_SCORE);
     comments.sort_unstable_by_key(|c| c.0);
     // With scores, comments may be there or not: without any, the two are the same to every analysis.
     ds.score = has.scores.then_some(scores);
     ds.comments = (has.scores || has.comments).then_some(comments);
-    check(&ds, &summaries)?;
     let totals = ds.totals();
     let names = has.columns();
     let columns: Vec<Column> = names
@@ -505,48 +566,93 @@ pub fn read(text: &str, file: &str, bytes: u64, bom: bool) -> Result<Ingested, I
     Ok(Ingested { report, dataset: ds })
 }
 
-/// Checks every customer's summary columns against the facts of their lines, as of the day after
-/// the last line (as they were written).
-fn check(ds: &Dataset, summaries: &[Summary]) -> Result<(), IngestError> {
-    let facts = customers::facts(ds, None).map_err(|e| IngestError::Facts { line: 2, why: e.to_string() })?;
-    let levels = latest_levels(ds, facts.as_of);
-    let index = customers::CodeIndex::new(&facts.customers);
-    let window = spend_window_start(facts.as_of)..=facts.as_of;
-    let (days, amounts) = (ds.day.as_deref().unwrap_or_default(), ds.amount.as_deref());
-    // Net and 12-month spend, exactly, from the lines.
-    let mut sums = vec![(Money::default(), Money::default()); summaries.len()];
-    for (i, &c) in ds.customer.iter().enumerate() {
-        let a = amounts.map_or(0.0, |a| a[i]);
-        sums[c as usize].0.add(a);
-        if window.contains(&days[i]) {
-            sums[c as usize].1.add(a);
+/// The order lines of the reader's columns a customer's check reads.
+struct Lines<'a> {
+    days: &'a [Day],
+    amounts: &'a [f64],
+    orders: &'a [u64],
+    channel: &'a [u32],
+    level: &'a [u32],
+}
+
+/// Checks a customer's summary columns (all but the 12-month spend, which needs every customer's
+/// lines) against the lines of rows `rows`, computed here from the lines alone by the rules the
+/// writer's facts follow (`analysis::customers`, `lifecycle::latest_levels`): a second reading of
+/// them, so that a file whose summary and lines disagree is not read.
+fn check_customer(
+    s: &Summary,
+    rows: std::ops::Range<usize>,
+    l: &Lines,
+    has: Has,
+    ranks: &[Ranked; 3],
+    keys: &mut Vec<(bool, u64)>,
+) -> Result<(), IngestError> {
+    let refund = |r: usize| has.amounts && (l.amounts[r].is_sign_negative() || l.amounts[r].is_nan());
+    let bought = || rows.clone().filter(|&r| !refund(r));
+    let day_range = |it: &mut dyn Iterator<Item = usize>| {
+        it.map(|r| l.days[r]).fold(None, |m: Option<(Day, Day)>, d| Some(m.map_or((d, d), |(a, b)| (a.min(d), b.max(d)))))
+    };
+    let (first, last) = day_range(&mut bought()).or_else(|| day_range(&mut rows.clone())).unwrap_or((s.first, s.last));
+    // Orders: each order id with a purchase, and each purchase day without one.
+    keys.clear();
+    keys.extend(bought().map(|r| match l.orders[r] {
+        crate::core::dataset::NO_ORDER => (false, l.days[r] as u64),
+        key => (true, key),
+    }));
+    keys.sort_unstable();
+    keys.dedup();
+    let orders = keys.len() as u32;
+    let net = if has.amounts { Money::of(rows.clone().map(|r| l.amounts[r])).micros() as i64 } else { 0 };
+    let name = |kind: usize, code: u32| ranks[kind].labels.name(code).unwrap_or("");
+    // The first day with a channel: the channel bought most through, then the first by name.
+    let first_channel = {
+        let with = || bought().filter(|&r| l.channel[r] != MISSING);
+        let day = with().map(|r| l.days[r]).min();
+        let mut sums: Vec<(u32, Money)> = Vec::new();
+        for r in with().filter(|&r| Some(l.days[r]) == day) {
+            match sums.iter_mut().find(|(c, _)| *c == l.channel[r]) {
+                Some((_, m)) => m.add(l.amounts[r]),
+                None => sums.push((l.channel[r], Money::of([l.amounts[r]]))),
+            }
         }
-    }
-    let label =
-        |column: &Option<Categorical>, code: u32| column.as_ref().and_then(|c| c.labels.name(code)).unwrap_or("").to_string();
-    for (code, s) in summaries.iter().enumerate() {
-        let Some(f) = index.get(code as u32).map(|k| &facts.customers[k]) else {
-            return Err(IngestError::Facts { line: s.line, why: "the customer has no lines".into() });
-        };
-        let money = |m: Money| if amounts.is_some() { micros_text(m.micros()) } else { String::new() };
-        let level = levels.as_ref().map_or(String::new(), |l| label(&ds.member_level, l[code].1));
-        let computed = [
-            ("first_purchase", format_day(f.first_day), &s.first),
-            ("last_purchase", format_day(f.last_day), &s.last),
-            ("orders", f.frequency.to_string(), &s.orders),
-            ("net_spend", money(sums[code].0), &s.net),
-            ("spend_12_months", money(sums[code].1), &s.spend_12),
-            ("first_channel", f.first_channel.map_or(String::new(), |c| label(&ds.channel, c)), &s.first_channel),
-            ("member_level", level, &s.level),
-        ];
-        if let Some((name, from_lines, written)) = computed.iter().find(|(_, a, b)| a != *b) {
-            return Err(IngestError::Facts {
-                line: s.line,
-                why: format!("{name} says '{written}', the customer's lines give '{from_lines}'"),
-            });
+        sums.iter()
+            .max_by(|a, b| a.1.micros().cmp(&b.1.micros()).then_with(|| name(1, b.0).cmp(name(1, a.0))))
+            .map_or(MISSING, |&(c, _)| c)
+    };
+    // The latest level; on one day the best known one, then the last by name.
+    let level = {
+        let better =
+            |a: u32, b: u32| match (crate::core::values::level_rank(name(2, a)), crate::core::values::level_rank(name(2, b))) {
+                (Some(p), Some(q)) if p != q => p < q,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                _ => name(2, a) > name(2, b),
+            };
+        let mut best: Option<(Day, u32)> = None;
+        for r in rows.clone().filter(|&r| l.level[r] != MISSING) {
+            let (d, c) = (l.days[r], l.level[r]);
+            if best.is_none_or(|(bd, bc)| d > bd || (d == bd && better(c, bc))) {
+                best = Some((d, c));
+            }
         }
-    }
-    Ok(())
+        best.map_or(MISSING, |b| b.1)
+    };
+    let money = |m: i64| if has.amounts { micros_text(i128::from(m)) } else { String::new() };
+    let differs =
+        [first != s.first, last != s.last, orders != s.orders, net != s.net, first_channel != s.first_channel, level != s.level];
+    let Some(k) = differs.iter().position(|&d| d) else { return Ok(()) };
+    let (field, written, from_lines) = match k {
+        0 => ("first_purchase", format_day(s.first), format_day(first)),
+        1 => ("last_purchase", format_day(s.last), format_day(last)),
+        2 => ("orders", s.orders.to_string(), orders.to_string()),
+        3 => ("net_spend", money(s.net), money(net)),
+        4 => ("first_channel", name(1, s.first_channel).to_string(), name(1, first_channel).to_string()),
+        _ => ("member_level", name(2, s.level).to_string(), name(2, level).to_string()),
+    };
+    Err(IngestError::Facts {
+        line: u64::from(s.line),
+        why: format!("{field} says '{written}', the customer's lines give '{from_lines}'"),
+    })
 }
 
 #[cfg(test)]

@@ -98,3 +98,20 @@ fn is_marker(c: &str) -> bool {
         || c.eq_ignore_ascii_case("n/a")
         || c.eq_ignore_ascii_case("nan")
 }
+
+/// Orders member-level labels best first: the usual Chinese and English names in their order, any
+/// other label after them by mean spend.
+pub fn level_rank(label: &str) -> Option<usize> {
+    let l = label.trim().to_lowercase();
+    LEVEL_ORDER.iter().position(|names| names.iter().any(|n| *n == l))
+}
+
+/// The usual member-level names, best first; names of one rank together (lower-cased).
+pub const LEVEL_ORDER: [&[&str]; 6] = [
+    &["钻石", "钻石会员", "黑卡", "diamond", "platinum", "白金"],
+    &["金卡", "金卡会员", "黄金", "gold"],
+    &["银卡", "银卡会员", "白银", "silver"],
+    &["铜卡", "bronze"],
+    &["普通", "普通会员", "注册会员", "regular", "normal", "basic", "member"],
+    &["非会员", "none", "guest"],
+];
