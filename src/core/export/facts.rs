@@ -102,7 +102,8 @@ pub fn facts_csv(dataset: &Dataset) -> Result<String, FactsError> {
             }
             same
         });
-        // The customer's labels of each kind, in text order; lines refer to them by place.
+        // The customer's labels of each kind, in the order the file names them first; lines refer
+        // to them by place.
         let categories = labels_of(&lines, &dataset.category, |k| k.category);
         let channels = labels_of(&lines, &dataset.channel, |k| k.channel);
         let member_levels = labels_of(&lines, &dataset.member_level, |k| k.level);
@@ -165,6 +166,7 @@ pub fn facts_csv(dataset: &Dataset) -> Result<String, FactsError> {
             })
             .collect();
         answers.sort_unstable();
+        let answers = answers.join(";");
         let mut net = Money::default();
         lines.iter().for_each(|l| net.add_sum(l.1));
         let window = customers::spend_window_start(facts.as_of)..=facts.as_of;
@@ -187,8 +189,9 @@ pub fn facts_csv(dataset: &Dataset) -> Result<String, FactsError> {
             &joined(&member_levels),
             &orders.join(";"),
             &loose.join(";"),
-            &answers.join(";"),
-            &answers.join(";"),
+            // `answers` with scores, `comments` without: one of the two is written.
+            &answers,
+            &answers,
         ];
         let kept = crate::core::ingest::facts::COLUMNS.iter().zip(row).filter(|(c, _)| has.column(c)).map(|(_, v)| v);
         w.write_record(kept).map_err(fail)?;
