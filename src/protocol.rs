@@ -294,7 +294,8 @@ pub enum Response {
         last: bool,
     },
     /// How long the last load took in the worker, stage by stage, in milliseconds (read the file,
-    /// parse and validate it, segment it), for `make bench` and the curious.
+    /// parse and validate it, segment it), for `make bench` and the curious; a file read in parts
+    /// adds `readers`, a count (the worker and its helpers).
     Timings {
         stages: Vec<(String, f64)>,
     },
@@ -460,6 +461,21 @@ impl<A> Loads<A> {
     }
 }
 
+/// The worker's name as the page starts it: it carries the page's `navigator.hardwareConcurrency`
+/// (`loyalty-lens cores=8`), which decides how many helper workers read big files. A worker's own
+/// navigator says the same in a real browser; the page's is the one a test can emulate.
+pub fn worker_name(cores: f64) -> String {
+    format!("{WORKER_NAME} cores={cores}")
+}
+
+/// The cores a worker's name carries (see [`worker_name`]).
+pub fn cores_in_worker_name(name: &str) -> Option<usize> {
+    let cores: f64 = name.strip_prefix(WORKER_NAME)?.trim().strip_prefix("cores=")?.parse().ok()?;
+    (cores.is_finite() && cores >= 1.0).then_some(cores as usize)
+}
+
+const WORKER_NAME: &str = "loyalty-lens";
+
 /// The file name the generated sample data is read under.
 pub fn sample_file_name(customers: usize, seed: u64) -> String {
     format!("sample-{customers}-customers-seed-{seed}.csv")
@@ -474,6 +490,18 @@ pub fn is_sample_file(name: &str) -> bool {
 mod tests {
     use super::*;
     use crate::core::ingest::ingest;
+
+    #[test]
+    fn the_workers_name_carries_the_pages_cores() {
+        assert_eq!(cores_in_worker_name(&worker_name(8.0)), Some(8));
+        assert_eq!(cores_in_worker_name(&worker_name(1.0)), Some(1));
+        // A browser that hides its cores (0, NaN) or any other name: none, the worker asks its own.
+        for name in
+            [worker_name(0.0), worker_name(f64::NAN), "loyalty-lens-helper".into(), String::new(), "loyalty-lens cores=x".into()]
+        {
+            assert_eq!(cores_in_worker_name(&name), None, "{name}");
+        }
+    }
 
     /// Sends loads numbered from 1 with these targets.
     fn sent(targets: &[Option<Slot>]) -> Loads<&'static str> {

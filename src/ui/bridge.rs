@@ -29,7 +29,10 @@ impl Bridge {
     /// When the browser refuses to create the worker.
     pub fn new(on_response: impl Fn(Response) + 'static, on_error: impl Fn(bool) + 'static) -> Result<Self, String> {
         let on_response = Rc::new(on_response);
-        let worker = Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
+        let options = web_sys::WorkerOptions::new();
+        let cores = web_sys::window().map_or(0.0, |w| w.navigator().hardware_concurrency());
+        options.set_name(&crate::protocol::worker_name(cores));
+        let worker = Worker::new_with_options(WORKER_URL, &options).map_err(|e| format!("{e:?}"))?;
         let ready = Rc::new(Cell::new(false));
         let queue: Rc<RefCell<Vec<js_sys::Array>>> = Rc::default();
         let onmessage = {

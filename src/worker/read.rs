@@ -1,5 +1,5 @@
 //! Reading a user's file in the worker: streamed when it is UTF-8 delimited text, else whole; a
-//! big file on two cores (the helper reads its second half). What was read goes to the session
+//! big file on every core (the helpers read its later parts). What was read goes to the session
 //! ([`super::session::Session::settle`]); every answer carries the number of the load it is about.
 //!
 //! The file arrives as a `File` handle and is read here, so the main thread never copies it and the
@@ -32,12 +32,12 @@ const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
 const STREAM_CHUNK: f64 = 2.0 * 1024.0 * 1024.0;
 /// Files up to this size stream in chunks of [`CHUNK`] with `FileReaderSync`: what waits for
 /// collection is small beside the dataset, and fewer reads are quicker. Files up to this size are
-/// read on two cores: above it, the helper's copy of half the columns would cost the memory target.
+/// read on several cores: above it, the helpers' copies of their parts' columns would cost the memory target.
 const SMALL_STREAM: f64 = 256.0 * 1024.0 * 1024.0;
 
 /// Reads `file` into `slot`: streamed when it is UTF-8 delimited text, else whole; when `split` and
-/// the file is big, on two cores (the helper reads the second half, and the rest happens when its
-/// part arrives: [`joined`]).
+/// the file is big, on every core (the helpers read the later parts, and the rest happens when their
+/// parts arrive: [`joined`]).
 ///
 /// The file streams in with the browser's asynchronous reads ([`FileStream`]), so that the browser
 /// reads the next bytes while these are parsed; where the browser cannot stream a file into a
@@ -105,7 +105,7 @@ fn end_reading(read: &Read) {
     READING.with(|r| r.borrow_mut().1.retain(|&(n, ..)| n != read.reading));
 }
 
-/// Forgets the files for `slot` being read, waiting for the helper's part or for the helper to
+/// Forgets the files for `slot` being read, waiting for the helpers' parts or for the helpers to
 /// start (another file for the slot replaces them); see [`helper::cancel`]. Returns the loads
 /// forgotten, which still need an answer.
 pub(super) fn cancel(slot: Option<Slot>) -> Vec<u32> {
@@ -205,17 +205,17 @@ async fn read_streamed(read: Read, mut stream: FileStream) {
     streamed_read(pushed.finish(&mut progress), job, file, name, size, options, slot, (started, read_ms), load);
 }
 
-/// Where to split a file of `size` bytes to read it on two cores (this worker and the helper), if it
+/// Where to split a file of `size` bytes to read it on several cores (this worker and the ready helpers), if it
 /// is to be (`split`: not read again after its parts did not meet). Up to the size streamed in big
-/// chunks: a second copy of part of the dataset, in the helper, matters little beside it; above it,
+/// chunks: a second copy of part of the dataset, in the helpers, matters little beside it; above it,
 /// memory is what counts.
 fn split_here(size: u64, split: bool) -> Option<u64> {
-    let readers = if split && size as f64 <= SMALL_STREAM && helper::available() { 2 } else { 1 };
+    let readers = if split && size as f64 <= SMALL_STREAM { 1 + helper::available() } else { 1 };
     split_at(size, readers)
 }
 
-/// Goes on with a file read as it streamed in (either way of reading it): waits for the helper's
-/// part (`job`, when it was handed one), holds what was read, or reads the file whole.
+/// Goes on with a file read as it streamed in (either way of reading it): waits for the helpers'
+/// parts (`job`, when they were handed parts), holds what was read, or reads the file whole.
 /// `(started, read_ms)`: when reading started, and how long it waited for reads.
 #[allow(clippy::too_many_arguments)]
 fn streamed_read(
@@ -369,15 +369,18 @@ fn load_file_sync(file: &File, name: String, size: u64, options: IngestOptions, 
     }
 }
 
-/// Finishes a file read in two parts once the helper's part is there (its encoded buffer; `None`:
-/// it failed): joins them, or reads the file again on one core where they do not meet.
-pub(super) fn joined(waiting: helper::Waiting, part: Option<helper::Posted>) {
+/// Finishes a file read in parts once the helpers' parts are there (their encoded buffers, in the
+/// file's order; `None`: one failed): joins them, or reads the file again on one core where they
+/// do not meet.
+pub(super) fn joined(waiting: helper::Waiting, parts: Option<Vec<helper::Posted>>) {
     let waited = now_ms() - waiting.stopped;
     let helper::Waiting { load, pending, name, file, options, slot, started, read_ms, helper_timings, .. } = waiting;
     let joining = now_ms();
-    let joined = pending.finish(part.as_ref().and_then(|part| Part::decode_from(Wire::Elsewhere(part))).map(|part| vec![part]));
-    // The part's buffer (outside WebAssembly memory) goes before segmenting.
-    drop(part);
+    let decoded = parts.as_ref().and_then(|parts| parts.iter().map(|part| Part::decode_from(Wire::Elsewhere(part))).collect());
+    let joined = pending.finish(decoded);
+    let readers = parts.as_ref().map_or(1, |parts| parts.len() + 1);
+    // The parts' buffers (outside WebAssembly memory) go before segmenting.
+    drop(parts);
     match joined {
         Joined::Read(ingested) => {
             let parse_ms = now_ms() - started - read_ms;
@@ -387,6 +390,8 @@ pub(super) fn joined(waiting: helper::Waiting, part: Option<helper::Posted>) {
                 ("parse".into(), parse_ms),
                 ("helper-wait".into(), waited),
                 ("join".into(), join_ms),
+                // Not a time: how many read the file (the worker and its helpers).
+                ("readers".into(), readers as f64),
             ];
             stages.extend(helper_timings);
             settle(load, name, file, *ingested, options, slot, stages);

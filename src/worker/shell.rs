@@ -78,8 +78,8 @@ pub(super) fn fail_in(load: u32, message: impl Into<String>, slot: Slot) {
     post(Response::Failed { load, message: message.into(), code: String::new(), slot, columns: Vec::new() });
 }
 
-/// Starts listening; called by the worker binary. The same binary is the helper that reads the
-/// second half of big files ([`helper`]), when started under the helper's name.
+/// Starts listening; called by the worker binary. The same binary is a helper that reads a later
+/// part of big files ([`helper`]), when started under the helpers' name.
 pub fn start() {
     if helper::is_helper() {
         return helper::start_helper();
@@ -87,7 +87,7 @@ pub fn start() {
     let onmessage = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| handle(event));
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
-    // Ready once the helper has loaded: all of the app's code is then in, and nothing is fetched
+    // Ready once the helpers have loaded: all of the app's code is then in, and nothing is fetched
     // after the user chooses a file.
     helper::spawn(|| {
         post(Response::Ready);
@@ -185,7 +185,7 @@ fn handle(event: MessageEvent) {
             Ok(file) => {
                 replaced(cancel(slot), slot.unwrap_or_default());
                 let read = move || load_file(&file, name, size, options, slot, true, load);
-                // A big file right after the page loaded waits for the helper to be ready.
+                // A big file right after the page loaded waits for the helpers to be ready.
                 if size >= SPLIT_MIN {
                     helper::when_ready(slot, load, read);
                 } else {

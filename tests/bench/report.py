@@ -628,30 +628,36 @@ rows).
 
 ## Beyond one machine: the customer facts job (issue #30)
 
-Measured once on this 2-core machine (2026-12-07), by `make spark-check` (tests/spark/check.py)
-and tests/spark/scale.py; `make bench` does not re-run them. Spark 4.3.0 from PyPI on OpenJDK 17
-in `local[2]` (one JVM, 8 GB driver, the executors inside it), DuckDB 2.0.1.
+Measured on this 2-core machine (2026-12-07), by `make spark-check` (tests/spark/check.py) and
+tests/spark/scale.py; `make bench` does not re-run them. Spark 4.3.0 from PyPI on OpenJDK 17 in
+`local[2]` (one JVM, the executors inside it; 8 GB driver, 14 GB for 100 M rows), DuckDB 2.0.1.
 
 **Identical results.** `make spark-check` runs the SQL of `loyalty-lens facts-sql` on Spark (through
-jobs/facts_job.py) and on DuckDB over ten real-export fixtures (GBK Taobao/JD exports, UCI invoices
-with cancellations, WooCommerce, Youzan, CDNOW…) and the million-row sample, and compares each
+jobs/facts_job.py) and on DuckDB over thirteen fixtures (GBK Taobao/JD exports, UCI invoices with
+cancellations, WooCommerce, Youzan, CDNOW…, and every date form the app reads: Chinese, compact,
+Excel serials, two-digit years, day- and month-first) and the million-row sample, and compares each
 customer's facts field by field with `loyalty-lens facts`, then 11 analysis commands on each
 engine's facts file with the same command on the transactions: all identical. On the million rows
-(125,000 customers): the CLI 1.3 s, DuckDB 6.5 s, Spark 108 s (the CSV is read with `multiLine`,
-which Spark cannot split: one core reads it).
+(125,000 customers): the CLI 1.3 s, DuckDB 6.7 s, Spark 51.7 s (108 s before the change below; the
+CSV is read with `multiLine`, which Spark cannot split: one core reads it).
 
 **The job's rate.** Order lines generated inside Spark (no file to read; two lines an order, ten
 columns as the demo data's), the facts written as one CSV:
 
 | rows | customers | local[2] | rows / s / core | JVM peak | facts file |
 |---|---|---|---|---|---|
-| 10,000,000 | 1,249,999 | 547 s | 9,146 | 7.5 GiB | 387 MB |
-| 10,000,000 (the first plan: only the rows cached) | 1,249,999 | 417 s | 11,987 | 7.1 GiB | 387 MB |
+| 10,000,000 | 1,249,999 | 311 s | 16,075 | 8.7 GiB | 387 MB |
+| 100,000,000 | 12,499,999 | 3,252 s (54 min) | 15,377 | 14.9 GiB | 3,878 MB |
+| 10,000,000, before (each statement computed again from the source) | 1,249,999 | 547 s | 9,146 | 7.5 GiB | 387 MB |
 
-The plan kept caches the rows as read and their lines, then aggregates per customer from the lines
-(DuckDB: 30.3 → 6.5 s on the million rows; Spark in one JVM: slower, as above — its cache and the
-garbage collector share 8 GB). 100 M rows were not run: at this rate ~1.5 hours on two cores, with a
-cache that would not fit the driver; the projection below uses the measured rate instead.
+Linear: ten times the rows took 10.5 times as long, the JVM held at its 14 GB heap (what did not
+fit went to disk). The plan keeps the rows as read and their lines, then aggregates per customer
+from the lines. Spark did not use its `CACHE TABLE`s from inside a later statement's `WITH` (149
+exchanges in the final plan: every statement was computed again from the source), so
+jobs/facts_job.py now runs each kept statement once and keeps its rows (`localCheckpoint`): 21
+exchanges, 2.0× faster at 2 M rows (162.6 → 81.2 s) and 1.8× at 10 M; a fixture went from ~35 s to
+~2 s. The facts are written sorted in parts by every task, then joined in order into one file
+through the driver (one task sorting and writing the whole file held it on one core).
 
 **The facts file's size.** 310 MB per million customers at 8 lines each (the demo data), 131 MB
 per million at two orders each (the generated file below; its transactions are 116 MB: a facts file
@@ -681,14 +687,14 @@ wasm memory for the 5 M customers (natively, 1 M customers 2.5 s and 630 MB agai
 **Projection to a cluster.** The job is one pass of grouping: the rows into lines (one shuffle of
 each row's customer, order, day, labels and amount, ~100 bytes), the lines by customer (a second,
 usually smaller shuffle), then per-customer aggregates on co-partitioned data. At the measured
-~10,000 rows per second per core (a pessimistic figure: one JVM on two cores, its cache and GC in
-8 GB), 1 B rows are 100,000 core-seconds — ~17 minutes on 100 cores — and 10 B rows ~28 minutes on
-600 cores. What limits it: the shuffle of the customer ids (≈ 100 GB moved twice for 1 B rows; the
-network, not the CPUs, at that size), customers with very many lines (each customer's lines are one
-cell built by one task: a customer with 100,000 lines is a 3 MB cell), and the final sort into one
-file (`ORDER BY` + one partition: one task writes the whole file, ~30 GB for 100 M customers — write
-the sorted parts and concatenate them in order instead). DuckDB on one machine: ~77,000 rows per
-second per core on the million rows.
+~15,400 rows per second per core (a pessimistic figure: one JVM on two cores, its kept rows and GC
+in 14 GB, and spilling to one disk), 1 B rows are 65,000 core-seconds — ~11 minutes on 100 cores —
+and 10 B rows ~18 minutes on 600 cores. What limits it: the shuffle of the customer ids (≈ 100 GB
+moved twice for 1 B rows; the network, not the CPUs, at that size), customers with very many lines
+(each customer's lines are one cell built by one task: a customer with 100,000 lines is a 3 MB
+cell), and the one facts file, joined from the sorted parts through the driver (3.9 GB for 12.5 M
+customers here; ~30 GB for 100 M customers, at the speed of the driver's link to the storage).
+DuckDB on one machine: ~77,000 rows per second per core on the million rows.
 
 ## Design measurements
 

@@ -38,9 +38,11 @@ after(async () => {
 const cspViolations = [];
 
 /** Opens the app in a fresh English-language context; collects requests and page errors. */
-async function openApp(locale = 'en-US', { hash = '', expectViolations = false, viewport } = {}) {
+async function openApp(locale = 'en-US', { hash = '', expectViolations = false, viewport, cores } = {}) {
   const context = await browser.newContext({ locale, acceptDownloads: true, ...(viewport ? { viewport } : {}) });
   const page = await context.newPage();
+  // A machine with `cores` cores, as the page and its workers see it (navigator.hardwareConcurrency).
+  if (cores) await (await context.newCDPSession(page)).send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: cores });
   const requests = [];
   const errors = [];
   const violations = [];
@@ -498,11 +500,14 @@ function ordersCsv(rows, giantAt = -1) {
   return { buffer: Buffer.from(parts.join('')), customers: customers.size, accepted: rows - rejectedLines.length, rejectedLines, money };
 }
 
-test('a big file is read on both cores with exactly the figures of one, and where the halves do not meet it is read again', async () => {
+test('a big file is read on every core with exactly the figures of one, and where the parts do not meet it is read again', async () => {
   const rows = 160_000;
-  // The second file's 40,001-line comment spans its middle, where the file is split.
-  for (const [name, giantAt, split] of [['orders-big.csv', -1, true], ['orders-giant-cell.csv', rows / 2 - 8_000, false]]) {
-    const { context, page } = await openApp();
+  // This machine's cores, then five (emulated: the worker and four helpers read a part each). The
+  // second file's 40,001-line comment spans the first split point (at a fifth or at half the file).
+  for (const cores of [undefined, 5]) for (const [name, giantAt, split] of [['orders-big.csv', -1, true], ['orders-giant-cell.csv', (cores ? rows / 5 : rows / 2) - 8_000, false]]) {
+    const { context, page } = await openApp('en-US', { cores });
+    const readers = Math.min(Math.max(await page.evaluate(() => navigator.hardwareConcurrency), 2), 8);
+    if (cores) assert.equal(readers, cores);
     const want = ordersCsv(rows, giantAt);
     assert.ok(want.buffer.length > 5_000_000, `${want.buffer.length} bytes: too small to be split`);
     await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'text/csv', buffer: want.buffer });
@@ -514,6 +519,7 @@ test('a big file is read on both cores with exactly the figures of one, and wher
     await page.waitForFunction(() => /segment:/.test(document.querySelector('.app')?.dataset.loadMs ?? ''), null, { timeout: TIMEOUT });
     const stages = await page.evaluate(() => document.querySelector('.app').dataset.loadMs);
     assert.equal(/join:/.test(stages), split, `${name}: ${stages}`);
+    if (split) assert.match(stages, new RegExp(`readers:${readers}\\.0`), `${cores} cores: ${stages}`);
     // Rejected rows keep their line in the file, whichever half read them.
     await showData(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-rejected').click()]);
@@ -526,7 +532,7 @@ test('a big file is read on both cores with exactly the figures of one, and wher
 
 test('a browser without the stream reader (ReadableStreamBYOBReader) reads files with FileReaderSync, with the same figures', async () => {
   const { context, page } = await openApp();
-  // Take the reader away in every worker, the helper included: constructing one counts and fails,
+  // Take the reader away in every worker, the helpers included: constructing one counts and fails,
   // as in a browser that lacks it.
   const refuse = (worker) => worker.evaluate(() => {
     self.__byobRefused = 0;
@@ -537,7 +543,7 @@ test('a browser without the stream reader (ReadableStreamBYOBReader) reads files
   }).catch(() => {});
   page.on('worker', refuse);
   await Promise.all(page.workers().map(refuse));
-  // Small (one worker) and big (read on both cores): the same figures as the stream gives.
+  // Small (one worker) and big (read on every core): the same figures as the stream gives.
   for (const rows of [20_000, 160_000]) {
     const want = ordersCsv(rows);
     await page.getByTestId('file-input').setInputFiles({ name: `orders-${rows}.csv`, mimeType: 'text/csv', buffer: want.buffer });
@@ -546,14 +552,15 @@ test('a browser without the stream reader (ReadableStreamBYOBReader) reads files
     await expectText(page, 'rows-rejected', String(want.rejectedLines.length));
     await expectText(page, 'revenue', want.money);
   }
-  // The big file's halves were read apart and joined (the helper read its half with FileReaderSync).
+  // The big file's parts were read apart and joined (the helpers read theirs with FileReaderSync).
   const joined = await page
     .waitForFunction(() => /join:/.test(document.querySelector('.app')?.dataset.loadMs ?? ''), null, { timeout: TIMEOUT })
     .then(() => true, () => false);
   assert.ok(joined, await page.evaluate(() => document.querySelector('.app').dataset.loadMs));
-  // The worker asked for a reader for each file, and the helper for its half of the big one.
+  // The worker asked for a reader for each file, and each helper for its part of the big one.
   const refused = await Promise.all(page.workers().map((w) => w.evaluate(() => self.__byobRefused ?? 0).catch(() => 0)));
-  assert.deepEqual([...refused].sort(), [1, 2], `readers asked for, by worker: ${refused}`);
+  const helpers = Math.min(Math.max(await page.evaluate(() => navigator.hardwareConcurrency), 2), 8) - 1;
+  assert.deepEqual([...refused].sort(), [...Array(helpers).fill(1), 2], `readers asked for, by worker: ${refused}`);
   await context.close();
 });
 

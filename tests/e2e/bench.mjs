@@ -275,10 +275,11 @@ async function load(page, chosen = file) {
   }), before);
 }
 
-// The worker's stages from `data-load-ms` ("read:12.3,parse:…"), as `{read_ms: 12.3, …}`.
+// The worker's stages from `data-load-ms` ("read:12.3,parse:…"), as `{read_ms: 12.3, …}` (and
+// `readers`: how many read the file).
 function stagesOf(text) {
   const stages = Object.fromEntries(text.split(',').map((kv) => { const [k, v] = kv.split(':'); return [k, Number(v)]; }));
-  return Object.fromEntries(Object.entries(stages).map(([k, v]) => [k.endsWith('-mb') ? k.replace('-', '_') : `${k}_ms`, v]));
+  return Object.fromEntries(Object.entries(stages).map(([k, v]) => [k.endsWith('-mb') ? k.replace('-', '_') : k === 'readers' ? k : `${k}_ms`, v]));
 }
 
 // The same file chosen `--loads` times (3) in each of `--runs` fresh pages: how much faster the

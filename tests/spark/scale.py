@@ -7,7 +7,6 @@ the facts file's size.
 """
 
 import argparse
-import glob
 import os
 import subprocess
 import sys
@@ -96,7 +95,7 @@ def main():
     seconds = time.time() - start
     stop.set()
     sampler.join()
-    part = glob.glob(os.path.join(out, "part-*.csv"))[0]
+    part = os.path.join(out, "facts.csv")
     size = os.path.getsize(part)
     with open(part, "rb") as f:
         written = sum(1 for _ in f) - 1

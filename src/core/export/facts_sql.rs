@@ -184,9 +184,9 @@ pub fn facts_sql(report: &Report, engine: Engine, table: &str, exclude_statuses:
         _ => format!("CASE WHEN {negative} THEN -{gross} ELSE {gross} END"),
     };
     let cancelled = if report.cancellation_marker && has.orders { d.matches("order_id", "^[Cc][0-9]+$") } else { "FALSE".into() };
+    put(&d.date_steps(report.date_order));
     put(&format!(
-        "typed AS (\n  SELECT ll_pos, customer, {} AS day, {} AS gross, {} AS negative_zero, {cancelled} AS cancelled,\n    {} AS refunded, order_id, category, channel, member_level,\n    {} AS score, comment\n  FROM kept\n),",
-        d.date("date_text", report.date_order),
+        "typed AS (\n  SELECT ll_pos, customer, day, {} AS gross, {} AS negative_zero, {cancelled} AS cancelled,\n    {} AS refunded, order_id, category, channel, member_level,\n    {} AS score, comment\n  FROM dated\n),",
         if has.amounts { gross.clone() } else { "CAST(0 AS DECIMAL(38, 6))".into() },
         if has.amounts { negative.clone() } else { "FALSE".into() },
         if report.mapping.contains_key(&Role::RefundAmount) { format!("coalesce(abs({}), 0)", d.amount_signed("refund_text", mark)) } else { "CAST(0 AS DECIMAL(38, 6))".into() },
@@ -444,22 +444,70 @@ impl Dialect {
         }
     }
 
-    /// A date from its text in the file's order (the part before a time).
-    fn date(&self, t: &str, order: DateOrder) -> String {
-        let part = format!("split_part(split_part({t}, ' ', 1), 'T', 1)");
-        let dashed = format!("replace(replace({part}, '/', '-'), '.', '-')");
-        let (spark, duck) = match order {
-            DateOrder::Ymd => ("yyyy-M-d", "%Y-%m-%d"),
-            DateOrder::Dmy => ("d-M-yyyy", "%d-%m-%Y"),
-            DateOrder::Mdy => ("M-d-yyyy", "%m-%d-%Y"),
+    /// The steps that read `date_text` into `day`: every form the app reads (`values::parse_date`
+    /// in the file's order). The date part is the text before the first space (or ideographic
+    /// space) and before a `T` after at least eight characters; it is Chinese `2024年3月5日`, compact
+    /// `20240305`, an Excel serial `45356(.604)`, `y-m-d` with a four-digit year first, or else
+    /// `a-b-yy(yy)` in the file's order (two-digit years: below 70 is 20xx), with any one of `-` `/`
+    /// `.` between. A day not in the calendar or a year outside 1900–2100 is no date.
+    fn date_steps(&self, order: DateOrder) -> String {
+        let cut = format!("regexp_extract(date_text, {}, 0)", self.lit("^[^ \u{3000}]*"));
+        let part = format!("CASE WHEN {} THEN split_part({cut}, 'T', 1) ELSE {cut} END", self.matches(&cut, "^[^T]{8,}T"));
+        let sep = self.matches("ll_part", "^([0-9]+-[0-9]+-[0-9]+|[0-9]+/[0-9]+/[0-9]+|[0-9]+[.][0-9]+[.][0-9]+)$");
+        let chinese_re = self.lit("^([0-9]{4}|[0-9]{2})\\s*年\\s*([0-9]{1,2})\\s*月([0-9]{1,2})([^0-9]|$)");
+        let chinese = format!("date_text LIKE {}", self.lit("%年%"));
+        let group = |n: u8| format!("CASE WHEN {chinese} THEN regexp_extract(date_text, {chinese_re}, {n}) END");
+        let piece = |n: u8| format!("split_part(translate(ll_part, '/.', '--'), '-', {n})");
+        // Two digits: below 70 is this century; compared as text, as both are two digits.
+        let year = |y: &str| {
+            format!("CASE WHEN length({y}) = 2 THEN concat(CASE WHEN {y} < '70' THEN '20' ELSE '19' END, {y}) ELSE {y} END")
         };
-        let (compact, dated) = if self.spark() {
-            (format!("to_date(try_to_timestamp({part}, 'yyyyMMdd'))"), format!("to_date(try_to_timestamp({dashed}, '{spark}'))"))
+        let (p, q) = ("lpad(ll_a, 2, '0')", "lpad(ll_b, 2, '0')");
+        // Month and day of `a-b-yy(yy)`; undecided, a number over 12 is the day and equal numbers are both.
+        let (month, day) = match order {
+            DateOrder::Dmy => ("ll_b".to_string(), "ll_a".to_string()),
+            DateOrder::Mdy => ("ll_a".to_string(), "ll_b".to_string()),
+            DateOrder::Ymd => (
+                format!("CASE WHEN {p} > '12' THEN ll_b WHEN {q} > '12' OR {p} = {q} THEN ll_a END"),
+                format!("CASE WHEN {p} > '12' THEN ll_a WHEN {q} > '12' OR {p} = {q} THEN ll_b END"),
+            ),
+        };
+        let pick = |chinese: String, compact: &str, ymd: &str, other: String| {
+            format!(
+                "CASE WHEN ll_chinese THEN {chinese} WHEN {} THEN {compact}\n      \
+                 WHEN ll_sep AND length(ll_a) = 4 AND length(ll_b) <= 2 AND length(ll_c) <= 2 THEN {ymd}\n      \
+                 WHEN ll_sep AND length(ll_a) <= 2 AND length(ll_b) <= 2 AND length(ll_c) IN (2, 4) THEN {other} END",
+                self.matches("ll_part", "^[0-9]{8}$"),
+            )
+        };
+        let text = format!(
+            "concat({}, '-', lpad({}, 2, '0'), '-', lpad({}, 2, '0'))",
+            pick(year("ll_cy"), "substr(ll_part, 1, 4)", "ll_a", year("ll_c")),
+            pick("ll_cm".into(), "substr(ll_part, 5, 2)", "ll_b", month),
+            pick("ll_cd".into(), "substr(ll_part, 7, 2)", "ll_c", day),
+        );
+        let parsed = if self.spark() {
+            format!("to_date(try_to_timestamp({text}, 'yyyy-MM-dd'))")
         } else {
-            (format!("CAST(try_strptime({part}, '%Y%m%d') AS DATE)"), format!("CAST(try_strptime({dashed}, '{duck}') AS DATE)"))
+            format!("CAST(try_strptime({text}, '%Y-%m-%d') AS DATE)")
         };
-        let day = format!("CASE WHEN {} THEN {compact} ELSE {dated} END", self.matches(&part, "^[0-9]{8}$"));
-        format!("CASE WHEN year({day}) BETWEEN 1900 AND 2100 THEN {day} END")
+        let cast = if self.spark() { "try_cast" } else { "TRY_CAST" };
+        let serial = self.add_days("DATE '1899-12-30'", format!("{cast}(substr(date_text, 1, 5) AS INT)"));
+        format!(
+            "-- the date part and its three numbers when it is `a-b-c`, `a/b/c` or `a.b.c`\n\
+             parted AS (\n  SELECT *, {part} AS ll_part FROM kept\n),\n\
+             pieces AS (\n  SELECT *, {sep} AS ll_sep, {} AS ll_a, {} AS ll_b, {} AS ll_c,\n    {} AS ll_chinese, {} AS ll_cy, {} AS ll_cm, {} AS ll_cd FROM parted\n),\n\
+             read_days AS (\n  SELECT *, CASE WHEN {} THEN {serial}\n      ELSE {parsed} END AS ll_day FROM pieces\n),\n\
+             dated AS (\n  SELECT *, CASE WHEN year(ll_day) BETWEEN 1900 AND 2100 THEN ll_day END AS day FROM read_days\n),",
+            piece(1),
+            piece(2),
+            piece(3),
+            chinese,
+            group(1),
+            group(2),
+            group(3),
+            self.matches("date_text", "^[0-9]{5}([.][0-9]+)?$"),
+        )
     }
 
     fn score(&self, t: &str) -> String {
@@ -468,11 +516,11 @@ impl Dialect {
         format!("CASE WHEN {v} BETWEEN 0 AND 10 AND {v} = floor({v}) THEN CAST({v} AS INT) END")
     }
 
-    fn add_days(&self, d: &str, n: i32) -> String {
+    fn add_days(&self, d: &str, n: impl std::fmt::Display) -> String {
         if self.spark() {
             format!("date_add({d}, {n})")
         } else {
-            format!("CAST({d} + INTERVAL {n} DAY AS DATE)")
+            format!("CAST({d} + INTERVAL ({n}) DAY AS DATE)")
         }
     }
 

@@ -6,8 +6,8 @@
 //! reader). Each reads from the first line end at or after its start ([`read_part`]) and stops at
 //! the first record that starts at or after its end, as the first reader stops at its split point
 //! ([`crate::core::ingest::ingest_stream`] with a [`Split`]); the first reader joins their
-//! [`Part`]s in order ([`Pending::join_all`]). The browser has one other reader (the helper
-//! worker), the command line one a core.
+//! [`Part`]s in order ([`Pending::join_all`]). The browser has a helper worker for each
+//! further core (eight readers at most), the command line a thread a core.
 //!
 //! A line end is not always a record end: a quoted cell may hold line ends. The join therefore
 //! checks that, at every point, the readers on both sides saw a record start at the same byte; a CSV reader at a record start
