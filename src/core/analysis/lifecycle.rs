@@ -21,8 +21,8 @@
 
 use crate::core::analysis::customers::CustomerFacts;
 use crate::core::dataset::{Dataset, MISSING};
-use crate::core::values::level_rank;
 use crate::core::values::Day;
+use crate::core::values::{better_level, level_rank};
 use serde::{Deserialize, Serialize};
 
 /// The derived tiers, best first.
@@ -105,15 +105,7 @@ pub struct Tiers {
 pub fn latest_levels(dataset: &Dataset, as_of: Day) -> Option<Vec<(Day, u32)>> {
     let (levels, days) = (dataset.member_level.as_ref()?, dataset.day.as_ref()?);
     let labels = levels.labels.names();
-    let better = |a: u32, b: u32| {
-        let (x, y) = (labels[a as usize], labels[b as usize]);
-        match (level_rank(x), level_rank(y)) {
-            (Some(p), Some(q)) if p != q => p < q,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            _ => x > y,
-        }
-    };
+    let better = |a: u32, b: u32| better_level(labels[a as usize], labels[b as usize]);
     let mut latest: Vec<(Day, u32)> = vec![(Day::MIN, MISSING); dataset.customers.len()];
     for (i, (&c, &code)) in dataset.customer.iter().zip(&levels.codes).enumerate() {
         let Some(&(day, held)) = latest.get(c as usize) else { continue };

@@ -244,9 +244,8 @@ impl Ranked {
         fail.map_or(Ok(()), Err)
     }
 
-    /// The column of `codes` (as first read), its labels in the order of their ranks, and each
-    /// code as first read in it.
-    fn column(self, codes: Vec<u32>) -> (Categorical, Vec<u32>) {
+    /// The column of `codes` (as first read), its labels in the order of their ranks.
+    fn column(self, codes: Vec<u32>) -> Categorical {
         let mut order: Vec<u32> = (0..self.rank.len() as u32).collect();
         order.sort_unstable_by_key(|&c| self.rank[c as usize]);
         let mut column = Categorical::default();
@@ -255,7 +254,7 @@ impl Ranked {
             to[c as usize] = column.labels.intern(self.labels.name(c).unwrap_or(""));
         }
         column.codes = codes.into_iter().map(|c| if c == MISSING { MISSING } else { to[c as usize] }).collect();
-        (column, to)
+        column
     }
 }
 
@@ -480,12 +479,9 @@ pub fn read(text: &str, file: &str, bytes: u64, bom: bool) -> Result<Ingested, I
     ds.amount = has.amounts.then_some(amounts);
     ds.order = has.orders.then_some(orders);
     let [c, h, l] = ranks;
-    let (category, _) = c.column(category);
-    let (channel, _) = h.column(channel);
-    let (level, _) = l.column(level);
-    ds.category = has.categories.then_some(category);
-    ds.channel = has.channels.then_some(channel);
-    ds.member_level = has.levels.then_some(level);
+    ds.category = has.categories.then(|| c.column(category));
+    ds.channel = has.channels.then(|| h.column(channel));
+    ds.member_level = has.levels.then(|| l.column(level));
     scores.resize(days_len(&ds), NO_SCORE);
     comments.sort_unstable_by_key(|c| c.0);
     // With scores, comments may be there or not: without any, the two are the same to every analysis.
@@ -621,13 +617,7 @@ fn check_customer(
     };
     // The latest level; on one day the best known one, then the last by name.
     let level = {
-        let better =
-            |a: u32, b: u32| match (crate::core::values::level_rank(name(2, a)), crate::core::values::level_rank(name(2, b))) {
-                (Some(p), Some(q)) if p != q => p < q,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                _ => name(2, a) > name(2, b),
-            };
+        let better = |a: u32, b: u32| crate::core::values::better_level(name(2, a), name(2, b));
         let mut best: Option<(Day, u32)> = None;
         for r in rows.clone().filter(|&r| l.level[r] != MISSING) {
             let (d, c) = (l.days[r], l.level[r]);

@@ -106,6 +106,17 @@ pub fn level_rank(label: &str) -> Option<usize> {
     LEVEL_ORDER.iter().position(|names| names.iter().any(|n| *n == l))
 }
 
+/// Of two member levels held on the same day (a file does not say which came later), whether `a`
+/// counts rather than `b`: the better known level, then the later name in text order.
+pub fn better_level(a: &str, b: &str) -> bool {
+    match (level_rank(a), level_rank(b)) {
+        (Some(p), Some(q)) if p != q => p < q,
+        (Some(_), None) => true,
+        (None, Some(_)) => false,
+        _ => a > b,
+    }
+}
+
 /// The usual member-level names, best first; names of one rank together (lower-cased).
 pub const LEVEL_ORDER: [&[&str]; 6] = [
     &["钻石", "钻石会员", "黑卡", "diamond", "platinum", "白金"],
