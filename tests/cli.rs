@@ -889,3 +889,27 @@ fn the_facts_of_cdnow_are_those_pandas_computes() {
         );
     }
 }
+
+/// Every date form the app reads, in one day-first file, against the dates worked out by hand
+/// (tests/fixtures/README.md, `date_forms_dmy.csv`; `make spark-check` holds the facts job's SQL to
+/// the same file): each customer's first and last purchase, orders and net spend, and the five rows
+/// that are no date left out.
+#[test]
+fn every_date_form_reads_as_worked_out_by_hand() {
+    let out = run(&["facts", "date_forms_dmy.csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let summaries: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split(',').skip(1).take(5).collect()).collect();
+    let want = [
+        ["a1", "2024-03-12", "2024-03-26", "3", "170"],
+        ["a2", "2024-03-05", "2024-03-06", "2", "110"],
+        ["a3", "2024-03-07", "2024-03-10", "3", "170"],
+        ["a4", "2024-03-10", "2024-03-13", "4", "160"],
+        ["a5", "1999-04-01", "2024-05-01", "3", "18"],
+        ["a6", "2024-03-14", "2024-03-14", "1", "1"],
+    ];
+    assert_eq!(summaries, want.map(|w| w.to_vec()).to_vec());
+    let inspect = String::from_utf8(run(&["inspect", "date_forms_dmy.csv"]).stdout).expect("UTF-8");
+    assert!(inspect.contains("\"rows_rejected\": 5"), "{inspect}");
+    assert!(inspect.contains("\"revenue\": 629.0"), "{inspect}");
+}
