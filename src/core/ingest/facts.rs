@@ -460,7 +460,7 @@ pub fn read(text: &str, file: &str, bytes: u64, bom: bool) -> Result<Ingested, I
         let as_of = days.iter().max().map_or(0, |d| d + 1);
         let mut spend = vec![Money::default(); summaries.len()];
         for ((&c, &d), &a) in ds.customer.iter().zip(&days).zip(&amounts) {
-            if d >= as_of - 364 {
+            if d >= crate::core::values::spend_window_start(as_of) {
                 spend[c as usize].add(a);
             }
         }

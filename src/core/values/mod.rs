@@ -106,6 +106,11 @@ pub fn level_rank(label: &str) -> Option<usize> {
     LEVEL_ORDER.iter().position(|names| names.iter().any(|n| *n == l))
 }
 
+/// The first day of the 12 months a customer's 12-month spend covers, as of `as_of`.
+pub fn spend_window_start(as_of: Day) -> Day {
+    as_of - 364
+}
+
 /// Of two member levels held on the same day (a file does not say which came later), whether `a`
 /// counts rather than `b`: the better known level, then the later name in text order.
 pub fn better_level(a: &str, b: &str) -> bool {

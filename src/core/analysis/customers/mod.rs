@@ -43,10 +43,9 @@ pub struct CustomerFacts {
     pub spend_12_months: f64,
 }
 
-/// The first day of the 12 months that [`CustomerFacts::spend_12_months`] covers.
-pub fn spend_window_start(as_of: Day) -> Day {
-    as_of - 364
-}
+/// The first day of the 12 months that [`CustomerFacts::spend_12_months`] covers (in `values`: the
+/// facts file's reader checks that column with it).
+pub use crate::core::values::spend_window_start;
 
 impl CustomerFacts {
     /// Orders on days in `from..=to`.
