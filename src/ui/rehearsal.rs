@@ -5,9 +5,10 @@
 //! yet compiled, and in styles and fonts not yet matched. After its warm-up the worker posts the
 //! warm-up file's answers ([`Response::Rehearsal`]); here they go through a state and an overview
 //! of their own, rendered into an element outside the document, which is then put beside the app
-//! and taken out again in one task (laid out once, never painted: no frame, script or test sees
-//! it), and unmounted. Nothing of it reaches the app's state. It costs the start-up one task, while
-//! the user is choosing a file (the measurements are in BENCHMARKS.md, "Design measurements").
+//! and taken out again within a task for each of its pieces (laid out, never painted: no frame,
+//! script or test sees it), and unmounted. Nothing of it reaches the app's state. It costs the
+//! start-up a few short tasks, while the user is choosing a file (the measurements are in
+//! BENCHMARKS.md, "Design measurements").
 
 use super::components::{progress::ProgressBar, tabs::Tabs};
 use super::context::AppContext;
@@ -89,8 +90,8 @@ thread_local! {
 }
 
 /// Keeps `response`, and once the `last` has come renders them all (a load's answers) into a
-/// detached element, lays it out once beside the app (put in the document and taken out in the
-/// same task: no script, test or frame sees it), then unmounts it.
+/// detached element, lays it out beside the app a piece at a time (put in the document and taken
+/// out in the same task: no script, test or frame sees it), then unmounts it.
 pub fn rehearse(response: Response, last: bool) {
     RECEIVED.with(|r| r.borrow_mut().push(response));
     if last {
@@ -109,18 +110,21 @@ fn play(responses: Vec<Response>) {
     let rendered = {
         let (root, handle) = (root.clone(), handle.clone());
         Callback::from(move |()| {
-            lay_out(&document, &root);
-            // When it is done, and how long it took from the last answer (for the tests and `make
-            // bench`): `<html data-rehearsal="…">`.
-            if let Some(html) = document.document_element() {
-                let _ = html.set_attribute("data-rehearsal", &format!("{:.1}", now() - started));
-            }
-            // Unmounted a task later: not from within its own callback.
-            let handle = handle.clone();
-            later(0, move || {
-                if let Some(handle) = handle.borrow_mut().take() {
-                    handle.destroy();
+            let pieces = pieces(&root);
+            let (document, handle) = (document.clone(), handle.clone());
+            let now = now.clone();
+            lay_out(document.clone(), root.clone(), pieces, move || {
+                // When it is done, and how long it took from the last answer (for the tests and
+                // `make bench`): `<html data-rehearsal="…">`.
+                if let Some(html) = document.document_element() {
+                    let _ = html.set_attribute("data-rehearsal", &format!("{:.1}", now() - started));
                 }
+                // Unmounted a task later: not from within its own callback.
+                later(0, move || {
+                    if let Some(handle) = handle.borrow_mut().take() {
+                        handle.destroy();
+                    }
+                });
             });
         })
     };
@@ -128,19 +132,47 @@ fn play(responses: Vec<Response>) {
     *handle.borrow_mut() = Some(yew::Renderer::<Rehearsal>::with_root_and_props(root, props).render());
 }
 
-/// Styles and lays out `root` as the app's own page would be (the same place in the document, the
-/// same width): the browser's first style, layout and font fallback for the overview's text. Taken
-/// out again before this task ends, hidden and inert meanwhile.
-fn lay_out(document: &web_sys::Document, root: &web_sys::Element) {
-    let Some(app) = document.get_element_by_id("app").or_else(|| document.body().map(Into::into)) else { return };
-    let Some(parent) = app.parent_node() else { return };
-    let _ = root.set_attribute("aria-hidden", "true");
-    let _ = root.set_attribute("inert", "");
-    // Hidden by the style sheet (an inline style would break the Content-Security-Policy).
-    root.set_class_name("rehearsal");
-    if parent.append_child(root).is_ok() {
-        // Reading a size makes the browser style and lay out now.
-        let _ = root.get_bounding_client_rect();
-        let _ = parent.remove_child(root);
+/// The parts of the rehearsed page laid out one at a time: the children of its content (the tabs,
+/// the summary, each row of cards), or the root itself when it has none.
+fn pieces(root: &web_sys::Element) -> Vec<web_sys::Element> {
+    let children = root.query_selector(".content").ok().flatten().map(|content| content.children());
+    let pieces: Vec<web_sys::Element> = children.map(|c| (0..c.length()).filter_map(|k| c.item(k)).collect()).unwrap_or_default();
+    if pieces.is_empty() {
+        vec![root.clone()]
+    } else {
+        pieces
     }
 }
+
+/// Styles and lays out `root` as the app's own page would be (the same place in the document, the
+/// same width): the browser's first style, layout and font fallback for the overview's text —
+/// one piece a task (the others not displayed), then `done`. The whole page laid out in one task
+/// was the start-up's longest (60–90 ms on this machine, most of it matching fonts); the caches it
+/// warms (fonts, shaping, compiled code) do not care in how many tasks they were filled. In the
+/// document only within each task, hidden and inert meanwhile.
+fn lay_out(
+    document: web_sys::Document,
+    root: web_sys::Element,
+    mut pieces: Vec<web_sys::Element>,
+    done: impl FnOnce() + 'static,
+) {
+    let Some(piece) = pieces.pop() else { return done() };
+    let Some(app) = document.get_element_by_id("app").or_else(|| document.body().map(Into::into)) else { return done() };
+    let Some(parent) = app.parent_node() else { return done() };
+    let _ = root.set_attribute("aria-hidden", "true");
+    let _ = root.set_attribute("inert", "");
+    // Hidden by the style sheet (an inline style would break the Content-Security-Policy); of the
+    // content, only the piece marked [`STEP`] is displayed.
+    root.set_class_name("rehearsal");
+    let _ = piece.set_attribute(STEP, "");
+    if parent.append_child(&root).is_ok() {
+        // Reading a size makes the browser style and lay out now.
+        let _ = root.get_bounding_client_rect();
+        let _ = parent.remove_child(&root);
+    }
+    let _ = piece.remove_attribute(STEP);
+    later(0, move || lay_out(document, root, pieces, done));
+}
+
+/// The attribute of the piece laid out in this task (www/style.css).
+const STEP: &str = "data-rehearsal-step";

@@ -147,6 +147,70 @@ if actions_path.exists():
 else:
     actions_text = "The Actions page after a CLV fit: not measured in this run."
 
+def amdahl(t1, t2):
+    """The parallel fraction p of a run that took t1 on one core and t2 on two (Amdahl's law:
+    t2 = t1 · (1 − p + p/2)), and the time the law then gives on eight cores."""
+    p = min(max(2 * (1 - t2 / t1), 0.0), 1.0)
+    return p, t1 * (1 - p + p / 8)
+
+
+def scale_row(name, t1, t2):
+    p, t8 = amdahl(t1, t2)
+    return f"| {name} | {ms(t1)} | {ms(t2)} | {t1 / t2:.2f}× | {p:.0%} | {ms(t8)} ({t1 / t8:.1f}×) |"
+
+
+def cli_ms(name):
+    return median(json.loads((out / name).read_text())["rfm_s"]) * 1000
+
+
+if (out / "scale_browser_1.json").exists() and (out / "scale_cli_1.json").exists():
+    sb = {c: json.loads((out / f"scale_browser_{c}.json").read_text())["runs"] for c in (1, 2)}
+    sb_ms = {c: median([r["total_ms"] for r in sb[c]]) for c in (1, 2)}
+    readers = {c: median([r.get("readers", float("nan")) for r in sb[c]]) for c in (1, 2)}
+    scale_text = f"""The same million rows with the whole browser pinned to one core, then two (`taskset`; the page
+told it has as many cores, `--cores` of `bench.mjs`), and the CLI's `rfm` likewise with one reader,
+then two (`LOYALTY_LENS_READERS`); medians of {len(sb[1])} runs each, taking turns. The parallel fraction
+*p* is what Amdahl's law gives from the two times (t₂ = t₁ · (1 − p + p/2)); the last column is the
+law's time on eight cores with that fraction.
+
+| | 1 core | 2 cores | speed-up | parallel fraction | 8 cores, projected |
+|---|---:|---:|---:|---:|---:|
+{scale_row("loyalty-lens in Chromium, file chosen → overview rendered", sb_ms[1], sb_ms[2])}
+{scale_row("native CLI `rfm`, the benchmark's file", cli_ms("scale_cli_1.json"), cli_ms("scale_cli_2.json"))}
+{scale_row("native CLI `rfm`, the narrow file", cli_ms("scale_cli_narrow_1.json"), cli_ms("scale_cli_narrow_2.json"))}
+
+Readers in the browser: {readers[1]:.0f} on one core and {readers[2]:.0f} on two — the app starts a helper
+for each core after the first but never fewer than one (a browser may report fewer cores than it
+has), so on one core two readers share it and the join is paid for nothing: the one-core time is
+a little worse than one reader's, and the fraction a little better than it is. The projection
+assumes what is parallel now keeps dividing: reading and parsing the parts and computing the facts
+do (one reader and one facts thread a core, at most 8); the head of the file, the join of the parts
+(labels interned again, columns appended), the totals, the segmentation and writing or drawing
+the result do not, and are what bounds the eight-core time."""
+else:
+    scale_text = "Not measured in this run (it needs two cores and `taskset`)."
+
+if (out / "rfm_native_narrow.json").exists() and (out / "rfm_cli_narrow.json").exists():
+    nn = json.loads((out / "rfm_native_narrow.json").read_text())
+    n_pd = median([r["total_s"] for r in nn["pandas"]]) * 1000
+    n_pl = median([r["total_s"] for r in nn["polars"]]) * 1000
+    n_cli = cli_ms("rfm_cli_narrow.json")
+    narrow_text = f"""The same rows with only `customer_id,order_date,amount` (`tests/bench/narrow.py`:
+{mb((out / "narrow_1m.csv").stat().st_size)}; no order id, so a customer's orders are their purchase days), medians of {len(nn["polars"])} runs:
+
+| | read | RFM | total | vs polars |
+|---|---:|---:|---:|---:|
+| loyalty-lens native CLI, `rfm` (read, validate, facts, RFM and segments, CSV out; two readers) | | | {ms(n_cli)} | {vs(n_pl, n_cli)} |
+| polars {nn["polars_version"]}, read_csv + RFM (both cores) | {ms(median([r["read_s"] for r in nn["polars"]]) * 1000)} | {ms(median([r["rfm_s"] for r in nn["polars"]]) * 1000)} | {ms(n_pl)} | 1× |
+| pandas {nn["pandas_version"]}, read_csv + RFM | {ms(median([r["read_s"] for r in nn["pandas"]]) * 1000)} | {ms(median([r["rfm_s"] for r in nn["pandas"]]) * 1000)} | {ms(n_pd)} | {vs(n_pl, n_pd)} |
+
+The CLI's time is the whole command (the process started, the file read and checked row by row,
+every customer's facts, the named and Chinese segments, 125,000 lines of CSV written); polars's and
+pandas's are the read and the group-by inside a running interpreter. Issue #32's target is the CLI
+at least 2× polars here and on the benchmark's file (today {vs(pl_total, cli_total)} there)."""
+else:
+    narrow_text = "Not measured in this run."
+
 sizes = dist_sizes()
 size_rows = "\n".join(f"| {n} | {raw / 1024:,.0f} KB | {gz / 1024:,.0f} KB |" for n, raw, gz in sizes)
 size_total = sum(gz for _, _, gz in sizes) / 1024
@@ -222,6 +286,14 @@ not in the counts above): {startup_long_text(runs)}.
 {actions_text}
 
 {ten_text}
+
+## All cores: one core, then two (issue #32)
+
+{scale_text}
+
+## A narrow file: customer_id, order_date, amount
+
+{narrow_text}
 
 ## Where the time goes
 
@@ -705,6 +777,14 @@ them.
 | choice | where | measured |
 |---|---|---|
 | The first overview rehearsed out of sight | `src/ui/rehearsal.rs` | 1M rows, from the change event to the frame less the worker's stages: 114–158 ms on a first load against 30–43 ms once another file had been shown; with the rehearsal the first load's page side 98–132 → 66–98 ms (six pairs), for one start-up task of 45–75 ms |
+| The rehearsal laid out a piece a task (the tabs, the summary, each row of cards) | `src/ui/rehearsal.rs` | traces of starts (2026-12-07): the whole overview laid out in one task, a timer's task of up to 86 ms (`Layout` 79 ms of it); a piece a task, none of its tasks reached 45 ms in ten starts |
+| "Noto Sans CJK SC" before the CJK fonts of macOS and Windows in the font list | `www/style.css` | Linux with Noto CJK (this machine): Chromium looked up "PingFang SC", "Hiragino Sans GB" and "Microsoft YaHei" for every new font size and weight before reaching it — the page's first layout 62–79 ms in five of six starts; after, over 40 ms in one of six (45 ms). The same font is drawn; on macOS and Windows (where Noto CJK is rarely installed) their own fonts as before |
+| Plain CSV lines scanned 16 bytes at a time (`wide`), not 8 in a 64-bit word | `src/core/ingest/table/walker.rs` | the benchmark's million lines: 44 → 25 ms natively, 55 → 34 ms in Node's V8 (WebAssembly SIMD); its narrow form 14 → 7 ms |
+| Each record's UTF-8 check by `simdutf8` | `src/core/ingest/table/mod.rs` | the benchmark's million lines (Chinese text): 42 → 19 ms natively, 54 → 45 ms in V8; ASCII lines alike |
+| Millionths of an amount through an `i64` below 2⁵² | `src/core/values/amount.rs` | `round` and the conversion to `i128` are software routines: 4.3% of `loyalty-lens segments` on the million rows (perf); with the fast way the command 0.61 → 0.60 s on one core |
+| A member level's rank worked out once a label | `src/core/values/mod.rs` | `level_rank` lower-cased both labels at each comparison: 1.8% of `segments` on the million rows; 0.60 → 0.57 s on one core |
+| Each customer's latest answer compared by day and score first | `src/core/analysis/nps.rs` | the comment (a binary search among the answers' comments) was looked up for both rows at every comparison: `Survey::latest` 3.8% of `segments` on the million rows; after, 0.6% |
+| Orders of a file without order ids: its (customer, day) pairs counted by customer bucket | `src/core/dataset.rs` | the narrow million rows: `Dataset::totals` 9.4% of `rfm` (a hash set of a million pairs, rehashed as it grew) → 3.8%; `rfm` 0.31 → 0.28 s on one core |
 | 2 MB chunks for files over 256 MB read with `FileReaderSync` | `src/worker/read.rs` | 10M rows (850 MB): 8 MB chunks left ~590 MB of buffers waiting for collection at peak, 1 MB ~180–380 MB; 2 MB chunks made reading a million rows 0.2 s slower than 8 MB |
 | XLSX parts deflated at level 3 | `src/core/export/xlsx.rs` | 125,000 customers × 13 columns, natively: level 3 0.78 s and 8.8 MB; level 6 (zlib's default) 1.8 s and 7.7 MB; level 1 0.35 s and 12.6 MB |
 | Distinct order ids counted by buckets, not one sort | `src/core/dataset.rs` | the million-row sample's keys natively: one sort 23–26 ms, the buckets 14–16 ms |
@@ -719,7 +799,7 @@ them.
 {package_sizes()}
 
 The worker is built with `opt-level = 3` for the crates on the hot path of reading and segmenting
-(this crate, csv, hashbrown, foldhash, xxhash-rust, encoding_rs, memchr) and `z` for the rest, then `wasm-opt -O3`
+(this crate, csv, hashbrown, foldhash, xxhash-rust, encoding_rs, memchr, simdutf8, wide) and `z` for the rest, then `wasm-opt -O3`
 (the same size as `-Os` within 0.1%); the page's UI with `z`. All `z` makes the worker 133 KB
 (gzip) smaller and the million-row pipeline 1.3–1.5× slower (below).
 

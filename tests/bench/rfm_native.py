@@ -3,10 +3,12 @@
     python rfm_native.py FILE [--runs N]
 
 FILE is a file written by `loyalty-lens sample` (columns 订单号 order id, 客户ID customer id,
-下单时间 order time, 实付金额 amount, …). Each run reads the CSV and computes, per customer, the
-recency (days from the last purchase to the day after the file's last purchase), the frequency
-(distinct order ids) and the monetary value (sum of amounts), then scores each 1–5 by quintile (the
-RFM group-by the app does as its first step). Prints JSON: per-run seconds for read and RFM, for
+下单时间 order time, 实付金额 amount, …), or its narrow form `customer_id,order_date,amount` (no
+order id: a customer's orders are their distinct purchase days, as the app counts them then). Each
+run reads the CSV and computes, per customer, the recency (days from the last purchase to the day
+after the file's last purchase), the frequency (distinct order ids, or purchase days) and the
+monetary value (sum of amounts), then scores each 1–5 by quintile (the RFM group-by the app does as
+its first step). Prints JSON: per-run seconds for read and RFM, for
 pandas and for polars, and the customer counts (a sanity check against the app's).
 """
 import json
@@ -18,16 +20,21 @@ import polars as pl
 
 path = sys.argv[1]
 runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
-ID, ORDER, TIME, AMOUNT = "客户ID", "订单号", "下单时间", "实付金额"
+with open(path, encoding="utf-8") as f:
+    NARROW = f.readline().strip() == "customer_id,order_date,amount"
+if NARROW:
+    ID, ORDER, TIME, AMOUNT, FORMAT = "customer_id", None, "order_date", "amount", "%Y-%m-%d"
+else:
+    ID, ORDER, TIME, AMOUNT, FORMAT = "客户ID", "订单号", "下单时间", "实付金额", "%Y-%m-%d %H:%M:%S"
 
 
 def with_pandas():
     t0 = time.perf_counter()
-    df = pd.read_csv(path, dtype={ID: str, ORDER: str})
+    df = pd.read_csv(path, dtype={ID: str} if NARROW else {ID: str, ORDER: str})
     t1 = time.perf_counter()
-    df[TIME] = pd.to_datetime(df[TIME])
+    df[TIME] = pd.to_datetime(df[TIME], format=FORMAT)
     as_of = df[TIME].max().normalize() + pd.Timedelta(days=1)
-    g = df.groupby(ID).agg(last=(TIME, "max"), frequency=(ORDER, "nunique"), monetary=(AMOUNT, "sum"))
+    g = df.groupby(ID).agg(last=(TIME, "max"), frequency=(TIME if NARROW else ORDER, "nunique"), monetary=(AMOUNT, "sum"))
     g["recency"] = (as_of - g["last"].dt.normalize()).dt.days
     for col, ascending in (("recency", False), ("frequency", True), ("monetary", True)):
         g[col[0]] = pd.qcut(g[col].rank(method="first", ascending=ascending), 5, labels=[1, 2, 3, 4, 5])
@@ -37,13 +44,13 @@ def with_pandas():
 
 def with_polars():
     t0 = time.perf_counter()
-    df = pl.read_csv(path, schema_overrides={ID: pl.Utf8, ORDER: pl.Utf8})
+    df = pl.read_csv(path, schema_overrides={ID: pl.Utf8} if NARROW else {ID: pl.Utf8, ORDER: pl.Utf8})
     t1 = time.perf_counter()
-    df = df.with_columns(pl.col(TIME).str.to_datetime("%Y-%m-%d %H:%M:%S").dt.date().alias("day"))
+    df = df.with_columns(pl.col(TIME).str.to_datetime(FORMAT).dt.date().alias("day"))
     as_of = df["day"].max() + __import__("datetime").timedelta(days=1)
     g = df.group_by(ID).agg(
         pl.col("day").max().alias("last"),
-        pl.col(ORDER).n_unique().alias("frequency"),
+        pl.col("day" if NARROW else ORDER).n_unique().alias("frequency"),
         pl.col(AMOUNT).sum().alias("monetary"),
     ).with_columns((pl.lit(as_of) - pl.col("last")).dt.total_days().alias("recency"))
     n = g.height

@@ -5,7 +5,9 @@
 # Steps: build the release app; generate a million transactions (fixed seed) and time the app's
 # whole pipeline on them in headless Chromium (file chosen → overview rendered), taking turns run by
 # run with DuckDB-Wasm on the same file in the same browser; then pandas and
-# polars reading the same file and doing the RFM group-by, and the native CLI; run the app's CLV
+# polars reading the same file and doing the RFM group-by, and the native CLI, on the file and on its
+# narrow form (customer_id,order_date,amount); the app and the CLI pinned to one core, then two
+# (the scaling of issue #32); run the app's CLV
 # fits in headless Chromium on the CDNOW master data and lifetimes on the same data; the core's
 # native micro-benchmarks (divan); then write BENCHMARKS.md (tests/bench/report.py) from the JSON
 # results in target/bench/.
@@ -63,20 +65,51 @@ if [ "${TEN_MILLION:-0}" = 1 ]; then
   .venv-bench/bin/python tests/bench/rfm_native.py "$OUT/orders_10m.csv" --runs 1 > "$OUT/rfm_native_10m.json"
   rm -f "$OUT/orders_10m.csv"
 fi
-echo "1M transactions: pandas and polars ($RUNS runs)…"
-.venv-bench/bin/python tests/bench/rfm_native.py "$MILLION" --runs "$RUNS" > "$OUT/rfm_native.json"
-echo "1M transactions: the native CLI ($RUNS runs)…"
-{
+# Times the CLI's `rfm` on FILE, RUNS times, run through the command given after it if any (e.g.
+# `taskset -c 0 env LOYALTY_LENS_READERS=1`); prints JSON {"rfm_s": [seconds, …]}.
+time_rfm() {
+  local file=$1 start end
+  shift
   printf '{"rfm_s": ['
   for i in $(seq "$RUNS"); do
     start=$(date +%s%N)
-    target/release/loyalty-lens rfm "$MILLION" > /dev/null
+    "$@" target/release/loyalty-lens rfm "$file" > /dev/null
     end=$(date +%s%N)
     [ "$i" -gt 1 ] && printf ','
     printf '%s' "$(( (end - start) / 1000 ))e-6"
   done
   printf ']}\n'
-} > "$OUT/rfm_cli.json"
+}
+echo "1M transactions: pandas and polars ($RUNS runs)…"
+.venv-bench/bin/python tests/bench/rfm_native.py "$MILLION" --runs "$RUNS" > "$OUT/rfm_native.json"
+echo "1M transactions: the native CLI ($RUNS runs)…"
+time_rfm "$MILLION" > "$OUT/rfm_cli.json"
+# The same rows with only the three columns a minimal export has (customer_id,order_date,amount).
+NARROW="$OUT/narrow_1m.csv"
+.venv-bench/bin/python tests/bench/narrow.py "$MILLION" "$NARROW"
+echo "1M transactions, narrow file: pandas, polars and the native CLI ($RUNS runs)…"
+.venv-bench/bin/python tests/bench/rfm_native.py "$NARROW" --runs "$RUNS" > "$OUT/rfm_native_narrow.json"
+time_rfm "$NARROW" > "$OUT/rfm_cli_narrow.json"
+# Scaling (issue #32): the app in Chromium and the CLI pinned (taskset) to one core, then to two;
+# the page is told it has as many cores as it is given (so the app starts one reader a core, but
+# never fewer than two), the CLI reads with as many readers. report.py derives the parallel
+# fraction from the two and projects it to 8 cores.
+if [ "$(nproc)" -ge 2 ] && command -v taskset > /dev/null; then
+  echo "Scaling: the app and the CLI on one core, then two ($RUNS runs each)…"
+  rm -f "$OUT"/scale_browser_*_run_*.json
+  for i in $(seq "$RUNS"); do
+    for c in 1 2; do
+      (cd tests/e2e && taskset -c "$(seq -s, 0 $((c - 1)))" node bench.mjs pipeline "../../$MILLION" --runs 1 --cores "$c") \
+        > "$OUT/scale_browser_${c}_run_$i.json"
+    done
+  done
+  for c in 1 2; do
+    gather $(for i in $(seq "$RUNS"); do echo "$OUT/scale_browser_${c}_run_$i.json"; done) > "$OUT/scale_browser_$c.json"
+    time_rfm "$MILLION" taskset -c "$(seq -s, 0 $((c - 1)))" env LOYALTY_LENS_READERS="$c" > "$OUT/scale_cli_$c.json"
+    time_rfm "$NARROW" taskset -c "$(seq -s, 0 $((c - 1)))" env LOYALTY_LENS_READERS="$c" > "$OUT/scale_cli_narrow_$c.json"
+  done
+  rm -f "$OUT"/scale_browser_*_run_*.json
+fi
 
 MASTER=tests/fixtures/cdnow/CDNOW_master.txt
 echo "CLV in the browser ($RUNS runs)…"

@@ -1,7 +1,7 @@
 // Browser benchmarks of the built app (dist/), in headless Chromium, for `make bench`.
 //
 //   node bench.mjs clv FILE [--runs N]
-//   node bench.mjs pipeline FILE [--runs N]
+//   node bench.mjs pipeline FILE [--runs N] [--cores N]
 //   node bench.mjs duckdb FILE --www DIR [--runs N]
 //   node bench.mjs repeat FILE [--runs N] [--loads N] [--idle MS] [--first OTHER]
 //   node bench.mjs actions FILE [--runs N]
@@ -179,6 +179,9 @@ async function pipeline() {
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
+    // --cores N: the page sees N cores (navigator.hardwareConcurrency), and so starts N - 1 helper
+    // readers; with `taskset` pinning the browser to N cores, the scaling measurement.
+    if (opt('--cores')) await (await context.newCDPSession(page)).send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: Number(opt('--cores')) });
     await page.addInitScript(() => {
       // Long tasks of the run (from the file's change event on), and of the start-up before it
       // (the page loading, the worker starting and warming up), kept apart.

@@ -22,7 +22,7 @@
 use crate::core::analysis::customers::CustomerFacts;
 use crate::core::dataset::{Dataset, MISSING};
 use crate::core::values::Day;
-use crate::core::values::{better_level, level_rank};
+use crate::core::values::{better_level, level_rank, Level};
 use serde::{Deserialize, Serialize};
 
 /// The derived tiers, best first.
@@ -104,7 +104,7 @@ pub struct Tiers {
 /// the last by name, so that the result never depends on the order of the rows.
 pub fn latest_levels(dataset: &Dataset, as_of: Day) -> Option<Vec<(Day, u32)>> {
     let (levels, days) = (dataset.member_level.as_ref()?, dataset.day.as_ref()?);
-    let labels = levels.labels.names();
+    let labels: Vec<Level> = levels.labels.iter().map(Level::of).collect();
     let better = |a: u32, b: u32| better_level(labels[a as usize], labels[b as usize]);
     let mut latest: Vec<(Day, u32)> = vec![(Day::MIN, MISSING); dataset.customers.len()];
     for (i, (&c, &code)) in dataset.customer.iter().zip(&levels.codes).enumerate() {

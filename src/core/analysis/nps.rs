@@ -212,10 +212,16 @@ impl<'a> Survey<'a> {
         let mut latest: Vec<Option<usize>> = vec![None; customers];
         let day = |i: usize| self.answers.day.as_ref().map_or(0, |d| d[i]);
         let score = |i: usize| self.answers.score.as_ref().map_or(NO_SCORE, |s| s[i]);
-        let key = |i: usize| (day(i), std::cmp::Reverse(score(i)), self.answers.comment(i));
+        // Ordered by (day, lowest score, comment); the comment (a search among the comments) only
+        // where the rest ties.
+        let key = |i: usize| (day(i), std::cmp::Reverse(score(i)));
+        let later = |row: usize, e: usize| match key(row).cmp(&key(e)) {
+            std::cmp::Ordering::Equal => self.answers.comment(row) >= self.answers.comment(e),
+            order => order == std::cmp::Ordering::Greater,
+        };
         for row in self.rows() {
             let Some(slot) = latest.get_mut(self.customer[row] as usize) else { continue };
-            if slot.is_none_or(|e| key(row) >= key(e)) {
+            if slot.is_none_or(|e| later(row, e)) {
                 *slot = Some(row);
             }
         }
@@ -316,6 +322,37 @@ mod tests {
                 Err(_) => proptest::prop_assert_eq!(promoters + passives + detractors, 0),
             }
         }
+    }
+
+    /// Each customer's latest answer, worked out by hand: the later day wins whatever its score;
+    /// on one day the lowest score; on one day with one score the comment last in text order (no
+    /// comment first); rows without a score are no answers.
+    #[test]
+    fn the_latest_answer_is_the_last_day_s_lowest_score_then_last_comment() {
+        // (customer, day, score, comment)
+        let rows: [(&str, crate::core::values::Day, u8, &str); 10] = [
+            ("a", 5, 9, ""),
+            ("a", 7, 10, ""), // a: day 7 beats day 5 → row 1
+            ("b", 7, 8, "好"),
+            ("b", 7, 2, "差"), // b: day 7, lowest score → row 3
+            ("b", 7, 9, ""),
+            ("c", 3, 6, "b"),
+            ("c", 3, 6, "a"),
+            ("c", 3, 6, "c"), // c: day 3, score 6, comment "c" last in text order → row 7
+            ("d", 4, 5, "x"),
+            ("d", 9, NO_SCORE, "y"), // d: the row without a score is no answer → row 8
+        ];
+        let mut ds = Dataset { day: Some(vec![]), score: Some(vec![]), comments: Some(vec![]), ..Dataset::default() };
+        for (row, &(id, day, score, comment)) in rows.iter().enumerate() {
+            let code = ds.customers.intern(id);
+            ds.customer.push(code);
+            ds.day.as_mut().unwrap().push(day);
+            ds.score.as_mut().unwrap().push(score);
+            if !comment.is_empty() {
+                ds.comments.as_mut().unwrap().push((row as u32, comment.to_string()));
+            }
+        }
+        assert_eq!(Survey::inline(&ds).latest(5), [Some(1), Some(3), Some(7), Some(8), None]);
     }
 
     /// Rounding of published figures.

@@ -617,7 +617,8 @@ fn check_customer(
     };
     // The latest level; on one day the best known one, then the last by name.
     let level = {
-        let better = |a: u32, b: u32| crate::core::values::better_level(name(2, a), name(2, b));
+        use crate::core::values::{better_level, Level};
+        let better = |a: u32, b: u32| better_level(Level::of(name(2, a)), Level::of(name(2, b)));
         let mut best: Option<(Day, u32)> = None;
         for r in rows.clone().filter(|&r| l.level[r] != MISSING) {
             let (d, c) = (l.days[r], l.level[r]);

@@ -114,6 +114,24 @@ pub struct Money {
 /// Millionths in one unit of money.
 pub const MICROS: f64 = 1e6;
 
+/// `x` in millionths, rounded half away from zero: `(x * MICROS).round() as i128`. An amount
+/// under 2⁵² millionths (4.5 billion) takes the fast way: truncated to an `i64` (one instruction)
+/// and rounded by its fraction, which is exact there; `round` and the conversion to `i128` are
+/// calls into software routines, 4% of the time of segmenting a million rows.
+#[inline]
+pub(super) fn micros(x: f64) -> i128 {
+    /// 2⁵²: below it a double's fraction is exact.
+    const EXACT: f64 = 4_503_599_627_370_496.0;
+    let y = x * MICROS;
+    if y.abs() < EXACT {
+        let whole = y as i64;
+        let fraction = y - whole as f64;
+        i128::from(whole + i64::from(fraction >= 0.5) - i64::from(fraction <= -0.5))
+    } else {
+        y.round() as i128
+    }
+}
+
 impl Money {
     /// The sum of `terms`.
     pub fn of(terms: impl IntoIterator<Item = f64>) -> Self {
@@ -124,7 +142,7 @@ impl Money {
 
     #[inline]
     pub fn add(&mut self, x: f64) {
-        let m = (x * MICROS).round() as i128;
+        let m = micros(x);
         self.micros += m;
         self.positive_zero |= m != 0 || !x.is_sign_negative();
     }

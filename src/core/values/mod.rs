@@ -111,14 +111,28 @@ pub fn spend_window_start(as_of: Day) -> Day {
     as_of - 364
 }
 
+/// A member level's label with its rank among the usual names ([`level_rank`], which lower-cases
+/// the label: worked out once a label, not at each of a million comparisons).
+#[derive(Debug, Clone, Copy)]
+pub struct Level<'a> {
+    rank: Option<usize>,
+    name: &'a str,
+}
+
+impl<'a> Level<'a> {
+    pub fn of(name: &'a str) -> Self {
+        Self { rank: level_rank(name), name }
+    }
+}
+
 /// Of two member levels held on the same day (a file does not say which came later), whether `a`
 /// counts rather than `b`: the better known level, then the later name in text order.
-pub fn better_level(a: &str, b: &str) -> bool {
-    match (level_rank(a), level_rank(b)) {
+pub fn better_level(a: Level, b: Level) -> bool {
+    match (a.rank, b.rank) {
         (Some(p), Some(q)) if p != q => p < q,
         (Some(_), None) => true,
         (None, Some(_)) => false,
-        _ => a > b,
+        _ => a.name > b.name,
     }
 }
 

@@ -293,3 +293,33 @@ fn decimal_commas_are_detected_and_thousands_commas_are_not() {
     assert_eq!(detect_decimal_mark(["1,234", "1,299.00"]), DecimalMark::Dot);
     assert_eq!(detect_decimal_mark(["12.50", "7"]), DecimalMark::Dot);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+    /// Millionths the fast way are `(x * 1e6).round() as i128` for every amount: cents and
+    /// millionths, halves (rounded away from zero), values next to a half, ±0, amounts near and
+    /// past 2⁵² millionths, and any double at all.
+    #[test]
+    fn millionths_are_those_of_round(
+        cents in -10_000_000_000i64..10_000_000_000,
+        micros in -1_000_000_000_000i64..1_000_000_000_000,
+        bits in proptest::num::u64::ANY,
+        ulps in -3i64..=3,
+    ) {
+        let near = |x: f64| f64::from_bits((x.to_bits() as i64 + ulps) as u64);
+        let half = (micros as f64 + 0.5) / MICROS;
+        for x in [
+            cents as f64 / 100.0,
+            micros as f64 / MICROS,
+            half,
+            near(half),
+            near(4_503_599_627.370496),
+            near(-4_503_599_627.370496),
+            f64::from_bits(bits),
+            0.0,
+            -0.0,
+        ] {
+            proptest::prop_assert_eq!(amount::micros(x), (x * MICROS).round() as i128, "{:?}", x);
+        }
+    }
+}

@@ -146,7 +146,7 @@ proptest::proptest! {
 
 proptest::proptest! {
     #![proptest_config(proptest::test_runner::Config::with_cases(512))]
-    /// Text that is mostly plain lines (which the walker reads itself, a word at a time) with
+    /// Text that is mostly plain lines (which the walker reads itself, 16 bytes at a time) with
     /// now and then a quote, a lone CR, a blank line or a byte that is not UTF-8 (which
     /// csv-core reads): the same records and lines as the csv crate's reader, in any chunks,
     /// comma- or tab-separated.
@@ -178,7 +178,7 @@ proptest::proptest! {
 #[test]
 fn a_plain_line_is_cut_at_its_delimiters_and_ends_at_lf_or_crlf() {
     let mut ends = Vec::new();
-    // Fields across the eight-byte words, an empty one, and the last one empty.
+    // Fields across the sixteen-byte blocks, an empty one, and the last one empty.
     assert_eq!(plain_line(b"SO00001,00068372,,2023-01-01,\nnext", b',', &mut ends), Some((29, 30)));
     assert_eq!(ends, [7, 16, 17, 28, 29]);
     assert_eq!(plain_line(b"a\tb\r\n", b'\t', &mut ends), Some((3, 5)));
@@ -188,6 +188,46 @@ fn a_plain_line_is_cut_at_its_delimiters_and_ends_at_lf_or_crlf() {
     // Not plain, or not ended here: csv-core reads it.
     for line in [&b"abcdefgh,\"quoted\"\n"[..], b"a,b\rc\n", b"abcdefghijk,no end", b"a,b\r"] {
         assert_eq!(plain_line(line, b',', &mut ends), None, "{:?}", String::from_utf8_lossy(line));
+    }
+}
+
+/// Every place of a delimiter, a quote and the line end around the 16-byte blocks (the blocks'
+/// last and first bytes, the tail read a byte at a time): what reading a byte at a time gives.
+#[test]
+fn plain_lines_are_cut_alike_wherever_the_blocks_fall() {
+    fn by_bytes(input: &[u8], ends: &mut Vec<usize>) -> Option<(usize, usize)> {
+        ends.clear();
+        for (at, &b) in input.iter().enumerate() {
+            match b {
+                b'\n' => return Some((at, at + 1)).inspect(|_| ends.push(at)),
+                b'\r' if input.get(at + 1) == Some(&b'\n') => return Some((at, at + 2)).inspect(|_| ends.push(at)),
+                b'\r' | b'"' => return None,
+                b',' => ends.push(at),
+                _ => {}
+            }
+        }
+        None
+    }
+    let (mut ends, mut expected) = (Vec::new(), Vec::new());
+    for len in 0usize..50 {
+        for comma in 0..len {
+            for stop in [&b"\n"[..], b"\r\n", b"\"\n", b"\r"] {
+                for other in [None, Some(len / 2), Some(len.saturating_sub(1))] {
+                    let mut line = vec![b'a'; len];
+                    line[comma] = b',';
+                    if let Some(o) = other.filter(|&o| o != comma) {
+                        line[o] = b',';
+                    }
+                    line.extend_from_slice(stop);
+                    line.extend_from_slice(b"x,y\n");
+                    let got = plain_line(&line, b',', &mut ends);
+                    assert_eq!(got, by_bytes(&line, &mut expected), "{:?}", String::from_utf8_lossy(&line));
+                    if got.is_some() {
+                        assert_eq!(ends, expected, "{:?}", String::from_utf8_lossy(&line));
+                    }
+                }
+            }
+        }
     }
 }
 
