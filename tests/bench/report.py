@@ -167,6 +167,18 @@ if (out / "scale_browser_1.json").exists() and (out / "scale_cli_1.json").exists
     sb = {c: json.loads((out / f"scale_browser_{c}.json").read_text())["runs"] for c in (1, 2)}
     sb_ms = {c: median([r["total_ms"] for r in sb[c]]) for c in (1, 2)}
     readers = {c: median([r.get("readers", float("nan")) for r in sb[c]]) for c in (1, 2)}
+    # What runs on one thread whatever the cores, in the two-core runs: the segmentation, the join of
+    # the parts, and the page's side (the total less the worker's stages).
+    serial = {
+        k: median([f(r) for r in sb[2]])
+        for k, f in (
+            ("segment", lambda r: r["segment_ms"]),
+            ("join", lambda r: r.get("join_ms", 0.0)),
+            ("page", lambda r: r["total_ms"] - r["read_ms"] - r["parse_ms"] - r["segment_ms"]),
+        )
+    }
+    floor = sum(serial.values())
+    parsing = median([r["parse_ms"] for r in sb[2]]) - serial["join"]
     scale_text = f"""The same million rows with the whole browser pinned to one core, then two (`taskset`; the page
 told it has as many cores, `--cores` of `bench.mjs`), and the CLI's `rfm` likewise with one reader,
 then two (`LOYALTY_LENS_READERS`); medians of {len(sb[1])} runs each, taking turns. The parallel fraction
@@ -178,6 +190,15 @@ law's time on eight cores with that fraction.
 {scale_row("loyalty-lens in Chromium, file chosen → overview rendered", sb_ms[1], sb_ms[2])}
 {scale_row("native CLI `rfm`, the benchmark's file", cli_ms("scale_cli_1.json"), cli_ms("scale_cli_2.json"))}
 {scale_row("native CLI `rfm`, the narrow file", cli_ms("scale_cli_narrow_1.json"), cli_ms("scale_cli_narrow_2.json"))}
+
+In the browser the law overstates what more cores give: pinned to one core the worker also shares
+it with the browser's own threads (compositing, collecting, compiling) and with the helper, so even
+its one-thread stages are slower there (the segment stage {ms(median([r["segment_ms"] for r in sb[1]]))} on one core,
+{ms(serial["segment"])} on two). What runs on one thread however many cores there are took, on two cores
+(medians): the segmentation {ms(serial["segment"])}, the join of the parts {ms(serial["join"])} and the page's
+side {ms(serial["page"])} — **{ms(floor)}, under which no number of cores brings the million rows**
+until those run in parallel too; only the reading and parsing ({ms(parsing)} on two cores, less the
+join) divides: over eight cores, about {ms(floor + parsing * 2 / 8)} in all.
 
 Readers in the browser: {readers[1]:.0f} on one core and {readers[2]:.0f} on two — the app starts a helper
 for each core after the first but never fewer than one (a browser may report fewer cores than it
@@ -683,6 +704,50 @@ and segmenting the million-row file. What it found, and what was done:
   whole read. Most of what is left is calamine's (`perf`: XML events 16%, its cell reader 6%,
   inflating 5%, attributes 4%). Cells beyond Excel's grid (row 1,048,576, column XFD) are refused
   instead of being made room for.
+
+- **SIMD, again** (2026-12-07, issue 32). `+simd128` tried again on today's reader, for the app, its
+  worker and the npm package (`.cargo/config.toml`; memchr's line-end, quote and delimiter scans
+  use 128-bit lanes). Timed in V8 outside the browser (`make wasm-timing`, MODE read, two
+  alternating pairs of three runs): reading the 1M file 459–490 ms → 441–444 ms. In Chromium
+  (`bench.mjs pipeline`, seven alternating pairs on the 1M file): parse median 412 → 394 ms,
+  segment 293 → 292 ms, file chosen → overview 776 → 771 ms (within the noise); the worker's
+  wasm 9 KB smaller (2.6 KB gzipped). Kept: a small gain that costs nothing now that every
+  current browser runs WebAssembly SIMD (Safari since 16.4, March 2023). The larger part of the
+  reader (converting cells, UTF-8 checks, interning) is our own scalar code and gains nothing
+  from the flag alone.
+
+- **Start-up: the answers' decoder** (2026-12-07, issue 32). A Chromium trace from navigation to
+  the end of the warm-up showed the start-up's longest task (111 ms) was V8 compiling one
+  function: the decoder of the worker's answers (`Response`'s derived `visit_enum`), 84,752
+  instructions once wasm-opt had inlined every variant's parts into it (binaryen inlines a
+  function with one caller whatever its size). It is compiled lazily, on the page's thread, the
+  first time any answer arrives. The heavy parts are now decoded through `protocol::apart`, a call
+  through a pointer the optimisers cannot inline: the decoder is 15,341 instructions and each part
+  compiles when its first answer comes, in that answer's own task. Page loads to the end of the
+  warm-up, 15 each, alternating builds, long tasks (> 50 ms) on the page's thread: before, 1–2 a
+  load, the longest 77–134 ms; after, none in 10 of the 15 loads, one of 56–108 ms in the others
+  (the rehearsal's layout of the overview, the one task it is meant to cost). `bench.mjs
+  pipeline`'s own start-up count (it waits for the warm-up too), three alternating pairs: 3, 3, 3
+  long tasks before, 1, 1, 0 after; file chosen → overview 714–752 and 736–741 ms.
+
+- **The segment stage had grown; SIMD in the reader's own loops** (2026-12-07, issue 32, sixth
+  session). Alternating runs in Chromium on the 1M file: the build of the previous `make bench`
+  (3a328a5) segmented in 288–296 ms, the session's starting build (9db6324) in 383–419 ms. What
+  `perf` found natively (`loyalty-lens segments`, one core): adding money up exactly in the
+  customer facts since then (`Money`, an `i128` of millionths) went through `round` and a
+  conversion to `i128`, both software routines (4% of the time); each customer's latest survey
+  answer looked a comment up (a binary search) at every comparison (3.8%); same-day member levels
+  lower-cased both labels at each comparison (1.8%). Each mended without changing a result (the
+  Design measurements table): `segments` 0.63 → 0.57 s (3a328a5's: 0.60–0.61 s), the segment stage
+  325–343 ms, the million rows to the overview 767–824 ms against 831–915 for the starting build.
+  Not recovered: about 40 ms of the stage; natively the worker's whole answer to a file
+  (`Session::settle`) is still about 10% slower than 3a328a5's, in the customer facts (exact sums,
+  a day's orders sorted by value) and the analyses added since, not measured apart. Then the reader: plain lines scanned sixteen bytes at a time (`wide`: SSE2,
+  WebAssembly SIMD or NEON in safe code) instead of eight in a 64-bit word, and each record's
+  UTF-8 checked by `simdutf8`; in Node's V8 the million lines' scan 55 → 34 ms and their check
+  54 → 45 ms. Both crates are built at `opt-level = 3` in the worker; +1.5 KB gzipped. Outputs
+  byte for byte the same (`tests/golden/run.sh`: every command on every fixture and on the million
+  rows, 1,413 files).
 
 Still the largest (2026-12-02, fifth stop: `perf` over `make wasm-timing` with V8's
 `--perf-basic-prof`, five runs each reading the 1M file on one core and segmenting it; shares of
