@@ -276,9 +276,9 @@ pub(super) fn stream_start<'p>(prefix: &'p [u8], total: u64, file: &str, opts: &
     };
     let body = &prefix[bom..];
     // The prefix may end inside a character; the rest of it comes with the next bytes.
-    let checked = match std::str::from_utf8(body) {
+    let checked = match simdutf8::compat::from_utf8(body) {
         Ok(text) => text,
-        Err(e) if e.error_len().is_none() => std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default(),
+        Err(e) if e.error_len().is_none() => simdutf8::compat::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default(),
         Err(_) => return None,
     };
     let start = checked.trim_start_matches(is_blank);
