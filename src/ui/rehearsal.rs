@@ -146,8 +146,8 @@ fn pieces(root: &web_sys::Element) -> Vec<web_sys::Element> {
 
 /// Styles and lays out `root` as the app's own page would be (the same place in the document, the
 /// same width): the browser's first style, layout and font fallback for the overview's text —
-/// one piece a task (the others not displayed), then `done`. The whole page laid out in one task
-/// was the start-up's longest (60–90 ms on this machine, most of it matching fonts); the caches it
+/// one piece a task (the others not displayed), then `done`: the whole page laid out in one task
+/// was one of the start-up's long tasks (BENCHMARKS.md, "Design measurements"), and the caches it
 /// warms (fonts, shaping, compiled code) do not care in how many tasks they were filled. In the
 /// document only within each task, hidden and inert meanwhile.
 fn lay_out(

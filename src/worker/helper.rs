@@ -133,9 +133,7 @@ impl State {
         let parts = std::mem::take(&mut job.parts);
         Some((waiting, (!job.failed).then(|| parts.into_iter().flatten().collect())))
     }
-}
 
-impl State {
     /// Helpers still starting: working, but not ready yet.
     fn starting(&self) -> bool {
         self.helpers.iter().any(|h| h.worker.is_some() && !h.ready)

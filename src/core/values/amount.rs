@@ -117,7 +117,7 @@ pub const MICROS: f64 = 1e6;
 /// `x` in millionths, rounded half away from zero: `(x * MICROS).round() as i128`. An amount
 /// under 2⁵² millionths (4.5 billion) takes the fast way: truncated to an `i64` (one instruction)
 /// and rounded by its fraction, which is exact there; `round` and the conversion to `i128` are
-/// calls into software routines, 4% of the time of segmenting a million rows.
+/// calls into software routines, and this runs for every row (BENCHMARKS.md, "Design measurements").
 #[inline]
 pub(super) fn micros(x: f64) -> i128 {
     /// 2⁵²: below it a double's fraction is exact.

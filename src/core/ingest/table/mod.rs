@@ -127,8 +127,8 @@ impl<'a> Fields<'a> {
 }
 
 /// `bytes` as text, if they are UTF-8: checked with SIMD (a record of a Chinese export is mostly
-/// multi-byte characters, which the standard library checks a character at a time: 42 → 19 ms
-/// natively for the benchmark's million lines).
+/// multi-byte characters, which the standard library checks a character at a time; BENCHMARKS.md,
+/// "Design measurements").
 fn utf8(bytes: &[u8]) -> Option<&str> {
     simdutf8::basic::from_utf8(bytes).ok()
 }

@@ -224,9 +224,9 @@ impl Walker {
 /// `None` when the record is not plain or its line end is not in `input` (csv-core then reads it).
 ///
 /// Sixteen bytes at a time (SSE2, WebAssembly SIMD or NEON, through `wide`): a compare per byte
-/// that matters, each giving a bit a byte; the line's delimiters are read off the bits. Against
-/// eight bytes at a time in a 64-bit word (which it replaced): 44 → 25 ms natively and 55 → 34 ms
-/// in V8 for the benchmark's million lines.
+/// that matters, each giving a bit a byte; the line's delimiters are read off the bits. Quicker
+/// than eight bytes at a time in a 64-bit word, natively and in V8 (BENCHMARKS.md, "Design
+/// measurements").
 pub(super) fn plain_line(input: &[u8], delimiter: u8, ends: &mut Vec<usize>) -> Option<(usize, usize)> {
     use wide::u8x16;
     fn push_all(ends: &mut Vec<usize>, at: usize, mut bits: u32) {
