@@ -849,10 +849,10 @@ them.
 | Millionths of an amount through an `i64` below 2⁵² | `src/core/values/amount.rs` | `round` and the conversion to `i128` are software routines: 4.3% of `loyalty-lens segments` on the million rows (perf); with the fast way the command 0.61 → 0.60 s on one core |
 | A member level's rank worked out once a label | `src/core/values/mod.rs` | `level_rank` lower-cased both labels at each comparison: 1.8% of `segments` on the million rows; 0.60 → 0.57 s on one core |
 | Each customer's latest answer compared by day and score first | `src/core/analysis/nps.rs` | the comment (a binary search among the answers' comments) was looked up for both rows at every comparison: `Survey::latest` 3.8% of `segments` on the million rows; after, 0.6% |
-| Orders of a file without order ids: its (customer, day) pairs counted by customer bucket | `src/core/dataset.rs` | the narrow million rows: `Dataset::totals` 9.4% of `rfm` (a hash set of a million pairs, rehashed as it grew) → 3.8%; `rfm` 0.31 → 0.28 s on one core |
+| Orders of a file without order ids: its (customer, day) pairs counted by customer bucket | `src/core/dataset/mod.rs` | the narrow million rows: `Dataset::totals` 9.4% of `rfm` (a hash set of a million pairs, rehashed as it grew) → 3.8%; `rfm` 0.31 → 0.28 s on one core |
 | 2 MB chunks for files over 256 MB read with `FileReaderSync` | `src/worker/read.rs` | 10M rows (850 MB): 8 MB chunks left ~590 MB of buffers waiting for collection at peak, 1 MB ~180–380 MB; 2 MB chunks made reading a million rows 0.2 s slower than 8 MB |
 | XLSX parts deflated at level 3 | `src/core/export/xlsx.rs` | 125,000 customers × 13 columns, natively: level 3 0.78 s and 8.8 MB; level 6 (zlib's default) 1.8 s and 7.7 MB; level 1 0.35 s and 12.6 MB |
-| Distinct order ids counted by buckets, not one sort | `src/core/dataset.rs` | the million-row sample's keys natively: one sort 23–26 ms, the buckets 14–16 ms |
+| Distinct order ids counted by buckets, not one sort | `src/core/dataset/orders.rs` | the million-row sample's keys natively: one sort 23–26 ms, the buckets 14–16 ms |
 
 ## Bundle
 
