@@ -318,6 +318,22 @@ fn a_big_file_read_by_one_or_several_readers_prints_the_same() {
             assert!(with(readers, args) == one, "{args:?} with {readers} readers differs from one reader");
         }
     }
+    // `rfm` with each reader's rows put aside, the first reader adding the others' to its own.
+    let rfm = |readers: &str, spill: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_loyalty-lens"))
+            .args(["rfm", file])
+            .env("LOYALTY_LENS_READERS", readers)
+            .env("LOYALTY_LENS_SPILL", spill)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let held = rfm("1", "0");
+    assert!(held.len() > 70_000 * 20);
+    for readers in ["1", "2", "3", "6"] {
+        assert!(rfm(readers, "1") == held, "rfm with {readers} readers and the rows put aside differs");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -912,4 +928,35 @@ fn every_date_form_reads_as_worked_out_by_hand() {
     let inspect = String::from_utf8(run(&["inspect", "date_forms_dmy.csv"]).stdout).expect("UTF-8");
     assert!(inspect.contains("\"rows_rejected\": 5"), "{inspect}");
     assert!(inspect.contains("\"revenue\": 629.0"), "{inspect}");
+}
+
+#[test]
+fn rfm_prints_the_same_with_the_rows_put_aside_on_every_fixture() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let with = |spill: &str, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_loyalty-lens"))
+            .args(args)
+            .current_dir(root)
+            .env("LOYALTY_LENS_SPILL", spill)
+            .output()
+            .unwrap()
+    };
+    let mut printed = 0;
+    for dir in [".", "bad", "exports", "cdnow"] {
+        for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.is_file() || path.extension().is_some_and(|e| e == "md") {
+                continue;
+            }
+            let file = path.to_str().unwrap();
+            for args in [&["rfm", file][..], &["rfm", file, "--format", "json", "--as-of", "1997-06-01"][..]] {
+                let (held, spilled) = (with("0", args), with("1", args));
+                assert_eq!(held.status.code(), spilled.status.code(), "{args:?}");
+                assert!(held.stdout == spilled.stdout, "{args:?}: stdout differs");
+                assert_eq!(String::from_utf8_lossy(&held.stderr), String::from_utf8_lossy(&spilled.stderr), "{args:?}");
+                printed += usize::from(held.status.success() && !held.stdout.is_empty());
+            }
+        }
+    }
+    assert!(printed >= 30, "only {printed} runs printed scores");
 }

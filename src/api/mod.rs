@@ -10,14 +10,17 @@ pub mod options;
 
 use crate::core::analysis::cohorts::Cohorts;
 use crate::core::analysis::customers::Facts;
+use crate::core::analysis::customers::{spilled_facts, threads, SPILL_GATHER_ROWS};
 use crate::core::analysis::nps::{from_dataset, Survey};
 use crate::core::analysis::pyramid::Pyramid;
-use crate::core::analysis::rfm::{Rfm, RfmParams};
-use crate::core::dataset::Dataset;
+use crate::core::analysis::rfm::{score_with, Rfm, RfmFacts, RfmParams};
+use crate::core::dataset::{Dataset, Labels};
 use crate::core::export::{self, ExportEncoding, ExportFormat};
+use crate::core::ingest::{IngestError, SpilledRead};
 use crate::core::report::nps_page::{summary as nps_summary, GroupNps};
 use crate::core::report::segments::{
-    scored, segment_with, CustomerFilter, CustomerRow, RfmRow, Segmentation, SegmentationSummary, ValidSegmentationParams,
+    scored, segment_with, CustomerFilter, CustomerRow, RfmRow, SegmentError, Segmentation, SegmentationSummary,
+    ValidSegmentationParams,
 };
 use crate::core::values::{format_day, Day};
 use serde::Serialize;
@@ -87,10 +90,13 @@ impl From<crate::core::analysis::nps::NpsError> for ApiError {
 }
 
 /// `rfm`: every customer's RFM scores and segments, in the order of their first appearance in the
-/// file; serialised as `rfm --format json` prints it, the rows made as they are written.
+/// file; serialised as `rfm --format json` prints it, the rows made as they are written. Holds what
+/// the rows need of each customer ([`RfmFacts`]), not their whole facts.
 pub struct RfmReport<'a> {
-    ds: &'a Dataset,
-    facts: Facts,
+    names: &'a Labels,
+    as_of: Day,
+    rows_after_as_of: usize,
+    customers: Vec<RfmFacts>,
     rfm: Rfm,
     bins: u8,
 }
@@ -98,17 +104,17 @@ pub struct RfmReport<'a> {
 impl RfmReport<'_> {
     /// The day recency is measured to.
     pub fn as_of(&self) -> String {
-        format_day(self.facts.as_of)
+        format_day(self.as_of)
     }
 
     /// Rows dated after the as-of day, left out.
     pub fn rows_after_as_of(&self) -> usize {
-        self.facts.rows_after_as_of
+        self.rows_after_as_of
     }
 
     /// Every customer's row.
     pub fn rows(&self) -> impl Iterator<Item = RfmRow<'_>> {
-        (0..self.facts.customers.len()).map(|i| RfmRow::of(self.ds, &self.facts, &self.rfm, i))
+        self.customers.iter().enumerate().map(|(i, &c)| RfmRow::named(self.names, c, &self.rfm, i))
     }
 }
 
@@ -125,8 +131,8 @@ impl Serialize for RfmReport<'_> {
         let mut out = s.serialize_struct("RfmReport", 8)?;
         out.serialize_field("as_of", &self.as_of())?;
         out.serialize_field("bins", &self.bins)?;
-        out.serialize_field("customers", &self.facts.customers.len())?;
-        out.serialize_field("rows_after_as_of", &self.facts.rows_after_as_of)?;
+        out.serialize_field("customers", &self.customers.len())?;
+        out.serialize_field("rows_after_as_of", &self.rows_after_as_of)?;
         // The means the 8-class model compares against.
         out.serialize_field("mean_recency_days", &self.rfm.mean_recency)?;
         out.serialize_field("mean_frequency", &self.rfm.mean_frequency)?;
@@ -142,7 +148,37 @@ impl Serialize for RfmReport<'_> {
 /// What the segmentation's facts and scoring refuse (no dates, no amounts, bad thresholds …).
 pub fn rfm<'a>(ds: &'a Dataset, as_of: Option<Day>, params: &RfmParams) -> Result<RfmReport<'a>, ApiError> {
     let (facts, rfm) = scored(ds, as_of, params)?;
-    Ok(RfmReport { ds, facts, rfm, bins: params.bins })
+    let customers = facts.customers.iter().map(RfmFacts::from).collect();
+    Ok(RfmReport {
+        names: &ds.customers,
+        as_of: facts.as_of,
+        rows_after_as_of: facts.rows_after_as_of,
+        customers,
+        rfm,
+        bins: params.bins,
+    })
+}
+
+/// [`rfm`] of a file read with its rows put aside ([`crate::core::ingest::ingest_spilled`]): the
+/// same report, each customer's facts computed a bucket of customers at a time and only what the
+/// rows need of them kept.
+///
+/// # Errors
+/// As [`rfm`], and `scratch_failed` when the rows put aside cannot be read back.
+pub fn rfm_spilled<'a>(read: &'a mut SpilledRead, as_of: Option<Day>, params: &RfmParams) -> Result<RfmReport<'a>, ApiError> {
+    let SpilledRead { dataset, spill } = read;
+    let (found, customers) = spilled_facts(dataset, spill, as_of, SPILL_GATHER_ROWS, threads(), &|f| RfmFacts::from(&f))
+        .map_err(|e| ApiError::from(IngestError::Scratch(e.to_string())))?
+        .map_err(SegmentError::from)?;
+    let rfm = score_with(&customers, params, found.amounts).map_err(SegmentError::from)?;
+    Ok(RfmReport {
+        names: &dataset.customers,
+        as_of: found.as_of,
+        rows_after_as_of: found.rows_after_as_of,
+        customers,
+        rfm,
+        bins: params.bins,
+    })
 }
 
 /// The whole segmentation of `ds` (with its own score column as the survey, when it has one) and,

@@ -4,7 +4,14 @@
 use super::*;
 
 #[derive(Parser)]
-#[command(name = "loyalty-lens", version, about = "Customer analytics on your own machine: nothing is uploaded anywhere")]
+#[command(
+    name = "loyalty-lens",
+    version,
+    about = "Customer analytics on your own machine: nothing is uploaded anywhere",
+    after_help = "Memory: the commands that read a file hold its rows (about 100 bytes a row of a ten-column export), \
+                  except `rfm` on UTF-8 delimited text of 256 MiB and more, which puts the rows aside in temporary files \
+                  and holds only its customers. `sample` writes as it generates."
+)]
 pub(super) struct Cli {
     #[command(subcommand)]
     pub(super) command: Command,
@@ -26,6 +33,10 @@ pub(super) enum Command {
     },
     /// Score every customer: RFM scores, the named segment and the Chinese 8-class segment.
     /// CSV columns: customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment.
+    ///
+    /// Memory: a UTF-8 text file of 256 MiB and more is read with its rows put aside in temporary
+    /// files (in TMPDIR, 33 bytes a row, removed at the end), so that memory grows with its
+    /// customers, not its rows; LOYALTY_LENS_SPILL=1 does so whatever the size, 0 never.
     Rfm {
         file: PathBuf,
         #[command(flatten)]

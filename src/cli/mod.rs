@@ -5,8 +5,10 @@
 use crate::api::options::{flag, Given, ReadOptions, Rules};
 use crate::api::ApiError;
 use crate::core::analysis::rfm::{RfmParams, Scoring};
-use crate::core::ingest::split::{read_part, split_at, Joined, Part, Plan, Received, Split};
-use crate::core::ingest::{ingest, ingest_stream, IngestOptions, Streamed, STREAM_PREFIX};
+use crate::core::ingest::split::{read_part, read_part_spilled, split_at, Joined, Plan, Received, Split};
+use crate::core::ingest::{
+    ingest, ingest_spilled, ingest_stream, IngestOptions, SpilledRead, SpilledStream, Streamed, STREAM_PREFIX,
+};
 use crate::core::report::segments::{SegmentationParams, ValidSegmentationParams};
 use crate::core::values::{parse_date, DateOrder};
 use clap::{Parser, Subcommand};
@@ -44,8 +46,16 @@ fn rfm(
         ..RfmParams::default()
     };
     params.check().map_err(|e| e.to_string())?;
-    let ingested = load(file, read)?;
-    let report = crate::api::rfm(&ingested.dataset, as_of, &params).map_err(|e| format!("{}: {e}", file.display()))?;
+    // A big file's rows are put aside as it is read (memory for its customers, not its rows).
+    let mut loaded = match load_spilled(file, read)? {
+        Some(read) => Loaded::Spilled(read),
+        None => Loaded::Held(load(file, read)?),
+    };
+    let report = match &mut loaded {
+        Loaded::Spilled(read) => crate::api::rfm_spilled(read, as_of, &params),
+        Loaded::Held(ingested) => crate::api::rfm(&ingested.dataset, as_of, &params),
+    }
+    .map_err(|e| format!("{}: {e}", file.display()))?;
     let write = || -> std::io::Result<()> {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
@@ -53,12 +63,16 @@ fn rfm(
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         } else {
-            // Built in memory first so that a closed pipe surfaces as an I/O error of that kind.
-            let mut w = csv::Writer::from_writer(Vec::new());
+            // A closed pipe surfaces as an I/O error of that kind (the csv crate wraps it).
+            let unwrap = |e: csv::Error| match e.into_kind() {
+                csv::ErrorKind::Io(e) => e,
+                other => std::io::Error::other(format!("{other:?}")),
+            };
+            let mut w = csv::Writer::from_writer(&mut out);
             for row in report.rows() {
-                w.serialize(row)?;
+                w.serialize(row).map_err(unwrap)?;
             }
-            out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+            w.flush()?;
         }
         out.flush()
     };
@@ -76,6 +90,14 @@ fn rfm(
         );
     }
     Ok(())
+}
+
+/// A file read for an analysis: its rows held, or put aside ([`load_spilled`]).
+// One a run: its size costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
+enum Loaded {
+    Held(crate::core::ingest::Ingested),
+    Spilled(SpilledRead),
 }
 
 /// Prints `text` and a line end on stdout. A closed pipe (`| head`) is not an error: the reader

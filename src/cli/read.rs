@@ -29,29 +29,10 @@ pub(super) fn read_file(file: &PathBuf, options: &IngestOptions) -> Result<crate
 
 /// [`read_file`] by `readers` readers.
 fn read_file_split(file: &PathBuf, options: &IngestOptions, readers: usize) -> Result<crate::core::ingest::Ingested, String> {
-    use std::io::{Read, Seek};
-    let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let mut handle = std::fs::File::open(file).map_err(|e| e.to_string())?;
-    let size = handle.metadata().map_err(|e| e.to_string())?.len();
-    let mut prefix = Vec::new();
-    (&mut handle).take(STREAM_PREFIX as u64).read_to_end(&mut prefix).map_err(|e| e.to_string())?;
+    let (mut handle, size, prefix, name) = open(file)?;
     let mut others = Vec::new();
-    let mut begin = |plan: &Plan| {
-        for part in plan.parts(readers - 1) {
-            let path = file.clone();
-            let read = move || -> Result<Part, String> {
-                let mut rest = std::fs::File::open(path).map_err(|e| e.to_string())?;
-                rest.seek(std::io::SeekFrom::Start(part.from())).map_err(|e| e.to_string())?;
-                read_part(&part, &mut std::io::BufReader::with_capacity(1 << 20, rest), &mut |_, _| {})
-            };
-            match std::thread::Builder::new().name("read-part".into()).spawn(read) {
-                Ok(thread) => others.push(thread),
-                // Without all the readers the file is read on this one.
-                Err(_) => return false,
-            }
-        }
-        true
-    };
+    let mut begin =
+        |plan: &Plan| spawn_parts(file, plan, readers, &mut others, |part, rest| read_part(part, rest, &mut |_, _| {}));
     let split = split_at(size, readers).map(|at| Split { at, begin: &mut begin });
     match ingest_stream(&prefix, &mut handle, size, &name, options, split, &mut |_, _| {}).map_err(|e| e.to_string())? {
         Streamed::Read(ingested) => Ok(*ingested),
@@ -67,4 +48,108 @@ fn read_file_split(file: &PathBuf, options: &IngestOptions, readers: usize) -> R
             ingest(&bytes, &name, options, &mut |_, _| {}).map_err(|e| e.to_string())
         }
     }
+}
+
+/// A file opened for reading: its handle past the first [`STREAM_PREFIX`] bytes, its size, those
+/// bytes, and its name.
+fn open(file: &PathBuf) -> Result<(std::fs::File, u64, Vec<u8>, String), String> {
+    use std::io::Read;
+    let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let mut handle = std::fs::File::open(file).map_err(|e| e.to_string())?;
+    let size = handle.metadata().map_err(|e| e.to_string())?.len();
+    let mut prefix = Vec::new();
+    (&mut handle).take(STREAM_PREFIX as u64).read_to_end(&mut prefix).map_err(|e| e.to_string())?;
+    Ok((handle, size, prefix, name))
+}
+
+/// Starts a thread a part for the parts of `file` after the first reader's (`plan`'s, cut for
+/// `readers` readers), each reading its part with `read`; false when one could not be started
+/// (then the file is read on this thread).
+fn spawn_parts<T: Send + 'static>(
+    file: &std::path::Path,
+    plan: &Plan,
+    readers: usize,
+    others: &mut Vec<std::thread::JoinHandle<Result<T, String>>>,
+    read: impl Fn(&Plan, &mut dyn std::io::Read) -> Result<T, String> + Clone + Send + 'static,
+) -> bool {
+    use std::io::Seek;
+    for part in plan.parts(readers - 1) {
+        let (path, read) = (file.to_path_buf(), read.clone());
+        let run = move || -> Result<T, String> {
+            let mut rest = std::fs::File::open(path).map_err(|e| e.to_string())?;
+            rest.seek(std::io::SeekFrom::Start(part.from())).map_err(|e| e.to_string())?;
+            read(&part, &mut std::io::BufReader::with_capacity(1 << 20, rest))
+        };
+        match std::thread::Builder::new().name("read-part".into()).spawn(run) {
+            Ok(thread) => others.push(thread),
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// Text files of this many bytes and more are read for `rfm` with their rows put aside in
+/// temporary files (see [`load_spilled`]): below it, putting them aside costs more than it saves
+/// (BENCHMARKS.md, "Memory that grows with customers").
+const SPILL_BYTES: u64 = 256 << 20;
+
+/// Customers a bucket of rows put aside holds, and rows held before they are put aside.
+const SPILL_PER_BUCKET: u32 = 1 << 18;
+const SPILL_CHUNK: usize = 1 << 20;
+
+/// Whether `file` is read with its rows put aside: from [`SPILL_BYTES`] on, or as
+/// `LOYALTY_LENS_SPILL` says (`1` always, `0` never).
+fn spills(file: &PathBuf) -> bool {
+    match std::env::var("LOYALTY_LENS_SPILL").ok().as_deref().map(str::trim) {
+        Some("1") => true,
+        Some("0") => false,
+        _ => std::fs::metadata(file).is_ok_and(|m| m.len() >= SPILL_BYTES),
+    }
+}
+
+/// Reads `file` with its rows put aside in temporary files (`TMPDIR`), a bucket of customers a
+/// file, so that memory grows with its customers and not its rows — for the commands that need only
+/// each customer's facts; on several cores as [`read_file`] reads, each reader putting its rows
+/// aside, the first adding the others' to its own. `None` when it is not read that way (under
+/// [`SPILL_BYTES`], or not UTF-8 delimited text): read it with [`load`].
+pub(super) fn load_spilled(file: &PathBuf, read: &ReadArgs) -> Result<Option<SpilledRead>, String> {
+    if !spills(file) {
+        return Ok(None);
+    }
+    let options = read.options()?;
+    // Where the limit cannot be raised, a file too many is refused with the system's reason.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    load_spilled_split(file, &options, readers()).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+/// [`load_spilled`] by `readers` readers.
+fn load_spilled_split(file: &PathBuf, options: &IngestOptions, readers: usize) -> Result<Option<SpilledRead>, String> {
+    let (mut handle, size, prefix, name) = open(file)?;
+    let mut others = Vec::new();
+    let mut begin =
+        |plan: &Plan| spawn_parts(file, plan, readers, &mut others, |part, rest| read_part_spilled(part, rest, new_spill()));
+    let split = split_at(size, readers).map(|at| Split { at, begin: &mut begin });
+    match ingest_spilled(&prefix, &mut handle, size, &name, options, new_spill(), split, &mut |_, _| {})
+        .map_err(|e| e.to_string())?
+    {
+        SpilledStream::Read(read) => Ok(Some(*read)),
+        SpilledStream::Split(pending) => {
+            let parts = others
+                .drain(..)
+                .map(|t| t.join().ok().and_then(Result::ok).map(|(part, spill)| (Received::from(part), spill)))
+                .collect();
+            match pending.finish_spilled(parts).map_err(|e| e.to_string())? {
+                Some(read) => Ok(Some(read)),
+                None => load_spilled_split(file, options, 1),
+            }
+        }
+        SpilledStream::Whole => Ok(None),
+    }
+}
+
+/// An empty spill into temporary files (made as its buckets are).
+fn new_spill() -> crate::core::dataset::spill::Spill {
+    use crate::core::dataset::spill::{Scratch, Spill};
+    let scratch = || tempfile::tempfile().map(|f| Box::new(f) as Box<dyn Scratch>);
+    Spill::new(Box::new(scratch), SPILL_PER_BUCKET, SPILL_CHUNK)
 }

@@ -293,6 +293,40 @@ impl CnSegment {
     }
 }
 
+/// What RFM scores read of a customer's facts: what the `rfm` command keeps of each customer (a
+/// fifth of a [`CustomerFacts`] without its lists).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RfmFacts {
+    /// Code of the customer.
+    pub customer: u32,
+    pub recency_days: i32,
+    pub frequency: u32,
+    pub monetary: f64,
+}
+
+impl From<&CustomerFacts> for RfmFacts {
+    fn from(c: &CustomerFacts) -> Self {
+        Self { customer: c.customer, recency_days: c.recency_days, frequency: c.frequency, monetary: c.monetary }
+    }
+}
+
+/// A customer's recency, frequency and monetary value, from whichever facts hold them.
+pub trait RfmValues {
+    fn rfm_values(&self) -> RfmFacts;
+}
+
+impl RfmValues for CustomerFacts {
+    fn rfm_values(&self) -> RfmFacts {
+        RfmFacts::from(self)
+    }
+}
+
+impl RfmValues for RfmFacts {
+    fn rfm_values(&self) -> RfmFacts {
+        *self
+    }
+}
+
 /// One customer's scores and segments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RfmScore {
@@ -404,11 +438,11 @@ pub fn score(customers: &[CustomerFacts], params: &RfmParams) -> Result<Rfm, Rfm
 ///
 /// # Errors
 /// As [`score`].
-pub fn score_with(customers: &[CustomerFacts], params: &RfmParams, monetary: bool) -> Result<Rfm, RfmError> {
+pub fn score_with<C: RfmValues>(customers: &[C], params: &RfmParams, monetary: bool) -> Result<Rfm, RfmError> {
     params.check()?;
-    let recency: Vec<f64> = customers.iter().map(|c| f64::from(c.recency_days)).collect();
-    let frequency: Vec<f64> = customers.iter().map(|c| f64::from(c.frequency)).collect();
-    let amounts: Vec<f64> = customers.iter().map(|c| c.monetary).collect();
+    let recency: Vec<f64> = customers.iter().map(|c| f64::from(c.rfm_values().recency_days)).collect();
+    let frequency: Vec<f64> = customers.iter().map(|c| f64::from(c.rfm_values().frequency)).collect();
+    let amounts: Vec<f64> = customers.iter().map(|c| c.rfm_values().monetary).collect();
     let scores_for = |values: &[f64], scoring: &Scoring, higher: bool| match scoring {
         Scoring::Ranked => ranked_scores(values, params.bins, higher),
         Scoring::Thresholds(t) => threshold_scores(values, t, higher),

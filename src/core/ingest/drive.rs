@@ -145,6 +145,59 @@ pub fn ingest_stream(
         Begun::Whole => return Ok(Streamed::Whole),
         Begun::Pushing(pushed) => pushed,
     };
+    feed(&mut pushed, rest, progress)?;
+    Ok(pushed.finish(progress))
+}
+
+/// A file read with its rows put aside as they were read ([`ingest_spilled`]).
+#[derive(Debug)]
+pub struct SpilledRead {
+    /// The file's labels (customers, channels, categories …) and which roles are mapped (the
+    /// columns are `Some` and empty): no rows — those are in `spill`.
+    pub dataset: Dataset,
+    pub spill: Spill,
+}
+
+/// What [`ingest_spilled`] made of a file.
+#[derive(Debug)]
+pub enum SpilledStream {
+    Read(Box<SpilledRead>),
+    /// The rows before the split point were read and put aside; [`Pending::finish_spilled`] adds
+    /// the other readers' (read with [`crate::core::ingest::split::read_part_spilled`]).
+    Split(Box<Pending>),
+    /// The file does not stream ([`Streamed::Whole`]): read it whole with [`ingest`].
+    Whole,
+}
+
+/// Reads a file as [`ingest_stream`] does, but puts its rows aside in `spill` as they are read
+/// instead of keeping them: the memory taken grows with the customers, not the rows. With a
+/// `split`, other readers read the rows after the split point, each into a spill of its own.
+///
+/// # Errors
+/// As [`ingest_stream`], and [`IngestError::Scratch`] when the rows cannot be put aside.
+#[allow(clippy::too_many_arguments)]
+pub fn ingest_spilled(
+    prefix: &[u8],
+    rest: &mut dyn std::io::Read,
+    total: u64,
+    file: &str,
+    opts: &IngestOptions,
+    spill: Spill,
+    split: Option<Split<'_>>,
+    progress: &mut dyn FnMut(Stage, f64),
+) -> Result<SpilledStream, IngestError> {
+    let Some(mut pushed) = start_pushed(prefix, total, file, opts, split, Some(spill), progress)? else {
+        return Ok(SpilledStream::Whole);
+    };
+    feed(&mut pushed, rest, progress)?;
+    if !pushed.end(progress) {
+        return Ok(SpilledStream::Whole);
+    }
+    pushed.reading.into_spilled()
+}
+
+/// Pushes what `rest` holds into `pushed` while it wants more.
+fn feed(pushed: &mut Pushed, rest: &mut dyn std::io::Read, progress: &mut dyn FnMut(Stage, f64)) -> Result<(), IngestError> {
     let mut buffer = vec![0u8; 256 * 1024];
     while pushed.wants_more() {
         let n = match rest.read(&mut buffer) {
@@ -155,7 +208,7 @@ pub fn ingest_stream(
         };
         pushed.push(&buffer[..n], progress);
     }
-    Ok(pushed.finish(progress))
+    Ok(())
 }
 
 /// A file read as its bytes are pushed in as they arrive (the browser's asynchronous reads):
@@ -192,15 +245,33 @@ pub fn ingest_pushed(
     split: Option<Split<'_>>,
     progress: &mut dyn FnMut(Stage, f64),
 ) -> Result<Begun, IngestError> {
-    let Some(start) = stream_start(prefix, total, file, opts) else { return Ok(Begun::Whole) };
+    Ok(match start_pushed(prefix, total, file, opts, split, None, progress)? {
+        Some(pushed) => Begun::Pushing(Box::new(pushed)),
+        None => Begun::Whole,
+    })
+}
+
+/// [`ingest_pushed`], the rows put aside in `spill` when there is one; `None` where the file does
+/// not stream.
+fn start_pushed(
+    prefix: &[u8],
+    total: u64,
+    file: &str,
+    opts: &IngestOptions,
+    split: Option<Split<'_>>,
+    spill: Option<Spill>,
+    progress: &mut dyn FnMut(Stage, f64),
+) -> Result<Option<Pushed>, IngestError> {
+    let Some(start) = stream_start(prefix, total, file, opts) else { return Ok(None) };
     progress(Stage::Decoding, 1.0);
     let format = start.layout.format;
     // The head is read from the text in memory.
     let head = Source::Text { text: start.head, format };
-    let reading = prepare(&head, start.layout, opts, split)?;
+    let mut reading = prepare(&head, start.layout, opts, split)?;
+    reading.spill = spill;
     let mut pushed = Pushed { reading, walker: table::Walker::new(format, start.text_bytes), over: false, unfit: false };
     pushed.push(start.body, progress);
-    Ok(Begun::Pushing(Box::new(pushed)))
+    Ok(Some(pushed))
 }
 
 impl Pushed {
@@ -231,17 +302,26 @@ impl Pushed {
 
     /// What was read, once the file's last bytes are pushed (or no more were wanted).
     pub fn finish(mut self, progress: &mut dyn FnMut(Stage, f64)) -> Streamed {
+        if !self.end(progress) {
+            return Streamed::Whole;
+        }
+        self.reading.into_table().into_streamed()
+    }
+
+    /// Reads the last row (unless no more bytes were wanted); whether the text fit (else the file
+    /// is read whole).
+    fn end(&mut self, progress: &mut dyn FnMut(Stage, f64)) -> bool {
         if !self.over {
-            let Pushed { reading, walker, .. } = &mut self;
+            let Pushed { reading, walker, .. } = self;
             if walker.finish(&mut |pos, row| reading.visit(pos, row, progress)).is_err() {
                 self.unfit = true;
             }
         }
         if self.unfit {
-            return Streamed::Whole;
+            return false;
         }
         progress(Stage::Parsing, 1.0);
-        self.reading.into_table().into_streamed()
+        true
     }
 }
 

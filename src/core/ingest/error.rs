@@ -34,6 +34,8 @@ pub enum IngestError {
         line: u64,
         why: String,
     },
+    /// The rows of a big file could not be put aside ([`crate::core::dataset::spill`]): why.
+    Scratch(String),
 }
 
 impl IngestError {
@@ -50,6 +52,7 @@ impl IngestError {
             Self::TooLarge { .. } => "too_large",
             Self::TooWide { .. } => "too_wide",
             Self::Facts { .. } => "facts_invalid",
+            Self::Scratch(_) => "scratch_failed",
         }
     }
 }
@@ -84,6 +87,7 @@ impl std::fmt::Display for IngestError {
                 table::MAX_COLUMNS
             ),
             Self::Facts { line, why } => write!(f, "line {line} of this customer facts file: {why}; nothing was read from it"),
+            Self::Scratch(why) => write!(f, "the rows could not be put aside in temporary files (TMPDIR): {why}"),
         }
     }
 }

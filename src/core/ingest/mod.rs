@@ -36,6 +36,7 @@ use self::roles::{Mapping, Profile, Reason, Role};
 use self::split::{Pending, Plan, Split};
 use self::table::{Format, Position, Row, Source};
 use self::tally::{LeftOut, Notice, StatusCount, Tally, Warning};
+use crate::core::dataset::spill::Spill;
 use crate::core::dataset::{Categorical, Dataset, Held, OrderIds, Recent, Totals, MISSING, NO_SCORE};
 use crate::core::values::{self, DateOrder, DecimalMark};
 use serde::{Deserialize, Serialize};

@@ -89,6 +89,8 @@ pub(super) struct Reading {
     /// Where the rows stopped at `stop_at` (the record's byte and line).
     stopped: Option<(u64, u64)>,
     last_reported: usize,
+    /// Where the rows are put aside as they are read, when they are not kept ([`SpilledRead`]).
+    pub(super) spill: Option<Spill>,
 }
 
 /// Works out a table's layout from its head (header, titles, column roles, date order, decimal
@@ -295,7 +297,7 @@ pub(super) fn prepare(
         currency_chosen,
         currency_column,
     };
-    Ok(Reading { head, reader, customer_col, start_after, stop_at, skipped, stopped: None, last_reported: 0 })
+    Ok(Reading { head, reader, customer_col, start_after, stop_at, skipped, stopped: None, last_reported: 0, spill: None })
 }
 
 impl Reading {
@@ -309,6 +311,11 @@ impl Reading {
             }
             if !row.is_blank() {
                 self.reader.read(pos, row, self.customer_col);
+                if let Some(spill) = self.spill.as_mut() {
+                    if self.reader.dataset.rows() >= spill.chunk() {
+                        self.reader.spill_into(spill);
+                    }
+                }
                 if self.reader.rows - self.last_reported >= 1 << 16 {
                     self.last_reported = self.reader.rows;
                     let fraction =
@@ -320,11 +327,29 @@ impl Reading {
         ControlFlow::Continue(())
     }
 
+    /// The rows read and put aside ([`Reading::spill`] is set): all of them, or those before the
+    /// split point.
+    ///
+    /// # Errors
+    /// [`IngestError::Scratch`] when they cannot be put aside.
+    pub(super) fn into_spilled(self) -> Result<SpilledStream, IngestError> {
+        let Reading { head, mut reader, spill, stopped, .. } = self;
+        let Some(mut spill) = spill else { return Err(IngestError::Scratch("the rows were not put aside".into())) };
+        if let Some((at, line)) = stopped {
+            return Ok(SpilledStream::Split(Box::new(Pending { head, reader, at, line, spill: Some(spill) })));
+        }
+        reader.spill_into(&mut spill);
+        let (ingested, day_first) = head.finish_with(reader);
+        spill.settle_dates(day_first);
+        spill.finish().map_err(|e| IngestError::Scratch(e.to_string()))?;
+        Ok(SpilledStream::Read(Box::new(SpilledRead { dataset: ingested.dataset, spill })))
+    }
+
     /// The rows read: all of them, or those before the split point.
     pub(super) fn into_table(self) -> Table {
         let Reading { head, reader, stopped, .. } = self;
         match stopped {
-            Some((at, line)) => Table::Stopped(Box::new(Pending { head, reader, at, line })),
+            Some((at, line)) => Table::Stopped(Box::new(Pending { head, reader, at, line, spill: None })),
             None => Table::Read(Box::new(head.finish(reader))),
         }
     }
@@ -374,7 +399,13 @@ pub(crate) struct Head {
 }
 
 impl Head {
-    pub(crate) fn finish(self, mut reader: RowReader) -> Ingested {
+    pub(crate) fn finish(self, reader: RowReader) -> Ingested {
+        self.finish_with(reader).0
+    }
+
+    /// [`Head::finish`], and whether the dates read while the date order was open were turned
+    /// round (the rest of the file put the day first).
+    pub(crate) fn finish_with(self, mut reader: RowReader) -> (Ingested, bool) {
         reader.flush();
         let RowReader { mut dataset, mut rejected, rows, currencies, tally, cancel_prefix, zero_is_guest, .. } = reader;
         let mut warnings = self.warnings;
@@ -429,17 +460,16 @@ impl Head {
         left_out.sort_by_key(|l| l.role);
         let mut notices = Vec::new();
         let (mut date_order, mut date_order_ambiguous) = (self.date_order, self.date_order_ambiguous);
+        let mut turned = false;
         if date_order_ambiguous {
             match (day_first > 0, month_first > 0) {
                 (true, false) => {
+                    turned = true;
                     // Read month first until the file said otherwise: turn the undecided ones round.
                     if let Some(days) = dataset.day.as_mut() {
                         for &i in &undecided_rows {
                             if let Some(d) = days.get_mut(i as usize) {
-                                let (y, m, dd) = values::ymd_from_day(*d);
-                                if let Some(swapped) = values::day_from_ymd(y, dd, m) {
-                                    *d = swapped;
-                                }
+                                *d = values::swap_day_month(*d);
                             }
                         }
                     }
@@ -530,7 +560,7 @@ impl Head {
             zero_ids_are_guests: zero_is_guest,
             cancellation_marker: cancel_prefix,
         };
-        Ingested { report, dataset }
+        (Ingested { report, dataset }, turned)
     }
 }
 

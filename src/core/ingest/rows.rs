@@ -129,6 +129,35 @@ impl RowReader {
         ds.customers.intern_held(&mut self.held, &mut ds.customer);
     }
 
+    /// Puts the rows read so far aside in `spill` (their customer ids interned first) and empties
+    /// the columns for the next ones; the labels stay.
+    pub(crate) fn spill_into(&mut self, spill: &mut crate::core::dataset::spill::Spill) {
+        self.flush();
+        spill.take(&self.dataset, &self.tally.undecided_rows);
+        // The rows' indices start again from 0: those of the open dates went with their rows.
+        self.tally.undecided_rows.clear();
+        let ds = &mut self.dataset;
+        ds.customer.clear();
+        if let Some(v) = ds.day.as_mut() {
+            v.clear();
+        }
+        if let Some(v) = ds.amount.as_mut() {
+            v.clear();
+        }
+        if let Some(v) = ds.score.as_mut() {
+            v.clear();
+        }
+        if let Some(o) = ds.order.as_mut() {
+            o.keys.clear();
+        }
+        for c in [&mut ds.channel, &mut ds.category, &mut ds.member_level].into_iter().flatten() {
+            c.codes.clear();
+        }
+        if let Some(v) = ds.comments.as_mut() {
+            v.clear();
+        }
+    }
+
     /// Makes room for about `rows` rows, so that the columns do not grow by doubling and copying:
     /// fewer copies, and a tenth of the memory high-water mark on big files. Room reserved but not
     /// used is never written, so the browser does not back it with memory.

@@ -31,6 +31,14 @@ pub fn day_from_ymd(y: i32, m: u32, d: u32) -> Option<Day> {
     Day::try_from(era * 146_097 + day_of_era - 719_468).ok()
 }
 
+/// A date read month first, read day first instead (`3/4` as 3 April, not 4 March): what a file
+/// whose date order settled day first late makes of the dates read before; `day` itself where the
+/// swap is no date (never, for dates read month first with both parts 12 or under).
+pub fn swap_day_month(day: Day) -> Day {
+    let (y, m, d) = ymd_from_day(day);
+    day_from_ymd(y, d, m).unwrap_or(day)
+}
+
 /// The calendar date of a day number (H. Hinnant's `civil_from_days`).
 pub fn ymd_from_day(day: Day) -> (i32, u32, u32) {
     let z = i64::from(day) + 719_468;

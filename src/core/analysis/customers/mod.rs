@@ -7,6 +7,10 @@
 //! counted. A refund row (negative amount, or −0 for an order refunded in full) lowers monetary value
 //! but is not an order; an order for nothing (+0: free items, promotions) is an order.
 
+mod spilled;
+
+pub use self::spilled::*;
+
 use crate::core::dataset::{Dataset, MISSING, NO_ORDER};
 use crate::core::values::{Day, Money};
 use serde::{Deserialize, Serialize};
@@ -220,8 +224,8 @@ fn rows_by_customer_and_day(dataset: &Dataset, days: &[Day], as_of: Day) -> Vec<
 /// browser worker has one).
 const PARALLEL_ROWS: usize = 200_000;
 
-/// Threads for computing facts: one per core, natively.
-fn threads() -> usize {
+/// Threads for computing facts: one per core (at most eight), natively.
+pub fn threads() -> usize {
     #[cfg(not(target_arch = "wasm32"))]
     return std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     #[cfg(target_arch = "wasm32")]
@@ -287,7 +291,8 @@ fn facts_gathering(dataset: &Dataset, as_of: Option<Day>, parts: usize, gather: 
     if rows == 0 {
         return Err(FactsError::NoRows);
     }
-    let input = Input { dataset, days, amounts, starts: &starts, as_of, gather: gather.max(1) };
+    let rules = Rules::of(dataset, as_of);
+    let input = Input { dataset, days, amounts, starts: &starts, as_of, gather: gather.max(1), rules };
     let buckets = starts.len() - 1;
     let parts = parts.max(1);
     // Where each part's buckets start: the first bucket starting at or after its share of rows.
@@ -330,6 +335,23 @@ struct Input<'a> {
     as_of: Day,
     /// Rows gathered at a time ([`GATHER_ROWS`]).
     gather: usize,
+    rules: Rules<'a>,
+}
+
+/// What a customer's facts are computed with besides their rows.
+#[derive(Clone, Copy)]
+struct Rules<'a> {
+    /// Whether an order id is mapped.
+    with_orders: bool,
+    /// The channels' names, when a channel is mapped.
+    channels: Option<&'a crate::core::dataset::Labels>,
+    as_of: Day,
+}
+
+impl<'a> Rules<'a> {
+    fn of(dataset: &'a Dataset, as_of: Day) -> Self {
+        Self { with_orders: dataset.order.is_some(), channels: dataset.channel.as_ref().map(|c| &c.labels), as_of }
+    }
 }
 
 impl Input<'_> {
@@ -352,7 +374,7 @@ impl Input<'_> {
                 let group = &gathered[(starts[k] - base) as usize..(starts[k + 1] - base) as usize];
                 if !group.is_empty() {
                     let code = if k == customers { MISSING } else { k as u32 };
-                    out.push(self.customer(code, group, &mut scratch));
+                    out.push(self.rules.customer(code, group, &mut scratch));
                 }
             }
             lo = hi;
@@ -400,16 +422,16 @@ impl Input<'_> {
             }
         }
     }
+}
 
+impl Rules<'_> {
     /// The facts of customer `customer` (a code, or [`MISSING`]) from its rows, in date order.
     ///
     /// One pass over the rows collects what every fact needs (a pass per fact, nine in all, cost
     /// more than the work in WebAssembly); the tests compare with [`Input::customer_simple`].
     fn customer(&self, customer: u32, rows: &[Row], scratch: &mut Scratch) -> CustomerFacts {
-        let Input { dataset, as_of, .. } = *self;
+        let Rules { with_orders, channels: channels_mapped, as_of } = *self;
         let Scratch { firsts, loose, orders, codes, channel_codes, first_channels } = scratch;
-        let with_orders = dataset.order.is_some();
-        let channels_mapped = dataset.channel.as_ref();
         firsts.clear();
         loose.clear();
         codes.clear();
@@ -478,7 +500,7 @@ impl Input<'_> {
         let first_channel = channels_mapped.and_then(|ch| {
             first_channels
                 .iter()
-                .max_by(|a, b| a.1.micros().cmp(&b.1.micros()).then_with(|| ch.labels.name(b.0).cmp(&ch.labels.name(a.0))))
+                .max_by(|a, b| a.1.micros().cmp(&b.1.micros()).then_with(|| ch.name(b.0).cmp(&ch.name(a.0))))
                 .map(|&(c, _)| c)
         });
         let monetary = monetary.value() + 0.0;

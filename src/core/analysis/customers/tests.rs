@@ -379,7 +379,7 @@ proptest::proptest! {
         let days = ds.day.clone().unwrap();
         let as_of = 19_000 + 29 * 27;
         let starts = bucket_starts(&ds, &days, as_of);
-        let input = Input { dataset: &ds, days: &days, amounts: ds.amount.as_ref().unwrap(), starts: &starts, as_of, gather: 1 };
+        let input = Input { dataset: &ds, days: &days, amounts: ds.amount.as_ref().unwrap(), starts: &starts, as_of, gather: 1, rules: Rules::of(&ds, as_of) };
         // Each customer's rows in (day, row) order, read column by column.
         let order = rows_by_customer_and_day(&ds, &days, as_of);
         let expected: Vec<CustomerFacts> =

@@ -18,11 +18,12 @@
 //! The browser's second reader is another worker: [`Part::encode_into`] and [`Part::decode_from`]
 //! carry a part between them as one buffer, written and read a piece at a time ([`Wire`]).
 
+use crate::core::dataset::spill::Spill;
 use crate::core::dataset::{Categorical, Dataset, Labels, MISSING};
 use crate::core::ingest::roles::Mapping;
 use crate::core::ingest::table::{self, Format};
 use crate::core::ingest::tally::Tally;
-use crate::core::ingest::{AmountFrom, Head, Ingested, Rejection, RowReader, Stage};
+use crate::core::ingest::{AmountFrom, Head, IngestError, Ingested, Rejection, RowReader, SpilledRead, Stage};
 use crate::core::values::{DateOrder, DecimalMark};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -33,7 +34,7 @@ mod part;
 mod tests;
 mod wire;
 
-pub use self::part::{read_part, Elsewhere, Part, PartReading, Received, Texts, Wire};
+pub use self::part::{read_part, read_part_spilled, Elsewhere, Part, PartReading, Received, Texts, Wire};
 use self::part::{Column, PIECE};
 
 /// Files from this size on are worth reading on two cores: below it, starting the second reader and
@@ -136,6 +137,8 @@ pub struct Pending {
     /// Where the record the first reader stopped at starts (a byte of the file), and its line.
     pub(crate) at: u64,
     pub(crate) line: u64,
+    /// Where the first reader's rows were put aside, when they were ([`Pending::finish_spilled`]).
+    pub(crate) spill: Option<Spill>,
 }
 
 impl Pending {
@@ -159,32 +162,77 @@ impl Pending {
     /// readers. `None` when two neighbours do not meet at a record start, or a part before the
     /// last did not stop at its end.
     pub fn join_all(self, parts: Vec<Received>) -> Option<Ingested> {
-        let Pending { head, mut reader, mut at, mut line } = self;
-        let last = parts.len().checked_sub(1)?;
-        for (k, part) in parts.into_iter().enumerate() {
+        let (head, reader) = self.merge_all(parts.into_iter().map(|p| (p, ())), &mut |_, ()| Ok(())).ok()??;
+        Some(head.finish(reader))
+    }
+
+    /// The end of a read in parts whose rows were put aside as they were read, the first reader's
+    /// in its [`Pending::spill`] and each other reader's in the spill beside its part: every part's
+    /// rows added to the first reader's spill, its codes made the first reader's. `None` as for
+    /// [`Pending::finish`]: the file is to be read again by one reader.
+    ///
+    /// # Errors
+    /// [`IngestError::Scratch`] when the rows put aside cannot be read back or written.
+    pub fn finish_spilled(mut self, parts: Option<Vec<(Received, Spill)>>) -> Result<Option<SpilledRead>, IngestError> {
+        let scratch = |e: std::io::Error| IngestError::Scratch(e.to_string());
+        let (Some(parts), Some(mut spill)) = (parts, self.spill.take()) else { return Ok(None) };
+        let mut first = self;
+        first.reader.spill_into(&mut spill);
+        let merged = first.merge_all(parts.into_iter(), &mut |maps, mut part| {
+            let [channels, categories, _] = &maps.coded;
+            spill.append(&mut part, &maps.customers, channels, categories)
+        });
+        let Some((head, reader)) = merged.map_err(scratch)? else { return Ok(None) };
+        let (ingested, day_first) = head.finish_with(reader);
+        spill.settle_dates(day_first);
+        spill.finish().map_err(scratch)?;
+        Ok(Some(SpilledRead { dataset: ingested.dataset, spill }))
+    }
+
+    /// Merges each part into the first reader's rows in turn, `then` given what came with it and
+    /// how its codes were mapped; `Ok(None)` when two neighbours do not meet at a record start.
+    fn merge_all<'b, T>(
+        self,
+        parts: impl ExactSizeIterator<Item = (Received<'b>, T)>,
+        then: &mut dyn FnMut(&Maps, T) -> std::io::Result<()>,
+    ) -> std::io::Result<Option<(Head, RowReader)>> {
+        let Pending { head, mut reader, mut at, mut line, .. } = self;
+        let Some(last) = parts.len().checked_sub(1) else { return Ok(None) };
+        for (k, (part, with)) in parts.enumerate() {
             // The part's first record is where the reader before stopped, on its line `line`, and
             // no later a line of its own count (a part from a broken buffer may say otherwise: it
             // is refused).
             if part.start != Some(at) || part.first_line > line {
-                return None;
+                return Ok(None);
             }
             let shift = line - part.first_line;
             let next = match (k == last, part.end) {
                 (true, None) => None,
-                (false, Some((end, end_line))) => Some((end, end_line.checked_add(shift)?)),
-                _ => return None,
+                (false, Some((end, end_line))) => match end_line.checked_add(shift) {
+                    Some(end_line) => Some((end, end_line)),
+                    None => return Ok(None),
+                },
+                _ => return Ok(None),
             };
-            merge(&mut reader, part, line);
+            let maps = merge(&mut reader, part, line);
+            then(&maps, with)?;
             if let Some((end, end_line)) = next {
                 (at, line) = (end, end_line);
             }
         }
-        Some(head.finish(reader))
+        Ok(Some((head, reader)))
     }
 }
 
+/// How a part's codes became the first reader's: customers, and channels, categories and member
+/// levels (empty where the column is not mapped).
+struct Maps {
+    customers: Vec<u32>,
+    coded: [Vec<u32>; 3],
+}
+
 /// Adds `part`'s rows to `reader`'s, whose row at `line` is the part's first.
-fn merge(reader: &mut RowReader, part: Received, line: u64) {
+fn merge(reader: &mut RowReader, part: Received, line: u64) -> Maps {
     fn remap(labels: &mut Labels, texts: &Texts) -> Vec<u32> {
         texts.iter().map(|t| labels.intern(t)).collect()
     }
@@ -199,8 +247,8 @@ fn merge(reader: &mut RowReader, part: Received, line: u64) {
     reader.flush();
     let ds = &mut reader.dataset;
     let first_row = ds.customer.len() as u32;
-    let map = remap(&mut ds.customers, &part.customers);
-    append(&mut ds.customer, &part.customer, &map);
+    let customers = remap(&mut ds.customers, &part.customers);
+    append(&mut ds.customer, &part.customer, &customers);
     extend(&mut ds.day, part.day);
     extend(&mut ds.amount, part.amount);
     extend(&mut ds.score, part.score);
@@ -208,10 +256,11 @@ fn merge(reader: &mut RowReader, part: Received, line: u64) {
         from.append_to(&mut to.keys, |k| k);
     }
     let columns = [&mut ds.channel, &mut ds.category, &mut ds.member_level];
-    for (column, coded) in columns.into_iter().zip(part.coded) {
+    let mut maps = Maps { customers, coded: Default::default() };
+    for ((column, coded), map) in columns.into_iter().zip(part.coded).zip(&mut maps.coded) {
         if let (Some(column), Some((texts, codes))) = (column.as_mut(), coded) {
-            let map = remap(&mut column.labels, &texts);
-            append(&mut column.codes, &codes, &map);
+            *map = remap(&mut column.labels, &texts);
+            append(&mut column.codes, &codes, map);
         }
     }
     if let (Some(to), Some(from)) = (ds.comments.as_mut(), part.comments) {
@@ -224,4 +273,5 @@ fn merge(reader: &mut RowReader, part: Received, line: u64) {
     for (currency, n) in part.currencies {
         *reader.currencies.entry(Cow::Owned(currency)).or_default() += n as usize;
     }
+    maps
 }

@@ -214,6 +214,12 @@ impl<T: wire::Value> Column<'_, T> {
 /// it, finds that too and reads the file whole).
 pub fn read_part(plan: &Plan, rest: &mut dyn std::io::Read, progress: &mut dyn FnMut(Stage, f64)) -> Result<Part, String> {
     let mut part = PartReading::new(plan);
+    pull(&mut part, rest, progress)?;
+    part.finish(progress)
+}
+
+/// Pushes what `rest` holds into `part` while it wants more.
+fn pull(part: &mut PartReading, rest: &mut dyn std::io::Read, progress: &mut dyn FnMut(Stage, f64)) -> Result<(), String> {
     let mut buffer = vec![0u8; 256 * 1024];
     loop {
         let n = match rest.read(&mut buffer) {
@@ -222,10 +228,24 @@ pub fn read_part(plan: &Plan, rest: &mut dyn std::io::Read, progress: &mut dyn F
             Err(e) => return Err(e.to_string()),
         };
         if n == 0 || !part.push(&buffer[..n], progress) {
-            break;
+            return Ok(());
         }
     }
-    part.finish(progress)
+}
+
+/// [`read_part`] with the rows put aside in `spill` as they are read (see
+/// [`crate::core::ingest::ingest_spilled`]): the part holds its labels, the spill its rows.
+///
+/// # Errors
+/// As [`read_part`].
+pub fn read_part_spilled(plan: &Plan, rest: &mut dyn std::io::Read, spill: Spill) -> Result<(Part, Spill), String> {
+    let mut part = PartReading::new(plan);
+    part.spill_into(spill);
+    pull(&mut part, rest, &mut |_, _| {})?;
+    match part.finish_spilled(&mut |_, _| {})? {
+        (part, Some(spill)) => Ok((part, spill)),
+        (_, None) => Err("the rows were not put aside".into()),
+    }
 }
 
 /// The rows after a split point, read as the bytes from [`Plan::from`] on are pushed in (the
@@ -255,6 +275,8 @@ pub(super) struct PartRows {
     pub(super) until: Option<u64>,
     pub(super) end: Option<(u64, u64)>,
     pub(super) last_reported: usize,
+    /// Where the rows are put aside as they are read, when they are not kept.
+    pub(super) spill: Option<Spill>,
 }
 
 impl PartRows {
@@ -270,6 +292,11 @@ impl PartRows {
         }
         if !row.is_blank() {
             self.reader.read(pos, row, self.customer_col);
+            if let Some(spill) = self.spill.as_mut() {
+                if self.reader.dataset.rows() >= spill.chunk() {
+                    self.reader.spill_into(spill);
+                }
+            }
             if self.reader.rows - self.last_reported >= 1 << 16 {
                 self.last_reported = self.reader.rows;
                 progress(Stage::Parsing, pos.fraction);
@@ -290,6 +317,7 @@ impl PartReading {
             until: plan.until,
             end: None,
             last_reported: 0,
+            spill: None,
         };
         Self { plan: plan.clone(), skipped: 0, walker: None, rows, failed: None }
     }
@@ -338,22 +366,39 @@ impl PartReading {
     ///
     /// # Errors
     /// When the text is not plain UTF-8 or has NUL characters.
-    pub fn finish(mut self, progress: &mut dyn FnMut(Stage, f64)) -> Result<Part, String> {
+    pub fn finish(self, progress: &mut dyn FnMut(Stage, f64)) -> Result<Part, String> {
+        self.finish_spilled(progress).map(|(part, _)| part)
+    }
+
+    /// Puts the rows aside in `spill` as they are read, instead of keeping them in the part
+    /// ([`PartReading::finish_spilled`] gives it back).
+    pub fn spill_into(&mut self, spill: Spill) {
+        self.rows.spill = Some(spill);
+    }
+
+    /// [`PartReading::finish`], and the spill the rows were put aside in, if they were.
+    ///
+    /// # Errors
+    /// As [`PartReading::finish`].
+    pub fn finish_spilled(mut self, progress: &mut dyn FnMut(Stage, f64)) -> Result<(Part, Option<Spill>), String> {
         if let Some(e) = self.failed.take() {
             return Err(e);
         }
         // No line end after the split point: nothing to read.
-        let Some(mut walker) = self.walker.take() else { return Ok(Part::default()) };
+        let Some(mut walker) = self.walker.take() else { return Ok((Part::default(), self.rows.spill)) };
         let rows = &mut self.rows;
         if rows.end.is_none() {
             let _ = walker.finish(&mut |pos, row| rows.visit(pos, row, progress)).map_err(|e| e.to_string())?;
         }
-        let PartRows { mut reader, start, first_line, end, .. } = self.rows;
+        let PartRows { mut reader, start, first_line, end, mut spill, .. } = self.rows;
+        if let Some(spill) = spill.as_mut() {
+            reader.spill_into(spill);
+        }
         reader.flush();
         let RowReader { dataset, rejected, rows, currencies, tally, .. } = reader;
         let Dataset { customers, customer, day, amount, order, channel, category, member_level, score, comments, .. } = dataset;
         let coded = |c: Option<Categorical>| c.map(|c| (Texts::from(c.labels), c.codes));
-        Ok(Part {
+        let part = Part {
             start,
             first_line,
             end,
@@ -369,7 +414,8 @@ impl PartReading {
             rejected,
             currencies: currencies.into_iter().map(|(c, n)| (c.into_owned(), n as u64)).collect(),
             tally,
-        })
+        };
+        Ok((part, spill))
     }
 }
 

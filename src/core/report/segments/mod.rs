@@ -10,7 +10,7 @@ use crate::core::analysis::kpis::{kpis, Kpis};
 use crate::core::analysis::lifecycle::{stage, tiers, LifecycleError, Stage, StageParams, TierRule, Tiers};
 use crate::core::analysis::pareto::{pareto, Abc, AbcError, AbcParams, Pareto};
 use crate::core::analysis::pyramid::{Pyramid, PyramidError, PyramidParams};
-use crate::core::analysis::rfm::{segment_name_zh, CnSegment, Rfm, RfmError, RfmParams};
+use crate::core::analysis::rfm::{segment_name_zh, CnSegment, Rfm, RfmError, RfmFacts, RfmParams};
 use crate::core::analysis::stage_chain::{chain, StageChain};
 use crate::core::analysis::states::{probabilities, walk, State, StateParams, StatesResult};
 use crate::core::analysis::trends::{trends, KpiTrends};
@@ -253,10 +253,14 @@ pub struct RfmRow<'a> {
 impl<'a> RfmRow<'a> {
     /// Customer `i` (index into the facts).
     pub fn of(dataset: &'a Dataset, facts: &'a Facts, rfm: &'a Rfm, i: usize) -> Self {
-        let c = &facts.customers[i];
+        Self::named(&dataset.customers, RfmFacts::from(&facts.customers[i]), rfm, i)
+    }
+
+    /// Customer `i` of the scores, whose facts are `c` and whose name is among `names`.
+    pub fn named(names: &'a crate::core::dataset::Labels, c: RfmFacts, rfm: &'a Rfm, i: usize) -> Self {
         let s = &rfm.scores[i];
         Self {
-            customer_id: dataset.customers.name(c.customer).unwrap_or_default(),
+            customer_id: names.name(c.customer).unwrap_or_default(),
             recency_days: c.recency_days,
             frequency: c.frequency,
             monetary: rfm.monetary().then(|| crate::core::values::to_cents(c.monetary)),
