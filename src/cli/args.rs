@@ -9,8 +9,9 @@ use super::*;
     version,
     about = "Customer analytics on your own machine: nothing is uploaded anywhere",
     after_help = "Memory: the commands that read a file hold its rows (about 100 bytes a row of a ten-column export), \
-                  except `rfm` on UTF-8 delimited text of 256 MiB and more, which puts the rows aside in temporary files \
-                  and holds only its customers. `sample` writes as it generates."
+                  except on UTF-8 delimited text of 256 MiB and more `rfm`, which puts the rows aside in temporary files \
+                  and holds only its customers, and `inspect`, which counts them as they pass. `sample` writes as it \
+                  generates."
 )]
 pub(super) struct Cli {
     #[command(subcommand)]
@@ -23,6 +24,9 @@ pub(super) struct Cli {
 pub(super) enum Command {
     /// Read a file and print, as JSON, what was understood: format, encoding, columns, roles,
     /// rows accepted, customers, date range, and every rejected row with its reason.
+    ///
+    /// Memory: a UTF-8 text file of 256 MiB and more is read without keeping its rows, its
+    /// totals counted as they pass; LOYALTY_LENS_SPILL=1 does so whatever the size, 0 never.
     Inspect {
         file: PathBuf,
         #[command(flatten)]

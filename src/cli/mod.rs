@@ -201,11 +201,17 @@ pub fn main() -> ExitCode {
                 Ok(o) => o,
                 Err(e) => return fail(e),
             };
-            let ingested = match read_file(&file, &options) {
-                Ok(i) => i,
+            // A big file's rows are counted as they pass, not kept.
+            let report = match report_counted(&file, &options) {
+                Ok(Some(report)) => Ok(report),
+                Ok(None) => read_file(&file, &options).map(|i| i.report),
+                Err(e) => Err(e),
+            };
+            let report = match report {
+                Ok(r) => r,
                 Err(e) => return fail(format!("{}: {e}", file.display())),
             };
-            let report = &ingested.report;
+            let report = &report;
             let json = if compact { serde_json::to_string(report) } else { serde_json::to_string_pretty(report) };
             if let Err(e) = json.map_err(|e| e.to_string()).and_then(|text| print(&text)) {
                 return fail(e);

@@ -119,15 +119,20 @@ pub(super) fn load_spilled(file: &PathBuf, read: &ReadArgs) -> Result<Option<Spi
     let options = read.options()?;
     // Where the limit cannot be raised, a file too many is refused with the system's reason.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
-    load_spilled_split(file, &options, readers()).map_err(|e| format!("{}: {e}", file.display()))
+    read_aside(file, &options, readers(), new_spill).map_err(|e| format!("{}: {e}", file.display()))
 }
 
-/// [`load_spilled`] by `readers` readers.
-fn load_spilled_split(file: &PathBuf, options: &IngestOptions, readers: usize) -> Result<Option<SpilledRead>, String> {
+/// `file` read by `readers` readers, each putting its rows aside in a spill from `new_spill`.
+fn read_aside(
+    file: &PathBuf,
+    options: &IngestOptions,
+    readers: usize,
+    new_spill: fn() -> crate::core::dataset::spill::Spill,
+) -> Result<Option<SpilledRead>, String> {
     let (mut handle, size, prefix, name) = open(file)?;
     let mut others = Vec::new();
     let mut begin =
-        |plan: &Plan| spawn_parts(file, plan, readers, &mut others, |part, rest| read_part_spilled(part, rest, new_spill()));
+        |plan: &Plan| spawn_parts(file, plan, readers, &mut others, move |part, rest| read_part_spilled(part, rest, new_spill()));
     let split = split_at(size, readers).map(|at| Split { at, begin: &mut begin });
     match ingest_spilled(&prefix, &mut handle, size, &name, options, new_spill(), split, &mut |_, _| {})
         .map_err(|e| e.to_string())?
@@ -140,7 +145,7 @@ fn load_spilled_split(file: &PathBuf, options: &IngestOptions, readers: usize) -
                 .collect();
             match pending.finish_spilled(parts).map_err(|e| e.to_string())? {
                 Some(read) => Ok(Some(read)),
-                None => load_spilled_split(file, options, 1),
+                None => read_aside(file, options, 1, new_spill),
             }
         }
         SpilledStream::Whole => Ok(None),
@@ -152,4 +157,16 @@ fn new_spill() -> crate::core::dataset::spill::Spill {
     use crate::core::dataset::spill::{Scratch, Spill};
     let scratch = || tempfile::tempfile().map(|f| Box::new(f) as Box<dyn Scratch>);
     Spill::new(Box::new(scratch), SPILL_PER_BUCKET, SPILL_CHUNK)
+}
+
+/// The report of `file` read without keeping its rows, its totals counted as they pass (nothing
+/// written to disk; each reader counts its part): `inspect` on a file of [`SPILL_BYTES`] and
+/// more, or as `LOYALTY_LENS_SPILL` says. `None` when it is not read that way: read it with
+/// [`read_file`].
+pub(super) fn report_counted(file: &PathBuf, options: &IngestOptions) -> Result<Option<crate::core::ingest::Report>, String> {
+    if !spills(file) {
+        return Ok(None);
+    }
+    let counting = || crate::core::dataset::spill::Spill::counting(SPILL_CHUNK);
+    Ok(read_aside(file, options, readers(), counting)?.and_then(|read| read.report))
 }

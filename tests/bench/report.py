@@ -135,14 +135,14 @@ else:
     ten_text = "Ten million transactions: run `TEN_MILLION=1 make bench`."
 
 def marginal(rows):
-    """What each further customer took, with the rows put aside, from the smaller file to the bigger."""
+    """What each further customer took in `rfm` with the rows put aside, from the smaller file to the bigger."""
     if len(rows) < 2:
         return ""
     a, b = rows[0], rows[-1]
     per = (b["spilled"]["peak_mb"] - a["spilled"]["peak_mb"]) * 2**20 / (b["customers"] - a["customers"])
     grow = b["spilled"]["s"] / a["spilled"]["s"]
     return (
-        f"From the smaller file to the bigger, each further customer took {per:,.0f} bytes with the rows put aside, "
+        f"From the smaller file to the bigger, each further customer took {per:,.0f} bytes in `rfm` with the rows put aside, "
         f"and the time grew {grow:,.1f}× for {b['rows'] / a['rows']:,.1f}× the rows. "
     )
 
@@ -160,9 +160,13 @@ def memory_text():
         m = r.get(key)
         return f"{m['s']:,.1f} s, {m['peak_mb']:,} MB" if m else "not run (the rows held take ~85 B each)"
     table = "\n".join(
-        f"| {r['rows']:,} rows, {r['customers']:,} customers, {r['bytes'] / 1e9:,.1f} GB | {cell(r, 'held')} | "
+        f"| `rfm`, {r['rows']:,} rows, {r['customers']:,} customers, {r['bytes'] / 1e9:,.1f} GB | {cell(r, 'held')} | "
         f"{cell(r, 'spilled')} | {r['spilled']['peak_mb'] * 2**20 / r['customers']:,.0f} B |"
         for r in rows
+    ) + "".join(
+        f"\n| `inspect`, {r['rows']:,} rows | {cell(r, 'inspect_held')} | {cell(r, 'inspect_counted')} | "
+        f"{r['inspect_counted']['peak_mb'] * 2**20 / r['customers']:,.0f} B |"
+        for r in rows if "inspect_counted" in r
     )
     return (
         "The CLI's `rfm` reads a text file of 256 MiB and more with its rows put aside in temporary files "
@@ -172,9 +176,13 @@ def memory_text():
         "only what the scores need (24 bytes) and the customer's id. `LOYALTY_LENS_SPILL=1` puts the rows "
         "aside whatever the size, `0` never. Outputs are byte-identical either way (`tests/cli.rs`, every "
         "fixture; the property test of the facts on random files, chunks and buckets down to one row). "
+        "`inspect` on such a file puts nothing aside: each reader counts its rows' totals as they pass (revenue "
+        "and refunds added up exactly, the distinct orders or customer-days kept as sorted 8-byte keys) and the "
+        "first adds the others' counts, so that its report is the one the rows held give (tests: the same on every "
+        "fixture and on random files, in chunks down to one row, by one reader or in parts). "
         "Peak resident memory (`/usr/bin/time`), one run each, the benchmark's file at each size "
         "(`sample --customers N --seed 42`, eight rows a customer):\n\n"
-        "| file | rows held | rows put aside | put aside: peak per customer |\n|---|---:|---:|---:|\n"
+        "| command, file | rows held | rows put aside (`rfm`) or counted (`inspect`) | peak per customer |\n|---|---:|---:|---:|\n"
         f"{table}\n\n"
         f"{marginal(rows)}"
         "With the rows put aside, memory grows with the customers (their ids, interned, and 24 bytes of "

@@ -54,14 +54,21 @@ print(json.dumps({**parts[0], "runs": [r for p in parts for r in p["runs"]]}))' 
 gather $(for i in $(seq "$RUNS"); do echo "$OUT/pipeline_run_$i.json"; done) > "$OUT/pipeline_browser.json"
 gather $(for i in $(seq "$RUNS"); do echo "$OUT/duckdb_run_$i.json"; done) > "$OUT/duckdb.json"
 rm -f "$OUT"/pipeline_run_*.json "$OUT"/duckdb_run_*.json
-# The CLI's `rfm` on FILE once, with LOYALTY_LENS_SPILL=$2 (0: the rows held, 1: put aside in
-# temporary files); prints JSON {"s": seconds, "peak_mb": the process's peak resident memory}.
-measure_rfm() {
-  /usr/bin/time -f '%e %M' -o "$OUT/time.txt" env LOYALTY_LENS_SPILL="$2" target/release/loyalty-lens rfm "$1" > /dev/null
+# The CLI's COMMAND (rfm, inspect) on FILE once, with LOYALTY_LENS_SPILL=$3 (0: the rows held,
+# 1: put aside in temporary files, or for inspect counted as they pass); prints JSON
+# {"s": seconds, "peak_mb": the process's peak resident memory}.
+measure() {
+  /usr/bin/time -f '%e %M' -o "$OUT/time.txt" env LOYALTY_LENS_SPILL="$3" target/release/loyalty-lens "$1" "$2" > /dev/null
   local s kb
   read -r s kb < "$OUT/time.txt"
   rm -f "$OUT/time.txt"
   printf '{"s": %s, "peak_mb": %s}' "$s" "$((kb / 1024))"
+}
+# Prints the JSON of the memory measurements on FILE of CUSTOMERS customers.
+measure_memory() {
+  printf '{"customers": %s, "rows": %s, "bytes": %s, "held": %s, "spilled": %s, "inspect_held": %s, "inspect_counted": %s}\n' \
+    "$2" "$(($(wc -l < "$1") - 1))" "$(stat -c %s "$1")" "$(measure rfm "$1" 0)" "$(measure rfm "$1" 1)" \
+    "$(measure inspect "$1" 0)" "$(measure inspect "$1" 1)"
 }
 if [ "${TEN_MILLION:-0}" = 1 ]; then
   echo "10M transactions: the app in the browser (one run; TEN_MILLION=1)…"
@@ -73,20 +80,16 @@ if [ "${TEN_MILLION:-0}" = 1 ]; then
   end=$(date +%s%N)
   printf '{"rfm_s": [%s]}\n' "$(( (end - start) / 1000 ))e-6" > "$OUT/rfm_cli_10m.json"
   .venv-bench/bin/python tests/bench/rfm_native.py "$OUT/orders_10m.csv" --runs 1 > "$OUT/rfm_native_10m.json"
-  echo "10M transactions: the CLI's rfm with the rows held, then put aside (memory)…"
-  printf '{"customers": 1250000, "rows": %s, "bytes": %s, "held": %s, "spilled": %s}\n' "$(($(wc -l < "$OUT/orders_10m.csv") - 1))" \
-    "$(stat -c %s "$OUT/orders_10m.csv")" "$(measure_rfm "$OUT/orders_10m.csv" 0)" "$(measure_rfm "$OUT/orders_10m.csv" 1)" \
-    > "$OUT/rfm_memory_10m.json"
+  echo "10M transactions: the CLI's rfm and inspect with the rows held, then not (memory)…"
+  measure_memory "$OUT/orders_10m.csv" 1250000 > "$OUT/rfm_memory_10m.json"
   rm -f "$OUT/orders_10m.csv"
 fi
-# A hundred million rows (8.5 GB of CSV; HUNDRED_MILLION=1): the CLI's rfm with the rows held
-# (about 10 GB of memory) and put aside.
+# A hundred million rows (8.5 GB of CSV; HUNDRED_MILLION=1): the CLI's rfm and inspect with the
+# rows held (about 10 GB of memory) and not.
 if [ "${HUNDRED_MILLION:-0}" = 1 ]; then
-  echo "100M transactions: the CLI's rfm with the rows held, then put aside (one run each; HUNDRED_MILLION=1)…"
+  echo "100M transactions: the CLI's rfm and inspect with the rows held, then not (one run each; HUNDRED_MILLION=1)…"
   target/release/loyalty-lens sample --customers 12500000 --seed 42 "$OUT/orders_100m.csv"
-  printf '{"customers": 12500000, "rows": %s, "bytes": %s, "held": %s, "spilled": %s}\n' "$(($(wc -l < "$OUT/orders_100m.csv") - 1))" \
-    "$(stat -c %s "$OUT/orders_100m.csv")" "$(measure_rfm "$OUT/orders_100m.csv" 0)" "$(measure_rfm "$OUT/orders_100m.csv" 1)" \
-    > "$OUT/rfm_memory_100m.json"
+  measure_memory "$OUT/orders_100m.csv" 12500000 > "$OUT/rfm_memory_100m.json"
   rm -f "$OUT/orders_100m.csv"
 fi
 # Times the CLI's `rfm` on FILE, RUNS times, run through the command given after it if any (e.g.

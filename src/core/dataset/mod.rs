@@ -7,6 +7,7 @@
 mod labels;
 mod orders;
 pub mod spill;
+pub mod totals;
 
 pub use self::labels::{Categorical, Held, Labels, Recent};
 pub use self::orders::{order_key, OrderIds, NO_ORDER};

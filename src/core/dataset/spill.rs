@@ -4,6 +4,7 @@
 //! not. Natively the buckets are temporary files (the CLI's `rfm` on a big file); tests keep them
 //! in memory.
 
+use super::totals::Counting;
 use super::{Dataset, MISSING, NO_ORDER};
 use crate::core::values::{swap_day_month, Day};
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -40,7 +41,10 @@ struct Bucket {
 /// The rows of a file put aside by customer: customers `k · per_bucket ..` in bucket `k`, in the
 /// order they were read, anonymous rows in a bucket of their own after the others.
 pub struct Spill {
-    make: MakeScratch,
+    /// None: the rows are counted, not put aside ([`Spill::counting`]).
+    make: Option<MakeScratch>,
+    /// The dataset's totals, counted as the rows pass.
+    counting: Option<Counting>,
     per_bucket: u32,
     chunk: usize,
     buckets: Vec<Option<Bucket>>,
@@ -67,8 +71,13 @@ impl Spill {
     /// A spill into scratch spaces from `make`, `per_bucket` customers a bucket, taking the
     /// dataset's rows whenever it holds `chunk` of them.
     pub fn new(make: MakeScratch, per_bucket: u32, chunk: usize) -> Self {
+        Self::with(Some(make), None, per_bucket, chunk)
+    }
+
+    fn with(make: Option<MakeScratch>, counting: Option<Counting>, per_bucket: u32, chunk: usize) -> Self {
         Self {
             make,
+            counting,
             per_bucket: per_bucket.max(1),
             chunk: chunk.max(1),
             buckets: Vec::new(),
@@ -80,6 +89,18 @@ impl Spill {
             swap: false,
             error: None,
         }
+    }
+
+    /// A spill that puts nothing aside but counts the dataset's totals as the rows pass, taking
+    /// them whenever the dataset holds `chunk`: for a report of a file whose rows are not needed.
+    /// A file read in parts has one for each reader, the first adding the others' ([`Spill::append`]).
+    pub fn counting(chunk: usize) -> Self {
+        Self::with(None, Some(Counting::default()), 1, chunk)
+    }
+
+    /// The totals counted ([`Spill::counting`]), taken out.
+    pub fn take_counting(&mut self) -> Option<Counting> {
+        self.counting.take()
     }
 
     /// Rows a dataset holds before they are put aside.
@@ -95,6 +116,13 @@ impl Spill {
     /// Puts aside every row of `ds` (its customer codes interned); `open` lists, in ascending
     /// order, the rows whose dates were read month first while the date order was open.
     pub fn take(&mut self, ds: &Dataset, open: &[u32]) {
+        if let Some(counting) = self.counting.as_mut() {
+            counting.take(ds, open);
+        }
+        if self.make.is_none() {
+            self.rows += ds.rows() as u64;
+            return;
+        }
         let (days, amounts) = (ds.day.as_deref(), ds.amount.as_deref());
         let orders = ds.order.as_ref().map(|o| o.keys.as_slice());
         let (categories, channels) = (ds.category.as_ref().map(|c| &c.codes[..]), ds.channel.as_ref().map(|c| &c.codes[..]));
@@ -117,11 +145,26 @@ impl Spill {
     /// reader whose labels were then added to this reader's), its codes mapped by `customers`,
     /// `channels` and `categories` (a part's code → this reader's), after the rows put aside so
     /// far. Each customer's rows stay in the file's order: theirs in `other` come from one bucket,
-    /// in the order they were read.
+    /// in the order they were read. Where the spills count, what `other` counted is added (its
+    /// orders customer-days when `by_day`).
     ///
     /// # Errors
     /// When `other` cannot be read back.
-    pub fn append(&mut self, other: &mut Spill, customers: &[u32], channels: &[u32], categories: &[u32]) -> io::Result<()> {
+    pub fn append(
+        &mut self,
+        other: &mut Spill,
+        customers: &[u32],
+        channels: &[u32],
+        categories: &[u32],
+        by_day: bool,
+    ) -> io::Result<()> {
+        if let (Some(mine), Some(theirs)) = (self.counting.as_mut(), other.counting.take()) {
+            mine.absorb(theirs, customers, by_day);
+        }
+        if other.make.is_none() {
+            self.rows += other.rows;
+            return Ok(());
+        }
         other.finish()?;
         let map = |codes: &[u32], c: u32| if c == MISSING { MISSING } else { codes.get(c as usize).copied().unwrap_or(MISSING) };
         for mut bucket in other.each_bucket() {
@@ -183,7 +226,8 @@ impl Spill {
             &mut self.buckets[k]
         };
         if slot.is_none() {
-            *slot = Some(Bucket { out: BufWriter::with_capacity(1 << 16, (self.make)()?), rows: 0 });
+            let make = self.make.as_mut().ok_or_else(|| io::Error::other("the rows are counted, not put aside"))?;
+            *slot = Some(Bucket { out: BufWriter::with_capacity(1 << 16, make()?), rows: 0 });
         }
         slot.as_mut().ok_or_else(|| io::Error::other("bucket"))
     }

@@ -156,6 +156,9 @@ pub struct SpilledRead {
     /// columns are `Some` and empty): no rows — those are in `spill`.
     pub dataset: Dataset,
     pub spill: Spill,
+    /// The file's report, where the spill counted the totals as the rows passed
+    /// ([`Spill::counting`]); `None` otherwise: its totals would be those of no rows.
+    pub report: Option<Report>,
 }
 
 /// What [`ingest_spilled`] made of a file.

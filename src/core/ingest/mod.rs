@@ -22,6 +22,8 @@ mod report;
 mod rows;
 mod sniff;
 #[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
 mod tests;
 
 pub use self::drive::*;

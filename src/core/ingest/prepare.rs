@@ -339,10 +339,7 @@ impl Reading {
             return Ok(SpilledStream::Split(Box::new(Pending { head, reader, at, line, spill: Some(spill) })));
         }
         reader.spill_into(&mut spill);
-        let (ingested, day_first) = head.finish_with(reader);
-        spill.settle_dates(day_first);
-        spill.finish().map_err(|e| IngestError::Scratch(e.to_string()))?;
-        Ok(SpilledStream::Read(Box::new(SpilledRead { dataset: ingested.dataset, spill })))
+        head.close_spilled(reader, spill).map(|read| SpilledStream::Read(Box::new(read)))
     }
 
     /// The rows read: all of them, or those before the split point.
@@ -399,13 +396,39 @@ pub(crate) struct Head {
 }
 
 impl Head {
+    /// The end of a read whose rows were put aside in `spill` (all of them, every reader's): the
+    /// dates settled in it, and the report where it counted the totals.
+    ///
+    /// # Errors
+    /// [`IngestError::Scratch`] when the rows could not be put aside.
+    pub(crate) fn close_spilled(self, reader: RowReader, mut spill: Spill) -> Result<SpilledRead, IngestError> {
+        let mut counting = spill.take_counting();
+        if let Some(counting) = counting.as_mut() {
+            counting.settle();
+        }
+        let had = |key: u64| counting.as_ref().is_some_and(|c| c.had_order(key));
+        let (ingested, day_first) = self.finish_with(reader, counting.is_some().then_some(&had as &dyn Fn(u64) -> bool));
+        spill.settle_dates(day_first);
+        spill.finish().map_err(|e| IngestError::Scratch(e.to_string()))?;
+        // Counted as the rows passed, the report's totals are those of every row; otherwise the
+        // report is not given (its totals would be those of no rows).
+        let Ingested { mut report, dataset } = ingested;
+        let report = counting.map(|counting| {
+            report.rows_accepted = counting.rows() as u64;
+            report.totals = counting.finish(&dataset, day_first);
+            report
+        });
+        Ok(SpilledRead { dataset, spill, report })
+    }
+
     pub(crate) fn finish(self, reader: RowReader) -> Ingested {
-        self.finish_with(reader).0
+        self.finish_with(reader, None).0
     }
 
     /// [`Head::finish`], and whether the dates read while the date order was open were turned
-    /// round (the rest of the file put the day first).
-    pub(crate) fn finish_with(self, mut reader: RowReader) -> (Ingested, bool) {
+    /// round (the rest of the file put the day first). `known`: whether a row read had an order
+    /// key, where the dataset does not hold its rows.
+    pub(crate) fn finish_with(self, mut reader: RowReader, known: Option<&dyn Fn(u64) -> bool>) -> (Ingested, bool) {
         reader.flush();
         let RowReader { mut dataset, mut rejected, rows, currencies, tally, cancel_prefix, zero_is_guest, .. } = reader;
         let mut warnings = self.warnings;
@@ -433,15 +456,18 @@ impl Head {
         let mut merged_lines = order_lines.len() as u64;
         let mut excluded_lines = 0u64;
         if !order_lines.is_empty() {
-            let known: std::collections::HashSet<u64> =
-                dataset.order.as_ref().map(|o| o.keys.iter().copied().collect()).unwrap_or_default();
+            let held: std::collections::HashSet<u64> = match known {
+                Some(_) => Default::default(),
+                None => dataset.order.as_ref().map(|o| o.keys.iter().copied().collect()).unwrap_or_default(),
+            };
+            let known = |k: &u64| known.map_or_else(|| held.contains(k), |had| had(*k));
             let column = self.mapping.get(&Role::Amount).map_or_else(String::new, |m| m.name.clone());
             let excluded: std::collections::HashSet<u64> = excluded_orders.iter().copied().collect();
             // Lines of orders left out for their status go with them.
-            let dropped = order_lines.iter().filter(|(k, _)| !known.contains(k) && excluded.contains(k)).count() as u64;
+            let dropped = order_lines.iter().filter(|(k, _)| !known(k) && excluded.contains(k)).count() as u64;
             excluded_lines += dropped;
             let orphans: Vec<u64> =
-                order_lines.iter().filter(|(k, _)| !known.contains(k) && !excluded.contains(k)).map(|&(_, l)| l).collect();
+                order_lines.iter().filter(|(k, _)| !known(k) && !excluded.contains(k)).map(|&(_, l)| l).collect();
             merged_lines -= orphans.len() as u64 + dropped;
             for line in orphans {
                 let reason = "amount is empty, and no other line of its order has one".to_string();

@@ -259,3 +259,48 @@ fn rejections_export_as_csv() {
     }]);
     assert_eq!(csv, "row,column,value,reason,code\n3,金额,\"1,2x\",not a number,amount_invalid\n");
 }
+
+/// The report of `bytes` read with its rows counted as they pass, `chunk` at a time, not kept
+/// (`inspect` on a big file), by one reader or in parts ([`testing::read_aside`]).
+fn counted(bytes: &[u8], chunk: usize, split: Option<(f64, usize)>) -> Option<Result<Report, IngestError>> {
+    let read = testing::read_aside(bytes, &|| crate::core::dataset::spill::Spill::counting(chunk), split)?;
+    Some(read.map(|read| read.report.expect("a counting spill gives the report")))
+}
+
+#[test]
+fn every_fixture_that_streams_reports_the_same_with_its_rows_counted_not_kept() {
+    let mut compared = 0;
+    for (path, bytes) in testing::fixture_files() {
+        let whole = ingest(&bytes, "f.csv", &IngestOptions::default(), &mut |_, _| {}).map(|i| i.report);
+        for (chunk, split) in [(1, None), (7, None), (1 << 20, None), (5, Some((0.4, 1))), (1 << 20, Some((0.3, 3)))] {
+            if let Some(report) = counted(&bytes, chunk, split) {
+                assert!(report == whole, "{} (chunk {chunk}, {split:?}): {report:?} against {whole:?}", path.display());
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 150, "only {compared} reports compared");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+    /// Random files: an order's further lines without an amount of their own (some of orders no
+    /// row has), returns and refunds in full, guests, scores and empty answers, and dates whose
+    /// order the head leaves open and the rest settles either way or never; with order ids, or
+    /// orders by customer and day; by one reader or in parts.
+    #[test]
+    fn random_files_report_the_same_with_their_rows_counted_not_kept(
+        rows in proptest::collection::vec((0u32..40, 1u32..=6, 1u32..=12, 0usize..8, 0u32..40, 0usize..4, 0u8..13), 1001..1200),
+        settle in 0usize..3,
+        at in 1000usize..1200,
+        chunk in 1usize..300,
+        with_orders in proptest::bool::ANY,
+        split in proptest::option::of((0.05f64..0.95, 1usize..4)),
+    ) {
+        // Months first 1–6 and days 1–12: read the other way round, the dates span other days.
+        let text = testing::random_file(&rows, settle, at, with_orders);
+        let whole = ingest(text.as_bytes(), "f.csv", &IngestOptions::default(), &mut |_, _| {}).map(|i| i.report);
+        let got = counted(text.as_bytes(), chunk, split);
+        proptest::prop_assert!(got == Some(whole.clone()), "{got:?} against {whole:?}");
+    }
+}

@@ -164,8 +164,8 @@ fn runs(bucket: &mut BucketRows<'_>, gather: usize) -> io::Result<Vec<std::ops::
 mod tests {
     use super::*;
     use crate::core::dataset::spill::{MakeScratch, Scratch};
-    use crate::core::ingest::split::{read_part_spilled, Plan, Received, Split};
-    use crate::core::ingest::{ingest, ingest_spilled, IngestOptions, SpilledStream};
+    use crate::core::ingest::testing::{fixture_files, random_file, read_aside};
+    use crate::core::ingest::{ingest, IngestOptions};
 
     fn in_memory() -> MakeScratch {
         Box::new(|| Ok(Box::new(io::Cursor::new(Vec::new())) as Box<dyn Scratch>))
@@ -180,43 +180,9 @@ mod tests {
     /// them; `None` where the file does not stream.
     fn spilled(bytes: &[u8], as_of: Option<Day>, sizes: Sizes) -> Option<Result<Facts, String>> {
         let (chunk, per_bucket, gather, threads, split) = sizes;
-        let prefix = bytes.len().min(crate::core::ingest::STREAM_PREFIX);
         let new_spill = || Spill::new(in_memory(), per_bucket, chunk);
-        let mut plan = None;
-        let mut begin = |p: &Plan| {
-            plan = Some(p.clone());
-            true
-        };
-        let at = split.map(|(share, _)| ((bytes.len() as f64 * share) as u64).max(1));
-        let split_at = at.map(|at| Split { at, begin: &mut begin });
-        let read = ingest_spilled(
-            &bytes[..prefix],
-            &mut &bytes[prefix..],
-            bytes.len() as u64,
-            "f.csv",
-            &IngestOptions::default(),
-            new_spill(),
-            split_at,
-            &mut |_, _| {},
-        );
-        let mut read = match read {
-            Ok(SpilledStream::Read(read)) => *read,
-            Ok(SpilledStream::Split(pending)) => {
-                let (plan, others) = (plan.expect("a plan"), split.map_or(1, |(_, n)| n));
-                let parts = plan
-                    .parts(others)
-                    .iter()
-                    .map(|p| read_part_spilled(p, &mut &bytes[p.from() as usize..], new_spill()).ok())
-                    .map(|part| part.map(|(part, spill)| (Received::from(part), spill)))
-                    .collect();
-                match pending.finish_spilled(parts) {
-                    Ok(Some(read)) => read,
-                    // The parts did not meet: read again by one reader, as the command line does.
-                    Ok(None) => return spilled(bytes, as_of, (chunk, per_bucket, gather, threads, None)),
-                    Err(e) => return Some(Err(e.to_string())),
-                }
-            }
-            Ok(SpilledStream::Whole) => return None,
+        let mut read = match read_aside(bytes, &new_spill, split)? {
+            Ok(read) => read,
             Err(e) => return Some(Err(e.to_string())),
         };
         let found = spilled_facts(&read.dataset, &mut read.spill, as_of, gather, threads, &|f| f).unwrap();
@@ -235,27 +201,19 @@ mod tests {
     #[test]
     fn every_fixture_that_streams_has_the_same_facts_with_its_rows_put_aside() {
         let mut compared = 0;
-        for dir in ["tests/fixtures", "tests/fixtures/bad", "tests/fixtures/exports", "tests/fixtures/cdnow"] {
-            let Ok(entries) = std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR"))) else { continue };
-            for entry in entries {
-                let path = entry.unwrap().path();
-                if !path.is_file() {
-                    continue;
-                }
-                let bytes = std::fs::read(&path).unwrap();
-                let sizes: [Sizes; 5] = [
-                    (1 << 20, 1 << 18, SPILL_GATHER_ROWS, 2, None),
-                    (7, 3, 5, 3, None),
-                    (1, 1, 1, 1, None),
-                    (1 << 20, 1 << 18, SPILL_GATHER_ROWS, 2, Some((0.5, 1))),
-                    (5, 2, 7, 2, Some((0.3, 3))),
-                ];
-                for sizes in sizes {
-                    let Some(got) = spilled(&bytes, None, sizes) else { continue };
-                    let expected = held(&bytes, None);
-                    assert!(got == expected, "{} {sizes:?}: {got:?} against {expected:?}", path.display());
-                    compared += 1;
-                }
+        let sizes: [Sizes; 5] = [
+            (1 << 20, 1 << 18, SPILL_GATHER_ROWS, 2, None),
+            (7, 3, 5, 3, None),
+            (1, 1, 1, 1, None),
+            (1 << 20, 1 << 18, SPILL_GATHER_ROWS, 2, Some((0.5, 1))),
+            (5, 2, 7, 2, Some((0.3, 3))),
+        ];
+        for (path, bytes) in fixture_files() {
+            for sizes in sizes {
+                let Some(got) = spilled(&bytes, None, sizes) else { continue };
+                let expected = held(&bytes, None);
+                assert!(got == expected, "{} {sizes:?}: {got:?} against {expected:?}", path.display());
+                compared += 1;
             }
         }
         assert!(compared >= 100, "only {compared} readings compared");
@@ -269,7 +227,7 @@ mod tests {
         /// by one reader or in parts, each part's rows put aside by its reader.
         #[test]
         fn random_files_have_the_same_facts_with_their_rows_put_aside(
-            rows in proptest::collection::vec((0u32..40, 1u32..=12, 1u32..=12, 0usize..7, 0u32..30, 0usize..4), 1001..1300),
+            rows in proptest::collection::vec((0u32..40, 1u32..=12, 1u32..=12, 0usize..8, 0u32..30, 0usize..4, 0u8..13), 1001..1300),
             settle in 0usize..3,
             at in 1000usize..1300,
             as_of in proptest::option::of(0u32..12),
@@ -279,20 +237,7 @@ mod tests {
             threads in 1usize..4,
             split in proptest::option::of((0.05f64..0.95, 1usize..4)),
         ) {
-            const AMOUNTS: [&str; 7] = ["10", "-5.5", "-0", "0", "3.25", "99.99", "1e3"];
-            const CHANNELS: [&str; 4] = ["", "web", "app", "store"];
-            let mut text = String::from("customer_id,order_date,amount,order_id,channel\n");
-            for (i, &(c, a, b, amount, order, channel)) in rows.iter().enumerate() {
-                let id = if c == 0 { String::new() } else { format!("c{c}") };
-                // The head's dates are all a/b/2023 with both parts 12 or under: the order stays open.
-                let date = match settle {
-                    1 if i == at => format!("25/{b}/2023"),
-                    2 if i == at => format!("{a}/25/2023"),
-                    _ => format!("{a}/{b}/2023"),
-                };
-                let order = if order < 10 { String::new() } else { format!("o{order}") };
-                text.push_str(&format!("{id},{date},{},{order},{}\n", AMOUNTS[amount], CHANNELS[channel]));
-            }
+            let text = random_file(&rows, settle, at, true);
             let as_of = as_of.map(|m| crate::core::values::day_from_ymd(2023, m + 1, 15).unwrap());
             let got = spilled(text.as_bytes(), as_of, (chunk, per_bucket, gather, threads, split));
             proptest::prop_assert!(got.is_some(), "the file streams");

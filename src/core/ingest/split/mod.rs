@@ -178,15 +178,13 @@ impl Pending {
         let (Some(parts), Some(mut spill)) = (parts, self.spill.take()) else { return Ok(None) };
         let mut first = self;
         first.reader.spill_into(&mut spill);
+        let by_day = first.reader.dataset.order.is_none();
         let merged = first.merge_all(parts.into_iter(), &mut |maps, mut part| {
             let [channels, categories, _] = &maps.coded;
-            spill.append(&mut part, &maps.customers, channels, categories)
+            spill.append(&mut part, &maps.customers, channels, categories, by_day)
         });
         let Some((head, reader)) = merged.map_err(scratch)? else { return Ok(None) };
-        let (ingested, day_first) = head.finish_with(reader);
-        spill.settle_dates(day_first);
-        spill.finish().map_err(scratch)?;
-        Ok(Some(SpilledRead { dataset: ingested.dataset, spill }))
+        head.close_spilled(reader, spill).map(Some)
     }
 
     /// Merges each part into the first reader's rows in turn, `then` given what came with it and
