@@ -293,8 +293,8 @@ impl CnSegment {
     }
 }
 
-/// What RFM scores read of a customer's facts: what the `rfm` command keeps of each customer (a
-/// fifth of a [`CustomerFacts`] without its lists).
+/// What RFM scores read of a customer's facts: what the `rfm` command keeps of each customer (24
+/// bytes, where a [`CustomerFacts`] takes 152 and its lists more).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RfmFacts {
     /// Code of the customer.

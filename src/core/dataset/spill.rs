@@ -32,6 +32,19 @@ pub struct SpilledRow {
 /// was read while the date order was open.
 const RECORD: usize = 4 + 4 + 8 + 8 + 4 + 4 + 1;
 
+/// A row as it is put aside.
+fn encode(row: &SpilledRow, undecided: bool) -> [u8; RECORD] {
+    let mut record = [0u8; RECORD];
+    record[0..4].copy_from_slice(&row.customer.to_le_bytes());
+    record[4..8].copy_from_slice(&row.day.to_le_bytes());
+    record[8..16].copy_from_slice(&row.amount.to_bits().to_le_bytes());
+    record[16..24].copy_from_slice(&row.order.to_le_bytes());
+    record[24..28].copy_from_slice(&row.category.to_le_bytes());
+    record[28..32].copy_from_slice(&row.channel.to_le_bytes());
+    record[32] = u8::from(undecided);
+    record
+}
+
 /// A bucket's rows: written while the file is read, then read back as often as needed.
 struct Bucket {
     out: BufWriter<Box<dyn Scratch>>,
@@ -196,14 +209,7 @@ impl Spill {
         if self.error.is_some() {
             return;
         }
-        let mut record = [0u8; RECORD];
-        record[0..4].copy_from_slice(&row.customer.to_le_bytes());
-        record[4..8].copy_from_slice(&row.day.to_le_bytes());
-        record[8..16].copy_from_slice(&row.amount.to_bits().to_le_bytes());
-        record[16..24].copy_from_slice(&row.order.to_le_bytes());
-        record[24..28].copy_from_slice(&row.category.to_le_bytes());
-        record[28..32].copy_from_slice(&row.channel.to_le_bytes());
-        record[32] = u8::from(undecided);
+        let record = encode(row, undecided);
         let written = self.bucket_for(row.customer).and_then(|b| {
             b.rows += 1;
             b.out.write_all(&record)
@@ -265,6 +271,12 @@ impl Spill {
     /// Every bucket, to be read back on its own (on several threads), in order (after
     /// [`Spill::finish`]).
     pub fn each_bucket(&mut self) -> Vec<BucketRows<'_>> {
+        self.each_bucket_and_maker().0
+    }
+
+    /// [`Spill::each_bucket`], and what makes scratch spaces ([`BucketRows::cut`]; none where the
+    /// spill only counts).
+    pub fn each_bucket_and_maker(&mut self) -> (Vec<BucketRows<'_>>, Option<&mut MakeScratch>) {
         let (swap, per_bucket) = (self.swap, self.per_bucket);
         let codes = |k: usize| {
             let first = k as u32 * per_bucket;
@@ -273,7 +285,21 @@ impl Spill {
         let mut all: Vec<BucketRows<'_>> =
             self.buckets.iter_mut().enumerate().map(|(k, b)| BucketRows { bucket: b.as_mut(), codes: codes(k), swap }).collect();
         all.push(BucketRows { bucket: self.anonymous.as_mut(), codes: MISSING..=MISSING, swap });
-        all
+        (all, self.make.as_mut())
+    }
+}
+
+/// A run of a bucket's customers cut out into a scratch space of its own ([`BucketRows::cut`]).
+pub struct Piece {
+    bucket: Bucket,
+    codes: std::ops::RangeInclusive<u32>,
+    swap: bool,
+}
+
+impl Piece {
+    /// The piece's rows, to be read back.
+    pub fn rows(&mut self) -> BucketRows<'_> {
+        BucketRows { bucket: Some(&mut self.bucket), codes: self.codes.clone(), swap: self.swap }
     }
 }
 
@@ -304,6 +330,44 @@ impl BucketRows<'_> {
         self.read_raw(&mut |row, undecided| {
             each(if swap && undecided { SpilledRow { day: swap_day_month(row.day), ..row } } else { row })
         })
+    }
+
+    /// Cuts the rows into a piece for each of `runs` (runs of the bucket's codes, in order, that
+    /// cover them all), each in a scratch space from `make`, in one reading: a bucket too big to
+    /// gather at once is then read a piece at a time, rather than whole for each run.
+    ///
+    /// # Errors
+    /// When the bucket cannot be read or a piece written.
+    pub fn cut(
+        &mut self,
+        runs: &[std::ops::RangeInclusive<u32>],
+        make: &mut dyn FnMut() -> io::Result<Box<dyn Scratch>>,
+    ) -> io::Result<Vec<Piece>> {
+        let mut pieces = Vec::with_capacity(runs.len());
+        for codes in runs {
+            let out = BufWriter::with_capacity(1 << 16, make()?);
+            pieces.push(Piece { bucket: Bucket { out, rows: 0 }, codes: codes.clone(), swap: self.swap });
+        }
+        let mut failed = None;
+        self.read_raw(&mut |row, undecided| {
+            if failed.is_some() {
+                return;
+            }
+            let k = runs.partition_point(|codes| *codes.end() < row.customer);
+            if let Some(piece) = pieces.get_mut(k) {
+                piece.bucket.rows += 1;
+                if let Err(e) = piece.bucket.out.write_all(&encode(&row, undecided)) {
+                    failed = Some(e);
+                }
+            }
+        })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        for piece in &mut pieces {
+            piece.bucket.out.flush()?;
+        }
+        Ok(pieces)
     }
 
     /// The rows as they were put aside, each with whether its date was read while the date order

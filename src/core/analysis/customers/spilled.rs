@@ -4,7 +4,7 @@
 //! facts are all held at once.
 
 use super::*;
-use crate::core::dataset::spill::{BucketRows, Spill, SpilledRow};
+use crate::core::dataset::spill::{BucketRows, MakeScratch, Spill, SpilledRow};
 use std::io;
 
 /// What was found besides each customer's facts.
@@ -49,7 +49,9 @@ pub fn spilled_facts<T: Send>(
     }
     let Some(as_of) = as_of.or_else(|| spill.latest_day().map(|d| d + 1)) else { return Ok(Err(FactsError::NoRows)) };
     let rules = Rules::of(dataset, as_of);
-    let buckets: Vec<std::sync::Mutex<BucketRows<'_>>> = spill.each_bucket().into_iter().map(std::sync::Mutex::new).collect();
+    let (buckets, make) = spill.each_bucket_and_maker();
+    let buckets: Vec<std::sync::Mutex<BucketRows<'_>>> = buckets.into_iter().map(std::sync::Mutex::new).collect();
+    let make = make.map(std::sync::Mutex::new);
     // Each bucket's kept facts and rows after the as-of date, in the buckets' order.
     let done: Vec<std::sync::Mutex<Option<BucketResult<T>>>> = buckets.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -59,7 +61,7 @@ pub fn spilled_facts<T: Send>(
             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(bucket) = buckets.get(k) else { break };
             let mut bucket = bucket.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let result = bucket_facts(&mut bucket, rules, gather.max(1), &mut scratch, keep);
+            let result = bucket_facts(&mut bucket, rules, gather.max(1), &mut scratch, keep, make.as_ref());
             *done[k].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
         }
     };
@@ -88,53 +90,83 @@ pub fn spilled_facts<T: Send>(
 type BucketResult<T> = io::Result<(Vec<T>, usize)>;
 
 /// The facts of one bucket's customers, as `keep` keeps them, and its rows after the as-of date.
+/// A bucket of more rows than are gathered at once is read a run of customers at a time: cut into
+/// a piece a run first (with a scratch space from `make` for each) where it has more than two.
 fn bucket_facts<T>(
     bucket: &mut BucketRows<'_>,
     rules: Rules<'_>,
     gather: usize,
     scratch: &mut Scratch,
     keep: &(dyn Fn(CustomerFacts) -> T + Sync),
+    make: Option<&std::sync::Mutex<&mut MakeScratch>>,
 ) -> BucketResult<T> {
-    let (mut kept, mut after, mut pending, mut sorted) = (Vec::new(), 0, Vec::new(), Vec::new());
-    for codes in runs(bucket, gather)? {
-        pending.clear();
-        bucket.read(&mut |r: SpilledRow| {
-            if codes.contains(&r.customer) {
-                if r.day > rules.as_of {
-                    after += 1;
-                } else {
-                    let row = Row { day: r.day, amount: r.amount, order: r.order, category: r.category, channel: r.channel };
-                    pending.push((r.customer, row));
-                }
+    let runs = runs(bucket, gather)?;
+    let mut found = (Vec::new(), 0);
+    match make {
+        Some(make) if runs.len() > 2 => {
+            let mut make = || (make.lock().unwrap_or_else(std::sync::PoisonError::into_inner))();
+            for mut piece in bucket.cut(&runs, &mut make)? {
+                let mut rows = piece.rows();
+                let codes = rows.codes();
+                run_facts(&mut rows, codes, rules, scratch, keep, &mut found)?;
             }
-        })?;
-        // By customer (a counting pass and a scattering pass, the rows of each in the order they
-        // were read), then each customer's by day: the order `Input::gather` makes.
-        let first = *codes.start();
-        let mut starts = vec![0usize; (*codes.end() - first) as usize + 2];
-        for (c, _) in &pending {
-            starts[(c - first) as usize + 1] += 1;
         }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
-        let mut next = starts.clone();
-        sorted.clear();
-        sorted.resize(pending.len(), Row::default());
-        for &(c, row) in &pending {
-            let at = &mut next[(c - first) as usize];
-            sorted[*at] = row;
-            *at += 1;
-        }
-        for (i, w) in starts.windows(2).enumerate() {
-            let group = &mut sorted[w[0]..w[1]];
-            if !group.is_empty() {
-                group.sort_by_key(|r| r.day);
-                kept.push(keep(rules.customer(first + i as u32, group, scratch)));
+        _ => {
+            for codes in runs {
+                run_facts(bucket, codes, rules, scratch, keep, &mut found)?;
             }
         }
     }
-    Ok((kept, after))
+    Ok(found)
+}
+
+/// Adds the facts of the customers `codes` of `bucket`, as `keep` keeps them, and their rows
+/// after the as-of date, to `found`.
+fn run_facts<T>(
+    bucket: &mut BucketRows<'_>,
+    codes: std::ops::RangeInclusive<u32>,
+    rules: Rules<'_>,
+    scratch: &mut Scratch,
+    keep: &(dyn Fn(CustomerFacts) -> T + Sync),
+    (kept, after): &mut (Vec<T>, usize),
+) -> io::Result<()> {
+    let mut pending = Vec::new();
+    bucket.read(&mut |r: SpilledRow| {
+        if codes.contains(&r.customer) {
+            if r.day > rules.as_of {
+                *after += 1;
+            } else {
+                let row = Row { day: r.day, amount: r.amount, order: r.order, category: r.category, channel: r.channel };
+                pending.push((r.customer, row));
+            }
+        }
+    })?;
+    // By customer (a counting pass and a scattering pass, the rows of each in the order they
+    // were read), then each customer's by day: the order `Input::gather` makes.
+    let first = *codes.start();
+    let mut starts = vec![0usize; (*codes.end() - first) as usize + 2];
+    for (c, _) in &pending {
+        starts[(c - first) as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut sorted = vec![Row::default(); pending.len()];
+    for &(c, row) in &pending {
+        let at = &mut next[(c - first) as usize];
+        sorted[*at] = row;
+        *at += 1;
+    }
+    drop(pending);
+    for (i, w) in starts.windows(2).enumerate() {
+        let group = &mut sorted[w[0]..w[1]];
+        if !group.is_empty() {
+            group.sort_by_key(|r| r.day);
+            kept.push(keep(rules.customer(first + i as u32, group, scratch)));
+        }
+    }
+    Ok(())
 }
 
 /// The runs of a bucket's customer codes whose rows are gathered together: the whole bucket when
