@@ -965,3 +965,43 @@ fn rfm_and_inspect_print_the_same_with_the_rows_put_aside_on_every_fixture() {
     }
     assert!(printed >= 45, "only {printed} runs printed");
 }
+
+/// `rfm` and `inspect` with the rows put aside (or counted as they pass), by one reader and by
+/// several, against pandas (tests/fixtures/cdnow/facts_check.py), not against our own output:
+/// 2,357 customers, 6,696 orders (purchase days), 244,091.94 of revenue, and three customers'
+/// orders, spend and recency to the day after the file's last purchase.
+#[test]
+fn rfm_and_inspect_with_the_rows_put_aside_give_what_pandas_computes() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    for readers in ["1", "2"] {
+        let aside = |args: &[&str]| {
+            let out = Command::new(env!("CARGO_BIN_EXE_loyalty-lens"))
+                .args(args)
+                .current_dir(root)
+                .env("LOYALTY_LENS_SPILL", "1")
+                .env("LOYALTY_LENS_READERS", readers)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            out
+        };
+        let inspect = json(&aside(&["inspect", "cdnow/CDNOW_sample.txt"]));
+        assert_eq!(inspect["customers"], 2_357);
+        assert_eq!(inspect["orders"], 6_696);
+        assert_eq!(inspect["revenue"], 244_091.94);
+        assert_eq!(inspect["date_range"]["first"], "1997-01-01");
+        assert_eq!(inspect["date_range"]["last"], "1998-06-30");
+        let text = String::from_utf8(aside(&["rfm", "cdnow/CDNOW_sample.txt"]).stdout).unwrap();
+        let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows.len(), 2_357);
+        assert_eq!(rows.iter().map(|r| r[2].parse::<u64>().unwrap()).sum::<u64>(), 6_696);
+        let cents: i64 = rows.iter().map(|r| (r[3].parse::<f64>().unwrap() * 100.0).round() as i64).sum();
+        assert_eq!(cents, 24_409_194);
+        for (id, recency, orders, spend) in
+            [("00004", "201", "4", "100.5"), ("00021", "534", "2", "75.11"), ("00018", "543", "1", "14.96")]
+        {
+            let r = rows.iter().find(|r| r[0] == id).expect(id);
+            assert_eq!([r[1], r[2], r[3]], [recency, orders, spend], "{id} with {readers} reader(s)");
+        }
+    }
+}
