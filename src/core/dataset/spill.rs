@@ -121,7 +121,7 @@ impl Spill {
         self.chunk
     }
 
-    /// Rows put aside.
+    /// Rows put aside (none where the spill only counts: its [`Counting`] has the rows).
     pub fn rows(&self) -> u64 {
         self.rows
     }
@@ -133,7 +133,6 @@ impl Spill {
             counting.take(ds, open);
         }
         if self.make.is_none() {
-            self.rows += ds.rows() as u64;
             return;
         }
         let (days, amounts) = (ds.day.as_deref(), ds.amount.as_deref());
@@ -175,7 +174,6 @@ impl Spill {
             mine.absorb(theirs, customers, by_day);
         }
         if other.make.is_none() {
-            self.rows += other.rows;
             return Ok(());
         }
         other.finish()?;

@@ -15,8 +15,6 @@ pub struct SpilledFacts {
     pub rows_after_as_of: usize,
     /// Whether the file has amounts (see [`Facts::amounts`]).
     pub amounts: bool,
-    /// Customers whose facts were handed on.
-    pub customers: usize,
 }
 
 /// Rows of a bucket gathered at a time, at most (a bucket with more is read again for each run
@@ -71,7 +69,7 @@ pub fn spilled_facts<T: Send>(
         }
         work();
     });
-    let mut found = SpilledFacts { as_of, rows_after_as_of: 0, amounts: dataset.amount.is_some(), customers: 0 };
+    let mut found = SpilledFacts { as_of, rows_after_as_of: 0, amounts: dataset.amount.is_some() };
     let mut kept = Vec::new();
     for result in done {
         let result = result.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -79,7 +77,6 @@ pub fn spilled_facts<T: Send>(
         found.rows_after_as_of += after;
         kept.extend(facts);
     }
-    found.customers = kept.len();
     if kept.is_empty() {
         return Ok(Err(FactsError::NoRows));
     }
@@ -218,9 +215,11 @@ mod tests {
             Err(e) => return Some(Err(e.to_string())),
         };
         let found = spilled_facts(&read.dataset, &mut read.spill, as_of, gather, threads, &|f| f).unwrap();
-        Some(found.map_err(|e| e.to_string()).map(|(f, customers)| {
-            assert_eq!(f.customers, customers.len());
-            Facts { as_of: f.as_of, customers, rows_after_as_of: f.rows_after_as_of, amounts: f.amounts }
+        Some(found.map_err(|e| e.to_string()).map(|(f, customers)| Facts {
+            as_of: f.as_of,
+            customers,
+            rows_after_as_of: f.rows_after_as_of,
+            amounts: f.amounts,
         }))
     }
 
