@@ -4,6 +4,7 @@
 use crate::protocol::{Request, Response};
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -28,43 +29,23 @@ impl Bridge {
     /// # Errors
     /// When the browser refuses to create the worker.
     pub fn new(on_response: impl Fn(Response) + 'static, on_error: impl Fn(bool) + 'static) -> Result<Self, String> {
-        let on_response = Rc::new(on_response);
+        let on_response: Rc<dyn Fn(Response)> = Rc::new(on_response);
         let options = web_sys::WorkerOptions::new();
         let cores = web_sys::window().map_or(0.0, |w| w.navigator().hardware_concurrency());
         options.set_name(&crate::protocol::worker_name(cores));
         let worker = Worker::new_with_options(WORKER_URL, &options).map_err(|e| format!("{e:?}"))?;
         let ready = Rc::new(Cell::new(false));
         let queue: Rc<RefCell<Vec<js_sys::Array>>> = Rc::default();
-        let onmessage = {
-            let (worker, ready, queue) = (worker.clone(), ready.clone(), queue.clone());
-            Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-                let response: Response = match serde_wasm_bindgen::from_value(event.data()) {
-                    Ok(r) => r,
-                    Err(e) => Response::Failed {
-                        load: 0,
-                        message: format!("internal error: cannot decode the worker's answer: {e}"),
-                        code: String::new(),
-                        slot: crate::protocol::Slot::Transactions,
-                        columns: Vec::new(),
-                    },
-                };
-                if response == Response::Ready {
-                    ready.set(true);
-                    for message in queue.borrow_mut().drain(..) {
-                        let _ = worker.post_message(&message);
-                    }
-                }
-                // Updating the pages is a task of its own, after this one decoded the message: a
-                // big answer (the whole segmentation) then never holds the page for long at once.
-                let on_response = on_response.clone();
-                let update = Closure::once_into_js(move || on_response(response));
-                let scheduled = web_sys::window()
-                    .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(update.unchecked_ref(), 0).is_ok());
-                if scheduled != Some(true) {
-                    web_sys::console::error_1(&"loyalty-lens: cannot schedule a page update".into());
-                }
-            })
-        };
+        let receiver = Rc::new(Receiver {
+            worker: worker.clone(),
+            ready: ready.clone(),
+            queue: queue.clone(),
+            on_response,
+            inbox: RefCell::default(),
+            priming: Cell::new(false),
+            primed: Cell::new(false),
+        });
+        let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| receiver.receive(event.data()));
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         let onerror = {
             let ready = ready.clone();
@@ -88,6 +69,115 @@ impl Bridge {
         } else {
             self.queue.borrow_mut().push(message);
         }
+    }
+}
+
+/// The page's end of the worker's messages: decodes each in the order they came and hands it on.
+struct Receiver {
+    worker: Worker,
+    ready: Rc<Cell<bool>>,
+    queue: Rc<RefCell<Vec<js_sys::Array>>>,
+    on_response: Rc<dyn Fn(Response)>,
+    /// Messages not yet decoded: those that came while a segmentation's parts were decoded.
+    inbox: RefCell<VecDeque<JsValue>>,
+    /// Whether the parts of a segmentation are being decoded, a task each ([`Receiver::prime`]).
+    priming: Cell<bool>,
+    /// Whether that has been done (once: the decoders are then compiled).
+    primed: Cell<bool>,
+}
+
+impl Receiver {
+    fn receive(self: &Rc<Self>, message: JsValue) {
+        self.inbox.borrow_mut().push_back(message);
+        if !self.priming.get() {
+            self.pump();
+        }
+    }
+
+    /// Hands on the messages waiting, in order. The first segmentation (the rehearsal's, at
+    /// start-up) waits for its parts to be decoded one a task first.
+    fn pump(self: &Rc<Self>) {
+        loop {
+            let Some(message) = self.inbox.borrow_mut().pop_front() else { return };
+            // Primed only where tasks can be scheduled, so that the messages after never wait for
+            // good.
+            if !self.primed.get() && web_sys::window().is_some() {
+                if let Some(answer) = segmented(&message) {
+                    self.primed.set(true);
+                    self.priming.set(true);
+                    self.inbox.borrow_mut().push_front(message);
+                    return self.prime(answer, crate::protocol::segmented_parts(), 0);
+                }
+            }
+            self.deliver(message);
+        }
+    }
+
+    /// Decodes part `k` of a segmentation answer (and the rest in the tasks after), then the
+    /// messages waiting. The browser compiles a decoder the first time it runs: decoded whole, the
+    /// first segmentation compiled every decoder it needs in one task, over 50 ms at start-up.
+    fn prime(self: &Rc<Self>, answer: JsValue, parts: Vec<(&'static str, Option<&'static str>, Decode)>, k: usize) {
+        let Some(&(field, within, decode)) = parts.get(k) else {
+            self.priming.set(false);
+            return self.pump();
+        };
+        let mut value = get(&answer, field);
+        if let Some(name) = within {
+            value = value.and_then(|v| get(&v, name));
+        }
+        if let Some(value) = value {
+            decode(serde_wasm_bindgen::Deserializer::from(value));
+        }
+        let me = self.clone();
+        later(move || me.prime(answer, parts, k + 1));
+    }
+
+    fn deliver(&self, message: JsValue) {
+        let response: Response = match serde_wasm_bindgen::from_value(message) {
+            Ok(r) => r,
+            Err(e) => Response::Failed {
+                load: 0,
+                message: format!("internal error: cannot decode the worker's answer: {e}"),
+                code: String::new(),
+                slot: crate::protocol::Slot::Transactions,
+                columns: Vec::new(),
+            },
+        };
+        if response == Response::Ready {
+            self.ready.set(true);
+            for message in self.queue.borrow_mut().drain(..) {
+                let _ = self.worker.post_message(&message);
+            }
+        }
+        // Updating the pages is a task of its own, after this one decoded the message: a
+        // big answer (the whole segmentation) then never holds the page for long at once.
+        let on_response = self.on_response.clone();
+        later(move || on_response(response));
+    }
+}
+
+type Decode = crate::core::report::segments::DecodePart<serde_wasm_bindgen::Deserializer>;
+
+/// The segmentation a rehearsal answer carries (`{Rehearsal: {response: {Segmented: …}}}`).
+fn segmented(message: &JsValue) -> Option<JsValue> {
+    get(&get(&get(message, "Rehearsal")?, "response")?, "Segmented")
+}
+
+/// `value[key]`, when `value` is an object that has it.
+fn get(value: &JsValue, key: &str) -> Option<JsValue> {
+    if !value.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
+}
+
+/// Runs `f` in a task of its own.
+fn later(f: impl FnOnce() + 'static) {
+    let f = Closure::once_into_js(f);
+    let scheduled =
+        web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 0).is_ok());
+    if scheduled != Some(true) {
+        web_sys::console::error_1(&"loyalty-lens: cannot schedule a page update".into());
     }
 }
 

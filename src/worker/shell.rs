@@ -153,10 +153,6 @@ fn warm_up() {
             let _ = response.serialize(&serializer());
         }
     }
-    let mut responses = rehearsal(answers).into_iter().peekable();
-    while let Some(response) = responses.next() {
-        post(Response::Rehearsal { response: Box::new(response), last: responses.peek().is_none() });
-    }
     let Some(ingested) = session.transactions() else { return };
     let ds = &ingested.dataset;
     // The CLV fits too (not Pareto/NBD, the slowest to fit and not the default model): a first CLV
@@ -166,6 +162,12 @@ fn warm_up() {
             let _ = clv::fit_purchases(&summary);
             let _ = clv::fit_spend(ds, &summary);
         }
+    }
+    // Posted last, so that the page rehearses while this worker is idle: on two cores, the fits
+    // running beside the page's decoding and first layout stretched them into long tasks.
+    let mut responses = rehearsal(answers).into_iter().peekable();
+    while let Some(response) = responses.next() {
+        post(Response::Rehearsal { response: Box::new(response), last: responses.peek().is_none() });
     }
     // Shown on the page (`data-load-ms`) until a file's own timings replace it.
     post(Response::Timings { stages: vec![("warm-up".into(), now_ms() - started)] });

@@ -56,7 +56,19 @@ def startup_long_text(runs):
         return "not recorded"
     n = sum(r["startup_long_tasks"] for r in recorded)
     longest = max(r["startup_longest_task_ms"] for r in recorded)
-    return f"{n} long task(s) over 50 ms in {len(recorded)} start(s), longest {longest:.0f} ms"
+    text = f"{n} long task(s) over 50 ms in {len(recorded)} start(s), longest {longest:.0f} ms"
+    named = [r["startup_long_task_kinds"] for r in recorded if "startup_long_task_kinds" in r]
+    names = {
+        "first_render": "up to the app's first render",
+        "answer": "decoding a worker's answer",
+        "layout": "a script's forced layout",
+        "other": "other scripts",
+        "unnamed": "with no frame entry to name them",
+    }
+    kinds = [(sum(k.get(key, 0) for k in named), name) for key, name in names.items()]
+    if n and named:
+        text += " (" + ", ".join(f"{count} {name}" for count, name in kinds if count) + ")"
+    return text
 
 
 def cpu_text(runs):
@@ -799,6 +811,31 @@ and segmenting the million-row file. What it found, and what was done:
   pipeline`'s own start-up count (it waits for the warm-up too), three alternating pairs: 3, 3, 3
   long tasks before, 1, 1, 0 after; file chosen → overview 714–752 and 736–741 ms.
 
+- **Start-up: what was left of its long tasks** (2026-12-07, issue 32, eighth session). The
+  browser's long-animation-frame entries (each with the scripts that ran and the style and layout
+  they forced) over seven starts of the last build named every start-up task over 50 ms: the
+  page decoding the warm-up's answers for its rehearsal (4 of 7 starts, 53–73 ms: the comments
+  list, 1,000 comments whose 4,000 strings were each copied out of the message on their own,
+  20–49 ms; and the segmentation, whose decoders V8 compiled in that one task, 25–61 ms — 6–11 ms
+  with `--no-wasm-lazy-compilation`), the rehearsal's first piece laid out (4 of 7, a timer's task
+  of 54–94 ms, nearly all forced layout), both while the worker fitted CLV on the other core, and
+  the app's first render (its script 9–73 ms and the frame after it). Four changes (Design
+  measurements): the comments go as one JSON text (decoded in 12–15 ms); the first segmentation's
+  parts are decoded one a task before it is decoded whole (`protocol::segmented_parts`; none of
+  those tasks reached 50 ms); the worker posts the rehearsal's answers after its CLV fits; and
+  `index.html` holds the top bar's brand and language names until the app mounts, so the Chinese
+  font faces load in the first paint. `bench.mjs pipeline`, three runs of seven starts after: 2, 4
+  and 0 start-up long tasks (longest 70 ms), against 9 in 7 (longest 108 ms) in the last `make
+  bench`; of those attributed in 40 starts traced so, all but one were the app's first render
+  (19–52 ms of script and its frame's layout), the other a rehearsal piece's layout (52 ms). Tried and dropped:
+  creating the worker after the first frame (6 long tasks in 7 starts: the first render does not
+  wait on it), and counting a customer's last periods at once in the states walk and the stage
+  chain once they are churned or at the end for good (exact, but no faster: the walk 18.9 →
+  19.6 ms on the million rows, 2.2 → 2.3 ms on CDNOW's 23,570 customers, one core — a period
+  walked costs about 6 ns). This machine had no Chinese fonts this session (the page's Chinese
+  drawn as boxes, each character looked up through every font); `make bench` now installs
+  `fonts-noto-cjk` where they are missing, as its users have Chinese fonts.
+
 - **The segment stage had grown; SIMD in the reader's own loops** (2026-12-07, issue 32, sixth
   session). Alternating runs in Chromium on the 1M file: the build of the previous `make bench`
   (3a328a5) segmented in 288–296 ms, the session's starting build (9db6324) in 383–419 ms. What
@@ -911,6 +948,10 @@ them.
 | choice | where | measured |
 |---|---|---|
 | The first overview rehearsed out of sight | `src/ui/rehearsal.rs` | 1M rows, from the change event to the frame less the worker's stages: 114–158 ms on a first load against 30–43 ms once another file had been shown; with the rehearsal the first load's page side 98–132 → 66–98 ms (six pairs), for one start-up task of 45–75 ms |
+| The survey comments sent to the page as one JSON text | `src/protocol.rs` (`one_text`) | the warm-up's 1,000 comments decoded on the page's thread at start-up: 20–49 ms as 4,000 strings copied out one by one (seven starts), 12–15 ms as one text parsed in WebAssembly |
+| The first segmentation's parts decoded one a task before the whole | `src/ui/bridge.rs`, `protocol::segmented_parts` | the rehearsal's segmentation decoded whole: 25–61 ms, most of it V8 compiling its decoders (6–11 ms with them compiled beforehand); a part a task, none of those tasks over 50 ms in the 40 starts traced after, and the whole then decodes without compiling |
+| The rehearsal's answers posted after the worker's CLV fits | `src/worker/shell.rs` | before, the page decoded and laid them out while the worker fitted CLV on the other of two cores: the rehearsal's first layout 7–94 ms, its decoding up to 73 ms a task |
+| The top bar's brand in `index.html` until the app mounts | `index.html` | the first paint loads the Chinese font faces (bold for the brand, regular for 中文); the app's first frame had done it: start-up long tasks (`bench.mjs pipeline`, batches of five or seven starts) 19 in 26 starts without it, 11 in 35 with it |
 | The rehearsal laid out a piece a task (the tabs, the summary, each row of cards) | `src/ui/rehearsal.rs` | traces of starts (2026-12-07): the whole overview laid out in one task, a timer's task of up to 86 ms (`Layout` 79 ms of it); a piece a task, none of its tasks reached 45 ms in ten starts |
 | "Noto Sans CJK SC" before the CJK fonts of macOS and Windows in the font list | `www/style.css` | Linux with Noto CJK (this machine): Chromium looked up "PingFang SC", "Hiragino Sans GB" and "Microsoft YaHei" for every new font size and weight before reaching it — the page's first layout 62–79 ms in five of six starts; after, over 40 ms in one of six (45 ms). The same font is drawn; on macOS and Windows (where Noto CJK is rarely installed) their own fonts as before |
 | Plain CSV lines scanned 16 bytes at a time (`wide`), not 8 in a 64-bit word | `src/core/ingest/table/walker.rs` | the benchmark's million lines: 44 → 25 ms natively, 55 → 34 ms in Node's V8 (WebAssembly SIMD); its narrow form 14 → 7 ms |

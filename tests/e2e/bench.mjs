@@ -187,11 +187,25 @@ async function pipeline() {
       // (the page loading, the worker starting and warming up), kept apart.
       window.__longTasks = [];
       window.__startupLongTasks = [];
+      window.__startupLongStarts = [];
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) {
-          (window.__t0 !== undefined && e.startTime >= window.__t0 ? window.__longTasks : window.__startupLongTasks).push(e.duration);
+          const run = window.__t0 !== undefined && e.startTime >= window.__t0;
+          (run ? window.__longTasks : window.__startupLongTasks).push(e.duration);
+          if (!run) window.__startupLongStarts.push(e.startTime);
         }
       }).observe({ type: 'longtask', buffered: true });
+      // The frames (long-animation-frame entries: the scripts that ran in each, the style and
+      // layout they forced), to say what each start-up long task was.
+      window.__frames = [];
+      try {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            const scripts = e.scripts.map((s) => ({ invoker: s.invokerType + ' ' + s.invoker, ms: s.duration, layout: s.forcedStyleAndLayoutDuration }));
+            window.__frames.push({ start: e.startTime, end: e.startTime + e.duration, scripts });
+          }
+        }).observe({ type: 'long-animation-frame', buffered: true });
+      } catch { /* a browser without them: the long tasks are counted, not named */ }
       window.addEventListener('change', () => { window.__t0 = performance.now(); window.__longTasks = []; }, true);
       // First render: from navigation to the app's page drawn with its file input (the frame after
       // it is in the DOM); ready: the worker has started.
@@ -207,9 +221,11 @@ async function pipeline() {
     });
     await page.goto(base);
     await page.locator('[data-worker="ready"]').waitFor();
-    // The worker warms up (runs a small generated file once, see worker::warm_up) while a user
-    // would be choosing a file; the run starts when that is done, as it would for a person.
+    // The worker warms up (runs a small generated file once, see worker::warm_up) and the page
+    // rehearses its answers (ui::rehearsal) while a user would be choosing a file; the run starts
+    // when both are done, as it would for a person.
     await page.locator('.app[data-load-ms^="warm-up"]').waitFor();
+    await page.locator('html[data-rehearsal]').waitFor({ state: 'attached' });
     const warmUp = Number((await page.locator('.app').getAttribute('data-load-ms')).split(':')[1]);
     const startup = await page.evaluate(() => ({ firstRender: window.__firstRender, ready: window.__ready }));
     // The sampler shares the machine's cores with the page: it lists the renderers once a second
@@ -233,6 +249,7 @@ async function pipeline() {
     // Long tasks are reported after they end: give the last one a moment to arrive.
     await page.waitForTimeout(200);
     const [longTasks, startupLongTasks] = await page.evaluate(() => [window.__longTasks, window.__startupLongTasks]);
+    const startupKinds = await page.evaluate(startupLongTaskKinds);
     if (process.env.BENCH_TRACE) await browser.stopTracing();
     sampling = false;
     await sampler;
@@ -243,6 +260,7 @@ async function pipeline() {
       longest_task_ms: Math.max(0, ...longTasks),
       startup_long_tasks: startupLongTasks.length,
       startup_longest_task_ms: Math.max(0, ...startupLongTasks),
+      startup_long_task_kinds: startupKinds,
       first_render_ms: startup.firstRender,
       worker_ready_ms: startup.ready,
       warm_up_ms: warmUp,
@@ -253,6 +271,25 @@ async function pipeline() {
     await context.close();
   }
   console.log(JSON.stringify({ file, bytes, runs: out }));
+}
+
+// In the page: what each start-up long task was, from the frame it fell in — `first_render` (up
+// to the app's first render), `answer` (decoding a worker's answer), `layout` (a script whose
+// forced style and layout was most of it: the rehearsal's), `other`, or `unnamed` (no frame
+// entry for it) — counted by kind.
+function startupLongTaskKinds() {
+  const kinds = { first_render: 0, answer: 0, layout: 0, other: 0, unnamed: 0 };
+  for (const start of window.__startupLongStarts) {
+    const frame = window.__frames.find((f) => f.start <= start + 1 && start < f.end);
+    const script = frame?.scripts.reduce((a, b) => (b.ms > (a?.ms ?? -1) ? b : a), undefined);
+    const kind = window.__firstRender !== undefined && start <= window.__firstRender ? 'first_render'
+      : !frame ? 'unnamed'
+      : script && /onmessage/.test(script.invoker) ? 'answer'
+      : script && script.layout > script.ms / 2 ? 'layout'
+      : 'other';
+    kinds[kind] += 1;
+  }
+  return kinds;
 }
 
 // Chooses the file in `page` and waits for the frame after the overview is complete (KPIs, pyramid,
@@ -296,6 +333,7 @@ async function repeat() {
     await page.addInitScript(() => window.addEventListener('change', () => { window.__t0 = performance.now(); }, true));
     await page.goto(base);
     await page.locator('.app[data-load-ms^="warm-up"]').waitFor();
+    await page.locator('html[data-rehearsal]').waitFor({ state: 'attached' });
     await page.waitForTimeout(Number(opt('--idle') ?? 0));
     if (opt('--first')) { await load(page, opt('--first')); await page.waitForTimeout(500); }
     for (let k = 0; k < loads; k++) {

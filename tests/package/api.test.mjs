@@ -326,6 +326,7 @@ test('clv equals `loyalty-lens clv` on CDNOW, customer by customer, with progres
   // The published BG/NBD fit on this sample (lifetimes): r 0.243, α 4.414, a 0.793, b 2.426.
   assert.ok(Math.abs(report.bgnbd.r - 0.243) < 0.001 && Math.abs(report.bgnbd.alpha - 4.414) < 0.01, JSON.stringify(report.bgnbd));
   const [header, ...lines] = (await readFile(csvPath, 'utf8')).trim().split('\n');
+  await rm(csvPath);
   const columns = header.split(',');
   const page = ds.clvCustomers('clv', { limit: 100_000 });
   assert.equal(page.total, lines.length);

@@ -650,3 +650,40 @@ fn an_events_file_scores_engagement_ranks_the_pyramid_and_lists_the_comparison()
     s.events_read("bad.csv".into(), b"customer_id,date\na,2024-01-01\n", &mut |r| out.push(r));
     assert!(matches!(out.as_slice(), [Response::Events { error: Some((code, _)), .. }] if code == "events_no_type"), "{out:?}");
 }
+
+#[test]
+fn every_part_of_a_segmented_answer_the_page_decodes_first_is_found_and_decodes() {
+    // The demo file has everything a summary can hold but an events file: amounts, tiers, answers
+    // with comments (NPS, the loyalty matrix).
+    let mut text = Vec::new();
+    crate::core::sample::write_sample(300, 3, &mut text).unwrap();
+    let mut s = session();
+    let (_, out) = settle_text(&mut s, 1, "sample.csv", std::str::from_utf8(&text).unwrap());
+    let Some(segmented) = out.into_iter().find(|r| matches!(r, Response::Segmented { .. })) else { panic!("no segmentation") };
+    let sent = serde_json::to_value(&segmented).unwrap()["Segmented"].clone();
+    let parts = crate::protocol::segmented_parts::<serde_json::Value>();
+    for (field, within, decode) in &parts {
+        let value = match within {
+            Some(name) => sent[field].get(name),
+            None => sent.get(field),
+        };
+        // Parts left out when empty (the notes, the engagement without events) are not primed.
+        if let Some(value) = value {
+            assert!(decode(value.clone()), "{field}.{within:?} does not decode as the type it is primed with");
+        }
+    }
+    // Every part that is more than a number or a text is primed (a new one would otherwise be
+    // compiled with the whole answer, in one task).
+    let primed = |field: &str, name: Option<&str>| parts.iter().any(|(f, w, _)| *f == field && *w == name);
+    for (field, value) in sent.as_object().unwrap() {
+        if field == "summary" {
+            for (name, value) in value.as_object().unwrap() {
+                let compound = value.is_array() || value.is_object();
+                assert!(!compound || primed("summary", Some(name)), "summary.{name} is not primed");
+            }
+        } else {
+            assert!(primed(field, None), "{field} is not primed");
+        }
+    }
+    assert!(!sent["nps"].is_null() && !sent["summary"]["loyalty_matrix"].is_null(), "the sample has answers");
+}

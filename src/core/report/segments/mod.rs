@@ -24,7 +24,7 @@ mod summary;
 mod tests;
 
 pub use self::lists::{CustomerFilter, CustomerRow, CUSTOMER_COLUMNS};
-pub use self::summary::{GridCell, PeriodRow, RulesZh, SegmentationSummary, StatesSummary};
+pub use self::summary::{decodes, summary_parts, DecodePart, GridCell, PeriodRow, RulesZh, SegmentationSummary, StatesSummary};
 
 /// Everything the user can set for segmentation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -64,6 +64,43 @@ pub struct SegmentationSummary {
     pub notes: Vec<String>,
 }
 
+/// A decoder of one part of an answer: whether the part decoded.
+pub type DecodePart<D> = fn(D) -> bool;
+
+/// Whether a `T` decodes from `d` (what is decoded is dropped).
+pub fn decodes<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> bool {
+    T::deserialize(d).is_ok()
+}
+
+/// The parts of a [`SegmentationSummary`] that hold more than a number or a text, by field name,
+/// each with the decoder of its type. The page decodes them one a task before the first summary it
+/// gets is decoded whole (`ui::bridge`): the browser compiles each decoder the first time it runs,
+/// and all of them at once were one long task.
+pub fn summary_parts<'de, D: serde::Deserializer<'de>>() -> Vec<(&'static str, DecodePart<D>)> {
+    use decodes as part;
+    vec![
+        ("segments", part::<D, Vec<GroupStat>>),
+        ("cn_segments", part::<D, Option<Vec<GroupStat>>>),
+        ("cn_means", part::<D, (f64, f64, Option<f64>)>),
+        ("grid", part::<D, Vec<GridCell>>),
+        ("abc", part::<D, Option<Vec<GroupStat>>>),
+        ("abc_cuts", part::<D, AbcParams>),
+        ("lorenz", part::<D, Option<Vec<(f64, f64)>>>),
+        ("tiers", part::<D, Option<Vec<GroupStat>>>),
+        ("stages", part::<D, Vec<GroupStat>>),
+        ("states", part::<D, StatesSummary>),
+        ("kpis", part::<D, Kpis>),
+        ("rules_zh", part::<D, RulesZh>),
+        ("pyramid", part::<D, Pyramid>),
+        ("cohorts", part::<D, Cohorts>),
+        ("kpi_trends", part::<D, KpiTrends>),
+        ("stage_chain", part::<D, StageChain>),
+        ("loyalty_matrix", part::<D, Option<crate::core::report::attitude::LoyaltyMatrix>>),
+        ("engagement", part::<D, Option<Engagement>>),
+        ("notes", part::<D, Vec<String>>),
+    ]
+}
+
 /// The note of a file without amounts: what is left out, and what still holds.
 pub const NO_AMOUNTS_NOTE: &str = "the file has no amounts: revenue, monetary value and M, ABC by revenue, \
      membership tiers by spend and the pyramid's revenue are left out (null); recency, frequency, \
