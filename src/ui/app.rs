@@ -139,6 +139,13 @@ pub fn App() -> Html {
         }
         Phase::Loaded => html! {},
     };
+    // The customer profile's dialog a task after the first render: it is never open before a
+    // file is read, and the first render is the start-up's longest task.
+    let later_parts = use_state(|| false);
+    {
+        let later_parts = later_parts.setter();
+        use_effect_with((), move |_| super::later(move || later_parts.set(true)));
+    }
     let load_ms = load_ms(&state);
     html! {
         <ContextProvider<AppContext> context={context}>
@@ -148,7 +155,7 @@ pub fn App() -> Html {
                     <Upload compact={state.ingest.report.is_some() || state.ingest.survey.is_some()} />
                     { body }
                 </div>
-                <ProfileDialog />
+                if *later_parts { <ProfileDialog /> }
                 if state.printing { <Report /> }
             </div>
         </ContextProvider<AppContext>>

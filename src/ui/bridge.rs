@@ -1,6 +1,7 @@
 //! The UI's end of the worker: spawns it, queues requests until it says it is ready, and turns its
 //! messages into [`Response`]s.
 
+use super::later;
 use crate::protocol::{Request, Response};
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
@@ -169,16 +170,6 @@ fn get(value: &JsValue, key: &str) -> Option<JsValue> {
         return None;
     }
     js_sys::Reflect::get(value, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
-}
-
-/// Runs `f` in a task of its own.
-fn later(f: impl FnOnce() + 'static) {
-    let f = Closure::once_into_js(f);
-    let scheduled =
-        web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 0).is_ok());
-    if scheduled != Some(true) {
-        web_sys::console::error_1(&"loyalty-lens: cannot schedule a page update".into());
-    }
 }
 
 impl Drop for Bridge {

@@ -28,7 +28,9 @@ pub mod rehearsal;
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     crash::install_panic_hook();
-    register_service_worker();
+    // A task after the first render: nothing needs it sooner, and its first call was about 5 ms
+    // of the first render's task.
+    later(register_service_worker);
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
     match root {
         Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
@@ -52,4 +54,17 @@ fn register_service_worker() {
     });
     let _ = navigator.service_worker().register("./sw.js").catch(&failed);
     failed.forget(); // once per page load
+}
+
+/// Runs `f` in a task of its own, after the current one (not at all where the browser will not
+/// schedule it, which it says on the console).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn later(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let f = Closure::once_into_js(f);
+    let scheduled =
+        web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 0).is_ok());
+    if scheduled != Some(true) {
+        web_sys::console::error_1(&"loyalty-lens: cannot schedule a task".into());
+    }
 }

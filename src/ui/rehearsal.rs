@@ -12,12 +12,12 @@
 
 use super::components::{progress::ProgressBar, tabs::Tabs};
 use super::context::AppContext;
+use super::later;
 use super::pages::overview::OverviewPage;
 use super::state::{Action, AppState, Phase, Tab};
 use crate::protocol::{Response, Slot};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::{closure::Closure, JsCast};
 use yew::prelude::*;
 
 #[derive(Properties)]
@@ -52,12 +52,12 @@ fn Rehearsal(props: &Props) -> Html {
                 for response in progress {
                     state.dispatch(Action::Worker(response.clone()));
                 }
-                later(0, move || set_step.set(1));
+                later(move || set_step.set(1));
             } else {
                 for response in rest {
                     state.dispatch(Action::Worker(response.clone()));
                 }
-                later(0, move || rendered.emit(()));
+                later(move || rendered.emit(()));
             }
         });
     }
@@ -75,13 +75,6 @@ fn Rehearsal(props: &Props) -> Html {
             <div class="app" data-load-ms={load_ms}><div class="container content">{ body }</div></div>
         </ContextProvider<AppContext>>
     }
-}
-
-/// Runs `f` in a task of its own, `ms` from now (not at all where the browser will not schedule it).
-fn later(ms: i32, f: impl FnOnce() + 'static) {
-    let Some(window) = web_sys::window() else { return };
-    let f = Closure::once_into_js(f);
-    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
 }
 
 thread_local! {
@@ -120,7 +113,7 @@ fn play(responses: Vec<Response>) {
                     let _ = html.set_attribute("data-rehearsal", &format!("{:.1}", now() - started));
                 }
                 // Unmounted a task later: not from within its own callback.
-                later(0, move || {
+                later(move || {
                     if let Some(handle) = handle.borrow_mut().take() {
                         handle.destroy();
                     }
@@ -171,7 +164,7 @@ fn lay_out(
         let _ = parent.remove_child(&root);
     }
     let _ = piece.remove_attribute(STEP);
-    later(0, move || lay_out(document, root, pieces, done));
+    later(move || lay_out(document, root, pieces, done));
 }
 
 /// The attribute of the piece laid out in this task (www/style.css).
