@@ -211,8 +211,7 @@ pub fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(e) => return fail(format!("{}: {e}", file.display())),
             };
-            let report = &report;
-            let json = if compact { serde_json::to_string(report) } else { serde_json::to_string_pretty(report) };
+            let json = if compact { serde_json::to_string(&report) } else { serde_json::to_string_pretty(&report) };
             if let Err(e) = json.map_err(|e| e.to_string()).and_then(|text| print(&text)) {
                 return fail(e);
             }

@@ -16,6 +16,16 @@ use serde::{Deserialize, Serialize};
 
 /// The code of a missing label.
 pub const MISSING: u32 = u32::MAX;
+
+/// Code `code` of another reader's labels as this reader's, by `map` (theirs → ours): a missing
+/// label, or a code the map does not cover, is [`MISSING`].
+pub fn recode(map: &[u32], code: u32) -> u32 {
+    if code == MISSING {
+        MISSING
+    } else {
+        map.get(code as usize).copied().unwrap_or(MISSING)
+    }
+}
 /// The value of a missing score.
 pub const NO_SCORE: u8 = u8::MAX;
 

@@ -5,7 +5,7 @@
 //! in memory.
 
 use super::totals::Counting;
-use super::{Dataset, MISSING, NO_ORDER};
+use super::{recode, Dataset, MISSING, NO_ORDER};
 use crate::core::values::{swap_day_month, Day};
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
@@ -177,13 +177,12 @@ impl Spill {
             return Ok(());
         }
         other.finish()?;
-        let map = |codes: &[u32], c: u32| if c == MISSING { MISSING } else { codes.get(c as usize).copied().unwrap_or(MISSING) };
         for mut bucket in other.each_bucket() {
             bucket.read_raw(&mut |row, undecided| {
                 let row = SpilledRow {
-                    customer: map(customers, row.customer),
-                    channel: map(channels, row.channel),
-                    category: map(categories, row.category),
+                    customer: recode(customers, row.customer),
+                    channel: recode(channels, row.channel),
+                    category: recode(categories, row.category),
                     ..row
                 };
                 self.put(&row, undecided);

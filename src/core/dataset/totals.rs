@@ -3,7 +3,7 @@
 //! What cannot be added up as it comes — distinct orders, distinct customer-days — is kept as a
 //! set of 8-byte keys, sorted and deduplicated whenever it has doubled.
 
-use super::{Dataset, DateRange, Totals, NO_ORDER, NO_SCORE};
+use super::{recode, Dataset, DateRange, Totals, NO_ORDER, NO_SCORE};
 use crate::core::values::{format_day, swap_day_month, to_cents, Day, Money};
 
 /// Distinct 64-bit keys, kept sorted and deduplicated up to `sorted` with the newer ones after.
@@ -87,6 +87,11 @@ fn pair(customer: u32, day: Day) -> u64 {
     (u64::from(customer) << 32) | u64::from(day as u32)
 }
 
+/// The (customer, day) pair of a key from [`pair`].
+fn unpair(key: u64) -> (u32, Day) {
+    ((key >> 32) as u32, key as u32 as Day)
+}
+
 impl Counting {
     /// Counts every row of `ds` (its customer codes interned); `open` lists, in ascending order,
     /// the rows whose dates were read month first while the date order was open.
@@ -143,13 +148,8 @@ impl Counting {
             if !by_day {
                 return key;
             }
-            let (customer, day) = ((key >> 32) as u32, key as u32 as Day);
-            let customer = if customer == super::MISSING {
-                customer
-            } else {
-                customers.get(customer as usize).copied().unwrap_or(super::MISSING)
-            };
-            pair(customer, day)
+            let (customer, day) = unpair(key);
+            pair(recode(customers, customer), day)
         };
         for key in other.orders.keys {
             self.orders.push(map(key));
@@ -191,7 +191,7 @@ impl Counting {
                 let mut open = self.open_orders;
                 open.compact();
                 for &key in &open.keys {
-                    let (customer, day) = ((key >> 32) as u32, key as u32 as Day);
+                    let (customer, day) = unpair(key);
                     pairs.push(pair(customer, if day_first { swap_day_month(day) } else { day }));
                 }
                 pairs.count()

@@ -19,7 +19,7 @@
 //! carry a part between them as one buffer, written and read a piece at a time ([`Wire`]).
 
 use crate::core::dataset::spill::Spill;
-use crate::core::dataset::{Categorical, Dataset, Labels, MISSING};
+use crate::core::dataset::{recode, Categorical, Dataset, Labels};
 use crate::core::ingest::roles::Mapping;
 use crate::core::ingest::table::{self, Format};
 use crate::core::ingest::tally::Tally;
@@ -235,7 +235,7 @@ fn merge(reader: &mut RowReader, part: Received, line: u64) -> Maps {
         texts.iter().map(|t| labels.intern(t)).collect()
     }
     fn append(codes: &mut Vec<u32>, more: &Column<u32>, map: &[u32]) {
-        more.append_to(codes, |c| if c == MISSING { MISSING } else { map.get(c as usize).copied().unwrap_or(MISSING) });
+        more.append_to(codes, |c| recode(map, c));
     }
     fn extend<T: wire::Value>(to: &mut Option<Vec<T>>, from: Option<Column<T>>) {
         if let (Some(to), Some(from)) = (to.as_mut(), from) {
