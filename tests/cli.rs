@@ -3,15 +3,24 @@
 
 use std::process::{Command, Output};
 
+/// The binary on `args`, in the fixtures' folder.
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_loyalty-lens"));
+    command.args(args).current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
+    command
+}
+
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_loyalty-lens"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
-        .output()
-        .expect("the binary runs")
+    command(args).output().expect("the binary runs")
 }
 
 /// The command fails with one line on stderr that contains `want`.
+/// The binary on `args`, in the fixtures' folder, with `LOYALTY_LENS_SPILL` set to `spill` (`0`:
+/// rows held, `1`: put aside whatever the size).
+fn run_spilling(spill: &str, args: &[&str]) -> Output {
+    command(args).env("LOYALTY_LENS_SPILL", spill).output().expect("the binary runs")
+}
+
 fn fails_in_one_line(args: &[&str], want: &str) {
     let out = run(args);
     assert!(!out.status.success(), "{args:?} succeeded");
@@ -330,7 +339,8 @@ fn a_big_file_read_by_one_or_several_readers_prints_the_same() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         out.stdout
     };
-    for command in ["rfm", "inspect"] {
+    // `facts` with each reader's rows put aside, written a bucket of customers at a time.
+    for command in ["rfm", "inspect", "facts"] {
         let held = aside(command, "1", "0");
         assert!(held.len() > 2_000);
         for readers in ["1", "2", "3", "6"] {
@@ -934,16 +944,9 @@ fn every_date_form_reads_as_worked_out_by_hand() {
 }
 
 #[test]
-fn rfm_and_inspect_print_the_same_with_the_rows_put_aside_on_every_fixture() {
+fn rfm_inspect_and_facts_print_the_same_with_the_rows_put_aside_on_every_fixture() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-    let with = |spill: &str, args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_loyalty-lens"))
-            .args(args)
-            .current_dir(root)
-            .env("LOYALTY_LENS_SPILL", spill)
-            .output()
-            .unwrap()
-    };
+    let with = run_spilling;
     let mut printed = 0;
     for dir in [".", "bad", "exports", "cdnow"] {
         for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
@@ -952,8 +955,12 @@ fn rfm_and_inspect_print_the_same_with_the_rows_put_aside_on_every_fixture() {
                 continue;
             }
             let file = path.to_str().unwrap();
-            let runs =
-                [&["rfm", file][..], &["rfm", file, "--format", "json", "--as-of", "1997-06-01"][..], &["inspect", file][..]];
+            let runs = [
+                &["rfm", file][..],
+                &["rfm", file, "--format", "json", "--as-of", "1997-06-01"][..],
+                &["inspect", file][..],
+                &["facts", file][..],
+            ];
             for args in runs {
                 let (held, spilled) = (with("0", args), with("1", args));
                 assert_eq!(held.status.code(), spilled.status.code(), "{args:?}");
@@ -963,7 +970,36 @@ fn rfm_and_inspect_print_the_same_with_the_rows_put_aside_on_every_fixture() {
             }
         }
     }
-    assert!(printed >= 45, "only {printed} runs printed");
+    assert!(printed >= 60, "only {printed} runs printed");
+}
+
+#[test]
+fn facts_written_to_a_file_with_the_rows_put_aside_are_the_facts_printed_and_a_failure_leaves_the_file_as_it_was() {
+    let dir = std::env::temp_dir().join(format!("loyalty-lens-facts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("facts.csv");
+    let with = run_spilling;
+    let printed = with("0", &["facts", "utf8_bom_orders.csv"]);
+    assert!(printed.status.success() && printed.stdout.len() > 200);
+    let written = with("1", &["facts", "utf8_bom_orders.csv", "--out", out.to_str().unwrap()]);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    assert!(std::fs::read(&out).unwrap() == printed.stdout);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let plain = dir.join("plain");
+        std::fs::write(&plain, "").unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode();
+        assert_eq!(mode(&out), mode(&plain), "written as any file is");
+        std::fs::remove_file(plain).unwrap();
+    }
+    // A survey is not purchases: refused with the reason, the file written before left as it was,
+    // and nothing else left beside it.
+    let refused = with("1", &["facts", "profile_survey.csv", "--out", out.to_str().unwrap()]);
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("survey"));
+    assert!(std::fs::read(&out).unwrap() == printed.stdout);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// `rfm` and `inspect` with the rows put aside (or counted as they pass), by one reader and by

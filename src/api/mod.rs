@@ -167,7 +167,7 @@ pub fn rfm<'a>(ds: &'a Dataset, as_of: Option<Day>, params: &RfmParams) -> Resul
 /// As [`rfm`], and `scratch_failed` when the rows put aside cannot be read back.
 pub fn rfm_spilled<'a>(read: &'a mut SpilledRead, as_of: Option<Day>, params: &RfmParams) -> Result<RfmReport<'a>, ApiError> {
     let SpilledRead { dataset, spill, .. } = read;
-    let (found, customers) = spilled_facts(dataset, spill, as_of, SPILL_GATHER_ROWS, threads(), &|f| RfmFacts::from(&f))
+    let (found, customers) = spilled_facts(dataset, spill, as_of, SPILL_GATHER_ROWS, threads(), &|f, _, _| RfmFacts::from(&f))
         .map_err(|e| ApiError::from(IngestError::Scratch(e.to_string())))?
         .map_err(SegmentError::from)?;
     let rfm = score_with(&customers, params, found.amounts).map_err(SegmentError::from)?;

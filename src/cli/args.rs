@@ -39,7 +39,7 @@ pub(super) enum Command {
     /// CSV columns: customer_id,recency_days,frequency,monetary,r,f,m,segment,cn_segment.
     ///
     /// Memory: a UTF-8 text file of 256 MiB and more is read with its rows put aside in temporary
-    /// files (in TMPDIR, 33 bytes a row, removed at the end), so that memory grows with its
+    /// files (in TMPDIR, 38 bytes a row, removed at the end), so that memory grows with its
     /// customers, not its rows; LOYALTY_LENS_SPILL=1 does so whatever the size, 0 never.
     Rfm {
         file: PathBuf,
@@ -321,6 +321,12 @@ pub(super) enum Command {
     /// command read in place of the transactions with the same results. CSV columns:
     /// loyalty_lens_facts,customer,first_purchase,last_purchase,orders,net_spend,spend_12_months,
     /// first_channel,member_level,categories,channels,levels,lines_by_order,lines_without_order.
+    ///
+    /// Memory: a UTF-8 text file of 256 MiB and more is read with its rows put aside in temporary
+    /// files (as `rfm` reads it) and the facts written a bucket of customers at a time, so that
+    /// memory grows with its customers, not its rows; LOYALTY_LENS_SPILL=1 does so whatever the
+    /// size, 0 never. With --out the file is written under another name beside it and renamed once
+    /// complete.
     Facts {
         file: PathBuf,
         #[command(flatten)]

@@ -47,7 +47,7 @@ fn rfm(
     };
     params.check().map_err(|e| e.to_string())?;
     // A big file's rows are put aside as it is read (memory for its customers, not its rows).
-    let mut loaded = match load_spilled(file, read)? {
+    let mut loaded = match load_spilled(file, read, false)? {
         Some(read) => Loaded::Spilled(read),
         None => Loaded::Held(load(file, read)?),
     };
@@ -90,6 +90,47 @@ fn rfm(
         );
     }
     Ok(())
+}
+
+/// `facts` of a big file ([`load_spilled`]): its rows put aside as they are read and the facts
+/// file written a bucket of customers at a time, to `out` or stdout. `Ok(false)` when the file is
+/// not read that way (small, or not UTF-8 delimited text): the caller reads it with its rows held.
+/// `out` is written under another name beside it and renamed when complete: a failure leaves it
+/// as it was.
+fn write_facts_aside(file: &PathBuf, read: &ReadArgs, out: Option<&PathBuf>) -> Result<bool, String> {
+    let Some(mut aside) = load_spilled(file, read, true)? else { return Ok(false) };
+    let named = |path: &PathBuf, e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let mut partial = match out {
+        Some(path) => {
+            let beside = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let mut builder = tempfile::Builder::new();
+            // As any file the command writes (a temporary file is the owner's alone), the umask applied.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+            Some(builder.tempfile_in(beside).map_err(|e| named(path, &e))?)
+        }
+        None => None,
+    };
+    let sink: Box<dyn Write + Send> = match &partial {
+        Some(temp) => Box::new(temp.reopen().map_err(|e| named(file, &e))?),
+        None => Box::new(std::io::stdout()),
+    };
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 20, sink);
+    let threads = crate::core::analysis::customers::threads();
+    let written = crate::core::export::write_spilled_facts(&aside.dataset, &mut aside.spill, threads, &mut buffered)
+        .and_then(|done| buffered.flush().map(|()| done));
+    drop(buffered);
+    match (written, out) {
+        (Ok(Ok(())), Some(path)) => match partial.take().map(|temp| temp.persist(path)) {
+            Some(Err(e)) => Err(named(path, &e)),
+            _ => Ok(true),
+        },
+        (Ok(Ok(())), None) => Ok(true),
+        (Ok(Err(e)), _) => Err(named(file, &e)),
+        // `| head` closed the pipe: the reader has what it wanted.
+        (Err(e), None) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(true),
+        (Err(e), _) => Err(format!("writing the facts file of {}: {e}", file.display())),
+    }
 }
 
 /// A file read for an analysis: its rows held, or put aside ([`load_spilled`]).
@@ -471,13 +512,18 @@ pub fn main() -> ExitCode {
             with_rules(&file, &read, &rules, |ds, params| json(&params.segmentation(ds)?.pyramid, compact))
         }
         Command::Facts { file, read, out } => {
-            let written = read::load(&file, &read).and_then(|ingested| {
-                let text = crate::core::export::facts_csv(&ingested.dataset).map_err(|e| format!("{}: {e}", file.display()))?;
-                match &out {
-                    Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display())),
-                    None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string()),
-                }
-            });
+            let written = match write_facts_aside(&file, &read, out.as_ref()) {
+                Ok(true) => Ok(()),
+                Ok(false) => read::load(&file, &read).and_then(|ingested| {
+                    let text =
+                        crate::core::export::facts_csv(&ingested.dataset).map_err(|e| format!("{}: {e}", file.display()))?;
+                    match &out {
+                        Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display())),
+                        None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string()),
+                    }
+                }),
+                Err(e) => Err(e),
+            };
             match written {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),

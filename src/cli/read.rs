@@ -88,7 +88,7 @@ fn spawn_parts<T: Send + 'static>(
     true
 }
 
-/// Text files of this many bytes and more are read for `rfm` with their rows put aside in
+/// Text files of this many bytes and more are read for `rfm` and `facts` with their rows put aside in
 /// temporary files (see [`load_spilled`]): below it, putting them aside costs more than it saves
 /// (BENCHMARKS.md, "Memory that grows with customers").
 const SPILL_BYTES: u64 = 256 << 20;
@@ -112,14 +112,16 @@ fn spills(file: &PathBuf) -> bool {
 /// each customer's facts; on several cores as [`read_file`] reads, each reader putting its rows
 /// aside, the first adding the others' to its own. `None` when it is not read that way (under
 /// [`SPILL_BYTES`], or not UTF-8 delimited text): read it with [`load`].
-pub(super) fn load_spilled(file: &PathBuf, read: &ReadArgs) -> Result<Option<SpilledRead>, String> {
+/// With `answers`, each row's survey answer is put aside too (the facts file's; not the facts').
+pub(super) fn load_spilled(file: &PathBuf, read: &ReadArgs, answers: bool) -> Result<Option<SpilledRead>, String> {
     if !spills(file) {
         return Ok(None);
     }
     let options = read.options()?;
     // Where the limit cannot be raised, a file too many is refused with the system's reason.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
-    read_aside(file, &options, readers(), new_spill).map_err(|e| format!("{}: {e}", file.display()))
+    let new: fn() -> crate::core::dataset::spill::Spill = if answers { || new_spill().with_answers() } else { new_spill };
+    read_aside(file, &options, readers(), new).map_err(|e| format!("{}: {e}", file.display()))
 }
 
 /// `file` read by `readers` readers, each putting its rows aside in a spill from `new_spill`.

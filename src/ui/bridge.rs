@@ -45,6 +45,8 @@ impl Bridge {
             inbox: RefCell::default(),
             priming: Cell::new(false),
             primed: Cell::new(false),
+            outbox: RefCell::default(),
+            handing: Cell::new(false),
         });
         let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| receiver.receive(event.data()));
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
@@ -85,6 +87,10 @@ struct Receiver {
     priming: Cell<bool>,
     /// Whether that has been done (once: the decoders are then compiled).
     primed: Cell<bool>,
+    /// Answers decoded, to be handed on a task each, in the order they came.
+    outbox: RefCell<VecDeque<Response>>,
+    /// Whether a task to hand them on is scheduled.
+    handing: Cell<bool>,
 }
 
 impl Receiver {
@@ -133,7 +139,7 @@ impl Receiver {
         later(move || me.prime(answer, parts, k + 1));
     }
 
-    fn deliver(&self, message: JsValue) {
+    fn deliver(self: &Rc<Self>, message: JsValue) {
         let response: Response = match serde_wasm_bindgen::from_value(message) {
             Ok(r) => r,
             Err(e) => Response::Failed {
@@ -151,9 +157,29 @@ impl Receiver {
             }
         }
         // Updating the pages is a task of its own, after this one decoded the message: a
-        // big answer (the whole segmentation) then never holds the page for long at once.
-        let on_response = self.on_response.clone();
-        later(move || on_response(response));
+        // big answer (the whole segmentation) then never holds the page for long at once. One
+        // task hands them on in turn: a timer set for each would not keep their order, the browser
+        // delaying those set from deep within other timers (the end of the priming) by 4 ms — a
+        // segmentation handed on before its file's report was then wiped by the report.
+        self.outbox.borrow_mut().push_back(response);
+        if !self.handing.replace(true) {
+            let me = self.clone();
+            later(move || me.hand_on());
+        }
+    }
+
+    /// Hands on the first answer waiting, and schedules the next.
+    fn hand_on(self: &Rc<Self>) {
+        let next = self.outbox.borrow_mut().pop_front();
+        if let Some(response) = next {
+            (self.on_response)(response);
+        }
+        if self.outbox.borrow().is_empty() {
+            self.handing.set(false);
+        } else {
+            let me = self.clone();
+            later(move || me.hand_on());
+        }
     }
 }
 

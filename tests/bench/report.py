@@ -179,22 +179,29 @@ def memory_text():
         f"\n| `inspect`, {r['rows']:,} rows | {cell(r, 'inspect_held')} | {cell(r, 'inspect_counted')} | "
         f"{r['inspect_counted']['peak_mb'] * 2**20 / r['customers']:,.0f} B |"
         for r in rows if "inspect_counted" in r
+    ) + "".join(
+        f"\n| `facts`, {r['rows']:,} rows | {cell(r, 'facts_held')} | {cell(r, 'facts_spilled')} | "
+        f"{r['facts_spilled']['peak_mb'] * 2**20 / r['customers']:,.0f} B |"
+        for r in rows if "facts_spilled" in r
     )
     return (
         "The CLI's `rfm` reads a text file of 256 MiB and more with its rows put aside in temporary files "
         "(`TMPDIR`; each reader its own part's, the first adding the others' to its own), a bucket of "
-        "262,144 customers a file, 33 bytes a row, and computes each bucket's facts "
+        "262,144 customers a file, 38 bytes a row (and a survey comment's text), and computes each bucket's facts "
         "in turn (on every core) through the same rules as with the rows held; it keeps of each customer "
-        "only what the scores need (24 bytes) and the customer's id. `LOYALTY_LENS_SPILL=1` puts the rows "
+        "only what the scores need (24 bytes) and the customer's id. `facts` reads such a file the same way "
+        "and writes each bucket's customers' lines as soon as the buckets before it are written, keeping "
+        "nothing of a customer once written. `LOYALTY_LENS_SPILL=1` puts the rows "
         "aside whatever the size, `0` never. Outputs are byte-identical either way (`tests/cli.rs`, every "
-        "fixture; the property test of the facts on random files, chunks and buckets down to one row). "
+        "fixture; the property tests of the facts and of the facts file on random files, chunks and buckets "
+        "down to one row, read in parts). "
         "`inspect` on such a file puts nothing aside: each reader counts its rows' totals as they pass (revenue "
         "and refunds added up exactly, the distinct orders or customer-days kept as sorted 8-byte keys) and the "
         "first adds the others' counts, so that its report is the one the rows held give (tests: the same on every "
         "fixture and on random files, in chunks down to one row, by one reader or in parts). "
         "Peak resident memory (`/usr/bin/time`), one run each, the benchmark's file at each size "
         "(`sample --customers N --seed 42`, eight rows a customer):\n\n"
-        "| command, file | rows held | rows put aside (`rfm`) or counted (`inspect`) | peak per customer |\n|---|---:|---:|---:|\n"
+        "| command, file | rows held | rows put aside (`rfm`, `facts`) or counted (`inspect`) | peak per customer |\n|---|---:|---:|---:|\n"
         f"{table}\n\n"
         f"{marginal(rows)}"
         "With the rows put aside, memory grows with the customers (their ids, interned, and 24 bytes of "
@@ -810,6 +817,22 @@ and segmenting the million-row file. What it found, and what was done:
   (the rehearsal's layout of the overview, the one task it is meant to cost). `bench.mjs
   pipeline`'s own start-up count (it waits for the warm-up too), three alternating pairs: 3, 3, 3
   long tasks before, 1, 1, 0 after; file chosen → overview 714–752 and 736–741 ms.
+
+- **Every message as one JSON text, tried** (2026-12-08, issue 32, ninth session). With the
+  comments faster as one text, every message between the page, the worker and its helpers was
+  made one JSON text (serde_json, its floats read back exactly with `float_roundtrip`; a
+  download's bytes beside the text), to drop serde-wasm-bindgen's per-field copying. Not kept:
+  the page's WebAssembly grew 516,132 → 554,231 bytes gzipped and the worker's 1,003,730 →
+  1,047,195 (before wasm-opt, by twiggy, the page's decoders 210 KB of serde_json code against
+  124 KB of serde-wasm-bindgen's), and the million rows to the overview were the same within the
+  noise (five alternating pairs in Chromium, medians 906 and 886 ms). What came of it is a test:
+  no answer on any fixture (reading, segmenting, a customer list, CLV, actions, the follow-up
+  list) holds a figure that is not a number. The same session found why the browser test of
+  3,000 member levels failed about one run in eight: the page handed each answer on in a timer
+  of its own, and a timer set deep within others (the end of the rehearsal's priming) waits 4 ms
+  longer, so a file's segmentation arriving within those 4 ms was shown before the file's report,
+  which then cleared it (the lifecycle page waited for good). The answers now go out of one queue,
+  a task each (`ui::bridge`): 0 failures in 24 runs of that test alone, against 4 in 30 before.
 
 - **Start-up: what was left of its long tasks** (2026-12-07, issue 32, eighth session). The
   browser's long-animation-frame entries (each with the scripts that ran and the style and layout

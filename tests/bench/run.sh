@@ -62,8 +62,8 @@ print(json.dumps({**parts[0], "runs": [r for p in parts for r in p["runs"]]}))' 
 gather $(for i in $(seq "$RUNS"); do echo "$OUT/pipeline_run_$i.json"; done) > "$OUT/pipeline_browser.json"
 gather $(for i in $(seq "$RUNS"); do echo "$OUT/duckdb_run_$i.json"; done) > "$OUT/duckdb.json"
 rm -f "$OUT"/pipeline_run_*.json "$OUT"/duckdb_run_*.json
-# The CLI's COMMAND (rfm, inspect) on FILE once, with LOYALTY_LENS_SPILL=$3 (0: the rows held,
-# 1: put aside in temporary files, or for inspect counted as they pass); prints JSON
+# The CLI's COMMAND (rfm, inspect, facts) on FILE once, with LOYALTY_LENS_SPILL=$3 (0: the rows
+# held, 1: put aside in temporary files, or for inspect counted as they pass); prints JSON
 # {"s": seconds, "peak_mb": the process's peak resident memory}.
 measure() {
   /usr/bin/time -f '%e %M' -o "$OUT/time.txt" env LOYALTY_LENS_SPILL="$3" target/release/loyalty-lens "$1" "$2" > /dev/null
@@ -74,9 +74,9 @@ measure() {
 }
 # Prints the JSON of the memory measurements on FILE of CUSTOMERS customers.
 measure_memory() {
-  printf '{"customers": %s, "rows": %s, "bytes": %s, "held": %s, "spilled": %s, "inspect_held": %s, "inspect_counted": %s}\n' \
+  printf '{"customers": %s, "rows": %s, "bytes": %s, "held": %s, "spilled": %s, "inspect_held": %s, "inspect_counted": %s, "facts_held": %s, "facts_spilled": %s}\n' \
     "$2" "$(($(wc -l < "$1") - 1))" "$(stat -c %s "$1")" "$(measure rfm "$1" 0)" "$(measure rfm "$1" 1)" \
-    "$(measure inspect "$1" 0)" "$(measure inspect "$1" 1)"
+    "$(measure inspect "$1" 0)" "$(measure inspect "$1" 1)" "$(measure facts "$1" 0)" "$(measure facts "$1" 1)"
 }
 if [ "${TEN_MILLION:-0}" = 1 ]; then
   echo "10M transactions: the app in the browser (one run; TEN_MILLION=1)…"
@@ -88,14 +88,14 @@ if [ "${TEN_MILLION:-0}" = 1 ]; then
   end=$(date +%s%N)
   printf '{"rfm_s": [%s]}\n' "$(( (end - start) / 1000 ))e-6" > "$OUT/rfm_cli_10m.json"
   .venv-bench/bin/python tests/bench/rfm_native.py "$OUT/orders_10m.csv" --runs 1 > "$OUT/rfm_native_10m.json"
-  echo "10M transactions: the CLI's rfm and inspect with the rows held, then not (memory)…"
+  echo "10M transactions: the CLI's rfm, inspect and facts with the rows held, then not (memory)…"
   measure_memory "$OUT/orders_10m.csv" 1250000 > "$OUT/rfm_memory_10m.json"
   rm -f "$OUT/orders_10m.csv"
 fi
-# A hundred million rows (8.5 GB of CSV; HUNDRED_MILLION=1): the CLI's rfm and inspect with the
-# rows held (about 10 GB of memory) and not.
+# A hundred million rows (8.5 GB of CSV; HUNDRED_MILLION=1): the CLI's rfm, inspect and facts with
+# the rows held (about 10–13 GB of memory) and not.
 if [ "${HUNDRED_MILLION:-0}" = 1 ]; then
-  echo "100M transactions: the CLI's rfm and inspect with the rows held, then not (one run each; HUNDRED_MILLION=1)…"
+  echo "100M transactions: the CLI's rfm, inspect and facts with the rows held, then not (one run each; HUNDRED_MILLION=1)…"
   target/release/loyalty-lens sample --customers 12500000 --seed 42 "$OUT/orders_100m.csv"
   measure_memory "$OUT/orders_100m.csv" 12500000 > "$OUT/rfm_memory_100m.json"
   rm -f "$OUT/orders_100m.csv"

@@ -24,6 +24,7 @@ for f in $files; do
   run "$key.nps" nps "$f"
   run "$key.pyramid" pyramid "$f"
   run "$key.cohorts" cohorts "$f"
+  run "$key.facts" facts "$f"
 done
 cdnow=tests/fixtures/cdnow/CDNOW_sample.txt
 run cdnow.clv clv "$cdnow" --calibration-end 1997-09-30 --holdout-end 1998-06-30 --customers "$out/cdnow.clv.customers.csv"
@@ -42,5 +43,6 @@ if [ "${MILLION:-1}" != 0 ]; then
   run million.rfm rfm $m
   run million.segments segments $m
   run million.clv clv $m --calibration-end 2025-06-30
+  run million.facts facts $m
 fi
 echo "$(ls "$out" | wc -l) files in $out"

@@ -104,16 +104,39 @@ pub struct Tiers {
 /// the last by name, so that the result never depends on the order of the rows.
 pub fn latest_levels(dataset: &Dataset, as_of: Day) -> Option<Vec<(Day, u32)>> {
     let (levels, days) = (dataset.member_level.as_ref()?, dataset.day.as_ref()?);
-    let labels: Vec<Level> = levels.labels.iter().map(Level::of).collect();
-    let better = |a: u32, b: u32| better_level(labels[a as usize], labels[b as usize]);
-    let mut latest: Vec<(Day, u32)> = vec![(Day::MIN, MISSING); dataset.customers.len()];
+    let latest_level = LatestLevel::new(&levels.labels, as_of);
+    let mut latest: Vec<(Day, u32)> = vec![LatestLevel::NONE; dataset.customers.len()];
     for (i, (&c, &code)) in dataset.customer.iter().zip(&levels.codes).enumerate() {
-        let Some(&(day, held)) = latest.get(c as usize) else { continue };
-        if code != MISSING && days[i] <= as_of && (days[i] > day || (days[i] == day && better(code, held))) {
-            latest[c as usize] = (days[i], code);
+        if let Some(held) = latest.get_mut(c as usize) {
+            latest_level.step(held, days[i], code);
         }
     }
     Some(latest)
+}
+
+/// The rule of [`latest_levels`], one row at a time: for one customer's rows, in any order.
+pub struct LatestLevel<'a> {
+    levels: Vec<Level<'a>>,
+    as_of: Day,
+}
+
+impl<'a> LatestLevel<'a> {
+    /// No level yet.
+    pub const NONE: (Day, u32) = (Day::MIN, MISSING);
+
+    /// The rule for the member levels `labels` (by code), as of `as_of`.
+    pub fn new(labels: &'a crate::core::dataset::Labels, as_of: Day) -> Self {
+        Self { levels: labels.iter().map(Level::of).collect(), as_of }
+    }
+
+    /// `held` (a day and a level, [`LatestLevel::NONE`] at first) after a row of `day` with level
+    /// `code`.
+    pub fn step(&self, held: &mut (Day, u32), day: Day, code: u32) {
+        let better = |a: u32, b: u32| better_level(self.levels[a as usize], self.levels[b as usize]);
+        if code != MISSING && day <= self.as_of && (day > held.0 || (day == held.0 && better(code, held.1))) {
+            *held = (day, code);
+        }
+    }
 }
 
 /// Assigns tiers.

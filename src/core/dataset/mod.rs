@@ -26,6 +26,12 @@ pub fn recode(map: &[u32], code: u32) -> u32 {
         map.get(code as usize).copied().unwrap_or(MISSING)
     }
 }
+
+/// A text column's codes, when it is mapped.
+pub fn codes_of(column: &Option<Categorical>) -> Option<&[u32]> {
+    column.as_ref().map(|c| c.codes.as_slice())
+}
+
 /// The value of a missing score.
 pub const NO_SCORE: u8 = u8::MAX;
 

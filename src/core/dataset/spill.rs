@@ -1,11 +1,12 @@
 //! Rows put aside as a file is read, in buckets of customers, and read back a bucket at a time: a
 //! file of any length is then analysed in the memory its customers take, not its rows. What each
-//! customer's facts read is kept (day, amount, order, category, channel); the other columns are
-//! not. Natively the buckets are temporary files (the CLI's `rfm` on a big file); tests keep them
-//! in memory.
+//! customer's facts and facts file read is kept (day, amount, order, category, channel, member
+//! level, and where asked a survey answer's score and comment); the other columns are not.
+//! Natively the buckets are temporary files (the CLI's `rfm` and `facts` on a big file); tests
+//! keep them in memory.
 
 use super::totals::Counting;
-use super::{recode, Dataset, MISSING, NO_ORDER};
+use super::{codes_of, recode, Dataset, MISSING, NO_ORDER, NO_SCORE};
 use crate::core::values::{swap_day_month, Day};
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
@@ -26,14 +27,20 @@ pub struct SpilledRow {
     pub order: u64,
     pub category: u32,
     pub channel: u32,
+    pub level: u32,
+    /// A survey answer's score ([`NO_SCORE`] for none).
+    pub score: u8,
 }
 
-/// Bytes of a row on disk: customer, day, amount, order, category, channel, and whether its date
-/// was read while the date order was open.
-const RECORD: usize = 4 + 4 + 8 + 8 + 4 + 4 + 1;
+/// Bytes of a row on disk: customer, day, amount, order, category, channel, member level, score,
+/// and its flags — whether its date was read while the date order was open ([`UNDECIDED`]), whether
+/// a comment follows ([`COMMENTED`]: its length in 4 bytes, then its text).
+const RECORD: usize = 4 + 4 + 8 + 8 + 4 + 4 + 4 + 1 + 1;
+const UNDECIDED: u8 = 1;
+const COMMENTED: u8 = 2;
 
-/// A row as it is put aside.
-fn encode(row: &SpilledRow, undecided: bool) -> [u8; RECORD] {
+/// A row as it is put aside (its comment's length and text follow it where it has one).
+fn encode(row: &SpilledRow, undecided: bool, comment: Option<&str>) -> [u8; RECORD] {
     let mut record = [0u8; RECORD];
     record[0..4].copy_from_slice(&row.customer.to_le_bytes());
     record[4..8].copy_from_slice(&row.day.to_le_bytes());
@@ -41,8 +48,21 @@ fn encode(row: &SpilledRow, undecided: bool) -> [u8; RECORD] {
     record[16..24].copy_from_slice(&row.order.to_le_bytes());
     record[24..28].copy_from_slice(&row.category.to_le_bytes());
     record[28..32].copy_from_slice(&row.channel.to_le_bytes());
-    record[32] = u8::from(undecided);
+    record[32..36].copy_from_slice(&row.level.to_le_bytes());
+    record[36] = row.score;
+    record[37] = if undecided { UNDECIDED } else { 0 } | if comment.is_some() { COMMENTED } else { 0 };
     record
+}
+
+/// Writes a row, and its comment where it has one, to a bucket.
+fn write_row(out: &mut impl Write, row: &SpilledRow, undecided: bool, comment: Option<&str>) -> io::Result<()> {
+    out.write_all(&encode(row, undecided, comment))?;
+    if let Some(text) = comment {
+        let length = u32::try_from(text.len()).map_err(|_| io::Error::other("a comment of over 4 GB"))?;
+        out.write_all(&length.to_le_bytes())?;
+        out.write_all(text.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// A bucket's rows: written while the file is read, then read back as often as needed.
@@ -72,6 +92,8 @@ pub struct Spill {
     swap: bool,
     /// The first failure to write: nothing more is written after it.
     error: Option<io::Error>,
+    /// Whether survey answers (scores, comments) are put aside with their rows.
+    answers: bool,
 }
 
 impl std::fmt::Debug for Spill {
@@ -101,7 +123,20 @@ impl Spill {
             latest_open_swapped: None,
             swap: false,
             error: None,
+            answers: false,
         }
+    }
+
+    /// The spill putting aside each row's survey answer too (its score and comment): what the
+    /// facts file needs and the facts do not.
+    pub fn with_answers(mut self) -> Self {
+        self.answers = true;
+        self
+    }
+
+    /// Whether the rows' survey answers are put aside ([`Spill::with_answers`]).
+    pub fn keeps_answers(&self) -> bool {
+        self.answers
     }
 
     /// A spill that puts nothing aside but counts the dataset's totals as the rows pass, taking
@@ -137,8 +172,12 @@ impl Spill {
         }
         let (days, amounts) = (ds.day.as_deref(), ds.amount.as_deref());
         let orders = ds.order.as_ref().map(|o| o.keys.as_slice());
-        let (categories, channels) = (ds.category.as_ref().map(|c| &c.codes[..]), ds.channel.as_ref().map(|c| &c.codes[..]));
+        let (categories, channels, levels) = (codes_of(&ds.category), codes_of(&ds.channel), codes_of(&ds.member_level));
         let mut open = open.iter().peekable();
+        let answers = self.answers;
+        let scores = ds.score.as_deref().filter(|_| answers);
+        // By row, as the dataset keeps them.
+        let mut comments = ds.comments.iter().flatten().filter(|_| answers).peekable();
         for (i, &customer) in ds.customer.iter().enumerate() {
             let row = SpilledRow {
                 customer,
@@ -147,15 +186,18 @@ impl Spill {
                 order: orders.map_or(NO_ORDER, |o| o[i]),
                 category: categories.map_or(MISSING, |c| c[i]),
                 channel: channels.map_or(MISSING, |c| c[i]),
+                level: levels.map_or(MISSING, |c| c[i]),
+                score: scores.map_or(NO_SCORE, |s| s[i]),
             };
             let undecided = open.next_if(|&&k| k as usize == i).is_some();
-            self.put(&row, undecided);
+            let comment = comments.next_if(|c| c.0 as usize == i).map(|c| c.1.as_str());
+            self.put(&row, undecided, comment);
         }
     }
 
     /// Puts aside every row of `other` (the rows of a later part of the file, read by another
-    /// reader whose labels were then added to this reader's), its codes mapped by `customers`,
-    /// `channels` and `categories` (a part's code → this reader's), after the rows put aside so
+    /// reader whose labels were then added to this reader's), its codes mapped by `customers` and
+    /// `coded` (channels, categories, member levels: a part's code → this reader's), after the rows put aside so
     /// far. Each customer's rows stay in the file's order: theirs in `other` come from one bucket,
     /// in the order they were read. Where the spills count, what `other` counted is added (its
     /// orders customer-days when `by_day`).
@@ -166,8 +208,7 @@ impl Spill {
         &mut self,
         other: &mut Spill,
         customers: &[u32],
-        channels: &[u32],
-        categories: &[u32],
+        [channels, categories, levels]: &[Vec<u32>; 3],
         by_day: bool,
     ) -> io::Result<()> {
         if let (Some(mine), Some(theirs)) = (self.counting.as_mut(), other.counting.take()) {
@@ -178,38 +219,38 @@ impl Spill {
         }
         other.finish()?;
         for mut bucket in other.each_bucket() {
-            bucket.read_raw(&mut |row, undecided| {
+            bucket.read_raw(&mut |row, undecided, comment| {
                 let row = SpilledRow {
                     customer: recode(customers, row.customer),
                     channel: recode(channels, row.channel),
                     category: recode(categories, row.category),
+                    level: recode(levels, row.level),
                     ..row
                 };
-                self.put(&row, undecided);
+                self.put(&row, undecided, comment);
             })?;
         }
         Ok(())
     }
 
     /// Puts one row aside.
-    fn put(&mut self, row: &SpilledRow, undecided: bool) {
+    fn put(&mut self, row: &SpilledRow, undecided: bool, comment: Option<&str>) {
         if undecided {
             self.latest_open = self.latest_open.max(Some(row.day));
             self.latest_open_swapped = self.latest_open_swapped.max(Some(swap_day_month(row.day)));
         } else {
             self.latest = self.latest.max(Some(row.day));
         }
-        self.write(row, undecided);
+        self.write(row, undecided, comment);
     }
 
-    fn write(&mut self, row: &SpilledRow, undecided: bool) {
+    fn write(&mut self, row: &SpilledRow, undecided: bool, comment: Option<&str>) {
         if self.error.is_some() {
             return;
         }
-        let record = encode(row, undecided);
         let written = self.bucket_for(row.customer).and_then(|b| {
             b.rows += 1;
-            b.out.write_all(&record)
+            write_row(&mut b.out, row, undecided, comment)
         });
         match written {
             Ok(()) => self.rows += 1,
@@ -323,9 +364,17 @@ impl BucketRows<'_> {
     /// # Errors
     /// When the scratch space cannot be read.
     pub fn read(&mut self, each: &mut dyn FnMut(SpilledRow)) -> io::Result<()> {
+        self.read_answered(&mut |row, _| each(row))
+    }
+
+    /// [`BucketRows::read`], with each row's comment.
+    ///
+    /// # Errors
+    /// When the scratch space cannot be read.
+    pub fn read_answered(&mut self, each: &mut dyn FnMut(SpilledRow, Option<&str>)) -> io::Result<()> {
         let swap = self.swap;
-        self.read_raw(&mut |row, undecided| {
-            each(if swap && undecided { SpilledRow { day: swap_day_month(row.day), ..row } } else { row })
+        self.read_raw(&mut |row, undecided, comment| {
+            each(if swap && undecided { SpilledRow { day: swap_day_month(row.day), ..row } } else { row }, comment)
         })
     }
 
@@ -346,14 +395,14 @@ impl BucketRows<'_> {
             pieces.push(Piece { bucket: Bucket { out, rows: 0 }, codes: codes.clone(), swap: self.swap });
         }
         let mut failed = None;
-        self.read_raw(&mut |row, undecided| {
+        self.read_raw(&mut |row, undecided, comment| {
             if failed.is_some() {
                 return;
             }
             let k = runs.partition_point(|codes| *codes.end() < row.customer);
             if let Some(piece) = pieces.get_mut(k) {
                 piece.bucket.rows += 1;
-                if let Err(e) = piece.bucket.out.write_all(&encode(&row, undecided)) {
+                if let Err(e) = write_row(&mut piece.bucket.out, &row, undecided, comment) {
                     failed = Some(e);
                 }
             }
@@ -368,14 +417,15 @@ impl BucketRows<'_> {
     }
 
     /// The rows as they were put aside, each with whether its date was read while the date order
-    /// was open.
-    fn read_raw(&mut self, each: &mut dyn FnMut(SpilledRow, bool)) -> io::Result<()> {
+    /// was open, and its comment.
+    fn read_raw(&mut self, each: &mut dyn FnMut(SpilledRow, bool, Option<&str>)) -> io::Result<()> {
         let Some(bucket) = self.bucket.as_mut() else { return Ok(()) };
         let rows = bucket.rows;
         let scratch = bucket.out.get_mut();
         scratch.seek(SeekFrom::Start(0))?;
         let mut input = BufReader::with_capacity(1 << 16, scratch);
         let mut record = [0u8; RECORD];
+        let mut comment = Vec::new();
         let word = |r: &[u8; RECORD], at: usize| u32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]);
         let long = |r: &[u8; RECORD], at: usize| {
             let mut b = [0u8; 8];
@@ -391,8 +441,20 @@ impl BucketRows<'_> {
                 order: long(&record, 16),
                 category: word(&record, 24),
                 channel: word(&record, 28),
+                level: word(&record, 32),
+                score: record[36],
             };
-            each(row, record[32] == 1);
+            let flags = record[37];
+            let text = if flags & COMMENTED != 0 {
+                let mut length = [0u8; 4];
+                input.read_exact(&mut length)?;
+                comment.resize(u32::from_le_bytes(length) as usize, 0);
+                input.read_exact(&mut comment)?;
+                Some(std::str::from_utf8(&comment).map_err(io::Error::other)?)
+            } else {
+                None
+            };
+            each(row, flags & UNDECIDED != 0, text);
         }
         Ok(())
     }
@@ -402,11 +464,8 @@ impl BucketRows<'_> {
 mod tests {
     use super::*;
     use crate::core::dataset::{Categorical, OrderIds};
+    use crate::core::ingest::testing::in_memory;
     use crate::core::values::day_from_ymd;
-
-    fn in_memory() -> MakeScratch {
-        Box::new(|| Ok(Box::new(io::Cursor::new(Vec::new())) as Box<dyn Scratch>))
-    }
 
     #[test]
     fn rows_come_back_by_bucket_in_the_order_they_were_put_aside_with_open_dates_settled() {
@@ -476,6 +535,53 @@ mod tests {
         let mut again = Vec::new();
         spill.each_bucket()[1].read(&mut |r| again.push(r.day)).unwrap();
         assert_eq!(again, [day(2, 3)]);
+    }
+
+    #[test]
+    fn levels_and_answers_come_back_with_their_rows_and_a_parts_codes_are_made_the_firsts() {
+        let day = day_from_ymd(2024, 5, 1).unwrap();
+        let mut ds = Dataset {
+            customer: vec![0, 1, 0],
+            day: Some(vec![day; 3]),
+            amount: Some(vec![1.0, 2.0, 3.0]),
+            member_level: Some(Categorical::default()),
+            score: Some(vec![9, NO_SCORE, NO_SCORE]),
+            // By row; an empty comment is a comment.
+            comments: Some(vec![(1, "好, \"慢\"\n".into()), (2, String::new())]),
+            ..Dataset::default()
+        };
+        for level in ["金卡", "", "银卡"] {
+            ds.member_level.as_mut().unwrap().push(level);
+        }
+        // Put aside without them, the answers are not kept.
+        let mut plain = Spill::new(in_memory(), 8, 100);
+        plain.take(&ds, &[]);
+        plain.finish().unwrap();
+        let mut scores = Vec::new();
+        plain.each_bucket()[0].read_answered(&mut |r, comment| scores.push((r.score, comment.is_some()))).unwrap();
+        assert_eq!(scores, [(NO_SCORE, false); 3]);
+        let mut spill = Spill::new(in_memory(), 8, 100).with_answers();
+        spill.take(&ds, &[]);
+        // Another reader's part: its customers 0 and 1 are this reader's 1 and 0, its levels 0 and
+        // 1 this reader's 5 and 6.
+        let mut part = Spill::new(in_memory(), 8, 100).with_answers();
+        part.take(&ds, &[]);
+        spill.append(&mut part, &[1, 0], &[Vec::new(), Vec::new(), vec![5, 6]], false).unwrap();
+        spill.finish().unwrap();
+        let mut got = Vec::new();
+        for mut bucket in spill.each_bucket() {
+            bucket.read_answered(&mut |r, comment| got.push((r.customer, r.level, r.score, comment.map(String::from)))).unwrap();
+        }
+        let said = Some("好, \"慢\"\n".to_string());
+        let expected = vec![
+            (0, 0, 9, None),
+            (1, MISSING, NO_SCORE, said.clone()),
+            (0, 1, NO_SCORE, Some(String::new())),
+            (1, 5, 9, None),
+            (0, MISSING, NO_SCORE, said),
+            (1, 6, NO_SCORE, Some(String::new())),
+        ];
+        assert_eq!(got, expected);
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod tables;
 pub mod xlsx;
 
 pub use self::csv::{guard_csv, neutralise};
-pub use self::facts::facts_csv;
+pub use self::facts::{facts_csv, write_spilled_facts};
 pub use self::tables::{
     action_csv, action_xlsx, clv_csv, customers_csv, customers_xlsx, follow_up_csv, follow_up_xlsx, member_csv, member_xlsx,
     rejections_csv, winback_csv, winback_xlsx,

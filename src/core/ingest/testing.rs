@@ -4,6 +4,12 @@
 use super::split::{read_part_spilled, Plan, Received, Split};
 use super::*;
 
+/// Scratch spaces in memory, for spills in tests.
+pub(crate) fn in_memory() -> crate::core::dataset::spill::MakeScratch {
+    use crate::core::dataset::spill::Scratch;
+    Box::new(|| Ok(Box::new(std::io::Cursor::new(Vec::new())) as Box<dyn Scratch>))
+}
+
 /// `bytes` read with its rows put aside in spills from `new_spill`, by one reader or, with
 /// `split`, the first stopping at that share of the file and that many others reading the rest
 /// (read again by one reader where the parts do not meet, as the command line does); `None`
@@ -68,16 +74,22 @@ pub(crate) fn random_file(rows: &[RandomRow], settle: usize, at: usize, orders: 
     let mut text = format!("customer_id,order_date,amount,{order_column},channel,score\n");
     for (i, &(c, a, b, amount, order, channel, score)) in rows.iter().enumerate() {
         let id = if c == 0 { String::new() } else { format!("c{c}") };
-        let date = match settle {
-            1 if i == at => format!("25/{b}/2023"),
-            2 if i == at => format!("{a}/25/2023"),
-            _ => format!("{a}/{b}/2023"),
-        };
+        let date = random_date(a, b, settle, i == at);
         let order = if order < 10 { String::new() } else { format!("o{order}") };
         let score = if score > 10 { String::new() } else { score.to_string() };
         text.push_str(&format!("{id},{date},{},{order},{},{score}\n", AMOUNTS[amount % AMOUNTS.len()], CHANNELS[channel % 4]));
     }
     text
+}
+
+/// A random file's date `a/b/2023`, whose order (month or day first) is open until the row `at`
+/// where `settle` settles it: day first (1), month first (2), or never (0).
+pub(crate) fn random_date(a: u32, b: u32, settle: usize, at: bool) -> String {
+    match settle {
+        1 if at => format!("25/{b}/2023"),
+        2 if at => format!("{a}/25/2023"),
+        _ => format!("{a}/{b}/2023"),
+    }
 }
 
 /// Every fixture file (of the fixtures' folder, bad files, exports, CDNOW), with its bytes.

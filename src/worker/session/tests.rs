@@ -687,3 +687,40 @@ fn every_part_of_a_segmented_answer_the_page_decodes_first_is_found_and_decodes(
     }
     assert!(!sent["nps"].is_null() && !sent["summary"]["loyalty_matrix"].is_null(), "the sample has answers");
 }
+
+#[test]
+fn no_answer_on_any_fixture_holds_a_figure_that_is_not_a_number() {
+    use crate::core::report::actions::{Playbook, WinbackParams};
+    // A NaN or an infinity reaches the page as such and is printed "NaN" or "∞" where a figure
+    // belongs. The answers to reading, segmenting, listing, CLV, actions and the follow-up list, on
+    // every fixture: none holds one (a figure that cannot be computed is left out, as `None`).
+    let mut answered = 0;
+    for (path, bytes) in crate::core::ingest::testing::fixture_files() {
+        let name: &'static str = Box::leak(path.file_name().unwrap().to_string_lossy().into_owned().into_boxed_str());
+        let Ok(ingested) = ingest(&bytes, name, &IngestOptions::default(), &mut |_, _| {}) else { continue };
+        let mut s = session();
+        let mut out = Vec::new();
+        let kept = Kept { name: name.into(), file: Some(name), bytes: Vec::new() };
+        s.settle(1, kept, ingested, IngestOptions::default(), None, Vec::new(), &mut |r| out.push(r));
+        out.extend(answers(&mut s, Request::Customers { filter: CustomerFilter::All, offset: 0 }));
+        let (first, next) = ask(&mut s, Request::Clv { params: ClvParams::default() });
+        out.extend(first);
+        out.extend(run_clv(&mut s, next));
+        out.extend(answers(&mut s, Request::Actions { playbook: Playbook::default_in(true), winback: WinbackParams::default() }));
+        out.extend(answers(&mut s, Request::FollowUp { passives: true }));
+        for sent in out {
+            // Debug prints a float that is not a number as NaN, inf or -inf, between delimiters.
+            let shown = format!("{sent:?}");
+            for bad in ["NaN", "inf"] {
+                let at = shown.match_indices(bad).find(|&(i, _)| {
+                    let before = shown[..i].chars().next_back();
+                    let after = shown[i + bad.len()..].chars().next();
+                    matches!(before, Some(' ' | '(' | '[' | '-')) && matches!(after, Some(',' | ')' | ']' | ' ' | '}'))
+                });
+                assert!(at.is_none(), "{name}: a figure is {bad}: …{}", &shown[at.map_or(0, |(i, _)| i.saturating_sub(200))..]);
+            }
+            answered += 1;
+        }
+    }
+    assert!(answered > 500, "{answered} answers");
+}

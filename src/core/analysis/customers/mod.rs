@@ -11,7 +11,7 @@ mod spilled;
 
 pub use self::spilled::*;
 
-use crate::core::dataset::{Dataset, MISSING, NO_ORDER};
+use crate::core::dataset::{codes_of, Dataset, MISSING, NO_ORDER, NO_SCORE};
 use crate::core::values::{Day, Money};
 use serde::{Deserialize, Serialize};
 
@@ -398,7 +398,8 @@ impl Input<'_> {
         out.clear();
         out.resize((starts[hi] - base) as usize, Row::default());
         let orders = dataset.order.as_ref().map(|o| o.keys.as_slice());
-        let (category, channel) = (codes_of(&dataset.category), codes_of(&dataset.channel));
+        let (category, channel, level) =
+            (codes_of(&dataset.category), codes_of(&dataset.channel), codes_of(&dataset.member_level));
         let code = |c: Option<&[u32]>, i: usize| c.map_or(MISSING, |c| c[i]);
         for (i, (&c, &day)) in dataset.customer.iter().zip(days).enumerate() {
             let k = bucket(c, customers);
@@ -412,6 +413,7 @@ impl Input<'_> {
                 order: orders.map_or(NO_ORDER, |o| o[i]),
                 category: code(category, i),
                 channel: code(channel, i),
+                level: code(level, i),
             };
             *at += 1;
         }
@@ -545,20 +547,26 @@ impl Rules<'_> {
     }
 }
 
-/// A text column's codes, when it is mapped.
-fn codes_of(column: &Option<crate::core::dataset::Categorical>) -> Option<&[u32]> {
-    column.as_ref().map(|c| c.codes.as_slice())
+/// One row of a customer, as a customer's facts are computed from it ([`MISSING`] codes and
+/// [`NO_ORDER`] where the column is not mapped or the cell is empty). The member level is not a
+/// fact's: the facts file's lines read it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Row {
+    pub day: Day,
+    pub amount: f64,
+    pub order: u64,
+    pub category: u32,
+    pub channel: u32,
+    pub level: u32,
 }
 
-/// One row of a customer, as [`Input::customer`] reads it ([`MISSING`] codes and [`NO_ORDER`]
-/// where the column is not mapped or the cell is empty).
-#[derive(Clone, Copy, Default)]
-struct Row {
-    day: Day,
-    amount: f64,
-    order: u64,
-    category: u32,
-    channel: u32,
+/// One of a customer's rows with a survey answer: the row, its score ([`NO_SCORE`] for none) and
+/// its comment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Answer<'a> {
+    pub row: Row,
+    pub score: u8,
+    pub comment: Option<&'a str>,
 }
 
 /// Working lists of [`Input::customer`], reused from one customer to the next.

@@ -17,6 +17,10 @@ pub struct SpilledFacts {
     pub amounts: bool,
 }
 
+/// What is kept of each customer: made of their facts, their rows (in (day, row) order) and those
+/// of them with a survey answer.
+pub type Keep<'k, T> = dyn Fn(CustomerFacts, &[Row], &[Answer<'_>]) -> T + Sync + 'k;
+
 /// Rows of a bucket gathered at a time, at most (a bucket with more is read again for each run
 /// of its customers; one customer's rows are always gathered together).
 pub const SPILL_GATHER_ROWS: usize = 2 << 20;
@@ -34,8 +38,33 @@ pub fn spilled_facts<T: Send>(
     as_of: Option<Day>,
     gather: usize,
     threads: usize,
-    keep: &(dyn Fn(CustomerFacts) -> T + Sync),
+    keep: &Keep<'_, T>,
 ) -> io::Result<Result<(SpilledFacts, Vec<T>), FactsError>> {
+    let mut kept = Vec::new();
+    let found = each_bucket_facts(dataset, spill, as_of, gather, threads, keep, &mut |bucket| {
+        kept.extend(bucket);
+        Ok(())
+    })?;
+    Ok(found.and_then(|found| if kept.is_empty() { Err(FactsError::NoRows) } else { Ok((found, kept)) }))
+}
+
+/// [`spilled_facts`], each bucket's kept facts handed to `emit` in the buckets' order as soon as
+/// those before it have been (only the buckets being computed, and those done before their turn,
+/// are held), `keep` given each customer's facts and rows (in (day, row) order).
+///
+/// # Errors
+/// As [`spilled_facts`]; the outer error also when `emit` fails (nothing more is emitted then). A
+/// file whose rows are all after the as-of date emits nothing and is not an error here.
+pub fn each_bucket_facts<T: Send>(
+    dataset: &Dataset,
+    spill: &mut Spill,
+    as_of: Option<Day>,
+    gather: usize,
+    threads: usize,
+    keep: &Keep<'_, T>,
+    emit: &mut (dyn FnMut(Vec<T>) -> io::Result<()> + Send),
+) -> io::Result<Result<SpilledFacts, FactsError>> {
+    use std::sync::{Mutex, PoisonError};
     if dataset.day.is_none() {
         return Ok(Err(FactsError::NoDates));
     }
@@ -48,19 +77,37 @@ pub fn spilled_facts<T: Send>(
     let Some(as_of) = as_of.or_else(|| spill.latest_day().map(|d| d + 1)) else { return Ok(Err(FactsError::NoRows)) };
     let rules = Rules::of(dataset, as_of);
     let (buckets, make) = spill.each_bucket_and_maker();
-    let buckets: Vec<std::sync::Mutex<BucketRows<'_>>> = buckets.into_iter().map(std::sync::Mutex::new).collect();
-    let make = make.map(std::sync::Mutex::new);
-    // Each bucket's kept facts and rows after the as-of date, in the buckets' order.
-    let done: Vec<std::sync::Mutex<Option<BucketResult<T>>>> = buckets.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let buckets: Vec<Mutex<BucketRows<'_>>> = buckets.into_iter().map(Mutex::new).collect();
+    let make = make.map(Mutex::new);
+    // Each bucket's kept facts and rows after the as-of date, until its turn to be emitted.
+    let done: Vec<Mutex<Option<BucketResult<T>>>> = buckets.iter().map(|_| Mutex::new(None)).collect();
+    // The next bucket to emit, the rows after the as-of date so far, and the first failure.
+    let emitted = Mutex::new((0usize, 0usize, None::<io::Error>, emit));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut scratch = Scratch::default();
         loop {
             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(bucket) = buckets.get(k) else { break };
-            let mut bucket = bucket.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut bucket = bucket.lock().unwrap_or_else(PoisonError::into_inner);
             let result = bucket_facts(&mut bucket, rules, gather.max(1), &mut scratch, keep, make.as_ref());
-            *done[k].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
+            *done[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+            let mut guard = emitted.lock().unwrap_or_else(PoisonError::into_inner);
+            let (turn, after, failed, emit) = &mut *guard;
+            while let Some(result) = done.get(*turn).and_then(|d| d.lock().unwrap_or_else(PoisonError::into_inner).take()) {
+                *turn += 1;
+                let result = result.and_then(|(facts, rows_after)| {
+                    *after += rows_after;
+                    if failed.is_none() {
+                        emit(facts)
+                    } else {
+                        Ok(())
+                    }
+                });
+                if let Err(e) = result {
+                    failed.get_or_insert(e);
+                }
+            }
         }
     };
     std::thread::scope(|scope| {
@@ -69,18 +116,14 @@ pub fn spilled_facts<T: Send>(
         }
         work();
     });
-    let mut found = SpilledFacts { as_of, rows_after_as_of: 0, amounts: dataset.amount.is_some() };
-    let mut kept = Vec::new();
-    for result in done {
-        let result = result.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (facts, after) = result.unwrap_or_else(|| Err(io::Error::other("a bucket of rows was not read back")))?;
-        found.rows_after_as_of += after;
-        kept.extend(facts);
+    let (turn, rows_after_as_of, failed, _) = emitted.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if let Some(e) = failed {
+        return Err(e);
     }
-    if kept.is_empty() {
-        return Ok(Err(FactsError::NoRows));
+    if turn < done.len() {
+        return Err(io::Error::other("a bucket of rows was not read back"));
     }
-    Ok(Ok((found, kept)))
+    Ok(Ok(SpilledFacts { as_of, rows_after_as_of, amounts: dataset.amount.is_some() }))
 }
 
 /// What [`bucket_facts`] gives.
@@ -94,7 +137,7 @@ fn bucket_facts<T>(
     rules: Rules<'_>,
     gather: usize,
     scratch: &mut Scratch,
-    keep: &(dyn Fn(CustomerFacts) -> T + Sync),
+    keep: &Keep<'_, T>,
     make: Option<&std::sync::Mutex<&mut MakeScratch>>,
 ) -> BucketResult<T> {
     let runs = runs(bucket, gather)?;
@@ -124,20 +167,35 @@ fn run_facts<T>(
     codes: std::ops::RangeInclusive<u32>,
     rules: Rules<'_>,
     scratch: &mut Scratch,
-    keep: &(dyn Fn(CustomerFacts) -> T + Sync),
+    keep: &Keep<'_, T>,
     (kept, after): &mut (Vec<T>, usize),
 ) -> io::Result<()> {
     let mut pending = Vec::new();
-    bucket.read(&mut |r: SpilledRow| {
+    // The rows with a survey answer, by customer (they are few): (customer, row, score, comment).
+    let mut answered: Vec<(u32, Row, u8, Option<String>)> = Vec::new();
+    bucket.read_answered(&mut |r: SpilledRow, comment| {
         if codes.contains(&r.customer) {
             if r.day > rules.as_of {
                 *after += 1;
             } else {
-                let row = Row { day: r.day, amount: r.amount, order: r.order, category: r.category, channel: r.channel };
+                let row = Row {
+                    day: r.day,
+                    amount: r.amount,
+                    order: r.order,
+                    category: r.category,
+                    channel: r.channel,
+                    level: r.level,
+                };
                 pending.push((r.customer, row));
+                if r.score != NO_SCORE || comment.is_some() {
+                    answered.push((r.customer, row, r.score, comment.map(String::from)));
+                }
             }
         }
     })?;
+    answered.sort_by_key(|a| a.0);
+    let mut answers = answered.iter().peekable();
+    let mut theirs = Vec::new();
     // By customer (a counting pass and a scattering pass, the rows of each in the order they
     // were read), then each customer's by day: the order `Input::gather` makes.
     let first = *codes.start();
@@ -160,7 +218,12 @@ fn run_facts<T>(
         let group = &mut sorted[w[0]..w[1]];
         if !group.is_empty() {
             group.sort_by_key(|r| r.day);
-            kept.push(keep(rules.customer(first + i as u32, group, scratch)));
+            let code = first + i as u32;
+            theirs.clear();
+            while let Some((_, row, score, comment)) = answers.next_if(|a| a.0 == code) {
+                theirs.push(Answer { row: *row, score: *score, comment: comment.as_deref() });
+            }
+            kept.push(keep(rules.customer(code, group, scratch), group, &theirs));
         }
     }
     Ok(())
@@ -192,13 +255,8 @@ fn runs(bucket: &mut BucketRows<'_>, gather: usize) -> io::Result<Vec<std::ops::
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::dataset::spill::{MakeScratch, Scratch};
-    use crate::core::ingest::testing::{fixture_files, random_file, read_aside};
+    use crate::core::ingest::testing::{fixture_files, in_memory, random_file, read_aside};
     use crate::core::ingest::{ingest, IngestOptions};
-
-    fn in_memory() -> MakeScratch {
-        Box::new(|| Ok(Box::new(io::Cursor::new(Vec::new())) as Box<dyn Scratch>))
-    }
 
     /// How a file is read with its rows put aside: rows held before they are put aside, customers
     /// a bucket, rows gathered, threads computing facts, and the split — where the first reader
@@ -214,7 +272,7 @@ mod tests {
             Ok(read) => read,
             Err(e) => return Some(Err(e.to_string())),
         };
-        let found = spilled_facts(&read.dataset, &mut read.spill, as_of, gather, threads, &|f| f).unwrap();
+        let found = spilled_facts(&read.dataset, &mut read.spill, as_of, gather, threads, &|f, _, _| f).unwrap();
         Some(found.map_err(|e| e.to_string()).map(|(f, customers)| Facts {
             as_of: f.as_of,
             customers,

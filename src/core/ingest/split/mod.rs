@@ -179,10 +179,8 @@ impl Pending {
         let mut first = self;
         first.reader.spill_into(&mut spill);
         let by_day = first.reader.dataset.order.is_none();
-        let merged = first.merge_all(parts.into_iter(), &mut |maps, mut part| {
-            let [channels, categories, _] = &maps.coded;
-            spill.append(&mut part, &maps.customers, channels, categories, by_day)
-        });
+        let merged = first
+            .merge_all(parts.into_iter(), &mut |maps, mut part| spill.append(&mut part, &maps.customers, &maps.coded, by_day));
         let Some((head, reader)) = merged.map_err(scratch)? else { return Ok(None) };
         head.close_spilled(reader, spill).map(Some)
     }
