@@ -11,7 +11,7 @@ use crate::core::analysis::customers::{self, Answer, CustomerFacts, FactsError, 
 use crate::core::analysis::lifecycle::LatestLevel;
 use crate::core::dataset::spill::Spill;
 use crate::core::dataset::{Categorical, Dataset, MISSING, NO_ORDER, NO_SCORE};
-use crate::core::ingest::facts::{escape, micros_text, Has, VERSION};
+use crate::core::ingest::facts::{escape_into, write_micros, Has, VERSION};
 use crate::core::values::{format_day, Day, Money};
 use std::io::{self, Write};
 
@@ -75,7 +75,7 @@ pub fn facts_csv(dataset: &Dataset) -> Result<String, FactsError> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(dataset.rows() * 24));
     let fail = |_| FactsError::NothingRead;
     w.write_record(writing.has.columns()).map_err(fail)?;
-    let mut lines = Vec::new();
+    let mut lists = Lists::default();
     let (mut customer_rows, mut answers) = (Vec::new(), Vec::new());
     for customer in 0..n {
         let Some(k) = index.get(customer as u32) else { continue };
@@ -98,7 +98,7 @@ pub fn facts_csv(dataset: &Dataset) -> Result<String, FactsError> {
                 answers.push(Answer { row, score, comment });
             }
         }
-        writing.customer(&mut w, &facts.customers[k], &customer_rows, &answers, &mut lines).map_err(fail)?;
+        writing.customer(&mut w, &facts.customers[k], &customer_rows, &answers, &mut lists).map_err(fail)?;
     }
     let bytes = w.into_inner().map_err(|_| FactsError::NothingRead)?;
     String::from_utf8(bytes).map_err(|_| FactsError::NothingRead)
@@ -139,12 +139,18 @@ fn write_aside(
     // The header first, unless the rows are refused before any is read.
     let mut header = Some(writing.has.columns());
     let keep = |f: CustomerFacts, rows: &[Row], answers: &[Answer<'_>]| -> io::Result<Vec<u8>> {
-        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
         // The anonymous rows have facts, and no line of the file.
-        if f.customer != MISSING {
-            writing.customer(&mut w, &f, rows, answers, &mut Vec::new()).map_err(io::Error::other)?;
+        if f.customer == MISSING {
+            return Ok(Vec::new());
         }
-        w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+        WORKING.with_borrow_mut(|(lists, line)| {
+            line.clear();
+            let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 10).from_writer(&mut *line);
+            writing.customer(&mut w, &f, rows, answers, lists).map_err(io::Error::other)?;
+            w.flush()?;
+            drop(w);
+            Ok(line.clone())
+        })
     };
     let mut emit = |bucket: Vec<io::Result<Vec<u8>>>| -> io::Result<()> {
         if let Some(columns) = header.take() {
@@ -159,6 +165,13 @@ fn write_aside(
     };
     let found = customers::each_bucket_facts(dataset, spill, as_of, gather, threads, &keep, &mut emit)?;
     Ok(found.map(|_| ()))
+}
+
+thread_local! {
+    /// Each thread's working lists and line for [`write_aside`]'s customers (computed on several
+    /// threads, a customer at a time), reused: a customer's line is then its own allocation, and
+    /// the line writer's.
+    static WORKING: std::cell::RefCell<(Lists, Vec<u8>)> = std::cell::RefCell::default();
 }
 
 /// What each customer's row of the facts file is written with: the transactions' labels and
@@ -177,18 +190,20 @@ impl<'a> Writing<'a> {
     }
 
     /// Writes the row of the customer whose facts are `f`, from all of their `rows` (in any
-    /// order) and their survey `answers`; `lines` is a working list.
+    /// order) and their survey `answers`; `lists` are working lists.
     fn customer<W: Write>(
         &self,
         w: &mut csv::Writer<W>,
         f: &CustomerFacts,
         rows: &[Row],
         answers: &[Answer<'_>],
-        lines: &mut Vec<(Key, Money)>,
+        lists: &mut Lists,
     ) -> csv::Result<()> {
+        use std::fmt::Write as _;
         let dataset = self.dataset;
-        let amounts = dataset.amount.as_ref();
-        lines.clear();
+        let amounts = dataset.amount.is_some();
+        lists.clear();
+        let Lists { lines, texts, items, orders, loose, joined, sorted, cells } = lists;
         for r in rows {
             let key = Key {
                 order: r.order,
@@ -213,93 +228,182 @@ impl<'a> Writing<'a> {
         let categories = labels_of(lines, &dataset.category, |k| k.category);
         let channels = labels_of(lines, &dataset.channel, |k| k.channel);
         let member_levels = labels_of(lines, &dataset.member_level, |k| k.level);
-        let place = |named: &[(&str, u32)], c: u32| {
-            named.iter().position(|&(_, x)| x == c).map_or_else(String::new, |p| (p + 1).to_string())
+        // Writing to a String cannot fail: the results of `write!` below are ignored.
+        let place = |out: &mut String, named: &[(&str, u32)], c: u32| {
+            if let Some(p) = named.iter().position(|&(_, x)| x == c) {
+                let _ = write!(out, "{}", p + 1);
+            }
         };
-        let item = |(key, sum): &(Key, Money)| {
-            let amount = match amounts {
-                None => String::new(),
-                Some(_) if key.refund => format!("-{}", micros_text(sum.micros().abs())),
-                Some(_) => micros_text(sum.micros()),
-            };
-            format!(
-                "{}:{amount}:{}:{}:{}",
-                key.day - f.first_day,
-                place(&categories, key.category),
-                place(&channels, key.channel),
-                place(&member_levels, key.level)
-            )
+        // Each text is written once into `texts` and sorted as its range: the same order as the
+        // texts themselves, without a string each.
+        let sort = |ranges: &mut Vec<std::ops::Range<usize>>, texts: &str| {
+            ranges.sort_unstable_by(|a, b| texts[a.clone()].cmp(&texts[b.clone()]))
         };
         // Orders: each its lines in text order, joined by `|`; the orders in text order.
-        let mut orders: Vec<String> = Vec::new();
-        let mut loose: Vec<String> = Vec::new();
         let mut at = 0;
         while at < lines.len() {
             let order = lines[at].0.order;
             let end = at + lines[at..].iter().take_while(|l| l.0.order == order).count();
-            let mut items: Vec<String> = lines[at..end].iter().map(item).collect();
-            items.sort_unstable();
+            items.clear();
+            for (key, sum) in &lines[at..end] {
+                let from = texts.len();
+                let _ = write!(texts, "{}:", key.day - f.first_day);
+                if amounts {
+                    if key.refund {
+                        texts.push('-');
+                        write_micros(texts, sum.micros().abs());
+                    } else {
+                        write_micros(texts, sum.micros());
+                    }
+                }
+                texts.push(':');
+                place(texts, &categories, key.category);
+                texts.push(':');
+                place(texts, &channels, key.channel);
+                texts.push(':');
+                place(texts, &member_levels, key.level);
+                items.push(from..texts.len());
+            }
+            sort(items, texts);
             if order == NO_ORDER {
-                loose.extend(items);
+                loose.extend(items.iter().cloned());
             } else {
-                orders.push(items.join("|"));
+                let from = joined.len();
+                for (k, item) in items.iter().enumerate() {
+                    if k > 0 {
+                        joined.push('|');
+                    }
+                    joined.push_str(&texts[item.clone()]);
+                }
+                orders.push(from..joined.len());
             }
             at = end;
         }
-        orders.sort_unstable();
-        loose.sort_unstable();
+        sort(orders, joined);
+        sort(loose, texts);
         // Each label with its rank among all the file's labels of its kind: the reader gives them
         // codes in that order, so that lists of labels come in the order they do for the transactions.
-        let joined =
-            |named: &[(&str, u32)]| named.iter().map(|(l, c)| format!("{}:{}", c + 1, escape(l))).collect::<Vec<_>>().join(";");
-        let mut answers: Vec<String> = answers
-            .iter()
-            .map(|Answer { row, score, comment }| {
-                let score = if *score == NO_SCORE { String::new() } else { score.to_string() };
-                format!(
-                    "{}:{score}:{}:{}:{}:{}",
-                    row.day - f.first_day,
-                    place(&categories, row.category),
-                    place(&channels, row.channel),
-                    place(&member_levels, row.level),
-                    escape(comment.unwrap_or(""))
-                )
-            })
-            .collect();
-        answers.sort_unstable();
-        let answers = answers.join(";");
+        let labelled = |out: &mut String, named: &[(&str, u32)]| {
+            for (k, (label, c)) in named.iter().enumerate() {
+                let _ = write!(out, "{}{}:", if k > 0 { ";" } else { "" }, c + 1);
+                escape_into(out, label);
+            }
+        };
+        let list = |out: &mut String, ranges: &[std::ops::Range<usize>], texts: &str| {
+            for (k, r) in ranges.iter().enumerate() {
+                if k > 0 {
+                    out.push(';');
+                }
+                out.push_str(&texts[r.clone()]);
+            }
+        };
+        sorted.clear();
+        for Answer { row, score, comment } in answers {
+            let from = texts.len();
+            let _ = write!(texts, "{}:", row.day - f.first_day);
+            if *score != NO_SCORE {
+                let _ = write!(texts, "{score}");
+            }
+            texts.push(':');
+            place(texts, &categories, row.category);
+            texts.push(':');
+            place(texts, &channels, row.channel);
+            texts.push(':');
+            place(texts, &member_levels, row.level);
+            texts.push(':');
+            escape_into(texts, comment.unwrap_or(""));
+            sorted.push(from..texts.len());
+        }
+        sort(sorted, texts);
         let mut net = Money::default();
         lines.iter().for_each(|l| net.add_sum(l.1));
         let window = customers::spend_window_start(self.as_of)..=self.as_of;
         let mut spend_12 = Money::default();
         lines.iter().filter(|l| window.contains(&l.0.day)).for_each(|l| spend_12.add_sum(l.1));
-        let money = |m: Money| if amounts.is_some() { micros_text(m.micros()) } else { String::new() };
         let level = self.latest_level.as_ref().map_or("", |rule| {
             let mut latest = LatestLevel::NONE;
             rows.iter().for_each(|r| rule.step(&mut latest, r.day, r.level));
             label(&dataset.member_level, latest.1)
         });
+        // The cells built here, one after another in `cells`, by where each ends.
+        let mut ends = [0usize; 9];
+        let cell = |cells: &mut String, k: usize, ends: &mut [usize; 9]| ends[k] = cells.len();
+        let _ = write!(cells, "{}", f.frequency);
+        cell(cells, 0, &mut ends);
+        if amounts {
+            write_micros(cells, net.micros());
+        }
+        cell(cells, 1, &mut ends);
+        if amounts {
+            write_micros(cells, spend_12.micros());
+        }
+        cell(cells, 2, &mut ends);
+        labelled(cells, &categories);
+        cell(cells, 3, &mut ends);
+        labelled(cells, &channels);
+        cell(cells, 4, &mut ends);
+        labelled(cells, &member_levels);
+        cell(cells, 5, &mut ends);
+        list(cells, orders, joined);
+        cell(cells, 6, &mut ends);
+        list(cells, loose, texts);
+        cell(cells, 7, &mut ends);
+        list(cells, sorted, texts);
+        cell(cells, 8, &mut ends);
+        let built = |k: usize| &cells[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
         let row = [
             VERSION,
             dataset.customers.name(f.customer).unwrap_or(""),
             &format_day(f.first_day),
             &format_day(f.last_day),
-            &f.frequency.to_string(),
-            &money(net),
-            &money(spend_12),
+            built(0),
+            built(1),
+            built(2),
             f.first_channel.map_or("", |c| label(&dataset.channel, c)),
             level,
-            &joined(&categories),
-            &joined(&channels),
-            &joined(&member_levels),
-            &orders.join(";"),
-            &loose.join(";"),
+            built(3),
+            built(4),
+            built(5),
+            built(6),
+            built(7),
             // `answers` with scores, `comments` without: one of the two is written.
-            &answers,
-            &answers,
+            built(8),
+            built(8),
         ];
         let kept = crate::core::ingest::facts::COLUMNS.iter().zip(row).filter(|(c, _)| self.has.column(c)).map(|(_, v)| v);
         w.write_record(kept)
+    }
+}
+
+/// Working lists of [`Writing::customer`], reused from one customer to the next.
+#[derive(Default)]
+struct Lists {
+    lines: Vec<(Key, Money)>,
+    /// The lines' and answers' texts, one after another.
+    texts: String,
+    /// An order's lines (ranges of `texts`).
+    items: Vec<std::ops::Range<usize>>,
+    /// The orders, each its lines joined (ranges of `joined`).
+    orders: Vec<std::ops::Range<usize>>,
+    /// The lines without an order (ranges of `texts`).
+    loose: Vec<std::ops::Range<usize>>,
+    joined: String,
+    /// The answers (ranges of `texts`).
+    sorted: Vec<std::ops::Range<usize>>,
+    /// The row's cells built here, one after another.
+    cells: String,
+}
+
+impl Lists {
+    fn clear(&mut self) {
+        self.lines.clear();
+        self.texts.clear();
+        self.items.clear();
+        self.orders.clear();
+        self.loose.clear();
+        self.joined.clear();
+        self.sorted.clear();
+        self.cells.clear();
     }
 }
 

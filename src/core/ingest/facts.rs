@@ -131,7 +131,19 @@ pub fn is_facts(head: &[u8]) -> bool {
 
 /// A label in a `;`-joined list.
 pub fn escape(label: &str) -> String {
-    label.replace('\\', "\\\\").replace(';', "\\;")
+    let mut out = String::with_capacity(label.len());
+    escape_into(&mut out, label);
+    out
+}
+
+/// [`escape`], written at the end of `out`.
+pub fn escape_into(out: &mut String, label: &str) {
+    for c in label.chars() {
+        if c == '\\' || c == ';' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
 }
 
 /// Each label of a `;`-joined list, borrowed where it has no escape (a file of millions of
@@ -167,14 +179,25 @@ fn unescape_list(cell: &str) -> Vec<String> {
 
 /// An exact amount in millionths as the shortest decimal: `12.5`, `0.000001`, `-3`.
 pub fn micros_text(micros: i128) -> String {
+    let mut out = String::new();
+    write_micros(&mut out, micros);
+    out
+}
+
+/// [`micros_text`], written at the end of `out`.
+pub fn write_micros(out: &mut String, micros: i128) {
+    use std::fmt::Write as _;
     let sign = if micros < 0 { "-" } else { "" };
     let m = micros.unsigned_abs();
     let (whole, fraction) = (m / 1_000_000, m % 1_000_000);
-    if fraction == 0 {
-        return format!("{sign}{whole}");
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{sign}{whole}");
+    if fraction != 0 {
+        let at = out.len();
+        let _ = write!(out, ".{fraction:06}");
+        let kept = out[at..].trim_end_matches('0').len();
+        out.truncate(at + kept);
     }
-    let digits = format!("{fraction:06}");
-    format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
 }
 
 /// An amount as a line writes it: a plain decimal, `-` before a return's.
