@@ -229,9 +229,22 @@ impl<'a> Writing<'a> {
         let channels = labels_of(lines, &dataset.channel, |k| k.channel);
         let member_levels = labels_of(lines, &dataset.member_level, |k| k.level);
         // Writing to a String cannot fail: the results of `write!` below are ignored.
-        let place = |out: &mut String, named: &[(&str, u32)], c: u32| {
-            if let Some(p) = named.iter().position(|&(_, x)| x == c) {
-                let _ = write!(out, "{}", p + 1);
+        // `:category:channel:level`, each by its place in the customer's labels (empty for none).
+        let places = |out: &mut String, codes: [u32; 3]| {
+            for (named, c) in [&categories, &channels, &member_levels].into_iter().zip(codes) {
+                out.push(':');
+                if let Some(p) = named.iter().position(|&(_, x)| x == c) {
+                    let _ = write!(out, "{}", p + 1);
+                }
+            }
+        };
+        // The texts of `ranges` joined by `separator`.
+        let join = |out: &mut String, ranges: &[std::ops::Range<usize>], texts: &str, separator: char| {
+            for (k, r) in ranges.iter().enumerate() {
+                if k > 0 {
+                    out.push(separator);
+                }
+                out.push_str(&texts[r.clone()]);
             }
         };
         // Each text is written once into `texts` and sorted as its range: the same order as the
@@ -256,12 +269,7 @@ impl<'a> Writing<'a> {
                         write_micros(texts, sum.micros());
                     }
                 }
-                texts.push(':');
-                place(texts, &categories, key.category);
-                texts.push(':');
-                place(texts, &channels, key.channel);
-                texts.push(':');
-                place(texts, &member_levels, key.level);
+                places(texts, [key.category, key.channel, key.level]);
                 items.push(from..texts.len());
             }
             sort(items, texts);
@@ -269,12 +277,7 @@ impl<'a> Writing<'a> {
                 loose.extend(items.iter().cloned());
             } else {
                 let from = joined.len();
-                for (k, item) in items.iter().enumerate() {
-                    if k > 0 {
-                        joined.push('|');
-                    }
-                    joined.push_str(&texts[item.clone()]);
-                }
+                join(joined, items, texts, '|');
                 orders.push(from..joined.len());
             }
             at = end;
@@ -289,14 +292,6 @@ impl<'a> Writing<'a> {
                 escape_into(out, label);
             }
         };
-        let list = |out: &mut String, ranges: &[std::ops::Range<usize>], texts: &str| {
-            for (k, r) in ranges.iter().enumerate() {
-                if k > 0 {
-                    out.push(';');
-                }
-                out.push_str(&texts[r.clone()]);
-            }
-        };
         sorted.clear();
         for Answer { row, score, comment } in answers {
             let from = texts.len();
@@ -304,12 +299,7 @@ impl<'a> Writing<'a> {
             if *score != NO_SCORE {
                 let _ = write!(texts, "{score}");
             }
-            texts.push(':');
-            place(texts, &categories, row.category);
-            texts.push(':');
-            place(texts, &channels, row.channel);
-            texts.push(':');
-            place(texts, &member_levels, row.level);
+            places(texts, [row.category, row.channel, row.level]);
             texts.push(':');
             escape_into(texts, comment.unwrap_or(""));
             sorted.push(from..texts.len());
@@ -344,11 +334,11 @@ impl<'a> Writing<'a> {
         cell(cells, 4, &mut ends);
         labelled(cells, &member_levels);
         cell(cells, 5, &mut ends);
-        list(cells, orders, joined);
+        join(cells, orders, joined, ';');
         cell(cells, 6, &mut ends);
-        list(cells, loose, texts);
+        join(cells, loose, texts, ';');
         cell(cells, 7, &mut ends);
-        list(cells, sorted, texts);
+        join(cells, sorted, texts, ';');
         cell(cells, 8, &mut ends);
         let built = |k: usize| &cells[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
         let row = [

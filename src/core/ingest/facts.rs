@@ -129,14 +129,7 @@ pub fn is_facts(head: &[u8]) -> bool {
     head.starts_with(b"loyalty_lens_facts,")
 }
 
-/// A label in a `;`-joined list.
-pub fn escape(label: &str) -> String {
-    let mut out = String::with_capacity(label.len());
-    escape_into(&mut out, label);
-    out
-}
-
-/// [`escape`], written at the end of `out`.
+/// A label as a `;`-joined list holds it (`\` before each `\` and `;`), written at the end of `out`.
 pub fn escape_into(out: &mut String, label: &str) {
     for c in label.chars() {
         if c == '\\' || c == ';' {
@@ -779,7 +772,11 @@ mod tests {
         for bad in ["1e3", "+1", "1.2.3", "", "-", "0x1", " 1"] {
             assert_eq!(parse_line_amount(bad), None, "{bad}");
         }
-        assert_eq!(unescape_list(&[escape("a;b"), escape("c\\d")].join(";")), ["a;b", "c\\d"]);
+        let mut list = String::new();
+        escape_into(&mut list, "a;b");
+        list.push(';');
+        escape_into(&mut list, "c\\d");
+        assert_eq!(unescape_list(&list), ["a;b", "c\\d"]);
     }
 
     #[test]
